@@ -1,0 +1,135 @@
+"""The one access layer. Every page and every API endpoint gets pupil data through these
+functions; none re-implements a check.
+
+Rules (README, "Who sees what"):
+- TA / HLTA: the pupils they are deployed to today, 1:1 / key adult or through a group.
+- Teacher: the pupils in the teaching groups they teach (and any they are deployed to).
+- SENCO, head, DSL: every pupil of their school.
+- Nothing at a school where the person holds no role.
+
+Out of scope and nonexistent give the same Http404, so nobody learns that a record exists.
+"""
+
+import uuid
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from sendesk.pupils.models import Deployment, Pupil
+from sendesk.schools.models import Role, TeachingGroup
+
+WHOLE_SCHOOL = {Role.SENCO, Role.HEAD, Role.DSL}
+
+# What each role may do, beyond reading the pupils in its scope.
+CAPABILITIES = {
+    "record_sessions": {Role.TA, Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD},
+    "write_plans": {Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD},
+    "write_pupils": {Role.SENCO, Role.HEAD},
+    "oversee": {Role.SENCO, Role.HEAD},  # register, shortfalls, access log
+}
+
+
+def roles_of(user) -> list[tuple[int, str]]:
+    """(school_id, role) pairs. Costs one query, once per request (cached on the user)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_sendesk_roles", None)
+    if cached is None:
+        cached = list(user.staff_roles.values_list("school_id", "role"))
+        user._sendesk_roles = cached
+    return cached
+
+
+def schools_where(user, capability: str) -> set[int]:
+    allowed = CAPABILITIES[capability]
+    return {school for school, role in roles_of(user) if role in allowed}
+
+
+def can(user, school_id: int, capability: str) -> bool:
+    return school_id in schools_where(user, capability)
+
+
+def _active_on(day):
+    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
+
+
+def visible_pupils(user, day=None):
+    """The pupils `user` may see, as a QuerySet (no query until evaluated; the scope is
+    one WHERE clause of EXISTS subqueries, so lists stay one query)."""
+    roles = roles_of(user)
+    if not roles:
+        return Pupil.objects.none()
+    day = day or timezone.localdate()
+    member_of = {school for school, _ in roles}
+    whole = {school for school, role in roles if role in WHOLE_SCHOOL}
+    teaches = {school for school, role in roles if role == Role.TEACHER}
+
+    deployed = Deployment.objects.filter(_active_on(day), staff=user)
+    scope = Q(school_id__in=whole)
+    scope |= Exists(deployed.filter(pupil=OuterRef("pk")))
+    scope |= Exists(deployed.filter(kind=Deployment.Kind.GROUP, teaching_group__pupils=OuterRef("pk")))
+    if teaches:
+        taught = TeachingGroup.objects.filter(teachers=user, pupils=OuterRef("pk"))
+        scope |= Q(school_id__in=teaches) & Exists(taught)
+    return Pupil.objects.filter(scope, school_id__in=member_of)
+
+
+def _as_uuid(value):
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404 from None
+
+
+def get_pupil(user, pupil_id, *, queryset=None) -> Pupil:
+    """The pupil, if `user` may see it; Http404 otherwise, whether it exists or not."""
+    qs = visible_pupils(user) if queryset is None else queryset
+    try:
+        return qs.select_related("school", "year_group").get(pk=_as_uuid(pupil_id))
+    except Pupil.DoesNotExist:
+        raise Http404 from None
+
+
+def get_pupil_for(user, pupil_id, capability: str) -> Pupil:
+    """As get_pupil, and the user must hold `capability` at the pupil's school. Lacking it
+    looks the same as the pupil not existing."""
+    pupil = get_pupil(user, pupil_id)
+    if not can(user, pupil.school_id, capability):
+        raise Http404
+    return pupil
+
+
+def scoped(user, queryset, pupil_field: str = "pupil"):
+    """Narrow any queryset of pupil records to the pupils `user` may see."""
+    return queryset.filter(**{f"{pupil_field}__in": visible_pupils(user)})
+
+
+def get_scoped(user, queryset, pk, pupil_field: str = "pupil"):
+    """One record through its pupil's scope; Http404 if absent or out of scope."""
+    if queryset.model._meta.pk.get_internal_type() == "UUIDField":
+        pk = _as_uuid(pk)
+    try:
+        return scoped(user, queryset, pupil_field).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def require(user, school_id: int, capability: str) -> None:
+    if not can(user, school_id, capability):
+        raise Http404
+
+
+def oversight_school(user, school_id=None) -> int:
+    """The school whose register / shortfalls / access logs `user` oversees (SENCO, head).
+    Http404 for everyone else."""
+    schools = schools_where(user, "oversee")
+    if school_id is not None:
+        if int(school_id) not in schools:
+            raise Http404
+        return int(school_id)
+    if not schools:
+        raise Http404
+    return min(schools)

@@ -1,0 +1,47 @@
+"""Writing the audit and access trails. Called by the services that change pupil data,
+inside their transaction, and by the access points that show it."""
+
+import datetime as dt
+import decimal
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from .models import AccessEvent, AuditEvent
+
+
+def _jsonable(value):
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, exclude=()) -> dict:
+    """The concrete field values of `obj`, as JSON. Costs no query (foreign keys by id)."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        data[field.attname] = _jsonable(getattr(obj, field.attname))
+    return data
+
+
+def record_change(*, actor, action, obj, school_id, pupil_id=None, before=None, after=None):
+    return AuditEvent.objects.create(
+        at=timezone.now(),
+        actor=actor,
+        school_id=school_id,
+        pupil_id=pupil_id,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=before,
+        after=after,
+    )
+
+
+def record_access(*, actor, pupil, what: str, via: str = "web"):
+    return AccessEvent.objects.create(at=timezone.now(), actor=actor, pupil=pupil, what=what, via=via)

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("sendesk.provision.urls")),
+    path("", include("sendesk.pupils.urls")),
+    path("", include("sendesk.plans.urls")),
+]

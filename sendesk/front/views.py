@@ -1,0 +1,51 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sendesk.access import roles_of
+
+
+class EmailLoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That e-mail address and password don't match an account. "
+        "Check both and try again.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
+
+
+login = auth_views.LoginView.as_view(
+    template_name="front/login.html", authentication_form=EmailLoginForm, redirect_authenticated_user=True
+)
+logout = auth_views.LogoutView.as_view()
+
+
+@login_required
+def home(request):
+    """Each person lands where their work is."""
+    roles = {role for _, role in roles_of(request.user)}
+    if roles & {"ta", "hlta"}:
+        return redirect("my_day")
+    if roles & {"senco", "head"}:
+        return redirect("overview")
+    if "teacher" in roles:
+        return redirect("teacher_feed")
+    return redirect("pupil_list")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,174 @@
+"""Writes to plans, outcomes and targets (SENCO, HLTA, teachers; TAs read them)."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from sendesk import access
+from sendesk.audit.services import record_change, snapshot
+from sendesk.lib.errors import ServiceError
+from sendesk.pupils.models import TimelineEntry
+
+from .models import Outcome, Plan, Target
+
+PLAN_FIELDS = ("kind", "title", "start_date", "review_date")
+TARGET_FIELDS = ("text", "baseline", "success_criteria", "target_date", "status", "outcome", "order")
+
+
+def _require_writer(actor, pupil):
+    if not access.can(actor, pupil.school_id, "write_plans"):
+        raise Http404
+
+
+def _audit(actor, action, obj, pupil, before=None, after=None):
+    record_change(actor=actor, action=action, obj=obj, school_id=pupil.school_id,
+                  pupil_id=pupil.pk, before=before, after=after)
+
+
+def _timeline(actor, pupil, kind, title, ref):
+    TimelineEntry.objects.create(pupil=pupil, occurred_at=timezone.now(), kind=kind, title=title,
+                                 actor=actor, ref_type=ref._meta.model_name, ref_id=str(ref.pk))
+
+
+def _validate_plan(data):
+    errors = {}
+    if "kind" in data and data["kind"] not in Plan.Kind.values:
+        errors["kind"] = "Choose a kind of plan: IEP, IBP, PSP, EHC plan or pupil profile."
+    if "title" in data and not (data["title"] or "").strip():
+        errors["title"] = "Give the plan a title."
+    start, review = data.get("start_date"), data.get("review_date")
+    if start and review and review < start:
+        errors["review_date"] = "The review date can't be before the plan starts."
+    return errors
+
+
+@transaction.atomic
+def plan_create(*, actor, pupil, data: dict) -> Plan:
+    _require_writer(actor, pupil)
+    data = {k: v for k, v in data.items() if k in PLAN_FIELDS}
+    data.setdefault("title", "")
+    if errors := _validate_plan({"kind": data.get("kind"), **data}):
+        raise ServiceError(errors)
+    plan = Plan.objects.create(pupil=pupil, created_by=actor, status=Plan.Status.DRAFT, **data)
+    _audit(actor, "create", plan, pupil, after=snapshot(plan))
+    _timeline(actor, pupil, "plan", f"{plan.get_kind_display()} drafted: {plan.title}", plan)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor, plan: Plan, data: dict) -> Plan:
+    _require_writer(actor, plan.pupil)
+    if plan.status == Plan.Status.CLOSED:
+        raise ServiceError({"__all__": "A closed plan is kept as it was; start a new plan instead."})
+    data = {k: v for k, v in data.items() if k in PLAN_FIELDS and k != "kind"}
+    merged = {"start_date": plan.start_date, "review_date": plan.review_date, **data}
+    if errors := _validate_plan(merged):
+        raise ServiceError(errors)
+    before = snapshot(plan)
+    for key, value in data.items():
+        setattr(plan, key, value)
+    plan.save()
+    if before != (after := snapshot(plan)):
+        _audit(actor, "update", plan, plan.pupil, before=before, after=after)
+    return plan
+
+
+@transaction.atomic
+def plan_activate(*, actor, plan: Plan) -> Plan:
+    """Put a draft plan in force. The plan of the same kind in force until now is closed
+    today: one of each kind at a time (a database constraint holds this too)."""
+    _require_writer(actor, plan.pupil)
+    if plan.status != Plan.Status.DRAFT:
+        raise ServiceError({"status": "Only a draft plan can be made active."})
+    if not plan.review_date:
+        raise ServiceError({"review_date": "Set a review date before the plan goes live."})
+    today = timezone.localdate()
+    for old in Plan.objects.select_for_update().filter(pupil=plan.pupil, kind=plan.kind,
+                                                       status=Plan.Status.ACTIVE):
+        _close(actor, old, today)
+    before = snapshot(plan)
+    plan.status = Plan.Status.ACTIVE
+    plan.start_date = plan.start_date or today
+    plan.save()
+    _audit(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
+    _timeline(actor, plan.pupil, "plan", f"{plan.get_kind_display()} now active: {plan.title}", plan)
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, actor, plan: Plan, on: dt.date | None = None) -> Plan:
+    _require_writer(actor, plan.pupil)
+    if plan.status == Plan.Status.CLOSED:
+        raise ServiceError({"status": "This plan is already closed."})
+    return _close(actor, plan, on or timezone.localdate())
+
+
+def _close(actor, plan, day):
+    before = snapshot(plan)
+    plan.status = Plan.Status.CLOSED
+    plan.closed_on = day
+    plan.save()
+    _audit(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
+    _timeline(actor, plan.pupil, "plan", f"{plan.get_kind_display()} closed: {plan.title}", plan)
+    return plan
+
+
+@transaction.atomic
+def outcome_add(*, actor, plan: Plan, text: str) -> Outcome:
+    _require_writer(actor, plan.pupil)
+    if not (text or "").strip():
+        raise ServiceError({"text": "Write the outcome."})
+    order = plan.outcomes.count() + 1
+    outcome = Outcome.objects.create(plan=plan, text=text.strip(), order=order)
+    _audit(actor, "create", outcome, plan.pupil, after=snapshot(outcome))
+    return outcome
+
+
+def _validate_target(plan, data):
+    errors = {}
+    if "text" in data and not (data["text"] or "").strip():
+        errors["text"] = "Write the target."
+    elif "text" in data and len(data["text"]) > 300:
+        errors["text"] = "Keep a target under 300 characters; put detail in the success criteria."
+    if "status" in data and data["status"] not in Target.Status.values:
+        errors["status"] = "Unknown target status."
+    outcome = data.get("outcome")
+    if outcome is not None and outcome.plan_id != plan.pk:
+        errors["outcome"] = "Choose an outcome of this plan."
+    return errors
+
+
+@transaction.atomic
+def target_add(*, actor, plan: Plan, data: dict) -> Target:
+    _require_writer(actor, plan.pupil)
+    if plan.status == Plan.Status.CLOSED:
+        raise ServiceError({"__all__": "Targets can't be added to a closed plan."})
+    data = {k: v for k, v in data.items() if k in TARGET_FIELDS}
+    data.setdefault("text", "")
+    if errors := _validate_target(plan, data):
+        raise ServiceError(errors)
+    data.setdefault("order", plan.targets.count() + 1)
+    target = Target.objects.create(plan=plan, **data)
+    _audit(actor, "create", target, plan.pupil, after=snapshot(target))
+    return target
+
+
+@transaction.atomic
+def target_update(*, actor, target: Target, data: dict) -> Target:
+    plan = target.plan
+    _require_writer(actor, plan.pupil)
+    data = {k: v for k, v in data.items() if k in TARGET_FIELDS}
+    if errors := _validate_target(plan, data):
+        raise ServiceError(errors)
+    before = snapshot(target)
+    for key, value in data.items():
+        setattr(target, key, value)
+    target.save()
+    if before != (after := snapshot(target)):
+        _audit(actor, "update", target, plan.pupil, before=before, after=after)
+        if before["status"] != after["status"]:
+            _timeline(actor, plan.pupil, "target",
+                      f"Target {target.get_status_display().lower()}: {target.text}", target)
+    return target

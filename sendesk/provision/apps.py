@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProvisionConfig(AppConfig):
+    name = "sendesk.provision"
+    label = "provision"

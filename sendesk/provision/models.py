@@ -1,0 +1,270 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from sendesk.plans.models import Plan, Target
+from sendesk.pupils.models import Pupil
+from sendesk.schools.models import School
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+
+
+class ProvisionQuerySet(models.QuerySet):
+    def current_on(self, day):
+        return self.filter(Q(start__lte=day), Q(end__isnull=True) | Q(end__gte=day))
+
+    def due_on(self, day):
+        """Provision whose weekly pattern includes `day`'s weekday. Does not look at the
+        school calendar: callers check that `day` is a school day (one query, cached)."""
+        return self.current_on(day).filter(days__contains=str(day.isoweekday()))
+
+
+class Provision(models.Model):
+    """What the pupil's plan promises: EHC plan section F, or the SEN support plan."""
+
+    class Kind(models.TextChoices):
+        ONE_TO_ONE = "one_to_one", "1:1 support"
+        GROUP = "group", "Small-group intervention"
+        THERAPY = "therapy", "Therapy programme"
+        CARE = "care", "Care programme"
+        EQUIPMENT = "equipment", "Equipment or adaptation"
+        ACCESS = "access", "Access arrangement"
+
+    class Source(models.TextChoices):
+        EHCP_F = "ehcp_f", "EHC plan section F"
+        SEN_SUPPORT = "sen_support", "SEN support plan"
+
+    class Staffing(models.TextChoices):
+        TA = "ta", "Teaching assistant"
+        HLTA = "hlta", "HLTA"
+        TEACHER = "teacher", "Teacher"
+        THERAPIST = "therapist", "Therapist"
+        ANY = "any", "Any trained adult"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="provisions")
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="provisions"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    # How much: either sessions × minutes, or a number of minutes (hours) a week.
+    sessions_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    session_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    weekly_minutes = models.PositiveIntegerField(
+        help_text="Minutes promised per full school week: sessions × minutes, or hours × 60."
+    )
+    days = models.CharField(
+        max_length=5, default="12345",
+        help_text="Weekly pattern: ISO weekday digits, 1 = Monday … 5 = Friday.",
+    )
+    group_size = models.PositiveSmallIntegerField(default=1)
+    staffing = models.CharField(max_length=20, choices=Staffing.choices, default=Staffing.TA)
+    staffing_notes = models.CharField(max_length=200, blank=True)
+    targets = models.ManyToManyField(Target, blank=True, related_name="provisions")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    cost_per_hour = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ProvisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(sessions_per_week__isnull=True, session_minutes__isnull=True)
+                    | Q(weekly_minutes=F("sessions_per_week") * F("session_minutes"))
+                ),
+                name="provision_weekly_minutes",
+            ),
+            models.CheckConstraint(condition=Q(weekly_minutes__gt=0), name="provision_minutes_positive"),
+            models.CheckConstraint(condition=~Q(days=""), name="provision_has_days"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="provision_dates"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def day_names(self):
+        return [WEEKDAYS[int(d) - 1] for d in self.days]
+
+    @property
+    def minutes_per_day(self):
+        """Minutes owed on each day of the pattern."""
+        return self.weekly_minutes / len(self.days)
+
+    @property
+    def how_much(self):
+        if self.sessions_per_week:
+            return f"{self.sessions_per_week} × {self.session_minutes} min a week"
+        hours = self.weekly_minutes / 60
+        return f"{hours:g} h a week"
+
+
+class MissedReason(models.TextChoices):
+    STAFF_ABSENT = "staff_absent", "Staff absent"
+    PUPIL_ABSENT = "pupil_absent", "Pupil absent"
+    TRIP = "trip", "Trip or event"
+    TIMETABLE = "timetable_clash", "Timetable clash"
+    OTHER = "other", "Other"
+
+
+class Session(models.Model):
+    """One delivered or missed occurrence of a provision (or ad-hoc support). Evidence:
+    after saving it changes only through an attributed SessionAmendment."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client_id = models.UUIDField(
+        unique=True, default=uuid.uuid4,
+        help_text="Made by the device that recorded it, so a resend never makes a second record.",
+    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="sessions")
+    provision = models.ForeignKey(
+        Provision, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    delivered = models.BooleanField()
+    missed_reason = models.CharField(max_length=20, choices=MissedReason.choices, blank=True)
+    missed_note = models.CharField(max_length=300, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions_delivered"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions_recorded"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-date", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delivered=True, missed_reason="") | Q(delivered=False) & ~Q(missed_reason=""),
+                name="session_missed_has_reason",
+            ),
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="session_minutes_positive"),
+        ]
+        indexes = [
+            # Reconciliation: sessions of a provision in a date range.
+            models.Index(fields=["provision", "date"], name="session_provision_date_idx"),
+            models.Index(fields=["school", "date"], name="session_school_date_idx"),
+        ]
+
+
+class Attendance(models.TextChoices):
+    PRESENT = "present", "Present"
+    PARTIAL = "partial", "Part of the session"
+    ABSENT = "absent", "Absent"
+    REFUSED = "refused", "Refused"
+
+
+class Rating(models.TextChoices):
+    NOT_YET = "not_yet", "Not yet"
+    EMERGING = "emerging", "Emerging"
+    DEVELOPING = "developing", "Developing"
+    SECURE = "secure", "Secure"
+    ACHIEVED = "achieved", "Achieved"
+
+
+RESPONSE_CHOICES = [
+    (1, "1 — did not engage"),
+    (2, "2 — engaged a little"),
+    (3, "3 — engaged with prompts"),
+    (4, "4 — engaged well"),
+    (5, "5 — fully engaged"),
+]
+
+
+class SessionPupil(models.Model):
+    """A pupil's part in a session: attendance, response and progress."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="pupils")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="session_records")
+    # The provision these minutes count towards: the session's own for its pupil, or,
+    # in a group, each pupil's own provision when the recorder names it.
+    provision = models.ForeignKey(
+        Provision, null=True, blank=True, on_delete=models.PROTECT, related_name="session_records"
+    )
+    # Blank only when the session was missed: the pupil was owed it but never had it.
+    attendance = models.CharField(max_length=10, choices=Attendance.choices, blank=True)
+    date = models.DateField(help_text="The session's date, copied here so reconciliation sums one table.")
+    minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Minutes the pupil received: 0 when absent, refused or missed."
+    )
+    response = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=RESPONSE_CHOICES,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    adaptations = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    flag_for_teacher = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "pupil"], name="sessionpupil_unique"),
+            models.CheckConstraint(
+                condition=Q(response__isnull=True) | Q(response__gte=1, response__lte=5),
+                name="sessionpupil_response_scale",
+            ),
+        ]
+        indexes = [
+            # Reconciliation sums minutes per provision over a week and a term; the index
+            # covers the whole query.
+            models.Index(fields=["provision", "date", "minutes"], name="sessionpupil_recon_idx"),
+            # The teacher feed and the pupil's session history.
+            models.Index(fields=["pupil", "-date"], name="sessionpupil_pupil_idx"),
+        ]
+
+
+class TargetRating(models.Model):
+    session_pupil = models.ForeignKey(SessionPupil, on_delete=models.PROTECT, related_name="ratings")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="ratings")
+    rating = models.CharField(max_length=12, choices=Rating.choices)
+    date = models.DateField(help_text="The session's date, kept here for 'latest rating' look-ups.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session_pupil", "target"], name="rating_unique"),
+        ]
+        # Latest rating per target, and targets with no evidence since a date.
+        indexes = [models.Index(fields=["target", "-date"], name="rating_target_date_idx")]
+
+
+class SessionAmendment(models.Model):
+    """A correction to a saved session: who, when, why, and each field's old and new value.
+    The first amendment's old values are the original record."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="amendments")
+    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_at = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+    changes = models.JSONField(help_text="{field: [old, new]}, pupil fields keyed 'pupil:<id>:<field>'.")
+
+    class Meta:
+        ordering = ["amended_at", "id"]
+
+
+class FeedReceipt(models.Model):
+    """A teacher has seen a session record in their feed."""
+
+    session_pupil = models.ForeignKey(SessionPupil, on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session_pupil", "user"], name="receipt_unique"),
+        ]

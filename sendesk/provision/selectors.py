@@ -1,0 +1,153 @@
+"""Reads shared by pages and the API: what is due, promised vs delivered, the feed."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Sum, When
+
+from sendesk import access
+from sendesk.plans.models import Plan, Target
+from sendesk.pupils.models import Deployment, Strategy
+from sendesk.schools.calendar import Calendar, term_around, week_start
+
+from .models import FeedReceipt, Provision, Session, SessionPupil
+
+
+@dataclass
+class Figures:
+    """Promised and delivered minutes for one provision. 'Promised' counts school days up
+    to and including the day asked about: a shortfall is what is owed by now."""
+
+    provision: Provision
+    promised_week: int = 0
+    delivered_week: int = 0
+    promised_term: int = 0
+    delivered_term: int = 0
+    missed: dict = field(default_factory=dict)  # reason -> sessions missed this term
+
+    @property
+    def shortfall_week(self):
+        return max(self.promised_week - self.delivered_week, 0)
+
+    @property
+    def shortfall_term(self):
+        return max(self.promised_term - self.delivered_term, 0)
+
+    @property
+    def delivered_pct(self):
+        if not self.promised_term:
+            return None
+        return round(100 * self.delivered_term / self.promised_term)
+
+
+def reconcile(provisions, day: dt.date) -> list[Figures]:
+    """Figures for each provision (all of one school) as of `day`. Costs four queries
+    whatever the number of provisions: term, calendar (2), and one aggregate each for
+    delivered minutes and missed reasons."""
+    provisions = list(provisions)
+    if not provisions:
+        return []
+    school_id = provisions[0].pupil.school_id
+    term = term_around(school_id, day)
+    monday = week_start(day)
+    term_start = min(term.start if term else monday, monday)
+    calendar = Calendar.load(school_id, term_start, day)
+
+    ids = [p.pk for p in provisions]
+    delivered = {
+        row["provision"]: row
+        for row in SessionPupil.objects.filter(provision__in=ids, date__range=(term_start, day))
+        .values("provision")
+        .annotate(
+            term=Sum("minutes"),
+            week=Sum(Case(When(date__gte=monday, then="minutes"), default=0, output_field=IntegerField())),
+        )
+    }
+    missed = defaultdict(dict)
+    for row in (
+        Session.objects.filter(provision__in=ids, delivered=False, date__range=(term_start, day))
+        .values("provision", "missed_reason")
+        .annotate(n=Count("id"))
+    ):
+        missed[row["provision"]][row["missed_reason"]] = row["n"]
+
+    figures = []
+    for p in provisions:
+        def promised(start, end, p=p):
+            start = max(start, p.start)
+            end = min(end, p.end) if p.end else end
+            if end < start:
+                return 0
+            return round(calendar.count(p.days, start, end) * p.minutes_per_day)
+
+        got = delivered.get(p.pk, {})
+        figures.append(
+            Figures(
+                provision=p,
+                promised_week=promised(monday, day),
+                delivered_week=got.get("week") or 0,
+                promised_term=promised(term_start, day),
+                delivered_term=got.get("term") or 0,
+                missed=missed.get(p.pk, {}),
+            )
+        )
+    return figures
+
+
+def shortfalls(school_id: int, day: dt.date, *, limit: int | None = None) -> list[Figures]:
+    """The school-wide shortfall list, worst first (minutes short this term, then %)."""
+    provisions = (
+        Provision.objects.filter(pupil__school_id=school_id)
+        .current_on(day)
+        .select_related("pupil", "pupil__year_group")
+    )
+    figures = [f for f in reconcile(provisions, day) if f.shortfall_term > 0]
+    figures.sort(key=lambda f: (-f.shortfall_term, f.delivered_pct or 0, f.provision.title))
+    return figures[:limit] if limit else figures
+
+
+def my_day(user, day: dt.date):
+    """The provisions due on `day` for the pupils `user` is deployed to, with their
+    targets, strategies and any session already recorded for them that day. A constant
+    number of queries."""
+    deployed = Deployment.objects.filter(
+        Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day)), staff=user
+    )
+    mine = access.visible_pupils(user, day).filter(
+        Exists(deployed.filter(pupil=OuterRef("pk")))
+        | Exists(deployed.filter(teaching_group__pupils=OuterRef("pk")))
+    )
+    active_targets = Target.objects.filter(plan__status=Plan.Status.ACTIVE, status=Target.Status.OPEN)
+    provisions = list(
+        Provision.objects.due_on(day)
+        .filter(pupil__in=mine)
+        .select_related("pupil", "pupil__year_group")
+        .prefetch_related(
+            Prefetch("targets", queryset=active_targets),
+            Prefetch("pupil__strategies", queryset=Strategy.objects.all()),
+        )
+        .order_by("pupil__legal_last_name", "title")
+    )
+    done = {
+        sp.provision_id: sp
+        for sp in SessionPupil.objects.filter(provision__in=[p.pk for p in provisions], date=day)
+        .select_related("session", "session__recorded_by")
+    }
+    return [(p, done.get(p.pk)) for p in provisions]
+
+
+def teacher_feed(user, *, days: int = 28, day: dt.date):
+    """Session records for the pupils in the groups `user` teaches, flagged and unseen
+    first. The scope is the access layer's; a teacher who is also SENCO sees only their
+    own classes here (the SENCO has the overview)."""
+    since = day - dt.timedelta(days=days)
+    seen = FeedReceipt.objects.filter(session_pupil=OuterRef("pk"), user=user)
+    return (
+        access.scoped(user, SessionPupil.objects.all())
+        .filter(pupil__teaching_groups__teachers=user, date__gte=since)
+        .annotate(seen=Exists(seen))
+        .select_related("pupil", "session", "session__provision", "session__delivered_by", "provision")
+        .order_by("seen", "-flag_for_teacher", "-date", "-session__recorded_at")
+        .distinct()
+    )

@@ -1,0 +1,496 @@
+"""Writes for sessions: record, amend, mark seen. Each validates everything first, then
+writes the record, its timeline entries and its audit rows in one transaction."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from sendesk import access
+from sendesk.audit.services import record_change, snapshot
+from sendesk.lib.errors import ServiceError
+from sendesk.plans.models import Target
+from sendesk.pupils.models import TimelineEntry
+
+from .models import (
+    Attendance,
+    FeedReceipt,
+    MissedReason,
+    Provision,
+    Rating,
+    Session,
+    SessionAmendment,
+    SessionPupil,
+    TargetRating,
+)
+
+
+@dataclass
+class PupilRecord:
+    """One pupil's part of a session, as the recorder gives it (ids, not objects)."""
+
+    pupil_id: object
+    attendance: str = ""
+    response: int | None = None
+    note: str = ""
+    adaptations: str = ""
+    flag_for_teacher: bool = False
+    minutes: int | None = None  # for a partial attendance; defaults to half the session
+    provision_id: object = None  # in a group: the provision this pupil's minutes count to
+    target_progress: list[tuple[object, str]] = field(default_factory=list)
+
+
+def _uuid(value, field_name, errors):
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        errors[field_name] = "This is not a valid id."
+        return None
+
+
+def _occurred_at(day: dt.date, start_time: dt.time | None) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, start_time or dt.time(12, 0)))
+
+
+def session_record(
+    *,
+    actor,
+    client_id=None,
+    provision_id=None,
+    date: dt.date,
+    start_time: dt.time | None = None,
+    minutes: int,
+    delivered: bool,
+    missed_reason: str = "",
+    missed_note: str = "",
+    pupils: list[PupilRecord] = (),
+) -> tuple[Session, bool]:
+    """Record a delivered or missed session. Returns (session, created). Sending the same
+    client_id again returns the stored session unchanged, and created=False."""
+    errors: dict[str, str] = {}
+    client_id = _uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    if client_id and (existing := _existing(actor, client_id)):
+        return existing, False
+
+    provision = None
+    if provision_id:
+        provision = access.get_scoped(
+            actor, Provision.objects.select_related("pupil"), provision_id
+        )
+    today = timezone.localdate()
+    if date > today:
+        errors["date"] = "A session can't be recorded for a day that hasn't happened yet."
+    if not isinstance(minutes, int) or not 1 <= minutes <= 600:
+        errors["minutes"] = "Minutes must be a whole number from 1 to 600."
+    if delivered:
+        if missed_reason:
+            errors["missed_reason"] = "A delivered session has no missed reason."
+    elif missed_reason not in MissedReason.values:
+        errors["missed_reason"] = "Say why the session was missed: " + ", ".join(
+            label.lower() for label in MissedReason.labels
+        ) + "."
+    elif missed_reason == MissedReason.OTHER and not missed_note.strip():
+        errors["missed_note"] = "When the reason is 'other', say what it was."
+
+    records = list(pupils)
+    if not records and provision is not None:
+        if delivered:
+            errors["pupils"] = "Say how the pupil responded: attendance at least."
+        else:
+            records = [PupilRecord(pupil_id=provision.pupil_id)]
+    if not records and provision is None:
+        errors["pupils"] = "Name at least one pupil."
+
+    pupil_ids = []
+    for i, rec in enumerate(records):
+        pid = _uuid(rec.pupil_id, f"pupils.{i}.pupil_id", errors)
+        pupil_ids.append(pid)
+        if delivered and rec.attendance not in Attendance.values:
+            errors[f"pupils.{i}.attendance"] = (
+                "Choose attendance: present, part of the session, absent or refused."
+            )
+        if not delivered and rec.attendance:
+            errors[f"pupils.{i}.attendance"] = "A missed session has no attendance."
+        if rec.response is not None and rec.response not in range(1, 6):
+            errors[f"pupils.{i}.response"] = "Response is on a scale of 1 to 5."
+        if rec.minutes is not None and not 0 <= rec.minutes <= (minutes or 0):
+            errors[f"pupils.{i}.minutes"] = "A pupil's minutes can't be more than the session's."
+        for j, (_, rating) in enumerate(rec.target_progress):
+            if rating not in Rating.values:
+                errors[f"pupils.{i}.target_progress.{j}.rating"] = (
+                    "Rate progress as not yet, emerging, developing, secure or achieved."
+                )
+    if len(set(pupil_ids)) != len(pupil_ids):
+        errors["pupils"] = "Each pupil appears once in a session."
+    if errors:
+        raise ServiceError(errors)
+
+    # Every pupil must be in the recorder's scope: out of scope looks like not found.
+    visible = {
+        p.pk: p for p in access.visible_pupils(actor).filter(pk__in=pupil_ids).select_related("school")
+    }
+    for i, pid in enumerate(pupil_ids):
+        if pid not in visible:
+            raise Http404
+    if provision is not None and provision.pupil_id not in visible:
+        errors["pupils"] = f"{provision.pupil.name} is the pupil this provision is for: include them."
+    schools = {p.school_id for p in visible.values()}
+    if len(schools) != 1:
+        raise ServiceError({"pupils": "All pupils in a session belong to one school."})
+    school_id = schools.pop()
+    if not access.can(actor, school_id, "record_sessions"):
+        raise Http404
+
+    # Targets must belong to the pupil they are rated for; group provisions to theirs.
+    target_ids = {
+        t for rec in records for t, _ in rec.target_progress if isinstance(t, uuid.UUID) or t
+    }
+    targets = {}
+    if target_ids:
+        clean = [u for u in (_uuid(t, "target", {}) for t in target_ids) if u]
+        targets = {t.pk: t for t in Target.objects.filter(pk__in=clean).select_related("plan")}
+    own_provisions = {}
+    extra_ids = [r.provision_id for r in records if r.provision_id]
+    if extra_ids:
+        clean = [u for u in (_uuid(p, "provision", {}) for p in extra_ids) if u]
+        own_provisions = {p.pk: p for p in Provision.objects.filter(pk__in=clean)}
+    for i, rec in enumerate(records):
+        pid = pupil_ids[i]
+        for j, (tid, _) in enumerate(rec.target_progress):
+            target = targets.get(_uuid(tid, "x", {}))
+            if target is None or target.plan.pupil_id != pid:
+                errors[f"pupils.{i}.target_progress.{j}.target_id"] = (
+                    "This target is not one of this pupil's targets."
+                )
+        if rec.provision_id:
+            own = own_provisions.get(_uuid(rec.provision_id, "x", {}))
+            if own is None or own.pupil_id != pid:
+                errors[f"pupils.{i}.provision_id"] = "This provision is not one of this pupil's."
+    if errors:
+        raise ServiceError(errors)
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            session = Session.objects.create(
+                client_id=client_id,
+                school_id=school_id,
+                provision=provision,
+                date=date,
+                start_time=start_time,
+                minutes=minutes,
+                delivered=delivered,
+                missed_reason=missed_reason if not delivered else "",
+                missed_note=missed_note.strip() if not delivered else "",
+                delivered_by=actor,
+                recorded_by=actor,
+                recorded_at=now,
+            )
+            for i, rec in enumerate(records):
+                pid = pupil_ids[i]
+                _write_pupil_record(actor, session, provision, visible[pid], rec, targets, now)
+    except IntegrityError:
+        # The same client_id arrived twice at once: the other request stored it.
+        if existing := _existing(actor, client_id):
+            return existing, False
+        raise
+    return session, True
+
+
+def _credited_minutes(session, rec) -> int:
+    if not session.delivered or rec.attendance in (Attendance.ABSENT, Attendance.REFUSED):
+        return 0
+    if rec.attendance == Attendance.PARTIAL:
+        return rec.minutes if rec.minutes is not None else session.minutes // 2
+    return session.minutes
+
+
+def _write_pupil_record(actor, session, provision, pupil, rec, targets, now):
+    credited = None
+    if provision is not None and provision.pupil_id == pupil.pk:
+        credited = provision
+    elif rec.provision_id:
+        credited = Provision.objects.get(pk=rec.provision_id)
+    sp = SessionPupil.objects.create(
+        session=session,
+        pupil=pupil,
+        provision=credited,
+        attendance=rec.attendance if session.delivered else "",
+        date=session.date,
+        minutes=_credited_minutes(session, rec),
+        response=rec.response,
+        adaptations=rec.adaptations.strip(),
+        note=rec.note.strip(),
+        flag_for_teacher=rec.flag_for_teacher,
+    )
+    ratings = [
+        TargetRating(session_pupil=sp, target=targets[uuid.UUID(str(tid))], rating=r, date=session.date)
+        for tid, r in rec.target_progress
+    ]
+    TargetRating.objects.bulk_create(ratings)
+    what = credited.title if credited else (provision.title if provision else "Ad-hoc support")
+    if session.delivered:
+        title = f"{what}: {sp.get_attendance_display().lower()}, {sp.minutes} min"
+        kind = "session"
+    else:
+        title = f"{what}: missed ({session.get_missed_reason_display().lower()})"
+        kind = "session_missed"
+    TimelineEntry.objects.create(
+        pupil=pupil,
+        occurred_at=_occurred_at(session.date, session.start_time),
+        kind=kind,
+        title=title,
+        body=sp.note or session.missed_note,
+        actor=actor,
+        ref_type="session",
+        ref_id=str(session.pk),
+    )
+    record_change(
+        actor=actor,
+        action="create",
+        obj=session,
+        school_id=session.school_id,
+        pupil_id=pupil.pk,
+        after={
+            "session": snapshot(session),
+            "pupil_record": snapshot(sp),
+            "ratings": {str(r.target_id): r.rating for r in ratings},
+        },
+    )
+    return sp
+
+
+def _existing(actor, client_id):
+    """The session stored under client_id, if the actor may see it. A client_id someone
+    else used for a pupil out of the actor's scope looks like a conflict, not a leak."""
+    session = Session.objects.filter(client_id=client_id).first()
+    if session is None:
+        return None
+    if not access.scoped(actor, SessionPupil.objects.filter(session=session)).exists():
+        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
+    return session
+
+
+AMENDABLE_SESSION_FIELDS = ("minutes", "start_time", "delivered", "missed_reason", "missed_note")
+AMENDABLE_PUPIL_FIELDS = ("attendance", "response", "note", "adaptations", "flag_for_teacher", "minutes")
+
+
+def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_changes: dict):
+    """Correct a saved session. `changes` holds session fields, `pupil_changes` maps a
+    pupil id to its fields (and 'ratings': {target_id: rating}). The old values are kept
+    in the SessionAmendment, attributed to the actor, with the reason."""
+    errors = {}
+    if not reason or not reason.strip():
+        errors["reason"] = "Say why the record is being corrected."
+    if session.recorded_by_id != actor.pk and not access.can(actor, session.school_id, "oversee"):
+        if not access.can(actor, session.school_id, "write_plans"):
+            raise Http404
+    for key in changes:
+        if key not in AMENDABLE_SESSION_FIELDS:
+            errors[key] = "This part of a session can't be changed."
+    if "minutes" in changes and not (
+        isinstance(changes["minutes"], int) and 1 <= changes["minutes"] <= 600
+    ):
+        errors["minutes"] = "Minutes must be a whole number from 1 to 600."
+    delivered = changes.get("delivered", session.delivered)
+    missed_reason = changes.get("missed_reason", session.missed_reason if not delivered else "")
+    if delivered and missed_reason:
+        errors["missed_reason"] = "A delivered session has no missed reason."
+    if not delivered and missed_reason not in MissedReason.values:
+        errors["missed_reason"] = "Say why the session was missed."
+    records = {str(sp.pupil_id): sp for sp in session.pupils.all()}
+    for pid, fields in pupil_changes.items():
+        if str(pid) not in records:
+            errors[f"pupil:{pid}"] = "This pupil is not in the session."
+            continue
+        for key, value in fields.items():
+            if key == "ratings":
+                for rating in value.values():
+                    if rating not in Rating.values:
+                        errors[f"pupil:{pid}:ratings"] = "Unknown rating."
+            elif key not in AMENDABLE_PUPIL_FIELDS:
+                errors[f"pupil:{pid}:{key}"] = "This can't be changed."
+            elif key == "attendance" and delivered and value not in Attendance.values:
+                errors[f"pupil:{pid}:attendance"] = "Choose a valid attendance."
+            elif key == "response" and value is not None and value not in range(1, 6):
+                errors[f"pupil:{pid}:response"] = "Response is on a scale of 1 to 5."
+    if errors:
+        raise ServiceError(errors)
+
+    diff = {}
+    now = timezone.now()
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        before = snapshot(session)
+        for key, value in changes.items():
+            old = getattr(session, key)
+            if old != value:
+                diff[key] = [_plain(old), _plain(value)]
+                setattr(session, key, value)
+        if not session.delivered:
+            session.missed_reason = missed_reason
+        session.save()
+        for sp in session.pupils.select_related("pupil"):
+            fields = dict(pupil_changes.get(str(sp.pupil_id), {}))
+            ratings = fields.pop("ratings", {})
+            for key, value in fields.items():
+                old = getattr(sp, key)
+                if old != value:
+                    diff[f"pupil:{sp.pupil_id}:{key}"] = [_plain(old), _plain(value)]
+                    setattr(sp, key, value)
+            if "minutes" not in fields:
+                # Attendance or the session's length changed: the credit follows.
+                new_minutes = min(_credited_minutes(session, sp), session.minutes)
+                if new_minutes != sp.minutes:
+                    diff[f"pupil:{sp.pupil_id}:minutes"] = [sp.minutes, new_minutes]
+                    sp.minutes = new_minutes
+            sp.save()
+            for tid, rating in ratings.items():
+                existing = sp.ratings.filter(target_id=tid).first()
+                if existing is None:
+                    raise ServiceError({f"pupil:{sp.pupil_id}:ratings": "Rate only targets rated in the session."})
+                if existing.rating != rating:
+                    diff[f"pupil:{sp.pupil_id}:rating:{tid}"] = [existing.rating, rating]
+                    existing.rating = rating
+                    existing.save(update_fields=["rating"])
+        if not diff:
+            raise ServiceError({"__all__": "Nothing was changed."})
+        amendment = SessionAmendment.objects.create(
+            session=session, amended_by=actor, amended_at=now, reason=reason.strip(), changes=diff
+        )
+        after = snapshot(session)
+        for sp in session.pupils.all():
+            TimelineEntry.objects.create(
+                pupil_id=sp.pupil_id,
+                occurred_at=now,
+                kind="session_amended",
+                title=f"Session record of {session.date:%-d %b} corrected",
+                body=reason.strip(),
+                actor=actor,
+                ref_type="session",
+                ref_id=str(session.pk),
+            )
+            record_change(
+                actor=actor,
+                action="amend",
+                obj=session,
+                school_id=session.school_id,
+                pupil_id=sp.pupil_id,
+                before={"session": before},
+                after={"session": after, "changes": diff, "reason": reason.strip()},
+            )
+    return amendment
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return value
+
+
+def feed_mark_seen(*, actor, session_pupil: SessionPupil) -> FeedReceipt:
+    receipt, _ = FeedReceipt.objects.get_or_create(
+        session_pupil=session_pupil, user=actor, defaults={"seen_at": timezone.now()}
+    )
+    return receipt
+
+
+PROVISION_FIELDS = (
+    "title", "description", "kind", "source", "sessions_per_week", "session_minutes",
+    "hours_per_week", "days", "group_size", "staffing", "staffing_notes", "start", "end",
+    "cost_per_hour", "plan",
+)  # fmt: skip
+
+
+def _validate_provision(pupil, data):
+    """Checks and normalises `data` in place; returns errors by field."""
+    errors = {}
+    if not (data.get("title") or "").strip():
+        errors["title"] = "Say what the provision is."
+    if data.get("kind") not in Provision.Kind.values:
+        errors["kind"] = "Choose the kind of provision."
+    if data.get("source") not in Provision.Source.values:
+        errors["source"] = "Say where it is promised: EHC plan section F or the SEN support plan."
+    days = "".join(sorted(set(str(d) for d in (data.get("days") or ""))))
+    if not days or any(d not in "12345" for d in days):
+        errors["days"] = "Choose at least one school day (Monday to Friday)."
+    data["days"] = days
+    sessions, minutes = data.get("sessions_per_week"), data.get("session_minutes")
+    hours = data.pop("hours_per_week", None)
+    if sessions or minutes:
+        if not (sessions and minutes):
+            errors["session_minutes"] = "Give both the sessions a week and the minutes of each."
+        elif not (1 <= sessions <= 25 and 5 <= minutes <= 360):
+            errors["session_minutes"] = "Sessions a week is 1–25 and minutes 5–360."
+        else:
+            if days and "days" not in errors and len(days) != sessions:
+                errors["days"] = (
+                    f"{sessions} session(s) a week need {sessions} day(s) in the weekly "
+                    f"pattern; {len(days)} are ticked."
+                )
+            data["weekly_minutes"] = sessions * minutes
+        if hours:
+            errors["hours_per_week"] = "Give sessions × minutes or hours a week, not both."
+    elif hours:
+        if not 0 < hours <= 40:
+            errors["hours_per_week"] = "Hours a week is more than 0 and at most 40."
+        else:
+            data["weekly_minutes"] = round(float(hours) * 60)
+            data["sessions_per_week"] = data["session_minutes"] = None
+    else:
+        errors["sessions_per_week"] = "Say how much: sessions a week × minutes, or hours a week."
+    start, end = data.get("start"), data.get("end")
+    if not isinstance(start, dt.date):
+        errors["start"] = "Give the date the provision starts."
+    elif end and end < start:
+        errors["end"] = "The end date can't be before the start."
+    plan = data.get("plan")
+    if plan is not None and plan.pupil_id != pupil.pk:
+        errors["plan"] = "Choose one of this pupil's plans."
+    if (data.get("group_size") or 1) < 1:
+        errors["group_size"] = "Group size is at least 1."
+    return errors
+
+
+@transaction.atomic
+def provision_create(*, actor, pupil, data: dict, targets=()) -> Provision:
+    if not access.can(actor, pupil.school_id, "write_plans"):
+        raise Http404
+    data = {k: v for k, v in data.items() if k in PROVISION_FIELDS}
+    errors = _validate_provision(pupil, data)
+    targets = list(targets)
+    if any(t.plan.pupil_id != pupil.pk for t in targets):
+        errors["targets"] = "Link only this pupil's targets."
+    if errors:
+        raise ServiceError(errors)
+    if data.get("group_size") is None:
+        data.pop("group_size", None)
+    provision = Provision.objects.create(pupil=pupil, **data)
+    provision.targets.set(targets)
+    record_change(actor=actor, action="create", obj=provision, school_id=pupil.school_id,
+                  pupil_id=pupil.pk,
+                  after={**snapshot(provision), "targets": [str(t.pk) for t in targets]})
+    TimelineEntry.objects.create(
+        pupil=pupil, occurred_at=timezone.now(), kind="provision",
+        title=f"Provision added: {provision.title} ({provision.how_much})", actor=actor,
+        ref_type="provision", ref_id=str(provision.pk),
+    )
+    return provision
+
+
+@transaction.atomic
+def provision_end(*, actor, provision: Provision, end: dt.date) -> Provision:
+    """Stop a provision from a date. It is not deleted: its sessions stay evidence."""
+    if not access.can(actor, provision.pupil.school_id, "write_plans"):
+        raise Http404
+    if end < provision.start:
+        raise ServiceError({"end": "The end date can't be before the start."})
+    before = snapshot(provision)
+    provision.end = end
+    provision.save(update_fields=["end"])
+    record_change(actor=actor, action="update", obj=provision, school_id=provision.pupil.school_id,
+                  pupil_id=provision.pupil_id, before=before, after=snapshot(provision))
+    return provision

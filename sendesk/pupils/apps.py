@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PupilsConfig(AppConfig):
+    name = "sendesk.pupils"
+    label = "pupils"

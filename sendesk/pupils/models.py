@@ -1,0 +1,227 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from sendesk.schools.models import School, TeachingGroup, YearGroup
+
+from .upn import validate_upn
+
+
+class SenStatus(models.TextChoices):
+    # The census codes; the letters are what schools see in their MIS.
+    NONE = "N", "N — no SEN"
+    SUPPORT = "K", "K — SEN support"
+    EHCP = "E", "E — EHC plan"
+
+
+class Area(models.TextChoices):
+    CI = "ci", "Communication and interaction"
+    CL = "cl", "Cognition and learning"
+    SEMH = "semh", "Social, emotional and mental health"
+    SP = "sp", "Sensory and/or physical"
+    OTHER = "other", "Other"
+
+
+class NeedCode(models.TextChoices):
+    SPLD = "SPLD", "Specific learning difficulty"
+    MLD = "MLD", "Moderate learning difficulty"
+    SLD = "SLD", "Severe learning difficulty"
+    PMLD = "PMLD", "Profound and multiple learning difficulty"
+    SEMH = "SEMH", "Social, emotional and mental health"
+    SLCN = "SLCN", "Speech, language and communication needs"
+    HI = "HI", "Hearing impairment"
+    VI = "VI", "Visual impairment"
+    MSI = "MSI", "Multi-sensory impairment"
+    PD = "PD", "Physical disability"
+    ASD = "ASD", "Autistic spectrum disorder"
+    OTH = "OTH", "Other difficulty or disability"
+    NSA = "NSA", "SEN support but no specialist assessment"
+
+
+NEED_AREA = {
+    "SPLD": Area.CL, "MLD": Area.CL, "SLD": Area.CL, "PMLD": Area.CL,
+    "SLCN": Area.CI, "ASD": Area.CI,
+    "SEMH": Area.SEMH,
+    "HI": Area.SP, "VI": Area.SP, "MSI": Area.SP, "PD": Area.SP,
+    "OTH": Area.OTHER, "NSA": Area.OTHER,
+}  # fmt: skip
+
+
+class PupilQuerySet(models.QuerySet):
+    def on_register(self):
+        return self.exclude(sen_status=SenStatus.NONE)
+
+
+class Pupil(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    upn = models.CharField(
+        "UPN", max_length=13, validators=[validate_upn],
+        help_text="Unique Pupil Number, 13 characters, starting with its check letter.",
+    )
+    legal_first_name = models.CharField(max_length=100)
+    legal_last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(
+        max_length=100, blank=True, help_text="What the pupil likes to be called, if not the legal first name."
+    )
+    date_of_birth = models.DateField()
+    year_group = models.ForeignKey(YearGroup, on_delete=models.PROTECT, related_name="pupils")
+    teaching_groups = models.ManyToManyField(TeachingGroup, blank=True, related_name="pupils")
+    # Current census status; the history is in SenStatusPeriod and kept in step by the
+    # pupils services, which write both in one transaction.
+    sen_status = models.CharField(max_length=1, choices=SenStatus.choices, default=SenStatus.NONE)
+    # One-page profile, in the pupil's own words where possible.
+    what_matters = models.TextField("What matters to me", blank=True)
+    good_at = models.TextField("What I'm good at", blank=True)
+    how_to_support = models.TextField("How best to support me", blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "upn"], name="pupil_unique_upn"),
+        ]
+        indexes = [models.Index(fields=["school", "sen_status"], name="pupil_register_idx")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return f"{self.preferred_name or self.legal_first_name} {self.legal_last_name}"
+
+
+class SenStatusPeriod(models.Model):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="sen_history")
+    status = models.CharField(max_length=1, choices=SenStatus.choices)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Empty while current.")
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            # At most one open period per pupil: the current status.
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(end__isnull=True), name="senperiod_one_current"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="senperiod_dates",
+            ),
+        ]
+
+
+class PupilNeed(models.Model):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="needs")
+    code = models.CharField(max_length=4, choices=NeedCode.choices)
+    rank = models.PositiveSmallIntegerField(help_text="1 is the primary need.")
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "rank"], name="need_unique_rank"),
+            models.UniqueConstraint(fields=["pupil", "code"], name="need_unique_code"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="need_rank_positive"),
+        ]
+
+    @property
+    def area(self):
+        return NEED_AREA[self.code]
+
+    def __str__(self):
+        return f"{self.rank}. {self.get_code_display()}"
+
+
+class Strategy(models.Model):
+    """A strategy that works for this pupil, written so a cover TA can use it straight away."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="strategies")
+    text = models.CharField(max_length=300)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name_plural = "strategies"
+
+
+class Contact(models.Model):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=150)
+    relationship = models.CharField(max_length=60, help_text="'Mother', 'Foster carer', …")
+    parental_responsibility = models.BooleanField(default=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    priority = models.PositiveSmallIntegerField(default=1, help_text="1 is called first.")
+
+    class Meta:
+        ordering = ["priority", "id"]
+
+
+class Deployment(models.Model):
+    """Who works with whom. This, and nothing else, puts a pupil in a TA's scope."""
+
+    class Kind(models.TextChoices):
+        ONE_TO_ONE = "one_to_one", "1:1"
+        KEY_ADULT = "key_adult", "Key adult"
+        GROUP = "group", "Class / group support"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="deployments")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deployments"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    pupil = models.ForeignKey(
+        Pupil, null=True, blank=True, on_delete=models.CASCADE, related_name="deployments"
+    )
+    teaching_group = models.ForeignKey(
+        TeachingGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="deployments"
+    )
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # A group deployment names a group; a 1:1 or key adult names a pupil.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="group", teaching_group__isnull=False, pupil__isnull=True)
+                    | (~Q(kind="group") & Q(pupil__isnull=False, teaching_group__isnull=True))
+                ),
+                name="deployment_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="deployment_dates",
+            ),
+        ]
+        # The access layer asks "is this staff member deployed today" on every request.
+        indexes = [models.Index(fields=["staff", "start"], name="deployment_staff_idx")]
+
+
+class TimelineEntry(models.Model):
+    """One line in a pupil's timeline. Each module writes its entries here, in the same
+    transaction as the record they describe, so the pupil page reads one indexed table
+    however many kinds of record there are. Safeguarding never writes here."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="timeline")
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=30, help_text="'session', 'session_missed', 'plan', …")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ref_type = models.CharField(max_length=40, blank=True)
+    ref_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        # The pupil page pages through this newest first.
+        indexes = [models.Index(fields=["pupil", "-occurred_at", "-id"], name="timeline_pupil_idx")]

@@ -1,0 +1,140 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Trust(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=200)
+    urn = models.CharField("URN", max_length=10, blank=True)
+    la_number = models.CharField("LA number", max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["trust", "name"], name="school_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    TA = "ta", "Teaching assistant"
+    HLTA = "hlta", "Higher level teaching assistant"
+    TEACHER = "teacher", "Teacher"
+    SENCO = "senco", "SENCO"
+    DSL = "dsl", "Designated safeguarding lead"
+    HEAD = "head", "Head / school admin"
+
+
+class StaffRole(models.Model):
+    """One role a person holds at one school. A person may hold several (a SENCO who is
+    also a deputy DSL) and at several schools of a trust."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school", "role"], name="staffrole_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} at {self.school}"
+
+
+class YearGroup(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="year_groups")
+    name = models.CharField(max_length=40, help_text="As the school says it: 'Year 3', 'Reception'.")
+    ordinal = models.SmallIntegerField(help_text="National curriculum year; Reception is 0.")
+
+    class Meta:
+        ordering = ["ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "ordinal"], name="yeargroup_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TeachingGroup(models.Model):
+    """A class or set, with the teachers who teach it."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="teaching_groups")
+    name = models.CharField(max_length=60)
+    year_group = models.ForeignKey(
+        YearGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="groups"
+    )
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="teaching_groups"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="teachinggroup_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Term(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(max_length=40, help_text="'Autumn 2026'")
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="term_dates"),
+            models.UniqueConstraint(fields=["school", "start"], name="term_unique_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Closure(models.Model):
+    """Days inside a term when pupils are not taught: half term, training (INSET) days,
+    bank holidays. Promised provision is not owed on these days."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "Holiday"
+        TRAINING = "training", "Training day"
+        BANK_HOLIDAY = "bank_holiday", "Bank holiday"
+        OTHER = "other", "Other closure"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closures")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=60)
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="closure_dates"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start}–{self.end})"
+
+    def days(self):
+        day = self.start
+        while day <= self.end:
+            yield day
+            day += dt.timedelta(days=1)

@@ -1,0 +1,58 @@
+// Drafts: every form marked data-draft="key" keeps what was typed in this device's
+// localStorage until the server accepts it, so a lost connection or a failed save never
+// loses a TA's notes. Cleared when the server answers with a success fragment.
+(function () {
+  "use strict";
+  function key(form) { return "sendesk-draft:" + form.dataset.draft; }
+  function save(form) {
+    var data = {};
+    new FormData(form).forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken") return;
+      (data[name] = data[name] || []).push(value);
+    });
+    try { localStorage.setItem(key(form), JSON.stringify(data)); } catch (e) { /* private mode */ }
+  }
+  function restore(form) {
+    var raw;
+    try { raw = localStorage.getItem(key(form)); } catch (e) { return; }
+    if (!raw || form.dataset.restored) return;
+    form.dataset.restored = "1";
+    var data = JSON.parse(raw);
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || !(el.name in data) || el.name === "csrfmiddlewaretoken") return;
+      var values = data[el.name];
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = values.indexOf(el.value) !== -1;
+      } else if (el.type !== "hidden" || el.name === "client_id") {
+        el.value = values[0];
+      }
+    });
+    var note = form.querySelector(".draft-note");
+    if (note) note.hidden = false;
+  }
+  function init(root) {
+    root.querySelectorAll("form[data-draft]").forEach(function (form) {
+      restore(form);
+      if (form.dataset.draftBound) return;
+      form.dataset.draftBound = "1";
+      form.addEventListener("input", function () { save(form); });
+      form.addEventListener("change", function () { save(form); });
+    });
+    root.querySelectorAll("[data-draft-clear]").forEach(function (el) {
+      try { localStorage.removeItem("sendesk-draft:" + el.dataset.draftClear); } catch (e) { /* */ }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (evt) { init(evt.target); });
+  // Form errors come back as 422 with the form re-rendered: show them (htmx does not
+  // swap 4xx answers by default).
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    if (evt.detail.xhr.status === 422) { evt.detail.shouldSwap = true; evt.detail.isError = false; }
+  });
+  // A network failure must not look like a save: say so, keep the form as typed.
+  document.addEventListener("htmx:sendError", function (evt) {
+    var form = evt.target.closest("form");
+    var box = form && form.querySelector(".save-error");
+    if (box) { box.hidden = false; box.textContent = "Not saved: no connection. Your notes are kept on this device — try again."; }
+  });
+})();
