@@ -114,7 +114,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SENDESK_TEST_DB") or None}
+    # A file, not memory: tests that run threads (concurrent saves, the browser tests' live
+    # server) then see one database with real locking, as production does.
+    DATABASES["default"]["TEST"] = {
+        # One per process, so two test runs on one machine never share a database.
+        "NAME": os.environ.get("SENDESK_TEST_DB") or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
