@@ -42,7 +42,7 @@ class Figures:
 
 
 def reconcile(provisions, day: dt.date) -> list[Figures]:
-    """Figures for each provision (all of one school) as of `day`. Costs four queries
+    """Figures for each provision (all of one school) as of `day`. Costs five queries
     whatever the number of provisions: term, calendar (2), and one aggregate each for
     delivered minutes and missed reasons."""
     provisions = list(provisions)
