@@ -127,9 +127,13 @@ def oversight_school(user, school_id=None) -> int:
     Http404 for everyone else."""
     schools = schools_where(user, "oversee")
     if school_id is not None:
-        if int(school_id) not in schools:
+        try:
+            school_id = int(school_id)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        if school_id not in schools:
             raise Http404
-        return int(school_id)
+        return school_id
     if not schools:
         raise Http404
     return min(schools)

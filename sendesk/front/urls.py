@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("sendesk.provision.urls")),
     path("", include("sendesk.pupils.urls")),
     path("", include("sendesk.plans.urls")),
+    path("", include("sendesk.schools.urls")),
 ]

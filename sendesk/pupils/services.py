@@ -233,3 +233,18 @@ def deployment_create(*, actor, school_id: int, staff, kind: str, start: dt.date
     record_change(actor=actor, action="create", obj=deployment, school_id=school_id,
                   pupil_id=pupil.pk if pupil else None, after=snapshot(deployment))
     return deployment
+
+
+@transaction.atomic
+def deployment_end(*, actor, deployment, end: dt.date):
+    """End a deployment from a date (the last day it applies). Kept, not deleted: it says
+    who could see a pupil when."""
+    access.require(actor, deployment.school_id, "write_pupils")
+    if end < deployment.start:
+        raise ServiceError({"end": "The end date can't be before the deployment started."})
+    before = snapshot(deployment)
+    deployment.end = end
+    deployment.save(update_fields=["end"])
+    record_change(actor=actor, action="update", obj=deployment, school_id=deployment.school_id,
+                  pupil_id=deployment.pupil_id, before=before, after=snapshot(deployment))
+    return deployment

@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from .models import Closure, School, StaffRole, TeachingGroup, Term, Trust, YearGroup
+
+
+class StaffRoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 0
+
+
+@admin.register(Trust)
+class TrustAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "trust", "urn"]
+    search_fields = ["name", "urn"]
+    inlines = [TermInline, ClosureInline, StaffRoleInline]
+
+
+@admin.register(YearGroup)
+class YearGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "school", "ordinal"]
+    list_filter = ["school"]
+
+
+@admin.register(TeachingGroup)
+class TeachingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "school", "year_group"]
+    list_filter = ["school"]
+    filter_horizontal = ["teachers"]
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "school"]
+    list_filter = ["school", "role"]
+    autocomplete_fields = ["user"]

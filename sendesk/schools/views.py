@@ -1,0 +1,57 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
+
+from sendesk import access
+from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
+from sendesk.pupils.models import Deployment
+from sendesk.pupils.services import deployment_create, deployment_end
+
+from .forms import DeploymentForm
+
+
+@login_required
+def deployment(request):
+    """Who works with whom (SENCO, head): this is what puts a pupil in a TA's scope."""
+    school_id = access.oversight_school(request.user, request.GET.get("school") or None)
+    form = DeploymentForm(school_id, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                deployment_create(actor=request.user, school_id=school_id, **form.cleaned_data)
+                return redirect("deployment")
+            except ServiceError as err:
+                apply_service_errors(form, err)
+        status = 422
+    today = timezone.localdate()
+    deployments = (
+        Deployment.objects.filter(school_id=school_id)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .select_related("staff", "pupil", "teaching_group")
+        .order_by("staff__full_name", "start")
+    )
+    return render(request, "schools/deployment.html",
+                  {"form": form, "deployments": deployments, "today": today}, status=status)
+
+
+@login_required
+@require_POST
+def deployment_stop(request, pk: int):
+    school_ids = access.schools_where(request.user, "oversee")
+    found = Deployment.objects.filter(pk=pk, school_id__in=school_ids).first()
+    if found is None:
+        raise Http404
+    end = parse_date(request.POST.get("end") or "") or timezone.localdate()
+    try:
+        deployment_end(actor=request.user, deployment=found, end=end)
+    except ServiceError as err:
+        from django.contrib import messages
+
+        messages.error(request, " ".join(err.errors.values()))
+    return redirect("deployment")
