@@ -1,0 +1,28 @@
+"""Schemas and helpers every router shares: the error bodies and paging parameters."""
+
+from ninja import Schema
+from pydantic import Field
+
+NOT_FOUND = {"detail": "Not Found"}
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, in words a person can act on.")
+
+
+class FieldErrorsOut(Schema):
+    detail: str = Field(description="A summary naming each field that is wrong.")
+    errors: dict[str, str] = Field(
+        description="One message per field, keyed by its path in the request, e.g. "
+        "'pupils.0.attendance'. '__all__' holds a problem with the request as a whole."
+    )
+
+
+# Every endpoint behind the token answers these; declared so the OpenAPI document is whole.
+AUTH_ERRORS = {401: ErrorOut}
+LOOKUP_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+
+
+class Paging(Schema):
+    limit: int = Field(100, ge=1, le=500, description="How many items, at most 500.")
+    offset: int = Field(0, ge=0, description="How many items to skip.")

@@ -1,0 +1,22 @@
+"""The JSON API, /api/v1/. Its paths are the contract later integrations rely on."""
+
+from ninja import NinjaAPI
+
+from . import auth, errors, plans, provision, pupils, sessions
+
+api = NinjaAPI(
+    title="SENDesk API",
+    version="1",
+    description="Pupils, plans, promised provision and TA session records. Get a token from "
+    "POST /auth/token and send it as 'Authorization: Bearer <token>'. A record out of your "
+    "scope answers 404, exactly as one that does not exist.",
+    urls_namespace="api",
+    auth=auth.BearerToken(),
+    parser=errors.ObjectParser(),
+)
+errors.install(api)
+api.add_router("/auth", auth.router)
+api.add_router("/pupils", pupils.router)
+api.add_router("/pupils", plans.router)
+api.add_router("", provision.router)
+api.add_router("/sessions", sessions.router)

@@ -1,0 +1,114 @@
+"""Provision promised against delivered: for one pupil, and the school's shortfall list."""
+
+import datetime as dt
+import uuid
+
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from sendesk import access
+from sendesk.audit.services import record_access
+from sendesk.provision.selectors import shortfalls
+
+from . import selectors
+from .common import LOOKUP_ERRORS
+
+router = Router(tags=["provision"])
+
+
+class FiguresOut(Schema):
+    """Minutes promised (school days up to and including today) and delivered."""
+
+    promised_minutes_week: int = Field(alias="promised_week")
+    delivered_minutes_week: int = Field(alias="delivered_week")
+    shortfall_minutes_week: int = Field(alias="shortfall_week")
+    promised_minutes_term: int = Field(alias="promised_term")
+    delivered_minutes_term: int = Field(alias="delivered_term")
+    shortfall_minutes_term: int = Field(alias="shortfall_term")
+    delivered_pct: int | None = Field(description="Delivered as a % of promised this term.")
+    missed: dict[str, int] = Field(description="Sessions missed this term, by reason.")
+
+
+class ProvisionOut(FiguresOut):
+    id: uuid.UUID = Field(alias="provision.id")
+    title: str = Field(alias="provision.title")
+    description: str = Field(alias="provision.description")
+    kind: str = Field(alias="provision.kind")
+    source: str = Field(alias="provision.source", description="ehcp_f or sen_support.")
+    how_much: str = Field(alias="provision.how_much")
+    weekly_minutes: int = Field(alias="provision.weekly_minutes")
+    days: list[str] = Field(alias="provision.day_names", description="Weekly pattern.")
+    group_size: int = Field(alias="provision.group_size")
+    staffing: str = Field(alias="provision.staffing")
+    start: dt.date = Field(alias="provision.start")
+    end: dt.date | None = Field(alias="provision.end")
+    plan_id: uuid.UUID | None = Field(alias="provision.plan_id")
+    target_ids: list[uuid.UUID]
+
+    @staticmethod
+    def resolve_target_ids(figures):
+        return [t.pk for t in figures.provision.targets.all()]
+
+
+class ProvisionList(Schema):
+    as_of: dt.date
+    items: list[ProvisionOut]
+
+
+@router.get(
+    "/pupils/{pupil_id}/provision",
+    response={200: ProvisionList, **LOOKUP_ERRORS},
+    summary="A pupil's provision, promised against delivered this week and term",
+)
+def pupil_provision(request, pupil_id: uuid.UUID):
+    pupil = access.get_pupil(request.auth, pupil_id)
+    today = timezone.localdate()
+    record_access(actor=request.auth, pupil=pupil, what="provision", via="api")
+    return {"as_of": today, "items": selectors.pupil_provision(pupil, today)}
+
+
+class PupilRef(Schema):
+    id: uuid.UUID
+    name: str
+    year_group: str = Field(alias="year_group.name")
+
+
+class ProvisionRef(Schema):
+    id: uuid.UUID
+    title: str
+    kind: str
+
+
+class ShortfallOut(FiguresOut):
+    pupil: PupilRef = Field(alias="provision.pupil")
+    provision: ProvisionRef
+
+
+class ShortfallList(Schema):
+    school_id: int
+    as_of: dt.date
+    items: list[ShortfallOut] = Field(description="Largest shortfall this term first.")
+    count: int = Field(description="How many provisions are short in all.")
+
+
+class ShortfallQuery(Schema):
+    school_id: int | None = Field(None, description="For someone who oversees several schools.")
+    limit: int | None = Field(None, ge=1, le=1000, description="At most this many, worst first.")
+
+
+@router.get(
+    "/provision/shortfalls",
+    response={200: ShortfallList, **LOOKUP_ERRORS},
+    summary="The school's provision shortfall list, worst first (SENCO, head)",
+)
+def provision_shortfalls(request, query: Query[ShortfallQuery]):
+    school_id = access.oversight_school(request.auth, query.school_id)
+    today = timezone.localdate()
+    items = shortfalls(school_id, today)
+    return {
+        "school_id": school_id,
+        "as_of": today,
+        "items": items[: query.limit],
+        "count": len(items),
+    }

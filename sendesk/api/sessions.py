@@ -1,0 +1,152 @@
+"""Recording a session: the TA's record of a delivered or missed provision."""
+
+import datetime as dt
+import uuid
+
+from django.db.models import Prefetch
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from sendesk import access
+from sendesk.provision.models import Attendance, MissedReason, Rating, SessionPupil, TargetRating
+from sendesk.provision.services import PupilRecord, session_record
+
+from .common import ErrorOut, FieldErrorsOut
+
+router = Router(tags=["sessions"])
+
+
+def _one_of(values, blank=False):
+    # Checked by the service, which says what is wrong in words; the enum documents it.
+    return {"enum": (["", None] if blank else []) + list(values)}
+
+
+class TargetProgressIn(Schema):
+    target_id: uuid.UUID
+    rating: str = Field(json_schema_extra=_one_of(Rating.values))
+
+
+class SessionPupilIn(Schema):
+    pupil_id: uuid.UUID
+    attendance: str | None = Field(
+        "",
+        json_schema_extra=_one_of(Attendance.values, blank=True),
+        description="Required when delivered; blank when the session was missed.",
+    )
+    response: int | None = Field(None, description="Engagement, 1 (did not engage) to 5.")
+    note: str | None = ""
+    adaptations: str | None = ""
+    flag_for_teacher: bool = False
+    minutes: int | None = Field(
+        None, description="Minutes the pupil had, for a partial attendance (default half)."
+    )
+    provision_id: uuid.UUID | None = Field(
+        None, description="In a group session: this pupil's own provision the minutes count to."
+    )
+    target_progress: list[TargetProgressIn] = []
+
+
+class SessionIn(Schema):
+    client_id: uuid.UUID = Field(
+        description="Made by the device; sending the same id again returns the stored record."
+    )
+    provision_id: uuid.UUID | None = Field(None, description="Empty for ad-hoc support.")
+    date: dt.date
+    start_time: dt.time | None = None
+    minutes: int = Field(description="Length of the session, 1 to 600.")
+    delivered: bool
+    missed_reason: str | None = Field(
+        "",
+        json_schema_extra=_one_of(MissedReason.values, blank=True),
+        description="Why a missed session was missed; blank when delivered.",
+    )
+    missed_note: str | None = Field(
+        "", max_length=300, description="Required when the reason is other."
+    )
+    pupils: list[SessionPupilIn] = Field(
+        [], description="May be empty for a missed session of one pupil's provision."
+    )
+
+
+class TargetProgressOut(Schema):
+    target_id: uuid.UUID
+    rating: str
+
+
+class SessionPupilOut(Schema):
+    pupil_id: uuid.UUID
+    provision_id: uuid.UUID | None = Field(description="The provision these minutes count to.")
+    attendance: str
+    minutes: int = Field(description="Minutes the pupil received.")
+    response: int | None
+    note: str
+    adaptations: str
+    flag_for_teacher: bool
+    target_progress: list[TargetProgressOut] = Field(alias="ratings")
+
+
+class SessionOut(Schema):
+    id: uuid.UUID
+    client_id: uuid.UUID
+    provision_id: uuid.UUID | None
+    date: dt.date
+    start_time: dt.time | None
+    minutes: int
+    delivered: bool
+    missed_reason: str
+    missed_note: str
+    recorded_by: str
+    recorded_at: dt.datetime
+    pupils: list[SessionPupilOut] = Field(
+        alias="visible_records", description="The pupils in the caller's scope."
+    )
+
+    @staticmethod
+    def resolve_recorded_by(session):
+        return str(session.recorded_by)
+
+
+@router.post(
+    "",
+    response={
+        200: SessionOut,
+        201: SessionOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: FieldErrorsOut,
+        422: FieldErrorsOut,
+    },
+    summary="Record a delivered or missed session (201; 200 when client_id was sent before)",
+)
+def session_create(request, payload: SessionIn):
+    session, created = session_record(
+        actor=request.auth,
+        client_id=payload.client_id,
+        provision_id=payload.provision_id,
+        date=payload.date,
+        start_time=payload.start_time,
+        minutes=payload.minutes,
+        delivered=payload.delivered,
+        missed_reason=payload.missed_reason or "",
+        missed_note=payload.missed_note or "",
+        pupils=[
+            PupilRecord(
+                pupil_id=p.pupil_id,
+                attendance=p.attendance or "",
+                response=p.response,
+                note=p.note or "",
+                adaptations=p.adaptations or "",
+                flag_for_teacher=p.flag_for_teacher,
+                minutes=p.minutes,
+                provision_id=p.provision_id,
+                target_progress=[(t.target_id, t.rating) for t in p.target_progress],
+            )
+            for p in payload.pupils
+        ],
+    )
+    session.visible_records = list(
+        access.scoped(request.auth, SessionPupil.objects.filter(session=session))
+        .prefetch_related(Prefetch("ratings", queryset=TargetRating.objects.order_by("id")))
+        .order_by("id")
+    )
+    return Status(201 if created else 200, session)
