@@ -68,7 +68,9 @@ def visible_pupils(user, day=None):
     deployed = Deployment.objects.filter(_active_on(day), staff=user)
     scope = Q(school_id__in=whole)
     scope |= Exists(deployed.filter(pupil=OuterRef("pk")))
-    scope |= Exists(deployed.filter(kind=Deployment.Kind.GROUP, teaching_group__pupils=OuterRef("pk")))
+    scope |= Exists(
+        deployed.filter(kind=Deployment.Kind.GROUP, teaching_group__pupils=OuterRef("pk"))
+    )
     if teaches:
         taught = TeachingGroup.objects.filter(teachers=user, pupils=OuterRef("pk"))
         scope |= Q(school_id__in=teaches) & Exists(taught)

@@ -67,10 +67,19 @@ def build_world():
     school = School.objects.create(trust=trust, name="Test Primary", la_number="123", urn="100001")
     other = School.objects.create(trust=trust, name="Other School", la_number="124", urn="100002")
     for s in (school, other):
-        Term.objects.create(school=s, name="Autumn 2026", start=AUTUMN_START, end=dt.date(2026, 12, 18))
-        Term.objects.create(school=s, name="Spring 2027", start=dt.date(2027, 1, 5), end=dt.date(2027, 3, 26))
-        Closure.objects.create(school=s, kind="holiday", name="Half term",
-                               start=dt.date(2026, 10, 26), end=dt.date(2026, 10, 30))
+        Term.objects.create(
+            school=s, name="Autumn 2026", start=AUTUMN_START, end=dt.date(2026, 12, 18)
+        )
+        Term.objects.create(
+            school=s, name="Spring 2027", start=dt.date(2027, 1, 5), end=dt.date(2027, 3, 26)
+        )
+        Closure.objects.create(
+            school=s,
+            kind="holiday",
+            name="Half term",
+            start=dt.date(2026, 10, 26),
+            end=dt.date(2026, 10, 30),
+        )
     y3 = YearGroup.objects.create(school=school, name="Year 3", ordinal=3)
     y4 = YearGroup.objects.create(school=school, name="Year 4", ordinal=4)
     oy3 = YearGroup.objects.create(school=other, name="Year 3", ordinal=3)
@@ -96,32 +105,78 @@ def build_world():
     cara = _pupil(school, y4, 2, "Cara", "Clark", "K", ["SPLD"], [g4b])
     dan = _pupil(school, y3, 3, "Dan", "Dale", "K", ["SEMH"], [g3a])
     olly = Pupil.objects.create(
-        school=other, upn=make_upn("124", "4567", 2019, 9), legal_first_name="Olly",
-        legal_last_name="Oak", date_of_birth=dt.date(2018, 5, 5), year_group=oy3, sen_status="K",
+        school=other,
+        upn=make_upn("124", "4567", 2019, 9),
+        legal_first_name="Olly",
+        legal_last_name="Oak",
+        date_of_birth=dt.date(2018, 5, 5),
+        year_group=oy3,
+        sen_status="K",
     )
     olly.teaching_groups.set([og])
 
-    Deployment.objects.create(school=school, staff=alice, kind="one_to_one", pupil=ben, start=AUTUMN_START)
-    Deployment.objects.create(school=school, staff=hana, kind="group", teaching_group=g4b, start=AUTUMN_START)
-    Strategy.objects.create(pupil=ben, text="Give a five-minute warning before changes", added_by=senco)
+    Deployment.objects.create(
+        school=school, staff=alice, kind="one_to_one", pupil=ben, start=AUTUMN_START
+    )
+    Deployment.objects.create(
+        school=school, staff=hana, kind="group", teaching_group=g4b, start=AUTUMN_START
+    )
+    Strategy.objects.create(
+        pupil=ben, text="Give a five-minute warning before changes", added_by=senco
+    )
 
-    plan = Plan.objects.create(pupil=ben, kind="ehcp", title="Ben's EHC plan", status="active",
-                               start_date=AUTUMN_START, review_date=dt.date(2026, 12, 10), created_by=senco)
+    plan = Plan.objects.create(
+        pupil=ben,
+        kind="ehcp",
+        title="Ben's EHC plan",
+        status="active",
+        start_date=AUTUMN_START,
+        review_date=dt.date(2026, 12, 10),
+        created_by=senco,
+    )
     outcome = Outcome.objects.create(plan=plan, text="Ben will talk about his day in sentences.")
-    t1 = Target.objects.create(plan=plan, outcome=outcome, text="Uses 4-word sentences to ask for help",
-                               baseline="2-word phrases", success_criteria="4 out of 5 times, 3 weeks running",
-                               target_date=dt.date(2027, 3, 26), order=1)
-    t2 = Target.objects.create(plan=plan, outcome=outcome, text="Reads 20 high-frequency words",
-                               baseline="8 words", target_date=dt.date(2027, 3, 26), order=2)
+    t1 = Target.objects.create(
+        plan=plan,
+        outcome=outcome,
+        text="Uses 4-word sentences to ask for help",
+        baseline="2-word phrases",
+        success_criteria="4 out of 5 times, 3 weeks running",
+        target_date=dt.date(2027, 3, 26),
+        order=1,
+    )
+    t2 = Target.objects.create(
+        plan=plan,
+        outcome=outcome,
+        text="Reads 20 high-frequency words",
+        baseline="8 words",
+        target_date=dt.date(2027, 3, 26),
+        order=2,
+    )
     talk = Provision.objects.create(
-        pupil=ben, plan=plan, title="Talk Boost", kind="one_to_one", source="ehcp_f",
-        sessions_per_week=5, session_minutes=30, weekly_minutes=150, days="12345",
-        start=AUTUMN_START, cost_per_hour=18,
+        pupil=ben,
+        plan=plan,
+        title="Talk Boost",
+        kind="one_to_one",
+        source="ehcp_f",
+        sessions_per_week=5,
+        session_minutes=30,
+        weekly_minutes=150,
+        days="12345",
+        start=AUTUMN_START,
+        cost_per_hour=18,
     )
     talk.targets.set([t1])
     precision = Provision.objects.create(
-        pupil=ben, plan=plan, title="Precision teaching", kind="one_to_one", source="ehcp_f",
-        sessions_per_week=3, session_minutes=20, weekly_minutes=60, days="135", start=AUTUMN_START,
+        pupil=ben,
+        plan=plan,
+        title="Precision teaching",
+        kind="one_to_one",
+        source="ehcp_f",
+        sessions_per_week=3,
+        session_minutes=20,
+        weekly_minutes=60,
+        days="135",
+        start=AUTUMN_START,
     )
     precision.targets.set([t2])
 

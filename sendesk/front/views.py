@@ -24,7 +24,9 @@ class EmailLoginForm(AuthenticationForm):
 
 
 login = auth_views.LoginView.as_view(
-    template_name="front/login.html", authentication_form=EmailLoginForm, redirect_authenticated_user=True
+    template_name="front/login.html",
+    authentication_form=EmailLoginForm,
+    redirect_authenticated_user=True,
 )
 logout = auth_views.LogoutView.as_view()
 

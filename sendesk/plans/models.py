@@ -31,7 +31,9 @@ class Plan(models.Model):
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     start_date = models.DateField(null=True, blank=True)
-    review_date = models.DateField(null=True, blank=True, help_text="When the plan is next reviewed.")
+    review_date = models.DateField(
+        null=True, blank=True, help_text="When the plan is next reviewed."
+    )
     closed_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -45,7 +47,9 @@ class Plan(models.Model):
         constraints = [
             # One plan of each kind in force at a time; older ones are closed, not edited.
             models.UniqueConstraint(
-                fields=["pupil", "kind"], condition=Q(status="active"), name="plan_one_active_per_kind"
+                fields=["pupil", "kind"],
+                condition=Q(status="active"),
+                name="plan_one_active_per_kind",
             ),
         ]
         indexes = [
@@ -81,7 +85,9 @@ class Target(models.Model):
     outcome = models.ForeignKey(
         Outcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
     )
-    text = models.CharField(max_length=300, help_text="The SMART target, as the pupil's adults say it.")
+    text = models.CharField(
+        max_length=300, help_text="The SMART target, as the pupil's adults say it."
+    )
     baseline = models.TextField(blank=True, help_text="Where the pupil is now.")
     success_criteria = models.TextField(blank=True, help_text="How we will know it is achieved.")
     target_date = models.DateField(null=True, blank=True)

@@ -14,7 +14,15 @@ from sendesk.pupils.models import TimelineEntry
 from .models import Outcome, Plan, Target
 
 PLAN_FIELDS = ("kind", "title", "start_date", "review_date")
-TARGET_FIELDS = ("text", "baseline", "success_criteria", "target_date", "status", "outcome", "order")
+TARGET_FIELDS = (
+    "text",
+    "baseline",
+    "success_criteria",
+    "target_date",
+    "status",
+    "outcome",
+    "order",
+)
 
 
 def _require_writer(actor, pupil):
@@ -23,13 +31,27 @@ def _require_writer(actor, pupil):
 
 
 def _audit(actor, action, obj, pupil, before=None, after=None):
-    record_change(actor=actor, action=action, obj=obj, school_id=pupil.school_id,
-                  pupil_id=pupil.pk, before=before, after=after)
+    record_change(
+        actor=actor,
+        action=action,
+        obj=obj,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        before=before,
+        after=after,
+    )
 
 
 def _timeline(actor, pupil, kind, title, ref):
-    TimelineEntry.objects.create(pupil=pupil, occurred_at=timezone.now(), kind=kind, title=title,
-                                 actor=actor, ref_type=ref._meta.model_name, ref_id=str(ref.pk))
+    TimelineEntry.objects.create(
+        pupil=pupil,
+        occurred_at=timezone.now(),
+        kind=kind,
+        title=title,
+        actor=actor,
+        ref_type=ref._meta.model_name,
+        ref_id=str(ref.pk),
+    )
 
 
 def _validate_plan(data):
@@ -61,7 +83,9 @@ def plan_create(*, actor, pupil, data: dict) -> Plan:
 def plan_update(*, actor, plan: Plan, data: dict) -> Plan:
     _require_writer(actor, plan.pupil)
     if plan.status == Plan.Status.CLOSED:
-        raise ServiceError({"__all__": "A closed plan is kept as it was; start a new plan instead."})
+        raise ServiceError(
+            {"__all__": "A closed plan is kept as it was; start a new plan instead."}
+        )
     data = {k: v for k, v in data.items() if k in PLAN_FIELDS and k != "kind"}
     merged = {"start_date": plan.start_date, "review_date": plan.review_date, **data}
     if errors := _validate_plan(merged):
@@ -85,15 +109,18 @@ def plan_activate(*, actor, plan: Plan) -> Plan:
     if not plan.review_date:
         raise ServiceError({"review_date": "Set a review date before the plan goes live."})
     today = timezone.localdate()
-    for old in Plan.objects.select_for_update().filter(pupil=plan.pupil, kind=plan.kind,
-                                                       status=Plan.Status.ACTIVE):
+    for old in Plan.objects.select_for_update().filter(
+        pupil=plan.pupil, kind=plan.kind, status=Plan.Status.ACTIVE
+    ):
         _close(actor, old, today)
     before = snapshot(plan)
     plan.status = Plan.Status.ACTIVE
     plan.start_date = plan.start_date or today
     plan.save()
     _audit(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
-    _timeline(actor, plan.pupil, "plan", f"{plan.get_kind_display()} now active: {plan.title}", plan)
+    _timeline(
+        actor, plan.pupil, "plan", f"{plan.get_kind_display()} now active: {plan.title}", plan
+    )
     return plan
 
 
@@ -169,6 +196,11 @@ def target_update(*, actor, target: Target, data: dict) -> Target:
     if before != (after := snapshot(target)):
         _audit(actor, "update", target, plan.pupil, before=before, after=after)
         if before["status"] != after["status"]:
-            _timeline(actor, plan.pupil, "target",
-                      f"Target {target.get_status_display().lower()}: {target.text}", target)
+            _timeline(
+                actor,
+                plan.pupil,
+                "target",
+                f"Target {target.get_status_display().lower()}: {target.text}",
+                target,
+            )
     return target

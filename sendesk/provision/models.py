@@ -60,7 +60,8 @@ class Provision(models.Model):
         help_text="Minutes promised per full school week: sessions × minutes, or hours × 60."
     )
     days = models.CharField(
-        max_length=5, default="12345",
+        max_length=5,
+        default="12345",
         help_text="Weekly pattern: ISO weekday digits, 1 = Monday … 5 = Friday.",
     )
     group_size = models.PositiveSmallIntegerField(default=1)
@@ -84,7 +85,9 @@ class Provision(models.Model):
                 ),
                 name="provision_weekly_minutes",
             ),
-            models.CheckConstraint(condition=Q(weekly_minutes__gt=0), name="provision_minutes_positive"),
+            models.CheckConstraint(
+                condition=Q(weekly_minutes__gt=0), name="provision_minutes_positive"
+            ),
             models.CheckConstraint(condition=~Q(days=""), name="provision_has_days"),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="provision_dates"
@@ -125,7 +128,8 @@ class Session(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client_id = models.UUIDField(
-        unique=True, default=uuid.uuid4,
+        unique=True,
+        default=uuid.uuid4,
         help_text="Made by the device that recorded it, so a resend never makes a second record.",
     )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="sessions")
@@ -152,7 +156,8 @@ class Session(models.Model):
         ordering = ["-date", "-recorded_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(delivered=True, missed_reason="") | Q(delivered=False) & ~Q(missed_reason=""),
+                condition=Q(delivered=True, missed_reason="")
+                | Q(delivered=False) & ~Q(missed_reason=""),
                 name="session_missed_has_reason",
             ),
             models.CheckConstraint(condition=Q(minutes__gt=0), name="session_minutes_positive"),
@@ -200,12 +205,16 @@ class SessionPupil(models.Model):
     )
     # Blank only when the session was missed: the pupil was owed it but never had it.
     attendance = models.CharField(max_length=10, choices=Attendance.choices, blank=True)
-    date = models.DateField(help_text="The session's date, copied here so reconciliation sums one table.")
+    date = models.DateField(
+        help_text="The session's date, copied here so reconciliation sums one table."
+    )
     minutes = models.PositiveSmallIntegerField(
         default=0, help_text="Minutes the pupil received: 0 when absent, refused or missed."
     )
     response = models.PositiveSmallIntegerField(
-        null=True, blank=True, choices=RESPONSE_CHOICES,
+        null=True,
+        blank=True,
+        choices=RESPONSE_CHOICES,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     adaptations = models.TextField(blank=True)
@@ -230,7 +239,9 @@ class SessionPupil(models.Model):
 
 
 class TargetRating(models.Model):
-    session_pupil = models.ForeignKey(SessionPupil, on_delete=models.PROTECT, related_name="ratings")
+    session_pupil = models.ForeignKey(
+        SessionPupil, on_delete=models.PROTECT, related_name="ratings"
+    )
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="ratings")
     rating = models.CharField(max_length=12, choices=Rating.choices)
     date = models.DateField(help_text="The session's date, kept here for 'latest rating' look-ups.")
@@ -248,10 +259,14 @@ class SessionAmendment(models.Model):
     The first amendment's old values are the original record."""
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="amendments")
-    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     amended_at = models.DateTimeField()
     reason = models.CharField(max_length=300)
-    changes = models.JSONField(help_text="{field: [old, new]}, pupil fields keyed 'pupil:<id>:<field>'.")
+    changes = models.JSONField(
+        help_text="{field: [old, new]}, pupil fields keyed 'pupil:<id>:<field>'."
+    )
 
     class Meta:
         ordering = ["amended_at", "id"]
@@ -260,7 +275,9 @@ class SessionAmendment(models.Model):
 class FeedReceipt(models.Model):
     """A teacher has seen a session record in their feed."""
 
-    session_pupil = models.ForeignKey(SessionPupil, on_delete=models.CASCADE, related_name="receipts")
+    session_pupil = models.ForeignKey(
+        SessionPupil, on_delete=models.CASCADE, related_name="receipts"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     seen_at = models.DateTimeField()
 

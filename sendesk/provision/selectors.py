@@ -61,7 +61,9 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
         .values("provision")
         .annotate(
             term=Sum("minutes"),
-            week=Sum(Case(When(date__gte=monday, then="minutes"), default=0, output_field=IntegerField())),
+            week=Sum(
+                Case(When(date__gte=monday, then="minutes"), default=0, output_field=IntegerField())
+            ),
         )
     }
     missed = defaultdict(dict)
@@ -74,6 +76,7 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
 
     figures = []
     for p in provisions:
+
         def promised(start, end, p=p):
             start = max(start, p.start)
             end = min(end, p.end) if p.end else end
@@ -118,7 +121,9 @@ def my_day(user, day: dt.date):
         Exists(deployed.filter(pupil=OuterRef("pk")))
         | Exists(deployed.filter(teaching_group__pupils=OuterRef("pk")))
     )
-    active_targets = Target.objects.filter(plan__status=Plan.Status.ACTIVE, status=Target.Status.OPEN)
+    active_targets = Target.objects.filter(
+        plan__status=Plan.Status.ACTIVE, status=Target.Status.OPEN
+    )
     provisions = list(
         Provision.objects.due_on(day)
         .filter(pupil__in=mine)
@@ -131,8 +136,9 @@ def my_day(user, day: dt.date):
     )
     done = {
         sp.provision_id: sp
-        for sp in SessionPupil.objects.filter(provision__in=[p.pk for p in provisions], date=day)
-        .select_related("session", "session__recorded_by")
+        for sp in SessionPupil.objects.filter(
+            provision__in=[p.pk for p in provisions], date=day
+        ).select_related("session", "session__recorded_by")
     }
     return [(p, done.get(p.pk)) for p in provisions]
 
@@ -147,7 +153,9 @@ def teacher_feed(user, *, days: int = 28, day: dt.date):
         access.scoped(user, SessionPupil.objects.all())
         .filter(pupil__teaching_groups__teachers=user, date__gte=since)
         .annotate(seen=Exists(seen))
-        .select_related("pupil", "session", "session__provision", "session__delivered_by", "provision")
+        .select_related(
+            "pupil", "session", "session__provision", "session__delivered_by", "provision"
+        )
         .order_by("seen", "-flag_for_teacher", "-date", "-session__recorded_at")
         .distinct()
     )

@@ -89,9 +89,11 @@ def session_record(
         if missed_reason:
             errors["missed_reason"] = "A delivered session has no missed reason."
     elif missed_reason not in MissedReason.values:
-        errors["missed_reason"] = "Say why the session was missed: " + ", ".join(
-            label.lower() for label in MissedReason.labels
-        ) + "."
+        errors["missed_reason"] = (
+            "Say why the session was missed: "
+            + ", ".join(label.lower() for label in MissedReason.labels)
+            + "."
+        )
     elif missed_reason == MissedReason.OTHER and not missed_note.strip():
         errors["missed_note"] = "When the reason is 'other', say what it was."
 
@@ -130,13 +132,15 @@ def session_record(
 
     # Every pupil must be in the recorder's scope: out of scope looks like not found.
     visible = {
-        p.pk: p for p in access.visible_pupils(actor).filter(pk__in=pupil_ids).select_related("school")
+        p.pk: p
+        for p in access.visible_pupils(actor).filter(pk__in=pupil_ids).select_related("school")
     }
-    for i, pid in enumerate(pupil_ids):
-        if pid not in visible:
-            raise Http404
+    if any(pid not in visible for pid in pupil_ids):
+        raise Http404
     if provision is not None and provision.pupil_id not in visible:
-        errors["pupils"] = f"{provision.pupil.name} is the pupil this provision is for: include them."
+        errors["pupils"] = (
+            f"{provision.pupil.name} is the pupil this provision is for: include them."
+        )
     schools = {p.school_id for p in visible.values()}
     if len(schools) != 1:
         raise ServiceError({"pupils": "All pupils in a session belong to one school."})
@@ -227,7 +231,9 @@ def _write_pupil_record(actor, session, provision, pupil, rec, targets, now):
         flag_for_teacher=rec.flag_for_teacher,
     )
     ratings = [
-        TargetRating(session_pupil=sp, target=targets[uuid.UUID(str(tid))], rating=r, date=session.date)
+        TargetRating(
+            session_pupil=sp, target=targets[uuid.UUID(str(tid))], rating=r, date=session.date
+        )
         for tid, r in rec.target_progress
     ]
     TargetRating.objects.bulk_create(ratings)
@@ -275,19 +281,36 @@ def _existing(actor, client_id):
 
 
 AMENDABLE_SESSION_FIELDS = ("minutes", "start_time", "delivered", "missed_reason", "missed_note")
-AMENDABLE_PUPIL_FIELDS = ("attendance", "response", "note", "adaptations", "flag_for_teacher", "minutes")
+AMENDABLE_PUPIL_FIELDS = (
+    "attendance",
+    "response",
+    "note",
+    "adaptations",
+    "flag_for_teacher",
+    "minutes",
+)
+
+
+def session_can_amend(user, session: Session) -> bool:
+    """Who may correct a saved session: whoever recorded it, and those at the school who
+    write plans or oversee (HLTA, teacher, SENCO, head). The caller has already fetched the
+    session through the access layer."""
+    return (
+        session.recorded_by_id == user.pk
+        or access.can(user, session.school_id, "oversee")
+        or access.can(user, session.school_id, "write_plans")
+    )
 
 
 def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_changes: dict):
     """Correct a saved session. `changes` holds session fields, `pupil_changes` maps a
     pupil id to its fields (and 'ratings': {target_id: rating}). The old values are kept
     in the SessionAmendment, attributed to the actor, with the reason."""
+    if not session_can_amend(actor, session):
+        raise Http404
     errors = {}
     if not reason or not reason.strip():
         errors["reason"] = "Say why the record is being corrected."
-    if session.recorded_by_id != actor.pk and not access.can(actor, session.school_id, "oversee"):
-        if not access.can(actor, session.school_id, "write_plans"):
-            raise Http404
     for key in changes:
         if key not in AMENDABLE_SESSION_FIELDS:
             errors[key] = "This part of a session can't be changed."
@@ -351,7 +374,9 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
             for tid, rating in ratings.items():
                 existing = sp.ratings.filter(target_id=tid).first()
                 if existing is None:
-                    raise ServiceError({f"pupil:{sp.pupil_id}:ratings": "Rate only targets rated in the session."})
+                    raise ServiceError(
+                        {f"pupil:{sp.pupil_id}:ratings": "Rate only targets rated in the session."}
+                    )
                 if existing.rating != rating:
                     diff[f"pupil:{sp.pupil_id}:rating:{tid}"] = [existing.rating, rating]
                     existing.rating = rating
@@ -470,13 +495,22 @@ def provision_create(*, actor, pupil, data: dict, targets=()) -> Provision:
         data.pop("group_size", None)
     provision = Provision.objects.create(pupil=pupil, **data)
     provision.targets.set(targets)
-    record_change(actor=actor, action="create", obj=provision, school_id=pupil.school_id,
-                  pupil_id=pupil.pk,
-                  after={**snapshot(provision), "targets": [str(t.pk) for t in targets]})
+    record_change(
+        actor=actor,
+        action="create",
+        obj=provision,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        after={**snapshot(provision), "targets": [str(t.pk) for t in targets]},
+    )
     TimelineEntry.objects.create(
-        pupil=pupil, occurred_at=timezone.now(), kind="provision",
-        title=f"Provision added: {provision.title} ({provision.how_much})", actor=actor,
-        ref_type="provision", ref_id=str(provision.pk),
+        pupil=pupil,
+        occurred_at=timezone.now(),
+        kind="provision",
+        title=f"Provision added: {provision.title} ({provision.how_much})",
+        actor=actor,
+        ref_type="provision",
+        ref_id=str(provision.pk),
     )
     return provision
 
@@ -491,6 +525,13 @@ def provision_end(*, actor, provision: Provision, end: dt.date) -> Provision:
     before = snapshot(provision)
     provision.end = end
     provision.save(update_fields=["end"])
-    record_change(actor=actor, action="update", obj=provision, school_id=provision.pupil.school_id,
-                  pupil_id=provision.pupil_id, before=before, after=snapshot(provision))
+    record_change(
+        actor=actor,
+        action="update",
+        obj=provision,
+        school_id=provision.pupil.school_id,
+        pupil_id=provision.pupil_id,
+        before=before,
+        after=snapshot(provision),
+    )
     return provision

@@ -58,13 +58,17 @@ class Pupil(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
     upn = models.CharField(
-        "UPN", max_length=13, validators=[validate_upn],
+        "UPN",
+        max_length=13,
+        validators=[validate_upn],
         help_text="Unique Pupil Number, 13 characters, starting with its check letter.",
     )
     legal_first_name = models.CharField(max_length=100)
     legal_last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(
-        max_length=100, blank=True, help_text="What the pupil likes to be called, if not the legal first name."
+        max_length=100,
+        blank=True,
+        help_text="What the pupil likes to be called, if not the legal first name.",
     )
     date_of_birth = models.DateField()
     year_group = models.ForeignKey(YearGroup, on_delete=models.PROTECT, related_name="pupils")
@@ -128,12 +132,12 @@ class PupilNeed(models.Model):
             models.CheckConstraint(condition=Q(rank__gte=1), name="need_rank_positive"),
         ]
 
+    def __str__(self):
+        return f"{self.rank}. {self.get_code_display()}"
+
     @property
     def area(self):
         return NEED_AREA[self.code]
-
-    def __str__(self):
-        return f"{self.rank}. {self.get_code_display()}"
 
 
 class Strategy(models.Model):

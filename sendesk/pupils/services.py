@@ -59,8 +59,15 @@ def _validate_pupil(school_id, data, *, instance=None):
 
 
 @transaction.atomic
-def pupil_create(*, actor, school_id: int, data: dict, sen_status: str = SenStatus.NONE,
-                 needs: list[str] = (), teaching_groups=()) -> Pupil:
+def pupil_create(
+    *,
+    actor,
+    school_id: int,
+    data: dict,
+    sen_status: str = SenStatus.NONE,
+    needs: list[str] = (),
+    teaching_groups=(),
+) -> Pupil:
     access.require(actor, school_id, "write_pupils")
     data = dict(data)
     errors = _validate_pupil(school_id, data)
@@ -69,16 +76,25 @@ def pupil_create(*, actor, school_id: int, data: dict, sen_status: str = SenStat
         errors["sen_status"] = "SEN status is N, K or E."
     if errors:
         raise ServiceError(errors)
-    pupil = Pupil.objects.create(school_id=school_id, sen_status=sen_status,
-                                 **{k: v for k, v in data.items() if k in PUPIL_FIELDS})
+    pupil = Pupil.objects.create(
+        school_id=school_id,
+        sen_status=sen_status,
+        **{k: v for k, v in data.items() if k in PUPIL_FIELDS},
+    )
     groups = [g for g in teaching_groups if g.school_id == school_id]
     pupil.teaching_groups.set(groups)
     SenStatusPeriod.objects.create(pupil=pupil, status=sen_status, start=timezone.localdate())
     PupilNeed.objects.bulk_create(
         PupilNeed(pupil=pupil, code=code, rank=i) for i, code in enumerate(needs, start=1)
     )
-    record_change(actor=actor, action="create", obj=pupil, school_id=school_id, pupil_id=pupil.pk,
-                  after={**snapshot(pupil), "needs": list(needs), "groups": [g.pk for g in groups]})
+    record_change(
+        actor=actor,
+        action="create",
+        obj=pupil,
+        school_id=school_id,
+        pupil_id=pupil.pk,
+        after={**snapshot(pupil), "needs": list(needs), "groups": [g.pk for g in groups]},
+    )
     _timeline(pupil, actor, "pupil", "Added to SENDesk")
     return pupil
 
@@ -100,8 +116,15 @@ def pupil_update(*, actor, pupil: Pupil, data: dict, teaching_groups=None) -> Pu
         pupil.teaching_groups.set([g for g in teaching_groups if g.school_id == pupil.school_id])
         after["groups"] = sorted(g.pk for g in teaching_groups if g.school_id == pupil.school_id)
     if before != after:
-        record_change(actor=actor, action="update", obj=pupil, school_id=pupil.school_id,
-                      pupil_id=pupil.pk, before=before, after=after)
+        record_change(
+            actor=actor,
+            action="update",
+            obj=pupil,
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            before=before,
+            after=after,
+        )
     return pupil
 
 
@@ -128,8 +151,15 @@ def pupil_set_needs(*, actor, pupil: Pupil, needs: list[str]) -> None:
     PupilNeed.objects.bulk_create(
         PupilNeed(pupil=pupil, code=code, rank=i) for i, code in enumerate(needs, start=1)
     )
-    record_change(actor=actor, action="update", obj=pupil, school_id=pupil.school_id,
-                  pupil_id=pupil.pk, before={"needs": before}, after={"needs": list(needs)})
+    record_change(
+        actor=actor,
+        action="update",
+        obj=pupil,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        before={"needs": before},
+        after={"needs": list(needs)},
+    )
     _timeline(pupil, actor, "needs", "Needs changed: " + (", ".join(needs) or "none"))
 
 
@@ -147,18 +177,30 @@ def pupil_set_sen_status(*, actor, pupil: Pupil, status: str, start: dt.date | N
     current = pupil.sen_history.filter(end__isnull=True).first()
     if current:
         if start <= current.start:
-            raise ServiceError({"start": f"The new status must start after {current.start:%-d %B %Y}."})
+            raise ServiceError(
+                {"start": f"The new status must start after {current.start:%-d %B %Y}."}
+            )
         current.end = start - dt.timedelta(days=1)
         current.save(update_fields=["end"])
     SenStatusPeriod.objects.create(pupil=pupil, status=status, start=start)
     before = pupil.sen_status
     pupil.sen_status = status
     pupil.save(update_fields=["sen_status"])
-    record_change(actor=actor, action="update", obj=pupil, school_id=pupil.school_id,
-                  pupil_id=pupil.pk, before={"sen_status": before},
-                  after={"sen_status": status, "from": start.isoformat()})
-    _timeline(pupil, actor, "sen_status",
-              f"SEN status changed to {SenStatus(status).label} from {start:%-d %b %Y}")
+    record_change(
+        actor=actor,
+        action="update",
+        obj=pupil,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        before={"sen_status": before},
+        after={"sen_status": status, "from": start.isoformat()},
+    )
+    _timeline(
+        pupil,
+        actor,
+        "sen_status",
+        f"SEN status changed to {SenStatus(status).label} from {start:%-d %b %Y}",
+    )
 
 
 @transaction.atomic
@@ -171,8 +213,14 @@ def strategy_add(*, actor, pupil: Pupil, text: str) -> Strategy:
     if len(text) > 300:
         raise ServiceError({"text": "Keep a strategy under 300 characters."})
     strategy = Strategy.objects.create(pupil=pupil, text=text, added_by=actor)
-    record_change(actor=actor, action="create", obj=strategy, school_id=pupil.school_id,
-                  pupil_id=pupil.pk, after=snapshot(strategy))
+    record_change(
+        actor=actor,
+        action="create",
+        obj=strategy,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        after=snapshot(strategy),
+    )
     return strategy
 
 
@@ -187,24 +235,46 @@ def contact_add(*, actor, pupil: Pupil, data: dict) -> Contact:
     if errors:
         raise ServiceError(errors)
     contact = Contact.objects.create(pupil=pupil, **data)
-    record_change(actor=actor, action="create", obj=contact, school_id=pupil.school_id,
-                  pupil_id=pupil.pk, after=snapshot(contact))
+    record_change(
+        actor=actor,
+        action="create",
+        obj=contact,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        after=snapshot(contact),
+    )
     return contact
 
 
 def _timeline(pupil, actor, kind, title, body=""):
-    TimelineEntry.objects.create(pupil=pupil, occurred_at=timezone.now(), kind=kind, title=title,
-                                 body=body, actor=actor, ref_type="pupil", ref_id=str(pupil.pk))
+    TimelineEntry.objects.create(
+        pupil=pupil,
+        occurred_at=timezone.now(),
+        kind=kind,
+        title=title,
+        body=body,
+        actor=actor,
+        ref_type="pupil",
+        ref_id=str(pupil.pk),
+    )
 
 
 def teaching_groups_of(school_id, ids):
     return list(TeachingGroup.objects.filter(school_id=school_id, pk__in=ids))
 
 
-
 @transaction.atomic
-def deployment_create(*, actor, school_id: int, staff, kind: str, start: dt.date,
-                      pupil: Pupil | None = None, teaching_group=None, end=None):
+def deployment_create(
+    *,
+    actor,
+    school_id: int,
+    staff,
+    kind: str,
+    start: dt.date,
+    pupil: Pupil | None = None,
+    teaching_group=None,
+    end=None,
+):
     """Deploy a staff member to a pupil (1:1, key adult) or a group. SENCO and head only."""
     from sendesk.schools.models import StaffRole
 
@@ -228,10 +298,23 @@ def deployment_create(*, actor, school_id: int, staff, kind: str, start: dt.date
         errors["end"] = "The end date can't be before the start."
     if errors:
         raise ServiceError(errors)
-    deployment = Deployment.objects.create(school_id=school_id, staff=staff, kind=kind, start=start,
-                                           end=end, pupil=pupil, teaching_group=teaching_group)
-    record_change(actor=actor, action="create", obj=deployment, school_id=school_id,
-                  pupil_id=pupil.pk if pupil else None, after=snapshot(deployment))
+    deployment = Deployment.objects.create(
+        school_id=school_id,
+        staff=staff,
+        kind=kind,
+        start=start,
+        end=end,
+        pupil=pupil,
+        teaching_group=teaching_group,
+    )
+    record_change(
+        actor=actor,
+        action="create",
+        obj=deployment,
+        school_id=school_id,
+        pupil_id=pupil.pk if pupil else None,
+        after=snapshot(deployment),
+    )
     return deployment
 
 
@@ -245,6 +328,13 @@ def deployment_end(*, actor, deployment, end: dt.date):
     before = snapshot(deployment)
     deployment.end = end
     deployment.save(update_fields=["end"])
-    record_change(actor=actor, action="update", obj=deployment, school_id=deployment.school_id,
-                  pupil_id=deployment.pupil_id, before=before, after=snapshot(deployment))
+    record_change(
+        actor=actor,
+        action="update",
+        obj=deployment,
+        school_id=deployment.school_id,
+        pupil_id=deployment.pupil_id,
+        before=before,
+        after=snapshot(deployment),
+    )
     return deployment

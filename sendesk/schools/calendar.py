@@ -23,7 +23,9 @@ class Calendar:
     @classmethod
     def load(cls, school_id: int, start: dt.date, end: dt.date) -> "Calendar":
         terms = list(
-            Term.objects.filter(school_id=school_id, end__gte=start, start__lte=end).order_by("start")
+            Term.objects.filter(school_id=school_id, end__gte=start, start__lte=end).order_by(
+                "start"
+            )
         )
         closed = set()
         for closure in Closure.objects.filter(school_id=school_id, end__gte=start, start__lte=end):

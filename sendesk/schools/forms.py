@@ -14,17 +14,22 @@ class DeploymentForm(forms.Form):
         queryset=Pupil.objects.none(), required=False, label="Pupil (1:1 or key adult)"
     )
     teaching_group = forms.ModelChoiceField(
-        queryset=TeachingGroup.objects.none(), required=False, label="Class or group (group support)"
+        queryset=TeachingGroup.objects.none(),
+        required=False,
+        label="Class or group (group support)",
     )
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(
-        label="Until (leave empty if open-ended)", required=False,
+        label="Until (leave empty if open-ended)",
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, school_id, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = User.objects.filter(staff_roles__school_id=school_id).distinct()
+        self.fields["staff"].queryset = User.objects.filter(
+            staff_roles__school_id=school_id
+        ).distinct()
         self.fields["pupil"].queryset = Pupil.objects.filter(school_id=school_id).on_register()
         self.fields["teaching_group"].queryset = TeachingGroup.objects.filter(school_id=school_id)
         self.fields["start"].initial = timezone.localdate()

@@ -56,7 +56,9 @@ class StaffRole(models.Model):
 
 class YearGroup(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="year_groups")
-    name = models.CharField(max_length=40, help_text="As the school says it: 'Year 3', 'Reception'.")
+    name = models.CharField(
+        max_length=40, help_text="As the school says it: 'Year 3', 'Reception'."
+    )
     ordinal = models.SmallIntegerField(help_text="National curriculum year; Reception is 0.")
 
     class Meta:

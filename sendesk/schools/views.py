@@ -36,8 +36,12 @@ def deployment(request):
         .select_related("staff", "pupil", "teaching_group")
         .order_by("staff__full_name", "start")
     )
-    return render(request, "schools/deployment.html",
-                  {"form": form, "deployments": deployments, "today": today}, status=status)
+    return render(
+        request,
+        "schools/deployment.html",
+        {"form": form, "deployments": deployments, "today": today},
+        status=status,
+    )
 
 
 @login_required

@@ -13,8 +13,13 @@ from ..world import TODAY
 def test_a_session_cannot_be_deleted(world):
     w = world
     session, _ = session_record(
-        actor=w.alice, client_id=uuid.uuid4(), provision_id=w.talk.pk, date=TODAY, minutes=30,
-        delivered=True, pupils=[PupilRecord(pupil_id=w.ben.pk, attendance="present")],
+        actor=w.alice,
+        client_id=uuid.uuid4(),
+        provision_id=w.talk.pk,
+        date=TODAY,
+        minutes=30,
+        delivered=True,
+        pupils=[PupilRecord(pupil_id=w.ben.pk, attendance="present")],
     )
     # The ORM refuses: the pupil record protects the session, the session the provision.
     with pytest.raises(ProtectedError):

@@ -29,24 +29,47 @@ def test_promised_counts_school_days_to_date_only(world):
     f = figures(world)
     assert f["Talk Boost"].promised_week == 3 * 30  # Mon–Wed of this week
     assert f["Precision teaching"].promised_week == 2 * 20  # Mon and Wed
-    assert f["Talk Boost"].promised_term == 30 * school_days(AUTUMN_START, TODAY, "12345", half_term)
-    assert f["Precision teaching"].promised_term == 20 * school_days(AUTUMN_START, TODAY, "135", half_term)
+    assert f["Talk Boost"].promised_term == 30 * school_days(
+        AUTUMN_START, TODAY, "12345", half_term
+    )
+    assert f["Precision teaching"].promised_term == 20 * school_days(
+        AUTUMN_START, TODAY, "135", half_term
+    )
     assert f["Talk Boost"].delivered_term == 0
 
 
 def test_training_day_is_not_owed(world):
     before = figures(world)["Talk Boost"].promised_week
-    Closure.objects.create(school=world.school, kind="training", name="INSET",
-                           start=dt.date(2026, 11, 16), end=dt.date(2026, 11, 16))
+    Closure.objects.create(
+        school=world.school,
+        kind="training",
+        name="INSET",
+        start=dt.date(2026, 11, 16),
+        end=dt.date(2026, 11, 16),
+    )
     assert figures(world)["Talk Boost"].promised_week == before - 30
 
 
 def test_delivered_partial_and_missed_sessions_count_as_recorded(world, django_assert_num_queries):
     w = world
+
     def record(day, attendance="present", delivered=True, reason="", minutes=None):
-        pupils = [PupilRecord(pupil_id=w.ben.pk, attendance=attendance, minutes=minutes)] if delivered else []
-        session_record(actor=w.alice, client_id=uuid.uuid4(), provision_id=w.talk.pk, date=day,
-                       minutes=30, delivered=delivered, missed_reason=reason, pupils=pupils)
+        pupils = (
+            [PupilRecord(pupil_id=w.ben.pk, attendance=attendance, minutes=minutes)]
+            if delivered
+            else []
+        )
+        session_record(
+            actor=w.alice,
+            client_id=uuid.uuid4(),
+            provision_id=w.talk.pk,
+            date=day,
+            minutes=30,
+            delivered=delivered,
+            missed_reason=reason,
+            pupils=pupils,
+        )
+
     record(dt.date(2026, 11, 16))
     record(dt.date(2026, 11, 17), attendance="partial", minutes=10)
     record(dt.date(2026, 11, 18), delivered=False, reason="staff_absent")

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 
 from sendesk.provision.models import Session, SessionPupil
-from sendesk.pupils.models import TimelineEntry
 from sendesk.provision.services import PupilRecord, session_record
+from sendesk.pupils.models import TimelineEntry
 
 from ..world import TODAY, build_world
 
@@ -25,11 +25,17 @@ def test_same_client_id_sent_twice_at_once_makes_one_session(committed_world):
     def send():
         try:
             barrier.wait()
-            results.append(session_record(
-                actor=w.alice, client_id=client_id, provision_id=w.talk.pk, date=TODAY,
-                minutes=30, delivered=True,
-                pupils=[PupilRecord(pupil_id=w.ben.pk, attendance="present")],
-            ))
+            results.append(
+                session_record(
+                    actor=w.alice,
+                    client_id=client_id,
+                    provision_id=w.talk.pk,
+                    date=TODAY,
+                    minutes=30,
+                    delivered=True,
+                    pupils=[PupilRecord(pupil_id=w.ben.pk, attendance="present")],
+                )
+            )
         except Exception as exc:  # reported below, with the thread's error
             errors.append(exc)
         finally:

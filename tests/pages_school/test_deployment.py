@@ -37,21 +37,35 @@ def test_another_schools_senco_sees_only_their_own(world, as_user):
 def test_deploying_bob_to_dan_puts_dan_in_his_scope(world, as_user):
     w = world
     assert w.dan not in access.visible_pupils(w.bob)
-    response = as_user(w.head).post("/deployment/", {
-        "staff": w.bob.pk, "kind": "one_to_one", "pupil": w.dan.pk, "start": TODAY.isoformat(),
-    })
+    response = as_user(w.head).post(
+        "/deployment/",
+        {
+            "staff": w.bob.pk,
+            "kind": "one_to_one",
+            "pupil": w.dan.pk,
+            "start": TODAY.isoformat(),
+        },
+    )
     assert response.status_code == 302
     assert Deployment.objects.filter(staff=w.bob, pupil=w.dan).exists()
-    assert AuditEvent.objects.filter(object_type="pupils.deployment", pupil=w.dan, actor=w.head).exists()
+    assert AuditEvent.objects.filter(
+        object_type="pupils.deployment", pupil=w.dan, actor=w.head
+    ).exists()
     del w.bob._sendesk_roles
     assert list(access.visible_pupils(w.bob)) == [w.dan]
 
 
 def test_a_one_to_one_without_a_pupil_is_refused_and_the_form_kept(world, as_user):
     w = world
-    response = as_user(w.senco).post("/deployment/", {
-        "staff": w.bob.pk, "kind": "one_to_one", "teaching_group": w.g3a.pk, "start": "2026-11-20",
-    })
+    response = as_user(w.senco).post(
+        "/deployment/",
+        {
+            "staff": w.bob.pk,
+            "kind": "one_to_one",
+            "teaching_group": w.g3a.pk,
+            "start": "2026-11-20",
+        },
+    )
     assert response.status_code == 422
     assert "A 1:1 or key adult deployment names a pupil." in response.content.decode()
     assert 'value="2026-11-20"' in response.content.decode()
@@ -61,7 +75,9 @@ def test_a_one_to_one_without_a_pupil_is_refused_and_the_form_kept(world, as_use
 def test_ending_a_deployment_ends_the_scope_the_next_day(world, as_user):
     w = world
     deployment = Deployment.objects.get(staff=w.alice)
-    response = as_user(w.senco).post(f"/deployment/{deployment.pk}/end/", {"end": TODAY.isoformat()})
+    response = as_user(w.senco).post(
+        f"/deployment/{deployment.pk}/end/", {"end": TODAY.isoformat()}
+    )
     assert response.status_code == 302
     deployment.refresh_from_db()
     assert deployment.end == TODAY

@@ -1,0 +1,391 @@
+"""The TA's and the teacher's pages: My day with its quick session form, a session record
+and its corrections, and the teacher's feed. Every read goes through the access layer and
+the provision selectors; every write through provision.services."""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sendesk import access
+from sendesk.audit.services import record_access_many
+from sendesk.lib.errors import ServiceError
+from sendesk.plans.models import Plan, Target
+from sendesk.schools.calendar import Calendar
+
+from . import selectors, services
+from .forms import AmendForm, SessionForm
+from .models import Attendance, MissedReason, Provision, Rating, Session, SessionPupil, TargetRating
+
+FEED_PAGE_SIZE = 30
+
+
+def _day_from(raw: str | None, today: dt.date) -> tuple[dt.date, str]:
+    """The day asked for in ?date=, and what is wrong with it ('' when nothing is)."""
+    if not raw:
+        return today, ""
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return today, "That is not a date. Give it as YYYY-MM-DD, like 2026-11-17."
+    if day > today:
+        return day, (
+            f"{day:%A %-d %B %Y} hasn't happened yet: sessions can't be recorded for the future."
+        )
+    return day, ""
+
+
+def _not_school_day(user, day: dt.date) -> tuple[str, set[int]]:
+    """Why nothing is due on `day` ('' if it is a school day somewhere the user works),
+    and the schools open that day. Two queries per school of the user; none at weekends."""
+    if day.isoweekday() > 5:
+        return f"{day:%A} is the weekend: no provision is due.", set()
+    schools = {school for school, _ in access.roles_of(user)}
+    open_schools, in_term = set(), False
+    for school_id in schools:
+        calendar = Calendar.load(school_id, day, day)
+        in_term = in_term or bool(calendar.terms)
+        if calendar.is_school_day(day):
+            open_schools.add(school_id)
+    if open_schools or not schools:
+        return "", open_schools
+    if in_term:
+        return (
+            "The school is closed that day (a holiday or training day): no provision is due.",
+            set(),
+        )
+    return "That day is not in term time: no provision is due.", set()
+
+
+def _prev_weekday(day: dt.date) -> dt.date:
+    day -= dt.timedelta(days=1)
+    while day.isoweekday() > 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _next_weekday(day: dt.date) -> dt.date:
+    day += dt.timedelta(days=1)
+    while day.isoweekday() > 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _my_day_url(day: dt.date, today: dt.date) -> str:
+    url = reverse("my_day")
+    return url if day == today else f"{url}?{urlencode({'date': day.isoformat()})}"
+
+
+def _card(provision, *, day, done=None, form=None, just_recorded=False, another=False):
+    """What one provision's card on My day needs. `day` is a date or, after a failed post,
+    the date as it was typed."""
+    day_text = day.isoformat() if isinstance(day, dt.date) else str(day)
+    prefix = f"c{provision.pk.hex}"
+    return {
+        "provision": provision,
+        "pupil": provision.pupil,
+        "done": done,
+        "form": form,
+        "day": day_text,
+        "draft_key": f"provision-{provision.pk}-{day_text}",
+        "day_label": f"{day:%A %-d %B}" if isinstance(day, dt.date) else day_text,
+        "is_today": day_text == timezone.localdate().isoformat(),
+        "prefix": prefix,
+        "error_links": form.error_links(prefix) if form is not None and form.is_bound else [],
+        "just_recorded": just_recorded,
+        "another": another,
+    }
+
+
+@login_required
+@require_GET
+def my_day(request):
+    today = timezone.localdate()
+    day, problem = _day_from(request.GET.get("date"), today)
+    closed, pupils = "", []
+    if not problem:
+        closed, open_schools = _not_school_day(request.user, day)
+        if not closed:
+            groups = {}
+            for provision, done in selectors.my_day(request.user, day):
+                if provision.pupil.school_id not in open_schools:
+                    continue
+                group = groups.setdefault(
+                    provision.pupil_id, {"pupil": provision.pupil, "cards": []}
+                )
+                form = None if done else SessionForm(provision=provision, day=day)
+                group["cards"].append(_card(provision, day=day, done=done, form=form))
+            pupils = list(groups.values())
+            record_access_many(
+                actor=request.user, pupils=[g["pupil"] for g in pupils], what="my day"
+            )
+    context = {
+        "day": day,
+        "today": today,
+        "problem": problem,
+        "closed": closed,
+        "pupils": pupils,
+        "prev_url": _my_day_url(_prev_weekday(min(day, today)), today),
+        "next_url": _my_day_url(_next_weekday(day), today) if day < today else "",
+        "today_url": reverse("my_day"),
+    }
+    return render(request, "provision/my_day.html", context, status=400 if problem else 200)
+
+
+def _open_targets():
+    return Target.objects.filter(plan__status=Plan.Status.ACTIVE, status=Target.Status.OPEN)
+
+
+def _provision_for(user, provision_id) -> Provision:
+    """The provision, if its pupil is in the user's scope and they may record sessions
+    there; Http404 otherwise, the same as when it does not exist."""
+    provisions = Provision.objects.select_related("pupil", "pupil__year_group").prefetch_related(
+        Prefetch("targets", queryset=_open_targets()), "pupil__strategies"
+    )
+    provision = access.get_scoped(user, provisions, provision_id)
+    access.require(user, provision.pupil.school_id, "record_sessions")
+    return provision
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_record(request, provision_id):
+    """GET: the quick form for one provision (a card, or a page without htmx). POST: record
+    it; success shows the card's recorded state, failure the form as typed with a 422."""
+    provision = _provision_for(request.user, provision_id)
+    today = timezone.localdate()
+    if request.method == "GET":
+        day, problem = _day_from(request.GET.get("date"), today)
+        if problem:
+            day = today
+        form = SessionForm(provision=provision, day=day)
+        card = _card(provision, day=day, form=form, another="another" in request.GET)
+        record_access_many(actor=request.user, pupils=[provision.pupil], what="session form")
+        return _render_card(request, card, 200)
+
+    form = SessionForm(request.POST, provision=provision, day=today)
+    status = 422
+    if form.is_valid():
+        try:
+            session, _ = services.session_record(
+                actor=request.user, **form.service_kwargs(services.PupilRecord)
+            )
+        except ServiceError as exc:
+            form.add_service_errors(exc.errors)
+            status = exc.status
+        else:
+            return _recorded(request, provision, session, today)
+    card = _card(provision, day=_posted_day(form, today), form=form)
+    return _render_card(request, card, status)
+
+
+def _posted_day(form, today):
+    raw = form.date_value()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return raw or today
+
+
+def _render_card(request, card, status):
+    if request.htmx:
+        return render(request, "provision/my_day.html#card", {"card": card}, status=status)
+    context = {"card": card, "pupil": card["pupil"], "today": timezone.localdate()}
+    return render(request, "provision/session_record.html", context, status=status)
+
+
+def _recorded(request, provision, session, today):
+    if not request.htmx:
+        messages.success(
+            request,
+            f"Recorded ✓ {provision.title} for {provision.pupil.name}, {session.date:%-d %B}.",
+        )
+        return redirect(_my_day_url(session.date, today))
+    done = (
+        SessionPupil.objects.filter(session=session, pupil_id=provision.pupil_id)
+        .select_related("session", "session__recorded_by")
+        .first()
+    )
+    card = _card(provision, day=session.date, done=done, just_recorded=True)
+    card["session"] = session
+    return render(request, "provision/my_day.html#card", {"card": card})
+
+
+def _ratings():
+    return TargetRating.objects.select_related("target").order_by("target__order", "target__text")
+
+
+def _session_for(user, pk):
+    """The session and the pupil records in it that `user` may see. Http404 when none is
+    in scope, exactly as for a session that does not exist."""
+    records = list(
+        access.scoped(user, SessionPupil.objects.filter(session_id=pk))
+        .select_related("pupil", "pupil__year_group", "provision")
+        .prefetch_related(Prefetch("ratings", queryset=_ratings()))
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pk")
+    )
+    if not records:
+        raise Http404
+    session = Session.objects.select_related("provision", "delivered_by", "recorded_by").get(pk=pk)
+    return session, records
+
+
+_FIELD_LABELS = {
+    "minutes": "Minutes",
+    "start_time": "Start time",
+    "delivered": "Delivered or missed",
+    "missed_reason": "Why missed",
+    "missed_note": "Note on the missed session",
+    "attendance": "attendance",
+    "response": "response",
+    "note": "note",
+    "adaptations": "adaptations",
+    "flag_for_teacher": "flag for teacher",
+}
+_VALUE_LABELS = {
+    "delivered": {True: "Delivered", False: "Missed"},
+    "missed_reason": dict(MissedReason.choices),
+    "attendance": dict(Attendance.choices),
+    "rating": dict(Rating.choices),
+    "flag_for_teacher": {True: "Yes", False: "No"},
+}
+
+
+def _shown(field, value):
+    if value in (None, ""):
+        return "—"
+    return _VALUE_LABELS.get(field, {}).get(value, value)
+
+
+def _amendment_rows(amendments, records):
+    """Each amendment with its changes in words, leaving out pupils the viewer may not see."""
+    pupils = {str(sp.pupil_id): sp.pupil for sp in records}
+    targets = {str(r.target_id): r.target for sp in records for r in sp.ratings.all()}
+    rows = []
+    for amendment in amendments:
+        changes = []
+        for key, (old, new) in amendment.changes.items():
+            if key.startswith("pupil:"):
+                _, pid, field, *rest = key.split(":")
+                if pid not in pupils:
+                    continue
+                name = pupils[pid].name
+                if field == "rating":
+                    target = targets.get(rest[0]) if rest else None
+                    label = f"{name}: rating for “{target.text if target else 'a target'}”"
+                elif field == "minutes":
+                    label = f"{name}: minutes received"
+                else:
+                    label = f"{name}: {_FIELD_LABELS.get(field, field)}"
+            else:
+                field = key
+                label = _FIELD_LABELS.get(key, key)
+            changes.append({"label": label, "old": _shown(field, old), "new": _shown(field, new)})
+        if changes:
+            rows.append({"amendment": amendment, "changes": changes})
+    return rows
+
+
+@login_required
+@require_GET
+def session_detail(request, pk):
+    session, records = _session_for(request.user, pk)
+    amendments = list(session.amendments.select_related("amended_by"))
+    record_access_many(
+        actor=request.user, pupils=[sp.pupil for sp in records], what="session record"
+    )
+    context = {
+        "session": session,
+        "records": records,
+        "amendments": _amendment_rows(amendments, records),
+        "may_amend": services.session_can_amend(request.user, session),
+    }
+    return render(request, "provision/session_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_amend(request, pk):
+    session, records = _session_for(request.user, pk)
+    if not services.session_can_amend(request.user, session):
+        raise Http404
+    if request.method == "GET":
+        form = AmendForm(session=session, records=records)
+        record_access_many(
+            actor=request.user, pupils=[sp.pupil for sp in records], what="session record"
+        )
+        return _render_amend(request, session, form, 200)
+
+    form = AmendForm(request.POST, session=session, records=records)
+    status = 422
+    if form.is_valid():
+        changes, pupil_changes = form.changes()
+        try:
+            services.session_amend(
+                actor=request.user,
+                session=session,
+                reason=form.cleaned_data["reason"],
+                changes=changes,
+                pupil_changes=pupil_changes,
+            )
+        except ServiceError as exc:
+            form.add_service_errors(exc.errors)
+            status = exc.status
+        else:
+            messages.success(request, "Correction saved. The original stays in the history below.")
+            return redirect("session_detail", pk=session.pk)
+    return _render_amend(request, session, form, status)
+
+
+def _render_amend(request, session, form, status):
+    context = {
+        "session": session,
+        "form": form,
+        "prefix": "amend",
+        "error_links": form.error_links("amend") if form.is_bound else [],
+    }
+    return render(request, "provision/session_amend.html", context, status=status)
+
+
+def _feed(user, today):
+    return selectors.teacher_feed(user, day=today).prefetch_related(
+        Prefetch("ratings", queryset=_ratings())
+    )
+
+
+@login_required
+@require_GET
+def teacher_feed(request):
+    """Costs a constant number of queries: the count, one page of rows, their ratings and
+    one INSERT of access rows."""
+    today = timezone.localdate()
+    page = Paginator(_feed(request.user, today), FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    record_access_many(actor=request.user, pupils=[row.pupil for row in rows], what="teacher feed")
+    context = {"page": page, "rows": rows, "today": today}
+    return render(request, "provision/feed.html", context)
+
+
+@login_required
+@require_POST
+def feed_seen(request, pk):
+    today = timezone.localdate()
+    row = access.get_scoped(request.user, _feed(request.user, today), pk)
+    services.feed_mark_seen(actor=request.user, session_pupil=row)
+    row.seen = True
+    record_access_many(actor=request.user, pupils=[row.pupil], what="teacher feed")
+    if request.htmx:
+        return render(request, "provision/feed.html#row", {"row": row, "just_seen": True})
+    url = reverse("teacher_feed")
+    page = request.POST.get("page", "")
+    if page.isdigit() and page != "1":
+        url += f"?page={page}"
+    return redirect(f"{url}#feed-{row.pk}")
