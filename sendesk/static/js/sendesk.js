@@ -31,15 +31,16 @@
     if (note) note.hidden = false;
   }
   function init(root) {
+    // Clear first: a success fragment that also holds a fresh form must not refill it.
+    root.querySelectorAll("[data-draft-clear]").forEach(function (el) {
+      try { localStorage.removeItem("sendesk-draft:" + el.dataset.draftClear); } catch (e) { /* */ }
+    });
     root.querySelectorAll("form[data-draft]").forEach(function (form) {
       restore(form);
       if (form.dataset.draftBound) return;
       form.dataset.draftBound = "1";
       form.addEventListener("input", function () { save(form); });
       form.addEventListener("change", function () { save(form); });
-    });
-    root.querySelectorAll("[data-draft-clear]").forEach(function (el) {
-      try { localStorage.removeItem("sendesk-draft:" + el.dataset.draftClear); } catch (e) { /* */ }
     });
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
