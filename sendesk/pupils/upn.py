@@ -25,10 +25,16 @@ def upn_error(upn: str) -> str | None:
     if not digits.isdigit():
         return "Characters 2 to 12 of a UPN are digits."
     if not (last.isdigit() or last in ALPHABET):
-        return "The last character of a UPN is a digit, or a letter (not I, O or S) for a temporary UPN."
+        return (
+            "The last character of a UPN is a digit, or a letter (not I, O or S) "
+            "for a temporary UPN."
+        )
     expected = check_letter(upn[1:])
     if first != expected:
-        return f"The check letter does not match: a UPN ending {upn[1:]} starts with {expected}. Check for a mistyped character."
+        return (
+            f"The check letter does not match: a UPN ending {upn[1:]} starts with "
+            f"{expected}. Check for a mistyped character."
+        )
     return None
 
 

@@ -1,0 +1,1110 @@
+"""Deterministic synthetic schools: the demo school, test data at scale and the benchmark
+databases all come from `generate`.
+
+Everything is drawn from `random.Random` seeded from (seed, school, purpose), so the same
+seed gives the same names, UPNs, needs, plans and history; only database ids differ. The
+needs mix follows the DfE's published figures (data/README.md); names come from short
+built-in lists. No record is, or is derived from, a real child's data.
+
+Generated rows are written with bulk_create and without audit rows: this is seed data, not
+a change made by a person, and the audit trail records what people do. Session history is
+written with the field values `provision.services.session_record` would store (minutes
+credited by its own rule, the same timeline titles) without calling it per session, which
+would take hours for three years of a 1,000-pupil school.
+"""
+
+import csv
+import datetime as dt
+import math
+import random
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from sendesk.accounts.models import User
+from sendesk.plans.models import Outcome, Plan, Target
+from sendesk.provision.models import (
+    Attendance,
+    FeedReceipt,
+    MissedReason,
+    Provision,
+    Rating,
+    Session,
+    SessionPupil,
+    TargetRating,
+)
+from sendesk.provision.services import PupilRecord, _credited_minutes
+from sendesk.pupils.models import (
+    NEED_AREA,
+    Contact,
+    Deployment,
+    Pupil,
+    PupilNeed,
+    SenStatus,
+    SenStatusPeriod,
+    Strategy,
+    TimelineEntry,
+)
+from sendesk.pupils.upn import make_upn
+from sendesk.schools.calendar import Calendar
+from sendesk.schools.models import (
+    Closure,
+    Role,
+    School,
+    StaffRole,
+    TeachingGroup,
+    Term,
+    Trust,
+    YearGroup,
+)
+
+from . import words
+
+DATA = Path(__file__).parent / "data"
+
+# School census, January 2025 ("Special educational needs in England 2024/25").
+EHCP_RATE = 0.053
+SEN_SUPPORT_RATE = 0.142
+SEN_BOYS = 0.612
+ALL_BOYS = 0.512
+
+EHC_NEED_CODES = ["ASD", "HI", "MLD", "MSI", "OTH", "PD", "PMLD", "SEMH", "SLCN", "SLD", "SPLD",
+                  "VI"]  # fmt: skip
+
+# The README gives only SLCN's share of SEN support (25.7%, the commonest primary need);
+# the rest is a mainstream SEN-support-like mix (no SLD/PMLD, some NSA), not a quotation.
+SEN_SUPPORT_WEIGHTS = {
+    "SLCN": 25.7, "SEMH": 20.5, "MLD": 17.5, "SPLD": 14.0, "ASD": 8.0, "NSA": 5.0,
+    "OTH": 3.0, "PD": 2.5, "HI": 1.8, "VI": 1.0, "MSI": 0.5,
+}  # fmt: skip
+
+YEAR_GROUPS = [(0, "Reception")] + [(n, f"Year {n}") for n in range(1, 7)]
+CLASS_SIZE = 25  # one class a year group, two in the oldest years at demo size
+MISSED_WEIGHTS = {
+    MissedReason.STAFF_ABSENT: 35,
+    MissedReason.TIMETABLE: 25,
+    MissedReason.PUPIL_ABSENT: 22,
+    MissedReason.TRIP: 12,
+    MissedReason.OTHER: 6,
+}
+RATINGS = list(Rating.values)  # not_yet … achieved, in order
+SLOTS = [
+    dt.time(9, 10),
+    dt.time(9, 40),
+    dt.time(10, 50),
+    dt.time(11, 30),
+    dt.time(13, 20),
+    dt.time(13, 50),
+    dt.time(14, 30),
+]
+HOURLY = {
+    "ta": Decimal("18.50"),
+    "hlta": Decimal("22.00"),
+    "teacher": Decimal("45.00"),
+    "therapist": Decimal("65.00"),
+}
+BATCH = 4000  # pupil records buffered before a write
+
+
+def ehcp_need_weights() -> dict[str, int]:
+    """Primary needs of all EHC plans in England, January 2025 (counts; 'unknown' left out)."""
+    with open(DATA / "ehc_plans_primary_need_england_2025.csv", encoding="utf-8", newline="") as f:
+        row = next(csv.DictReader(f))
+    return {code: int(row[f"number_{code.lower()}"]) for code in EHC_NEED_CODES}
+
+
+def draw_needs(rng: random.Random, status: str, ehcp_weights: dict[str, int]) -> list[str]:
+    """Ranked census need codes for a pupil of `status`: a primary, sometimes a secondary."""
+    if status == SenStatus.NONE:
+        return []
+    weights = ehcp_weights if status == SenStatus.EHCP else SEN_SUPPORT_WEIGHTS
+    codes = list(weights)
+    primary = rng.choices(codes, weights=[weights[c] for c in codes])[0]
+    needs = [primary]
+    if rng.random() < (0.45 if status == SenStatus.EHCP else 0.25):
+        rest = [c for c in codes if c not in (primary, "NSA")]
+        needs.append(rng.choices(rest, weights=[weights[c] for c in rest])[0])
+    return needs
+
+
+# ---------------------------------------------------------------- the school calendar
+
+
+def _easter(year: int) -> dt.date:
+    """Easter Sunday (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _weekday_from(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _weekday_until(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _monday_of_week(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def academic_year_of(day: dt.date) -> int:
+    """The calendar year in which `day`'s academic year began (September)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year(year: int):
+    """Terms and closures of a typical English academic year starting in September `year`:
+    ([(name, start, end)], [(kind, name, start, end)])."""
+    days = dt.timedelta
+    autumn_start = _weekday_from(dt.date(year, 9, 2))
+    easter = _easter(year + 1)
+    # Half terms: the last full week of October, the week of 14 February, the last week
+    # of May (which holds the spring bank holiday).
+    oct_half = _monday_of_week(dt.date(year, 10, 27))
+    feb_half = _monday_of_week(dt.date(year + 1, 2, 14))
+    may_half = _monday_of_week(dt.date(year + 1, 5, 31))
+    early_may = dt.date(year + 1, 5, 1)
+    while early_may.weekday() != 0:
+        early_may += days(1)
+    terms = [
+        (f"Autumn {year}", autumn_start, _weekday_until(dt.date(year, 12, 19))),
+        # Easter: two weeks off, from the Monday of Holy Week.
+        (f"Spring {year + 1}", _weekday_from(dt.date(year + 1, 1, 5)), easter - days(9)),
+        (f"Summer {year + 1}", easter + days(8), _weekday_until(dt.date(year + 1, 7, 22))),
+    ]
+    second_day = _weekday_from(autumn_start + days(1))
+    closures = [
+        ("training", "Training day", autumn_start, autumn_start),
+        ("training", "Training day", second_day, second_day),
+        ("holiday", "Autumn half term", oct_half, oct_half + days(4)),
+        ("training", "Training day", terms[1][1], terms[1][1]),
+        ("bank_holiday", "Early May bank holiday", early_may, early_may),
+        ("bank_holiday", "Spring bank holiday", may_half, may_half),
+        ("holiday", "Summer half term", may_half, may_half + days(4)),
+    ]
+    if feb_half + days(4) < terms[1][2]:  # not when Easter is so early it takes its place
+        closures.append(("holiday", "Spring half term", feb_half, feb_half + days(4)))
+    return terms, closures
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class SchoolData:
+    school: School
+    staff: dict  # "head", "senco", "dsl", "teacher1"…, "hlta"…, "ta1"… -> User
+    roles: dict  # the same keys -> Role
+    pupils: list
+    history_start: dt.date
+    today: dt.date
+    counts: dict = field(default_factory=dict)
+
+
+@dataclass
+class Generated:
+    trust: Trust
+    schools: list
+
+
+def generate(
+    *,
+    seed: int = 1,
+    pupils: int = 200,
+    schools: int = 1,
+    weeks_of_history: int | None = None,
+    trust_name: str = "Synthetic Learning Trust",
+    today: dt.date | None = None,
+    school_names: list[str] | None = None,
+    domains: list[str] | None = None,
+    password: str | None = None,
+    staff_names: dict | None = None,
+    progress=None,
+) -> Generated:
+    """A trust with `schools` primary schools of `pupils` pupils each, and session history
+    for `weeks_of_history` weeks before `today` (None: since the current term began).
+
+    Staff log in as head@, senco@, dsl@, teacher<n>@, hlta@ (hlta<n>@), ta<n>@ at each
+    school's domain with `password` (None: no usable password). One transaction."""
+    if not 1 <= pupils <= 6000:
+        raise ValueError("pupils is per school, from 1 to 6000 (UPN serials are 3 digits a year)")
+    today = today or timezone.localdate()
+    names = school_names or [f"{stem} Primary" for stem in _school_stems(schools)]
+    domains = domains or [n.lower().replace(" ", "-") + ".example" for n in names]
+    # One hash for everyone: the demo logins share a password, and a PBKDF2 run per user
+    # would make seeding take seconds for nothing.
+    password_hash = make_password(password)
+    with transaction.atomic():
+        trust = Trust.objects.create(name=trust_name)
+        built = []
+        for i in range(schools):
+            builder = _SchoolBuilder(
+                seed=seed,
+                index=i,
+                trust=trust,
+                name=names[i],
+                domain=domains[i],
+                pupils=pupils,
+                weeks=weeks_of_history,
+                today=today,
+                password_hash=password_hash,
+                staff_names=staff_names or {},
+                progress=progress,
+            )
+            built.append(builder.build())
+    return Generated(trust=trust, schools=built)
+
+
+def _school_stems(n):
+    stems = [
+        "Oakfield",
+        "Brookside",
+        "Hillcrest",
+        "Meadow Lane",
+        "Riverside",
+        "Ashgrove",
+        "Beacon",
+        "Elmwood",
+        "Kingsway",
+        "Larkrise",
+        "Millbrook",
+        "Northfield",
+    ]
+    return [
+        stems[i % len(stems)] + (f" {i // len(stems) + 1}" if i >= len(stems) else "")
+        for i in range(n)
+    ]
+
+
+# ---------------------------------------------------------------- one school
+
+
+class _SchoolBuilder:
+    def __init__(
+        self,
+        *,
+        seed,
+        index,
+        trust,
+        name,
+        domain,
+        pupils,
+        weeks,
+        today,
+        password_hash,
+        staff_names,
+        progress,
+    ):
+        self.seed, self.index, self.trust, self.name, self.domain = seed, index, trust, name, domain
+        self.n_pupils, self.weeks, self.today = pupils, weeks, today
+        self.password_hash, self.staff_names = password_hash, staff_names
+        self.progress = progress or (lambda message: None)
+        self.ehcp_weights = ehcp_need_weights()
+
+    def rng(self, purpose: str) -> random.Random:
+        # One stream per purpose, so more weeks of history do not change the names.
+        return random.Random(f"{self.seed}:{self.index}:{purpose}")
+
+    def build(self) -> SchoolData:
+        self.school = School.objects.create(
+            trust=self.trust,
+            name=self.name,
+            la_number=f"{873 + self.index:03d}",
+            urn=f"{140000 + self.seed % 1000 * 10 + self.index}",
+        )
+        self.make_calendar()
+        self.make_classes()
+        self.make_staff()
+        self.make_pupils()
+        self.make_deployments()
+        self.make_plans()
+        self.make_provisions()
+        self.progress(f"{self.name}: {len(self.pupils)} pupils; writing session history")
+        counts = self.make_history()
+        counts.update(pupils=len(self.pupils), staff=len(self.staff))
+        return SchoolData(
+            school=self.school,
+            staff=self.staff,
+            roles=self.roles,
+            pupils=self.pupils,
+            history_start=self.history_start,
+            today=self.today,
+            counts=dict(counts),
+        )
+
+    # -- calendar ------------------------------------------------------------------
+
+    def make_calendar(self):
+        if self.weeks is None:  # the year before too: today may fall before autumn begins
+            first = academic_year_of(self.today) - 1
+        else:
+            first = academic_year_of(self.today - dt.timedelta(weeks=self.weeks))
+        terms, closures = [], []
+        for year in range(first, academic_year_of(self.today) + 2):
+            t, c = academic_year(year)
+            terms += t
+            closures += c
+        Term.objects.bulk_create(
+            Term(school=self.school, name=n, start=s, end=e) for n, s, e in terms
+        )
+        Closure.objects.bulk_create(
+            Closure(school=self.school, kind=k, name=n, start=s, end=e) for k, n, s, e in closures
+        )
+        if self.weeks is None:
+            self.history_start = max(s for _, s, _ in terms if s <= self.today)
+        else:
+            self.history_start = self.today - dt.timedelta(weeks=self.weeks)
+        self.calendar = Calendar.load(self.school.pk, self.history_start, self.today)
+
+    # -- year groups and classes ---------------------------------------------------
+
+    def make_classes(self):
+        self.years = YearGroup.objects.bulk_create(
+            YearGroup(school=self.school, name=name, ordinal=o) for o, name in YEAR_GROUPS
+        )
+        total = max(len(self.years), math.ceil(self.n_pupils / CLASS_SIZE))
+        per_year = [total // len(self.years)] * len(self.years)
+        for i in range(total % len(self.years)):
+            per_year[-1 - i] += 1  # the extra classes go to the oldest years
+        classes = []
+        for year, n in zip(self.years, per_year, strict=True):
+            prefix = "R" if year.ordinal == 0 else str(year.ordinal)
+            classes += [
+                TeachingGroup(school=self.school, year_group=year, name=f"{prefix}{chr(65 + k)}")
+                for k in range(n)
+            ]
+        self.classes = TeachingGroup.objects.bulk_create(classes)
+        self.classes_of_year = defaultdict(list)
+        for group in self.classes:
+            self.classes_of_year[group.year_group_id].append(group)
+
+    # -- staff ---------------------------------------------------------------------
+
+    def make_staff(self):
+        rng = self.rng("staff")
+        n_ta = max(2, round(self.n_pupils / 25))
+        n_hlta = max(1, self.n_pupils // 250)
+        plan = [("head", Role.HEAD), ("senco", Role.SENCO), ("dsl", Role.DSL)]
+        plan += [(f"teacher{i}", Role.TEACHER) for i in range(1, len(self.classes) + 1)]
+        plan += [("hlta" if i == 1 else f"hlta{i}", Role.HLTA) for i in range(1, n_hlta + 1)]
+        plan += [(f"ta{i}", Role.TA) for i in range(1, n_ta + 1)]
+        used = set(self.staff_names.values())
+        users = []
+        for key, _ in plan:
+            full_name = self.staff_names.get(key)
+            while full_name is None or (full_name in used and key not in self.staff_names):
+                full_name = f"{rng.choice(words.BOYS + words.GIRLS)} {rng.choice(words.SURNAMES)}"
+            used.add(full_name)
+            users.append(
+                User(email=f"{key}@{self.domain}", full_name=full_name, password=self.password_hash)
+            )
+        users = User.objects.bulk_create(users)
+        self.staff = {key: user for (key, _), user in zip(plan, users, strict=True)}
+        self.roles = dict(plan)
+        StaffRole.objects.bulk_create(
+            StaffRole(user=self.staff[key], school=self.school, role=role) for key, role in plan
+        )
+        self.teacher_of = {g.pk: self.staff[f"teacher{i}"] for i, g in enumerate(self.classes, 1)}
+        through = TeachingGroup.teachers.through
+        through.objects.bulk_create(
+            through(teachinggroup_id=pk, user_id=teacher.pk)
+            for pk, teacher in self.teacher_of.items()
+        )
+        self.tas = [self.staff[k] for k, r in plan if r == Role.TA]
+        self.hltas = [self.staff[k] for k, r in plan if r == Role.HLTA]
+        self.teachers = set(self.teacher_of.values())
+        self.senco = self.staff["senco"]
+
+    # -- pupils --------------------------------------------------------------------
+
+    def make_pupils(self):
+        rng = self.rng("pupils")
+        n = self.n_pupils
+        n_e = max(1, round(n * EHCP_RATE)) if n >= 5 else 0
+        n_k = round(n * SEN_SUPPORT_RATE)
+        statuses = [SenStatus.EHCP] * n_e + [SenStatus.SUPPORT] * n_k
+        statuses += [SenStatus.NONE] * (n - len(statuses))
+        rng.shuffle(statuses)
+        a_year = academic_year_of(self.today)
+        serials = defaultdict(int)
+        establishment = f"{2001 + self.index + (self.seed % 50) * 20:04d}"
+        pupils, self.group_of, self.needs_of, self.entry_of = [], {}, {}, {}
+        for i, status in enumerate(statuses):
+            year = self.years[i % len(self.years)]
+            classes = self.classes_of_year[year.pk]
+            boy = rng.random() < (SEN_BOYS if status != SenStatus.NONE else ALL_BOYS - 0.04)
+            first = rng.choice(words.BOYS if boy else words.GIRLS)
+            last = rng.choice(words.SURNAMES)
+            preferred = words.PREFERRED.get(first, "") if rng.random() < 0.4 else ""
+            born_from = dt.date(a_year - 5 - year.ordinal, 9, 1)
+            allocated = a_year - year.ordinal  # the UPN is issued when they start Reception
+            serials[allocated] += 1
+            pupil = Pupil(
+                school=self.school,
+                upn=make_upn(self.school.la_number, establishment, allocated, serials[allocated]),
+                legal_first_name=first,
+                legal_last_name=last,
+                preferred_name=preferred,
+                date_of_birth=born_from + dt.timedelta(days=rng.randrange(365)),
+                year_group=year,
+                sen_status=status,
+            )
+            needs = draw_needs(rng, status, self.ehcp_weights)
+            if needs:
+                area = NEED_AREA[needs[0]].value
+                pupil.what_matters = rng.choice(words.WHAT_MATTERS[area])
+                pupil.good_at = rng.choice(words.GOOD_AT)
+                pupil.how_to_support = rng.choice(words.HOW_TO_SUPPORT[area])
+            pupils.append(pupil)
+            self.group_of[pupil.pk] = classes[(i // len(self.years)) % len(classes)]
+            self.needs_of[pupil.pk] = needs
+            self.entry_of[pupil.pk] = min(_weekday_from(dt.date(allocated, 9, 2)), self.today)
+        self.pupils = Pupil.objects.bulk_create(pupils)
+        through = Pupil.teaching_groups.through
+        through.objects.bulk_create(
+            through(pupil_id=p.pk, teachinggroup_id=self.group_of[p.pk].pk) for p in self.pupils
+        )
+        PupilNeed.objects.bulk_create(
+            PupilNeed(pupil=p, code=code, rank=rank)
+            for p in self.pupils
+            for rank, code in enumerate(self.needs_of[p.pk], start=1)
+        )
+        self.make_status_history(rng)
+        self.make_strategies_and_contacts(rng)
+
+    def area(self, pupil) -> str:
+        needs = self.needs_of[pupil.pk]
+        return NEED_AREA[needs[0]].value if needs else "other"
+
+    def make_status_history(self, rng):
+        """A current period for every pupil; many SEN pupils were first N, and most with
+        an EHC plan were on SEN support before it was issued."""
+        periods, self.status_start = [], {}
+        for p in self.pupils:
+            entry = self.entry_of[p.pk]
+            span = (self.today - entry).days
+            chain = [(SenStatus.NONE, entry)]
+            if p.sen_status != SenStatus.NONE:
+                if span > 240 and rng.random() < 0.6:
+                    identified = entry + dt.timedelta(days=rng.randrange(120, span - 60))
+                    chain.append((SenStatus.SUPPORT, identified))
+                else:
+                    chain = [(SenStatus.SUPPORT, entry)]
+            if p.sen_status == SenStatus.EHCP:
+                room = (self.today - chain[-1][1]).days
+                if room > 150:
+                    issued = chain[-1][1] + dt.timedelta(days=rng.randrange(90, room - 30))
+                    chain.append((SenStatus.EHCP, issued))
+                else:
+                    chain = [(SenStatus.EHCP, entry)]
+            for j, (status, start) in enumerate(chain):
+                end = chain[j + 1][1] - dt.timedelta(days=1) if j + 1 < len(chain) else None
+                periods.append(SenStatusPeriod(pupil=p, status=status, start=start, end=end))
+            self.status_start[p.pk] = chain[-1][1]
+        SenStatusPeriod.objects.bulk_create(periods)
+
+    def make_strategies_and_contacts(self, rng):
+        strategies, contacts = [], []
+        relationships = [r for r, _ in words.CONTACT_RELATIONSHIPS]
+        weights = [w for _, w in words.CONTACT_RELATIONSHIPS]
+        for p in self.pupils:
+            if p.sen_status != SenStatus.NONE:
+                for text in rng.sample(words.STRATEGIES[self.area(p)], k=rng.randint(1, 3)):
+                    strategies.append(Strategy(pupil=p, text=text, added_by=self.senco))
+            for priority in range(1, 3 if rng.random() < 0.6 else 2):
+                relationship = rng.choices(relationships, weights=weights)[0]
+                female = relationship in ("Mother", "Grandmother", "Aunt") or (
+                    relationship not in ("Father", "Stepfather") and rng.random() < 0.6
+                )
+                first = rng.choice(words.GIRLS if female else words.BOYS)
+                last = p.legal_last_name if rng.random() < 0.8 else rng.choice(words.SURNAMES)
+                contacts.append(
+                    Contact(
+                        pupil=p,
+                        name=f"{first} {last}",
+                        relationship=relationship,
+                        parental_responsibility=relationship not in ("Grandmother", "Aunt"),
+                        # Ofcom's range for drama: never a real number.
+                        phone=f"07700 900{rng.randrange(1000):03d}",
+                        email=f"{first}.{last}{rng.randrange(10, 99)}@example.org".lower(),
+                        priority=priority,
+                    )
+                )
+        Strategy.objects.bulk_create(strategies)
+        Contact.objects.bulk_create(contacts)
+
+    # -- deployments ---------------------------------------------------------------
+
+    def make_deployments(self):
+        """1:1 for most pupils with an EHC plan (ta1 first), a key adult for some on SEN
+        support, class support for some classes by the HLTA and every third TA. One pupil
+        on SEN support, and their class, is left out by construction, so the school
+        always has SEN pupils in no TA's scope."""
+        rng = self.rng("deployments")
+        ehcp = [p for p in self.pupils if p.sen_status == SenStatus.EHCP]
+        support = [p for p in self.pupils if p.sen_status == SenStatus.SUPPORT]
+        rng.shuffle(support)
+        unreached = support.pop() if support else None
+        start = self.history_start
+        deployments, self.adult_of = [], {}
+        n_one = math.ceil(len(ehcp) * 0.8)
+        for i, p in enumerate(ehcp[:n_one] + support[: round(len(support) * 0.2)]):
+            ta = self.tas[i % len(self.tas)]
+            kind = Deployment.Kind.ONE_TO_ONE if i < n_one else Deployment.Kind.KEY_ADULT
+            deployments.append(
+                Deployment(school=self.school, staff=ta, kind=kind, pupil=p, start=start)
+            )
+            self.adult_of[p.pk] = ta
+        left_out = self.group_of[unreached.pk].pk if unreached else None
+        candidates = [g for g in self.classes if g.pk != left_out]
+        rng.shuffle(candidates)
+        supporters = self.hltas + [ta for i, ta in enumerate(self.tas) if i % 3 == 1]
+        self.class_support = {}
+        for staff, group in zip(supporters, candidates, strict=False):
+            deployments.append(
+                Deployment(
+                    school=self.school,
+                    staff=staff,
+                    kind=Deployment.Kind.GROUP,
+                    teaching_group=group,
+                    start=start,
+                )
+            )
+            self.class_support[group.pk] = staff
+        Deployment.objects.bulk_create(deployments)
+
+    def deliverer(self, pupil):
+        """Who records this pupil's sessions: their 1:1 or key adult, else the class's
+        support assistant, else the class teacher; always someone who can see them."""
+        group = self.group_of[pupil.pk]
+        return (
+            self.adult_of.get(pupil.pk)
+            or self.class_support.get(group.pk)
+            or self.teacher_of[group.pk]
+        )
+
+    # -- plans and targets ---------------------------------------------------------
+
+    def make_plans(self):
+        rng = self.rng("plans")
+        plans, outcomes, targets = [], [], []
+        self.plan_of, self.targets_of = {}, defaultdict(list)
+        for p in self.pupils:
+            area, name = self.area(p), p.preferred_name or p.legal_first_name
+            if p.sen_status == SenStatus.EHCP:
+                start = review = self.status_start[p.pk]
+                while review <= self.today - dt.timedelta(days=21):  # annual review
+                    review = _add_year(review)
+                kind, title = Plan.Kind.EHCP, f"{name}'s EHC plan"
+            elif p.sen_status == SenStatus.SUPPORT and rng.random() < 0.75:
+                start = max(
+                    self.status_start[p.pk],
+                    self.history_start - dt.timedelta(days=rng.randrange(60)),
+                )
+                start = min(start, self.today)
+                review = max(start, self.today + dt.timedelta(days=rng.randrange(-14, 75)))
+                semh = self.needs_of[p.pk][0] == "SEMH"
+                kind = Plan.Kind.IBP if semh and rng.random() < 0.5 else Plan.Kind.IEP
+                title = f"{name}'s {'behaviour' if kind == Plan.Kind.IBP else 'SEN support'} plan"
+            else:
+                continue
+            plan = Plan(
+                pupil=p,
+                kind=kind,
+                title=title,
+                status=Plan.Status.ACTIVE,
+                start_date=start,
+                review_date=review,
+                created_by=self.senco,
+            )
+            plans.append(plan)
+            self.plan_of[p.pk] = plan
+            bank = list(words.TARGETS[area])
+            rng.shuffle(bank)
+            mine = []
+            if kind == Plan.Kind.EHCP:
+                for order, text in enumerate(words.OUTCOMES[area][: rng.randint(1, 2)], start=1):
+                    outcome = Outcome(plan=plan, text=f"{name} {text}", order=order)
+                    outcomes.append(outcome)
+                    mine += [(outcome, bank.pop()) for _ in range(rng.randint(1, 2)) if bank]
+            else:
+                mine += [(None, bank.pop()) for _ in range(rng.randint(2, 3)) if bank]
+            for order, (outcome, (text, baseline, criteria)) in enumerate(mine, start=1):
+                target = Target(
+                    plan=plan,
+                    outcome=outcome,
+                    text=text,
+                    baseline=baseline,
+                    success_criteria=criteria,
+                    target_date=review,
+                    order=order,
+                )
+                targets.append(target)
+                self.targets_of[p.pk].append(target)
+        # Next term's plans being written: drafts are part of the lifecycle too.
+        plans += [
+            Plan(
+                pupil=plan.pupil,
+                kind=Plan.Kind.IEP,
+                title=f"{plan.title} (next term)",
+                status=Plan.Status.DRAFT,
+                created_by=self.senco,
+            )
+            for plan in list(plans)
+            if plan.kind == Plan.Kind.IEP and rng.random() < 0.1
+        ]
+        Plan.objects.bulk_create(plans)
+        Outcome.objects.bulk_create(outcomes)
+        Target.objects.bulk_create(targets)
+
+    # -- provision -----------------------------------------------------------------
+
+    def make_provisions(self):
+        """Provisions, grouped into delivery units: one per individual provision, one per
+        small group (pupils of a class in the same intervention) sharing days and time."""
+        rng = self.rng("provision")
+        provisions, links, self.units = [], [], []
+
+        def start_for(p):
+            plan = self.plan_of.get(p.pk)
+            start = max(
+                plan.start_date if plan else self.history_start,
+                self.history_start,
+                self.entry_of[p.pk],
+            )
+            if rng.random() < 0.1:  # added part-way through
+                start += dt.timedelta(weeks=rng.randrange(1, 4))
+            return min(start, self.today)
+
+        def add(p, unit, **fields):
+            staff = unit["staff"]
+            default = (
+                "hlta" if staff in self.hltas else "teacher" if staff in self.teachers else "ta"
+            )
+            fields.setdefault("staffing", default)
+            prov = Provision(
+                pupil=p,
+                plan=self.plan_of.get(p.pk),
+                days=unit["days"],
+                cost_per_hour=HOURLY[fields["staffing"]],
+                **fields,
+            )
+            provisions.append(prov)
+            unit["members"].append(prov)
+            return prov
+
+        def per_week(days, minutes):
+            return {
+                "sessions_per_week": len(days),
+                "session_minutes": minutes,
+                "weekly_minutes": len(days) * minutes,
+            }
+
+        for p in self.pupils:
+            if p.sen_status != SenStatus.EHCP:
+                continue
+            area, targets, staff, start = (
+                self.area(p),
+                self.targets_of[p.pk],
+                self.deliverer(p),
+                start_for(p),
+            )
+            # Every pupil with an EHC plan has a daily 1:1 programme in section F.
+            minutes = rng.choice([15, 20, 30])
+            prov = add(
+                p,
+                self._unit(rng, "12345", minutes, staff),
+                title=rng.choice(words.DAILY_PROGRAMMES[area]),
+                start=start,
+                kind=Provision.Kind.ONE_TO_ONE,
+                source=Provision.Source.EHCP_F,
+                **per_week("12345", minutes),
+            )
+            links += [(prov, t) for t in targets[:2]]
+            title, staffing = words.THERAPIES[area]
+            days = rng.choice(["25", "14", "3"])
+            minutes = 45 if len(days) == 1 else 30
+            notes = (
+                "Programme set by the therapist; delivered by trained staff."
+                if staffing == "therapist"
+                else ""
+            )
+            prov = add(
+                p,
+                self._unit(rng, days, minutes, staff),
+                title=title,
+                start=start,
+                kind=Provision.Kind.THERAPY,
+                source=Provision.Source.EHCP_F,
+                staffing=staffing,
+                staffing_notes=notes,
+                **per_week(days, minutes),
+            )
+            links += [(prov, t) for t in (targets[2:] or targets[:1])]
+            if rng.random() < 0.5:
+                hours = rng.choice([5, 10, 15])
+                add(
+                    p,
+                    self._unit(rng, "12345", hours * 12, staff),
+                    title="In-class 1:1 support",
+                    start=start,
+                    kind=Provision.Kind.ONE_TO_ONE,
+                    source=Provision.Source.EHCP_F,
+                    weekly_minutes=hours * 60,
+                    description="An adult alongside in English and maths lessons.",
+                )
+            if self.needs_of[p.pk][0] in ("PD", "PMLD", "MSI"):
+                add(
+                    p,
+                    self._unit(rng, "12345", 15, staff),
+                    title="Personal care programme",
+                    start=start,
+                    kind=Provision.Kind.CARE,
+                    source=Provision.Source.EHCP_F,
+                    **per_week("12345", 15),
+                )
+
+        # Pupils on SEN support with a plan (and a few without) join a small-group
+        # intervention run in their class.
+        by_group = defaultdict(list)
+        for p in self.pupils:
+            if p.sen_status == SenStatus.SUPPORT and (p.pk in self.plan_of or rng.random() < 0.3):
+                # Mostly the area's main intervention, so a class's groups have several pupils.
+                choices = words.GROUP_INTERVENTIONS[self.area(p)]
+                title = choices[0] if rng.random() < 0.7 else rng.choice(choices)
+                by_group[(self.group_of[p.pk].pk, title)].append(p)
+        for (group_id, title), members in by_group.items():
+            for at in range(0, len(members), 6):
+                chunk = members[at : at + 6]
+                days, minutes = rng.choice(["135", "24", "124", "35"]), rng.choice([20, 30])
+                staff = self.class_support.get(group_id) or self.teacher_of[group_id]
+                unit = self._unit(rng, days, minutes, staff)
+                for p in chunk:
+                    prov = add(
+                        p,
+                        unit,
+                        title=title,
+                        start=start_for(p),
+                        kind=Provision.Kind.GROUP,
+                        source=Provision.Source.SEN_SUPPORT,
+                        group_size=len(chunk),
+                        **per_week(days, minutes),
+                    )
+                    links += [(prov, t) for t in self.targets_of[p.pk]]
+        for p in self.pupils:
+            if p.sen_status != SenStatus.NONE and rng.random() < 0.08:
+                source = (
+                    Provision.Source.EHCP_F
+                    if p.sen_status == SenStatus.EHCP
+                    else Provision.Source.SEN_SUPPORT
+                )
+                add(
+                    p,
+                    self._unit(rng, "4", 30, self.deliverer(p)),
+                    title="Reader for assessments",
+                    start=start_for(p),
+                    kind=Provision.Kind.ACCESS,
+                    source=source,
+                    **per_week("4", 30),
+                )
+        Provision.objects.bulk_create(provisions)
+        through = Provision.targets.through
+        through.objects.bulk_create(
+            through(provision_id=prov.pk, target_id=t.pk) for prov, t in links
+        )
+        self.provision_targets = defaultdict(list)
+        for prov, t in links:
+            self.provision_targets[prov.pk].append(t)
+
+    def _unit(self, rng, days, minutes, staff):
+        unit = {
+            "days": days,
+            "minutes": minutes,
+            "staff": staff,
+            "members": [],
+            "slot": rng.choice(SLOTS),
+            # Most provision is delivered most days; a few units struggle (the shortfalls).
+            "p_missed": rng.choice([0.03, 0.05, 0.08, 0.1])
+            if rng.random() < 0.85
+            else rng.choice([0.2, 0.3]),
+            "p_unrecorded": rng.choice([0.0, 0.02, 0.05]),
+        }
+        self.units.append(unit)
+        return unit
+
+    # -- history -------------------------------------------------------------------
+
+    def make_history(self):
+        """Sessions on school days of each unit's pattern, from the history start up to
+        yesterday: today is left for the demo's people to record."""
+        rng = self.rng("history")
+        writer = _HistoryWriter(self.today)
+        yesterday = self.today - dt.timedelta(days=1)
+        days = [d for d in _days(self.history_start, yesterday) if self.calendar.is_school_day(d)]
+        progress = defaultdict(lambda: (rng.random(), rng.uniform(1.5, 3.5)))
+        for unit in self.units:
+            for day in days:
+                if str(day.isoweekday()) not in unit["days"]:
+                    continue
+                members = [m for m in unit["members"] if m.start <= day]
+                if not members or rng.random() < unit["p_unrecorded"]:
+                    continue
+                self._session(rng, writer, unit, members, day, progress)
+            if writer.pending > BATCH:
+                writer.flush()
+        writer.flush()
+        self._setup_timeline()
+        self._receipts(rng, writer)
+        return writer.counts
+
+    def _session(self, rng, writer, unit, members, day, progress):
+        staff, individual = unit["staff"], len(unit["members"]) == 1
+        # A pupil's absence from a group session is their attendance, not a missed session.
+        reasons = [r for r in MISSED_WEIGHTS if individual or r != MissedReason.PUPIL_ABSENT]
+        delivered = rng.random() >= unit["p_missed"]
+        missed_reason = ""
+        if not delivered:
+            missed_reason = rng.choices(reasons, weights=[MISSED_WEIGHTS[r] for r in reasons])[0]
+        minutes = unit["minutes"]
+        if delivered and minutes > 10 and rng.random() < 0.05:
+            minutes -= 5  # started late
+        # How far through the provision's life this day is: responses and ratings rise.
+        frac = min(
+            max((day - members[0].start).days / max((self.today - members[0].start).days, 1), 0), 1
+        )
+        begins = _at(day, unit["slot"])
+        session = Session(
+            school=self.school,
+            provision=members[0],
+            date=day,
+            start_time=unit["slot"],
+            minutes=minutes,
+            delivered=delivered,
+            missed_reason=missed_reason,
+            missed_note=rng.choice(words.MISSED_OTHER)
+            if missed_reason == MissedReason.OTHER
+            else "",
+            delivered_by=staff,
+            recorded_by=staff,
+            recorded_at=begins + dt.timedelta(minutes=minutes + rng.randrange(2, 120)),
+        )
+        records = []
+        for prov in members:
+            if not delivered:
+                rec = PupilRecord(pupil_id=prov.pupil_id)
+                records.append((self._pupil_record(session, prov, rec), []))
+                continue
+            attendance = rng.choices(
+                [Attendance.PRESENT, Attendance.PARTIAL, Attendance.ABSENT, Attendance.REFUSED],
+                weights=[90, 4, 0 if individual else 4, 2],
+            )[0]
+            engaged = attendance in (Attendance.PRESENT, Attendance.PARTIAL)
+            response = 1 if attendance == Attendance.REFUSED else None
+            if engaged:
+                response = _clip(round(2.2 + 1.8 * frac + rng.gauss(0, 0.9)), 1, 5)
+            flag = rng.random() < (0.3 if (response or 3) <= 2 else 0.05)
+            note = rng.choice(words.FLAG_NOTES) if flag else ""
+            if not note and engaged and rng.random() < 0.3:
+                note = rng.choice(words.SESSION_NOTES)
+            ratings = []
+            for target in self.provision_targets.get(prov.pk, []) if engaged else []:
+                if rng.random() < 0.7:
+                    base, gain = progress[target.pk]
+                    level = _clip(round(base + gain * frac + rng.gauss(0, 0.6)), 0, 4)
+                    ratings.append((target.pk, RATINGS[level]))
+            rec = PupilRecord(
+                pupil_id=prov.pupil_id,
+                attendance=attendance,
+                response=response,
+                note=note,
+                adaptations=rng.choice(words.ADAPTATIONS) if engaged and rng.random() < 0.1 else "",
+                flag_for_teacher=flag,
+                target_progress=ratings,
+            )
+            records.append((self._pupil_record(session, prov, rec), ratings))
+        writer.add(session, records, begins)
+
+    def _pupil_record(self, session, prov, rec):
+        return SessionPupil(
+            session=session,
+            pupil_id=prov.pupil_id,
+            provision=prov,
+            attendance=rec.attendance if session.delivered else "",
+            date=session.date,
+            minutes=_credited_minutes(session, rec),
+            response=rec.response,
+            adaptations=rec.adaptations,
+            note=rec.note,
+            flag_for_teacher=rec.flag_for_teacher,
+        )
+
+    def _setup_timeline(self):
+        """The entries the plan and provision services write when these are set up."""
+        entries = [
+            TimelineEntry(
+                pupil_id=plan.pupil_id,
+                occurred_at=_at(plan.start_date, dt.time(8, 30)),
+                kind="plan",
+                title=f"{plan.get_kind_display()} now active: {plan.title}",
+                actor=self.senco,
+                ref_type="plan",
+                ref_id=str(plan.pk),
+            )
+            for plan in self.plan_of.values()
+        ]
+        entries += [
+            TimelineEntry(
+                pupil_id=prov.pupil_id,
+                occurred_at=_at(prov.start, dt.time(8, 45)),
+                kind="provision",
+                title=f"Provision added: {prov.title} ({prov.how_much})",
+                actor=self.senco,
+                ref_type="provision",
+                ref_id=str(prov.pk),
+            )
+            for unit in self.units
+            for prov in unit["members"]
+        ]
+        TimelineEntry.objects.bulk_create(entries, batch_size=2000)
+
+    def _receipts(self, rng, writer):
+        """Class teachers have seen most records older than a few days in their feed."""
+        until = self.today - dt.timedelta(days=3)
+        receipts = [
+            FeedReceipt(
+                session_pupil_id=sp_id,
+                user=self.teacher_of[self.group_of[pupil_id].pk],
+                seen_at=_at(day, dt.time(16, 30)),
+            )
+            for sp_id, pupil_id, day in writer.recent
+            if day <= until and rng.random() < 0.75
+        ]
+        FeedReceipt.objects.bulk_create(receipts, batch_size=2000)
+
+
+class _HistoryWriter:
+    """Buffers generated sessions and writes them in batches: sessions, their pupil
+    records (whose new ids the ratings need), ratings, timeline entries."""
+
+    def __init__(self, today):
+        self.feed_since = today - dt.timedelta(days=28)
+        self.sessions = []
+        self.counts = defaultdict(int)
+        self.recent = []  # (session pupil id, pupil id, date) in the teacher feed's window
+        self.pending = 0
+
+    def add(self, session, records, begins):
+        self.sessions.append((session, records, begins))
+        self.pending += len(records)
+
+    def flush(self):
+        if not self.sessions:
+            return
+        Session.objects.bulk_create([s for s, _, _ in self.sessions], batch_size=2000)
+        sps = [sp for _, records, _ in self.sessions for sp, _ in records]
+        SessionPupil.objects.bulk_create(sps, batch_size=2000)
+        ratings, entries = [], []
+        for session, records, begins in self.sessions:
+            for sp, pairs in records:
+                ratings += [
+                    TargetRating(session_pupil_id=sp.pk, target_id=tid, rating=r, date=session.date)
+                    for tid, r in pairs
+                ]
+                entries.append(_timeline_entry(session, sp, begins))
+                if session.date >= self.feed_since:
+                    self.recent.append((sp.pk, sp.pupil_id, session.date))
+        TargetRating.objects.bulk_create(ratings, batch_size=2000)
+        TimelineEntry.objects.bulk_create(entries, batch_size=2000)
+        self.counts["sessions"] += len(self.sessions)
+        self.counts["delivered"] += sum(1 for s, _, _ in self.sessions if s.delivered)
+        self.counts["session_pupils"] += len(sps)
+        self.counts["ratings"] += len(ratings)
+        self.counts["timeline"] += len(entries)
+        self.sessions, self.pending = [], 0
+
+
+def _timeline_entry(session, sp, begins):
+    # The title and fields provision.services._write_pupil_record writes.
+    what = sp.provision.title
+    if session.delivered:
+        title = f"{what}: {Attendance(sp.attendance).label.lower()}, {sp.minutes} min"
+        kind = "session"
+    else:
+        title = f"{what}: missed ({MissedReason(session.missed_reason).label.lower()})"
+        kind = "session_missed"
+    return TimelineEntry(
+        pupil_id=sp.pupil_id,
+        occurred_at=begins,
+        kind=kind,
+        title=title,
+        body=sp.note or session.missed_note,
+        actor_id=session.recorded_by_id,
+        ref_type="session",
+        ref_id=str(session.pk),
+    )
+
+
+def pad_timeline(pupil, *, total: int, start: dt.date, end: dt.date, actor, seed: int = 1) -> int:
+    """Add observation entries to `pupil`'s timeline until it holds `total`, spread over
+    school hours from `start` to `end`. For benchmarks: the pupil page must cost the same
+    with 10,000 entries as with 10. Returns how many were added."""
+    missing = max(total - TimelineEntry.objects.filter(pupil=pupil).count(), 0)
+    rng = random.Random(f"{seed}:timeline:{pupil.upn}")
+    span = max((end - start).days, 1)
+    entries = []
+    for _ in range(missing):
+        day = start + dt.timedelta(days=rng.randrange(span))
+        entries.append(
+            TimelineEntry(
+                pupil=pupil,
+                occurred_at=_at(day, dt.time(8 + rng.randrange(7), rng.randrange(60))),
+                kind="observation",
+                title=rng.choice(words.SESSION_NOTES),
+                actor=actor,
+                ref_type="observation",
+                ref_id=str(uuid.UUID(int=rng.getrandbits(128))),
+            )
+        )
+    TimelineEntry.objects.bulk_create(entries, batch_size=2000)
+    return missing
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def _days(start: dt.date, end: dt.date):
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def _clip(value, low, high):
+    return max(low, min(high, value))
+
+
+def _add_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)

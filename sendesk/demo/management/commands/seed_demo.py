@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from sendesk.demo.oakfield import SCHOOL, build_demo, demo_logins, demo_school
+from sendesk.schools.models import School
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo school, Oakfield Primary, if the database has no school yet, and "
+        "print its logins. Safe to run on every start."
+    )
+
+    def handle(self, *args, **options):
+        school = demo_school()
+        if school is None and School.objects.exists():
+            self.stdout.write("The database already holds schools; the demo school was not added.")
+            return
+        if school is None:
+            self.stdout.write(f"Creating the demo school, {SCHOOL} (synthetic pupils only)…")
+            data = build_demo()
+            school = data.school
+            self.stdout.write(
+                f"Made {data.counts['pupils']} pupils and {data.counts.get('sessions', 0)} "
+                f"session records since {data.history_start:%-d %B %Y}; today is "
+                f"{timezone.localdate():%A %-d %B %Y}."
+            )
+        self.stdout.write(f"\n{SCHOOL} demo logins:")
+        for email, who in demo_logins(school):
+            self.stdout.write(f"  {email:<28} {who}")
+        self.stdout.write(
+            f"Password for all of them: {settings.DEMO_PASSWORD} "
+            "(set SENDESK_DEMO_PASSWORD before the first run to choose another)\n"
+        )

@@ -1,0 +1,180 @@
+"""Forms turn what was typed into typed values for the services; the services decide what
+is allowed. Fields are optional here so that the service's message, in the school's words,
+is the one the person sees."""
+
+from django import forms
+from django.utils import timezone
+
+from sendesk.lib.errors import ServiceError
+from sendesk.schools.models import TeachingGroup, YearGroup
+
+from .models import Area, NeedCode, SenStatus
+from .selectors import NEED_RANK_LABELS
+
+NEED_CHOICES = [("", "None")] + [(c.value, f"{c.value} — {c.label}") for c in NeedCode]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def date_field(label, **kwargs):
+    return forms.DateField(label=label, required=False, widget=DateInput, **kwargs)
+
+
+def apply_errors(form, error: ServiceError, aliases=None):
+    """Show a service's errors beside the fields they are about; the rest at the top."""
+    aliases = aliases or {}
+    for key, message in error.errors.items():
+        name = aliases.get(key, key)
+        form.add_error(name if name in form.fields else None, message)
+
+
+class PupilForm(forms.Form):
+    """Create or edit a pupil: details, classes, SEN status, ranked needs, the one-page
+    profile, and (optionally) a parent or carer to add."""
+
+    upn = forms.CharField(
+        label="UPN",
+        required=False,
+        strip=True,
+        help_text="13 characters, starting with the check letter, e.g. A123456789012.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    legal_first_name = forms.CharField(label="Legal first name", required=False)
+    legal_last_name = forms.CharField(label="Legal last name", required=False)
+    preferred_name = forms.CharField(
+        label="Preferred name",
+        required=False,
+        help_text="What the pupil likes to be called, if not the legal first name.",
+    )
+    date_of_birth = date_field("Date of birth")
+    year_group = forms.ModelChoiceField(
+        label="Year group", queryset=YearGroup.objects.none(), required=False, empty_label="Choose…"
+    )
+    teaching_groups = forms.ModelMultipleChoiceField(
+        label="Classes",
+        queryset=TeachingGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sen_status = forms.ChoiceField(
+        label="SEN status",
+        choices=SenStatus.choices,
+        widget=forms.RadioSelect,
+        initial="N",
+        required=False,
+    )
+    what_matters = forms.CharField(
+        label="What matters to me", required=False, widget=forms.Textarea
+    )
+    good_at = forms.CharField(label="What I'm good at", required=False, widget=forms.Textarea)
+    how_to_support = forms.CharField(
+        label="How best to support me", required=False, widget=forms.Textarea
+    )
+    contact_name = forms.CharField(label="Name", required=False)
+    contact_relationship = forms.CharField(
+        label="Relationship to the pupil", required=False, help_text="Mother, foster carer, …"
+    )
+    contact_phone = forms.CharField(label="Phone", required=False)
+    contact_email = forms.EmailField(label="E-mail", required=False)
+    contact_parental_responsibility = forms.BooleanField(
+        label="Has parental responsibility", required=False, initial=True
+    )
+
+    ERROR_FIELDS = {"needs": "need_1", "start": "sen_status_from"}
+
+    def __init__(self, *args, school_id, pupil=None, need_slots=3, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pupil = pupil
+        self.fields["year_group"].queryset = YearGroup.objects.filter(school_id=school_id)
+        self.fields["teaching_groups"].queryset = TeachingGroup.objects.filter(school_id=school_id)
+        if pupil is not None:
+            self.fields["sen_status_from"] = date_field(
+                "New status applies from",
+                initial=timezone.localdate,
+                help_text="Only used when the SEN status changes.",
+            )
+        self.need_names = []
+        for i in range(1, need_slots + 1):
+            name = f"need_{i}"
+            label = NEED_RANK_LABELS[i - 1] if i <= len(NEED_RANK_LABELS) else f"Need {i}"
+            self.fields[name] = forms.ChoiceField(label=label, choices=NEED_CHOICES, required=False)
+            self.need_names.append(name)
+
+    @property
+    def need_fields(self):
+        return [self[name] for name in self.need_names]
+
+    def pupil_data(self):
+        keys = (
+            "upn", "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
+            "year_group", "what_matters", "good_at", "how_to_support",
+        )  # fmt: skip
+        return {k: self.cleaned_data.get(k) for k in keys}
+
+    def needs(self):
+        """The ranked codes; a blank rank between two chosen ones closes up."""
+        return [self.cleaned_data[n] for n in self.need_names if self.cleaned_data.get(n)]
+
+    def contact_data(self):
+        """The contact to add, or None when none was typed."""
+        data = {
+            "name": self.cleaned_data.get("contact_name", "").strip(),
+            "relationship": self.cleaned_data.get("contact_relationship", "").strip(),
+            "phone": self.cleaned_data.get("contact_phone", "").strip(),
+            "email": self.cleaned_data.get("contact_email") or "",
+        }
+        if not any(data.values()):
+            return None
+        data["parental_responsibility"] = bool(
+            self.cleaned_data.get("contact_parental_responsibility")
+        )
+        return data
+
+    CONTACT_ERRORS = {
+        "name": "contact_name",
+        "relationship": "contact_relationship",
+        "phone": "contact_phone",
+        "email": "contact_email",
+    }
+
+
+class PupilFilterForm(forms.Form):
+    """The pupil list's search and filters. Rendered unbound (from `initial`): the selector
+    reads the raw values and an unknown value matches nobody."""
+
+    q = forms.CharField(label="Name or UPN", required=False, widget=forms.TextInput(
+        attrs={"type": "search", "autocomplete": "off"}))  # fmt: skip
+    need = forms.ChoiceField(
+        label="Need", required=False,
+        choices=[("", "Any need")] + [(c.value, f"{c.value} — {c.label}") for c in NeedCode]
+        + [("none", "No need recorded")],
+    )  # fmt: skip
+    area = forms.ChoiceField(
+        label="Area of need", required=False, choices=[("", "Any area")] + list(Area.choices)
+    )
+    primary = forms.BooleanField(label="Primary need only", required=False)
+    status = forms.ChoiceField(
+        label="SEN status", required=False, choices=[("", "Any status")] + list(SenStatus.choices)
+    )
+    year = forms.ChoiceField(label="Year group", required=False)
+
+    def __init__(self, *args, year_groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        several = len({y.school_id for y in year_groups}) > 1
+        self.fields["year"].choices = [("", "Any year")] + [
+            (str(y.pk), f"{y.name} ({y.school.name})" if several else y.name) for y in year_groups
+        ]
+
+
+class StrategyForm(forms.Form):
+    text = forms.CharField(
+        label="A strategy that works",
+        required=False,
+        help_text="Written so a cover TA can use it straight away.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

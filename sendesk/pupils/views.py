@@ -1,0 +1,364 @@
+"""Pupil pages and the SENCO overview. Every pupil is fetched through sendesk.access, every
+write goes through a service, and every view of a pupil's records writes an access row."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sendesk import access
+from sendesk.audit.services import record_access, record_access_many
+from sendesk.lib.errors import ServiceError
+from sendesk.plans.selectors import label_missed, plans_due_for_review, stale_targets
+from sendesk.provision.selectors import shortfalls
+
+from . import selectors, services
+from .forms import PupilFilterForm, PupilForm, StrategyForm, apply_errors
+
+OVERVIEW_CAP = 20
+FULL_LIST_SIZE = 50
+STALE_WEEKS_CHOICES = (2, 3, 4, 6, 8)
+STALE_WEEKS_DEFAULT = 3
+PUPIL_INITIAL = (
+    "upn", "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
+    "what_matters", "good_at", "how_to_support",
+)  # fmt: skip
+
+
+def run_services(*steps):
+    """Run service calls as one unit: all of them or none. Each service validates before it
+    writes, so after a refusal the next can still run and say what is wrong with its part;
+    the person sees every problem at once. Returns the errors, {} when all were written."""
+    errors = {}
+    with transaction.atomic():
+        for step in steps:
+            try:
+                step()
+            except ServiceError as error:
+                for key, message in error.errors.items():
+                    errors.setdefault(key, message)
+        if errors:
+            transaction.set_rollback(True)
+    return errors
+
+
+# --- The pupil list ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def pupil_list(request):
+    get = request.GET
+    filters = {
+        "q": get.get("q", "").strip(),
+        "need": get.get("need", ""),
+        "area": get.get("area", ""),
+        "status": get.get("status", ""),
+        "year": get.get("year", ""),
+    }
+    primary_only = get.get("primary") in ("1", "on", "true")
+    page = Paginator(
+        selectors.pupil_search(request.user, primary_only=primary_only, **filters),
+        selectors.LIST_PAGE_SIZE,
+    ).get_page(get.get("page"))
+    record_access_many(actor=request.user, pupils=page.object_list, what="pupil list")
+    form = PupilFilterForm(
+        initial={**filters, "primary": primary_only},
+        year_groups=selectors.year_groups_for(request.user),
+    )
+    context = {
+        "page": page,
+        "form": form,
+        "filtered": any(filters.values()) or primary_only,
+        "can_add": bool(access.schools_where(request.user, "write_pupils")),
+    }
+    template = "pupils/list.html#results" if request.htmx else "pupils/list.html"
+    return render(request, template, context)
+
+
+# --- The pupil page ----------------------------------------------------------------------
+
+
+def _detail_context(request, pupil, **forms):
+    user = request.user
+    data = selectors.pupil_page(pupil, day=timezone.localdate())
+    return {
+        "p": data,
+        "pupil": pupil,
+        "can_edit": access.can(user, pupil.school_id, "write_pupils"),
+        "can_write_plans": access.can(user, pupil.school_id, "write_plans"),
+        "can_oversee": access.can(user, pupil.school_id, "oversee"),
+        "strategy_form": forms.get("strategy_form") or StrategyForm(),
+    }
+
+
+@login_required
+@require_GET
+def pupil_detail(request, pupil_id):
+    pupil = access.get_pupil(request.user, pupil_id)
+    record_access(actor=request.user, pupil=pupil, what="pupil page")
+    return render(request, "pupils/detail.html", _detail_context(request, pupil))
+
+
+@login_required
+@require_GET
+def pupil_timeline(request, pupil_id):
+    pupil = access.get_pupil(request.user, pupil_id)
+    record_access(actor=request.user, pupil=pupil, what="pupil timeline")
+    entries, next_cursor = selectors.timeline_page(pupil, cursor=request.GET.get("cursor"))
+    context = {"pupil": pupil, "entries": entries, "next_cursor": next_cursor}
+    template = "pupils/timeline.html#timeline_items" if request.htmx else "pupils/timeline.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def strategy_add(request, pupil_id):
+    pupil = access.get_pupil(request.user, pupil_id)
+    form = StrategyForm(request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            services.strategy_add(actor=request.user, pupil=pupil, text=form.cleaned_data["text"])
+        except ServiceError as error:
+            apply_errors(form, error)
+        else:
+            saved = True
+    if saved and not request.htmx:
+        return redirect(reverse("pupil_detail", args=[pupil.pk]) + "#strategies")
+    status = 200 if saved else 422
+    if request.htmx:
+        context = {
+            "pupil": pupil,
+            "p": {"strategies": list(pupil.strategies.select_related("added_by"))},
+            "can_write_plans": access.can(request.user, pupil.school_id, "write_plans"),
+            "strategy_form": StrategyForm() if saved else form,
+            "saved": saved,
+        }
+        return render(request, "pupils/detail.html#strategies", context, status=status)
+    record_access(actor=request.user, pupil=pupil, what="pupil page")
+    context = _detail_context(request, pupil, strategy_form=form)
+    return render(request, "pupils/detail.html", context, status=status)
+
+
+# --- Create and edit (SENCO, head) ---------------------------------------------------------
+
+
+def _write_school(user) -> int:
+    """The school a new pupil joins: where the person may write pupil records."""
+    schools = access.schools_where(user, "write_pupils")
+    if not schools:
+        raise Http404
+    return min(schools)
+
+
+def _contact_step(request, form, pupil_ref):
+    """The parent or carer typed into the form, added once the pupil exists."""
+    contact = form.contact_data()
+
+    def step():
+        pupil = pupil_ref()
+        if contact is None or pupil is None:
+            return
+        try:
+            services.contact_add(actor=request.user, pupil=pupil, data=contact)
+        except ServiceError as error:
+            raise ServiceError(
+                {form.CONTACT_ERRORS.get(k, k): v for k, v in error.errors.items()}
+            ) from error
+
+    return step
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pupil_new(request):
+    school_id = _write_school(request.user)
+    form = PupilForm(request.POST or None, school_id=school_id)
+    if request.method == "POST" and form.is_valid():
+        created = {}
+
+        def create():
+            created["pupil"] = services.pupil_create(
+                actor=request.user,
+                school_id=school_id,
+                data=form.pupil_data(),
+                sen_status=form.cleaned_data["sen_status"],
+                needs=form.needs(),
+                teaching_groups=form.cleaned_data["teaching_groups"],
+            )
+
+        errors = run_services(create, _contact_step(request, form, lambda: created.get("pupil")))
+        if not errors:
+            return redirect("pupil_detail", created["pupil"].pk)
+        apply_errors(form, ServiceError(errors), form.ERROR_FIELDS)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "pupils/form.html", {"form": form, "pupil": None}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pupil_edit(request, pupil_id):
+    pupil = access.get_pupil_for(request.user, pupil_id, "write_pupils")
+    current_needs = list(pupil.needs.values_list("code", flat=True))
+    initial = {
+        **{f: getattr(pupil, f) for f in PUPIL_INITIAL},
+        "year_group": pupil.year_group_id,
+        "teaching_groups": list(pupil.teaching_groups.values_list("pk", flat=True)),
+        "sen_status": pupil.sen_status,
+        **{f"need_{i}": code for i, code in enumerate(current_needs, start=1)},
+    }
+    form = PupilForm(
+        request.POST or None,
+        initial=initial,
+        school_id=pupil.school_id,
+        pupil=pupil,
+        need_slots=max(3, len(current_needs) + 1),
+    )
+    if request.method == "POST" and form.is_valid():
+        new_status = form.cleaned_data["sen_status"]
+        # pupil_update saves the whole row, so it runs before the status change, which
+        # would otherwise be overwritten with the status read at the start.
+        steps = [
+            lambda: services.pupil_update(
+                actor=request.user,
+                pupil=pupil,
+                data=form.pupil_data(),
+                teaching_groups=form.cleaned_data["teaching_groups"],
+            ),
+            lambda: services.pupil_set_needs(actor=request.user, pupil=pupil, needs=form.needs()),
+            _contact_step(request, form, lambda: pupil),
+        ]
+        if new_status != pupil.sen_status:
+            steps.append(
+                lambda: services.pupil_set_sen_status(
+                    actor=request.user,
+                    pupil=pupil,
+                    status=new_status,
+                    start=form.cleaned_data.get("sen_status_from"),
+                )
+            )
+        errors = run_services(*steps)
+        if not errors:
+            return redirect("pupil_detail", pupil.pk)
+        # The failed unit was rolled back; the in-memory pupil may hold typed values.
+        pupil.refresh_from_db()
+        apply_errors(form, ServiceError(errors), form.ERROR_FIELDS)
+    context = {"form": form, "pupil": pupil, "contacts": list(pupil.contacts.all())}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "pupils/form.html", context, status=status)
+
+
+# --- Who has viewed and changed this pupil (SENCO, head) ------------------------------------
+
+
+@login_required
+@require_GET
+def access_log(request, pupil_id):
+    pupil = access.get_pupil_for(request.user, pupil_id, "oversee")
+    record_access(actor=request.user, pupil=pupil, what="access log")
+    views, changes = selectors.access_log(
+        pupil, views_page=request.GET.get("views"), changes_page=request.GET.get("changes")
+    )
+    context = {"pupil": pupil, "views": views, "changes": changes}
+    return render(request, "pupils/access_log.html", context)
+
+
+# --- The SENCO overview -------------------------------------------------------------------
+
+
+def _oversight(request) -> int:
+    school = request.GET.get("school")
+    if school is not None and not school.isdigit():
+        raise Http404
+    return access.oversight_school(request.user, school)
+
+
+def _stale_weeks(request) -> int:
+    raw = request.GET.get("weeks", "")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 52 else STALE_WEEKS_DEFAULT
+
+
+@login_required
+@require_GET
+def overview(request):
+    school_id = _oversight(request)
+    today = timezone.localdate()
+    weeks = _stale_weeks(request)
+    short = shortfalls(school_id, today)
+    label_missed(short[:OVERVIEW_CAP])
+    reviews = list(plans_due_for_review(school_id, today)[: OVERVIEW_CAP + 1])
+    stale = list(stale_targets(school_id, today, weeks)[: OVERVIEW_CAP + 1])
+    rows, totals = selectors.register_summary(school_id)
+    shown = [f.provision.pupil for f in short[:OVERVIEW_CAP]]
+    shown += [plan.pupil for plan in reviews[:OVERVIEW_CAP]]
+    shown += [target.plan.pupil for target in stale[:OVERVIEW_CAP]]
+    # The register summary is counts only: no pupil is named, so none is recorded for it.
+    record_access_many(actor=request.user, pupils=shown, what="SENCO overview")
+    context = {
+        "today": today,
+        "shortfalls": short[:OVERVIEW_CAP],
+        "shortfall_count": len(short),
+        "reviews": reviews[:OVERVIEW_CAP],
+        "more_reviews": len(reviews) > OVERVIEW_CAP,
+        "stale": stale[:OVERVIEW_CAP],
+        "more_stale": len(stale) > OVERVIEW_CAP,
+        "weeks": weeks,
+        "weeks_choices": sorted({*STALE_WEEKS_CHOICES, weeks}),
+        "register": rows,
+        "register_totals": totals,
+    }
+    return render(request, "pupils/overview.html", context)
+
+
+@login_required
+@require_GET
+def overview_shortfalls(request):
+    school_id = _oversight(request)
+    today = timezone.localdate()
+    page = Paginator(shortfalls(school_id, today), FULL_LIST_SIZE).get_page(request.GET.get("page"))
+    label_missed(page.object_list)
+    record_access_many(
+        actor=request.user, pupils=[f.provision.pupil for f in page.object_list], what="shortfalls"
+    )
+    context = {"today": today, "page": page}
+    return render(request, "pupils/overview_shortfalls.html", context)
+
+
+@login_required
+@require_GET
+def overview_reviews(request):
+    school_id = _oversight(request)
+    today = timezone.localdate()
+    page = Paginator(plans_due_for_review(school_id, today), FULL_LIST_SIZE).get_page(
+        request.GET.get("page")
+    )
+    record_access_many(
+        actor=request.user, pupils=[p.pupil for p in page.object_list], what="plans due for review"
+    )
+    return render(request, "pupils/overview_reviews.html", {"today": today, "page": page})
+
+
+@login_required
+@require_GET
+def overview_stale_targets(request):
+    school_id = _oversight(request)
+    today = timezone.localdate()
+    weeks = _stale_weeks(request)
+    page = Paginator(stale_targets(school_id, today, weeks), FULL_LIST_SIZE).get_page(
+        request.GET.get("page")
+    )
+    record_access_many(
+        actor=request.user, pupils=[t.plan.pupil for t in page.object_list], what="stale targets"
+    )
+    context = {
+        "today": today,
+        "page": page,
+        "weeks": weeks,
+        "weeks_choices": sorted({*STALE_WEEKS_CHOICES, weeks}),
+    }
+    return render(request, "pupils/overview_stale.html", context)

@@ -1,0 +1,166 @@
+import datetime as dt
+import html
+
+import pytest
+
+from sendesk.audit.models import AccessEvent
+from sendesk.plans.models import Plan, Target
+from sendesk.provision.models import Provision
+from sendesk.provision.services import PupilRecord, session_record
+from sendesk.pupils.models import Pupil, PupilNeed
+from sendesk.pupils.upn import make_upn
+
+from ..world import AUTUMN_START, TODAY
+from .conftest import count_queries
+
+LAST_FRIDAY = TODAY - dt.timedelta(days=5)
+
+
+def _text(response):
+    return html.unescape(response.content.decode())
+
+
+def _section(page, section_id):
+    start = page.index(f'id="{section_id}"')
+    end = page.find("</section>", start)
+    return page[start:end]
+
+
+@pytest.mark.parametrize("person", ["senco", "head"])
+def test_overview_shows_shortfall_review_stale_targets_and_register(world, as_user, person):
+    session_record(
+        actor=world.alice, provision_id=world.talk.pk, date=LAST_FRIDAY, minutes=30,
+        delivered=False, missed_reason="staff_absent",
+    )  # fmt: skip
+    response = as_user(getattr(world, person)).get("/overview/")
+    assert response.status_code == 200
+    page = _text(response)
+
+    shortfalls = _section(page, "shortfalls")
+    assert "Talk Boost" in shortfalls and "Ben Brown" in shortfalls
+    assert shortfalls.index("Talk Boost") < shortfalls.index("Precision teaching")  # worst first
+    assert "0 / 90 min" in shortfalls and "0 / 1500 min" in shortfalls
+    assert "Staff absent (1)" in shortfalls
+
+    reviews = _section(page, "reviews")
+    assert "Ben's EHC plan" in reviews and "10 Dec 2026" in reviews
+
+    stale = _section(page, "stale")
+    assert "Uses 4-word sentences to ask for help" in stale and "never rated" in stale
+
+    register = _section(page, "register")
+    assert 'href="/pupils/?status=E&need=ASD&primary=1">1</a>' in register
+    assert 'href="/pupils/?status=K&need=SPLD&primary=1">1</a>' in register
+    assert "Olly" not in page
+
+
+def test_overview_records_a_view_of_the_pupils_it_names(world, as_user):
+    as_user(world.senco).get("/overview/")
+    named = set(AccessEvent.objects.values_list("pupil", "what"))
+    assert named == {(world.ben.pk, "SENCO overview")}  # Cara and Dan are only counted
+
+
+def test_register_links_lead_to_the_matching_pupils(world, as_user):
+    client = as_user(world.senco)
+    page = _text(client.get("/pupils/?status=K&area=cl&primary=1"))
+    assert "Clark, Cara" in page and "Dale" not in page and "Brown" not in page
+
+
+def test_rated_target_leaves_the_stale_list_and_weeks_are_selectable(world, as_user):
+    session_record(
+        actor=world.alice, provision_id=world.talk.pk, date=TODAY, minutes=30, delivered=True,
+        pupils=[PupilRecord(pupil_id=world.ben.pk, attendance="present",
+                            target_progress=[(world.t1.pk, "emerging")])],
+    )  # fmt: skip
+    client = as_user(world.senco)
+    stale = _section(_text(client.get("/overview/")), "stale")
+    assert "Reads 20 high-frequency words" in stale
+    assert "Uses 4-word sentences" not in stale
+    # Ben's plan began 3 September: asked about 12 weeks, it has not had the time.
+    stale = _section(_text(client.get("/overview/?weeks=12")), "stale")
+    assert "Reads 20 high-frequency words" not in stale
+    assert '<option value="12" selected>' in stale
+
+
+def test_plan_review_far_off_is_not_listed_and_overdue_comes_first(world, as_user):
+    Plan.objects.filter(pk=world.plan.pk).update(review_date=dt.date(2027, 1, 30))
+    Plan.objects.create(pupil=world.dan, kind="iep", title="Dan's IEP", status="active",
+                        start_date=AUTUMN_START, review_date=dt.date(2026, 11, 1))  # fmt: skip
+    reviews = _section(_text(as_user(world.senco).get("/overview/")), "reviews")
+    assert "Dan's IEP" in reviews and "overdue" in reviews
+    assert "Ben's EHC plan" not in reviews
+
+
+@pytest.mark.parametrize("person", ["alice", "bob", "tess", "tom", "hana", "dsl", "nobody"])
+def test_everyone_else_gets_404(world, as_user, person):
+    client = as_user(getattr(world, person))
+    nothing = client.get("/no-such-page/").content
+    for url in ("/overview/", "/overview/shortfalls/", "/overview/reviews/",
+                "/overview/stale-targets/"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 404 and response.content == nothing
+
+
+def test_olga_sees_only_her_school(world, as_user):
+    page = _text(as_user(world.olga).get("/overview/"))
+    assert "Talk Boost" not in page and "Ben" not in page
+    assert as_user(world.olga).get(f"/overview/?school={world.school.pk}").status_code == 404
+    assert as_user(world.olga).get("/overview/?school=abc").status_code == 404
+
+
+def test_full_lists(world, as_user):
+    client = as_user(world.senco)
+    page = _text(client.get("/overview/shortfalls/"))
+    assert "2 provisions behind this term" in page and "Talk Boost" in page
+    assert "Ben's EHC plan" in _text(client.get("/overview/reviews/"))
+    page = _text(client.get("/overview/stale-targets/?weeks=4"))
+    assert (
+        "Targets with no evidence for 4 weeks" in page and "Reads 20 high-frequency words" in page
+    )
+
+
+def _grow_school(world, n):
+    """n more pupils on the register, each with an active plan, a target, a provision
+    that is behind, and a missed session."""
+    for i in range(n):
+        pupil = Pupil.objects.create(
+            school=world.school, upn=make_upn("123", "4567", 2020, 200 + i),
+            legal_first_name="Sky", legal_last_name=f"Yates{i:03d}",
+            date_of_birth=dt.date(2018, 2, 2), year_group=world.y4, sen_status="K",
+        )  # fmt: skip
+        PupilNeed.objects.create(pupil=pupil, code=["MLD", "SEMH", "HI"][i % 3], rank=1)
+        plan = Plan.objects.create(pupil=pupil, kind="iep", title=f"IEP {i}", status="active",
+                                   start_date=AUTUMN_START, review_date=TODAY)  # fmt: skip
+        Target.objects.create(plan=plan, text=f"Target {i}")
+        provision = Provision.objects.create(
+            pupil=pupil, plan=plan, title=f"Reading {i}", kind="group", source="sen_support",
+            sessions_per_week=2, session_minutes=30, weekly_minutes=60, days="25",
+            start=AUTUMN_START,
+        )  # fmt: skip
+        session_record(actor=world.senco, provision_id=provision.pk, date=LAST_FRIDAY,
+                       minutes=30, delivered=False, missed_reason="trip")  # fmt: skip
+
+
+def test_overview_query_count_does_not_grow(world, as_user):
+    client = as_user(world.senco)
+    small = count_queries(client, "/overview/")
+    _grow_school(world, 25)
+    assert count_queries(client, "/overview/") == small
+    assert small <= 20
+    page = _text(client.get("/overview/"))
+    assert "27 provisions behind this term" in page
+    assert 'href="/overview/shortfalls/"' in page and 'href="/overview/reviews/"' in page
+    assert _section(page, "shortfalls").count('data-label="Pupil"') == 20  # capped
+
+
+def test_full_lists_are_paged_and_constant(world, as_user):
+    client = as_user(world.senco)
+    sizes = {
+        url: count_queries(client, url)
+        for url in ("/overview/shortfalls/", "/overview/reviews/", "/overview/stale-targets/")
+    }
+    _grow_school(world, 55)
+    for url, small in sizes.items():
+        assert count_queries(client, url) == small, url
+    page = _text(client.get("/overview/shortfalls/?page=2"))
+    assert "Page 2 of 2" in page
