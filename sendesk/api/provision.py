@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from sendesk import access
-from sendesk.audit.services import record_access
+from sendesk.audit.services import record_access, record_access_many
 from sendesk.provision.selectors import shortfalls
 
 from . import selectors
@@ -106,9 +106,13 @@ def provision_shortfalls(request, query: Query[ShortfallQuery]):
     school_id = access.oversight_school(request.auth, query.school_id)
     today = timezone.localdate()
     items = shortfalls(school_id, today)
+    shown = items[: query.limit]
+    record_access_many(
+        actor=request.auth, pupils=[f.provision.pupil for f in shown], what="shortfalls", via="api"
+    )
     return {
         "school_id": school_id,
         "as_of": today,
-        "items": items[: query.limit],
+        "items": shown,
         "count": len(items),
     }

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from sendesk import access
-from sendesk.audit.services import record_access
+from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.pupils.models import NEED_AREA
 
@@ -52,6 +52,8 @@ class PupilList(Schema):
 def pupil_list(request, paging: Query[Paging]):
     pupils = selectors.pupil_list(request.auth)
     page = list(pupils[paging.offset : paging.offset + paging.limit])
+    # Needs are special-category data: each pupil named is logged, as on the pupils page.
+    record_access_many(actor=request.auth, pupils=page, what="pupil list", via="api")
     return {"items": page, "count": pupils.count()}
 
 

@@ -39,7 +39,7 @@ from sendesk.provision.models import (
     SessionPupil,
     TargetRating,
 )
-from sendesk.provision.services import PupilRecord, _credited_minutes
+from sendesk.provision.services import PupilRecord, credited_minutes
 from sendesk.pupils.models import (
     NEED_AREA,
     Contact,
@@ -950,7 +950,7 @@ class _SchoolBuilder:
             provision=prov,
             attendance=rec.attendance if session.delivered else "",
             date=session.date,
-            minutes=_credited_minutes(session, rec),
+            minutes=credited_minutes(session, rec),
             response=rec.response,
             adaptations=rec.adaptations,
             note=rec.note,

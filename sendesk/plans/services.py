@@ -129,7 +129,12 @@ def plan_close(*, actor, plan: Plan, on: dt.date | None = None) -> Plan:
     _require_writer(actor, plan.pupil)
     if plan.status == Plan.Status.CLOSED:
         raise ServiceError({"status": "This plan is already closed."})
-    return _close(actor, plan, on or timezone.localdate())
+    on = on or timezone.localdate()
+    if plan.start_date and on < plan.start_date:
+        raise ServiceError(
+            {"closed_on": f"A plan can't close before it started ({plan.start_date:%-d %B %Y})."}
+        )
+    return _close(actor, plan, on)
 
 
 def _close(actor, plan, day):

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sendesk import access
 from sendesk.audit.services import record_access
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import run_services
 from sendesk.provision import services as provision_services
 from sendesk.provision.models import Provision
 from sendesk.pupils.forms import apply_errors
-from sendesk.pupils.views import run_services
 
 from . import selectors, services
 from .forms import (

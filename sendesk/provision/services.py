@@ -204,7 +204,7 @@ def session_record(
     return session, True
 
 
-def _credited_minutes(session, rec) -> int:
+def credited_minutes(session, rec) -> int:
     if not session.delivered or rec.attendance in (Attendance.ABSENT, Attendance.REFUSED):
         return 0
     if rec.attendance == Attendance.PARTIAL:
@@ -224,7 +224,7 @@ def _write_pupil_record(actor, session, provision, pupil, rec, targets, now):
         provision=credited,
         attendance=rec.attendance if session.delivered else "",
         date=session.date,
-        minutes=_credited_minutes(session, rec),
+        minutes=credited_minutes(session, rec),
         response=rec.response,
         adaptations=rec.adaptations.strip(),
         note=rec.note.strip(),
@@ -366,7 +366,7 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
                     setattr(sp, key, value)
             if "minutes" not in fields:
                 # Attendance or the session's length changed: the credit follows.
-                new_minutes = min(_credited_minutes(session, sp), session.minutes)
+                new_minutes = min(credited_minutes(session, sp), session.minutes)
                 if new_minutes != sp.minutes:
                     diff[f"pupil:{sp.pupil_id}:minutes"] = [sp.minutes, new_minutes]
                     sp.minutes = new_minutes
@@ -437,6 +437,10 @@ def _validate_provision(pupil, data):
         errors["title"] = "Say what the provision is."
     if data.get("kind") not in Provision.Kind.values:
         errors["kind"] = "Choose the kind of provision."
+    if data.setdefault("staffing", Provision.Staffing.TA) not in Provision.Staffing.values:
+        errors["staffing"] = (
+            "Choose who delivers it: a TA, HLTA, teacher, therapist or any trained adult."
+        )
     if data.get("source") not in Provision.Source.values:
         errors["source"] = "Say where it is promised: EHC plan section F or the SEN support plan."
     days = "".join(sorted(set(str(d) for d in (data.get("days") or ""))))

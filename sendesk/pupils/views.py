@@ -3,7 +3,6 @@ write goes through a service, and every view of a pupil's records writes an acce
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import run_services
 from sendesk.plans.selectors import label_missed, plans_due_for_review, stale_targets
 from sendesk.provision.selectors import shortfalls
 
@@ -27,23 +27,6 @@ PUPIL_INITIAL = (
     "upn", "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
     "what_matters", "good_at", "how_to_support",
 )  # fmt: skip
-
-
-def run_services(*steps):
-    """Run service calls as one unit: all of them or none. Each service validates before it
-    writes, so after a refusal the next can still run and say what is wrong with its part;
-    the person sees every problem at once. Returns the errors, {} when all were written."""
-    errors = {}
-    with transaction.atomic():
-        for step in steps:
-            try:
-                step()
-            except ServiceError as error:
-                for key, message in error.errors.items():
-                    errors.setdefault(key, message)
-        if errors:
-            transaction.set_rollback(True)
-    return errors
 
 
 # --- The pupil list ---------------------------------------------------------------------

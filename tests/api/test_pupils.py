@@ -31,10 +31,11 @@ def test_list_item(world, api):
     }  # fmt: skip
 
 
-def test_list_does_not_write_access_rows(world, api):
-    # A list of names is not a view of anyone's records; opening one pupil is.
+def test_list_logs_each_pupil_named(world, api):
+    # The list carries needs (special-category data), so each pupil named is logged.
     api.get(world.senco, "/pupils")
-    assert not AccessEvent.objects.exists()
+    logged = AccessEvent.objects.filter(actor=world.senco, what="pupil list", via="api")
+    assert sorted(e.pupil.legal_first_name for e in logged) == ["Ben", "Cara", "Dan"]
 
 
 def test_paging(world, api):
@@ -80,7 +81,7 @@ def test_list_query_count_does_not_grow_with_pupils(world, api, count_queries):
     many, queries_many = count_queries(lambda: api.get(world.senco, "/pupils"))
     assert many.json()["count"] == few.json()["count"] + 30
     # token, roles, page of pupils, their needs, count
-    assert queries_many == queries_few == 5
+    assert queries_many == queries_few == 6
 
 
 def test_profile(world, api):

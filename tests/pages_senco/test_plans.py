@@ -191,3 +191,13 @@ def test_closed_plan_is_read_only(world, as_user):
     response = client.post(f"/plans/{world.plan.pk}/targets/new/", {"text": "Late target"})
     assert response.status_code == 422
     assert "Targets can't be added to a closed plan." in _text(response)
+
+
+def test_a_plan_cannot_close_before_it_started(world, as_user):
+    response = as_user(world.senco).post(
+        f"/plans/{world.plan.pk}/close/", {"closed_on": "2026-09-01"}
+    )
+    assert response.status_code == 422
+    assert "A plan can't close before it started (3 September 2026)." in _text(response)
+    world.plan.refresh_from_db()
+    assert (world.plan.status, world.plan.closed_on) == ("active", None)
