@@ -27,6 +27,10 @@ CAPABILITIES = {
     "write_plans": {Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD},
     "write_pupils": {Role.SENCO, Role.HEAD},
     "oversee": {Role.SENCO, Role.HEAD},  # register, shortfalls, access log
+    # Behind the safeguarding wall: the DSL team only. Not the SENCO or head as such.
+    "safeguarding": {Role.DSL},
+    # Any staff member may report a child-protection concern about any pupil of their school.
+    "report_concern": set(Role),
 }
 
 
@@ -139,3 +143,35 @@ def oversight_school(user, school_id=None) -> int:
     if not schools:
         raise Http404
     return min(schools)
+
+
+def get_school_pupil(user, pupil_id) -> Pupil:
+    """A pupil of any school where `user` holds a role, whether or not the pupil is in
+    their scope: for reporting a safeguarding concern only, which any staff member may do
+    about any pupil of their school. Callers show no records through it."""
+    member_of = {school for school, _ in roles_of(user)}
+    try:
+        return Pupil.objects.select_related("school", "year_group").get(
+            pk=_as_uuid(pupil_id), school_id__in=member_of
+        )
+    except Pupil.DoesNotExist:
+        raise Http404 from None
+
+
+def get_safeguarding(user, queryset, pk):
+    """A safeguarding record (a concern, or anything with a school_id) for the DSL team of
+    its school; Http404 for everyone else, exactly as if it did not exist."""
+    try:
+        return queryset.get(pk=_as_uuid(pk), school_id__in=schools_where(user, "safeguarding"))
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def get_pupil_for_dsl(user, pupil_id) -> Pupil:
+    """A pupil whose safeguarding chronology `user` may read (DSL at the pupil's school)."""
+    try:
+        return Pupil.objects.select_related("school", "year_group").get(
+            pk=_as_uuid(pupil_id), school_id__in=schools_where(user, "safeguarding")
+        )
+    except Pupil.DoesNotExist:
+        raise Http404 from None

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "sendesk.plans",
     "sendesk.provision",
     "sendesk.audit",
+    "sendesk.staff",
+    "sendesk.behaviour",
+    "sendesk.safeguarding",
     "sendesk.front",
     "sendesk.demo",
 ]

@@ -11,12 +11,18 @@ Test Primary (Test Trust), autumn term 2026, "today" is Wednesday 18 November 20
 
 Ben has an active EHC plan with two targets and two provisions:
 "Talk Boost" 5 × 30 min (Mon–Fri) and "Precision teaching" 3 × 20 min (Mon, Wed, Fri).
+Ben also has an active IBP (`ibp`) with triggers, early signs, what to avoid and two agreed
+strategies (`calm_corner`, `first_then`).
+
+Training: Alice's positive handling is current (to 2027), Bob's expired in 2025, Hana has
+none; Alice's medication training is current.
 """
 
 import datetime as dt
 from types import SimpleNamespace
 
 from sendesk.accounts.models import User
+from sendesk.behaviour.models import BehaviourPlan, BehaviourStrategy
 from sendesk.plans.models import Outcome, Plan, Target
 from sendesk.provision.models import Provision
 from sendesk.pupils.models import Deployment, Pupil, PupilNeed, SenStatusPeriod, Strategy
@@ -31,6 +37,7 @@ from sendesk.schools.models import (
     Trust,
     YearGroup,
 )
+from sendesk.staff.models import Training
 
 PASSWORD = "test-password-123"
 TODAY = dt.date(2026, 11, 18)  # a Wednesday in the autumn term
@@ -179,5 +186,49 @@ def build_world():
         start=AUTUMN_START,
     )
     precision.targets.set([t2])
+
+    ibp = Plan.objects.create(
+        pupil=ben,
+        kind="ibp",
+        title="Ben's behaviour plan",
+        status="active",
+        start_date=AUTUMN_START,
+        review_date=dt.date(2027, 1, 20),
+        created_by=senco,
+    )
+    BehaviourPlan.objects.create(
+        plan=ibp,
+        triggers="Sudden changes; noisy transitions after lunch",
+        early_signs="Covers ears, rocks, repeats questions",
+        avoid="Raised voices; touching without warning",
+    )
+    calm_corner = BehaviourStrategy.objects.create(
+        plan=ibp, text="Offer the calm corner with ear defenders", order=1
+    )
+    first_then = BehaviourStrategy.objects.create(
+        plan=ibp, text="First/then board for the next task", order=2
+    )
+
+    Training.objects.create(
+        user=alice,
+        kind="positive_handling",
+        course="Team Teach level 2",
+        completed_on=dt.date(2025, 1, 10),
+        expires_on=dt.date(2027, 1, 9),
+    )
+    Training.objects.create(
+        user=bob,
+        kind="positive_handling",
+        course="Team Teach level 2",
+        completed_on=dt.date(2023, 3, 1),
+        expires_on=dt.date(2025, 2, 28),
+    )
+    Training.objects.create(
+        user=alice,
+        kind="medication",
+        course="Administering medicines",
+        completed_on=dt.date(2026, 9, 1),
+        expires_on=dt.date(2027, 8, 31),
+    )
 
     return SimpleNamespace(**locals())

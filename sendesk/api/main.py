@@ -2,7 +2,17 @@
 
 from ninja import NinjaAPI
 
-from . import auth, errors, plans, provision, pupils, sessions
+from . import (
+    auth,
+    behaviour,
+    errors,
+    observations,
+    plans,
+    provision,
+    pupils,
+    safeguarding,
+    sessions,
+)
 
 api = NinjaAPI(
     title="SENDesk API",
@@ -20,3 +30,6 @@ api.add_router("/pupils", pupils.router)
 api.add_router("/pupils", plans.router)
 api.add_router("", provision.router)
 api.add_router("/sessions", sessions.router)
+api.add_router("", behaviour.router)
+api.add_router("", observations.router)
+api.add_router("", safeguarding.router)

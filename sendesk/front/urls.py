@@ -11,4 +11,7 @@ urlpatterns = [
     path("", include("sendesk.pupils.urls")),
     path("", include("sendesk.plans.urls")),
     path("", include("sendesk.schools.urls")),
+    path("", include("sendesk.behaviour.urls")),
+    path("", include("sendesk.behaviour.urls_observe")),
+    path("", include("sendesk.safeguarding.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SafeguardingConfig(AppConfig):
+    name = "sendesk.safeguarding"
+    label = "safeguarding"
