@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
+from sendesk.lib.dates import active_on
 from sendesk.pupils.models import Deployment, Pupil
 from sendesk.schools.models import Role, TeachingGroup
 
@@ -54,10 +55,6 @@ def can(user, school_id: int, capability: str) -> bool:
     return school_id in schools_where(user, capability)
 
 
-def _active_on(day):
-    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
-
-
 def visible_pupils(user, day=None):
     """The pupils `user` may see, as a QuerySet (no query until evaluated; the scope is
     one WHERE clause of EXISTS subqueries, so lists stay one query)."""
@@ -69,7 +66,7 @@ def visible_pupils(user, day=None):
     whole = {school for school, role in roles if role in WHOLE_SCHOOL}
     teaches = {school for school, role in roles if role == Role.TEACHER}
 
-    deployed = Deployment.objects.filter(_active_on(day), staff=user)
+    deployed = Deployment.objects.filter(active_on(day), staff=user)
     scope = Q(school_id__in=whole)
     scope |= Exists(deployed.filter(pupil=OuterRef("pk")))
     scope |= Exists(
@@ -90,11 +87,12 @@ def _as_uuid(value):
         raise Http404 from None
 
 
-def get_pupil(user, pupil_id, *, queryset=None) -> Pupil:
+def get_pupil(user, pupil_id) -> Pupil:
     """The pupil, if `user` may see it; Http404 otherwise, whether it exists or not."""
-    qs = visible_pupils(user) if queryset is None else queryset
     try:
-        return qs.select_related("school", "year_group").get(pk=_as_uuid(pupil_id))
+        return (
+            visible_pupils(user).select_related("school", "year_group").get(pk=_as_uuid(pupil_id))
+        )
     except Pupil.DoesNotExist:
         raise Http404 from None
 

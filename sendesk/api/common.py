@@ -25,4 +25,4 @@ LOOKUP_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 
 class Paging(Schema):
     limit: int = Field(100, ge=1, le=500, description="How many items, at most 500.")
-    offset: int = Field(0, ge=0, description="How many items to skip.")
+    offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")

@@ -5,7 +5,7 @@ import uuid
 
 from django.db.models import Prefetch
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictInt
 
 from sendesk import access
 from sendesk.provision.models import Attendance, MissedReason, Rating, SessionPupil, TargetRating
@@ -33,11 +33,11 @@ class SessionPupilIn(Schema):
         json_schema_extra=_one_of(Attendance.values, blank=True),
         description="Required when delivered; blank when the session was missed.",
     )
-    response: int | None = Field(None, description="Engagement, 1 (did not engage) to 5.")
+    response: StrictInt | None = Field(None, description="Engagement, 1 (did not engage) to 5.")
     note: str | None = ""
     adaptations: str | None = ""
-    flag_for_teacher: bool = False
-    minutes: int | None = Field(
+    flag_for_teacher: StrictBool = False
+    minutes: StrictInt | None = Field(
         None, description="Minutes the pupil had, for a partial attendance (default half)."
     )
     provision_id: uuid.UUID | None = Field(
@@ -53,8 +53,8 @@ class SessionIn(Schema):
     provision_id: uuid.UUID | None = Field(None, description="Empty for ad-hoc support.")
     date: dt.date
     start_time: dt.time | None = None
-    minutes: int = Field(description="Length of the session, 1 to 600.")
-    delivered: bool
+    minutes: StrictInt = Field(description="Length of the session, 1 to 600.")
+    delivered: StrictBool
     missed_reason: str | None = Field(
         "",
         json_schema_extra=_one_of(MissedReason.values, blank=True),

@@ -22,6 +22,10 @@ class EmailLoginForm(AuthenticationForm):
         self.fields["username"].label = "E-mail address"
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
 
+    def clean_username(self):
+        # Accounts are stored in lower case; people type their address however they like.
+        return self.cleaned_data["username"].strip().lower()
+
 
 login = auth_views.LoginView.as_view(
     template_name="front/login.html",

@@ -72,6 +72,12 @@ class Outcome(models.Model):
         ordering = ["order", "id"]
 
 
+class TargetQuerySet(models.QuerySet):
+    def in_force(self):
+        """Targets being worked on: open, on a plan that is active."""
+        return self.filter(plan__status=Plan.Status.ACTIVE, status=Target.Status.OPEN)
+
+
 class Target(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Working towards"
@@ -93,6 +99,8 @@ class Target(models.Model):
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     order = models.PositiveSmallIntegerField(default=1)
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "text"]

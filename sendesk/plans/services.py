@@ -9,7 +9,8 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
-from sendesk.pupils.models import TimelineEntry
+from sendesk.lib.forms import field_limits
+from sendesk.pupils.timeline import timeline_add
 
 from .models import Outcome, Plan, Target
 
@@ -42,20 +43,15 @@ def _audit(actor, action, obj, pupil, before=None, after=None):
     )
 
 
-def _timeline(actor, pupil, kind, title, ref):
-    TimelineEntry.objects.create(
-        pupil=pupil,
-        occurred_at=timezone.now(),
-        kind=kind,
-        title=title,
-        actor=actor,
-        ref_type=ref._meta.model_name,
-        ref_id=str(ref.pk),
-    )
+def _refuse_if_closed(plan):
+    if plan.status == Plan.Status.CLOSED:
+        raise ServiceError(
+            {"__all__": "A closed plan is kept as it was; start a new plan instead."}
+        )
 
 
 def _validate_plan(data):
-    errors = {}
+    errors = field_limits(Plan, data)
     if "kind" in data and data["kind"] not in Plan.Kind.values:
         errors["kind"] = "Choose a kind of plan: IEP, IBP, PSP, EHC plan or pupil profile."
     if "title" in data and not (data["title"] or "").strip():
@@ -75,17 +71,20 @@ def plan_create(*, actor, pupil, data: dict) -> Plan:
         raise ServiceError(errors)
     plan = Plan.objects.create(pupil=pupil, created_by=actor, status=Plan.Status.DRAFT, **data)
     _audit(actor, "create", plan, pupil, after=snapshot(plan))
-    _timeline(actor, pupil, "plan", f"{plan.get_kind_display()} drafted: {plan.title}", plan)
+    timeline_add(
+        pupil=pupil,
+        actor=actor,
+        ref=plan,
+        kind="plan",
+        title=f"{plan.get_kind_display()} drafted: {plan.title}",
+    )
     return plan
 
 
 @transaction.atomic
 def plan_update(*, actor, plan: Plan, data: dict) -> Plan:
     _require_writer(actor, plan.pupil)
-    if plan.status == Plan.Status.CLOSED:
-        raise ServiceError(
-            {"__all__": "A closed plan is kept as it was; start a new plan instead."}
-        )
+    _refuse_if_closed(plan)
     data = {k: v for k, v in data.items() if k in PLAN_FIELDS and k != "kind"}
     merged = {"start_date": plan.start_date, "review_date": plan.review_date, **data}
     if errors := _validate_plan(merged):
@@ -118,8 +117,12 @@ def plan_activate(*, actor, plan: Plan) -> Plan:
     plan.start_date = plan.start_date or today
     plan.save()
     _audit(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
-    _timeline(
-        actor, plan.pupil, "plan", f"{plan.get_kind_display()} now active: {plan.title}", plan
+    timeline_add(
+        pupil=plan.pupil,
+        actor=actor,
+        ref=plan,
+        kind="plan",
+        title=f"{plan.get_kind_display()} now active: {plan.title}",
     )
     return plan
 
@@ -143,13 +146,20 @@ def _close(actor, plan, day):
     plan.closed_on = day
     plan.save()
     _audit(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
-    _timeline(actor, plan.pupil, "plan", f"{plan.get_kind_display()} closed: {plan.title}", plan)
+    timeline_add(
+        pupil=plan.pupil,
+        actor=actor,
+        ref=plan,
+        kind="plan",
+        title=f"{plan.get_kind_display()} closed: {plan.title}",
+    )
     return plan
 
 
 @transaction.atomic
 def outcome_add(*, actor, plan: Plan, text: str) -> Outcome:
     _require_writer(actor, plan.pupil)
+    _refuse_if_closed(plan)
     if not (text or "").strip():
         raise ServiceError({"text": "Write the outcome."})
     order = plan.outcomes.count() + 1
@@ -159,7 +169,7 @@ def outcome_add(*, actor, plan: Plan, text: str) -> Outcome:
 
 
 def _validate_target(plan, data):
-    errors = {}
+    errors = field_limits(Target, data)
     if "text" in data and not (data["text"] or "").strip():
         errors["text"] = "Write the target."
     elif "text" in data and len(data["text"]) > 300:
@@ -191,6 +201,7 @@ def target_add(*, actor, plan: Plan, data: dict) -> Target:
 def target_update(*, actor, target: Target, data: dict) -> Target:
     plan = target.plan
     _require_writer(actor, plan.pupil)
+    _refuse_if_closed(plan)
     data = {k: v for k, v in data.items() if k in TARGET_FIELDS}
     if errors := _validate_target(plan, data):
         raise ServiceError(errors)
@@ -201,11 +212,11 @@ def target_update(*, actor, target: Target, data: dict) -> Target:
     if before != (after := snapshot(target)):
         _audit(actor, "update", target, plan.pupil, before=before, after=after)
         if before["status"] != after["status"]:
-            _timeline(
-                actor,
-                plan.pupil,
-                "target",
-                f"Target {target.get_status_display().lower()}: {target.text}",
-                target,
+            timeline_add(
+                pupil=plan.pupil,
+                actor=actor,
+                ref=target,
+                kind="target",
+                title=f"Target {target.get_status_display().lower()}: {target.text}",
             )
     return target

@@ -11,10 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sendesk import access
 from sendesk.audit.services import record_access
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.forms import run_services
+from sendesk.lib.forms import apply_service_errors, run_services, small_int
 from sendesk.provision import services as provision_services
 from sendesk.provision.models import Provision
-from sendesk.pupils.forms import apply_errors
 
 from . import selectors, services
 from .forms import (
@@ -35,6 +34,7 @@ def _plan(user, plan_id, *, write=False) -> Plan:
     plan = access.get_scoped(user, Plan.objects.select_related(*PLAN_RELATED), plan_id)
     if write:
         access.require(user, plan.pupil.school_id, "write_plans")
+    record_access(actor=user, pupil=plan.pupil, what="plan")
     return plan
 
 
@@ -46,6 +46,7 @@ def _target(user, target_id) -> Target:
         pupil_field="plan__pupil",
     )
     access.require(user, target.plan.pupil.school_id, "write_plans")
+    record_access(actor=user, pupil=target.plan.pupil, what="plan target")
     return target
 
 
@@ -72,7 +73,6 @@ def _to_plan(plan, anchor=""):
 @require_GET
 def plan_detail(request, plan_id):
     plan = _plan(request.user, plan_id)
-    record_access(actor=request.user, pupil=plan.pupil, what="plan")
     return _render_plan(request, plan)
 
 
@@ -85,7 +85,7 @@ def plan_new(request, pupil_id):
         try:
             plan = services.plan_create(actor=request.user, pupil=pupil, data=form.cleaned_data)
         except ServiceError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _to_plan(plan)
     status = 422 if request.method == "POST" else 200
@@ -102,7 +102,7 @@ def plan_edit(request, plan_id):
         try:
             services.plan_update(actor=request.user, plan=plan, data=form.cleaned_data)
         except ServiceError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _to_plan(plan)
     status = 422 if request.method == "POST" else 200
@@ -129,7 +129,7 @@ def plan_activate(request, plan_id):
         if not errors:
             return _to_plan(plan)
         plan.refresh_from_db()
-        apply_errors(form, ServiceError(errors), {"status": None})
+        apply_service_errors(form, ServiceError(errors), {"status": None})
     return _render_plan(request, plan, status=422, activate_form=form)
 
 
@@ -145,7 +145,7 @@ def plan_close(request, plan_id):
             )
         except ServiceError as error:
             plan.refresh_from_db()
-            apply_errors(form, error, {"status": None})
+            apply_service_errors(form, error, {"status": None})
         else:
             return _to_plan(plan)
     return _render_plan(request, plan, status=422, close_form=form)
@@ -160,7 +160,7 @@ def outcome_add(request, plan_id):
         try:
             services.outcome_add(actor=request.user, plan=plan, text=form.cleaned_data["text"])
         except ServiceError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _to_plan(plan, "#outcomes")
     return _render_plan(request, plan, status=422, outcome_form=form)
@@ -175,7 +175,7 @@ def target_new(request, plan_id):
         try:
             target = services.target_add(actor=request.user, plan=plan, data=form.target_data())
         except ServiceError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _to_plan(plan, f"#target-{target.pk}")
     status = 422 if request.method == "POST" else 200
@@ -185,8 +185,8 @@ def target_new(request, plan_id):
 
 def _outcome_initial(request, plan):
     """'Add a target' under an outcome on the plan page preselects that outcome."""
-    wanted = request.GET.get("outcome", "")
-    return {"outcome": int(wanted)} if wanted.isdigit() else {}
+    wanted = small_int(request.GET.get("outcome", ""), 1, 2**63 - 1)
+    return {"outcome": wanted} if wanted else {}
 
 
 @login_required
@@ -202,7 +202,7 @@ def target_edit(request, target_id):
             services.target_update(actor=request.user, target=target, data=form.target_data())
         except ServiceError as error:
             target.refresh_from_db()
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _to_plan(plan, f"#target-{target.pk}")
     status = 422 if request.method == "POST" else 200
@@ -217,6 +217,7 @@ def target_edit(request, target_id):
 @require_http_methods(["GET", "POST"])
 def provision_new(request, pupil_id):
     pupil = access.get_pupil_for(request.user, pupil_id, "write_plans")
+    record_access(actor=request.user, pupil=pupil, what="provision form")
     # "Add provision" on a plan page preselects that plan; an unknown id selects nothing.
     initial = {"plan": request.GET["plan"]} if request.GET.get("plan") else {}
     form = ProvisionForm(request.POST or None, pupil=pupil, initial=initial)
@@ -229,7 +230,7 @@ def provision_new(request, pupil_id):
                 targets=form.cleaned_data["targets"],
             )
         except ServiceError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect(reverse("pupil_detail", args=[pupil.pk]) + "#provision")
     status = 422 if request.method == "POST" else 200
@@ -245,6 +246,7 @@ def provision_end(request, provision_id):
         request.user, Provision.objects.select_related("pupil", "pupil__school"), provision_id
     )
     access.require(request.user, provision.pupil.school_id, "write_plans")
+    record_access(actor=request.user, pupil=provision.pupil, what="provision")
     form = ProvisionEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -255,7 +257,7 @@ def provision_end(request, provision_id):
             )
         except ServiceError as error:
             provision.refresh_from_db()
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect(reverse("pupil_detail", args=[provision.pupil_id]) + "#provision")
     status = 422 if request.method == "POST" else 200

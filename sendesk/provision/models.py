@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from sendesk.lib.dates import active_on
 from sendesk.plans.models import Plan, Target
 from sendesk.pupils.models import Pupil
 from sendesk.schools.models import School
@@ -14,7 +15,7 @@ WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri"]
 
 class ProvisionQuerySet(models.QuerySet):
     def current_on(self, day):
-        return self.filter(Q(start__lte=day), Q(end__isnull=True) | Q(end__gte=day))
+        return self.filter(active_on(day))
 
     def due_on(self, day):
         """Provision whose weekly pattern includes `day`'s weekday. Does not look at the

@@ -4,14 +4,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Sum, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Sum, When
 
 from sendesk import access
-from sendesk.plans.models import Plan, Target
+from sendesk.lib.dates import active_on
+from sendesk.plans.models import Target
 from sendesk.pupils.models import Deployment, Strategy
 from sendesk.schools.calendar import Calendar, term_around, week_start
 
-from .models import FeedReceipt, Provision, Session, SessionPupil
+from .models import FeedReceipt, Provision, SessionPupil
 
 
 @dataclass
@@ -67,12 +68,16 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
         )
     }
     missed = defaultdict(dict)
+    # Counted per pupil record, like the minutes: in a group session each pupil's own
+    # provision shows the sessions it missed.
     for row in (
-        Session.objects.filter(provision__in=ids, delivered=False, date__range=(term_start, day))
-        .values("provision", "missed_reason")
+        SessionPupil.objects.filter(
+            provision__in=ids, session__delivered=False, date__range=(term_start, day)
+        )
+        .values("provision", "session__missed_reason")
         .annotate(n=Count("id"))
     ):
-        missed[row["provision"]][row["missed_reason"]] = row["n"]
+        missed[row["provision"]][row["session__missed_reason"]] = row["n"]
 
     figures = []
     for p in provisions:
@@ -114,16 +119,12 @@ def my_day(user, day: dt.date):
     """The provisions due on `day` for the pupils `user` is deployed to, with their
     targets, strategies and any session already recorded for them that day. A constant
     number of queries."""
-    deployed = Deployment.objects.filter(
-        Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day)), staff=user
-    )
+    deployed = Deployment.objects.filter(active_on(day), staff=user)
     mine = access.visible_pupils(user, day).filter(
         Exists(deployed.filter(pupil=OuterRef("pk")))
         | Exists(deployed.filter(teaching_group__pupils=OuterRef("pk")))
     )
-    active_targets = Target.objects.filter(
-        plan__status=Plan.Status.ACTIVE, status=Target.Status.OPEN
-    )
+    active_targets = Target.objects.in_force()
     provisions = list(
         Provision.objects.due_on(day)
         .filter(pupil__in=mine)

@@ -12,8 +12,9 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import field_limits
 from sendesk.plans.models import Target
-from sendesk.pupils.models import TimelineEntry
+from sendesk.pupils.timeline import timeline_add
 
 from .models import (
     Attendance,
@@ -41,6 +42,11 @@ class PupilRecord:
     minutes: int | None = None  # for a partial attendance; defaults to half the session
     provision_id: object = None  # in a group: the provision this pupil's minutes count to
     target_progress: list[tuple[object, str]] = field(default_factory=list)
+
+
+def _whole(value) -> bool:
+    # bool is an int in Python; JSON's true must not pass for 1 minute.
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _uuid(value, field_name, errors):
@@ -83,8 +89,14 @@ def session_record(
     today = timezone.localdate()
     if date > today:
         errors["date"] = "A session can't be recorded for a day that hasn't happened yet."
-    if not isinstance(minutes, int) or not 1 <= minutes <= 600:
+    elif date < today - dt.timedelta(days=366):
+        errors["date"] = "Sessions more than a year ago can't be added here: ask the SENCO."
+    elif provision is not None and date < provision.start:
+        errors["date"] = f"This provision starts on {provision.start:%-d %B %Y}."
+    if not _whole(minutes) or not 1 <= minutes <= 600:
         errors["minutes"] = "Minutes must be a whole number from 1 to 600."
+    if len(missed_note) > Session._meta.get_field("missed_note").max_length:
+        errors["missed_note"] = "Keep the note on why to 300 characters or fewer."
     if delivered:
         if missed_reason:
             errors["missed_reason"] = "A delivered session has no missed reason."
@@ -116,15 +128,27 @@ def session_record(
             )
         if not delivered and rec.attendance:
             errors[f"pupils.{i}.attendance"] = "A missed session has no attendance."
-        if rec.response is not None and rec.response not in range(1, 6):
+        if rec.response is not None and (
+            not _whole(rec.response) or rec.response not in range(1, 6)
+        ):
             errors[f"pupils.{i}.response"] = "Response is on a scale of 1 to 5."
-        if rec.minutes is not None and not 0 <= rec.minutes <= (minutes or 0):
+        if rec.minutes is not None and (
+            not _whole(rec.minutes) or not 0 <= rec.minutes <= (minutes if _whole(minutes) else 0)
+        ):
             errors[f"pupils.{i}.minutes"] = "A pupil's minutes can't be more than the session's."
-        for j, (_, rating) in enumerate(rec.target_progress):
+        progress = []
+        for j, (tid, rating) in enumerate(rec.target_progress):
+            progress.append(
+                (_uuid(tid, f"pupils.{i}.target_progress.{j}.target_id", errors), rating)
+            )
             if rating not in Rating.values:
                 errors[f"pupils.{i}.target_progress.{j}.rating"] = (
                     "Rate progress as not yet, emerging, developing, secure or achieved."
                 )
+        rated = [tid for tid, _ in progress if tid]
+        if len(set(rated)) != len(rated):
+            errors[f"pupils.{i}.target_progress"] = "Rate each target once."
+        rec.target_progress = progress
     if len(set(pupil_ids)) != len(pupil_ids):
         errors["pupils"] = "Each pupil appears once in a session."
     if errors:
@@ -149,13 +173,10 @@ def session_record(
         raise Http404
 
     # Targets must belong to the pupil they are rated for; group provisions to theirs.
-    target_ids = {
-        t for rec in records for t, _ in rec.target_progress if isinstance(t, uuid.UUID) or t
-    }
+    target_ids = {tid for rec in records for tid, _ in rec.target_progress}
     targets = {}
     if target_ids:
-        clean = [u for u in (_uuid(t, "target", {}) for t in target_ids) if u]
-        targets = {t.pk: t for t in Target.objects.filter(pk__in=clean).select_related("plan")}
+        targets = {t.pk: t for t in Target.objects.filter(pk__in=target_ids).select_related("plan")}
     own_provisions = {}
     extra_ids = [r.provision_id for r in records if r.provision_id]
     if extra_ids:
@@ -164,7 +185,7 @@ def session_record(
     for i, rec in enumerate(records):
         pid = pupil_ids[i]
         for j, (tid, _) in enumerate(rec.target_progress):
-            target = targets.get(_uuid(tid, "x", {}))
+            target = targets.get(tid)
             if target is None or target.plan.pupil_id != pid:
                 errors[f"pupils.{i}.target_progress.{j}.target_id"] = (
                     "This target is not one of this pupil's targets."
@@ -195,7 +216,12 @@ def session_record(
             )
             for i, rec in enumerate(records):
                 pid = pupil_ids[i]
-                _write_pupil_record(actor, session, provision, visible[pid], rec, targets, now)
+                own = (
+                    own_provisions.get(_uuid(rec.provision_id, "x", {}))
+                    if rec.provision_id
+                    else None
+                )
+                _write_pupil_record(actor, session, provision, own, visible[pid], rec, targets)
     except IntegrityError:
         # The same client_id arrived twice at once: the other request stored it.
         if existing := _existing(actor, client_id):
@@ -212,12 +238,10 @@ def credited_minutes(session, rec) -> int:
     return session.minutes
 
 
-def _write_pupil_record(actor, session, provision, pupil, rec, targets, now):
-    credited = None
+def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, targets):
+    credited = own_provision
     if provision is not None and provision.pupil_id == pupil.pk:
         credited = provision
-    elif rec.provision_id:
-        credited = Provision.objects.get(pk=rec.provision_id)
     sp = SessionPupil.objects.create(
         session=session,
         pupil=pupil,
@@ -231,9 +255,7 @@ def _write_pupil_record(actor, session, provision, pupil, rec, targets, now):
         flag_for_teacher=rec.flag_for_teacher,
     )
     ratings = [
-        TargetRating(
-            session_pupil=sp, target=targets[uuid.UUID(str(tid))], rating=r, date=session.date
-        )
+        TargetRating(session_pupil=sp, target=targets[tid], rating=r, date=session.date)
         for tid, r in rec.target_progress
     ]
     TargetRating.objects.bulk_create(ratings)
@@ -244,15 +266,14 @@ def _write_pupil_record(actor, session, provision, pupil, rec, targets, now):
     else:
         title = f"{what}: missed ({session.get_missed_reason_display().lower()})"
         kind = "session_missed"
-    TimelineEntry.objects.create(
+    timeline_add(
         pupil=pupil,
         occurred_at=_occurred_at(session.date, session.start_time),
         kind=kind,
         title=title,
         body=sp.note or session.missed_note,
         actor=actor,
-        ref_type="session",
-        ref_id=str(session.pk),
+        ref=session,
     )
     record_change(
         actor=actor,
@@ -305,34 +326,71 @@ def session_can_amend(user, session: Session) -> bool:
 def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_changes: dict):
     """Correct a saved session. `changes` holds session fields, `pupil_changes` maps a
     pupil id to its fields (and 'ratings': {target_id: rating}). The old values are kept
-    in the SessionAmendment, attributed to the actor, with the reason."""
+    in the SessionAmendment, attributed to the actor, with the reason. The record stays
+    consistent: a missed session credits nobody, a delivered one has each pupil's
+    attendance, and credit follows attendance."""
     if not session_can_amend(actor, session):
         raise Http404
+    records = {str(sp.pupil_id): sp for sp in session.pupils.select_related("pupil")}
+    visible = {
+        str(pk)
+        for pk in access.visible_pupils(actor)
+        .filter(pk__in=[sp.pupil_id for sp in records.values()])
+        .values_list("pk", flat=True)
+    }
+    # Session-wide fields change every pupil's record; someone who sees only some of the
+    # pupils (a teacher in a mixed group) may correct those pupils' parts only.
+    whole_session = session.recorded_by_id == actor.pk or access.can(
+        actor, session.school_id, "oversee"
+    )
     errors = {}
-    if not reason or not reason.strip():
+    if not (reason or "").strip():
         errors["reason"] = "Say why the record is being corrected."
     for key in changes:
         if key not in AMENDABLE_SESSION_FIELDS:
             errors[key] = "This part of a session can't be changed."
-    if "minutes" in changes and not (
-        isinstance(changes["minutes"], int) and 1 <= changes["minutes"] <= 600
-    ):
+    if changes and not whole_session and visible != set(records):
+        errors["__all__"] = (
+            "This session includes pupils you don't work with: ask whoever recorded it, "
+            "or the SENCO, to correct the session itself."
+        )
+    minutes = changes.get("minutes", session.minutes)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 600:
         errors["minutes"] = "Minutes must be a whole number from 1 to 600."
+        minutes = session.minutes
     delivered = changes.get("delivered", session.delivered)
-    missed_reason = changes.get("missed_reason", session.missed_reason if not delivered else "")
-    if delivered and missed_reason:
-        errors["missed_reason"] = "A delivered session has no missed reason."
-    if not delivered and missed_reason not in MissedReason.values:
-        errors["missed_reason"] = "Say why the session was missed."
-    records = {str(sp.pupil_id): sp for sp in session.pupils.all()}
+    if not isinstance(delivered, bool):
+        errors["delivered"] = "Say whether the session was delivered or missed."
+        delivered = session.delivered
+    missed_note = changes.get("missed_note", session.missed_note) or ""
+    if delivered:
+        if changes.get("missed_reason"):
+            errors["missed_reason"] = "A delivered session has no missed reason."
+        missed_reason = ""
+    else:
+        missed_reason = changes.get("missed_reason", session.missed_reason)
+        if missed_reason not in MissedReason.values:
+            errors["missed_reason"] = "Say why the session was missed."
+        elif missed_reason == MissedReason.OTHER and not missed_note.strip():
+            errors["missed_note"] = "When the reason is 'other', say what it was."
+    rated = {
+        (str(r.session_pupil.pupil_id), str(r.target_id)): r
+        for r in TargetRating.objects.filter(session_pupil__session=session).select_related(
+            "session_pupil"
+        )
+    }
     for pid, fields in pupil_changes.items():
-        if str(pid) not in records:
+        pid = str(pid)
+        if pid not in records or pid not in visible:
             errors[f"pupil:{pid}"] = "This pupil is not in the session."
             continue
         for key, value in fields.items():
             if key == "ratings":
-                for rating in value.values():
-                    if rating not in Rating.values:
+                for tid, rating in value.items():
+                    tid = _uuid(tid, "x", {})
+                    if tid is None or (pid, str(tid)) not in rated:
+                        errors[f"pupil:{pid}:ratings"] = "Rate only targets rated in the session."
+                    elif rating not in Rating.values:
                         errors[f"pupil:{pid}:ratings"] = "Unknown rating."
             elif key not in AMENDABLE_PUPIL_FIELDS:
                 errors[f"pupil:{pid}:{key}"] = "This can't be changed."
@@ -340,6 +398,18 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
                 errors[f"pupil:{pid}:attendance"] = "Choose a valid attendance."
             elif key == "response" and value is not None and value not in range(1, 6):
                 errors[f"pupil:{pid}:response"] = "Response is on a scale of 1 to 5."
+            elif key == "minutes" and (
+                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= minutes
+            ):
+                errors[f"pupil:{pid}:minutes"] = (
+                    f"A pupil's minutes are from 0 to the session's {minutes}."
+                )
+    if delivered and not session.delivered:
+        for pid, sp in records.items():
+            if not pupil_changes.get(pid, {}).get("attendance"):
+                errors[f"pupil:{pid}:attendance"] = (
+                    f"The session is now delivered: say whether {sp.pupil.name} attended."
+                )
     if errors:
         raise ServiceError(errors)
 
@@ -348,37 +418,45 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
         before = snapshot(session)
-        for key, value in changes.items():
+        wanted = {
+            "minutes": minutes,
+            "delivered": delivered,
+            "missed_reason": missed_reason,
+            "missed_note": missed_note.strip() if not delivered else "",
+            "start_time": changes.get("start_time", session.start_time),
+        }
+        for key, value in wanted.items():
             old = getattr(session, key)
             if old != value:
                 diff[key] = [_plain(old), _plain(value)]
                 setattr(session, key, value)
-        if not session.delivered:
-            session.missed_reason = missed_reason
         session.save()
-        for sp in session.pupils.select_related("pupil"):
-            fields = dict(pupil_changes.get(str(sp.pupil_id), {}))
+        for pid, sp in records.items():
+            fields = dict(pupil_changes.get(pid, {}))
             ratings = fields.pop("ratings", {})
-            for key, value in fields.items():
+            new = {key: fields.get(key, getattr(sp, key)) for key in AMENDABLE_PUPIL_FIELDS}
+            if not delivered:
+                new["attendance"], new["minutes"] = "", 0
+            elif "minutes" not in fields or new["attendance"] != Attendance.PARTIAL:
+                # Credit follows attendance; a part session keeps the minutes given, or
+                # the ones it had, or half the session.
+                partial_minutes = fields.get("minutes")
+                if partial_minutes is None and sp.attendance == Attendance.PARTIAL:
+                    partial_minutes = min(sp.minutes, minutes)
+                new["minutes"] = credited_minutes(
+                    session, PupilRecord(pupil_id=pid, attendance=new["attendance"],
+                                         minutes=partial_minutes),
+                )  # fmt: skip
+            for key, value in new.items():
                 old = getattr(sp, key)
                 if old != value:
-                    diff[f"pupil:{sp.pupil_id}:{key}"] = [_plain(old), _plain(value)]
+                    diff[f"pupil:{pid}:{key}"] = [_plain(old), _plain(value)]
                     setattr(sp, key, value)
-            if "minutes" not in fields:
-                # Attendance or the session's length changed: the credit follows.
-                new_minutes = min(credited_minutes(session, sp), session.minutes)
-                if new_minutes != sp.minutes:
-                    diff[f"pupil:{sp.pupil_id}:minutes"] = [sp.minutes, new_minutes]
-                    sp.minutes = new_minutes
             sp.save()
             for tid, rating in ratings.items():
-                existing = sp.ratings.filter(target_id=tid).first()
-                if existing is None:
-                    raise ServiceError(
-                        {f"pupil:{sp.pupil_id}:ratings": "Rate only targets rated in the session."}
-                    )
+                existing = rated[(pid, str(_uuid(tid, "x", {})))]
                 if existing.rating != rating:
-                    diff[f"pupil:{sp.pupil_id}:rating:{tid}"] = [existing.rating, rating]
+                    diff[f"pupil:{pid}:rating:{existing.target_id}"] = [existing.rating, rating]
                     existing.rating = rating
                     existing.save(update_fields=["rating"])
         if not diff:
@@ -387,16 +465,15 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
             session=session, amended_by=actor, amended_at=now, reason=reason.strip(), changes=diff
         )
         after = snapshot(session)
-        for sp in session.pupils.all():
-            TimelineEntry.objects.create(
-                pupil_id=sp.pupil_id,
+        for sp in records.values():
+            timeline_add(
+                pupil=sp.pupil_id,
                 occurred_at=now,
                 kind="session_amended",
                 title=f"Session record of {session.date:%-d %b} corrected",
                 body=reason.strip(),
                 actor=actor,
-                ref_type="session",
-                ref_id=str(session.pk),
+                ref=session,
             )
             record_change(
                 actor=actor,
@@ -432,7 +509,7 @@ PROVISION_FIELDS = (
 
 def _validate_provision(pupil, data):
     """Checks and normalises `data` in place; returns errors by field."""
-    errors = {}
+    errors = field_limits(Provision, data)
     if not (data.get("title") or "").strip():
         errors["title"] = "Say what the provision is."
     if data.get("kind") not in Provision.Kind.values:
@@ -479,8 +556,8 @@ def _validate_provision(pupil, data):
     plan = data.get("plan")
     if plan is not None and plan.pupil_id != pupil.pk:
         errors["plan"] = "Choose one of this pupil's plans."
-    if (data.get("group_size") or 1) < 1:
-        errors["group_size"] = "Group size is at least 1."
+    if not 1 <= (data.get("group_size") or 1) <= 60:
+        errors["group_size"] = "Group size is from 1 to 60."
     return errors
 
 
@@ -507,14 +584,12 @@ def provision_create(*, actor, pupil, data: dict, targets=()) -> Provision:
         pupil_id=pupil.pk,
         after={**snapshot(provision), "targets": [str(t.pk) for t in targets]},
     )
-    TimelineEntry.objects.create(
+    timeline_add(
         pupil=pupil,
-        occurred_at=timezone.now(),
         kind="provision",
         title=f"Provision added: {provision.title} ({provision.how_much})",
         actor=actor,
-        ref_type="provision",
-        ref_id=str(provision.pk),
+        ref=provision,
     )
     return provision
 

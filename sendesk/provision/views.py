@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sendesk import access
 from sendesk.audit.services import record_access_many
 from sendesk.lib.errors import ServiceError
-from sendesk.plans.models import Plan, Target
+from sendesk.plans.models import Target
 from sendesk.schools.calendar import Calendar
 
 from . import selectors, services
@@ -40,6 +40,8 @@ def _day_from(raw: str | None, today: dt.date) -> tuple[dt.date, str]:
         return day, (
             f"{day:%A %-d %B %Y} hasn't happened yet: sessions can't be recorded for the future."
         )
+    if day < today - dt.timedelta(days=366):
+        return today, "My day goes back one year. Use the pupil's page for older records."
     return day, ""
 
 
@@ -140,15 +142,11 @@ def my_day(request):
     return render(request, "provision/my_day.html", context, status=400 if problem else 200)
 
 
-def _open_targets():
-    return Target.objects.filter(plan__status=Plan.Status.ACTIVE, status=Target.Status.OPEN)
-
-
 def _provision_for(user, provision_id) -> Provision:
     """The provision, if its pupil is in the user's scope and they may record sessions
     there; Http404 otherwise, the same as when it does not exist."""
     provisions = Provision.objects.select_related("pupil", "pupil__year_group").prefetch_related(
-        Prefetch("targets", queryset=_open_targets()), "pupil__strategies"
+        Prefetch("targets", queryset=Target.objects.in_force()), "pupil__strategies"
     )
     provision = access.get_scoped(user, provisions, provision_id)
     access.require(user, provision.pupil.school_id, "record_sessions")

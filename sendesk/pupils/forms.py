@@ -5,7 +5,6 @@ is the one the person sees."""
 from django import forms
 from django.utils import timezone
 
-from sendesk.lib.errors import ServiceError
 from sendesk.schools.models import TeachingGroup, YearGroup
 
 from .models import Area, NeedCode, SenStatus
@@ -23,14 +22,6 @@ class DateInput(forms.DateInput):
 
 def date_field(label, **kwargs):
     return forms.DateField(label=label, required=False, widget=DateInput, **kwargs)
-
-
-def apply_errors(form, error: ServiceError, aliases=None):
-    """Show a service's errors beside the fields they are about; the rest at the top."""
-    aliases = aliases or {}
-    for key, message in error.errors.items():
-        name = aliases.get(key, key)
-        form.add_error(name if name in form.fields else None, message)
 
 
 class PupilForm(forms.Form):

@@ -1,5 +1,7 @@
 """Reads about pupils that pages and the API share."""
 
+import base64
+import binascii
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from sendesk import access
 from sendesk.audit.models import AccessEvent, AuditEvent
+from sendesk.lib.forms import small_int
 from sendesk.plans.models import Plan, Target
 from sendesk.plans.selectors import group_targets, label_missed, targets_with_latest_rating
 from sendesk.provision.selectors import reconcile
@@ -28,22 +31,41 @@ from .models import NEED_AREA, Area, NeedCode, Pupil, PupilNeed, SenStatus, Time
 PAGE_SIZE = 25
 
 
+class BadCursor(ValueError):
+    """A timeline cursor this product did not hand out."""
+
+
+def _encode_cursor(at, pk) -> str:
+    # Opaque and URL-safe: a raw ISO time holds a '+' that an unencoded query string turns
+    # into a space.
+    return base64.urlsafe_b64encode(f"{at.isoformat()}~{pk}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at_text, _, id_text = raw.rpartition("~")
+        at = parse_datetime(at_text)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadCursor from None
+    if at is None or not id_text.isascii() or not id_text.isdigit():
+        raise BadCursor
+    return at, int(id_text)
+
+
 def timeline_page(pupil, *, cursor: str | None = None, size: int = PAGE_SIZE):
-    """One page of the pupil's timeline, newest first, and the cursor for the next page
-    (None on the last). Keyset paging on the (pupil, -occurred_at, -id) index, so page 400
-    costs what page 1 costs. A malformed cursor starts from the top."""
+    """One page of the pupil's timeline, newest first, and the opaque cursor for the next
+    page (None on the last). Keyset paging on the (pupil, -occurred_at, -id) index, so page
+    400 costs what page 1 costs: one query. Raises BadCursor for a cursor it did not give."""
     qs = TimelineEntry.objects.filter(pupil=pupil).select_related("actor")
     if cursor:
-        at_text, _, id_text = cursor.rpartition("~")
-        at = parse_datetime(at_text) if at_text else None
-        if at is not None and id_text.isdigit():
-            qs = qs.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=int(id_text)))
+        at, pk = _decode_cursor(cursor)
+        qs = qs.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=pk))
     entries = list(qs.order_by("-occurred_at", "-id")[: size + 1])
     next_cursor = None
     if len(entries) > size:
         entries = entries[:size]
-        last = entries[-1]
-        next_cursor = f"{last.occurred_at.isoformat()}~{last.id}"
+        next_cursor = _encode_cursor(entries[-1].occurred_at, entries[-1].id)
     return entries, next_cursor
 
 
@@ -89,7 +111,8 @@ def pupil_search(
     if status:
         qs = qs.filter(sen_status=status) if status in SenStatus.values else qs.none()
     if year:
-        qs = qs.filter(year_group_id=int(year)) if year.isdigit() else qs.none()
+        year_id = small_int(year, 1, 2**31 - 1)
+        qs = qs.filter(year_group_id=year_id) if year_id else qs.none()
     return qs.prefetch_related("needs").order_by("legal_last_name", "legal_first_name", "pk")
 
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
-from sendesk.schools.models import TeachingGroup, YearGroup
+from sendesk.lib.forms import field_limits
+from sendesk.schools.models import YearGroup
 
 from .models import (
     Contact,
@@ -19,8 +20,8 @@ from .models import (
     SenStatus,
     SenStatusPeriod,
     Strategy,
-    TimelineEntry,
 )
+from .timeline import timeline_add
 from .upn import upn_error
 
 PUPIL_FIELDS = (
@@ -30,7 +31,7 @@ PUPIL_FIELDS = (
 
 
 def _validate_pupil(school_id, data, *, instance=None):
-    errors = {}
+    errors = field_limits(Pupil, data)
     upn = (data.get("upn") or "").strip().upper()
     if "upn" in data or instance is None:
         if error := upn_error(upn):
@@ -95,7 +96,7 @@ def pupil_create(
         pupil_id=pupil.pk,
         after={**snapshot(pupil), "needs": list(needs), "groups": [g.pk for g in groups]},
     )
-    _timeline(pupil, actor, "pupil", "Added to SENDesk")
+    timeline_add(pupil=pupil, actor=actor, ref=pupil, kind="pupil", title="Added to SENDesk")
     return pupil
 
 
@@ -160,7 +161,13 @@ def pupil_set_needs(*, actor, pupil: Pupil, needs: list[str]) -> None:
         before={"needs": before},
         after={"needs": list(needs)},
     )
-    _timeline(pupil, actor, "needs", "Needs changed: " + (", ".join(needs) or "none"))
+    timeline_add(
+        pupil=pupil,
+        actor=actor,
+        ref=pupil,
+        kind="needs",
+        title="Needs changed: " + (", ".join(needs) or "none"),
+    )
 
 
 @transaction.atomic
@@ -195,11 +202,12 @@ def pupil_set_sen_status(*, actor, pupil: Pupil, status: str, start: dt.date | N
         before={"sen_status": before},
         after={"sen_status": status, "from": start.isoformat()},
     )
-    _timeline(
-        pupil,
-        actor,
-        "sen_status",
-        f"SEN status changed to {SenStatus(status).label} from {start:%-d %b %Y}",
+    timeline_add(
+        pupil=pupil,
+        actor=actor,
+        ref=pupil,
+        kind="sen_status",
+        title=f"SEN status changed to {SenStatus(status).label} from {start:%-d %b %Y}",
     )
 
 
@@ -227,7 +235,7 @@ def strategy_add(*, actor, pupil: Pupil, text: str) -> Strategy:
 @transaction.atomic
 def contact_add(*, actor, pupil: Pupil, data: dict) -> Contact:
     access.require(actor, pupil.school_id, "write_pupils")
-    errors = {}
+    errors = field_limits(Contact, data)
     if not (data.get("name") or "").strip():
         errors["name"] = "This is required."
     if not (data.get("relationship") or "").strip():
@@ -244,23 +252,6 @@ def contact_add(*, actor, pupil: Pupil, data: dict) -> Contact:
         after=snapshot(contact),
     )
     return contact
-
-
-def _timeline(pupil, actor, kind, title, body=""):
-    TimelineEntry.objects.create(
-        pupil=pupil,
-        occurred_at=timezone.now(),
-        kind=kind,
-        title=title,
-        body=body,
-        actor=actor,
-        ref_type="pupil",
-        ref_id=str(pupil.pk),
-    )
-
-
-def teaching_groups_of(school_id, ids):
-    return list(TeachingGroup.objects.filter(school_id=school_id, pk__in=ids))
 
 
 @transaction.atomic

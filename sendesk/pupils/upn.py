@@ -19,6 +19,8 @@ def upn_error(upn: str) -> str | None:
     upn = (upn or "").strip().upper()
     if len(upn) != 13:
         return f"A UPN has 13 characters; this one has {len(upn)}."
+    if not upn.isascii():
+        return "A UPN uses only the letters A–Z and the digits 0–9."
     first, digits, last = upn[0], upn[1:12], upn[12]
     if first not in ALPHABET:
         return "A UPN starts with its check letter (A–Z, but not I, O or S)."

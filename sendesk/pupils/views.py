@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.forms import run_services
+from sendesk.lib.forms import apply_service_errors, run_services, small_int
 from sendesk.plans.selectors import label_missed, plans_due_for_review, stale_targets
 from sendesk.provision.selectors import shortfalls
 
 from . import selectors, services
-from .forms import PupilFilterForm, PupilForm, StrategyForm, apply_errors
+from .forms import PupilFilterForm, PupilForm, StrategyForm
 
 OVERVIEW_CAP = 20
 FULL_LIST_SIZE = 50
@@ -92,7 +92,15 @@ def pupil_detail(request, pupil_id):
 def pupil_timeline(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
     record_access(actor=request.user, pupil=pupil, what="pupil timeline")
-    entries, next_cursor = selectors.timeline_page(pupil, cursor=request.GET.get("cursor"))
+    try:
+        entries, next_cursor = selectors.timeline_page(pupil, cursor=request.GET.get("cursor"))
+    except selectors.BadCursor:
+        return render(
+            request,
+            "pupils/timeline.html",
+            {"pupil": pupil, "entries": [], "next_cursor": None, "bad_cursor": True},
+            status=400,
+        )
     context = {"pupil": pupil, "entries": entries, "next_cursor": next_cursor}
     template = "pupils/timeline.html#timeline_items" if request.htmx else "pupils/timeline.html"
     return render(request, template, context)
@@ -108,7 +116,7 @@ def strategy_add(request, pupil_id):
         try:
             services.strategy_add(actor=request.user, pupil=pupil, text=form.cleaned_data["text"])
         except ServiceError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             saved = True
     if saved and not request.htmx:
@@ -178,7 +186,7 @@ def pupil_new(request):
         errors = run_services(create, _contact_step(request, form, lambda: created.get("pupil")))
         if not errors:
             return redirect("pupil_detail", created["pupil"].pk)
-        apply_errors(form, ServiceError(errors), form.ERROR_FIELDS)
+        apply_service_errors(form, ServiceError(errors), form.ERROR_FIELDS)
     status = 422 if request.method == "POST" else 200
     return render(request, "pupils/form.html", {"form": form, "pupil": None}, status=status)
 
@@ -187,6 +195,7 @@ def pupil_new(request):
 @require_http_methods(["GET", "POST"])
 def pupil_edit(request, pupil_id):
     pupil = access.get_pupil_for(request.user, pupil_id, "write_pupils")
+    record_access(actor=request.user, pupil=pupil, what="pupil record (edit)")
     current_needs = list(pupil.needs.values_list("code", flat=True))
     initial = {
         **{f: getattr(pupil, f) for f in PUPIL_INITIAL},
@@ -230,7 +239,7 @@ def pupil_edit(request, pupil_id):
             return redirect("pupil_detail", pupil.pk)
         # The failed unit was rolled back; the in-memory pupil may hold typed values.
         pupil.refresh_from_db()
-        apply_errors(form, ServiceError(errors), form.ERROR_FIELDS)
+        apply_service_errors(form, ServiceError(errors), form.ERROR_FIELDS)
     context = {"form": form, "pupil": pupil, "contacts": list(pupil.contacts.all())}
     status = 422 if request.method == "POST" else 200
     return render(request, "pupils/form.html", context, status=status)
@@ -262,8 +271,7 @@ def _oversight(request) -> int:
 
 
 def _stale_weeks(request) -> int:
-    raw = request.GET.get("weeks", "")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 52 else STALE_WEEKS_DEFAULT
+    return small_int(request.GET.get("weeks", ""), 1, 52) or STALE_WEEKS_DEFAULT
 
 
 @login_required

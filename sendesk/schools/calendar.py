@@ -30,14 +30,17 @@ class Calendar:
         closed = set()
         for closure in Closure.objects.filter(school_id=school_id, end__gte=start, start__lte=end):
             closed.update(closure.days())
-        by_weekday = {d: [] for d in range(1, 6)}
+        open_days = set()  # a set: terms entered twice or overlapping count each day once
         for term in terms:
             day = max(term.start, start)
             last = min(term.end, end)
             while day <= last:
                 if day.isoweekday() <= 5 and day not in closed:
-                    by_weekday[day.isoweekday()].append(day)
+                    open_days.add(day)
                 day += dt.timedelta(days=1)
+        by_weekday = {d: [] for d in range(1, 6)}
+        for day in sorted(open_days):
+            by_weekday[day.isoweekday()].append(day)
         return cls(terms=terms, by_weekday=by_weekday)
 
     def is_school_day(self, day: dt.date) -> bool:
@@ -52,14 +55,6 @@ class Calendar:
             days = self.by_weekday.get(int(digit), [])
             total += bisect.bisect_right(days, end) - bisect.bisect_left(days, start)
         return total
-
-    def term_of(self, day: dt.date):
-        """The term containing `day`, or the last one that began before it (in a holiday)."""
-        current = None
-        for term in self.terms:
-            if term.start <= day:
-                current = term
-        return current
 
 
 def term_around(school_id: int, day: dt.date):

@@ -33,3 +33,7 @@ class DeploymentForm(forms.Form):
         self.fields["pupil"].queryset = Pupil.objects.filter(school_id=school_id).on_register()
         self.fields["teaching_group"].queryset = TeachingGroup.objects.filter(school_id=school_id)
         self.fields["start"].initial = timezone.localdate()
+
+
+class DeploymentEndForm(forms.Form):
+    end = forms.DateField(required=False, label="Last day")

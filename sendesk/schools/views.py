@@ -1,10 +1,9 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sendesk import access
 from sendesk.lib.errors import ServiceError
@@ -12,10 +11,11 @@ from sendesk.lib.forms import apply_service_errors
 from sendesk.pupils.models import Deployment
 from sendesk.pupils.services import deployment_create, deployment_end
 
-from .forms import DeploymentForm
+from .forms import DeploymentEndForm, DeploymentForm
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def deployment(request):
     """Who works with whom (SENCO, head): this is what puts a pupil in a TA's scope."""
     school_id = access.oversight_school(request.user, request.GET.get("school") or None)
@@ -47,15 +47,20 @@ def deployment(request):
 @login_required
 @require_POST
 def deployment_stop(request, pk: int):
-    school_ids = access.schools_where(request.user, "oversee")
-    found = Deployment.objects.filter(pk=pk, school_id__in=school_ids).first()
-    if found is None:
-        raise Http404
-    end = parse_date(request.POST.get("end") or "") or timezone.localdate()
+    # Any school the person oversees: the form does not say which.
+    found = get_object_or_404(
+        Deployment, pk=pk, school_id__in=access.schools_where(request.user, "oversee")
+    )
+    form = DeploymentEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("deployment")
     try:
-        deployment_end(actor=request.user, deployment=found, end=end)
+        deployment_end(
+            actor=request.user,
+            deployment=found,
+            end=form.cleaned_data["end"] or timezone.localdate(),
+        )
     except ServiceError as err:
-        from django.contrib import messages
-
         messages.error(request, " ".join(err.errors.values()))
     return redirect("deployment")

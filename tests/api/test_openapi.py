@@ -27,7 +27,7 @@ def test_document(schema):
     assert schema["openapi"].startswith("3.")
     assert schema["info"] == {**schema["info"], "title": "SENDesk API", "version": "1"}
     listed = {(method, path) for path, ops in schema["paths"].items() for method in ops}
-    assert listed == set(OPERATIONS)
+    assert set(OPERATIONS) <= listed  # the contract of issue 2; later issues add paths
 
 
 def _resolve(schema, ref):

@@ -36,3 +36,8 @@ def test_invalid_upns_say_what_is_wrong(upn, says):
 
 def test_alphabet_has_no_confusable_letters():
     assert len(ALPHABET) == 23 and not set("IOS") & set(ALPHABET)
+
+
+@pytest.mark.parametrize("upn", ["A1234567890²1", "D82012342٠٠15"])
+def test_non_ascii_digits_are_refused(upn):
+    assert upn_error(upn) == "A UPN uses only the letters A–Z and the digits 0–9."

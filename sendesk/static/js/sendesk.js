@@ -1,23 +1,48 @@
 // Drafts: every form marked data-draft="key" keeps what was typed in this device's
 // localStorage until the server accepts it, so a lost connection or a failed save never
-// loses a TA's notes. Cleared when the server answers with a success fragment.
+// loses a TA's notes. Cleared when the server answers with a success fragment. Tablets are
+// shared: drafts belong to the person logged in, last 12 hours, and go at logout.
 (function () {
   "use strict";
-  function key(form) { return "sendesk-draft:" + form.dataset.draft; }
+  var PREFIX = "sendesk-draft:";
+  var MAX_AGE_MS = 12 * 60 * 60 * 1000;
+  function user() { return document.body.dataset.user || "anon"; }
+  function key(name) { return PREFIX + user() + ":" + name; }
+  function forEachDraft(fn) {
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var k = localStorage.key(i);
+        if (k && k.indexOf(PREFIX) === 0) fn(k);
+      }
+    } catch (e) { /* storage unavailable */ }
+  }
+  function purge(all) {
+    forEachDraft(function (k) {
+      var stale = all;
+      if (!stale) {
+        try { stale = Date.now() - JSON.parse(localStorage.getItem(k)).at > MAX_AGE_MS; }
+        catch (e) { stale = true; }
+      }
+      if (stale) localStorage.removeItem(k);
+    });
+  }
   function save(form) {
     var data = {};
     new FormData(form).forEach(function (value, name) {
       if (name === "csrfmiddlewaretoken") return;
       (data[name] = data[name] || []).push(value);
     });
-    try { localStorage.setItem(key(form), JSON.stringify(data)); } catch (e) { /* private mode */ }
+    try { localStorage.setItem(key(form.dataset.draft), JSON.stringify({at: Date.now(), data: data})); }
+    catch (e) { /* private mode */ }
   }
   function restore(form) {
     var raw;
-    try { raw = localStorage.getItem(key(form)); } catch (e) { return; }
+    try { raw = localStorage.getItem(key(form.dataset.draft)); } catch (e) { return; }
     if (!raw || form.dataset.restored) return;
     form.dataset.restored = "1";
-    var data = JSON.parse(raw);
+    var data;
+    try { data = JSON.parse(raw).data; } catch (e) { return; }
+    if (!data) return;
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || !(el.name in data) || el.name === "csrfmiddlewaretoken") return;
       var values = data[el.name];
@@ -33,7 +58,7 @@
   function init(root) {
     // Clear first: a success fragment that also holds a fresh form must not refill it.
     root.querySelectorAll("[data-draft-clear]").forEach(function (el) {
-      try { localStorage.removeItem("sendesk-draft:" + el.dataset.draftClear); } catch (e) { /* */ }
+      try { localStorage.removeItem(key(el.dataset.draftClear)); } catch (e) { /* */ }
     });
     root.querySelectorAll("form[data-draft]").forEach(function (form) {
       restore(form);
@@ -43,7 +68,12 @@
       form.addEventListener("change", function () { save(form); });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    purge(false);
+    init(document);
+    var logout = document.querySelector("form.logout");
+    if (logout) logout.addEventListener("submit", function () { purge(true); });
+  });
   document.addEventListener("htmx:load", function (evt) { init(evt.target); });
   // Form errors come back as 422 with the form re-rendered: show them (htmx does not
   // swap 4xx answers by default).

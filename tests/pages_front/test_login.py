@@ -1,0 +1,30 @@
+from ..world import PASSWORD
+
+
+def test_login_with_any_case_lands_on_my_day(world, client):
+    response = client.post("/login/", {"username": "  Alice@Test.Example ", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").url == "/my-day/"
+
+
+def test_a_wrong_password_says_so_and_keeps_the_address(world, client):
+    response = client.post("/login/", {"username": "alice@test.example", "password": "nope"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "don&#x27;t match an account" in text or "don't match an account" in text
+    assert 'value="alice@test.example"' in text
+    assert 'aria-describedby="login-error"' in text
+
+
+def test_each_role_lands_where_their_work_is(world, as_user):
+    for person, page in [
+        (world.alice, "/my-day/"), (world.hana, "/my-day/"), (world.senco, "/overview/"),
+        (world.head, "/overview/"), (world.tess, "/feed/"), (world.dsl, "/pupils/"),
+    ]:  # fmt: skip
+        assert as_user(person).get("/").url == page
+
+
+def test_pages_need_a_login(db, client):
+    for path in ["/my-day/", "/feed/", "/overview/", "/pupils/", "/deployment/"]:
+        response = client.get(path)
+        assert response.status_code == 302 and response.url.startswith("/login/")
