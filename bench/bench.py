@@ -2,8 +2,9 @@
 records grow. A benchmark to read, not a timed test.
 
 Builds (once; cached in var/bench/bench.sqlite3, or in DATABASE_URL's database if set):
-- a large trust: 2 schools of 1,000 synthetic pupils with 3 years of session history, and
-  one pupil with 10,000 timeline entries;
+- a large trust: 2 schools of 1,000 synthetic pupils with 3 years of session history and
+  of behaviour records (a few incidents and observations per pupil on the SEN register per
+  term), and one pupil with 10,000 timeline entries;
 - a small one: 200 pupils, 4 weeks of history, a pupil with 100 entries.
 Then measures, in-process with the Django test client (real middleware and templates),
 p50/p95 server time and the SQL query count of each request, at both sizes: the query
@@ -31,7 +32,8 @@ DB_FILE = ROOT / "var" / "bench" / "bench.sqlite3"
 TODAY = dt.date(2026, 11, 18)
 NOW = dt.datetime.combine(TODAY, dt.time(10, 0), ZoneInfo("Europe/London"))
 # Part of the trust names: a changed generator builds afresh instead of reusing stale data.
-VERSION = 1
+# 2: behaviour, restraint, training and safeguarding records (issue 3).
+VERSION = 2
 
 SIZES = {
     "large": {
@@ -107,7 +109,10 @@ def build(size: str, spec: dict):
 
 def pick_subjects(school):
     """The people and records the requests are made about."""
+    from django.db.models import Count
+
     from sendesk.accounts.models import User
+    from sendesk.plans.models import Plan
     from sendesk.provision.models import Provision
     from sendesk.provision.selectors import my_day
     from sendesk.pupils.models import Deployment
@@ -136,12 +141,22 @@ def pick_subjects(school):
         .order_by("title")
         .first()
     )
+    # The behaviour pages are about the pupil on an IBP with the most incidents.
+    ibp = (
+        Plan.objects.active()
+        .filter(pupil__school=school, kind=Plan.Kind.IBP)
+        .annotate(incidents=Count("pupil__incidents"))
+        .select_related("pupil")
+        .order_by("-incidents", "pupil__upn")
+        .first()
+    )
     return {
         "senco": senco,
         "busiest": busiest,
         "pupil": ones[0].pupil,
         "recorder": saved.staff,
         "provision": provision,
+        "behaviour_pupil": ibp.pupil if ibp else ones[0].pupil,
     }
 
 
@@ -208,13 +223,18 @@ def rows_for(subjects, n):
             ],
         )
 
+    from sendesk.behaviour.models import Incident, Observation
     from sendesk.provision.selectors import my_day
     from sendesk.pupils.models import TimelineEntry
 
+    behaviour_pupil = subjects["behaviour_pupil"]
     detail = (
         f"My day for {busiest.email.split('@')[0]} ({len(my_day(busiest, TODAY))} provisions due); "
-        f"pupil page with {TimelineEntry.objects.filter(pupil=pupil).count():,} timeline entries"
+        f"pupil page with {TimelineEntry.objects.filter(pupil=pupil).count():,} timeline entries; "
+        f"behaviour of a pupil with {Incident.objects.filter(pupil=behaviour_pupil).count()} "
+        f"incidents and {Observation.objects.filter(pupil=behaviour_pupil).count()} observations"
     )
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     checks = [
         ("My day (TA)", page(busiest, "/my-day/")),
         ("Pupil page", page(senco, f"/pupils/{pupil.pk}/")),
@@ -223,12 +243,23 @@ def rows_for(subjects, n):
             page(None, "/api/v1/provision/shortfalls", HTTP_AUTHORIZATION=f"Bearer {token}"),
         ),
         ("SENCO overview", page(senco, "/overview/")),
+        (
+            "Pupil behaviour (API)",
+            page(None, f"/api/v1/pupils/{behaviour_pupil.pk}/behaviour", **bearer),
+        ),
+        (
+            "Parents not told (API)",
+            page(
+                None, "/api/v1/restrictive-interventions?overdue_parent_notification=true", **bearer
+            ),
+        ),
         ("Session save (service)", save),
     ]
     return [(label, *measure(call, n)) for label, call in checks], detail
 
 
 def data_summary(school):
+    from sendesk.behaviour.models import Incident, Observation
     from sendesk.provision.models import Session
     from sendesk.pupils.models import Pupil, TimelineEntry
 
@@ -236,6 +267,8 @@ def data_summary(school):
     return (
         f"{trust.schools.count()} school(s), {Pupil.objects.filter(school__trust=trust).count():,} "
         f"pupils, {Session.objects.filter(school__trust=trust).count():,} sessions, "
+        f"{Incident.objects.filter(school__trust=trust).count():,} incidents, "
+        f"{Observation.objects.filter(school__trust=trust).count():,} observations, "
         f"{TimelineEntry.objects.filter(pupil__school__trust=trust).count():,} timeline entries"
     )
 

@@ -40,5 +40,8 @@ def test_out_of_scope_looks_like_nonexistent(world, as_user, route, person, hidd
     before = AccessEvent.objects.count()
     out_of_scope, missing = client.get(path), client.get(ghost)
     assert out_of_scope.status_code in (404, 405)
-    assert (out_of_scope.status_code, out_of_scope.content) == (missing.status_code, missing.content)
+    assert (out_of_scope.status_code, out_of_scope.content) == (
+        missing.status_code,
+        missing.content,
+    )
     assert AccessEvent.objects.count() == before

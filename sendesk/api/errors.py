@@ -39,7 +39,9 @@ def _label(parts) -> str:
     for part in parts:
         if isinstance(part, int) and words:
             name = words[-1]
-            if name.endswith("s") and not name.endswith("ss"):
+            if name.endswith("ies"):
+                name = name[:-3] + "y"
+            elif name.endswith("s") and not name.endswith("ss"):
                 name = name[:-1]
             words[-1] = f"{name} {part + 1}"
         elif isinstance(part, int):

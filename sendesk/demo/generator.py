@@ -10,7 +10,8 @@ Generated rows are written with bulk_create and without audit rows: this is seed
 a change made by a person, and the audit trail records what people do. Session history is
 written with the field values `provision.services.session_record` would store (minutes
 credited by its own rule, the same timeline titles) without calling it per session, which
-would take hours for three years of a 1,000-pupil school.
+would take hours for three years of a 1,000-pupil school. Behaviour, restraint, training
+and safeguarding records come from `behaviour.make_behaviour`, in the same way.
 """
 
 import csv
@@ -65,6 +66,7 @@ from sendesk.schools.models import (
 )
 
 from . import words
+from .behaviour import make_behaviour
 
 DATA = Path(__file__).parent / "data"
 
@@ -340,6 +342,8 @@ class _SchoolBuilder:
         self.make_provisions()
         self.progress(f"{self.name}: {len(self.pupils)} pupils; writing session history")
         counts = self.make_history()
+        self.progress(f"{self.name}: behaviour, training and safeguarding records")
+        counts.update(make_behaviour(self))
         counts.update(pupils=len(self.pupils), staff=len(self.staff))
         return SchoolData(
             school=self.school,

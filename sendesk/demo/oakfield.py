@@ -2,10 +2,12 @@
 logins the README lists, and this term's history up to today."""
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from sendesk.accounts.models import User
+from sendesk.plans.models import Plan
 from sendesk.pupils.models import Deployment
+from sendesk.safeguarding.models import Concern
 from sendesk.schools.models import Role, School, StaffRole
 
 from .generator import generate
@@ -91,3 +93,50 @@ def demo_logins(school) -> list[tuple[str, str]]:
         detail = f"{roles}: {'; '.join(what)}" if what else roles
         rows.append((user.email, f"{user.full_name} ({detail})"))
     return rows
+
+
+def demo_notes(school) -> list[str]:
+    """What to try beyond the logins: who has the behaviour plan (IBP) with the
+    after-lunch pattern, and that only the DSL sees the safeguarding concerns (a count,
+    nothing about them). Three queries."""
+    notes = []
+    plan = (
+        Plan.objects.active()
+        .filter(pupil__school=school, kind=Plan.Kind.IBP, behaviour__isnull=False)
+        .select_related("pupil")
+        .annotate(incidents=Count("pupil__incidents", distinct=True))
+        .order_by("-incidents", "pupil__upn")
+        .first()
+    )
+    if plan is not None:
+        pupil = plan.pupil
+        adult = (
+            Deployment.objects.filter(
+                school=school,
+                pupil=pupil,
+                kind__in=[Deployment.Kind.ONE_TO_ONE, Deployment.Kind.KEY_ADULT],
+            )
+            .select_related("staff")
+            .order_by("staff__email")
+            .first()
+        )
+        whose = ""
+        if adult is not None:
+            login = adult.staff.email.split("@")[0]
+            whose = (
+                f" (1:1 with {login})" if adult.kind == "one_to_one" else f" (key adult {login})"
+            )
+        notes.append(
+            f"Behaviour: {pupil.name}{whose} has an IBP, weeks of incidents and observations "
+            "(worse after lunch and on Mondays) and a restrictive intervention whose parents "
+            "have not been told yet."
+        )
+    concerns = Concern.objects.filter(school=school).aggregate(
+        n=Count("id"), pupils=Count("pupil", distinct=True)
+    )
+    if concerns["n"]:
+        notes.append(
+            f"Safeguarding: dsl@{DOMAIN} sees {concerns['n']} concerns about "
+            f"{concerns['pupils']} pupils; no other login sees them."
+        )
+    return notes

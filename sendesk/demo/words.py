@@ -293,3 +293,212 @@ MISSED_OTHER = [
     "Class assembly overran.",
     "School photographer in the hall.",
 ]
+
+# -- behaviour -------------------------------------------------------------------------
+# An IBP's triggers, early signs and what to avoid, by broad area of need.
+IBP_TRIGGERS = {
+    "semh": [
+        "Coming back into class after lunch and break; losing at games; being told off in front "
+        "of others.",
+        "Unstructured times (lunch, wet play); a change of adult without warning.",
+    ],
+    "ci": [
+        "Noisy, busy rooms (hall, dinner hall); sudden changes to the timetable; the return to "
+        "class after lunch.",
+        "Waiting without knowing how long for; being touched without warning.",
+    ],
+    "other": [
+        "Long writing tasks without a break; transitions between lessons.",
+        "Being rushed; not knowing what happens next.",
+    ],
+}
+IBP_EARLY_SIGNS = [
+    "Goes quiet, pulls hood or jumper over face, taps the table.",
+    "Covers ears, rocks on the chair, asks the same question again and again.",
+    "Louder voice, leaves seat, starts to pace near the door.",
+]
+IBP_AVOID = [
+    "Raised voices; long explanations in the moment; touching without warning.",
+    "Public reprimands; sanctions that take away the afternoon movement break.",
+    "Standing over them; giving several instructions at once.",
+]
+# The focus pupil's agreed strategies: (text, how well it tends to work, 1-3).
+FOCUS_STRATEGIES = [
+    ("Offer the calm corner with ear defenders and a five-minute sand timer", 3),
+    ("First/then board for the next task", 2),
+    ("Meet at the classroom door after lunch and walk in together", 3),
+    ("Reminder of the class rules in front of the group", 1),
+]
+IBP_STRATEGIES = [
+    "Offer a movement break before signs of stress build.",
+    "Use the feelings thermometer to check in after break.",
+    "Give a five-minute warning before changes, with the timer.",
+    "Offer a choice of two rather than an open question.",
+    "Calm corner with a sand timer: five minutes, then back.",
+    "Praise privately; public praise can overwhelm.",
+]
+
+# The school day: (start, end, lesson, location); the lesson names the incident's setting.
+DAY_BLOCKS = [
+    ("09:00", "10:15", "English", "Classroom"),
+    ("10:15", "10:30", "Assembly", "Hall"),
+    ("10:30", "10:45", "Break", "Playground"),
+    ("10:45", "12:00", "Maths", "Classroom"),
+    ("12:00", "13:00", "Lunchtime", "Dinner hall"),
+    ("13:00", "14:00", "Science", "Classroom"),
+    ("14:00", "15:00", "PE", "Hall"),
+    ("15:00", "15:20", "Story time", "Classroom"),
+]
+ANTECEDENTS = {
+    "English": ["Asked to start independent writing.", "Asked to read aloud to the group."],
+    "Assembly": [
+        "Loud music and a crowded hall.",
+        "Asked to sit still on the floor for a long time.",
+    ],
+    "Break": ["Lost a game of football.", "Another pupil took the ball."],
+    "Maths": ["Asked to stop a preferred activity.", "Got a question wrong in front of the group."],
+    "Lunchtime": ["Queue in the dinner hall was noisy and slow.", "Seat taken by another pupil."],
+    "Science": [
+        "Transition back into class after lunch.",
+        "Unexpected change: a supply teacher for the afternoon.",
+        "Working in a group of four, sharing equipment.",
+    ],
+    "PE": [
+        "Transition to the hall and changing for PE.",
+        "Lost a race in front of the class.",
+        "Waiting for a turn on the apparatus.",
+    ],
+    "Story time": ["Tidy-up time before home.", "Asked to put away a toy from home."],
+}
+CONCERN_BEHAVIOURS = [
+    ("Left the classroom without asking and went to the corridor.", 1),
+    ("Shouted at an adult and pushed the chair away.", 2),
+    ("Threw pencils and a ruler on the floor.", 1),
+    ("Hid under the table and would not come out.", 1),
+    ("Tore up their worksheet.", 1),
+    ("Pushed another pupil in the line.", 2),
+    ("Kicked out at an adult's leg while being guided back to class.", 3),
+    ("Ran from the line towards the school gate.", 3),
+]
+CONCERN_RESPONSES = [
+    "Adult lowered their voice, gave space and offered the calm corner.",
+    "Offered a choice of two tasks; used the first/then board.",
+    "Walked with them to the quiet room; timer for five minutes.",
+    "Class moved to the carpet; adult stayed nearby without talking.",
+]
+CONCERN_OUTCOMES = [
+    "Calm after about ten minutes; returned to the lesson.",
+    "Returned to class after the calm corner and finished two questions.",
+    "Stayed in the quiet room until the end of the lesson.",
+    "Apologised to the other pupil with adult support.",
+]
+FOLLOW_UPS = [
+    "Class teacher to mention it at home time.",
+    "SENCO informed; discuss at the IBP review.",
+    "",
+    "",
+]
+POSITIVE_BEHAVIOURS = [
+    "Used the calm card to ask for a break, and came back by themselves.",
+    "Came back into class after lunch calmly and started work straight away.",
+    "Helped a classmate who was upset at break.",
+    "Finished the writing task independently.",
+    "Waited for a turn on the apparatus without prompts.",
+    "Told an adult they were getting cross instead of leaving the room.",
+]
+# What ABC entries look like: (antecedent, behaviour, consequence).
+ABC_ENTRIES = [
+    ("Teacher asked the class to start writing.", "Put head on the table, said 'no'.",
+     "TA offered the first/then board; started after two minutes."),
+    ("Class lined up to go to the hall.", "Pushed to the front of the line.",
+     "TA asked them to walk with her at the back; complied."),
+    ("Peer sat in their usual seat.", "Shouted and knocked the pencil pot over.",
+     "Adult gave space; pupil picked up the pencils after a minute."),
+    ("Noise rose during group work.", "Covered ears and left the table.",
+     "Offered ear defenders and the calm corner; returned after five minutes."),
+    ("Asked to stop drawing and move on.", "Tore the corner of the worksheet.",
+     "Adult gave a two-minute warning and a new sheet; carried on."),
+    ("Praised in front of the class.", "Hid under the table.",
+     "Adult praised privately instead; came out and joined in."),
+]  # fmt: skip
+OBSERVED_BEHAVIOURS = {
+    "frequency": ["Calls out", "Leaves seat", "Taps or bangs the table"],
+    "duration": ["Out of seat", "Under the table", "Off task, head down"],
+}
+
+# Restrictive interventions: restrained, factual wording in the register of the 2025
+# regulations' record.
+RI_NOTIFIED = {
+    "incident": "Would not come into class and ran along the corridor towards the side exit.",
+    "antecedent": "Transition back into class after lunch.",
+    "kind": "reasonable_force",
+    "minutes": 3,
+    "location": "Corridor by the side exit",
+    "before": "{name} came back from lunch upset about a game, would not come into class and "
+    "ran along the corridor towards the side exit, which opens onto the car park.",
+    "deescalation": "Calm voice and few words; offered the calm corner and ear defenders; "
+    "{adult} walked alongside at a distance; the first/then board was shown.",
+    "holds": "Guided by the arm (Team Teach friendly hold), two adults, about three minutes, "
+    "back to the calm room.",
+    "reason": "To stop {name} leaving the building onto the car park, where cars were moving: "
+    "a risk of serious injury.",
+    "support_after": "Quiet time in the calm room with {adult}, a drink and a snack; back in "
+    "class by 14:20.",
+    "debrief": "{adult} and the SENCO talked it through with {name} the next morning using a "
+    "comic strip; the IBP now includes meeting {name} at the door after lunch.",
+}
+RI_OVERDUE = {
+    "incident": "Hit out at another pupil after losing a race.",
+    "antecedent": "Lost a race in front of the class.",
+    "kind": "restraint",
+    "minutes": 2,
+    "location": "Hall",
+    "before": "Lost a race in PE; shouted and began to hit out at another pupil standing close by.",
+    "deescalation": "Other pupils moved away; {adult} used {name}'s name and the calm card, "
+    "and offered the calm corner.",
+    "holds": "Held {name}'s hands for about two minutes (Team Teach) until calmer, then "
+    "walked to the calm room together.",
+    "reason": "To stop {name} hurting another pupil who could not move away in time.",
+    "support_after": "Calm room with {adult}; returned to class for story time.",
+}
+PARENT_NOTES = [
+    "Explained what happened, the hold used and that there were no injuries; {contact} thanked "
+    "us and will talk to {name} at home.",
+]
+
+# Safeguarding concerns: synthetic, restrained, factual. {name} is the pupil's first name.
+CONCERNS = [
+    {
+        "location": "Breakfast club",
+        "concern": "{name} asked for a second and third slice of toast and put one in their "
+        "bag. Said there had not been any tea at home last night. Uniform has looked unwashed "
+        "for about a week and {name} has seemed tired in the mornings.",
+        "words_used": "'There wasn't anything in for tea. Mum said we'd get something "
+        "tomorrow.'",
+        "action_taken": "Gave {name} breakfast and told the DSL before registration.",
+        "body_map": [],
+        "actions": [
+            ("triage", "Spoke to the class teacher: tiredness noticed for a fortnight; no "
+             "previous concerns on file. Risk assessed as low."),
+            ("early_help", "Met mum after school; she agreed to an early help assessment. "
+             "Family hub contacted about food support."),
+        ],
+    },
+    {
+        "location": "Classroom, changing for PE",
+        "concern": "While {name} was changing for PE I noticed a bruise about 2 cm across on "
+        "the upper left arm. When I asked, {name} said it happened at the weekend. {name} did "
+        "not seem upset and joined in with PE.",
+        "words_used": "'I fell off my scooter at the park.'",
+        "action_taken": "Did not ask further questions; recorded what {name} said and told the "
+        "DSL at lunchtime.",
+        "body_map": [{"side": "front", "x": 68, "y": 30,
+                      "note": "Bruise about 2 cm, yellowish, upper left arm."}],
+        "actions": [
+            ("triage", "Explanation is consistent with the mark. No previous concerns on file. "
+             "Risk assessed as low."),
+            ("monitor", "Class teacher to pass on any further marks or comments; DSL to check "
+             "in with {name} weekly for four weeks."),
+        ],
+    },
+]  # fmt: skip

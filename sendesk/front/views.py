@@ -45,6 +45,8 @@ def home(request):
         return redirect("overview")
     if "teacher" in roles:
         return redirect("teacher_feed")
+    if "dsl" in roles:
+        return redirect("safeguarding_inbox")
     return redirect("pupil_list")
 
 

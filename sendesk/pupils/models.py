@@ -225,7 +225,27 @@ class TimelineEntry(models.Model):
     ref_type = models.CharField(max_length=40, blank=True)
     ref_id = models.CharField(max_length=64, blank=True)
 
+    # The page that shows the record a line is about, by ref_type (a model name).
+    LINKS = {
+        "session": "session_detail",
+        "observation": "observation_detail",
+        "incident": "incident_detail",
+        "restrictiveintervention": "intervention_detail",
+        "plan": "plan_detail",
+    }
+
     class Meta:
         ordering = ["-occurred_at", "-id"]
         # The pupil page pages through this newest first.
         indexes = [models.Index(fields=["pupil", "-occurred_at", "-id"], name="timeline_pupil_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def link(self) -> str:
+        """The URL of the record this line is about ('' if it has no page). No query."""
+        from django.urls import reverse
+
+        name = self.LINKS.get(self.ref_type)
+        return reverse(name, args=[self.ref_id]) if name and self.ref_id else ""

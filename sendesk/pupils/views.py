@@ -15,6 +15,7 @@ from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, run_services, small_int
 from sendesk.plans.selectors import label_missed, plans_due_for_review, stale_targets
 from sendesk.provision.selectors import shortfalls
+from sendesk.safeguarding import selectors as safeguarding_selectors
 
 from . import selectors, services
 from .forms import PupilFilterForm, PupilForm, StrategyForm
@@ -75,6 +76,7 @@ def _detail_context(request, pupil, **forms):
         "can_edit": access.can(user, pupil.school_id, "write_pupils"),
         "can_write_plans": access.can(user, pupil.school_id, "write_plans"),
         "can_oversee": access.can(user, pupil.school_id, "oversee"),
+        "can_record": access.can(user, pupil.school_id, "record_sessions"),
         "strategy_form": forms.get("strategy_form") or StrategyForm(),
     }
 
@@ -84,7 +86,10 @@ def _detail_context(request, pupil, **forms):
 def pupil_detail(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
     record_access(actor=request.user, pupil=pupil, what="pupil page")
-    return render(request, "pupils/detail.html", _detail_context(request, pupil))
+    context = _detail_context(request, pupil)
+    # The DSL sees the safeguarding chronology beside the timeline; None for anyone else.
+    context["sg_panel"] = safeguarding_selectors.pupil_panel(request.user, pupil)
+    return render(request, "pupils/detail.html", context)
 
 
 @login_required

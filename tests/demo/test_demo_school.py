@@ -3,7 +3,6 @@ world's Wednesday 18 November 2026)."""
 
 import io
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
 
@@ -22,13 +21,6 @@ LOGINS = (
     + ["hlta"]
     + [f"ta{i}" for i in range(1, 9)]
 )
-
-
-@pytest.fixture
-def demo(db, now):
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
 
 
 def test_demo_school_as_the_readme_promises(demo, client):

@@ -9,6 +9,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from sendesk.behaviour.models import (
+    Incident,
+    Observation,
+    RestrictiveIntervention,
+    StrategyUse,
+)
 from sendesk.demo.generator import (
     EHC_NEED_CODES,
     SEN_SUPPORT_WEIGHTS,
@@ -21,8 +27,10 @@ from sendesk.plans.models import Plan
 from sendesk.provision.models import Provision, Rating, Session, SessionPupil, TargetRating
 from sendesk.pupils.models import Pupil, SenStatusPeriod, TimelineEntry
 from sendesk.pupils.upn import upn_error
+from sendesk.safeguarding.models import Concern
 from sendesk.schools.calendar import Calendar
 from sendesk.schools.models import Trust
+from sendesk.staff.models import Training
 
 TODAY = dt.date(2026, 11, 18)  # a Wednesday in the autumn term
 
@@ -58,6 +66,36 @@ def fingerprint(generated):
                 "pupil__upn", "date", "attendance", "minutes", "session__missed_reason"
             )
         ),
+        "incidents": sorted(
+            Incident.objects.filter(school=school.school).values_list(
+                "pupil__upn", "occurred_at", "kind", "severity", "lesson", "behaviour"
+            )
+        ),
+        "observations": sorted(
+            Observation.objects.filter(school=school.school).values_list(
+                "pupil__upn", "started_at", "method", "event_count", "on_task_pct"
+            )
+        ),
+        "strategy_uses": sorted(
+            StrategyUse.objects.filter(pupil__school=school.school).values_list(
+                "pupil__upn", "strategy__text", "effectiveness", "recorded_at"
+            )
+        ),
+        "interventions": sorted(
+            RestrictiveIntervention.objects.filter(school=school.school).values_list(
+                "pupil__upn", "started_at", "kind", "notify_parent_by"
+            )
+        ),
+        "concerns": sorted(
+            Concern.objects.filter(school=school.school).values_list(
+                "pupil__upn", "reported_by__email", "reported_at", "concern"
+            )
+        ),
+        "training": sorted(
+            Training.objects.filter(user__staff_roles__school=school.school).values_list(
+                "user__email", "kind", "completed_on", "expires_on"
+            )
+        ),
     }
 
 
@@ -74,6 +112,8 @@ def test_same_seed_gives_the_same_school(db):
     other = generated_then_rolled_back(seed=8)
     assert first == again
     assert first["counts"]["sessions"] > 0
+    for key in ("incidents", "observations", "strategy_uses", "interventions", "concerns"):
+        assert first[key], key
     assert first["pupils"] != other["pupils"]
 
 
@@ -102,6 +142,38 @@ def test_records_pass_model_validation_and_constraints(db):
     for plan in Plan.objects.filter(pupil__school=school.school, status=Plan.Status.ACTIVE):
         assert plan.start_date <= TODAY
         assert plan.review_date >= plan.start_date
+    records = [
+        *Incident.objects.filter(school=school.school),
+        *Observation.objects.filter(school=school.school),
+        *RestrictiveIntervention.objects.filter(school=school.school),
+        *Concern.objects.filter(school=school.school),
+        *Training.objects.filter(user__staff_roles__school=school.school),
+    ]
+    assert len({type(r) for r in records}) == 5
+    for record in records:
+        record.full_clean()
+
+
+def test_behaviour_records_come_a_few_per_pupil_on_the_register_per_term(db):
+    """Volume for benchmarks: in proportion to the register and the length of history."""
+    school = generate(seed=5, pupils=120, weeks_of_history=26, today=TODAY).schools[0]
+    register = [p for p in school.pupils if p.sen_status != "N"]
+    calendar = Calendar.load(school.school.pk, school.history_start, TODAY)
+    terms = calendar.count("12345", school.history_start, TODAY - dt.timedelta(days=1)) / 65
+    assert terms > 1.2  # longer than a term
+    incidents = Incident.objects.filter(school=school.school)
+    per_pupil_term = incidents.count() / len(register) / terms
+    assert 1 <= per_pupil_term <= 6
+    observed = Observation.objects.filter(school=school.school)
+    assert 0.3 <= observed.count() / len(register) / terms <= 3
+    off_register = {p.pk for p in school.pupils if p.sen_status == "N"}
+    assert not incidents.filter(pupil__in=off_register).exists()
+    assert not observed.filter(pupil__in=off_register).exists()
+    # Longer histories than a term: some earlier restrictive interventions, parents told;
+    # still exactly one overdue.
+    interventions = RestrictiveIntervention.objects.filter(school=school.school)
+    assert interventions.filter(notifications__isnull=True).count() == 1
+    assert school.counts["incidents"] == incidents.count()
 
 
 def test_history_is_on_school_days_in_each_pattern_and_matches_the_service(db):

@@ -19,7 +19,7 @@ def test_a_wrong_password_says_so_and_keeps_the_address(world, client):
 def test_each_role_lands_where_their_work_is(world, as_user):
     for person, page in [
         (world.alice, "/my-day/"), (world.hana, "/my-day/"), (world.senco, "/overview/"),
-        (world.head, "/overview/"), (world.tess, "/feed/"), (world.dsl, "/pupils/"),
+        (world.head, "/overview/"), (world.tess, "/feed/"), (world.dsl, "/safeguarding/"),
     ]:  # fmt: skip
         assert as_user(person).get("/").url == page
 

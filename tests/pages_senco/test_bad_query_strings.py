@@ -24,7 +24,9 @@ def test_odd_query_strings_do_not_break_pages(world, as_user, path):
 
 
 def test_a_broken_timeline_cursor_says_so(world, as_user):
-    r = as_user(world.senco).get(f"/pupils/{world.ben.pk}/timeline/?cursor=MjAyNi0xMy00NVQwMDowMH41")
+    r = as_user(world.senco).get(
+        f"/pupils/{world.ben.pk}/timeline/?cursor=MjAyNi0xMy00NVQwMDowMH41"
+    )
     assert r.status_code == 400
     assert "That link to older entries is broken." in r.content.decode()
 

@@ -64,4 +64,7 @@ def test_a_teacher_cannot_change_a_group_session_with_pupils_they_do_not_teach(w
     assert response.status_code == 422
     assert "ask whoever recorded it, or the SENCO" in response.content.decode()
     assert Session.objects.get().minutes == 30
-    assert list(SessionPupil.objects.order_by("minutes").values_list("minutes", flat=True)) == [30, 30]
+    assert list(SessionPupil.objects.order_by("minutes").values_list("minutes", flat=True)) == [
+        30,
+        30,
+    ]

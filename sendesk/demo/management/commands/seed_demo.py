@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from sendesk.demo.oakfield import SCHOOL, build_demo, demo_logins, demo_school
+from sendesk.demo.oakfield import SCHOOL, build_demo, demo_logins, demo_notes, demo_school
 from sendesk.schools.models import School
 
 
@@ -29,6 +29,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\n{SCHOOL} demo logins:")
         for email, who in demo_logins(school):
             self.stdout.write(f"  {email:<28} {who}")
+        for note in demo_notes(school):
+            self.stdout.write(f"  {note}")
         self.stdout.write(
             f"Password for all of them: {settings.DEMO_PASSWORD} "
             "(set SENDESK_DEMO_PASSWORD before the first run to choose another)\n"

@@ -1,0 +1,220 @@
+"""Small server-rendered SVG bar charts, no script. Each chart is an accessible image
+(role="img" with <title> and a <desc> that says what stands out) followed by its numbers
+as a table in <details>, so a screen reader, a printout and a keyboard user all get the
+data. Colours keep 4.5:1 contrast on white and every series is also named in a legend and
+in each bar's tooltip, so colour is never the only cue."""
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+COLOURS = ("#1d4f91", "#a14a00", "#1e6b34")
+WIDTH = 640
+FONT = 12
+
+
+def _nice_max(value: int) -> int:
+    if value <= 5:
+        return max(value, 1)
+    for step in (2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if value <= step * 5:
+            return -(-value // step) * step
+    return value
+
+
+def _ticks(top: int) -> list[int]:
+    if top <= 5:
+        return list(range(0, top + 1))
+    step = top // 5
+    return list(range(0, top + 1, step))
+
+
+def _summary(labels, series, unit) -> str:
+    """What stands out, in words: each series' largest category and its total."""
+    parts = []
+    for name, values in series:
+        total = sum(values)
+        if not total:
+            parts.append(f"{name}: none.")
+            continue
+        peak = max(values)
+        at = [labels[i] for i, v in enumerate(values) if v == peak]
+        where = ", ".join(at[:3]) + (" and others" if len(at) > 3 else "")
+        in_all = f"{total} {unit}".strip()
+        parts.append(f"{name}: {in_all} in all; most at {where} ({peak}).")
+    return " ".join(parts)
+
+
+def _legend(series) -> str:
+    if len(series) < 2:
+        return ""
+    items = "".join(
+        format_html(
+            '<li><span class="swatch" style="background:{}"></span>{}</li>',
+            COLOURS[i % len(COLOURS)],
+            name,
+        )
+        for i, (name, _) in enumerate(series)
+    )
+    return f'<ul class="chart-legend" aria-hidden="true">{items}</ul>'
+
+
+def _table(title, labels, series, label_heading, open_data=False) -> str:
+    head = "".join(format_html('<th scope="col" class="num">{}</th>', name) for name, _ in series)
+    body = "".join(
+        format_html('<tr><th scope="row">{}</th>', label)
+        + "".join(format_html('<td class="num">{}</td>', values[i]) for _, values in series)
+        + "</tr>"
+        for i, label in enumerate(labels)
+    )
+    return format_html(
+        '<details class="chart-data"{}><summary>The numbers<span class="visually-hidden">: {}'
+        '</span></summary><table><thead><tr><th scope="col">{}</th>{}</tr></thead>'
+        "<tbody>{}</tbody></table></details>",
+        mark_safe(" open") if open_data else "",
+        title,
+        label_heading,
+        mark_safe(head),
+        mark_safe(body),
+    )
+
+
+def _figure(chart_id, title, desc, svg_body, width, height, legend, table) -> str:
+    return mark_safe(
+        f'<figure class="chart" id="{escape(chart_id)}">'
+        f'<svg role="img" aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'xmlns="http://www.w3.org/2000/svg" font-size="{FONT}" '
+        'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif">'
+        f'<title id="{escape(chart_id)}-t">{escape(title)}</title>'
+        f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>'
+        f"{svg_body}</svg>{legend}{table}</figure>"
+    )
+
+
+def column_chart(*, chart_id, title, labels, series, unit="", label_heading="", open_data=False):
+    """Vertical grouped bars: one group per label (hours, weekdays, weeks, terms)."""
+    labels = [str(label) for label in labels]
+    left, right, top, bottom = 34, 8, 10, 34
+    height = 220
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    peak = max([v for _, values in series for v in values] or [0])
+    y_max = _nice_max(peak)
+    parts = []
+    for tick in _ticks(y_max):
+        y = top + plot_h - plot_h * tick / y_max
+        parts.append(
+            f'<line x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke="#c9d0d8" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#4a5563">{tick}</text>'
+        )
+    n = max(len(labels), 1)
+    group_w = plot_w / n
+    bar_w = min(max(group_w * 0.8 / max(len(series), 1), 1), 48)
+    inset = (group_w - bar_w * len(series)) / 2
+    every = max(1, -(-n // 14))  # at most about 14 labels along the axis
+    for i, label in enumerate(labels):
+        x0 = left + i * group_w + inset
+        for s, (name, values) in enumerate(series):
+            value = values[i]
+            h = plot_h * value / y_max
+            x = x0 + s * bar_w
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+                    "<title>{}: {} {}</title></rect>",
+                    f"{x:.1f}",
+                    f"{top + plot_h - h:.1f}",
+                    f"{max(bar_w - 1, 1):.1f}",
+                    f"{h:.1f}",
+                    COLOURS[s % len(COLOURS)],
+                    name,
+                    label,
+                    value,
+                )
+            )
+        if i % every == 0:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" text-anchor="middle" fill="#1b1f24">{}</text>',
+                    f"{left + i * group_w + group_w / 2:.1f}",
+                    height - bottom + 16,
+                    label,
+                )
+            )
+    parts.append(
+        f'<line x1="{left}" x2="{WIDTH - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
+        'stroke="#1b1f24" stroke-width="1"/>'
+    )
+    desc = _summary(labels, series, unit)
+    return _figure(
+        chart_id,
+        title,
+        desc,
+        "".join(parts),
+        WIDTH,
+        height,
+        _legend(series),
+        _table(title, labels, series, label_heading, open_data),
+    )
+
+
+def bar_chart(*, chart_id, title, labels, series, unit="", label_heading="", open_data=False):
+    """Horizontal grouped bars: one row per category (lessons, antecedents, staff), whose
+    names may be long."""
+    labels = [str(label) for label in labels]
+    label_w, right, top = 200, 40, 6
+    row_h = 10 + 14 * len(series)
+    height = top * 2 + row_h * max(len(labels), 1)
+    plot_w = WIDTH - label_w - right
+    peak = max([v for _, values in series for v in values] or [0])
+    x_max = _nice_max(peak)
+    parts = []
+    bar_h = 12
+    for i, label in enumerate(labels):
+        y0 = top + i * row_h
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" fill="#1b1f24">{}</text>',
+                label_w - 8,
+                f"{y0 + row_h / 2 + 4:.1f}",
+                Truncator(label).chars(30),
+            )
+        )
+        for s, (name, values) in enumerate(series):
+            value = values[i]
+            w = plot_w * value / x_max
+            y = y0 + 5 + s * 14
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+                    "<title>{}: {} {}</title></rect>"
+                    '<text x="{}" y="{}" fill="#1b1f24">{}</text>',
+                    label_w,
+                    y,
+                    f"{w:.1f}",
+                    bar_h,
+                    COLOURS[s % len(COLOURS)],
+                    name,
+                    label,
+                    value,
+                    f"{label_w + w + 4:.1f}",
+                    y + 10,
+                    value,
+                )
+            )
+    parts.append(
+        f'<line x1="{label_w}" x2="{label_w}" y1="{top}" y2="{height - top}" '
+        'stroke="#1b1f24" stroke-width="1"/>'
+    )
+    desc = _summary(labels, series, unit)
+    return _figure(
+        chart_id,
+        title,
+        desc,
+        "".join(parts),
+        WIDTH,
+        height,
+        _legend(series),
+        _table(title, labels, series, label_heading, open_data),
+    )

@@ -1,0 +1,541 @@
+"""Forms for behaviour pages. They only parse what was typed (dates, times, numbers, ids);
+the rules live in behaviour.services, whose ServiceError keys are put back beside the
+fields here. Fields are optional so that the service's message is the one people see."""
+
+import datetime as dt
+import re
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from .models import Effectiveness, Incident, InterventionStaff, ParentNotification
+from .models import RestrictiveIntervention as RI
+from .services import Use
+
+EFFECTIVENESS_CHOICES = [("", "Not used"), *Effectiveness.choices]
+TEXTAREA = {"rows": 3}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def _date(label, **kw):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": "Give the date as day, month and year."},
+        **kw,
+    )
+
+
+def _time(label, **kw):
+    return forms.TimeField(
+        label=label,
+        required=False,
+        widget=TimeInput,
+        error_messages={"invalid": "Give the time as hours and minutes, like 13:20."},
+        **kw,
+    )
+
+
+def _text(label, help_text="", rows=3, max_length=5000):
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _line(label, max_length, help_text=""):
+    return forms.CharField(label=label, required=False, max_length=max_length, help_text=help_text)
+
+
+class ChipsField(forms.ChoiceField):
+    """Radio chips whose value the service checks, so its message (in words) is shown."""
+
+    def validate(self, value):
+        pass
+
+
+def _chips(label, choices, **kw):
+    return ChipsField(label=label, choices=choices, required=False, widget=forms.RadioSelect, **kw)
+
+
+def _when(date, time):
+    """An aware datetime from a date and a time in school time, or None."""
+    if date is None or time is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(date, time))
+
+
+class ServiceErrorsMixin:
+    """Puts a ServiceError's messages beside the fields they are about."""
+
+    aliases: dict = {}
+
+    def field_for(self, key):
+        name = self.aliases.get(key, key)
+        return name if name in self.fields else None
+
+    def add_service_errors(self, errors: dict):
+        for key, message in errors.items():
+            self.add_error(self.field_for(key), message)
+
+
+# --- The IBP -------------------------------------------------------------------------------
+
+
+class BehaviourPlanForm(forms.Form):
+    triggers = _text("Triggers", "What tends to lead to difficult moments.", max_length=4000)
+    early_signs = _text("Early signs", "What adults notice first.", max_length=4000)
+    avoid = _text("What to avoid", "What makes things worse.", max_length=4000)
+
+
+class StrategyForm(forms.Form):
+    text = forms.CharField(
+        label="Agreed strategy",
+        required=False,
+        max_length=300,
+        help_text="Written so a cover adult can use it straight away.",
+    )
+
+
+class StrategyEditForm(StrategyForm):
+    order = forms.IntegerField(
+        label="Order", required=False, error_messages={"invalid": "The order is a number."}
+    )
+
+
+# --- How well strategies worked --------------------------------------------------------------
+
+
+def strategy_field(strategy):
+    return _chips(f"“{strategy.text}”: used? How well did it work?", EFFECTIVENESS_CHOICES)
+
+
+class StrategyUsesMixin:
+    """Chips per agreed strategy, named strategy_<id>; `uses()` lists the ones answered."""
+
+    def add_strategy_fields(self, strategies):
+        self.strategies = list(strategies)
+        for strategy in self.strategies:
+            self.fields[f"strategy_{strategy.pk}"] = strategy_field(strategy)
+        self.sent_strategy_fields: list[str] = []
+
+    def strategy_bound_fields(self):
+        return [self[f"strategy_{s.pk}"] for s in self.strategies]
+
+    def uses(self) -> list[Use]:
+        uses, self.sent_strategy_fields = [], []
+        for strategy in self.strategies:
+            name = f"strategy_{strategy.pk}"
+            value = self.cleaned_data.get(name)
+            if value:
+                uses.append(Use(strategy_id=strategy.pk, effectiveness=value))
+                self.sent_strategy_fields.append(name)
+        return uses
+
+    def strategy_field_for(self, key):
+        match = re.match(r"^strategies\.(\d+)\.", key)
+        if match and int(match[1]) < len(self.sent_strategy_fields):
+            return self.sent_strategy_fields[int(match[1])]
+        return None
+
+
+# --- Incidents -------------------------------------------------------------------------------
+
+
+class IncidentFields(ServiceErrorsMixin, forms.Form):
+    kind = _chips("What are you recording?", Incident.Kind.choices)
+    date = _date("Date")
+    time = _time("Time")
+    severity = _chips(
+        "How serious? (concerns only)", [("", "Not rated"), *Incident.Severity.choices]
+    )
+    location = _line("Where", 100, "Classroom, playground, corridor …")
+    lesson = _line("Lesson or time of day", 100, "Maths, lunch, transition …")
+    antecedent = _text("What happened before", "What led up to it: the trigger, if known.")
+    behaviour = _text(
+        "What happened",
+        "What the pupil did, in plain words (for a recognition: what they achieved).",
+        rows=4,
+    )
+    response = _text("How adults responded")
+    outcome = _text("Outcome")
+    injuries = _text("Injuries", "To anyone. Leave empty if none.", rows=2)
+    follow_up = _text("Follow-up", "Who needs to know, what happens next.", rows=2)
+    others_involved = _line(
+        "Other people involved", 300, "Name other pupils by initials: this is this pupil's record."
+    )
+    staff_present = forms.MultipleChoiceField(
+        label="Staff present", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    aliases = {"occurred_at": "time"}
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_present"].choices = [(str(u.pk), u.full_name) for u in staff]
+
+    def clean(self):
+        data = super().clean()
+        if "date" not in self.errors and data.get("date") is None:
+            self.add_error("date", "Give the date it happened.")
+        if "time" not in self.errors and data.get("time") is None:
+            self.add_error("time", "Give the time it happened.")
+        return data
+
+    def incident_data(self) -> dict:
+        data = self.cleaned_data
+        kind = data["kind"] or ""
+        values = {
+            name: data[name]
+            for name in (
+                "location",
+                "lesson",
+                "antecedent",
+                "behaviour",
+                "response",
+                "outcome",
+                "injuries",
+                "follow_up",
+                "others_involved",
+            )
+        }
+        values.update(
+            kind=kind,
+            # A recognition has no severity: chips left over from the concern half are dropped.
+            severity=None if kind == Incident.Kind.POSITIVE else (data["severity"] or None),
+            occurred_at=_when(data["date"], data["time"]),
+            staff_present=[int(pk) for pk in data["staff_present"]],
+        )
+        return values
+
+
+class IncidentForm(StrategyUsesMixin, IncidentFields):
+    client_id = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The form is missing its id: reload the page.",
+            "invalid": "The form's id is damaged: reload the page.",
+        },
+    )
+
+    def __init__(self, *args, staff, strategies, actor, **kwargs):
+        now = timezone.localtime()
+        kwargs.setdefault(
+            "initial",
+            {
+                "client_id": uuid.uuid4(),
+                "kind": Incident.Kind.CONCERN,
+                "date": now.date(),
+                "time": now.time().replace(second=0, microsecond=0),
+                "staff_present": [str(actor.pk)],
+            },
+        )
+        super().__init__(*args, staff=staff, **kwargs)
+        self.add_strategy_fields(strategies)
+
+    def field_for(self, key):
+        return self.strategy_field_for(key) or super().field_for(key)
+
+    def service_kwargs(self) -> dict:
+        return {
+            "client_id": self.cleaned_data["client_id"],
+            **self.incident_data(),
+            "strategies": self.uses(),
+        }
+
+
+class IncidentAmendForm(IncidentFields):
+    reason = forms.CharField(
+        label="Why is it being corrected?",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, incident, staff, **kwargs):
+        self.incident = incident
+        when = timezone.localtime(incident.occurred_at)
+        initial = {
+            name: getattr(incident, name)
+            for name in (
+                "kind",
+                "location",
+                "lesson",
+                "antecedent",
+                "behaviour",
+                "response",
+                "outcome",
+                "injuries",
+                "follow_up",
+                "others_involved",
+            )
+        }
+        initial.update(
+            severity=incident.severity or "",
+            date=when.date(),
+            time=when.time().replace(second=0, microsecond=0),
+            staff_present=[str(u.pk) for u in incident.staff_present.all()],
+        )
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, staff=staff, **kwargs)
+
+    def changes(self) -> dict:
+        """Only what differs from the record, so the amendment lists exactly that."""
+        wanted = self.incident_data()
+        current = {name: getattr(self.incident, name) for name in wanted if name != "staff_present"}
+        current["staff_present"] = sorted(u.pk for u in self.incident.staff_present.all())
+        wanted["staff_present"] = sorted(wanted["staff_present"])
+        if wanted["severity"] is not None:
+            wanted["severity"] = (
+                int(wanted["severity"]) if str(wanted["severity"]).isdigit() else wanted["severity"]
+            )
+        return {k: v for k, v in wanted.items() if current.get(k) != v}
+
+
+# --- Restrictive interventions ------------------------------------------------------------------
+
+
+class InterventionFields(ServiceErrorsMixin, forms.Form):
+    kind = _chips("What was used?", RI.Kind.choices)
+    date = _date("Date")
+    time = _time("Start time")
+    duration_minutes = forms.IntegerField(
+        label="How long (minutes)",
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 600}),
+        error_messages={"invalid": "Give the minutes as a whole number."},
+    )
+    location = _line("Where", 100)
+    before = _text("What happened before")
+    deescalation = _text(
+        "De-escalation tried", "What was tried first, and how the pupil responded."
+    )
+    holds = _text(
+        "Holds or kind of force used", "Name the holds (e.g. Team Teach) or the room used."
+    )
+    reason = _text("Why it was necessary", "The risk of harm to the pupil or others, or damage.")
+    injuries_pupil = _text("Injuries to the pupil", "Leave empty if none.", rows=2)
+    injuries_staff = _text("Injuries to staff or others", "Leave empty if none.", rows=2)
+    support_after = _text("Support given afterwards", rows=2)
+    debrief = _text("Debrief", "With the pupil and the staff involved. Can be added later.", rows=2)
+    debrief_on = _date("Debrief date")
+
+    aliases = {"started_at": "time"}
+
+    def clean(self):
+        data = super().clean()
+        if "date" not in self.errors and data.get("date") is None:
+            self.add_error("date", "Give the date it happened.")
+        if "time" not in self.errors and data.get("time") is None:
+            self.add_error("time", "Give the time it started.")
+        return data
+
+    def intervention_data(self) -> dict:
+        data = self.cleaned_data
+        values = {
+            name: data[name]
+            for name in (
+                "location",
+                "before",
+                "deescalation",
+                "holds",
+                "reason",
+                "injuries_pupil",
+                "injuries_staff",
+                "support_after",
+                "debrief",
+                "debrief_on",
+            )
+        }
+        values.update(
+            kind=data["kind"] or "",
+            started_at=_when(data["date"], data["time"]),
+            duration_minutes=data["duration_minutes"],
+        )
+        return values
+
+
+TRAINING_WORDS = {
+    "current": "positive handling: trained",
+    "expired": "positive handling: training expired",
+    "none": "positive handling: not trained",
+}
+
+
+class InterventionForm(InterventionFields):
+    client_id = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The form is missing its id: reload the page.",
+            "invalid": "The form's id is damaged: reload the page.",
+        },
+    )
+
+    def __init__(self, *args, staff, training, **kwargs):
+        now = timezone.localtime()
+        kwargs.setdefault(
+            "initial",
+            {
+                "client_id": uuid.uuid4(),
+                "date": now.date(),
+                "time": now.time().replace(second=0, microsecond=0),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.staff = list(staff)
+        self.training = training
+        for user in self.staff:
+            self.fields[f"part_{user.pk}"] = forms.ChoiceField(
+                label=user.full_name,
+                required=False,
+                choices=[("", "Not involved"), *InterventionStaff.Part.choices],
+                help_text=TRAINING_WORDS[training.get(user.pk, "none")],
+            )
+        self.sent_staff: list[str] = []
+
+    def staff_rows(self):
+        return [
+            {"field": self[f"part_{u.pk}"], "training": self.training.get(u.pk, "none")}
+            for u in self.staff
+        ]
+
+    def field_for(self, key):
+        match = re.match(r"^staff\.(\d+)", key)
+        if match and int(match[1]) < len(self.sent_staff):
+            return self.sent_staff[int(match[1])]
+        return super().field_for(key)
+
+    def service_kwargs(self) -> dict:
+        staff, self.sent_staff = [], []
+        for user in self.staff:
+            part = self.cleaned_data.get(f"part_{user.pk}")
+            if part:
+                staff.append((user.pk, part))
+                self.sent_staff.append(f"part_{user.pk}")
+        return {
+            "client_id": self.cleaned_data["client_id"],
+            **self.intervention_data(),
+            "staff": staff,
+        }
+
+
+class InterventionAmendForm(InterventionFields):
+    reason_for_change = forms.CharField(
+        label="Why is it being corrected?",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    aliases = {"started_at": "time", "amendment_reason": "reason_for_change"}
+    TEXT = (
+        "kind",
+        "duration_minutes",
+        "location",
+        "before",
+        "deescalation",
+        "holds",
+        "reason",
+        "injuries_pupil",
+        "injuries_staff",
+        "support_after",
+        "debrief",
+        "debrief_on",
+    )
+
+    def __init__(self, *args, intervention, **kwargs):
+        self.intervention = intervention
+        when = timezone.localtime(intervention.started_at)
+        initial = {name: getattr(intervention, name) for name in self.TEXT}
+        initial.update(date=when.date(), time=when.time().replace(second=0, microsecond=0))
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+
+    def changes(self) -> dict:
+        wanted = self.intervention_data()
+        return {k: v for k, v in wanted.items() if getattr(self.intervention, k) != v}
+
+
+class NotificationForm(ServiceErrorsMixin, forms.Form):
+    date = _date("Date they were told")
+    time = _time("Time")
+    method = _chips("How", ParentNotification.Method.choices)
+    contact_name = _line("Who was told", 150, "Their name, e.g. the parent or carer you spoke to.")
+    note = _text("Note", "What they were told, questions they asked.", rows=2, max_length=2000)
+
+    aliases = {"notified_at": "time"}
+
+    def __init__(self, *args, contacts=(), **kwargs):
+        now = timezone.localtime()
+        kwargs.setdefault(
+            "initial", {"date": now.date(), "time": now.time().replace(second=0, microsecond=0)}
+        )
+        super().__init__(*args, **kwargs)
+        self.contacts = list(contacts)
+        if self.contacts:
+            self.fields["contact_name"].widget.attrs["list"] = "contact-names"
+
+    def clean(self):
+        data = super().clean()
+        if "date" not in self.errors and data.get("date") is None:
+            self.add_error("date", "Give the date they were told.")
+        if "time" not in self.errors and data.get("time") is None:
+            self.add_error("time", "Give the time they were told.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "notified_at": _when(data["date"], data["time"]),
+            "method": data["method"] or "",
+            "contact_name": data["contact_name"],
+            "note": data["note"],
+        }
+
+
+class SessionStrategiesForm(forms.Form):
+    """After a session: per pupil of the session (with an active IBP), how well each
+    agreed strategy not yet reported for this session worked."""
+
+    def __init__(self, *args, parts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parts = parts  # [(session_pupil, [strategy, ...])]
+        for sp, strategies in parts:
+            for strategy in strategies:
+                self.fields[f"sp{sp.pk}_s{strategy.pk}"] = strategy_field(strategy)
+
+    def rows(self):
+        return [
+            {"sp": sp, "fields": [self[f"sp{sp.pk}_s{s.pk}"] for s in strategies]}
+            for sp, strategies in self.parts
+        ]
+
+    def uses_by_pupil(self):
+        out = []
+        for sp, strategies in self.parts:
+            uses = [
+                Use(strategy_id=s.pk, effectiveness=self.cleaned_data[f"sp{sp.pk}_s{s.pk}"])
+                for s in strategies
+                if self.cleaned_data.get(f"sp{sp.pk}_s{s.pk}")
+            ]
+            if uses:
+                out.append((sp, uses))
+        return out
