@@ -31,7 +31,12 @@ CAPABILITIES = {
     # Behind the safeguarding wall: the DSL team only. Not the SENCO or head as such.
     "safeguarding": {Role.DSL},
     # Any staff member may report a child-protection concern about any pupil of their school.
-    "report_concern": set(Role),
+    # (External therapists report through their own service's procedures and the DSL.)
+    "report_concern": set(Role) - {Role.THERAPIST},
+    # Giving medicines and personal care: school staff in the pupil's scope, when trained.
+    "give_care": {Role.TA, Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD},
+    # Writing healthcare and care plans, medicines, equipment.
+    "write_care": {Role.SENCO, Role.HEAD},
 }
 
 
@@ -147,10 +152,9 @@ def get_school_pupil(user, pupil_id) -> Pupil:
     """A pupil of any school where `user` holds a role, whether or not the pupil is in
     their scope: for reporting a safeguarding concern only, which any staff member may do
     about any pupil of their school. Callers show no records through it."""
-    member_of = {school for school, _ in roles_of(user)}
     try:
         return Pupil.objects.select_related("school", "year_group").get(
-            pk=_as_uuid(pupil_id), school_id__in=member_of
+            pk=_as_uuid(pupil_id), school_id__in=schools_where(user, "report_concern")
         )
     except Pupil.DoesNotExist:
         raise Http404 from None
@@ -171,5 +175,37 @@ def get_pupil_for_dsl(user, pupil_id) -> Pupil:
         return Pupil.objects.select_related("school", "year_group").get(
             pk=_as_uuid(pupil_id), school_id__in=schools_where(user, "safeguarding")
         )
+    except Pupil.DoesNotExist:
+        raise Http404 from None
+
+
+def referred_pupils(user, day=None):
+    """The pupils referred to `user` as a therapist, on `day`. Only the therapy pages use
+    this: a referral shows the programme, its sessions and what the school shares."""
+    from sendesk.therapy.models import Referral
+
+    day = day or timezone.localdate()
+    schools = {school for school, role in roles_of(user) if role == Role.THERAPIST}
+    referred = Referral.objects.filter(active_on(day), therapist=user, pupil=OuterRef("pk"))
+    return Pupil.objects.filter(Exists(referred), school_id__in=schools)
+
+
+def get_referred_pupil(user, pupil_id) -> Pupil:
+    try:
+        return referred_pupils(user).select_related("school").get(pk=_as_uuid(pupil_id))
+    except Pupil.DoesNotExist:
+        raise Http404 from None
+
+
+def children_of(user):
+    """A parent's own children (active links). Parents hold no staff role."""
+    if not user.is_authenticated:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(parent_links__user=user, parent_links__active=True)
+
+
+def get_child(user, pupil_id) -> Pupil:
+    try:
+        return children_of(user).select_related("school", "year_group").get(pk=_as_uuid(pupil_id))
     except Pupil.DoesNotExist:
         raise Http404 from None

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "sendesk.staff",
     "sendesk.behaviour",
     "sendesk.safeguarding",
+    "sendesk.care",
+    "sendesk.therapy",
+    "sendesk.family",
     "sendesk.front",
     "sendesk.demo",
 ]

@@ -15,7 +15,16 @@ Ben also has an active IBP (`ibp`) with triggers, early signs, what to avoid and
 strategies (`calm_corner`, `first_then`).
 
 Training: Alice's positive handling is current (to 2027), Bob's expired in 2025, Hana has
-none; Alice's medication training is current.
+none; Alice's medication and intimate care training are current; nobody else has either.
+
+Care and health (issue 4): Ben has an asthma healthcare plan (`ihcp`), a salbutamol inhaler
+(`inhaler`: as needed, at least 4 h apart, at most 4 in 24 h, 2 puffs a dose, stock 200)
+and a controlled lunchtime medicine (`lunch_med`: methylphenidate at 12:00, a witness
+needed, stock 20), both with consent. Ben has a toileting care plan (`toileting`) needing
+two staff. The school has a hoist (`hoist`) due for inspection on 20 November 2026.
+Theo Therapist (slt@, role therapist) has a speech and language referral for Ben (not Cara)
+and a programme (`programme`) delivered through Ben's "Talk Boost" provision (`talk`).
+Pat Parent (parent@, no staff role) is linked to Ben.
 """
 
 import datetime as dt
@@ -23,6 +32,8 @@ from types import SimpleNamespace
 
 from sendesk.accounts.models import User
 from sendesk.behaviour.models import BehaviourPlan, BehaviourStrategy
+from sendesk.care.models import CarePlan, Equipment, HealthcarePlan, Medicine
+from sendesk.family.models import ParentLink
 from sendesk.plans.models import Outcome, Plan, Target
 from sendesk.provision.models import Provision
 from sendesk.pupils.models import Deployment, Pupil, PupilNeed, SenStatusPeriod, Strategy
@@ -38,6 +49,7 @@ from sendesk.schools.models import (
     YearGroup,
 )
 from sendesk.staff.models import Training
+from sendesk.therapy.models import Programme, Referral
 
 PASSWORD = "test-password-123"
 TODAY = dt.date(2026, 11, 18)  # a Wednesday in the autumn term
@@ -230,5 +242,106 @@ def build_world():
         completed_on=dt.date(2026, 9, 1),
         expires_on=dt.date(2027, 8, 31),
     )
+
+    Training.objects.create(
+        user=alice,
+        kind="intimate_care",
+        course="Intimate care",
+        completed_on=dt.date(2026, 9, 1),
+        expires_on=dt.date(2028, 8, 31),
+    )
+    ihcp = HealthcarePlan.objects.create(
+        pupil=ben,
+        conditions="Asthma",
+        triggers="Cold air, exercise, dust",
+        signs="Wheeze, cough, tight chest",
+        emergency="Two puffs of salbutamol every two minutes, up to ten; call 999 if no better",
+        who_to_call="Mum (07700 900123), then Dad",
+        review_date=dt.date(2027, 9, 1),
+        created_by=senco,
+        consent_by="Mrs Brown",
+        consent_on=dt.date(2026, 9, 2),
+        consent_document="Medical file, form 2026-14",
+    )
+    inhaler = Medicine.objects.create(
+        pupil=ben,
+        healthcare_plan=ihcp,
+        name="Salbutamol",
+        form="inhaler",
+        strength="100 micrograms per puff",
+        dose="2 puffs",
+        dose_units=2,
+        route="inhaled",
+        as_needed=True,
+        as_needed_when="Wheeze, cough or tight chest",
+        min_interval_minutes=240,
+        max_per_24h=4,
+        storage="Class 3A medical box",
+        expiry_date=dt.date(2027, 6, 30),
+        stock=200,
+        low_stock_at=40,
+        consent_by="Mrs Brown",
+        consent_on=dt.date(2026, 9, 2),
+    )
+    lunch_med = Medicine.objects.create(
+        pupil=ben,
+        name="Methylphenidate",
+        form="tablet",
+        strength="10 mg",
+        dose="1 tablet",
+        route="oral",
+        times=["12:00"],
+        storage="Office locked cabinet",
+        controlled=True,
+        expiry_date=dt.date(2027, 3, 31),
+        stock=20,
+        low_stock_at=5,
+        consent_by="Mrs Brown",
+        consent_on=dt.date(2026, 9, 2),
+    )
+    toileting = CarePlan.objects.create(
+        pupil=ben,
+        kind="toileting",
+        title="Toileting support",
+        routine="Prompt at break and lunch",
+        staff_required=2,
+        review_date=dt.date(2027, 1, 15),
+        consent_by="Mrs Brown",
+        consent_on=dt.date(2026, 9, 2),
+    )
+    hoist = Equipment.objects.create(
+        school=school,
+        kind="hoist",
+        name="Ceiling hoist, hygiene room",
+        serial="H-100",
+        last_inspected=dt.date(2026, 5, 20),
+        next_inspection=dt.date(2026, 11, 20),
+    )
+
+    theo = _user("slt@test.example", "Theo Therapist", school, Role.THERAPIST)
+    referral = Referral.objects.create(
+        pupil=ben,
+        therapist=theo,
+        discipline="slt",
+        reason="Expressive language",
+        consent_by="Mrs Brown",
+        consent_on=dt.date(2026, 9, 2),
+        start=AUTUMN_START,
+        shared_notes="Ben likes trains; use them in activities.",
+        referred_by=senco,
+    )
+    programme = Programme.objects.create(
+        referral=referral,
+        pupil=ben,
+        provision=talk,
+        title="Building sentences",
+        goals="Uses 4-word sentences",
+        activities="Barrier games with train pictures",
+        updated_at=dt.datetime(2026, 9, 10, 12, 0, tzinfo=dt.UTC),
+        updated_by=theo,
+    )
+
+    pat = User.objects.create_user("parent@test.example", PASSWORD, full_name="Pat Parent")
+    ParentLink.objects.create(user=pat, pupil=ben, relationship="Mother")
 
     return SimpleNamespace(**locals())

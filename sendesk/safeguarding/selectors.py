@@ -134,7 +134,7 @@ def report_pupils(user, q: str, limit: int = 20):
     words = q.split()
     if not words:
         return Pupil.objects.none()
-    member_of = {school for school, _ in access.roles_of(user)}
+    member_of = access.schools_where(user, "report_concern")
     qs = Pupil.objects.filter(school_id__in=member_of)
     for word in words[:5]:
         qs = qs.filter(

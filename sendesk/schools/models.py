@@ -33,6 +33,9 @@ class Role(models.TextChoices):
     SENCO = "senco", "SENCO"
     DSL = "dsl", "Designated safeguarding lead"
     HEAD = "head", "Head / school admin"
+    # An external professional (speech and language therapist, OT, physio): sees only the
+    # pupils referred to them, through the therapy pages, never the ordinary pupil pages.
+    THERAPIST = "therapist", "External therapist"
 
 
 class StaffRole(models.Model):

@@ -21,6 +21,11 @@ class Training(models.Model):
         MEDICATION = "medication", "Medication administration"
         MOVING_HANDLING = "moving_handling", "Moving and handling"
         INTIMATE_CARE = "intimate_care", "Intimate care"
+        # Specific procedures, each trained for separately.
+        BUCCAL_MIDAZOLAM = "buccal_midazolam", "Buccal midazolam"
+        AUTO_INJECTOR = "auto_injector", "Adrenaline auto-injector"
+        GASTROSTOMY = "gastrostomy", "Gastrostomy feeding"
+        STOMA_CATHETER = "stoma_catheter", "Stoma and catheter care"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FamilyConfig(AppConfig):
+    name = "sendesk.family"
+    label = "family"

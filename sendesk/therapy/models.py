@@ -1,0 +1,91 @@
+"""Therapy programmes designed by external therapists (speech and language, OT, physio)
+and delivered by TAs. A referral puts a pupil in a therapist's scope, and only through the
+therapy pages: a therapist never sees the ordinary pupil pages. The programme becomes a
+provision in the spine, so TAs record it as sessions and reconciliation counts it."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from sendesk.provision.models import Provision
+from sendesk.pupils.models import Pupil
+
+
+class Discipline(models.TextChoices):
+    SLT = "slt", "Speech and language therapy"
+    OT = "ot", "Occupational therapy"
+    PHYSIO = "physio", "Physiotherapy"
+
+
+class Referral(models.Model):
+    """The school refers a pupil to a therapist, with the parents' consent."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="referrals")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
+    )
+    discipline = models.CharField(max_length=10, choices=Discipline.choices)
+    reason = models.TextField(blank=True)
+    consent_by = models.CharField("Consent given by", max_length=150)
+    consent_on = models.DateField("Consent given on")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    shared_notes = models.TextField(
+        blank=True,
+        help_text="What the school shares with the therapist. The therapist sees this, the "
+        "programme and its sessions, and nothing else about the pupil.",
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="referral_dates"
+            ),
+        ]
+        indexes = [models.Index(fields=["therapist", "start"], name="referral_therapist_idx")]
+
+    def __str__(self):
+        return f"{self.get_discipline_display()} referral"
+
+
+class Programme(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="programmes")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="therapy_programmes")
+    provision = models.OneToOneField(
+        Provision, on_delete=models.PROTECT, related_name="programme",
+        help_text="The provision TAs deliver and record as sessions.",
+    )  # fmt: skip
+    title = models.CharField(max_length=150)
+    goals = models.TextField()
+    activities = models.TextField(help_text="What the TA does, step by step.")
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class ProgrammeReview(models.Model):
+    """The therapist's review of the sessions, and any change made to the programme. Kept
+    as a history: the programme shows the latest, the reviews how it got there."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="reviews")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField()
+    changes = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]}")
+
+    class Meta:
+        ordering = ["-at", "-id"]
