@@ -14,4 +14,9 @@ urlpatterns = [
     path("", include("sendesk.behaviour.urls")),
     path("", include("sendesk.behaviour.urls_observe")),
     path("", include("sendesk.safeguarding.urls")),
+    path("", include("sendesk.care.urls_medication")),
+    path("", include("sendesk.care.urls_care")),
+    path("", include("sendesk.staff.urls")),
+    path("", include("sendesk.therapy.urls")),
+    path("", include("sendesk.family.urls")),
 ]
