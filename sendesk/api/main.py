@@ -5,13 +5,16 @@ from ninja import NinjaAPI
 from . import (
     auth,
     behaviour,
+    care,
     errors,
+    medication,
     observations,
     plans,
     provision,
     pupils,
     safeguarding,
     sessions,
+    therapy,
 )
 
 api = NinjaAPI(
