@@ -22,3 +22,8 @@ class UserAdmin(BaseUserAdmin):
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "full_name", "password1", "password2"]})]
+
+    def has_delete_permission(self, request, obj=None):
+        # People are deactivated, never deleted: their names stay on the records they made
+        # (and a delete page would list protected records, some behind the safeguarding wall).
+        return False

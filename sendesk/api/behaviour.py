@@ -9,7 +9,7 @@ import uuid
 from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
@@ -47,8 +47,8 @@ def _aware(value):
 
 
 class StrategyUseIn(Schema):
-    strategy_id: int = Field(description="One of the strategies of the pupil's active IBP.")
-    effectiveness: int = Field(
+    strategy_id: StrictInt = Field(description="One of the strategies of the pupil's active IBP.")
+    effectiveness: StrictInt = Field(
         json_schema_extra=_one_of(Effectiveness.values),
         description="1 didn't help, 2 helped a little, 3 worked well.",
     )
@@ -244,7 +244,7 @@ def pupil_behaviour(request, pupil_id: uuid.UUID, query: Query[SinceQuery]):
 
 
 class StaffIn(Schema):
-    user_id: int = Field(description="A member of staff of the pupil's school.")
+    user_id: StrictInt = Field(description="A member of staff of the pupil's school.")
     part: str = Field(json_schema_extra=_one_of(InterventionStaff.Part.values))
 
 
@@ -255,7 +255,7 @@ class InterventionIn(Schema):
     pupil_id: uuid.UUID
     kind: str = Field(json_schema_extra=_one_of(RestrictiveIntervention.Kind.values))
     started_at: dt.datetime = Field(description="Without a zone, school time.")
-    duration_minutes: int = Field(description="1 to 600.")
+    duration_minutes: StrictInt = Field(description="1 to 600.")
     location: str
     before: str = Field(description="What happened before.")
     deescalation: str = Field(description="De-escalation tried.")

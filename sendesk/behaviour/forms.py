@@ -262,6 +262,15 @@ class IncidentForm(StrategyUsesMixin, IncidentFields):
         }
 
 
+def _same_minute(recorded, wanted):
+    """The form shows times to the minute: an unchanged minute keeps the recorded seconds,
+    so correcting something else does not rewrite the time."""
+    if wanted is not None and recorded is not None:
+        if timezone.localtime(recorded).replace(second=0, microsecond=0) == wanted:
+            return recorded
+    return wanted
+
+
 class IncidentAmendForm(IncidentFields):
     reason = forms.CharField(
         label="Why is it being corrected?",
@@ -295,6 +304,10 @@ class IncidentAmendForm(IncidentFields):
             staff_present=[str(u.pk) for u in incident.staff_present.all()],
         )
         kwargs.setdefault("initial", initial)
+        # Staff named on the record stay choosable even if they have since left, so a
+        # correction of something else does not silently drop them.
+        named = list(incident.staff_present.all())
+        staff = list(staff) + [u for u in named if u not in staff]
         super().__init__(*args, staff=staff, **kwargs)
 
     def changes(self) -> dict:
@@ -303,6 +316,7 @@ class IncidentAmendForm(IncidentFields):
         current = {name: getattr(self.incident, name) for name in wanted if name != "staff_present"}
         current["staff_present"] = sorted(u.pk for u in self.incident.staff_present.all())
         wanted["staff_present"] = sorted(wanted["staff_present"])
+        wanted["occurred_at"] = _same_minute(current["occurred_at"], wanted["occurred_at"])
         if wanted["severity"] is not None:
             wanted["severity"] = (
                 int(wanted["severity"]) if str(wanted["severity"]).isdigit() else wanted["severity"]
@@ -471,6 +485,8 @@ class InterventionAmendForm(InterventionFields):
 
     def changes(self) -> dict:
         wanted = self.intervention_data()
+        if "started_at" in wanted:
+            wanted["started_at"] = _same_minute(self.intervention.started_at, wanted["started_at"])
         return {k: v for k, v in wanted.items() if getattr(self.intervention, k) != v}
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
-from sendesk.pupils.models import TimelineEntry
+from sendesk.pupils.timeline import timeline_add
 
 from .models import Observation, ObservationEntry, ObservationMethod
 
@@ -270,15 +270,14 @@ def observation_record(
             for row in rows:
                 row.observation = obs
             ObservationEntry.objects.bulk_create(rows, batch_size=1000)
-            TimelineEntry.objects.create(
+            timeline_add(
                 pupil=pupil,
                 occurred_at=started,
                 kind="observation",
                 title=_title(obs),
                 body=notes,
                 actor=actor,
-                ref_type="observation",
-                ref_id=str(obs.pk),
+                ref=obs,
             )
             record_change(
                 actor=actor,

@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -67,11 +67,18 @@ def _clean_text(data: dict, fields, errors, *, required=(), limits=None):
             errors[name] = f"Keep this under {limits[name]} characters."
 
 
+EARLIEST_AGE = dt.timedelta(days=2 * 366)
+
+
 def _check_when(value, field_name, errors, *, what):
     if not isinstance(value, dt.datetime) or timezone.is_naive(value):
         errors[field_name] = f"Give the date and time {what}."
     elif value > timezone.now() + CLOCK_SLACK:
         errors[field_name] = f"That time hasn't happened yet: give the date and time {what}."
+    elif value < timezone.now() - EARLIEST_AGE:
+        # Older than any school record this product holds; also keeps far-past dates,
+        # which overflow when converted to local time, away from the database.
+        errors[field_name] = f"That is more than two years ago: give the date and time {what}."
 
 
 def _plain(value):
@@ -96,8 +103,9 @@ def staff_of_school(school_id):
     return User.objects.filter(staff_roles__school_id=school_id, is_active=True).distinct()
 
 
-def _staff_ids(raw, school_id, field_name, errors) -> list[int]:
-    """The ids in `raw`, each of someone on the school's staff (one query)."""
+def _staff_ids(raw, school_id, field_name, errors, already=()) -> list[int]:
+    """The ids in `raw`, each of someone on the school's staff (one query). Those `already`
+    on the record pass: staff who have since left stay named on it."""
     ids = []
     for value in raw or ():
         try:
@@ -110,9 +118,10 @@ def _staff_ids(raw, school_id, field_name, errors) -> list[int]:
     if len(set(ids)) != len(ids):
         errors[field_name] = "Name each member of staff once."
         return []
-    if ids:
-        known = set(staff_of_school(school_id).filter(pk__in=ids).values_list("pk", flat=True))
-        if known != set(ids):
+    added = [pk for pk in ids if pk not in set(already)]
+    if added:
+        known = set(staff_of_school(school_id).filter(pk__in=added).values_list("pk", flat=True))
+        if known != set(added):
             errors[field_name] = "Choose staff from the list of this school's staff."
             return []
     return ids
@@ -204,6 +213,12 @@ def behaviour_strategy_update(*, actor, strategy: BehaviourStrategy, text: str, 
     text = _strategy_text(text, errors)
     if order is not None and not (isinstance(order, int) and 1 <= order <= 99):
         errors["order"] = "The order is a number from 1 to 99."
+    if text != strategy.text and strategy.uses.exists():
+        # Reports of how well it worked name this wording; new wording is a new strategy.
+        errors["text"] = (
+            "Staff have already said how well this strategy worked, so its wording stays. "
+            "Add the new wording as a new strategy."
+        )
     if errors:
         raise ServiceError(errors)
     before = snapshot(strategy)
@@ -383,7 +398,7 @@ INCIDENT_REQUIRED = {
 INCIDENT_AMENDABLE = (*INCIDENT_TEXT, "kind", "severity", "occurred_at", "staff_present")
 
 
-def _validate_incident(data: dict, school_id, errors) -> None:
+def _validate_incident(data: dict, school_id, errors, already_named=()) -> None:
     """Checks and normalises the incident's own fields in place."""
     if data.get("kind") not in Incident.Kind.values:
         errors["kind"] = "Say whether this is a behaviour concern or a positive recognition."
@@ -403,7 +418,7 @@ def _validate_incident(data: dict, school_id, errors) -> None:
     _clean_text(data, INCIDENT_TEXT, errors, required=INCIDENT_REQUIRED, limits=INCIDENT_LIMITS)
     if "staff_present" in data:
         data["staff_present"] = _staff_ids(
-            data["staff_present"], school_id, "staff_present", errors
+            data["staff_present"], school_id, "staff_present", errors, already=already_named
         )
 
 
@@ -455,7 +470,8 @@ def incident_record(
         raise ServiceError(errors)
     if existing := _existing(actor, Incident, client_id):
         return existing, False
-    pupil = access.get_pupil(actor, pupil_id)
+    # Recording is for the people who work with the pupil (not the DSL as such).
+    pupil = access.get_pupil_for(actor, pupil_id, "record_sessions")
 
     data = {
         "kind": kind,
@@ -568,7 +584,7 @@ def incident_amend(*, actor, incident: Incident, reason: str, changes: dict) -> 
     }
     current["staff_present"] = sorted(incident.staff_present.values_list("pk", flat=True))
     wanted = {**current, **{k: v for k, v in changes.items() if k not in unknown}}
-    _validate_incident(wanted, incident.school_id, errors)
+    _validate_incident(wanted, incident.school_id, errors, already_named=current["staff_present"])
     if errors:
         raise ServiceError(errors)
     wanted["staff_present"] = sorted(wanted["staff_present"])
@@ -757,7 +773,7 @@ def intervention_record(
                 school_id=pupil.school_id,
                 pupil=pupil,
                 incident=incident,
-                pupil_sen_status=pupil.sen_status,
+                pupil_sen_status=_sen_status_on(pupil, data["started_at"]),
                 notify_parent_by=notify_parent_by(data["started_at"]),
                 recorded_by=actor,
                 recorded_at=now,
@@ -916,3 +932,16 @@ def parent_notification_add(
             after=snapshot(notification),
         )
     return notification
+
+
+def _sen_status_on(pupil, when) -> str:
+    """The pupil's census SEN status on the day of `when` (from the status history), the
+    current one if the history does not cover it. One query."""
+    day = timezone.localtime(when).date()
+    period = (
+        pupil.sen_history.filter(start__lte=day)
+        .filter(models.Q(end__isnull=True) | models.Q(end__gte=day))
+        .order_by("-start")
+        .first()
+    )
+    return period.status if period else pupil.sen_status

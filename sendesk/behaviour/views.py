@@ -287,8 +287,8 @@ def _render_incident_form(request, pupil, form, status):
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_new(request, pupil_id):
-    """The phone-friendly incident form. Anyone with the pupil in scope records."""
-    pupil = access.get_pupil(request.user, pupil_id)
+    """The phone-friendly incident form, for those who work with the pupil."""
+    pupil = access.get_pupil_for(request.user, pupil_id, "record_sessions")
     form = IncidentForm(
         _posted(request),
         staff=_staff(pupil.school_id),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
+from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, run_services, small_int
 from sendesk.plans.selectors import label_missed, plans_due_for_review, stale_targets
@@ -290,6 +291,8 @@ def overview(request):
     reviews = list(plans_due_for_review(school_id, today)[: OVERVIEW_CAP + 1])
     stale = list(stale_targets(school_id, today, weeks)[: OVERVIEW_CAP + 1])
     rows, totals = selectors.register_summary(school_id)
+    # Parents not yet told after a restrictive intervention: a legal duty, so at the top.
+    parents_not_told = interventions_overseen([school_id], overdue_only=True).count()
     shown = [f.provision.pupil for f in short[:OVERVIEW_CAP]]
     shown += [plan.pupil for plan in reviews[:OVERVIEW_CAP]]
     shown += [target.plan.pupil for target in stale[:OVERVIEW_CAP]]
@@ -307,6 +310,7 @@ def overview(request):
         "weeks_choices": sorted({*STALE_WEEKS_CHOICES, weeks}),
         "register": rows,
         "register_totals": totals,
+        "parents_not_told": parents_not_told,
     }
     return render(request, "pupils/overview.html", context)
 

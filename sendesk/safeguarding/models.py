@@ -29,7 +29,9 @@ class Concern(models.Model):
         HIGH = "high", "High: immediate risk of harm"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    client_id = models.UUIDField(unique=True, default=uuid.uuid4)
+    # Unique per reporter (below), not globally: a clash with someone else's id must not
+    # reveal that a concern exists.
+    client_id = models.UUIDField(default=uuid.uuid4)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
     reported_by = models.ForeignKey(
@@ -53,13 +55,17 @@ class Concern(models.Model):
 
     class Meta:
         ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["reported_by", "client_id"], name="concern_client_id"),
+        ]
         indexes = [
             models.Index(fields=["school", "status", "-reported_at"], name="concern_inbox_idx"),
             models.Index(fields=["pupil", "-occurred_at"], name="concern_pupil_idx"),
         ]
 
     def __str__(self):
-        return f"Concern {self.reported_at:%d %b %Y}"
+        # Neutral: this may be shown where the wall does not reach (an admin's delete page).
+        return "Protected record"
 
 
 class ConcernAction(models.Model):

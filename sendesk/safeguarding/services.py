@@ -93,8 +93,8 @@ def clean_body_map(body_map) -> tuple[list[dict], dict[str, str]]:
         note = mark.get("note", "")
         if note is None:
             note = ""
-        if not isinstance(note, str):
-            errors[f"{key}.note"] = f"Mark {n}: the note must be text."
+        if not isinstance(note, str) or "\x00" in note:
+            errors[f"{key}.note"] = f"Mark {n}: the note must be plain text."
         elif len(note.strip()) > MARK_NOTE_MAX:
             errors[f"{key}.note"] = (
                 f"Mark {n}: keep the note to {MARK_NOTE_MAX} characters "
@@ -114,7 +114,10 @@ def _text(value, name, errors, *, label, missing="", limit=TEXT_MAX):
         errors[name] = f"{label} must be text."
         return ""
     value = value.strip()
-    if missing and not value:
+    if "\x00" in value:
+        # PostgreSQL cannot store it; a pasted control character is never meant.
+        errors[name] = f"{label} holds a character that can't be stored: retype it."
+    elif missing and not value:
         errors[name] = missing
     elif len(value) > limit:
         errors[name] = f"{label} is too long: at most {limit} characters (it has {len(value)})."
@@ -200,14 +203,9 @@ def concern_report(
 
 
 def _existing(actor, client_id):
-    """The concern stored under client_id, if the actor reported it. Anyone else's looks
-    like a conflict, saying nothing of what it holds."""
-    record = Concern.objects.filter(client_id=client_id).first()
-    if record is None:
-        return None
-    if record.reported_by_id != actor.pk:
-        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
-    return record
+    """The concern this reporter stored under client_id. A client_id is unique per
+    reporter, so someone else's id tells nothing: not even that a concern exists."""
+    return Concern.objects.filter(client_id=client_id, reported_by=actor).first()
 
 
 def _audit(actor, concern, action, at, *, before=None, after=None):

@@ -30,6 +30,11 @@ class SchoolAdmin(admin.ModelAdmin):
     search_fields = ["name", "urn"]
     inlines = [TermInline, ClosureInline, StaffRoleInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # A school's records are kept for their retention periods; its delete page would
+        # also list protected records, some behind the safeguarding wall.
+        return False
+
 
 @admin.register(YearGroup)
 class YearGroupAdmin(admin.ModelAdmin):

@@ -92,7 +92,7 @@ def test_report_then_only_received(world, as_user):
     assert concern.words_used == "Dan said: 'my uncle did it'"
     assert concern.occurred_at.isoformat() == "2026-11-18T09:15:00+00:00"
     done = client.get(response["Location"]).content.decode()
-    assert "Received — the DSL team has been told" in done
+    assert "Received — it is in the DSL team’s inbox now" in done
     assert "Wednesday 18 November 2026, 10:00" in done
     assert "flinched" not in done and "Dan" not in done
     # No trace anywhere the school's other staff read.

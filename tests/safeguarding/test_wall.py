@@ -198,11 +198,12 @@ def test_no_safeguarding_text_leaks(world, as_user, api, person):
 
 def test_error_responses_do_not_echo_anyone_elses_text(world, api):
     dee = report(world.dsl, world.dan)
-    # Alice re-sends the DSL's client_id with her own text: a conflict that shows nothing.
+    # Alice re-sends the DSL's client_id with her own text: answered as any new report.
     body = {"client_id": str(dee.client_id), "pupil_id": str(world.dan.pk),
             "occurred_at": "2026-11-18T09:00:00Z", "concern": "Mine"}  # fmt: skip
     r = api.post(world.alice, "/safeguarding/concerns", body)
-    assert r.status_code == 409 and MARKER not in r.content.decode()
+    assert r.status_code == 201 and MARKER not in r.content.decode()
+    assert set(r.json()) == {"id", "received_at"}
     # Bad input: named, never repeated back.
     bad = {
         "client_id": str(uuid.uuid4()), "pupil_id": str(world.dan.pk), "occurred_at": "soon",

@@ -5,6 +5,9 @@
 (function () {
   "use strict";
   var PREFIX = "sendesk-draft:";
+  // Everything this product keeps on a device: form drafts, and observations in progress
+  // (observe.js). All of it goes at logout and after 12 hours.
+  var KEPT = [PREFIX, "sendesk-observe:"];
   var MAX_AGE_MS = 12 * 60 * 60 * 1000;
   function user() { return document.body.dataset.user || "anon"; }
   function key(name) { return PREFIX + user() + ":" + name; }
@@ -12,7 +15,7 @@
     try {
       for (var i = localStorage.length - 1; i >= 0; i--) {
         var k = localStorage.key(i);
-        if (k && k.indexOf(PREFIX) === 0) fn(k);
+        if (k && KEPT.some(function (p) { return k.indexOf(p) === 0; })) fn(k);
       }
     } catch (e) { /* storage unavailable */ }
   }
@@ -20,7 +23,10 @@
     forEachDraft(function (k) {
       var stale = all;
       if (!stale) {
-        try { stale = Date.now() - JSON.parse(localStorage.getItem(k)).at > MAX_AGE_MS; }
+        try {
+          var kept = JSON.parse(localStorage.getItem(k));
+          stale = Date.now() - (kept.at || kept.started) > MAX_AGE_MS;
+        }
         catch (e) { stale = true; }
       }
       if (stale) localStorage.removeItem(k);
