@@ -16,6 +16,7 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.ids import parse_uuid, stored_under
 from sendesk.pupils.timeline import timeline_add
 
 from .models import Observation, ObservationEntry, ObservationMethod
@@ -62,14 +63,6 @@ def _as_entry(raw) -> EntryRecord | None:
     if isinstance(raw, Mapping):
         return EntryRecord(**{k: v for k, v in raw.items() if k in _ENTRY_FIELDS})
     return None
-
-
-def _uuid(value, field_name, errors):
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        errors[field_name] = "This is not a valid id."
-        return None
 
 
 def _text(value, field_name, limit, errors) -> str:
@@ -192,10 +185,10 @@ def observation_record(
     Http404 when the pupil is out of the actor's scope or the actor may not record there.
     Costs a constant number of queries (entries are one bulk INSERT per 1,000)."""
     errors: dict[str, str] = {}
-    client_id = _uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
     if errors:
         raise ServiceError(errors)
-    if existing := _existing(actor, client_id):
+    if existing := stored_under(actor, Observation, client_id):
         return existing, False
 
     # Out of scope first: nothing about the input is judged for a pupil one may not see.
@@ -292,7 +285,7 @@ def observation_record(
             )
     except IntegrityError:
         # The same client_id arrived twice at once: the other request stored it.
-        if existing := _existing(actor, client_id):
+        if existing := stored_under(actor, Observation, client_id):
             return existing, False
         raise
     return obs, True
@@ -396,17 +389,6 @@ def _entry_snapshot(row: ObservationEntry) -> dict:
         if getattr(row, name) is not None:
             data[name] = getattr(row, name)
     return data
-
-
-def _existing(actor, client_id):
-    """The observation stored under client_id, if the actor may see its pupil. A client_id
-    used for a pupil out of the actor's scope looks like a conflict, not a leak."""
-    obs = Observation.objects.filter(client_id=client_id).first()
-    if obs is None:
-        return None
-    if not access.visible_pupils(actor).filter(pk=obs.pupil_id).exists():
-        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
-    return obs
 
 
 def parse_json(data) -> dict:

@@ -18,6 +18,7 @@ from sendesk import access
 from sendesk.accounts.models import User
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.ids import parse_uuid, stored_under
 from sendesk.plans.models import Plan
 from sendesk.pupils.timeline import timeline_add
 from sendesk.staff.models import Training, training_status
@@ -37,14 +38,6 @@ from .models import (
 # A device's clock may run a little ahead of the server's.
 CLOCK_SLACK = dt.timedelta(minutes=5)
 EFFECTIVENESS_WORDS = "didn't help (1), helped a little (2) or worked well (3)"
-
-
-def _uuid(value, field_name, errors):
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        errors[field_name] = "This is not a valid id."
-        return None
 
 
 def _clean_text(data: dict, fields, errors, *, required=(), limits=None):
@@ -422,17 +415,6 @@ def _validate_incident(data: dict, school_id, errors, already_named=()) -> None:
         )
 
 
-def _existing(actor, model, client_id):
-    """The record stored under client_id, if the actor may see it. One someone else stored
-    for a pupil out of the actor's scope is a conflict, not a leak."""
-    record = model.objects.filter(client_id=client_id).first()
-    if record is None:
-        return None
-    if not access.visible_pupils(actor).filter(pk=record.pupil_id).exists():
-        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
-    return record
-
-
 def _incident_title(incident) -> str:
     if incident.kind == Incident.Kind.POSITIVE:
         return "Positive recognition" + (f": {incident.location}" if incident.location else "")
@@ -465,10 +447,10 @@ def incident_record(
     strategy worked. Anyone with the pupil in scope may. Returns (incident, created);
     the same client_id again returns the stored incident unchanged, created=False."""
     errors: dict[str, str] = {}
-    client_id = _uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
     if errors:
         raise ServiceError(errors)
-    if existing := _existing(actor, Incident, client_id):
+    if existing := stored_under(actor, Incident, client_id):
         return existing, False
     # Recording is for the people who work with the pupil (not the DSL as such).
     pupil = access.get_pupil_for(actor, pupil_id, "record_sessions")
@@ -529,7 +511,7 @@ def incident_record(
             )
     except IntegrityError:
         # The same client_id arrived twice at once: the other request stored it.
-        if existing := _existing(actor, Incident, client_id):
+        if existing := stored_under(actor, Incident, client_id):
             return existing, False
         raise
     return incident, True
@@ -713,10 +695,10 @@ def intervention_record(
     still be recorded), the pages warn instead. The pupil's SEN status is copied from the
     record. Returns (intervention, created), idempotent on client_id."""
     errors: dict[str, str] = {}
-    client_id = _uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
     if errors:
         raise ServiceError(errors)
-    if existing := _existing(actor, RestrictiveIntervention, client_id):
+    if existing := stored_under(actor, RestrictiveIntervention, client_id):
         return existing, False
     pupil = access.get_pupil(actor, pupil_id)
     if not intervention_can_record(actor, pupil):
@@ -756,7 +738,7 @@ def intervention_record(
 
     incident = None
     if incident_id:
-        iid = _uuid(incident_id, "incident_id", errors)
+        iid = parse_uuid(incident_id, "incident_id", errors)
         incident = Incident.objects.filter(pk=iid, pupil=pupil).first() if iid else None
         if iid and incident is None:
             errors["incident_id"] = "This is not one of this pupil's incidents."
@@ -809,7 +791,7 @@ def intervention_record(
                 },
             )
     except IntegrityError:
-        if existing := _existing(actor, RestrictiveIntervention, client_id):
+        if existing := stored_under(actor, RestrictiveIntervention, client_id):
             return existing, False
         raise
     return ri, True

@@ -13,6 +13,7 @@ from sendesk import access
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
+from sendesk.lib.ids import parse_uuid, stored_under
 from sendesk.plans.models import Target
 from sendesk.pupils.timeline import timeline_add
 
@@ -49,14 +50,6 @@ def _whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _uuid(value, field_name, errors):
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        errors[field_name] = "This is not a valid id."
-        return None
-
-
 def _occurred_at(day: dt.date, start_time: dt.time | None) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, start_time or dt.time(12, 0)))
 
@@ -77,8 +70,8 @@ def session_record(
     """Record a delivered or missed session. Returns (session, created). Sending the same
     client_id again returns the stored session unchanged, and created=False."""
     errors: dict[str, str] = {}
-    client_id = _uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
-    if client_id and (existing := _existing(actor, client_id)):
+    client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    if client_id and (existing := _stored(actor, client_id)):
         return existing, False
 
     provision = None
@@ -120,7 +113,7 @@ def session_record(
 
     pupil_ids = []
     for i, rec in enumerate(records):
-        pid = _uuid(rec.pupil_id, f"pupils.{i}.pupil_id", errors)
+        pid = parse_uuid(rec.pupil_id, f"pupils.{i}.pupil_id", errors)
         pupil_ids.append(pid)
         if delivered and rec.attendance not in Attendance.values:
             errors[f"pupils.{i}.attendance"] = (
@@ -139,7 +132,7 @@ def session_record(
         progress = []
         for j, (tid, rating) in enumerate(rec.target_progress):
             progress.append(
-                (_uuid(tid, f"pupils.{i}.target_progress.{j}.target_id", errors), rating)
+                (parse_uuid(tid, f"pupils.{i}.target_progress.{j}.target_id", errors), rating)
             )
             if rating not in Rating.values:
                 errors[f"pupils.{i}.target_progress.{j}.rating"] = (
@@ -180,7 +173,7 @@ def session_record(
     own_provisions = {}
     extra_ids = [r.provision_id for r in records if r.provision_id]
     if extra_ids:
-        clean = [u for u in (_uuid(p, "provision", {}) for p in extra_ids) if u]
+        clean = [u for u in (parse_uuid(p) for p in extra_ids) if u]
         own_provisions = {p.pk: p for p in Provision.objects.filter(pk__in=clean)}
     for i, rec in enumerate(records):
         pid = pupil_ids[i]
@@ -191,7 +184,7 @@ def session_record(
                     "This target is not one of this pupil's targets."
                 )
         if rec.provision_id:
-            own = own_provisions.get(_uuid(rec.provision_id, "x", {}))
+            own = own_provisions.get(parse_uuid(rec.provision_id))
             if own is None or own.pupil_id != pid:
                 errors[f"pupils.{i}.provision_id"] = "This provision is not one of this pupil's."
     if errors:
@@ -216,18 +209,25 @@ def session_record(
             )
             for i, rec in enumerate(records):
                 pid = pupil_ids[i]
-                own = (
-                    own_provisions.get(_uuid(rec.provision_id, "x", {}))
-                    if rec.provision_id
-                    else None
-                )
+                own = own_provisions.get(parse_uuid(rec.provision_id)) if rec.provision_id else None
                 _write_pupil_record(actor, session, provision, own, visible[pid], rec, targets)
     except IntegrityError:
         # The same client_id arrived twice at once: the other request stored it.
-        if existing := _existing(actor, client_id):
+        if existing := _stored(actor, client_id):
             return existing, False
         raise
     return session, True
+
+
+def _stored(actor, client_id):
+    """The session already stored under client_id (lib.ids.stored_under): a group session
+    is the actor's if any of its pupils is."""
+    return stored_under(
+        actor,
+        Session,
+        client_id,
+        pupils_of=lambda s: list(s.pupils.values_list("pupil_id", flat=True)),
+    )
 
 
 def credited_minutes(session, rec) -> int:
@@ -288,17 +288,6 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
         },
     )
     return sp
-
-
-def _existing(actor, client_id):
-    """The session stored under client_id, if the actor may see it. A client_id someone
-    else used for a pupil out of the actor's scope looks like a conflict, not a leak."""
-    session = Session.objects.filter(client_id=client_id).first()
-    if session is None:
-        return None
-    if not access.scoped(actor, SessionPupil.objects.filter(session=session)).exists():
-        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
-    return session
 
 
 AMENDABLE_SESSION_FIELDS = ("minutes", "start_time", "delivered", "missed_reason", "missed_note")
@@ -387,7 +376,7 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
         for key, value in fields.items():
             if key == "ratings":
                 for tid, rating in value.items():
-                    tid = _uuid(tid, "x", {})
+                    tid = parse_uuid(tid)
                     if tid is None or (pid, str(tid)) not in rated:
                         errors[f"pupil:{pid}:ratings"] = "Rate only targets rated in the session."
                     elif rating not in Rating.values:
@@ -454,7 +443,7 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
                     setattr(sp, key, value)
             sp.save()
             for tid, rating in ratings.items():
-                existing = rated[(pid, str(_uuid(tid, "x", {})))]
+                existing = rated[(pid, str(parse_uuid(tid)))]
                 if existing.rating != rating:
                     diff[f"pupil:{pid}:rating:{existing.target_id}"] = [existing.rating, rating]
                     existing.rating = rating
