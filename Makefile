@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	@echo "SENDesk on http://127.0.0.1:$(PORT)/  demo logins: head@ senco@ dsl@ teacher1-8@ hlta@ ta1-8@ oakfield.example, password: $${SENDESK_DEMO_PASSWORD:-oakfield-demo}"
+	@echo "SENDesk on http://127.0.0.1:$(PORT)/  demo logins: head@ senco@ dsl@ teacher1-8@ hlta@ ta1-8@ slt@ parent@ oakfield.example, password: $${SENDESK_DEMO_PASSWORD:-oakfield-demo}"
 	$(BIN)/gunicorn sendesk.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 # The browser tests drive Debian's chromium; install it if this machine lacks it.

@@ -4,7 +4,9 @@ records grow. A benchmark to read, not a timed test.
 Builds (once; cached in var/bench/bench.sqlite3, or in DATABASE_URL's database if set):
 - a large trust: 2 schools of 1,000 synthetic pupils with 3 years of session history and
   of behaviour records (a few incidents and observations per pupil on the SEN register per
-  term), and one pupil with 10,000 timeline entries;
+  term), and one pupil with 10,000 timeline entries; each school has the demo's medication,
+  care, equipment and therapy records (a term of doses for one pupil, four weeks of care
+  events for another: sendesk/demo/care.py), not more in proportion to its size;
 - a small one: 200 pupils, 4 weeks of history, a pupil with 100 entries.
 Then measures, in-process with the Django test client (real middleware and templates),
 p50/p95 server time and the SQL query count of each request, at both sizes: the query
@@ -33,7 +35,8 @@ TODAY = dt.date(2026, 11, 18)
 NOW = dt.datetime.combine(TODAY, dt.time(10, 0), ZoneInfo("Europe/London"))
 # Part of the trust names: a changed generator builds afresh instead of reusing stale data.
 # 2: behaviour, restraint, training and safeguarding records (issue 3).
-VERSION = 2
+# 3: medication, care, equipment and therapy records; therapist and parent logins (issue 4).
+VERSION = 3
 
 SIZES = {
     "large": {
@@ -150,6 +153,12 @@ def pick_subjects(school):
         .order_by("-incidents", "pupil__upn")
         .first()
     )
+    # The medication and care pages are about the pupil with medicines and a term of doses
+    # (one a school: see sendesk/demo/care.py).
+    from sendesk.care.models import CarePlan, Medicine
+
+    medicine = Medicine.objects.filter(pupil__school=school).order_by("pupil__upn").first()
+    care = CarePlan.objects.filter(pupil__school=school).order_by("pupil__upn").first()
     return {
         "senco": senco,
         "busiest": busiest,
@@ -157,6 +166,8 @@ def pick_subjects(school):
         "recorder": saved.staff,
         "provision": provision,
         "behaviour_pupil": ibp.pupil if ibp else ones[0].pupil,
+        "medicated_pupil": medicine.pupil if medicine else ones[0].pupil,
+        "cared_pupil": care.pupil if care else ones[0].pupil,
     }
 
 
@@ -252,6 +263,22 @@ def rows_for(subjects, n):
             page(
                 None, "/api/v1/restrictive-interventions?overdue_parent_notification=true", **bearer
             ),
+        ),
+        (
+            "Pupil medication (API)",
+            page(None, f"/api/v1/pupils/{subjects['medicated_pupil'].pk}/medication", **bearer),
+        ),
+        (
+            "MAR, this month (API)",
+            page(
+                None,
+                f"/api/v1/pupils/{subjects['medicated_pupil'].pk}/mar?month={TODAY:%Y-%m}",
+                **bearer,
+            ),
+        ),
+        (
+            "Care plans (API)",
+            page(None, f"/api/v1/pupils/{subjects['cared_pupil'].pk}/care-plans", **bearer),
         ),
         ("Session save (service)", save),
     ]

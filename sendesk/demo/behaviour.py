@@ -10,7 +10,8 @@ Safeguarding concerns get no TimelineEntry, AuditEvent or AccessEvent: the wall.
 
 Every school gets:
 - Training rows for its staff: positive handling current for most TAs and the HLTAs, one
-  TA's expired; safeguarding for all; first aid and medication for some.
+  TA's expired; safeguarding for all; first aid for some; medication for ta1, the HLTAs
+  and some TAs but never ta2 (care.py adds intimate care and moving and handling).
 - A BehaviourPlan and agreed strategies for each IBP.
 - A "focus" pupil of ta1 or ta2 with an active IBP and several weeks of incidents and
   observations with a pattern a SENCO should spot: clearly worse after lunch (13:00-15:00)
@@ -110,6 +111,29 @@ def make_behaviour(builder) -> dict:
     return _Behaviour(builder).build()
 
 
+def pick_focus(b):
+    """A pupil of ta1's or ta2's (1:1 or key adult) in Year 2 or above, preferring
+    social, emotional and mental health needs, then autism, then one already on an
+    IBP."""
+    adults = b.tas[:2]
+    rank = {"SEMH": 0, "ASD": 1}
+    candidates = [p for p in b.pupils if b.adult_of.get(p.pk) in adults]
+    if not candidates:
+        return None
+
+    def key(p):
+        plan = b.plan_of.get(p.pk)
+        return (
+            p.year_group.ordinal < 2,  # not the youngest: lessons, PE and all
+            rank.get(b.needs_of[p.pk][0], 2),
+            0 if plan is not None and plan.kind == Plan.Kind.IBP else 1,
+            adults.index(b.adult_of[p.pk]),
+            p.upn,
+        )
+
+    return min(candidates, key=key)
+
+
 class _Behaviour:
     def __init__(self, b):
         self.b = b
@@ -153,27 +177,7 @@ class _Behaviour:
     # -- who ---------------------------------------------------------------------------
 
     def pick_focus(self):
-        """A pupil of ta1's or ta2's (1:1 or key adult) in Year 2 or above, preferring
-        social, emotional and mental health needs, then autism, then one already on an
-        IBP."""
-        b = self.b
-        adults = b.tas[:2]
-        rank = {"SEMH": 0, "ASD": 1}
-        candidates = [p for p in b.pupils if b.adult_of.get(p.pk) in adults]
-        if not candidates:
-            return None
-
-        def key(p):
-            plan = b.plan_of.get(p.pk)
-            return (
-                p.year_group.ordinal < 2,  # not the youngest: lessons, PE and all
-                rank.get(b.needs_of[p.pk][0], 2),
-                0 if plan is not None and plan.kind == Plan.Kind.IBP else 1,
-                adults.index(b.adult_of[p.pk]),
-                p.upn,
-            )
-
-        return min(candidates, key=key)
+        return pick_focus(self.b)
 
     def class_teacher(self, pupil):
         return self.b.teacher_of[self.b.group_of[pupil.pk].pk]
@@ -183,8 +187,8 @@ class _Behaviour:
     def make_training(self):
         """Positive handling current for most TAs and every HLTA, the SENCO and the head;
         expired for one TA; none for another (at schools with four TAs or more) and for
-        most teachers. Safeguarding for all, from this year's training day; first aid and
-        medication for some."""
+        most teachers. Safeguarding for all, from this year's training day; first aid for
+        some; medication for the HLTAs, ta1 and some TAs, never ta2."""
         b, rng, today = self.b, self.b.rng("training"), self.today
         rows = []
         focus_adult = b.adult_of.get(self.focus.pk) if self.focus is not None else None
@@ -234,7 +238,10 @@ class _Behaviour:
             if rng.random() < 0.45:
                 completed = today - dt.timedelta(days=rng.randrange(30, 900))
                 add(user, Training.Kind.FIRST_AID, "Paediatric first aid", completed, 3)
-        for user in [*b.hltas, *(ta for ta in b.tas if ta == focus_adult or rng.random() < 0.3)]:
+        # Medication: ta1 gives the demo's doses; ta2, who supports the same pupil at
+        # lunchtimes, is never trained (the refusal the demo shows); some other TAs are.
+        medication = [*b.hltas, b.tas[0], *(ta for ta in b.tas[2:] if rng.random() < 0.3)]
+        for user in medication:
             add(user, Training.Kind.MEDICATION, "Administering medicines", training_day, 1)
         Training.objects.bulk_create(rows)
         self.training_count = len(rows)

@@ -11,7 +11,9 @@ a change made by a person, and the audit trail records what people do. Session h
 written with the field values `provision.services.session_record` would store (minutes
 credited by its own rule, the same timeline titles) without calling it per session, which
 would take hours for three years of a 1,000-pupil school. Behaviour, restraint, training
-and safeguarding records come from `behaviour.make_behaviour`, in the same way.
+and safeguarding records come from `behaviour.make_behaviour`, and medication, care,
+equipment and therapy records (with the therapist's and a parent's logins) from `care`,
+in the same way.
 """
 
 import csv
@@ -67,6 +69,7 @@ from sendesk.schools.models import (
 
 from . import words
 from .behaviour import make_behaviour
+from .care import prepare_care
 
 DATA = Path(__file__).parent / "data"
 
@@ -340,10 +343,14 @@ class _SchoolBuilder:
         self.make_deployments()
         self.make_plans()
         self.make_provisions()
+        care = prepare_care(self)  # reshapes the therapy programmes' provisions: before history
         self.progress(f"{self.name}: {len(self.pupils)} pupils; writing session history")
         counts = self.make_history()
         self.progress(f"{self.name}: behaviour, training and safeguarding records")
         counts.update(make_behaviour(self))
+        self.progress(f"{self.name}: medication, care, equipment and therapy records")
+        for key, n in care.build().items():
+            counts[key] += n
         counts.update(pupils=len(self.pupils), staff=len(self.staff))
         return SchoolData(
             school=self.school,

@@ -5,10 +5,13 @@ from django.conf import settings
 from django.db.models import Count, Prefetch
 
 from sendesk.accounts.models import User
+from sendesk.care.models import CarePlan, Equipment, Medicine
+from sendesk.family.models import ParentLink
 from sendesk.plans.models import Plan
 from sendesk.pupils.models import Deployment
 from sendesk.safeguarding.models import Concern
 from sendesk.schools.models import Role, School, StaffRole
+from sendesk.therapy.models import Referral
 
 from .generator import generate
 
@@ -27,6 +30,7 @@ ROLE_WORDS = {
     Role.TEACHER: "teacher",
     Role.HLTA: "HLTA",
     Role.TA: "TA",
+    Role.THERAPIST: "therapist",
 }
 
 
@@ -56,13 +60,13 @@ def _login_order(email):
     key = email.split("@")[0]
     prefix = key.rstrip("0123456789")
     number = int(key[len(prefix) :] or 0)
-    order = ["head", "senco", "dsl", "teacher", "hlta", "ta"]
+    order = ["head", "senco", "dsl", "teacher", "hlta", "ta", "slt", "parent"]
     return (order.index(prefix) if prefix in order else len(order), number)
 
 
 def demo_logins(school) -> list[tuple[str, str]]:
-    """(e-mail, "Name (role: what they do)") for each demo login, in the README's order.
-    Four queries."""
+    """(e-mail, "Name (role: what they do)") for each demo login, in the README's order,
+    then the therapist and the parent. Six queries."""
     users = (
         User.objects.filter(staff_roles__school=school)
         .distinct()
@@ -74,6 +78,12 @@ def demo_logins(school) -> list[tuple[str, str]]:
                 queryset=Deployment.objects.filter(school=school)
                 .select_related("pupil", "teaching_group")
                 .order_by("kind", "pupil__legal_last_name"),
+            ),
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.filter(pupil__school=school)
+                .select_related("pupil")
+                .order_by("pupil__legal_last_name"),
             ),
         )
     )
@@ -90,15 +100,37 @@ def demo_logins(school) -> list[tuple[str, str]]:
             else:
                 kind = d.get_kind_display().lower()
                 what.append(f"{kind} with {d.pupil.name} ({d.pupil.get_sen_status_display()})")
+        referred = [r.pupil.name for r in user.referrals.all()]
+        if referred:
+            what.append(
+                "speech and language; sees only the programmes and sessions of "
+                + " and ".join(referred)
+            )
         detail = f"{roles}: {'; '.join(what)}" if what else roles
         rows.append((user.email, f"{user.full_name} ({detail})"))
+    links = (
+        ParentLink.objects.filter(pupil__school=school, active=True)
+        .select_related("user", "pupil")
+        .order_by("user__email", "pupil__legal_last_name")
+    )
+    for link in links:
+        child = link.pupil
+        name = child.preferred_name or child.legal_first_name
+        rows.append(
+            (
+                link.user.email,
+                f"{link.user.full_name} (parent: {link.relationship.lower()} of {child.name}; "
+                f"sees only {name}'s provision and sessions, therapy programme and medication "
+                "record)",
+            )
+        )
     return rows
 
 
 def demo_notes(school) -> list[str]:
     """What to try beyond the logins: who has the behaviour plan (IBP) with the
-    after-lunch pattern, and that only the DSL sees the safeguarding concerns (a count,
-    nothing about them). Three queries."""
+    after-lunch pattern, the medication and care demo, and that only the DSL sees the
+    safeguarding concerns (a count, nothing about them). Six queries."""
     notes = []
     plan = (
         Plan.objects.active()
@@ -131,6 +163,7 @@ def demo_notes(school) -> list[str]:
             "(worse after lunch and on Mondays) and a restrictive intervention whose parents "
             "have not been told yet."
         )
+    notes += _care_notes(school)
     concerns = Concern.objects.filter(school=school).aggregate(
         n=Count("id"), pupils=Count("pupil", distinct=True)
     )
@@ -138,5 +171,47 @@ def demo_notes(school) -> list[str]:
         notes.append(
             f"Safeguarding: dsl@{DOMAIN} sees {concerns['n']} concerns about "
             f"{concerns['pupils']} pupils; no other login sees them."
+        )
+    return notes
+
+
+def _care_notes(school) -> list[str]:
+    """The medication and care demo: whose medicines, who may give them, whose care plans
+    need two staff, and when the hoist is due. Three queries."""
+    notes = []
+    inhaler = (
+        Medicine.objects.filter(pupil__school=school, as_needed=True, active=True)
+        .select_related("pupil")
+        .order_by("pupil__upn")
+        .first()
+    )
+    if inhaler is not None:
+        pupil = inhaler.pupil
+        notes.append(
+            f"Medication: {pupil.name} (1:1 with ta1) has an asthma healthcare plan, a "
+            f"{inhaler.name.lower()} inhaler (at least {inhaler.min_interval_minutes // 60} h "
+            f"apart, at most {inhaler.max_per_24h} in 24 h) and a lunchtime medicine at 12:15, "
+            "with this term's record. ta1 is trained to give them; ta2, their key adult at "
+            "lunchtimes, is not, and is refused."
+        )
+    plan = (
+        CarePlan.objects.filter(pupil__school=school, active=True, staff_required__gte=2)
+        .select_related("pupil")
+        .order_by("pupil__upn", "kind")
+        .first()
+    )
+    hoist = (
+        Equipment.objects.filter(school=school, kind=Equipment.Kind.HOIST, in_service=True)
+        .order_by("next_inspection")
+        .first()
+    )
+    if plan is not None:
+        due = ""
+        if hoist is not None:
+            when = f"{hoist.next_inspection:%A %-d %B}"
+            due = f"; “{hoist.name}” is due for inspection on {when}"
+        notes.append(
+            f"Care: {plan.pupil.name} (key adult ta1) has toileting and hoist plans that need "
+            f"two staff, with four weeks of care records{due}."
         )
     return notes

@@ -502,3 +502,91 @@ CONCERNS = [
         ],
     },
 ]  # fmt: skip
+
+# Care and health (issue 4). Synthetic wording, in the voice of a school's records.
+ASTHMA_PLAN = {
+    "conditions": "Asthma (moderate): a blue reliever inhaler with a spacer. Chronic "
+    "constipation: lactulose every day at lunchtime.",
+    "triggers": "Cold air, running games and PE, dust, colds.",
+    "signs": "Wheeze, coughing, a tight chest, finding it hard to speak in full sentences.",
+    "daily_care": "Inhaler and spacer go with {name} to PE, the field and on trips. Lactulose "
+    "at lunchtime from the office.",
+    "emergency": "Sit {name} upright and stay calm. Two puffs of salbutamol through the "
+    "spacer, one puff at a time; one puff every 30-60 seconds up to 10 puffs. If no better, "
+    "or you are worried at any point, call 999, then the parents.",
+}
+INHALER_WHEN = "Wheeze, cough or tight chest; before PE if {name} asks"
+REFUSALS = [
+    "Would not take it; said it tastes horrible. Offered again after 10 minutes, still no.",
+    "Upset after lunch and would not take it. Parent told at home time.",
+    "Refused; wanted to go out to play first. Parent told at home time.",
+]
+CARE_ROUTINES = {
+    "toileting": "Prompt to use the toilet after morning break and after lunch. Changing bed "
+    "in the hygiene room; pads and wipes in {name}'s named box. Two adults; talk {name} "
+    "through each step and keep the door closed.",
+    "moving_handling": "Ceiling hoist in the hygiene room for the changing bed; mobile hoist "
+    "in the physio room for the standing frame. {name}'s own sling. Two adults for every "
+    "transfer; check the sling loops and the hoist's inspection label first.",
+}
+TRANSFERS = (
+    "Wheelchair to changing bed and back (ceiling hoist). Wheelchair to standing frame and "
+    "back (mobile hoist). Never a manual lift."
+)
+CARE_KINDS = {"toileting": [("pad change", 6), ("toilet visit", 3)], "moving_handling": [
+    ("hoist transfer", 1)]}  # fmt: skip
+HOIST_NOTES = [
+    "Wheelchair to changing bed and back.",
+    "Wheelchair to standing frame for 20 minutes, then back.",
+]
+CARE_OBSERVATIONS = [
+    "Skin intact, no redness.",
+    "Skin intact, no redness.",
+    "Skin intact, no redness.",
+    "Slight redness; barrier cream applied.",
+    "Settled and chatty throughout.",
+    "A little unsettled; calmed with the song.",
+]
+CARE_PRODUCTS = ["Pad (size 5), wipes", "Pad (size 5), wipes, barrier cream", "Wipes"]
+
+SLT_REASONS = [
+    "Understanding and using spoken language; following instructions with two key words.",
+    "Expressive language: short sentences, and joining in with talk in class.",
+]
+SLT_PROGRAMMES = [
+    {
+        "title": "Attention and listening",
+        "goals": [
+            "Shares attention with an adult for a 5-minute activity.",
+            "Shares attention with an adult for a 10-minute activity and follows a "
+            "one-step instruction.",
+        ],
+        "activities": [
+            "1. Bucket time: three objects, one at a time. 2. Wait for eye contact before "
+            "the next. 3. Name each object once, simply.",
+            "1. Bucket time: three objects, one at a time. 2. Wait for eye contact before "
+            "the next. 3. Give a one-step instruction with each ('give me the ball'); "
+            "praise the doing, not the looking.",
+        ],
+    },
+    {
+        "title": "Building sentences",
+        "goals": [
+            "Uses 3-word sentences to describe a picture.",
+            "Uses 4-word sentences to describe a picture, with a colour or size word.",
+        ],
+        "activities": [
+            "1. Colourful semantics cards: who, doing, what. 2. Model the sentence, then "
+            "the pupil says it. 3. Barrier game with the same pictures.",
+            "1. Colourful semantics cards: who, doing, what, where. 2. Model, then the pupil "
+            "says it. 3. Barrier game with describing words (big, red).",
+        ],
+    },
+]
+SLT_REVIEWS = [
+    "Read the session records: attending well and the activity is working. Moving on to "
+    "one-step instructions.",
+    "Good progress in the records; goal updated. Keep to Tuesdays and Thursdays.",
+]
+SHARED_NOTES = "{name} likes {likes}. Parents keen to hear what to practise at home."
+LIKES = ["trains", "dinosaurs", "animals", "bubbles", "music", "football"]

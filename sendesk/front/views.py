@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sendesk.access import roles_of
+from sendesk.family.models import ParentLink
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -47,6 +48,10 @@ def home(request):
         return redirect("teacher_feed")
     if "dsl" in roles:
         return redirect("safeguarding_inbox")
+    if "therapist" in roles:
+        return redirect("therapy_home")
+    if not roles and ParentLink.objects.filter(user=request.user, active=True).exists():
+        return redirect("family_home")
     return redirect("pupil_list")
 
 

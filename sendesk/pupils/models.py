@@ -232,6 +232,8 @@ class TimelineEntry(models.Model):
         "incident": "incident_detail",
         "restrictiveintervention": "intervention_detail",
         "plan": "plan_detail",
+        "careevent": "care_event_detail",
+        "administration": "dose_detail",
     }
 
     class Meta:

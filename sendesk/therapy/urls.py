@@ -1,1 +1,18 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("therapy/", views.therapy_home, name="therapy_home"),
+    path("therapy/pupils/<uuid:pupil_id>/", views.therapy_pupil, name="therapy_pupil"),
+    path(
+        "therapy/pupils/<uuid:pupil_id>/programmes/new/",
+        views.programme_new,
+        name="programme_new",
+    ),
+    path("therapy/programmes/<uuid:pk>/review/", views.programme_review, name="programme_review"),
+    path("therapy/programmes/<uuid:pk>/end/", views.programme_end, name="programme_end"),
+    path("pupils/<uuid:pupil_id>/referrals/new/", views.referral_new, name="referral_new"),
+    path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/<int:pk>/end/", views.referral_end, name="referral_end"),
+]

@@ -15,6 +15,14 @@ from sendesk.behaviour.models import (
     RestrictiveIntervention,
     StrategyUse,
 )
+from sendesk.care.models import (
+    Administration,
+    CareEvent,
+    CarePlan,
+    Equipment,
+    HealthcarePlan,
+    Medicine,
+)
 from sendesk.demo.generator import (
     EHC_NEED_CODES,
     SEN_SUPPORT_WEIGHTS,
@@ -23,6 +31,7 @@ from sendesk.demo.generator import (
     generate,
     pad_timeline,
 )
+from sendesk.family.models import ParentLink
 from sendesk.plans.models import Plan
 from sendesk.provision.models import Provision, Rating, Session, SessionPupil, TargetRating
 from sendesk.pupils.models import Pupil, SenStatusPeriod, TimelineEntry
@@ -31,6 +40,7 @@ from sendesk.safeguarding.models import Concern
 from sendesk.schools.calendar import Calendar
 from sendesk.schools.models import Trust
 from sendesk.staff.models import Training
+from sendesk.therapy.models import Programme, ProgrammeReview, Referral
 
 TODAY = dt.date(2026, 11, 18)  # a Wednesday in the autumn term
 
@@ -96,6 +106,36 @@ def fingerprint(generated):
                 "user__email", "kind", "completed_on", "expires_on"
             )
         ),
+        "administrations": sorted(
+            Administration.objects.filter(school=school.school).values_list(
+                "pupil__upn", "medicine__name", "due_at", "given_at", "outcome", "reason"
+            )
+        ),
+        "stock": sorted(
+            Medicine.objects.filter(pupil__school=school.school).values_list(
+                "pupil__upn", "name", "stock", "expiry_date", "consent_by"
+            )
+        ),
+        "care_events": sorted(
+            CareEvent.objects.filter(school=school.school).values_list(
+                "pupil__upn", "kind", "occurred_at", "by__email", "second_staff__email"
+            )
+        ),
+        "equipment": sorted(
+            Equipment.objects.filter(school=school.school).values_list(
+                "name", "serial", "last_inspected", "next_inspection"
+            )
+        ),
+        "programmes": sorted(
+            Programme.objects.filter(pupil__school=school.school).values_list(
+                "pupil__upn", "referral__therapist__full_name", "title", "goals", "updated_at"
+            )
+        ),
+        "parents": sorted(
+            ParentLink.objects.filter(pupil__school=school.school).values_list(
+                "user__email", "user__full_name", "pupil__upn", "relationship"
+            )
+        ),
     }
 
 
@@ -112,7 +152,18 @@ def test_same_seed_gives_the_same_school(db):
     other = generated_then_rolled_back(seed=8)
     assert first == again
     assert first["counts"]["sessions"] > 0
-    for key in ("incidents", "observations", "strategy_uses", "interventions", "concerns"):
+    for key in (
+        "incidents",
+        "observations",
+        "strategy_uses",
+        "interventions",
+        "concerns",
+        "administrations",
+        "care_events",
+        "equipment",
+        "programmes",
+        "parents",
+    ):
         assert first[key], key
     assert first["pupils"] != other["pupils"]
 
@@ -148,8 +199,18 @@ def test_records_pass_model_validation_and_constraints(db):
         *RestrictiveIntervention.objects.filter(school=school.school),
         *Concern.objects.filter(school=school.school),
         *Training.objects.filter(user__staff_roles__school=school.school),
+        *HealthcarePlan.objects.filter(pupil__school=school.school),
+        *Medicine.objects.filter(pupil__school=school.school),
+        *Administration.objects.filter(school=school.school),
+        *CarePlan.objects.filter(pupil__school=school.school),
+        *CareEvent.objects.filter(school=school.school),
+        *Equipment.objects.filter(school=school.school),
+        *Referral.objects.filter(pupil__school=school.school),
+        *Programme.objects.filter(pupil__school=school.school),
+        *ProgrammeReview.objects.filter(programme__pupil__school=school.school),
+        *ParentLink.objects.filter(pupil__school=school.school),
     ]
-    assert len({type(r) for r in records}) == 5
+    assert len({type(r) for r in records}) == 15
     for record in records:
         record.full_clean()
 

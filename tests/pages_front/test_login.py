@@ -20,6 +20,7 @@ def test_each_role_lands_where_their_work_is(world, as_user):
     for person, page in [
         (world.alice, "/my-day/"), (world.hana, "/my-day/"), (world.senco, "/overview/"),
         (world.head, "/overview/"), (world.tess, "/feed/"), (world.dsl, "/safeguarding/"),
+        (world.theo, "/therapy/"), (world.pat, "/family/"),
     ]:  # fmt: skip
         assert as_user(person).get("/").url == page
 
@@ -28,3 +29,14 @@ def test_pages_need_a_login(db, client):
     for path in ["/my-day/", "/feed/", "/overview/", "/pupils/", "/deployment/"]:
         response = client.get(path)
         assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_the_navigation_offers_each_person_their_own_work(world, as_user):
+    def nav(person):
+        body = as_user(person).get("/pupils/" if person != world.pat else "/family/")
+        return body.content.decode().split("<nav", 1)[1].split("</nav>", 1)[0]
+
+    alice, sam, pat = nav(world.alice), nav(world.senco), nav(world.pat)
+    assert "My day" in alice and "Medicines" in alice and "Overview" not in alice
+    assert "Overview" in sam and "Deployment" in sam and "My day" not in sam
+    assert "My children" in pat and "Pupils" not in pat and "Report a concern" not in pat

@@ -1,0 +1,916 @@
+"""Intimate and personal care, moving and handling, the equipment register and the
+SENCO's daily list: the services (writes) and selectors (reads) the care pages and the API
+share.
+
+Services validate everything first and raise ServiceError before anything is written; then
+they write the record, the pupil's timeline line and the audit row in one transaction. Care
+events are evidence: a correction is an Amendment that keeps the old values, nothing is
+deleted. A care event is refused, with nothing saved, when the plan has no consent (409),
+when it breaks the plan's staffing rule (422) or when the person logging it is not trained
+for the plan (403)."""
+
+import calendar
+import datetime as dt
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from sendesk import access
+from sendesk.accounts.models import User
+from sendesk.audit.services import record_access_many, record_change, snapshot
+from sendesk.lib.errors import ServiceError
+from sendesk.pupils.timeline import timeline_add
+from sendesk.schools.calendar import Calendar
+from sendesk.staff.models import Training, training_status
+from sendesk.staff.selectors import school_staff, training_register
+
+from .medication import MISSED_AFTER
+from .models import Administration, Amendment, CareEvent, CarePlan, Equipment, Medicine
+
+# A device's clock may run a little ahead of the server's.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+# Care is logged as it happens; older events are the SENCO's to add by correction.
+LOG_BACK_DAYS = 31
+# Equipment due for inspection within this many days is on the warning list.
+EQUIPMENT_WARN_DAYS = 14
+# Training expiring within this many days is "expiring soon".
+TRAINING_WARN_DAYS = 30
+# A scheduled dose with no record this long after its time is missed.
+# Medicines expiring within this many days are on the daily list.
+MEDICINE_EXPIRY_WARN_DAYS = 30
+RECENT_EVENTS = 20
+
+# The training a plan of each kind needs, unless the SENCO says otherwise.
+DEFAULT_TRAINING = {
+    CarePlan.Kind.MOVING_HANDLING: Training.Kind.MOVING_HANDLING,
+    CarePlan.Kind.GASTROSTOMY: Training.Kind.GASTROSTOMY,
+    CarePlan.Kind.STOMA: Training.Kind.STOMA_CATHETER,
+    CarePlan.Kind.CATHETER: Training.Kind.STOMA_CATHETER,
+}
+# What staff usually log for a plan of each kind (suggestions; any short text will do).
+EVENT_SUGGESTIONS = {
+    CarePlan.Kind.TOILETING: ["toilet visit", "pad change", "wet change", "soiled change"],
+    CarePlan.Kind.STOMA: ["bag change", "bag emptied", "site check"],
+    CarePlan.Kind.CATHETER: ["catheterisation", "bag emptied", "site check"],
+    CarePlan.Kind.MENSTRUAL: ["pad change", "support given"],
+    CarePlan.Kind.DRESSING: ["dressing after PE", "change of clothes", "coat and shoes"],
+    CarePlan.Kind.FEEDING: ["snack", "lunch", "drink"],
+    CarePlan.Kind.GASTROSTOMY: ["bolus feed", "water flush", "site check"],
+    CarePlan.Kind.MOVING_HANDLING: [
+        "hoist transfer",
+        "standing transfer",
+        "chair to floor",
+        "repositioning",
+    ],
+}
+# Kinds of training the daily list watches: the ones care and medication depend on.
+CARE_TRAINING_KINDS = (
+    Training.Kind.MEDICATION,
+    Training.Kind.FIRST_AID,
+    Training.Kind.MOVING_HANDLING,
+    Training.Kind.INTIMATE_CARE,
+    Training.Kind.BUCCAL_MIDAZOLAM,
+    Training.Kind.AUTO_INJECTOR,
+    Training.Kind.GASTROSTOMY,
+    Training.Kind.STOMA_CATHETER,
+)
+# Lifting equipment (LOLER): every six months. Everything else yearly unless said.
+EQUIPMENT_DEFAULT_MONTHS = {Equipment.Kind.HOIST: 6, Equipment.Kind.SLING: 6}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; the last day of the month when it has no such day."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def care_staff(school_id):
+    """The people who can be the second member of staff at a care event: everyone holding
+    a school role there. External therapists are not school staff."""
+    return school_staff(school_id)
+
+
+# --- small checks ------------------------------------------------------------------------------
+
+
+def _uuid(value, field_name, errors):
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        errors[field_name] = "This is not a valid id."
+        return None
+
+
+def _text(data: dict, name: str, errors, *, limit: int, required: str = ""):
+    value = data.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[name] = "This must be text."
+        return
+    value = value.strip()
+    data[name] = value
+    if "\x00" in value:
+        errors[name] = "This holds a character that can't be stored: retype it."
+    elif required and not value:
+        errors[name] = required
+    elif len(value) > limit:
+        errors[name] = f"Keep this to {limit} characters or fewer (it has {len(value)})."
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _label(kind) -> str:
+    return Training.Kind(kind).label.lower() if kind in Training.Kind.values else str(kind)
+
+
+# --- Care plans (SENCO, head) ------------------------------------------------------------------
+
+PLAN_TEXT = {
+    "title": (150, "Give the plan a short title, e.g. 'Toileting support'."),
+    "routine": (5000, "Say what is done, how, and what the pupil prefers."),
+    "transfers": (5000, ""),
+    "sling_size": (20, ""),
+    "consent_by": (150, ""),
+    "consent_document": (200, ""),
+}
+PLAN_FIELDS = (
+    *PLAN_TEXT,
+    "kind",
+    "staff_required",
+    "gender_preference",
+    "training",
+    "review_date",
+    "consent_on",
+    "active",
+)
+
+
+def care_plan_can_write(user, pupil) -> bool:
+    return access.can(user, pupil.school_id, "write_care")
+
+
+def _validate_plan(pupil, data: dict, errors, *, today, creating: bool, old=None) -> None:
+    for name, (limit, required) in PLAN_TEXT.items():
+        _text(data, name, errors, limit=limit, required=required)
+    kind = data.get("kind")
+    if kind not in CarePlan.Kind.values:
+        errors["kind"] = "Choose the kind of care: toileting, stoma, feeding, moving and handling …"
+    staff = data.get("staff_required")
+    if not _whole(staff) or not 1 <= staff <= 3:
+        errors["staff_required"] = "Say how many staff the care needs: 1, 2 or 3."
+    if data.get("gender_preference") not in CarePlan.Gender.values:
+        errors["gender_preference"] = "Choose a preference: no preference, female or male staff."
+    if not data.get("training"):
+        data["training"] = DEFAULT_TRAINING.get(kind, Training.Kind.INTIMATE_CARE)
+    if data["training"] not in Training.Kind.values:
+        errors["training"] = "Choose the training staff need for this care."
+    elif kind == CarePlan.Kind.MOVING_HANDLING and data["training"] != "moving_handling":
+        errors["training"] = "Moving and handling needs moving and handling training."
+    if kind == CarePlan.Kind.MOVING_HANDLING and not data.get("transfers"):
+        errors.setdefault("transfers", "Say which transfers are done, and how.")
+    review = data.get("review_date")
+    if not _is_date(review):
+        errors["review_date"] = "Give the date the plan is next reviewed."
+    elif review < today and (creating or review != getattr(old, "review_date", None)):
+        errors["review_date"] = "The review date can't be in the past."
+    consent_on = data.get("consent_on")
+    if consent_on is not None and not _is_date(consent_on):
+        errors["consent_on"] = "Give the date consent was given as day, month and year."
+    elif consent_on is not None and consent_on > today:
+        errors["consent_on"] = "Consent can't be dated in the future."
+    elif data.get("consent_by") and consent_on is None:
+        errors["consent_on"] = "Say when consent was given."
+    elif consent_on is not None and not data.get("consent_by"):
+        errors["consent_by"] = "Say who gave consent (a parent or carer)."
+    if not isinstance(data.get("active", True), bool):
+        errors["active"] = "Say whether the plan is in use."
+
+
+def _plan_equipment(pupil, equipment_ids, errors) -> list[Equipment]:
+    ids = []
+    for value in equipment_ids or ():
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            ids.append(0)
+    if not ids:
+        return []
+    if any(not 0 < pk < 2**31 for pk in ids):
+        errors["equipment"] = "Choose equipment from this school's register."
+        return []
+    found = list(
+        Equipment.objects.filter(
+            Q(pupil__isnull=True) | Q(pupil=pupil), school_id=pupil.school_id, pk__in=ids
+        )
+    )
+    if len(found) != len(set(ids)):
+        errors["equipment"] = "Choose equipment from this school's register."
+    return found
+
+
+def care_plan_create(*, actor, pupil, data: dict, equipment_ids=()) -> CarePlan:
+    """A new intimate care or moving-and-handling plan. Plans without consent may be
+    written (the form is on its way) but no care can be logged against them until it is."""
+    if not care_plan_can_write(actor, pupil):
+        raise Http404
+    data = {k: v for k, v in data.items() if k in PLAN_FIELDS}
+    data.setdefault("gender_preference", CarePlan.Gender.ANY)
+    data["active"] = True
+    errors: dict[str, str] = {}
+    _validate_plan(pupil, data, errors, today=timezone.localdate(), creating=True)
+    equipment = _plan_equipment(pupil, equipment_ids, errors)
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        plan = CarePlan.objects.create(pupil=pupil, **data)
+        plan.equipment.set(equipment)
+        record_change(
+            actor=actor,
+            action="create",
+            obj=plan,
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            after={**snapshot(plan), "equipment": sorted(e.pk for e in equipment)},
+        )
+        timeline_add(
+            pupil=pupil,
+            kind="care_plan",
+            title=f"Care plan written: {plan.title} ({plan.get_kind_display().lower()})",
+            actor=actor,
+            ref=plan,
+        )
+    return plan
+
+
+def care_plan_update(*, actor, plan: CarePlan, data: dict, equipment_ids=None) -> CarePlan:
+    """Change a plan. The old values stay in the audit trail; a plan no longer needed is
+    made inactive, never deleted (its events name it)."""
+    pupil = plan.pupil
+    if not care_plan_can_write(actor, pupil):
+        raise Http404
+    current = {name: getattr(plan, name) for name in PLAN_FIELDS}
+    wanted = {**current, **{k: v for k, v in data.items() if k in PLAN_FIELDS}}
+    errors: dict[str, str] = {}
+    _validate_plan(pupil, wanted, errors, today=timezone.localdate(), creating=False, old=plan)
+    old_equipment = sorted(plan.equipment.values_list("pk", flat=True))
+    equipment = None
+    if equipment_ids is not None:
+        equipment = _plan_equipment(pupil, equipment_ids, errors)
+    if errors:
+        raise ServiceError(errors)
+    new_equipment = sorted(e.pk for e in equipment) if equipment is not None else old_equipment
+    changed = {k for k in PLAN_FIELDS if current[k] != wanted[k]}
+    if not changed and new_equipment == old_equipment:
+        raise ServiceError({"__all__": "Nothing was changed."})
+    with transaction.atomic():
+        plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
+        before = {**snapshot(plan), "equipment": old_equipment}
+        for name in changed:
+            setattr(plan, name, wanted[name])
+        plan.save()
+        if equipment is not None:
+            plan.equipment.set(equipment)
+        record_change(
+            actor=actor,
+            action="update",
+            obj=plan,
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            before=before,
+            after={**snapshot(plan), "equipment": new_equipment},
+        )
+        if "active" in changed and not plan.active:
+            title = f"Care plan no longer in use: {plan.title}"
+        else:
+            title = f"Care plan updated: {plan.title}"
+        timeline_add(pupil=pupil, kind="care_plan", title=title, actor=actor, ref=plan)
+    return plan
+
+
+# --- Care events: the quick log ------------------------------------------------------------------
+
+EVENT_TEXT = {
+    "kind": (30, "Say what was done, e.g. 'pad change' or 'hoist transfer'."),
+    "observations": (5000, ""),
+    "products_used": (200, ""),
+    "note": (5000, ""),
+}
+EVENT_AMENDABLE = (
+    "kind", "occurred_at", "second_staff_id", "observations", "products_used", "note",
+)  # fmt: skip
+
+
+def care_event_can_log(user, plan: CarePlan) -> bool:
+    return access.can(user, plan.pupil.school_id, "give_care")
+
+
+def _existing_event(actor, client_id):
+    """The event stored under client_id, if the actor may see its pupil. One someone else
+    stored for a pupil out of the actor's scope is a conflict, not a leak."""
+    event = CareEvent.objects.filter(client_id=client_id).first()
+    if event is None:
+        return None
+    if not access.visible_pupils(actor).filter(pk=event.pupil_id).exists():
+        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
+    return event
+
+
+def _check_when(value, errors):
+    if not isinstance(value, dt.datetime) or timezone.is_naive(value):
+        errors["occurred_at"] = "Give the date and time the care was given."
+        return
+    now = timezone.now()
+    if value > now + CLOCK_SLACK:
+        errors["occurred_at"] = "That time hasn't happened yet: give when the care was given."
+    elif value < now - dt.timedelta(days=LOG_BACK_DAYS):
+        errors["occurred_at"] = (
+            f"Care more than {LOG_BACK_DAYS} days ago can't be logged here: ask the SENCO."
+        )
+
+
+def _second_staff(plan, actor_id, raw, errors) -> User | None:
+    """The second member of staff, checked against the plan's staffing rule."""
+    second_id = None
+    if raw not in (None, ""):
+        try:
+            second_id = int(raw)
+        except (TypeError, ValueError):
+            second_id = 0
+    need = plan.staff_required
+    if second_id is None:
+        if need >= 2:
+            errors["second_staff_id"] = (
+                f"This plan needs {need} staff: name the second member of staff who was there. "
+                "If nobody else was there, don't give the care alone: fetch a colleague."
+            )
+        return None
+    if second_id == actor_id:
+        errors["second_staff_id"] = (
+            "The second member of staff must be someone else: you are already recorded as "
+            "giving the care."
+        )
+        return None
+    in_range = 0 < second_id < 2**31
+    second = care_staff(plan.pupil.school_id).filter(pk=second_id).first() if in_range else None
+    if second is None:
+        errors["second_staff_id"] = "Choose the second member of staff from this school's staff."
+    return second
+
+
+def _check_training(plan, actor, second, day) -> None:
+    """ServiceError(403) unless the person logging (and, for moving and handling, where
+    both people handle the pupil, the second person too) holds current training of the
+    plan's kind on the day of the care. For intimate care the second adult is there as a
+    chaperone and needs no training."""
+    people = [actor]
+    if second is not None and plan.kind == CarePlan.Kind.MOVING_HANDLING:
+        people.append(second)
+    status = training_status([p.pk for p in people], plan.training, day)
+    what = _label(plan.training)
+    problems = {}
+    for person in people:
+        state = status[person.pk]
+        if state == "current":
+            continue
+        who = "You have" if person == actor else f"{person.full_name} has"
+        key = "__all__" if person == actor else "second_staff_id"
+        if state == "expired":
+            problems[key] = (
+                f"{who} no current {what} training on {day:%-d %B %Y} (it has expired). "
+                f"This plan needs {what} training: nothing was saved. Ask the SENCO about a "
+                "refresher."
+            )
+        else:
+            problems[key] = (
+                f"{who} no {what} training on record. This plan needs {what} training: "
+                "nothing was saved. Ask the SENCO."
+            )
+    if problems:
+        raise ServiceError(problems, 403)
+
+
+def _event_title(plan, event, second) -> str:
+    title = f"{plan.get_kind_display()}: {event.kind}"
+    if second is not None:
+        title += f", with {second.full_name}"
+    return title
+
+
+def care_event_record(
+    *,
+    actor,
+    client_id=None,
+    care_plan_id,
+    occurred_at,
+    kind,
+    second_staff_id=None,
+    observations="",
+    products_used="",
+    note="",
+) -> tuple[CareEvent, bool]:
+    """Log one care event against a plan. Returns (event, created); the same client_id
+    again returns the stored event unchanged, created=False. Refused with nothing saved:
+    404 plan out of scope; 409 the plan has no consent or is no longer in use; 422 bad
+    input or the plan's staffing rule broken; 403 no current training."""
+    errors: dict[str, str] = {}
+    client_id = _uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    if errors:
+        raise ServiceError(errors)
+    if existing := _existing_event(actor, client_id):
+        return existing, False
+    plan = access.get_scoped(
+        actor, CarePlan.objects.select_related("pupil", "pupil__school"), care_plan_id
+    )
+    if not care_event_can_log(actor, plan):
+        raise Http404
+    if not plan.active:
+        raise ServiceError(
+            {"care_plan_id": "This care plan is no longer in use: nothing was saved."}, 409
+        )
+    if not plan.has_consent:
+        raise ServiceError(
+            {
+                "care_plan_id": "No consent recorded for this care plan: care can't be logged "
+                "against it until the SENCO records the parent's consent. Nothing was saved."
+            },
+            409,
+        )
+    data = {
+        "kind": kind,
+        "observations": observations,
+        "products_used": products_used,
+        "note": note,
+    }
+    for name, (limit, required) in EVENT_TEXT.items():
+        _text(data, name, errors, limit=limit, required=required)
+    _check_when(occurred_at, errors)
+    second = _second_staff(plan, actor.pk, second_staff_id, errors)
+    if plan.staff_required == 3 and "second_staff_id" not in errors and not data["note"]:
+        errors["note"] = "This plan needs 3 staff: name the third member of staff in the note."
+    if errors:
+        raise ServiceError(errors)
+    _check_training(plan, actor, second, timezone.localtime(occurred_at).date())
+
+    pupil = plan.pupil
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            event = CareEvent.objects.create(
+                client_id=client_id,
+                school_id=pupil.school_id,
+                pupil=pupil,
+                care_plan=plan,
+                occurred_at=occurred_at,
+                by=actor,
+                second_staff=second,
+                recorded_at=now,
+                **data,
+            )
+            timeline_add(
+                pupil=pupil,
+                occurred_at=occurred_at,
+                kind="care",
+                title=_event_title(plan, event, second),
+                actor=actor,
+                ref=event,
+            )
+            record_change(
+                actor=actor,
+                action="create",
+                obj=event,
+                school_id=pupil.school_id,
+                pupil_id=pupil.pk,
+                after=snapshot(event),
+            )
+    except IntegrityError:
+        # The same client_id arrived twice at once: the other request stored it.
+        if existing := _existing_event(actor, client_id):
+            return existing, False
+        raise
+    return event, True
+
+
+def care_event_can_amend(user, event: CareEvent) -> bool:
+    """Whoever logged it, and the SENCO or head."""
+    return event.by_id == user.pk or access.can(user, event.school_id, "write_care")
+
+
+def care_event_amend(*, actor, event: CareEvent, reason: str, changes: dict) -> Amendment:
+    """Correct a care event. `changes` holds the fields to change (second_staff_id as a user
+    id or None). The old values stay in the Amendment, attributed, with the reason. The
+    corrected record must still keep the plan's staffing rule."""
+    if not care_event_can_amend(actor, event):
+        raise Http404
+    plan = event.care_plan
+    errors: dict[str, str] = {}
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        errors["reason"] = "Say why the record is being corrected."
+    elif len(reason) > 300:
+        errors["reason"] = "Keep the reason to 300 characters or fewer."
+    unknown = [key for key in changes if key not in EVENT_AMENDABLE]
+    for key in unknown:
+        errors[key] = "This part of a care record can't be changed."
+    current = {name: getattr(event, name) for name in EVENT_AMENDABLE}
+    wanted = {**current, **{k: v for k, v in changes.items() if k not in unknown}}
+    for name, (limit, required) in EVENT_TEXT.items():
+        _text(wanted, name, errors, limit=limit, required=required)
+    if wanted["occurred_at"] != current["occurred_at"]:
+        _check_when(wanted["occurred_at"], errors)
+    second = _second_staff(plan, event.by_id, wanted["second_staff_id"], errors)
+    wanted["second_staff_id"] = second.pk if second is not None else None
+    if errors:
+        raise ServiceError(errors)
+    if wanted["second_staff_id"] != current["second_staff_id"] and second is not None:
+        if plan.kind == CarePlan.Kind.MOVING_HANDLING:
+            day = timezone.localtime(wanted["occurred_at"]).date()
+            if training_status([second.pk], plan.training, day)[second.pk] != "current":
+                raise ServiceError(
+                    {
+                        "second_staff_id": f"{second.full_name} has no current "
+                        f"{_label(plan.training)} training on {day:%-d %B %Y}."
+                    },
+                    403,
+                )
+    diff = {
+        name: [_plain(current[name]), _plain(wanted[name])]
+        for name in EVENT_AMENDABLE
+        if current[name] != wanted[name]
+    }
+    if not diff:
+        raise ServiceError({"__all__": "Nothing was changed."})
+    now = timezone.now()
+    with transaction.atomic():
+        event = CareEvent.objects.select_for_update().get(pk=event.pk)
+        before = snapshot(event)
+        for name in diff:
+            setattr(event, name, wanted[name])
+        event.save()
+        amendment = Amendment.objects.create(
+            record_type=Amendment.Record.CARE_EVENT,
+            record_id=event.pk,
+            pupil_id=event.pupil_id,
+            amended_by=actor,
+            amended_at=now,
+            reason=reason,
+            changes=diff,
+        )
+        timeline_add(
+            pupil=event.pupil_id,
+            actor=actor,
+            ref=event,
+            kind="care_amended",
+            title=f"Care record of {timezone.localtime(current['occurred_at']):%-d %b} corrected",
+            body=reason,
+        )
+        record_change(
+            actor=actor,
+            action="amend",
+            obj=event,
+            school_id=event.school_id,
+            pupil_id=event.pupil_id,
+            before=before,
+            after={**snapshot(event), "changes": diff, "reason": reason},
+        )
+    return amendment
+
+
+# --- Equipment (SENCO, head) ---------------------------------------------------------------------
+
+
+def equipment_schools(user) -> set[int]:
+    return access.schools_where(user, "write_care")
+
+
+def get_equipment(user, pk) -> Equipment:
+    """One item of equipment of a school where `user` writes care; Http404 otherwise."""
+    try:
+        pk = int(pk)
+        if not 0 < pk < 2**31:
+            raise Http404
+        return Equipment.objects.select_related("pupil").get(
+            pk=pk, school_id__in=equipment_schools(user)
+        )
+    except (Equipment.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def _equipment_audit(actor, action, equipment, before=None, after=None):
+    record_change(
+        actor=actor,
+        action=action,
+        obj=equipment,
+        school_id=equipment.school_id,
+        pupil_id=equipment.pupil_id,
+        before=before,
+        after=after,
+    )
+
+
+def equipment_create(*, actor, school_id: int, data: dict) -> Equipment:
+    """Add equipment to the register. The next inspection is set from the last one:
+    hoists and slings every 6 months unless said otherwise, other equipment yearly."""
+    if school_id not in equipment_schools(actor):
+        raise Http404
+    data = dict(data)
+    errors: dict[str, str] = {}
+    kind = data.get("kind")
+    if kind not in Equipment.Kind.values:
+        errors["kind"] = "Choose the kind of equipment."
+    _text(data, "name", errors, limit=150, required="Name it so staff can find it.")
+    _text(data, "serial", errors, limit=60)
+    _text(data, "location", errors, limit=100)
+    months = data.get("inspection_months")
+    if months in (None, ""):
+        months = EQUIPMENT_DEFAULT_MONTHS.get(kind, 12)
+    if not _whole(months) or not 1 <= months <= 24:
+        errors["inspection_months"] = "Inspections are every 1 to 24 months."
+    last = data.get("last_inspected")
+    today = timezone.localdate()
+    if not _is_date(last):
+        errors["last_inspected"] = "Give the date it was last inspected."
+    elif last > today:
+        errors["last_inspected"] = "The last inspection can't be in the future."
+    pupil = data.get("pupil")
+    if pupil is not None and pupil.school_id != school_id:
+        errors["pupil"] = "Choose a pupil of this school."
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        equipment = Equipment.objects.create(
+            school_id=school_id,
+            kind=kind,
+            name=data["name"],
+            serial=data["serial"],
+            location=data["location"],
+            pupil=pupil,
+            last_inspected=last,
+            inspection_months=months,
+            next_inspection=add_months(last, months),
+        )
+        _equipment_audit(actor, "create", equipment, after=snapshot(equipment))
+    return equipment
+
+
+def equipment_inspect(*, actor, equipment: Equipment, inspected_on: dt.date) -> Equipment:
+    """Record an inspection: the next one is due `inspection_months` later."""
+    if equipment.school_id not in equipment_schools(actor):
+        raise Http404
+    today = timezone.localdate()
+    if not _is_date(inspected_on):
+        raise ServiceError({"inspected_on": "Give the date of the inspection."})
+    if inspected_on > today:
+        raise ServiceError({"inspected_on": "An inspection can't be recorded for the future."})
+    if inspected_on < equipment.last_inspected:
+        raise ServiceError(
+            {
+                "inspected_on": "An inspection on "
+                f"{equipment.last_inspected:%-d %B %Y} is already recorded: give a later date."
+            }
+        )
+    with transaction.atomic():
+        equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
+        before = snapshot(equipment)
+        equipment.last_inspected = inspected_on
+        equipment.next_inspection = add_months(inspected_on, equipment.inspection_months)
+        equipment.save(update_fields=["last_inspected", "next_inspection"])
+        _equipment_audit(actor, "update", equipment, before, snapshot(equipment))
+    return equipment
+
+
+def equipment_out_of_service(*, actor, equipment: Equipment, reason: str) -> Equipment:
+    """Take equipment out of use (failed inspection, damage). It stays on the register."""
+    if equipment.school_id not in equipment_schools(actor):
+        raise Http404
+    data = {"reason": reason}
+    errors: dict[str, str] = {}
+    _text(data, "reason", errors, limit=300, required="Say why it is out of service.")
+    if not equipment.in_service:
+        errors["__all__"] = "This equipment is already out of service."
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
+        before = snapshot(equipment)
+        equipment.in_service = False
+        equipment.save(update_fields=["in_service"])
+        _equipment_audit(
+            actor, "update", equipment, before, {**snapshot(equipment), "reason": data["reason"]}
+        )
+    return equipment
+
+
+def equipment_register(school_id: int):
+    """All of a school's equipment, next inspection first. One query."""
+    return list(Equipment.objects.filter(school_id=school_id).select_related("pupil"))
+
+
+def equipment_due(school_id: int, day: dt.date, within: int = EQUIPMENT_WARN_DAYS):
+    """Equipment in service whose inspection is overdue or due within `within` days.
+    One query (uses equipment_due_idx)."""
+    return list(
+        Equipment.objects.filter(
+            school_id=school_id,
+            in_service=True,
+            next_inspection__lte=day + dt.timedelta(days=within),
+        ).select_related("pupil")
+    )
+
+
+# --- Reads for the pages and the API ------------------------------------------------------------
+
+
+def pupil_care_plans(pupil, *, active_only=False):
+    """A pupil's care plans with their equipment. Two queries."""
+    plans = CarePlan.objects.filter(pupil=pupil).prefetch_related(
+        Prefetch("equipment", queryset=Equipment.objects.order_by("name"))
+    )
+    if active_only:
+        plans = plans.filter(active=True)
+    return list(plans.order_by("-active", "kind", "title"))
+
+
+def pupil_care(pupil):
+    """The pupil's care page: plans, recent events and the equipment they use. Four queries."""
+    plans = pupil_care_plans(pupil)
+    events = list(
+        CareEvent.objects.filter(pupil=pupil)
+        .select_related("care_plan", "by", "second_staff")
+        .order_by("-occurred_at")[:RECENT_EVENTS]
+    )
+    on_plans = {e.pk for plan in plans for e in plan.equipment.all()}
+    equipment = list(
+        Equipment.objects.filter(Q(pupil=pupil) | Q(pk__in=on_plans)).order_by("next_inspection")
+    )
+    return {"plans": plans, "events": events, "equipment": equipment}
+
+
+def care_due(user, day: dt.date):
+    """The active care plans of the pupils `user` gives care to, each with when care was
+    last logged and how many times today, and whether the user holds the training it
+    needs. Three queries whatever the number of plans."""
+    schools = access.schools_where(user, "give_care")
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    plans = list(
+        CarePlan.objects.filter(
+            active=True,
+            pupil__in=access.visible_pupils(user, day),
+            pupil__school_id__in=schools,
+        )
+        .select_related("pupil", "pupil__year_group")
+        .annotate(
+            last_event=Max("events__occurred_at"),
+            today=Count("events", filter=Q(events__occurred_at__gte=start)),
+        )
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "kind", "title")
+    )
+    kinds = {plan.training for plan in plans}
+    trained = set(
+        Training.objects.current_on(day)
+        .filter(user=user, kind__in=kinds)
+        .values_list("kind", flat=True)
+        .distinct()
+    ) if kinds else set()  # fmt: skip
+    for plan in plans:
+        plan.trained = plan.training in trained
+    return plans
+
+
+# --- The SENCO's daily list ---------------------------------------------------------------------
+
+
+def _missed_and_refused(school_id: int, now: dt.datetime, day: dt.date):
+    """Today's doses refused or not given, and scheduled doses more than an hour past with
+    no record. Three queries (medicines, administrations, the calendar's two)."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    medicines = list(
+        Medicine.objects.filter(pupil__school_id=school_id, active=True).select_related("pupil")
+    )
+    by_id = {m.pk: m for m in medicines}
+    records = list(
+        Administration.objects.filter(school_id=school_id)
+        .filter(Q(given_at__gte=start, given_at__lt=end) | Q(due_at__gte=start, due_at__lt=end))
+        .select_related("given_by")
+    )
+    answered = {
+        (a.medicine_id, timezone.localtime(a.due_at).strftime("%H:%M"))
+        for a in records
+        if a.due_at is not None
+    }
+    problems = [
+        {
+            "pupil": by_id[a.medicine_id].pupil if a.medicine_id in by_id else None,
+            "medicine": by_id.get(a.medicine_id),
+            "when": a.due_at or a.given_at,
+            "what": a.get_outcome_display(),
+            "reason": a.reason,
+            "by": a.given_by,
+        }
+        for a in records
+        if a.outcome != Administration.Outcome.GIVEN and a.medicine_id in by_id
+    ]
+    if not Calendar.load(school_id, day, day).is_school_day(day):
+        return sorted(problems, key=lambda p: p["when"])
+    for medicine in medicines:
+        for slot in medicine.times or ():
+            try:
+                due = timezone.make_aware(
+                    dt.datetime.combine(day, dt.datetime.strptime(slot, "%H:%M").time())
+                )
+            except (TypeError, ValueError):
+                continue
+            # A dose due before the medicine was added to the school's records is not missed.
+            if due < medicine.created:
+                continue
+            # The same rule as the MAR: missed once more than an hour past.
+            if now > due + MISSED_AFTER and (medicine.pk, slot) not in answered:
+                problems.append(
+                    {
+                        "pupil": medicine.pupil,
+                        "medicine": medicine,
+                        "when": due,
+                        "what": "Missed: no record",
+                        "reason": "",
+                        "by": None,
+                    }
+                )
+    return sorted(problems, key=lambda p: p["when"])
+
+
+def _training_warnings(school_id: int, day: dt.date):
+    """Care and medication training of the school's staff that has expired (with no
+    current record of the same kind) or expires within 30 days. Two queries."""
+    register = training_register(school_id, day, kinds=CARE_TRAINING_KINDS)
+    return register["expired"], register["expiring"]
+
+
+def daily_list(user, school_id: int):
+    """What the SENCO must act on today. A fixed number of queries, whatever the size of
+    the school; writes one access row per pupil named."""
+    now = timezone.now()
+    day = timezone.localdate()
+    doses = _missed_and_refused(school_id, now, day)
+    expiry_line = day + dt.timedelta(days=MEDICINE_EXPIRY_WARN_DAYS)
+    medicines = list(
+        Medicine.objects.filter(pupil__school_id=school_id, active=True)
+        .filter(Q(stock__lte=F("low_stock_at")) | Q(expiry_date__lte=expiry_line))
+        .select_related("pupil")
+        .order_by("expiry_date", "name")
+    )
+    for medicine in medicines:
+        medicine.low = medicine.stock <= medicine.low_stock_at
+        medicine.expired = medicine.expiry_date < day
+        medicine.near_expiry = not medicine.expired and medicine.expiry_date <= expiry_line
+    expired, expiring = _training_warnings(school_id, day)
+    no_consent = list(
+        CarePlan.objects.filter(pupil__school_id=school_id, active=True)
+        .filter(Q(consent_by="") | Q(consent_on__isnull=True))
+        .select_related("pupil")
+    )
+    concerns = list(
+        CareEvent.objects.filter(
+            school_id=school_id,
+            occurred_at__gte=timezone.make_aware(dt.datetime.combine(day, dt.time.min)),
+        )
+        .exclude(observations="")
+        .select_related("pupil", "care_plan", "by")
+        .order_by("occurred_at")
+    )
+    data = {
+        "day": day,
+        "doses": doses,
+        "equipment": equipment_due(school_id, day),
+        "training_expired": expired,
+        "training_expiring": expiring,
+        "training_count": len(expired) + len(expiring),
+        "medicines": medicines,
+        "no_consent": no_consent,
+        "observations": concerns,
+    }
+    pupils = [d["pupil"] for d in doses if d["pupil"] is not None]
+    pupils += [m.pupil for m in medicines] + [p.pupil for p in no_consent]
+    pupils += [e.pupil for e in concerns]
+    pupils += [e.pupil for e in data["equipment"] if e.pupil is not None]
+    if pupils:
+        record_access_many(actor=user, pupils=pupils, what="care daily list")
+    return data

@@ -1,0 +1,346 @@
+"""Forms for the medication pages. They only parse what was typed (dates, times, numbers,
+ids); the rules live in care.medication, whose messages are put back beside the fields.
+Fields are optional so that the service's message is the one people see."""
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from sendesk.staff.models import Training
+
+from .medication import MEDICATION_TRAINING, parse_times
+from .models import Administration, Medicine
+
+WHOLE = {"invalid": "Give a whole number."}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def _date(label, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=DateInput,
+        error_messages={"invalid": "Give the date as day, month and year."},
+    )
+
+
+def _line(label, max_length, help_text=""):
+    return forms.CharField(label=label, required=False, max_length=max_length, help_text=help_text)
+
+
+def _text(label, help_text="", rows=3, max_length=4000):
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _number(label, help_text="", **attrs):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        error_messages=WHOLE,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", **attrs}),
+    )
+
+
+class ChipsField(forms.ChoiceField):
+    """Choices whose value the service checks, so its message (in words) is shown."""
+
+    def validate(self, value):
+        pass
+
+
+class ServiceErrorsMixin:
+    aliases: dict = {}
+
+    def add_service_errors(self, errors: dict):
+        for key, message in errors.items():
+            name = self.aliases.get(key, key)
+            self.add_error(name if name in self.fields else None, message)
+
+
+# --- Giving a dose -----------------------------------------------------------------------
+
+
+class DoseForm(ServiceErrorsMixin, forms.Form):
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    due_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    outcome = ChipsField(
+        label="What happened?",
+        choices=Administration.Outcome.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    dose = _line("Dose", 60)
+    date = _date("Date")
+    time = forms.TimeField(
+        label="Time",
+        required=False,
+        widget=TimeInput,
+        error_messages={"invalid": "Give the time as hours and minutes, like 12:05."},
+    )
+    witness = ChipsField(label="Witness", required=False)
+    reason = _line(
+        "Why refused or not given", 300, "Needed when the dose was refused or not given."
+    )
+    reactions = _text("Reactions or anything noticed", "Leave empty if none.", rows=2)
+
+    aliases = {"given_at": "time", "witness_id": "witness", "medicine_id": None}
+
+    def __init__(self, *args, medicine, staff, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.medicine = medicine
+        self.fields["witness"].choices = [("", "No witness")] + [
+            (str(u.pk), u.full_name) for u in staff if u.pk != actor.pk
+        ]
+        if medicine.controlled:
+            self.fields[
+                "witness"
+            ].help_text = (
+                "A controlled drug: a second member of staff watches the dose and is named here."
+            )
+        else:
+            self.fields["witness"].help_text = "Optional for this medicine."
+
+    @classmethod
+    def initial_for(cls, medicine, due_at=None):
+        now = timezone.localtime()
+        return {
+            "client_id": uuid.uuid4(),
+            "due_at": due_at.isoformat() if due_at else "",
+            "outcome": Administration.Outcome.GIVEN,
+            "dose": medicine.dose,
+            "date": now.date(),
+            "time": now.time().replace(second=0, microsecond=0),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if "date" not in self.errors and data.get("date") is None:
+            self.add_error("date", "Give the date of the dose.")
+        if "time" not in self.errors and data.get("time") is None:
+            self.add_error("time", "Give the time of the dose.")
+        raw = data.get("due_at") or ""
+        data["due_at_value"] = None
+        if raw:
+            try:
+                data["due_at_value"] = dt.datetime.fromisoformat(raw)
+            except ValueError:
+                self.add_error(
+                    None, "The scheduled dose is not clear: open it again from the list."
+                )
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        given_at = timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
+        return {
+            "client_id": data.get("client_id") or uuid.uuid4(),
+            "medicine_id": self.medicine.pk,
+            "given_at": given_at,
+            "outcome": data.get("outcome") or "",
+            "dose": data.get("dose") or "",
+            "reason": data.get("reason") or "",
+            "reactions": data.get("reactions") or "",
+            "witness_id": data.get("witness") or None,
+            "due_at": data.get("due_at_value"),
+        }
+
+
+class DoseAmendForm(ServiceErrorsMixin, forms.Form):
+    outcome = ChipsField(
+        label="What happened?",
+        choices=Administration.Outcome.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    dose = _line("Dose", 60)
+    time = forms.TimeField(
+        label="Time",
+        required=False,
+        widget=TimeInput,
+        error_messages={"invalid": "Give the time as hours and minutes, like 12:05."},
+    )
+    reason = _line("Why refused or not given", 300)
+    reactions = _text("Reactions or anything noticed", rows=2)
+    reason_for_change = _line(
+        "Why are you correcting it?", 300, "Kept with the correction, with your name."
+    )
+
+    aliases = {"given_at": "time"}
+
+    def __init__(self, *args, record, **kwargs):
+        self.record = record
+        local = timezone.localtime(record.given_at)
+        kwargs.setdefault(
+            "initial",
+            {
+                "outcome": record.outcome,
+                "dose": record.dose,
+                "time": local.time().replace(second=0, microsecond=0),
+                "reason": record.reason,
+                "reactions": record.reactions,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        out = {}
+        for name in ("outcome", "dose", "reason", "reactions"):
+            value = data.get(name) or ""
+            if value != getattr(self.record, name):
+                out[name] = value
+        if data.get("time") is not None:
+            day = timezone.localtime(self.record.given_at).date()
+            when = timezone.make_aware(dt.datetime.combine(day, data["time"]))
+            if when != self.record.given_at.replace(second=0, microsecond=0):
+                out["given_at"] = when
+        elif "time" not in self.errors:
+            self.add_error("time", "Give the time of the dose.")
+        return out
+
+
+# --- Healthcare plans and medicines (SENCO, head) ----------------------------------------
+
+
+class ConsentFields(forms.Form):
+    consent_by = _line("Consent given by", 150, "The parent or carer who signed.")
+    consent_on = _date("Consent given on")
+    consent_document = _line(
+        "Consent form reference", 200, "Where the signed form is kept: 'Medical file, form 14'."
+    )
+
+
+class HealthcarePlanForm(ServiceErrorsMixin, ConsentFields):
+    conditions = _text("Medical condition(s)", "In plain words.", rows=2)
+    triggers = _text("Triggers")
+    signs = _text("Signs and symptoms")
+    daily_care = _text("Daily care needs")
+    emergency = _text("What to do in an emergency", rows=4)
+    who_to_call = _text("Who to call", "Names, roles and numbers, in order.", rows=3)
+    review_date = _date("Review date")
+    ehc_plan = ChipsField(label="Linked EHC plan", required=False)
+    active = forms.BooleanField(label="In force", required=False)
+
+    field_order = [
+        "conditions", "triggers", "signs", "daily_care", "emergency", "who_to_call",
+        "review_date", "ehc_plan", "consent_by", "consent_on", "consent_document", "active",
+    ]  # fmt: skip
+
+    def __init__(self, *args, ehc_plans, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ehc_plans = {str(p.pk): p for p in ehc_plans}
+        self.fields["ehc_plan"].choices = [("", "None")] + [(str(p.pk), p.title) for p in ehc_plans]
+        if not editing:
+            del self.fields["active"]
+
+    def clean_ehc_plan(self):
+        raw = self.cleaned_data.get("ehc_plan")
+        if raw and raw not in self.ehc_plans:
+            raise forms.ValidationError("Choose this pupil's EHC plan, or none.")
+        return self.ehc_plans.get(raw) if raw else None
+
+    def data_for_service(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+TRAINING_CHOICES = [(k, Training.Kind(k).label) for k in MEDICATION_TRAINING]
+
+
+class MedicineForm(ServiceErrorsMixin, ConsentFields):
+    name = _line("Medicine", 150, "As on the pharmacy label.")
+    form = ChipsField(label="Form", required=False, choices=[("", "Choose…")])
+    strength = _line("Strength", 60, "'100 micrograms per puff', '10 mg'.")
+    dose = _line("Dose", 60, "As on the label: '2 puffs', '5 ml'.")
+    dose_units = _number("Units a dose uses", "Puffs, tablets or doses taken from stock.")
+    route = ChipsField(label="How it is given", required=False, choices=[("", "Choose…")])
+    times = _line("Fixed times", 100, "24-hour clock, separated by commas: 08:00, 12:15.")
+    as_needed = forms.BooleanField(label="As needed (PRN)", required=False)
+    as_needed_when = _line("When to give it (as needed)", 200, "The signs to look for.")
+    min_interval_minutes = _number("Least minutes between doses", "240 for four hours.")
+    max_per_24h = _number("Most doses in 24 hours")
+    storage = _line("Where it is kept", 150)
+    expiry_date = _date("Expiry date")
+    stock = _number("Units held now", "Puffs, tablets or doses.")
+    low_stock_at = _number("Warn when stock is at or below")
+    controlled = forms.BooleanField(
+        label="Controlled drug (a second adult witnesses each dose)", required=False
+    )
+    training = ChipsField(label="Training needed to give it", required=False)
+    healthcare_plan = ChipsField(label="Healthcare plan", required=False)
+
+    field_order = [
+        "name", "form", "strength", "dose", "dose_units", "route", "times", "as_needed",
+        "as_needed_when", "min_interval_minutes", "max_per_24h", "storage", "expiry_date",
+        "stock", "low_stock_at", "controlled", "training", "healthcare_plan",
+        "consent_by", "consent_on", "consent_document",
+    ]  # fmt: skip
+
+    def __init__(self, *args, healthcare_plans, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form"].choices += Medicine.Form.choices
+        self.fields["route"].choices += Medicine.Route.choices
+        self.fields["training"].choices = TRAINING_CHOICES
+        self.plans = {str(p.pk): p for p in healthcare_plans}
+        self.fields["healthcare_plan"].choices = [("", "None")] + [
+            (str(p.pk), str(p.conditions)[:60]) for p in healthcare_plans
+        ]
+        if editing:
+            del self.fields["stock"]
+
+    @staticmethod
+    def initial_from(medicine) -> dict:
+        initial = {name: getattr(medicine, name) for name in MedicineForm.base_fields}
+        initial.pop("stock", None)
+        initial["times"] = ", ".join(medicine.times)
+        initial["healthcare_plan"] = (
+            str(medicine.healthcare_plan_id) if medicine.healthcare_plan_id else ""
+        )
+        return initial
+
+    def clean_healthcare_plan(self):
+        raw = self.cleaned_data.get("healthcare_plan")
+        if raw and raw not in self.plans:
+            raise forms.ValidationError("Choose one of this pupil's healthcare plans, or none.")
+        return self.plans.get(raw) if raw else None
+
+    def data_for_service(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["times"] = parse_times(data.get("times") or "")
+        if data.get("dose_units") is None:
+            data["dose_units"] = 1
+        if data.get("low_stock_at") is None:
+            data["low_stock_at"] = 10
+        return data
+
+
+class StockForm(ServiceErrorsMixin, forms.Form):
+    quantity = _number("Units received", "Puffs, tablets or doses in the new supply.")
+    expiry_date = _date("Expiry date of the new supply", "Leave empty to keep the current one.")
+    note = _line("Note", 300, "Who brought it, the pharmacy label, anything else.")
+
+
+class StopForm(ServiceErrorsMixin, forms.Form):
+    reason = _line("Why is it stopped?", 300)

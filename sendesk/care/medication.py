@@ -1,0 +1,1197 @@
+"""Medication: individual healthcare plans (IHCP), medicines, and every dose given, refused
+or not given, with the checks that stop a wrong dose at the moment of giving.
+
+Services validate, then write the record, the pupil's timeline line and the audit row in
+one transaction, raising ServiceError before anything is written. The dose service is the
+one place the safety rules live (training, consent, expiry, the dose window, the daily
+maximum, stock, a witness for controlled drugs); a refusal is a DoseRefused that names the
+rule and, where it applies, when the next dose is allowed. Administrations are evidence:
+a correction is an Amendment that keeps the old values; nothing is deleted.
+
+Two people recording the same dose at once: the Medicine row is locked for the checks (on
+SQLite the IMMEDIATE transaction already serialises writers), so the second request sees
+the first dose; a scheduled dose is also unique per (medicine, due_at) in the database."""
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.http import Http404
+from django.utils import timezone
+
+from sendesk import access
+from sendesk.accounts.models import User
+from sendesk.audit.services import record_change, snapshot
+from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import field_limits
+from sendesk.plans.models import Plan
+from sendesk.pupils.timeline import timeline_add
+from sendesk.schools.calendar import Calendar
+from sendesk.schools.models import Role
+from sendesk.staff.models import Training, training_status
+
+from .models import Administration, Amendment, HealthcarePlan, Medicine
+
+# A device's clock may run a little ahead of the server's.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+# Doses are recorded as they are given; older ones are corrected by the SENCO.
+RECORD_BACK = dt.timedelta(days=7)
+DUE_SOON = dt.timedelta(minutes=60)
+# A scheduled dose may be given up to an hour before its time.
+EARLY = dt.timedelta(minutes=60)
+# A scheduled dose with nothing recorded this long after its time is missed.
+MISSED_AFTER = dt.timedelta(minutes=60)
+EXPIRING_DAYS = 30
+DAY = dt.timedelta(hours=24)
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+# School staff who may witness a controlled drug: anyone with a staff role, not a visitor.
+STAFF_ROLES = [r for r in Role.values if r != Role.THERAPIST]
+
+
+class DoseRefused(ServiceError):
+    """A dose refused by a rule: `rule` names it, `next_allowed_at` says when a dose may
+    be given (None when waiting will not help)."""
+
+    def __init__(self, rule, message, status=409, next_allowed_at=None, field="__all__"):
+        super().__init__({field: message}, status)
+        self.rule = rule
+        self.next_allowed_at = next_allowed_at
+
+
+def _uuid(value, field_name, errors):
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        errors[field_name] = "This is not a valid id."
+        return None
+
+
+def _text(data, name, errors, *, limit, required=""):
+    value = data.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[name] = "This must be text."
+        return ""
+    value = value.strip()
+    if "\x00" in value:
+        errors[name] = "This holds a character that can't be stored: retype it."
+    elif required and not value:
+        errors[name] = required
+    elif len(value) > limit:
+        errors[name] = f"Keep this to {limit} characters or fewer (it has {len(value)})."
+    data[name] = value
+    return value
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, (dt.date, dt.time, uuid.UUID)):
+        return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
+    return value
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _hhmm(when: dt.datetime, ref: dt.datetime | None = None) -> str:
+    """'14:00', or '08:00 tomorrow', or '09:30 on Fri 20 Nov' when not on `ref`'s day."""
+    local = timezone.localtime(when)
+    ref_day = timezone.localtime(ref or timezone.now()).date()
+    if local.date() == ref_day:
+        return f"{local:%H:%M}"
+    if local.date() == ref_day + dt.timedelta(days=1):
+        return f"{local:%H:%M} tomorrow"
+    return f"{local:%H:%M} on {local:%a %-d %b}"
+
+
+def when_words(when: dt.datetime) -> str:
+    """'14:00' today, '08:00 tomorrow', or '09:30 on Fri 20 Nov'."""
+    return _hhmm(when)
+
+
+def _interval_words(minutes: int) -> str:
+    hours, mins = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if mins:
+        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+    return " ".join(parts) or "0 minutes"
+
+
+def _audit(actor, action, obj, pupil, before=None, after=None):
+    record_change(
+        actor=actor,
+        action=action,
+        obj=obj,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        before=before,
+        after=after,
+    )
+
+
+def _require_write(actor, pupil):
+    """Writing healthcare plans and medicines: SENCO and head of the pupil's school. To
+    anyone else the pupil does not exist."""
+    if not access.can(actor, pupil.school_id, "write_care"):
+        raise Http404
+
+
+def _consent(data, errors):
+    by = _text(data, "consent_by", errors, limit=150)
+    on = data.get("consent_on")
+    _text(data, "consent_document", errors, limit=200)
+    if on in ("", None):
+        data["consent_on"] = on = None
+    elif not _is_date(on):
+        errors["consent_on"] = "Give the date consent was given as YYYY-MM-DD."
+        return
+    elif on > timezone.localdate():
+        errors["consent_on"] = "Consent can't be dated in the future."
+    if by and on is None and "consent_on" not in errors:
+        errors["consent_on"] = "Say when consent was given."
+    if on is not None and not by and "consent_by" not in errors:
+        errors["consent_by"] = "Say who gave consent (the parent or carer)."
+
+
+# --- Individual healthcare plans ---------------------------------------------------------
+
+IHCP_FIELDS = (
+    "conditions", "triggers", "signs", "daily_care", "emergency", "who_to_call",
+    "review_date", "ehc_plan", "consent_by", "consent_on", "consent_document", "active",
+)  # fmt: skip
+
+
+def _validate_ihcp(pupil, data) -> dict:
+    errors = {}
+    _text(data, "conditions", errors, limit=4000, required="Name the medical condition(s).")
+    for name in ("triggers", "signs", "daily_care"):
+        _text(data, name, errors, limit=4000)
+    _text(data, "emergency", errors, limit=4000, required="Say what to do in an emergency.")
+    _text(data, "who_to_call", errors, limit=2000, required="Say who to call, in order.")
+    review = data.get("review_date")
+    if not _is_date(review):
+        errors["review_date"] = "Give the date the plan is to be reviewed, as YYYY-MM-DD."
+    elif review < timezone.localdate():
+        errors["review_date"] = "The review date has passed: give one in the future."
+    plan = data.get("ehc_plan")
+    if plan in ("", None):
+        data["ehc_plan"] = None
+    elif not isinstance(plan, Plan) or plan.pupil_id != pupil.pk or plan.kind != Plan.Kind.EHCP:
+        errors["ehc_plan"] = "Choose this pupil's EHC plan, or none."
+    if not isinstance(data.setdefault("active", True), bool):
+        errors["active"] = "Say whether the plan is in force."
+    _consent(data, errors)
+    return errors
+
+
+def ehc_plans_of(pupil):
+    """The pupil's EHC plans a healthcare plan may link to, newest first. One query."""
+    return list(
+        Plan.objects.filter(pupil=pupil, kind=Plan.Kind.EHCP)
+        .exclude(status=Plan.Status.CLOSED)
+        .order_by("-start_date")
+    )
+
+
+@transaction.atomic
+def healthcare_plan_create(*, actor, pupil, data: dict) -> HealthcarePlan:
+    _require_write(actor, pupil)
+    data = {k: v for k, v in data.items() if k in IHCP_FIELDS}
+    if errors := _validate_ihcp(pupil, data):
+        raise ServiceError(errors)
+    plan = HealthcarePlan.objects.create(pupil=pupil, created_by=actor, **data)
+    _audit(actor, "create", plan, pupil, after=snapshot(plan))
+    timeline_add(
+        pupil=pupil,
+        kind="medication",
+        title=f"Healthcare plan written: {plan.conditions[:120]}",
+        actor=actor,
+        ref=plan,
+    )
+    return plan
+
+
+@transaction.atomic
+def healthcare_plan_update(*, actor, plan: HealthcarePlan, data: dict) -> HealthcarePlan:
+    pupil = plan.pupil
+    _require_write(actor, pupil)
+    data = {k: v for k, v in data.items() if k in IHCP_FIELDS}
+    current = {name: getattr(plan, name) for name in IHCP_FIELDS}
+    wanted = {**current, **data}
+    if errors := _validate_ihcp(pupil, wanted):
+        raise ServiceError(errors)
+    plan = HealthcarePlan.objects.select_for_update().get(pk=plan.pk)
+    before = snapshot(plan)
+    for name in IHCP_FIELDS:
+        setattr(plan, name, wanted[name])
+    plan.save()
+    after = snapshot(plan)
+    if before != after:
+        _audit(actor, "update", plan, pupil, before, after)
+        timeline_add(
+            pupil=pupil,
+            kind="medication",
+            title=f"Healthcare plan updated: {plan.conditions[:120]}",
+            actor=actor,
+            ref=plan,
+        )
+    return plan
+
+
+# --- Medicines ---------------------------------------------------------------------------
+
+MEDICINE_FIELDS = (
+    "name", "form", "strength", "dose", "dose_units", "route", "times", "as_needed",
+    "as_needed_when", "min_interval_minutes", "max_per_24h", "storage", "expiry_date",
+    "stock", "low_stock_at", "controlled", "training", "healthcare_plan",
+    "consent_by", "consent_on", "consent_document",
+)  # fmt: skip
+# Stock changes by doses and deliveries (and amendments), never by editing the medicine.
+MEDICINE_EDITABLE = tuple(f for f in MEDICINE_FIELDS if f != "stock")
+MEDICATION_TRAINING = (
+    Training.Kind.MEDICATION,
+    Training.Kind.BUCCAL_MIDAZOLAM,
+    Training.Kind.AUTO_INJECTOR,
+    Training.Kind.GASTROSTOMY,
+)
+
+
+def parse_times(raw) -> list:
+    """'12:00, 15:30' or ['12:00'] -> ['12:00', '15:30'] as given (checked by the service)."""
+    if isinstance(raw, str):
+        return [t for t in re.split(r"[,\s;]+", raw.strip()) if t]
+    return list(raw or [])
+
+
+def _validate_schedule(data, errors):
+    times = data.get("times")
+    if times in (None, ""):
+        times = []
+    if not isinstance(times, list) or not all(isinstance(t, str) for t in times):
+        errors["times"] = "Give the times of day as a list like 08:00, 12:15."
+        times = []
+    bad = [t for t in times if not TIME_RE.match(t.strip())]
+    if bad:
+        errors["times"] = (
+            f"Write each time as HH:MM on the 24-hour clock, like 12:15 ({', '.join(bad[:3])} "
+            "is not)."
+        )
+    times = sorted({t.strip() for t in times})
+    if len(times) > 8:
+        errors["times"] = "At most 8 fixed times a day."
+    data["times"] = times
+    as_needed = data.get("as_needed", False)
+    if not isinstance(as_needed, bool):
+        errors["as_needed"] = "Say whether it is given as needed."
+        as_needed = False
+    if not times and not as_needed and "times" not in errors:
+        errors["times"] = "Give the fixed times it is due, or tick 'as needed', or both."
+    _text(data, "as_needed_when", errors, limit=200)
+    for name, lo, hi, words in (
+        ("min_interval_minutes", 1, 1440, "The least time between doses is 1 to 1440 minutes"),
+        ("max_per_24h", 1, 24, "The most doses in 24 hours is 1 to 24"),
+    ):
+        value = data.get(name)
+        if value in ("", None):
+            data[name] = None
+            if as_needed:
+                errors[name] = {
+                    "min_interval_minutes": "An as-needed medicine needs the least time "
+                    "between two doses.",
+                    "max_per_24h": "An as-needed medicine needs the most doses in 24 hours.",
+                }[name]
+        elif not _whole(value) or not lo <= value <= hi:
+            errors[name] = f"{words}."
+    if as_needed and not data.get("as_needed_when") and "as_needed_when" not in errors:
+        errors["as_needed_when"] = "Say when to give it: the signs to look for."
+    if (
+        len(times) > 1
+        and _whole(data.get("min_interval_minutes"))
+        and "times" not in errors
+        and "min_interval_minutes" not in errors
+    ):
+        gaps = [_minutes(b) - _minutes(a) for a, b in zip(times, times[1:], strict=False)]
+        if min(gaps) < data["min_interval_minutes"]:
+            errors["times"] = (
+                "Two fixed times are closer than the least time between doses: "
+                "check the times or the interval."
+            )
+    if (
+        _whole(data.get("max_per_24h"))
+        and times
+        and not as_needed
+        and len(times) > data["max_per_24h"]
+    ):
+        errors["max_per_24h"] = (
+            f"There are {len(times)} fixed times a day, more than the most in 24 hours."
+        )
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _validate_medicine(pupil, data, *, creating) -> dict:
+    errors = field_limits(Medicine, {k: v for k, v in data.items() if isinstance(v, str)})
+    _text(data, "name", errors, limit=150, required="Name the medicine, as on the label.")
+    _text(data, "strength", errors, limit=60, required="Give the strength, as on the label.")
+    _text(data, "dose", errors, limit=60, required="Give the dose, as on the label: '2 puffs'.")
+    _text(data, "storage", errors, limit=150, required="Say where it is kept.")
+    if data.get("form") not in Medicine.Form.values:
+        errors["form"] = "Choose the form: tablet, liquid, inhaler …"
+    if data.get("route") not in Medicine.Route.values:
+        errors["route"] = "Choose how it is given: by mouth, inhaled …"
+    units = data.get("dose_units", 1)
+    if not _whole(units) or not 1 <= units <= 100:
+        errors["dose_units"] = "Units a dose uses is a whole number from 1 to 100."
+    _validate_schedule(data, errors)
+    expiry = data.get("expiry_date")
+    if not _is_date(expiry):
+        errors["expiry_date"] = "Give the expiry date on the label, as YYYY-MM-DD."
+    elif creating and expiry < timezone.localdate():
+        errors["expiry_date"] = "This medicine has expired: it can't be accepted."
+    if creating:
+        stock = data.get("stock")
+        if not _whole(stock) or not 0 <= stock <= 100_000:
+            errors["stock"] = "Give the units held now, a whole number from 0 to 100000."
+    low = data.get("low_stock_at", 10)
+    if not _whole(low) or not 0 <= low <= 100_000:
+        errors["low_stock_at"] = "Warn-at is a whole number from 0 to 100000."
+    if not isinstance(data.get("controlled", False), bool):
+        errors["controlled"] = "Say whether it is a controlled drug."
+    if data.setdefault("training", Training.Kind.MEDICATION) not in MEDICATION_TRAINING:
+        errors["training"] = "Choose the training a person needs to give it."
+    plan = data.get("healthcare_plan")
+    if plan in ("", None):
+        data["healthcare_plan"] = None
+    elif not isinstance(plan, HealthcarePlan) or plan.pupil_id != pupil.pk:
+        errors["healthcare_plan"] = "Choose one of this pupil's healthcare plans, or none."
+    _consent(data, errors)
+    return errors
+
+
+def _medicine_line(medicine) -> str:
+    parts = []
+    if medicine.times:
+        parts.append("at " + ", ".join(medicine.times))
+    if medicine.as_needed:
+        parts.append("as needed")
+    return f"{medicine.name} {medicine.strength}, {medicine.dose} {' and '.join(parts)}"
+
+
+@transaction.atomic
+def medicine_create(*, actor, pupil, data: dict) -> Medicine:
+    _require_write(actor, pupil)
+    data = {k: v for k, v in data.items() if k in MEDICINE_FIELDS}
+    if errors := _validate_medicine(pupil, data, creating=True):
+        raise ServiceError(errors)
+    medicine = Medicine.objects.create(pupil=pupil, **data)
+    _audit(actor, "create", medicine, pupil, after=snapshot(medicine))
+    timeline_add(
+        pupil=pupil,
+        kind="medication",
+        title=f"Medicine added: {_medicine_line(medicine)}",
+        actor=actor,
+        ref=medicine,
+    )
+    return medicine
+
+
+@transaction.atomic
+def medicine_update(*, actor, medicine: Medicine, data: dict) -> Medicine:
+    pupil = medicine.pupil
+    _require_write(actor, pupil)
+    if "stock" in data:
+        raise ServiceError({"stock": "Stock changes by doses and deliveries: record a delivery."})
+    current = {name: getattr(medicine, name) for name in MEDICINE_EDITABLE}
+    wanted = {**current, **{k: v for k, v in data.items() if k in MEDICINE_EDITABLE}}
+    if errors := _validate_medicine(pupil, wanted, creating=False):
+        raise ServiceError(errors)
+    medicine = Medicine.objects.select_for_update().get(pk=medicine.pk)
+    before = snapshot(medicine)
+    for name in MEDICINE_EDITABLE:
+        setattr(medicine, name, wanted[name])
+    medicine.save()
+    after = snapshot(medicine)
+    if before != after:
+        _audit(actor, "update", medicine, pupil, before, after)
+        timeline_add(
+            pupil=pupil,
+            kind="medication",
+            title=f"Medicine changed: {_medicine_line(medicine)}",
+            actor=actor,
+            ref=medicine,
+        )
+    medicine.pupil = pupil
+    return medicine
+
+
+@transaction.atomic
+def medicine_stop(*, actor, medicine: Medicine, reason: str) -> Medicine:
+    """Stop giving a medicine. It is not deleted: its doses stay on the record."""
+    pupil = medicine.pupil
+    _require_write(actor, pupil)
+    errors = {}
+    data = {"reason": reason}
+    reason = _text(data, "reason", errors, limit=300, required="Say why it is stopped.")
+    if errors:
+        raise ServiceError(errors)
+    medicine = Medicine.objects.select_for_update().get(pk=medicine.pk)
+    if not medicine.active:
+        raise ServiceError({"__all__": "This medicine is already stopped."}, 409)
+    before = snapshot(medicine)
+    medicine.active = False
+    medicine.save(update_fields=["active"])
+    after = {**snapshot(medicine), "event": "stopped", "reason": reason}
+    _audit(actor, "update", medicine, pupil, before, after)
+    timeline_add(
+        pupil=pupil,
+        kind="medication",
+        title=f"Medicine stopped: {medicine.name} {medicine.strength}",
+        body=reason,
+        actor=actor,
+        ref=medicine,
+    )
+    medicine.pupil = pupil
+    return medicine
+
+
+@transaction.atomic
+def medicine_stock_receive(
+    *, actor, medicine: Medicine, quantity, expiry_date=None, note: str = ""
+) -> Medicine:
+    """A delivery: adds `quantity` units; a new expiry date when the new supply has one."""
+    pupil = medicine.pupil
+    _require_write(actor, pupil)
+    errors = {}
+    if not _whole(quantity) or not 1 <= quantity <= 10_000:
+        errors["quantity"] = "Give the units received, a whole number from 1 to 10000."
+    if expiry_date is not None:
+        if not _is_date(expiry_date):
+            errors["expiry_date"] = "Give the expiry date as YYYY-MM-DD."
+        elif expiry_date < timezone.localdate():
+            errors["expiry_date"] = "This supply has expired: it can't be accepted."
+    data = {"note": note}
+    note = _text(data, "note", errors, limit=300)
+    if errors:
+        raise ServiceError(errors)
+    medicine = Medicine.objects.select_for_update().get(pk=medicine.pk)
+    before = snapshot(medicine)
+    if medicine.stock + quantity > 100_000:
+        raise ServiceError({"quantity": "That would hold more than 100000 units."})
+    Medicine.objects.filter(pk=medicine.pk).update(stock=F("stock") + quantity)
+    if expiry_date is not None:
+        Medicine.objects.filter(pk=medicine.pk).update(expiry_date=expiry_date)
+    medicine.refresh_from_db()
+    after = {**snapshot(medicine), "event": "stock_received", "received": quantity, "note": note}
+    _audit(actor, "update", medicine, pupil, before, after)
+    medicine.pupil = pupil
+    return medicine
+
+
+# --- Giving a dose -----------------------------------------------------------------------
+
+
+def staff_of_school(school_id):
+    """The people who may witness a dose: anyone with a staff role at the school (not a
+    visiting therapist). By name."""
+    return (
+        User.objects.filter(
+            staff_roles__school_id=school_id, staff_roles__role__in=STAFF_ROLES, is_active=True
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def slot_at(day: dt.date, hhmm: str) -> dt.datetime:
+    """A scheduled dose's time: the day at HH:MM, school time (Europe/London)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(*map(int, hhmm.split(":")))))
+
+
+def _due_slot(medicine, due_at, given_at, errors):
+    """The scheduled dose this record answers: `due_at` checked against the medicine's
+    times, or (for a medicine given only at fixed times) the one nearest `given_at`."""
+    if due_at in ("", None):
+        if medicine.as_needed or not medicine.times or not isinstance(given_at, dt.datetime):
+            return None
+        day = timezone.localtime(given_at).date()
+        return min((slot_at(day, t) for t in medicine.times), key=lambda s: abs(s - given_at))
+    if not isinstance(due_at, dt.datetime):
+        errors["due_at"] = "Give the scheduled dose as a date and time."
+        return None
+    if timezone.is_naive(due_at):
+        due_at = timezone.make_aware(due_at)
+    local = timezone.localtime(due_at)
+    if local.second or local.microsecond or f"{local:%H:%M}" not in medicine.times:
+        times = ", ".join(medicine.times) or "no fixed times"
+        errors["due_at"] = f"{medicine.name} is due at {times}: this is not one of its doses."
+        return None
+    if due_at > timezone.now() + DUE_SOON + CLOCK_SLACK:
+        errors["due_at"] = "This dose is not due yet: record it when it is given."
+        return None
+    return slot_at(local.date(), f"{local:%H:%M}")
+
+
+def _existing_dose(actor, client_id, medicine_id):
+    """The dose stored under client_id if this person stored it for this medicine; the
+    same client_id used for anything else is a conflict (saying nothing of what it holds)."""
+    record = (
+        Administration.objects.filter(client_id=client_id)
+        .select_related("medicine", "given_by", "witness", "pupil")
+        .first()
+    )
+    if record is None:
+        return None
+    if record.given_by_id != actor.pk or str(record.medicine_id) != str(medicine_id):
+        raise DoseRefused(
+            "client_id_conflict",
+            "This client_id is already used by another record.",
+            field="client_id",
+        )
+    return record
+
+
+def _given_times(medicine_id, start, end) -> list[dt.datetime]:
+    """Times of GIVEN doses of the medicine in (start, end), oldest first. One query."""
+    return list(
+        Administration.objects.filter(
+            medicine_id=medicine_id,
+            outcome=Administration.Outcome.GIVEN,
+            given_at__gt=start,
+            given_at__lt=end,
+        )
+        .order_by("given_at")
+        .values_list("given_at", flat=True)
+    )
+
+
+def window_check(medicine, given: list[dt.datetime], at: dt.datetime):
+    """(rule, next_allowed_at) for a dose given at `at`, given the other GIVEN doses
+    (`given`, any order, within 24 h either side), or (None, None) when it is allowed.
+    No query: the due list uses it on doses already loaded."""
+    interval = medicine.min_interval_minutes
+    if interval:
+        gap = dt.timedelta(minutes=interval)
+        near = [t for t in given if abs(t - at) < gap]
+        if near:
+            return "too_soon", max(near) + gap
+    limit = medicine.max_per_24h
+    if limit:
+        times = sorted([*given, at])
+        # Every 24-hour window holding the new dose holds at most `limit` doses.
+        for i, start in enumerate(times):
+            if start > at:
+                break
+            inside = [t for t in times[i:] if t - start < DAY]
+            if at in inside and len(inside) > limit:
+                before = sorted(t for t in given if at - DAY < t <= at)
+                if len(before) >= limit:
+                    nxt = before[len(before) - limit] + DAY
+                else:  # a dose recorded later in the day fills the window
+                    nxt = None
+                if nxt is not None and interval:
+                    nxt = max(nxt, max(before) + dt.timedelta(minutes=interval))
+                return "max_per_24h", nxt
+    return None, None
+
+
+def _refuse_window(medicine, rule, next_at, given, at):
+    if rule == "too_soon":
+        last = max((t for t in given if t <= at), default=None)
+        last_words = f"was last given at {_hhmm(last, at)}" if last else "has a dose recorded"
+        raise DoseRefused(
+            "too_soon",
+            f"Too soon: {medicine.name} {last_words} and doses must be at least "
+            f"{_interval_words(medicine.min_interval_minutes)} apart. "
+            f"Next dose from {_hhmm(next_at, at)}.",
+            next_allowed_at=next_at,
+        )
+    count = len([t for t in given if at - DAY < t <= at])
+    when = f" Next dose from {_hhmm(next_at, at)}." if next_at else ""
+    raise DoseRefused(
+        "max_per_24h",
+        f"Over the daily maximum: {medicine.name} has been given {count} time"
+        f"{'s' if count != 1 else ''} in 24 hours and the most is {medicine.max_per_24h}."
+        f"{when}",
+        next_allowed_at=next_at,
+    )
+
+
+def administration_record(
+    *,
+    actor,
+    client_id,
+    medicine_id,
+    given_at,
+    outcome,
+    dose,
+    reason="",
+    witness_id=None,
+    reactions="",
+    due_at=None,
+) -> tuple[Administration, bool]:
+    """Record one dose given, refused or not given. Returns (record, created); the same
+    client_id again returns the stored record, created=False. Refuses (DoseRefused, nothing
+    written) by the rules in the module docstring; a pupil out of the actor's scope, or a
+    school where they may not give care, is Http404."""
+    errors: dict[str, str] = {}
+    client_id = _uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    medicine_uuid = _uuid(medicine_id, "medicine_id", {})
+    if medicine_uuid is None:
+        raise Http404
+    if errors:
+        raise ServiceError(errors)
+    if existing := _existing_dose(actor, client_id, medicine_uuid):
+        return existing, False
+
+    medicine = access.get_scoped(
+        actor, Medicine.objects.select_related("pupil", "pupil__school"), medicine_uuid
+    )
+    pupil = medicine.pupil
+    if not access.can(actor, pupil.school_id, "give_care"):
+        raise Http404
+
+    # Bad input: 422, each field in words.
+    now = timezone.now()
+    if outcome not in Administration.Outcome.values:
+        errors["outcome"] = "Say what happened: given, refused or not given."
+    if not isinstance(given_at, dt.datetime):
+        errors["given_at"] = "Give the date and time of the dose."
+    else:
+        if timezone.is_naive(given_at):
+            given_at = timezone.make_aware(given_at)
+        if given_at > now + CLOCK_SLACK:
+            errors["given_at"] = "That time hasn't happened yet: give the time of the dose."
+        elif given_at < now - RECORD_BACK:
+            errors["given_at"] = (
+                "Doses more than 7 days ago can't be added here: ask the SENCO to correct "
+                "the record."
+            )
+    data = {"dose": dose, "reason": reason, "reactions": reactions}
+    _text(data, "dose", errors, limit=60, required=f"Give the dose: {medicine.dose}.")
+    _text(data, "reactions", errors, limit=2000)
+    if outcome in (Administration.Outcome.REFUSED, Administration.Outcome.NOT_GIVEN):
+        _text(data, "reason", errors, limit=300, required="Say why it was refused or not given.")
+    else:
+        _text(data, "reason", errors, limit=300)
+    due_at = _due_slot(medicine, due_at, given_at, errors)
+    if due_at is not None and isinstance(given_at, dt.datetime) and "given_at" not in errors:
+        if timezone.localtime(given_at).date() != timezone.localtime(due_at).date():
+            errors["given_at"] = "A scheduled dose is recorded on the day it was due."
+    witness = _witness(actor, medicine, outcome, witness_id, errors)
+    if errors:
+        first = next(iter(errors))
+        refusal = DoseRefused(
+            "witness_required" if first == "witness_id" else "invalid",
+            errors[first],
+            status=422,
+            field=first,
+        )
+        refusal.errors = errors
+        raise refusal
+
+    # The rules. Training first: it does not change while we wait for the lock.
+    day = timezone.localtime(given_at).date()
+    if training_status([actor.pk], medicine.training, day)[actor.pk] != "current":
+        kind = Training.Kind(medicine.training).label
+        raise DoseRefused(
+            "no_training",
+            f"You have no current training in {kind.lower()} on {day:%-d %b %Y}: a trained "
+            f"member of staff must give {medicine.name}. Ask the SENCO to update your "
+            "training record.",
+            status=403,
+        )
+    try:
+        with transaction.atomic():
+            # Serialises doses of this medicine: the second request waits, then sees the first.
+            locked = Medicine.objects.select_for_update().get(pk=medicine.pk)
+            locked.pupil = pupil
+            # A retry of this very record that raced the first send: the first one stands.
+            if existing := _existing_dose(actor, client_id, medicine_uuid):
+                return existing, False
+            record = _checked_write(
+                actor, locked, pupil, client_id, given_at, outcome, data, witness, due_at, now
+            )
+    except IntegrityError:
+        if existing := _existing_dose(actor, client_id, medicine_uuid):
+            return existing, False
+        if due_at is not None and (taken := _slot_record(medicine, due_at)):
+            raise _already(medicine, taken) from None
+        raise
+    return record, True
+
+
+def _witness(actor, medicine, outcome, witness_id, errors):
+    if witness_id in ("", None):
+        if medicine.controlled and outcome == Administration.Outcome.GIVEN:
+            errors["witness_id"] = (
+                f"{medicine.name} is a controlled drug: a second member of staff must "
+                "witness the dose. Choose the witness."
+            )
+        return None
+    try:
+        witness_id = int(witness_id)
+    except (TypeError, ValueError):
+        witness_id = 0
+    if witness_id == actor.pk:
+        errors["witness_id"] = "The witness must be a different member of staff from the giver."
+        return None
+    witness = staff_of_school(medicine.pupil.school_id).filter(pk=witness_id).first()
+    if witness is None:
+        errors["witness_id"] = "Choose the witness from the list of this school's staff."
+    return witness
+
+
+def _slot_record(medicine, due_at):
+    return (
+        Administration.objects.filter(medicine=medicine, due_at=due_at)
+        .select_related("given_by")
+        .first()
+    )
+
+
+def _already(medicine, taken) -> DoseRefused:
+    outcome = taken.get_outcome_display().lower()
+    return DoseRefused(
+        "already_recorded",
+        f"The {timezone.localtime(taken.due_at):%H:%M} dose of {medicine.name} was already "
+        f"recorded ({outcome}) by {taken.given_by} at {_hhmm(taken.recorded_at)}.",
+    )
+
+
+def _checked_write(
+    actor, medicine, pupil, client_id, given_at, outcome, data, witness, due_at, now
+):
+    """The rules that depend on what is stored, checked under the Medicine's lock, then
+    the writes. Inside the caller's transaction."""
+    if not medicine.active:
+        raise DoseRefused("stopped", f"{medicine.name} has been stopped: it is not given now.")
+    given = outcome == Administration.Outcome.GIVEN
+    if given and not medicine.has_consent:
+        raise DoseRefused(
+            "no_consent",
+            f"There is no written parental consent for {medicine.name} on record: it can't "
+            "be given until the SENCO records the consent.",
+        )
+    if given and medicine.expiry_date < timezone.localtime(given_at).date():
+        raise DoseRefused(
+            "expired",
+            f"{medicine.name} expired on {medicine.expiry_date:%-d %b %Y}: don't give it. "
+            "Tell the SENCO so a new supply is requested.",
+        )
+    if due_at is not None and (taken := _slot_record(medicine, due_at)):
+        raise _already(medicine, taken)
+    if given and due_at is not None and given_at < due_at - EARLY:
+        raise DoseRefused(
+            "not_due_yet",
+            f"Too early: the {timezone.localtime(due_at):%H:%M} dose of {medicine.name} may be "
+            f"given from {_hhmm(due_at - EARLY, given_at)}.",
+            next_allowed_at=due_at - EARLY,
+        )
+    if given:
+        others = _given_times(medicine.pk, given_at - DAY, given_at + DAY)
+        rule, next_at = window_check(medicine, others, given_at)
+        if rule:
+            _refuse_window(medicine, rule, next_at, others, given_at)
+        if medicine.stock < medicine.dose_units:
+            raise DoseRefused(
+                "no_stock",
+                f"Not enough {medicine.name} in stock: {medicine.stock} left and a dose uses "
+                f"{medicine.dose_units}. Tell the SENCO so the parent can send more.",
+            )
+
+    record = Administration.objects.create(
+        client_id=client_id,
+        school_id=pupil.school_id,
+        pupil=pupil,
+        medicine=medicine,
+        due_at=due_at,
+        given_at=given_at,
+        outcome=outcome,
+        dose=data["dose"],
+        reason=data["reason"],
+        reactions=data["reactions"],
+        given_by=actor,
+        witness=witness,
+        recorded_at=now,
+    )
+    if given:
+        Medicine.objects.filter(pk=medicine.pk).update(stock=F("stock") - medicine.dose_units)
+    timeline_add(
+        pupil=pupil,
+        occurred_at=given_at,
+        kind="medication",
+        title=_dose_title(medicine, record, actor),
+        body="; ".join(x for x in (data["reason"], data["reactions"]) if x),
+        actor=actor,
+        ref=record,
+    )
+    _audit(
+        actor,
+        "create",
+        record,
+        pupil,
+        after={
+            **snapshot(record),
+            "stock_before": medicine.stock,
+            "stock_after": medicine.stock - (medicine.dose_units if given else 0),
+        },
+    )
+    record.medicine = medicine
+    return record
+
+
+def _dose_title(medicine, record, actor) -> str:
+    if record.outcome == Administration.Outcome.GIVEN:
+        what = f"{record.dose} given"
+    else:
+        what = record.get_outcome_display().lower()
+    return f"{medicine.name} {what} ({actor})"
+
+
+# --- Corrections -------------------------------------------------------------------------
+
+AMENDABLE = ("outcome", "dose", "reason", "reactions", "given_at")
+
+
+def administration_can_amend(user, record) -> bool:
+    """Whoever gave it, and the SENCO or head of the school. The caller has fetched the
+    record through the access layer."""
+    return record.given_by_id == user.pk or access.can(user, record.school_id, "write_care")
+
+
+def administration_amend(*, actor, record: Administration, reason: str, changes: dict):
+    """Correct a dose record. The old values stay in the Amendment; when the outcome
+    changes to or from 'given', the stock follows."""
+    if not administration_can_amend(actor, record):
+        raise Http404
+    errors = {}
+    data = {"why": reason}
+    reason = _text(data, "why", errors, limit=300, required="Say why the record is corrected.")
+    if "why" in errors:
+        errors["reason_for_change"] = errors.pop("why")
+    for key in changes:
+        if key not in AMENDABLE:
+            errors[key] = "This part of a dose record can't be changed."
+    current = {name: getattr(record, name) for name in AMENDABLE}
+    wanted = {**current, **{k: v for k, v in changes.items() if k in AMENDABLE}}
+    if wanted["outcome"] not in Administration.Outcome.values:
+        errors["outcome"] = "Say what happened: given, refused or not given."
+    _text(wanted, "dose", errors, limit=60, required="Give the dose.")
+    _text(wanted, "reactions", errors, limit=2000)
+    if wanted["outcome"] != Administration.Outcome.GIVEN:
+        _text(wanted, "reason", errors, limit=300, required="Say why it was refused or not given.")
+    else:
+        _text(wanted, "reason", errors, limit=300)
+    when = wanted["given_at"]
+    if not isinstance(when, dt.datetime) or timezone.is_naive(when):
+        errors["given_at"] = "Give the date and time of the dose."
+    elif when > timezone.now() + CLOCK_SLACK:
+        errors["given_at"] = "That time hasn't happened yet."
+    elif (
+        record.due_at
+        and timezone.localtime(when).date() != timezone.localtime(record.due_at).date()
+    ):
+        errors["given_at"] = "A scheduled dose is recorded on the day it was due."
+    if errors:
+        raise ServiceError(errors)
+    diff = {
+        name: [_plain(current[name]), _plain(wanted[name])]
+        for name in AMENDABLE
+        if current[name] != wanted[name]
+    }
+    if not diff:
+        raise ServiceError({"__all__": "Nothing was changed."})
+    given = Administration.Outcome.GIVEN
+    with transaction.atomic():
+        medicine = Medicine.objects.select_for_update().get(pk=record.medicine_id)
+        record = Administration.objects.select_for_update().get(pk=record.pk)
+        before = snapshot(record)
+        was_given, now_given = record.outcome == given, wanted["outcome"] == given
+        stock_change = 0
+        if was_given and not now_given:
+            stock_change = medicine.dose_units
+        elif now_given and not was_given:
+            if medicine.stock < medicine.dose_units:
+                raise DoseRefused(
+                    "no_stock",
+                    f"Not enough {medicine.name} in stock to record it as given: "
+                    f"{medicine.stock} left and a dose uses {medicine.dose_units}.",
+                )
+            stock_change = -medicine.dose_units
+        for name in diff:
+            setattr(record, name, wanted[name])
+        record.save()
+        if stock_change:
+            Medicine.objects.filter(pk=medicine.pk).update(stock=F("stock") + stock_change)
+            diff["stock"] = [medicine.stock, medicine.stock + stock_change]
+        amendment = Amendment.objects.create(
+            record_type=Amendment.Record.ADMINISTRATION,
+            record_id=record.pk,
+            pupil_id=record.pupil_id,
+            amended_by=actor,
+            amended_at=timezone.now(),
+            reason=reason,
+            changes=diff,
+        )
+        timeline_add(
+            pupil=record.pupil_id,
+            kind="medication",
+            title=f"{medicine.name} record of {timezone.localtime(record.given_at):%-d %b %H:%M}"
+            " corrected",
+            body=reason,
+            actor=actor,
+            ref=record,
+        )
+        record_change(
+            actor=actor,
+            action="amend",
+            obj=record,
+            school_id=record.school_id,
+            pupil_id=record.pupil_id,
+            before=before,
+            after={**snapshot(record), "changes": diff, "reason": reason},
+        )
+    return amendment
+
+
+# --- Reads -------------------------------------------------------------------------------
+
+
+@dataclass
+class Slot:
+    """One scheduled dose today."""
+
+    medicine: Medicine
+    due_at: dt.datetime
+    record: Administration | None
+    state: str  # given | refused | not_given | missing
+    bucket: str  # done | overdue | soon | later
+    missed: bool = False  # nothing recorded more than an hour after it was due
+
+
+@dataclass
+class AsNeeded:
+    medicine: Medicine
+    can_give: bool
+    next_allowed_at: dt.datetime | None
+    last: Administration | None
+    given_24h: int
+    why_not: str = ""
+
+
+@dataclass
+class PupilMedication:
+    pupil: object
+    slots: list = field(default_factory=list)
+    as_needed: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+def medicine_warnings(medicine, today) -> list[tuple[str, str]]:
+    """(level, words) for low stock, near or past expiry, missing consent. No query."""
+    out = []
+    if medicine.expiry_date < today:
+        out.append(("bad", f"Expired on {medicine.expiry_date:%-d %b %Y}"))
+    elif medicine.expiry_date <= today + dt.timedelta(days=EXPIRING_DAYS):
+        out.append(("warn", f"Expires on {medicine.expiry_date:%-d %b %Y}"))
+    if medicine.stock < medicine.dose_units:
+        out.append(("bad", f"Out of stock ({medicine.stock} left)"))
+    elif medicine.stock <= medicine.low_stock_at:
+        out.append(("warn", f"Low stock: {medicine.stock} left"))
+    if not medicine.has_consent:
+        out.append(("bad", "No parental consent recorded"))
+    return out
+
+
+def _medicines_for(pupils_qs, schools):
+    return list(
+        Medicine.objects.filter(pupil__in=pupils_qs, pupil__school_id__in=schools, active=True)
+        .select_related("pupil", "pupil__year_group")
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id", "name")
+    )
+
+
+def _school_days(school_ids, day) -> set[int]:
+    """The schools open on `day`. Two queries per school; none at a weekend."""
+    if day.isoweekday() > 5:
+        return set()
+    return {s for s in school_ids if Calendar.load(s, day, day).is_school_day(day)}
+
+
+def _today_doses(medicines, now):
+    """Doses of `medicines` due today or given in the last 24 hours. One query."""
+    if not medicines:
+        return []
+    today = timezone.localtime(now).date()
+    start = slot_at(today, "00:00")
+    end = slot_at(today + dt.timedelta(days=1), "00:00")
+    return list(
+        Administration.objects.filter(medicine__in=[m.pk for m in medicines])
+        .filter(Q(due_at__gte=start, due_at__lt=end) | Q(given_at__gte=now - DAY))
+        .select_related("given_by")
+        .order_by("given_at")
+    )
+
+
+def day_medication(medicines, doses, now, open_schools) -> list[PupilMedication]:
+    """Group loaded medicines and doses into each pupil's scheduled slots today and
+    as-needed medicines with whether one may be given now. No query."""
+    today = timezone.localtime(now).date()
+    by_slot = {(d.medicine_id, d.due_at): d for d in doses if d.due_at is not None}
+    given = {}
+    last = {}
+    for d in doses:
+        if d.outcome == Administration.Outcome.GIVEN and d.given_at <= now:
+            given.setdefault(d.medicine_id, []).append(d.given_at)
+            last[d.medicine_id] = d
+    groups: dict = {}
+    for m in medicines:
+        group = groups.setdefault(m.pupil_id, PupilMedication(pupil=m.pupil))
+        if m.pupil.school_id in open_schools:
+            for t in m.times:
+                due = slot_at(today, t)
+                record = by_slot.get((m.pk, due))
+                if record is None and due < m.created:
+                    continue  # due before the medicine was added: not owed
+                if record is not None:
+                    state, bucket = record.outcome, "done"
+                elif due <= now:
+                    state, bucket = "missing", "overdue"
+                elif due <= now + DUE_SOON:
+                    state, bucket = "missing", "soon"
+                else:
+                    state, bucket = "missing", "later"
+                missed = record is None and now > due + MISSED_AFTER
+                group.slots.append(Slot(m, due, record, state, bucket, missed))
+        if m.as_needed:
+            times = given.get(m.pk, [])
+            rule, next_at = window_check(m, times, now)
+            why = ""
+            if rule == "too_soon":
+                why = "Too soon"
+            elif rule == "max_per_24h":
+                why = "Daily maximum reached"
+            elif m.expiry_date < today:
+                why, next_at = "Expired", None
+            elif not m.has_consent:
+                why, next_at = "No consent", None
+            elif m.stock < m.dose_units:
+                why, next_at = "Out of stock", None
+            group.as_needed.append(
+                AsNeeded(
+                    medicine=m,
+                    can_give=not why,
+                    next_allowed_at=next_at if why else None,
+                    last=last.get(m.pk),
+                    given_24h=len([t for t in times if t > now - DAY]),
+                    why_not=why,
+                )
+            )
+        group.warnings.extend((m, level, words) for level, words in medicine_warnings(m, today))
+    for group in groups.values():
+        group.slots.sort(key=lambda s: (s.due_at, s.medicine.name))
+    return list(groups.values())
+
+
+def due_now(user, now=None) -> list[PupilMedication]:
+    """For each pupil in `user`'s scope at schools where they may give care: the scheduled
+    doses due today with their state, and the as-needed medicines with whether one may be
+    given now. Queries: roles, medicines, doses, plus two per school for the calendar."""
+    now = now or timezone.now()
+    schools = access.schools_where(user, "give_care")
+    if not schools:
+        return []
+    medicines = _medicines_for(access.visible_pupils(user), schools)
+    doses = _today_doses(medicines, now)
+    open_schools = _school_days({m.pupil.school_id for m in medicines}, timezone.localdate())
+    return day_medication(medicines, doses, now, open_schools)
+
+
+def may_see_warnings(user, school_id) -> bool:
+    """Stock and expiry warnings are for the SENCO and the office (head/admin)."""
+    return access.can(user, school_id, "write_care")
+
+
+def school_warnings(user, today=None) -> list[tuple[Medicine, str, str]]:
+    """Low stock, near or past expiry and missing consent across the schools where `user`
+    writes care (SENCO, head). One query."""
+    today = today or timezone.localdate()
+    schools = access.schools_where(user, "write_care")
+    if not schools:
+        return []
+    soon = today + dt.timedelta(days=EXPIRING_DAYS)
+    medicines = (
+        Medicine.objects.filter(pupil__school_id__in=schools, active=True)
+        .filter(
+            Q(stock__lte=F("low_stock_at"))
+            | Q(stock__lt=F("dose_units"))
+            | Q(expiry_date__lte=soon)
+            | Q(consent_by="")
+            | Q(consent_on__isnull=True)
+        )
+        .select_related("pupil")
+        .order_by("expiry_date", "name")
+    )
+    return [(m, level, words) for m in medicines for level, words in medicine_warnings(m, today)]
+
+
+def pupil_medication(pupil, now=None) -> dict:
+    """What the pupil's medication page and API show: active medicines with today's doses,
+    healthcare plans, stopped medicines, the latest doses. Five queries, plus two for the
+    calendar."""
+    now = now or timezone.now()
+    medicines = list(Medicine.objects.filter(pupil=pupil).select_related("healthcare_plan"))
+    for m in medicines:
+        m.pupil = pupil
+    active = [m for m in medicines if m.active]
+    doses = _today_doses(active, now)
+    open_schools = _school_days({pupil.school_id}, timezone.localtime(now).date())
+    groups = day_medication(active, doses, now, open_schools)
+    plans = list(
+        HealthcarePlan.objects.filter(pupil=pupil).select_related("ehc_plan", "created_by")
+    )
+    recent = list(
+        Administration.objects.filter(pupil=pupil)
+        .select_related("medicine", "given_by", "witness")
+        .order_by("-given_at")[:20]
+    )
+    return {
+        "group": groups[0] if groups else PupilMedication(pupil=pupil),
+        "medicines": active,
+        "stopped": [m for m in medicines if not m.active],
+        "plans": plans,
+        "recent": recent,
+    }
+
+
+def dose_form_context(medicine, now=None) -> dict:
+    """For the Give form: the as-needed state and the scheduled slots of today not yet
+    recorded. One query."""
+    now = now or timezone.now()
+    doses = _today_doses([medicine], now)
+    open_schools = _school_days({medicine.pupil.school_id}, timezone.localtime(now).date())
+    groups = day_medication([medicine], doses, now, open_schools)
+    return {"group": groups[0] if groups else PupilMedication(pupil=medicine.pupil)}
+
+
+def amendments_of(record) -> list[Amendment]:
+    return list(
+        Amendment.objects.filter(
+            record_type=Amendment.Record.ADMINISTRATION, record_id=record.pk
+        ).select_related("amended_by")
+    )

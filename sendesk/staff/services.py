@@ -1,0 +1,80 @@
+"""Writes for staff training records. Each is validated first, then written with its audit
+row (no pupil: pupil_id None) in one transaction. Records are added, not edited: a refresher
+is a new record, so the history of who was trained when stays."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from sendesk import access
+from sendesk.audit.services import record_change, snapshot
+from sendesk.lib.errors import ServiceError
+
+from .models import Training
+from .selectors import school_staff
+
+
+def training_can_manage(user, school_id: int) -> bool:
+    return access.can(user, school_id, "oversee")
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def training_add(
+    *, actor, school_id: int, user_id, kind, course="", completed_on, expires_on=None
+) -> Training:
+    """Record a course a member of the school's staff completed (SENCO, head)."""
+    if not training_can_manage(actor, school_id):
+        raise Http404
+    errors: dict[str, str] = {}
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        user_id = 0
+    person = school_staff(school_id).filter(pk=user_id).first() if 0 < user_id < 2**31 else None
+    if person is None:
+        errors["user_id"] = "Choose a member of this school's staff."
+    if kind not in Training.Kind.values:
+        errors["kind"] = "Choose the kind of training."
+    course = course.strip() if isinstance(course, str) else ""
+    if len(course) > 200:
+        errors["course"] = f"Keep this to 200 characters or fewer (it has {len(course)})."
+    elif "\x00" in course:
+        errors["course"] = "This holds a character that can't be stored: retype it."
+    today = timezone.localdate()
+    if not _is_date(completed_on):
+        errors["completed_on"] = "Give the date the course was completed."
+    elif completed_on > today:
+        errors["completed_on"] = "A course can't be recorded before it is completed."
+    elif completed_on < today - dt.timedelta(days=365 * 20):
+        errors["completed_on"] = "Check the year: that is more than 20 years ago."
+    if expires_on is not None:
+        if not _is_date(expires_on):
+            errors["expires_on"] = "Give the expiry date as day, month and year."
+        elif _is_date(completed_on) and expires_on < completed_on:
+            errors["expires_on"] = "The expiry date can't be before the course was completed."
+        elif expires_on.year > 9000:
+            errors["expires_on"] = "Check the year of the expiry date."
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        training = Training.objects.create(
+            user=person,
+            kind=kind,
+            course=course,
+            completed_on=completed_on,
+            expires_on=expires_on,
+        )
+        record_change(
+            actor=actor,
+            action="create",
+            obj=training,
+            school_id=school_id,
+            pupil_id=None,
+            after=snapshot(training),
+        )
+    return training

@@ -1,0 +1,63 @@
+"""Training pages: the SENCO's and head's register of the school's staff with their
+training and what expires soon, adding a record, and a person's own training. Reads go
+through staff.selectors, writes through staff.services; the register is for those who
+oversee the school (404 for everyone else)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sendesk import access
+from sendesk.lib.errors import ServiceError
+
+from . import selectors, services
+from .forms import TrainingForm
+
+
+@login_required
+@require_GET
+def training_register(request):
+    school_id = access.oversight_school(request.user, request.GET.get("school") or None)
+    day = timezone.localdate()
+    context = {**selectors.training_register(school_id, day), "day": day}
+    context["warn_days"] = selectors.WARN_DAYS
+    return render(request, "staff/training_register.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_new(request):
+    school_id = access.oversight_school(request.user, request.GET.get("school") or None)
+    staff = list(selectors.school_staff(school_id))
+    initial = {"user_id": request.GET.get("user", "")}
+    form = TrainingForm(
+        request.POST if request.method == "POST" else None, staff=staff, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                training = services.training_add(
+                    actor=request.user, school_id=school_id, **form.cleaned_data
+                )
+            except ServiceError as error:
+                form.add_service_errors(error.errors)
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    f"Recorded: {training.user.full_name}, {training.get_kind_display()}.",
+                )
+                return redirect("training_register")
+    return render(request, "staff/training_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def my_training(request):
+    day = timezone.localdate()
+    rows = selectors.my_training(request.user, day)
+    return render(request, "staff/my_training.html", {"rows": rows, "day": day})

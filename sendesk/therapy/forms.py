@@ -1,0 +1,124 @@
+"""Forms for referrals and therapy programmes. They parse what was typed (numbers, dates,
+choices); the rules live in therapy.services, whose messages are put beside the fields."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from sendesk.plans.forms import DAY_CHOICES
+from sendesk.provision.models import Provision
+from sendesk.pupils.forms import date_field
+
+from .models import Discipline
+
+WHOLE = {"invalid": "Give a whole number."}
+
+
+def _yesterday():
+    return timezone.localdate() - dt.timedelta(days=1)
+
+
+class ReferralForm(forms.Form):
+    therapist = forms.ModelChoiceField(
+        label="Therapist", queryset=None, required=False, empty_label="Choose…",
+        help_text="Therapists with an account at this school.",
+        error_messages={"invalid_choice": "Choose a therapist who works with this school."},
+    )  # fmt: skip
+    discipline = forms.ChoiceField(
+        label="Therapy", choices=Discipline.choices, widget=forms.RadioSelect, required=False
+    )
+    reason = forms.CharField(
+        label="Reason for the referral", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    consent_by = forms.CharField(
+        label="Consent given by", required=False, max_length=150,
+        help_text="Who agreed to the referral, e.g. 'Mrs Brown (mother)'.",
+    )  # fmt: skip
+    consent_on = date_field("Consent given on")
+    start = date_field("Referral starts on", initial=timezone.localdate)
+    shared_notes = forms.CharField(
+        label="What the school shares with the therapist", required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The therapist sees this, their programme and its sessions, and nothing "
+        "else about the pupil. Do not include safeguarding or behaviour information.",
+    )  # fmt: skip
+
+    def __init__(self, *args, therapists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists
+        self.fields["therapist"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"
+
+
+class ReferralEndForm(forms.Form):
+    end = date_field(
+        "Last day of the referral", initial=_yesterday,
+        help_text="The therapist sees the pupil up to and including this day. Yesterday "
+        "stops their access now.",
+    )  # fmt: skip
+
+
+class ProgrammeForm(forms.Form):
+    """A new programme, or the fields a review may change (with `review=True`: a note,
+    and how often only when the programme has its own provision)."""
+
+    title = forms.CharField(label="Title", required=False, max_length=150)
+    goals = forms.CharField(
+        label="Goals", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the pupil will be able to do.",
+    )  # fmt: skip
+    activities = forms.CharField(
+        label="Activities", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What the TA does in each session, step by step. TAs see this when they "
+        "record the session.",
+    )  # fmt: skip
+    sessions_per_week = forms.IntegerField(
+        label="Sessions a week", required=False, error_messages=WHOLE
+    )
+    session_minutes = forms.IntegerField(
+        label="Minutes a session", required=False, error_messages=WHOLE
+    )
+    days = forms.MultipleChoiceField(
+        label="Days", choices=DAY_CHOICES, widget=forms.CheckboxSelectMultiple, required=False,
+        help_text="Tick as many days as there are sessions a week.",
+    )  # fmt: skip
+    source = forms.ChoiceField(
+        label="Promised in", choices=Provision.Source.choices, widget=forms.RadioSelect,
+        required=False,
+    )  # fmt: skip
+    referral = forms.ChoiceField(label="Referral", required=False)
+
+    def __init__(self, *args, referrals=(), review=False, frequency=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        referrals = list(referrals)
+        if review or len(referrals) < 2:
+            del self.fields["referral"]
+        else:
+            self.fields["referral"].choices = [
+                (str(r.pk), f"{r.get_discipline_display()}, from {r.start:%-d %B %Y}")
+                for r in referrals
+            ]
+        if review:
+            del self.fields["source"]
+            self.fields["note"] = forms.CharField(
+                label="Review note", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                help_text="What the session records show, and what changes (if anything).",
+            )  # fmt: skip
+            self.order_fields(["note"])
+        if not frequency:
+            for name in ("sessions_per_week", "session_minutes", "days"):
+                del self.fields[name]
+
+    def data_for_service(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("note", "referral")}
+        if "days" in data:
+            data["days"] = "".join(data["days"] or [])
+        return data
+
+
+class ProgrammeEndForm(forms.Form):
+    end = date_field("Last day of the programme", initial=timezone.localdate)
+    note = forms.CharField(
+        label="Why it ends", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

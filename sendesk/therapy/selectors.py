@@ -1,0 +1,198 @@
+"""Reads for therapy pages, the therapy API and the TA's session form.
+
+A therapist's scope is access.referred_pupils: the pupils referred to them today. Within
+it they see, per pupil, only their own referrals' shared notes, their programmes, the
+sessions recorded for each programme's provision and its promised vs delivered minutes."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from sendesk import access
+from sendesk.lib.dates import active_on
+from sendesk.provision.models import SessionPupil, TargetRating
+from sendesk.provision.selectors import reconcile
+from sendesk.schools.models import Role
+
+from .models import Programme, ProgrammeReview, Referral
+
+# The programme page lists this many of the latest session records.
+SESSIONS_SHOWN = 60
+
+
+def is_therapist(user) -> bool:
+    return any(role == Role.THERAPIST for _, role in access.roles_of(user))
+
+
+def active_referrals(user, day: dt.date):
+    """The referrals to `user` in force on `day`, for pupils at schools where `user` is a
+    therapist. A QuerySet: no query until evaluated."""
+    return Referral.objects.filter(
+        active_on(day), therapist=user, pupil__in=access.referred_pupils(user, day)
+    )
+
+
+def _count(queryset):
+    """A subquery counting `queryset`'s rows for the outer row, 0 when there are none."""
+    counted = queryset.order_by().values("pupil").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def programmes_for(user, day: dt.date):
+    """The therapist's programmes (those of referrals in force), each annotated with when
+    it was last reviewed and how many session records there are since then. One query."""
+    last_review = ProgrammeReview.objects.filter(programme=OuterRef("pk")).order_by("-at", "-id")
+    records = SessionPupil.objects.filter(provision=OuterRef("provision"), pupil=OuterRef("pupil"))
+    return (
+        Programme.objects.filter(referral__in=active_referrals(user, day))
+        .select_related("provision", "referral", "pupil")
+        .annotate(
+            last_review_at=Subquery(last_review.values("at")[:1]),
+            sessions_total=_count(records),
+            sessions_since_review=_count(
+                records.filter(
+                    session__recorded_at__gt=Subquery(
+                        ProgrammeReview.objects.filter(programme=OuterRef(OuterRef("pk")))
+                        .order_by("-at", "-id")
+                        .values("at")[:1]
+                    )
+                )
+            ),
+        )
+        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "title")
+    )
+
+
+def therapist_home(user, day: dt.date):
+    """[(pupil, [programmes], [referrals])] for the therapist's home. Four queries (roles,
+    pupils, referrals, programmes) whatever the number of pupils."""
+    pupils = list(
+        access.referred_pupils(user, day)
+        .select_related("year_group")
+        .order_by("legal_last_name", "legal_first_name")
+    )
+    referrals = list(active_referrals(user, day).order_by("start"))
+    programmes = list(programmes_for(user, day))
+    for programme in programmes:
+        programme.sessions_new = (
+            programme.sessions_since_review
+            if programme.last_review_at is not None
+            else programme.sessions_total
+        )
+    rows = []
+    for pupil in pupils:
+        rows.append(
+            (
+                pupil,
+                [p for p in programmes if p.pupil_id == pupil.pk],
+                [r for r in referrals if r.pupil_id == pupil.pk],
+            )
+        )
+    return rows
+
+
+def get_programme(user, pk, day: dt.date) -> Programme:
+    """One of the therapist's programmes (its referral in force, its pupil referred to
+    them). Http404 otherwise, the same as a programme that does not exist."""
+    try:
+        return (
+            Programme.objects.select_related(
+                "provision", "provision__pupil", "referral", "pupil", "pupil__school"
+            )
+            .filter(referral__in=active_referrals(user, day))
+            .get(pk=pk)
+        )
+    except (Programme.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def session_records(programme: Programme, *, limit: int = SESSIONS_SHOWN):
+    """The latest session records of the programme's provision for its pupil: attendance,
+    minutes, response, ratings, note. Two queries (the rows, their ratings)."""
+    ratings = TargetRating.objects.select_related("target").order_by("target__order", "pk")
+    return list(
+        SessionPupil.objects.filter(provision=programme.provision_id, pupil=programme.pupil_id)
+        .select_related("session", "session__delivered_by")
+        .prefetch_related(Prefetch("ratings", queryset=ratings))
+        .order_by("-date", "-session__recorded_at")[:limit]
+    )
+
+
+def programme_page(user, pupil, day: dt.date):
+    """What the therapist's page for one referred pupil shows: their referrals in force,
+    each of their programmes with its figures (promised vs delivered), reviews and
+    session records. A fixed number of queries per programme."""
+    referrals = list(active_referrals(user, day).filter(pupil=pupil).order_by("start"))
+    programmes = list(
+        Programme.objects.filter(referral__in=[r.pk for r in referrals])
+        .select_related("provision", "provision__pupil", "referral")
+        .order_by("title")
+    )
+    return referrals, programme_details(programmes, day)
+
+
+def programme_details(programmes, day: dt.date):
+    """Sets on each programme (all of one school) `figures` (promised vs delivered),
+    `records` (latest session records) and prefetches its reviews."""
+    prefetch_related_objects(
+        programmes, Prefetch("reviews", queryset=ProgrammeReview.objects.select_related("by"))
+    )
+    figures = {f.provision.pk: f for f in reconcile([p.provision for p in programmes], day)}
+    for programme in programmes:
+        programme.figures = figures.get(programme.provision_id)
+        programme.records = session_records(programme)
+    return programmes
+
+
+def programme_for_provision(provision):
+    """The therapy programme a provision delivers, or None: for the TA's session form, so
+    the TA sees the programme's goals and activities. One query (none if the programme
+    was prefetched or selected with the provision)."""
+    try:
+        return provision.programme
+    except Programme.DoesNotExist:
+        return None
+
+
+def programmes_for_provisions(provisions) -> dict:
+    """{provision id: programme} for many provisions at once (My day). One query."""
+    ids = [p.pk for p in provisions]
+    if not ids:
+        return {}
+    return {p.provision_id: p for p in Programme.objects.filter(provision__in=ids)}
+
+
+def school_referrals(school_id: int):
+    """The school's referrals for the SENCO: in force first, then ended, newest first."""
+    return (
+        Referral.objects.filter(pupil__school_id=school_id)
+        .select_related("pupil", "pupil__year_group", "therapist", "referred_by")
+        .prefetch_related("programmes")
+        .order_by("-start", "-pk")
+    )
+
+
+def sessions_delivered(programme_provisions, start: dt.date, end: dt.date) -> dict:
+    """{provision id: sessions the pupil attended} between two dates, for the parent's
+    page ("it is happening"). One query."""
+    ids = [p.pk for p in programme_provisions]
+    if not ids:
+        return {}
+    rows = (
+        SessionPupil.objects.filter(
+            provision__in=ids, date__range=(start, end), session__delivered=True, minutes__gt=0
+        )
+        .values("provision")
+        .annotate(n=Count("pk"))
+    )
+    return {row["provision"]: row["n"] for row in rows}

@@ -1,0 +1,440 @@
+"""Writes for therapy: the school refers a pupil to a therapist (and ends the referral);
+the therapist sets a programme, reviews and updates it, and ends it.
+
+A programme is delivered as a provision in the spine, so a new programme creates its
+Provision (kind "therapy") here, in the same transaction: provision.services.provision_create
+needs write_plans, which an external therapist does not hold, and must not.
+
+Each service validates everything first and raises ServiceError({field: message}) before
+anything is written; then it writes the record, the pupil's timeline line and the audit
+rows in one transaction."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from sendesk import access
+from sendesk.audit.services import record_change, snapshot
+from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import field_limits
+from sendesk.provision.models import Provision
+from sendesk.pupils.timeline import timeline_add
+from sendesk.schools.models import Role, StaffRole
+
+from .models import Discipline, Programme, ProgrammeReview, Referral
+
+# How often a programme runs: the same bounds as any provision.
+SESSIONS_RANGE = (1, 5)
+MINUTES_RANGE = (5, 360)
+PROGRAMME_TEXT = ("title", "goals", "activities")
+PROGRAMME_FREQUENCY = ("sessions_per_week", "session_minutes", "days")
+
+
+def therapists_of(school_id: int):
+    """The people who hold the therapist role at a school. One query when evaluated."""
+    from sendesk.accounts.models import User
+
+    ids = StaffRole.objects.filter(school_id=school_id, role=Role.THERAPIST).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name")
+
+
+def _text(data, name, errors, *, required_message=None, limit=None):
+    value = data.get(name)
+    value = "" if value is None else value
+    if not isinstance(value, str):
+        errors[name] = "This must be text."
+        return ""
+    value = value.strip()
+    if required_message and not value:
+        errors[name] = required_message
+    elif limit and len(value) > limit:
+        errors[name] = f"Keep this to {limit} characters or fewer (it has {len(value)})."
+    return value
+
+
+# --- Referrals (the SENCO or head) -----------------------------------------------------
+
+
+def referral_create(*, actor, pupil, data: dict) -> Referral:
+    """Refer `pupil` to a therapist of the pupil's school. `data`: therapist (a User),
+    discipline, reason, consent_by, consent_on, start, shared_notes."""
+    if not access.can(actor, pupil.school_id, "write_pupils"):
+        raise Http404
+    errors = {}
+    today = timezone.localdate()
+    therapist = data.get("therapist")
+    if therapist is None or not therapists_of(pupil.school_id).filter(pk=therapist.pk).exists():
+        errors["therapist"] = "Choose a therapist who works with this school."
+    discipline = data.get("discipline")
+    if discipline not in Discipline.values:
+        errors["discipline"] = "Choose speech and language therapy, OT or physiotherapy."
+    consent_by = _text(
+        data, "consent_by", errors, required_message="Say who gave consent (usually a parent).",
+        limit=Referral._meta.get_field("consent_by").max_length,
+    )  # fmt: skip
+    reason = _text(data, "reason", errors, limit=2000)
+    shared_notes = _text(data, "shared_notes", errors, limit=4000)
+    consent_on, start = data.get("consent_on"), data.get("start")
+    if not isinstance(consent_on, dt.date):
+        errors["consent_on"] = "Give the date consent was given."
+    elif consent_on > today:
+        errors["consent_on"] = "Consent can't be dated in the future."
+    if not isinstance(start, dt.date):
+        errors["start"] = "Give the date the referral starts."
+    elif isinstance(consent_on, dt.date) and start < consent_on:
+        errors["start"] = "A referral can't start before consent was given."
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            pupil=pupil,
+            therapist=therapist,
+            discipline=discipline,
+            reason=reason,
+            consent_by=consent_by,
+            consent_on=consent_on,
+            start=start,
+            shared_notes=shared_notes,
+            referred_by=actor,
+        )
+        record_change(
+            actor=actor,
+            action="create",
+            obj=referral,
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            after=snapshot(referral),
+        )
+        timeline_add(
+            pupil=pupil,
+            kind="referral",
+            title=f"Referred to {referral.get_discipline_display().lower()} "
+            f"({therapist.full_name}) from {start:%-d %B %Y}",
+            actor=actor,
+            ref=referral,
+        )
+    return referral
+
+
+def referral_end(*, actor, referral: Referral, end: dt.date) -> Referral:
+    """The referral's last day. The therapist sees the pupil up to and including it, and
+    never after: to stop access at once, end it yesterday. The programmes' provisions are
+    left as they are (the school may go on delivering them; the SENCO ends those)."""
+    school_id = referral.pupil.school_id
+    if not access.can(actor, school_id, "write_pupils"):
+        raise Http404
+    if not isinstance(end, dt.date):
+        raise ServiceError({"end": "Give the referral's last day."})
+    if end < referral.start:
+        began = f"{referral.start:%-d %B %Y}"
+        raise ServiceError({"end": f"The last day can't be before the referral began ({began})."})
+    if referral.end is not None and referral.end < timezone.localdate():
+        raise ServiceError({"end": "This referral has already ended."})
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        before = snapshot(referral)
+        referral.end = end
+        referral.save(update_fields=["end"])
+        record_change(
+            actor=actor,
+            action="update",
+            obj=referral,
+            school_id=school_id,
+            pupil_id=referral.pupil_id,
+            before=before,
+            after=snapshot(referral),
+        )
+        timeline_add(
+            pupil=referral.pupil_id,
+            kind="referral",
+            title=f"{referral.get_discipline_display()} referral ends on {end:%-d %B %Y}",
+            actor=actor,
+            ref=referral,
+        )
+    return referral
+
+
+# --- Programmes (the therapist) ---------------------------------------------------------
+
+
+def _frequency(data, errors):
+    """(sessions a week, minutes each, days) from `data`, checked as a provision is."""
+    sessions, minutes = data.get("sessions_per_week"), data.get("session_minutes")
+    days = "".join(sorted(set(str(d) for d in (data.get("days") or ""))))
+    lo, hi = SESSIONS_RANGE
+    if not isinstance(sessions, int) or isinstance(sessions, bool) or not lo <= sessions <= hi:
+        errors["sessions_per_week"] = f"Sessions a week is a whole number from {lo} to {hi}."
+        sessions = None
+    lo, hi = MINUTES_RANGE
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not lo <= minutes <= hi:
+        errors["session_minutes"] = f"Minutes a session is a whole number from {lo} to {hi}."
+        minutes = None
+    if not days or any(d not in "12345" for d in days):
+        errors["days"] = "Choose the school days it happens on (Monday to Friday)."
+    elif sessions and len(days) != sessions:
+        errors["days"] = (
+            f"{sessions} session(s) a week need {sessions} day(s) in the weekly pattern; "
+            f"{len(days)} are ticked."
+        )
+    return sessions, minutes, days
+
+
+def _programme_text(data, errors):
+    limits = {"title": Programme._meta.get_field("title").max_length, "goals": 4000,
+              "activities": 6000}  # fmt: skip
+    messages = {
+        "title": "Give the programme a short title.",
+        "goals": "Say what the programme is for: its goals.",
+        "activities": "Say what the TA does in a session, step by step.",
+    }
+    return {
+        name: _text(data, name, errors, required_message=messages[name], limit=limits[name])
+        for name in PROGRAMME_TEXT
+    }
+
+
+def _check_therapist(actor, referral: Referral):
+    """The actor is the referral's therapist and the referral is in force today; anything
+    else looks like the pupil does not exist."""
+    if referral.therapist_id != actor.pk:
+        raise Http404
+    access.get_referred_pupil(actor, referral.pupil_id)
+    today = timezone.localdate()
+    if referral.start > today or (referral.end is not None and referral.end < today):
+        raise Http404
+
+
+def programme_create(*, actor, referral: Referral, data: dict) -> Programme:
+    """A new programme for the referred pupil, and the provision TAs deliver it through:
+    kind therapy, promised in `data["source"]` (ehcp_f or sen_support), staffed by TAs,
+    starting today."""
+    _check_therapist(actor, referral)
+    pupil = referral.pupil
+    errors = {}
+    text = _programme_text(data, errors)
+    sessions, minutes, days = _frequency(data, errors)
+    source = data.get("source")
+    if source not in Provision.Source.values:
+        errors["source"] = "Say where it is promised: EHC plan section F or the SEN support plan."
+    errors.update(field_limits(Provision, {"title": text["title"]}))
+    if errors:
+        raise ServiceError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        provision = Provision.objects.create(
+            pupil=pupil,
+            title=text["title"],
+            description=text["goals"],
+            kind=Provision.Kind.THERAPY,
+            source=source,
+            sessions_per_week=sessions,
+            session_minutes=minutes,
+            weekly_minutes=sessions * minutes,
+            days=days,
+            staffing=Provision.Staffing.TA,
+            staffing_notes=f"Programme set by {actor.full_name} "
+            f"({referral.get_discipline_display().lower()})"[:200],
+            start=timezone.localdate(),
+        )
+        programme = Programme.objects.create(
+            referral=referral,
+            pupil=pupil,
+            provision=provision,
+            updated_at=now,
+            updated_by=actor,
+            **text,
+        )
+        for obj in (provision, programme):
+            record_change(
+                actor=actor,
+                action="create",
+                obj=obj,
+                school_id=pupil.school_id,
+                pupil_id=pupil.pk,
+                after=snapshot(obj),
+            )
+        timeline_add(
+            pupil=pupil,
+            kind="provision",
+            title=f"Therapy programme added: {programme.title} ({provision.how_much})",
+            actor=actor,
+            ref=programme,
+        )
+    return programme
+
+
+def programme_can_change_frequency(programme: Programme) -> bool:
+    """How often a programme runs is the therapist's to change only when the programme has
+    its own therapy provision. A programme delivered through a provision the school wrote
+    (an EHC plan's 1:1, say) leaves that promise to the SENCO."""
+    return programme.provision.kind == Provision.Kind.THERAPY
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def programme_review(*, actor, programme: Programme, note: str, data: dict) -> ProgrammeReview:
+    """The therapist's review of the sessions, with any change to the programme: its title,
+    goals, activities and (for its own provision) how often it runs. The review keeps each
+    changed field's old and new value; a review may change nothing."""
+    _check_therapist(actor, programme.referral)
+    errors = {}
+    note = _text({"note": note}, "note", errors,
+                 required_message="Say what you saw in the sessions and what follows.",
+                 limit=4000)  # fmt: skip
+    text = _programme_text({name: data.get(name, getattr(programme, name))
+                            for name in PROGRAMME_TEXT}, errors)  # fmt: skip
+    provision = programme.provision
+    wants_frequency = any(
+        name in data and data[name] is not None and data[name] != getattr(provision, name)
+        for name in PROGRAMME_FREQUENCY
+    )
+    frequency = {}
+    if wants_frequency:
+        if not programme_can_change_frequency(programme):
+            errors["sessions_per_week"] = (
+                f"This programme is delivered through the school's provision "
+                f"“{provision.title}”: ask the SENCO to change how often it runs."
+            )
+        else:
+            # A field left blank keeps what the programme has.
+            merged = {
+                name: getattr(provision, name) if data.get(name) is None else data[name]
+                for name in PROGRAMME_FREQUENCY
+            }
+            sessions, minutes, days = _frequency(merged, errors)
+            frequency = {"sessions_per_week": sessions, "session_minutes": minutes, "days": days}
+    if errors:
+        raise ServiceError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        provision = Provision.objects.select_for_update().get(pk=programme.provision_id)
+        changes = {}
+        before = snapshot(programme)
+        for name, value in text.items():
+            if getattr(programme, name) != value:
+                changes[name] = [getattr(programme, name), value]
+                setattr(programme, name, value)
+        provision_before = snapshot(provision)
+        provision_changed = False
+        for name, value in frequency.items():
+            if getattr(provision, name) != value:
+                changes[name] = [getattr(provision, name), value]
+                setattr(provision, name, value)
+                provision_changed = True
+        if provision_changed:
+            provision.weekly_minutes = provision.sessions_per_week * provision.session_minutes
+        if "title" in changes and provision.kind == Provision.Kind.THERAPY:
+            provision.title = programme.title[: Provision._meta.get_field("title").max_length]
+            provision_changed = True
+        if "goals" in changes and provision.kind == Provision.Kind.THERAPY:
+            provision.description = programme.goals
+            provision_changed = True
+        review = ProgrammeReview.objects.create(
+            programme=programme, by=actor, at=now, note=note, changes=changes
+        )
+        school_id = programme.pupil.school_id
+        if changes:
+            programme.updated_at, programme.updated_by = now, actor
+            programme.save()
+            record_change(
+                actor=actor,
+                action="update",
+                obj=programme,
+                school_id=school_id,
+                pupil_id=programme.pupil_id,
+                before=before,
+                after={**snapshot(programme), "review": review.pk, "changes": changes},
+            )
+        if provision_changed:
+            provision.save()
+            record_change(
+                actor=actor,
+                action="update",
+                obj=provision,
+                school_id=school_id,
+                pupil_id=programme.pupil_id,
+                before=provision_before,
+                after=snapshot(provision),
+            )
+        record_change(
+            actor=actor,
+            action="create",
+            obj=review,
+            school_id=school_id,
+            pupil_id=programme.pupil_id,
+            after=snapshot(review),
+        )
+        timeline_add(
+            pupil=programme.pupil_id,
+            kind="programme_review",
+            title=f"Therapy programme reviewed: {programme.title}"
+            + (" (changed)" if changes else ""),
+            actor=actor,
+            ref=programme,
+        )
+    return review
+
+
+def programme_end(*, actor, programme: Programme, end: dt.date, note: str) -> ProgrammeReview:
+    """End the programme from a date: its provision ends there (nothing is deleted: the
+    sessions stay evidence). Recorded as a review with the end date as the change."""
+    _check_therapist(actor, programme.referral)
+    provision = programme.provision
+    errors = {}
+    note = _text({"note": note}, "note", errors,
+                 required_message="Say why the programme ends.", limit=4000)  # fmt: skip
+    if not programme_can_change_frequency(programme):
+        errors["end"] = (
+            f"This programme is delivered through the school's provision “{provision.title}”: "
+            "ask the SENCO to end it."
+        )
+    elif not isinstance(end, dt.date):
+        errors["end"] = "Give the programme's last day."
+    elif end < provision.start:
+        errors["end"] = f"The last day can't be before it began ({provision.start:%-d %B %Y})."
+    elif provision.end is not None and provision.end < timezone.localdate():
+        errors["end"] = "This programme has already ended."
+    if errors:
+        raise ServiceError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        provision = Provision.objects.select_for_update().get(pk=provision.pk)
+        before = snapshot(provision)
+        changes = {"end": [_plain(provision.end), end.isoformat()]}
+        provision.end = end
+        provision.save(update_fields=["end"])
+        review = ProgrammeReview.objects.create(
+            programme=programme, by=actor, at=now, note=note, changes=changes
+        )
+        school_id = programme.pupil.school_id
+        record_change(
+            actor=actor,
+            action="update",
+            obj=provision,
+            school_id=school_id,
+            pupil_id=programme.pupil_id,
+            before=before,
+            after=snapshot(provision),
+        )
+        record_change(
+            actor=actor,
+            action="create",
+            obj=review,
+            school_id=school_id,
+            pupil_id=programme.pupil_id,
+            after=snapshot(review),
+        )
+        timeline_add(
+            pupil=programme.pupil_id,
+            kind="provision",
+            title=f"Therapy programme ends on {end:%-d %B %Y}: {programme.title}",
+            body=note,
+            actor=actor,
+            ref=programme,
+        )
+    return review

@@ -1,0 +1,266 @@
+"""The therapist's pages (their referred pupils and programmes only) and the SENCO's
+referral pages. Reads go through access.referred_pupils / therapy.selectors, writes through
+therapy.services; anything out of scope answers 404, the same as a record that does not
+exist."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sendesk import access
+from sendesk.audit.services import record_access, record_access_many
+from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
+from sendesk.plans.selectors import label_missed
+from sendesk.provision.models import WEEKDAYS
+
+from . import selectors, services
+from .forms import ProgrammeEndForm, ProgrammeForm, ReferralEndForm, ReferralForm
+from .models import Referral
+
+WHAT = "therapy programme"
+
+_CHANGE_LABELS = {
+    "title": "Title",
+    "goals": "Goals",
+    "activities": "Activities",
+    "sessions_per_week": "Sessions a week",
+    "session_minutes": "Minutes a session",
+    "days": "Days",
+    "end": "Last day",
+}
+
+
+def _shown(field, value):
+    if value in (None, ""):
+        return "—"
+    if field == "days":
+        return ", ".join(WEEKDAYS[int(d) - 1] for d in str(value) if d in "12345")
+    return value
+
+
+def change_rows(review):
+    """A review's changes in words, for the history."""
+    return [
+        {"label": _CHANGE_LABELS.get(k, k), "old": _shown(k, old), "new": _shown(k, new)}
+        for k, (old, new) in review.changes.items()
+    ]
+
+
+def _therapist(request):
+    if not selectors.is_therapist(request.user):
+        raise Http404
+
+
+def _pupil_url(pupil_id):
+    return reverse("therapy_pupil", args=[pupil_id])
+
+
+# --- The therapist ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def therapy_home(request):
+    """Constant queries: roles, pupils, referrals, programmes, one INSERT of access rows."""
+    _therapist(request)
+    rows = selectors.therapist_home(request.user, timezone.localdate())
+    record_access_many(actor=request.user, pupils=[pupil for pupil, _, _ in rows], what=WHAT)
+    return render(request, "therapy/home.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def therapy_pupil(request, pupil_id):
+    pupil = access.get_referred_pupil(request.user, pupil_id)
+    today = timezone.localdate()
+    referrals, programmes = selectors.programme_page(request.user, pupil, today)
+    label_missed([p.figures for p in programmes if p.figures])
+    for programme in programmes:
+        programme.history = [(r, change_rows(r)) for r in programme.reviews.all()]
+        programme.can_change_frequency = services.programme_can_change_frequency(programme)
+    record_access(actor=request.user, pupil=pupil, what=WHAT)
+    context = {"pupil": pupil, "referrals": referrals, "programmes": programmes, "today": today}
+    return render(request, "therapy/pupil.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_new(request, pupil_id):
+    pupil = access.get_referred_pupil(request.user, pupil_id)
+    referrals = list(
+        selectors.active_referrals(request.user, timezone.localdate()).filter(pupil=pupil)
+    )
+    if not referrals:
+        raise Http404
+    record_access(actor=request.user, pupil=pupil, what=WHAT)
+    initial = {
+        "source": "ehcp_f" if pupil.sen_status == "E" else "sen_support",
+        "referral": str(referrals[0].pk),
+    }
+    form = ProgrammeForm(request.POST or None, referrals=referrals, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data.get("referral")
+        referral = next((r for r in referrals if str(r.pk) == chosen), referrals[0])
+        if chosen and str(referral.pk) != chosen:
+            form.add_error("referral", "Choose one of your referrals for this pupil.")
+        else:
+            try:
+                programme = services.programme_create(
+                    actor=request.user, referral=referral, data=form.data_for_service()
+                )
+            except ServiceError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Programme “{programme.title}” set. TAs will see it when they record "
+                    "the sessions.",
+                )
+                return redirect(_pupil_url(pupil.pk))
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "therapy/programme_form.html", {"form": form, "pupil": pupil}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_review(request, pk):
+    programme = selectors.get_programme(request.user, pk, timezone.localdate())
+    pupil, provision = programme.pupil, programme.provision
+    record_access(actor=request.user, pupil=pupil, what=WHAT)
+    frequency = services.programme_can_change_frequency(programme)
+    initial = {
+        "title": programme.title,
+        "goals": programme.goals,
+        "activities": programme.activities,
+        "sessions_per_week": provision.sessions_per_week,
+        "session_minutes": provision.session_minutes,
+        "days": list(provision.days),
+    }
+    form = ProgrammeForm(request.POST or None, review=True, frequency=frequency, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.programme_review(
+                actor=request.user,
+                programme=programme,
+                note=form.cleaned_data["note"],
+                data=form.data_for_service(),
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Review saved" + (" with your changes." if review.changes else " (no changes)."),
+            )
+            return redirect(_pupil_url(pupil.pk) + f"#programme-{programme.pk}")
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "pupil": pupil, "programme": programme, "frequency": frequency}
+    return render(request, "therapy/programme_review.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_end(request, pk):
+    programme = selectors.get_programme(request.user, pk, timezone.localdate())
+    pupil = programme.pupil
+    record_access(actor=request.user, pupil=pupil, what=WHAT)
+    form = ProgrammeEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_end(
+                actor=request.user,
+                programme=programme,
+                end=form.cleaned_data["end"],
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"“{programme.title}” ends. Its session records are kept.")
+            return redirect(_pupil_url(pupil.pk) + f"#programme-{programme.pk}")
+    status = 422 if request.method == "POST" else 200
+    context = {
+        "form": form,
+        "pupil": pupil,
+        "programme": programme,
+        "can_end": services.programme_can_change_frequency(programme),
+    }
+    return render(request, "therapy/programme_end.html", context, status=status)
+
+
+# --- The SENCO / head: referrals -------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request, pupil_id):
+    pupil = access.get_pupil_for(request.user, pupil_id, "write_pupils")
+    record_access(actor=request.user, pupil=pupil, what="referral form")
+    form = ReferralForm(request.POST or None, therapists=services.therapists_of(pupil.school_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                actor=request.user, pupil=pupil, data=form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{pupil.name} referred to {referral.therapist.full_name} "
+                f"({referral.get_discipline_display().lower()}).",
+            )
+            return redirect(reverse("referral_list") + f"?school={pupil.school_id}")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "therapy/referral_form.html", {"form": form, "pupil": pupil}, status=status
+    )
+
+
+@login_required
+@require_GET
+def referral_list(request):
+    school_id = access.oversight_school(request.user, request.GET.get("school"))
+    today = timezone.localdate()
+    referrals = list(selectors.school_referrals(school_id))
+    current = [r for r in referrals if r.start <= today and (r.end is None or r.end >= today)]
+    other = [r for r in referrals if r not in current]
+    record_access_many(actor=request.user, pupils=[r.pupil for r in referrals], what="referrals")
+    context = {"current": current, "other": other, "today": today, "school_id": school_id}
+    return render(request, "therapy/referral_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_end(request, pk):
+    referral = access.get_scoped(
+        request.user,
+        Referral.objects.select_related("pupil", "pupil__school", "therapist"),
+        pk,
+    )
+    access.require(request.user, referral.pupil.school_id, "write_pupils")
+    record_access(actor=request.user, pupil=referral.pupil, what="referrals")
+    form = ReferralEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_end(
+                actor=request.user, referral=referral, end=form.cleaned_data["end"]
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"The referral of {referral.pupil.name} to "
+                f"{referral.therapist.full_name} ends on {form.cleaned_data['end']:%-d %B %Y}.",
+            )  # fmt: skip
+            return redirect(reverse("referral_list") + f"?school={referral.pupil.school_id}")
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "referral": referral, "pupil": referral.pupil}
+    return render(request, "therapy/referral_end.html", context, status=status)
