@@ -33,6 +33,8 @@ CAPABILITIES = {
     # Any staff member may report a child-protection concern about any pupil of their school.
     # (External therapists report through their own service's procedures and the DSL.)
     "report_concern": set(Role) - {Role.THERAPIST},
+    # Employed by the school (not a visiting therapist): own training record, and so on.
+    "school_staff": set(Role) - {Role.THERAPIST},
     # Giving medicines and personal care: school staff in the pupil's scope, when trained.
     "give_care": {Role.TA, Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD},
     # Writing healthcare and care plans, medicines, equipment.

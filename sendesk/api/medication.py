@@ -123,6 +123,10 @@ def _when(raw, name, errors):
     except ValueError:
         errors[name] = f"{name} must be a date and time, e.g. 2026-11-18T12:05:00Z."
         return None
+    if not 2000 <= value.year <= 2100:
+        # Far dates overflow when moved into school time; no dose is recorded then anyway.
+        errors[name] = f"{name} must be a date from 2000 to 2100."
+        return None
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 

@@ -415,6 +415,25 @@ def _event_title(plan, event, second) -> str:
     return title
 
 
+def _check_equipment(plan, day):
+    """A transfer uses the plan's lifting equipment only while it is in service and in
+    date for its inspection (LOLER). One query."""
+    if plan.kind != CarePlan.Kind.MOVING_HANDLING:
+        return
+    for item in plan.equipment.all():
+        if not item.in_service:
+            raise ServiceError(
+                {"care_plan_id": f"{item.name} is out of service: don't use it. Tell the SENCO."},
+                409,
+            )
+        if item.next_inspection < day:
+            raise ServiceError(
+                {"care_plan_id": f"{item.name} was due for inspection on "
+                 f"{item.next_inspection:%-d %B %Y}: don't use it until it has been inspected."},
+                409,
+            )  # fmt: skip
+
+
 def care_event_record(
     *,
     actor,
@@ -469,6 +488,7 @@ def care_event_record(
     if errors:
         raise ServiceError(errors)
     _check_training(plan, actor, second, timezone.localtime(occurred_at).date())
+    _check_equipment(plan, timezone.localtime(occurred_at).date())
 
     pupil = plan.pupil
     now = timezone.now()
@@ -525,6 +545,8 @@ def care_event_amend(*, actor, event: CareEvent, reason: str, changes: dict) -> 
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
         errors["reason"] = "Say why the record is being corrected."
+    elif "\x00" in reason:
+        errors["reason"] = "The reason holds a character that can't be stored: retype it."
     elif len(reason) > 300:
         errors["reason"] = "Keep the reason to 300 characters or fewer."
     unknown = [key for key in changes if key not in EVENT_AMENDABLE]

@@ -86,11 +86,11 @@ def parse_month(raw, today: dt.date) -> tuple[dt.date, str]:
     match = MONTH_RE.match(raw) if isinstance(raw, str) else None
     if not match or not 1 <= int(match[2]) <= 12:
         return today.replace(day=1), "Give the month as YYYY-MM, like 2026-11."
+    if int(match[1]) < 2000:
+        return today.replace(day=1), "Give a month from 2000 on."
     month = dt.date(int(match[1]), int(match[2]), 1)
     if month > today.replace(day=1):
         return today.replace(day=1), "That month hasn't started yet."
-    if month.year < 2000:
-        return today.replace(day=1), "Give a month from 2000 on."
     return month, ""
 
 
@@ -126,9 +126,17 @@ def mar_grid(pupil, month: dt.date, now=None) -> Mar:
         days.append(Day(day, calendar.is_school_day(day)))
         day += dt.timedelta(days=1)
 
+    # Rows: the medicine's times now, and any time a dose was recorded against this month,
+    # so a changed schedule never hides a dose already given.
+    recorded_times = {}
+    for d in doses:
+        if d.due_at is not None:
+            recorded_times.setdefault(d.medicine_id, set()).add(
+                timezone.localtime(d.due_at).strftime("%H:%M")
+            )
     rows = []
     for m in medicines:
-        for t in m.times:
+        for t in sorted(set(m.times) | recorded_times.get(m.pk, set())):
             row = Row(medicine=m, time=t)
             for d in days:
                 due = slot_at(d.day, t)

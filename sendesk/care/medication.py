@@ -39,6 +39,8 @@ from .models import Administration, Amendment, HealthcarePlan, Medicine
 CLOCK_SLACK = dt.timedelta(minutes=5)
 # Doses are recorded as they are given; older ones are corrected by the SENCO.
 RECORD_BACK = dt.timedelta(days=7)
+# A scheduled dose may be given up to two hours after its time; later, it is "not given".
+LATE = dt.timedelta(hours=2)
 DUE_SOON = dt.timedelta(minutes=60)
 # A scheduled dose may be given up to an hour before its time.
 EARLY = dt.timedelta(minutes=60)
@@ -49,6 +51,10 @@ DAY = dt.timedelta(hours=24)
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 # School staff who may witness a controlled drug: anyone with a staff role, not a visitor.
 STAFF_ROLES = [r for r in Role.values if r != Role.THERAPIST]
+
+
+def _same_dose(given: str, planned: str) -> bool:
+    return " ".join(given.lower().split()) == " ".join(planned.lower().split())
 
 
 class DoseRefused(ServiceError):
@@ -565,8 +571,9 @@ def _existing_dose(actor, client_id, medicine_id):
     return record
 
 
-def _given_times(medicine_id, start, end) -> list[dt.datetime]:
-    """Times of GIVEN doses of the medicine in (start, end), oldest first. One query."""
+def _given_times(medicine_id, start, end, exclude=None) -> list[dt.datetime]:
+    """Times of GIVEN doses of the medicine in (start, end), oldest first, leaving out the
+    record `exclude` (one being corrected). One query."""
     return list(
         Administration.objects.filter(
             medicine_id=medicine_id,
@@ -574,6 +581,7 @@ def _given_times(medicine_id, start, end) -> list[dt.datetime]:
             given_at__gt=start,
             given_at__lt=end,
         )
+        .exclude(pk=getattr(exclude, "pk", None))
         .order_by("given_at")
         .values_list("given_at", flat=True)
     )
@@ -683,6 +691,16 @@ def administration_record(
             )
     data = {"dose": dose, "reason": reason, "reactions": reactions}
     _text(data, "dose", errors, limit=60, required=f"Give the dose: {medicine.dose}.")
+    if (
+        outcome == Administration.Outcome.GIVEN
+        and "dose" not in errors
+        and not _same_dose(data["dose"], medicine.dose)
+    ):
+        # Stock goes down by the prescribed units: a different dose is a different plan.
+        errors["dose"] = (
+            f"The dose on the plan is {medicine.dose}. A different dose needs the plan changed "
+            "by the SENCO first."
+        )
     _text(data, "reactions", errors, limit=2000)
     if outcome in (Administration.Outcome.REFUSED, Administration.Outcome.NOT_GIVEN):
         _text(data, "reason", errors, limit=300, required="Say why it was refused or not given.")
@@ -773,6 +791,52 @@ def _already(medicine, taken) -> DoseRefused:
     )
 
 
+def _check_can_give(medicine, given_at, due_at, *, exclude=None, needs_stock=True):
+    """The rules every GIVEN dose keeps, new or corrected: consent, expiry, not before its
+    time, not too late for its slot, the dose window, and stock. Raises DoseRefused. Call
+    under the Medicine's row lock. `exclude` is the record being corrected."""
+    if not medicine.active:
+        raise DoseRefused("stopped", f"{medicine.name} has been stopped: it is not given now.")
+    if not medicine.has_consent:
+        raise DoseRefused(
+            "no_consent",
+            f"There is no written parental consent for {medicine.name} on record: it can't "
+            "be given until the SENCO records the consent.",
+        )
+    if medicine.expiry_date < timezone.localtime(given_at).date():
+        raise DoseRefused(
+            "expired",
+            f"{medicine.name} expired on {medicine.expiry_date:%-d %b %Y}: don't give it. "
+            "Tell the SENCO so a new supply is requested.",
+        )
+    if due_at is not None and given_at < due_at - EARLY:
+        raise DoseRefused(
+            "not_due_yet",
+            f"Too early: the {timezone.localtime(due_at):%H:%M} dose of {medicine.name} may be "
+            f"given from {_hhmm(due_at - EARLY, given_at)}.",
+            next_allowed_at=due_at - EARLY,
+        )
+    if due_at is not None and given_at > due_at + LATE:
+        # A dose this late would crowd the next one: record the slot as not given, and
+        # ask the SENCO (and the parent's plan) whether to give it now.
+        raise DoseRefused(
+            "too_late",
+            f"Too late: the {timezone.localtime(due_at):%H:%M} dose of {medicine.name} can be "
+            f"given until {_hhmm(due_at + LATE, given_at)}. Record it as not given and tell "
+            "the SENCO.",
+        )
+    others = _given_times(medicine.pk, given_at - DAY, given_at + DAY, exclude=exclude)
+    rule, next_at = window_check(medicine, others, given_at)
+    if rule:
+        _refuse_window(medicine, rule, next_at, others, given_at)
+    if needs_stock and medicine.stock < medicine.dose_units:
+        raise DoseRefused(
+            "no_stock",
+            f"Not enough {medicine.name} in stock: {medicine.stock} left and a dose uses "
+            f"{medicine.dose_units}. Tell the SENCO so the parent can send more.",
+        )
+
+
 def _checked_write(
     actor, medicine, pupil, client_id, given_at, outcome, data, witness, due_at, now
 ):
@@ -780,39 +844,11 @@ def _checked_write(
     the writes. Inside the caller's transaction."""
     if not medicine.active:
         raise DoseRefused("stopped", f"{medicine.name} has been stopped: it is not given now.")
-    given = outcome == Administration.Outcome.GIVEN
-    if given and not medicine.has_consent:
-        raise DoseRefused(
-            "no_consent",
-            f"There is no written parental consent for {medicine.name} on record: it can't "
-            "be given until the SENCO records the consent.",
-        )
-    if given and medicine.expiry_date < timezone.localtime(given_at).date():
-        raise DoseRefused(
-            "expired",
-            f"{medicine.name} expired on {medicine.expiry_date:%-d %b %Y}: don't give it. "
-            "Tell the SENCO so a new supply is requested.",
-        )
     if due_at is not None and (taken := _slot_record(medicine, due_at)):
         raise _already(medicine, taken)
-    if given and due_at is not None and given_at < due_at - EARLY:
-        raise DoseRefused(
-            "not_due_yet",
-            f"Too early: the {timezone.localtime(due_at):%H:%M} dose of {medicine.name} may be "
-            f"given from {_hhmm(due_at - EARLY, given_at)}.",
-            next_allowed_at=due_at - EARLY,
-        )
+    given = outcome == Administration.Outcome.GIVEN
     if given:
-        others = _given_times(medicine.pk, given_at - DAY, given_at + DAY)
-        rule, next_at = window_check(medicine, others, given_at)
-        if rule:
-            _refuse_window(medicine, rule, next_at, others, given_at)
-        if medicine.stock < medicine.dose_units:
-            raise DoseRefused(
-                "no_stock",
-                f"Not enough {medicine.name} in stock: {medicine.stock} left and a dose uses "
-                f"{medicine.dose_units}. Tell the SENCO so the parent can send more.",
-            )
+        _check_can_give(medicine, given_at, due_at)
 
     record = Administration.objects.create(
         client_id=client_id,
@@ -892,6 +928,12 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
     if wanted["outcome"] not in Administration.Outcome.values:
         errors["outcome"] = "Say what happened: given, refused or not given."
     _text(wanted, "dose", errors, limit=60, required="Give the dose.")
+    if (
+        wanted.get("outcome") == Administration.Outcome.GIVEN
+        and "dose" not in errors
+        and not _same_dose(wanted["dose"], record.medicine.dose)
+    ):
+        errors["dose"] = f"The dose on the plan is {record.medicine.dose}."
     _text(wanted, "reactions", errors, limit=2000)
     if wanted["outcome"] != Administration.Outcome.GIVEN:
         _text(wanted, "reason", errors, limit=300, required="Say why it was refused or not given.")
@@ -902,6 +944,8 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
         errors["given_at"] = "Give the date and time of the dose."
     elif when > timezone.now() + CLOCK_SLACK:
         errors["given_at"] = "That time hasn't happened yet."
+    elif when < timezone.now() - RECORD_BACK and when != record.given_at:
+        errors["given_at"] = "Doses more than a week ago are corrected by the SENCO on paper."
     elif (
         record.due_at
         and timezone.localtime(when).date() != timezone.localtime(record.due_at).date()
@@ -922,16 +966,33 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
         record = Administration.objects.select_for_update().get(pk=record.pk)
         before = snapshot(record)
         was_given, now_given = record.outcome == given, wanted["outcome"] == given
+        if now_given and (not was_given or wanted["given_at"] != record.given_at):
+            # A correction that makes (or moves) a given dose keeps every rule a new dose
+            # keeps: it is not a way round them.
+            day = timezone.localtime(wanted["given_at"]).date()
+            if (
+                training_status([record.given_by_id], medicine.training, day)[record.given_by_id]
+                != "current"
+            ):
+                raise DoseRefused(
+                    "no_training",
+                    f"{record.given_by} had no current training to give {medicine.name} "
+                    "that day: this can't be corrected to 'given'.",
+                    status=403,
+                )
+            if medicine.controlled and not was_given and record.witness_id is None:
+                raise ServiceError(
+                    {"outcome": "A controlled drug is given with a witness: record a new dose "
+                     "with the witness instead of correcting this record."}
+                )  # fmt: skip
+            _check_can_give(
+                medicine, wanted["given_at"], record.due_at, exclude=record,
+                needs_stock=not was_given,
+            )  # fmt: skip
         stock_change = 0
         if was_given and not now_given:
             stock_change = medicine.dose_units
         elif now_given and not was_given:
-            if medicine.stock < medicine.dose_units:
-                raise DoseRefused(
-                    "no_stock",
-                    f"Not enough {medicine.name} in stock to record it as given: "
-                    f"{medicine.stock} left and a dose uses {medicine.dose_units}.",
-                )
             stock_change = -medicine.dose_units
         for name in diff:
             setattr(record, name, wanted[name])

@@ -41,7 +41,12 @@ def _posted(request):
 @require_GET
 def medication_due(request):
     """The TA's list: for the pupils in their scope, the doses due today and the
-    as-needed medicines with whether one may be given now."""
+    as-needed medicines with whether one may be given now. School staff only."""
+    if not access.roles_of(request.user) or not (
+        access.schools_where(request.user, "give_care")
+        or access.schools_where(request.user, "oversee")
+    ):
+        raise Http404
     now = timezone.now()
     groups = med.due_now(request.user, now)
     warnings = med.school_warnings(request.user)

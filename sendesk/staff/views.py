@@ -5,6 +5,7 @@ oversee the school (404 for everyone else)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -58,6 +59,8 @@ def training_new(request):
 @login_required
 @require_GET
 def my_training(request):
+    if not access.schools_where(request.user, "school_staff"):
+        raise Http404
     day = timezone.localdate()
     rows = selectors.my_training(request.user, day)
     return render(request, "staff/my_training.html", {"rows": rows, "day": day})
