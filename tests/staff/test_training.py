@@ -145,9 +145,7 @@ def test_my_training(world, as_user):
     assert "Team Teach level 2" in body
     assert "Bob" not in body
     assert "Expired 28 Feb 2025" in text(as_user(world.bob).get("/staff/me/training/"))
-    assert "No training is recorded for you." in text(
-        as_user(world.tom).get("/staff/me/training/")
-    )
+    assert "No training is recorded for you." in text(as_user(world.tom).get("/staff/me/training/"))
     # Training records are for school staff: someone with no role there has none.
     assert as_user(world.nobody).get("/staff/me/training/").status_code == 404
 
