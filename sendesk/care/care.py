@@ -22,6 +22,7 @@ from sendesk import access
 from sendesk.accounts.models import User
 from sendesk.audit.services import record_access_many, record_change, snapshot
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.ids import parse_uuid, stored_under
 from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.calendar import Calendar
 from sendesk.staff.models import Training, training_status
@@ -95,14 +96,6 @@ def care_staff(school_id):
 
 
 # --- small checks ------------------------------------------------------------------------------
-
-
-def _uuid(value, field_name, errors):
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        errors[field_name] = "This is not a valid id."
-        return None
 
 
 def _text(data: dict, name: str, errors, *, limit: int, required: str = ""):
@@ -323,17 +316,6 @@ def care_event_can_log(user, plan: CarePlan) -> bool:
     return access.can(user, plan.pupil.school_id, "give_care")
 
 
-def _existing_event(actor, client_id):
-    """The event stored under client_id, if the actor may see its pupil. One someone else
-    stored for a pupil out of the actor's scope is a conflict, not a leak."""
-    event = CareEvent.objects.filter(client_id=client_id).first()
-    if event is None:
-        return None
-    if not access.visible_pupils(actor).filter(pk=event.pupil_id).exists():
-        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
-    return event
-
-
 def _check_when(value, errors):
     if not isinstance(value, dt.datetime) or timezone.is_naive(value):
         errors["occurred_at"] = "Give the date and time the care was given."
@@ -451,10 +433,10 @@ def care_event_record(
     404 plan out of scope; 409 the plan has no consent or is no longer in use; 422 bad
     input or the plan's staffing rule broken; 403 no current training."""
     errors: dict[str, str] = {}
-    client_id = _uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
     if errors:
         raise ServiceError(errors)
-    if existing := _existing_event(actor, client_id):
+    if existing := stored_under(actor, CareEvent, client_id):
         return existing, False
     plan = access.get_scoped(
         actor, CarePlan.objects.select_related("pupil", "pupil__school"), care_plan_id
@@ -523,7 +505,7 @@ def care_event_record(
             )
     except IntegrityError:
         # The same client_id arrived twice at once: the other request stored it.
-        if existing := _existing_event(actor, client_id):
+        if existing := stored_under(actor, CareEvent, client_id):
             return existing, False
         raise
     return event, True

@@ -27,6 +27,7 @@ from sendesk.accounts.models import User
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
+from sendesk.lib.ids import parse_uuid
 from sendesk.plans.models import Plan
 from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.calendar import Calendar
@@ -65,14 +66,6 @@ class DoseRefused(ServiceError):
         super().__init__({field: message}, status)
         self.rule = rule
         self.next_allowed_at = next_allowed_at
-
-
-def _uuid(value, field_name, errors):
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        errors[field_name] = "This is not a valid id."
-        return None
 
 
 def _text(data, name, errors, *, limit, required=""):
@@ -657,8 +650,8 @@ def administration_record(
     written) by the rules in the module docstring; a pupil out of the actor's scope, or a
     school where they may not give care, is Http404."""
     errors: dict[str, str] = {}
-    client_id = _uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
-    medicine_uuid = _uuid(medicine_id, "medicine_id", {})
+    client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    medicine_uuid = parse_uuid(medicine_id, "medicine_id", {})
     if medicine_uuid is None:
         raise Http404
     if errors:
