@@ -94,7 +94,12 @@ class ShortfallList(Schema):
 
 class ShortfallQuery(Schema):
     school_id: int | None = Field(None, description="For someone who oversees several schools.")
-    limit: int | None = Field(None, ge=1, le=1000, description="At most this many, worst first.")
+    limit: int = Field(
+        100,
+        ge=1,
+        le=1000,
+        description="At most this many, worst first (count says how many in all).",
+    )
 
 
 @router.get(
