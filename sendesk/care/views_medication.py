@@ -408,90 +408,72 @@ def medicine_new(request, pupil_id):
     return render(request, "care/medication_form.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def medicine_edit(request, pk):
-    medicine = _medicine_for(request.user, pk, "write_care")
+def _medicine_form_page(request, medicine, form, *, template, what, save, done):
+    """The SENCO's pages about one medicine (edit, stock, stop): show the form, or run
+    `save(form)` (a service call) and go back to the pupil's medication with `done`; a
+    refusal re-renders with what was typed and the service's messages."""
     pupil = medicine.pupil
-    form = MedicineForm(
-        _posted(request),
-        initial=MedicineForm.initial_from(medicine),
-        healthcare_plans=_plans_of(pupil),
-        editing=True,
-    )
     status = 200
     if request.method == "GET":
-        record_access(actor=request.user, pupil=pupil, what="medicine (edit)")
+        record_access(actor=request.user, pupil=pupil, what=what)
     else:
         status = 422
         if form.is_valid():
             try:
-                med.medicine_update(
-                    actor=request.user, medicine=medicine, data=form.data_for_service()
-                )
+                save(form)
             except ServiceError as exc:
                 form.add_service_errors(exc.errors)
                 status = exc.status
             else:
-                messages.success(request, "Medicine saved.")
+                messages.success(request, done)
                 return _to_pupil_medication(pupil)
     context = {"pupil": pupil, "form": form, "medicine": medicine}
-    return render(request, "care/medication_form.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def medicine_edit(request, pk):
+    medicine = _medicine_for(request.user, pk, "write_care")
+    form = MedicineForm(
+        _posted(request),
+        initial=MedicineForm.initial_from(medicine),
+        healthcare_plans=_plans_of(medicine.pupil),
+        editing=True,
+    )
+    return _medicine_form_page(
+        request, medicine, form, template="care/medication_form.html", what="medicine (edit)",
+        save=lambda f: med.medicine_update(
+            actor=request.user, medicine=medicine, data=f.data_for_service()
+        ),
+        done="Medicine saved.",
+    )  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def medicine_stock(request, pk):
     medicine = _medicine_for(request.user, pk, "write_care")
-    pupil = medicine.pupil
-    form = StockForm(_posted(request))
-    status = 200
-    if request.method == "GET":
-        record_access(actor=request.user, pupil=pupil, what="medicine stock")
-    else:
-        status = 422
-        if form.is_valid():
-            try:
-                med.medicine_stock_receive(
-                    actor=request.user,
-                    medicine=medicine,
-                    quantity=form.cleaned_data.get("quantity"),
-                    expiry_date=form.cleaned_data.get("expiry_date"),
-                    note=form.cleaned_data.get("note") or "",
-                )
-            except ServiceError as exc:
-                form.add_service_errors(exc.errors)
-                status = exc.status
-            else:
-                messages.success(request, "Delivery recorded: stock updated.")
-                return _to_pupil_medication(pupil)
-    context = {"pupil": pupil, "form": form, "medicine": medicine}
-    return render(request, "care/medication_stock.html", context, status=status)
+    return _medicine_form_page(
+        request, medicine, StockForm(_posted(request)), template="care/medication_stock.html",
+        what="medicine stock",
+        save=lambda f: med.medicine_stock_receive(
+            actor=request.user, medicine=medicine, quantity=f.cleaned_data.get("quantity"),
+            expiry_date=f.cleaned_data.get("expiry_date"), note=f.cleaned_data.get("note") or "",
+        ),
+        done="Delivery recorded: stock updated.",
+    )  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def medicine_stop(request, pk):
     medicine = _medicine_for(request.user, pk, "write_care")
-    pupil = medicine.pupil
-    form = StopForm(_posted(request))
-    status = 200
-    if request.method == "GET":
-        record_access(actor=request.user, pupil=pupil, what="medicine (stop)")
-    else:
-        status = 422
-        if form.is_valid():
-            try:
-                med.medicine_stop(
-                    actor=request.user,
-                    medicine=medicine,
-                    reason=form.cleaned_data.get("reason") or "",
-                )
-            except ServiceError as exc:
-                form.add_service_errors(exc.errors)
-                status = exc.status
-            else:
-                messages.success(request, f"{medicine.name} stopped.")
-                return _to_pupil_medication(pupil)
-    context = {"pupil": pupil, "form": form, "medicine": medicine}
-    return render(request, "care/medication_stop.html", context, status=status)
+    return _medicine_form_page(
+        request, medicine, StopForm(_posted(request)), template="care/medication_stop.html",
+        what="medicine (stop)",
+        save=lambda f: med.medicine_stop(
+            actor=request.user, medicine=medicine, reason=f.cleaned_data.get("reason") or ""
+        ),
+        done=f"{medicine.name} stopped.",
+    )  # fmt: skip
