@@ -315,6 +315,19 @@ class ParentNotification(models.Model):
         ordering = ["notified_at"]
 
 
+class NotificationRetraction(models.Model):
+    """A record of parents being told, withdrawn: entered against the wrong intervention,
+    or it did not happen. The notification stays as it was written; once withdrawn it no
+    longer counts, so the intervention shows as not told (and overdue) again."""
+
+    notification = models.OneToOneField(
+        ParentNotification, on_delete=models.PROTECT, related_name="retraction"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+
+
 class Amendment(models.Model):
     """A correction to an incident, observation or restrictive intervention: who, when,
     why, and each field's old and new value (the first amendment's old values are the

@@ -142,7 +142,9 @@ def with_notified(qs, now=None):
     """Annotates `notified` (parents told at least once) and `overdue` (not told and the
     deadline has passed). Two subqueries, no extra query."""
     now = now or timezone.now()
-    notified = Exists(ParentNotification.objects.filter(intervention=OuterRef("pk")))
+    notified = Exists(
+        ParentNotification.objects.filter(intervention=OuterRef("pk"), retraction__isnull=True)
+    )
     return qs.annotate(notified=notified).annotate(
         overdue=Case(
             When(Q(notified=False) & Q(notify_parent_by__lt=now), then=Value(True)),
@@ -175,7 +177,10 @@ def intervention_detail(ri_qs):
             queryset=InterventionStaff.objects.select_related("user").order_by("part", "id"),
         ),
         Prefetch(
-            "notifications", queryset=ParentNotification.objects.select_related("notified_by")
+            "notifications",
+            queryset=ParentNotification.objects.select_related(
+                "notified_by", "retraction", "retraction__by"
+            ),
         ),
     )
 

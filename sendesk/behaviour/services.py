@@ -30,6 +30,7 @@ from .models import (
     Effectiveness,
     Incident,
     InterventionStaff,
+    NotificationRetraction,
     ParentNotification,
     RestrictiveIntervention,
     StrategyUse,
@@ -914,6 +915,56 @@ def parent_notification_add(
             after=snapshot(notification),
         )
     return notification
+
+
+def notification_can_retract(user, notification) -> bool:
+    """Whoever recorded it, and the SENCO or head."""
+    return notification.notified_by_id == user.pk or access.can(
+        user, notification.intervention.school_id, "oversee"
+    )
+
+
+@transaction.atomic
+def parent_notification_retract(*, actor, notification, reason: str):
+    """Withdraw a record of parents being told. The record is kept; the retraction names
+    who, when and why, and the intervention counts as not told again."""
+    ri = notification.intervention
+    if not access.visible_pupils(actor).filter(pk=ri.pupil_id).exists():
+        raise Http404
+    if not notification_can_retract(actor, notification):
+        raise Http404
+    errors = {}
+    data = {"reason": reason}
+    _clean_text(
+        data, ("reason",), errors, required={"reason": "Say why this record is withdrawn."},
+        limits={"reason": 300},
+    )  # fmt: skip
+    if NotificationRetraction.objects.filter(notification=notification).exists():
+        errors["reason"] = "This record was already withdrawn."
+    if errors:
+        raise ServiceError(errors)
+    retraction = NotificationRetraction.objects.create(
+        notification=notification, by=actor, at=timezone.now(), reason=data["reason"]
+    )
+    timeline_add(
+        pupil=ri.pupil_id,
+        actor=actor,
+        ref=ri,
+        kind="corrected",
+        title=f"Record of parents being told about the restrictive intervention of "
+        f"{timezone.localtime(ri.started_at):%-d %b} withdrawn",
+        body=data["reason"],
+    )
+    record_change(
+        actor=actor,
+        action="amend",
+        obj=notification,
+        school_id=ri.school_id,
+        pupil_id=ri.pupil_id,
+        before=snapshot(notification),
+        after={**snapshot(notification), "withdrawn": True, "reason": data["reason"]},
+    )
+    return retraction
 
 
 def _sen_status_on(pupil, when) -> str:

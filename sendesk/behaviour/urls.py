@@ -38,6 +38,11 @@ urlpatterns = [
         views.intervention_amend,
         name="intervention_amend",
     ),
+    path(
+        "restrictive-interventions/<uuid:pk>/notifications/<int:notification_id>/withdraw/",
+        views.intervention_notification_retract,
+        name="intervention_notification_retract",
+    ),
     path("sessions/<uuid:pk>/strategies/", views.session_strategies, name="session_strategies"),
     path("pupils/<uuid:pupil_id>/behaviour/", views.behaviour_analysis, name="behaviour_analysis"),
     path("pupils/<uuid:pupil_id>/behaviour/print/", views.behaviour_print, name="behaviour_print"),

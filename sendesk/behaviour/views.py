@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,6 +41,7 @@ from .models import (
     BehaviourStrategy,
     Incident,
     InterventionStaff,
+    ParentNotification,
     RestrictiveIntervention,
     StrategyUse,
 )
@@ -425,7 +426,9 @@ def _render_ri_detail(request, ri, *, form=None, status=200):
         "pupil": ri.pupil,
         "staff": staff,
         "untrained": [s for s in staff if s.training != InterventionStaff.Training.CURRENT],
-        "notifications": list(ri.notifications.all()),
+        "notifications": [
+            (n, services.notification_can_retract(user, n)) for n in ri.notifications.all()
+        ],
         "amendments": _amendments(Amendment.Record.INTERVENTION, ri.pk),
         "may_amend": services.intervention_can_amend(user, ri),
         "may_notify": may_notify,
@@ -467,6 +470,24 @@ def intervention_notify(request, pk):
             return redirect(reverse("intervention_detail", args=[ri.pk]) + "#notifications")
     record_access(actor=request.user, pupil=ri.pupil, what="restrictive intervention")
     return _render_ri_detail(request, ri, form=form, status=status)
+
+
+@login_required
+@require_POST
+def intervention_notification_retract(request, pk, notification_id):
+    ri = _intervention(request.user, pk)
+    notification = get_object_or_404(ParentNotification, pk=notification_id, intervention=ri)
+    if not services.notification_can_retract(request.user, notification):
+        raise Http404
+    try:
+        services.parent_notification_retract(
+            actor=request.user, notification=notification, reason=request.POST.get("reason", "")
+        )
+    except ServiceError as error:
+        messages.error(request, " ".join(error.errors.values()))
+    else:
+        messages.success(request, "The record of parents being told was withdrawn.")
+    return redirect(reverse("intervention_detail", args=[ri.pk]) + "#notifications")
 
 
 @login_required
