@@ -43,6 +43,14 @@ def record_change(*, actor, action, obj, school_id, pupil_id=None, before=None, 
     )
 
 
+def record_pupil_change(actor, action, obj, pupil, before=None, after=None):
+    """record_change for a record about one pupil (its school is the pupil's)."""
+    return record_change(
+        actor=actor, action=action, obj=obj, school_id=pupil.school_id, pupil_id=pupil.pk,
+        before=before, after=after,
+    )  # fmt: skip
+
+
 def record_access(*, actor, pupil, what: str, via: str = "web"):
     return AccessEvent.objects.create(
         at=timezone.now(), actor=actor, pupil=pupil, what=what, via=via

@@ -9,26 +9,14 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from sendesk.lib.forms import DateInput, ServiceErrorsMixin, TimeInput
+
 from .models import Effectiveness, Incident, InterventionStaff, ParentNotification
 from .models import RestrictiveIntervention as RI
 from .services import Use
 
 EFFECTIVENESS_CHOICES = [("", "Not used"), *Effectiveness.choices]
 TEXTAREA = {"rows": 3}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
 
 
 def _date(label, **kw):
@@ -81,20 +69,6 @@ def _when(date, time):
     if date is None or time is None:
         return None
     return timezone.make_aware(dt.datetime.combine(date, time))
-
-
-class ServiceErrorsMixin:
-    """Puts a ServiceError's messages beside the fields they are about."""
-
-    aliases: dict = {}
-
-    def field_for(self, key):
-        name = self.aliases.get(key, key)
-        return name if name in self.fields else None
-
-    def add_service_errors(self, errors: dict):
-        for key, message in errors.items():
-            self.add_error(self.field_for(key), message)
 
 
 # --- The IBP -------------------------------------------------------------------------------

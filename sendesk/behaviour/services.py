@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.accounts.models import User
-from sendesk.audit.services import record_change, snapshot
+from sendesk.audit.services import record_change, record_pupil_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.ids import parse_uuid, stored_under
 from sendesk.plans.models import Plan
@@ -135,18 +135,6 @@ def _plan_writer(actor, plan: Plan):
         raise ServiceError({"__all__": "This plan is closed: write a new plan to change it."})
 
 
-def _audit(actor, action, obj, pupil, before=None, after=None):
-    record_change(
-        actor=actor,
-        action=action,
-        obj=obj,
-        school_id=pupil.school_id,
-        pupil_id=pupil.pk,
-        before=before,
-        after=after,
-    )
-
-
 @transaction.atomic
 def behaviour_plan_save(*, actor, plan: Plan, triggers="", early_signs="", avoid=""):
     """Set what sets the pupil off, the early signs and what to avoid, for an IBP."""
@@ -163,7 +151,9 @@ def behaviour_plan_save(*, actor, plan: Plan, triggers="", early_signs="", avoid
     details.save()
     after = snapshot(details)
     if created or before != after:
-        _audit(actor, "create" if created else "update", details, plan.pupil, before, after)
+        record_pupil_change(
+            actor, "create" if created else "update", details, plan.pupil, before, after
+        )
         timeline_add(
             pupil=plan.pupil,
             actor=actor,
@@ -192,7 +182,7 @@ def behaviour_strategy_add(*, actor, plan: Plan, text: str) -> BehaviourStrategy
         raise ServiceError(errors)
     order = plan.behaviour_strategies.count() + 1
     strategy = BehaviourStrategy.objects.create(plan=plan, text=text, order=order)
-    _audit(actor, "create", strategy, plan.pupil, after=snapshot(strategy))
+    record_pupil_change(actor, "create", strategy, plan.pupil, after=snapshot(strategy))
     timeline_add(
         pupil=plan.pupil, actor=actor, ref=plan, kind="plan", title=f"Strategy agreed: {text}"
     )
@@ -221,7 +211,7 @@ def behaviour_strategy_update(*, actor, strategy: BehaviourStrategy, text: str, 
         strategy.order = order
     strategy.save()
     if before != (after := snapshot(strategy)):
-        _audit(actor, "update", strategy, plan.pupil, before, after)
+        record_pupil_change(actor, "update", strategy, plan.pupil, before, after)
     return strategy
 
 
@@ -499,7 +489,7 @@ def incident_record(
                 title=_incident_title(incident),
                 body=incident.behaviour,
             )
-            _audit(
+            record_pupil_change(
                 actor,
                 "create",
                 incident,
@@ -595,7 +585,7 @@ def incident_amend(*, actor, incident: Incident, reason: str, changes: dict) -> 
             diff,
             f"Incident record of {timezone.localtime(current['occurred_at']):%-d %b} corrected",
         )
-        _audit(
+        record_pupil_change(
             actor,
             "amend",
             incident,
@@ -781,7 +771,7 @@ def intervention_record(
                 f"{ri.duration_minutes} min, {ri.location}",
                 body=ri.reason,
             )
-            _audit(
+            record_pupil_change(
                 actor,
                 "create",
                 ri,
@@ -850,7 +840,7 @@ def intervention_amend(
             f"Restrictive intervention record of "
             f"{timezone.localtime(current['started_at']):%-d %b} corrected",
         )
-        _audit(
+        record_pupil_change(
             actor,
             "amend",
             ri,

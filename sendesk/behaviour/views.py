@@ -20,6 +20,7 @@ from sendesk.accounts.models import User
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import run_services
+from sendesk.lib.views import CORRECTION_SAVED, service_form_page
 from sendesk.plans.models import Plan
 from sendesk.provision.models import SessionPupil
 from sendesk.staff.models import Training, training_status
@@ -349,29 +350,15 @@ def incident_amend(request, pk):
     if not services.incident_can_amend(request.user, incident):
         raise Http404
     form = IncidentAmendForm(_posted(request), incident=incident, staff=_staff(incident.school_id))
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.incident_amend(
-                    actor=request.user,
-                    incident=incident,
-                    reason=form.cleaned_data["reason"],
-                    changes=form.changes(),
-                )
-            except ServiceError as error:
-                form.add_service_errors(error.errors)
-                status = error.status
-            else:
-                messages.success(
-                    request, "Correction saved. The original stays in the history below."
-                )
-                return redirect("incident_detail", pk=incident.pk)
-    else:
-        record_access(actor=request.user, pupil=incident.pupil, what="incident")
-    context = {"incident": incident, "pupil": incident.pupil, "form": form}
-    return render(request, "behaviour/incident_amend.html", context, status=status)
+    return service_form_page(
+        request, form=form, pupil=incident.pupil, what="incident",
+        template="behaviour/incident_amend.html", context={"incident": incident},
+        save=lambda f: services.incident_amend(
+            actor=request.user, incident=incident, reason=f.cleaned_data["reason"],
+            changes=f.changes(),
+        ),
+        done=CORRECTION_SAVED, done_url=reverse("incident_detail", args=[incident.pk]),
+    )  # fmt: skip
 
 
 # --- Restrictive interventions ---------------------------------------------------------------
@@ -497,29 +484,15 @@ def intervention_amend(request, pk):
     if not services.intervention_can_amend(request.user, ri):
         raise Http404
     form = InterventionAmendForm(_posted(request), intervention=ri)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.intervention_amend(
-                    actor=request.user,
-                    intervention=ri,
-                    reason=form.cleaned_data["reason_for_change"],
-                    changes=form.changes(),
-                )
-            except ServiceError as error:
-                form.add_service_errors(error.errors)
-                status = error.status
-            else:
-                messages.success(
-                    request, "Correction saved. The original stays in the history below."
-                )
-                return redirect("intervention_detail", pk=ri.pk)
-    else:
-        record_access(actor=request.user, pupil=ri.pupil, what="restrictive intervention")
-    context = {"ri": ri, "pupil": ri.pupil, "form": form}
-    return render(request, "behaviour/ri_amend.html", context, status=status)
+    return service_form_page(
+        request, form=form, pupil=ri.pupil, what="restrictive intervention",
+        template="behaviour/ri_amend.html", context={"ri": ri},
+        save=lambda f: services.intervention_amend(
+            actor=request.user, intervention=ri, reason=f.cleaned_data["reason_for_change"],
+            changes=f.changes(),
+        ),
+        done=CORRECTION_SAVED, done_url=reverse("intervention_detail", args=[ri.pk]),
+    )  # fmt: skip
 
 
 @login_required

@@ -8,23 +8,10 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from sendesk.lib.forms import DateInput, ServiceErrorsMixin, TimeInput
 from sendesk.staff.models import Training
 
 from .models import CarePlan, Equipment
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
 
 
 def date_field(label, help_text=""):
@@ -62,17 +49,6 @@ class LooseChoiceField(forms.ChoiceField):
 
     def validate(self, value):
         pass
-
-
-class ServiceErrorsMixin:
-    """Puts a ServiceError's messages beside the fields they are about."""
-
-    aliases: dict = {}
-
-    def add_service_errors(self, errors: dict):
-        for key, message in errors.items():
-            name = self.aliases.get(key, key)
-            self.add_error(name if name in self.fields else None, message)
 
 
 def staff_choices(staff, *, exclude=None, blank="Nobody else"):

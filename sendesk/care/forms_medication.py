@@ -8,26 +8,13 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from sendesk.lib.forms import DateInput, ServiceErrorsMixin, TimeInput
 from sendesk.staff.models import Training
 
 from .medication import MEDICATION_TRAINING, parse_times
 from .models import Administration, Medicine
 
 WHOLE = {"invalid": "Give a whole number."}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
 
 
 def _date(label, help_text=""):
@@ -69,15 +56,6 @@ class ChipsField(forms.ChoiceField):
 
     def validate(self, value):
         pass
-
-
-class ServiceErrorsMixin:
-    aliases: dict = {}
-
-    def add_service_errors(self, errors: dict):
-        for key, message in errors.items():
-            name = self.aliases.get(key, key)
-            self.add_error(name if name in self.fields else None, message)
 
 
 # --- Giving a dose -----------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.accounts.models import User
-from sendesk.audit.services import record_change, snapshot
+from sendesk.audit.services import record_change, record_pupil_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.lib.ids import parse_uuid
@@ -128,18 +128,6 @@ def _interval_words(minutes: int) -> str:
     return " ".join(parts) or "0 minutes"
 
 
-def _audit(actor, action, obj, pupil, before=None, after=None):
-    record_change(
-        actor=actor,
-        action=action,
-        obj=obj,
-        school_id=pupil.school_id,
-        pupil_id=pupil.pk,
-        before=before,
-        after=after,
-    )
-
-
 def _require_write(actor, pupil):
     """Writing healthcare plans and medicines: SENCO and head of the pupil's school. To
     anyone else the pupil does not exist."""
@@ -211,7 +199,7 @@ def healthcare_plan_create(*, actor, pupil, data: dict) -> HealthcarePlan:
     if errors := _validate_ihcp(pupil, data):
         raise ServiceError(errors)
     plan = HealthcarePlan.objects.create(pupil=pupil, created_by=actor, **data)
-    _audit(actor, "create", plan, pupil, after=snapshot(plan))
+    record_pupil_change(actor, "create", plan, pupil, after=snapshot(plan))
     timeline_add(
         pupil=pupil,
         kind="medication",
@@ -238,7 +226,7 @@ def healthcare_plan_update(*, actor, plan: HealthcarePlan, data: dict) -> Health
     plan.save()
     after = snapshot(plan)
     if before != after:
-        _audit(actor, "update", plan, pupil, before, after)
+        record_pupil_change(actor, "update", plan, pupil, before, after)
         timeline_add(
             pupil=pupil,
             kind="medication",
@@ -398,7 +386,7 @@ def medicine_create(*, actor, pupil, data: dict) -> Medicine:
     if errors := _validate_medicine(pupil, data, creating=True):
         raise ServiceError(errors)
     medicine = Medicine.objects.create(pupil=pupil, **data)
-    _audit(actor, "create", medicine, pupil, after=snapshot(medicine))
+    record_pupil_change(actor, "create", medicine, pupil, after=snapshot(medicine))
     timeline_add(
         pupil=pupil,
         kind="medication",
@@ -426,7 +414,7 @@ def medicine_update(*, actor, medicine: Medicine, data: dict) -> Medicine:
     medicine.save()
     after = snapshot(medicine)
     if before != after:
-        _audit(actor, "update", medicine, pupil, before, after)
+        record_pupil_change(actor, "update", medicine, pupil, before, after)
         timeline_add(
             pupil=pupil,
             kind="medication",
@@ -455,7 +443,7 @@ def medicine_stop(*, actor, medicine: Medicine, reason: str) -> Medicine:
     medicine.active = False
     medicine.save(update_fields=["active"])
     after = {**snapshot(medicine), "event": "stopped", "reason": reason}
-    _audit(actor, "update", medicine, pupil, before, after)
+    record_pupil_change(actor, "update", medicine, pupil, before, after)
     timeline_add(
         pupil=pupil,
         kind="medication",
@@ -496,7 +484,7 @@ def medicine_stock_receive(
         Medicine.objects.filter(pk=medicine.pk).update(expiry_date=expiry_date)
     medicine.refresh_from_db()
     after = {**snapshot(medicine), "event": "stock_received", "received": quantity, "note": note}
-    _audit(actor, "update", medicine, pupil, before, after)
+    record_pupil_change(actor, "update", medicine, pupil, before, after)
     medicine.pupil = pupil
     return medicine
 
@@ -869,7 +857,7 @@ def _checked_write(
         actor=actor,
         ref=record,
     )
-    _audit(
+    record_pupil_change(
         actor,
         "create",
         record,

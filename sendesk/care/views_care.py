@@ -16,6 +16,7 @@ from sendesk import access
 from sendesk.accounts.models import User
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.views import CORRECTION_SAVED, service_form_page
 from sendesk.pupils.models import Pupil
 from sendesk.staff.models import Training, training_status
 
@@ -189,29 +190,14 @@ def care_event_amend(request, pk):
         raise Http404
     staff = list(care.care_staff(event.school_id))
     form = CareEventAmendForm(_posted(request), event=event, staff=staff)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                care.care_event_amend(
-                    actor=request.user,
-                    event=event,
-                    reason=form.cleaned_data["reason"],
-                    changes=form.changes(),
-                )
-            except ServiceError as error:
-                form.add_service_errors(error.errors)
-                status = error.status
-            else:
-                messages.success(
-                    request, "Correction saved. The original stays in the history below."
-                )
-                return redirect("care_event_detail", pk=event.pk)
-    else:
-        record_access(actor=request.user, pupil=event.pupil, what="care record")
-    context = {"event": event, "pupil": event.pupil, "form": form}
-    return render(request, "care/care_event_amend.html", context, status=status)
+    return service_form_page(
+        request, form=form, pupil=event.pupil, what="care record",
+        template="care/care_event_amend.html", context={"event": event},
+        save=lambda f: care.care_event_amend(
+            actor=request.user, event=event, reason=f.cleaned_data["reason"], changes=f.changes()
+        ),
+        done=CORRECTION_SAVED, done_url=reverse("care_event_detail", args=[event.pk]),
+    )  # fmt: skip
 
 
 # --- The pupil's care page ----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.views import service_form_page
 from sendesk.staff.models import Training, training_status
 
 from . import mar as mar_module
@@ -312,8 +313,8 @@ def dose_amend(request, pk):
 # --- Healthcare plans (SENCO, head) ------------------------------------------------------
 
 
-def _to_pupil_medication(pupil):
-    return redirect("pupil_medication", pupil_id=pupil.pk)
+def _pupil_medication_url(pupil):
+    return reverse("pupil_medication", args=[pupil.pk])
 
 
 @login_required
@@ -321,24 +322,14 @@ def _to_pupil_medication(pupil):
 def ihcp_new(request, pupil_id):
     pupil = access.get_pupil_for(request.user, pupil_id, "write_care")
     form = HealthcarePlanForm(_posted(request), ehc_plans=med.ehc_plans_of(pupil))
-    status = 200
-    if request.method == "GET":
-        record_access(actor=request.user, pupil=pupil, what="healthcare plan (new)")
-    else:
-        status = 422
-        if form.is_valid():
-            try:
-                med.healthcare_plan_create(
-                    actor=request.user, pupil=pupil, data=form.data_for_service()
-                )
-            except ServiceError as exc:
-                form.add_service_errors(exc.errors)
-                status = exc.status
-            else:
-                messages.success(request, "Healthcare plan saved.")
-                return _to_pupil_medication(pupil)
-    context = {"pupil": pupil, "form": form, "plan": None}
-    return render(request, "care/ihcp_form.html", context, status=status)
+    return service_form_page(
+        request, form=form, pupil=pupil, what="healthcare plan (new)",
+        template="care/ihcp_form.html", context={"plan": None},
+        save=lambda f: med.healthcare_plan_create(
+            actor=request.user, pupil=pupil, data=f.data_for_service()
+        ),
+        done="Healthcare plan saved.", done_url=_pupil_medication_url(pupil),
+    )  # fmt: skip
 
 
 @login_required
@@ -354,24 +345,14 @@ def ihcp_edit(request, pk):
     form = HealthcarePlanForm(
         _posted(request), initial=initial, ehc_plans=med.ehc_plans_of(pupil), editing=True
     )
-    status = 200
-    if request.method == "GET":
-        record_access(actor=request.user, pupil=pupil, what="healthcare plan (edit)")
-    else:
-        status = 422
-        if form.is_valid():
-            try:
-                med.healthcare_plan_update(
-                    actor=request.user, plan=plan, data=form.data_for_service()
-                )
-            except ServiceError as exc:
-                form.add_service_errors(exc.errors)
-                status = exc.status
-            else:
-                messages.success(request, "Healthcare plan saved.")
-                return _to_pupil_medication(pupil)
-    context = {"pupil": pupil, "form": form, "plan": plan}
-    return render(request, "care/ihcp_form.html", context, status=status)
+    return service_form_page(
+        request, form=form, pupil=pupil, what="healthcare plan (edit)",
+        template="care/ihcp_form.html", context={"plan": plan},
+        save=lambda f: med.healthcare_plan_update(
+            actor=request.user, plan=plan, data=f.data_for_service()
+        ),
+        done="Healthcare plan saved.", done_url=_pupil_medication_url(pupil),
+    )  # fmt: skip
 
 
 # --- Medicines (SENCO, head) -------------------------------------------------------------
@@ -390,45 +371,23 @@ def medicine_new(request, pupil_id):
         initial={"dose_units": 1, "low_stock_at": 10, "training": Training.Kind.MEDICATION},
         healthcare_plans=_plans_of(pupil),
     )
-    status = 200
-    if request.method == "GET":
-        record_access(actor=request.user, pupil=pupil, what="medicine (new)")
-    else:
-        status = 422
-        if form.is_valid():
-            try:
-                med.medicine_create(actor=request.user, pupil=pupil, data=form.data_for_service())
-            except ServiceError as exc:
-                form.add_service_errors(exc.errors)
-                status = exc.status
-            else:
-                messages.success(request, "Medicine added.")
-                return _to_pupil_medication(pupil)
-    context = {"pupil": pupil, "form": form, "medicine": None}
-    return render(request, "care/medication_form.html", context, status=status)
+    return service_form_page(
+        request, form=form, pupil=pupil, what="medicine (new)",
+        template="care/medication_form.html", context={"medicine": None},
+        save=lambda f: med.medicine_create(
+            actor=request.user, pupil=pupil, data=f.data_for_service()
+        ),
+        done="Medicine added.", done_url=_pupil_medication_url(pupil),
+    )  # fmt: skip
 
 
 def _medicine_form_page(request, medicine, form, *, template, what, save, done):
-    """The SENCO's pages about one medicine (edit, stock, stop): show the form, or run
-    `save(form)` (a service call) and go back to the pupil's medication with `done`; a
-    refusal re-renders with what was typed and the service's messages."""
-    pupil = medicine.pupil
-    status = 200
-    if request.method == "GET":
-        record_access(actor=request.user, pupil=pupil, what=what)
-    else:
-        status = 422
-        if form.is_valid():
-            try:
-                save(form)
-            except ServiceError as exc:
-                form.add_service_errors(exc.errors)
-                status = exc.status
-            else:
-                messages.success(request, done)
-                return _to_pupil_medication(pupil)
-    context = {"pupil": pupil, "form": form, "medicine": medicine}
-    return render(request, template, context, status=status)
+    """The SENCO's pages about one medicine (edit, stock, stop)."""
+    return service_form_page(
+        request, form=form, pupil=medicine.pupil, what=what, template=template,
+        context={"medicine": medicine}, save=save, done=done,
+        done_url=_pupil_medication_url(medicine.pupil),
+    )  # fmt: skip
 
 
 @login_required

@@ -1,3 +1,4 @@
+from django import forms
 from django.db import transaction
 
 from .errors import ServiceError
@@ -59,3 +60,34 @@ def field_limits(model, data: dict) -> dict[str, str]:
         elif isinstance(value, int) and isinstance(field, small) and not 0 <= value <= 32767:
             errors[name] = "This number is too large."
     return errors
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker (big, accessible, works on a phone)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class ServiceErrorsMixin:
+    """For forms: puts a ServiceError's messages beside the fields they are about
+    (`aliases` maps a service's key to a form field), the rest at the top."""
+
+    aliases: dict = {}
+
+    def field_for(self, key):
+        name = self.aliases.get(key, key)
+        return name if name in self.fields else None
+
+    def add_service_errors(self, errors: dict):
+        for key, message in errors.items():
+            self.add_error(self.field_for(key), message)

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
-from sendesk.audit.services import record_change, snapshot
+from sendesk.audit.services import record_pupil_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.pupils.timeline import timeline_add
@@ -29,18 +29,6 @@ TARGET_FIELDS = (
 def _require_writer(actor, pupil):
     if not access.can(actor, pupil.school_id, "write_plans"):
         raise Http404
-
-
-def _audit(actor, action, obj, pupil, before=None, after=None):
-    record_change(
-        actor=actor,
-        action=action,
-        obj=obj,
-        school_id=pupil.school_id,
-        pupil_id=pupil.pk,
-        before=before,
-        after=after,
-    )
 
 
 def _refuse_if_closed(plan):
@@ -70,7 +58,7 @@ def plan_create(*, actor, pupil, data: dict) -> Plan:
     if errors := _validate_plan({"kind": data.get("kind"), **data}):
         raise ServiceError(errors)
     plan = Plan.objects.create(pupil=pupil, created_by=actor, status=Plan.Status.DRAFT, **data)
-    _audit(actor, "create", plan, pupil, after=snapshot(plan))
+    record_pupil_change(actor, "create", plan, pupil, after=snapshot(plan))
     timeline_add(
         pupil=pupil,
         actor=actor,
@@ -94,7 +82,7 @@ def plan_update(*, actor, plan: Plan, data: dict) -> Plan:
         setattr(plan, key, value)
     plan.save()
     if before != (after := snapshot(plan)):
-        _audit(actor, "update", plan, plan.pupil, before=before, after=after)
+        record_pupil_change(actor, "update", plan, plan.pupil, before=before, after=after)
     return plan
 
 
@@ -116,7 +104,7 @@ def plan_activate(*, actor, plan: Plan) -> Plan:
     plan.status = Plan.Status.ACTIVE
     plan.start_date = plan.start_date or today
     plan.save()
-    _audit(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
+    record_pupil_change(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
     timeline_add(
         pupil=plan.pupil,
         actor=actor,
@@ -145,7 +133,7 @@ def _close(actor, plan, day):
     plan.status = Plan.Status.CLOSED
     plan.closed_on = day
     plan.save()
-    _audit(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
+    record_pupil_change(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
     timeline_add(
         pupil=plan.pupil,
         actor=actor,
@@ -164,7 +152,7 @@ def outcome_add(*, actor, plan: Plan, text: str) -> Outcome:
         raise ServiceError({"text": "Write the outcome."})
     order = plan.outcomes.count() + 1
     outcome = Outcome.objects.create(plan=plan, text=text.strip(), order=order)
-    _audit(actor, "create", outcome, plan.pupil, after=snapshot(outcome))
+    record_pupil_change(actor, "create", outcome, plan.pupil, after=snapshot(outcome))
     return outcome
 
 
@@ -193,7 +181,7 @@ def target_add(*, actor, plan: Plan, data: dict) -> Target:
         raise ServiceError(errors)
     data.setdefault("order", plan.targets.count() + 1)
     target = Target.objects.create(plan=plan, **data)
-    _audit(actor, "create", target, plan.pupil, after=snapshot(target))
+    record_pupil_change(actor, "create", target, plan.pupil, after=snapshot(target))
     return target
 
 
@@ -210,7 +198,7 @@ def target_update(*, actor, target: Target, data: dict) -> Target:
         setattr(target, key, value)
     target.save()
     if before != (after := snapshot(target)):
-        _audit(actor, "update", target, plan.pupil, before=before, after=after)
+        record_pupil_change(actor, "update", target, plan.pupil, before=before, after=after)
         if before["status"] != after["status"]:
             timeline_add(
                 pupil=plan.pupil,

@@ -5,19 +5,13 @@ is the one the person sees."""
 from django import forms
 from django.utils import timezone
 
+from sendesk.lib.forms import DateInput
 from sendesk.schools.models import TeachingGroup, YearGroup
 
 from .models import Area, NeedCode, SenStatus
 from .selectors import NEED_RANK_LABELS
 
 NEED_CHOICES = [("", "None")] + [(c.value, f"{c.value} — {c.label}") for c in NeedCode]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def date_field(label, **kwargs):

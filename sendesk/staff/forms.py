@@ -2,14 +2,9 @@
 
 from django import forms
 
+from sendesk.lib.forms import DateInput
+
 from .models import Training
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class LooseChoiceField(forms.ChoiceField):
