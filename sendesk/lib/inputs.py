@@ -1,0 +1,64 @@
+"""The input rules every service applies to what people type or devices send: one
+implementation, one behaviour, tested once (tests/core/test_inputs.py).
+
+Services collect messages in an `errors` dict keyed by field and raise one ServiceError
+with all of them, so a form shows every problem at once and nothing is written."""
+
+import datetime as dt
+import decimal
+import uuid
+
+from django.utils import timezone
+
+NUL_MESSAGE = "{label} holds a character that can't be stored: retype it."
+
+
+def text(value, name, errors, *, limit, required="", label="This") -> str:
+    """`value` as stripped text, "" when absent. A message goes to errors[name] when it is
+    not text, holds NUL (PostgreSQL can't store it and a pasted control character is never
+    meant: it is refused, not silently dropped), is empty while `required` (the message to
+    give) is set, or is longer than `limit` characters."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[name] = f"{label} must be text."
+        return ""
+    value = value.strip()
+    if "\x00" in value:
+        errors[name] = NUL_MESSAGE.format(label=label)
+    elif required and not value:
+        errors[name] = required
+    elif len(value) > limit:
+        errors[name] = f"Keep this to {limit:,} characters or fewer (it has {len(value):,})."
+    return value
+
+
+def text_fields(data: dict, names, errors, *, limits, required=None) -> None:
+    """text() for several fields of `data`, in place: each is replaced by its stripped
+    value. `limits` gives each field's length; `required` its message when it is needed."""
+    required = required or {}
+    for name in names:
+        data[name] = text(
+            data.get(name), name, errors, limit=limits[name], required=required.get(name, "")
+        )
+
+
+def whole(value) -> bool:
+    """An int sent as an int: JSON's true must not pass for 1, nor 2.5 for 2."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def plain(value):
+    """`value` as the audit trail stores it in JSON: times in local time (what the person
+    saw), dates and times as ISO text, ids and decimals as text."""
+    if isinstance(value, dt.datetime):
+        return (
+            timezone.localtime(value).isoformat()
+            if timezone.is_aware(value)
+            else (value.isoformat())
+        )
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
+        return str(value)
+    return value

@@ -1,0 +1,67 @@
+"""The one set of input rules (sendesk/lib/inputs.py) that every service uses."""
+
+import datetime as dt
+import decimal
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sendesk.lib import inputs
+
+
+@pytest.mark.parametrize(
+    "value, expected", [(None, ""), ("  a note \n", "a note"), ("", ""), ("é", "é")]
+)
+def test_text_strips_and_accepts(value, expected):
+    errors = {}
+    assert inputs.text(value, "note", errors, limit=10) == expected
+    assert errors == {}
+
+
+def test_text_refuses_what_is_not_text():
+    errors = {}
+    assert inputs.text(12, "note", errors, limit=10, label="The note") == ""
+    assert errors == {"note": "The note must be text."}
+
+
+def test_text_refuses_nul_instead_of_dropping_it():
+    errors = {}
+    assert inputs.text("a\x00b", "note", errors, limit=10) == "a\x00b"
+    assert errors == {"note": "This holds a character that can't be stored: retype it."}
+
+
+def test_text_required_and_limit():
+    errors = {}
+    inputs.text("   ", "what", errors, limit=10, required="Say what happened.")
+    inputs.text("x" * 1001, "note", errors, limit=1000)
+    assert errors == {
+        "what": "Say what happened.",
+        "note": "Keep this to 1,000 characters or fewer (it has 1,001).",
+    }
+
+
+def test_text_fields_replace_in_place():
+    data, errors = {"a": " one ", "b": None, "c": 3}, {}
+    inputs.text_fields(data, ["a", "b", "c"], errors, limits={"a": 5, "b": 5, "c": 5},
+                       required={"b": "Say b."})  # fmt: skip
+    assert data == {"a": "one", "b": "", "c": ""}
+    assert errors == {"b": "Say b.", "c": "This must be text."}
+
+
+@pytest.mark.parametrize("value, ok", [(3, True), (0, True), (True, False), (2.5, False),
+                                       ("3", False), (None, False)])  # fmt: skip
+def test_whole(value, ok):
+    assert inputs.whole(value) is ok
+
+
+def test_plain():
+    london = ZoneInfo("Europe/London")
+    moment = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.UTC)
+    assert inputs.plain(moment) == moment.astimezone(london).isoformat()
+    assert inputs.plain(dt.date(2026, 11, 18)) == "2026-11-18"
+    assert inputs.plain(dt.time(9, 5)) == "09:05:00"
+    some = uuid.uuid4()
+    assert inputs.plain(some) == str(some)
+    assert inputs.plain(decimal.Decimal("2.50")) == "2.50"
+    assert inputs.plain([1, "a"]) == [1, "a"]
