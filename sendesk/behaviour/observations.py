@@ -8,13 +8,14 @@ import datetime as dt
 import math
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sendesk import access
 from sendesk.audit.services import record_change, snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.ids import parse_uuid, stored_under
 from sendesk.pupils.timeline import timeline_add
@@ -66,16 +67,7 @@ def _as_entry(raw) -> EntryRecord | None:
 
 
 def _text(value, field_name, limit, errors) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        errors[field_name] = "This must be text."
-        return ""
-    # NUL can't be stored by PostgreSQL and never means anything in a note.
-    value = value.replace("\x00", "").strip()
-    if len(value) > limit:
-        errors[field_name] = f"Keep this to {limit} characters (it has {len(value)})."
-    return value
+    return inputs.text(value, field_name, errors, limit=limit)
 
 
 def _moment(value, field_name, errors) -> dt.datetime | None:
@@ -96,9 +88,7 @@ def _moment(value, field_name, errors) -> dt.datetime | None:
 
 def _whole(value) -> int | None:
     """An int given as an int (not a bool, not 2.5); None otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value
+    return value if inputs.whole(value) else None
 
 
 def _clock(moment: dt.datetime) -> str:
@@ -196,46 +186,11 @@ def observation_record(
 
     if method not in ObservationMethod.values:
         errors["method"] = "Choose the method: ABC, frequency, duration or interval sampling."
-    texts = {
-        name: _text(value, name, TEXT_LIMITS[name], errors)
-        for name, value in (
-            ("behaviour", behaviour),
-            ("lesson", lesson),
-            ("activity", activity),
-            ("staff_present", staff_present),
-        )
-    }
+    texts = _header_texts(method, behaviour, lesson, activity, staff_present, errors)
     notes = _text(notes, "notes", ENTRY_TEXT, errors)
-    if method in NAMED_BEHAVIOUR_METHODS and not texts["behaviour"] and "behaviour" not in errors:
-        errors["behaviour"] = "Name the behaviour you are counting or timing, e.g. 'calls out'."
-    if method == ObservationMethod.INTERVAL and not texts["behaviour"]:
-        texts["behaviour"] = "on task"
-
-    started = _moment(started_at, "started_at", errors)
-    ended = _moment(ended_at, "ended_at", errors)
-    if started and ended:
-        if ended < started:
-            errors["ended_at"] = "The observation can't end before it started."
-        elif ended - started > LONGEST:
-            errors["ended_at"] = "An observation lasts at most 8 hours: check the end time."
-        elif ended > timezone.now() + FUTURE_GRACE:
-            errors["ended_at"] = "The observation can't end in the future: check the clock."
-
-    interval = None
-    if method in INTERVAL_METHODS:
-        interval = _whole(interval_seconds)
-        if interval is None or not 5 <= interval <= 3600:
-            errors["interval_seconds"] = (
-                "Choose the interval length in seconds, from 5 seconds to 60 minutes (3600)."
-            )
-            interval = None
-
-    if not isinstance(entries, (list, tuple)):
-        errors["entries"] = "Entries must be a list."
-        entries = []
-    elif len(entries) > MAX_ENTRIES:
-        errors["entries"] = f"An observation holds at most {MAX_ENTRIES} entries."
-        entries = []
+    started, ended = _span(started_at, ended_at, errors)
+    interval = _interval(method, interval_seconds, errors)
+    entries = _entry_list(entries, errors)
     if errors:
         raise ServiceError(errors)
 
@@ -291,15 +246,71 @@ def observation_record(
     return obs, True
 
 
+def _header_texts(method, behaviour, lesson, activity, staff_present, errors) -> dict:
+    texts = {
+        name: _text(value, name, TEXT_LIMITS[name], errors)
+        for name, value in (
+            ("behaviour", behaviour),
+            ("lesson", lesson),
+            ("activity", activity),
+            ("staff_present", staff_present),
+        )
+    }
+    if method in NAMED_BEHAVIOUR_METHODS and not texts["behaviour"] and "behaviour" not in errors:
+        errors["behaviour"] = "Name the behaviour you are counting or timing, e.g. 'calls out'."
+    if method == ObservationMethod.INTERVAL and not texts["behaviour"]:
+        texts["behaviour"] = "on task"
+    return texts
+
+
+def _span(started_at, ended_at, errors):
+    started = _moment(started_at, "started_at", errors)
+    ended = _moment(ended_at, "ended_at", errors)
+    if started and ended:
+        if ended < started:
+            errors["ended_at"] = "The observation can't end before it started."
+        elif ended - started > LONGEST:
+            errors["ended_at"] = "An observation lasts at most 8 hours: check the end time."
+        elif ended > timezone.now() + FUTURE_GRACE:
+            errors["ended_at"] = "The observation can't end in the future: check the clock."
+    return started, ended
+
+
+def _interval(method, interval_seconds, errors) -> int | None:
+    if method not in INTERVAL_METHODS:
+        return None
+    interval = _whole(interval_seconds)
+    if interval is None or not 5 <= interval <= 3600:
+        errors["interval_seconds"] = (
+            "Choose the interval length in seconds, from 5 seconds to 60 minutes (3600)."
+        )
+        return None
+    return interval
+
+
+def _entry_list(entries, errors) -> list:
+    if not isinstance(entries, (list, tuple)):
+        errors["entries"] = "Entries must be a list."
+        return []
+    if len(entries) > MAX_ENTRIES:
+        errors["entries"] = f"An observation holds at most {MAX_ENTRIES} entries."
+        return []
+    return entries
+
+
 def _entries(method, raw_entries, started, ended, interval, errors) -> list[ObservationEntry]:
     """The entries as unsaved rows, numbered: by interval for frequency, otherwise in
     time order. Puts a message per bad field in `errors`, keyed by the entry's position
     as sent ('entries.2.behaviour')."""
     total = (ended - started).total_seconds()
-    intervals = max(1, math.ceil(total / interval)) if interval else 0
-    earliest, latest = started - CLOCK_SKEW, ended + CLOCK_SKEW
-    window = f"{_clock(started)}–{_clock(ended)}"
-    rows, seen_seqs = [], {}
+    frame = _Frame(
+        earliest=started - CLOCK_SKEW,
+        latest=ended + CLOCK_SKEW,
+        window=f"{_clock(started)}–{_clock(ended)}",
+        intervals=max(1, math.ceil(total / interval)) if interval else 0,
+    )
+    fill = _FILL[method]
+    rows = []
     for i, raw in enumerate(raw_entries):
         key = f"entries.{i}"
         entry = _as_entry(raw)
@@ -307,52 +318,13 @@ def _entries(method, raw_entries, started, ended, interval, errors) -> list[Obse
             errors[key] = "Each entry must be an object with its time and what was seen."
             continue
         at = _moment(entry.at, f"{key}.at", errors)
-        if at is not None and not earliest <= at <= latest:
-            errors[f"{key}.at"] = f"This entry's time is outside the observation ({window})."
+        if at is not None and not frame.earliest <= at <= frame.latest:
+            errors[f"{key}.at"] = f"This entry's time is outside the observation ({frame.window})."
         row = ObservationEntry(at=at, seq=0)
-        if method == ObservationMethod.ABC:
-            row.antecedent = _text(entry.antecedent, f"{key}.antecedent", ENTRY_TEXT, errors)
-            row.behaviour = _text(entry.behaviour, f"{key}.behaviour", ENTRY_TEXT, errors)
-            row.consequence = _text(entry.consequence, f"{key}.consequence", ENTRY_TEXT, errors)
-            if not row.behaviour and f"{key}.behaviour" not in errors:
-                errors[f"{key}.behaviour"] = "Say what the pupil did (the behaviour)."
-        elif method == ObservationMethod.FREQUENCY:
-            count, seq = _whole(entry.count), _whole(entry.seq)
-            if count is None or not 0 <= count <= MAX_COUNT:
-                errors[f"{key}.count"] = (
-                    f"Give the count for this interval: a whole number from 0 to {MAX_COUNT}."
-                )
-            if seq is None or not 1 <= seq <= intervals:
-                errors[f"{key}.seq"] = (
-                    f"Give the interval number, from 1 to {intervals} for this observation."
-                )
-            elif seq in seen_seqs:
-                errors[f"{key}.seq"] = (
-                    f"Interval {seq} is counted twice (entries {seen_seqs[seq] + 1} and {i + 1})."
-                )
-            else:
-                seen_seqs[seq] = i
-            row.count, row.seq = count, seq or 0
-        elif method == ObservationMethod.DURATION:
-            seconds = _whole(entry.duration_seconds)
-            if seconds is None or not 1 <= seconds <= LONGEST.total_seconds():
-                errors[f"{key}.duration_seconds"] = (
-                    "Give how long the episode lasted in whole seconds, more than 0."
-                )
-            elif at is not None and at + dt.timedelta(seconds=seconds) > latest:
-                errors[f"{key}.duration_seconds"] = (
-                    "This episode runs past the end of the observation: check its length."
-                )
-            row.duration_seconds = seconds
-        else:
-            if not isinstance(entry.on_task, bool):
-                errors[f"{key}.on_task"] = "Mark the sample on task (true) or off task (false)."
-            row.on_task = entry.on_task
+        fill(row, entry, key, i, frame, errors)
         rows.append(row)
-    if not raw_entries and method == ObservationMethod.FREQUENCY:
-        errors["entries"] = "Record the count for at least one interval."
-    if not raw_entries and method == ObservationMethod.INTERVAL:
-        errors["entries"] = "Record at least one sample, on task or off task."
+    if not raw_entries and method in EMPTY_MESSAGES:
+        errors["entries"] = EMPTY_MESSAGES[method]
     if errors:
         return []
     if method == ObservationMethod.FREQUENCY:
@@ -362,6 +334,78 @@ def _entries(method, raw_entries, started, ended, interval, errors) -> list[Obse
         for n, row in enumerate(rows, start=1):
             row.seq = n
     return rows
+
+
+@dataclass
+class _Frame:
+    """What an entry is judged against: the observation's window and interval count, and
+    the frequency intervals already counted (number -> entry position)."""
+
+    earliest: dt.datetime
+    latest: dt.datetime
+    window: str
+    intervals: int
+    seen_seqs: dict = field(default_factory=dict)
+
+
+EMPTY_MESSAGES = {
+    ObservationMethod.FREQUENCY: "Record the count for at least one interval.",
+    ObservationMethod.INTERVAL: "Record at least one sample, on task or off task.",
+}
+
+
+def _fill_abc(row, entry, key, i, frame, errors):
+    row.antecedent = _text(entry.antecedent, f"{key}.antecedent", ENTRY_TEXT, errors)
+    row.behaviour = _text(entry.behaviour, f"{key}.behaviour", ENTRY_TEXT, errors)
+    row.consequence = _text(entry.consequence, f"{key}.consequence", ENTRY_TEXT, errors)
+    if not row.behaviour and f"{key}.behaviour" not in errors:
+        errors[f"{key}.behaviour"] = "Say what the pupil did (the behaviour)."
+
+
+def _fill_frequency(row, entry, key, i, frame, errors):
+    count, seq = _whole(entry.count), _whole(entry.seq)
+    if count is None or not 0 <= count <= MAX_COUNT:
+        errors[f"{key}.count"] = (
+            f"Give the count for this interval: a whole number from 0 to {MAX_COUNT}."
+        )
+    if seq is None or not 1 <= seq <= frame.intervals:
+        errors[f"{key}.seq"] = (
+            f"Give the interval number, from 1 to {frame.intervals} for this observation."
+        )
+    elif seq in frame.seen_seqs:
+        errors[f"{key}.seq"] = (
+            f"Interval {seq} is counted twice (entries {frame.seen_seqs[seq] + 1} and {i + 1})."
+        )
+    else:
+        frame.seen_seqs[seq] = i
+    row.count, row.seq = count, seq or 0
+
+
+def _fill_duration(row, entry, key, i, frame, errors):
+    seconds = _whole(entry.duration_seconds)
+    if seconds is None or not 1 <= seconds <= LONGEST.total_seconds():
+        errors[f"{key}.duration_seconds"] = (
+            "Give how long the episode lasted in whole seconds, more than 0."
+        )
+    elif row.at is not None and row.at + dt.timedelta(seconds=seconds) > frame.latest:
+        errors[f"{key}.duration_seconds"] = (
+            "This episode runs past the end of the observation: check its length."
+        )
+    row.duration_seconds = seconds
+
+
+def _fill_interval(row, entry, key, i, frame, errors):
+    if not isinstance(entry.on_task, bool):
+        errors[f"{key}.on_task"] = "Mark the sample on task (true) or off task (false)."
+    row.on_task = entry.on_task
+
+
+_FILL = {
+    ObservationMethod.ABC: _fill_abc,
+    ObservationMethod.FREQUENCY: _fill_frequency,
+    ObservationMethod.DURATION: _fill_duration,
+    ObservationMethod.INTERVAL: _fill_interval,
+}
 
 
 def _summarise(obs: Observation, rows: list[ObservationEntry]) -> None:

@@ -182,14 +182,21 @@ def test_nothing_is_written_twice(world, recorder):
 
 
 @pytest.mark.parametrize("how", HOW)
-def test_nul_characters_are_dropped_not_a_500(world, recorder, how):
-    # PostgreSQL cannot store NUL in text; it never means anything in a note.
+def test_nul_characters_are_refused_not_dropped_or_a_500(world, recorder, how):
+    # PostgreSQL cannot store NUL in text, and a pasted control character is never meant:
+    # the recorder is told which field to retype (the tablet keeps the observation).
     w = world
-    body = abc(n=1, lesson="Ma\x00ths")
+    in_header = recorder.post(how, w.alice, w.ben, abc(n=1, lesson="Ma\x00ths"))
+    assert in_header.status_code == 422
+    assert in_header.json()["errors"] == {
+        "lesson": "This holds a character that can't be stored: retype it."
+    }
+    body = abc(n=1)
     body["entries"][0]["behaviour"] = "Shouted\x00"
-    assert recorder.post(how, w.alice, w.ben, body).status_code == 201
-    assert Observation.objects.get().lesson == "Maths"
-    assert ObservationEntry.objects.get().behaviour == "Shouted"
+    in_entry = recorder.post(how, w.alice, w.ben, body)
+    assert in_entry.status_code == 422
+    assert "can't be stored" in in_entry.json()["errors"]["entries.0.behaviour"]
+    assert not Observation.objects.exists()
 
 
 def test_times_without_an_offset_are_school_time(world, recorder):
