@@ -35,6 +35,12 @@ class SessionPupilIn(Schema):
     )
     response: StrictInt | None = Field(None, description="Engagement, 1 (did not engage) to 5.")
     note: str | None = ""
+    note_shared_with_parents: StrictBool = Field(
+        False,
+        description="Whether the child's parents may read the note on their pages. "
+        "Optional; false (kept for staff) unless sent as true. Changed later only by an "
+        "amendment, which keeps the old value.",
+    )
     adaptations: str | None = ""
     flag_for_teacher: StrictBool = False
     minutes: StrictInt | None = Field(
@@ -80,6 +86,7 @@ class SessionPupilOut(Schema):
     minutes: int = Field(description="Minutes the pupil received.")
     response: int | None
     note: str
+    note_shared_with_parents: bool = Field(description="Parents may read the note.")
     adaptations: str
     flag_for_teacher: bool
     target_progress: list[TargetProgressOut] = Field(alias="ratings")
@@ -135,6 +142,7 @@ def session_create(request, payload: SessionIn):
                 attendance=p.attendance or "",
                 response=p.response,
                 note=p.note or "",
+                note_shared_with_parents=p.note_shared_with_parents,
                 adaptations=p.adaptations or "",
                 flag_for_teacher=p.flag_for_teacher,
                 minutes=p.minutes,

@@ -947,6 +947,8 @@ class _SchoolBuilder:
                 attendance=attendance,
                 response=response,
                 note=note,
+                # Everyday notes are shared with the family; notes for the teacher are not.
+                note_shared_with_parents=note in words.SESSION_NOTES,
                 adaptations=rng.choice(words.ADAPTATIONS) if engaged and rng.random() < 0.1 else "",
                 flag_for_teacher=flag,
                 target_progress=ratings,
@@ -965,6 +967,7 @@ class _SchoolBuilder:
             response=rec.response,
             adaptations=rec.adaptations,
             note=rec.note,
+            note_shared_with_parents=rec.note_shared_with_parents,
             flag_for_teacher=rec.flag_for_teacher,
         )
 

@@ -12,7 +12,7 @@ from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.care import mar as mar_module
 
-from . import selectors
+from . import selectors, words
 
 WHAT = "parent view"
 
@@ -44,8 +44,9 @@ def family_child(request, pupil_id):
 @login_required
 @require_GET
 def family_mar(request, pupil_id):
-    """The month's medication administration record, read-only and printable. Nothing on
-    it links to staff pages."""
+    """The month's medication administration record, read-only and printable: a day-by-day
+    list on a phone, the month's grid on a wide screen and on paper. Nothing on it links
+    to staff pages."""
     child = access.get_child(request.user, pupil_id)
     if not selectors.has_medicines(child):
         raise Http404
@@ -55,7 +56,10 @@ def family_mar(request, pupil_id):
     record_access(actor=request.user, pupil=child, what=WHAT)
     context = {
         "child": child,
+        "name": words.first_name(child),
         "mar": grid,
+        "diary": selectors.mar_diary(grid, today) if grid else [],
+        "staff_key": selectors.mar_staff(grid) if grid else [],
         "problem": problem,
         "month": month,
         "this_month": today.replace(day=1),

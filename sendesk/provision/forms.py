@@ -86,6 +86,7 @@ class SessionForm(forms.Form):
     )
     adaptations = forms.CharField(required=False, max_length=2000)
     note = forms.CharField(required=False, max_length=4000)
+    note_shared_with_parents = forms.BooleanField(required=False)
     flag_for_teacher = forms.BooleanField(required=False)
     missed_reason = forms.CharField(required=False)
     missed_note = forms.CharField(
@@ -151,6 +152,7 @@ class SessionForm(forms.Form):
                 attendance=data["attendance"],
                 response=data["response"],
                 note=data["note"],
+                note_shared_with_parents=data["note_shared_with_parents"],
                 adaptations=data["adaptations"],
                 flag_for_teacher=data["flag_for_teacher"],
                 target_progress=ratings,
@@ -242,7 +244,10 @@ class AmendForm(forms.Form):
     missed_reason = forms.CharField(required=False)
     missed_note = forms.CharField(required=False, max_length=300)
 
-    PUPIL_FIELDS = ("attendance", "response", "note", "adaptations", "flag_for_teacher")
+    PUPIL_FIELDS = (
+        "attendance", "response", "note", "note_shared_with_parents", "adaptations",
+        "flag_for_teacher",
+    )  # fmt: skip
 
     def __init__(self, *args, session, records, **kwargs):
         self.session = session
@@ -258,6 +263,7 @@ class AmendForm(forms.Form):
             initial[f"p{i}_attendance"] = sp.attendance
             initial[f"p{i}_response"] = sp.response
             initial[f"p{i}_note"] = sp.note
+            initial[f"p{i}_note_shared_with_parents"] = sp.note_shared_with_parents
             initial[f"p{i}_adaptations"] = sp.adaptations
             initial[f"p{i}_flag_for_teacher"] = sp.flag_for_teacher
             for r in sp.ratings.all():
@@ -270,6 +276,7 @@ class AmendForm(forms.Form):
                 required=False, error_messages={"invalid": "Response is on a scale of 1 to 5."}
             )
             self.fields[f"p{i}_note"] = forms.CharField(required=False)
+            self.fields[f"p{i}_note_shared_with_parents"] = forms.BooleanField(required=False)
             self.fields[f"p{i}_adaptations"] = forms.CharField(required=False)
             self.fields[f"p{i}_flag_for_teacher"] = forms.BooleanField(required=False)
             for r in sp.ratings.all():
@@ -356,6 +363,7 @@ class AmendForm(forms.Form):
                     "response": response,
                     "ratings": ratings,
                     "note": field("note"),
+                    "shared": field("note_shared_with_parents"),
                     "adaptations": field("adaptations"),
                     "flag": field("flag_for_teacher"),
                 }

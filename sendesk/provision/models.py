@@ -220,6 +220,11 @@ class SessionPupil(models.Model):
     )
     adaptations = models.TextField(blank=True)
     note = models.TextField(blank=True)
+    # Notes are written for staff; a parent sees one only when the recorder chose to share
+    # it (family pages). Changed afterwards only by an amendment, which keeps the old value.
+    note_shared_with_parents = models.BooleanField(
+        default=False, help_text="The child's parents may read this note on their pages."
+    )
     flag_for_teacher = models.BooleanField(default=False)
 
     class Meta:

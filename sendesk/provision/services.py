@@ -38,6 +38,7 @@ class PupilRecord:
     attendance: str = ""
     response: int | None = None
     note: str = ""
+    note_shared_with_parents: bool = False  # parents see the note only when this is True
     adaptations: str = ""
     flag_for_teacher: bool = False
     minutes: int | None = None  # for a partial attendance; defaults to half the session
@@ -252,6 +253,8 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
         response=rec.response,
         adaptations=rec.adaptations.strip(),
         note=rec.note.strip(),
+        # Only a real True shares: anything else keeps the note for staff (the default).
+        note_shared_with_parents=rec.note_shared_with_parents is True,
         flag_for_teacher=rec.flag_for_teacher,
     )
     ratings = [
@@ -295,6 +298,7 @@ AMENDABLE_PUPIL_FIELDS = (
     "attendance",
     "response",
     "note",
+    "note_shared_with_parents",
     "adaptations",
     "flag_for_teacher",
     "minutes",
@@ -383,6 +387,8 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
                         errors[f"pupil:{pid}:ratings"] = "Unknown rating."
             elif key not in AMENDABLE_PUPIL_FIELDS:
                 errors[f"pupil:{pid}:{key}"] = "This can't be changed."
+            elif key == "note_shared_with_parents" and not isinstance(value, bool):
+                errors[f"pupil:{pid}:{key}"] = "Say whether the note is shared with parents."
             elif key == "attendance" and delivered and value not in Attendance.values:
                 errors[f"pupil:{pid}:attendance"] = "Choose a valid attendance."
             elif key == "response" and value is not None and value not in range(1, 6):

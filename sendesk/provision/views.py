@@ -245,6 +245,7 @@ _FIELD_LABELS = {
     "attendance": "attendance",
     "response": "response",
     "note": "note",
+    "note_shared_with_parents": "note shared with parents",
     "adaptations": "adaptations",
     "flag_for_teacher": "flag for teacher",
 }
@@ -254,6 +255,7 @@ _VALUE_LABELS = {
     "attendance": dict(Attendance.choices),
     "rating": dict(Rating.choices),
     "flag_for_teacher": {True: "Yes", False: "No"},
+    "note_shared_with_parents": {True: "Yes", False: "No"},
 }
 
 
