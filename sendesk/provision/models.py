@@ -221,6 +221,9 @@ class SessionPupil(models.Model):
     adaptations = models.TextField(blank=True)
     note = models.TextField(blank=True)
     flag_for_teacher = models.BooleanField(default=False)
+    # What the teacher should look at: asked for whenever a session is flagged on the page,
+    # so a flag in the feed says why it is there.
+    flag_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [

@@ -66,6 +66,12 @@
     root.querySelectorAll("[data-draft-clear]").forEach(function (el) {
       try { localStorage.removeItem(key(el.dataset.draftClear)); } catch (e) { /* */ }
     });
+    // My day's cards load their form when opened: say which have notes kept here.
+    root.querySelectorAll("[data-draft-pending]").forEach(function (el) {
+      var kept = null;
+      try { kept = localStorage.getItem(key(el.dataset.draftPending)); } catch (e) { /* */ }
+      el.hidden = !kept;
+    });
     root.querySelectorAll("form[data-draft]").forEach(function (form) {
       restore(form);
       if (form.dataset.draftBound) return;
