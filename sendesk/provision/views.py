@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -411,16 +411,50 @@ def _feed(user, today):
     )
 
 
+def _feed_filters(data) -> dict:
+    """The feed's filter as asked for in a query string or a posted form."""
+    return {"flagged": data.get("flagged") == "1"}
+
+
+def _feed_url(filters, page="") -> str:
+    query = {}
+    if filters["flagged"]:
+        query["flagged"] = "1"
+    if page.isdigit() and page != "1":
+        query["page"] = page
+    url = reverse("teacher_feed")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _feed_rows(user, today, filters):
+    rows = _feed(user, today)
+    if filters["flagged"]:
+        rows = rows.filter(flag_for_teacher=True)
+    return rows
+
+
 @login_required
 @require_GET
 def teacher_feed(request):
     """Costs a constant number of queries: the count, one page of rows, their ratings and
-    one INSERT of access rows."""
+    one INSERT of access rows. "Flagged only" narrows it to what a TA asked the teacher
+    to look at."""
     today = timezone.localdate()
-    page = Paginator(_feed(request.user, today), FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = _feed_filters(request.GET)
+    page = Paginator(_feed_rows(request.user, today, filters), FEED_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = list(page.object_list)
     record_access_many(actor=request.user, pupils=[row.pupil for row in rows], what="teacher feed")
-    context = {"page": page, "rows": rows, "today": today}
+    context = {
+        "page": page,
+        "rows": rows,
+        "today": today,
+        "filters": filters,
+        "unseen": [row for row in rows if not row.seen],
+        "all_url": _feed_url({"flagged": False}),
+        "flagged_url": _feed_url({"flagged": True}),
+    }
     return render(request, "provision/feed.html", context)
 
 
@@ -434,8 +468,26 @@ def feed_seen(request, pk):
     record_access_many(actor=request.user, pupils=[row.pupil], what="teacher feed")
     if request.htmx:
         return render(request, "provision/feed.html#row", {"row": row, "just_seen": True})
-    url = reverse("teacher_feed")
-    page = request.POST.get("page", "")
-    if page.isdigit() and page != "1":
-        url += f"?page={page}"
+    url = _feed_url(_feed_filters(request.POST), request.POST.get("page", ""))
     return redirect(f"{url}#feed-{row.pk}")
+
+
+@login_required
+@require_POST
+def feed_seen_all(request):
+    """Mark every record the teacher had on screen seen, in one tap: the form names them
+    (so a record that arrived since is not marked unread), and only those in the
+    teacher's own feed count. The page comes back (htmx: the page's list) as it is now."""
+    today = timezone.localdate()
+    filters = _feed_filters(request.POST)
+    ids = [int(pk) for pk in request.POST.getlist("row") if pk.isdigit()][:FEED_PAGE_SIZE]
+    rows = list(_feed(request.user, today).filter(pk__in=ids)) if ids else []
+    marked = services.feed_mark_all_seen(actor=request.user, session_pupils=rows)
+    url = _feed_url(filters, request.POST.get("page", ""))
+    messages.success(request, f"Marked {marked} record{'s' if marked != 1 else ''} seen.")
+    if not request.htmx:
+        return redirect(url)
+    # htmx: load the page afresh in place (the order changes: seen records go last).
+    response = HttpResponse(status=200)
+    response["HX-Location"] = url
+    return response

@@ -36,7 +36,7 @@ def test_alice_sees_bens_provisions_due_today(world, as_user):
         # A draft kept on this device is announced on the closed card.
         assert f'data-draft-pending="provision-{p.pk}-{TODAY.isoformat()}" hidden' in body
     assert "30 min · 1:1 support · for Ben Brown" in body
-    assert "<form method=\"post\" action=\"/sessions/record/" not in body
+    assert '<form method="post" action="/sessions/record/' not in body
     assert 'name="minutes"' not in body
     for name in ("Cara", "Dan", "Olly"):
         assert name not in body
