@@ -73,9 +73,9 @@ def test_opening_a_card_loads_its_form_with_the_missed_labels(world, as_user):
     assert f'<h3 id="{pre}-title" tabindex="-1" autofocus>' in body
     assert f'data-draft="provision-{w.talk.pk}-' in body
     assert (
-        '<span class="if-delivered-text">Minutes</span><span class="if-missed-text">Minutes missed</span>'
-        in body
-    )  # noqa: E501
+        '<span class="if-delivered-text">Minutes</span>'
+        '<span class="if-missed-text">Minutes missed</span>'
+    ) in body
     assert '<span class="if-missed-text">Was due at</span>' in body
     assert f'<select name="rating_{w.t1.pk}" id="{pre}-rating_{w.t1.pk}">' in body
     # Without script, the same link is a whole page, not focused on a heading.
