@@ -119,3 +119,18 @@ def test_mark_all_seen_costs_the_same_queries_for_one_record_or_five(world, as_u
         client.post("/feed/seen/", {"row": five})
     assert len(second) == len(first)
     assert FeedReceipt.objects.count() == 6
+
+
+def test_flagged_only_costs_the_same_queries_for_one_record_or_five(world, as_user, record):
+    w = world
+    record(w.alice, w.talk, flag_for_teacher=True, target_progress=[(w.t1.pk, "emerging")])
+    client = as_user(w.tess)
+    with CaptureQueriesContext(connection) as first:
+        assert len(_rows(text(client.get("/feed/?flagged=1")))) == 1
+    for i in range(1, 5):
+        record(w.alice, w.talk, day=TODAY - dt.timedelta(days=i), flag_for_teacher=True,
+               target_progress=[(w.t1.pk, "secure")])  # fmt: skip
+    record(w.alice, w.precision)  # not flagged: not in the list
+    with CaptureQueriesContext(connection) as second:
+        assert len(_rows(text(client.get("/feed/?flagged=1")))) == 5
+    assert len(second) == len(first)
