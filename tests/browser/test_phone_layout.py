@@ -71,7 +71,12 @@ def test_header_is_a_slim_bar_whose_menu_opens_by_keyboard(live_world, live_serv
     assert height(header) <= 60
     page.keyboard.press("Tab")
     expect(nav.get_by_role("link", name="My day")).to_be_focused()
-    menu.focus()
+    # Escape closes it and focus goes back to the Menu button.
+    page.keyboard.press("Escape")
+    expect(nav).to_be_hidden()
+    expect(menu).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(nav).to_be_visible()
     page.keyboard.press("Enter")
     expect(nav).to_be_hidden()
 

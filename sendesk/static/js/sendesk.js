@@ -86,6 +86,16 @@
     var logout = document.querySelector("form.logout");
     if (logout) logout.addEventListener("submit", function () { purge(true); });
   });
+  // The phone menu is a <details> (works with no script); with script, Escape closes it
+  // and gives focus back to its button, and a tap outside closes it.
+  document.addEventListener("keydown", function (evt) {
+    var menu = document.querySelector("details.menu[open]");
+    if (evt.key === "Escape" && menu) { menu.open = false; menu.querySelector("summary").focus(); }
+  });
+  document.addEventListener("click", function (evt) {
+    var menu = document.querySelector("details.menu[open]");
+    if (menu && !menu.contains(evt.target)) menu.open = false;
+  });
   document.addEventListener("htmx:load", function (evt) { init(evt.target); });
   // Form errors come back as 422 with the form re-rendered: show them (htmx does not
   // swap 4xx answers by default).
