@@ -90,6 +90,10 @@ def _due_from(raw, medicine):
     return med.slot_at(local.date(), f"{local:%H:%M}")
 
 
+# Refusals after which the child may still need help now: the plan's emergency steps show.
+NEXT_STEP_RULES = ("too_soon", "max_per_24h")
+
+
 def _render_give(request, medicine, form, status, refusal=None, due=None):
     pupil = medicine.pupil
     state = med.dose_form_context(medicine)
@@ -117,6 +121,8 @@ def _render_give(request, medicine, form, status, refusal=None, due=None):
         "trained": trained,
         "training_label": Training.Kind(medicine.training).label,
         "plan": medicine.healthcare_plan if medicine.healthcare_plan_id else None,
+        # Refused because a dose was given too recently: show what to do next instead.
+        "next_step": refusal is not None and refusal.rule in NEXT_STEP_RULES,
     }
     return render(request, "care/medication_give.html", context, status=status)
 

@@ -37,14 +37,14 @@ OUTCOME_CHOICES = [("delivered", "Delivered"), ("missed", "Missed")]
 _PUPIL_KEY = re.compile(r"^pupils\.0\.(?P<field>\w+)(?:\.(?P<index>\d+)\.(?P<sub>\w+))?$")
 
 
-def _error_links(form, prefix, radio_fields, hidden=()):
+def _error_links(form, prefix, radio_fields, hidden=(), rating_chips=True):
     """The error summary's entries: each message with the id of the control it is about
     (the first chip of a radio group), or None when no control on the page matches."""
     links = []
     for name, errors in form.errors.items():
         if name == "__all__" or name in hidden or name not in form.fields:
             anchor = None
-        elif name in radio_fields or RATING_PREFIX in name:
+        elif name in radio_fields or (rating_chips and RATING_PREFIX in name):
             anchor = f"{prefix}-{name}-0"
         else:
             anchor = f"{prefix}-{name}"
@@ -88,6 +88,13 @@ class SessionForm(forms.Form):
     note = forms.CharField(required=False, max_length=4000)
     note_shared_with_parents = forms.BooleanField(required=False)
     flag_for_teacher = forms.BooleanField(required=False)
+    flag_note = forms.CharField(
+        required=False,
+        max_length=300,
+        error_messages={
+            "max_length": "Keep what the teacher should look at to 300 characters or fewer."
+        },
+    )
     missed_reason = forms.CharField(required=False)
     missed_note = forms.CharField(
         required=False,
@@ -155,6 +162,7 @@ class SessionForm(forms.Form):
                 note_shared_with_parents=data["note_shared_with_parents"],
                 adaptations=data["adaptations"],
                 flag_for_teacher=data["flag_for_teacher"],
+                flag_note=data["flag_note"],
                 target_progress=ratings,
             )
         else:
@@ -163,7 +171,9 @@ class SessionForm(forms.Form):
             kwargs["missed_reason"] = data["missed_reason"]
             kwargs["missed_note"] = data["missed_note"]
             record = record_cls(
-                pupil_id=self.provision.pupil_id, flag_for_teacher=data["flag_for_teacher"]
+                pupil_id=self.provision.pupil_id,
+                flag_for_teacher=data["flag_for_teacher"],
+                flag_note=data["flag_note"],
             )
         kwargs["pupils"] = [record]
         return kwargs
@@ -186,7 +196,7 @@ class SessionForm(forms.Form):
                 if name in self.fields:
                     return name
             return None
-        if field in ("attendance", "response", "note", "adaptations"):
+        if field in ("attendance", "response", "note", "adaptations", "flag_note"):
             return field
         return None
 
@@ -225,7 +235,7 @@ class SessionForm(forms.Form):
     def error_links(self, prefix):
         return _error_links(
             self, prefix, ("outcome", "attendance", "response", "missed_reason"),
-            hidden=("client_id", "date"),
+            hidden=("client_id", "date"), rating_chips=False,
         )  # fmt: skip
 
 
@@ -246,7 +256,7 @@ class AmendForm(forms.Form):
 
     PUPIL_FIELDS = (
         "attendance", "response", "note", "note_shared_with_parents", "adaptations",
-        "flag_for_teacher",
+        "flag_for_teacher", "flag_note",
     )  # fmt: skip
 
     def __init__(self, *args, session, records, **kwargs):
@@ -266,6 +276,7 @@ class AmendForm(forms.Form):
             initial[f"p{i}_note_shared_with_parents"] = sp.note_shared_with_parents
             initial[f"p{i}_adaptations"] = sp.adaptations
             initial[f"p{i}_flag_for_teacher"] = sp.flag_for_teacher
+            initial[f"p{i}_flag_note"] = sp.flag_note
             for r in sp.ratings.all():
                 initial[f"p{i}_rating_{r.target_id}"] = r.rating
         kwargs.setdefault("initial", initial)
@@ -279,6 +290,7 @@ class AmendForm(forms.Form):
             self.fields[f"p{i}_note_shared_with_parents"] = forms.BooleanField(required=False)
             self.fields[f"p{i}_adaptations"] = forms.CharField(required=False)
             self.fields[f"p{i}_flag_for_teacher"] = forms.BooleanField(required=False)
+            self.fields[f"p{i}_flag_note"] = forms.CharField(required=False, max_length=300)
             for r in sp.ratings.all():
                 self.fields[f"p{i}_rating_{r.target_id}"] = forms.CharField(required=False)
 
@@ -309,7 +321,7 @@ class AmendForm(forms.Form):
             fields = {}
             for name in self.PUPIL_FIELDS:
                 value = data[f"p{i}_{name}"]
-                if name in ("note", "adaptations"):
+                if name in ("note", "adaptations", "flag_note"):
                     value = value.strip()
                 if getattr(sp, name) != value:
                     fields[name] = value
@@ -366,6 +378,7 @@ class AmendForm(forms.Form):
                     "shared": field("note_shared_with_parents"),
                     "adaptations": field("adaptations"),
                     "flag": field("flag_for_teacher"),
+                    "flag_note": field("flag_note"),
                 }
             )
         return rows

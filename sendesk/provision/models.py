@@ -226,6 +226,9 @@ class SessionPupil(models.Model):
         default=False, help_text="The child's parents may read this note on their pages."
     )
     flag_for_teacher = models.BooleanField(default=False)
+    # What the teacher should look at: asked for whenever a session is flagged on the page,
+    # so a flag in the feed says why it is there.
+    flag_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [

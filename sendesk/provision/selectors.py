@@ -12,7 +12,7 @@ from sendesk.plans.models import Target
 from sendesk.pupils.models import Deployment, Strategy
 from sendesk.schools.calendar import Calendar, term_around, week_start
 
-from .models import FeedReceipt, Provision, SessionPupil
+from .models import FeedReceipt, Provision, SessionPupil, TargetRating
 
 
 @dataclass
@@ -135,11 +135,14 @@ def my_day(user, day: dt.date):
         )
         .order_by("pupil__legal_last_name", "title")
     )
+    ratings = TargetRating.objects.select_related("target").order_by(
+        "target__order", "target__text"
+    )
     done = {
         sp.provision_id: sp
-        for sp in SessionPupil.objects.filter(
-            provision__in=[p.pk for p in provisions], date=day
-        ).select_related("session", "session__recorded_by")
+        for sp in SessionPupil.objects.filter(provision__in=[p.pk for p in provisions], date=day)
+        .select_related("session", "session__recorded_by")
+        .prefetch_related(Prefetch("ratings", queryset=ratings))
     }
     return [(p, done.get(p.pk)) for p in provisions]
 

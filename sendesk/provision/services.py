@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
@@ -41,9 +42,15 @@ class PupilRecord:
     note_shared_with_parents: bool = False  # parents see the note only when this is True
     adaptations: str = ""
     flag_for_teacher: bool = False
+    # What the teacher should look at. None: the caller does not ask (API clients written
+    # before it existed); a string is required to be non-empty when the session is flagged.
+    flag_note: str | None = None
     minutes: int | None = None  # for a partial attendance; defaults to half the session
     provision_id: object = None  # in a group: the provision this pupil's minutes count to
     target_progress: list[tuple[object, str]] = field(default_factory=list)
+
+
+FLAG_NOTE_MAX = SessionPupil._meta.get_field("flag_note").max_length
 
 
 def _whole(value) -> bool:
@@ -122,6 +129,13 @@ def session_record(
             )
         if not delivered and rec.attendance:
             errors[f"pupils.{i}.attendance"] = "A missed session has no attendance."
+        if rec.flag_note is not None:
+            if rec.flag_for_teacher and not rec.flag_note.strip():
+                errors[f"pupils.{i}.flag_note"] = "Say what the teacher should look at."
+            elif len(rec.flag_note.strip()) > FLAG_NOTE_MAX:
+                errors[f"pupils.{i}.flag_note"] = (
+                    f"Keep what the teacher should look at to {FLAG_NOTE_MAX} characters."
+                )
         if rec.response is not None and (
             not _whole(rec.response) or rec.response not in range(1, 6)
         ):
@@ -256,6 +270,7 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
         # Only a real True shares: anything else keeps the note for staff (the default).
         note_shared_with_parents=rec.note_shared_with_parents is True,
         flag_for_teacher=rec.flag_for_teacher,
+        flag_note=(rec.flag_note or "").strip() if rec.flag_for_teacher else "",
     )
     ratings = [
         TargetRating(session_pupil=sp, target=targets[tid], rating=r, date=session.date)
@@ -301,6 +316,7 @@ AMENDABLE_PUPIL_FIELDS = (
     "note_shared_with_parents",
     "adaptations",
     "flag_for_teacher",
+    "flag_note",
     "minutes",
 )
 
@@ -391,6 +407,12 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
                 errors[f"pupil:{pid}:{key}"] = "Say whether the note is shared with parents."
             elif key == "attendance" and delivered and value not in Attendance.values:
                 errors[f"pupil:{pid}:attendance"] = "Choose a valid attendance."
+            elif key == "flag_note" and (
+                not isinstance(value, str) or len(value.strip()) > FLAG_NOTE_MAX
+            ):
+                errors[f"pupil:{pid}:flag_note"] = (
+                    f"Keep what the teacher should look at to {FLAG_NOTE_MAX} characters."
+                )
             elif key == "response" and value is not None and value not in range(1, 6):
                 errors[f"pupil:{pid}:response"] = "Response is on a scale of 1 to 5."
             elif key == "minutes" and (
@@ -489,10 +511,47 @@ def _plain(value):
 
 
 def feed_mark_seen(*, actor, session_pupil: SessionPupil) -> FeedReceipt:
-    receipt, _ = FeedReceipt.objects.get_or_create(
-        session_pupil=session_pupil, user=actor, defaults={"seen_at": timezone.now()}
-    )
-    return receipt
+    feed_mark_all_seen(actor=actor, session_pupils=[session_pupil])
+    return FeedReceipt.objects.get(session_pupil=session_pupil, user=actor)
+
+
+def feed_mark_all_seen(*, actor, session_pupils) -> int:
+    """Mark records of the actor's feed seen by the actor: one receipt each (the unique
+    constraint keeps it one, however often it is asked or however two taps race) and an
+    audit row for each new one. The caller has fetched the records through the access
+    layer, pupils selected. Three queries whatever the number of records. Returns how many
+    were newly marked."""
+    records = {sp.pk: sp for sp in session_pupils}
+    if not records:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        already = set(
+            FeedReceipt.objects.filter(user=actor, session_pupil__in=list(records)).values_list(
+                "session_pupil_id", flat=True
+            )
+        )
+        new = [sp for pk, sp in records.items() if pk not in already]
+        FeedReceipt.objects.bulk_create(
+            [FeedReceipt(session_pupil=sp, user=actor, seen_at=now) for sp in new],
+            ignore_conflicts=True,
+        )
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    at=now,
+                    actor=actor,
+                    school_id=sp.pupil.school_id,
+                    pupil_id=sp.pupil_id,
+                    action=AuditEvent.Action.CREATE,
+                    object_type=FeedReceipt._meta.label_lower,
+                    object_id=f"{sp.pk}:{actor.pk}",
+                    after={"session_pupil": sp.pk, "seen_at": now.isoformat()},
+                )
+                for sp in new
+            ]
+        )
+    return len(new)
 
 
 PROVISION_FIELDS = (

@@ -9,4 +9,5 @@ urlpatterns = [
     path("sessions/<uuid:pk>/amend/", views.session_amend, name="session_amend"),
     path("feed/", views.teacher_feed, name="teacher_feed"),
     path("feed/<int:pk>/seen/", views.feed_seen, name="feed_seen"),
+    path("feed/seen/", views.feed_seen_all, name="feed_seen_all"),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -86,9 +86,21 @@ def _my_day_url(day: dt.date, today: dt.date) -> str:
     return url if day == today else f"{url}?{urlencode({'date': day.isoformat()})}"
 
 
-def _card(provision, *, day, done=None, form=None, just_recorded=False, another=False):
+def _card(
+    provision,
+    *,
+    day,
+    done=None,
+    form=None,
+    just_recorded=False,
+    another=False,
+    opened=False,
+    read_only=False,
+):
     """What one provision's card on My day needs. `day` is a date or, after a failed post,
-    the date as it was typed."""
+    the date as it was typed. A card with neither `done` nor `form` is the compact summary
+    whose "Record this session" loads the form (`opened` when it came that way), or, when
+    `read_only`, the plan for a day that has not come yet."""
     day_text = day.isoformat() if isinstance(day, dt.date) else str(day)
     prefix = f"c{provision.pk.hex}"
     return {
@@ -104,28 +116,59 @@ def _card(provision, *, day, done=None, form=None, just_recorded=False, another=
         "error_links": form.error_links(prefix) if form is not None and form.is_bound else [],
         "just_recorded": just_recorded,
         "another": another,
+        "opened": opened,
+        "read_only": read_only,
     }
+
+
+# How far ahead to look for the next school day: past the longest holiday (summer).
+PLAN_AHEAD_DAYS = 60
+
+
+def _next_school_day(user, after: dt.date) -> tuple[dt.date | None, set[int]]:
+    """The first school day after `after` at any school where the user works, and the
+    schools open that day. Two queries per school of the user."""
+    schools = {school for school, _ in access.roles_of(user)}
+    end = after + dt.timedelta(days=PLAN_AHEAD_DAYS)
+    calendars = {school: Calendar.load(school, after, end) for school in schools}
+    day = after + dt.timedelta(days=1)
+    while day <= end:
+        open_schools = {s for s, cal in calendars.items() if cal.is_school_day(day)}
+        if open_schools:
+            return day, open_schools
+        day += dt.timedelta(days=1)
+    return None, set()
+
+
+def _day_groups(user, day, open_schools, *, read_only=False):
+    """The cards of `day`, grouped by pupil: compact summaries, or the saved record."""
+    groups = {}
+    for provision, done in selectors.my_day(user, day):
+        if provision.pupil.school_id not in open_schools:
+            continue
+        group = groups.setdefault(provision.pupil_id, {"pupil": provision.pupil, "cards": []})
+        group["cards"].append(_card(provision, day=day, done=done, read_only=read_only))
+    return list(groups.values())
 
 
 @login_required
 @require_GET
 def my_day(request):
+    """The day's cards as compact summaries: the recording form loads when a card is opened
+    (its link is the session record page, so it works with no script too). Out of school
+    today, the next school day's plan, to read."""
     today = timezone.localdate()
     day, problem = _day_from(request.GET.get("date"), today)
-    closed, pupils = "", []
+    closed, pupils, plan_day = "", [], None
     if not problem:
         closed, open_schools = _not_school_day(request.user, day)
         if not closed:
-            groups = {}
-            for provision, done in selectors.my_day(request.user, day):
-                if provision.pupil.school_id not in open_schools:
-                    continue
-                group = groups.setdefault(
-                    provision.pupil_id, {"pupil": provision.pupil, "cards": []}
-                )
-                form = None if done else SessionForm(provision=provision, day=day)
-                group["cards"].append(_card(provision, day=day, done=done, form=form))
-            pupils = list(groups.values())
+            pupils = _day_groups(request.user, day, open_schools)
+        elif day == today:
+            plan_day, open_schools = _next_school_day(request.user, today)
+            if plan_day is not None:
+                pupils = _day_groups(request.user, plan_day, open_schools, read_only=True)
+        if pupils:
             record_access_many(
                 actor=request.user, pupils=[g["pupil"] for g in pupils], what="my day"
             )
@@ -134,6 +177,7 @@ def my_day(request):
         "today": today,
         "problem": problem,
         "closed": closed,
+        "plan_day": plan_day,
         "pupils": pupils,
         "prev_url": _my_day_url(_prev_weekday(min(day, today)), today),
         "next_url": _my_day_url(_next_weekday(day), today) if day < today else "",
@@ -165,7 +209,13 @@ def session_record(request, provision_id):
         if problem:
             day = today
         form = SessionForm(provision=provision, day=day)
-        card = _card(provision, day=day, form=form, another="another" in request.GET)
+        card = _card(
+            provision,
+            day=day,
+            form=form,
+            another="another" in request.GET,
+            opened=bool(request.htmx),
+        )
         record_access_many(actor=request.user, pupils=[provision.pupil], what="session form")
         return _render_card(request, card, 200)
 
@@ -210,6 +260,7 @@ def _recorded(request, provision, session, today):
     done = (
         SessionPupil.objects.filter(session=session, pupil_id=provision.pupil_id)
         .select_related("session", "session__recorded_by")
+        .prefetch_related(Prefetch("ratings", queryset=_ratings()))
         .first()
     )
     card = _card(provision, day=session.date, done=done, just_recorded=True)
@@ -248,6 +299,7 @@ _FIELD_LABELS = {
     "note_shared_with_parents": "note shared with parents",
     "adaptations": "adaptations",
     "flag_for_teacher": "flag for teacher",
+    "flag_note": "what the teacher should look at",
 }
 _VALUE_LABELS = {
     "delivered": {True: "Delivered", False: "Missed"},
@@ -361,16 +413,50 @@ def _feed(user, today):
     )
 
 
+def _feed_filters(data) -> dict:
+    """The feed's filter as asked for in a query string or a posted form."""
+    return {"flagged": data.get("flagged") == "1"}
+
+
+def _feed_url(filters, page="") -> str:
+    query = {}
+    if filters["flagged"]:
+        query["flagged"] = "1"
+    if page.isdigit() and page != "1":
+        query["page"] = page
+    url = reverse("teacher_feed")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _feed_rows(user, today, filters):
+    rows = _feed(user, today)
+    if filters["flagged"]:
+        rows = rows.filter(flag_for_teacher=True)
+    return rows
+
+
 @login_required
 @require_GET
 def teacher_feed(request):
     """Costs a constant number of queries: the count, one page of rows, their ratings and
-    one INSERT of access rows."""
+    one INSERT of access rows. "Flagged only" narrows it to what a TA asked the teacher
+    to look at."""
     today = timezone.localdate()
-    page = Paginator(_feed(request.user, today), FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = _feed_filters(request.GET)
+    page = Paginator(_feed_rows(request.user, today, filters), FEED_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = list(page.object_list)
     record_access_many(actor=request.user, pupils=[row.pupil for row in rows], what="teacher feed")
-    context = {"page": page, "rows": rows, "today": today}
+    context = {
+        "page": page,
+        "rows": rows,
+        "today": today,
+        "filters": filters,
+        "unseen": [row for row in rows if not row.seen],
+        "all_url": _feed_url({"flagged": False}),
+        "flagged_url": _feed_url({"flagged": True}),
+    }
     return render(request, "provision/feed.html", context)
 
 
@@ -384,8 +470,26 @@ def feed_seen(request, pk):
     record_access_many(actor=request.user, pupils=[row.pupil], what="teacher feed")
     if request.htmx:
         return render(request, "provision/feed.html#row", {"row": row, "just_seen": True})
-    url = reverse("teacher_feed")
-    page = request.POST.get("page", "")
-    if page.isdigit() and page != "1":
-        url += f"?page={page}"
+    url = _feed_url(_feed_filters(request.POST), request.POST.get("page", ""))
     return redirect(f"{url}#feed-{row.pk}")
+
+
+@login_required
+@require_POST
+def feed_seen_all(request):
+    """Mark every record the teacher had on screen seen, in one tap: the form names them
+    (so a record that arrived since is not marked unread), and only those in the
+    teacher's own feed count. The page comes back (htmx: the page's list) as it is now."""
+    today = timezone.localdate()
+    filters = _feed_filters(request.POST)
+    ids = [int(pk) for pk in request.POST.getlist("row") if pk.isdigit()][:FEED_PAGE_SIZE]
+    rows = list(_feed(request.user, today).filter(pk__in=ids)) if ids else []
+    marked = services.feed_mark_all_seen(actor=request.user, session_pupils=rows)
+    url = _feed_url(filters, request.POST.get("page", ""))
+    messages.success(request, f"Marked {marked} record{'s' if marked != 1 else ''} seen.")
+    if not request.htmx:
+        return redirect(url)
+    # htmx: load the page afresh in place (the order changes: seen records go last).
+    response = HttpResponse(status=200)
+    response["HX-Location"] = url
+    return response

@@ -29,6 +29,9 @@ def test_ta_records_from_my_day_and_teacher_sees_it_flagged(live_world, live_ser
     expect(phone).to_have_url(re.compile(r"/my-day/$"))
     expect(phone.get_by_role("heading", name="Ben Brown")).to_be_visible()
     card = talk_boost_card(phone)
+    # The card is a summary until it is opened: the form loads into it.
+    card.get_by_role("link", name=re.compile("Record this session")).tap()
+    expect(card.get_by_role("button", name="Save session")).to_be_visible()
 
     # A save with the attendance left out is refused, and the note typed stays.
     card.get_by_label("Note (optional)").fill("Asked for help with a 4-word sentence twice.")
@@ -44,8 +47,9 @@ def test_ta_records_from_my_day_and_teacher_sees_it_flagged(live_world, live_ser
     # Few taps: attendance, response, a rating, the flag, save.
     card.get_by_text("Present", exact=True).tap()
     card.locator("label").filter(has_text=re.compile(r"^\s*4\b")).first.tap()
-    card.get_by_text("Emerging", exact=True).first.tap()
+    card.get_by_label(re.compile("Uses 4-word sentences")).select_option("emerging")
     card.get_by_text("Flag for the teacher").tap()
+    card.get_by_label("What should the teacher look at?").fill("Ask him about the sentence cards")
     card.get_by_role("button", name="Save session").tap()
     expect(card.get_by_text("Recorded ✓")).to_be_visible()
 

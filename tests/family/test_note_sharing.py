@@ -26,9 +26,10 @@ def parent_sees(world, as_user) -> str:
 
 
 def test_the_quick_form_offers_the_choice_unticked(world, as_user):
-    body = said(as_user(world.alice).get("/my-day/"))
-    assert "Share this note with parents" in body
-    raw = as_user(world.alice).get(f"/sessions/record/{world.talk.pk}/").content.decode()
+    # My day shows each card folded; the form opens from it (or as its own page).
+    response = as_user(world.alice).get(f"/sessions/record/{world.talk.pk}/")
+    assert "Share note with parents" in said(response)
+    raw = response.content.decode()
     assert 'name="note_shared_with_parents"' in raw
     assert 'name="note_shared_with_parents" id="c' in raw and '-share" value="on">' in raw
 

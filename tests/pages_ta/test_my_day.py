@@ -24,13 +24,20 @@ def test_alice_sees_bens_provisions_due_today(world, as_user):
     # Targets and strategies one tap away, inside <details>.
     assert "Uses 4-word sentences to ask for help" in body
     assert "Give a five-minute warning before changes" in body
-    assert body.count("<details") == 3
-    # A quick form per provision, minutes prefilled, autosaved under its own draft key.
-    assert f'data-draft="provision-{w.talk.pk}-{TODAY.isoformat()}"' in body
-    assert f'data-draft="provision-{w.precision.pk}-{TODAY.isoformat()}"' in body
-    assert f'hx-post="/sessions/record/{w.talk.pk}/"' in body
-    assert f'name="minutes" id="c{w.talk.pk.hex}-minutes" value="30"' in body
-    assert f'name="minutes" id="c{w.precision.pk.hex}-minutes" value="20"' in body
+    # The menu, "Go to a day", the strategies and each card's targets.
+    assert body.count("<details") == 5
+    # A compact card per provision: the form loads when it is opened, from a link that is
+    # the session record page itself (no script: the page; htmx: the card swapped in).
+    for p in (w.talk, w.precision):
+        assert (
+            f'href="/sessions/record/{p.pk}/" hx-get="/sessions/record/{p.pk}/" '
+            f'hx-target="#card-{p.pk}" hx-swap="outerHTML"'
+        ) in body
+        # A draft kept on this device is announced on the closed card.
+        assert f'data-draft-pending="provision-{p.pk}-{TODAY.isoformat()}" hidden' in body
+    assert "30 min · 1:1 support · for Ben Brown" in body
+    assert '<form method="post" action="/sessions/record/' not in body
+    assert 'name="minutes"' not in body
     for name in ("Cara", "Dan", "Olly"):
         assert name not in body
     assert list(AccessEvent.objects.values_list("pupil", "what", "via")) == [
@@ -102,8 +109,8 @@ def test_malformed_date_is_explained(world, as_user):
 
 def test_yesterday_has_its_own_forms_and_navigation(world, as_user):
     body = as_user(world.alice).get(f"/my-day/?date={TUESDAY}").content.decode()
-    assert f'name="date" value="{TUESDAY}"' in body
-    assert f'data-draft="provision-{world.talk.pk}-{TUESDAY}"' in body
+    assert f'href="/sessions/record/{world.talk.pk}/?date={TUESDAY}"' in body
+    assert f'data-draft-pending="provision-{world.talk.pk}-{TUESDAY}"' in body
     assert 'href="/my-day/">Today</a>' in body
     assert 'href="/my-day/">Next day' in body
 
@@ -115,8 +122,8 @@ def test_recorded_provision_shows_its_record_instead_of_the_form(world, as_user,
     assert "Recorded ✓" in body
     assert f'href="/sessions/{session.pk}/"' in body
     assert "response 4/5" in body and "Flagged for teacher" in body
-    assert f'hx-post="/sessions/record/{w.talk.pk}/"' not in body
-    assert f'hx-post="/sessions/record/{w.precision.pk}/"' in body
+    assert f'hx-get="/sessions/record/{w.talk.pk}/"' not in body
+    assert f'hx-get="/sessions/record/{w.precision.pk}/"' in body
     assert f'href="/sessions/record/{w.talk.pk}/?date={TODAY}&amp;another=1"' in body
 
 
@@ -155,6 +162,7 @@ def test_query_count_does_not_grow_with_provisions(
 ):
     w = world
     w.precision.delete()
+    record(w.alice, w.talk)  # a recorded card (its ratings are one more query) from the start
     client = as_user(w.alice)
     with CaptureQueriesContext(connection) as one:
         body = client.get("/my-day/").content.decode()

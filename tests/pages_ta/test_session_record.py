@@ -27,6 +27,7 @@ def test_htmx_delivered_session_is_recorded(world, as_user):
     data = quick_form(
         start_time="09:15", note="Asked for the glue stick in four words.",
         adaptations="Visual prompt card", flag_for_teacher="on",
+        flag_note="Check his sentence cards are in his tray.",
         **{f"rating_{w.t1.pk}": "emerging"},
     )  # fmt: skip
     response = as_user(w.alice).post(url(w.talk), data, **HTMX)
@@ -57,6 +58,12 @@ def test_htmx_delivered_session_is_recorded(world, as_user):
     assert "<html" not in body
     assert f'id="card-{w.talk.pk}"' in body
     assert "Recorded ✓" in body and "Present · 30 min · response 4/5" in body
+    # What was saved, not just "saved": the ratings, the note, the adaptations, the flag.
+    assert f"{w.t1.text}: <strong>Emerging</strong>" in body
+    assert "Asked for the glue stick in four words." in body
+    assert "Visual prompt card" in body
+    assert "Flagged for teacher</span> Check his sentence cards are in his tray." in body
+    assert sp.flag_note == "Check his sentence cards are in his tray."
     assert f'href="/sessions/{session.pk}/"' in body
     assert f'data-draft-clear="provision-{w.talk.pk}-{TODAY}"' in body
     assert "<form" not in body

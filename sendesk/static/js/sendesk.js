@@ -66,6 +66,12 @@
     root.querySelectorAll("[data-draft-clear]").forEach(function (el) {
       try { localStorage.removeItem(key(el.dataset.draftClear)); } catch (e) { /* */ }
     });
+    // My day's cards load their form when opened: say which have notes kept here.
+    root.querySelectorAll("[data-draft-pending]").forEach(function (el) {
+      var kept = null;
+      try { kept = localStorage.getItem(key(el.dataset.draftPending)); } catch (e) { /* */ }
+      el.hidden = !kept;
+    });
     root.querySelectorAll("form[data-draft]").forEach(function (form) {
       restore(form);
       if (form.dataset.draftBound) return;
@@ -79,6 +85,16 @@
     init(document);
     var logout = document.querySelector("form.logout");
     if (logout) logout.addEventListener("submit", function () { purge(true); });
+  });
+  // The phone menu is a <details> (works with no script); with script, Escape closes it
+  // and gives focus back to its button, and a tap outside closes it.
+  document.addEventListener("keydown", function (evt) {
+    var menu = document.querySelector("details.menu[open]");
+    if (evt.key === "Escape" && menu) { menu.open = false; menu.querySelector("summary").focus(); }
+  });
+  document.addEventListener("click", function (evt) {
+    var menu = document.querySelector("details.menu[open]");
+    if (menu && !menu.contains(evt.target)) menu.open = false;
   });
   document.addEventListener("htmx:load", function (evt) { init(evt.target); });
   // Form errors come back as 422 with the form re-rendered: show them (htmx does not
