@@ -1,5 +1,5 @@
 """Medication: a pupil's medicines with what is due today, recording a dose (with the
-safety checks of care.medication), and the month's administration record (MAR).
+safety checks of medication.services), and the month's administration record (MAR).
 
 Every lookup goes through the access layer (out of scope looks like not found); every
 view of a pupil's records writes an access row. A dose refused by a rule answers 409 (403
@@ -15,10 +15,10 @@ from pydantic import Field
 
 from sendesk import access
 from sendesk.audit.services import record_access
-from sendesk.care import mar as mar_module
-from sendesk.care import medication as med
-from sendesk.care.models import Administration, Medicine
 from sendesk.lib.errors import ServiceError
+from sendesk.medication import mar as mar_module
+from sendesk.medication import services as med
+from sendesk.medication.models import Administration, Medicine
 
 from .common import ErrorOut
 

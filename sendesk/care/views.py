@@ -1,7 +1,7 @@
 """Care pages: the TA's list of care to give with a Log button each, the quick log, a care
 record and its corrections, the pupil's care page, care plans (SENCO, head), the equipment
 register and the SENCO's daily list. Every read goes through the access layer and writes an
-access row; every write goes through care.care."""
+access row; every write goes through care.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,14 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.accounts.models import User
+from sendesk.audit.pages import CORRECTION_SAVED, service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.views import CORRECTION_SAVED, service_form_page
 from sendesk.pupils.models import Pupil
 from sendesk.staff.models import Training, training_status
 
-from . import care
-from .forms_care import (
+from . import services as care
+from .forms import (
     CareEventAmendForm,
     CareLogForm,
     CarePlanForm,
@@ -297,14 +297,6 @@ def care_plan_edit(request, pk):
 
 
 # --- The SENCO's daily list ----------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def care_today(request):
-    school_id = access.oversight_school(request.user, request.GET.get("school") or None)
-    data = care.daily_list(request.user, school_id)
-    return render(request, "care/daily.html", data)
 
 
 # --- The equipment register (SENCO, head) -------------------------------------------------------

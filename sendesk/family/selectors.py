@@ -4,10 +4,9 @@ incidents, restrictive interventions, care notes or safeguarding ever pass throu
 
 import datetime as dt
 
-from sendesk.care.models import Medicine
-from sendesk.plans.selectors import label_missed
+from sendesk.medication.models import Medicine
 from sendesk.provision.models import Provision
-from sendesk.provision.selectors import reconcile
+from sendesk.provision.selectors import label_missed, reconcile
 from sendesk.schools.calendar import term_around, week_start
 from sendesk.therapy.models import Programme
 from sendesk.therapy.selectors import sessions_delivered

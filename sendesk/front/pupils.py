@@ -1,5 +1,7 @@
-"""Pupil pages and the SENCO overview. Every pupil is fetched through sendesk.access, every
-write goes through a service, and every view of a pupil's records writes an access row."""
+"""Pupil pages and the SENCO overview: pages that gather every domain (plans, provision,
+behaviour, safeguarding) about a pupil or a school, so they sit above all of them. Every
+pupil is fetched through sendesk.access, every write goes through a service, and every
+view of a pupil's records writes an access row."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,12 +16,13 @@ from sendesk.audit.services import record_access, record_access_many
 from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, run_services, small_int
-from sendesk.plans.selectors import label_missed, plans_due_for_review, stale_targets
-from sendesk.provision.selectors import shortfalls
+from sendesk.plans.selectors import plans_due_for_review
+from sendesk.provision.selectors import label_missed, shortfalls, stale_targets
+from sendesk.pupils import selectors, services
+from sendesk.pupils.forms import PupilFilterForm, PupilForm, StrategyForm
 from sendesk.safeguarding import selectors as safeguarding_selectors
 
-from . import selectors, services
-from .forms import PupilFilterForm, PupilForm, StrategyForm
+from .selectors import pupil_page
 
 OVERVIEW_CAP = 20
 FULL_LIST_SIZE = 50
@@ -47,7 +50,9 @@ def pupil_list(request):
     }
     primary_only = get.get("primary") in ("1", "on", "true")
     page = Paginator(
-        selectors.pupil_search(request.user, primary_only=primary_only, **filters),
+        selectors.pupil_search(
+            access.visible_pupils(request.user), primary_only=primary_only, **filters
+        ),
         selectors.LIST_PAGE_SIZE,
     ).get_page(get.get("page"))
     record_access_many(actor=request.user, pupils=page.object_list, what="pupil list")
@@ -70,7 +75,7 @@ def pupil_list(request):
 
 def _detail_context(request, pupil, **forms):
     user = request.user
-    data = selectors.pupil_page(pupil, day=timezone.localdate())
+    data = pupil_page(pupil, day=timezone.localdate())
     return {
         "p": data,
         "pupil": pupil,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pupils as views
 
 urlpatterns = [
     path("pupils/", views.pupil_list, name="pupil_list"),

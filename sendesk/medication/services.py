@@ -25,6 +25,7 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.accounts.models import User
 from sendesk.audit.services import record_change, record_pupil_change, snapshot
+from sendesk.care.models import Amendment
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.lib.ids import parse_uuid
@@ -34,7 +35,7 @@ from sendesk.schools.calendar import Calendar
 from sendesk.schools.models import Role
 from sendesk.staff.models import Training, training_status
 
-from .models import Administration, Amendment, HealthcarePlan, Medicine
+from .models import Administration, HealthcarePlan, Medicine
 
 # A device's clock may run a little ahead of the server's.
 CLOCK_SLACK = dt.timedelta(minutes=5)
@@ -1162,11 +1163,6 @@ def due_now(user, now=None) -> list[PupilMedication]:
     doses = _today_doses(medicines, now)
     open_schools = _school_days({m.pupil.school_id for m in medicines}, timezone.localdate())
     return day_medication(medicines, doses, now, open_schools)
-
-
-def may_see_warnings(user, school_id) -> bool:
-    """Stock and expiry warnings are for the SENCO and the office (head/admin)."""
-    return access.can(user, school_id, "write_care")
 
 
 def school_warnings(user, today=None) -> list[tuple[Medicine, str, str]]:

@@ -1,6 +1,6 @@
 """Medication pages: the TA's "due now" list and the Give form, a pupil's medication and
 MAR, and the SENCO's healthcare plans and medicines. Every read goes through the access
-layer and writes an access row; every write goes through care.medication."""
+layer and writes an access row; every write goes through medication.services."""
 
 import datetime as dt
 
@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sendesk import access
+from sendesk.audit.pages import service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.views import service_form_page
 from sendesk.staff.models import Training, training_status
 
 from . import mar as mar_module
-from . import medication as med
-from .forms_medication import (
+from . import services as med
+from .forms import (
     DoseAmendForm,
     DoseForm,
     HealthcarePlanForm,

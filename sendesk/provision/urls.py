@@ -9,4 +9,6 @@ urlpatterns = [
     path("sessions/<uuid:pk>/amend/", views.session_amend, name="session_amend"),
     path("feed/", views.teacher_feed, name="teacher_feed"),
     path("feed/<int:pk>/seen/", views.feed_seen, name="feed_seen"),
+    path("pupils/<uuid:pupil_id>/provision/new/", views.provision_new, name="provision_new"),
+    path("provision/<uuid:provision_id>/end/", views.provision_end, name="provision_end"),
 ]

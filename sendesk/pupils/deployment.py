@@ -1,3 +1,5 @@
+"""The SENCO's deployment page: who supports which pupil or group, from when to when."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -5,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sendesk import access
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
-from sendesk.pupils.models import Deployment
-from sendesk.pupils.services import deployment_create, deployment_end
+from sendesk.schools import capabilities as access
 
 from .forms import DeploymentEndForm, DeploymentForm
+from .models import Deployment
+from .services import deployment_create, deployment_end
 
 
 @login_required

@@ -6,10 +6,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from sendesk import access
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
+from sendesk.schools import capabilities as access
 from sendesk.schools.models import YearGroup
 
 from .models import (

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from sendesk import access
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
+from sendesk.schools import capabilities as access
 
 from .models import Training
 from .selectors import school_staff

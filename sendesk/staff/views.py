@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sendesk import access
 from sendesk.lib.errors import ServiceError
+from sendesk.schools import capabilities as access
 
 from . import selectors, services
 from .forms import TrainingForm

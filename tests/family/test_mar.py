@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from sendesk.audit.models import AccessEvent
-from sendesk.care.medication import administration_record
-from sendesk.care.models import Medicine
+from sendesk.medication.models import Medicine
+from sendesk.medication.services import administration_record
 from tests.therapy.conftest import text
 
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from sendesk.audit.models import AuditEvent
-from sendesk.care.models import Administration, Medicine
+from sendesk.medication.models import Administration, Medicine
 from sendesk.pupils.models import TimelineEntry
 from sendesk.staff.models import Training
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import deployment as views
 
 urlpatterns = [
     path("deployment/", views.deployment, name="deployment"),
