@@ -17,6 +17,7 @@ from sendesk import access
 from sendesk.audit.services import record_access
 from sendesk.lib.errors import ServiceError
 from sendesk.medication import mar as mar_module
+from sendesk.medication import selectors
 from sendesk.medication import services as med
 from sendesk.medication.models import Administration, Medicine
 
@@ -282,7 +283,7 @@ def _medicine_out(m: Medicine, group, today) -> dict:
     fields = {name: getattr(m, name) for name in MedicineOut.model_fields if hasattr(m, name)}
     return {
         **fields,
-        "warnings": [words for _, words in med.medicine_warnings(m, today)],
+        "warnings": [words for _, words in selectors.medicine_warnings(m, today)],
         "due_today": slots,
         "as_needed_now": None
         if prn is None
@@ -303,7 +304,7 @@ def _medicine_out(m: Medicine, group, today) -> dict:
 )
 def pupil_medication(request, pupil_id: uuid.UUID):
     pupil = access.get_pupil(request.auth, pupil_id)
-    data = med.pupil_medication(pupil)
+    data = selectors.pupil_medication(pupil)
     record_access(actor=request.auth, pupil=pupil, what="medication", via="api")
     today = timezone.localdate()
     return {

@@ -20,6 +20,7 @@ from sendesk.lib.errors import ServiceError
 from sendesk.pupils.models import Pupil
 from sendesk.staff.models import Training, training_status
 
+from . import selectors
 from . import services as care
 from .forms import (
     CareEventAmendForm,
@@ -47,7 +48,7 @@ def care_due(request):
     if not access.schools_where(request.user, "give_care"):
         raise Http404
     day = timezone.localdate()
-    plans = care.care_due(request.user, day)
+    plans = selectors.care_due(request.user, day)
     record_access_many(actor=request.user, pupils=[p.pupil for p in plans], what="care list")
     return render(request, "care/care_due.html", {"plans": plans, "day": day})
 
@@ -208,7 +209,7 @@ def care_event_amend(request, pk):
 def pupil_care(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
     record_access(actor=request.user, pupil=pupil, what="care page")
-    data = care.pupil_care(pupil)
+    data = selectors.pupil_care(pupil)
     day = timezone.localdate()
     for item in data["equipment"]:
         item.overdue = item.next_inspection < day
@@ -331,7 +332,7 @@ def _with_due(items, day):
 def equipment_list(request):
     school_id = _care_school(request.user, request.GET.get("school"))
     day = timezone.localdate()
-    items = _with_due(care.equipment_register(school_id), day)
+    items = _with_due(selectors.equipment_register(school_id), day)
     warnings = [i for i in items if i.in_service and (i.overdue or i.due_soon)]
     record_access_many(
         actor=request.user,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sendesk.audit.services import record_access_many
 from sendesk.care.models import CareEvent, CarePlan
-from sendesk.care.services import equipment_due, training_warnings
+from sendesk.care.selectors import equipment_due, training_warnings
 from sendesk.medication.selectors import medicines_to_check, missed_and_refused
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.selectors import (

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import overview
 from . import pupils as views
 
 urlpatterns = [
@@ -10,8 +11,8 @@ urlpatterns = [
     path("pupils/<uuid:pupil_id>/edit/", views.pupil_edit, name="pupil_edit"),
     path("pupils/<uuid:pupil_id>/strategies/", views.strategy_add, name="strategy_add"),
     path("pupils/<uuid:pupil_id>/access-log/", views.access_log, name="pupil_access_log"),
-    path("overview/", views.overview, name="overview"),
-    path("overview/shortfalls/", views.overview_shortfalls, name="overview_shortfalls"),
-    path("overview/reviews/", views.overview_reviews, name="overview_reviews"),
-    path("overview/stale-targets/", views.overview_stale_targets, name="overview_stale_targets"),
+    path("overview/", overview.overview, name="overview"),
+    path("overview/shortfalls/", overview.overview_shortfalls, name="overview_shortfalls"),
+    path("overview/reviews/", overview.overview_reviews, name="overview_reviews"),
+    path("overview/stale-targets/", overview.overview_stale_targets, name="overview_stale_targets"),
 ]

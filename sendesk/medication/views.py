@@ -19,6 +19,7 @@ from sendesk.lib.errors import ServiceError
 from sendesk.staff.models import Training, training_status
 
 from . import mar as mar_module
+from . import selectors
 from . import services as med
 from .forms import (
     DoseAmendForm,
@@ -49,8 +50,8 @@ def medication_due(request):
     ):
         raise Http404
     now = timezone.now()
-    groups = med.due_now(request.user, now)
-    warnings = med.school_warnings(request.user)
+    groups = selectors.due_now(request.user, now)
+    warnings = selectors.school_warnings(request.user)
     shown = [g.pupil for g in groups] + [m.pupil for m, _, _ in warnings]
     record_access_many(actor=request.user, pupils=shown, what="medication due")
     context = {
@@ -92,7 +93,7 @@ def _due_from(raw, medicine):
 
 def _render_give(request, medicine, form, status, refusal=None, due=None):
     pupil = medicine.pupil
-    state = med.dose_form_context(medicine)
+    state = selectors.dose_form_context(medicine)
     group = state["group"]
     prn = next((a for a in group.as_needed if a.medicine.pk == medicine.pk), None)
     slot = None
@@ -151,7 +152,7 @@ def dose_give(request, medicine_id):
             else:
                 form.add_service_errors(exc.errors)
         else:
-            prn = next((a for a in med.dose_form_context(medicine)["group"].as_needed), None)
+            prn = next((a for a in selectors.dose_form_context(medicine)["group"].as_needed), None)
             next_at = prn.next_allowed_at if prn is not None else None
             messages.success(request, _recorded_words(record, medicine, created, next_at))
             return redirect(reverse("medication_due") + f"#pupil-{medicine.pupil_id}")
@@ -180,13 +181,13 @@ def _recorded_words(record, medicine, created, next_at) -> str:
 @require_GET
 def pupil_medication(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
-    data = med.pupil_medication(pupil)
+    data = selectors.pupil_medication(pupil)
     record_access(actor=request.user, pupil=pupil, what="medication")
     today = timezone.localdate()
     warnings = [
         (m, level, words)
         for m in data["medicines"]
-        for level, words in med.medicine_warnings(m, today)
+        for level, words in selectors.medicine_warnings(m, today)
     ]
     context = {
         **data,
@@ -271,7 +272,7 @@ def dose_detail(request, pk):
                     for name, (old, new) in a.changes.items()
                 ],
             }
-            for a in med.amendments_of(record)
+            for a in selectors.amendments_of(record)
         ],
         "can_amend": med.administration_can_amend(request.user, record),
     }

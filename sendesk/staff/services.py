@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
-from sendesk.schools import capabilities as access
+from sendesk.schools import capabilities
 
 from .models import Training
 from .selectors import school_staff
 
 
 def training_can_manage(user, school_id: int) -> bool:
-    return access.can(user, school_id, "oversee")
+    return capabilities.can(user, school_id, "oversee")
 
 
 def _is_date(value) -> bool:
