@@ -21,7 +21,7 @@ from django.utils import timezone
 from sendesk.lib.dates import active_on
 from sendesk.lib.errors import ServiceError
 from sendesk.pupils.models import Deployment, Pupil
-from sendesk.schools.capabilities import (  # noqa: F401 (re-exported)
+from sendesk.schools.capabilities import (  # noqa: F401 (re-exported: see below)
     can,
     oversight_school,
     require,
@@ -30,11 +30,11 @@ from sendesk.schools.capabilities import (  # noqa: F401 (re-exported)
 )
 from sendesk.schools.models import Role, TeachingGroup
 
-WHOLE_SCHOOL = {Role.SENCO, Role.HEAD, Role.DSL}
+# What each role may do (can, require, schools_where, oversight_school, roles_of) is
+# decided by sendesk.schools.capabilities from the roles alone, so it sits below pupils for
+# any app to ask; it is re-exported here so that pages keep asking one module.
 
-# What each role may do is asked of sendesk.schools.capabilities (the roles alone decide
-# it); re-exported here so that pages keep asking one module.
-__all__ = ["can", "oversight_school", "require", "roles_of", "schools_where"]
+WHOLE_SCHOOL = {Role.SENCO, Role.HEAD, Role.DSL}
 
 
 def visible_pupils(user, day=None):
