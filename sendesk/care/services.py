@@ -1,6 +1,5 @@
-"""Intimate and personal care, moving and handling, the equipment register and the
-SENCO's daily list: the services (writes) and selectors (reads) the care pages and the API
-share.
+"""Intimate and personal care, moving and handling, and the equipment register: the
+services (writes) the care pages and the API share; their reads are care.selectors.
 
 Services validate everything first and raise ServiceError before anything is written; then
 they write the record, the pupil's timeline line and the audit row in one transaction. Care

@@ -1,7 +1,8 @@
 """Care pages: the TA's list of care to give with a Log button each, the quick log, a care
-record and its corrections, the pupil's care page, care plans (SENCO, head), the equipment
-register and the SENCO's daily list. Every read goes through the access layer and writes an
-access row; every write goes through care.services."""
+record and its corrections, the pupil's care page, care plans (SENCO, head) and the
+equipment register. (The SENCO's daily list spans medication too: front.care_today.)
+Every read goes through the access layer and writes an access row; every write goes
+through care.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

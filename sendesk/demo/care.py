@@ -685,7 +685,7 @@ class _Care:
         self.counts["programme_reviews"] += len(reviews)
 
 
-# The timeline titles the services write: care.medication (a dose), care.care (a care
+# The timeline titles the services write: medication.services (a dose), care.services (a care
 # event), therapy.services (a referral, a programme, a review).
 
 

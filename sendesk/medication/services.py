@@ -1,5 +1,6 @@
 """Medication: individual healthcare plans (IHCP), medicines, and every dose given, refused
-or not given, with the checks that stop a wrong dose at the moment of giving.
+or not given, with the checks that stop a wrong dose at the moment of giving. (The reads,
+due now, a pupil's medicines and the warnings, are medication.selectors.)
 
 Services validate, then write the record, the pupil's timeline line and the audit row in
 one transaction, raising ServiceError before anything is written. The dose service is the

@@ -1,5 +1,5 @@
 """The parent's read-only, printable medication record for the month (the MAR grid from
-sendesk.care.mar), at /family/children/<id>/mar/?month=YYYY-MM."""
+sendesk.medication.mar), at /family/children/<id>/mar/?month=YYYY-MM."""
 
 import datetime as dt
 import uuid
