@@ -28,10 +28,13 @@ browser-deps:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# The whole suite: unit, HTTP and browser tests, plus lint and the migrations check.
+# The whole suite: unit, HTTP and browser tests, plus lint, the layer contract
+# (import-linter: no import runs up the layers, see README "Architecture") and the
+# migrations check.
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -q
 
@@ -39,7 +42,7 @@ test-fast: $(STAMP)
 	$(BIN)/pytest -q -m "not browser"
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

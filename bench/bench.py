@@ -156,7 +156,8 @@ def pick_subjects(school):
     )
     # The medication and care pages are about the pupil with medicines and a term of doses
     # (one a school: see sendesk/demo/care.py).
-    from sendesk.care.models import CarePlan, Medicine
+    from sendesk.care.models import CarePlan
+    from sendesk.medication.models import Medicine
 
     medicine = Medicine.objects.filter(pupil__school=school).order_by("pupil__upn").first()
     care = CarePlan.objects.filter(pupil__school=school).order_by("pupil__upn").first()

@@ -6,6 +6,8 @@ Rules (README, "Who sees what"):
 - Teacher: the pupils in the teaching groups they teach (and any they are deployed to).
 - SENCO, head, DSL: every pupil of their school.
 - Nothing at a school where the person holds no role.
+- Therapists (the therapy app, therapy.selectors.referred_pupils) and parents
+  (children_of) see pupils only through their own pages.
 
 Out of scope and nonexistent give the same Http404, so nobody learns that a record exists.
 """
@@ -17,49 +19,22 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendesk.lib.dates import active_on
+from sendesk.lib.errors import ServiceError
 from sendesk.pupils.models import Deployment, Pupil
+from sendesk.schools.capabilities import (  # noqa: F401 (re-exported: see below)
+    can,
+    oversight_school,
+    require,
+    roles_of,
+    schools_where,
+)
 from sendesk.schools.models import Role, TeachingGroup
 
+# What each role may do (can, require, schools_where, oversight_school, roles_of) is
+# decided by sendesk.schools.capabilities from the roles alone, so it sits below pupils for
+# any app to ask; it is re-exported here so that pages keep asking one module.
+
 WHOLE_SCHOOL = {Role.SENCO, Role.HEAD, Role.DSL}
-
-# What each role may do, beyond reading the pupils in its scope.
-CAPABILITIES = {
-    "record_sessions": {Role.TA, Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD},
-    "write_plans": {Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD},
-    "write_pupils": {Role.SENCO, Role.HEAD},
-    "oversee": {Role.SENCO, Role.HEAD},  # register, shortfalls, access log
-    # Behind the safeguarding wall: the DSL team only. Not the SENCO or head as such.
-    "safeguarding": {Role.DSL},
-    # Any staff member may report a child-protection concern about any pupil of their school.
-    # (External therapists report through their own service's procedures and the DSL.)
-    "report_concern": set(Role) - {Role.THERAPIST},
-    # Employed by the school (not a visiting therapist): own training record, and so on.
-    "school_staff": set(Role) - {Role.THERAPIST},
-    # Giving medicines and personal care: school staff in the pupil's scope, when trained.
-    "give_care": {Role.TA, Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD},
-    # Writing healthcare and care plans, medicines, equipment.
-    "write_care": {Role.SENCO, Role.HEAD},
-}
-
-
-def roles_of(user) -> list[tuple[int, str]]:
-    """(school_id, role) pairs. Costs one query, once per request (cached on the user)."""
-    if not user.is_authenticated:
-        return []
-    cached = getattr(user, "_sendesk_roles", None)
-    if cached is None:
-        cached = list(user.staff_roles.values_list("school_id", "role"))
-        user._sendesk_roles = cached
-    return cached
-
-
-def schools_where(user, capability: str) -> set[int]:
-    allowed = CAPABILITIES[capability]
-    return {school for school, role in roles_of(user) if role in allowed}
-
-
-def can(user, school_id: int, capability: str) -> bool:
-    return school_id in schools_where(user, capability)
 
 
 def visible_pupils(user, day=None):
@@ -132,28 +107,6 @@ def get_scoped(user, queryset, pk, pupil_field: str = "pupil"):
         raise Http404 from None
 
 
-def require(user, school_id: int, capability: str) -> None:
-    if not can(user, school_id, capability):
-        raise Http404
-
-
-def oversight_school(user, school_id=None) -> int:
-    """The school whose register / shortfalls / access logs `user` oversees (SENCO, head).
-    Http404 for everyone else."""
-    schools = schools_where(user, "oversee")
-    if school_id is not None:
-        try:
-            school_id = int(school_id)
-        except (TypeError, ValueError):
-            raise Http404 from None
-        if school_id not in schools:
-            raise Http404
-        return school_id
-    if not schools:
-        raise Http404
-    return min(schools)
-
-
 def get_school_pupil(user, pupil_id) -> Pupil:
     """A pupil of any school where `user` holds a role, whether or not the pupil is in
     their scope: for reporting a safeguarding concern only, which any staff member may do
@@ -185,24 +138,6 @@ def get_pupil_for_dsl(user, pupil_id) -> Pupil:
         raise Http404 from None
 
 
-def referred_pupils(user, day=None):
-    """The pupils referred to `user` as a therapist, on `day`. Only the therapy pages use
-    this: a referral shows the programme, its sessions and what the school shares."""
-    from sendesk.therapy.models import Referral
-
-    day = day or timezone.localdate()
-    schools = {school for school, role in roles_of(user) if role == Role.THERAPIST}
-    referred = Referral.objects.filter(active_on(day), therapist=user, pupil=OuterRef("pk"))
-    return Pupil.objects.filter(Exists(referred), school_id__in=schools)
-
-
-def get_referred_pupil(user, pupil_id) -> Pupil:
-    try:
-        return referred_pupils(user).select_related("school").get(pk=_as_uuid(pupil_id))
-    except Pupil.DoesNotExist:
-        raise Http404 from None
-
-
 def children_of(user):
     """A parent's own children (active links). Parents hold no staff role."""
     if not user.is_authenticated:
@@ -215,3 +150,17 @@ def get_child(user, pupil_id) -> Pupil:
         return children_of(user).select_related("school", "year_group").get(pk=_as_uuid(pupil_id))
     except Pupil.DoesNotExist:
         raise Http404 from None
+
+
+def stored_under(actor, model, client_id, *, pupils_of=None):
+    """The record of `model` stored under `client_id`, if any. The same device sending
+    again gets it back; a client_id already used for a pupil outside the actor's scope is a
+    conflict (409) that says nothing of the record. `pupils_of(record)` gives the record's
+    pupil ids; by default its `pupil_id`. Costs one or two queries."""
+    record = model.objects.filter(client_id=client_id).first()
+    if record is None:
+        return None
+    pupil_ids = pupils_of(record) if pupils_of else [record.pupil_id]
+    if not visible_pupils(actor).filter(pk__in=pupil_ids).exists():
+        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
+    return record

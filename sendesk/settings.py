@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sendesk.behaviour",
     "sendesk.safeguarding",
     "sendesk.care",
+    "sendesk.medication",
     "sendesk.therapy",
     "sendesk.family",
     "sendesk.front",

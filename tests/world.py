@@ -32,8 +32,9 @@ from types import SimpleNamespace
 
 from sendesk.accounts.models import User
 from sendesk.behaviour.models import BehaviourPlan, BehaviourStrategy
-from sendesk.care.models import CarePlan, Equipment, HealthcarePlan, Medicine
+from sendesk.care.models import CarePlan, Equipment
 from sendesk.family.models import ParentLink
+from sendesk.medication.models import HealthcarePlan, Medicine
 from sendesk.plans.models import Outcome, Plan, Target
 from sendesk.provision.models import Provision
 from sendesk.pupils.models import Deployment, Pupil, PupilNeed, SenStatusPeriod, Strategy

@@ -1,14 +1,10 @@
+"""The people who log in. Their roles at schools are edited on the same page: the schools
+app, above this one, adds that inline (schools/admin.py)."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from sendesk.schools.models import StaffRole
-
 from .models import User
-
-
-class RoleInline(admin.TabularInline):
-    model = StaffRole
-    extra = 1
 
 
 @admin.register(User)
@@ -16,7 +12,6 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "is_active", "is_staff"]
     search_fields = ["full_name", "email"]
-    inlines = [RoleInline]
     fieldsets = [
         (None, {"fields": ["email", "full_name", "password"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),

@@ -45,10 +45,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.full_name or self.email
 
-    @property
-    def short_name(self):
-        return (self.full_name or self.email).split(" ")[0]
-
 
 class ApiToken(models.Model):
     """Bearer token for the API. Only a SHA-256 of the token is stored, so a copy of the

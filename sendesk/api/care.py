@@ -1,6 +1,6 @@
 """Care: a pupil's intimate care and moving-and-handling plans, and logging a care event.
 Lookups go through the access layer (out of scope looks like not found); the write goes
-through care.care; reading a pupil's plans writes an access row."""
+through care.services; reading a pupil's plans writes an access row."""
 
 import datetime as dt
 import uuid
@@ -11,7 +11,8 @@ from pydantic import Field
 
 from sendesk import access
 from sendesk.audit.services import record_access
-from sendesk.care import care
+from sendesk.care import selectors as care_selectors
+from sendesk.care import services as care
 from sendesk.care.models import CareEvent, CarePlan, Equipment
 from sendesk.staff.models import Training
 
@@ -89,7 +90,7 @@ class CarePlanList(Schema):
 def care_plans(request, pupil_id: uuid.UUID):
     pupil = access.get_pupil(request.auth, pupil_id)
     record_access(actor=request.auth, pupil=pupil, what="care plans", via="api")
-    return {"items": care.pupil_care_plans(pupil)}
+    return {"items": care_selectors.pupil_care_plans(pupil)}
 
 
 class CareEventIn(Schema):

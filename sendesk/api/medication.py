@@ -1,5 +1,5 @@
 """Medication: a pupil's medicines with what is due today, recording a dose (with the
-safety checks of care.medication), and the month's administration record (MAR).
+safety checks of medication.services), and the month's administration record (MAR).
 
 Every lookup goes through the access layer (out of scope looks like not found); every
 view of a pupil's records writes an access row. A dose refused by a rule answers 409 (403
@@ -15,10 +15,11 @@ from pydantic import Field
 
 from sendesk import access
 from sendesk.audit.services import record_access
-from sendesk.care import mar as mar_module
-from sendesk.care import medication as med
-from sendesk.care.models import Administration, Medicine
 from sendesk.lib.errors import ServiceError
+from sendesk.medication import mar as mar_module
+from sendesk.medication import selectors
+from sendesk.medication import services as med
+from sendesk.medication.models import Administration, Medicine
 
 from .common import ErrorOut
 
@@ -282,7 +283,7 @@ def _medicine_out(m: Medicine, group, today) -> dict:
     fields = {name: getattr(m, name) for name in MedicineOut.model_fields if hasattr(m, name)}
     return {
         **fields,
-        "warnings": [words for _, words in med.medicine_warnings(m, today)],
+        "warnings": [words for _, words in selectors.medicine_warnings(m, today)],
         "due_today": slots,
         "as_needed_now": None
         if prn is None
@@ -303,7 +304,7 @@ def _medicine_out(m: Medicine, group, today) -> dict:
 )
 def pupil_medication(request, pupil_id: uuid.UUID):
     pupil = access.get_pupil(request.auth, pupil_id)
-    data = med.pupil_medication(pupil)
+    data = selectors.pupil_medication(pupil)
     record_access(actor=request.auth, pupil=pupil, what="medication", via="api")
     today = timezone.localdate()
     return {

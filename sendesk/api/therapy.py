@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from sendesk.audit.services import record_access, record_access_many
-from sendesk.plans.selectors import label_missed
+from sendesk.provision.selectors import label_missed
 from sendesk.therapy import selectors
 
 from .common import LOOKUP_ERRORS

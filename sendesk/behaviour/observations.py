@@ -14,10 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sendesk import access
+from sendesk.access import stored_under
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.ids import parse_uuid, stored_under
+from sendesk.lib.ids import parse_uuid
 from sendesk.pupils.timeline import timeline_add
 
 from .models import Observation, ObservationEntry, ObservationMethod

@@ -15,10 +15,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
+from sendesk.access import stored_under
 from sendesk.accounts.models import User
 from sendesk.audit.services import record_change, record_pupil_change, snapshot
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.ids import parse_uuid, stored_under
+from sendesk.lib.ids import parse_uuid
 from sendesk.plans.models import Plan
 from sendesk.pupils.timeline import timeline_add
 from sendesk.staff.models import Training, training_status

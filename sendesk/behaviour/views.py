@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.accounts.models import User
+from sendesk.audit.pages import CORRECTION_SAVED, service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import run_services
-from sendesk.lib.views import CORRECTION_SAVED, service_form_page
 from sendesk.plans.models import Plan
 from sendesk.provision.models import SessionPupil
 from sendesk.staff.models import Training, training_status

@@ -1,6 +1,17 @@
 from django.apps import AppConfig
 
+# What this app adds to the whole, read by sendesk.lib.registry:
+# navigation, timeline links and capabilities (which medication uses too).
+
 
 class CareConfig(AppConfig):
     name = "sendesk.care"
     label = "care"
+    nav = [(30, "care_due", "Care", {"ta", "hlta"})]
+    timeline_links = {"careevent": "care_event_detail"}
+    capabilities = {
+        # Giving medicines and personal care: school staff in the pupil's scope, when trained.
+        "give_care": {"ta", "hlta", "teacher", "senco", "head"},
+        # Writing healthcare and care plans, medicines, equipment.
+        "write_care": {"senco", "head"},
+    }

@@ -1,7 +1,6 @@
-"""Care and health: individual healthcare plans, medicines and every dose given, refused or
-not given, intimate and personal care, moving and handling, and the equipment it needs.
-Administrations and care events are evidence: corrections are Amendments, nothing is
-deleted (DfE, "Supporting pupils at school with medical conditions")."""
+"""Care: intimate and personal care, moving and handling, and the equipment it needs.
+Care events are evidence: corrections are Amendments (one table for care events and,
+from the medication app, doses), nothing is deleted. Consent is shared with medication."""
 
 import uuid
 
@@ -10,7 +9,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from sendesk.plans.models import Plan
 from sendesk.pupils.models import Pupil
 from sendesk.schools.models import School
 from sendesk.staff.models import Training
@@ -34,165 +32,6 @@ class Consent(models.Model):
     @property
     def has_consent(self) -> bool:
         return bool(self.consent_by and self.consent_on)
-
-
-class HealthcarePlan(Consent):
-    """An individual healthcare plan (IHCP)."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="healthcare_plans")
-    ehc_plan = models.ForeignKey(
-        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="The EHC plan this healthcare plan belongs to, where there is one.",
-    )  # fmt: skip
-    conditions = models.TextField(help_text="The medical condition(s), in plain words.")
-    triggers = models.TextField(blank=True)
-    signs = models.TextField("Signs and symptoms", blank=True)
-    daily_care = models.TextField("Daily care needs", blank=True)
-    emergency = models.TextField("What to do in an emergency")
-    who_to_call = models.TextField("Who to call", help_text="Names, roles and numbers, in order.")
-    review_date = models.DateField()
-    active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created"]
-
-    def __str__(self):
-        return f"Healthcare plan: {self.conditions[:60]}"
-
-
-class Medicine(Consent):
-    """A medicine the school holds and gives for one pupil."""
-
-    class Form(models.TextChoices):
-        TABLET = "tablet", "Tablet or capsule"
-        LIQUID = "liquid", "Liquid"
-        INHALER = "inhaler", "Inhaler"
-        INJECTION = "injection", "Injection / auto-injector"
-        BUCCAL = "buccal", "Buccal (inside the cheek)"
-        CREAM = "cream", "Cream or ointment"
-        DROPS = "drops", "Drops"
-        OTHER = "other", "Other"
-
-    class Route(models.TextChoices):
-        ORAL = "oral", "By mouth"
-        INHALED = "inhaled", "Inhaled"
-        BUCCAL = "buccal", "Buccal"
-        TOPICAL = "topical", "On the skin"
-        INJECTION = "injection", "Injection"
-        EYE_EAR = "eye_ear", "Eye or ear"
-        GASTROSTOMY = "gastrostomy", "Through a gastrostomy"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="medicines")
-    healthcare_plan = models.ForeignKey(
-        HealthcarePlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="medicines"
-    )
-    name = models.CharField(max_length=150)
-    form = models.CharField(max_length=12, choices=Form.choices)
-    strength = models.CharField(max_length=60, help_text="'100 micrograms per puff'")
-    dose = models.CharField(max_length=60, help_text="As the label says: '2 puffs', '5 ml'.")
-    dose_units = models.PositiveSmallIntegerField(
-        default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="How many stock units one dose uses (puffs, tablets, doses).",
-    )
-    route = models.CharField(max_length=12, choices=Route.choices)
-    # Schedule: fixed times, "as needed", or both.
-    times = models.JSONField(
-        default=list, blank=True, help_text="Fixed times of day, 'HH:MM', e.g. ['12:15']."
-    )
-    as_needed = models.BooleanField("As needed (PRN)", default=False)
-    as_needed_when = models.CharField(
-        max_length=200, blank=True, help_text="When to give it: 'wheeze, cough or tight chest'."
-    )
-    min_interval_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The least time between two doses."
-    )
-    max_per_24h = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The most doses in any 24 hours."
-    )
-    storage = models.CharField("Where it is kept", max_length=150)
-    expiry_date = models.DateField()
-    stock = models.PositiveIntegerField(help_text="Units held now (puffs, tablets, doses).")
-    low_stock_at = models.PositiveIntegerField(default=10, help_text="Warn at or below this.")
-    controlled = models.BooleanField(
-        "Controlled drug", default=False, help_text="A second adult witnesses every dose."
-    )
-    training = models.CharField(
-        max_length=30,
-        choices=Training.Kind.choices,
-        default=Training.Kind.MEDICATION,
-        help_text="The training a person needs, current on the day, to give it.",
-    )
-    active = models.BooleanField(default=True)
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(as_needed=True) | ~Q(times=[]), name="medicine_has_schedule"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} {self.strength}"
-
-
-class Administration(models.Model):
-    """One dose given, refused or not given. `due_at` names the scheduled dose it answers
-    (null for an as-needed dose); a scheduled dose is answered once: a unique constraint,
-    so two people recording it at once cannot both succeed."""
-
-    class Outcome(models.TextChoices):
-        GIVEN = "given", "Given"
-        REFUSED = "refused", "Refused"
-        NOT_GIVEN = "not_given", "Not given"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    client_id = models.UUIDField(unique=True, default=uuid.uuid4)
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
-    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="administrations")
-    medicine = models.ForeignKey(Medicine, on_delete=models.PROTECT, related_name="administrations")
-    due_at = models.DateTimeField(null=True, blank=True)
-    given_at = models.DateTimeField()
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    dose = models.CharField(max_length=60)
-    reason = models.CharField(max_length=300, blank=True, help_text="Why refused or not given.")
-    reactions = models.TextField(blank=True)
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    witness = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-given_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["medicine", "due_at"],
-                condition=Q(due_at__isnull=False),
-                name="administration_one_per_due_dose",
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome="given") | ~Q(reason=""), name="administration_reason"
-            ),
-        ]
-        indexes = [
-            # Dose-window checks: the latest doses of a medicine.
-            models.Index(fields=["medicine", "-given_at"], name="admin_medicine_idx"),
-            models.Index(fields=["pupil", "-given_at"], name="admin_pupil_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_outcome_display()} {self.given_at:%d %b %H:%M}"
 
 
 class CarePlan(Consent):

@@ -36,15 +36,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from sendesk.accounts.models import User
-from sendesk.care.models import (
-    Administration,
-    CareEvent,
-    CarePlan,
-    Equipment,
-    HealthcarePlan,
-    Medicine,
-)
+from sendesk.care.models import CareEvent, CarePlan, Equipment
 from sendesk.family.models import ParentLink
+from sendesk.medication.models import Administration, HealthcarePlan, Medicine
 from sendesk.provision.models import Provision
 from sendesk.pupils.models import Contact, Deployment, SenStatus, TimelineEntry
 from sendesk.schools.models import Role, StaffRole, Term
@@ -691,7 +685,7 @@ class _Care:
         self.counts["programme_reviews"] += len(reviews)
 
 
-# The timeline titles the services write: care.medication (a dose), care.care (a care
+# The timeline titles the services write: medication.services (a dose), care.services (a care
 # event), therapy.services (a referral, a programme, a review).
 
 

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.db.models import Count, Prefetch
 
 from sendesk.accounts.models import User
-from sendesk.care.models import CarePlan, Equipment, Medicine
+from sendesk.care.models import CarePlan, Equipment
 from sendesk.family.models import ParentLink
+from sendesk.medication.models import Medicine
 from sendesk.plans.models import Plan
 from sendesk.pupils.models import Deployment
 from sendesk.safeguarding.models import Concern

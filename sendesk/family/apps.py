@@ -1,6 +1,17 @@
 from django.apps import AppConfig
 
+# What this app adds to the whole, read by sendesk.lib.registry:
+# the parent's navigation,
+# and the parent role, which is a link to a child rather than a staff role.
+
 
 class FamilyConfig(AppConfig):
     name = "sendesk.family"
     label = "family"
+    nav = [(110, "family_home", "My children", {"parent"})]
+
+    def nav_roles(self, user) -> set:
+        """{"parent"} for someone with an active link to a child (one query)."""
+        from .models import ParentLink
+
+        return {"parent"} if ParentLink.objects.filter(user=user, active=True).exists() else set()

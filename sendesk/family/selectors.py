@@ -13,7 +13,7 @@ from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from sendesk.care.models import Medicine
+from sendesk.medication.models import Medicine
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Attendance, Provision, SessionPupil, TargetRating
 from sendesk.schools.calendar import Calendar, term_around

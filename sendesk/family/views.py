@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
-from sendesk.care import mar as mar_module
+from sendesk.medication import mar as mar_module
 
 from . import selectors, words
 

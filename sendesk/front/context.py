@@ -1,48 +1,30 @@
 from django.urls import reverse
 
-# What each role finds in the navigation bar, in order; a person with several roles gets
-# the union. Everything else is one tap away from these pages.
-NAV = [
-    ("my_day", "My day", {"ta", "hlta"}),
-    ("medication_due", "Medicines", {"ta", "hlta"}),
-    ("care_due", "Care", {"ta", "hlta"}),
-    ("teacher_feed", "Feed", {"teacher"}),
-    ("overview", "Overview", {"senco", "head"}),
-    ("care_today", "Today's care", {"senco", "head"}),
-    ("deployment", "Deployment", {"senco", "head"}),
-    ("safeguarding_inbox", "Safeguarding", {"dsl"}),
-    ("pupil_list", "Pupils", {"ta", "hlta", "teacher", "senco", "head", "dsl"}),
-    ("therapy_home", "Therapy", {"therapist"}),
-    ("family_home", "My children", {"parent"}),
-    ("safeguarding_report", "Report a concern", {"ta", "hlta", "teacher", "senco", "head", "dsl"}),
-]
+from sendesk.lib.registry import declared
+from sendesk.schools.capabilities import roles_of
+
+
+def nav_entries() -> list:
+    """Every app's navigation entries (AppConfig.nav: place, URL name, label, roles), in
+    place order. What each role finds in the bar; a person with several roles gets the
+    union. Everything else is one tap away from these pages."""
+    return sorted((entry for entries in declared("nav") for entry in entries), key=lambda e: e[0])
 
 
 def nav(request):
-    """The navigation bar for the person's roles. Reuses the access layer's per-request
-    cache of roles; a DSL also gets the count of concerns not yet triaged (one query, DSLs
-    only) so a new concern shows on every page; someone with no staff role is asked (one
-    query) whether they are a parent."""
+    """The navigation bar for the person's roles. Reuses the per-request cache of roles;
+    apps may add a role that is not a staff role (family: a parent, asked only of someone
+    with no staff role, one query) and badges (safeguarding: the DSL's new concerns)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from sendesk.access import roles_of, schools_where
-
     roles = {r for _, r in roles_of(user)}
     if not roles:
-        from sendesk.family.models import ParentLink
-
-        if ParentLink.objects.filter(user=user, active=True).exists():
-            roles = {"parent"}
+        for extra_roles in declared("nav_roles"):
+            roles |= extra_roles(user)
     badges = {}
-    if "dsl" in roles:
-        from sendesk.safeguarding.models import Concern
-
-        new = Concern.objects.filter(
-            school_id__in=schools_where(user, "safeguarding"), status=Concern.Status.NEW
-        ).count()
-        if new:
-            badges["safeguarding_inbox"] = new
+    for badges_of in declared("nav_badges"):
+        badges.update(badges_of(user, roles))
     current = getattr(request.resolver_match, "url_name", None)
     items = [
         {
@@ -51,7 +33,7 @@ def nav(request):
             "current": name == current,
             "badge": badges.get(name),
         }
-        for name, label, who in NAV
+        for _, name, label, who in nav_entries()
         if roles & who
     ]
     return {"nav_roles": roles, "nav_items": items}

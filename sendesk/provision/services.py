@@ -10,11 +10,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
+from sendesk.access import stored_under
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
-from sendesk.lib.ids import parse_uuid, stored_under
+from sendesk.lib.ids import parse_uuid
 from sendesk.plans.models import Target
 from sendesk.pupils.timeline import timeline_add
 
@@ -235,7 +236,7 @@ def session_record(
 
 
 def _stored(actor, client_id):
-    """The session already stored under client_id (lib.ids.stored_under): a group session
+    """The session already stored under client_id (access.stored_under): a group session
     is the actor's if any of its pupils is."""
     return stored_under(
         actor,

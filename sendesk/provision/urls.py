@@ -10,4 +10,6 @@ urlpatterns = [
     path("feed/", views.teacher_feed, name="teacher_feed"),
     path("feed/<int:pk>/seen/", views.feed_seen, name="feed_seen"),
     path("feed/seen/", views.feed_seen_all, name="feed_seen_all"),
+    path("pupils/<uuid:pupil_id>/provision/new/", views.provision_new, name="provision_new"),
+    path("provision/<uuid:provision_id>/end/", views.provision_end, name="provision_end"),
 ]

@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendesk import access
-from sendesk.audit.services import record_access_many
+from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
 from sendesk.plans.models import Target
 from sendesk.schools.calendar import Calendar
 
 from . import selectors, services
-from .forms import AmendForm, SessionForm
+from .forms import AmendForm, ProvisionEndForm, ProvisionForm, SessionForm
 from .models import Attendance, MissedReason, Provision, Rating, Session, SessionPupil, TargetRating
 
 FEED_PAGE_SIZE = 30
@@ -493,3 +494,58 @@ def feed_seen_all(request):
     response = HttpResponse(status=200)
     response["HX-Location"] = url
     return response
+
+
+# --- Provision -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def provision_new(request, pupil_id):
+    pupil = access.get_pupil_for(request.user, pupil_id, "write_plans")
+    record_access(actor=request.user, pupil=pupil, what="provision form")
+    # "Add provision" on a plan page preselects that plan; an unknown id selects nothing.
+    initial = {"plan": request.GET["plan"]} if request.GET.get("plan") else {}
+    form = ProvisionForm(request.POST or None, pupil=pupil, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provision_create(
+                actor=request.user,
+                pupil=pupil,
+                data=form.provision_data(),
+                targets=form.cleaned_data["targets"],
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect(reverse("pupil_detail", args=[pupil.pk]) + "#provision")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "plans/provision_form.html", {"form": form, "pupil": pupil}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def provision_end(request, provision_id):
+    provision = access.get_scoped(
+        request.user, Provision.objects.select_related("pupil", "pupil__school"), provision_id
+    )
+    access.require(request.user, provision.pupil.school_id, "write_plans")
+    record_access(actor=request.user, pupil=provision.pupil, what="provision")
+    form = ProvisionEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provision_end(
+                actor=request.user,
+                provision=provision,
+                end=form.cleaned_data["end"] or timezone.localdate(),
+            )
+        except ServiceError as error:
+            provision.refresh_from_db()
+            apply_service_errors(form, error)
+        else:
+            return redirect(reverse("pupil_detail", args=[provision.pupil_id]) + "#provision")
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "provision": provision, "pupil": provision.pupil}
+    return render(request, "plans/provision_end.html", context, status=status)

@@ -1,6 +1,17 @@
 from django.apps import AppConfig
 
+# What this app adds to the whole, read by sendesk.lib.registry:
+# navigation, audit names and capabilities.
+
 
 class PupilsConfig(AppConfig):
     name = "sendesk.pupils"
     label = "pupils"
+    nav = [(70, "deployment", "Deployment", {"senco", "head"})]
+    audit_names = {
+        "pupils.pupil": "Pupil record",
+        "pupils.strategy": "Strategy",
+        "pupils.contact": "Contact",
+        "pupils.deployment": "Deployment",
+    }
+    capabilities = {"write_pupils": {"senco", "head"}}

@@ -1,9 +1,11 @@
 import uuid
+from functools import cache
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sendesk.lib.registry import merged
 from sendesk.schools.models import School, TeachingGroup, YearGroup
 
 from .upn import validate_upn
@@ -225,17 +227,6 @@ class TimelineEntry(models.Model):
     ref_type = models.CharField(max_length=40, blank=True)
     ref_id = models.CharField(max_length=64, blank=True)
 
-    # The page that shows the record a line is about, by ref_type (a model name).
-    LINKS = {
-        "session": "session_detail",
-        "observation": "observation_detail",
-        "incident": "incident_detail",
-        "restrictiveintervention": "intervention_detail",
-        "plan": "plan_detail",
-        "careevent": "care_event_detail",
-        "administration": "dose_detail",
-    }
-
     class Meta:
         ordering = ["-occurred_at", "-id"]
         # The pupil page pages through this newest first.
@@ -249,5 +240,12 @@ class TimelineEntry(models.Model):
         """The URL of the record this line is about ('' if it has no page). No query."""
         from django.urls import reverse
 
-        name = self.LINKS.get(self.ref_type)
+        # Each app names its own records' pages (AppConfig.timeline_links).
+        name = timeline_links().get(self.ref_type)
         return reverse(name, args=[self.ref_id]) if name and self.ref_id else ""
+
+
+@cache
+def timeline_links() -> dict:
+    """ref_type -> the URL name of its page, from every app's AppConfig.timeline_links."""
+    return merged("timeline_links")

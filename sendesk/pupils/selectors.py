@@ -2,28 +2,24 @@
 
 import base64
 import binascii
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
-    prefetch_related_objects,
 )
 from django.utils.dateparse import parse_datetime
 
-from sendesk import access
 from sendesk.audit.models import AccessEvent, AuditEvent
 from sendesk.lib.forms import small_int
-from sendesk.plans.models import Plan, Target
-from sendesk.plans.selectors import group_targets, label_missed, targets_with_latest_rating
-from sendesk.provision.selectors import reconcile
+from sendesk.lib.registry import merged
+from sendesk.schools.capabilities import roles_of
 from sendesk.schools.models import YearGroup
 
 from .models import NEED_AREA, Area, NeedCode, Pupil, PupilNeed, SenStatus, TimelineEntry
@@ -83,7 +79,7 @@ NEED_RANK_LABELS = ("Primary need", "Secondary need", "Third need", "Fourth need
 
 
 def pupil_search(
-    user,
+    pupils,
     *,
     q: str = "",
     need: str = "",
@@ -92,10 +88,11 @@ def pupil_search(
     year: str = "",
     primary_only: bool = False,
 ):
-    """The pupils in `user`'s scope matching the filters, in name order. Unknown filter
-    values match nobody rather than being ignored, so a mistyped link never shows more than
-    asked for. One query for the page, one for the count, one for the needs."""
-    qs = access.visible_pupils(user).select_related("year_group", "school")
+    """The pupils of `pupils` (the person's scope, from sendesk.access) matching the
+    filters, in name order. Unknown filter values match nobody rather than being ignored,
+    so a mistyped link never shows more than asked for. One query for the page, one for
+    the count, one for the needs."""
+    qs = pupils.select_related("year_group", "school")
     for word in q.split():
         qs = qs.filter(
             Q(legal_first_name__icontains=word)
@@ -125,60 +122,8 @@ def pupil_search(
 
 def year_groups_for(user):
     """Year groups of the schools where `user` holds a role, for the list's filter."""
-    schools = {school for school, _ in access.roles_of(user)}
+    schools = {school for school, _ in roles_of(user)}
     return YearGroup.objects.filter(school_id__in=schools).select_related("school")
-
-
-@dataclass
-class PupilPage:
-    pupil: Pupil
-    groups: list
-    sen_history: list
-    needs: list
-    strategies: list
-    contacts: list
-    plans: list  # active, with outcomes and targets (and each target's latest rating)
-    other_plans: list  # drafts and closed, for the list of links
-    figures: list  # provision.selectors.Figures, one per current or future provision
-    timeline: list
-    next_cursor: str | None
-
-
-def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
-    """Everything the pupil page shows. At most sixteen queries, however many
-    needs, targets, ratings, provisions, sessions or timeline entries the pupil has."""
-    plans = list(pupil.plans.order_by("-created"))
-    active = [p for p in plans if p.status == Plan.Status.ACTIVE]
-    prefetch_related_objects(
-        active,
-        "outcomes",
-        Prefetch("targets", queryset=targets_with_latest_rating(Target.objects.all())),
-    )
-    for plan in active:
-        group_targets(plan)
-    provisions = list(
-        pupil.provisions.filter(Q(end__isnull=True) | Q(end__gte=day))
-        .select_related("plan")
-        .prefetch_related("targets")
-        .order_by("start", "title")
-    )
-    timeline, next_cursor = timeline_page(pupil)
-    return PupilPage(
-        pupil=pupil,
-        groups=list(pupil.teaching_groups.all()),
-        sen_history=list(pupil.sen_history.all()),
-        needs=list(pupil.needs.all()),
-        strategies=list(pupil.strategies.select_related("added_by")),
-        contacts=list(pupil.contacts.all()),
-        plans=active,
-        other_plans=sorted(
-            (p for p in plans if p.status != Plan.Status.ACTIVE),
-            key=lambda p: p.status != Plan.Status.DRAFT,
-        ),
-        figures=label_missed(reconcile(provisions, day)) if provisions else [],
-        timeline=timeline,
-        next_cursor=next_cursor,
-    )
 
 
 @dataclass
@@ -188,17 +133,11 @@ class Change:
     fields: list  # (name, before, after)
 
 
-AUDIT_NAMES = {
-    "pupils.pupil": "Pupil record",
-    "pupils.strategy": "Strategy",
-    "pupils.contact": "Contact",
-    "pupils.deployment": "Deployment",
-    "plans.plan": "Plan",
-    "plans.outcome": "Outcome",
-    "plans.target": "Target",
-    "provision.provision": "Provision",
-    "provision.session": "Session record",
-}
+@cache
+def audit_names() -> dict:
+    """What each kind of audited record is called, in words: every app's
+    AppConfig.audit_names ('app.model' -> name)."""
+    return merged("audit_names")
 
 
 def _changed_fields(before, after):
@@ -225,7 +164,7 @@ def access_log(pupil: Pupil, *, views_page=1, changes_page=1, size: int = LIST_P
 
 
 def audit_label(object_type: str) -> str:
-    return AUDIT_NAMES.get(object_type, object_type)
+    return audit_names().get(object_type, object_type)
 
 
 def register_summary(school_id: int):

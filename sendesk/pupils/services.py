@@ -6,10 +6,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from sendesk import access
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
+from sendesk.schools import capabilities
 from sendesk.schools.models import YearGroup
 
 from .models import (
@@ -69,7 +69,7 @@ def pupil_create(
     needs: list[str] = (),
     teaching_groups=(),
 ) -> Pupil:
-    access.require(actor, school_id, "write_pupils")
+    capabilities.require(actor, school_id, "write_pupils")
     data = dict(data)
     errors = _validate_pupil(school_id, data)
     errors.update(_validate_needs(needs))
@@ -102,7 +102,7 @@ def pupil_create(
 
 @transaction.atomic
 def pupil_update(*, actor, pupil: Pupil, data: dict, teaching_groups=None) -> Pupil:
-    access.require(actor, pupil.school_id, "write_pupils")
+    capabilities.require(actor, pupil.school_id, "write_pupils")
     data = {k: v for k, v in data.items() if k in PUPIL_FIELDS}
     errors = _validate_pupil(pupil.school_id, data, instance=pupil)
     if errors:
@@ -142,7 +142,7 @@ def _validate_needs(needs):
 @transaction.atomic
 def pupil_set_needs(*, actor, pupil: Pupil, needs: list[str]) -> None:
     """Replace the ranked needs: the first is the primary need."""
-    access.require(actor, pupil.school_id, "write_pupils")
+    capabilities.require(actor, pupil.school_id, "write_pupils")
     if errors := _validate_needs(needs):
         raise ServiceError(errors)
     before = list(pupil.needs.values_list("code", flat=True))
@@ -174,7 +174,7 @@ def pupil_set_needs(*, actor, pupil: Pupil, needs: list[str]) -> None:
 def pupil_set_sen_status(*, actor, pupil: Pupil, status: str, start: dt.date | None = None) -> None:
     """Change the census SEN status; the old period is closed the day before, so the
     history shows from-to for every status the pupil has had."""
-    access.require(actor, pupil.school_id, "write_pupils")
+    capabilities.require(actor, pupil.school_id, "write_pupils")
     start = start or timezone.localdate()
     if status not in SenStatus.values:
         raise ServiceError({"sen_status": "SEN status is N, K or E."})
@@ -213,7 +213,7 @@ def pupil_set_sen_status(*, actor, pupil: Pupil, status: str, start: dt.date | N
 
 @transaction.atomic
 def strategy_add(*, actor, pupil: Pupil, text: str) -> Strategy:
-    if not access.can(actor, pupil.school_id, "write_plans"):
+    if not capabilities.can(actor, pupil.school_id, "write_plans"):
         raise Http404
     text = (text or "").strip()
     if not text:
@@ -234,7 +234,7 @@ def strategy_add(*, actor, pupil: Pupil, text: str) -> Strategy:
 
 @transaction.atomic
 def contact_add(*, actor, pupil: Pupil, data: dict) -> Contact:
-    access.require(actor, pupil.school_id, "write_pupils")
+    capabilities.require(actor, pupil.school_id, "write_pupils")
     errors = field_limits(Contact, data)
     if not (data.get("name") or "").strip():
         errors["name"] = "This is required."
@@ -271,7 +271,7 @@ def deployment_create(
 
     from .models import Deployment
 
-    access.require(actor, school_id, "write_pupils")
+    capabilities.require(actor, school_id, "write_pupils")
     errors = {}
     if kind not in Deployment.Kind.values:
         errors["kind"] = "Choose 1:1, key adult or group support."
@@ -313,7 +313,7 @@ def deployment_create(
 def deployment_end(*, actor, deployment, end: dt.date):
     """End a deployment from a date (the last day it applies). Kept, not deleted: it says
     who could see a pupil when."""
-    access.require(actor, deployment.school_id, "write_pupils")
+    capabilities.require(actor, deployment.school_id, "write_pupils")
     if end < deployment.start:
         raise ServiceError({"end": "The end date can't be before the deployment started."})
     before = snapshot(deployment)

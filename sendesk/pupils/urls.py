@@ -1,17 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import deployment as views
 
 urlpatterns = [
-    path("pupils/", views.pupil_list, name="pupil_list"),
-    path("pupils/new/", views.pupil_new, name="pupil_new"),
-    path("pupils/<uuid:pupil_id>/", views.pupil_detail, name="pupil_detail"),
-    path("pupils/<uuid:pupil_id>/timeline/", views.pupil_timeline, name="pupil_timeline"),
-    path("pupils/<uuid:pupil_id>/edit/", views.pupil_edit, name="pupil_edit"),
-    path("pupils/<uuid:pupil_id>/strategies/", views.strategy_add, name="strategy_add"),
-    path("pupils/<uuid:pupil_id>/access-log/", views.access_log, name="pupil_access_log"),
-    path("overview/", views.overview, name="overview"),
-    path("overview/shortfalls/", views.overview_shortfalls, name="overview_shortfalls"),
-    path("overview/reviews/", views.overview_reviews, name="overview_reviews"),
-    path("overview/stale-targets/", views.overview_stale_targets, name="overview_stale_targets"),
+    path("deployment/", views.deployment, name="deployment"),
+    path("deployment/<int:pk>/end/", views.deployment_stop, name="deployment_end"),
 ]

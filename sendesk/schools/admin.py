@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from sendesk.accounts.admin import UserAdmin
+from sendesk.accounts.models import User
+
 from .models import Closure, School, StaffRole, TeachingGroup, Term, Trust, YearGroup
 
 
@@ -54,3 +57,18 @@ class StaffRoleAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "school"]
     list_filter = ["school", "role"]
     autocomplete_fields = ["user"]
+
+
+class RoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 1
+
+
+class UserWithRolesAdmin(UserAdmin):
+    """The accounts app's user page, with the person's roles at schools on it."""
+
+    inlines = [*UserAdmin.inlines, RoleInline]
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithRolesAdmin)

@@ -8,16 +8,16 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from sendesk import access
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
+from sendesk.schools import capabilities
 
 from .models import Training
 from .selectors import school_staff
 
 
 def training_can_manage(user, school_id: int) -> bool:
-    return access.can(user, school_id, "oversee")
+    return capabilities.can(user, school_id, "oversee")
 
 
 def _is_date(value) -> bool:

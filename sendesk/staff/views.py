@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sendesk import access
 from sendesk.lib.errors import ServiceError
+from sendesk.schools import capabilities
 
 from . import selectors, services
 from .forms import TrainingForm
@@ -20,7 +20,7 @@ from .forms import TrainingForm
 @login_required
 @require_GET
 def training_register(request):
-    school_id = access.oversight_school(request.user, request.GET.get("school") or None)
+    school_id = capabilities.oversight_school(request.user, request.GET.get("school") or None)
     day = timezone.localdate()
     context = {**selectors.training_register(school_id, day), "day": day}
     context["warn_days"] = selectors.WARN_DAYS
@@ -30,7 +30,7 @@ def training_register(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def training_new(request):
-    school_id = access.oversight_school(request.user, request.GET.get("school") or None)
+    school_id = capabilities.oversight_school(request.user, request.GET.get("school") or None)
     staff = list(selectors.school_staff(school_id))
     initial = {"user_id": request.GET.get("user", "")}
     form = TrainingForm(
@@ -59,7 +59,7 @@ def training_new(request):
 @login_required
 @require_GET
 def my_training(request):
-    if not access.schools_where(request.user, "school_staff"):
+    if not capabilities.schools_where(request.user, "school_staff"):
         raise Http404
     day = timezone.localdate()
     rows = selectors.my_training(request.user, day)

@@ -6,7 +6,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from sendesk.plans.forms import DAY_CHOICES
+from sendesk.provision.forms import DAY_CHOICES
 from sendesk.provision.models import Provision
 from sendesk.pupils.forms import date_field
 

@@ -1,6 +1,6 @@
 """Reads for therapy pages, the therapy API and the TA's session form.
 
-A therapist's scope is access.referred_pupils: the pupils referred to them today. Within
+A therapist's scope is referred_pupils: the pupils referred to them today. Within
 it they see, per pupil, only their own referrals' shared notes, their programmes, the
 sessions recorded for each programme's provision and its promised vs delivered minutes."""
 
@@ -9,6 +9,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -17,11 +18,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from sendesk import access
 from sendesk.lib.dates import active_on
+from sendesk.lib.ids import parse_uuid
 from sendesk.provision.models import SessionPupil, TargetRating
 from sendesk.provision.selectors import reconcile
+from sendesk.pupils.models import Pupil
 from sendesk.schools.models import Role
 
 from .models import Programme, ProgrammeReview, Referral
@@ -34,11 +38,30 @@ def is_therapist(user) -> bool:
     return any(role == Role.THERAPIST for _, role in access.roles_of(user))
 
 
+def referred_pupils(user, day=None):
+    """The pupils referred to `user` as a therapist, on `day`: the therapist's whole scope.
+    It lives here, with the referrals, and is built on access (roles, the 404 rule); only
+    the therapy pages use it: a referral shows the programme, its sessions and what the
+    school shares."""
+    day = day or timezone.localdate()
+    schools = {school for school, role in access.roles_of(user) if role == Role.THERAPIST}
+    referred = Referral.objects.filter(active_on(day), therapist=user, pupil=OuterRef("pk"))
+    return Pupil.objects.filter(Exists(referred), school_id__in=schools)
+
+
+def get_referred_pupil(user, pupil_id) -> Pupil:
+    """A pupil referred to `user`; Http404 otherwise, whether it exists or not."""
+    try:
+        return referred_pupils(user).select_related("school").get(pk=parse_uuid(pupil_id))
+    except Pupil.DoesNotExist:
+        raise Http404 from None
+
+
 def active_referrals(user, day: dt.date):
     """The referrals to `user` in force on `day`, for pupils at schools where `user` is a
     therapist. A QuerySet: no query until evaluated."""
     return Referral.objects.filter(
-        active_on(day), therapist=user, pupil__in=access.referred_pupils(user, day)
+        active_on(day), therapist=user, pupil__in=referred_pupils(user, day)
     )
 
 
@@ -77,7 +100,7 @@ def therapist_home(user, day: dt.date):
     """[(pupil, [programmes], [referrals])] for the therapist's home. Four queries (roles,
     pupils, referrals, programmes) whatever the number of pupils."""
     pupils = list(
-        access.referred_pupils(user, day)
+        referred_pupils(user, day)
         .select_related("year_group")
         .order_by("legal_last_name", "legal_first_name")
     )
@@ -152,24 +175,6 @@ def programme_details(programmes, day: dt.date):
         programme.figures = figures.get(programme.provision_id)
         programme.records = session_records(programme)
     return programmes
-
-
-def programme_for_provision(provision):
-    """The therapy programme a provision delivers, or None: for the TA's session form, so
-    the TA sees the programme's goals and activities. One query (none if the programme
-    was prefetched or selected with the provision)."""
-    try:
-        return provision.programme
-    except Programme.DoesNotExist:
-        return None
-
-
-def programmes_for_provisions(provisions) -> dict:
-    """{provision id: programme} for many provisions at once (My day). One query."""
-    ids = [p.pk for p in provisions]
-    if not ids:
-        return {}
-    return {p.provision_id: p for p in Programme.objects.filter(provision__in=ids)}
 
 
 def school_referrals(school_id: int):

@@ -24,6 +24,7 @@ from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.models import Role, StaffRole
 
 from .models import Discipline, Programme, ProgrammeReview, Referral
+from .selectors import get_referred_pupil
 
 # How often a programme runs: the same bounds as any provision.
 SESSIONS_RANGE = (1, 5)
@@ -200,7 +201,7 @@ def _check_therapist(actor, referral: Referral):
     else looks like the pupil does not exist."""
     if referral.therapist_id != actor.pk:
         raise Http404
-    access.get_referred_pupil(actor, referral.pupil_id)
+    get_referred_pupil(actor, referral.pupil_id)
     today = timezone.localdate()
     if referral.start > today or (referral.end is not None and referral.end < today):
         raise Http404

@@ -1,5 +1,5 @@
 """The therapist's pages (their referred pupils and programmes only) and the SENCO's
-referral pages. Reads go through access.referred_pupils / therapy.selectors, writes through
+referral pages. Reads go through therapy.selectors, writes through
 therapy.services; anything out of scope answers 404, the same as a record that does not
 exist."""
 
@@ -15,8 +15,8 @@ from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
-from sendesk.plans.selectors import label_missed
 from sendesk.provision.models import WEEKDAYS
+from sendesk.provision.selectors import label_missed
 
 from . import selectors, services
 from .forms import ProgrammeEndForm, ProgrammeForm, ReferralEndForm, ReferralForm
@@ -76,7 +76,7 @@ def therapy_home(request):
 @login_required
 @require_GET
 def therapy_pupil(request, pupil_id):
-    pupil = access.get_referred_pupil(request.user, pupil_id)
+    pupil = selectors.get_referred_pupil(request.user, pupil_id)
     today = timezone.localdate()
     referrals, programmes = selectors.programme_page(request.user, pupil, today)
     label_missed([p.figures for p in programmes if p.figures])
@@ -91,7 +91,7 @@ def therapy_pupil(request, pupil_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_new(request, pupil_id):
-    pupil = access.get_referred_pupil(request.user, pupil_id)
+    pupil = selectors.get_referred_pupil(request.user, pupil_id)
     referrals = list(
         selectors.active_referrals(request.user, timezone.localdate()).filter(pupil=pupil)
     )

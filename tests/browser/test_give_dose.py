@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from sendesk.care.models import Administration, Medicine
+from sendesk.medication.models import Administration, Medicine
 from sendesk.pupils.models import TimelineEntry
 
 from ..world import PASSWORD

@@ -2,13 +2,15 @@
 that fits the screen when opened, the form's progressive enhancements, drafts kept on the
 device, and nothing scrolling sideways at 320 px on the pages this touches."""
 
+import datetime as dt
 import re
 import uuid
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from sendesk.care import medication as med
+from sendesk.medication import services as med
 from sendesk.plans.models import Target
 from sendesk.provision.models import FeedReceipt, SessionPupil
 
@@ -217,7 +219,7 @@ def test_medicine_refused_too_soon_shows_the_next_step(live_world, live_server, 
     w, base, page = live_world, live_server.url, phone390
     med.administration_record(
         actor=w.alice, client_id=uuid.uuid4(), medicine_id=w.inhaler.pk,
-        given_at=med.timezone.now() - med.dt.timedelta(minutes=30), outcome="given",
+        given_at=timezone.now() - dt.timedelta(minutes=30), outcome="given",
         dose=w.inhaler.dose,
     )  # fmt: skip
     log_in(page, base, w.alice.email)

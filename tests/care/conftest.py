@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sendesk.care import care
+from sendesk.care import services as care
 from sendesk.staff.models import Training
 from tests.api.conftest import Api, count_queries  # noqa: F401 (a fixture, shared)
 from tests.world import TODAY

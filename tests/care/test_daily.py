@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sendesk.audit.models import AccessEvent
-from sendesk.care.models import Administration, Medicine
+from sendesk.medication.models import Administration, Medicine
 from sendesk.staff.models import Training
 from tests.world import TODAY
 

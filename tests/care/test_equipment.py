@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from sendesk.audit.models import AuditEvent
-from sendesk.care.care import add_months
 from sendesk.care.models import Equipment
+from sendesk.care.services import add_months
 
 from .conftest import page_queries, text
 

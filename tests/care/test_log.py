@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from sendesk.audit.models import AccessEvent, AuditEvent
-from sendesk.care import care
+from sendesk.care import services as care
 from sendesk.care.models import CareEvent
 from sendesk.pupils.models import TimelineEntry
 

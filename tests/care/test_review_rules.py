@@ -4,7 +4,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from sendesk.care import care
+from sendesk.care import services as care
 from sendesk.care.models import CareEvent, CarePlan
 from sendesk.lib.errors import ServiceError
 from sendesk.staff.models import Training

@@ -13,16 +13,10 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.accounts.models import User
-from sendesk.care.models import (
-    Administration,
-    CareEvent,
-    CarePlan,
-    Equipment,
-    HealthcarePlan,
-    Medicine,
-)
+from sendesk.care.models import CareEvent, CarePlan, Equipment
 from sendesk.demo.care import INHALER_STOCK, LUNCH_STOCK
 from sendesk.family.models import ParentLink
+from sendesk.medication.models import Administration, HealthcarePlan, Medicine
 from sendesk.provision.models import Provision, Session
 from sendesk.provision.selectors import my_day
 from sendesk.pupils.models import Deployment, TimelineEntry
@@ -30,6 +24,7 @@ from sendesk.schools.calendar import Calendar
 from sendesk.schools.models import Role, School, StaffRole, Term
 from sendesk.staff.models import Training, training_status
 from sendesk.therapy.models import Programme, ProgrammeReview, Referral
+from sendesk.therapy.selectors import referred_pupils
 from tests.world import TODAY
 
 DOMAIN = "oakfield.example"
@@ -235,7 +230,7 @@ def test_a_speech_and_language_programme_delivered_by_tas(school):
     referrals = list(Referral.objects.filter(therapist=slt).select_related("pupil"))
     assert 1 <= len(referrals) <= 2
     referred = {r.pupil_id for r in referrals}
-    assert set(access.referred_pupils(slt, TODAY).values_list("pk", flat=True)) == referred
+    assert set(referred_pupils(slt, TODAY).values_list("pk", flat=True)) == referred
     assert not access.visible_pupils(slt, TODAY).exists()
     for referral in referrals:
         assert referral.discipline == "slt" and referral.consent_by

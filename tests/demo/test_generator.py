@@ -15,14 +15,7 @@ from sendesk.behaviour.models import (
     RestrictiveIntervention,
     StrategyUse,
 )
-from sendesk.care.models import (
-    Administration,
-    CareEvent,
-    CarePlan,
-    Equipment,
-    HealthcarePlan,
-    Medicine,
-)
+from sendesk.care.models import CareEvent, CarePlan, Equipment
 from sendesk.demo.generator import (
     EHC_NEED_CODES,
     SEN_SUPPORT_WEIGHTS,
@@ -32,6 +25,7 @@ from sendesk.demo.generator import (
     pad_timeline,
 )
 from sendesk.family.models import ParentLink
+from sendesk.medication.models import Administration, HealthcarePlan, Medicine
 from sendesk.plans.models import Plan
 from sendesk.provision.models import Provision, Rating, Session, SessionPupil, TargetRating
 from sendesk.pupils.models import Pupil, SenStatusPeriod, TimelineEntry

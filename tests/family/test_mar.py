@@ -1,5 +1,5 @@
 """The parent's read-only, printable medication record for the month (the MAR grid from
-sendesk.care.mar), at /family/children/<id>/mar/?month=YYYY-MM."""
+sendesk.medication.mar), at /family/children/<id>/mar/?month=YYYY-MM."""
 
 import datetime as dt
 import uuid
@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from sendesk.audit.models import AccessEvent
-from sendesk.care.medication import administration_record
-from sendesk.care.models import Medicine
+from sendesk.medication.models import Medicine
+from sendesk.medication.services import administration_record
 from tests.therapy.conftest import text
 
 from .conftest import said

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from sendesk.care.medication import administration_record
+from sendesk.medication.services import administration_record
 from sendesk.provision.services import PupilRecord, session_record
 from tests.world import PASSWORD, TODAY
 

@@ -7,9 +7,10 @@ import uuid
 import pytest
 
 from sendesk.audit.models import AuditEvent
-from sendesk.care import medication as med
-from sendesk.care.models import Administration, Amendment, Medicine
+from sendesk.care.models import Amendment
 from sendesk.lib.errors import ServiceError
+from sendesk.medication import services as med
+from sendesk.medication.models import Administration, Medicine
 from sendesk.pupils.models import TimelineEntry
 
 from .conftest import at, text

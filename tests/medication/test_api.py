@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from sendesk.audit.models import AccessEvent
-from sendesk.care.models import Administration, Medicine
+from sendesk.medication.models import Administration, Medicine
 
 from .conftest import at
 

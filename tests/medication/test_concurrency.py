@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from sendesk.accounts.models import ApiToken
-from sendesk.care.models import Administration, Medicine
+from sendesk.medication.models import Administration, Medicine
 from sendesk.pupils.models import TimelineEntry
 from sendesk.staff.models import Training
 from tests.world import TODAY, build_world

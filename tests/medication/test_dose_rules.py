@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from sendesk.audit.models import AuditEvent
-from sendesk.care.models import Administration, Medicine
+from sendesk.medication.models import Administration, Medicine
 from sendesk.pupils.models import TimelineEntry
 from sendesk.staff.models import Training
 
@@ -19,7 +19,7 @@ def _snapshot():
     return (
         Administration.objects.count(),
         TimelineEntry.objects.filter(kind="medication").count(),
-        AuditEvent.objects.filter(object_type="care.administration").count(),
+        AuditEvent.objects.filter(object_type="medication.administration").count(),
         dict(Medicine.objects.values_list("name", "stock")),
     )
 
@@ -55,7 +55,7 @@ def test_a_dose_given_is_stored_with_its_timeline_line_and_audit(world, give):
     line = TimelineEntry.objects.get(kind="medication")
     assert line.title == "Salbutamol 2 puffs given (Alice Assistant)"
     assert (line.pupil, line.ref_id) == (w.ben, str(record.pk))
-    audit = AuditEvent.objects.get(object_type="care.administration")
+    audit = AuditEvent.objects.get(object_type="medication.administration")
     assert (audit.actor, audit.pupil_id, audit.action) == (w.alice, w.ben.pk, "create")
     assert audit.after["stock_before"] == 200 and audit.after["stock_after"] == 198
     if give.channel == "api":

@@ -3,7 +3,7 @@ the refusal; other refusals do not; "why refused or not given" shows only for th
 
 import uuid
 
-from sendesk.care.models import Administration, HealthcarePlan
+from sendesk.medication.models import Administration, HealthcarePlan
 
 from .conftest import at, text
 from .test_pages import _give

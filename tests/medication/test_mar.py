@@ -4,9 +4,9 @@ dose visible the same day once it is more than an hour late."""
 import datetime as dt
 import uuid
 
-from sendesk.care import mar
-from sendesk.care import medication as med
-from sendesk.care.models import Medicine
+from sendesk.medication import mar
+from sendesk.medication import services as med
+from sendesk.medication.models import Medicine
 
 from .conftest import at, count
 

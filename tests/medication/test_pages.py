@@ -8,8 +8,8 @@ import uuid
 import pytest
 
 from sendesk.audit.models import AccessEvent
-from sendesk.care import medication as med
-from sendesk.care.models import Administration, Medicine
+from sendesk.medication import services as med
+from sendesk.medication.models import Administration, Medicine
 from sendesk.pupils.models import TimelineEntry
 
 from .conftest import at, count, text

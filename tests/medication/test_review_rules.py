@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 
-from sendesk.care import medication as med
-from sendesk.care.models import Administration, Medicine
+from sendesk.medication import services as med
+from sendesk.medication.models import Administration, Medicine
 
 from .conftest import at
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from sendesk.audit.models import AccessEvent, AuditEvent
-from sendesk.care.models import HealthcarePlan, Medicine
+from sendesk.medication.models import HealthcarePlan, Medicine
 from sendesk.pupils.models import TimelineEntry
 
 from .conftest import text

@@ -5,7 +5,6 @@ import uuid
 
 from sendesk.audit.models import AccessEvent
 from sendesk.therapy.models import Referral
-from sendesk.therapy.selectors import programme_for_provision, programmes_for_provisions
 from tests.world import TODAY
 
 from .conftest import NOTE, queries, text
@@ -178,12 +177,3 @@ def test_home_query_count_does_not_grow_with_pupils(world, as_user, new_programm
     body = text(client.get("/therapy/"))
     assert "Cara Clark" in body and "Dan Dale" in body
     assert queries(lambda: client.get("/therapy/")) == one
-
-
-def test_programme_for_provision(world, new_programme):
-    assert programme_for_provision(world.talk) == world.programme
-    assert programme_for_provision(world.precision) is None
-    mine = new_programme()
-    found = programmes_for_provisions([world.talk, world.precision, mine.provision])
-    assert found == {world.talk.pk: world.programme, mine.provision_id: mine}
-    assert programmes_for_provisions([]) == {}

@@ -4,24 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# Evidence, like the notifications it withdraws: no DELETE on PostgreSQL (see audit/0002).
-TRIGGER = (
-    "CREATE TRIGGER behaviour_notificationretraction_no_delete BEFORE DELETE ON "
-    "behaviour_notificationretraction FOR EACH ROW EXECUTE FUNCTION sendesk_evidence_no_delete()"
-)
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGGER)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "DROP TRIGGER IF EXISTS behaviour_notificationretraction_no_delete "
-            "ON behaviour_notificationretraction"
-        )
+from sendesk.lib.migrations import no_delete
 
 
 class Migration(migrations.Migration):
@@ -42,5 +25,7 @@ class Migration(migrations.Migration):
                 ('notification', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='retraction', to='behaviour.parentnotification')),
             ],
         ),
-        migrations.RunPython(forwards, backwards, elidable=False),
+        # Evidence, like the notifications it withdraws: no DELETE on PostgreSQL (see
+        # sendesk.lib.migrations).
+        no_delete("behaviour_notificationretraction"),
     ]

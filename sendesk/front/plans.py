@@ -1,6 +1,8 @@
-"""Plan, target and provision pages. Reading a plan needs the pupil in scope; writing needs
-the write_plans capability too (SENCO, HLTA, teachers, head). Both are asked of
-sendesk.access, and lacking either looks like the record does not exist."""
+"""Plan and target pages. A plan page shows the plan with the provision that delivers it
+and the evidence of progress on each target (both from provision), so it sits above both
+apps. Reading a plan needs the pupil in scope; writing needs the write_plans capability
+too (SENCO, HLTA, teachers, head). Both are asked of sendesk.access, and lacking either
+looks like the record does not exist."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -12,20 +14,16 @@ from sendesk import access
 from sendesk.audit.services import record_access
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, run_services, small_int
-from sendesk.provision import services as provision_services
-from sendesk.provision.models import Provision
-
-from . import selectors, services
-from .forms import (
+from sendesk.plans import services
+from sendesk.plans.forms import (
     OutcomeForm,
     PlanActivateForm,
     PlanCloseForm,
     PlanForm,
-    ProvisionEndForm,
-    ProvisionForm,
     TargetForm,
 )
-from .models import Plan, Target
+from sendesk.plans.models import Plan, Target
+from sendesk.provision import selectors
 
 PLAN_RELATED = ("pupil", "pupil__school", "pupil__year_group", "created_by")
 
@@ -208,58 +206,3 @@ def target_edit(request, target_id):
     status = 422 if request.method == "POST" else 200
     context = {"form": form, "plan": plan, "pupil": plan.pupil, "target": target}
     return render(request, "plans/target_form.html", context, status=status)
-
-
-# --- Provision -------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def provision_new(request, pupil_id):
-    pupil = access.get_pupil_for(request.user, pupil_id, "write_plans")
-    record_access(actor=request.user, pupil=pupil, what="provision form")
-    # "Add provision" on a plan page preselects that plan; an unknown id selects nothing.
-    initial = {"plan": request.GET["plan"]} if request.GET.get("plan") else {}
-    form = ProvisionForm(request.POST or None, pupil=pupil, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            provision_services.provision_create(
-                actor=request.user,
-                pupil=pupil,
-                data=form.provision_data(),
-                targets=form.cleaned_data["targets"],
-            )
-        except ServiceError as error:
-            apply_service_errors(form, error)
-        else:
-            return redirect(reverse("pupil_detail", args=[pupil.pk]) + "#provision")
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request, "plans/provision_form.html", {"form": form, "pupil": pupil}, status=status
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def provision_end(request, provision_id):
-    provision = access.get_scoped(
-        request.user, Provision.objects.select_related("pupil", "pupil__school"), provision_id
-    )
-    access.require(request.user, provision.pupil.school_id, "write_plans")
-    record_access(actor=request.user, pupil=provision.pupil, what="provision")
-    form = ProvisionEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            provision_services.provision_end(
-                actor=request.user,
-                provision=provision,
-                end=form.cleaned_data["end"] or timezone.localdate(),
-            )
-        except ServiceError as error:
-            provision.refresh_from_db()
-            apply_service_errors(form, error)
-        else:
-            return redirect(reverse("pupil_detail", args=[provision.pupil_id]) + "#provision")
-    status = 422 if request.method == "POST" else 200
-    context = {"form": form, "provision": provision, "pupil": provision.pupil}
-    return render(request, "plans/provision_end.html", context, status=status)

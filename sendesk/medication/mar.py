@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from sendesk.schools.calendar import Calendar
 
-from .medication import MISSED_AFTER, slot_at
 from .models import Administration, Medicine
+from .services import MISSED_AFTER, slot_at
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 STATES = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_medication as views
+from . import views
 
 urlpatterns = [
     path("medication/", views.medication_due, name="medication_due"),

@@ -1,5 +1,5 @@
 """Forms for the care pages. They only parse what was typed (dates, times, numbers, ids);
-the rules live in care.care, whose ServiceError messages are put back beside the fields.
+the rules live in care.services, whose ServiceError messages are put back beside the fields.
 Fields are optional so that the service's message is the one people see."""
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """Forms for the medication pages. They only parse what was typed (dates, times, numbers,
-ids); the rules live in care.medication, whose messages are put back beside the fields.
+ids); the rules live in medication.services, whose messages are put back beside the fields.
 Fields are optional so that the service's message is the one people see."""
 
 import datetime as dt
@@ -11,8 +11,8 @@ from django.utils import timezone
 from sendesk.lib.forms import DateInput, ServiceErrorsMixin, TimeInput
 from sendesk.staff.models import Training
 
-from .medication import MEDICATION_TRAINING, parse_times
 from .models import Administration, Medicine
+from .services import MEDICATION_TRAINING, parse_times
 
 WHOLE = {"invalid": "Give a whole number."}
 

@@ -1,5 +1,6 @@
 """Medication: individual healthcare plans (IHCP), medicines, and every dose given, refused
-or not given, with the checks that stop a wrong dose at the moment of giving.
+or not given, with the checks that stop a wrong dose at the moment of giving. (The reads,
+due now, a pupil's medicines and the warnings, are medication.selectors.)
 
 Services validate, then write the record, the pupil's timeline line and the audit row in
 one transaction, raising ServiceError before anything is written. The dose service is the
@@ -15,26 +16,25 @@ the first dose; a scheduled dose is also unique per (medicine, due_at) in the da
 import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
 from sendesk.accounts.models import User
 from sendesk.audit.services import record_change, record_pupil_change, snapshot
+from sendesk.care.models import Amendment
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.lib.ids import parse_uuid
 from sendesk.plans.models import Plan
 from sendesk.pupils.timeline import timeline_add
-from sendesk.schools.calendar import Calendar
 from sendesk.schools.models import Role
 from sendesk.staff.models import Training, training_status
 
-from .models import Administration, Amendment, HealthcarePlan, Medicine
+from .models import Administration, HealthcarePlan, Medicine
 
 # A device's clock may run a little ahead of the server's.
 CLOCK_SLACK = dt.timedelta(minutes=5)
@@ -1009,231 +1009,3 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
             after={**snapshot(record), "changes": diff, "reason": reason},
         )
     return amendment
-
-
-# --- Reads -------------------------------------------------------------------------------
-
-
-@dataclass
-class Slot:
-    """One scheduled dose today."""
-
-    medicine: Medicine
-    due_at: dt.datetime
-    record: Administration | None
-    state: str  # given | refused | not_given | missing
-    bucket: str  # done | overdue | soon | later
-    missed: bool = False  # nothing recorded more than an hour after it was due
-
-
-@dataclass
-class AsNeeded:
-    medicine: Medicine
-    can_give: bool
-    next_allowed_at: dt.datetime | None
-    last: Administration | None
-    given_24h: int
-    why_not: str = ""
-
-
-@dataclass
-class PupilMedication:
-    pupil: object
-    slots: list = field(default_factory=list)
-    as_needed: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-
-
-def medicine_warnings(medicine, today) -> list[tuple[str, str]]:
-    """(level, words) for low stock, near or past expiry, missing consent. No query."""
-    out = []
-    if medicine.expiry_date < today:
-        out.append(("bad", f"Expired on {medicine.expiry_date:%-d %b %Y}"))
-    elif medicine.expiry_date <= today + dt.timedelta(days=EXPIRING_DAYS):
-        out.append(("warn", f"Expires on {medicine.expiry_date:%-d %b %Y}"))
-    if medicine.stock < medicine.dose_units:
-        out.append(("bad", f"Out of stock ({medicine.stock} left)"))
-    elif medicine.stock <= medicine.low_stock_at:
-        out.append(("warn", f"Low stock: {medicine.stock} left"))
-    if not medicine.has_consent:
-        out.append(("bad", "No parental consent recorded"))
-    return out
-
-
-def _medicines_for(pupils_qs, schools):
-    return list(
-        Medicine.objects.filter(pupil__in=pupils_qs, pupil__school_id__in=schools, active=True)
-        .select_related("pupil", "pupil__year_group")
-        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id", "name")
-    )
-
-
-def _school_days(school_ids, day) -> set[int]:
-    """The schools open on `day`. Two queries per school; none at a weekend."""
-    if day.isoweekday() > 5:
-        return set()
-    return {s for s in school_ids if Calendar.load(s, day, day).is_school_day(day)}
-
-
-def _today_doses(medicines, now):
-    """Doses of `medicines` due today or given in the last 24 hours. One query."""
-    if not medicines:
-        return []
-    today = timezone.localtime(now).date()
-    start = slot_at(today, "00:00")
-    end = slot_at(today + dt.timedelta(days=1), "00:00")
-    return list(
-        Administration.objects.filter(medicine__in=[m.pk for m in medicines])
-        .filter(Q(due_at__gte=start, due_at__lt=end) | Q(given_at__gte=now - DAY))
-        .select_related("given_by")
-        .order_by("given_at")
-    )
-
-
-def day_medication(medicines, doses, now, open_schools) -> list[PupilMedication]:
-    """Group loaded medicines and doses into each pupil's scheduled slots today and
-    as-needed medicines with whether one may be given now. No query."""
-    today = timezone.localtime(now).date()
-    by_slot = {(d.medicine_id, d.due_at): d for d in doses if d.due_at is not None}
-    given = {}
-    last = {}
-    for d in doses:
-        if d.outcome == Administration.Outcome.GIVEN and d.given_at <= now:
-            given.setdefault(d.medicine_id, []).append(d.given_at)
-            last[d.medicine_id] = d
-    groups: dict = {}
-    for m in medicines:
-        group = groups.setdefault(m.pupil_id, PupilMedication(pupil=m.pupil))
-        if m.pupil.school_id in open_schools:
-            for t in m.times:
-                due = slot_at(today, t)
-                record = by_slot.get((m.pk, due))
-                if record is None and due < m.created:
-                    continue  # due before the medicine was added: not owed
-                if record is not None:
-                    state, bucket = record.outcome, "done"
-                elif due <= now:
-                    state, bucket = "missing", "overdue"
-                elif due <= now + DUE_SOON:
-                    state, bucket = "missing", "soon"
-                else:
-                    state, bucket = "missing", "later"
-                missed = record is None and now > due + MISSED_AFTER
-                group.slots.append(Slot(m, due, record, state, bucket, missed))
-        if m.as_needed:
-            times = given.get(m.pk, [])
-            rule, next_at = window_check(m, times, now)
-            why = ""
-            if rule == "too_soon":
-                why = "Too soon"
-            elif rule == "max_per_24h":
-                why = "Daily maximum reached"
-            elif m.expiry_date < today:
-                why, next_at = "Expired", None
-            elif not m.has_consent:
-                why, next_at = "No consent", None
-            elif m.stock < m.dose_units:
-                why, next_at = "Out of stock", None
-            group.as_needed.append(
-                AsNeeded(
-                    medicine=m,
-                    can_give=not why,
-                    next_allowed_at=next_at if why else None,
-                    last=last.get(m.pk),
-                    given_24h=len([t for t in times if t > now - DAY]),
-                    why_not=why,
-                )
-            )
-        group.warnings.extend((m, level, words) for level, words in medicine_warnings(m, today))
-    for group in groups.values():
-        group.slots.sort(key=lambda s: (s.due_at, s.medicine.name))
-    return list(groups.values())
-
-
-def due_now(user, now=None) -> list[PupilMedication]:
-    """For each pupil in `user`'s scope at schools where they may give care: the scheduled
-    doses due today with their state, and the as-needed medicines with whether one may be
-    given now. Queries: roles, medicines, doses, plus two per school for the calendar."""
-    now = now or timezone.now()
-    schools = access.schools_where(user, "give_care")
-    if not schools:
-        return []
-    medicines = _medicines_for(access.visible_pupils(user), schools)
-    doses = _today_doses(medicines, now)
-    open_schools = _school_days({m.pupil.school_id for m in medicines}, timezone.localdate())
-    return day_medication(medicines, doses, now, open_schools)
-
-
-def may_see_warnings(user, school_id) -> bool:
-    """Stock and expiry warnings are for the SENCO and the office (head/admin)."""
-    return access.can(user, school_id, "write_care")
-
-
-def school_warnings(user, today=None) -> list[tuple[Medicine, str, str]]:
-    """Low stock, near or past expiry and missing consent across the schools where `user`
-    writes care (SENCO, head). One query."""
-    today = today or timezone.localdate()
-    schools = access.schools_where(user, "write_care")
-    if not schools:
-        return []
-    soon = today + dt.timedelta(days=EXPIRING_DAYS)
-    medicines = (
-        Medicine.objects.filter(pupil__school_id__in=schools, active=True)
-        .filter(
-            Q(stock__lte=F("low_stock_at"))
-            | Q(stock__lt=F("dose_units"))
-            | Q(expiry_date__lte=soon)
-            | Q(consent_by="")
-            | Q(consent_on__isnull=True)
-        )
-        .select_related("pupil")
-        .order_by("expiry_date", "name")
-    )
-    return [(m, level, words) for m in medicines for level, words in medicine_warnings(m, today)]
-
-
-def pupil_medication(pupil, now=None) -> dict:
-    """What the pupil's medication page and API show: active medicines with today's doses,
-    healthcare plans, stopped medicines, the latest doses. Five queries, plus two for the
-    calendar."""
-    now = now or timezone.now()
-    medicines = list(Medicine.objects.filter(pupil=pupil).select_related("healthcare_plan"))
-    for m in medicines:
-        m.pupil = pupil
-    active = [m for m in medicines if m.active]
-    doses = _today_doses(active, now)
-    open_schools = _school_days({pupil.school_id}, timezone.localtime(now).date())
-    groups = day_medication(active, doses, now, open_schools)
-    plans = list(
-        HealthcarePlan.objects.filter(pupil=pupil).select_related("ehc_plan", "created_by")
-    )
-    recent = list(
-        Administration.objects.filter(pupil=pupil)
-        .select_related("medicine", "given_by", "witness")
-        .order_by("-given_at")[:20]
-    )
-    return {
-        "group": groups[0] if groups else PupilMedication(pupil=pupil),
-        "medicines": active,
-        "stopped": [m for m in medicines if not m.active],
-        "plans": plans,
-        "recent": recent,
-    }
-
-
-def dose_form_context(medicine, now=None) -> dict:
-    """For the Give form: the as-needed state and the scheduled slots of today not yet
-    recorded. One query."""
-    now = now or timezone.now()
-    doses = _today_doses([medicine], now)
-    open_schools = _school_days({medicine.pupil.school_id}, timezone.localtime(now).date())
-    groups = day_medication([medicine], doses, now, open_schools)
-    return {"group": groups[0] if groups else PupilMedication(pupil=medicine.pupil)}
-
-
-def amendments_of(record) -> list[Amendment]:
-    return list(
-        Amendment.objects.filter(
-            record_type=Amendment.Record.ADMINISTRATION, record_id=record.pk
-        ).select_related("amended_by")
-    )

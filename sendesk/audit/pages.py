@@ -1,9 +1,12 @@
+"""One form page over a pupil's record, for any app: showing it writes the access trail,
+so it lives here beside record_access rather than in lib, which sits below audit."""
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from sendesk.audit.services import record_access
+from sendesk.lib.errors import ServiceError
 
-from .errors import ServiceError
+from .services import record_access
 
 CORRECTION_SAVED = "Correction saved. The original stays in the history below."
 

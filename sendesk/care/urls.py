@@ -1,10 +1,9 @@
 from django.urls import path
 
-from . import views_care as views
+from . import views
 
 urlpatterns = [
     path("care/", views.care_due, name="care_due"),
-    path("care/today/", views.care_today, name="care_today"),
     path("care/plans/<uuid:pk>/log/", views.care_log, name="care_log"),
     path("care/plans/<uuid:pk>/edit/", views.care_plan_edit, name="care_plan_edit"),
     path("care/events/<uuid:pk>/", views.care_event_detail, name="care_event_detail"),

@@ -1,3 +1,5 @@
+"""The SENCO's deployment page: who supports which pupil or group, from when to when."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -5,20 +7,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sendesk import access
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
-from sendesk.pupils.models import Deployment
-from sendesk.pupils.services import deployment_create, deployment_end
+from sendesk.schools import capabilities
 
 from .forms import DeploymentEndForm, DeploymentForm
+from .models import Deployment
+from .services import deployment_create, deployment_end
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def deployment(request):
     """Who works with whom (SENCO, head): this is what puts a pupil in a TA's scope."""
-    school_id = access.oversight_school(request.user, request.GET.get("school") or None)
+    school_id = capabilities.oversight_school(request.user, request.GET.get("school") or None)
     form = DeploymentForm(school_id, request.POST or None)
     status = 200
     if request.method == "POST":
@@ -49,7 +51,7 @@ def deployment(request):
 def deployment_stop(request, pk: int):
     # Any school the person oversees: the form does not say which.
     found = get_object_or_404(
-        Deployment, pk=pk, school_id__in=access.schools_where(request.user, "oversee")
+        Deployment, pk=pk, school_id__in=capabilities.schools_where(request.user, "oversee")
     )
     form = DeploymentEndForm(request.POST)
     if not form.is_valid():

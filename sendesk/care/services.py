@@ -1,6 +1,5 @@
-"""Intimate and personal care, moving and handling, the equipment register and the
-SENCO's daily list: the services (writes) and selectors (reads) the care pages and the API
-share.
+"""Intimate and personal care, moving and handling, and the equipment register: the
+services (writes) the care pages and the API share; their reads are care.selectors.
 
 Services validate everything first and raise ServiceError before anything is written; then
 they write the record, the pupil's timeline line and the audit row in one transaction. Care
@@ -14,22 +13,21 @@ import datetime as dt
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
+from sendesk.access import stored_under
 from sendesk.accounts.models import User
-from sendesk.audit.services import record_access_many, record_change, snapshot
+from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.ids import parse_uuid, stored_under
+from sendesk.lib.ids import parse_uuid
 from sendesk.pupils.timeline import timeline_add
-from sendesk.schools.calendar import Calendar
 from sendesk.staff.models import Training, training_status
-from sendesk.staff.selectors import school_staff, training_register
+from sendesk.staff.selectors import school_staff
 
-from .medication import MISSED_AFTER
-from .models import Administration, Amendment, CareEvent, CarePlan, Equipment, Medicine
+from .models import Amendment, CareEvent, CarePlan, Equipment
 
 # A device's clock may run a little ahead of the server's.
 CLOCK_SLACK = dt.timedelta(minutes=5)
@@ -40,8 +38,6 @@ EQUIPMENT_WARN_DAYS = 14
 # Training expiring within this many days is "expiring soon".
 TRAINING_WARN_DAYS = 30
 # A scheduled dose with no record this long after its time is missed.
-# Medicines expiring within this many days are on the daily list.
-MEDICINE_EXPIRY_WARN_DAYS = 30
 RECENT_EVENTS = 20
 
 # The training a plan of each kind needs, unless the SENCO says otherwise.
@@ -721,200 +717,3 @@ def equipment_out_of_service(*, actor, equipment: Equipment, reason: str) -> Equ
             actor, "update", equipment, before, {**snapshot(equipment), "reason": data["reason"]}
         )
     return equipment
-
-
-def equipment_register(school_id: int):
-    """All of a school's equipment, next inspection first. One query."""
-    return list(Equipment.objects.filter(school_id=school_id).select_related("pupil"))
-
-
-def equipment_due(school_id: int, day: dt.date, within: int = EQUIPMENT_WARN_DAYS):
-    """Equipment in service whose inspection is overdue or due within `within` days.
-    One query (uses equipment_due_idx)."""
-    return list(
-        Equipment.objects.filter(
-            school_id=school_id,
-            in_service=True,
-            next_inspection__lte=day + dt.timedelta(days=within),
-        ).select_related("pupil")
-    )
-
-
-# --- Reads for the pages and the API ------------------------------------------------------------
-
-
-def pupil_care_plans(pupil, *, active_only=False):
-    """A pupil's care plans with their equipment. Two queries."""
-    plans = CarePlan.objects.filter(pupil=pupil).prefetch_related(
-        Prefetch("equipment", queryset=Equipment.objects.order_by("name"))
-    )
-    if active_only:
-        plans = plans.filter(active=True)
-    return list(plans.order_by("-active", "kind", "title"))
-
-
-def pupil_care(pupil):
-    """The pupil's care page: plans, recent events and the equipment they use. Four queries."""
-    plans = pupil_care_plans(pupil)
-    events = list(
-        CareEvent.objects.filter(pupil=pupil)
-        .select_related("care_plan", "by", "second_staff")
-        .order_by("-occurred_at")[:RECENT_EVENTS]
-    )
-    on_plans = {e.pk for plan in plans for e in plan.equipment.all()}
-    equipment = list(
-        Equipment.objects.filter(Q(pupil=pupil) | Q(pk__in=on_plans)).order_by("next_inspection")
-    )
-    return {"plans": plans, "events": events, "equipment": equipment}
-
-
-def care_due(user, day: dt.date):
-    """The active care plans of the pupils `user` gives care to, each with when care was
-    last logged and how many times today, and whether the user holds the training it
-    needs. Three queries whatever the number of plans."""
-    schools = access.schools_where(user, "give_care")
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    plans = list(
-        CarePlan.objects.filter(
-            active=True,
-            pupil__in=access.visible_pupils(user, day),
-            pupil__school_id__in=schools,
-        )
-        .select_related("pupil", "pupil__year_group")
-        .annotate(
-            last_event=Max("events__occurred_at"),
-            today=Count("events", filter=Q(events__occurred_at__gte=start)),
-        )
-        .order_by("pupil__legal_last_name", "pupil__legal_first_name", "kind", "title")
-    )
-    kinds = {plan.training for plan in plans}
-    trained = set(
-        Training.objects.current_on(day)
-        .filter(user=user, kind__in=kinds)
-        .values_list("kind", flat=True)
-        .distinct()
-    ) if kinds else set()  # fmt: skip
-    for plan in plans:
-        plan.trained = plan.training in trained
-    return plans
-
-
-# --- The SENCO's daily list ---------------------------------------------------------------------
-
-
-def _missed_and_refused(school_id: int, now: dt.datetime, day: dt.date):
-    """Today's doses refused or not given, and scheduled doses more than an hour past with
-    no record. Three queries (medicines, administrations, the calendar's two)."""
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    end = start + dt.timedelta(days=1)
-    medicines = list(
-        Medicine.objects.filter(pupil__school_id=school_id, active=True).select_related("pupil")
-    )
-    by_id = {m.pk: m for m in medicines}
-    records = list(
-        Administration.objects.filter(school_id=school_id)
-        .filter(Q(given_at__gte=start, given_at__lt=end) | Q(due_at__gte=start, due_at__lt=end))
-        .select_related("given_by")
-    )
-    answered = {
-        (a.medicine_id, timezone.localtime(a.due_at).strftime("%H:%M"))
-        for a in records
-        if a.due_at is not None
-    }
-    problems = [
-        {
-            "pupil": by_id[a.medicine_id].pupil if a.medicine_id in by_id else None,
-            "medicine": by_id.get(a.medicine_id),
-            "when": a.due_at or a.given_at,
-            "what": a.get_outcome_display(),
-            "reason": a.reason,
-            "by": a.given_by,
-        }
-        for a in records
-        if a.outcome != Administration.Outcome.GIVEN and a.medicine_id in by_id
-    ]
-    if not Calendar.load(school_id, day, day).is_school_day(day):
-        return sorted(problems, key=lambda p: p["when"])
-    for medicine in medicines:
-        for slot in medicine.times or ():
-            try:
-                due = timezone.make_aware(
-                    dt.datetime.combine(day, dt.datetime.strptime(slot, "%H:%M").time())
-                )
-            except (TypeError, ValueError):
-                continue
-            # A dose due before the medicine was added to the school's records is not missed.
-            if due < medicine.created:
-                continue
-            # The same rule as the MAR: missed once more than an hour past.
-            if now > due + MISSED_AFTER and (medicine.pk, slot) not in answered:
-                problems.append(
-                    {
-                        "pupil": medicine.pupil,
-                        "medicine": medicine,
-                        "when": due,
-                        "what": "Missed: no record",
-                        "reason": "",
-                        "by": None,
-                    }
-                )
-    return sorted(problems, key=lambda p: p["when"])
-
-
-def _training_warnings(school_id: int, day: dt.date):
-    """Care and medication training of the school's staff that has expired (with no
-    current record of the same kind) or expires within 30 days. Two queries."""
-    register = training_register(school_id, day, kinds=CARE_TRAINING_KINDS)
-    return register["expired"], register["expiring"]
-
-
-def daily_list(user, school_id: int):
-    """What the SENCO must act on today. A fixed number of queries, whatever the size of
-    the school; writes one access row per pupil named."""
-    now = timezone.now()
-    day = timezone.localdate()
-    doses = _missed_and_refused(school_id, now, day)
-    expiry_line = day + dt.timedelta(days=MEDICINE_EXPIRY_WARN_DAYS)
-    medicines = list(
-        Medicine.objects.filter(pupil__school_id=school_id, active=True)
-        .filter(Q(stock__lte=F("low_stock_at")) | Q(expiry_date__lte=expiry_line))
-        .select_related("pupil")
-        .order_by("expiry_date", "name")
-    )
-    for medicine in medicines:
-        medicine.low = medicine.stock <= medicine.low_stock_at
-        medicine.expired = medicine.expiry_date < day
-        medicine.near_expiry = not medicine.expired and medicine.expiry_date <= expiry_line
-    expired, expiring = _training_warnings(school_id, day)
-    no_consent = list(
-        CarePlan.objects.filter(pupil__school_id=school_id, active=True)
-        .filter(Q(consent_by="") | Q(consent_on__isnull=True))
-        .select_related("pupil")
-    )
-    concerns = list(
-        CareEvent.objects.filter(
-            school_id=school_id,
-            occurred_at__gte=timezone.make_aware(dt.datetime.combine(day, dt.time.min)),
-        )
-        .exclude(observations="")
-        .select_related("pupil", "care_plan", "by")
-        .order_by("occurred_at")
-    )
-    data = {
-        "day": day,
-        "doses": doses,
-        "equipment": equipment_due(school_id, day),
-        "training_expired": expired,
-        "training_expiring": expiring,
-        "training_count": len(expired) + len(expiring),
-        "medicines": medicines,
-        "no_consent": no_consent,
-        "observations": concerns,
-    }
-    pupils = [d["pupil"] for d in doses if d["pupil"] is not None]
-    pupils += [m.pupil for m in medicines] + [p.pupil for p in no_consent]
-    pupils += [e.pupil for e in concerns]
-    pupils += [e.pupil for e in data["equipment"] if e.pupil is not None]
-    if pupils:
-        record_access_many(actor=user, pupils=pupils, what="care daily list")
-    return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plans as views
 
 urlpatterns = [
     path("pupils/<uuid:pupil_id>/plans/new/", views.plan_new, name="plan_new"),
@@ -11,6 +11,4 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/outcomes/", views.outcome_add, name="outcome_add"),
     path("plans/<uuid:plan_id>/targets/new/", views.target_new, name="target_new"),
     path("targets/<uuid:target_id>/edit/", views.target_edit, name="target_edit"),
-    path("pupils/<uuid:pupil_id>/provision/new/", views.provision_new, name="provision_new"),
-    path("provision/<uuid:provision_id>/end/", views.provision_end, name="provision_end"),
 ]

@@ -1,7 +1,8 @@
 """Care pages: the TA's list of care to give with a Log button each, the quick log, a care
-record and its corrections, the pupil's care page, care plans (SENCO, head), the equipment
-register and the SENCO's daily list. Every read goes through the access layer and writes an
-access row; every write goes through care.care."""
+record and its corrections, the pupil's care page, care plans (SENCO, head) and the
+equipment register. (The SENCO's daily list spans medication too: front.care_today.)
+Every read goes through the access layer and writes an access row; every write goes
+through care.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,14 +15,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.accounts.models import User
+from sendesk.audit.pages import CORRECTION_SAVED, service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.views import CORRECTION_SAVED, service_form_page
 from sendesk.pupils.models import Pupil
 from sendesk.staff.models import Training, training_status
 
-from . import care
-from .forms_care import (
+from . import selectors
+from . import services as care
+from .forms import (
     CareEventAmendForm,
     CareLogForm,
     CarePlanForm,
@@ -47,7 +49,7 @@ def care_due(request):
     if not access.schools_where(request.user, "give_care"):
         raise Http404
     day = timezone.localdate()
-    plans = care.care_due(request.user, day)
+    plans = selectors.care_due(request.user, day)
     record_access_many(actor=request.user, pupils=[p.pupil for p in plans], what="care list")
     return render(request, "care/care_due.html", {"plans": plans, "day": day})
 
@@ -208,7 +210,7 @@ def care_event_amend(request, pk):
 def pupil_care(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
     record_access(actor=request.user, pupil=pupil, what="care page")
-    data = care.pupil_care(pupil)
+    data = selectors.pupil_care(pupil)
     day = timezone.localdate()
     for item in data["equipment"]:
         item.overdue = item.next_inspection < day
@@ -299,14 +301,6 @@ def care_plan_edit(request, pk):
 # --- The SENCO's daily list ----------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def care_today(request):
-    school_id = access.oversight_school(request.user, request.GET.get("school") or None)
-    data = care.daily_list(request.user, school_id)
-    return render(request, "care/daily.html", data)
-
-
 # --- The equipment register (SENCO, head) -------------------------------------------------------
 
 
@@ -339,7 +333,7 @@ def _with_due(items, day):
 def equipment_list(request):
     school_id = _care_school(request.user, request.GET.get("school"))
     day = timezone.localdate()
-    items = _with_due(care.equipment_register(school_id), day)
+    items = _with_due(selectors.equipment_register(school_id), day)
     warnings = [i for i in items if i.in_service and (i.overdue or i.due_soon)]
     record_access_many(
         actor=request.user,

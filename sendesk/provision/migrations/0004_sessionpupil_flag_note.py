@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('provision', '0002_session_note_shared_with_parents'),
+        ('provision', '0003_session_note_shared_with_parents'),
     ]
 
     operations = [

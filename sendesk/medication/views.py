@@ -1,6 +1,6 @@
 """Medication pages: the TA's "due now" list and the Give form, a pupil's medication and
 MAR, and the SENCO's healthcare plans and medicines. Every read goes through the access
-layer and writes an access row; every write goes through care.medication."""
+layer and writes an access row; every write goes through medication.services."""
 
 import datetime as dt
 
@@ -13,14 +13,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sendesk import access
+from sendesk.audit.pages import service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.views import service_form_page
 from sendesk.staff.models import Training, training_status
 
 from . import mar as mar_module
-from . import medication as med
-from .forms_medication import (
+from . import selectors
+from . import services as med
+from .forms import (
     DoseAmendForm,
     DoseForm,
     HealthcarePlanForm,
@@ -49,8 +50,8 @@ def medication_due(request):
     ):
         raise Http404
     now = timezone.now()
-    groups = med.due_now(request.user, now)
-    warnings = med.school_warnings(request.user)
+    groups = selectors.due_now(request.user, now)
+    warnings = selectors.school_warnings(request.user)
     shown = [g.pupil for g in groups] + [m.pupil for m, _, _ in warnings]
     record_access_many(actor=request.user, pupils=shown, what="medication due")
     context = {
@@ -96,7 +97,7 @@ NEXT_STEP_RULES = ("too_soon", "max_per_24h")
 
 def _render_give(request, medicine, form, status, refusal=None, due=None):
     pupil = medicine.pupil
-    state = med.dose_form_context(medicine)
+    state = selectors.dose_form_context(medicine)
     group = state["group"]
     prn = next((a for a in group.as_needed if a.medicine.pk == medicine.pk), None)
     slot = None
@@ -157,7 +158,7 @@ def dose_give(request, medicine_id):
             else:
                 form.add_service_errors(exc.errors)
         else:
-            prn = next((a for a in med.dose_form_context(medicine)["group"].as_needed), None)
+            prn = next((a for a in selectors.dose_form_context(medicine)["group"].as_needed), None)
             next_at = prn.next_allowed_at if prn is not None else None
             messages.success(request, _recorded_words(record, medicine, created, next_at))
             return redirect(reverse("medication_due") + f"#pupil-{medicine.pupil_id}")
@@ -186,13 +187,13 @@ def _recorded_words(record, medicine, created, next_at) -> str:
 @require_GET
 def pupil_medication(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
-    data = med.pupil_medication(pupil)
+    data = selectors.pupil_medication(pupil)
     record_access(actor=request.user, pupil=pupil, what="medication")
     today = timezone.localdate()
     warnings = [
         (m, level, words)
         for m in data["medicines"]
-        for level, words in med.medicine_warnings(m, today)
+        for level, words in selectors.medicine_warnings(m, today)
     ]
     context = {
         **data,
@@ -277,7 +278,7 @@ def dose_detail(request, pk):
                     for name, (old, new) in a.changes.items()
                 ],
             }
-            for a in med.amendments_of(record)
+            for a in selectors.amendments_of(record)
         ],
         "can_amend": med.administration_can_amend(request.user, record),
     }

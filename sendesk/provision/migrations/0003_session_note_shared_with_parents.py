@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('provision', '0001_initial'),
+        ('provision', '0002_evidence_never_deleted'),
     ]
 
     operations = [

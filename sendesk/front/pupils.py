@@ -1,5 +1,7 @@
-"""Pupil pages and the SENCO overview. Every pupil is fetched through sendesk.access, every
-write goes through a service, and every view of a pupil's records writes an access row."""
+"""Pupil pages: the pupil page gathers every domain (plans, provision, behaviour,
+safeguarding) about a pupil, so it sits above all of them. Every pupil is fetched through
+sendesk.access, every write goes through a service, and every
+view of a pupil's records writes an access row."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,20 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
-from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.forms import apply_service_errors, run_services, small_int
-from sendesk.plans.selectors import label_missed, plans_due_for_review, stale_targets
-from sendesk.provision.selectors import shortfalls
+from sendesk.lib.forms import apply_service_errors, run_services
+from sendesk.pupils import selectors, services
+from sendesk.pupils.forms import PupilFilterForm, PupilForm, StrategyForm
 from sendesk.safeguarding import selectors as safeguarding_selectors
 
-from . import selectors, services
-from .forms import PupilFilterForm, PupilForm, StrategyForm
+from .selectors import pupil_page
 
-OVERVIEW_CAP = 20
-FULL_LIST_SIZE = 50
-STALE_WEEKS_CHOICES = (2, 3, 4, 6, 8)
-STALE_WEEKS_DEFAULT = 3
 PUPIL_INITIAL = (
     "upn", "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
     "what_matters", "good_at", "how_to_support",
@@ -47,7 +43,9 @@ def pupil_list(request):
     }
     primary_only = get.get("primary") in ("1", "on", "true")
     page = Paginator(
-        selectors.pupil_search(request.user, primary_only=primary_only, **filters),
+        selectors.pupil_search(
+            access.visible_pupils(request.user), primary_only=primary_only, **filters
+        ),
         selectors.LIST_PAGE_SIZE,
     ).get_page(get.get("page"))
     record_access_many(actor=request.user, pupils=page.object_list, what="pupil list")
@@ -70,7 +68,7 @@ def pupil_list(request):
 
 def _detail_context(request, pupil, **forms):
     user = request.user
-    data = selectors.pupil_page(pupil, day=timezone.localdate())
+    data = pupil_page(pupil, day=timezone.localdate())
     return {
         "p": data,
         "pupil": pupil,
@@ -264,101 +262,3 @@ def access_log(request, pupil_id):
     )
     context = {"pupil": pupil, "views": views, "changes": changes}
     return render(request, "pupils/access_log.html", context)
-
-
-# --- The SENCO overview -------------------------------------------------------------------
-
-
-def _oversight(request) -> int:
-    school = request.GET.get("school")
-    if school is not None and not school.isdigit():
-        raise Http404
-    return access.oversight_school(request.user, school)
-
-
-def _stale_weeks(request) -> int:
-    return small_int(request.GET.get("weeks", ""), 1, 52) or STALE_WEEKS_DEFAULT
-
-
-@login_required
-@require_GET
-def overview(request):
-    school_id = _oversight(request)
-    today = timezone.localdate()
-    weeks = _stale_weeks(request)
-    short = shortfalls(school_id, today)
-    label_missed(short[:OVERVIEW_CAP])
-    reviews = list(plans_due_for_review(school_id, today)[: OVERVIEW_CAP + 1])
-    stale = list(stale_targets(school_id, today, weeks)[: OVERVIEW_CAP + 1])
-    rows, totals = selectors.register_summary(school_id)
-    # Parents not yet told after a restrictive intervention: a legal duty, so at the top.
-    parents_not_told = interventions_overseen([school_id], overdue_only=True).count()
-    shown = [f.provision.pupil for f in short[:OVERVIEW_CAP]]
-    shown += [plan.pupil for plan in reviews[:OVERVIEW_CAP]]
-    shown += [target.plan.pupil for target in stale[:OVERVIEW_CAP]]
-    # The register summary is counts only: no pupil is named, so none is recorded for it.
-    record_access_many(actor=request.user, pupils=shown, what="SENCO overview")
-    context = {
-        "today": today,
-        "shortfalls": short[:OVERVIEW_CAP],
-        "shortfall_count": len(short),
-        "reviews": reviews[:OVERVIEW_CAP],
-        "more_reviews": len(reviews) > OVERVIEW_CAP,
-        "stale": stale[:OVERVIEW_CAP],
-        "more_stale": len(stale) > OVERVIEW_CAP,
-        "weeks": weeks,
-        "weeks_choices": sorted({*STALE_WEEKS_CHOICES, weeks}),
-        "register": rows,
-        "register_totals": totals,
-        "parents_not_told": parents_not_told,
-    }
-    return render(request, "pupils/overview.html", context)
-
-
-@login_required
-@require_GET
-def overview_shortfalls(request):
-    school_id = _oversight(request)
-    today = timezone.localdate()
-    page = Paginator(shortfalls(school_id, today), FULL_LIST_SIZE).get_page(request.GET.get("page"))
-    label_missed(page.object_list)
-    record_access_many(
-        actor=request.user, pupils=[f.provision.pupil for f in page.object_list], what="shortfalls"
-    )
-    context = {"today": today, "page": page}
-    return render(request, "pupils/overview_shortfalls.html", context)
-
-
-@login_required
-@require_GET
-def overview_reviews(request):
-    school_id = _oversight(request)
-    today = timezone.localdate()
-    page = Paginator(plans_due_for_review(school_id, today), FULL_LIST_SIZE).get_page(
-        request.GET.get("page")
-    )
-    record_access_many(
-        actor=request.user, pupils=[p.pupil for p in page.object_list], what="plans due for review"
-    )
-    return render(request, "pupils/overview_reviews.html", {"today": today, "page": page})
-
-
-@login_required
-@require_GET
-def overview_stale_targets(request):
-    school_id = _oversight(request)
-    today = timezone.localdate()
-    weeks = _stale_weeks(request)
-    page = Paginator(stale_targets(school_id, today, weeks), FULL_LIST_SIZE).get_page(
-        request.GET.get("page")
-    )
-    record_access_many(
-        actor=request.user, pupils=[t.plan.pupil for t in page.object_list], what="stale targets"
-    )
-    context = {
-        "today": today,
-        "page": page,
-        "weeks": weeks,
-        "weeks_choices": sorted({*STALE_WEEKS_CHOICES, weeks}),
-    }
-    return render(request, "pupils/overview_stale.html", context)

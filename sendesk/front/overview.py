@@ -1,0 +1,122 @@
+"""The SENCO overview and its sub-pages: what is slipping across the school (provision
+shortfalls, plans due for review, targets without recent evidence, restrictive
+interventions to follow up) and the SEN register. They gather plans, provision, behaviour
+and pupils, so they sit above them all. Only those who oversee a school (SENCO, head)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from sendesk import access
+from sendesk.audit.services import record_access_many
+from sendesk.behaviour.selectors import interventions_overseen
+from sendesk.lib.forms import small_int
+from sendesk.plans.selectors import plans_due_for_review
+from sendesk.provision.selectors import label_missed, shortfalls, stale_targets
+from sendesk.pupils import selectors
+
+OVERVIEW_CAP = 20
+FULL_LIST_SIZE = 50
+STALE_WEEKS_CHOICES = (2, 3, 4, 6, 8)
+STALE_WEEKS_DEFAULT = 3
+
+
+# --- The SENCO overview -------------------------------------------------------------------
+
+
+def _oversight(request) -> int:
+    school = request.GET.get("school")
+    if school is not None and not school.isdigit():
+        raise Http404
+    return access.oversight_school(request.user, school)
+
+
+def _stale_weeks(request) -> int:
+    return small_int(request.GET.get("weeks", ""), 1, 52) or STALE_WEEKS_DEFAULT
+
+
+@login_required
+@require_GET
+def overview(request):
+    school_id = _oversight(request)
+    today = timezone.localdate()
+    weeks = _stale_weeks(request)
+    short = shortfalls(school_id, today)
+    label_missed(short[:OVERVIEW_CAP])
+    reviews = list(plans_due_for_review(school_id, today)[: OVERVIEW_CAP + 1])
+    stale = list(stale_targets(school_id, today, weeks)[: OVERVIEW_CAP + 1])
+    rows, totals = selectors.register_summary(school_id)
+    # Parents not yet told after a restrictive intervention: a legal duty, so at the top.
+    parents_not_told = interventions_overseen([school_id], overdue_only=True).count()
+    shown = [f.provision.pupil for f in short[:OVERVIEW_CAP]]
+    shown += [plan.pupil for plan in reviews[:OVERVIEW_CAP]]
+    shown += [target.plan.pupil for target in stale[:OVERVIEW_CAP]]
+    # The register summary is counts only: no pupil is named, so none is recorded for it.
+    record_access_many(actor=request.user, pupils=shown, what="SENCO overview")
+    context = {
+        "today": today,
+        "shortfalls": short[:OVERVIEW_CAP],
+        "shortfall_count": len(short),
+        "reviews": reviews[:OVERVIEW_CAP],
+        "more_reviews": len(reviews) > OVERVIEW_CAP,
+        "stale": stale[:OVERVIEW_CAP],
+        "more_stale": len(stale) > OVERVIEW_CAP,
+        "weeks": weeks,
+        "weeks_choices": sorted({*STALE_WEEKS_CHOICES, weeks}),
+        "register": rows,
+        "register_totals": totals,
+        "parents_not_told": parents_not_told,
+    }
+    return render(request, "pupils/overview.html", context)
+
+
+@login_required
+@require_GET
+def overview_shortfalls(request):
+    school_id = _oversight(request)
+    today = timezone.localdate()
+    page = Paginator(shortfalls(school_id, today), FULL_LIST_SIZE).get_page(request.GET.get("page"))
+    label_missed(page.object_list)
+    record_access_many(
+        actor=request.user, pupils=[f.provision.pupil for f in page.object_list], what="shortfalls"
+    )
+    context = {"today": today, "page": page}
+    return render(request, "pupils/overview_shortfalls.html", context)
+
+
+@login_required
+@require_GET
+def overview_reviews(request):
+    school_id = _oversight(request)
+    today = timezone.localdate()
+    page = Paginator(plans_due_for_review(school_id, today), FULL_LIST_SIZE).get_page(
+        request.GET.get("page")
+    )
+    record_access_many(
+        actor=request.user, pupils=[p.pupil for p in page.object_list], what="plans due for review"
+    )
+    return render(request, "pupils/overview_reviews.html", {"today": today, "page": page})
+
+
+@login_required
+@require_GET
+def overview_stale_targets(request):
+    school_id = _oversight(request)
+    today = timezone.localdate()
+    weeks = _stale_weeks(request)
+    page = Paginator(stale_targets(school_id, today, weeks), FULL_LIST_SIZE).get_page(
+        request.GET.get("page")
+    )
+    record_access_many(
+        actor=request.user, pupils=[t.plan.pupil for t in page.object_list], what="stale targets"
+    )
+    context = {
+        "today": today,
+        "page": page,
+        "weeks": weeks,
+        "weeks_choices": sorted({*STALE_WEEKS_CHOICES, weeks}),
+    }
+    return render(request, "pupils/overview_stale.html", context)

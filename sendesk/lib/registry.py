@@ -1,0 +1,29 @@
+"""What each app declares about itself in its AppConfig (navigation entries, timeline
+links, audit names, capabilities), read through Django's app registry. Reading the registry
+is not an import, so a lower layer (pupils, schools) can show what a higher app adds
+without naming it, and a new app needs no edit to a central list."""
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+
+
+def declared(attr: str) -> list:
+    """Every installed app's `attr`, in INSTALLED_APPS order; apps that do not declare it
+    are skipped. Bound methods come back as they are, for the caller to call."""
+    return [
+        value
+        for config in apps.get_app_configs()
+        if (value := getattr(config, attr, None)) is not None
+    ]
+
+
+def merged(attr: str) -> dict:
+    """The apps' dicts under `attr`, merged. Two apps claiming one key is a set-up error,
+    raised at first use rather than one silently winning."""
+    table: dict = {}
+    for part in declared(attr):
+        for key, value in part.items():
+            if key in table:
+                raise ImproperlyConfigured(f"Two apps declare {attr}[{key!r}].")
+            table[key] = value
+    return table

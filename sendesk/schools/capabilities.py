@@ -1,0 +1,77 @@
+"""What each role may do, beyond reading the pupils in its scope: capabilities asked per
+school. Only the roles a person holds (one query per request) are needed, so this sits
+low, beside the roles, and any app may ask it; sendesk.access builds pupil scope on it.
+
+The base capabilities are here; each app declares the capabilities it adds in its
+AppConfig (`capabilities()`), so a new module needs no edit here."""
+
+from functools import cache
+
+from django.http import Http404
+
+from sendesk.lib.registry import merged
+
+from .models import Role
+
+# Whole-school reading and oversight.
+BASE = {
+    "oversee": {Role.SENCO, Role.HEAD},  # register, shortfalls, access log, deployment
+    # Employed by the school (not a visiting therapist): own training record, and so on.
+    "school_staff": set(Role) - {Role.THERAPIST},
+}
+
+
+@cache
+def capabilities() -> dict[str, frozenset[str]]:
+    """Every capability and the roles that hold it: the base ones and the apps'."""
+    table = {name: frozenset(roles) for name, roles in BASE.items()}
+    for name, roles in merged("capabilities").items():
+        if name in table:
+            raise ValueError(f"The capability {name!r} is declared twice.")
+        unknown = set(roles) - set(Role.values)
+        if unknown:
+            raise ValueError(f"The capability {name!r} names unknown roles {unknown}.")
+        table[name] = frozenset(roles)
+    return table
+
+
+def roles_of(user) -> list[tuple[int, str]]:
+    """(school_id, role) pairs. Costs one query, once per request (cached on the user)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_sendesk_roles", None)
+    if cached is None:
+        cached = list(user.staff_roles.values_list("school_id", "role"))
+        user._sendesk_roles = cached
+    return cached
+
+
+def schools_where(user, capability: str) -> set[int]:
+    allowed = capabilities()[capability]
+    return {school for school, role in roles_of(user) if role in allowed}
+
+
+def can(user, school_id: int, capability: str) -> bool:
+    return school_id in schools_where(user, capability)
+
+
+def require(user, school_id: int, capability: str) -> None:
+    if not can(user, school_id, capability):
+        raise Http404
+
+
+def oversight_school(user, school_id=None) -> int:
+    """The school whose register / shortfalls / access logs `user` oversees (SENCO, head).
+    Http404 for everyone else."""
+    schools = schools_where(user, "oversee")
+    if school_id is not None:
+        try:
+            school_id = int(school_id)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        if school_id not in schools:
+            raise Http404
+        return school_id
+    if not schools:
+        raise Http404
+    return min(schools)

@@ -1,0 +1,22 @@
+"""What each role may do is gathered from the base table and what each app declares in its
+AppConfig. The result is exactly the table that used to be written out in access.py."""
+
+from sendesk.schools.capabilities import capabilities
+from sendesk.schools.models import Role
+
+STAFF = set(Role) - {Role.THERAPIST}
+WRITERS = {Role.TA, Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD}
+
+
+def test_every_capability_is_held_by_the_same_roles_as_before():
+    assert capabilities() == {
+        "record_sessions": WRITERS,
+        "write_plans": {Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD},
+        "write_pupils": {Role.SENCO, Role.HEAD},
+        "oversee": {Role.SENCO, Role.HEAD},
+        "safeguarding": {Role.DSL},
+        "report_concern": STAFF,
+        "school_staff": STAFF,
+        "give_care": WRITERS,
+        "write_care": {Role.SENCO, Role.HEAD},
+    }

@@ -1,0 +1,73 @@
+"""The navigation bar is put together from what each app declares in its AppConfig
+(sendesk.lib.registry). Each role finds the same entries, in the same order, as when they
+were one list in front; the DSL's badge comes from the safeguarding app."""
+
+import html
+import re
+import uuid
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from sendesk.lib import registry
+from sendesk.pupils.models import TimelineEntry
+from sendesk.safeguarding import services as safeguarding
+
+STAFF_END = ["Pupils", "Report a concern"]
+EXPECTED = {
+    "alice": ["My day", "Medicines", "Care", *STAFF_END],  # TA
+    "hana": ["My day", "Medicines", "Care", *STAFF_END],  # HLTA
+    "tess": ["Feed", *STAFF_END],  # teacher
+    "senco": ["Overview", "Today's care", "Deployment", *STAFF_END],
+    "head": ["Overview", "Today's care", "Deployment", *STAFF_END],
+    "dsl": ["Safeguarding", *STAFF_END],
+    "theo": ["Therapy"],  # therapist
+    "pat": ["My children"],  # parent
+}
+
+
+def labels(client, path):
+    page = client.get(path).content.decode()
+    nav = page.split("<nav", 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r"<a [^>]*>(.*?)</a>", nav)
+    return [html.unescape(re.sub(r"<span.*", "", text)).strip() for text in links]
+
+
+@pytest.mark.parametrize("who", EXPECTED)
+def test_each_role_finds_its_entries_in_the_same_order(world, as_user, who):
+    person = getattr(world, who)
+    path = {"theo": "/therapy/", "pat": "/family/"}.get(who, "/pupils/")
+    assert labels(as_user(person), path) == EXPECTED[who]
+
+
+def test_the_dsl_sees_new_concerns_on_the_inbox_and_nobody_else_does(world, as_user):
+    safeguarding.concern_report(
+        actor=world.alice, client_id=uuid.uuid4(), pupil_id=world.ben.pk,
+        occurred_at=timezone.now(), concern="Saw a bruise",
+    )  # fmt: skip
+
+    def nav(person):
+        page = as_user(person).get("/pupils/").content.decode()
+        return page.split("<nav", 1)[1].split("</nav>", 1)[0]
+
+    assert re.search(r'>Safeguarding <span class="badge">1 new', nav(world.dsl))
+    assert "badge" not in nav(world.senco) and "badge" not in nav(world.alice)
+
+
+def test_timeline_lines_link_to_the_page_their_app_names(world):
+    entry = TimelineEntry(pupil=world.ben, ref_type="administration", ref_id=str(uuid.uuid4()))
+    assert entry.link == f"/medication/doses/{entry.ref_id}/"
+    assert TimelineEntry(ref_type="unknown", ref_id="1").link == ""
+
+
+def test_two_apps_claiming_one_name_is_a_set_up_error(monkeypatch):
+    class One:
+        audit_names = {"x.y": "One"}
+
+    class Two:
+        audit_names = {"x.y": "Two"}
+
+    monkeypatch.setattr(registry.apps, "get_app_configs", lambda: [One(), Two()])
+    with pytest.raises(ImproperlyConfigured):
+        registry.merged("audit_names")
