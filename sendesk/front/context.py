@@ -54,4 +54,10 @@ def nav(request):
         for name, label, who in NAV
         if roles & who
     ]
-    return {"nav_roles": roles, "nav_items": items}
+    # What the person may do, as {capability: school ids}, so a page offers a link only to
+    # those who can follow it (a link that leads to "not found" is a dead end):
+    # {% if may.give_care %} for a page, {% if pupil.school_id in may.give_care %} for a pupil.
+    from sendesk.access import CAPABILITIES
+
+    may = {capability: schools_where(user, capability) for capability in CAPABILITIES}
+    return {"nav_roles": roles, "nav_items": items, "may": may}
