@@ -57,6 +57,9 @@ def route_names():
     return set(walk(get_resolver()))
 
 
+LINK = "https://www.example.org/oakfield/behaviour-support/calm-corner-guidance-2026.pdf"
+
+
 def _ok(response):
     assert response.status_code in (200, 201), response.content[:500]
     return response.json()["id"]
@@ -80,6 +83,8 @@ def make_records(w, client):
                 "lesson": "Maths",
                 "antecedent": "Asked to stop the computer",
                 "behaviour": "Threw a pencil and hid under the table",
+                # Pasted addresses are long words: they must wrap, not widen the page.
+                "response": f"Followed {LINK}",
                 "staff_present": [w.alice.pk],
                 "strategies": [{"strategy_id": w.calm_corner.pk, "effectiveness": 3}],
             },
@@ -145,7 +150,7 @@ def make_records(w, client):
                         "pupil_id": str(w.ben.pk),
                         "attendance": "present",
                         "response": 4,
-                        "note": "Asked for help with a 4-word sentence twice.",
+                        "note": f"Asked for help with a 4-word sentence twice. {LINK}",
                         "flag_for_teacher": True,
                         "target_progress": [{"target_id": str(w.t1.pk), "rating": "emerging"}],
                     }
@@ -189,7 +194,7 @@ def make_records(w, client):
                 "pupil_id": str(w.ben.pk),
                 "occurred_at": f"{TODAY.isoformat()}T08:50:00",
                 "location": "Playground",
-                "concern": "A bruise on the upper arm, about 3 cm across",
+                "concern": f"A bruise on the upper arm, about 3 cm across. {LINK}",
                 "words_used": "He said 'I fell off my bike'",
                 "body_map": [{"side": "front", "x": 30, "y": 40, "note": "bruise"}],
             },
