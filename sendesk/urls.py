@@ -8,3 +8,6 @@ urlpatterns = [
     path("", include("sendesk.front.urls")),
     path("api/v1/", include("sendesk.api.urls")),
 ]
+
+# The site's own "not found" page, with its layout and navigation (front/views.py).
+handler404 = "sendesk.front.views.not_found"

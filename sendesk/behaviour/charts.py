@@ -92,42 +92,57 @@ def _figure(chart_id, title, desc, svg_body, width, height, legend, table) -> st
     )
 
 
-def column_chart(*, chart_id, title, labels, series, unit="", label_heading="", open_data=False):
-    """Vertical grouped bars: one group per label (hours, weekdays, weeks, terms)."""
-    labels = [str(label) for label in labels]
-    left, right, top, bottom = 34, 8, 10, 34
-    height = 220
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
-    peak = max([v for _, values in series for v in values] or [0])
-    y_max = _nice_max(peak)
-    parts = []
+def _y_axis(parts, left, top, plot_h, y_max):
     for tick in _ticks(y_max):
         y = top + plot_h - plot_h * tick / y_max
         parts.append(
-            f'<line x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'<line x1="{left}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" '
             'stroke="#c9d0d8" stroke-width="1"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#4a5563">{tick}</text>'
         )
+
+
+def _panel_title(parts, x, y, name, colour, y_max):
+    """A panel's own heading: which series, in its colour's swatch, and its scale."""
+    parts.append(
+        format_html(
+            '<rect x="{}" y="{}" width="10" height="10" fill="{}"/>'
+            '<text x="{}" y="{}" fill="#1b1f24" font-weight="600">{} '
+            '<tspan font-weight="400" fill="#4a5563">(scale 0 to {})</tspan></text>',
+            x,
+            y - 9,
+            colour,
+            x + 14,
+            y,
+            name,
+            y_max,
+        )
+    )
+
+
+def _columns(parts, *, labels, series, top, plot_h, left, y_max, x_labels_at):
+    """Grouped vertical bars for `series` on one scale, with the labels along the bottom."""
+    plot_w = WIDTH - left - 8
     n = max(len(labels), 1)
     group_w = plot_w / n
     bar_w = min(max(group_w * 0.8 / max(len(series), 1), 1), 48)
     inset = (group_w - bar_w * len(series)) / 2
     every = max(1, -(-n // 14))  # at most about 14 labels along the axis
+    _y_axis(parts, left, top, plot_h, y_max)
     for i, label in enumerate(labels):
         x0 = left + i * group_w + inset
-        for s, (name, values) in enumerate(series):
+        for s, (name, values, colour) in enumerate(series):
             value = values[i]
             h = plot_h * value / y_max
-            x = x0 + s * bar_w
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
                     "<title>{}: {} {}</title></rect>",
-                    f"{x:.1f}",
+                    f"{x0 + s * bar_w:.1f}",
                     f"{top + plot_h - h:.1f}",
                     f"{max(bar_w - 1, 1):.1f}",
                     f"{h:.1f}",
-                    COLOURS[s % len(COLOURS)],
+                    colour,
                     name,
                     label,
                     value,
@@ -138,15 +153,77 @@ def column_chart(*, chart_id, title, labels, series, unit="", label_heading="", 
                 format_html(
                     '<text x="{}" y="{}" text-anchor="middle" fill="#1b1f24">{}</text>',
                     f"{left + i * group_w + group_w / 2:.1f}",
-                    height - bottom + 16,
+                    f"{x_labels_at:.1f}",
                     label,
                 )
             )
     parts.append(
-        f'<line x1="{left}" x2="{WIDTH - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
+        f'<line x1="{left}" x2="{WIDTH - 8}" y1="{top + plot_h}" y2="{top + plot_h}" '
         'stroke="#1b1f24" stroke-width="1"/>'
     )
+
+
+def _coloured(series):
+    return [(name, values, COLOURS[i % len(COLOURS)]) for i, (name, values) in enumerate(series)]
+
+
+def _scales_note(series) -> str:
+    scales = ", ".join(f"{name} 0 to {_nice_max(max(values or [0]))}" for name, values in series)
+    return f" Each has its own scale: {scales}."
+
+
+def column_chart(
+    *,
+    chart_id,
+    title,
+    labels,
+    series,
+    unit="",
+    label_heading="",
+    open_data=False,
+    separate_scales=False,
+):
+    """Vertical grouped bars: one group per label (hours, weekdays, weeks, terms).
+    `separate_scales` draws each series in its own panel on its own scale, for series that
+    count different things (a handful of incidents beside dozens of observed behaviours
+    would otherwise look flat)."""
+    labels = [str(label) for label in labels]
+    left, top, plot_h = 34, 10, 176
+    parts = []
     desc = _summary(labels, series, unit)
+    if separate_scales and len(series) > 1:
+        panel_h, plot_h = 150, 98
+        for s, (name, values, colour) in enumerate(_coloured(series)):
+            y0 = s * panel_h
+            y_max = _nice_max(max(values or [0]))
+            _panel_title(parts, left, y0 + 16, name, colour, y_max)
+            _columns(
+                parts,
+                labels=labels,
+                series=[(name, values, colour)],
+                top=y0 + 26,
+                plot_h=plot_h,
+                left=left,
+                y_max=y_max,
+                x_labels_at=y0 + 26 + plot_h + 16,
+            )
+        height = panel_h * len(series)
+        desc += _scales_note(series)
+        legend = ""
+    else:
+        peak = max([v for _, values in series for v in values] or [0])
+        _columns(
+            parts,
+            labels=labels,
+            series=_coloured(series),
+            top=top,
+            plot_h=plot_h,
+            left=left,
+            y_max=_nice_max(peak),
+            x_labels_at=top + plot_h + 16,
+        )
+        height = 220
+        legend = _legend(series)
     return _figure(
         chart_id,
         title,
@@ -154,23 +231,17 @@ def column_chart(*, chart_id, title, labels, series, unit="", label_heading="", 
         "".join(parts),
         WIDTH,
         height,
-        _legend(series),
+        legend,
         _table(title, labels, series, label_heading, open_data),
     )
 
 
-def bar_chart(*, chart_id, title, labels, series, unit="", label_heading="", open_data=False):
-    """Horizontal grouped bars: one row per category (lessons, antecedents, staff), whose
-    names may be long."""
-    labels = [str(label) for label in labels]
-    label_w, right, top = 200, 40, 6
+def _bars(parts, *, labels, series, top, x_max):
+    """Horizontal grouped bars for `series` on one scale, one row per label; returns the
+    height used."""
+    label_w, right = 200, 40
     row_h = 10 + 14 * len(series)
-    height = top * 2 + row_h * max(len(labels), 1)
     plot_w = WIDTH - label_w - right
-    peak = max([v for _, values in series for v in values] or [0])
-    x_max = _nice_max(peak)
-    parts = []
-    bar_h = 12
     for i, label in enumerate(labels):
         y0 = top + i * row_h
         parts.append(
@@ -181,20 +252,19 @@ def bar_chart(*, chart_id, title, labels, series, unit="", label_heading="", ope
                 Truncator(label).chars(30),
             )
         )
-        for s, (name, values) in enumerate(series):
+        for s, (name, values, colour) in enumerate(series):
             value = values[i]
             w = plot_w * value / x_max
             y = y0 + 5 + s * 14
             parts.append(
                 format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+                    '<rect x="{}" y="{}" width="{}" height="12" fill="{}">'
                     "<title>{}: {} {}</title></rect>"
                     '<text x="{}" y="{}" fill="#1b1f24">{}</text>',
                     label_w,
                     y,
                     f"{w:.1f}",
-                    bar_h,
-                    COLOURS[s % len(COLOURS)],
+                    colour,
                     name,
                     label,
                     value,
@@ -203,11 +273,48 @@ def bar_chart(*, chart_id, title, labels, series, unit="", label_heading="", ope
                     value,
                 )
             )
+    height = row_h * max(len(labels), 1)
     parts.append(
-        f'<line x1="{label_w}" x2="{label_w}" y1="{top}" y2="{height - top}" '
+        f'<line x1="{label_w}" x2="{label_w}" y1="{top}" y2="{top + height}" '
         'stroke="#1b1f24" stroke-width="1"/>'
     )
+    return height
+
+
+def bar_chart(
+    *,
+    chart_id,
+    title,
+    labels,
+    series,
+    unit="",
+    label_heading="",
+    open_data=False,
+    separate_scales=False,
+):
+    """Horizontal grouped bars: one row per category (lessons, antecedents, staff), whose
+    names may be long. `separate_scales`: each series in its own panel on its own scale."""
+    labels = [str(label) for label in labels]
+    parts = []
     desc = _summary(labels, series, unit)
+    if separate_scales and len(series) > 1:
+        y = 0
+        for name, values, colour in _coloured(series):
+            x_max = _nice_max(max(values or [0]))
+            _panel_title(parts, 8, y + 16, name, colour, x_max)
+            y += 24 + _bars(
+                parts, labels=labels, series=[(name, values, colour)], top=y + 24, x_max=x_max
+            )
+            y += 10
+        height = y
+        desc += _scales_note(series)
+        legend = ""
+    else:
+        peak = max([v for _, values in series for v in values] or [0])
+        height = 12 + _bars(
+            parts, labels=labels, series=_coloured(series), top=6, x_max=_nice_max(peak)
+        )
+        legend = _legend(series)
     return _figure(
         chart_id,
         title,
@@ -215,6 +322,6 @@ def bar_chart(*, chart_id, title, labels, series, unit="", label_heading="", ope
         "".join(parts),
         WIDTH,
         height,
-        _legend(series),
+        legend,
         _table(title, labels, series, label_heading, open_data),
     )

@@ -604,7 +604,10 @@ def _weeks(request) -> int:
 
 
 def _charts(data, open_data=False):
-    def col(chart_id, title, breakdown, heading, unit=""):
+    # Incidents beside observations count different things (a handful of concerns, dozens
+    # of behaviours counted in an observation): each gets its own scale. Concerns beside
+    # positive recognitions are both incidents and share one.
+    def col(chart_id, title, breakdown, heading, separate=False):
         return {
             "title": title,
             "empty": breakdown.empty,
@@ -613,13 +616,13 @@ def _charts(data, open_data=False):
                 title=title,
                 labels=breakdown.labels,
                 series=breakdown.series,
-                unit=unit,
                 label_heading=heading,
                 open_data=open_data,
+                separate_scales=separate,
             ),
         }
 
-    def bar(chart_id, title, breakdown, heading):
+    def bar(chart_id, title, breakdown, heading, separate=False):
         return {
             "title": title,
             "empty": breakdown.empty,
@@ -628,18 +631,24 @@ def _charts(data, open_data=False):
                 title=title,
                 labels=breakdown.labels,
                 series=breakdown.series,
-                unit="",
                 label_heading=heading,
                 open_data=open_data,
+                separate_scales=separate,
             ),
         }
 
     return {
-        "hour": col("chart-hour", "By hour of day", data.by_hour, "Hour"),
-        "weekday": col("chart-weekday", "By day of the week", data.by_weekday, "Day"),
-        "lesson": bar("chart-lesson", "By lesson", data.by_lesson, "Lesson"),
+        "hour": col("chart-hour", "By hour of day", data.by_hour, "Hour", separate=True),
+        "weekday": col(
+            "chart-weekday", "By day of the week", data.by_weekday, "Day", separate=True
+        ),
+        "lesson": bar("chart-lesson", "By lesson", data.by_lesson, "Lesson", separate=True),
         "antecedent": bar(
-            "chart-antecedent", "What happened before (most common)", data.by_antecedent, "Before"
+            "chart-antecedent",
+            "What happened before (most common)",
+            data.by_antecedent,
+            "Before",
+            separate=True,
         ),
         "staff": bar("chart-staff", "Staff present", data.by_staff, "Staff member"),
         "trend": col("chart-trend", "Week by week", data.trend, "Week beginning"),

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from sendesk.lib.registry import declared
-from sendesk.schools.capabilities import roles_of
+from sendesk.schools.capabilities import capabilities, roles_of, schools_where
 
 
 def nav_entries() -> list:
@@ -36,4 +36,8 @@ def nav(request):
         for _, name, label, who in nav_entries()
         if roles & who
     ]
-    return {"nav_roles": roles, "nav_items": items}
+    # What the person may do, as {capability: school ids}, so a page offers a link only to
+    # those who can follow it (a link that leads to "not found" is a dead end):
+    # {% if may.give_care %} for a page, {% if pupil.school_id in may.give_care %} for a pupil.
+    may = {capability: schools_where(user, capability) for capability in capabilities()}
+    return {"nav_roles": roles, "nav_items": items, "may": may}

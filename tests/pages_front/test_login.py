@@ -1,3 +1,5 @@
+import re
+
 from ..world import PASSWORD
 
 
@@ -40,3 +42,40 @@ def test_the_navigation_offers_each_person_their_own_work(world, as_user):
     assert "My day" in alice and "Medicines" in alice and "Overview" not in alice
     assert "Overview" in sam and "Deployment" in sam and "My day" not in sam
     assert "My children" in pat and "Pupils" not in pat and "Report a concern" not in pat
+
+
+def _references(body):
+    """Every id named by aria-describedby / aria-labelledby, and whether it is on the page."""
+    ids = set(re.findall(r'\bid="([^"]+)"', body))
+    named = {
+        ref
+        for value in re.findall(r'aria-(?:describedby|labelledby)="([^"]+)"', body)
+        for ref in value.split()
+    }
+    return named, named - ids
+
+
+def test_empty_fields_say_what_is_missing_beside_each_field(world, client):
+    response = client.post("/login/", {"username": "", "password": ""})
+    assert response.status_code == 200
+    body = response.content.decode()
+    summary = body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "Enter your e-mail address." in summary and "Enter your password." in summary
+    assert 'href="#id_username"' in summary and 'href="#id_password"' in summary
+    assert 'id="id_username_error">Enter your e-mail address.<' in body
+    assert 'id="id_password_error">Enter your password.<' in body
+    named, dangling = _references(body)
+    assert {"id_username_error", "id_password_error"} <= named
+    assert dangling == set()
+
+
+def test_every_description_the_login_form_points_at_exists(world, client):
+    for data in (
+        {"username": "alice@test.example", "password": "nope"},
+        {"username": "alice@test.example", "password": ""},
+        {"username": "", "password": PASSWORD},
+    ):
+        body = client.post("/login/", data).content.decode()
+        named, dangling = _references(body)
+        assert named and dangling == set(), data
+        assert 'aria-invalid="true"' in body

@@ -80,9 +80,21 @@
       form.addEventListener("change", function () { save(form); });
     });
   }
+  // A form that failed comes back with its error summary at the top: move focus there,
+  // so a screen reader announces it and the keyboard starts from it (every page, one rule;
+  // without script the summary is still the first thing in the form). Swapped-in content
+  // (htmx) gets the same treatment.
+  function focusErrors(root) {
+    var summary = root.querySelector ? root.querySelector(".error-summary") : null;
+    if (!summary && root.classList && root.classList.contains("error-summary")) summary = root;
+    if (!summary) return;
+    if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+    summary.focus();
+  }
   document.addEventListener("DOMContentLoaded", function () {
     purge(false);
     init(document);
+    focusErrors(document);
     var logout = document.querySelector("form.logout");
     if (logout) logout.addEventListener("submit", function () { purge(true); });
   });
@@ -96,7 +108,10 @@
     var menu = document.querySelector("details.menu[open]");
     if (menu && !menu.contains(evt.target)) menu.open = false;
   });
-  document.addEventListener("htmx:load", function (evt) { init(evt.target); });
+  document.addEventListener("htmx:load", function (evt) {
+    init(evt.target);
+    if (evt.target !== document.body) focusErrors(evt.target);
+  });
   // Form errors come back as 422 with the form re-rendered: show them (htmx does not
   // swap 4xx answers by default).
   document.addEventListener("htmx:beforeSwap", function (evt) {

@@ -1,0 +1,330 @@
+"""Every page type of the site, each with a person of tests/world.py who may open it and the
+records it needs. The reflow test opens all of them at 320 CSS px; a test beside it checks
+that this list and the URL patterns agree, so a page added later fails until it is listed
+here (or listed as not a page: a POST-only action, a file download, a redirect).
+
+Records the world does not hold (an incident, a session, a dose...) are made through the
+public API, a contract, so that this list does not depend on where the models live."""
+
+import datetime as dt
+import uuid
+from types import SimpleNamespace
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.api.conftest import Api
+from tests.world import TODAY
+
+# Routes that are not pages: actions that only accept POST (checked to answer GET with 405),
+# and routes that answer with something other than a page.
+POST_ONLY = {
+    "feed_seen",
+    "strategy_add",
+    "plan_activate",
+    "plan_close",
+    "outcome_add",
+    "plan_strategy_add",
+    "plan_strategy_change",
+    "intervention_notify",
+    "intervention_notification_retract",
+    "safeguarding_triage",
+    "safeguarding_action",
+    "safeguarding_close",
+    "safeguarding_reopen",
+    "equipment_inspect",
+    "equipment_out_of_service",
+    "deployment_end",
+}
+NOT_PAGES = {
+    "home": "redirects to the person's start page",
+    "logout": "POST only, logs out",
+    "healthz": "plain text for the load balancer",
+    "behaviour_export": "a CSV download",
+}
+
+
+def route_names():
+    """The names of every URL pattern outside the admin and the API."""
+
+    def walk(resolver):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                if not str(entry.pattern).startswith(("admin/", "api/")):
+                    yield from walk(entry)
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield entry.name
+
+    return set(walk(get_resolver()))
+
+
+LINK = "https://www.example.org/oakfield/behaviour-support/calm-corner-guidance-2026.pdf"
+
+
+def _ok(response):
+    assert response.status_code in (200, 201), response.content[:500]
+    return response.json()["id"]
+
+
+def make_records(w, client):
+    """One of each record the pages show, made through the API as the world's people."""
+    api = Api(client)
+    at = f"{TODAY.isoformat()}T09:20:00"
+    incident = _ok(
+        api.post(
+            w.alice,
+            "/behaviour/incidents",
+            {
+                "client_id": str(uuid.uuid4()),
+                "pupil_id": str(w.ben.pk),
+                "kind": "concern",
+                "severity": 2,
+                "occurred_at": at,
+                "location": "Classroom 3A, by the reading corner",
+                "lesson": "Maths",
+                "antecedent": "Asked to stop the computer",
+                "behaviour": "Threw a pencil and hid under the table",
+                # Pasted addresses are long words: they must wrap, not widen the page.
+                "response": f"Followed {LINK}",
+                "staff_present": [w.alice.pk],
+                "strategies": [{"strategy_id": w.calm_corner.pk, "effectiveness": 3}],
+            },
+        )
+    )
+    intervention = _ok(
+        api.post(
+            w.senco,
+            "/restrictive-interventions",
+            {
+                "client_id": str(uuid.uuid4()),
+                "pupil_id": str(w.ben.pk),
+                "kind": "restraint",
+                "started_at": at,
+                "duration_minutes": 4,
+                "location": "Corridor by the hall",
+                "before": "Ran at another pupil with a chair raised",
+                "deescalation": "Calm voice, offered the calm corner, cleared the corridor",
+                "holds": "Team Teach single elbow, walked to the calm room",
+                "reason": "Imminent risk of injury to another pupil",
+                "staff": [{"user_id": w.alice.pk, "part": "lead"}],
+            },
+        )
+    )
+    start = dt.datetime.combine(TODAY, dt.time(9, 0))
+    observation = _ok(
+        api.post(
+            w.alice,
+            "/behaviour/observations",
+            {
+                "client_id": str(uuid.uuid4()),
+                "method": "abc",
+                "pupil_id": str(w.ben.pk),
+                "lesson": "Maths",
+                "activity": "Column addition",
+                "staff_present": "Tess Teacher, Alice Assistant",
+                "started_at": start.isoformat(),
+                "ended_at": (start + dt.timedelta(minutes=20)).isoformat(),
+                "entries": [
+                    {
+                        "at": (start + dt.timedelta(minutes=5)).isoformat(),
+                        "antecedent": "Asked to start question 1",
+                        "behaviour": "Pushed the book away",
+                        "consequence": "Offered the calm corner",
+                    }
+                ],
+            },
+        )
+    )
+    session = _ok(
+        api.post(
+            w.alice,
+            "/sessions",
+            {
+                "client_id": str(uuid.uuid4()),
+                "provision_id": str(w.talk.pk),
+                "date": TODAY.isoformat(),
+                "start_time": "09:15",
+                "minutes": 30,
+                "delivered": True,
+                "pupils": [
+                    {
+                        "pupil_id": str(w.ben.pk),
+                        "attendance": "present",
+                        "response": 4,
+                        "note": f"Asked for help with a 4-word sentence twice. {LINK}",
+                        "flag_for_teacher": True,
+                        "target_progress": [{"target_id": str(w.t1.pk), "rating": "emerging"}],
+                    }
+                ],
+            },
+        )
+    )
+    dose = _ok(
+        api.post(
+            w.alice,
+            "/medication/administrations",
+            {
+                "client_id": str(uuid.uuid4()),
+                "medicine_id": str(w.inhaler.pk),
+                "given_at": f"{TODAY.isoformat()}T09:30:00",
+                "outcome": "given",
+                "dose": "2 puffs",
+            },
+        )
+    )
+    care_event = _ok(
+        api.post(
+            w.alice,
+            "/care/events",
+            {
+                "client_id": str(uuid.uuid4()),
+                "care_plan_id": str(w.toileting.pk),
+                "occurred_at": f"{TODAY.isoformat()}T09:40:00",
+                "kind": "pad change",
+                "second_staff_id": w.bob.pk,
+                "observations": "Skin fine",
+            },
+        )
+    )
+    concern = _ok(
+        api.post(
+            w.alice,
+            "/safeguarding/concerns",
+            {
+                "client_id": str(uuid.uuid4()),
+                "pupil_id": str(w.ben.pk),
+                "occurred_at": f"{TODAY.isoformat()}T08:50:00",
+                "location": "Playground",
+                "concern": f"A bruise on the upper arm, about 3 cm across. {LINK}",
+                "words_used": "He said 'I fell off my bike'",
+                "body_map": [{"side": "front", "x": 30, "y": 40, "note": "bruise"}],
+            },
+        )
+    )
+    # Rows as long as a real school's: set-up data made the way the admin would make it
+    # (the same classes as the world's own records).
+    type(w.hoist).objects.create(
+        school=w.school,
+        kind="sling",
+        name="Full-body sling, size medium, hygiene room",
+        serial="SL-2291-MEDIUM-0042",
+        location="Hygiene room by the Reception cloakroom",
+        pupil=w.ben,
+        last_inspected=dt.date(2026, 6, 1),
+        next_inspection=dt.date(2026, 12, 1),
+    )
+    type(w.referral).objects.create(
+        pupil=w.cara,
+        therapist=w.theo,
+        discipline="ot",
+        reason="Handwriting and fine motor skills",
+        consent_by="Mr and Mrs Clark-Montgomery",
+        consent_on=dt.date(2026, 9, 2),
+        start=dt.date(2026, 9, 7),
+        end=dt.date(2026, 11, 6),
+        referred_by=w.senco,
+    )
+    return SimpleNamespace(
+        incident=incident,
+        intervention=intervention,
+        observation=observation,
+        session=session,
+        dose=dose,
+        care_event=care_event,
+        concern=concern,
+    )
+
+
+# url name -> (who opens it, its kwargs from (world, records), query string)
+PAGES = {
+    "login": (None, lambda w, r: {}, ""),
+    "my_day": ("alice", lambda w, r: {}, ""),
+    "session_record": ("alice", lambda w, r: {"provision_id": w.talk.pk}, ""),
+    "session_detail": ("alice", lambda w, r: {"pk": r.session}, ""),
+    "session_amend": ("alice", lambda w, r: {"pk": r.session}, ""),
+    "session_strategies": ("alice", lambda w, r: {"pk": r.session}, ""),
+    "teacher_feed": ("tess", lambda w, r: {}, ""),
+    "pupil_list": ("senco", lambda w, r: {}, ""),
+    "pupil_new": ("senco", lambda w, r: {}, ""),
+    "pupil_detail": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "pupil_timeline": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "pupil_edit": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "pupil_access_log": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "overview": ("senco", lambda w, r: {}, ""),
+    "overview_shortfalls": ("senco", lambda w, r: {}, ""),
+    "overview_reviews": ("senco", lambda w, r: {}, ""),
+    "overview_stale_targets": ("senco", lambda w, r: {}, ""),
+    "plan_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "plan_detail": ("senco", lambda w, r: {"plan_id": w.plan.pk}, ""),
+    "plan_edit": ("senco", lambda w, r: {"plan_id": w.plan.pk}, ""),
+    "target_new": ("senco", lambda w, r: {"plan_id": w.plan.pk}, ""),
+    "target_edit": ("senco", lambda w, r: {"target_id": w.t1.pk}, ""),
+    "provision_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "provision_end": ("senco", lambda w, r: {"provision_id": w.talk.pk}, ""),
+    "deployment": ("senco", lambda w, r: {}, ""),
+    "plan_behaviour": ("senco", lambda w, r: {"plan_id": w.ibp.pk}, ""),
+    "incident_new": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "incident_detail": ("alice", lambda w, r: {"pk": r.incident}, ""),
+    "incident_amend": ("alice", lambda w, r: {"pk": r.incident}, ""),
+    "intervention_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "intervention_list": ("senco", lambda w, r: {}, ""),
+    "intervention_detail": ("senco", lambda w, r: {"pk": r.intervention}, ""),
+    "intervention_amend": ("senco", lambda w, r: {"pk": r.intervention}, ""),
+    "behaviour_analysis": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "behaviour_print": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, "?weeks=12"),
+    "observation_record": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "observation_detail": ("alice", lambda w, r: {"pk": r.observation}, ""),
+    "safeguarding_report": ("alice", lambda w, r: {}, ""),
+    "safeguarding_report_pupils": ("alice", lambda w, r: {}, "?q=Ben"),
+    "safeguarding_report_done": ("alice", lambda w, r: {}, ""),
+    "safeguarding_inbox": ("dsl", lambda w, r: {}, ""),
+    "safeguarding_concern": ("dsl", lambda w, r: {"pk": r.concern}, ""),
+    "safeguarding_chronology": ("dsl", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "medication_due": ("alice", lambda w, r: {}, ""),
+    "dose_give": ("alice", lambda w, r: {"medicine_id": w.inhaler.pk}, ""),
+    "dose_detail": ("alice", lambda w, r: {"pk": r.dose}, ""),
+    "dose_amend": ("alice", lambda w, r: {"pk": r.dose}, ""),
+    "pupil_medication": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "pupil_mar": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, "?month=2026-11"),
+    "ihcp_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "ihcp_edit": ("senco", lambda w, r: {"pk": w.ihcp.pk}, ""),
+    "medicine_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "medicine_edit": ("senco", lambda w, r: {"pk": w.inhaler.pk}, ""),
+    "medicine_stock": ("senco", lambda w, r: {"pk": w.inhaler.pk}, ""),
+    "medicine_stop": ("senco", lambda w, r: {"pk": w.inhaler.pk}, ""),
+    "care_due": ("alice", lambda w, r: {}, ""),
+    "care_today": ("senco", lambda w, r: {}, ""),
+    "care_log": ("alice", lambda w, r: {"pk": w.toileting.pk}, ""),
+    "care_plan_edit": ("senco", lambda w, r: {"pk": w.toileting.pk}, ""),
+    "care_event_detail": ("alice", lambda w, r: {"pk": r.care_event}, ""),
+    "care_event_amend": ("alice", lambda w, r: {"pk": r.care_event}, ""),
+    "pupil_care": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "care_plan_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "equipment_list": ("senco", lambda w, r: {}, ""),
+    "equipment_new": ("senco", lambda w, r: {}, ""),
+    "equipment_detail": ("senco", lambda w, r: {"pk": w.hoist.pk}, ""),
+    "training_register": ("senco", lambda w, r: {}, ""),
+    "training_new": ("senco", lambda w, r: {}, ""),
+    "my_training": ("alice", lambda w, r: {}, ""),
+    "therapy_home": ("theo", lambda w, r: {}, ""),
+    "therapy_pupil": ("theo", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "programme_new": ("theo", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "programme_review": ("theo", lambda w, r: {"pk": w.programme.pk}, ""),
+    "programme_end": ("theo", lambda w, r: {"pk": w.programme.pk}, ""),
+    "referral_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "referral_list": ("senco", lambda w, r: {}, ""),
+    "referral_end": ("senco", lambda w, r: {"pk": w.referral.pk}, ""),
+    "family_home": ("pat", lambda w, r: {}, ""),
+    "family_child": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "family_mar": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, "?month=2026-11"),
+}
+
+PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})
+
+
+def urls_for(person, w, records):
+    """[(url name, path)] of the pages `person` opens, in a stable order."""
+    return [
+        (name, reverse(name, kwargs=kwargs(w, records)) + query)
+        for name, (who, kwargs, query) in sorted(PAGES.items())
+        if who == person
+    ]
