@@ -105,8 +105,12 @@ class _Care:
             ),
             default=self.medicated,
         )
+        # The second adult for the two-staff plans: their own 1:1, else the HLTA; a
+        # woman when the plan asks for female staff (ta1 and the HLTA always are).
         own = b.adult_of.get(self.cared.pk)
-        self.second = own if own not in (None, ta1, ta2) else b.hltas[0]
+        self.female_only = self.cared.legal_first_name in words.GIRLS
+        usable = own not in (None, ta1, ta2) and (not self.female_only or own.email in b.women)
+        self.second = own if usable else b.hltas[0]
         rest = [p for p in others if p not in (self.cared, focus)]
         self.referred = [self.medicated]
         if rest:
@@ -125,7 +129,8 @@ class _Care:
         used = {u.full_name for u in b.staff.values()}
         name = None
         while name is None or name in used:
-            name = f"{rng.choice(words.GIRLS + words.BOYS)} {rng.choice(words.SURNAMES)}"
+            first = rng.choice(words.WOMEN + words.MEN)
+            name = f"{first} {rng.choice(words.STAFF_SURNAMES)}"
         self.therapist_name = name
         self.slt = self.reshape_therapy()
 
@@ -208,9 +213,10 @@ class _Care:
             (c for c in self.contacts.get(pupil.pk, []) if c.relationship == "Mother"), None
         )
         parent_name = (
-            mother.name if mother else f"{rng.choice(words.GIRLS)} {pupil.legal_last_name}"
+            mother.name if mother else f"{rng.choice(words.WOMEN)} {pupil.legal_last_name}"
         )
         self.parent_name = parent_name
+        self.list_the_parent(pupil, mother, parent_name)
         self.therapist, self.parent = User.objects.bulk_create(
             [
                 User(
@@ -244,6 +250,30 @@ class _Care:
             )
         Deployment.objects.bulk_create(deployments)
 
+    def list_the_parent(self, pupil, mother, name):
+        """The parent who logs in is among the child's contacts, with the login's e-mail:
+        the mother's contact if there is one, else a new first contact."""
+        email = f"parent@{self.b.domain}"
+        if mother is not None:
+            mother.email = email
+            mother.save(update_fields=["email"])
+            return
+        mine = self.contacts.get(pupil.pk, [])
+        for contact in mine:
+            contact.priority += 1
+        Contact.objects.bulk_update(mine, ["priority"])
+        mother = Contact.objects.create(
+            pupil=pupil,
+            name=name,
+            relationship="Mother",
+            parental_responsibility=True,
+            phone="07700 900999",
+            email=email,
+            priority=1,
+        )
+        self.contacts[pupil.pk] = [mother, *mine]
+        self.mother = mother
+
     def make_training(self):
         """Intimate care and moving and handling for ta1 and the second adult, current for
         the care events and today. (Medication training is behaviour.make_training's: ta1,
@@ -254,7 +284,9 @@ class _Care:
                 (Training.Kind.INTIMATE_CARE, "Intimate and personal care"),
                 (Training.Kind.MOVING_HANDLING, "Moving and handling of people, hoists"),
             ):
-                completed = self.b.history_start - dt.timedelta(days=rng.randrange(20, 400))
+                completed = self.b.school_day_before(
+                    self.b.history_start - dt.timedelta(days=rng.randrange(20, 400))
+                )
                 rows.append(
                     Training(
                         user=user,
@@ -276,10 +308,10 @@ class _Care:
             Term.objects.filter(school=b.school, start__lte=self.today).order_by("-start").first()
         )
         # A new prescription (and consent) each term: the doses start with the term.
-        start = max(b.history_start, term.start if term else b.history_start)
+        start = max(b.history_start, b.school_day(term.start) if term else b.history_start)
         consent = {
             "consent_by": self.parent_name,
-            "consent_on": start - dt.timedelta(days=rng.randrange(3, 12)),
+            "consent_on": b.school_day_before(start - dt.timedelta(days=rng.randrange(3, 12))),
             "consent_document": f"Medical file, form {start.year}-{rng.randrange(10, 60)}",
         }
         mother = self.mother
@@ -297,7 +329,7 @@ class _Care:
             daily_care=plan["daily_care"].format(name=name),
             emergency=plan["emergency"].format(name=name),
             who_to_call=who,
-            review_date=_add_years(start, 1),
+            review_date=b.school_days.on_or_before(_add_years(start, 1)),
             created_by=self.b.senco,
             **consent,
         )
@@ -445,7 +477,13 @@ class _Care:
         b, rng, today = self.b, self.b.rng("equipment"), self.today
         # Next week: 5 to 9 days from today, on a school day of the week.
         week = [today + dt.timedelta(days=n) for n in range(5, 10)]
-        due = rng.choice([d for d in week if d.weekday() < 5])
+        # An inspection and the next one six months on, both on school days.
+        open_days = [
+            d
+            for d in week
+            if b.school_days.is_school_day(d) and b.school_days.is_school_day(_add_months(d, -6))
+        ]
+        due = rng.choice(open_days) if open_days else b.school_days.on_or_after(week[0])
         rows = [
             Equipment(
                 school=b.school,
@@ -461,7 +499,7 @@ class _Care:
             (Equipment.Kind.HOIST, "Mobile hoist", "MH", "Physio room"),
             (Equipment.Kind.SLING, "Spare sling, size L", "SL", "Hygiene room"),
         ):
-            last = today - dt.timedelta(days=rng.randrange(20, 120))
+            last = self.inspected(today - dt.timedelta(days=rng.randrange(20, 120)))
             rows.append(
                 Equipment(
                     school=b.school,
@@ -474,7 +512,7 @@ class _Care:
                 )
             )
         if self.cared is not None:
-            last = today - dt.timedelta(days=rng.randrange(20, 120))
+            last = self.inspected(today - dt.timedelta(days=rng.randrange(20, 120)))
             rows.append(
                 Equipment(
                     school=b.school,
@@ -490,17 +528,26 @@ class _Care:
         self.equipment = Equipment.objects.bulk_create(rows)
         self.counts["equipment"] += len(rows)
 
+    def inspected(self, day):
+        """The school day on or before `day` whose six-month re-inspection also falls on
+        a school day."""
+        days = self.b.school_days
+        day = self.b.school_day_before(day)
+        while not days.is_school_day(_add_months(day, 6)):
+            day = days.on_or_before(day - dt.timedelta(days=1))
+        return day
+
     def make_care_plans(self):
         b, pupil, rng = self.b, self.cared, self.b.rng("care")
         name = pupil.preferred_name or pupil.legal_first_name
         consent = {
             "consent_by": self.first_contact(pupil),
-            "consent_on": b.history_start - dt.timedelta(days=rng.randrange(3, 20)),
+            "consent_on": b.school_day_before(
+                b.history_start - dt.timedelta(days=rng.randrange(3, 20))
+            ),
             "consent_document": f"Care file, form {b.history_start.year}-{rng.randrange(60, 99)}",
         }
-        gender = (
-            CarePlan.Gender.FEMALE if pupil.legal_first_name in words.GIRLS else CarePlan.Gender.ANY
-        )
+        gender = CarePlan.Gender.FEMALE if self.female_only else CarePlan.Gender.ANY
         toileting, handling = CarePlan.objects.bulk_create(
             [
                 CarePlan(
@@ -511,7 +558,9 @@ class _Care:
                     staff_required=2,
                     gender_preference=gender,
                     training=Training.Kind.INTIMATE_CARE,
-                    review_date=self.today + dt.timedelta(days=rng.randrange(60, 150)),
+                    review_date=b.school_days.on_or_after(
+                        self.today + dt.timedelta(days=rng.randrange(60, 150))
+                    ),
                     **consent,
                 ),
                 CarePlan(
@@ -523,7 +572,9 @@ class _Care:
                     transfers=words.TRANSFERS,
                     sling_size="M",
                     training=Training.Kind.MOVING_HANDLING,
-                    review_date=self.today + dt.timedelta(days=rng.randrange(60, 150)),
+                    review_date=b.school_days.on_or_after(
+                        self.today + dt.timedelta(days=rng.randrange(60, 150))
+                    ),
                     **consent,
                 ),
             ]
@@ -609,7 +660,7 @@ class _Care:
                 discipline=Discipline.SLT,
                 reason=words.SLT_REASONS[i % len(words.SLT_REASONS)],
                 consent_by=consent_by,
-                consent_on=start - dt.timedelta(days=rng.randrange(5, 20)),
+                consent_on=b.school_day_before(start - dt.timedelta(days=rng.randrange(5, 20))),
                 start=start,
                 shared_notes=words.SHARED_NOTES.format(name=name, likes=rng.choice(words.LIKES)),
                 referred_by=b.senco,
