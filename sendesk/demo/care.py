@@ -20,8 +20,8 @@ Every school gets:
   with ta1 as a key adult: a toileting plan and a moving-and-handling plan (a hoist, their
   own sling), each needing two staff, and four weeks of care events by ta1 and a second
   trained adult (their own 1:1, else the HLTA).
-- Equipment: a ceiling hoist whose six-monthly inspection falls due next week (5 to 9 days
-  from today), a mobile hoist and slings in date.
+- Equipment: a ceiling hoist whose six-monthly inspection falls due next week or the week
+  after (5 to 14 days from today, inspected on a school day), a mobile hoist and slings in date.
 - A speech and language therapist (slt@, role therapist) with two referrals: ta1's 1:1
   pupil and a pupil with speech, language and communication needs. Each referral's
   programme is the pupil's therapy provision, made 2 × 20 min a week on Tuesdays and
@@ -473,17 +473,16 @@ class _Care:
     # -- intimate care, moving and handling ---------------------------------------------
 
     def make_equipment(self):
-        """A ceiling hoist due for inspection next week, a mobile hoist and slings in date."""
+        """A ceiling hoist due for inspection in a week or two; a mobile hoist, slings."""
         b, rng, today = self.b, self.b.rng("equipment"), self.today
-        # Next week: 5 to 9 days from today, on a school day of the week.
-        week = [today + dt.timedelta(days=n) for n in range(5, 10)]
-        # An inspection and the next one six months on, both on school days.
-        open_days = [
-            d
-            for d in week
-            if b.school_days.is_school_day(d) and b.school_days.is_school_day(_add_months(d, -6))
-        ]
-        due = rng.choice(open_days) if open_days else b.school_days.on_or_after(week[0])
+        # Due in the next week or two (5 to 14 days from today), six months after an
+        # inspection held on a school day; due on a school day too where the calendar
+        # allows (the service sets the next inspection six months after the last).
+        days = b.school_days
+        ahead = [today + dt.timedelta(days=n) for n in range(5, 15)]
+        held = [d for d in ahead if days.is_school_day(_add_months(d, -6))]
+        both = [d for d in held if days.is_school_day(d)]
+        due = rng.choice(both[:5]) if both else (held or ahead)[0]
         rows = [
             Equipment(
                 school=b.school,

@@ -35,7 +35,7 @@ WOMEN = [
     "Sarah", "Claire", "Emma", "Lisa", "Rachel", "Nicola", "Helen", "Joanne", "Karen",
     "Michelle", "Louise", "Kelly", "Gemma", "Laura", "Amy", "Hayley", "Victoria", "Rebecca",
     "Kirsty", "Donna", "Natalie", "Jennifer", "Stephanie", "Samantha", "Lucy", "Katie",
-    "Leanne", "Julie", "Tracey", "Zoe", "Nadia", "Shabana", "Jodie", "Carly",
+    "Leanne", "Julie", "Tracey", "Zoe", "Nadia", "Shabana", "Jodie", "Carly", "Priya",
 ]  # fmt: skip
 
 MEN = [
