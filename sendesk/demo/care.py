@@ -100,6 +100,9 @@ class _Care:
             key=lambda p: (
                 b.needs_of[p.pk][0] not in PHYSICAL,
                 p == focus,
+                # A girl where there is one: her toileting plan asks for female staff
+                # only, the rule the care pages show and the demo keeps.
+                p.legal_first_name not in words.GIRLS,
                 b.adult_of.get(p.pk) != ta1,
                 p.upn,
             ),

@@ -294,6 +294,7 @@ def test_care_events_keep_the_plans_staffing_and_gender_rules(built):
             assert Training.objects.filter(
                 user=user, kind=plan.training, completed_on__lte=day, expires_on__gte=day
             ).exists(), (user, plan.training, day)
+    assert female_only  # the demo shows a plan for female staff only
 
 
 def test_one_to_one_adults_and_promises(built):
