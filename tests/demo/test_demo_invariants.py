@@ -31,7 +31,7 @@ from sendesk.behaviour.models import Incident, Observation, RestrictiveIntervent
 from sendesk.care.models import Administration, CareEvent, CarePlan, Equipment, HealthcarePlan
 from sendesk.demo import words
 from sendesk.demo.generator import GAP_NOTE, SchoolDays, academic_year, last_school_day
-from sendesk.demo.oakfield import build_demo
+from sendesk.demo.oakfield import build_demo, demo_notes
 from sendesk.family.models import ParentLink
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision, Session, SessionPupil, TargetRating
@@ -356,3 +356,15 @@ def test_the_generators_calendar_is_the_schools():
     assert days.on_or_after(dt.date(2026, 12, 25)) > terms[1][1]
     assert last_school_day(dt.date(2027, 8, 10)) == dt.date(2027, 7, 22)
     assert len(closures) >= 7
+
+
+def test_the_gaps_left_on_purpose_are_named_in_the_logins_notes(built):
+    with time_machine.travel(dt.datetime.combine(built.today, dt.time(16), LONDON), tick=False):
+        notes = demo_notes(built.school)
+    overdue = Plan.objects.active().get(pupil__school=built.school, review_date__lt=built.today)
+    gap = Provision.objects.get(pupil__school=built.school, staffing_notes=GAP_NOTE)
+    assert any(
+        n.startswith(f"Reviews: {overdue.pupil.name}'s annual review") and "overdue" in n
+        for n in notes
+    )
+    assert any(n.startswith(f"Staffing: {gap.pupil.name} is promised") for n in notes)
