@@ -140,7 +140,7 @@ class _Care:
     def reshape_therapy(self) -> dict:
         """Each referred pupil's therapy provision becomes the therapist's programme: 2 × 20
         min on Tuesdays and Thursdays, delivered and recorded by their TA."""
-        b, found = self.b, {}
+        b, found, rng = self.b, {}, self.b.rng("therapy slots")
         for unit in b.units:
             prov = unit["members"][0]
             if (
@@ -149,6 +149,7 @@ class _Care:
                 and prov.pupil_id in {p.pk for p in self.referred}
             ):
                 unit["days"], unit["minutes"] = SLT_DAYS, SLT_MINUTES
+                b.reslot(rng, unit)
                 prov.title = "Speech and language therapy programme"
                 prov.description = (
                     f"Programme set by {self.therapist_name}, speech and language therapist; "

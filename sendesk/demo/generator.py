@@ -99,6 +99,8 @@ MISSED_WEIGHTS = {
     MissedReason.OTHER: 6,
 }
 RATINGS = list(Rating.values)  # not_yet … achieved, in order
+DAY_ENDS = 15 * 60 + 30  # minutes after midnight: no session runs past 15:30
+LUNCH = (12 * 60 + 15, 13 * 60)  # nor into lunch
 SLOTS = [
     dt.time(9, 10),
     dt.time(9, 40),
@@ -833,6 +835,7 @@ class _SchoolBuilder:
         small group (pupils of a class in the same intervention) sharing days and time."""
         rng = self.rng("provision")
         provisions, links, self.units = [], [], []
+        self.units_of_staff = defaultdict(list)
         self.one_to_one_gap = None
 
         def start_for(p):
@@ -886,7 +889,7 @@ class _SchoolBuilder:
             needs = self.needs_of[p.pk]
             prov = add(
                 p,
-                self._unit(rng, "12345", minutes, staff),
+                self._unit(rng, "12345", minutes, staff, p),
                 title=rng.choice(
                     words.for_needs(
                         needs[:1], words.DAILY_PROGRAMMES, words.NEED_DAILY_PROGRAMMES, area
@@ -908,7 +911,7 @@ class _SchoolBuilder:
             )
             prov = add(
                 p,
-                self._unit(rng, days, minutes, staff),
+                self._unit(rng, days, minutes, staff, p),
                 title=title,
                 start=start,
                 kind=Provision.Kind.THERAPY,
@@ -923,10 +926,11 @@ class _SchoolBuilder:
             gap = p.pk not in self.one_to_one and not self.one_to_one_gap
             if (p.pk in self.one_to_one and rng.random() < 0.5) or gap:
                 hours = rng.choice([5, 10, 15])
-                unit = self._unit(rng, "12345", hours * 12, staff)
+                unit = self._unit(rng, "12345", hours * 12, staff, p)
                 if gap:
+                    # Nobody to give it: the shortfall shows every day as not recorded.
                     self.one_to_one_gap = p.pk
-                    unit["p_missed"] = 0.4  # covered by the class's adults when they can
+                    unit["p_unrecorded"] = 1.0
                 add(
                     p,
                     unit,
@@ -941,7 +945,7 @@ class _SchoolBuilder:
             if self.needs_of[p.pk][0] in ("PD", "PMLD", "MSI"):
                 add(
                     p,
-                    self._unit(rng, "12345", 15, staff),
+                    self._unit(rng, "12345", 15, staff, p),
                     title="Personal care programme",
                     start=start,
                     kind=Provision.Kind.CARE,
@@ -967,7 +971,10 @@ class _SchoolBuilder:
             for at in range(0, len(members), 6):
                 chunk = members[at : at + 6]
                 days, minutes = rng.choice(["135", "24", "124", "35"]), rng.choice([20, 30])
-                staff = self.class_support.get(group_id) or self.teacher_of[group_id]
+                # The class's support assistant, else (or when they are busy) the teacher.
+                staff = self.free_adult(
+                    [self.class_support.get(group_id), self.teacher_of[group_id]], days, minutes
+                )
                 unit = self._unit(rng, days, minutes, staff)
                 for p in chunk:
                     prov = add(
@@ -990,7 +997,18 @@ class _SchoolBuilder:
                 )
                 add(
                     p,
-                    self._unit(rng, "4", 30, self.deliverer(p)),
+                    self._unit(
+                        rng,
+                        "4",
+                        30,
+                        self.free_adult(
+                            [self.deliverer(p), self.teacher_of[self.group_of[p.pk].pk]],
+                            "4",
+                            30,
+                            p.pk,
+                        ),
+                        p,
+                    ),
                     title="Reader for assessments",
                     start=start_for(p),
                     kind=Provision.Kind.ACCESS,
@@ -1006,13 +1024,49 @@ class _SchoolBuilder:
         for prov, t in links:
             self.provision_targets[prov.pk].append(t)
 
-    def _unit(self, rng, days, minutes, staff):
+    def free_slots(self, staff, days, minutes, pupil_pk=None, unit=None) -> list:
+        """The slots at which `staff` can take a session of `minutes` on `days` without
+        being with another pupil at the same time (the same pupil's sessions may meet),
+        and which do not run into lunch or past the end of the school day."""
+        free = []
+        for slot in SLOTS:
+            start = slot.hour * 60 + slot.minute
+            end = start + minutes
+            if end > DAY_ENDS or (start < LUNCH[1] and end > LUNCH[0]):
+                continue
+            if all(
+                not set(days) & set(other["days"])
+                or other is unit
+                or (pupil_pk is not None and other["pupil"] == pupil_pk)
+                or end <= _minute(other["slot"])
+                or _minute(other["slot"]) + other["minutes"] <= start
+                for other in self.units_of_staff[staff.pk]
+            ):
+                free.append(slot)
+        return free
+
+    def free_adult(self, adults, days, minutes, pupil_pk=None):
+        """The first of `adults` free for such a session, else the first of them."""
+        adults = [a for a in adults if a is not None]
+        for adult in adults:
+            if self.free_slots(adult, days, minutes, pupil_pk):
+                return adult
+        return adults[0]
+
+    def reslot(self, rng, unit):
+        """Choose a unit's time again after its days or minutes changed."""
+        free = self.free_slots(unit["staff"], unit["days"], unit["minutes"], unit["pupil"], unit)
+        unit["slot"] = rng.choice(free) if free else unit["slot"]
+
+    def _unit(self, rng, days, minutes, staff, pupil=None):
+        free = self.free_slots(staff, days, minutes, pupil.pk if pupil else None)
         unit = {
             "days": days,
             "minutes": minutes,
             "staff": staff,
+            "pupil": pupil.pk if pupil else None,  # an individual unit's pupil
             "members": [],
-            "slot": rng.choice(SLOTS),
+            "slot": rng.choice(free or SLOTS),
             # Most provision is delivered most days; a few units struggle (the shortfalls).
             "p_missed": rng.choice([0.03, 0.05, 0.08, 0.1])
             if rng.random() < 0.85
@@ -1020,6 +1074,7 @@ class _SchoolBuilder:
             "p_unrecorded": rng.choice([0.0, 0.02, 0.05]),
         }
         self.units.append(unit)
+        self.units_of_staff[staff.pk].append(unit)
         return unit
 
     # -- history -------------------------------------------------------------------
@@ -1285,6 +1340,10 @@ def _days(start: dt.date, end: dt.date):
     while day <= end:
         yield day
         day += dt.timedelta(days=1)
+
+
+def _minute(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
 
 
 def _clip(value, low, high):

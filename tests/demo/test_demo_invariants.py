@@ -319,6 +319,32 @@ def test_one_to_one_adults_and_promises(built):
     assert not promises.filter(pupil_id__in=with_adult, staffing_notes=GAP_NOTE).exists()
 
 
+def test_no_adult_has_sessions_with_two_pupils_at_once(built):
+    pupils = defaultdict(set)
+    for session_id, pupil_id in SessionPupil.objects.filter(
+        session__school=built.school
+    ).values_list("session_id", "pupil_id"):
+        pupils[session_id].add(pupil_id)
+    by_adult_day = defaultdict(list)
+    for pk, staff, day, start, minutes in Session.objects.filter(school=built.school).values_list(
+        "pk", "delivered_by_id", "date", "start_time", "minutes"
+    ):
+        begins = start.hour * 60 + start.minute
+        by_adult_day[staff, day].append((begins, begins + minutes, pupils[pk]))
+        assert begins + minutes <= 15 * 60 + 30  # within the school day
+        assert begins >= 13 * 60 or begins + minutes <= 12 * 60 + 15  # not across lunch
+    clashes = 0
+    for sessions in by_adult_day.values():
+        sessions.sort(key=lambda s: s[0])
+        for i, (_, end, who) in enumerate(sessions):
+            for begins, _, others in sessions[i + 1 :]:
+                if begins >= end:
+                    break
+                # The same pupil's programme inside their in-class 1:1 hours is fine.
+                clashes += not (len(who) == 1 and who == others)
+    assert clashes == 0
+
+
 def test_the_parent_login_is_among_the_childs_contacts(built):
     link = ParentLink.objects.select_related("user", "pupil").get(
         pupil__school=built.school, user__email="parent@oakfield.example"
