@@ -10,16 +10,17 @@ inside the minimum interval or over the 24-hour maximum, and never beyond the st
 medicine's stock is its starting stock (INHALER_STOCK, LUNCH_STOCK) less the units given.
 
 Every school gets:
-- ta1's 1:1 pupil (the one with an EHC plan that is not the behaviour focus, where ta1 has
-  two): an asthma healthcare plan with consent, a salbutamol inhaler (as needed, at least
+- ta1's 1:1 pupil (every TA is 1:1 with one pupil at most; the behaviour focus is never
+  this one): an asthma healthcare plan with consent, a salbutamol inhaler (as needed, at least
   4 h apart, at most 4 in 24 h) and lactulose every day at 12:15, with this term's doses:
   the lunchtime dose given on most school days, refused now and then, two days with no
   record at all (missed); the inhaler now and then. ta2, who has no medication training,
   is that pupil's key adult at lunchtimes. Their mother logs in as parent@.
-- A pupil with physical needs where there is one (else another pupil with an EHC plan),
-  with ta1 as a key adult: a toileting plan and a moving-and-handling plan (a hoist, their
-  own sling), each needing two staff, and four weeks of care events by ta1 and a second
-  trained adult (their own 1:1, else the HLTA).
+- A pupil with physical needs where there is one (else another pupil with an EHC plan), a
+  girl where there is one, with ta1 as a key adult: a toileting plan (female staff only
+  for a girl) and a moving-and-handling plan (a hoist, their own sling), each needing two
+  staff, and four weeks of care events by ta1 and a second trained adult (their own 1:1,
+  else the HLTA; a woman where the plan asks for female staff).
 - Equipment: a ceiling hoist whose six-monthly inspection falls due next week or the week
   after (5 to 14 days from today, inspected on a school day), a mobile hoist and slings in date.
 - A speech and language therapist (slt@, role therapist) with two referrals: ta1's 1:1

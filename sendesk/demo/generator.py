@@ -14,6 +14,18 @@ would take hours for three years of a 1,000-pupil school. Behaviour, restraint, 
 and safeguarding records come from `behaviour.make_behaviour`, and medication, care,
 equipment and therapy records (with the therapist's and a parent's logins) from `care`,
 in the same way.
+
+What a real school would show, the generator holds as invariants (tests/demo/
+test_demo_invariants.py): every dated record falls on a school day of the school's own
+calendar (`SchoolDays` is the same calendar as the Term and Closure rows written), and the
+recorded history ends on the last school day on or before today; every EHC plan has its
+annual reviews on record, one at most left overdue on purpose; targets, strategies and
+programmes fit the pupil's needs (need-specific pools for hearing, vision, physical and
+profound needs) and year group; session notes agree with their own attendance, response
+and time of day; no adult is 1:1 with two pupils or in two pupils' sessions at once, and
+every promise of 1:1 hours has an adult deployed but one gap left on purpose and labelled
+(GAP_NOTE); adults carry names common for people born 1965-2000 and staff surnames are
+never pupils'.
 """
 
 import csv
