@@ -435,8 +435,8 @@ SESSION_NOTES = [
     "Found the noise in the corridor hard; moved to the quiet room.",
     "Proud of their work and wanted to show the class teacher.",
     "Distracted after break; a movement break helped.",
-    "Got all of today's words right first time.",
-    "Worked well with a partner.",
+    "Got today's task right first time.",
+    "Took turns well and waited patiently.",
     "Left part-way through for an appointment; worked well until then.",
 ]
 
@@ -461,8 +461,8 @@ NOTE_RULES = {
     "Found the noise in the corridor hard; moved to the quiet room.": (1, 3, ("present",), "", ""),
     "Proud of their work and wanted to show the class teacher.": (4, 5, ("present",), "", ""),
     "Distracted after break; a movement break helped.": (2, 4, ("present",), "10:45", "12:00"),
-    "Got all of today's words right first time.": (4, 5, ("present",), "", ""),
-    "Worked well with a partner.": (3, 5, ("present",), "", ""),
+    "Got today's task right first time.": (4, 5, ("present",), "", ""),
+    "Took turns well and waited patiently.": (3, 5, ("present",), "", ""),
     "Left part-way through for an appointment; worked well until then.": (
         3, 5, ("partial",), "", ""),
     "Upset after lunch; please check in with them this afternoon.": (

@@ -394,3 +394,15 @@ def test_the_gaps_left_on_purpose_are_named_in_the_logins_notes(built):
         for n in notes
     )
     assert any(n.startswith(f"Staffing: {gap.pupil.name} is promised") for n in notes)
+
+
+def test_every_session_note_says_when_it_fits():
+    assert set(words.SESSION_NOTES + words.FLAG_NOTES) == set(words.NOTE_RULES)
+    upset = "Upset after lunch; please check in with them this afternoon."
+    assert words.note_fits(upset, "present", 2, dt.time(13, 20))
+    assert not words.note_fits(upset, "present", 2, dt.time(10, 50))
+    refused = "Refused to start; something seemed to be worrying them."
+    assert words.note_fits(refused, "refused", 1, dt.time(9, 10))
+    assert not words.note_fits(refused, "present", 1, dt.time(9, 10))
+    assert not words.note_fits("Settled quickly and worked well.", "refused", 1, dt.time(9, 10))
+    assert not words.note_fits("Settled quickly and worked well.", "absent", None, dt.time(9))
