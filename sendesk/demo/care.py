@@ -487,7 +487,8 @@ class _Care:
         ahead = [today + dt.timedelta(days=n) for n in range(5, 15)]
         held = [d for d in ahead if days.is_school_day(_add_months(d, -6))]
         both = [d for d in held if days.is_school_day(d)]
-        due = rng.choice(both[:5]) if both else (held or ahead)[0]
+        weekdays = [d for d in held or ahead if d.weekday() < 5]  # in a holiday
+        due = rng.choice(both[:5]) if both else (weekdays or held or ahead)[0]
         rows = [
             Equipment(
                 school=b.school,

@@ -406,3 +406,10 @@ def test_every_session_note_says_when_it_fits():
     assert not words.note_fits(refused, "present", 1, dt.time(9, 10))
     assert not words.note_fits("Settled quickly and worked well.", "refused", 1, dt.time(9, 10))
     assert not words.note_fits("Settled quickly and worked well.", "absent", None, dt.time(9))
+
+
+def test_the_hoist_falls_due_on_a_weekday_in_a_week_or_two(built, calendar):
+    hoist = Equipment.objects.get(school=built.school, name__startswith="Ceiling hoist")
+    assert 5 <= (hoist.next_inspection - built.today).days <= 14
+    assert hoist.next_inspection.weekday() < 5
+    assert calendar.is_school_day(hoist.last_inspected)
