@@ -117,7 +117,13 @@ def pick_focus(b):
     IBP."""
     adults = b.tas[:2]
     rank = {"SEMH": 0, "ASD": 1}
-    candidates = [p for p in b.pupils if b.adult_of.get(p.pk) in adults]
+    # Not ta1's 1:1 pupil: that one has the medication demo (care.py).
+    candidates = [
+        p
+        for p in b.pupils
+        if b.adult_of.get(p.pk) in adults
+        and not (b.adult_of[p.pk] == adults[0] and p.pk in b.one_to_one)
+    ]
     if not candidates:
         return None
 
@@ -125,6 +131,7 @@ def pick_focus(b):
         plan = b.plan_of.get(p.pk)
         return (
             p.year_group.ordinal < 2,  # not the youngest: lessons, PE and all
+            p.pk not in b.one_to_one,  # an adult with them all day sees the pattern
             rank.get(b.needs_of[p.pk][0], 2),
             0 if plan is not None and plan.kind == Plan.Kind.IBP else 1,
             adults.index(b.adult_of[p.pk]),
@@ -213,19 +220,22 @@ class _Behaviour:
         if self.focus is not None:
             handling.append(self.class_teacher(self.focus))
         for user in handling:
-            completed = today - dt.timedelta(days=rng.randrange(200, 600))
+            completed = b.school_day_before(today - dt.timedelta(days=rng.randrange(200, 600)))
             add(user, Training.Kind.POSITIVE_HANDLING, "Team Teach level 2", completed, 2)
         if self.expired_ta is not None:
-            completed = today - dt.timedelta(days=rng.randrange(800, 1000))
+            completed = b.school_day_before(today - dt.timedelta(days=rng.randrange(800, 1000)))
             add(
                 self.expired_ta, Training.Kind.POSITIVE_HANDLING, "Team Teach level 2", completed, 2
             )
 
-        year = today.year if today >= _autumn_training_day(today.year) else today.year - 1
-        training_day = _autumn_training_day(year)
+        # After school on the first school day of the autumn term (the training days
+        # themselves are closures, and no record falls on one).
+        training_day = _autumn_training_day(b, today.year)
+        if training_day > b.last_day:
+            training_day = _autumn_training_day(b, today.year - 1)
         for user in b.staff.values():
             add(user, Training.Kind.SAFEGUARDING, "Annual safeguarding update", training_day, 1)
-        dsl_course = today - dt.timedelta(days=rng.randrange(100, 500))
+        dsl_course = b.school_day_before(today - dt.timedelta(days=rng.randrange(100, 500)))
         add(
             self.staff["dsl"],
             Training.Kind.SAFEGUARDING,
@@ -236,7 +246,7 @@ class _Behaviour:
         assistants = [*b.hltas, *b.tas]
         for user in assistants:
             if rng.random() < 0.45:
-                completed = today - dt.timedelta(days=rng.randrange(30, 900))
+                completed = b.school_day_before(today - dt.timedelta(days=rng.randrange(30, 900)))
                 add(user, Training.Kind.FIRST_AID, "Paediatric first aid", completed, 3)
         # Medication: ta1 gives the demo's doses; ta2, who supports the same pupil at
         # lunchtimes, is never trained (the refusal the demo shows); some other TAs are.
@@ -271,14 +281,16 @@ class _Behaviour:
                 self.ibp_of[pupil_pk] = plan
         if self.focus is not None and self.focus.pk not in self.ibp_of:
             name = self.focus.preferred_name or self.focus.legal_first_name
-            start = self.window_start - dt.timedelta(days=7)
+            start = b.school_day_before(self.window_start - dt.timedelta(days=7))
             plan = Plan.objects.create(
                 pupil=self.focus,
                 kind=Plan.Kind.IBP,
                 title=f"{name}'s behaviour plan",
                 status=Plan.Status.ACTIVE,
                 start_date=start,
-                review_date=max(self.today + dt.timedelta(weeks=6), start),
+                review_date=b.school_days.on_or_after(
+                    max(self.today + dt.timedelta(weeks=6), start)
+                ),
                 created_by=self.senco,
             )
             self.ibp_of[self.focus.pk] = plan
@@ -883,11 +895,9 @@ def _observation_title(o) -> str:
     return f"Observation ({method}){what}: {summary_text(o)}"[:200]
 
 
-def _autumn_training_day(year):
-    day = dt.date(year, 9, 2)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
+def _autumn_training_day(b, year):
+    """The first school day of the autumn term beginning in `year`."""
+    return b.school_days.on_or_after(dt.date(year, 9, 2))
 
 
 def _at(day, hour, minute=0):

@@ -10,18 +10,19 @@ inside the minimum interval or over the 24-hour maximum, and never beyond the st
 medicine's stock is its starting stock (INHALER_STOCK, LUNCH_STOCK) less the units given.
 
 Every school gets:
-- ta1's 1:1 pupil (the one with an EHC plan that is not the behaviour focus, where ta1 has
-  two): an asthma healthcare plan with consent, a salbutamol inhaler (as needed, at least
+- ta1's 1:1 pupil (every TA is 1:1 with one pupil at most; the behaviour focus is never
+  this one): an asthma healthcare plan with consent, a salbutamol inhaler (as needed, at least
   4 h apart, at most 4 in 24 h) and lactulose every day at 12:15, with this term's doses:
   the lunchtime dose given on most school days, refused now and then, two days with no
   record at all (missed); the inhaler now and then. ta2, who has no medication training,
   is that pupil's key adult at lunchtimes. Their mother logs in as parent@.
-- A pupil with physical needs where there is one (else another pupil with an EHC plan),
-  with ta1 as a key adult: a toileting plan and a moving-and-handling plan (a hoist, their
-  own sling), each needing two staff, and four weeks of care events by ta1 and a second
-  trained adult (their own 1:1, else the HLTA).
-- Equipment: a ceiling hoist whose six-monthly inspection falls due next week (5 to 9 days
-  from today), a mobile hoist and slings in date.
+- A pupil with physical needs where there is one (else another pupil with an EHC plan), a
+  girl where there is one, with ta1 as a key adult: a toileting plan (female staff only
+  for a girl) and a moving-and-handling plan (a hoist, their own sling), each needing two
+  staff, and four weeks of care events by ta1 and a second trained adult (their own 1:1,
+  else the HLTA; a woman where the plan asks for female staff).
+- Equipment: a ceiling hoist whose six-monthly inspection falls due next week or the week
+  after (5 to 14 days from today, inspected on a school day), a mobile hoist and slings in date.
 - A speech and language therapist (slt@, role therapist) with two referrals: ta1's 1:1
   pupil and a pupil with speech, language and communication needs. Each referral's
   programme is the pupil's therapy provision, made 2 × 20 min a week on Tuesdays and
@@ -94,13 +95,20 @@ class _Care:
             key=lambda p: (
                 b.needs_of[p.pk][0] not in PHYSICAL,
                 p == focus,
+                # A girl where there is one: her toileting plan asks for female staff
+                # only, the rule the care pages show and the demo keeps.
+                p.legal_first_name not in words.GIRLS,
                 b.adult_of.get(p.pk) != ta1,
                 p.upn,
             ),
             default=self.medicated,
         )
+        # The second adult for the two-staff plans: their own 1:1, else the HLTA; a
+        # woman when the plan asks for female staff (ta1 and the HLTA always are).
         own = b.adult_of.get(self.cared.pk)
-        self.second = own if own not in (None, ta1, ta2) else b.hltas[0]
+        self.female_only = self.cared.legal_first_name in words.GIRLS
+        usable = own not in (None, ta1, ta2) and (not self.female_only or own.email in b.women)
+        self.second = own if usable else b.hltas[0]
         rest = [p for p in others if p not in (self.cared, focus)]
         self.referred = [self.medicated]
         if rest:
@@ -119,14 +127,15 @@ class _Care:
         used = {u.full_name for u in b.staff.values()}
         name = None
         while name is None or name in used:
-            name = f"{rng.choice(words.GIRLS + words.BOYS)} {rng.choice(words.SURNAMES)}"
+            first = rng.choice(words.WOMEN + words.MEN)
+            name = f"{first} {rng.choice(words.STAFF_SURNAMES)}"
         self.therapist_name = name
         self.slt = self.reshape_therapy()
 
     def reshape_therapy(self) -> dict:
         """Each referred pupil's therapy provision becomes the therapist's programme: 2 × 20
         min on Tuesdays and Thursdays, delivered and recorded by their TA."""
-        b, found = self.b, {}
+        b, found, rng = self.b, {}, self.b.rng("therapy slots")
         for unit in b.units:
             prov = unit["members"][0]
             if (
@@ -135,6 +144,7 @@ class _Care:
                 and prov.pupil_id in {p.pk for p in self.referred}
             ):
                 unit["days"], unit["minutes"] = SLT_DAYS, SLT_MINUTES
+                b.reslot(rng, unit)
                 prov.title = "Speech and language therapy programme"
                 prov.description = (
                     f"Programme set by {self.therapist_name}, speech and language therapist; "
@@ -202,9 +212,10 @@ class _Care:
             (c for c in self.contacts.get(pupil.pk, []) if c.relationship == "Mother"), None
         )
         parent_name = (
-            mother.name if mother else f"{rng.choice(words.GIRLS)} {pupil.legal_last_name}"
+            mother.name if mother else f"{rng.choice(words.WOMEN)} {pupil.legal_last_name}"
         )
         self.parent_name = parent_name
+        self.list_the_parent(pupil, mother, parent_name)
         self.therapist, self.parent = User.objects.bulk_create(
             [
                 User(
@@ -238,6 +249,30 @@ class _Care:
             )
         Deployment.objects.bulk_create(deployments)
 
+    def list_the_parent(self, pupil, mother, name):
+        """The parent who logs in is among the child's contacts, with the login's e-mail:
+        the mother's contact if there is one, else a new first contact."""
+        email = f"parent@{self.b.domain}"
+        if mother is not None:
+            mother.email = email
+            mother.save(update_fields=["email"])
+            return
+        mine = self.contacts.get(pupil.pk, [])
+        for contact in mine:
+            contact.priority += 1
+        Contact.objects.bulk_update(mine, ["priority"])
+        mother = Contact.objects.create(
+            pupil=pupil,
+            name=name,
+            relationship="Mother",
+            parental_responsibility=True,
+            phone="07700 900999",
+            email=email,
+            priority=1,
+        )
+        self.contacts[pupil.pk] = [mother, *mine]
+        self.mother = mother
+
     def make_training(self):
         """Intimate care and moving and handling for ta1 and the second adult, current for
         the care events and today. (Medication training is behaviour.make_training's: ta1,
@@ -248,7 +283,9 @@ class _Care:
                 (Training.Kind.INTIMATE_CARE, "Intimate and personal care"),
                 (Training.Kind.MOVING_HANDLING, "Moving and handling of people, hoists"),
             ):
-                completed = self.b.history_start - dt.timedelta(days=rng.randrange(20, 400))
+                completed = self.b.school_day_before(
+                    self.b.history_start - dt.timedelta(days=rng.randrange(20, 400))
+                )
                 rows.append(
                     Training(
                         user=user,
@@ -270,10 +307,10 @@ class _Care:
             Term.objects.filter(school=b.school, start__lte=self.today).order_by("-start").first()
         )
         # A new prescription (and consent) each term: the doses start with the term.
-        start = max(b.history_start, term.start if term else b.history_start)
+        start = max(b.history_start, b.school_day(term.start) if term else b.history_start)
         consent = {
             "consent_by": self.parent_name,
-            "consent_on": start - dt.timedelta(days=rng.randrange(3, 12)),
+            "consent_on": b.school_day_before(start - dt.timedelta(days=rng.randrange(3, 12))),
             "consent_document": f"Medical file, form {start.year}-{rng.randrange(10, 60)}",
         }
         mother = self.mother
@@ -291,7 +328,7 @@ class _Care:
             daily_care=plan["daily_care"].format(name=name),
             emergency=plan["emergency"].format(name=name),
             who_to_call=who,
-            review_date=_add_years(start, 1),
+            review_date=b.school_days.on_or_before(_add_years(start, 1)),
             created_by=self.b.senco,
             **consent,
         )
@@ -435,11 +472,17 @@ class _Care:
     # -- intimate care, moving and handling ---------------------------------------------
 
     def make_equipment(self):
-        """A ceiling hoist due for inspection next week, a mobile hoist and slings in date."""
+        """A ceiling hoist due for inspection in a week or two; a mobile hoist, slings."""
         b, rng, today = self.b, self.b.rng("equipment"), self.today
-        # Next week: 5 to 9 days from today, on a school day of the week.
-        week = [today + dt.timedelta(days=n) for n in range(5, 10)]
-        due = rng.choice([d for d in week if d.weekday() < 5])
+        # Due in the next week or two (5 to 14 days from today), six months after an
+        # inspection held on a school day; due on a school day too where the calendar
+        # allows (the service sets the next inspection six months after the last).
+        days = b.school_days
+        ahead = [today + dt.timedelta(days=n) for n in range(5, 15)]
+        held = [d for d in ahead if days.is_school_day(_add_months(d, -6))]
+        both = [d for d in held if days.is_school_day(d)]
+        weekdays = [d for d in held or ahead if d.weekday() < 5]  # in a holiday
+        due = rng.choice(both[:5]) if both else (weekdays or held or ahead)[0]
         rows = [
             Equipment(
                 school=b.school,
@@ -455,7 +498,7 @@ class _Care:
             (Equipment.Kind.HOIST, "Mobile hoist", "MH", "Physio room"),
             (Equipment.Kind.SLING, "Spare sling, size L", "SL", "Hygiene room"),
         ):
-            last = today - dt.timedelta(days=rng.randrange(20, 120))
+            last = self.inspected(today - dt.timedelta(days=rng.randrange(20, 120)))
             rows.append(
                 Equipment(
                     school=b.school,
@@ -468,7 +511,7 @@ class _Care:
                 )
             )
         if self.cared is not None:
-            last = today - dt.timedelta(days=rng.randrange(20, 120))
+            last = self.inspected(today - dt.timedelta(days=rng.randrange(20, 120)))
             rows.append(
                 Equipment(
                     school=b.school,
@@ -484,17 +527,26 @@ class _Care:
         self.equipment = Equipment.objects.bulk_create(rows)
         self.counts["equipment"] += len(rows)
 
+    def inspected(self, day):
+        """The school day on or before `day` whose six-month re-inspection also falls on
+        a school day."""
+        days = self.b.school_days
+        day = self.b.school_day_before(day)
+        while not days.is_school_day(_add_months(day, 6)):
+            day = days.on_or_before(day - dt.timedelta(days=1))
+        return day
+
     def make_care_plans(self):
         b, pupil, rng = self.b, self.cared, self.b.rng("care")
         name = pupil.preferred_name or pupil.legal_first_name
         consent = {
             "consent_by": self.first_contact(pupil),
-            "consent_on": b.history_start - dt.timedelta(days=rng.randrange(3, 20)),
+            "consent_on": b.school_day_before(
+                b.history_start - dt.timedelta(days=rng.randrange(3, 20))
+            ),
             "consent_document": f"Care file, form {b.history_start.year}-{rng.randrange(60, 99)}",
         }
-        gender = (
-            CarePlan.Gender.FEMALE if pupil.legal_first_name in words.GIRLS else CarePlan.Gender.ANY
-        )
+        gender = CarePlan.Gender.FEMALE if self.female_only else CarePlan.Gender.ANY
         toileting, handling = CarePlan.objects.bulk_create(
             [
                 CarePlan(
@@ -505,7 +557,9 @@ class _Care:
                     staff_required=2,
                     gender_preference=gender,
                     training=Training.Kind.INTIMATE_CARE,
-                    review_date=self.today + dt.timedelta(days=rng.randrange(60, 150)),
+                    review_date=b.school_days.on_or_after(
+                        self.today + dt.timedelta(days=rng.randrange(60, 150))
+                    ),
                     **consent,
                 ),
                 CarePlan(
@@ -517,7 +571,9 @@ class _Care:
                     transfers=words.TRANSFERS,
                     sling_size="M",
                     training=Training.Kind.MOVING_HANDLING,
-                    review_date=self.today + dt.timedelta(days=rng.randrange(60, 150)),
+                    review_date=b.school_days.on_or_after(
+                        self.today + dt.timedelta(days=rng.randrange(60, 150))
+                    ),
                     **consent,
                 ),
             ]
@@ -603,7 +659,7 @@ class _Care:
                 discipline=Discipline.SLT,
                 reason=words.SLT_REASONS[i % len(words.SLT_REASONS)],
                 consent_by=consent_by,
-                consent_on=start - dt.timedelta(days=rng.randrange(5, 20)),
+                consent_on=b.school_day_before(start - dt.timedelta(days=rng.randrange(5, 20))),
                 start=start,
                 shared_notes=words.SHARED_NOTES.format(name=name, likes=rng.choice(words.LIKES)),
                 referred_by=b.senco,

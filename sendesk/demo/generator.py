@@ -14,6 +14,18 @@ would take hours for three years of a 1,000-pupil school. Behaviour, restraint, 
 and safeguarding records come from `behaviour.make_behaviour`, and medication, care,
 equipment and therapy records (with the therapist's and a parent's logins) from `care`,
 in the same way.
+
+What a real school would show, the generator holds as invariants (tests/demo/
+test_demo_invariants.py): every dated record falls on a school day of the school's own
+calendar (`SchoolDays` is the same calendar as the Term and Closure rows written), and the
+recorded history ends on the last school day on or before today; every EHC plan has its
+annual reviews on record, one at most left overdue on purpose; targets, strategies and
+programmes fit the pupil's needs (need-specific pools for hearing, vision, physical and
+profound needs) and year group; session notes agree with their own attendance, response
+and time of day; no adult is 1:1 with two pupils or in two pupils' sessions at once, and
+every promise of 1:1 hours has an adult deployed but one gap left on purpose and labelled
+(GAP_NOTE); adults carry names common for people born 1965-2000 and staff surnames are
+never pupils'.
 """
 
 import csv
@@ -99,6 +111,8 @@ MISSED_WEIGHTS = {
     MissedReason.OTHER: 6,
 }
 RATINGS = list(Rating.values)  # not_yet … achieved, in order
+DAY_ENDS = 15 * 60 + 30  # minutes after midnight: no session runs past 15:30
+LUNCH = (12 * 60 + 15, 13 * 60)  # nor into lunch
 SLOTS = [
     dt.time(9, 10),
     dt.time(9, 40),
@@ -115,6 +129,8 @@ HOURLY = {
     "therapist": Decimal("65.00"),
 }
 BATCH = 4000  # pupil records buffered before a write
+# The one promise of 1:1 hours with no adult deployed yet, left on purpose and marked so.
+GAP_NOTE = "Gap: no adult deployed for this 1:1 yet; the SENCO is recruiting."
 
 
 def ehcp_need_weights() -> dict[str, int]:
@@ -209,6 +225,47 @@ def academic_year(year: int):
     if feb_half + days(4) < terms[1][2]:  # not when Easter is so early it takes its place
         closures.append(("holiday", "Spring half term", feb_half, feb_half + days(4)))
     return terms, closures
+
+
+class SchoolDays:
+    """The generated schools' calendar (`academic_year`) for any year, answered in memory:
+    every dated record the generator writes falls on a school day, however far back (a
+    plan issued five years ago) or ahead (a review next term) it is."""
+
+    def __init__(self):
+        self._years = {}
+
+    def _year(self, year):
+        if year not in self._years:
+            terms, closures = academic_year(year)
+            closed = {d for _, _, start, end in closures for d in _days(start, end)}
+            self._years[year] = ([(s, e) for _, s, e in terms], closed)
+        return self._years[year]
+
+    def is_school_day(self, day: dt.date) -> bool:
+        if day.weekday() >= 5:
+            return False
+        terms, closed = self._year(academic_year_of(day))
+        return day not in closed and any(s <= day <= e for s, e in terms)
+
+    def on_or_before(self, day: dt.date) -> dt.date:
+        while not self.is_school_day(day):
+            day -= dt.timedelta(days=1)
+        return day
+
+    def on_or_after(self, day: dt.date) -> dt.date:
+        while not self.is_school_day(day):
+            day += dt.timedelta(days=1)
+        return day
+
+
+SCHOOL_DAYS = SchoolDays()
+
+
+def last_school_day(today: dt.date) -> dt.date:
+    """The day the recorded history ends: today on a school day, else the last one before
+    (the Friday before a weekend, the last day of term in a holiday)."""
+    return SCHOOL_DAYS.on_or_before(today)
 
 
 # ---------------------------------------------------------------- results
@@ -324,6 +381,17 @@ class _SchoolBuilder:
         self.password_hash, self.staff_names = password_hash, staff_names
         self.progress = progress or (lambda message: None)
         self.ehcp_weights = ehcp_need_weights()
+        self.school_days = SCHOOL_DAYS
+        self.last_day = last_school_day(today)
+
+    def school_day(self, day: dt.date) -> dt.date:
+        """The first school day on or after `day`, but never after the last school day on
+        or before today: the dates of records and of things that have started."""
+        return min(SCHOOL_DAYS.on_or_after(day), self.last_day)
+
+    def school_day_before(self, day: dt.date) -> dt.date:
+        """The last school day on or before `day` (and before today's end of history)."""
+        return SCHOOL_DAYS.on_or_before(min(day, self.last_day))
 
     def rng(self, purpose: str) -> random.Random:
         # One stream per purpose, so more weeks of history do not change the names.
@@ -369,6 +437,9 @@ class _SchoolBuilder:
             first = academic_year_of(self.today) - 1
         else:
             first = academic_year_of(self.today - dt.timedelta(weeks=self.weeks))
+        # Back to when the oldest pupils started Reception: their EHC plans, reviews and
+        # SEN history fall on days this calendar shows as school days.
+        first = min(first, academic_year_of(self.today) - 7)
         terms, closures = [], []
         for year in range(first, academic_year_of(self.today) + 2):
             t, c = academic_year(year)
@@ -380,10 +451,11 @@ class _SchoolBuilder:
         Closure.objects.bulk_create(
             Closure(school=self.school, kind=k, name=n, start=s, end=e) for k, n, s, e in closures
         )
-        if self.weeks is None:
-            self.history_start = max(s for _, s, _ in terms if s <= self.today)
+        if self.weeks is None:  # the first school day of the term (not its training day)
+            starts = [SCHOOL_DAYS.on_or_after(s) for _, s, _ in terms]
+            self.history_start = max(d for d in starts if d <= self.last_day)
         else:
-            self.history_start = self.today - dt.timedelta(weeks=self.weeks)
+            self.history_start = self.school_day(self.today - dt.timedelta(weeks=self.weeks))
         self.calendar = Calendar.load(self.school.pk, self.history_start, self.today)
 
     # -- year groups and classes ---------------------------------------------------
@@ -420,10 +492,20 @@ class _SchoolBuilder:
         plan += [(f"ta{i}", Role.TA) for i in range(1, n_ta + 1)]
         used = set(self.staff_names.values())
         users = []
-        for key, _ in plan:
+        # Adults' sex, which User does not hold: care plans may ask for female staff only.
+        # Most teaching assistants in England are women; ta1, ta2 and the HLTA, who give
+        # the demo's intimate care, always are.
+        always_women = {"ta1", "ta2", "hlta"}
+        share = {Role.TEACHER: 0.75, Role.HLTA: 0.9, Role.TA: 0.9}
+        self.women = set()
+        for key, role in plan:
             full_name = self.staff_names.get(key)
+            woman = key in always_women or rng.random() < share.get(role, 0.6)
             while full_name is None or (full_name in used and key not in self.staff_names):
-                full_name = f"{rng.choice(words.BOYS + words.GIRLS)} {rng.choice(words.SURNAMES)}"
+                first = rng.choice(words.WOMEN if woman else words.MEN)
+                full_name = f"{first} {rng.choice(words.STAFF_SURNAMES)}"
+            if full_name.split()[0] in words.WOMEN:
+                self.women.add(f"{key}@{self.domain}")
             used.add(full_name)
             users.append(
                 User(email=f"{key}@{self.domain}", full_name=full_name, password=self.password_hash)
@@ -484,11 +566,13 @@ class _SchoolBuilder:
                 area = NEED_AREA[needs[0]].value
                 pupil.what_matters = rng.choice(words.WHAT_MATTERS[area])
                 pupil.good_at = rng.choice(words.GOOD_AT)
-                pupil.how_to_support = rng.choice(words.HOW_TO_SUPPORT[area])
+                pupil.how_to_support = rng.choice(
+                    words.for_needs(needs, words.HOW_TO_SUPPORT, words.NEED_HOW_TO_SUPPORT, area)
+                )
             pupils.append(pupil)
             self.group_of[pupil.pk] = classes[(i // len(self.years)) % len(classes)]
             self.needs_of[pupil.pk] = needs
-            self.entry_of[pupil.pk] = min(_weekday_from(dt.date(allocated, 9, 2)), self.today)
+            self.entry_of[pupil.pk] = self.school_day(dt.date(allocated, 9, 2))
         self.pupils = Pupil.objects.bulk_create(pupils)
         through = Pupil.teaching_groups.through
         through.objects.bulk_create(
@@ -517,6 +601,7 @@ class _SchoolBuilder:
             if p.sen_status != SenStatus.NONE:
                 if span > 240 and rng.random() < 0.6:
                     identified = entry + dt.timedelta(days=rng.randrange(120, span - 60))
+                    identified = self.school_day_before(identified)
                     chain.append((SenStatus.SUPPORT, identified))
                 else:
                     chain = [(SenStatus.SUPPORT, entry)]
@@ -524,6 +609,7 @@ class _SchoolBuilder:
                 room = (self.today - chain[-1][1]).days
                 if room > 150:
                     issued = chain[-1][1] + dt.timedelta(days=rng.randrange(90, room - 30))
+                    issued = self.school_day_before(issued)
                     chain.append((SenStatus.EHCP, issued))
                 else:
                     chain = [(SenStatus.EHCP, entry)]
@@ -539,14 +625,17 @@ class _SchoolBuilder:
         weights = [w for _, w in words.CONTACT_RELATIONSHIPS]
         for p in self.pupils:
             if p.sen_status != SenStatus.NONE:
-                for text in rng.sample(words.STRATEGIES[self.area(p)], k=rng.randint(1, 3)):
+                pool = words.for_needs(
+                    self.needs_of[p.pk], words.STRATEGIES, words.NEED_STRATEGIES, self.area(p)
+                )
+                for text in rng.sample(pool, k=min(len(pool), rng.randint(1, 3))):
                     strategies.append(Strategy(pupil=p, text=text, added_by=self.senco))
             for priority in range(1, 3 if rng.random() < 0.6 else 2):
                 relationship = rng.choices(relationships, weights=weights)[0]
                 female = relationship in ("Mother", "Grandmother", "Aunt") or (
                     relationship not in ("Father", "Stepfather") and rng.random() < 0.6
                 )
-                first = rng.choice(words.GIRLS if female else words.BOYS)
+                first = rng.choice(words.WOMEN if female else words.MEN)
                 last = p.legal_last_name if rng.random() < 0.8 else rng.choice(words.SURNAMES)
                 contacts.append(
                     Contact(
@@ -566,10 +655,10 @@ class _SchoolBuilder:
     # -- deployments ---------------------------------------------------------------
 
     def make_deployments(self):
-        """1:1 for most pupils with an EHC plan (ta1 first), a key adult for some on SEN
-        support, class support for some classes by the HLTA and every third TA. One pupil
-        on SEN support, and their class, is left out by construction, so the school
-        always has SEN pupils in no TA's scope."""
+        """1:1 for most pupils with an EHC plan (ta1 first), never two at once for one TA; a
+        key adult for some on SEN support, class support for some classes by the HLTA and
+        every third TA. One pupil on SEN support, and their class, is left out by
+        construction, so the school always has SEN pupils in no TA's scope."""
         rng = self.rng("deployments")
         ehcp = [p for p in self.pupils if p.sen_status == SenStatus.EHCP]
         support = [p for p in self.pupils if p.sen_status == SenStatus.SUPPORT]
@@ -577,7 +666,8 @@ class _SchoolBuilder:
         unreached = support.pop() if support else None
         start = self.history_start
         deployments, self.adult_of = [], {}
-        n_one = math.ceil(len(ehcp) * 0.8)
+        n_one = min(math.ceil(len(ehcp) * 0.8), len(self.tas))
+        self.one_to_one = {p.pk for p in ehcp[:n_one]}
         for i, p in enumerate(ehcp[:n_one] + support[: round(len(support) * 0.2)]):
             ta = self.tas[i % len(self.tas)]
             kind = Deployment.Kind.ONE_TO_ONE if i < n_one else Deployment.Kind.KEY_ADULT
@@ -615,24 +705,80 @@ class _SchoolBuilder:
 
     # -- plans and targets ---------------------------------------------------------
 
+    def review_chain(self, issued: dt.date):
+        """An EHC plan's annual reviews: each on the last school day on or before the
+        anniversary of the one before (never more than 12 months apart), those before
+        today held; and the next one due."""
+        held, due = [], SCHOOL_DAYS.on_or_before(_add_year(issued))
+        while due < self.today:
+            held.append(due)
+            due = SCHOOL_DAYS.on_or_before(_add_year(due))
+        return held, due
+
+    def ehcp_reviews(self) -> dict:
+        """{pupil pk: (reviews held, next due)} for pupils with an EHC plan. Every review
+        that fell due is held, except one, the most recent to fall due, left overdue on
+        purpose so the SENCO's "due for review" list shows the alert."""
+        chains = {
+            p.pk: self.review_chain(self.status_start[p.pk])
+            for p in self.pupils
+            if p.sen_status == SenStatus.EHCP
+        }
+        late = max(
+            ((held[-1], pk) for pk, (held, _) in chains.items() if held),
+            default=None,
+            key=lambda item: (item[0], str(item[1])),
+        )
+        if late is not None:
+            held, _ = chains[late[1]]
+            chains[late[1]] = (held[:-1], held[-1])
+        self.overdue_review = late[1] if late else None
+        return chains
+
+    def closed_ehc_plans(self, p, name, held) -> list:
+        """The plan as it stood before each annual review: closed on the review's day,
+        when the reviewed plan took its place (what plans.services.plan_activate does)."""
+        plans, start = [], self.status_start[p.pk]
+        for day in held:
+            plans.append(
+                Plan(
+                    pupil=p,
+                    kind=Plan.Kind.EHCP,
+                    title=f"{name}'s EHC plan, {start:%B %Y} to {day:%B %Y}",
+                    status=Plan.Status.CLOSED,
+                    start_date=start,
+                    review_date=day,
+                    closed_on=day,
+                    created_by=self.senco,
+                )
+            )
+            start = day
+        return plans
+
     def make_plans(self):
         rng = self.rng("plans")
         plans, outcomes, targets = [], [], []
         self.plan_of, self.targets_of = {}, defaultdict(list)
+        reviews = self.ehcp_reviews()
+        self.closed_plans = []
         for p in self.pupils:
             area, name = self.area(p), p.preferred_name or p.legal_first_name
             if p.sen_status == SenStatus.EHCP:
-                start = review = self.status_start[p.pk]
-                while review <= self.today - dt.timedelta(days=21):  # annual review
-                    review = _add_year(review)
+                held, review = reviews[p.pk]
+                self.closed_plans += self.closed_ehc_plans(p, name, held)
+                start = held[-1] if held else self.status_start[p.pk]
                 kind, title = Plan.Kind.EHCP, f"{name}'s EHC plan"
             elif p.sen_status == SenStatus.SUPPORT and rng.random() < 0.75:
                 start = max(
                     self.status_start[p.pk],
-                    self.history_start - dt.timedelta(days=rng.randrange(60)),
+                    self.school_day_before(
+                        self.history_start - dt.timedelta(days=rng.randrange(60))
+                    ),
                 )
-                start = min(start, self.today)
-                review = max(start, self.today + dt.timedelta(days=rng.randrange(-14, 75)))
+                # Reviewed termly: a school day from next week to the next half term.
+                review = SCHOOL_DAYS.on_or_after(
+                    max(start, self.today) + dt.timedelta(days=rng.randrange(7, 75))
+                )
                 semh = self.needs_of[p.pk][0] == "SEMH"
                 kind = Plan.Kind.IBP if semh and rng.random() < 0.5 else Plan.Kind.IEP
                 title = f"{name}'s {'behaviour' if kind == Plan.Kind.IBP else 'SEN support'} plan"
@@ -649,7 +795,14 @@ class _SchoolBuilder:
             )
             plans.append(plan)
             self.plan_of[p.pk] = plan
-            bank = list(words.TARGETS[area])
+            # Targets that fit the pupil's needs and year group.
+            bank = [
+                t
+                for t in words.for_needs(
+                    self.needs_of[p.pk], words.TARGETS, words.NEED_TARGETS, area
+                )
+                if words.fits_year(t[0], p.year_group.ordinal)
+            ]
             rng.shuffle(bank)
             mine = []
             if kind == Plan.Kind.EHCP:
@@ -683,7 +836,7 @@ class _SchoolBuilder:
             for plan in list(plans)
             if plan.kind == Plan.Kind.IEP and rng.random() < 0.1
         ]
-        Plan.objects.bulk_create(plans)
+        Plan.objects.bulk_create(plans + self.closed_plans)
         Outcome.objects.bulk_create(outcomes)
         Target.objects.bulk_create(targets)
 
@@ -694,17 +847,21 @@ class _SchoolBuilder:
         small group (pupils of a class in the same intervention) sharing days and time."""
         rng = self.rng("provision")
         provisions, links, self.units = [], [], []
+        self.units_of_staff = defaultdict(list)
+        self.one_to_one_gap = None
 
         def start_for(p):
+            # An EHC plan's provision runs on through its annual reviews: from the issue.
             plan = self.plan_of.get(p.pk)
+            began = self.status_start[p.pk] if p.sen_status == SenStatus.EHCP else None
             start = max(
-                plan.start_date if plan else self.history_start,
+                began or (plan.start_date if plan else self.history_start),
                 self.history_start,
                 self.entry_of[p.pk],
             )
             if rng.random() < 0.1:  # added part-way through
                 start += dt.timedelta(weeks=rng.randrange(1, 4))
-            return min(start, self.today)
+            return self.school_day(start)
 
         def add(p, unit, **fields):
             staff = unit["staff"]
@@ -741,17 +898,22 @@ class _SchoolBuilder:
             )
             # Every pupil with an EHC plan has a daily 1:1 programme in section F.
             minutes = rng.choice([15, 20, 30])
+            needs = self.needs_of[p.pk]
             prov = add(
                 p,
-                self._unit(rng, "12345", minutes, staff),
-                title=rng.choice(words.DAILY_PROGRAMMES[area]),
+                self._unit(rng, "12345", minutes, staff, p),
+                title=rng.choice(
+                    words.for_needs(
+                        needs[:1], words.DAILY_PROGRAMMES, words.NEED_DAILY_PROGRAMMES, area
+                    )
+                ),
                 start=start,
                 kind=Provision.Kind.ONE_TO_ONE,
                 source=Provision.Source.EHCP_F,
                 **per_week("12345", minutes),
             )
             links += [(prov, t) for t in targets[:2]]
-            title, staffing = words.THERAPIES[area]
+            title, staffing = words.NEED_THERAPIES.get(needs[0], words.THERAPIES[area])
             days = rng.choice(["25", "14", "3"])
             minutes = 45 if len(days) == 1 else 30
             notes = (
@@ -761,7 +923,7 @@ class _SchoolBuilder:
             )
             prov = add(
                 p,
-                self._unit(rng, days, minutes, staff),
+                self._unit(rng, days, minutes, staff, p),
                 title=title,
                 start=start,
                 kind=Provision.Kind.THERAPY,
@@ -771,22 +933,31 @@ class _SchoolBuilder:
                 **per_week(days, minutes),
             )
             links += [(prov, t) for t in (targets[2:] or targets[:1])]
-            if rng.random() < 0.5:
+            # Hours of in-class 1:1 only where an adult is deployed 1:1, and once, on
+            # purpose and labelled as such, where none is yet: the gap a SENCO must fill.
+            gap = p.pk not in self.one_to_one and not self.one_to_one_gap
+            if (p.pk in self.one_to_one and rng.random() < 0.5) or gap:
                 hours = rng.choice([5, 10, 15])
+                unit = self._unit(rng, "12345", hours * 12, staff, p)
+                if gap:
+                    # Nobody to give it: the shortfall shows every day as not recorded.
+                    self.one_to_one_gap = p.pk
+                    unit["p_unrecorded"] = 1.0
                 add(
                     p,
-                    self._unit(rng, "12345", hours * 12, staff),
+                    unit,
                     title="In-class 1:1 support",
                     start=start,
                     kind=Provision.Kind.ONE_TO_ONE,
                     source=Provision.Source.EHCP_F,
                     weekly_minutes=hours * 60,
                     description="An adult alongside in English and maths lessons.",
+                    staffing_notes=GAP_NOTE if gap else "",
                 )
             if self.needs_of[p.pk][0] in ("PD", "PMLD", "MSI"):
                 add(
                     p,
-                    self._unit(rng, "12345", 15, staff),
+                    self._unit(rng, "12345", 15, staff, p),
                     title="Personal care programme",
                     start=start,
                     kind=Provision.Kind.CARE,
@@ -800,14 +971,22 @@ class _SchoolBuilder:
         for p in self.pupils:
             if p.sen_status == SenStatus.SUPPORT and (p.pk in self.plan_of or rng.random() < 0.3):
                 # Mostly the area's main intervention, so a class's groups have several pupils.
-                choices = words.GROUP_INTERVENTIONS[self.area(p)]
+                choices = words.for_needs(
+                    self.needs_of[p.pk][:1],
+                    words.GROUP_INTERVENTIONS,
+                    words.NEED_GROUP_INTERVENTIONS,
+                    self.area(p),
+                )
                 title = choices[0] if rng.random() < 0.7 else rng.choice(choices)
                 by_group[(self.group_of[p.pk].pk, title)].append(p)
         for (group_id, title), members in by_group.items():
             for at in range(0, len(members), 6):
                 chunk = members[at : at + 6]
                 days, minutes = rng.choice(["135", "24", "124", "35"]), rng.choice([20, 30])
-                staff = self.class_support.get(group_id) or self.teacher_of[group_id]
+                # The class's support assistant, else (or when they are busy) the teacher.
+                staff = self.free_adult(
+                    [self.class_support.get(group_id), self.teacher_of[group_id]], days, minutes
+                )
                 unit = self._unit(rng, days, minutes, staff)
                 for p in chunk:
                     prov = add(
@@ -830,7 +1009,18 @@ class _SchoolBuilder:
                 )
                 add(
                     p,
-                    self._unit(rng, "4", 30, self.deliverer(p)),
+                    self._unit(
+                        rng,
+                        "4",
+                        30,
+                        self.free_adult(
+                            [self.deliverer(p), self.teacher_of[self.group_of[p.pk].pk]],
+                            "4",
+                            30,
+                            p.pk,
+                        ),
+                        p,
+                    ),
                     title="Reader for assessments",
                     start=start_for(p),
                     kind=Provision.Kind.ACCESS,
@@ -846,13 +1036,49 @@ class _SchoolBuilder:
         for prov, t in links:
             self.provision_targets[prov.pk].append(t)
 
-    def _unit(self, rng, days, minutes, staff):
+    def free_slots(self, staff, days, minutes, pupil_pk=None, unit=None) -> list:
+        """The slots at which `staff` can take a session of `minutes` on `days` without
+        being with another pupil at the same time (the same pupil's sessions may meet),
+        and which do not run into lunch or past the end of the school day."""
+        free = []
+        for slot in SLOTS:
+            start = slot.hour * 60 + slot.minute
+            end = start + minutes
+            if end > DAY_ENDS or (start < LUNCH[1] and end > LUNCH[0]):
+                continue
+            if all(
+                not set(days) & set(other["days"])
+                or other is unit
+                or (pupil_pk is not None and other["pupil"] == pupil_pk)
+                or end <= _minute(other["slot"])
+                or _minute(other["slot"]) + other["minutes"] <= start
+                for other in self.units_of_staff[staff.pk]
+            ):
+                free.append(slot)
+        return free
+
+    def free_adult(self, adults, days, minutes, pupil_pk=None):
+        """The first of `adults` free for such a session, else the first of them."""
+        adults = [a for a in adults if a is not None]
+        for adult in adults:
+            if self.free_slots(adult, days, minutes, pupil_pk):
+                return adult
+        return adults[0]
+
+    def reslot(self, rng, unit):
+        """Choose a unit's time again after its days or minutes changed."""
+        free = self.free_slots(unit["staff"], unit["days"], unit["minutes"], unit["pupil"], unit)
+        unit["slot"] = rng.choice(free) if free else unit["slot"]
+
+    def _unit(self, rng, days, minutes, staff, pupil=None):
+        free = self.free_slots(staff, days, minutes, pupil.pk if pupil else None)
         unit = {
             "days": days,
             "minutes": minutes,
             "staff": staff,
+            "pupil": pupil.pk if pupil else None,  # an individual unit's pupil
             "members": [],
-            "slot": rng.choice(SLOTS),
+            "slot": rng.choice(free or SLOTS),
             # Most provision is delivered most days; a few units struggle (the shortfalls).
             "p_missed": rng.choice([0.03, 0.05, 0.08, 0.1])
             if rng.random() < 0.85
@@ -860,6 +1086,7 @@ class _SchoolBuilder:
             "p_unrecorded": rng.choice([0.0, 0.02, 0.05]),
         }
         self.units.append(unit)
+        self.units_of_staff[staff.pk].append(unit)
         return unit
 
     # -- history -------------------------------------------------------------------
@@ -932,10 +1159,15 @@ class _SchoolBuilder:
             response = 1 if attendance == Attendance.REFUSED else None
             if engaged:
                 response = _clip(round(2.2 + 1.8 * frac + rng.gauss(0, 0.9)), 1, 5)
+            # Notes agree with their own record: its attendance, response and time of day.
             flag = rng.random() < (0.3 if (response or 3) <= 2 else 0.05)
-            note = rng.choice(words.FLAG_NOTES) if flag else ""
-            if not note and engaged and rng.random() < 0.3:
-                note = rng.choice(words.SESSION_NOTES)
+            fitting = [
+                t
+                for t in (words.FLAG_NOTES if flag else words.SESSION_NOTES)
+                if words.note_fits(t, attendance, response, unit["slot"])
+            ]
+            note = rng.choice(fitting) if fitting and (flag or rng.random() < 0.3) else ""
+            flag = flag and bool(note)  # a flag always says what the teacher should look at
             ratings = []
             for target in self.provision_targets.get(prov.pk, []) if engaged else []:
                 if rng.random() < 0.7:
@@ -983,7 +1215,19 @@ class _SchoolBuilder:
                 ref_type="plan",
                 ref_id=str(plan.pk),
             )
-            for plan in self.plan_of.values()
+            for plan in [*self.plan_of.values(), *self.closed_plans]
+        ]
+        entries += [
+            TimelineEntry(
+                pupil_id=plan.pupil_id,
+                occurred_at=_at(plan.closed_on, dt.time(8, 29)),
+                kind="plan",
+                title=f"{plan.get_kind_display()} closed: {plan.title}",
+                actor=self.senco,
+                ref_type="plan",
+                ref_id=str(plan.pk),
+            )
+            for plan in self.closed_plans
         ]
         entries += [
             TimelineEntry(
@@ -1111,6 +1355,10 @@ def _days(start: dt.date, end: dt.date):
     while day <= end:
         yield day
         day += dt.timedelta(days=1)
+
+
+def _minute(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
 
 
 def _clip(value, low, high):

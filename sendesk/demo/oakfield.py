@@ -3,18 +3,20 @@ logins the README lists, and this term's history up to today."""
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from sendesk.accounts.models import User
 from sendesk.care.models import CarePlan, Equipment
 from sendesk.family.models import ParentLink
 from sendesk.medication.models import Medicine
 from sendesk.plans.models import Plan
+from sendesk.provision.models import Provision
 from sendesk.pupils.models import Deployment
 from sendesk.safeguarding.models import Concern
 from sendesk.schools.models import Role, School, StaffRole
 from sendesk.therapy.models import Referral
 
-from .generator import generate
+from .generator import GAP_NOTE, generate
 
 TRUST = "Oakfield Learning Trust"
 SCHOOL = "Oakfield Primary"
@@ -165,6 +167,7 @@ def demo_notes(school) -> list[str]:
             "have not been told yet."
         )
     notes += _care_notes(school)
+    notes += _gap_notes(school)
     concerns = Concern.objects.filter(school=school).aggregate(
         n=Count("id"), pupils=Count("pupil", distinct=True)
     )
@@ -172,6 +175,37 @@ def demo_notes(school) -> list[str]:
         notes.append(
             f"Safeguarding: dsl@{DOMAIN} sees {concerns['n']} concerns about "
             f"{concerns['pupils']} pupils; no other login sees them."
+        )
+    return notes
+
+
+def _gap_notes(school) -> list[str]:
+    """The two things left undone on purpose, so the alerts have something to show: one
+    EHC plan's annual review overdue and one promise of 1:1 hours with no adult
+    deployed. Two queries."""
+    notes = []
+    overdue = (
+        Plan.objects.active()
+        .filter(pupil__school=school, review_date__lt=timezone.localdate())
+        .select_related("pupil")
+        .order_by("review_date")
+        .first()
+    )
+    if overdue is not None:
+        notes.append(
+            f"Reviews: {overdue.pupil.name}'s annual review was due on "
+            f"{overdue.review_date:%-d %B %Y} and is overdue on purpose; every other EHC "
+            "plan has its reviews on record."
+        )
+    gap = (
+        Provision.objects.filter(pupil__school=school, staffing_notes=GAP_NOTE)
+        .select_related("pupil")
+        .first()
+    )
+    if gap is not None:
+        notes.append(
+            f"Staffing: {gap.pupil.name} is promised {gap.weekly_minutes // 60} h a week of "
+            "1:1 with no adult deployed yet, a gap left on purpose; every other 1:1 has one."
         )
     return notes
 

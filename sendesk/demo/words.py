@@ -23,9 +23,36 @@ SURNAMES = [
     "Jackson", "Clarke", "Patel", "Khan", "Lewis", "James", "Phillips", "Mason", "Mitchell",
     "Rose", "Cox", "Morgan", "Moore", "Martin", "Price", "Scott", "Turner", "Hill", "Cooper",
     "Ward", "Morris", "King", "Watson", "Harris", "Baker", "Allen", "Young", "Hughes",
-    "Edwards", "Hussain", "Ali", "Shah", "Begum", "Bennett", "Carter", "Parker", "Collins",
+    "Edwards", "Hussain", "Ali", "Begum", "Parker", "Collins",
     "Stewart", "Bailey", "Murphy", "Kelly", "Ellis", "Marshall", "Fisher", "Holmes", "Lloyd",
     "Webb", "Reid", "Palmer", "Gray", "Fox", "Barnes", "Knight", "Russell", "Owen", "Dixon",
+]  # fmt: skip
+
+# Adults (staff, parents, carers) were born about 1965-2000: names common for births then,
+# not today's baby names. WOMEN and MEN also give the generator each adult's sex, which the
+# User model does not hold, so care plans' "female staff only" can be honoured.
+WOMEN = [
+    "Sarah", "Claire", "Emma", "Lisa", "Rachel", "Nicola", "Helen", "Joanne", "Karen",
+    "Michelle", "Louise", "Kelly", "Gemma", "Laura", "Amy", "Hayley", "Victoria", "Rebecca",
+    "Kirsty", "Donna", "Natalie", "Jennifer", "Stephanie", "Samantha", "Lucy", "Katie",
+    "Leanne", "Julie", "Tracey", "Zoe", "Nadia", "Shabana", "Jodie", "Carly", "Priya",
+]  # fmt: skip
+
+MEN = [
+    "David", "Paul", "Mark", "Andrew", "Richard", "Stephen", "Darren", "Lee", "Jason",
+    "Craig", "Christopher", "Matthew", "Gareth", "Neil", "Simon", "Ian", "Martin", "Jonathan",
+    "Wayne", "Carl", "Scott", "Kevin", "Gavin", "Imran", "Dean", "Stuart",
+]  # fmt: skip
+
+# Staff surnames are drawn from a list with no name in common with the pupils' (SURNAMES),
+# so no adult shares a surname with a pupil they support.
+STAFF_SURNAMES = [
+    "Carter", "Shah", "Bennett", "Adams", "Atkinson", "Bell", "Booth", "Chapman", "Cole",
+    "Dawson", "Doyle", "Elliott", "Ferguson", "Foster", "Gibson", "Graham", "Hamilton",
+    "Harvey", "Hayes", "Henderson", "Howard", "Hunt", "Jenkins", "Kennedy", "Lawrence",
+    "Mills", "Newman", "Nicholson", "Pearce", "Powell", "Richards", "Saunders", "Shaw",
+    "Simpson", "Spencer", "Stevens", "Sutton", "Walsh", "Wells", "West", "Wilkinson", "Yates",
+    "Chowdhury", "Ahmed", "Kaur", "Mistry",
 ]  # fmt: skip
 
 # Legal name -> the name a child often goes by.
@@ -63,7 +90,7 @@ WHAT_MATTERS = {
     ],
     "sp": [
         "Being able to do things by myself.",
-        "Sitting where I can see and hear the teacher.",
+        "Getting to lessons on time with everyone else.",
         "Swimming and being in the water.",
         "Joining in at playtime with everyone else.",
     ],
@@ -104,9 +131,8 @@ HOW_TO_SUPPORT = {
         "Notice when I am doing well and tell me privately.",
     ],
     "sp": [
-        "Sit me near the front, facing the teacher.",
         "Check my equipment is set up before the lesson.",
-        "Give me enlarged print and good lighting.",
+        "Give me time to move about; I get there.",
     ],
     "other": [
         "Check I have understood by asking me to tell you back.",
@@ -137,12 +163,10 @@ STRATEGIES = {
         "Praise privately; public praise can overwhelm.",
         "Calm corner with a sand timer: five minutes, then back.",
     ],
-    "sp": [
-        "Seat at the front, away from the window glare.",
+    "sp": [  # physical; hearing and vision have their own pools (NEED_STRATEGIES)
         "Use the writing slope and chunky pencil.",
-        "Check hearing aids are switched on at the start of the day.",
         "Allow extra time to move between rooms; leave a minute early.",
-        "Enlarge worksheets to A3.",
+        "Keep the route to the door clear of bags and chairs.",
     ],
     "other": [
         "Check understanding by asking for the instruction back.",
@@ -187,6 +211,10 @@ TARGETS = {
          "Observed on 4 of 5 days"),
         ("Greets a familiar adult or peer when prompted", "Needs a model to greet",
          "Every morning for two weeks"),
+        ("Explains a new topic word in their own words", "Repeats the word after an adult",
+         "5 topic words each half term"),
+        ("Retells a short story in order using 'first', 'next' and 'then'",
+         "Retells two events", "Three stories in a row, in order"),
     ],
     "cl": [
         ("Reads 30 high-frequency words on sight", "Reads 12 words",
@@ -199,6 +227,12 @@ TARGETS = {
          "Reads 8 out of 10 unseen CVC words"),
         ("Counts reliably to 20 and back", "Counts to 10",
          "Correct three days running"),
+        ("Recalls the 2, 5 and 10 times tables", "Counts in 2s, 5s and 10s on a number line",
+         "20 facts in under 2 minutes"),
+        ("Writes a paragraph of three linked sentences", "Writes single sentences",
+         "3 out of 4 independent paragraphs"),
+        ("Adds two 3-digit numbers with a written method", "Adds 2-digit numbers with cubes",
+         "8 out of 10 correct"),
     ],
     "semh": [
         ("Uses the calm corner instead of leaving the room when upset",
@@ -217,12 +251,12 @@ TARGETS = {
          "Correct grip for a whole writing task"),
         ("Dresses independently for PE within 10 minutes", "Needs help with buttons and laces",
          "Ready in 10 minutes, 3 weeks running"),
-        ("Uses the radio aid and checks it works each morning", "Adult checks the aid",
-         "Self-checks every morning for two weeks"),
         ("Navigates from class to the hall independently", "Walks with an adult",
          "Independent on 5 days running"),
         ("Uses scissors to cut along a straight line", "Snips with help",
          "Cuts a 15 cm line within 5 mm"),
+        ("Asks an adult for help with equipment when it is needed", "Waits to be noticed",
+         "Asks unprompted on 4 days in 5"),
     ],
     "other": [
         ("Starts a task within 2 minutes of the instruction", "Needs 3 or more prompts",
@@ -233,6 +267,139 @@ TARGETS = {
          "Uses the card at least once a day"),
     ],
 }  # fmt: skip
+
+# Targets that fit only some year groups (Reception is 0): a Reception target is not copied
+# to Year 6. Targets not named here fit any year of a primary school.
+TARGET_YEARS = {
+    "Uses 4-word sentences to ask an adult for help": (0, 3),
+    "Answers 'who' and 'where' questions about a short story": (0, 3),
+    "Greets a familiar adult or peer when prompted": (0, 3),
+    "Explains a new topic word in their own words": (2, 6),
+    "Retells a short story in order using 'first', 'next' and 'then'": (1, 4),
+    "Reads 30 high-frequency words on sight": (0, 3),
+    "Recalls number bonds to 10": (0, 3),
+    "Writes a sentence with a capital letter and full stop": (0, 3),
+    "Blends CVC words to read them": (0, 2),
+    "Counts reliably to 20 and back": (0, 1),
+    "Recalls the 2, 5 and 10 times tables": (2, 6),
+    "Writes a paragraph of three linked sentences": (3, 6),
+    "Adds two 3-digit numbers with a written method": (3, 6),
+    "Forms letters correctly using a tripod grip": (0, 3),
+    "Uses scissors to cut along a straight line": (0, 2),
+    "Packs their bag using a visual checklist": (0, 4),
+}
+
+# Sensory and physical needs differ too much for one pool: a pupil whose only need is PD
+# has no hearing-aid target. For these need codes the pools below replace the area's.
+NEED_TARGETS = {
+    "HI": [
+        ("Uses the radio aid and checks it works each morning", "Adult checks the aid",
+         "Self-checks every morning for two weeks"),
+        ("Tells an adult when they have not heard an instruction", "Carries on without asking",
+         "Asks for a repeat 4 out of 5 times"),
+        ("Sits where they can see the speaker's face without a reminder",
+         "Needs reminding each lesson", "No reminders for two weeks"),
+    ],
+    "VI": [
+        ("Uses enlarged print and a magnifier to read independently", "An adult reads aloud",
+         "Reads a page unaided in 4 of 5 sessions"),
+        ("Moves around the classroom safely using the clear routes", "Walks with an adult",
+         "Independent on 5 days running"),
+        ("Uses bold-lined paper and a sloped board for written work",
+         "Writing drifts off the line", "Writing on the line in 4 of 5 tasks"),
+    ],
+    "PD": None,  # the area's physical pool (motor skills, dressing, moving about)
+    "PMLD": [
+        ("Makes a choice between two objects by looking or reaching", "Looks at one object",
+         "A clear choice 4 out of 5 times"),
+        ("Anticipates a familiar routine from its object of reference",
+         "No sign of anticipation", "Shows anticipation on 4 days in 5"),
+        ("Stays calm through a hoist transfer with a spoken countdown",
+         "Cries during transfers", "Calm in 4 of 5 transfers"),
+    ],
+    "MSI": [
+        ("Anticipates a familiar routine from its object of reference",
+         "No sign of anticipation", "Shows anticipation on 4 days in 5"),
+        ("Uses the radio aid and checks it works each morning", "Adult checks the aid",
+         "Self-checks every morning for two weeks"),
+        ("Uses enlarged print and a magnifier to read independently", "An adult reads aloud",
+         "Reads a page unaided in 4 of 5 sessions"),
+    ],
+}  # fmt: skip
+
+NEED_STRATEGIES = {
+    "HI": [
+        "Check hearing aids are switched on at the start of the day.",
+        "Face the class when speaking; keep hands away from your mouth.",
+        "Use the radio aid for every whole-class input.",
+        "Seat near the front, away from the noisy door.",
+    ],
+    "VI": [
+        "Seat at the front, away from the window glare.",
+        "Enlarge worksheets to A3.",
+        "Keep the classroom layout the same; say when anything moves.",
+        "Give their own copy of anything shown on the board.",
+    ],
+    "PD": [
+        "Use the writing slope and chunky pencil.",
+        "Allow extra time to move between rooms; leave a minute early.",
+        "Keep the route to the door clear of bags and chairs.",
+        "Offer a seated alternative in PE.",
+    ],
+    "PMLD": [
+        "Use an object of reference before each change of activity.",
+        "Change position every 30 minutes, as the physiotherapist's plan says.",
+        "Allow extra time to move between rooms; leave a minute early.",
+    ],
+    "MSI": [
+        "Use an object of reference before each change of activity.",
+        "Check hearing aids are switched on at the start of the day.",
+        "Enlarge worksheets to A3.",
+    ],
+}
+
+NEED_HOW_TO_SUPPORT = {
+    "HI": ["Sit me near the front, facing the teacher.", "Check my radio aid is on."],
+    "VI": ["Give me enlarged print and good lighting.", "Tell me when things in class move."],
+    "PD": ["Check my equipment is set up before the lesson.", "Give me time to move about."],
+    "PMLD": ["Show me what is coming next with my object of reference."],
+    "MSI": ["Show me what is coming next with my object of reference."],
+}
+
+NEED_DAILY_PROGRAMMES = {
+    "HI": ["Listening skills 1:1", "Pre-teaching topic vocabulary"],
+    "VI": ["Touch-typing 1:1", "Visual skills programme"],
+    "PMLD": ["Sensory story and choice-making", "Physiotherapy exercises"],
+    "MSI": ["Objects of reference routine", "Listening skills 1:1"],
+}
+
+NEED_THERAPIES = {
+    "HI": ("Hearing support programme (teacher of the deaf)", "teacher"),
+    "VI": ("Vision support programme (qualified teacher of the visually impaired)", "teacher"),
+}
+
+NEED_GROUP_INTERVENTIONS = {
+    "HI": ["Listening skills group"],
+    "VI": ["Touch-typing group"],
+}
+
+
+def for_needs(needs, by_area, by_need, area):
+    """The phrases that fit a pupil's needs: the need-specific pool of each sensory or
+    physical need, else their area's pool. `needs` are census codes, primary first."""
+    pool = []
+    for code in needs or [None]:
+        specific = by_need.get(code) if code else None
+        for item in specific if specific else by_area[area]:
+            if item not in pool:
+                pool.append(item)
+    return pool
+
+
+def fits_year(text: str, ordinal: int) -> bool:
+    low, high = TARGET_YEARS.get(text, (0, 6))
+    return low <= ordinal <= high
+
 
 # A daily 1:1 programme for every pupil with an EHC plan, by area.
 DAILY_PROGRAMMES = {
@@ -268,17 +435,61 @@ SESSION_NOTES = [
     "Found the noise in the corridor hard; moved to the quiet room.",
     "Proud of their work and wanted to show the class teacher.",
     "Distracted after break; a movement break helped.",
-    "Got all of today's words right first time.",
-    "Worked well with a partner.",
+    "Got today's task right first time.",
+    "Took turns well and waited patiently.",
+    "Left part-way through for an appointment; worked well until then.",
 ]
 
 FLAG_NOTES = [
     "Upset after lunch; please check in with them this afternoon.",
+    "Upset when they arrived this morning; please check in with them at break.",
     "Mentioned not sleeping well; worth a word with home.",
     "Breakthrough today: read the whole page independently.",
     "Refused to start; something seemed to be worrying them.",
     "Used a new strategy brilliantly; could we try it in class?",
 ]
+
+# When a note fits its own record: (lowest response, highest response, attendances, the
+# earliest and latest start "HH:MM"). A note not named here fits a pupil who took part, at
+# any time. No "upset after lunch" at 10:50, no praise beside "refused to start".
+NOTE_RULES = {
+    "Settled quickly and worked well.": (4, 5, ("present",), "", ""),
+    "Needed several prompts to start, then focused.": (2, 4, ("present",), "", ""),
+    "Tired today; shortened the last activity.": (1, 3, ("present", "partial"), "", ""),
+    "Used the visual timetable without being asked.": (3, 5, ("present",), "", ""),
+    "Great effort: asked for help with the help card.": (3, 5, ("present",), "", ""),
+    "Found the noise in the corridor hard; moved to the quiet room.": (1, 3, ("present",), "", ""),
+    "Proud of their work and wanted to show the class teacher.": (4, 5, ("present",), "", ""),
+    "Distracted after break; a movement break helped.": (2, 4, ("present",), "10:45", "12:00"),
+    "Got today's task right first time.": (4, 5, ("present",), "", ""),
+    "Took turns well and waited patiently.": (3, 5, ("present",), "", ""),
+    "Left part-way through for an appointment; worked well until then.": (
+        3, 5, ("partial",), "", ""),
+    "Upset after lunch; please check in with them this afternoon.": (
+        1, 2, ("present", "partial"), "13:00", "14:45"),
+    "Upset when they arrived this morning; please check in with them at break.": (
+        1, 2, ("present", "partial"), "", "10:15"),
+    "Mentioned not sleeping well; worth a word with home.": (1, 3, ("present", "partial"), "", ""),
+    "Breakthrough today: read the whole page independently.": (4, 5, ("present",), "", ""),
+    "Refused to start; something seemed to be worrying them.": (1, 1, ("refused",), "", ""),
+    "Used a new strategy brilliantly; could we try it in class?": (4, 5, ("present",), "", ""),
+}  # fmt: skip
+
+
+def note_fits(text: str, attendance: str, response, start) -> bool:
+    """Does a session note agree with its record (attendance, response 1-5, start time)?"""
+    low, high, attendances, earliest, latest = NOTE_RULES.get(
+        text, (1, 5, ("present", "partial"), "", "")
+    )
+    at = f"{start:%H:%M}"
+    return (
+        attendance in attendances
+        and response is not None
+        and low <= response <= high
+        and (not earliest or at >= earliest)
+        and (not latest or at <= latest)
+    )
+
 
 ADAPTATIONS = [
     "Shortened the task to three questions.",
