@@ -116,16 +116,19 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
     missed = defaultdict(dict)
     # Counted per pupil record, like the minutes: in a group session each pupil's own
     # provision shows the sessions it missed. Starts from the school's missed sessions
-    # (few, on the partial index session_missed_idx) rather than from every record.
-    missed_sessions = Session.objects.filter(
-        school_id=school_id, delivered=False, date__range=(term_start, day)
-    )
+    # this term (a few among many delivered: the partial index session_missed_idx), not
+    # from every session record of every provision.
     for row in (
-        SessionPupil.objects.filter(session__in=missed_sessions, provision__in=ids)
-        .values("provision", "session__missed_reason")
-        .annotate(n=Count("id"))
+        Session.objects.filter(
+            school_id=school_id,
+            delivered=False,
+            date__range=(term_start, day),
+            pupils__provision__in=ids,
+        )
+        .values("pupils__provision", "missed_reason")
+        .annotate(n=Count("pupils__id"))
     ):
-        missed[row["provision"]][row["session__missed_reason"]] = row["n"]
+        missed[row["pupils__provision"]][row["missed_reason"]] = row["n"]
 
     figures = []
     for p in provisions:
