@@ -53,6 +53,13 @@ class Week:
     def short(self):
         return max(self.promised - self.delivered, 0)
 
+    @property
+    def pct(self):
+        """Delivered as a % of promised, 0-100 for a bar's width (None: nothing owed)."""
+        if not self.promised:
+            return None
+        return min(round(100 * self.delivered / self.promised), 100)
+
 
 @dataclass
 class Figures:
@@ -86,6 +93,20 @@ class Figures:
         if not self.promised_term:
             return None
         return round(100 * self.delivered_term / self.promised_term)
+
+    @property
+    def missed_explained(self):
+        """(label, minutes, sessions) for each reason in `explained`, most minutes first;
+        sessions is None when the minutes are only absences from delivered group sessions.
+        For templates, which cannot look a dict up by a variable."""
+        if self.explained is None:
+            return []
+        return [
+            (_reason_label(reason), minutes, self.missed.get(reason))
+            for reason, minutes in sorted(
+                self.explained.missed.items(), key=lambda item: (-item[1], item[0])
+            )
+        ]
 
 
 def reconcile(provisions, day: dt.date) -> list[Figures]:

@@ -23,7 +23,7 @@ from sendesk.audit.models import AccessEvent, AuditEvent
 from sendesk.lib.forms import small_int
 from sendesk.plans.models import Plan, Target
 from sendesk.plans.selectors import group_targets, label_missed, targets_with_latest_rating
-from sendesk.provision.selectors import reconcile
+from sendesk.provision.selectors import explain, reconcile
 from sendesk.schools.models import YearGroup
 
 from .models import NEED_AREA, Area, NeedCode, Pupil, PupilNeed, SenStatus, TimelineEntry
@@ -168,7 +168,7 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
             (p for p in plans if p.status != Plan.Status.ACTIVE),
             key=lambda p: p.status != Plan.Status.DRAFT,
         ),
-        figures=label_missed(reconcile(provisions, day)) if provisions else [],
+        figures=label_missed(explain(reconcile(provisions, day))) if provisions else [],
         timeline=timeline,
         next_cursor=next_cursor,
     )

@@ -15,7 +15,7 @@ from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, run_services, small_int
 from sendesk.plans.selectors import label_missed, plans_due_for_review, stale_targets
-from sendesk.provision.selectors import shortfalls
+from sendesk.provision.selectors import SORTS, explain, shortfalls
 from sendesk.safeguarding import selectors as safeguarding_selectors
 
 from . import selectors, services
@@ -287,7 +287,7 @@ def overview(request):
     today = timezone.localdate()
     weeks = _stale_weeks(request)
     short = shortfalls(school_id, today)
-    label_missed(short[:OVERVIEW_CAP])
+    label_missed(explain(short[:OVERVIEW_CAP]))
     reviews = list(plans_due_for_review(school_id, today)[: OVERVIEW_CAP + 1])
     stale = list(stale_targets(school_id, today, weeks)[: OVERVIEW_CAP + 1])
     rows, totals = selectors.register_summary(school_id)
@@ -320,12 +320,15 @@ def overview(request):
 def overview_shortfalls(request):
     school_id = _oversight(request)
     today = timezone.localdate()
-    page = Paginator(shortfalls(school_id, today), FULL_LIST_SIZE).get_page(request.GET.get("page"))
-    label_missed(page.object_list)
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "minutes"
+    page = Paginator(shortfalls(school_id, today, sort=sort), FULL_LIST_SIZE).get_page(
+        request.GET.get("page")
+    )
+    label_missed(explain(page.object_list))
     record_access_many(
         actor=request.user, pupils=[f.provision.pupil for f in page.object_list], what="shortfalls"
     )
-    context = {"today": today, "page": page}
+    context = {"today": today, "page": page, "sort": sort, "sorts": SORTS}
     return render(request, "pupils/overview_shortfalls.html", context)
 
 

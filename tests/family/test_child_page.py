@@ -43,9 +43,9 @@ def test_pat_sees_what_ben_received(world, as_user, record):
     for shown in (
         "Talk Boost",
         "5 × 30 min a week",
-        "30</strong> of 90 min",  # this week, Mon to Wed
+        "30 min</strong> of 1 h 30 min",  # this week, Mon to Wed
         "Precision teaching",
-        "0</strong> of 40 min",  # Mon and Wed, 20 min each; today's was missed
+        "0 min</strong> of 40 min",  # Mon and Wed, 20 min each; today's was missed
         "Staff absent (1)",
         "Building sentences",  # the therapy programme, its goals, and that it happens
         "Uses 4-word sentences",
