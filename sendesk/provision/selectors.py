@@ -32,14 +32,6 @@ class Explained:
     def total(self):
         return sum(self.missed.values()) + self.short + self.not_recorded
 
-    @property
-    def missed_labelled(self):
-        """(label, minutes) pairs, most minutes first, for templates."""
-        return sorted(
-            ((_reason_label(r), m) for r, m in self.missed.items()),
-            key=lambda pair: (-pair[1], pair[0]),
-        )
-
 
 @dataclass
 class Week:

@@ -68,7 +68,7 @@ def test_each_kind_of_gap_is_named_and_extra_minutes_are_credit(world):
     # on a Saturday); 45 of the 50 owed days have no record.
     e = talk.explained
     assert (e.missed, e.short, e.not_recorded) == ({"staff_absent": 30}, 5, 1350)
-    assert e.missed_labelled == [("Staff absent", 30)]
+    assert talk.missed_explained == [("Staff absent", 30, 1)]
     this_week = talk.weeks[-1]
     assert (this_week.monday, this_week.promised, this_week.delivered) == (MONDAY, 90, 40)
     assert [wk.monday for wk in talk.weeks] == sorted({wk.monday for wk in talk.weeks})
@@ -131,6 +131,7 @@ def test_group_session_each_pupil_counts_to_their_own_provision(world):
     # Thursday owed 33 (12 credit, set against the 100 not recorded).
     assert (dan.promised_term, dan.delivered_term) == (167, 45)
     assert dan.explained.missed == {"pupil_absent": 34}
+    assert dan.missed_explained == [("Pupil absent", 34, None)]  # no missed session to count
     assert (dan.explained.short, dan.explained.not_recorded) == (0, 88)
     assert_adds_up(f.values())
 

@@ -7,11 +7,11 @@ register = template.Library()
 
 @register.filter
 def hours(minutes):
-    """A whole number of minutes in hours and minutes; anything else unchanged."""
+    """A whole number of minutes (not negative) in hours and minutes; anything else
+    unchanged."""
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         return minutes
-    sign, minutes = ("−", -minutes) if minutes < 0 else ("", minutes)
     h, m = divmod(minutes, 60)
     if not h:
-        return f"{sign}{m} min"
-    return f"{sign}{h} h" + (f" {m} min" if m else "")
+        return f"{m} min"
+    return f"{h} h" + (f" {m} min" if m else "")
