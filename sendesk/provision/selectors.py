@@ -226,16 +226,17 @@ def _missed_weights(records) -> dict:
     """Reason -> session minutes of the records on one day that the pupil missed: the
     session was missed, or the pupil was absent from a delivered (group) session."""
     weights = defaultdict(int)
-    for r in records:
-        if not r["delivered"]:
-            weights[r["reason"]] += r["session_minutes"]
-        elif r["attendance"] == Attendance.ABSENT:
-            weights[MissedReason.PUPIL_ABSENT.value] += r["session_minutes"]
+    for _, _, attendance, delivered, reason, session_minutes in records:
+        if not delivered:
+            weights[reason] += session_minutes
+        elif attendance == Attendance.ABSENT:
+            weights[MissedReason.PUPIL_ABSENT.value] += session_minutes
     return weights
 
 
-def _explain_one(f: Figures, records: list) -> Explained:
-    """A day-by-day ledger. On each owed day: no record -> not recorded; records that
+def _explain_one(owed_by_day: list, records: list) -> Explained:
+    """`records`: (date, minutes, attendance, delivered, reason, session minutes). A
+    day-by-day ledger. On each owed day: no record -> not recorded; records that
     fall short -> the missed sessions' share by reason, the rest (part attendance,
     refusal, fewer minutes) short. Minutes beyond what a day owed, and minutes on days
     not owed (a catch-up session, before the provision started), are credit, which
@@ -243,25 +244,25 @@ def _explain_one(f: Figures, records: list) -> Explained:
     parts add up to the term's shortfall exactly (all zero when nothing is short)."""
     by_day = defaultdict(list)
     for r in records:
-        by_day[r["date"]].append(r)
+        by_day[r[0]].append(r)
     missed, short, not_recorded, credit = defaultdict(int), 0, 0, 0
-    for day, owed in owed_days(f):
+    for day, owed in owed_by_day:
         recs = by_day.pop(day, [])
         if not recs:
             not_recorded += owed
             continue
-        gap = owed - sum(r["minutes"] for r in recs)
+        gap = owed - sum(r[1] for r in recs)
         if gap <= 0:
             credit -= gap
             continue
         weights = _missed_weights(recs)
-        had_some = any(r["delivered"] and r["attendance"] != Attendance.ABSENT for r in recs)
+        had_some = any(r[3] and r[2] != Attendance.ABSENT for r in recs)
         # Nothing given that day: all of the gap is the missed sessions' (if any).
         to_missed = gap if weights and not had_some else min(gap, sum(weights.values()))
         for reason, minutes in _split(to_missed, weights).items():
             missed[reason] += minutes
         short += gap - to_missed
-    credit += sum(r["minutes"] for recs in by_day.values() for r in recs)
+    credit += sum(r[1] for recs in by_day.values() for r in recs)
     parts = {"short": short, "not_recorded": not_recorded}
     parts.update(sorted(missed.items(), key=lambda item: (-item[1], item[0])))
     for key in parts:  # in the order above: short, not recorded, largest reason first
@@ -274,29 +275,33 @@ def _explain_one(f: Figures, records: list) -> Explained:
     )
 
 
-def _weeks_of(f: Figures, records: list) -> list[Week]:
+def _weeks_of(owed_by_day: list, records: list) -> list[Week]:
     """Promised and delivered minutes in each week of the term that has a school day
     owed or a minute delivered, oldest first."""
     weeks = {}
-    for day, owed in owed_days(f):
+    for day, owed in owed_by_day:
         weeks.setdefault(week_start(day), Week(week_start(day))).promised += owed
-    for r in records:
-        monday = week_start(r["date"])
-        weeks.setdefault(monday, Week(monday)).delivered += r["minutes"]
+    for date, minutes, *_ in records:
+        monday = week_start(date)
+        weeks.setdefault(monday, Week(monday)).delivered += minutes
     return [weeks[m] for m in sorted(weeks)]
 
 
-def explain(figures: list[Figures]) -> list[Figures]:
-    """Sets `explained` and `weeks` on each of `figures` (from reconcile(), one school,
-    one day). One query, whatever the number of provisions, weeks or sessions: call it
-    on the rows a page shows, not the whole school."""
+def explain(figures: list[Figures], *, weeks: bool = False) -> list[Figures]:
+    """Sets `explained` on each of `figures` (from reconcile(), one school, one day) and,
+    with weeks=True, `weeks`. One query, whatever the number of provisions, weeks or
+    sessions (none when nothing is short and no weeks are asked for): call it on the
+    rows a page shows, not the whole school."""
     figures = list(figures)
-    if not figures:
+    wanted = [f for f in figures if weeks or f.shortfall_term]
+    for f in figures:
+        f.explained = Explained()  # nothing short: nothing to explain
+    if not wanted:
         return figures
-    f0 = figures[0]
     records = defaultdict(list)
     rows = SessionPupil.objects.filter(
-        provision__in=[f.provision.pk for f in figures], date__range=(f0.term_start, f0.day)
+        provision__in=[f.provision.pk for f in wanted],
+        date__range=(wanted[0].term_start, wanted[0].day),
     ).values_list(
         "provision_id",
         "date",
@@ -306,21 +311,17 @@ def explain(figures: list[Figures]) -> list[Figures]:
         "session__missed_reason",
         "session__minutes",
     )
-    for pid, date, minutes, attendance, delivered, reason, session_minutes in rows:
-        records[pid].append(
-            {
-                "date": date,
-                "minutes": minutes,
-                "attendance": attendance,
-                "delivered": delivered,
-                "reason": reason,
-                "session_minutes": session_minutes,
-            }
-        )
-    for f in figures:
+    # Plain tuples (date, minutes, attendance, delivered, reason, session minutes): a
+    # page may explain thousands of records.
+    for pid, *record in rows:
+        records[pid].append(record)
+    for f in wanted:
         mine = records.get(f.provision.pk, [])
-        f.explained = _explain_one(f, mine)
-        f.weeks = _weeks_of(f, mine)
+        owed = owed_days(f)
+        if f.shortfall_term:
+            f.explained = _explain_one(owed, mine)
+        if weeks:
+            f.weeks = _weeks_of(owed, mine)
     return figures
 
 

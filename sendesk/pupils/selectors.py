@@ -168,7 +168,7 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
             (p for p in plans if p.status != Plan.Status.ACTIVE),
             key=lambda p: p.status != Plan.Status.DRAFT,
         ),
-        figures=label_missed(explain(reconcile(provisions, day))) if provisions else [],
+        figures=label_missed(explain(reconcile(provisions, day), weeks=True)) if provisions else [],
         timeline=timeline,
         next_cursor=next_cursor,
     )

@@ -30,7 +30,7 @@ def record(w, provision, day, minutes, *, pupils=(), reason=""):
 
 def explained_school(school, day=TODAY):
     provisions = Provision.objects.filter(pupil__school=school).select_related("pupil")
-    return explain(reconcile(provisions, day))
+    return explain(reconcile(provisions, day), weeks=True)
 
 
 def assert_adds_up(figures):
@@ -198,13 +198,13 @@ def test_explaining_costs_one_query_however_many_rows(world, django_assert_num_q
     w = world
     figures = reconcile(Provision.objects.select_related("pupil"), TODAY)
     with django_assert_num_queries(1):
-        explain(figures)
+        explain(figures, weeks=True)
     for day in (MONDAY, TUESDAY, TODAY):
         record(w, w.talk, day, 30, pupils=[(w.ben, "present", None, None)])
         record(w, w.precision, day, 20, reason="trip")
     figures = reconcile(Provision.objects.select_related("pupil"), TODAY)
     with django_assert_num_queries(1):
-        explain(figures)
+        explain(figures, weeks=True)
     with django_assert_num_queries(0):
         explain([])
 
