@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -9,7 +10,7 @@ from pydantic import Field
 
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
-from sendesk.provision.selectors import shortfalls
+from sendesk.provision.selectors import explain, shortfalls
 
 from . import selectors
 from .common import LOOKUP_ERRORS
@@ -80,15 +81,37 @@ class ProvisionRef(Schema):
     kind: str
 
 
+class ExplainedOut(Schema):
+    """Why the provision is short this term. The minutes add up to
+    shortfall_minutes_term exactly; minutes delivered beyond what was owed (a longer or
+    catch-up session) offset "short" first, then "not_recorded", then the missed reasons."""
+
+    missed: dict[str, int] = Field(
+        description="Minutes owed on sessions the pupil missed, by reason (staff_absent, "
+        "pupil_absent, trip, timetable_clash, other); a pupil absent from a delivered "
+        "group session counts as pupil_absent."
+    )
+    short: int = Field(
+        description="Minutes not given in sessions that were recorded as delivered: part "
+        "attendance, refusal, or fewer minutes than the provision owed that day."
+    )
+    not_recorded: int = Field(
+        description="Minutes owed on school days with no session recorded at all."
+    )
+
+
 class ShortfallOut(FiguresOut):
     pupil: PupilRef = Field(alias="provision.pupil")
     provision: ProvisionRef
+    explained: ExplainedOut
 
 
 class ShortfallList(Schema):
     school_id: int
     as_of: dt.date
-    items: list[ShortfallOut] = Field(description="Largest shortfall this term first.")
+    items: list[ShortfallOut] = Field(
+        description="Largest shortfall this term first (or lowest % delivered, by `sort`)."
+    )
     count: int = Field(description="How many provisions are short in all.")
 
 
@@ -100,6 +123,11 @@ class ShortfallQuery(Schema):
         le=1000,
         description="At most this many, worst first (count says how many in all).",
     )
+    sort: Literal["minutes", "percent"] = Field(
+        "minutes",
+        description="Worst first by minutes short this term (the default), or by the "
+        "lowest percentage of the promised minutes delivered.",
+    )
 
 
 @router.get(
@@ -110,8 +138,8 @@ class ShortfallQuery(Schema):
 def provision_shortfalls(request, query: Query[ShortfallQuery]):
     school_id = access.oversight_school(request.auth, query.school_id)
     today = timezone.localdate()
-    items = shortfalls(school_id, today)
-    shown = items[: query.limit]
+    items = shortfalls(school_id, today, sort=query.sort)
+    shown = explain(items[: query.limit])
     record_access_many(
         actor=request.auth, pupils=[f.provision.pupil for f in shown], what="shortfalls", via="api"
     )

@@ -15,7 +15,7 @@ from sendesk.audit.services import record_access_many
 from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.lib.forms import small_int
 from sendesk.plans.selectors import plans_due_for_review
-from sendesk.provision.selectors import label_missed, shortfalls, stale_targets
+from sendesk.provision.selectors import SORTS, explain, label_missed, shortfalls, stale_targets
 from sendesk.pupils import selectors
 
 OVERVIEW_CAP = 20
@@ -45,7 +45,7 @@ def overview(request):
     today = timezone.localdate()
     weeks = _stale_weeks(request)
     short = shortfalls(school_id, today)
-    label_missed(short[:OVERVIEW_CAP])
+    label_missed(explain(short[:OVERVIEW_CAP]))
     reviews = list(plans_due_for_review(school_id, today)[: OVERVIEW_CAP + 1])
     stale = list(stale_targets(school_id, today, weeks)[: OVERVIEW_CAP + 1])
     rows, totals = selectors.register_summary(school_id)
@@ -78,12 +78,15 @@ def overview(request):
 def overview_shortfalls(request):
     school_id = _oversight(request)
     today = timezone.localdate()
-    page = Paginator(shortfalls(school_id, today), FULL_LIST_SIZE).get_page(request.GET.get("page"))
-    label_missed(page.object_list)
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "minutes"
+    page = Paginator(shortfalls(school_id, today, sort=sort), FULL_LIST_SIZE).get_page(
+        request.GET.get("page")
+    )
+    label_missed(explain(page.object_list))
     record_access_many(
         actor=request.user, pupils=[f.provision.pupil for f in page.object_list], what="shortfalls"
     )
-    context = {"today": today, "page": page}
+    context = {"today": today, "page": page, "sort": sort, "sorts": SORTS}
     return render(request, "pupils/overview_shortfalls.html", context)
 
 

@@ -13,6 +13,7 @@ from sendesk.care.selectors import equipment_due, training_warnings
 from sendesk.medication.selectors import medicines_to_check, missed_and_refused
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.selectors import (
+    explain,
     group_targets,
     label_missed,
     reconcile,
@@ -68,7 +69,7 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
             (p for p in plans if p.status != Plan.Status.ACTIVE),
             key=lambda p: p.status != Plan.Status.DRAFT,
         ),
-        figures=label_missed(reconcile(provisions, day)) if provisions else [],
+        figures=label_missed(explain(reconcile(provisions, day), weeks=True)) if provisions else [],
         timeline=timeline,
         next_cursor=next_cursor,
     )

@@ -167,6 +167,14 @@ class Session(models.Model):
             # Reconciliation: sessions of a provision in a date range.
             models.Index(fields=["provision", "date"], name="session_provision_date_idx"),
             models.Index(fields=["school", "date"], name="session_school_date_idx"),
+            # The missed-sessions count of provision.selectors.reconcile (the shortfall
+            # list, the SENCO overview, the pupil page) starts from a school's missed
+            # sessions in the term: a few rows among many delivered ones.
+            models.Index(
+                fields=["school", "date"],
+                condition=Q(delivered=False),
+                name="session_missed_idx",
+            ),
         ]
 
 

@@ -1,5 +1,6 @@
 """Reads shared by pages and the API: what is due, promised vs delivered, the feed."""
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,7 +26,53 @@ from sendesk.plans.models import Plan, Target
 from sendesk.pupils.models import Deployment, Strategy
 from sendesk.schools.calendar import Calendar, term_around, week_start
 
-from .models import FeedReceipt, MissedReason, Provision, Rating, SessionPupil, TargetRating
+from .models import (
+    Attendance,
+    FeedReceipt,
+    MissedReason,
+    Provision,
+    Rating,
+    Session,
+    SessionPupil,
+    TargetRating,
+)
+
+SORTS = {"minutes": "Most minutes short first", "percent": "Lowest % delivered first"}
+
+
+@dataclass
+class Explained:
+    """Why a provision is short this term, in minutes that add up to its shortfall:
+    sessions missed (by reason), sessions delivered short (part attendance, refused,
+    fewer minutes than owed that day), and school days owed with no record at all."""
+
+    missed: dict = field(default_factory=dict)  # reason -> minutes
+    short: int = 0
+    not_recorded: int = 0
+
+    @property
+    def total(self):
+        return sum(self.missed.values()) + self.short + self.not_recorded
+
+
+@dataclass
+class Week:
+    """Minutes promised and delivered in one school week of the term."""
+
+    monday: dt.date
+    promised: int = 0
+    delivered: int = 0
+
+    @property
+    def short(self):
+        return max(self.promised - self.delivered, 0)
+
+    @property
+    def pct(self):
+        """Delivered as a % of promised, 0-100 for a bar's width (None: nothing owed)."""
+        if not self.promised:
+            return None
+        return min(round(100 * self.delivered / self.promised), 100)
 
 
 @dataclass
@@ -39,6 +86,13 @@ class Figures:
     promised_term: int = 0
     delivered_term: int = 0
     missed: dict = field(default_factory=dict)  # reason -> sessions missed this term
+    # Set by explain(): why the term's minutes are short, and the term week by week.
+    explained: Explained | None = None
+    weeks: list = field(default_factory=list)
+    # The window and calendar reconcile() used, so explain() counts the same days.
+    term_start: dt.date | None = field(default=None, repr=False)
+    day: dt.date | None = field(default=None, repr=False)
+    calendar: Calendar | None = field(default=None, repr=False)
 
     @property
     def shortfall_week(self):
@@ -53,6 +107,20 @@ class Figures:
         if not self.promised_term:
             return None
         return round(100 * self.delivered_term / self.promised_term)
+
+    @property
+    def missed_explained(self):
+        """(label, minutes, sessions) for each reason in `explained`, most minutes first;
+        sessions is None when the minutes are only absences from delivered group sessions.
+        For templates, which cannot look a dict up by a variable."""
+        if self.explained is None:
+            return []
+        return [
+            (_reason_label(reason), minutes, self.missed.get(reason))
+            for reason, minutes in sorted(
+                self.explained.missed.items(), key=lambda item: (-item[1], item[0])
+            )
+        ]
 
 
 def reconcile(provisions, day: dt.date) -> list[Figures]:
@@ -82,15 +150,20 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
     }
     missed = defaultdict(dict)
     # Counted per pupil record, like the minutes: in a group session each pupil's own
-    # provision shows the sessions it missed.
+    # provision shows the sessions it missed. Starts from the school's missed sessions
+    # this term (a few among many delivered: the partial index session_missed_idx), not
+    # from every session record of every provision.
     for row in (
-        SessionPupil.objects.filter(
-            provision__in=ids, session__delivered=False, date__range=(term_start, day)
+        Session.objects.filter(
+            school_id=school_id,
+            delivered=False,
+            date__range=(term_start, day),
+            pupils__provision__in=ids,
         )
-        .values("provision", "session__missed_reason")
-        .annotate(n=Count("id"))
+        .values("pupils__provision", "missed_reason")
+        .annotate(n=Count("pupils__id"))
     ):
-        missed[row["provision"]][row["session__missed_reason"]] = row["n"]
+        missed[row["pupils__provision"]][row["missed_reason"]] = row["n"]
 
     figures = []
     for p in provisions:
@@ -111,21 +184,167 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
                 promised_term=promised(term_start, day),
                 delivered_term=got.get("term") or 0,
                 missed=missed.get(p.pk, {}),
+                term_start=term_start,
+                day=day,
+                calendar=calendar,
             )
         )
     return figures
 
 
-def shortfalls(school_id: int, day: dt.date, *, limit: int | None = None) -> list[Figures]:
-    """The school-wide shortfall list, worst first (minutes short this term, then %)."""
+def shortfalls(
+    school_id: int, day: dt.date, *, limit: int | None = None, sort: str = "minutes"
+) -> list[Figures]:
+    """The school-wide shortfall list, worst first: by minutes short this term (then %),
+    or with sort="percent" by the share delivered (then minutes short)."""
     provisions = (
         Provision.objects.filter(pupil__school_id=school_id)
         .current_on(day)
         .select_related("pupil", "pupil__year_group")
     )
     figures = [f for f in reconcile(provisions, day) if f.shortfall_term > 0]
-    figures.sort(key=lambda f: (-f.shortfall_term, f.delivered_pct or 0, f.provision.title))
+    if sort == "percent":
+        figures.sort(key=lambda f: (f.delivered_pct or 0, -f.shortfall_term, f.provision.title))
+    else:
+        figures.sort(key=lambda f: (-f.shortfall_term, f.delivered_pct or 0, f.provision.title))
     return figures[:limit] if limit else figures
+
+
+def _reason_label(reason):
+    return MissedReason(reason).label if reason in MissedReason.values else reason
+
+
+def _split(total: int, weights: dict) -> dict:
+    """`total` shared out in proportion to `weights`, in whole minutes that add up to
+    `total` (largest remainders get the odd minutes)."""
+    whole = sum(weights.values())
+    if not whole:
+        return {}
+    shares = {k: total * w // whole for k, w in weights.items()}
+    left = total - sum(shares.values())
+    for k in sorted(weights, key=lambda k: (-(total * weights[k] % whole), k))[:left]:
+        shares[k] += 1
+    return shares
+
+
+def owed_days(f: Figures) -> list[tuple[dt.date, int]]:
+    """The school days this term (to f.day) on which f's provision is owed, with the
+    whole minutes owed on each. Minutes are rounded cumulatively, so however the weekly
+    minutes divide between days they add up to exactly f.promised_term."""
+    p = f.provision
+    start = max(f.term_start, p.start)
+    end = min(f.day, p.end) if p.end else f.day
+    days = []
+    for digit in p.days:
+        school_days = f.calendar.by_weekday.get(int(digit), [])
+        lo = bisect.bisect_left(school_days, start)
+        days.extend(school_days[lo : bisect.bisect_right(school_days, end)])
+    days.sort()
+    per_day = p.minutes_per_day
+    return [(d, round(k * per_day) - round((k - 1) * per_day)) for k, d in enumerate(days, 1)]
+
+
+def _missed_weights(records) -> dict:
+    """Reason -> session minutes of the records on one day that the pupil missed: the
+    session was missed, or the pupil was absent from a delivered (group) session."""
+    weights = defaultdict(int)
+    for _, _, attendance, delivered, reason, session_minutes in records:
+        if not delivered:
+            weights[reason] += session_minutes
+        elif attendance == Attendance.ABSENT:
+            weights[MissedReason.PUPIL_ABSENT.value] += session_minutes
+    return weights
+
+
+def _explain_one(owed_by_day: list, records: list) -> Explained:
+    """`records`: (date, minutes, attendance, delivered, reason, session minutes). A
+    day-by-day ledger. On each owed day: no record -> not recorded; records that
+    fall short -> the missed sessions' share by reason, the rest (part attendance,
+    refusal, fewer minutes) short. Minutes beyond what a day owed, and minutes on days
+    not owed (a catch-up session, before the provision started), are credit, which
+    first offsets 'short', then 'not recorded', then the largest missed reasons: so the
+    parts add up to the term's shortfall exactly (all zero when nothing is short)."""
+    by_day = defaultdict(list)
+    for r in records:
+        by_day[r[0]].append(r)
+    missed, short, not_recorded, credit = defaultdict(int), 0, 0, 0
+    for day, owed in owed_by_day:
+        recs = by_day.pop(day, [])
+        if not recs:
+            not_recorded += owed
+            continue
+        gap = owed - sum(r[1] for r in recs)
+        if gap <= 0:
+            credit -= gap
+            continue
+        weights = _missed_weights(recs)
+        had_some = any(r[3] and r[2] != Attendance.ABSENT for r in recs)
+        # Nothing given that day: all of the gap is the missed sessions' (if any).
+        to_missed = gap if weights and not had_some else min(gap, sum(weights.values()))
+        for reason, minutes in _split(to_missed, weights).items():
+            missed[reason] += minutes
+        short += gap - to_missed
+    credit += sum(r[1] for recs in by_day.values() for r in recs)
+    parts = {"short": short, "not_recorded": not_recorded}
+    parts.update(sorted(missed.items(), key=lambda item: (-item[1], item[0])))
+    for key in parts:  # in the order above: short, not recorded, largest reason first
+        used = min(parts[key], credit)
+        parts[key] -= used
+        credit -= used
+    short, not_recorded = parts.pop("short"), parts.pop("not_recorded")
+    return Explained(
+        missed={r: m for r, m in parts.items() if m}, short=short, not_recorded=not_recorded
+    )
+
+
+def _weeks_of(owed_by_day: list, records: list) -> list[Week]:
+    """Promised and delivered minutes in each week of the term that has a school day
+    owed or a minute delivered, oldest first."""
+    weeks = {}
+    for day, owed in owed_by_day:
+        weeks.setdefault(week_start(day), Week(week_start(day))).promised += owed
+    for date, minutes, *_ in records:
+        monday = week_start(date)
+        weeks.setdefault(monday, Week(monday)).delivered += minutes
+    return [weeks[m] for m in sorted(weeks)]
+
+
+def explain(figures: list[Figures], *, weeks: bool = False) -> list[Figures]:
+    """Sets `explained` on each of `figures` (from reconcile(), one school, one day) and,
+    with weeks=True, `weeks`. One query, whatever the number of provisions, weeks or
+    sessions (none when nothing is short and no weeks are asked for): call it on the
+    rows a page shows, not the whole school."""
+    figures = list(figures)
+    wanted = [f for f in figures if weeks or f.shortfall_term]
+    for f in figures:
+        f.explained = Explained()  # nothing short: nothing to explain
+    if not wanted:
+        return figures
+    records = defaultdict(list)
+    rows = SessionPupil.objects.filter(
+        provision__in=[f.provision.pk for f in wanted],
+        date__range=(wanted[0].term_start, wanted[0].day),
+    ).values_list(
+        "provision_id",
+        "date",
+        "minutes",
+        "attendance",
+        "session__delivered",
+        "session__missed_reason",
+        "session__minutes",
+    )
+    # Plain tuples (date, minutes, attendance, delivered, reason, session minutes): a
+    # page may explain thousands of records.
+    for pid, *record in rows:
+        records[pid].append(record)
+    for f in wanted:
+        mine = records.get(f.provision.pk, [])
+        owed = owed_days(f)
+        if f.shortfall_term:
+            f.explained = _explain_one(owed, mine)
+        if weeks:
+            f.weeks = _weeks_of(owed, mine)
+    return figures
 
 
 def my_day(user, day: dt.date):

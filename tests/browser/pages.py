@@ -19,6 +19,7 @@ from tests.world import TODAY
 # and routes that answer with something other than a page.
 POST_ONLY = {
     "feed_seen",
+    "feed_seen_all",
     "strategy_add",
     "plan_activate",
     "plan_close",

@@ -28,11 +28,12 @@ from django.utils import timezone
 
 from sendesk.accounts.models import User
 from sendesk.behaviour.models import Incident, Observation, RestrictiveIntervention
-from sendesk.care.models import Administration, CareEvent, CarePlan, Equipment, HealthcarePlan
+from sendesk.care.models import CareEvent, CarePlan, Equipment
 from sendesk.demo import words
 from sendesk.demo.generator import GAP_NOTE, SchoolDays, academic_year, last_school_day
 from sendesk.demo.oakfield import build_demo, demo_notes
 from sendesk.family.models import ParentLink
+from sendesk.medication.models import Administration, HealthcarePlan
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision, Session, SessionPupil, TargetRating
 from sendesk.pupils.models import (

@@ -28,7 +28,7 @@ def test_theo_sees_bens_programme_and_the_sessions_alice_recorded(world, as_user
         "Emerging",
         "4 — engaged well",
         "Delivered by Alice Assistant",
-        "30</strong> of 90 min",  # this week: Mon-Wed of 5 × 30 min, one session given
+        "30 min</strong> of 1 h 30 min",  # this week: Mon-Wed of 5 × 30 min, one session given
     ):
         assert shown in body, shown
     # Nothing else about Ben: his other provision, strategies, profile, behaviour plan.

@@ -1,0 +1,74 @@
+"""GET /api/v1/provision/shortfalls: each item's shortfall explained in full, and a sort."""
+
+import datetime as dt
+import uuid
+
+from sendesk.provision.services import PupilRecord, session_record
+from tests.world import TODAY
+
+MONDAY, TUESDAY = TODAY - dt.timedelta(days=2), TODAY - dt.timedelta(days=1)
+
+
+def record(world, provision, day, minutes, *, attendance="present", part=None, reason=""):
+    pupils = [] if reason else [PupilRecord(world.ben.pk, attendance=attendance, minutes=part)]
+    session_record(
+        actor=world.alice, client_id=uuid.uuid4(), provision_id=provision.pk, date=day,
+        minutes=minutes, delivered=not reason, missed_reason=reason, pupils=pupils,
+    )  # fmt: skip
+
+
+def test_every_item_is_explained_to_the_minute(world, api):
+    w = world
+    record(w, w.talk, TODAY, 30)
+    record(w, w.talk, TUESDAY, 30, reason="staff_absent")
+    record(w, w.talk, MONDAY, 30, attendance="partial", part=10)
+    record(w, w.talk, dt.date(2026, 11, 13), 30, attendance="refused")
+    record(w, w.precision, MONDAY, 20, reason="pupil_absent")
+    record(w, w.precision, dt.date(2026, 11, 13), 20, reason="trip")
+    r = api.get(w.senco, "/provision/shortfalls")
+    assert r.status_code == 200
+    talk, precision = r.json()["items"]
+    assert talk["explained"] == {
+        "missed": {"staff_absent": 30},
+        "short": 20 + 30,
+        "not_recorded": 1500 - 4 * 30,
+    }
+    assert talk["shortfall_minutes_term"] == 1460
+    assert talk["missed"] == {"staff_absent": 1}  # the session counts stay as they were
+    assert precision["explained"] == {
+        "missed": {"pupil_absent": 20, "trip": 20},
+        "short": 0,
+        "not_recorded": 600 - 40,
+    }
+    for item in r.json()["items"]:
+        explained = item["explained"]
+        assert (
+            sum(explained["missed"].values()) + explained["short"] + explained["not_recorded"]
+            == item["shortfall_minutes_term"]
+        )
+
+
+def test_sort_by_percent_delivered_and_bad_sort(world, api):
+    w = world
+    for day in (MONDAY, TUESDAY, TODAY):
+        record(w, w.talk, day, 30)
+    default = api.get(w.senco, "/provision/shortfalls").json()["items"]
+    assert [i["provision"]["title"] for i in default] == ["Talk Boost", "Precision teaching"]
+    by_pct = api.get(w.senco, "/provision/shortfalls", sort="percent").json()["items"]
+    assert [i["provision"]["title"] for i in by_pct] == ["Precision teaching", "Talk Boost"]
+    assert [i["delivered_pct"] for i in by_pct] == [0, 6]
+    minutes = api.get(w.senco, "/provision/shortfalls", sort="minutes").json()["items"]
+    assert minutes == default
+    bad = api.get(w.senco, "/provision/shortfalls", sort="worst")
+    assert bad.status_code == 422 and "sort" in bad.json()["errors"]
+
+
+def test_explained_and_sort_are_in_the_openapi_document(world, client):
+    doc = client.get("/api/v1/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    explained = schemas["ExplainedOut"]
+    assert set(explained["required"]) == {"missed", "short", "not_recorded"}
+    assert "explained" in schemas["ShortfallOut"]["required"]
+    params = doc["paths"]["/api/v1/provision/shortfalls"]["get"]["parameters"]
+    sort = next(p for p in params if p["name"] == "sort")
+    assert not sort.get("required") and sort["schema"]["enum"] == ["minutes", "percent"]
