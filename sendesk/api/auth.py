@@ -63,7 +63,7 @@ BAD_LOGIN = "That e-mail address and password don't match an active account."
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 422: FieldErrorsOut},
+    response={200: TokenOut, 400: FieldErrorsOut, 401: ErrorOut, 422: FieldErrorsOut},
     summary="Get an API token for an e-mail address and password",
 )
 def token(request, payload: TokenIn, response: HttpResponse):

@@ -27,7 +27,13 @@ from .common import ErrorOut, FieldErrorsOut, Paging
 
 router = Router(tags=["behaviour"])
 
-WRITE_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: FieldErrorsOut, 422: FieldErrorsOut}
+WRITE_ERRORS = {
+    400: FieldErrorsOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    409: FieldErrorsOut,
+    422: FieldErrorsOut,
+}
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 
 
@@ -347,13 +353,13 @@ def intervention_create(request, payload: InterventionIn):
     return Status(201 if created else 200, _intervention_out(request.auth, ri.pk))
 
 
-class PupilRef(Schema):
+class PupilNameOut(Schema):
     id: uuid.UUID
     name: str
 
 
 class OverseenItem(InterventionItem):
-    pupil: PupilRef
+    pupil: PupilNameOut
 
 
 class OverseenList(Schema):

@@ -21,6 +21,7 @@ router = Router(tags=["care"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 WRITE_ERRORS = {
+    400: FieldErrorsOut,
     401: ErrorOut,
     403: FieldErrorsOut,
     404: ErrorOut,

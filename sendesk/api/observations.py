@@ -109,6 +109,7 @@ class ObservationSavedOut(Schema):
     response={
         200: ObservationSavedOut,
         201: ObservationSavedOut,
+        400: FieldErrorsOut,
         401: ErrorOut,
         404: ErrorOut,
         409: FieldErrorsOut,

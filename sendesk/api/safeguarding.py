@@ -51,6 +51,7 @@ class ReceivedOut(Schema):
     response={
         200: ReceivedOut,
         201: ReceivedOut,
+        400: FieldErrorsOut,
         401: ErrorOut,
         404: ErrorOut,
         409: FieldErrorsOut,

@@ -111,6 +111,7 @@ class SessionOut(Schema):
     response={
         200: SessionOut,
         201: SessionOut,
+        400: FieldErrorsOut,
         401: ErrorOut,
         404: ErrorOut,
         409: FieldErrorsOut,
