@@ -2,10 +2,11 @@
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from django.db.models import Prefetch
 from ninja import Router, Schema, Status
-from pydantic import Field, StrictBool, StrictInt
+from pydantic import Field, StrictBool, StrictInt, WithJsonSchema
 
 from sendesk import access
 from sendesk.provision.models import Attendance, MissedReason, Rating, SessionPupil, TargetRating
@@ -68,6 +69,21 @@ class SessionIn(Schema):
     )
 
 
+# A time of the school day, as sent: "09:15:00", with no zone. JSON Schema's "time" format
+# is RFC 3339's full-time, which must end in a zone, so the document says what is sent.
+SchoolTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?$",
+            "description": "School time (Europe/London), HH:MM:SS, without a zone.",
+        },
+        mode="serialization",
+    ),
+]
+
+
 class TargetProgressOut(Schema):
     target_id: uuid.UUID
     rating: str
@@ -90,7 +106,7 @@ class SessionOut(Schema):
     client_id: uuid.UUID
     provision_id: uuid.UUID | None
     date: dt.date
-    start_time: dt.time | None
+    start_time: SchoolTime | None
     minutes: int
     delivered: bool
     missed_reason: str

@@ -9,54 +9,15 @@ operation and caller (plus schemathesis' coverage cases), no deadline. The whole
 about 4,000 requests and about 35 s of CPU. Writes happen inside the test's transaction."""
 
 import hashlib
-import json
 import uuid
 
 import pytest
-import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from ninja.responses import NinjaJSONEncoder
 
-from sendesk.api.main import api
 from sendesk.plans.models import Target
 from sendesk.provision.models import Provision
 
-EXAMPLES = 25
-
-CHECKS = [
-    schemathesis.checks.not_a_server_error,
-    schemathesis.checks.status_code_conformance,
-    schemathesis.checks.content_type_conformance,
-    schemathesis.checks.response_schema_conformance,
-    schemathesis.checks.response_headers_conformance,
-    schemathesis.checks.negative_data_rejection,
-]
-
-CONFIG = schemathesis.Config.from_dict(
-    {
-        "seed": 20261118,
-        "generation": {
-            "mode": "all",  # requests the document allows, and requests it calls wrong
-            "max-examples": EXAMPLES,
-            "deterministic": True,
-            # The token is the test's to send (as a named person, or not at all), not a
-            # field to fuzz.
-            "with-security-parameters": False,
-            # An unknown query parameter is ignored, as HTTP APIs do; the document does not
-            # promise to refuse one.
-            "allow-extra-parameters": False,
-        },
-        "phases": {
-            "examples": {"enabled": True},
-            "coverage": {"enabled": True},
-            "fuzzing": {"enabled": True},
-            "stateful": {"enabled": False},
-        },
-    }
-)
+from .openapi_check import CHECKS, EXAMPLES, schema
 
 # No deadline (a slow answer on a shared machine is not a wrong one), no example database
 # (nothing carried from one run to the next), derandomized, no health check that depends
@@ -68,38 +29,6 @@ RUN = settings(
     max_examples=EXAMPLES,
     suppress_health_check=list(HealthCheck),
 )
-
-
-def document() -> dict:
-    """The document /api/v1/openapi.json serves (test_the_served_document_is_the_one_checked
-    holds them equal). Made from the API object, not fetched, because the tests are
-    collected before the test database exists."""
-    return json.loads(json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder))
-
-
-schema = schemathesis.openapi.from_dict(document(), config=CONFIG)
-
-
-def test_the_served_document_is_the_one_checked(db, client):
-    assert client.get("/api/v1/openapi.json").json() == document()
-
-
-@pytest.fixture
-def wsgi_app():
-    """Django's WSGI handler, keeping the test's database connection open. A plain handler
-    closes it at each request, inside the test's transaction; Django's test client stops
-    that for its own requests and turns it back on after each, so it is turned off again at
-    every request here, and back on at the end."""
-    handler = WSGIHandler()
-
-    def app(environ, start_response):
-        request_started.disconnect(close_old_connections)
-        request_finished.disconnect(close_old_connections)
-        return handler(environ, start_response)
-
-    yield app
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
