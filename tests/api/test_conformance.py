@@ -6,7 +6,7 @@ document calls wrong that the API accepts.
 
 Bounded and repeatable: a fixed seed, derandomized, at most EXAMPLES fuzzed cases per
 operation and caller (plus schemathesis' coverage cases), no deadline. The whole run is
-about 4,000 requests and about 35 s of CPU. Writes happen inside the test's transaction."""
+about 4,000 requests and about 40 s of CPU. Writes happen inside the test's transaction."""
 
 import hashlib
 import uuid
