@@ -6,7 +6,7 @@ document calls wrong that the API accepts.
 
 Bounded and repeatable: a fixed seed, derandomized, at most EXAMPLES fuzzed cases per
 operation and caller (plus schemathesis' coverage cases), no deadline. The whole run is
-about 4,000 requests and about 40 s of CPU. Writes happen inside the test's transaction."""
+about 4,000 requests and about 30 s of CPU. Writes happen inside the test's transaction."""
 
 import hashlib
 import uuid
@@ -39,8 +39,9 @@ def real_ids(world):
     w = world
     return {
         "pupil_id": [str(p.pk) for p in (w.ben, w.cara, w.dan, w.olly)],
-        "provision_id": [str(pk) for pk in Provision.objects.values_list("pk", flat=True)],
-        "target_id": [str(pk) for pk in Target.objects.values_list("pk", flat=True)],
+        # In a fixed order (not by id, which is random), so a case always picks the same one.
+        "provision_id": [str(p.pk) for p in Provision.objects.order_by("title")],
+        "target_id": [str(t.pk) for t in Target.objects.order_by("order", "text")],
         "medicine_id": [str(w.inhaler.pk), str(w.lunch_med.pk)],
         "care_plan_id": [str(w.toileting.pk)],
         "programme_id": [str(w.programme.pk)],
@@ -121,8 +122,7 @@ def test_as_a_named_person(case, world, api, real_ids, wsgi_app):
 
 @RUN
 @schema.parametrize()
-def test_without_a_token(case, real_ids, wsgi_app):
-    aim(case, real_ids)
+def test_without_a_token(case, db, wsgi_app):
     response = case.call_and_validate(checks=CHECKS, app=wsgi_app)
     # The coverage phase also sends methods the path does not take (405, not an operation).
     if case.method.upper() == case.operation.method.upper():
