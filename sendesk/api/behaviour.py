@@ -23,7 +23,7 @@ from sendesk.behaviour.models import (
     RestrictiveIntervention,
 )
 
-from .common import ErrorOut, FieldErrorsOut, Paging
+from .common import ErrorOut, FieldErrorsOut, IsoDate, IsoDateTime, Paging
 
 router = Router(tags=["behaviour"])
 
@@ -71,7 +71,7 @@ class IncidentIn(Schema):
         json_schema_extra=_one_of(Incident.Severity.values),
         description="1 low, 2 medium, 3 high; concerns only.",
     )
-    occurred_at: dt.datetime = Field(description="Without a zone, school time.")
+    occurred_at: IsoDateTime = Field(description="Without a zone, school time.")
     location: str = ""
     lesson: str = ""
     others_involved: str = Field("", description="Name other pupils by initials.")
@@ -222,7 +222,7 @@ class BehaviourOut(Schema):
 
 
 class SinceQuery(Schema):
-    since: dt.date | None = Field(None, description="From this date; default a year ago.")
+    since: IsoDate | None = Field(None, description="From this date; default a year ago.")
 
 
 @router.get(
@@ -260,7 +260,7 @@ class InterventionIn(Schema):
     )
     pupil_id: uuid.UUID
     kind: str = Field(json_schema_extra=_one_of(RestrictiveIntervention.Kind.values))
-    started_at: dt.datetime = Field(description="Without a zone, school time.")
+    started_at: IsoDateTime = Field(description="Without a zone, school time.")
     duration_minutes: StrictInt = Field(description="1 to 600.")
     location: str
     before: str = Field(description="What happened before.")
@@ -271,7 +271,7 @@ class InterventionIn(Schema):
     injuries_staff: str = ""
     support_after: str = ""
     debrief: str = ""
-    debrief_on: dt.date | None = None
+    debrief_on: IsoDate | None = None
     staff: list[StaffIn] = Field(description="Who led, supported or witnessed it.")
     incident_id: uuid.UUID | None = Field(None, description="The incident it was part of.")
 
@@ -395,7 +395,7 @@ def intervention_list(request, query: Query[OverseenQuery]):
 
 
 class NotificationIn(Schema):
-    notified_at: dt.datetime = Field(
+    notified_at: IsoDateTime = Field(
         description="When they were told; without a zone, school time."
     )
     method: str = Field(json_schema_extra=_one_of(ParentNotification.Method.values))

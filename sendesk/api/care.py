@@ -15,7 +15,7 @@ from sendesk.care import care
 from sendesk.care.models import CareEvent, CarePlan, Equipment
 from sendesk.staff.models import Training
 
-from .common import ErrorOut, FieldErrorsOut
+from .common import ErrorOut, FieldErrorsOut, IsoDateTime
 
 router = Router(tags=["care"])
 
@@ -98,7 +98,7 @@ class CareEventIn(Schema):
         description="Made by the device; sending the same id again returns the stored record."
     )
     care_plan_id: uuid.UUID
-    occurred_at: dt.datetime = Field(description="Without a zone, school time.")
+    occurred_at: IsoDateTime = Field(description="Without a zone, school time.")
     kind: str = Field(description="What was done: 'pad change', 'hoist transfer'.")
     second_staff_id: int | None = Field(
         None,

@@ -74,6 +74,8 @@ def _phrase(error: dict) -> str:
         return "is required"
     if kind.startswith("uuid"):
         return "must be an id in UUID form, e.g. 0b8f0a5e-6c1d-4f0e-9a51-2d6f3c1b7e42"
+    if kind.startswith("datetime"):
+        return "must be a date and time written YYYY-MM-DDTHH:MM, e.g. 2026-11-18T09:15"
     if kind.startswith("date"):
         return "must be a date written YYYY-MM-DD, e.g. 2026-11-18"
     if kind.startswith("time"):

@@ -12,7 +12,7 @@ from sendesk import access
 from sendesk.provision.models import Attendance, MissedReason, Rating, SessionPupil, TargetRating
 from sendesk.provision.services import PupilRecord, session_record
 
-from .common import ErrorOut, FieldErrorsOut
+from .common import ErrorOut, FieldErrorsOut, IsoDate, IsoTime
 
 router = Router(tags=["sessions"])
 
@@ -52,8 +52,8 @@ class SessionIn(Schema):
         description="Made by the device; sending the same id again returns the stored record."
     )
     provision_id: uuid.UUID | None = Field(None, description="Empty for ad-hoc support.")
-    date: dt.date
-    start_time: dt.time | None = None
+    date: IsoDate
+    start_time: IsoTime | None = None
     minutes: StrictInt = Field(description="Length of the session, 1 to 600.")
     delivered: StrictBool
     missed_reason: str | None = Field(

@@ -2,6 +2,7 @@
 checks every answer must pass, and a WSGI app that answers in the test's transaction."""
 
 import json
+import os
 
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -11,7 +12,9 @@ from ninja.responses import NinjaJSONEncoder
 
 from sendesk.api.main import api
 
-EXAMPLES = 25  # fuzzed cases per operation and caller, on top of the coverage cases
+# Fuzzed cases per operation and caller, on top of the coverage cases. More for a deeper
+# search by hand: SENDESK_CONFORMANCE_EXAMPLES=200 .venv/bin/pytest tests/api/test_conformance.py
+EXAMPLES = int(os.environ.get("SENDESK_CONFORMANCE_EXAMPLES", "25"))
 
 # An answer fails if it is a server error, or its status code, content type, body or
 # headers are not what the document says; a request the document calls wrong must be

@@ -301,3 +301,41 @@ def test_a_body_that_is_not_json_is_a_documented_400(world, send, template, meth
         answer, body = send.raw(world.senco, method, template, data, **path)
         assert answer == status, (template, data)
         assert body["errors"]["body"] == body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("template", "field", "value"),
+    [
+        ("/sessions", "date", "0"),
+        ("/sessions", "date", 1763424000),
+        ("/sessions", "start_time", 33300),
+        ("/behaviour/incidents", "occurred_at", 1763457600),
+        ("/behaviour/incidents", "occurred_at", "1763457600"),
+        ("/behaviour/incidents", "occurred_at", "2026-11-17"),
+        ("/safeguarding/concerns", "occurred_at", 1.5),
+    ],
+)
+def test_a_number_is_not_a_date(world, send, template, field, value):
+    """Pydantic reads a number as seconds since 1970 (or since midnight); the document says
+    a date is written YYYY-MM-DD, and a date and time YYYY-MM-DDTHH:MM."""
+    w = world
+    body = {"/sessions": _session, "/behaviour/incidents": _incident, "/safeguarding/concerns":
+            _concern}[template](w)  # fmt: skip
+    answer = send(w.alice, "POST", template, 422, body={**body, field: value})
+    assert answer["errors"][field].startswith(field.replace("_", " ").capitalize() + " must be")
+
+
+def test_a_number_is_not_a_date_in_the_query(world, send):
+    for since in ("0", "-6.6e-71", "1763424000"):
+        answer = send(
+            world.senco, "GET", "/pupils/{pupil_id}/behaviour", 422, query={"since": since},
+            pupil_id=world.ben.pk,
+        )  # fmt: skip
+        assert answer["errors"] == {
+            "since": "Since must be a date written YYYY-MM-DD, e.g. 2026-11-18."
+        }
+    ok = send(
+        world.senco, "GET", "/pupils/{pupil_id}/behaviour", 200, query={"since": "2026-09-01"},
+        pupil_id=world.ben.pk,
+    )  # fmt: skip
+    assert ok["since"] == "2026-09-01"
