@@ -63,13 +63,17 @@ BAD_LOGIN = "That e-mail address and password don't match an active account."
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 422: FieldErrorsOut},
+    response={200: TokenOut, 400: FieldErrorsOut, 401: ErrorOut, 422: FieldErrorsOut},
     summary="Get an API token for an e-mail address and password",
 )
 def token(request, payload: TokenIn, response: HttpResponse):
     response["Cache-Control"] = "no-store"
+    email = payload.email.strip().lower()
+    if "\x00" in email:
+        # No address holds a NUL, and PostgreSQL cannot be asked for one (it was a 500 there).
+        return Status(401, {"detail": BAD_LOGIN})
     # The model backend refuses inactive users, so they get the same answer as a bad password.
-    user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
+    user = authenticate(request, username=email, password=payload.password)
     if user is None:
         return Status(401, {"detail": BAD_LOGIN})
     return {"token": ApiToken.issue(user)}

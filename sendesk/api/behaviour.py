@@ -23,11 +23,17 @@ from sendesk.behaviour.models import (
     RestrictiveIntervention,
 )
 
-from .common import ErrorOut, FieldErrorsOut, Paging
+from .common import ErrorOut, FieldErrorsOut, IsoDate, IsoDateTime, Paging
 
 router = Router(tags=["behaviour"])
 
-WRITE_ERRORS = {401: ErrorOut, 404: ErrorOut, 409: FieldErrorsOut, 422: FieldErrorsOut}
+WRITE_ERRORS = {
+    400: FieldErrorsOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    409: FieldErrorsOut,
+    422: FieldErrorsOut,
+}
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 
 
@@ -65,7 +71,7 @@ class IncidentIn(Schema):
         json_schema_extra=_one_of(Incident.Severity.values),
         description="1 low, 2 medium, 3 high; concerns only.",
     )
-    occurred_at: dt.datetime = Field(description="Without a zone, school time.")
+    occurred_at: IsoDateTime = Field(description="Without a zone, school time.")
     location: str = ""
     lesson: str = ""
     others_involved: str = Field("", description="Name other pupils by initials.")
@@ -216,7 +222,7 @@ class BehaviourOut(Schema):
 
 
 class SinceQuery(Schema):
-    since: dt.date | None = Field(None, description="From this date; default a year ago.")
+    since: IsoDate | None = Field(None, description="From this date; default a year ago.")
 
 
 @router.get(
@@ -254,7 +260,7 @@ class InterventionIn(Schema):
     )
     pupil_id: uuid.UUID
     kind: str = Field(json_schema_extra=_one_of(RestrictiveIntervention.Kind.values))
-    started_at: dt.datetime = Field(description="Without a zone, school time.")
+    started_at: IsoDateTime = Field(description="Without a zone, school time.")
     duration_minutes: StrictInt = Field(description="1 to 600.")
     location: str
     before: str = Field(description="What happened before.")
@@ -265,7 +271,7 @@ class InterventionIn(Schema):
     injuries_staff: str = ""
     support_after: str = ""
     debrief: str = ""
-    debrief_on: dt.date | None = None
+    debrief_on: IsoDate | None = None
     staff: list[StaffIn] = Field(description="Who led, supported or witnessed it.")
     incident_id: uuid.UUID | None = Field(None, description="The incident it was part of.")
 
@@ -347,13 +353,13 @@ def intervention_create(request, payload: InterventionIn):
     return Status(201 if created else 200, _intervention_out(request.auth, ri.pk))
 
 
-class PupilRef(Schema):
+class PupilNameOut(Schema):
     id: uuid.UUID
     name: str
 
 
 class OverseenItem(InterventionItem):
-    pupil: PupilRef
+    pupil: PupilNameOut
 
 
 class OverseenList(Schema):
@@ -389,7 +395,7 @@ def intervention_list(request, query: Query[OverseenQuery]):
 
 
 class NotificationIn(Schema):
-    notified_at: dt.datetime = Field(
+    notified_at: IsoDateTime = Field(
         description="When they were told; without a zone, school time."
     )
     method: str = Field(json_schema_extra=_one_of(ParentNotification.Method.values))

@@ -16,12 +16,13 @@ from sendesk.care import services as care
 from sendesk.care.models import CareEvent, CarePlan, Equipment
 from sendesk.staff.models import Training
 
-from .common import ErrorOut, FieldErrorsOut
+from .common import ErrorOut, FieldErrorsOut, IsoDateTime
 
 router = Router(tags=["care"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 WRITE_ERRORS = {
+    400: FieldErrorsOut,
     401: ErrorOut,
     403: FieldErrorsOut,
     404: ErrorOut,
@@ -98,7 +99,7 @@ class CareEventIn(Schema):
         description="Made by the device; sending the same id again returns the stored record."
     )
     care_plan_id: uuid.UUID
-    occurred_at: dt.datetime = Field(description="Without a zone, school time.")
+    occurred_at: IsoDateTime = Field(description="Without a zone, school time.")
     kind: str = Field(description="What was done: 'pad change', 'hoist transfer'.")
     second_staff_id: int | None = Field(
         None,

@@ -1,7 +1,13 @@
-"""Schemas and helpers every router shares: the error bodies and paging parameters."""
+"""Schemas and helpers every router shares: the error bodies, paging parameters and the
+date and time types requests use."""
+
+import datetime as dt
+import re
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 NOT_FOUND = {"detail": "Not Found"}
 
@@ -21,8 +27,32 @@ class FieldErrorsOut(Schema):
 # Every endpoint behind the token answers these; declared so the OpenAPI document is whole.
 AUTH_ERRORS = {401: ErrorOut}
 LOOKUP_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+# Every endpoint that takes a body: 400 when it is not JSON at all, 422 when it is JSON but
+# not what the endpoint takes (not an object, a field missing or of the wrong kind).
+BODY_ERRORS = {400: FieldErrorsOut, 422: FieldErrorsOut}
 
 
 class Paging(Schema):
     limit: int = Field(100, ge=1, le=500, description="How many items, at most 500.")
     offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
+
+
+def _written(pattern: str, kind: str):
+    """Pydantic also reads a number as a date or time (seconds since 1970, or since
+    midnight): `?since=0` was 1 January 1970. The document says a date is a string written
+    YYYY-MM-DD; so does this. The error type names the kind, so errors.py says it in words."""
+    form = re.compile(pattern)
+
+    def check(value):
+        if isinstance(value, dt.date | dt.time) or (isinstance(value, str) and form.match(value)):
+            return value
+        raise PydanticCustomError(f"{kind}_type", f"not a {kind}")
+
+    return BeforeValidator(check)
+
+
+IsoDate = Annotated[dt.date, _written(r"[0-9]{4}-[0-9]{2}-[0-9]{2}$", "date")]
+IsoDateTime = Annotated[
+    dt.datetime, _written(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}", "datetime")
+]
+IsoTime = Annotated[dt.time, _written(r"[0-9]{2}:[0-9]{2}", "time")]

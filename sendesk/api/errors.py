@@ -22,6 +22,22 @@ class BodyNotAnObject(ValueError):
     pass
 
 
+# What an operation's bad-input answers (400, 422) carry beyond {"detail", "errors"}, by the
+# operation's URL name: a dose refusal has one shape whatever refused it, so a client reads
+# "rule" on every answer (see api.medication). The OpenAPI document declares the same.
+_BAD_INPUT_EXTRA: dict[str, dict] = {}
+
+
+def bad_input_fields(url_name: str, **fields) -> None:
+    _BAD_INPUT_EXTRA[url_name] = fields
+
+
+def _bad_input(request, body: dict) -> dict:
+    match = getattr(request, "resolver_match", None)
+    extra = _BAD_INPUT_EXTRA.get(match.url_name if match else "", {})
+    return {**body, **extra}
+
+
 class ObjectParser(Parser):
     """Every body this API takes is a JSON object. Ninja would read a list or a string as
     an object with every field missing, and say so field by field; this says what is wrong."""
@@ -58,6 +74,8 @@ def _phrase(error: dict) -> str:
         return "is required"
     if kind.startswith("uuid"):
         return "must be an id in UUID form, e.g. 0b8f0a5e-6c1d-4f0e-9a51-2d6f3c1b7e42"
+    if kind.startswith("datetime"):
+        return "must be a date and time written YYYY-MM-DDTHH:MM, e.g. 2026-11-18T09:15"
     if kind.startswith("date"):
         return "must be a date written YYYY-MM-DD, e.g. 2026-11-18"
     if kind.startswith("time"):
@@ -111,7 +129,7 @@ def install(api: NinjaAPI) -> None:
         if any((e.get("loc") or ("",))[0] == "path" for e in exc.errors):
             return not_found(request, exc)
         errors = field_errors(exc.errors)
-        body = {"detail": _summary(errors), "errors": errors}
+        body = _bad_input(request, {"detail": _summary(errors), "errors": errors})
         return api.create_response(request, body, status=422)
 
     def service_error(request, exc: ServiceError):
@@ -131,9 +149,9 @@ def install(api: NinjaAPI) -> None:
         if exc.status_code == 400 and str(exc).startswith(PARSE_ERROR_PREFIX):
             if isinstance(exc.__cause__, BodyNotAnObject):
                 body = {"detail": NOT_AN_OBJECT, "errors": {"body": NOT_AN_OBJECT}}
-                return api.create_response(request, body, status=422)
+                return api.create_response(request, _bad_input(request, body), status=422)
             body = {"detail": NOT_JSON, "errors": {"body": NOT_JSON}}
-            return api.create_response(request, body, status=400)
+            return api.create_response(request, _bad_input(request, body), status=400)
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
     api.add_exception_handler(Http404, not_found)

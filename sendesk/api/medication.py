@@ -3,8 +3,9 @@ safety checks of medication.services), and the month's administration record (MA
 
 Every lookup goes through the access layer (out of scope looks like not found); every
 view of a pupil's records writes an access row. A dose refused by a rule answers 409 (403
-for missing training) with {"detail", "rule", "next_allowed_at"}; bad input 422 in the same
-shape with "errors" per field."""
+for missing training) with {"detail", "rule", "next_allowed_at", "errors"}; bad input (400
+for a body that is not JSON, 422 for one that is not a dose) in the same shape, with rule
+"invalid" and "errors" per field."""
 
 import datetime as dt
 import uuid
@@ -21,6 +22,7 @@ from sendesk.medication import selectors
 from sendesk.medication import services as med
 from sendesk.medication.models import Administration, Medicine
 
+from . import errors as api_errors
 from .common import ErrorOut
 
 router = Router(tags=["medication"])
@@ -39,7 +41,8 @@ class RefusalOut(Schema):
         description="When a dose may be given; null when waiting will not help."
     )
     errors: dict[str, str] = Field(
-        {}, description="For bad input (422): one message per field, keyed by its name."
+        description="For bad input (400, 422): one message per field, keyed by its name; "
+        "empty when a rule refused the dose."
     )
 
 
@@ -110,6 +113,11 @@ class DoseOut(Schema):
         return record.medicine.stock
 
 
+# Bad input the framework catches (not JSON, not an object, a field of the wrong kind) gets
+# the refusal shape too.
+api_errors.bad_input_fields("administration_create", rule="invalid", next_allowed_at=None)
+
+
 def _refusal(status, detail, rule, next_allowed_at=None, errors=None):
     body = {"detail": detail, "rule": rule, "next_allowed_at": next_allowed_at}
     body["errors"] = errors or {}
@@ -147,6 +155,7 @@ def _id(raw, name, errors):
     response={
         200: DoseOut,
         201: DoseOut,
+        400: RefusalOut,
         401: ErrorOut,
         403: RefusalOut,
         404: ErrorOut,
@@ -155,6 +164,7 @@ def _id(raw, name, errors):
     },
     summary="Record a dose given, refused or not given (201; 200 when client_id was sent "
     "before; 409/403 when a rule refuses it, saying when the next dose is allowed)",
+    url_name="administration_create",
 )
 def administration_create(request, payload: DoseIn):
     errors: dict[str, str] = {}

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sendesk.behaviour.models import ObservationMethod
 from sendesk.behaviour.observations import EntryRecord, observation_record
 
-from .common import ErrorOut, FieldErrorsOut
+from .common import ErrorOut, FieldErrorsOut, IsoDateTime
 
 router = Router(tags=["behaviour"])
 
@@ -18,7 +18,7 @@ router = Router(tags=["behaviour"])
 class ObservationEntryIn(BaseModel):
     # A plain model, not a ninja Schema: Schema reads attributes of any object, so a
     # string sent as an entry would have its str.count method taken for the count.
-    at: dt.datetime = Field(
+    at: IsoDateTime = Field(
         description="When it happened (duration: when the episode began; frequency: the "
         "start of the interval). Within the observation, give or take 60 seconds."
     )
@@ -50,8 +50,8 @@ class ObservationCreateIn(Schema):
     lesson: str | None = ""
     activity: str | None = ""
     staff_present: str | None = ""
-    started_at: dt.datetime
-    ended_at: dt.datetime = Field(description="At most 8 hours after started_at.")
+    started_at: IsoDateTime
+    ended_at: IsoDateTime = Field(description="At most 8 hours after started_at.")
     interval_seconds: int | None = Field(
         None, description="Frequency and interval sampling: 5 to 3600. Otherwise ignored."
     )
@@ -109,6 +109,7 @@ class ObservationSavedOut(Schema):
     response={
         200: ObservationSavedOut,
         201: ObservationSavedOut,
+        400: FieldErrorsOut,
         401: ErrorOut,
         404: ErrorOut,
         409: FieldErrorsOut,

@@ -14,7 +14,7 @@ from sendesk import access
 from sendesk.safeguarding import selectors, services
 from sendesk.safeguarding.models import Concern
 
-from .common import ErrorOut, FieldErrorsOut
+from .common import ErrorOut, FieldErrorsOut, IsoDateTime
 
 router = Router(tags=["safeguarding"])
 
@@ -31,7 +31,7 @@ class ConcernIn(Schema):
         description="Made by the device; sending the same id again returns the stored record."
     )
     pupil_id: uuid.UUID = Field(description="Any pupil of a school where you hold a role.")
-    occurred_at: dt.datetime = Field(description="When it happened or was noticed.")
+    occurred_at: IsoDateTime = Field(description="When it happened or was noticed.")
     location: str = Field("", max_length=services.LOCATION_MAX)
     concern: str = Field(description="What was seen, heard or told: facts, not opinions.")
     words_used: str = Field("", description="Who said what, in their own words.")
@@ -51,6 +51,7 @@ class ReceivedOut(Schema):
     response={
         200: ReceivedOut,
         201: ReceivedOut,
+        400: FieldErrorsOut,
         401: ErrorOut,
         404: ErrorOut,
         409: FieldErrorsOut,

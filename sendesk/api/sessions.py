@@ -2,16 +2,17 @@
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from django.db.models import Prefetch
 from ninja import Router, Schema, Status
-from pydantic import Field, StrictBool, StrictInt
+from pydantic import Field, StrictBool, StrictInt, WithJsonSchema
 
 from sendesk import access
 from sendesk.provision.models import Attendance, MissedReason, Rating, SessionPupil, TargetRating
 from sendesk.provision.services import PupilRecord, session_record
 
-from .common import ErrorOut, FieldErrorsOut
+from .common import ErrorOut, FieldErrorsOut, IsoDate, IsoTime
 
 router = Router(tags=["sessions"])
 
@@ -57,8 +58,8 @@ class SessionIn(Schema):
         description="Made by the device; sending the same id again returns the stored record."
     )
     provision_id: uuid.UUID | None = Field(None, description="Empty for ad-hoc support.")
-    date: dt.date
-    start_time: dt.time | None = None
+    date: IsoDate
+    start_time: IsoTime | None = None
     minutes: StrictInt = Field(description="Length of the session, 1 to 600.")
     delivered: StrictBool
     missed_reason: str | None = Field(
@@ -72,6 +73,21 @@ class SessionIn(Schema):
     pupils: list[SessionPupilIn] = Field(
         [], description="May be empty for a missed session of one pupil's provision."
     )
+
+
+# A time of the school day, as sent: "09:15:00", with no zone. JSON Schema's "time" format
+# is RFC 3339's full-time, which must end in a zone, so the document says what is sent.
+SchoolTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?$",
+            "description": "School time (Europe/London), HH:MM:SS, without a zone.",
+        },
+        mode="serialization",
+    ),
+]
 
 
 class TargetProgressOut(Schema):
@@ -97,7 +113,7 @@ class SessionOut(Schema):
     client_id: uuid.UUID
     provision_id: uuid.UUID | None
     date: dt.date
-    start_time: dt.time | None
+    start_time: SchoolTime | None
     minutes: int
     delivered: bool
     missed_reason: str
@@ -118,6 +134,7 @@ class SessionOut(Schema):
     response={
         200: SessionOut,
         201: SessionOut,
+        400: FieldErrorsOut,
         401: ErrorOut,
         404: ErrorOut,
         409: FieldErrorsOut,

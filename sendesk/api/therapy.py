@@ -65,7 +65,8 @@ def therapy_pupils(request):
     return {"items": pupils}
 
 
-class RatingOut(Schema):
+class SessionRatingOut(Schema):
+    # Not RatingOut: that name is the plans' {rating, date}, and one name is one schema.
     target: str = Field(alias="target.text")
     rating: str
 
@@ -78,7 +79,7 @@ class SessionRecordOut(Schema):
     attendance: str
     minutes: int = Field(description="Minutes the pupil received.")
     response: int | None = Field(description="Engagement, 1 (did not engage) to 5.")
-    ratings: list[RatingOut]
+    ratings: list[SessionRatingOut]
     note: str
 
     @staticmethod
@@ -86,7 +87,7 @@ class SessionRecordOut(Schema):
         return list(sp.ratings.all())
 
 
-class FiguresOut(Schema):
+class ProgrammeFiguresOut(Schema):
     promised_week: int
     delivered_week: int
     promised_term: int
@@ -115,7 +116,7 @@ class ProgrammeOut(Schema):
     days: str = Field(alias="provision.days", description="ISO weekdays, 1 = Monday.")
     start: dt.date = Field(alias="provision.start")
     end: dt.date | None = Field(alias="provision.end")
-    figures: FiguresOut | None
+    figures: ProgrammeFiguresOut | None
     reviews: list[ReviewOut]
     sessions: list[SessionRecordOut] = Field(description="The latest first.")
 

@@ -54,3 +54,14 @@ def count_queries():
         return result, len(ctx.captured_queries)
 
     return run
+
+
+@pytest.fixture
+def wsgi_app():
+    """The site as a WSGI app answering inside the test's transaction (schemathesis calls
+    it in-process, without a network)."""
+    from .openapi_check import WsgiApp
+
+    app = WsgiApp()
+    yield app
+    app.close()
