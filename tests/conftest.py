@@ -1,31 +1,148 @@
+import copy
 import datetime as dt
+import io
 import os
 import shutil
+import time
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.test.utils import override_settings
 
 from .world import TODAY, build_world
 
 LONDON = ZoneInfo("Europe/London")
+FROZEN_AT = dt.datetime.combine(TODAY, dt.time(10, 0), LONDON)
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_hasher():
+    # Once for the session, not per test: the shared world below hashes its passwords before
+    # any test's `settings` fixture exists, and a per-test override fires setting_changed
+    # (which resets the hasher caches) around every one of ~1,500 tests.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
 def now():
     """Freeze time at 10:00 on the world's 'today' (tick=False: time stands still)."""
-    with time_machine.travel(dt.datetime.combine(TODAY, dt.time(10, 0), LONDON), tick=False) as t:
+    with time_machine.travel(FROZEN_AT, tick=False) as t:
         yield t
 
 
+# --- Shared data, built once and rolled back after every test -----------------------------
+#
+# Building the school is most of what a test costs (~300 queries; seeding the demo school
+# takes seconds), so each is built once in an outer transaction that is never committed, and
+# every test runs inside it in its own savepoint (pytest-django's ordinary `db` transaction,
+# nested) which is rolled back: each test sees the same unmodified data and may write to it
+# freely. A test gets a deep copy of what the builder returned (as Django's setUpTestData
+# hands out), so attribute changes and per-object caches (the access layer caches roles on
+# the user) do not leak from one test to the next.
+#
+# One shared layer is open at a time, and only while tests that ask for it run: a test that
+# uses the database without it sees the database it always saw, and a transactional test
+# (live_server, threads) must commit for real, which it cannot do inside a transaction that
+# is rolled back; those build their data per test, as before. pytest-django runs the
+# transactional tests after the others, so a layer is rebuilt only where a module mixes
+# tests that use it with tests that do not.
+
+
+def _seed_demo():
+    """Oakfield Primary as `make run` seeds it: the command's output and how long it took."""
+    out = io.StringIO()
+    started = time.perf_counter()
+    call_command("seed_demo", stdout=out)
+    return SimpleNamespace(output=out.getvalue(), seconds=time.perf_counter() - started)
+
+
+# fixture name -> what builds its data (at the frozen 'now').
+SHARED = {"world": build_world, "seeded": _seed_demo}
+
+
+class _SharedLayer:
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.name = self.atomic = self.pristine = None
+
+    def open(self, name):
+        if self.name == name:
+            return
+        self.close()
+        with self.blocker.unblock():
+            atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
+            # Marked as Django's TestCase marks its own outer atomic, so that a durable
+            # atomic block in the code under test is still allowed inside a test.
+            atomic._from_testcase = True
+            atomic.__enter__()
+            self.atomic, self.name = atomic, name
+            with time_machine.travel(FROZEN_AT, tick=False):
+                self.pristine = SHARED[name]()
+
+    def close(self):
+        if self.atomic is None:
+            return
+        atomic = self.atomic
+        self.name = self.atomic = self.pristine = None
+        with self.blocker.unblock():
+            transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+            atomic.__exit__(None, None, None)
+
+    def get(self, name):
+        """A fresh copy of the shared `name`, or (for a test that cannot share) a new build."""
+        if self.name == name:
+            return copy.deepcopy(self.pristine)
+        return SHARED[name]()
+
+
+def _commits(request):
+    """Whether pytest-django runs this test as a TransactionTestCase (real commits)."""
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    )
+
+
+@pytest.fixture(scope="session")
+def _shared_layer(django_db_setup, django_db_blocker):
+    layer = _SharedLayer(django_db_blocker)
+    yield layer
+    layer.close()
+
+
 @pytest.fixture
-def world(db, now):
-    return build_world()
+def _shared(request, _shared_layer):
+    """Open the layer this test shares (if it can share exactly one), close it otherwise."""
+    wanted = [name for name in SHARED if name in request.fixturenames]
+    if len(wanted) == 1 and not _commits(request):
+        _shared_layer.open(wanted[0])
+    else:
+        _shared_layer.close()
+    return _shared_layer
+
+
+# pytest-django's own `db` and `transactional_db`, with the shared layer opened or closed
+# first: the test's own transaction must start inside it (or without it) to nest correctly.
+@pytest.fixture
+def db(_shared, db):
+    return db
+
+
+@pytest.fixture
+def transactional_db(_shared, transactional_db):
+    return transactional_db
+
+
+@pytest.fixture
+def world(db, now, _shared):
+    return _shared.get("world")
 
 
 @pytest.fixture
