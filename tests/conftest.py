@@ -252,9 +252,3 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-
-
-def pytest_terminal_summary(terminalreporter, config):  # TEMP
-    layer = config.stash.get(_LAYER, None)
-    if layer is not None:
-        terminalreporter.write_line(f"TEMP shared builds: {layer.builds}")
