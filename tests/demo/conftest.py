@@ -1,19 +1,11 @@
-import io
-import time
-from types import SimpleNamespace
-
 import pytest
-from django.core.management import call_command
 
 
 @pytest.fixture
-def seeded(db, now):
+def seeded(db, now, _shared):
     """Oakfield Primary as `make run` seeds it, at the test world's frozen 'now': the
-    command's output and how long it took."""
-    out = io.StringIO()
-    started = time.perf_counter()
-    call_command("seed_demo", stdout=out)
-    return SimpleNamespace(output=out.getvalue(), seconds=time.perf_counter() - started)
+    command's output and how long it took. Seeded once and shared (see tests/conftest.py)."""
+    return _shared.get("seeded")
 
 
 @pytest.fixture
