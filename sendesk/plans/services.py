@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_pupil_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
@@ -58,7 +59,7 @@ def plan_create(*, actor, pupil, data: dict) -> Plan:
     if errors := _validate_plan({"kind": data.get("kind"), **data}):
         raise ServiceError(errors)
     plan = Plan.objects.create(pupil=pupil, created_by=actor, status=Plan.Status.DRAFT, **data)
-    record_pupil_change(actor, "create", plan, pupil, after=snapshot(plan))
+    record_pupil_change(actor, AuditEvent.Action.CREATE, plan, pupil, after=snapshot(plan))
     timeline_add(
         pupil=pupil,
         actor=actor,
@@ -82,7 +83,9 @@ def plan_update(*, actor, plan: Plan, data: dict) -> Plan:
         setattr(plan, key, value)
     plan.save()
     if before != (after := snapshot(plan)):
-        record_pupil_change(actor, "update", plan, plan.pupil, before=before, after=after)
+        record_pupil_change(
+            actor, AuditEvent.Action.UPDATE, plan, plan.pupil, before=before, after=after
+        )
     return plan
 
 
@@ -104,7 +107,9 @@ def plan_activate(*, actor, plan: Plan) -> Plan:
     plan.status = Plan.Status.ACTIVE
     plan.start_date = plan.start_date or today
     plan.save()
-    record_pupil_change(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
+    record_pupil_change(
+        actor, AuditEvent.Action.UPDATE, plan, plan.pupil, before=before, after=snapshot(plan)
+    )
     timeline_add(
         pupil=plan.pupil,
         actor=actor,
@@ -133,7 +138,9 @@ def _close(actor, plan, day):
     plan.status = Plan.Status.CLOSED
     plan.closed_on = day
     plan.save()
-    record_pupil_change(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
+    record_pupil_change(
+        actor, AuditEvent.Action.UPDATE, plan, plan.pupil, before=before, after=snapshot(plan)
+    )
     timeline_add(
         pupil=plan.pupil,
         actor=actor,
@@ -152,7 +159,9 @@ def outcome_add(*, actor, plan: Plan, text: str) -> Outcome:
         raise ServiceError({"text": "Write the outcome."})
     order = plan.outcomes.count() + 1
     outcome = Outcome.objects.create(plan=plan, text=text.strip(), order=order)
-    record_pupil_change(actor, "create", outcome, plan.pupil, after=snapshot(outcome))
+    record_pupil_change(
+        actor, AuditEvent.Action.CREATE, outcome, plan.pupil, after=snapshot(outcome)
+    )
     return outcome
 
 
@@ -181,7 +190,7 @@ def target_add(*, actor, plan: Plan, data: dict) -> Target:
         raise ServiceError(errors)
     data.setdefault("order", plan.targets.count() + 1)
     target = Target.objects.create(plan=plan, **data)
-    record_pupil_change(actor, "create", target, plan.pupil, after=snapshot(target))
+    record_pupil_change(actor, AuditEvent.Action.CREATE, target, plan.pupil, after=snapshot(target))
     return target
 
 
@@ -198,7 +207,9 @@ def target_update(*, actor, target: Target, data: dict) -> Target:
         setattr(target, key, value)
     target.save()
     if before != (after := snapshot(target)):
-        record_pupil_change(actor, "update", target, plan.pupil, before=before, after=after)
+        record_pupil_change(
+            actor, AuditEvent.Action.UPDATE, target, plan.pupil, before=before, after=after
+        )
         if before["status"] != after["status"]:
             timeline_add(
                 pupil=plan.pupil,

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
@@ -90,7 +91,7 @@ def pupil_create(
     )
     record_change(
         actor=actor,
-        action="create",
+        action=AuditEvent.Action.CREATE,
         obj=pupil,
         school_id=school_id,
         pupil_id=pupil.pk,
@@ -119,7 +120,7 @@ def pupil_update(*, actor, pupil: Pupil, data: dict, teaching_groups=None) -> Pu
     if before != after:
         record_change(
             actor=actor,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=pupil,
             school_id=pupil.school_id,
             pupil_id=pupil.pk,
@@ -154,7 +155,7 @@ def pupil_set_needs(*, actor, pupil: Pupil, needs: list[str]) -> None:
     )
     record_change(
         actor=actor,
-        action="update",
+        action=AuditEvent.Action.UPDATE,
         obj=pupil,
         school_id=pupil.school_id,
         pupil_id=pupil.pk,
@@ -195,7 +196,7 @@ def pupil_set_sen_status(*, actor, pupil: Pupil, status: str, start: dt.date | N
     pupil.save(update_fields=["sen_status"])
     record_change(
         actor=actor,
-        action="update",
+        action=AuditEvent.Action.UPDATE,
         obj=pupil,
         school_id=pupil.school_id,
         pupil_id=pupil.pk,
@@ -223,7 +224,7 @@ def strategy_add(*, actor, pupil: Pupil, text: str) -> Strategy:
     strategy = Strategy.objects.create(pupil=pupil, text=text, added_by=actor)
     record_change(
         actor=actor,
-        action="create",
+        action=AuditEvent.Action.CREATE,
         obj=strategy,
         school_id=pupil.school_id,
         pupil_id=pupil.pk,
@@ -245,7 +246,7 @@ def contact_add(*, actor, pupil: Pupil, data: dict) -> Contact:
     contact = Contact.objects.create(pupil=pupil, **data)
     record_change(
         actor=actor,
-        action="create",
+        action=AuditEvent.Action.CREATE,
         obj=contact,
         school_id=pupil.school_id,
         pupil_id=pupil.pk,
@@ -300,7 +301,7 @@ def deployment_create(
     )
     record_change(
         actor=actor,
-        action="create",
+        action=AuditEvent.Action.CREATE,
         obj=deployment,
         school_id=school_id,
         pupil_id=pupil.pk if pupil else None,
@@ -321,7 +322,7 @@ def deployment_end(*, actor, deployment, end: dt.date):
     deployment.save(update_fields=["end"])
     record_change(
         actor=actor,
-        action="update",
+        action=AuditEvent.Action.UPDATE,
         obj=deployment,
         school_id=deployment.school_id,
         pupil_id=deployment.pupil_id,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.schools import capabilities
@@ -71,7 +72,7 @@ def training_add(
         )
         record_change(
             actor=actor,
-            action="create",
+            action=AuditEvent.Action.CREATE,
             obj=training,
             school_id=school_id,
             pupil_id=None,
