@@ -13,7 +13,7 @@ from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.pupils.timeline import timeline_add
 
-from .models import Outcome, Plan, Target
+from .models import Outcome, Plan, Target, TimelineKind
 
 PLAN_FIELDS = ("kind", "title", "start_date", "review_date")
 TARGET_FIELDS = (
@@ -64,7 +64,7 @@ def plan_create(*, actor, pupil, data: dict) -> Plan:
         pupil=pupil,
         actor=actor,
         ref=plan,
-        kind="plan",
+        kind=TimelineKind.PLAN,
         title=f"{plan.get_kind_display()} drafted: {plan.title}",
     )
     return plan
@@ -114,7 +114,7 @@ def plan_activate(*, actor, plan: Plan) -> Plan:
         pupil=plan.pupil,
         actor=actor,
         ref=plan,
-        kind="plan",
+        kind=TimelineKind.PLAN,
         title=f"{plan.get_kind_display()} now active: {plan.title}",
     )
     return plan
@@ -145,7 +145,7 @@ def _close(actor, plan, day):
         pupil=plan.pupil,
         actor=actor,
         ref=plan,
-        kind="plan",
+        kind=TimelineKind.PLAN,
         title=f"{plan.get_kind_display()} closed: {plan.title}",
     )
     return plan
@@ -215,7 +215,7 @@ def target_update(*, actor, target: Target, data: dict) -> Target:
                 pupil=plan.pupil,
                 actor=actor,
                 ref=target,
-                kind="target",
+                kind=TimelineKind.TARGET,
                 title=f"Target {target.get_status_display().lower()}: {target.text}",
             )
     return target

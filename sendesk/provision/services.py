@@ -31,6 +31,7 @@ from .models import (
     SessionAmendment,
     SessionPupil,
     TargetRating,
+    TimelineKind,
 )
 
 
@@ -327,10 +328,10 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
     what = credited.title if credited else (provision.title if provision else "Ad-hoc support")
     if session.delivered:
         title = f"{what}: {sp.get_attendance_display().lower()}, {sp.minutes} min"
-        kind = "session"
+        kind = TimelineKind.SESSION
     else:
         title = f"{what}: missed ({session.get_missed_reason_display().lower()})"
-        kind = "session_missed"
+        kind = TimelineKind.SESSION_MISSED
     timeline_add(
         pupil=pupil,
         occurred_at=_occurred_at(session.date, session.start_time),
@@ -692,7 +693,7 @@ def provision_create(*, actor, pupil, data: dict, targets=()) -> Provision:
     )
     timeline_add(
         pupil=pupil,
-        kind="provision",
+        kind=TimelineKind.PROVISION,
         title=f"Provision added: {provision.title} ({provision.how_much})",
         actor=actor,
         ref=provision,

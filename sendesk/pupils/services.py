@@ -21,6 +21,7 @@ from .models import (
     SenStatus,
     SenStatusPeriod,
     Strategy,
+    TimelineKind,
 )
 from .timeline import timeline_add
 from .upn import upn_error
@@ -97,7 +98,9 @@ def pupil_create(
         pupil_id=pupil.pk,
         after={**snapshot(pupil), "needs": list(needs), "groups": [g.pk for g in groups]},
     )
-    timeline_add(pupil=pupil, actor=actor, ref=pupil, kind="pupil", title="Added to SENDesk")
+    timeline_add(
+        pupil=pupil, actor=actor, ref=pupil, kind=TimelineKind.PUPIL, title="Added to SENDesk"
+    )
     return pupil
 
 
@@ -166,7 +169,7 @@ def pupil_set_needs(*, actor, pupil: Pupil, needs: list[str]) -> None:
         pupil=pupil,
         actor=actor,
         ref=pupil,
-        kind="needs",
+        kind=TimelineKind.NEEDS,
         title="Needs changed: " + (", ".join(needs) or "none"),
     )
 
@@ -207,7 +210,7 @@ def pupil_set_sen_status(*, actor, pupil: Pupil, status: str, start: dt.date | N
         pupil=pupil,
         actor=actor,
         ref=pupil,
-        kind="sen_status",
+        kind=TimelineKind.SEN_STATUS,
         title=f"SEN status changed to {SenStatus(status).label} from {start:%-d %b %Y}",
     )
 

@@ -22,10 +22,11 @@ from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.provision.models import Provision
+from sendesk.provision.models import TimelineKind as ProvisionLine
 from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.models import Role, StaffRole
 
-from .models import Discipline, Programme, ProgrammeReview, Referral
+from .models import Discipline, Programme, ProgrammeReview, Referral, TimelineKind
 from .selectors import get_referred_pupil
 
 # How often a programme runs: the same bounds as any provision.
@@ -99,7 +100,7 @@ def referral_create(*, actor, pupil, data: dict) -> Referral:
         )
         timeline_add(
             pupil=pupil,
-            kind="referral",
+            kind=TimelineKind.REFERRAL,
             title=f"Referred to {referral.get_discipline_display().lower()} "
             f"({therapist.full_name}) from {start:%-d %B %Y}",
             actor=actor,
@@ -138,7 +139,7 @@ def referral_end(*, actor, referral: Referral, end: dt.date) -> Referral:
         )
         timeline_add(
             pupil=referral.pupil_id,
-            kind="referral",
+            kind=TimelineKind.REFERRAL,
             title=f"{referral.get_discipline_display()} referral ends on {end:%-d %B %Y}",
             actor=actor,
             ref=referral,
@@ -154,11 +155,11 @@ def _frequency(data, errors):
     sessions, minutes = data.get("sessions_per_week"), data.get("session_minutes")
     days = "".join(sorted(set(str(d) for d in (data.get("days") or ""))))
     lo, hi = SESSIONS_RANGE
-    if not isinstance(sessions, int) or isinstance(sessions, bool) or not lo <= sessions <= hi:
+    if not inputs.whole(sessions) or not lo <= sessions <= hi:
         errors["sessions_per_week"] = f"Sessions a week is a whole number from {lo} to {hi}."
         sessions = None
     lo, hi = MINUTES_RANGE
-    if not isinstance(minutes, int) or isinstance(minutes, bool) or not lo <= minutes <= hi:
+    if not inputs.whole(minutes) or not lo <= minutes <= hi:
         errors["session_minutes"] = f"Minutes a session is a whole number from {lo} to {hi}."
         minutes = None
     if not days or any(d not in "12345" for d in days):
@@ -247,7 +248,7 @@ def programme_create(*, actor, referral: Referral, data: dict) -> Programme:
             )
         timeline_add(
             pupil=pupil,
-            kind="provision",
+            kind=ProvisionLine.PROVISION,
             title=f"Therapy programme added: {programme.title} ({provision.how_much})",
             actor=actor,
             ref=programme,
@@ -371,7 +372,7 @@ def programme_review(*, actor, programme: Programme, note: str, data: dict) -> P
         )
         timeline_add(
             pupil=programme.pupil_id,
-            kind="programme_review",
+            kind=TimelineKind.PROGRAMME_REVIEW,
             title=f"Therapy programme reviewed: {programme.title}"
             + (" (changed)" if changes else ""),
             actor=actor,
@@ -430,7 +431,7 @@ def programme_end(*, actor, programme: Programme, end: dt.date, note: str) -> Pr
         )
         timeline_add(
             pupil=programme.pupil_id,
-            kind="provision",
+            kind=ProvisionLine.PROVISION,
             title=f"Therapy programme ends on {end:%-d %B %Y}: {programme.title}",
             body=note,
             actor=actor,
