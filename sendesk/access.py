@@ -102,9 +102,19 @@ def get_scoped(user, queryset, pk, pupil_field: str = "pupil"):
     # large bench school: 1.3 ms for the IN list against 0.012 ms for the EXISTS).
     in_scope = Exists(visible_pupils(user).filter(pk=OuterRef(pupil_field)))
     try:
-        return queryset.filter(in_scope).get(pk=pk)
+        record = queryset.filter(in_scope).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    # Stamped so that a service handed this object by the page need not check it again
+    # (checked_for): one access check per save, not one in the view and one in the service.
+    record._scope_checked_for = (user.pk, pupil_field)
+    return record
+
+
+def checked_for(record, user, pupil_field: str = "pupil") -> bool:
+    """Whether `record` came from get_scoped for `user` (through `pupil_field`). Anything
+    else (an object built or fetched elsewhere) is not, and its caller must check it."""
+    return getattr(record, "_scope_checked_for", None) == (user.pk, pupil_field)
 
 
 def get_school_pupil(user, pupil_id) -> Pupil:

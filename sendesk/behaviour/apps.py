@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 # What this app adds to the whole, read by sendesk.lib.registry:
-# timeline links.
+# timeline links and kinds.
 
 
 class BehaviourConfig(AppConfig):
@@ -11,4 +11,14 @@ class BehaviourConfig(AppConfig):
         "observation": "observation_detail",
         "incident": "incident_detail",
         "restrictiveintervention": "intervention_detail",
+    }
+    # The kinds of timeline line this app writes (value -> label). Behaviour plans and
+    # their strategies are plans' "plan" lines.
+    timeline_kinds = {
+        "observation": "Observation",
+        "incident": "Incident",
+        "positive": "Positive behaviour",
+        "restrictive_intervention": "Restrictive intervention",
+        "parent_notified": "Parent notified",
+        "corrected": "Record corrected",
     }

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 # What this app adds to the whole, read by sendesk.lib.registry:
-# navigation and timeline links.
+# navigation, timeline links and kinds.
 
 
 class MedicationConfig(AppConfig):
@@ -9,3 +9,5 @@ class MedicationConfig(AppConfig):
     label = "medication"
     nav = [(20, "medication_due", "Medicines", {"ta", "hlta"})]
     timeline_links = {"administration": "dose_detail"}
+    # The kinds of timeline line this app writes (value -> label).
+    timeline_kinds = {"medication": "Medication"}

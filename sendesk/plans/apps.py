@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 # What this app adds to the whole, read by sendesk.lib.registry:
-# timeline links, audit names and capabilities.
+# timeline links and kinds, audit names and capabilities.
 
 
 class PlansConfig(AppConfig):
@@ -10,3 +10,10 @@ class PlansConfig(AppConfig):
     timeline_links = {"plan": "plan_detail"}
     audit_names = {"plans.plan": "Plan", "plans.outcome": "Outcome", "plans.target": "Target"}
     capabilities = {"write_plans": {"hlta", "teacher", "senco", "head"}}
+
+    @property
+    def timeline_kinds(self) -> dict:
+        """The kinds of timeline line this app writes (value -> label)."""
+        from .models import TimelineKind  # models load after every AppConfig
+
+        return dict(TimelineKind.choices)

@@ -7,6 +7,13 @@ from django.db.models import Q
 from sendesk.pupils.models import Pupil
 
 
+class TimelineKind(models.TextChoices):
+    """The timeline lines plans write (PlansConfig.timeline_kinds)."""
+
+    PLAN = "plan", "Plan"
+    TARGET = "target", "Target"
+
+
 class PlanQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Plan.Status.ACTIVE)

@@ -7,12 +7,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_pupil_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.pupils.timeline import timeline_add
 
-from .models import Outcome, Plan, Target
+from .models import Outcome, Plan, Target, TimelineKind
 
 PLAN_FIELDS = ("kind", "title", "start_date", "review_date")
 TARGET_FIELDS = (
@@ -58,12 +59,12 @@ def plan_create(*, actor, pupil, data: dict) -> Plan:
     if errors := _validate_plan({"kind": data.get("kind"), **data}):
         raise ServiceError(errors)
     plan = Plan.objects.create(pupil=pupil, created_by=actor, status=Plan.Status.DRAFT, **data)
-    record_pupil_change(actor, "create", plan, pupil, after=snapshot(plan))
+    record_pupil_change(actor, AuditEvent.Action.CREATE, plan, pupil, after=snapshot(plan))
     timeline_add(
         pupil=pupil,
         actor=actor,
         ref=plan,
-        kind="plan",
+        kind=TimelineKind.PLAN,
         title=f"{plan.get_kind_display()} drafted: {plan.title}",
     )
     return plan
@@ -82,7 +83,9 @@ def plan_update(*, actor, plan: Plan, data: dict) -> Plan:
         setattr(plan, key, value)
     plan.save()
     if before != (after := snapshot(plan)):
-        record_pupil_change(actor, "update", plan, plan.pupil, before=before, after=after)
+        record_pupil_change(
+            actor, AuditEvent.Action.UPDATE, plan, plan.pupil, before=before, after=after
+        )
     return plan
 
 
@@ -104,12 +107,14 @@ def plan_activate(*, actor, plan: Plan) -> Plan:
     plan.status = Plan.Status.ACTIVE
     plan.start_date = plan.start_date or today
     plan.save()
-    record_pupil_change(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
+    record_pupil_change(
+        actor, AuditEvent.Action.UPDATE, plan, plan.pupil, before=before, after=snapshot(plan)
+    )
     timeline_add(
         pupil=plan.pupil,
         actor=actor,
         ref=plan,
-        kind="plan",
+        kind=TimelineKind.PLAN,
         title=f"{plan.get_kind_display()} now active: {plan.title}",
     )
     return plan
@@ -133,12 +138,14 @@ def _close(actor, plan, day):
     plan.status = Plan.Status.CLOSED
     plan.closed_on = day
     plan.save()
-    record_pupil_change(actor, "update", plan, plan.pupil, before=before, after=snapshot(plan))
+    record_pupil_change(
+        actor, AuditEvent.Action.UPDATE, plan, plan.pupil, before=before, after=snapshot(plan)
+    )
     timeline_add(
         pupil=plan.pupil,
         actor=actor,
         ref=plan,
-        kind="plan",
+        kind=TimelineKind.PLAN,
         title=f"{plan.get_kind_display()} closed: {plan.title}",
     )
     return plan
@@ -152,7 +159,9 @@ def outcome_add(*, actor, plan: Plan, text: str) -> Outcome:
         raise ServiceError({"text": "Write the outcome."})
     order = plan.outcomes.count() + 1
     outcome = Outcome.objects.create(plan=plan, text=text.strip(), order=order)
-    record_pupil_change(actor, "create", outcome, plan.pupil, after=snapshot(outcome))
+    record_pupil_change(
+        actor, AuditEvent.Action.CREATE, outcome, plan.pupil, after=snapshot(outcome)
+    )
     return outcome
 
 
@@ -181,7 +190,7 @@ def target_add(*, actor, plan: Plan, data: dict) -> Target:
         raise ServiceError(errors)
     data.setdefault("order", plan.targets.count() + 1)
     target = Target.objects.create(plan=plan, **data)
-    record_pupil_change(actor, "create", target, plan.pupil, after=snapshot(target))
+    record_pupil_change(actor, AuditEvent.Action.CREATE, target, plan.pupil, after=snapshot(target))
     return target
 
 
@@ -198,13 +207,15 @@ def target_update(*, actor, target: Target, data: dict) -> Target:
         setattr(target, key, value)
     target.save()
     if before != (after := snapshot(target)):
-        record_pupil_change(actor, "update", target, plan.pupil, before=before, after=after)
+        record_pupil_change(
+            actor, AuditEvent.Action.UPDATE, target, plan.pupil, before=before, after=after
+        )
         if before["status"] != after["status"]:
             timeline_add(
                 pupil=plan.pupil,
                 actor=actor,
                 ref=target,
-                kind="target",
+                kind=TimelineKind.TARGET,
                 title=f"Target {target.get_status_display().lower()}: {target.text}",
             )
     return target

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 # What this app adds to the whole, read by sendesk.lib.registry:
-# navigation, timeline links, audit names and capabilities.
+# navigation, timeline links and kinds, audit names and capabilities.
 
 
 class ProvisionConfig(AppConfig):
@@ -15,3 +15,10 @@ class ProvisionConfig(AppConfig):
     timeline_links = {"session": "session_detail"}
     audit_names = {"provision.provision": "Provision", "provision.session": "Session record"}
     capabilities = {"record_sessions": {"ta", "hlta", "teacher", "senco", "head"}}
+
+    @property
+    def timeline_kinds(self) -> dict:
+        """The kinds of timeline line this app writes (value -> label)."""
+        from .models import TimelineKind  # models load after every AppConfig
+
+        return dict(TimelineKind.choices)

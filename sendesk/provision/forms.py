@@ -149,7 +149,9 @@ class SessionForm(forms.Form):
         minutes = data["minutes"]
         kwargs = {
             "client_id": data["client_id"],
-            "provision_id": self.provision.pk,
+            # The provision as the page fetched it through the access layer: the service
+            # trusts it without a second check (access.checked_for).
+            "provision": self.provision,
             "date": data["date"],
             "start_time": data["start_time"],
             "minutes": minutes if minutes is not None else 0,

@@ -10,6 +10,16 @@ from sendesk.plans.models import Plan, Target
 from sendesk.pupils.models import Pupil
 from sendesk.schools.models import School
 
+
+class TimelineKind(models.TextChoices):
+    """The timeline lines provision writes (ProvisionConfig.timeline_kinds)."""
+
+    PROVISION = "provision", "Provision"
+    SESSION = "session", "Session"
+    SESSION_MISSED = "session_missed", "Missed session"
+    SESSION_AMENDED = "session_amended", "Session record corrected"
+
+
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri"]
 
 

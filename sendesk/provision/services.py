@@ -13,9 +13,11 @@ from sendesk import access
 from sendesk.access import stored_under
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.lib.ids import parse_uuid
+from sendesk.lib.inputs import plain as _plain  # session_amend's name for inputs.plain
 from sendesk.plans.models import Target
 from sendesk.pupils.timeline import timeline_add
 
@@ -29,6 +31,7 @@ from .models import (
     SessionAmendment,
     SessionPupil,
     TargetRating,
+    TimelineKind,
 )
 
 
@@ -54,11 +57,6 @@ class PupilRecord:
 FLAG_NOTE_MAX = SessionPupil._meta.get_field("flag_note").max_length
 
 
-def _whole(value) -> bool:
-    # bool is an int in Python; JSON's true must not pass for 1 minute.
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _occurred_at(day: dt.date, start_time: dt.time | None) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, start_time or dt.time(12, 0)))
 
@@ -68,6 +66,7 @@ def session_record(
     actor,
     client_id=None,
     provision_id=None,
+    provision: Provision | None = None,
     date: dt.date,
     start_time: dt.time | None = None,
     minutes: int,
@@ -77,17 +76,75 @@ def session_record(
     pupils: list[PupilRecord] = (),
 ) -> tuple[Session, bool]:
     """Record a delivered or missed session. Returns (session, created). Sending the same
-    client_id again returns the stored session unchanged, and created=False."""
+    client_id again returns the stored session unchanged, and created=False.
+
+    The provision is given by id, or as the object a page fetched through
+    access.get_scoped for this actor (then its access check is not run a second time; any
+    other object is checked here as if given by id)."""
     errors: dict[str, str] = {}
     client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
     if client_id and (existing := _stored(actor, client_id)):
         return existing, False
 
-    provision = None
-    if provision_id:
-        provision = access.get_scoped(
-            actor, Provision.objects.select_related("pupil"), provision_id
-        )
+    provision = _provision_in_scope(actor, provision, provision_id)
+    _check_date(date, provision, errors)
+    _check_outcome(minutes, delivered, missed_reason, missed_note, errors)
+    records = _records(list(pupils), provision, delivered, errors)
+    pupil_ids = [
+        _check_pupil_record(i, rec, delivered=delivered, minutes=minutes, errors=errors)
+        for i, rec in enumerate(records)
+    ]
+    if len(set(pupil_ids)) != len(pupil_ids):
+        errors["pupils"] = "Each pupil appears once in a session."
+    if errors:
+        raise ServiceError(errors)
+
+    visible, school_id = _pupils_in_scope(actor, provision, pupil_ids, errors)
+    targets, own_provisions = _check_links(records, pupil_ids, errors)
+    if errors:
+        raise ServiceError(errors)
+
+    fields = {
+        "client_id": client_id,
+        "school_id": school_id,
+        "provision": provision,
+        "date": date,
+        "start_time": start_time,
+        "minutes": minutes,
+        "delivered": delivered,
+        "missed_reason": missed_reason if not delivered else "",
+        "missed_note": missed_note.strip() if not delivered else "",
+    }
+    try:
+        with transaction.atomic():
+            session = Session.objects.create(
+                **fields, delivered_by=actor, recorded_by=actor, recorded_at=timezone.now()
+            )
+            for pid, rec in zip(pupil_ids, records, strict=True):
+                own = own_provisions.get(parse_uuid(rec.provision_id)) if rec.provision_id else None
+                _write_pupil_record(actor, session, provision, own, visible[pid], rec, targets)
+    except IntegrityError:
+        # The same client_id arrived twice at once: the other request stored it.
+        if existing := _stored(actor, client_id):
+            return existing, False
+        raise
+    return session, True
+
+
+def _provision_in_scope(actor, provision, provision_id):
+    """The session's provision, its pupil in the actor's scope (Http404 otherwise), or None
+    for ad-hoc support. An object that access.get_scoped gave for this actor is trusted as
+    it is; any other is fetched again through the access layer."""
+    if provision is not None:
+        if access.checked_for(provision, actor):
+            return provision
+        provision_id = provision.pk
+    if not provision_id:
+        return None
+    return access.get_scoped(actor, Provision.objects.select_related("pupil"), provision_id)
+
+
+def _check_date(date, provision, errors):
     today = timezone.localdate()
     if date > today:
         errors["date"] = "A session can't be recorded for a day that hasn't happened yet."
@@ -95,7 +152,11 @@ def session_record(
         errors["date"] = "Sessions more than a year ago can't be added here: ask the SENCO."
     elif provision is not None and date < provision.start:
         errors["date"] = f"This provision starts on {provision.start:%-d %B %Y}."
-    if not _whole(minutes) or not 1 <= minutes <= 600:
+
+
+def _check_outcome(minutes, delivered, missed_reason, missed_note, errors):
+    """The session's length, and why it was missed when it was."""
+    if not inputs.whole(minutes) or not 1 <= minutes <= 600:
         errors["minutes"] = "Minutes must be a whole number from 1 to 600."
     if len(missed_note) > Session._meta.get_field("missed_note").max_length:
         errors["missed_note"] = "Keep the note on why to 300 characters or fewer."
@@ -111,7 +172,9 @@ def session_record(
     elif missed_reason == MissedReason.OTHER and not missed_note.strip():
         errors["missed_note"] = "When the reason is 'other', say what it was."
 
-    records = list(pupils)
+
+def _records(records, provision, delivered, errors):
+    """The pupils' records; a provision's missed session with none is its pupil's."""
     if not records and provision is not None:
         if delivered:
             errors["pupils"] = "Say how the pupil responded: attendance at least."
@@ -119,55 +182,65 @@ def session_record(
             records = [PupilRecord(pupil_id=provision.pupil_id)]
     if not records and provision is None:
         errors["pupils"] = "Name at least one pupil."
+    return records
 
-    pupil_ids = []
-    for i, rec in enumerate(records):
-        pid = parse_uuid(rec.pupil_id, f"pupils.{i}.pupil_id", errors)
-        pupil_ids.append(pid)
-        if delivered and rec.attendance not in Attendance.values:
-            errors[f"pupils.{i}.attendance"] = (
-                "Choose attendance: present, part of the session, absent or refused."
-            )
-        if not delivered and rec.attendance:
-            errors[f"pupils.{i}.attendance"] = "A missed session has no attendance."
-        if rec.flag_note is not None:
-            if rec.flag_for_teacher and not rec.flag_note.strip():
-                errors[f"pupils.{i}.flag_note"] = "Say what the teacher should look at."
-            elif len(rec.flag_note.strip()) > FLAG_NOTE_MAX:
-                errors[f"pupils.{i}.flag_note"] = (
-                    f"Keep what the teacher should look at to {FLAG_NOTE_MAX} characters."
-                )
-        if rec.response is not None and (
-            not _whole(rec.response) or rec.response not in range(1, 6)
-        ):
-            errors[f"pupils.{i}.response"] = "Response is on a scale of 1 to 5."
-        if rec.minutes is not None and (
-            not _whole(rec.minutes) or not 0 <= rec.minutes <= (minutes if _whole(minutes) else 0)
-        ):
-            errors[f"pupils.{i}.minutes"] = "A pupil's minutes can't be more than the session's."
-        progress = []
-        for j, (tid, rating) in enumerate(rec.target_progress):
-            progress.append(
-                (parse_uuid(tid, f"pupils.{i}.target_progress.{j}.target_id", errors), rating)
-            )
-            if rating not in Rating.values:
-                errors[f"pupils.{i}.target_progress.{j}.rating"] = (
-                    "Rate progress as not yet, emerging, developing, secure or achieved."
-                )
-        rated = [tid for tid, _ in progress if tid]
-        if len(set(rated)) != len(rated):
-            errors[f"pupils.{i}.target_progress"] = "Rate each target once."
-        rec.target_progress = progress
-    if len(set(pupil_ids)) != len(pupil_ids):
-        errors["pupils"] = "Each pupil appears once in a session."
-    if errors:
-        raise ServiceError(errors)
 
-    # Every pupil must be in the recorder's scope: out of scope looks like not found.
-    visible = {
-        p.pk: p
-        for p in access.visible_pupils(actor).filter(pk__in=pupil_ids).select_related("school")
-    }
+def _check_pupil_record(i, rec, *, delivered, minutes, errors):
+    """One pupil's record, checked without the database; returns its pupil id (None when
+    it is not an id). Its target ids are parsed in place."""
+    pid = parse_uuid(rec.pupil_id, f"pupils.{i}.pupil_id", errors)
+    key = f"pupils.{i}"
+    if delivered and rec.attendance not in Attendance.values:
+        errors[f"{key}.attendance"] = (
+            "Choose attendance: present, part of the session, absent or refused."
+        )
+    if not delivered and rec.attendance:
+        errors[f"{key}.attendance"] = "A missed session has no attendance."
+    if rec.flag_note is not None:
+        if rec.flag_for_teacher and not rec.flag_note.strip():
+            errors[f"{key}.flag_note"] = "Say what the teacher should look at."
+        elif len(rec.flag_note.strip()) > FLAG_NOTE_MAX:
+            errors[f"{key}.flag_note"] = (
+                f"Keep what the teacher should look at to {FLAG_NOTE_MAX} characters."
+            )
+    if rec.response is not None and (
+        not inputs.whole(rec.response) or rec.response not in range(1, 6)
+    ):
+        errors[f"{key}.response"] = "Response is on a scale of 1 to 5."
+    most = minutes if inputs.whole(minutes) else 0
+    if rec.minutes is not None and (not inputs.whole(rec.minutes) or not 0 <= rec.minutes <= most):
+        errors[f"{key}.minutes"] = "A pupil's minutes can't be more than the session's."
+    rec.target_progress = _check_ratings(key, rec.target_progress, errors)
+    return pid
+
+
+def _check_ratings(key, target_progress, errors):
+    """[(target id, rating)] with the ids parsed; each rating known, each target once."""
+    progress = []
+    for j, (tid, rating) in enumerate(target_progress):
+        progress.append((parse_uuid(tid, f"{key}.target_progress.{j}.target_id", errors), rating))
+        if rating not in Rating.values:
+            errors[f"{key}.target_progress.{j}.rating"] = (
+                "Rate progress as not yet, emerging, developing, secure or achieved."
+            )
+    rated = [tid for tid, _ in progress if tid]
+    if len(set(rated)) != len(rated):
+        errors[f"{key}.target_progress"] = "Rate each target once."
+    return progress
+
+
+def _pupils_in_scope(actor, provision, pupil_ids, errors):
+    """{pupil id: pupil} and the one school they are at. Every pupil must be in the
+    recorder's scope (out of scope looks like not found) and the recorder able to record
+    sessions there. A provision already in scope vouches for its own pupil: the common
+    case, one pupil's session for their provision, asks the database nothing more."""
+    if provision is not None and pupil_ids == [provision.pupil_id]:
+        visible = {provision.pupil_id: provision.pupil}
+    else:
+        visible = {
+            p.pk: p
+            for p in access.visible_pupils(actor).filter(pk__in=pupil_ids).select_related("school")
+        }
     if any(pid not in visible for pid in pupil_ids):
         raise Http404
     if provision is not None and provision.pupil_id not in visible:
@@ -180,8 +253,12 @@ def session_record(
     school_id = schools.pop()
     if not access.can(actor, school_id, "record_sessions"):
         raise Http404
+    return visible, school_id
 
-    # Targets must belong to the pupil they are rated for; group provisions to theirs.
+
+def _check_links(records, pupil_ids, errors):
+    """Targets must belong to the pupil they are rated for; in a group, a pupil's own
+    provision to that pupil. Returns ({target id: target}, {provision id: provision})."""
     target_ids = {tid for rec in records for tid, _ in rec.target_progress}
     targets = {}
     if target_ids:
@@ -191,8 +268,7 @@ def session_record(
     if extra_ids:
         clean = [u for u in (parse_uuid(p) for p in extra_ids) if u]
         own_provisions = {p.pk: p for p in Provision.objects.filter(pk__in=clean)}
-    for i, rec in enumerate(records):
-        pid = pupil_ids[i]
+    for i, (pid, rec) in enumerate(zip(pupil_ids, records, strict=True)):
         for j, (tid, _) in enumerate(rec.target_progress):
             target = targets.get(tid)
             if target is None or target.plan.pupil_id != pid:
@@ -203,36 +279,7 @@ def session_record(
             own = own_provisions.get(parse_uuid(rec.provision_id))
             if own is None or own.pupil_id != pid:
                 errors[f"pupils.{i}.provision_id"] = "This provision is not one of this pupil's."
-    if errors:
-        raise ServiceError(errors)
-
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            session = Session.objects.create(
-                client_id=client_id,
-                school_id=school_id,
-                provision=provision,
-                date=date,
-                start_time=start_time,
-                minutes=minutes,
-                delivered=delivered,
-                missed_reason=missed_reason if not delivered else "",
-                missed_note=missed_note.strip() if not delivered else "",
-                delivered_by=actor,
-                recorded_by=actor,
-                recorded_at=now,
-            )
-            for i, rec in enumerate(records):
-                pid = pupil_ids[i]
-                own = own_provisions.get(parse_uuid(rec.provision_id)) if rec.provision_id else None
-                _write_pupil_record(actor, session, provision, own, visible[pid], rec, targets)
-    except IntegrityError:
-        # The same client_id arrived twice at once: the other request stored it.
-        if existing := _stored(actor, client_id):
-            return existing, False
-        raise
-    return session, True
+    return targets, own_provisions
 
 
 def _stored(actor, client_id):
@@ -281,10 +328,10 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
     what = credited.title if credited else (provision.title if provision else "Ad-hoc support")
     if session.delivered:
         title = f"{what}: {sp.get_attendance_display().lower()}, {sp.minutes} min"
-        kind = "session"
+        kind = TimelineKind.SESSION
     else:
         title = f"{what}: missed ({session.get_missed_reason_display().lower()})"
-        kind = "session_missed"
+        kind = TimelineKind.SESSION_MISSED
     timeline_add(
         pupil=pupil,
         occurred_at=_occurred_at(session.date, session.start_time),
@@ -296,7 +343,7 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
     )
     record_change(
         actor=actor,
-        action="create",
+        action=AuditEvent.Action.CREATE,
         obj=session,
         school_id=session.school_id,
         pupil_id=pupil.pk,
@@ -505,12 +552,6 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
     return amendment
 
 
-def _plain(value):
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return value
-
-
 def feed_mark_seen(*, actor, session_pupil: SessionPupil) -> FeedReceipt:
     feed_mark_all_seen(actor=actor, session_pupils=[session_pupil])
     return FeedReceipt.objects.get(session_pupil=session_pupil, user=actor)
@@ -565,6 +606,27 @@ PROVISION_FIELDS = (
 def _validate_provision(pupil, data):
     """Checks and normalises `data` in place; returns errors by field."""
     errors = field_limits(Provision, data)
+    _check_choices(data, errors)
+    days = "".join(sorted(set(str(d) for d in (data.get("days") or ""))))
+    if not days or any(d not in "12345" for d in days):
+        errors["days"] = "Choose at least one school day (Monday to Friday)."
+    data["days"] = days
+    _check_amount(data, days, errors)
+    start, end = data.get("start"), data.get("end")
+    if not isinstance(start, dt.date):
+        errors["start"] = "Give the date the provision starts."
+    elif end and end < start:
+        errors["end"] = "The end date can't be before the start."
+    plan = data.get("plan")
+    if plan is not None and plan.pupil_id != pupil.pk:
+        errors["plan"] = "Choose one of this pupil's plans."
+    if not 1 <= (data.get("group_size") or 1) <= 60:
+        errors["group_size"] = "Group size is from 1 to 60."
+    return errors
+
+
+def _check_choices(data, errors):
+    """What the provision is, what kind, who delivers it and where it is promised."""
     if not (data.get("title") or "").strip():
         errors["title"] = "Say what the provision is."
     if data.get("kind") not in Provision.Kind.values:
@@ -575,10 +637,11 @@ def _validate_provision(pupil, data):
         )
     if data.get("source") not in Provision.Source.values:
         errors["source"] = "Say where it is promised: EHC plan section F or the SEN support plan."
-    days = "".join(sorted(set(str(d) for d in (data.get("days") or ""))))
-    if not days or any(d not in "12345" for d in days):
-        errors["days"] = "Choose at least one school day (Monday to Friday)."
-    data["days"] = days
+
+
+def _check_amount(data, days, errors):
+    """How much: sessions a week × minutes (one session a ticked day), or hours a week.
+    Sets data["weekly_minutes"] when it is clear."""
     sessions, minutes = data.get("sessions_per_week"), data.get("session_minutes")
     hours = data.pop("hours_per_week", None)
     if sessions or minutes:
@@ -603,17 +666,6 @@ def _validate_provision(pupil, data):
             data["sessions_per_week"] = data["session_minutes"] = None
     else:
         errors["sessions_per_week"] = "Say how much: sessions a week × minutes, or hours a week."
-    start, end = data.get("start"), data.get("end")
-    if not isinstance(start, dt.date):
-        errors["start"] = "Give the date the provision starts."
-    elif end and end < start:
-        errors["end"] = "The end date can't be before the start."
-    plan = data.get("plan")
-    if plan is not None and plan.pupil_id != pupil.pk:
-        errors["plan"] = "Choose one of this pupil's plans."
-    if not 1 <= (data.get("group_size") or 1) <= 60:
-        errors["group_size"] = "Group size is from 1 to 60."
-    return errors
 
 
 @transaction.atomic
@@ -633,7 +685,7 @@ def provision_create(*, actor, pupil, data: dict, targets=()) -> Provision:
     provision.targets.set(targets)
     record_change(
         actor=actor,
-        action="create",
+        action=AuditEvent.Action.CREATE,
         obj=provision,
         school_id=pupil.school_id,
         pupil_id=pupil.pk,
@@ -641,7 +693,7 @@ def provision_create(*, actor, pupil, data: dict, targets=()) -> Provision:
     )
     timeline_add(
         pupil=pupil,
-        kind="provision",
+        kind=TimelineKind.PROVISION,
         title=f"Provision added: {provision.title} ({provision.how_much})",
         actor=actor,
         ref=provision,
@@ -661,7 +713,7 @@ def provision_end(*, actor, provision: Provision, end: dt.date) -> Provision:
     provision.save(update_fields=["end"])
     record_change(
         actor=actor,
-        action="update",
+        action=AuditEvent.Action.UPDATE,
         obj=provision,
         school_id=provision.pupil.school_id,
         pupil_id=provision.pupil_id,

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 # What this app adds to the whole, read by sendesk.lib.registry:
-# navigation, audit names and capabilities.
+# navigation, audit names, capabilities and timeline kinds.
 
 
 class PupilsConfig(AppConfig):
@@ -15,3 +15,10 @@ class PupilsConfig(AppConfig):
         "pupils.deployment": "Deployment",
     }
     capabilities = {"write_pupils": {"senco", "head"}}
+
+    @property
+    def timeline_kinds(self) -> dict:
+        """The kinds of timeline line this app writes (value -> label)."""
+        from .models import TimelineKind  # models load after every AppConfig
+
+        return dict(TimelineKind.choices)

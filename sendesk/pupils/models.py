@@ -211,6 +211,26 @@ class Deployment(models.Model):
         indexes = [models.Index(fields=["staff", "start"], name="deployment_staff_idx")]
 
 
+class TimelineKind(models.TextChoices):
+    """The timeline lines pupils writes (PupilsConfig.timeline_kinds)."""
+
+    PUPIL = "pupil", "Added to SENDesk"
+    NEEDS = "needs", "Needs"
+    SEN_STATUS = "sen_status", "SEN status"
+
+
+@cache
+def timeline_kinds() -> dict:
+    """Every kind of timeline line (value -> label), from every app's
+    AppConfig.timeline_kinds: each app declares the lines it writes, as it declares their
+    links, so pupils names no higher app. timeline_add refuses any other."""
+    return merged("timeline_kinds")
+
+
+def timeline_kind_choices():
+    return sorted(timeline_kinds().items())
+
+
 class TimelineEntry(models.Model):
     """One line in a pupil's timeline. Each module writes its entries here, in the same
     transaction as the record they describe, so the pupil page reads one indexed table
@@ -218,7 +238,8 @@ class TimelineEntry(models.Model):
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="timeline")
     occurred_at = models.DateTimeField()
-    kind = models.CharField(max_length=30, help_text="'session', 'session_missed', 'plan', …")
+    # A callable: the apps declare the kinds, so a new one needs no migration here.
+    kind = models.CharField(max_length=30, choices=timeline_kind_choices)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     actor = models.ForeignKey(

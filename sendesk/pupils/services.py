@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
@@ -20,6 +21,7 @@ from .models import (
     SenStatus,
     SenStatusPeriod,
     Strategy,
+    TimelineKind,
 )
 from .timeline import timeline_add
 from .upn import upn_error
@@ -90,13 +92,15 @@ def pupil_create(
     )
     record_change(
         actor=actor,
-        action="create",
+        action=AuditEvent.Action.CREATE,
         obj=pupil,
         school_id=school_id,
         pupil_id=pupil.pk,
         after={**snapshot(pupil), "needs": list(needs), "groups": [g.pk for g in groups]},
     )
-    timeline_add(pupil=pupil, actor=actor, ref=pupil, kind="pupil", title="Added to SENDesk")
+    timeline_add(
+        pupil=pupil, actor=actor, ref=pupil, kind=TimelineKind.PUPIL, title="Added to SENDesk"
+    )
     return pupil
 
 
@@ -119,7 +123,7 @@ def pupil_update(*, actor, pupil: Pupil, data: dict, teaching_groups=None) -> Pu
     if before != after:
         record_change(
             actor=actor,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=pupil,
             school_id=pupil.school_id,
             pupil_id=pupil.pk,
@@ -154,7 +158,7 @@ def pupil_set_needs(*, actor, pupil: Pupil, needs: list[str]) -> None:
     )
     record_change(
         actor=actor,
-        action="update",
+        action=AuditEvent.Action.UPDATE,
         obj=pupil,
         school_id=pupil.school_id,
         pupil_id=pupil.pk,
@@ -165,7 +169,7 @@ def pupil_set_needs(*, actor, pupil: Pupil, needs: list[str]) -> None:
         pupil=pupil,
         actor=actor,
         ref=pupil,
-        kind="needs",
+        kind=TimelineKind.NEEDS,
         title="Needs changed: " + (", ".join(needs) or "none"),
     )
 
@@ -195,7 +199,7 @@ def pupil_set_sen_status(*, actor, pupil: Pupil, status: str, start: dt.date | N
     pupil.save(update_fields=["sen_status"])
     record_change(
         actor=actor,
-        action="update",
+        action=AuditEvent.Action.UPDATE,
         obj=pupil,
         school_id=pupil.school_id,
         pupil_id=pupil.pk,
@@ -206,7 +210,7 @@ def pupil_set_sen_status(*, actor, pupil: Pupil, status: str, start: dt.date | N
         pupil=pupil,
         actor=actor,
         ref=pupil,
-        kind="sen_status",
+        kind=TimelineKind.SEN_STATUS,
         title=f"SEN status changed to {SenStatus(status).label} from {start:%-d %b %Y}",
     )
 
@@ -223,7 +227,7 @@ def strategy_add(*, actor, pupil: Pupil, text: str) -> Strategy:
     strategy = Strategy.objects.create(pupil=pupil, text=text, added_by=actor)
     record_change(
         actor=actor,
-        action="create",
+        action=AuditEvent.Action.CREATE,
         obj=strategy,
         school_id=pupil.school_id,
         pupil_id=pupil.pk,
@@ -245,7 +249,7 @@ def contact_add(*, actor, pupil: Pupil, data: dict) -> Contact:
     contact = Contact.objects.create(pupil=pupil, **data)
     record_change(
         actor=actor,
-        action="create",
+        action=AuditEvent.Action.CREATE,
         obj=contact,
         school_id=pupil.school_id,
         pupil_id=pupil.pk,
@@ -300,7 +304,7 @@ def deployment_create(
     )
     record_change(
         actor=actor,
-        action="create",
+        action=AuditEvent.Action.CREATE,
         obj=deployment,
         school_id=school_id,
         pupil_id=pupil.pk if pupil else None,
@@ -321,7 +325,7 @@ def deployment_end(*, actor, deployment, end: dt.date):
     deployment.save(update_fields=["end"])
     record_change(
         actor=actor,
-        action="update",
+        action=AuditEvent.Action.UPDATE,
         obj=deployment,
         school_id=deployment.school_id,
         pupil_id=deployment.pupil_id,

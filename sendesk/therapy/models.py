@@ -13,6 +13,14 @@ from sendesk.provision.models import Provision
 from sendesk.pupils.models import Pupil
 
 
+class TimelineKind(models.TextChoices):
+    """The timeline lines therapy writes (TherapyConfig.timeline_kinds); a programme's
+    provision is provision's "provision" line."""
+
+    REFERRAL = "referral", "Referral"
+    PROGRAMME_REVIEW = "programme_review", "Therapy programme review"
+
+
 class Discipline(models.TextChoices):
     SLT = "slt", "Speech and language therapy"
     OT = "ot", "Occupational therapy"

@@ -16,14 +16,17 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.provision.models import Provision
+from sendesk.provision.models import TimelineKind as ProvisionLine
 from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.models import Role, StaffRole
 
-from .models import Discipline, Programme, ProgrammeReview, Referral
+from .models import Discipline, Programme, ProgrammeReview, Referral, TimelineKind
 from .selectors import get_referred_pupil
 
 # How often a programme runs: the same bounds as any provision.
@@ -39,20 +42,6 @@ def therapists_of(school_id: int):
 
     ids = StaffRole.objects.filter(school_id=school_id, role=Role.THERAPIST).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name")
-
-
-def _text(data, name, errors, *, required_message=None, limit=None):
-    value = data.get(name)
-    value = "" if value is None else value
-    if not isinstance(value, str):
-        errors[name] = "This must be text."
-        return ""
-    value = value.strip()
-    if required_message and not value:
-        errors[name] = required_message
-    elif limit and len(value) > limit:
-        errors[name] = f"Keep this to {limit} characters or fewer (it has {len(value)})."
-    return value
 
 
 # --- Referrals (the SENCO or head) -----------------------------------------------------
@@ -71,12 +60,13 @@ def referral_create(*, actor, pupil, data: dict) -> Referral:
     discipline = data.get("discipline")
     if discipline not in Discipline.values:
         errors["discipline"] = "Choose speech and language therapy, OT or physiotherapy."
-    consent_by = _text(
-        data, "consent_by", errors, required_message="Say who gave consent (usually a parent).",
+    consent_by = inputs.text(
+        data.get("consent_by"), "consent_by", errors,
+        required="Say who gave consent (usually a parent).",
         limit=Referral._meta.get_field("consent_by").max_length,
     )  # fmt: skip
-    reason = _text(data, "reason", errors, limit=2000)
-    shared_notes = _text(data, "shared_notes", errors, limit=4000)
+    reason = inputs.text(data.get("reason"), "reason", errors, limit=2000)
+    shared_notes = inputs.text(data.get("shared_notes"), "shared_notes", errors, limit=4000)
     consent_on, start = data.get("consent_on"), data.get("start")
     if not isinstance(consent_on, dt.date):
         errors["consent_on"] = "Give the date consent was given."
@@ -102,7 +92,7 @@ def referral_create(*, actor, pupil, data: dict) -> Referral:
         )
         record_change(
             actor=actor,
-            action="create",
+            action=AuditEvent.Action.CREATE,
             obj=referral,
             school_id=pupil.school_id,
             pupil_id=pupil.pk,
@@ -110,7 +100,7 @@ def referral_create(*, actor, pupil, data: dict) -> Referral:
         )
         timeline_add(
             pupil=pupil,
-            kind="referral",
+            kind=TimelineKind.REFERRAL,
             title=f"Referred to {referral.get_discipline_display().lower()} "
             f"({therapist.full_name}) from {start:%-d %B %Y}",
             actor=actor,
@@ -140,7 +130,7 @@ def referral_end(*, actor, referral: Referral, end: dt.date) -> Referral:
         referral.save(update_fields=["end"])
         record_change(
             actor=actor,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=referral,
             school_id=school_id,
             pupil_id=referral.pupil_id,
@@ -149,7 +139,7 @@ def referral_end(*, actor, referral: Referral, end: dt.date) -> Referral:
         )
         timeline_add(
             pupil=referral.pupil_id,
-            kind="referral",
+            kind=TimelineKind.REFERRAL,
             title=f"{referral.get_discipline_display()} referral ends on {end:%-d %B %Y}",
             actor=actor,
             ref=referral,
@@ -165,11 +155,11 @@ def _frequency(data, errors):
     sessions, minutes = data.get("sessions_per_week"), data.get("session_minutes")
     days = "".join(sorted(set(str(d) for d in (data.get("days") or ""))))
     lo, hi = SESSIONS_RANGE
-    if not isinstance(sessions, int) or isinstance(sessions, bool) or not lo <= sessions <= hi:
+    if not inputs.whole(sessions) or not lo <= sessions <= hi:
         errors["sessions_per_week"] = f"Sessions a week is a whole number from {lo} to {hi}."
         sessions = None
     lo, hi = MINUTES_RANGE
-    if not isinstance(minutes, int) or isinstance(minutes, bool) or not lo <= minutes <= hi:
+    if not inputs.whole(minutes) or not lo <= minutes <= hi:
         errors["session_minutes"] = f"Minutes a session is a whole number from {lo} to {hi}."
         minutes = None
     if not days or any(d not in "12345" for d in days):
@@ -191,7 +181,7 @@ def _programme_text(data, errors):
         "activities": "Say what the TA does in a session, step by step.",
     }
     return {
-        name: _text(data, name, errors, required_message=messages[name], limit=limits[name])
+        name: inputs.text(data.get(name), name, errors, required=messages[name], limit=limits[name])
         for name in PROGRAMME_TEXT
     }
 
@@ -250,7 +240,7 @@ def programme_create(*, actor, referral: Referral, data: dict) -> Programme:
         for obj in (provision, programme):
             record_change(
                 actor=actor,
-                action="create",
+                action=AuditEvent.Action.CREATE,
                 obj=obj,
                 school_id=pupil.school_id,
                 pupil_id=pupil.pk,
@@ -258,7 +248,7 @@ def programme_create(*, actor, referral: Referral, data: dict) -> Programme:
             )
         timeline_add(
             pupil=pupil,
-            kind="provision",
+            kind=ProvisionLine.PROVISION,
             title=f"Therapy programme added: {programme.title} ({provision.how_much})",
             actor=actor,
             ref=programme,
@@ -273,8 +263,56 @@ def programme_can_change_frequency(programme: Programme) -> bool:
     return programme.provision.kind == Provision.Kind.THERAPY
 
 
-def _plain(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
+def _review_frequency(programme, data, errors) -> dict:
+    """The new frequency a review asks for ({} when it asks for none): the therapist's to
+    change only on the programme's own therapy provision."""
+    provision = programme.provision
+    wants_frequency = any(
+        name in data and data[name] is not None and data[name] != getattr(provision, name)
+        for name in PROGRAMME_FREQUENCY
+    )
+    if not wants_frequency:
+        return {}
+    if not programme_can_change_frequency(programme):
+        errors["sessions_per_week"] = (
+            f"This programme is delivered through the school's provision "
+            f"“{provision.title}”: ask the SENCO to change how often it runs."
+        )
+        return {}
+    # A field left blank keeps what the programme has.
+    merged = {
+        name: getattr(provision, name) if data.get(name) is None else data[name]
+        for name in PROGRAMME_FREQUENCY
+    }
+    sessions, minutes, days = _frequency(merged, errors)
+    return {"sessions_per_week": sessions, "session_minutes": minutes, "days": days}
+
+
+def _set_changed(obj, values: dict, changes: dict) -> dict:
+    """Sets each of `values` that differs on `obj`, noting [old, new] in `changes`."""
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            changes[name] = [getattr(obj, name), value]
+            setattr(obj, name, value)
+    return changes
+
+
+def _review_provision(programme, provision, frequency, changes) -> bool:
+    """Carries a review's changes to the provision (frequency; and the title and goals of
+    the programme's own therapy provision); whether the provision changed."""
+    had = len(changes)
+    provision_changed = len(_set_changed(provision, frequency, changes)) > had
+    if provision_changed:
+        provision.weekly_minutes = provision.sessions_per_week * provision.session_minutes
+    if provision.kind != Provision.Kind.THERAPY:
+        return provision_changed
+    if "title" in changes:
+        provision.title = programme.title[: Provision._meta.get_field("title").max_length]
+        provision_changed = True
+    if "goals" in changes:
+        provision.description = programme.goals
+        provision_changed = True
+    return provision_changed
 
 
 def programme_review(*, actor, programme: Programme, note: str, data: dict) -> ProgrammeReview:
@@ -283,58 +321,20 @@ def programme_review(*, actor, programme: Programme, note: str, data: dict) -> P
     changed field's old and new value; a review may change nothing."""
     _check_therapist(actor, programme.referral)
     errors = {}
-    note = _text({"note": note}, "note", errors,
-                 required_message="Say what you saw in the sessions and what follows.",
-                 limit=4000)  # fmt: skip
+    note = inputs.text(note, "note", errors, limit=4000,
+                       required="Say what you saw in the sessions and what follows.")  # fmt: skip
     text = _programme_text({name: data.get(name, getattr(programme, name))
                             for name in PROGRAMME_TEXT}, errors)  # fmt: skip
-    provision = programme.provision
-    wants_frequency = any(
-        name in data and data[name] is not None and data[name] != getattr(provision, name)
-        for name in PROGRAMME_FREQUENCY
-    )
-    frequency = {}
-    if wants_frequency:
-        if not programme_can_change_frequency(programme):
-            errors["sessions_per_week"] = (
-                f"This programme is delivered through the school's provision "
-                f"“{provision.title}”: ask the SENCO to change how often it runs."
-            )
-        else:
-            # A field left blank keeps what the programme has.
-            merged = {
-                name: getattr(provision, name) if data.get(name) is None else data[name]
-                for name in PROGRAMME_FREQUENCY
-            }
-            sessions, minutes, days = _frequency(merged, errors)
-            frequency = {"sessions_per_week": sessions, "session_minutes": minutes, "days": days}
+    frequency = _review_frequency(programme, data, errors)
     if errors:
         raise ServiceError(errors)
     now = timezone.now()
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         provision = Provision.objects.select_for_update().get(pk=programme.provision_id)
-        changes = {}
-        before = snapshot(programme)
-        for name, value in text.items():
-            if getattr(programme, name) != value:
-                changes[name] = [getattr(programme, name), value]
-                setattr(programme, name, value)
-        provision_before = snapshot(provision)
-        provision_changed = False
-        for name, value in frequency.items():
-            if getattr(provision, name) != value:
-                changes[name] = [getattr(provision, name), value]
-                setattr(provision, name, value)
-                provision_changed = True
-        if provision_changed:
-            provision.weekly_minutes = provision.sessions_per_week * provision.session_minutes
-        if "title" in changes and provision.kind == Provision.Kind.THERAPY:
-            provision.title = programme.title[: Provision._meta.get_field("title").max_length]
-            provision_changed = True
-        if "goals" in changes and provision.kind == Provision.Kind.THERAPY:
-            provision.description = programme.goals
-            provision_changed = True
+        before, provision_before = snapshot(programme), snapshot(provision)
+        changes = _set_changed(programme, text, {})
+        provision_changed = _review_provision(programme, provision, frequency, changes)
         review = ProgrammeReview.objects.create(
             programme=programme, by=actor, at=now, note=note, changes=changes
         )
@@ -344,7 +344,7 @@ def programme_review(*, actor, programme: Programme, note: str, data: dict) -> P
             programme.save()
             record_change(
                 actor=actor,
-                action="update",
+                action=AuditEvent.Action.UPDATE,
                 obj=programme,
                 school_id=school_id,
                 pupil_id=programme.pupil_id,
@@ -355,7 +355,7 @@ def programme_review(*, actor, programme: Programme, note: str, data: dict) -> P
             provision.save()
             record_change(
                 actor=actor,
-                action="update",
+                action=AuditEvent.Action.UPDATE,
                 obj=provision,
                 school_id=school_id,
                 pupil_id=programme.pupil_id,
@@ -364,7 +364,7 @@ def programme_review(*, actor, programme: Programme, note: str, data: dict) -> P
             )
         record_change(
             actor=actor,
-            action="create",
+            action=AuditEvent.Action.CREATE,
             obj=review,
             school_id=school_id,
             pupil_id=programme.pupil_id,
@@ -372,7 +372,7 @@ def programme_review(*, actor, programme: Programme, note: str, data: dict) -> P
         )
         timeline_add(
             pupil=programme.pupil_id,
-            kind="programme_review",
+            kind=TimelineKind.PROGRAMME_REVIEW,
             title=f"Therapy programme reviewed: {programme.title}"
             + (" (changed)" if changes else ""),
             actor=actor,
@@ -387,8 +387,7 @@ def programme_end(*, actor, programme: Programme, end: dt.date, note: str) -> Pr
     _check_therapist(actor, programme.referral)
     provision = programme.provision
     errors = {}
-    note = _text({"note": note}, "note", errors,
-                 required_message="Say why the programme ends.", limit=4000)  # fmt: skip
+    note = inputs.text(note, "note", errors, required="Say why the programme ends.", limit=4000)
     if not programme_can_change_frequency(programme):
         errors["end"] = (
             f"This programme is delivered through the school's provision “{provision.title}”: "
@@ -406,7 +405,7 @@ def programme_end(*, actor, programme: Programme, end: dt.date, note: str) -> Pr
     with transaction.atomic():
         provision = Provision.objects.select_for_update().get(pk=provision.pk)
         before = snapshot(provision)
-        changes = {"end": [_plain(provision.end), end.isoformat()]}
+        changes = {"end": [inputs.plain(provision.end), end.isoformat()]}
         provision.end = end
         provision.save(update_fields=["end"])
         review = ProgrammeReview.objects.create(
@@ -415,7 +414,7 @@ def programme_end(*, actor, programme: Programme, end: dt.date, note: str) -> Pr
         school_id = programme.pupil.school_id
         record_change(
             actor=actor,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=provision,
             school_id=school_id,
             pupil_id=programme.pupil_id,
@@ -424,7 +423,7 @@ def programme_end(*, actor, programme: Programme, end: dt.date, note: str) -> Pr
         )
         record_change(
             actor=actor,
-            action="create",
+            action=AuditEvent.Action.CREATE,
             obj=review,
             school_id=school_id,
             pupil_id=programme.pupil_id,
@@ -432,7 +431,7 @@ def programme_end(*, actor, programme: Programme, end: dt.date, note: str) -> Pr
         )
         timeline_add(
             pupil=programme.pupil_id,
-            kind="provision",
+            kind=ProvisionLine.PROVISION,
             title=f"Therapy programme ends on {end:%-d %B %Y}: {programme.title}",
             body=note,
             actor=actor,
