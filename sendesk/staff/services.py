@@ -8,7 +8,9 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.schools import capabilities
 
@@ -40,11 +42,7 @@ def training_add(
         errors["user_id"] = "Choose a member of this school's staff."
     if kind not in Training.Kind.values:
         errors["kind"] = "Choose the kind of training."
-    course = course.strip() if isinstance(course, str) else ""
-    if len(course) > 200:
-        errors["course"] = f"Keep this to 200 characters or fewer (it has {len(course)})."
-    elif "\x00" in course:
-        errors["course"] = "This holds a character that can't be stored: retype it."
+    course = inputs.text(course, "course", errors, limit=200)
     today = timezone.localdate()
     if not _is_date(completed_on):
         errors["completed_on"] = "Give the date the course was completed."
@@ -71,7 +69,7 @@ def training_add(
         )
         record_change(
             actor=actor,
-            action="create",
+            action=AuditEvent.Action.CREATE,
             obj=training,
             school_id=school_id,
             pupil_id=None,
