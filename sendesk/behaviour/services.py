@@ -182,7 +182,7 @@ def behaviour_strategy_update(*, actor, strategy: BehaviourStrategy, text: str, 
     _plan_writer(actor, plan)
     errors = {}
     text = _strategy_text(text, errors)
-    if order is not None and not (isinstance(order, int) and 1 <= order <= 99):
+    if order is not None and not (inputs.whole(order) and 1 <= order <= 99):
         errors["order"] = "The order is a number from 1 to 99."
     if text != strategy.text and strategy.uses.exists():
         # Reports of how well it worked name this wording; new wording is a new strategy.
@@ -628,7 +628,7 @@ def _validate_intervention(data: dict, errors) -> None:
         errors["kind"] = "Say what was used: reasonable force, restraint or seclusion."
     _check_when(data.get("started_at"), "started_at", errors, what="it started")
     minutes = data.get("duration_minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 600:
+    if not inputs.whole(minutes) or not 1 <= minutes <= 600:
         errors["duration_minutes"] = "Say how long it lasted, in whole minutes from 1 to 600."
     debrief_on = data.get("debrief_on")
     if debrief_on is not None:

@@ -106,3 +106,14 @@ def test_a_strategy_keeps_the_input_rules(world, typed, words):
         services.behaviour_strategy_add(actor=world.senco, plan=world.ibp, text=typed)
     assert words in err.value.errors["text"]
     assert BehaviourStrategy.objects.count() == count
+
+
+@pytest.mark.parametrize("order", [True, 2.5, "2", 0, 100])
+def test_a_strategy_order_is_a_whole_number_sent_as_one(world, order):
+    strategy = world.calm_corner
+    with pytest.raises(ServiceError) as err:
+        services.behaviour_strategy_update(
+            actor=world.senco, strategy=strategy, text=strategy.text, order=order
+        )
+    assert err.value.errors == {"order": "The order is a number from 1 to 99."}
+    assert BehaviourStrategy.objects.get(pk=strategy.pk).order == strategy.order
