@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.access import stored_under
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
@@ -67,10 +68,6 @@ def _as_entry(raw) -> EntryRecord | None:
     return None
 
 
-def _text(value, field_name, limit, errors) -> str:
-    return inputs.text(value, field_name, errors, limit=limit)
-
-
 def _moment(value, field_name, errors) -> dt.datetime | None:
     if not isinstance(value, dt.datetime):
         errors[field_name] = "Give a date and time, e.g. 2026-11-18T09:15:00Z."
@@ -85,11 +82,6 @@ def _moment(value, field_name, errors) -> dt.datetime | None:
         errors[field_name] = "This date is too far in the past."
         return None
     return value
-
-
-def _whole(value) -> int | None:
-    """An int given as an int (not a bool, not 2.5); None otherwise."""
-    return value if inputs.whole(value) else None
 
 
 def _clock(moment: dt.datetime) -> str:
@@ -188,7 +180,7 @@ def observation_record(
     if method not in ObservationMethod.values:
         errors["method"] = "Choose the method: ABC, frequency, duration or interval sampling."
     texts = _header_texts(method, behaviour, lesson, activity, staff_present, errors)
-    notes = _text(notes, "notes", ENTRY_TEXT, errors)
+    notes = inputs.text(notes, "notes", errors, limit=ENTRY_TEXT)
     started, ended = _span(started_at, ended_at, errors)
     interval = _interval(method, interval_seconds, errors)
     entries = _entry_list(entries, errors)
@@ -230,7 +222,7 @@ def observation_record(
             )
             record_change(
                 actor=actor,
-                action="create",
+                action=AuditEvent.Action.CREATE,
                 obj=obs,
                 school_id=pupil.school_id,
                 pupil_id=pupil.pk,
@@ -249,7 +241,7 @@ def observation_record(
 
 def _header_texts(method, behaviour, lesson, activity, staff_present, errors) -> dict:
     texts = {
-        name: _text(value, name, TEXT_LIMITS[name], errors)
+        name: inputs.text(value, name, errors, limit=TEXT_LIMITS[name])
         for name, value in (
             ("behaviour", behaviour),
             ("lesson", lesson),
@@ -280,7 +272,7 @@ def _span(started_at, ended_at, errors):
 def _interval(method, interval_seconds, errors) -> int | None:
     if method not in INTERVAL_METHODS:
         return None
-    interval = _whole(interval_seconds)
+    interval = interval_seconds if inputs.whole(interval_seconds) else None
     if interval is None or not 5 <= interval <= 3600:
         errors["interval_seconds"] = (
             "Choose the interval length in seconds, from 5 seconds to 60 minutes (3600)."
@@ -356,15 +348,17 @@ EMPTY_MESSAGES = {
 
 
 def _fill_abc(row, entry, key, i, frame, errors):
-    row.antecedent = _text(entry.antecedent, f"{key}.antecedent", ENTRY_TEXT, errors)
-    row.behaviour = _text(entry.behaviour, f"{key}.behaviour", ENTRY_TEXT, errors)
-    row.consequence = _text(entry.consequence, f"{key}.consequence", ENTRY_TEXT, errors)
+    row.antecedent = inputs.text(entry.antecedent, f"{key}.antecedent", errors, limit=ENTRY_TEXT)
+    row.behaviour = inputs.text(entry.behaviour, f"{key}.behaviour", errors, limit=ENTRY_TEXT)
+    row.consequence = inputs.text(entry.consequence, f"{key}.consequence", errors, limit=ENTRY_TEXT)
     if not row.behaviour and f"{key}.behaviour" not in errors:
         errors[f"{key}.behaviour"] = "Say what the pupil did (the behaviour)."
 
 
 def _fill_frequency(row, entry, key, i, frame, errors):
-    count, seq = _whole(entry.count), _whole(entry.seq)
+    # An int sent as an int: JSON's true must not pass for 1, nor 2.5 for 2.
+    count = entry.count if inputs.whole(entry.count) else None
+    seq = entry.seq if inputs.whole(entry.seq) else None
     if count is None or not 0 <= count <= MAX_COUNT:
         errors[f"{key}.count"] = (
             f"Give the count for this interval: a whole number from 0 to {MAX_COUNT}."
@@ -383,7 +377,7 @@ def _fill_frequency(row, entry, key, i, frame, errors):
 
 
 def _fill_duration(row, entry, key, i, frame, errors):
-    seconds = _whole(entry.duration_seconds)
+    seconds = entry.duration_seconds if inputs.whole(entry.duration_seconds) else None
     if seconds is None or not 1 <= seconds <= LONGEST.total_seconds():
         errors[f"{key}.duration_seconds"] = (
             "Give how long the episode lasted in whole seconds, more than 0."

@@ -246,6 +246,37 @@ def analysis(pupil, *, weeks=DEFAULT_WEEKS, today=None) -> Analysis:
     concerns = incidents.filter(kind=Incident.Kind.CONCERN)
     observations = Observation.objects.filter(pupil=pupil, started_at__gte=since)
 
+    return Analysis(
+        weeks=weeks,
+        since=first_week,
+        totals=_totals(pupil, since, incidents, observations),
+        by_hour=_by_hour(concerns, observations),
+        by_weekday=_by_weekday(concerns, observations),
+        by_lesson=_by_lesson(concerns, observations),
+        by_antecedent=_by_antecedent(pupil, since, concerns),
+        by_staff=_by_staff(incidents),
+        trend=_trend(incidents, first_week, weeks),
+        per_term=_per_term(pupil, today),
+        strategies=strategy_effectiveness(pupil),
+    )
+
+
+def _against(first_name, first, second_name, second, keys, labels=None):
+    """Two series of counts over the same `keys`, zero where a series has none."""
+    return Breakdown(
+        labels=list(keys) if labels is None else labels,
+        series=[
+            (first_name, [first.get(k, 0) for k in keys]),
+            (second_name, [second.get(k, 0) for k in keys]),
+        ],
+    )
+
+
+def _capitalised(keys):
+    return [k[:1].upper() + k[1:] for k in keys]
+
+
+def _totals(pupil, since, incidents, observations) -> dict:
     totals = incidents.aggregate(
         concerns=Count("pk", filter=Q(kind=Incident.Kind.CONCERN)),
         positives=Count("pk", filter=Q(kind=Incident.Kind.POSITIVE)),
@@ -257,58 +288,73 @@ def analysis(pupil, *, weeks=DEFAULT_WEEKS, today=None) -> Analysis:
     totals["interventions"] = RestrictiveIntervention.objects.filter(
         pupil=pupil, started_at__gte=since
     ).count()
+    return totals
 
+
+def _by_hour(concerns, observations) -> Breakdown:
     # Hour of day and weekday, in school time (the database converts with the current zone).
     c_hour = _counts(concerns.annotate(h=ExtractHour("occurred_at")), "h")
     o_hour = _counts(observations.annotate(h=ExtractHour("started_at")), "h", "event_count")
     hours = set(c_hour) | set(o_hour)
     lo, hi = min(hours | {8}), max(hours | {16})
     hour_keys = list(range(lo, hi + 1))
-    by_hour = Breakdown(
+    return _against(
+        "Concerns",
+        c_hour,
+        "Observed behaviours",
+        o_hour,
+        hour_keys,
         labels=[f"{h:02d}:00" for h in hour_keys],
-        series=[
-            ("Concerns", [c_hour.get(h, 0) for h in hour_keys]),
-            ("Observed behaviours", [o_hour.get(h, 0) for h in hour_keys]),
-        ],
     )
 
+
+def _by_weekday(concerns, observations) -> Breakdown:
     c_day = _counts(concerns.annotate(d=ExtractIsoWeekDay("occurred_at")), "d")
     o_day = _counts(observations.annotate(d=ExtractIsoWeekDay("started_at")), "d", "event_count")
     day_keys = [d for d in WEEKDAYS if d <= 5 or c_day.get(d) or o_day.get(d)]
-    by_weekday = Breakdown(
+    return _against(
+        "Concerns",
+        c_day,
+        "Observed behaviours",
+        o_day,
+        day_keys,
         labels=[WEEKDAYS[d] for d in day_keys],
-        series=[
-            ("Concerns", [c_day.get(d, 0) for d in day_keys]),
-            ("Observed behaviours", [o_day.get(d, 0) for d in day_keys]),
-        ],
     )
 
+
+def _by_lesson(concerns, observations) -> Breakdown:
     # Free-text groupings are trimmed and lower-cased, so "Maths " and "maths" are one.
     c_lesson = _counts(concerns.annotate(k=Lower(Trim("lesson"))), "k")
     o_lesson = _counts(observations.annotate(k=Lower(Trim("lesson"))), "k", "event_count")
     lesson_keys = _top(c_lesson, o_lesson)
-    by_lesson = Breakdown(
-        labels=[k[:1].upper() + k[1:] for k in lesson_keys],
-        series=[
-            ("Concerns", [c_lesson.get(k, 0) for k in lesson_keys]),
-            ("Observed behaviours", [o_lesson.get(k, 0) for k in lesson_keys]),
-        ],
+    return _against(
+        "Concerns",
+        c_lesson,
+        "Observed behaviours",
+        o_lesson,
+        lesson_keys,
+        labels=_capitalised(lesson_keys),
     )
 
+
+def _by_antecedent(pupil, since, concerns) -> Breakdown:
     c_ante = _counts(concerns.annotate(k=Lower(Trim("antecedent"))), "k")
     abc = ObservationEntry.objects.filter(
         observation__pupil=pupil, observation__started_at__gte=since
     ).exclude(antecedent="")
     o_ante = _counts(abc.annotate(k=Lower(Trim("antecedent"))), "k")
     ante_keys = _top(c_ante, o_ante)
-    by_antecedent = Breakdown(
-        labels=[k[:1].upper() + k[1:] for k in ante_keys],
-        series=[
-            ("Concerns", [c_ante.get(k, 0) for k in ante_keys]),
-            ("ABC observation entries", [o_ante.get(k, 0) for k in ante_keys]),
-        ],
+    return _against(
+        "Concerns",
+        c_ante,
+        "ABC observation entries",
+        o_ante,
+        ante_keys,
+        labels=_capitalised(ante_keys),
     )
 
+
+def _by_staff(incidents) -> Breakdown:
     staff_rows = (
         incidents.filter(staff_present__isnull=False)
         .values("staff_present__full_name", "kind")
@@ -320,14 +366,10 @@ def analysis(pupil, *, weeks=DEFAULT_WEEKS, today=None) -> Analysis:
         target = s_positive if row["kind"] == Incident.Kind.POSITIVE else s_concern
         target[row["staff_present__full_name"]] = row["n"]
     staff_keys = _top(s_concern, s_positive)
-    by_staff = Breakdown(
-        labels=staff_keys,
-        series=[
-            ("Concerns", [s_concern.get(k, 0) for k in staff_keys]),
-            ("Positive recognitions", [s_positive.get(k, 0) for k in staff_keys]),
-        ],
-    )
+    return _against("Concerns", s_concern, "Positive recognitions", s_positive, staff_keys)
 
+
+def _trend(incidents, first_week, weeks) -> Breakdown:
     week_rows = (
         incidents.annotate(w=TruncWeek("occurred_at"))
         .values("w", "kind")
@@ -340,14 +382,17 @@ def analysis(pupil, *, weeks=DEFAULT_WEEKS, today=None) -> Analysis:
         target = w_positive if row["kind"] == Incident.Kind.POSITIVE else w_concern
         target[monday] = target.get(monday, 0) + row["n"]
     mondays = [first_week + dt.timedelta(weeks=i) for i in range(weeks)]
-    trend = Breakdown(
+    return _against(
+        "Concerns",
+        w_concern,
+        "Positive recognitions",
+        w_positive,
+        mondays,
         labels=[f"{m:%-d %b}" for m in mondays],
-        series=[
-            ("Concerns", [w_concern.get(m, 0) for m in mondays]),
-            ("Positive recognitions", [w_positive.get(m, 0) for m in mondays]),
-        ],
     )
 
+
+def _per_term(pupil, today) -> Breakdown:
     recent_terms = Term.objects.filter(school_id=pupil.school_id, start__lte=today)
     terms = list(recent_terms.order_by("-start")[:TERMS_SHOWN])[::-1]
     per_term_counts = {}
@@ -358,23 +403,9 @@ def analysis(pupil, *, weeks=DEFAULT_WEEKS, today=None) -> Analysis:
                 for t in terms
             }
         )
-    per_term = Breakdown(
+    return Breakdown(
         labels=[t.name for t in terms],
         series=[("Restrictive interventions", [per_term_counts.get(f"t{t.pk}", 0) for t in terms])],
-    )
-
-    return Analysis(
-        weeks=weeks,
-        since=first_week,
-        totals=totals,
-        by_hour=by_hour,
-        by_weekday=by_weekday,
-        by_lesson=by_lesson,
-        by_antecedent=by_antecedent,
-        by_staff=by_staff,
-        trend=trend,
-        per_term=per_term,
-        strategies=strategy_effectiveness(pupil),
     )
 
 

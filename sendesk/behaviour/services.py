@@ -17,7 +17,9 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.access import stored_under
 from sendesk.accounts.models import User
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, record_pupil_change, snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.ids import parse_uuid
 from sendesk.plans.models import Plan
@@ -42,26 +44,6 @@ CLOCK_SLACK = dt.timedelta(minutes=5)
 EFFECTIVENESS_WORDS = "didn't help (1), helped a little (2) or worked well (3)"
 
 
-def _clean_text(data: dict, fields, errors, *, required=(), limits=None):
-    """Strip the text fields in place; say which required ones are empty or too long."""
-    limits = limits or {}
-    for name in fields:
-        value = data.get(name)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            errors[name] = "This must be text."
-            continue
-        value = value.strip()
-        data[name] = value
-        if "\x00" in value:
-            errors[name] = "This holds a character that can't be stored: retype it."
-        elif name in required and not value:
-            errors[name] = required[name]
-        elif name in limits and len(value) > limits[name]:
-            errors[name] = f"Keep this under {limits[name]} characters."
-
-
 EARLIEST_AGE = dt.timedelta(days=2 * 366)
 
 
@@ -76,12 +58,8 @@ def _check_when(value, field_name, errors, *, what):
         errors[field_name] = f"That is more than two years ago: give the date and time {what}."
 
 
-def _plain(value):
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat()
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return value
+# The amendment services below still call _plain; it is the one implementation, not a copy.
+_plain = inputs.plain
 
 
 def _can_correct(user, record) -> bool:
@@ -142,7 +120,7 @@ def behaviour_plan_save(*, actor, plan: Plan, triggers="", early_signs="", avoid
     _plan_writer(actor, plan)
     data = {"triggers": triggers, "early_signs": early_signs, "avoid": avoid}
     errors = {}
-    _clean_text(data, data.keys(), errors, limits=dict.fromkeys(data, 4000))
+    inputs.text_fields(data, data.keys(), errors, limits=dict.fromkeys(data, 4000))
     if errors:
         raise ServiceError(errors)
     details, created = BehaviourPlan.objects.select_for_update().get_or_create(plan=plan)
@@ -153,7 +131,12 @@ def behaviour_plan_save(*, actor, plan: Plan, triggers="", early_signs="", avoid
     after = snapshot(details)
     if created or before != after:
         record_pupil_change(
-            actor, "create" if created else "update", details, plan.pupil, before, after
+            actor,
+            AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            details,
+            plan.pupil,
+            before,
+            after,
         )
         timeline_add(
             pupil=plan.pupil,
@@ -166,12 +149,13 @@ def behaviour_plan_save(*, actor, plan: Plan, triggers="", early_signs="", avoid
 
 
 def _strategy_text(text, errors):
-    text = (text or "").strip() if isinstance(text, str) else ""
-    if not text:
-        errors["text"] = "Write the strategy, so a cover adult can use it straight away."
-    elif len(text) > 300:
-        errors["text"] = "Keep a strategy under 300 characters."
-    return text
+    return inputs.text(
+        text,
+        "text",
+        errors,
+        limit=300,
+        required="Write the strategy, so a cover adult can use it straight away.",
+    )
 
 
 @transaction.atomic
@@ -183,7 +167,9 @@ def behaviour_strategy_add(*, actor, plan: Plan, text: str) -> BehaviourStrategy
         raise ServiceError(errors)
     order = plan.behaviour_strategies.count() + 1
     strategy = BehaviourStrategy.objects.create(plan=plan, text=text, order=order)
-    record_pupil_change(actor, "create", strategy, plan.pupil, after=snapshot(strategy))
+    record_pupil_change(
+        actor, AuditEvent.Action.CREATE, strategy, plan.pupil, after=snapshot(strategy)
+    )
     timeline_add(
         pupil=plan.pupil, actor=actor, ref=plan, kind="plan", title=f"Strategy agreed: {text}"
     )
@@ -196,7 +182,7 @@ def behaviour_strategy_update(*, actor, strategy: BehaviourStrategy, text: str, 
     _plan_writer(actor, plan)
     errors = {}
     text = _strategy_text(text, errors)
-    if order is not None and not (isinstance(order, int) and 1 <= order <= 99):
+    if order is not None and not (inputs.whole(order) and 1 <= order <= 99):
         errors["order"] = "The order is a number from 1 to 99."
     if text != strategy.text and strategy.uses.exists():
         # Reports of how well it worked name this wording; new wording is a new strategy.
@@ -212,7 +198,7 @@ def behaviour_strategy_update(*, actor, strategy: BehaviourStrategy, text: str, 
         strategy.order = order
     strategy.save()
     if before != (after := snapshot(strategy)):
-        record_pupil_change(actor, "update", strategy, plan.pupil, before, after)
+        record_pupil_change(actor, AuditEvent.Action.UPDATE, strategy, plan.pupil, before, after)
     return strategy
 
 
@@ -235,7 +221,7 @@ def behaviour_strategy_remove(*, actor, strategy: BehaviourStrategy) -> None:
     before = snapshot(strategy)
     record_change(
         actor=actor,
-        action="delete",
+        action=AuditEvent.Action.DELETE,
         obj=strategy,
         school_id=plan.pupil.school_id,
         pupil_id=plan.pupil_id,
@@ -344,7 +330,7 @@ def session_strategy_uses_record(*, actor, session_pupil, uses) -> list[Strategy
         written = _write_uses(actor, pupil, pairs, now, session_pupil=session_pupil)
         record_change(
             actor=actor,
-            action="create",
+            action=AuditEvent.Action.CREATE,
             obj=session_pupil.session,
             school_id=pupil.school_id,
             pupil_id=pupil.pk,
@@ -400,7 +386,9 @@ def _validate_incident(data: dict, school_id, errors, already_named=()) -> None:
         elif data.get("kind") == Incident.Kind.POSITIVE:
             errors["severity"] = "A positive recognition has no severity."
     _check_when(data.get("occurred_at"), "occurred_at", errors, what="it happened")
-    _clean_text(data, INCIDENT_TEXT, errors, required=INCIDENT_REQUIRED, limits=INCIDENT_LIMITS)
+    inputs.text_fields(
+        data, INCIDENT_TEXT, errors, limits=INCIDENT_LIMITS, required=INCIDENT_REQUIRED
+    )
     if "staff_present" in data:
         data["staff_present"] = _staff_ids(
             data["staff_present"], school_id, "staff_present", errors, already=already_named
@@ -492,7 +480,7 @@ def incident_record(
             )
             record_pupil_change(
                 actor,
-                "create",
+                AuditEvent.Action.CREATE,
                 incident,
                 pupil,
                 after={
@@ -640,7 +628,7 @@ def _validate_intervention(data: dict, errors) -> None:
         errors["kind"] = "Say what was used: reasonable force, restraint or seclusion."
     _check_when(data.get("started_at"), "started_at", errors, what="it started")
     minutes = data.get("duration_minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 600:
+    if not inputs.whole(minutes) or not 1 <= minutes <= 600:
         errors["duration_minutes"] = "Say how long it lasted, in whole minutes from 1 to 600."
     debrief_on = data.get("debrief_on")
     if debrief_on is not None:
@@ -653,7 +641,7 @@ def _validate_intervention(data: dict, errors) -> None:
             and debrief_on < timezone.localtime(data["started_at"]).date()
         ):
             errors["debrief_on"] = "The debrief can't be before the intervention."
-    _clean_text(data, RI_TEXT, errors, required=RI_REQUIRED, limits=RI_LIMITS)
+    inputs.text_fields(data, RI_TEXT, errors, limits=RI_LIMITS, required=RI_REQUIRED)
 
 
 def intervention_can_record(user, pupil) -> bool:
@@ -774,7 +762,7 @@ def intervention_record(
             )
             record_pupil_change(
                 actor,
-                "create",
+                AuditEvent.Action.CREATE,
                 ri,
                 pupil,
                 after={
@@ -869,12 +857,12 @@ def parent_notification_add(
     if method not in ParentNotification.Method.values:
         errors["method"] = "Say how they were told: in person, phone call, e-mail or letter."
     data = {"contact_name": contact_name, "note": note}
-    _clean_text(
+    inputs.text_fields(
         data,
         ("contact_name", "note"),
         errors,
-        required={"contact_name": "Say who was told (their name)."},
         limits={"contact_name": 150, "note": 2000},
+        required={"contact_name": "Say who was told (their name)."},
     )
     if errors:
         raise ServiceError(errors)
@@ -899,7 +887,7 @@ def parent_notification_add(
         )
         record_change(
             actor=actor,
-            action="create",
+            action=AuditEvent.Action.CREATE,
             obj=notification,
             school_id=ri.school_id,
             pupil_id=ri.pupil_id,
@@ -926,9 +914,9 @@ def parent_notification_retract(*, actor, notification, reason: str):
         raise Http404
     errors = {}
     data = {"reason": reason}
-    _clean_text(
-        data, ("reason",), errors, required={"reason": "Say why this record is withdrawn."},
-        limits={"reason": 300},
+    inputs.text_fields(
+        data, ("reason",), errors, limits={"reason": 300},
+        required={"reason": "Say why this record is withdrawn."},
     )  # fmt: skip
     if NotificationRetraction.objects.filter(notification=notification).exists():
         errors["reason"] = "This record was already withdrawn."
@@ -948,7 +936,7 @@ def parent_notification_retract(*, actor, notification, reason: str):
     )
     record_change(
         actor=actor,
-        action="amend",
+        action=AuditEvent.Action.AMEND,
         obj=notification,
         school_id=ri.school_id,
         pupil_id=ri.pupil_id,

@@ -531,45 +531,16 @@ def session_strategies(request, pk):
         raise Http404
     session = records[0].session
     may_record = access.can(request.user, session.school_id, "record_sessions")
-    agreed = {}
-    for strategy in BehaviourStrategy.objects.filter(
-        plan__pupil__in=[sp.pupil_id for sp in records],
-        plan__kind=Plan.Kind.IBP,
-        plan__status=Plan.Status.ACTIVE,
-    ).select_related("plan"):
-        agreed.setdefault(strategy.plan.pupil_id, []).append(strategy)
-    reported = {}
-    for use in StrategyUse.objects.filter(session_pupil__in=records).select_related(
-        "strategy", "recorded_by"
-    ):
-        reported.setdefault(use.session_pupil_id, []).append(use)
-    parts = []
-    for sp in records:
-        done = {u.strategy_id for u in reported.get(sp.pk, [])}
-        parts.append((sp, [s for s in agreed.get(sp.pupil_id, []) if s.pk not in done]))
+    agreed, reported, parts = _strategies_to_report(records)
     form = SessionStrategiesForm(_posted(request), parts=parts if may_record else [])
     status = 200
     if request.method == "POST":
         if not may_record:
             raise Http404
         status = 422
-        if form.is_valid():
-            given = form.uses_by_pupil()
-            if not given:
-                form.add_error(None, "Say how well at least one strategy worked.")
-            else:
-                steps = [
-                    (lambda sp=sp, uses=uses: services.session_strategy_uses_record(
-                        actor=request.user, session_pupil=sp, uses=uses
-                    ))
-                    for sp, uses in given
-                ]  # fmt: skip
-                errors = run_services(*steps)
-                if not errors:
-                    messages.success(request, "Saved: how well the strategies worked.")
-                    return redirect("session_strategies", pk=pk)
-                for message in errors.values():
-                    form.add_error(None, message)
+        if _save_strategy_uses(request, form):
+            messages.success(request, "Saved: how well the strategies worked.")
+            return redirect("session_strategies", pk=pk)
     else:
         record_access_many(
             actor=request.user, pupils=[sp.pupil for sp in records], what="session strategies"
@@ -590,6 +561,50 @@ def session_strategies(request, pk):
         "open_fields": bool(form.fields),
     }
     return render(request, "behaviour/session_strategies.html", context, status=status)
+
+
+def _strategies_to_report(records):
+    """The active IBP strategies of each pupil ({pupil_id: [strategy]}), what was already
+    reported for each record ({session_pupil_id: [use]}), and per record the strategies
+    still to report. Two queries."""
+    agreed = {}
+    for strategy in BehaviourStrategy.objects.filter(
+        plan__pupil__in=[sp.pupil_id for sp in records],
+        plan__kind=Plan.Kind.IBP,
+        plan__status=Plan.Status.ACTIVE,
+    ).select_related("plan"):
+        agreed.setdefault(strategy.plan.pupil_id, []).append(strategy)
+    reported = {}
+    for use in StrategyUse.objects.filter(session_pupil__in=records).select_related(
+        "strategy", "recorded_by"
+    ):
+        reported.setdefault(use.session_pupil_id, []).append(use)
+    parts = []
+    for sp in records:
+        done = {u.strategy_id for u in reported.get(sp.pk, [])}
+        parts.append((sp, [s for s in agreed.get(sp.pupil_id, []) if s.pk not in done]))
+    return agreed, reported, parts
+
+
+def _save_strategy_uses(request, form) -> bool:
+    """Record what the form says, one service call per pupil; False with the errors on the
+    form when nothing was given or a service refused."""
+    if not form.is_valid():
+        return False
+    given = form.uses_by_pupil()
+    if not given:
+        form.add_error(None, "Say how well at least one strategy worked.")
+        return False
+    steps = [
+        (lambda sp=sp, uses=uses: services.session_strategy_uses_record(
+            actor=request.user, session_pupil=sp, uses=uses
+        ))
+        for sp, uses in given
+    ]  # fmt: skip
+    errors = run_services(*steps)
+    for message in errors.values():
+        form.add_error(None, message)
+    return not errors
 
 
 # --- Analysis, print and export for the review meeting -----------------------------------------

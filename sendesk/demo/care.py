@@ -537,7 +537,29 @@ class _Care:
         return day
 
     def make_care_plans(self):
-        b, pupil, rng = self.b, self.cared, self.b.rng("care")
+        rng = self.b.rng("care")
+        toileting, handling = self._write_care_plans(rng)
+        events = self._care_events(rng, toileting, handling)
+        for event in events:
+            plan = toileting if event.care_plan_id == toileting.pk else handling
+            self.timeline.append(
+                TimelineEntry(
+                    pupil_id=self.cared.pk,
+                    occurred_at=event.occurred_at,
+                    kind="care",
+                    title=care_title(event, plan, event.second_staff),
+                    actor=event.by,
+                    ref_type="careevent",
+                    ref_id=str(event.pk),
+                )
+            )
+        CareEvent.objects.bulk_create(events, batch_size=2000)
+        self.counts["care_events"] += len(events)
+
+    def _write_care_plans(self, rng):
+        """The toileting and the moving-and-handling plan, with consent, their timeline
+        entries and the hoist and sling they use."""
+        b, pupil = self.b, self.cared
         name = pupil.preferred_name or pupil.legal_first_name
         consent = {
             "consent_by": self.first_contact(pupil),
@@ -588,10 +610,11 @@ class _Care:
             through(careplan_id=handling.pk, equipment_id=e.pk) for e in hoists + sling
         )
         self.counts["care_plans"] += 2
+        return toileting, handling
 
-        # Four weeks of events: after break and after lunch, a hoist transfer most days.
+    def _care_events(self, rng, toileting, handling) -> list:
+        """Four weeks of events: after break and after lunch, a hoist transfer most days."""
         since = self.today - dt.timedelta(weeks=CARE_WEEKS)
-        pair = [self.ta1, self.second]
         events = []
         for day in (d for d in self.days if d >= since):
             if rng.random() < 0.05:
@@ -599,44 +622,29 @@ class _Care:
             slots = [(toileting, dt.time(10, 40)), (toileting, dt.time(13, 5))]
             if rng.random() < 0.8:
                 slots.append((handling, dt.time(11, 20)))
-            for plan, time in slots:
-                at = _at(day, time) + dt.timedelta(minutes=rng.randrange(0, 15))
-                by, second = pair if rng.random() < 0.6 else pair[::-1]
-                kinds = words.CARE_KINDS[plan.kind]
-                kind = rng.choices([k for k, _ in kinds], weights=[w for _, w in kinds])[0]
-                toilet = plan.kind == CarePlan.Kind.TOILETING
-                events.append(
-                    CareEvent(
-                        school=b.school,
-                        pupil=pupil,
-                        care_plan=plan,
-                        kind=kind,
-                        occurred_at=at,
-                        by=by,
-                        second_staff=second,
-                        observations=rng.choice(words.CARE_OBSERVATIONS) if toilet else "",
-                        products_used=rng.choice(words.CARE_PRODUCTS)
-                        if kind == "pad change"
-                        else "",
-                        note="" if toilet else rng.choice(words.HOIST_NOTES),
-                        recorded_at=at + dt.timedelta(minutes=rng.randrange(2, 15)),
-                    )
-                )
-        for event in events:
-            plan = toileting if event.care_plan_id == toileting.pk else handling
-            self.timeline.append(
-                TimelineEntry(
-                    pupil_id=pupil.pk,
-                    occurred_at=event.occurred_at,
-                    kind="care",
-                    title=care_title(event, plan, event.second_staff),
-                    actor=event.by,
-                    ref_type="careevent",
-                    ref_id=str(event.pk),
-                )
-            )
-        CareEvent.objects.bulk_create(events, batch_size=2000)
-        self.counts["care_events"] += len(events)
+            events += [self._care_event(rng, plan, _at(day, time)) for plan, time in slots]
+        return events
+
+    def _care_event(self, rng, plan, slot_at) -> CareEvent:
+        pair = [self.ta1, self.second]
+        at = slot_at + dt.timedelta(minutes=rng.randrange(0, 15))
+        by, second = pair if rng.random() < 0.6 else pair[::-1]
+        kinds = words.CARE_KINDS[plan.kind]
+        kind = rng.choices([k for k, _ in kinds], weights=[w for _, w in kinds])[0]
+        toilet = plan.kind == CarePlan.Kind.TOILETING
+        return CareEvent(
+            school=self.b.school,
+            pupil=self.cared,
+            care_plan=plan,
+            kind=kind,
+            occurred_at=at,
+            by=by,
+            second_staff=second,
+            observations=rng.choice(words.CARE_OBSERVATIONS) if toilet else "",
+            products_used=rng.choice(words.CARE_PRODUCTS) if kind == "pad change" else "",
+            note="" if toilet else rng.choice(words.HOIST_NOTES),
+            recorded_at=at + dt.timedelta(minutes=rng.randrange(2, 15)),
+        )
 
     # -- therapy -----------------------------------------------------------------------
 

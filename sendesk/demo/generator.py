@@ -762,28 +762,11 @@ class _SchoolBuilder:
         reviews = self.ehcp_reviews()
         self.closed_plans = []
         for p in self.pupils:
-            area, name = self.area(p), p.preferred_name or p.legal_first_name
-            if p.sen_status == SenStatus.EHCP:
-                held, review = reviews[p.pk]
-                self.closed_plans += self.closed_ehc_plans(p, name, held)
-                start = held[-1] if held else self.status_start[p.pk]
-                kind, title = Plan.Kind.EHCP, f"{name}'s EHC plan"
-            elif p.sen_status == SenStatus.SUPPORT and rng.random() < 0.75:
-                start = max(
-                    self.status_start[p.pk],
-                    self.school_day_before(
-                        self.history_start - dt.timedelta(days=rng.randrange(60))
-                    ),
-                )
-                # Reviewed termly: a school day from next week to the next half term.
-                review = SCHOOL_DAYS.on_or_after(
-                    max(start, self.today) + dt.timedelta(days=rng.randrange(7, 75))
-                )
-                semh = self.needs_of[p.pk][0] == "SEMH"
-                kind = Plan.Kind.IBP if semh and rng.random() < 0.5 else Plan.Kind.IEP
-                title = f"{name}'s {'behaviour' if kind == Plan.Kind.IBP else 'SEN support'} plan"
-            else:
+            name = p.preferred_name or p.legal_first_name
+            shape = self._plan_shape(rng, p, name, reviews)
+            if shape is None:
                 continue
+            kind, title, start, review = shape
             plan = Plan(
                 pupil=p,
                 kind=kind,
@@ -795,35 +778,7 @@ class _SchoolBuilder:
             )
             plans.append(plan)
             self.plan_of[p.pk] = plan
-            # Targets that fit the pupil's needs and year group.
-            bank = [
-                t
-                for t in words.for_needs(
-                    self.needs_of[p.pk], words.TARGETS, words.NEED_TARGETS, area
-                )
-                if words.fits_year(t[0], p.year_group.ordinal)
-            ]
-            rng.shuffle(bank)
-            mine = []
-            if kind == Plan.Kind.EHCP:
-                for order, text in enumerate(words.OUTCOMES[area][: rng.randint(1, 2)], start=1):
-                    outcome = Outcome(plan=plan, text=f"{name} {text}", order=order)
-                    outcomes.append(outcome)
-                    mine += [(outcome, bank.pop()) for _ in range(rng.randint(1, 2)) if bank]
-            else:
-                mine += [(None, bank.pop()) for _ in range(rng.randint(2, 3)) if bank]
-            for order, (outcome, (text, baseline, criteria)) in enumerate(mine, start=1):
-                target = Target(
-                    plan=plan,
-                    outcome=outcome,
-                    text=text,
-                    baseline=baseline,
-                    success_criteria=criteria,
-                    target_date=review,
-                    order=order,
-                )
-                targets.append(target)
-                self.targets_of[p.pk].append(target)
+            self._plan_targets(rng, p, name, plan, outcomes, targets)
         # Next term's plans being written: drafts are part of the lifecycle too.
         plans += [
             Plan(
@@ -840,131 +795,197 @@ class _SchoolBuilder:
         Outcome.objects.bulk_create(outcomes)
         Target.objects.bulk_create(targets)
 
+    def _plan_shape(self, rng, p, name, reviews):
+        """(kind, title, start, review) of the pupil's active plan; None for no plan. An EHC
+        plan's earlier versions, one per review held, go to self.closed_plans."""
+        if p.sen_status == SenStatus.EHCP:
+            held, review = reviews[p.pk]
+            self.closed_plans += self.closed_ehc_plans(p, name, held)
+            start = held[-1] if held else self.status_start[p.pk]
+            return Plan.Kind.EHCP, f"{name}'s EHC plan", start, review
+        if p.sen_status != SenStatus.SUPPORT or rng.random() >= 0.75:
+            return None
+        start = max(
+            self.status_start[p.pk],
+            self.school_day_before(self.history_start - dt.timedelta(days=rng.randrange(60))),
+        )
+        # Reviewed termly: a school day from next week to the next half term.
+        review = SCHOOL_DAYS.on_or_after(
+            max(start, self.today) + dt.timedelta(days=rng.randrange(7, 75))
+        )
+        semh = self.needs_of[p.pk][0] == "SEMH"
+        kind = Plan.Kind.IBP if semh and rng.random() < 0.5 else Plan.Kind.IEP
+        title = f"{name}'s {'behaviour' if kind == Plan.Kind.IBP else 'SEN support'} plan"
+        return kind, title, start, review
+
+    def _plan_targets(self, rng, p, name, plan, outcomes, targets):
+        """Targets that fit the pupil's needs and year group; for an EHC plan, under one or
+        two of its outcomes."""
+        bank = [
+            t
+            for t in words.for_needs(
+                self.needs_of[p.pk], words.TARGETS, words.NEED_TARGETS, self.area(p)
+            )
+            if words.fits_year(t[0], p.year_group.ordinal)
+        ]
+        rng.shuffle(bank)
+        mine = []
+        if plan.kind == Plan.Kind.EHCP:
+            for order, text in enumerate(
+                words.OUTCOMES[self.area(p)][: rng.randint(1, 2)], start=1
+            ):
+                outcome = Outcome(plan=plan, text=f"{name} {text}", order=order)
+                outcomes.append(outcome)
+                mine += [(outcome, bank.pop()) for _ in range(rng.randint(1, 2)) if bank]
+        else:
+            mine += [(None, bank.pop()) for _ in range(rng.randint(2, 3)) if bank]
+        for order, (outcome, (text, baseline, criteria)) in enumerate(mine, start=1):
+            target = Target(
+                plan=plan,
+                outcome=outcome,
+                text=text,
+                baseline=baseline,
+                success_criteria=criteria,
+                target_date=plan.review_date,
+                order=order,
+            )
+            targets.append(target)
+            self.targets_of[p.pk].append(target)
+
     # -- provision -----------------------------------------------------------------
 
     def make_provisions(self):
         """Provisions, grouped into delivery units: one per individual provision, one per
         small group (pupils of a class in the same intervention) sharing days and time."""
         rng = self.rng("provision")
-        provisions, links, self.units = [], [], []
+        self.new_provisions, self.new_links, self.units = [], [], []
         self.units_of_staff = defaultdict(list)
         self.one_to_one_gap = None
-
-        def start_for(p):
-            # An EHC plan's provision runs on through its annual reviews: from the issue.
-            plan = self.plan_of.get(p.pk)
-            began = self.status_start[p.pk] if p.sen_status == SenStatus.EHCP else None
-            start = max(
-                began or (plan.start_date if plan else self.history_start),
-                self.history_start,
-                self.entry_of[p.pk],
-            )
-            if rng.random() < 0.1:  # added part-way through
-                start += dt.timedelta(weeks=rng.randrange(1, 4))
-            return self.school_day(start)
-
-        def add(p, unit, **fields):
-            staff = unit["staff"]
-            default = (
-                "hlta" if staff in self.hltas else "teacher" if staff in self.teachers else "ta"
-            )
-            fields.setdefault("staffing", default)
-            prov = Provision(
-                pupil=p,
-                plan=self.plan_of.get(p.pk),
-                days=unit["days"],
-                cost_per_hour=HOURLY[fields["staffing"]],
-                **fields,
-            )
-            provisions.append(prov)
-            unit["members"].append(prov)
-            return prov
-
-        def per_week(days, minutes):
-            return {
-                "sessions_per_week": len(days),
-                "session_minutes": minutes,
-                "weekly_minutes": len(days) * minutes,
-            }
-
         for p in self.pupils:
-            if p.sen_status != SenStatus.EHCP:
-                continue
-            area, targets, staff, start = (
-                self.area(p),
-                self.targets_of[p.pk],
-                self.deliverer(p),
-                start_for(p),
-            )
-            # Every pupil with an EHC plan has a daily 1:1 programme in section F.
-            minutes = rng.choice([15, 20, 30])
-            needs = self.needs_of[p.pk]
-            prov = add(
-                p,
-                self._unit(rng, "12345", minutes, staff, p),
-                title=rng.choice(
-                    words.for_needs(
-                        needs[:1], words.DAILY_PROGRAMMES, words.NEED_DAILY_PROGRAMMES, area
-                    )
-                ),
-                start=start,
-                kind=Provision.Kind.ONE_TO_ONE,
-                source=Provision.Source.EHCP_F,
-                **per_week("12345", minutes),
-            )
-            links += [(prov, t) for t in targets[:2]]
-            title, staffing = words.NEED_THERAPIES.get(needs[0], words.THERAPIES[area])
-            days = rng.choice(["25", "14", "3"])
-            minutes = 45 if len(days) == 1 else 30
-            notes = (
-                "Programme set by the therapist; delivered by trained staff."
-                if staffing == "therapist"
-                else ""
-            )
-            prov = add(
-                p,
-                self._unit(rng, days, minutes, staff, p),
-                title=title,
-                start=start,
-                kind=Provision.Kind.THERAPY,
-                source=Provision.Source.EHCP_F,
-                staffing=staffing,
-                staffing_notes=notes,
-                **per_week(days, minutes),
-            )
-            links += [(prov, t) for t in (targets[2:] or targets[:1])]
-            # Hours of in-class 1:1 only where an adult is deployed 1:1, and once, on
-            # purpose and labelled as such, where none is yet: the gap a SENCO must fill.
-            gap = p.pk not in self.one_to_one and not self.one_to_one_gap
-            if (p.pk in self.one_to_one and rng.random() < 0.5) or gap:
-                hours = rng.choice([5, 10, 15])
-                unit = self._unit(rng, "12345", hours * 12, staff, p)
-                if gap:
-                    # Nobody to give it: the shortfall shows every day as not recorded.
-                    self.one_to_one_gap = p.pk
-                    unit["p_unrecorded"] = 1.0
-                add(
-                    p,
-                    unit,
-                    title="In-class 1:1 support",
-                    start=start,
-                    kind=Provision.Kind.ONE_TO_ONE,
-                    source=Provision.Source.EHCP_F,
-                    weekly_minutes=hours * 60,
-                    description="An adult alongside in English and maths lessons.",
-                    staffing_notes=GAP_NOTE if gap else "",
-                )
-            if self.needs_of[p.pk][0] in ("PD", "PMLD", "MSI"):
-                add(
-                    p,
-                    self._unit(rng, "12345", 15, staff, p),
-                    title="Personal care programme",
-                    start=start,
-                    kind=Provision.Kind.CARE,
-                    source=Provision.Source.EHCP_F,
-                    **per_week("12345", 15),
-                )
+            if p.sen_status == SenStatus.EHCP:
+                self._ehcp_provisions(rng, p)
+        self._group_provisions(rng)
+        self._access_provisions(rng)
+        Provision.objects.bulk_create(self.new_provisions)
+        through = Provision.targets.through
+        through.objects.bulk_create(
+            through(provision_id=prov.pk, target_id=t.pk) for prov, t in self.new_links
+        )
+        self.provision_targets = defaultdict(list)
+        for prov, t in self.new_links:
+            self.provision_targets[prov.pk].append(t)
 
+    def _provision_start(self, rng, p):
+        # An EHC plan's provision runs on through its annual reviews: from the issue.
+        plan = self.plan_of.get(p.pk)
+        began = self.status_start[p.pk] if p.sen_status == SenStatus.EHCP else None
+        start = max(
+            began or (plan.start_date if plan else self.history_start),
+            self.history_start,
+            self.entry_of[p.pk],
+        )
+        if rng.random() < 0.1:  # added part-way through
+            start += dt.timedelta(weeks=rng.randrange(1, 4))
+        return self.school_day(start)
+
+    def _add_provision(self, p, unit, **fields):
+        staff = unit["staff"]
+        default = "hlta" if staff in self.hltas else "teacher" if staff in self.teachers else "ta"
+        fields.setdefault("staffing", default)
+        prov = Provision(
+            pupil=p,
+            plan=self.plan_of.get(p.pk),
+            days=unit["days"],
+            cost_per_hour=HOURLY[fields["staffing"]],
+            **fields,
+        )
+        self.new_provisions.append(prov)
+        unit["members"].append(prov)
+        return prov
+
+    def _ehcp_provisions(self, rng, p):
+        """Section F of an EHC plan: a daily 1:1 programme, a therapy, in-class 1:1 hours
+        for some, and a personal care programme where the needs call for one."""
+        area, targets, staff, start = (
+            self.area(p),
+            self.targets_of[p.pk],
+            self.deliverer(p),
+            self._provision_start(rng, p),
+        )
+        # Every pupil with an EHC plan has a daily 1:1 programme in section F.
+        minutes = rng.choice([15, 20, 30])
+        needs = self.needs_of[p.pk]
+        prov = self._add_provision(
+            p,
+            self._unit(rng, "12345", minutes, staff, p),
+            title=rng.choice(
+                words.for_needs(
+                    needs[:1], words.DAILY_PROGRAMMES, words.NEED_DAILY_PROGRAMMES, area
+                )
+            ),
+            start=start,
+            kind=Provision.Kind.ONE_TO_ONE,
+            source=Provision.Source.EHCP_F,
+            **_per_week("12345", minutes),
+        )
+        self.new_links += [(prov, t) for t in targets[:2]]
+        title, staffing = words.NEED_THERAPIES.get(needs[0], words.THERAPIES[area])
+        days = rng.choice(["25", "14", "3"])
+        minutes = 45 if len(days) == 1 else 30
+        notes = (
+            "Programme set by the therapist; delivered by trained staff."
+            if staffing == "therapist"
+            else ""
+        )
+        prov = self._add_provision(
+            p,
+            self._unit(rng, days, minutes, staff, p),
+            title=title,
+            start=start,
+            kind=Provision.Kind.THERAPY,
+            source=Provision.Source.EHCP_F,
+            staffing=staffing,
+            staffing_notes=notes,
+            **_per_week(days, minutes),
+        )
+        self.new_links += [(prov, t) for t in (targets[2:] or targets[:1])]
+        self._in_class_support(rng, p, staff, start)
+        if self.needs_of[p.pk][0] in ("PD", "PMLD", "MSI"):
+            self._add_provision(
+                p,
+                self._unit(rng, "12345", 15, staff, p),
+                title="Personal care programme",
+                start=start,
+                kind=Provision.Kind.CARE,
+                source=Provision.Source.EHCP_F,
+                **_per_week("12345", 15),
+            )
+
+    def _in_class_support(self, rng, p, staff, start):
+        # Hours of in-class 1:1 only where an adult is deployed 1:1, and once, on
+        # purpose and labelled as such, where none is yet: the gap a SENCO must fill.
+        gap = p.pk not in self.one_to_one and not self.one_to_one_gap
+        if not ((p.pk in self.one_to_one and rng.random() < 0.5) or gap):
+            return
+        hours = rng.choice([5, 10, 15])
+        unit = self._unit(rng, "12345", hours * 12, staff, p)
+        if gap:
+            # Nobody to give it: the shortfall shows every day as not recorded.
+            self.one_to_one_gap = p.pk
+            unit["p_unrecorded"] = 1.0
+        self._add_provision(
+            p,
+            unit,
+            title="In-class 1:1 support",
+            start=start,
+            kind=Provision.Kind.ONE_TO_ONE,
+            source=Provision.Source.EHCP_F,
+            weekly_minutes=hours * 60,
+            description="An adult alongside in English and maths lessons.",
+            staffing_notes=GAP_NOTE if gap else "",
+        )
+
+    def _group_provisions(self, rng):
         # Pupils on SEN support with a plan (and a few without) join a small-group
         # intervention run in their class.
         by_group = defaultdict(list)
@@ -989,17 +1010,19 @@ class _SchoolBuilder:
                 )
                 unit = self._unit(rng, days, minutes, staff)
                 for p in chunk:
-                    prov = add(
+                    prov = self._add_provision(
                         p,
                         unit,
                         title=title,
-                        start=start_for(p),
+                        start=self._provision_start(rng, p),
                         kind=Provision.Kind.GROUP,
                         source=Provision.Source.SEN_SUPPORT,
                         group_size=len(chunk),
-                        **per_week(days, minutes),
+                        **_per_week(days, minutes),
                     )
-                    links += [(prov, t) for t in self.targets_of[p.pk]]
+                    self.new_links += [(prov, t) for t in self.targets_of[p.pk]]
+
+    def _access_provisions(self, rng):
         for p in self.pupils:
             if p.sen_status != SenStatus.NONE and rng.random() < 0.08:
                 source = (
@@ -1007,7 +1030,7 @@ class _SchoolBuilder:
                     if p.sen_status == SenStatus.EHCP
                     else Provision.Source.SEN_SUPPORT
                 )
-                add(
+                self._add_provision(
                     p,
                     self._unit(
                         rng,
@@ -1022,19 +1045,11 @@ class _SchoolBuilder:
                         p,
                     ),
                     title="Reader for assessments",
-                    start=start_for(p),
+                    start=self._provision_start(rng, p),
                     kind=Provision.Kind.ACCESS,
                     source=source,
-                    **per_week("4", 30),
+                    **_per_week("4", 30),
                 )
-        Provision.objects.bulk_create(provisions)
-        through = Provision.targets.through
-        through.objects.bulk_create(
-            through(provision_id=prov.pk, target_id=t.pk) for prov, t in links
-        )
-        self.provision_targets = defaultdict(list)
-        for prov, t in links:
-            self.provision_targets[prov.pk].append(t)
 
     def free_slots(self, staff, days, minutes, pupil_pk=None, unit=None) -> list:
         """The slots at which `staff` can take a session of `minutes` on `days` without
@@ -1115,7 +1130,24 @@ class _SchoolBuilder:
         return writer.counts
 
     def _session(self, rng, writer, unit, members, day, progress):
-        staff, individual = unit["staff"], len(unit["members"]) == 1
+        individual = len(unit["members"]) == 1
+        session, begins = self._session_row(rng, unit, members, day, individual)
+        # How far through the provision's life this day is: responses and ratings rise.
+        frac = min(
+            max((day - members[0].start).days / max((self.today - members[0].start).days, 1), 0), 1
+        )
+        records = []
+        for prov in members:
+            if not session.delivered:
+                rec, ratings = PupilRecord(pupil_id=prov.pupil_id), []
+            else:
+                rec, ratings = self._delivered_record(rng, unit, prov, individual, frac, progress)
+            records.append((self._pupil_record(session, prov, rec), ratings))
+        writer.add(session, records, begins)
+
+    def _session_row(self, rng, unit, members, day, individual):
+        """The session itself, delivered or missed (and why), and when it began."""
+        staff = unit["staff"]
         # A pupil's absence from a group session is their attendance, not a missed session.
         reasons = [r for r in MISSED_WEIGHTS if individual or r != MissedReason.PUPIL_ABSENT]
         delivered = rng.random() >= unit["p_missed"]
@@ -1125,10 +1157,6 @@ class _SchoolBuilder:
         minutes = unit["minutes"]
         if delivered and minutes > 10 and rng.random() < 0.05:
             minutes -= 5  # started late
-        # How far through the provision's life this day is: responses and ratings rise.
-        frac = min(
-            max((day - members[0].start).days / max((self.today - members[0].start).days, 1), 0), 1
-        )
         begins = _at(day, unit["slot"])
         session = Session(
             school=self.school,
@@ -1145,48 +1173,50 @@ class _SchoolBuilder:
             recorded_by=staff,
             recorded_at=begins + dt.timedelta(minutes=minutes + rng.randrange(2, 120)),
         )
-        records = []
-        for prov in members:
-            if not delivered:
-                rec = PupilRecord(pupil_id=prov.pupil_id)
-                records.append((self._pupil_record(session, prov, rec), []))
-                continue
-            attendance = rng.choices(
-                [Attendance.PRESENT, Attendance.PARTIAL, Attendance.ABSENT, Attendance.REFUSED],
-                weights=[90, 4, 0 if individual else 4, 2],
-            )[0]
-            engaged = attendance in (Attendance.PRESENT, Attendance.PARTIAL)
-            response = 1 if attendance == Attendance.REFUSED else None
-            if engaged:
-                response = _clip(round(2.2 + 1.8 * frac + rng.gauss(0, 0.9)), 1, 5)
-            # Notes agree with their own record: its attendance, response and time of day.
-            flag = rng.random() < (0.3 if (response or 3) <= 2 else 0.05)
-            fitting = [
-                t
-                for t in (words.FLAG_NOTES if flag else words.SESSION_NOTES)
-                if words.note_fits(t, attendance, response, unit["slot"])
-            ]
-            note = rng.choice(fitting) if fitting and (flag or rng.random() < 0.3) else ""
-            flag = flag and bool(note)  # a flag always says what the teacher should look at
-            ratings = []
-            for target in self.provision_targets.get(prov.pk, []) if engaged else []:
-                if rng.random() < 0.7:
-                    base, gain = progress[target.pk]
-                    level = _clip(round(base + gain * frac + rng.gauss(0, 0.6)), 0, 4)
-                    ratings.append((target.pk, RATINGS[level]))
-            rec = PupilRecord(
-                pupil_id=prov.pupil_id,
-                attendance=attendance,
-                response=response,
-                note=note,
-                # Everyday notes are shared with the family; notes for the teacher are not.
-                note_shared_with_parents=note in words.SESSION_NOTES,
-                adaptations=rng.choice(words.ADAPTATIONS) if engaged and rng.random() < 0.1 else "",
-                flag_for_teacher=flag,
-                target_progress=ratings,
-            )
-            records.append((self._pupil_record(session, prov, rec), ratings))
-        writer.add(session, records, begins)
+        return session, begins
+
+    def _delivered_record(self, rng, unit, prov, individual, frac, progress):
+        """One pupil's record of a delivered session, and the target ratings in it."""
+        attendance = rng.choices(
+            [Attendance.PRESENT, Attendance.PARTIAL, Attendance.ABSENT, Attendance.REFUSED],
+            weights=[90, 4, 0 if individual else 4, 2],
+        )[0]
+        engaged = attendance in (Attendance.PRESENT, Attendance.PARTIAL)
+        response = 1 if attendance == Attendance.REFUSED else None
+        if engaged:
+            response = _clip(round(2.2 + 1.8 * frac + rng.gauss(0, 0.9)), 1, 5)
+        note, flag = self._session_note(rng, attendance, response, unit["slot"])
+        ratings = []
+        for target in self.provision_targets.get(prov.pk, []) if engaged else []:
+            if rng.random() < 0.7:
+                base, gain = progress[target.pk]
+                level = _clip(round(base + gain * frac + rng.gauss(0, 0.6)), 0, 4)
+                ratings.append((target.pk, RATINGS[level]))
+        rec = PupilRecord(
+            pupil_id=prov.pupil_id,
+            attendance=attendance,
+            response=response,
+            note=note,
+            # Everyday notes are shared with the family; notes for the teacher are not.
+            note_shared_with_parents=note in words.SESSION_NOTES,
+            adaptations=rng.choice(words.ADAPTATIONS) if engaged and rng.random() < 0.1 else "",
+            flag_for_teacher=flag,
+            target_progress=ratings,
+        )
+        return rec, ratings
+
+    @staticmethod
+    def _session_note(rng, attendance, response, slot):
+        """A note, if any, and whether it is flagged for the teacher."""
+        # Notes agree with their own record: its attendance, response and time of day.
+        flag = rng.random() < (0.3 if (response or 3) <= 2 else 0.05)
+        fitting = [
+            t
+            for t in (words.FLAG_NOTES if flag else words.SESSION_NOTES)
+            if words.note_fits(t, attendance, response, slot)
+        ]
+        note = rng.choice(fitting) if fitting and (flag or rng.random() < 0.3) else ""
+        return note, flag and bool(note)  # a flag always says what the teacher should look at
 
     def _pupil_record(self, session, prov, rec):
         return SessionPupil(
@@ -1344,6 +1374,14 @@ def pad_timeline(pupil, *, total: int, start: dt.date, end: dt.date, actor, seed
         )
     TimelineEntry.objects.bulk_create(entries, batch_size=2000)
     return missing
+
+
+def _per_week(days, minutes):
+    return {
+        "sessions_per_week": len(days),
+        "session_minutes": minutes,
+        "weekly_minutes": len(days) * minutes,
+    }
 
 
 def _at(day: dt.date, time: dt.time) -> dt.datetime:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.audit.services import snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 
 from .models import RETENTION_YEARS, Concern, ConcernAction, SafeguardingAccess, SafeguardingAudit
@@ -90,38 +91,22 @@ def clean_body_map(body_map) -> tuple[list[dict], dict[str, str]]:
                 errors[f"{key}.{name}"] = (
                     f"Mark {n}: the position {name} must be a number from 0 to 100."
                 )
-        note = mark.get("note", "")
-        if note is None:
-            note = ""
-        if not isinstance(note, str) or "\x00" in note:
-            errors[f"{key}.note"] = f"Mark {n}: the note must be plain text."
-        elif len(note.strip()) > MARK_NOTE_MAX:
+        note = inputs.text(
+            mark.get("note"),
+            f"{key}.note",
+            errors,
+            limit=MARK_NOTE_MAX,
+            label=f"Mark {n}: the note",
+        )
+        if len(note) > MARK_NOTE_MAX and "\x00" not in note:
+            # Said here rather than in the general words: where the rest belongs.
             errors[f"{key}.note"] = (
                 f"Mark {n}: keep the note to {MARK_NOTE_MAX} characters "
-                f"(it has {len(note.strip())}); write more in the concern itself."
+                f"(it has {len(note)}); write more in the concern itself."
             )
         if not any(k.startswith(key) for k in errors):
-            marks.append({"side": side, "x": round(x, 1), "y": round(y, 1), "note": note.strip()})
+            marks.append({"side": side, "x": round(x, 1), "y": round(y, 1), "note": note})
     return marks, errors
-
-
-def _text(value, name, errors, *, label, missing="", limit=TEXT_MAX):
-    """Stripped text; an error under `name` when it is not text, too long, or empty while
-    `missing` (the message for that) is given."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[name] = f"{label} must be text."
-        return ""
-    value = value.strip()
-    if "\x00" in value:
-        # PostgreSQL cannot store it; a pasted control character is never meant.
-        errors[name] = f"{label} holds a character that can't be stored: retype it."
-    elif missing and not value:
-        errors[name] = missing
-    elif len(value) > limit:
-        errors[name] = f"{label} is too long: at most {limit} characters (it has {len(value)})."
-    return value
 
 
 def concern_report(
@@ -162,13 +147,17 @@ def concern_report(
             occurred_at = timezone.make_aware(occurred_at)
         if occurred_at > now + CLOCK_GRACE:
             errors["occurred_at"] = "When it happened can't be in the future."
-    location = _text(location, "location", errors, label="Where", limit=LOCATION_MAX)
-    text = _text(
-        concern, "concern", errors, label="What you saw or heard",
-        missing="Say what you saw, heard or were told.",
+    location = inputs.text(location, "location", errors, label="Where", limit=LOCATION_MAX)
+    text = inputs.text(
+        concern, "concern", errors, label="What you saw or heard", limit=TEXT_MAX,
+        required="Say what you saw, heard or were told.",
     )  # fmt: skip
-    words_used = _text(words_used, "words_used", errors, label="The words used")
-    action_taken = _text(action_taken, "action_taken", errors, label="What you have done")
+    words_used = inputs.text(
+        words_used, "words_used", errors, label="The words used", limit=TEXT_MAX
+    )
+    action_taken = inputs.text(
+        action_taken, "action_taken", errors, label="What you have done", limit=TEXT_MAX
+    )
     marks, map_errors = clean_body_map(body_map)
     errors.update(map_errors)
     if errors:
@@ -247,7 +236,7 @@ def concern_triage(*, actor, concern: Concern, status: str, risk: str, note: str
         errors["status"] = "Choose open (to act on it) or closed (no further action)."
     if risk not in TRIAGE_RISKS:
         errors["risk"] = "Choose the risk: low, medium or high."
-    note = _text(note, "note", errors, label="The note")
+    note = inputs.text(note, "note", errors, label="The note", limit=TEXT_MAX)
     if status == Concern.Status.CLOSED and not note and "status" not in errors:
         errors["note"] = "Say why no further action is needed."
     if errors:
@@ -277,7 +266,7 @@ def concern_action_add(*, actor, concern: Concern, kind: str, note: str = ""):
             "Choose what was done: referral to children's social care, early help, police, "
             "monitor, or a note."
         )
-    note = _text(note, "note", errors, label="The note")
+    note = inputs.text(note, "note", errors, label="The note", limit=TEXT_MAX)
     if kind == ConcernAction.Kind.NOTE and not note and "note" not in errors:
         errors["note"] = "Write the note."
     if errors:
@@ -292,7 +281,7 @@ def concern_action_add(*, actor, concern: Concern, kind: str, note: str = ""):
 def _change_status(actor, concern, *, to, kind, note, refuse_if, refusal, why):
     _require_dsl(actor, concern)
     errors: dict[str, str] = {}
-    note = _text(note, "note", errors, label="The note")
+    note = inputs.text(note, "note", errors, label="The note", limit=TEXT_MAX)
     if not note and not errors:
         errors["note"] = why
     if errors:

@@ -94,7 +94,7 @@ def test_who_may_record(world, api, person, pupil, status):
         ({"severity": 7}, "severity", "low (1), medium (2) or high (3)"),
         ({"kind": "positive", "severity": 2}, "severity", "no severity"),
         ({"occurred_at": "2026-11-19T09:00:00"}, "occurred_at", "hasn't happened yet"),
-        ({"location": "x" * 101}, "location", "under 100 characters"),
+        ({"location": "x" * 101}, "location", "100 characters or fewer"),
         ({"staff_present": [999999]}, "staff_present", "this school's staff"),
         ({"strategies": [{"strategy_id": 999999, "effectiveness": 3}]},
          "strategies.0.strategy_id", "agreed in the pupil's behaviour plan"),

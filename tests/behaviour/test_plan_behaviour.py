@@ -6,6 +6,7 @@ import pytest
 from sendesk.audit.models import AuditEvent
 from sendesk.behaviour import services
 from sendesk.behaviour.models import BehaviourStrategy
+from sendesk.lib.errors import ServiceError
 from sendesk.plans.models import Plan
 
 from .conftest import text
@@ -92,3 +93,27 @@ def test_a_closed_plan_is_read_only(world, as_user):
     assert "Add strategy" not in text(client.get(f"/plans/{world.ibp.pk}/behaviour/"))
     r = client.post(f"/plans/{world.ibp.pk}/behaviour/strategies/", {"text": "More"})
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [("Calm\x00 corner", "can't be stored"), ("x" * 301, "300 characters or fewer")],
+)
+def test_a_strategy_keeps_the_input_rules(world, typed, words):
+    # The forms refuse these first; the service refuses them too for any other caller.
+    count = BehaviourStrategy.objects.count()
+    with pytest.raises(ServiceError) as err:
+        services.behaviour_strategy_add(actor=world.senco, plan=world.ibp, text=typed)
+    assert words in err.value.errors["text"]
+    assert BehaviourStrategy.objects.count() == count
+
+
+@pytest.mark.parametrize("order", [True, 2.5, "2", 0, 100])
+def test_a_strategy_order_is_a_whole_number_sent_as_one(world, order):
+    strategy = world.calm_corner
+    with pytest.raises(ServiceError) as err:
+        services.behaviour_strategy_update(
+            actor=world.senco, strategy=strategy, text=strategy.text, order=order
+        )
+    assert err.value.errors == {"order": "The order is a number from 1 to 99."}
+    assert BehaviourStrategy.objects.get(pk=strategy.pk).order == strategy.order

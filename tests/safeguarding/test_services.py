@@ -98,6 +98,11 @@ BAD_MAPS = [
     ([{"side": "back", "x": "5", "y": 5}], "body_map.0.x", "0 to 100"),
     ([{"side": "back", "x": True, "y": 5}], "body_map.0.x", "0 to 100"),
     ([{"side": "back", "x": 5, "y": 5, "note": "n" * 201}], "body_map.0.note", "200"),
+    (
+        [{"side": "back", "x": 5, "y": 5, "note": "n\x00"}],
+        "body_map.0.note",
+        "Mark 1: the note holds",
+    ),
     ([{"side": "back", "x": 5, "y": 5, "colour": "red"}], "body_map.0", "other than"),
     (["mark"], "body_map.0", "object"),
     ([{"side": "front", "x": 5, "y": 5}] * 31, "body_map", "at most 30"),
@@ -123,7 +128,9 @@ def test_thirty_marks_with_notes_of_200_are_fine(world):
         ({"pupil_id": None}, "pupil", "Choose the pupil"),
         ({"occurred_at": None}, "occurred_at", "date and time"),
         ({"occurred_at": "yesterday"}, "occurred_at", "date and time"),
-        ({"location": "x" * 151}, "location", "at most 150"),
+        ({"location": "x" * 151}, "location", "150 characters or fewer"),
+        ({"concern": "Bruise\x00"}, "concern", "can't be stored"),
+        ({"words_used": 7}, "words_used", "must be text"),
         ({"client_id": "nope"}, "client_id", "not a valid id"),
     ],
 )

@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from sendesk.accounts.models import User
 from sendesk.audit.models import AuditEvent
+from sendesk.lib.errors import ServiceError
 from sendesk.schools.models import StaffRole
 from sendesk.staff.models import Training
+from sendesk.staff.services import training_add
 from tests.care.conftest import text
 
 
@@ -169,3 +171,14 @@ def test_register_query_count_is_constant(world, as_user):
             expires_on=dt.date(2026, 12, 1 + i),
         )
     assert queries() == few
+
+
+def test_a_course_name_with_nul_is_refused_by_the_service(world):
+    # The form refuses it first; the service refuses it for any other caller, never drops it.
+    with pytest.raises(ServiceError) as err:
+        training_add(
+            actor=world.head, school_id=world.school.pk, user_id=world.tess.pk,
+            kind="first_aid", course="First\x00aid", completed_on=dt.date(2026, 11, 1),
+        )  # fmt: skip
+    assert err.value.errors == {"course": "This holds a character that can't be stored: retype it."}
+    assert not Training.objects.filter(user=world.tess, kind="first_aid").exists()
