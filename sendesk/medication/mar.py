@@ -13,7 +13,7 @@ from django.utils import timezone
 from sendesk.schools.calendar import Calendar
 
 from .models import Administration, Medicine
-from .services import MISSED_AFTER, slot_at
+from .rules import MISSED_AFTER, slot_at
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 STATES = {

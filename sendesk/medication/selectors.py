@@ -1,6 +1,6 @@
 """Reads about medicines: the doses due now, a pupil's medicines, the warnings, and for
 the SENCO's daily list (front) what went wrong with today's doses and which medicines need
-restocking or replacing. The rules they apply (dose windows, slots) are the services'."""
+restocking or replacing. The rules they apply (dose windows, slots) are medication.rules."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -13,7 +13,7 @@ from sendesk.care.models import Amendment
 from sendesk.schools.calendar import Calendar
 
 from .models import Administration, HealthcarePlan, Medicine
-from .services import DAY, DUE_SOON, EXPIRING_DAYS, MISSED_AFTER, slot_at, window_check
+from .rules import DAY, DUE_SOON, EXPIRING_DAYS, MISSED_AFTER, slot_at, window_check
 
 # Medicines expiring within this many days are on the daily list.
 MEDICINE_EXPIRY_WARN_DAYS = 30
