@@ -20,7 +20,9 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.access import stored_under
 from sendesk.accounts.models import User
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.ids import parse_uuid
 from sendesk.pupils.timeline import timeline_add
@@ -76,6 +78,11 @@ CARE_TRAINING_KINDS = (
 )
 # Lifting equipment (LOLER): every six months. Everything else yearly unless said.
 EQUIPMENT_DEFAULT_MONTHS = {Equipment.Kind.HOIST: 6, Equipment.Kind.SLING: 6}
+EQUIPMENT_TEXT = {
+    "name": (150, "Name it so staff can find it."),
+    "serial": (60, ""),
+    "location": (100, ""),
+}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -95,36 +102,16 @@ def care_staff(school_id):
 
 
 def _text(data: dict, name: str, errors, *, limit: int, required: str = ""):
-    value = data.get(name)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[name] = "This must be text."
-        return
-    value = value.strip()
-    data[name] = value
-    if "\x00" in value:
-        errors[name] = "This holds a character that can't be stored: retype it."
-    elif required and not value:
-        errors[name] = required
-    elif len(value) > limit:
-        errors[name] = f"Keep this to {limit} characters or fewer (it has {len(value)})."
+    """inputs.text on data[name], stored back stripped. Only care_event_amend still calls
+    it (the amendment work replaces that function); the rest call inputs directly."""
+    data[name] = inputs.text(data.get(name), name, errors, limit=limit, required=required)
 
 
 def _is_date(value) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _plain(value):
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+_plain = inputs.plain  # care_event_amend's name for it, as _text above.
 
 
 def _label(kind) -> str:
@@ -159,15 +146,29 @@ def care_plan_can_write(user, pupil) -> bool:
 
 def _validate_plan(pupil, data: dict, errors, *, today, creating: bool, old=None) -> None:
     for name, (limit, required) in PLAN_TEXT.items():
-        _text(data, name, errors, limit=limit, required=required)
+        data[name] = inputs.text(data.get(name), name, errors, limit=limit, required=required)
     kind = data.get("kind")
     if kind not in CarePlan.Kind.values:
         errors["kind"] = "Choose the kind of care: toileting, stoma, feeding, moving and handling …"
     staff = data.get("staff_required")
-    if not _whole(staff) or not 1 <= staff <= 3:
+    if not inputs.whole(staff) or not 1 <= staff <= 3:
         errors["staff_required"] = "Say how many staff the care needs: 1, 2 or 3."
     if data.get("gender_preference") not in CarePlan.Gender.values:
         errors["gender_preference"] = "Choose a preference: no preference, female or male staff."
+    _plan_training(data, kind, errors)
+    review = data.get("review_date")
+    if not _is_date(review):
+        errors["review_date"] = "Give the date the plan is next reviewed."
+    elif review < today and (creating or review != getattr(old, "review_date", None)):
+        errors["review_date"] = "The review date can't be in the past."
+    _plan_consent(data, errors, today)
+    if not isinstance(data.get("active", True), bool):
+        errors["active"] = "Say whether the plan is in use."
+
+
+def _plan_training(data, kind, errors) -> None:
+    """The training staff need (the kind's usual one when not given); moving and handling
+    needs its own training and says which transfers are done."""
     if not data.get("training"):
         data["training"] = DEFAULT_TRAINING.get(kind, Training.Kind.INTIMATE_CARE)
     if data["training"] not in Training.Kind.values:
@@ -176,11 +177,10 @@ def _validate_plan(pupil, data: dict, errors, *, today, creating: bool, old=None
         errors["training"] = "Moving and handling needs moving and handling training."
     if kind == CarePlan.Kind.MOVING_HANDLING and not data.get("transfers"):
         errors.setdefault("transfers", "Say which transfers are done, and how.")
-    review = data.get("review_date")
-    if not _is_date(review):
-        errors["review_date"] = "Give the date the plan is next reviewed."
-    elif review < today and (creating or review != getattr(old, "review_date", None)):
-        errors["review_date"] = "The review date can't be in the past."
+
+
+def _plan_consent(data, errors, today) -> None:
+    """Consent is who gave it and when, both or neither, and not in the future."""
     consent_on = data.get("consent_on")
     if consent_on is not None and not _is_date(consent_on):
         errors["consent_on"] = "Give the date consent was given as day, month and year."
@@ -190,8 +190,6 @@ def _validate_plan(pupil, data: dict, errors, *, today, creating: bool, old=None
         errors["consent_on"] = "Say when consent was given."
     elif consent_on is not None and not data.get("consent_by"):
         errors["consent_by"] = "Say who gave consent (a parent or carer)."
-    if not isinstance(data.get("active", True), bool):
-        errors["active"] = "Say whether the plan is in use."
 
 
 def _plan_equipment(pupil, equipment_ids, errors) -> list[Equipment]:
@@ -234,7 +232,7 @@ def care_plan_create(*, actor, pupil, data: dict, equipment_ids=()) -> CarePlan:
         plan.equipment.set(equipment)
         record_change(
             actor=actor,
-            action="create",
+            action=AuditEvent.Action.CREATE,
             obj=plan,
             school_id=pupil.school_id,
             pupil_id=pupil.pk,
@@ -280,7 +278,7 @@ def care_plan_update(*, actor, plan: CarePlan, data: dict, equipment_ids=None) -
             plan.equipment.set(equipment)
         record_change(
             actor=actor,
-            action="update",
+            action=AuditEvent.Action.UPDATE,
             obj=plan,
             school_id=pupil.school_id,
             pupil_id=pupil.pk,
@@ -458,7 +456,7 @@ def care_event_record(
         "note": note,
     }
     for name, (limit, required) in EVENT_TEXT.items():
-        _text(data, name, errors, limit=limit, required=required)
+        data[name] = inputs.text(data[name], name, errors, limit=limit, required=required)
     _check_when(occurred_at, errors)
     second = _second_staff(plan, actor.pk, second_staff_id, errors)
     if plan.staff_required == 3 and "second_staff_id" not in errors and not data["note"]:
@@ -493,7 +491,7 @@ def care_event_record(
             )
             record_change(
                 actor=actor,
-                action="create",
+                action=AuditEvent.Action.CREATE,
                 obj=event,
                 school_id=pupil.school_id,
                 pupil_id=pupil.pk,
@@ -636,13 +634,12 @@ def equipment_create(*, actor, school_id: int, data: dict) -> Equipment:
     kind = data.get("kind")
     if kind not in Equipment.Kind.values:
         errors["kind"] = "Choose the kind of equipment."
-    _text(data, "name", errors, limit=150, required="Name it so staff can find it.")
-    _text(data, "serial", errors, limit=60)
-    _text(data, "location", errors, limit=100)
+    for name, (limit, required) in EQUIPMENT_TEXT.items():
+        data[name] = inputs.text(data.get(name), name, errors, limit=limit, required=required)
     months = data.get("inspection_months")
     if months in (None, ""):
         months = EQUIPMENT_DEFAULT_MONTHS.get(kind, 12)
-    if not _whole(months) or not 1 <= months <= 24:
+    if not inputs.whole(months) or not 1 <= months <= 24:
         errors["inspection_months"] = "Inspections are every 1 to 24 months."
     last = data.get("last_inspected")
     today = timezone.localdate()
@@ -667,7 +664,7 @@ def equipment_create(*, actor, school_id: int, data: dict) -> Equipment:
             inspection_months=months,
             next_inspection=add_months(last, months),
         )
-        _equipment_audit(actor, "create", equipment, after=snapshot(equipment))
+        _equipment_audit(actor, AuditEvent.Action.CREATE, equipment, after=snapshot(equipment))
     return equipment
 
 
@@ -693,7 +690,7 @@ def equipment_inspect(*, actor, equipment: Equipment, inspected_on: dt.date) -> 
         equipment.last_inspected = inspected_on
         equipment.next_inspection = add_months(inspected_on, equipment.inspection_months)
         equipment.save(update_fields=["last_inspected", "next_inspection"])
-        _equipment_audit(actor, "update", equipment, before, snapshot(equipment))
+        _equipment_audit(actor, AuditEvent.Action.UPDATE, equipment, before, snapshot(equipment))
     return equipment
 
 
@@ -701,9 +698,10 @@ def equipment_out_of_service(*, actor, equipment: Equipment, reason: str) -> Equ
     """Take equipment out of use (failed inspection, damage). It stays on the register."""
     if equipment.school_id not in equipment_schools(actor):
         raise Http404
-    data = {"reason": reason}
     errors: dict[str, str] = {}
-    _text(data, "reason", errors, limit=300, required="Say why it is out of service.")
+    reason = inputs.text(
+        reason, "reason", errors, limit=300, required="Say why it is out of service."
+    )
     if not equipment.in_service:
         errors["__all__"] = "This equipment is already out of service."
     if errors:
@@ -714,6 +712,10 @@ def equipment_out_of_service(*, actor, equipment: Equipment, reason: str) -> Equ
         equipment.in_service = False
         equipment.save(update_fields=["in_service"])
         _equipment_audit(
-            actor, "update", equipment, before, {**snapshot(equipment), "reason": data["reason"]}
+            actor,
+            AuditEvent.Action.UPDATE,
+            equipment,
+            before,
+            {**snapshot(equipment), "reason": reason},
         )
     return equipment

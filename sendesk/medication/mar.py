@@ -13,7 +13,7 @@ from django.utils import timezone
 from sendesk.schools.calendar import Calendar
 
 from .models import Administration, Medicine
-from .services import MISSED_AFTER, slot_at
+from .rules import MISSED_AFTER, slot_at
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 STATES = {
@@ -112,7 +112,6 @@ def mar_grid(pupil, month: dt.date, now=None) -> Mar:
         .select_related("given_by", "witness", "medicine")
         .order_by("given_at")
     )
-    by_slot = {(d.medicine_id, d.due_at): d for d in doses if d.due_at is not None}
     recorded = {d.medicine_id for d in doses}
     medicines = [
         m
@@ -125,9 +124,15 @@ def mar_grid(pupil, month: dt.date, now=None) -> Mar:
     while day <= last:
         days.append(Day(day, calendar.is_school_day(day)))
         day += dt.timedelta(days=1)
+    rows = _rows(medicines, doses, days, now)
+    as_needed = [d for d in doses if d.due_at is None and start_at <= d.given_at < end_at]
+    return Mar(pupil, month, days, rows, as_needed, medicines)
 
-    # Rows: the medicine's times now, and any time a dose was recorded against this month,
-    # so a changed schedule never hides a dose already given.
+
+def _rows(medicines, doses, days, now) -> list[Row]:
+    """A row per medicine and time: the medicine's times now, and any time a dose was
+    recorded against this month, so a changed schedule never hides a dose already given."""
+    by_slot = {(d.medicine_id, d.due_at): d for d in doses if d.due_at is not None}
     recorded_times = {}
     for d in doses:
         if d.due_at is not None:
@@ -141,22 +146,26 @@ def mar_grid(pupil, month: dt.date, now=None) -> Mar:
             for d in days:
                 due = slot_at(d.day, t)
                 record = by_slot.get((m.pk, due))
-                if record is not None:
-                    state = record.outcome
-                elif not d.school_day:
-                    state = "closed"
-                elif due < m.created or not m.active:
-                    # Not yet prescribed (added later that day or after), or stopped.
-                    state = "none"
-                elif now > due + MISSED_AFTER:
-                    state = "missed"
-                else:
-                    state = "due"
+                state = _cell_state(m, d, due, record, now)
                 row.cells.append(Cell(d.day, state, record))
                 row.counts[state] = row.counts.get(state, 0) + 1
             rows.append(row)
-    as_needed = [d for d in doses if d.due_at is None and start_at <= d.given_at < end_at]
-    return Mar(pupil, month, days, rows, as_needed, medicines)
+    return rows
+
+
+def _cell_state(medicine, day: Day, due, record, now) -> str:
+    """What one cell shows: the record's outcome; else closed, not prescribed, missed
+    (more than MISSED_AFTER past) or still due."""
+    if record is not None:
+        return record.outcome
+    if not day.school_day:
+        return "closed"
+    if due < medicine.created or not medicine.active:
+        # Not yet prescribed (added later that day or after), or stopped.
+        return "none"
+    if now > due + MISSED_AFTER:
+        return "missed"
+    return "due"
 
 
 def initials(user) -> str:

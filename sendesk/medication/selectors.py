@@ -1,6 +1,6 @@
 """Reads about medicines: the doses due now, a pupil's medicines, the warnings, and for
 the SENCO's daily list (front) what went wrong with today's doses and which medicines need
-restocking or replacing. The rules they apply (dose windows, slots) are the services'."""
+restocking or replacing. The rules they apply (dose windows, slots) are medication.rules."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -13,7 +13,7 @@ from sendesk.care.models import Amendment
 from sendesk.schools.calendar import Calendar
 
 from .models import Administration, HealthcarePlan, Medicine
-from .services import DAY, DUE_SOON, EXPIRING_DAYS, MISSED_AFTER, slot_at, window_check
+from .rules import DAY, DUE_SOON, EXPIRING_DAYS, MISSED_AFTER, slot_at, window_check
 
 # Medicines expiring within this many days are on the daily list.
 MEDICINE_EXPIRY_WARN_DAYS = 30
@@ -180,59 +180,84 @@ def day_medication(medicines, doses, now, open_schools) -> list[PupilMedication]
     as-needed medicines with whether one may be given now. No query."""
     today = timezone.localtime(now).date()
     by_slot = {(d.medicine_id, d.due_at): d for d in doses if d.due_at is not None}
-    given = {}
-    last = {}
-    for d in doses:
-        if d.outcome == Administration.Outcome.GIVEN and d.given_at <= now:
-            given.setdefault(d.medicine_id, []).append(d.given_at)
-            last[d.medicine_id] = d
+    given, last = _given_so_far(doses, now)
     groups: dict = {}
     for m in medicines:
         group = groups.setdefault(m.pupil_id, PupilMedication(pupil=m.pupil))
         if m.pupil.school_id in open_schools:
-            for t in m.times:
-                due = slot_at(today, t)
-                record = by_slot.get((m.pk, due))
-                if record is None and due < m.created:
-                    continue  # due before the medicine was added: not owed
-                if record is not None:
-                    state, bucket = record.outcome, "done"
-                elif due <= now:
-                    state, bucket = "missing", "overdue"
-                elif due <= now + DUE_SOON:
-                    state, bucket = "missing", "soon"
-                else:
-                    state, bucket = "missing", "later"
-                missed = record is None and now > due + MISSED_AFTER
-                group.slots.append(Slot(m, due, record, state, bucket, missed))
+            group.slots.extend(_slots_today(m, today, by_slot, now))
         if m.as_needed:
-            times = given.get(m.pk, [])
-            rule, next_at = window_check(m, times, now)
-            why = ""
-            if rule == "too_soon":
-                why = "Too soon"
-            elif rule == "max_per_24h":
-                why = "Daily maximum reached"
-            elif m.expiry_date < today:
-                why, next_at = "Expired", None
-            elif not m.has_consent:
-                why, next_at = "No consent", None
-            elif m.stock < m.dose_units:
-                why, next_at = "Out of stock", None
-            group.as_needed.append(
-                AsNeeded(
-                    medicine=m,
-                    can_give=not why,
-                    next_allowed_at=next_at if why else None,
-                    last=last.get(m.pk),
-                    given_24h=len([t for t in times if t > now - DAY]),
-                    why_not=why,
-                )
-            )
+            group.as_needed.append(_as_needed_now(m, given.get(m.pk, []), last.get(m.pk), now))
         group.warnings.extend((m, level, words) for level, words in medicine_warnings(m, today))
     for group in groups.values():
         group.slots.sort(key=lambda s: (s.due_at, s.medicine.name))
     return list(groups.values())
+
+
+def _given_so_far(doses, now):
+    """({medicine id: times given up to now}, {medicine id: the latest such dose}), from
+    `doses` loaded oldest first."""
+    given, last = {}, {}
+    for d in doses:
+        if d.outcome == Administration.Outcome.GIVEN and d.given_at <= now:
+            given.setdefault(d.medicine_id, []).append(d.given_at)
+            last[d.medicine_id] = d
+    return given, last
+
+
+def _slots_today(medicine, today, by_slot, now) -> list[Slot]:
+    """The medicine's scheduled doses today, each with its record, if any, and state."""
+    slots = []
+    for t in medicine.times:
+        due = slot_at(today, t)
+        record = by_slot.get((medicine.pk, due))
+        if record is None and due < medicine.created:
+            continue  # due before the medicine was added: not owed
+        state, bucket = _slot_state(record, due, now)
+        missed = record is None and now > due + MISSED_AFTER
+        slots.append(Slot(medicine, due, record, state, bucket, missed))
+    return slots
+
+
+def _slot_state(record, due, now) -> tuple[str, str]:
+    """(state, bucket): what the record says, done; or missing and overdue, soon or later."""
+    if record is not None:
+        return record.outcome, "done"
+    if due <= now:
+        return "missing", "overdue"
+    if due <= now + DUE_SOON:
+        return "missing", "soon"
+    return "missing", "later"
+
+
+def _as_needed_now(medicine, times, last, now) -> AsNeeded:
+    """Whether a dose of an as-needed medicine may be given now, and if not, why and
+    (where waiting helps) from when."""
+    rule, next_at = window_check(medicine, times, now)
+    why = _why_not_now(medicine, rule, timezone.localtime(now).date())
+    return AsNeeded(
+        medicine=medicine,
+        can_give=not why,
+        next_allowed_at=next_at if rule else None,
+        last=last,
+        given_24h=len([t for t in times if t > now - DAY]),
+        why_not=why,
+    )
+
+
+def _why_not_now(medicine, rule, today) -> str:
+    """The first rule in the way, in a few words; "" when a dose may be given."""
+    if rule == "too_soon":
+        return "Too soon"
+    if rule == "max_per_24h":
+        return "Daily maximum reached"
+    if medicine.expiry_date < today:
+        return "Expired"
+    if not medicine.has_consent:
+        return "No consent"
+    if medicine.stock < medicine.dose_units:
+        return "Out of stock"
+    return ""
 
 
 def due_now(user, now=None) -> list[PupilMedication]:

@@ -3,10 +3,11 @@ or not given, with the checks that stop a wrong dose at the moment of giving. (T
 due now, a pupil's medicines and the warnings, are medication.selectors.)
 
 Services validate, then write the record, the pupil's timeline line and the audit row in
-one transaction, raising ServiceError before anything is written. The dose service is the
-one place the safety rules live (training, consent, expiry, the dose window, the daily
-maximum, stock, a witness for controlled drugs); a refusal is a DoseRefused that names the
-rule and, where it applies, when the next dose is allowed. Administrations are evidence:
+one transaction, raising ServiceError before anything is written. The dose service applies
+the safety rules, which live in medication.rules (training, consent, expiry, the dose
+window, the daily maximum, stock), and checks a witness for controlled drugs; a refusal is
+a DoseRefused that names the rule and, where it applies, when the next dose is allowed.
+Administrations are evidence:
 a correction is an Amendment that keeps the old values; nothing is deleted.
 
 Two people recording the same dose at once: the Medicine row is locked for the checks (on
@@ -24,8 +25,10 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.accounts.models import User
+from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, record_pupil_change, snapshot
 from sendesk.care.models import Amendment
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.lib.ids import parse_uuid
@@ -35,97 +38,41 @@ from sendesk.schools.models import Role
 from sendesk.staff.models import Training, training_status
 
 from .models import Administration, HealthcarePlan, Medicine
+from .rules import (
+    CLOCK_SLACK,
+    DUE_SOON,
+    RECORD_BACK,
+    DoseRefused,
+    _check_active,
+    _check_can_give,
+    _check_training,
+    _hhmm,
+    _same_dose,
+    _validate_schedule,
+    slot_at,
+)
 
-# A device's clock may run a little ahead of the server's.
-CLOCK_SLACK = dt.timedelta(minutes=5)
-# Doses are recorded as they are given; older ones are corrected by the SENCO.
-RECORD_BACK = dt.timedelta(days=7)
-# A scheduled dose may be given up to two hours after its time; later, it is "not given".
-LATE = dt.timedelta(hours=2)
-DUE_SOON = dt.timedelta(minutes=60)
-# A scheduled dose may be given up to an hour before its time.
-EARLY = dt.timedelta(minutes=60)
-# A scheduled dose with nothing recorded this long after its time is missed.
-MISSED_AFTER = dt.timedelta(minutes=60)
-EXPIRING_DAYS = 30
-DAY = dt.timedelta(hours=24)
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 # School staff who may witness a controlled drug: anyone with a staff role, not a visitor.
 STAFF_ROLES = [r for r in Role.values if r != Role.THERAPIST]
 
 
-def _same_dose(given: str, planned: str) -> bool:
-    return " ".join(given.lower().split()) == " ".join(planned.lower().split())
-
-
-class DoseRefused(ServiceError):
-    """A dose refused by a rule: `rule` names it, `next_allowed_at` says when a dose may
-    be given (None when waiting will not help)."""
-
-    def __init__(self, rule, message, status=409, next_allowed_at=None, field="__all__"):
-        super().__init__({field: message}, status)
-        self.rule = rule
-        self.next_allowed_at = next_allowed_at
-
-
 def _text(data, name, errors, *, limit, required=""):
-    value = data.get(name)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[name] = "This must be text."
-        return ""
-    value = value.strip()
-    if "\x00" in value:
-        errors[name] = "This holds a character that can't be stored: retype it."
-    elif required and not value:
-        errors[name] = required
-    elif len(value) > limit:
-        errors[name] = f"Keep this to {limit} characters or fewer (it has {len(value)})."
-    data[name] = value
-    return value
+    """inputs.text on data[name], stored back stripped. Only administration_amend still
+    calls it (the amendment work replaces that function); the rest call inputs directly."""
+    data[name] = inputs.text(data.get(name), name, errors, limit=limit, required=required)
+    return data[name]
 
 
-def _plain(value):
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat()
-    if isinstance(value, (dt.date, dt.time, uuid.UUID)):
-        return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
-    return value
+_plain = inputs.plain  # administration_amend's name for it, as _text above.
 
 
 def _is_date(value) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _hhmm(when: dt.datetime, ref: dt.datetime | None = None) -> str:
-    """'14:00', or '08:00 tomorrow', or '09:30 on Fri 20 Nov' when not on `ref`'s day."""
-    local = timezone.localtime(when)
-    ref_day = timezone.localtime(ref or timezone.now()).date()
-    if local.date() == ref_day:
-        return f"{local:%H:%M}"
-    if local.date() == ref_day + dt.timedelta(days=1):
-        return f"{local:%H:%M} tomorrow"
-    return f"{local:%H:%M} on {local:%a %-d %b}"
-
-
 def when_words(when: dt.datetime) -> str:
     """'14:00' today, '08:00 tomorrow', or '09:30 on Fri 20 Nov'."""
     return _hhmm(when)
-
-
-def _interval_words(minutes: int) -> str:
-    hours, mins = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if mins:
-        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
-    return " ".join(parts) or "0 minutes"
 
 
 def _require_write(actor, pupil):
@@ -136,9 +83,11 @@ def _require_write(actor, pupil):
 
 
 def _consent(data, errors):
-    by = _text(data, "consent_by", errors, limit=150)
+    by = data["consent_by"] = inputs.text(data.get("consent_by"), "consent_by", errors, limit=150)
     on = data.get("consent_on")
-    _text(data, "consent_document", errors, limit=200)
+    data["consent_document"] = inputs.text(
+        data.get("consent_document"), "consent_document", errors, limit=200
+    )
     if on in ("", None):
         data["consent_on"] = on = None
     elif not _is_date(on):
@@ -158,15 +107,30 @@ IHCP_FIELDS = (
     "conditions", "triggers", "signs", "daily_care", "emergency", "who_to_call",
     "review_date", "ehc_plan", "consent_by", "consent_on", "consent_document", "active",
 )  # fmt: skip
+IHCP_TEXT = {
+    "conditions": (4000, "Name the medical condition(s)."),
+    "triggers": (4000, ""),
+    "signs": (4000, ""),
+    "daily_care": (4000, ""),
+    "emergency": (4000, "Say what to do in an emergency."),
+    "who_to_call": (2000, "Say who to call, in order."),
+}
+
+
+def _text_fields(data, fields: dict, errors) -> None:
+    """inputs.text on each of `fields` ({name: (limit, required message)}), in place."""
+    inputs.text_fields(
+        data,
+        fields,
+        errors,
+        limits={name: limit for name, (limit, _) in fields.items()},
+        required={name: required for name, (_, required) in fields.items()},
+    )
 
 
 def _validate_ihcp(pupil, data) -> dict:
     errors = {}
-    _text(data, "conditions", errors, limit=4000, required="Name the medical condition(s).")
-    for name in ("triggers", "signs", "daily_care"):
-        _text(data, name, errors, limit=4000)
-    _text(data, "emergency", errors, limit=4000, required="Say what to do in an emergency.")
-    _text(data, "who_to_call", errors, limit=2000, required="Say who to call, in order.")
+    _text_fields(data, IHCP_TEXT, errors)
     review = data.get("review_date")
     if not _is_date(review):
         errors["review_date"] = "Give the date the plan is to be reviewed, as YYYY-MM-DD."
@@ -199,7 +163,7 @@ def healthcare_plan_create(*, actor, pupil, data: dict) -> HealthcarePlan:
     if errors := _validate_ihcp(pupil, data):
         raise ServiceError(errors)
     plan = HealthcarePlan.objects.create(pupil=pupil, created_by=actor, **data)
-    record_pupil_change(actor, "create", plan, pupil, after=snapshot(plan))
+    record_pupil_change(actor, AuditEvent.Action.CREATE, plan, pupil, after=snapshot(plan))
     timeline_add(
         pupil=pupil,
         kind="medication",
@@ -226,7 +190,7 @@ def healthcare_plan_update(*, actor, plan: HealthcarePlan, data: dict) -> Health
     plan.save()
     after = snapshot(plan)
     if before != after:
-        record_pupil_change(actor, "update", plan, pupil, before, after)
+        record_pupil_change(actor, AuditEvent.Action.UPDATE, plan, pupil, before, after)
         timeline_add(
             pupil=pupil,
             kind="medication",
@@ -247,6 +211,12 @@ MEDICINE_FIELDS = (
 )  # fmt: skip
 # Stock changes by doses and deliveries (and amendments), never by editing the medicine.
 MEDICINE_EDITABLE = tuple(f for f in MEDICINE_FIELDS if f != "stock")
+MEDICINE_TEXT = {
+    "name": (150, "Name the medicine, as on the label."),
+    "strength": (60, "Give the strength, as on the label."),
+    "dose": (60, "Give the dose, as on the label: '2 puffs'."),
+    "storage": (150, "Say where it is kept."),
+}
 MEDICATION_TRAINING = (
     Training.Kind.MEDICATION,
     Training.Kind.BUCCAL_MIDAZOLAM,
@@ -262,87 +232,15 @@ def parse_times(raw) -> list:
     return list(raw or [])
 
 
-def _validate_schedule(data, errors):
-    times = data.get("times")
-    if times in (None, ""):
-        times = []
-    if not isinstance(times, list) or not all(isinstance(t, str) for t in times):
-        errors["times"] = "Give the times of day as a list like 08:00, 12:15."
-        times = []
-    bad = [t for t in times if not TIME_RE.match(t.strip())]
-    if bad:
-        errors["times"] = (
-            f"Write each time as HH:MM on the 24-hour clock, like 12:15 ({', '.join(bad[:3])} "
-            "is not)."
-        )
-    times = sorted({t.strip() for t in times})
-    if len(times) > 8:
-        errors["times"] = "At most 8 fixed times a day."
-    data["times"] = times
-    as_needed = data.get("as_needed", False)
-    if not isinstance(as_needed, bool):
-        errors["as_needed"] = "Say whether it is given as needed."
-        as_needed = False
-    if not times and not as_needed and "times" not in errors:
-        errors["times"] = "Give the fixed times it is due, or tick 'as needed', or both."
-    _text(data, "as_needed_when", errors, limit=200)
-    for name, lo, hi, words in (
-        ("min_interval_minutes", 1, 1440, "The least time between doses is 1 to 1440 minutes"),
-        ("max_per_24h", 1, 24, "The most doses in 24 hours is 1 to 24"),
-    ):
-        value = data.get(name)
-        if value in ("", None):
-            data[name] = None
-            if as_needed:
-                errors[name] = {
-                    "min_interval_minutes": "An as-needed medicine needs the least time "
-                    "between two doses.",
-                    "max_per_24h": "An as-needed medicine needs the most doses in 24 hours.",
-                }[name]
-        elif not _whole(value) or not lo <= value <= hi:
-            errors[name] = f"{words}."
-    if as_needed and not data.get("as_needed_when") and "as_needed_when" not in errors:
-        errors["as_needed_when"] = "Say when to give it: the signs to look for."
-    if (
-        len(times) > 1
-        and _whole(data.get("min_interval_minutes"))
-        and "times" not in errors
-        and "min_interval_minutes" not in errors
-    ):
-        gaps = [_minutes(b) - _minutes(a) for a, b in zip(times, times[1:], strict=False)]
-        if min(gaps) < data["min_interval_minutes"]:
-            errors["times"] = (
-                "Two fixed times are closer than the least time between doses: "
-                "check the times or the interval."
-            )
-    if (
-        _whole(data.get("max_per_24h"))
-        and times
-        and not as_needed
-        and len(times) > data["max_per_24h"]
-    ):
-        errors["max_per_24h"] = (
-            f"There are {len(times)} fixed times a day, more than the most in 24 hours."
-        )
-
-
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
-
-
 def _validate_medicine(pupil, data, *, creating) -> dict:
     errors = field_limits(Medicine, {k: v for k, v in data.items() if isinstance(v, str)})
-    _text(data, "name", errors, limit=150, required="Name the medicine, as on the label.")
-    _text(data, "strength", errors, limit=60, required="Give the strength, as on the label.")
-    _text(data, "dose", errors, limit=60, required="Give the dose, as on the label: '2 puffs'.")
-    _text(data, "storage", errors, limit=150, required="Say where it is kept.")
+    _text_fields(data, MEDICINE_TEXT, errors)
     if data.get("form") not in Medicine.Form.values:
         errors["form"] = "Choose the form: tablet, liquid, inhaler …"
     if data.get("route") not in Medicine.Route.values:
         errors["route"] = "Choose how it is given: by mouth, inhaled …"
     units = data.get("dose_units", 1)
-    if not _whole(units) or not 1 <= units <= 100:
+    if not inputs.whole(units) or not 1 <= units <= 100:
         errors["dose_units"] = "Units a dose uses is a whole number from 1 to 100."
     _validate_schedule(data, errors)
     expiry = data.get("expiry_date")
@@ -352,10 +250,10 @@ def _validate_medicine(pupil, data, *, creating) -> dict:
         errors["expiry_date"] = "This medicine has expired: it can't be accepted."
     if creating:
         stock = data.get("stock")
-        if not _whole(stock) or not 0 <= stock <= 100_000:
+        if not inputs.whole(stock) or not 0 <= stock <= 100_000:
             errors["stock"] = "Give the units held now, a whole number from 0 to 100000."
     low = data.get("low_stock_at", 10)
-    if not _whole(low) or not 0 <= low <= 100_000:
+    if not inputs.whole(low) or not 0 <= low <= 100_000:
         errors["low_stock_at"] = "Warn-at is a whole number from 0 to 100000."
     if not isinstance(data.get("controlled", False), bool):
         errors["controlled"] = "Say whether it is a controlled drug."
@@ -386,7 +284,7 @@ def medicine_create(*, actor, pupil, data: dict) -> Medicine:
     if errors := _validate_medicine(pupil, data, creating=True):
         raise ServiceError(errors)
     medicine = Medicine.objects.create(pupil=pupil, **data)
-    record_pupil_change(actor, "create", medicine, pupil, after=snapshot(medicine))
+    record_pupil_change(actor, AuditEvent.Action.CREATE, medicine, pupil, after=snapshot(medicine))
     timeline_add(
         pupil=pupil,
         kind="medication",
@@ -414,7 +312,7 @@ def medicine_update(*, actor, medicine: Medicine, data: dict) -> Medicine:
     medicine.save()
     after = snapshot(medicine)
     if before != after:
-        record_pupil_change(actor, "update", medicine, pupil, before, after)
+        record_pupil_change(actor, AuditEvent.Action.UPDATE, medicine, pupil, before, after)
         timeline_add(
             pupil=pupil,
             kind="medication",
@@ -432,8 +330,7 @@ def medicine_stop(*, actor, medicine: Medicine, reason: str) -> Medicine:
     pupil = medicine.pupil
     _require_write(actor, pupil)
     errors = {}
-    data = {"reason": reason}
-    reason = _text(data, "reason", errors, limit=300, required="Say why it is stopped.")
+    reason = inputs.text(reason, "reason", errors, limit=300, required="Say why it is stopped.")
     if errors:
         raise ServiceError(errors)
     medicine = Medicine.objects.select_for_update().get(pk=medicine.pk)
@@ -443,7 +340,7 @@ def medicine_stop(*, actor, medicine: Medicine, reason: str) -> Medicine:
     medicine.active = False
     medicine.save(update_fields=["active"])
     after = {**snapshot(medicine), "event": "stopped", "reason": reason}
-    record_pupil_change(actor, "update", medicine, pupil, before, after)
+    record_pupil_change(actor, AuditEvent.Action.UPDATE, medicine, pupil, before, after)
     timeline_add(
         pupil=pupil,
         kind="medication",
@@ -464,15 +361,14 @@ def medicine_stock_receive(
     pupil = medicine.pupil
     _require_write(actor, pupil)
     errors = {}
-    if not _whole(quantity) or not 1 <= quantity <= 10_000:
+    if not inputs.whole(quantity) or not 1 <= quantity <= 10_000:
         errors["quantity"] = "Give the units received, a whole number from 1 to 10000."
     if expiry_date is not None:
         if not _is_date(expiry_date):
             errors["expiry_date"] = "Give the expiry date as YYYY-MM-DD."
         elif expiry_date < timezone.localdate():
             errors["expiry_date"] = "This supply has expired: it can't be accepted."
-    data = {"note": note}
-    note = _text(data, "note", errors, limit=300)
+    note = inputs.text(note, "note", errors, limit=300)
     if errors:
         raise ServiceError(errors)
     medicine = Medicine.objects.select_for_update().get(pk=medicine.pk)
@@ -484,7 +380,7 @@ def medicine_stock_receive(
         Medicine.objects.filter(pk=medicine.pk).update(expiry_date=expiry_date)
     medicine.refresh_from_db()
     after = {**snapshot(medicine), "event": "stock_received", "received": quantity, "note": note}
-    record_pupil_change(actor, "update", medicine, pupil, before, after)
+    record_pupil_change(actor, AuditEvent.Action.UPDATE, medicine, pupil, before, after)
     medicine.pupil = pupil
     return medicine
 
@@ -502,11 +398,6 @@ def staff_of_school(school_id):
         .distinct()
         .order_by("full_name", "pk")
     )
-
-
-def slot_at(day: dt.date, hhmm: str) -> dt.datetime:
-    """A scheduled dose's time: the day at HH:MM, school time (Europe/London)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(*map(int, hhmm.split(":")))))
 
 
 def _due_slot(medicine, due_at, given_at, errors):
@@ -552,74 +443,6 @@ def _existing_dose(actor, client_id, medicine_id):
     return record
 
 
-def _given_times(medicine_id, start, end, exclude=None) -> list[dt.datetime]:
-    """Times of GIVEN doses of the medicine in (start, end), oldest first, leaving out the
-    record `exclude` (one being corrected). One query."""
-    return list(
-        Administration.objects.filter(
-            medicine_id=medicine_id,
-            outcome=Administration.Outcome.GIVEN,
-            given_at__gt=start,
-            given_at__lt=end,
-        )
-        .exclude(pk=getattr(exclude, "pk", None))
-        .order_by("given_at")
-        .values_list("given_at", flat=True)
-    )
-
-
-def window_check(medicine, given: list[dt.datetime], at: dt.datetime):
-    """(rule, next_allowed_at) for a dose given at `at`, given the other GIVEN doses
-    (`given`, any order, within 24 h either side), or (None, None) when it is allowed.
-    No query: the due list uses it on doses already loaded."""
-    interval = medicine.min_interval_minutes
-    if interval:
-        gap = dt.timedelta(minutes=interval)
-        near = [t for t in given if abs(t - at) < gap]
-        if near:
-            return "too_soon", max(near) + gap
-    limit = medicine.max_per_24h
-    if limit:
-        times = sorted([*given, at])
-        # Every 24-hour window holding the new dose holds at most `limit` doses.
-        for i, start in enumerate(times):
-            if start > at:
-                break
-            inside = [t for t in times[i:] if t - start < DAY]
-            if at in inside and len(inside) > limit:
-                before = sorted(t for t in given if at - DAY < t <= at)
-                if len(before) >= limit:
-                    nxt = before[len(before) - limit] + DAY
-                else:  # a dose recorded later in the day fills the window
-                    nxt = None
-                if nxt is not None and interval:
-                    nxt = max(nxt, max(before) + dt.timedelta(minutes=interval))
-                return "max_per_24h", nxt
-    return None, None
-
-
-def _refuse_window(medicine, rule, next_at, given, at):
-    if rule == "too_soon":
-        last = max((t for t in given if t <= at), default=None)
-        last_words = f"was last given at {_hhmm(last, at)}" if last else "has a dose recorded"
-        raise DoseRefused(
-            "too_soon",
-            f"Too soon: {medicine.name} {last_words} and doses must be at least "
-            f"{_interval_words(medicine.min_interval_minutes)} apart. "
-            f"Next dose from {_hhmm(next_at, at)}.",
-            next_allowed_at=next_at,
-        )
-    count = len([t for t in given if at - DAY < t <= at])
-    when = f" Next dose from {_hhmm(next_at, at)}." if next_at else ""
-    raise DoseRefused(
-        "max_per_24h",
-        f"Over the daily maximum: {medicine.name} has been given {count} time"
-        f"{'s' if count != 1 else ''} in 24 hours and the most is {medicine.max_per_24h}."
-        f"{when}",
-        next_allowed_at=next_at,
-    )
-
-
 def administration_record(
     *,
     actor,
@@ -654,66 +477,13 @@ def administration_record(
     if not access.can(actor, pupil.school_id, "give_care"):
         raise Http404
 
-    # Bad input: 422, each field in words.
     now = timezone.now()
-    if outcome not in Administration.Outcome.values:
-        errors["outcome"] = "Say what happened: given, refused or not given."
-    if not isinstance(given_at, dt.datetime):
-        errors["given_at"] = "Give the date and time of the dose."
-    else:
-        if timezone.is_naive(given_at):
-            given_at = timezone.make_aware(given_at)
-        if given_at > now + CLOCK_SLACK:
-            errors["given_at"] = "That time hasn't happened yet: give the time of the dose."
-        elif given_at < now - RECORD_BACK:
-            errors["given_at"] = (
-                "Doses more than 7 days ago can't be added here: ask the SENCO to correct "
-                "the record."
-            )
-    data = {"dose": dose, "reason": reason, "reactions": reactions}
-    _text(data, "dose", errors, limit=60, required=f"Give the dose: {medicine.dose}.")
-    if (
-        outcome == Administration.Outcome.GIVEN
-        and "dose" not in errors
-        and not _same_dose(data["dose"], medicine.dose)
-    ):
-        # Stock goes down by the prescribed units: a different dose is a different plan.
-        errors["dose"] = (
-            f"The dose on the plan is {medicine.dose}. A different dose needs the plan changed "
-            "by the SENCO first."
-        )
-    _text(data, "reactions", errors, limit=2000)
-    if outcome in (Administration.Outcome.REFUSED, Administration.Outcome.NOT_GIVEN):
-        _text(data, "reason", errors, limit=300, required="Say why it was refused or not given.")
-    else:
-        _text(data, "reason", errors, limit=300)
-    due_at = _due_slot(medicine, due_at, given_at, errors)
-    if due_at is not None and isinstance(given_at, dt.datetime) and "given_at" not in errors:
-        if timezone.localtime(given_at).date() != timezone.localtime(due_at).date():
-            errors["given_at"] = "A scheduled dose is recorded on the day it was due."
-    witness = _witness(actor, medicine, outcome, witness_id, errors)
-    if errors:
-        first = next(iter(errors))
-        refusal = DoseRefused(
-            "witness_required" if first == "witness_id" else "invalid",
-            errors[first],
-            status=422,
-            field=first,
-        )
-        refusal.errors = errors
-        raise refusal
-
+    given_at, due_at, data, witness = _dose_input(
+        actor, medicine, now, outcome=outcome, given_at=given_at, due_at=due_at,
+        words={"dose": dose, "reason": reason, "reactions": reactions}, witness_id=witness_id,
+    )  # fmt: skip
     # The rules. Training first: it does not change while we wait for the lock.
-    day = timezone.localtime(given_at).date()
-    if training_status([actor.pk], medicine.training, day)[actor.pk] != "current":
-        kind = Training.Kind(medicine.training).label
-        raise DoseRefused(
-            "no_training",
-            f"You have no current training in {kind.lower()} on {day:%-d %b %Y}: a trained "
-            f"member of staff must give {medicine.name}. Ask the SENCO to update your "
-            "training record.",
-            status=403,
-        )
+    _check_training(actor, medicine, given_at)
     try:
         with transaction.atomic():
             # Serialises doses of this medicine: the second request waits, then sees the first.
@@ -732,6 +502,73 @@ def administration_record(
             raise _already(medicine, taken) from None
         raise
     return record, True
+
+
+def _dose_input(actor, medicine, now, *, outcome, given_at, due_at, words, witness_id):
+    """Bad input: a 422 DoseRefused naming each field in words (rule 'invalid', or
+    'witness_required' when the witness is what is wrong first). Otherwise (given_at,
+    due_at, the texts, the witness) as checked."""
+    errors: dict[str, str] = {}
+    if outcome not in Administration.Outcome.values:
+        errors["outcome"] = "Say what happened: given, refused or not given."
+    given_at = _given_at(given_at, now, errors)
+    data = _dose_words(medicine, outcome, words, errors)
+    due_at = _due_slot(medicine, due_at, given_at, errors)
+    if due_at is not None and isinstance(given_at, dt.datetime) and "given_at" not in errors:
+        if timezone.localtime(given_at).date() != timezone.localtime(due_at).date():
+            errors["given_at"] = "A scheduled dose is recorded on the day it was due."
+    witness = _witness(actor, medicine, outcome, witness_id, errors)
+    if errors:
+        first = next(iter(errors))
+        refusal = DoseRefused(
+            "witness_required" if first == "witness_id" else "invalid",
+            errors[first],
+            status=422,
+            field=first,
+        )
+        refusal.errors = errors
+        raise refusal
+    return given_at, due_at, data, witness
+
+
+def _given_at(given_at, now, errors):
+    """When the dose was given: aware, not in the future, not more than RECORD_BACK ago."""
+    if not isinstance(given_at, dt.datetime):
+        errors["given_at"] = "Give the date and time of the dose."
+        return given_at
+    if timezone.is_naive(given_at):
+        given_at = timezone.make_aware(given_at)
+    if given_at > now + CLOCK_SLACK:
+        errors["given_at"] = "That time hasn't happened yet: give the time of the dose."
+    elif given_at < now - RECORD_BACK:
+        errors["given_at"] = (
+            "Doses more than 7 days ago can't be added here: ask the SENCO to correct the record."
+        )
+    return given_at
+
+
+def _dose_words(medicine, outcome, words, errors) -> dict:
+    """The dose as given (the plan's dose, when given), reactions, and the reason (needed
+    when refused or not given), stripped."""
+    dose = inputs.text(
+        words["dose"], "dose", errors, limit=60, required=f"Give the dose: {medicine.dose}."
+    )
+    if (
+        outcome == Administration.Outcome.GIVEN
+        and "dose" not in errors
+        and not _same_dose(dose, medicine.dose)
+    ):
+        # Stock goes down by the prescribed units: a different dose is a different plan.
+        errors["dose"] = (
+            f"The dose on the plan is {medicine.dose}. A different dose needs the plan changed "
+            "by the SENCO first."
+        )
+    reactions = inputs.text(words["reactions"], "reactions", errors, limit=2000)
+    why = ""
+    if outcome in (Administration.Outcome.REFUSED, Administration.Outcome.NOT_GIVEN):
+        why = "Say why it was refused or not given."
+    reason = inputs.text(words["reason"], "reason", errors, limit=300, required=why)
+    return {"dose": dose, "reason": reason, "reactions": reactions}
 
 
 def _witness(actor, medicine, outcome, witness_id, errors):
@@ -772,59 +609,12 @@ def _already(medicine, taken) -> DoseRefused:
     )
 
 
-def _check_can_give(medicine, given_at, due_at, *, exclude=None, needs_stock=True):
-    """The rules every GIVEN dose keeps, new or corrected: consent, expiry, not before its
-    time, not too late for its slot, the dose window, and stock. Raises DoseRefused. Call
-    under the Medicine's row lock. `exclude` is the record being corrected."""
-    if not medicine.active:
-        raise DoseRefused("stopped", f"{medicine.name} has been stopped: it is not given now.")
-    if not medicine.has_consent:
-        raise DoseRefused(
-            "no_consent",
-            f"There is no written parental consent for {medicine.name} on record: it can't "
-            "be given until the SENCO records the consent.",
-        )
-    if medicine.expiry_date < timezone.localtime(given_at).date():
-        raise DoseRefused(
-            "expired",
-            f"{medicine.name} expired on {medicine.expiry_date:%-d %b %Y}: don't give it. "
-            "Tell the SENCO so a new supply is requested.",
-        )
-    if due_at is not None and given_at < due_at - EARLY:
-        raise DoseRefused(
-            "not_due_yet",
-            f"Too early: the {timezone.localtime(due_at):%H:%M} dose of {medicine.name} may be "
-            f"given from {_hhmm(due_at - EARLY, given_at)}.",
-            next_allowed_at=due_at - EARLY,
-        )
-    if due_at is not None and given_at > due_at + LATE:
-        # A dose this late would crowd the next one: record the slot as not given, and
-        # ask the SENCO (and the parent's plan) whether to give it now.
-        raise DoseRefused(
-            "too_late",
-            f"Too late: the {timezone.localtime(due_at):%H:%M} dose of {medicine.name} can be "
-            f"given until {_hhmm(due_at + LATE, given_at)}. Record it as not given and tell "
-            "the SENCO.",
-        )
-    others = _given_times(medicine.pk, given_at - DAY, given_at + DAY, exclude=exclude)
-    rule, next_at = window_check(medicine, others, given_at)
-    if rule:
-        _refuse_window(medicine, rule, next_at, others, given_at)
-    if needs_stock and medicine.stock < medicine.dose_units:
-        raise DoseRefused(
-            "no_stock",
-            f"Not enough {medicine.name} in stock: {medicine.stock} left and a dose uses "
-            f"{medicine.dose_units}. Tell the SENCO so the parent can send more.",
-        )
-
-
 def _checked_write(
     actor, medicine, pupil, client_id, given_at, outcome, data, witness, due_at, now
 ):
     """The rules that depend on what is stored, checked under the Medicine's lock, then
     the writes. Inside the caller's transaction."""
-    if not medicine.active:
-        raise DoseRefused("stopped", f"{medicine.name} has been stopped: it is not given now.")
+    _check_active(medicine)
     if due_at is not None and (taken := _slot_record(medicine, due_at)):
         raise _already(medicine, taken)
     given = outcome == Administration.Outcome.GIVEN
@@ -859,7 +649,7 @@ def _checked_write(
     )
     record_pupil_change(
         actor,
-        "create",
+        AuditEvent.Action.CREATE,
         record,
         pupil,
         after={
