@@ -212,8 +212,11 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # around it are ordinary synchronous code.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # The same patience for assertions as for actions (page.set_default_timeout below): a
+    # save on a busy CI machine can take longer than expect()'s own 5 s default.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,

@@ -373,6 +373,11 @@ class _Care:
             ]
         )
         written = _at(consent["consent_on"], dt.time(16, 30))
+        # auto_now_add stamps the seeding moment: the plan and medicines were written when
+        # consent came in, before the first dose. (The MAR shows a slot before a medicine
+        # existed as "not prescribed", which would hide the demo's missed doses.)
+        HealthcarePlan.objects.filter(pk=self.ihcp.pk).update(created=written)
+        Medicine.objects.filter(pk__in=[self.inhaler.pk, self.lunch.pk]).update(created=written)
         title = f"Healthcare plan written: {self.ihcp.conditions[:120]}"
         self.written(written, "medication", title, self.ihcp)
         for medicine in (self.inhaler, self.lunch):

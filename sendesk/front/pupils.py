@@ -33,6 +33,9 @@ PUPIL_INITIAL = (
 @login_required
 @require_GET
 def pupil_list(request):
+    # The roll is for school staff: a parent or a visiting therapist gets "not found".
+    if not access.schools_where(request.user, "school_staff"):
+        raise Http404
     get = request.GET
     filters = {
         "q": get.get("q", "").strip(),

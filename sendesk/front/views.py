@@ -54,7 +54,10 @@ def home(request):
         return redirect("therapy_home")
     if not roles and ParentLink.objects.filter(user=request.user, active=True).exists():
         return redirect("family_home")
-    return redirect("pupil_list")
+    if roles:
+        return redirect("pupil_list")
+    # An account with no role at any school (yet, or any more) sees nothing of any pupil.
+    return render(request, "front/no_role.html")
 
 
 @never_cache

@@ -82,6 +82,12 @@ def _next_weekday(day: dt.date) -> dt.date:
     return day
 
 
+def _require_recorder(user) -> None:
+    # A page that leads nowhere for this person looks like any other page they can't have.
+    if not access.schools_where(user, "record_sessions"):
+        raise Http404
+
+
 def _my_day_url(day: dt.date, today: dt.date) -> str:
     url = reverse("my_day")
     return url if day == today else f"{url}?{urlencode({'date': day.isoformat()})}"
@@ -157,7 +163,9 @@ def _day_groups(user, day, open_schools, *, read_only=False):
 def my_day(request):
     """The day's cards as compact summaries: the recording form loads when a card is opened
     (its link is the session record page, so it works with no script too). Out of school
-    today, the next school day's plan, to read."""
+    today, the next school day's plan, to read. Not found for those who record nothing
+    (a parent, a therapist, the DSL as such)."""
+    _require_recorder(request.user)
     today = timezone.localdate()
     day, problem = _day_from(request.GET.get("date"), today)
     closed, pupils, plan_day = "", [], None
@@ -181,7 +189,9 @@ def my_day(request):
         "plan_day": plan_day,
         "pupils": pupils,
         "prev_url": _my_day_url(_prev_weekday(min(day, today)), today),
-        "next_url": _my_day_url(_next_weekday(day), today) if day < today else "",
+        # Never a link to a day that has not come (that answers 400): from Friday, seen on
+        # a Sunday, "next day" is today's My day, which shows Monday's plan to read.
+        "next_url": _my_day_url(min(_next_weekday(day), today), today) if day < today else "",
         "today_url": reverse("my_day"),
     }
     return render(request, "provision/my_day.html", context, status=400 if problem else 200)
@@ -442,6 +452,7 @@ def teacher_feed(request):
     """Costs a constant number of queries: the count, one page of rows, their ratings and
     one INSERT of access rows. "Flagged only" narrows it to what a TA asked the teacher
     to look at."""
+    _require_recorder(request.user)
     today = timezone.localdate()
     filters = _feed_filters(request.GET)
     page = Paginator(_feed_rows(request.user, today, filters), FEED_PAGE_SIZE).get_page(

@@ -33,7 +33,7 @@ from sendesk.demo import words
 from sendesk.demo.generator import GAP_NOTE, SchoolDays, academic_year, last_school_day
 from sendesk.demo.oakfield import build_demo, demo_notes
 from sendesk.family.models import ParentLink
-from sendesk.medication.models import Administration, HealthcarePlan
+from sendesk.medication.models import Administration, HealthcarePlan, Medicine
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision, Session, SessionPupil, TargetRating
 from sendesk.pupils.models import (
@@ -414,3 +414,15 @@ def test_the_hoist_falls_due_on_a_weekday_in_a_week_or_two(built, calendar):
     assert 5 <= (hoist.next_inspection - built.today).days <= 14
     assert hoist.next_inspection.weekday() < 5
     assert calendar.is_school_day(hoist.last_inspected)
+
+
+def test_medicines_exist_before_their_first_dose(built):
+    """The MAR shows a slot before a medicine was written as 'not prescribed': a medicine
+    written at seeding time would hide the demo's missed doses behind that."""
+    medicines = Medicine.objects.filter(pupil__school=built.school)
+    assert medicines.exists()
+    for medicine in medicines:
+        first = medicine.administrations.order_by("given_at").first()
+        if first is not None:
+            assert medicine.created <= first.given_at, medicine.name
+            assert medicine.healthcare_plan.created <= first.given_at

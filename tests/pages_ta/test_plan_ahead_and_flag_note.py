@@ -145,3 +145,18 @@ def test_the_flag_note_reaches_the_record_and_corrections_keep_the_old_one(world
     assert "what the teacher should look at" in detail
     feed = text(as_user(w.tess).get("/feed/"))
     assert "Look at:</strong> Ask about his hearing aid" in feed
+
+
+def test_next_day_from_friday_on_a_sunday_is_todays_plan_not_the_future(world, as_user):
+    w = world
+    sunday = dt.date(2026, 11, 22)
+    with _at(sunday):
+        client = as_user(w.alice)
+        friday = client.get("/my-day/?date=2026-11-20")
+        assert friday.status_code == 200
+        assert (
+            '<a class="button secondary" href="/my-day/">Next day →</a>' in friday.content.decode()
+        )
+        assert client.get("/my-day/").status_code == 200
+        thursday = client.get("/my-day/?date=2026-11-19").content.decode()
+    assert 'href="/my-day/?date=2026-11-20">Next day →</a>' in thursday
