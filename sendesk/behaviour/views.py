@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendesk import access
-from sendesk.accounts.models import User
 from sendesk.audit.pages import CORRECTION_SAVED, service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import run_services
 from sendesk.plans.models import Plan
 from sendesk.provision.models import SessionPupil
+from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.staff.models import Training, training_status
 
 from . import charts, selectors, services
@@ -230,52 +230,17 @@ VALUE_LABELS = {
 }
 
 
-def _shown(field, value, names):
-    if value in (None, "", []):
-        return "—"
-    if field == "staff_present":
-        return ", ".join(names.get(pk, "someone no longer on the staff list") for pk in value)
-    if field in ("occurred_at", "started_at", "notify_parent_by"):
-        try:
-            return f"{timezone.localtime(dt.datetime.fromisoformat(value)):%-d %b %Y, %H:%M}"
-        except (TypeError, ValueError):
-            return value
-    if field == "debrief_on":
-        try:
-            return f"{dt.date.fromisoformat(value):%-d %b %Y}"
-        except (TypeError, ValueError):
-            return value
-    return VALUE_LABELS.get(field, {}).get(value, value)
+WORDING = Wording(labels=FIELD_LABELS, choices=VALUE_LABELS, people=("staff_present",))
 
 
 def _amendments(record_type, record_id):
     """The corrections of one record with their changes in words. Two queries."""
-    amendments = list(
+    return changes_in_words(
         Amendment.objects.filter(record_type=record_type, record_id=record_id).select_related(
             "amended_by"
-        )
+        ),
+        WORDING,
     )
-    ids = {
-        pk
-        for a in amendments
-        for old, new in [a.changes.get("staff_present", [[], []])]
-        for pk in (old or []) + (new or [])
-    }
-    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name")) if ids else {}
-    return [
-        {
-            "amendment": a,
-            "changes": [
-                {
-                    "label": FIELD_LABELS.get(field, field),
-                    "old": _shown(field, old, names),
-                    "new": _shown(field, new, names),
-                }
-                for field, (old, new) in a.changes.items()
-            ],
-        }
-        for a in amendments
-    ]
 
 
 # --- Incidents -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from sendesk import access
 from sendesk.audit.pages import service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
+from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.staff.models import Training, training_status
 
 from . import mar as mar_module
@@ -249,17 +250,7 @@ AMEND_LABELS = {
 OUTCOMES = dict(Administration.Outcome.choices)
 
 
-def _shown(value):
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, str) and value in OUTCOMES:
-        return OUTCOMES[value]
-    if isinstance(value, str) and len(value) > 18 and value[10:11] == "T":
-        try:
-            return f"{timezone.localtime(dt.datetime.fromisoformat(value)):%-d %b %Y, %H:%M}"
-        except ValueError:
-            return value
-    return value
+WORDING = Wording(labels=AMEND_LABELS, choices={"outcome": OUTCOMES})
 
 
 @login_required
@@ -270,16 +261,7 @@ def dose_detail(request, pk):
     context = {
         "record": record,
         "pupil": record.pupil,
-        "amendments": [
-            {
-                "amendment": a,
-                "changes": [
-                    (AMEND_LABELS.get(name, name), _shown(old), _shown(new))
-                    for name, (old, new) in a.changes.items()
-                ],
-            }
-            for a in selectors.amendments_of(record)
-        ],
+        "amendments": changes_in_words(selectors.amendments_of(record), WORDING),
         "can_amend": med.administration_can_amend(request.user, record),
     }
     return render(request, "care/medication_dose.html", context)
