@@ -23,6 +23,7 @@ from sendesk.accounts.models import User
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.ids import parse_uuid
+from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
 from sendesk.staff.models import Training, training_status
 from sendesk.staff.selectors import school_staff
@@ -518,8 +519,41 @@ def care_event_amend(*, actor, event: CareEvent, reason: str, changes: dict) -> 
     corrected record must still keep the plan's staffing rule."""
     if not care_event_can_amend(actor, event):
         raise Http404
-    plan = event.care_plan
     errors: dict[str, str] = {}
+    reason = _amend_reason(reason, errors)
+    current = {name: getattr(event, name) for name in EVENT_AMENDABLE}
+    wanted, second = _event_corrected(event, current, changes, errors)
+    if errors:
+        raise ServiceError(errors)
+    if wanted["second_staff_id"] != current["second_staff_id"] and second is not None:
+        _check_second_trained(event.care_plan, second, wanted["occurred_at"])
+    diff = amendments.changed(current, wanted, EVENT_AMENDABLE)
+    amendments.refuse_if_unchanged(diff)
+    with transaction.atomic():
+        event = amendments.locked(event)
+        return amendments.amend(
+            actor=actor,
+            record=event,
+            reason=reason,
+            changes=diff,
+            set_fields={name: wanted[name] for name in diff},
+            before=snapshot(event),
+            amendment=(
+                Amendment,
+                {
+                    "record_type": Amendment.Record.CARE_EVENT,
+                    "record_id": event.pk,
+                    "pupil_id": event.pupil_id,
+                },
+            ),
+            timeline=(
+                "care_amended",
+                f"Care record of {timezone.localtime(current['occurred_at']):%-d %b} corrected",
+            ),
+        )
+
+
+def _amend_reason(reason, errors) -> str:
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
         errors["reason"] = "Say why the record is being corrected."
@@ -527,71 +561,38 @@ def care_event_amend(*, actor, event: CareEvent, reason: str, changes: dict) -> 
         errors["reason"] = "The reason holds a character that can't be stored: retype it."
     elif len(reason) > 300:
         errors["reason"] = "Keep the reason to 300 characters or fewer."
+    return reason
+
+
+def _event_corrected(event, current, changes, errors):
+    """The care event as corrected, and its second member of staff: each change checked
+    by the rules a new event keeps."""
     unknown = [key for key in changes if key not in EVENT_AMENDABLE]
     for key in unknown:
         errors[key] = "This part of a care record can't be changed."
-    current = {name: getattr(event, name) for name in EVENT_AMENDABLE}
     wanted = {**current, **{k: v for k, v in changes.items() if k not in unknown}}
     for name, (limit, required) in EVENT_TEXT.items():
         _text(wanted, name, errors, limit=limit, required=required)
     if wanted["occurred_at"] != current["occurred_at"]:
         _check_when(wanted["occurred_at"], errors)
-    second = _second_staff(plan, event.by_id, wanted["second_staff_id"], errors)
+    second = _second_staff(event.care_plan, event.by_id, wanted["second_staff_id"], errors)
     wanted["second_staff_id"] = second.pk if second is not None else None
-    if errors:
-        raise ServiceError(errors)
-    if wanted["second_staff_id"] != current["second_staff_id"] and second is not None:
-        if plan.kind == CarePlan.Kind.MOVING_HANDLING:
-            day = timezone.localtime(wanted["occurred_at"]).date()
-            if training_status([second.pk], plan.training, day)[second.pk] != "current":
-                raise ServiceError(
-                    {
-                        "second_staff_id": f"{second.full_name} has no current "
-                        f"{_label(plan.training)} training on {day:%-d %B %Y}."
-                    },
-                    403,
-                )
-    diff = {
-        name: [_plain(current[name]), _plain(wanted[name])]
-        for name in EVENT_AMENDABLE
-        if current[name] != wanted[name]
-    }
-    if not diff:
-        raise ServiceError({"__all__": "Nothing was changed."})
-    now = timezone.now()
-    with transaction.atomic():
-        event = CareEvent.objects.select_for_update().get(pk=event.pk)
-        before = snapshot(event)
-        for name in diff:
-            setattr(event, name, wanted[name])
-        event.save()
-        amendment = Amendment.objects.create(
-            record_type=Amendment.Record.CARE_EVENT,
-            record_id=event.pk,
-            pupil_id=event.pupil_id,
-            amended_by=actor,
-            amended_at=now,
-            reason=reason,
-            changes=diff,
+    return wanted, second
+
+
+def _check_second_trained(plan, second, occurred_at) -> None:
+    """Moving and handling needs a second adult trained on the day of the care."""
+    if plan.kind != CarePlan.Kind.MOVING_HANDLING:
+        return
+    day = timezone.localtime(occurred_at).date()
+    if training_status([second.pk], plan.training, day)[second.pk] != "current":
+        raise ServiceError(
+            {
+                "second_staff_id": f"{second.full_name} has no current "
+                f"{_label(plan.training)} training on {day:%-d %B %Y}."
+            },
+            403,
         )
-        timeline_add(
-            pupil=event.pupil_id,
-            actor=actor,
-            ref=event,
-            kind="care_amended",
-            title=f"Care record of {timezone.localtime(current['occurred_at']):%-d %b} corrected",
-            body=reason,
-        )
-        record_change(
-            actor=actor,
-            action="amend",
-            obj=event,
-            school_id=event.school_id,
-            pupil_id=event.pupil_id,
-            before=before,
-            after={**snapshot(event), "changes": diff, "reason": reason},
-        )
-    return amendment
 
 
 # --- Equipment (SENCO, head) ---------------------------------------------------------------------

@@ -58,6 +58,7 @@ def amend(
     timeline: tuple[str, str],
     before: dict,
     after: dict | None = None,
+    after_extra: dict | None = None,
     set_fields: dict | None = None,
     pupil_ids=None,
 ):
@@ -69,7 +70,8 @@ def amend(
     caller has saved it). `amendment`: (the amendment model, its own columns naming the
     record). `timeline`: (kind, title) of the pupil's timeline line, whose body is the
     reason. `before`/`after`: the audit row's snapshots; `after` defaults to the saved
-    record's, and always gains the changes and the reason. `pupil_ids`: the pupils the
+    record's (with `after_extra`, facts kept beside its fields such as the staff present),
+    and always gains the changes and the reason. `pupil_ids`: the pupils the
     record is about (default its own pupil): each gets a timeline line and an audit row.
     Returns the amendment row."""
     refuse_if_unchanged(changes)
@@ -83,7 +85,7 @@ def amend(
         amended_by=actor, amended_at=now, reason=reason, changes=changes, **columns
     )
     after = {
-        **(after if after is not None else snapshot(record)),
+        **(after if after is not None else {**snapshot(record), **(after_extra or {})}),
         "changes": changes,
         "reason": reason,
     }
