@@ -19,7 +19,7 @@ from sendesk import access
 from sendesk.audit.pages import CORRECTION_SAVED, service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.forms import run_services
+from sendesk.lib.forms import apply_service_errors, run_services
 from sendesk.plans.models import Plan
 from sendesk.provision.models import SessionPupil
 from sendesk.pupils.amendments import Wording, changes_in_words
@@ -129,8 +129,7 @@ def plan_behaviour(request, plan_id):
         try:
             services.behaviour_plan_save(actor=request.user, plan=plan, **form.cleaned_data)
         except ServiceError as error:
-            for key, message in error.errors.items():
-                form.add_error(key if key in form.fields else None, message)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Behaviour plan saved.")
             return _to_plan_behaviour(plan)
@@ -150,8 +149,7 @@ def plan_strategy_add(request, plan_id):
                 actor=request.user, plan=plan, text=form.cleaned_data["text"]
             )
         except ServiceError as error:
-            for key, message in error.errors.items():
-                form.add_error(key if key in form.fields else None, message)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Strategy added.")
             return _to_plan_behaviour(plan, "#strategies")
@@ -187,8 +185,7 @@ def plan_strategy_change(request, plan_id, pk):
                 order=form.cleaned_data["order"],
             )
         except ServiceError as error:
-            for key, message in error.errors.items():
-                form.add_error(key if key in form.fields else None, message)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Strategy saved.")
             return _to_plan_behaviour(plan, "#strategies")
@@ -272,7 +269,7 @@ def incident_new(request, pupil_id):
                 actor=request.user, pupil_id=pupil.pk, **form.service_kwargs()
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
             status = error.status
         else:
             if created:
@@ -355,7 +352,7 @@ def intervention_new(request, pupil_id):
                 actor=request.user, pupil_id=pupil.pk, **form.service_kwargs()
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
             status = error.status
         else:
             if created:
@@ -415,7 +412,7 @@ def intervention_notify(request, pk):
                 actor=request.user, intervention=ri, **form.service_kwargs()
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
             status = error.status
         else:
             messages.success(request, "Recorded that parents were told.")

@@ -17,6 +17,7 @@ from sendesk import access
 from sendesk.audit.pages import CORRECTION_SAVED, service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
 from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.pupils.models import Pupil
 from sendesk.staff.models import Training, training_status
@@ -107,7 +108,7 @@ def care_log(request, pk):
                 actor=request.user, care_plan_id=plan.pk, **form.service_kwargs()
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
             status = error.status
         else:
             if created:
@@ -236,7 +237,7 @@ def care_plan_new(request, pupil_id):
                     equipment_ids=form.equipment_ids(),
                 )
             except ServiceError as error:
-                form.add_service_errors(error.errors)
+                apply_service_errors(form, error.errors)
                 status = error.status
             else:
                 messages.success(request, f"Care plan saved: {plan.title}.")
@@ -269,7 +270,7 @@ def care_plan_edit(request, pk):
                     equipment_ids=form.equipment_ids(),
                 )
             except ServiceError as error:
-                form.add_service_errors(error.errors)
+                apply_service_errors(form, error.errors)
                 status = error.status
             else:
                 messages.success(request, f"Care plan updated: {plan.title}.")
@@ -346,7 +347,7 @@ def equipment_new(request):
                     actor=request.user, school_id=school_id, data=form.equipment_data()
                 )
             except ServiceError as error:
-                form.add_service_errors(error.errors)
+                apply_service_errors(form, error.errors)
                 status = error.status
             else:
                 messages.success(
@@ -391,7 +392,7 @@ def equipment_inspect(request, pk):
                 inspected_on=form.cleaned_data["inspected_on"],
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
         else:
             messages.success(
                 request,
@@ -412,7 +413,7 @@ def equipment_out_of_service(request, pk):
                 actor=request.user, equipment=equipment, reason=form.cleaned_data["reason"]
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
         else:
             messages.success(request, f"{equipment.name} is out of service.")
             return redirect(reverse("equipment_detail", args=[equipment.pk]))

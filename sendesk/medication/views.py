@@ -16,6 +16,7 @@ from sendesk import access
 from sendesk.audit.pages import service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
 from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.staff.models import Training, training_status
 
@@ -157,7 +158,7 @@ def dose_give(request, medicine_id):
             if isinstance(exc, med.DoseRefused) and exc.status != 422:
                 refusal = exc
             else:
-                form.add_service_errors(exc.errors)
+                apply_service_errors(form, exc.errors)
         else:
             prn = next((a for a in selectors.dose_form_context(medicine)["group"].as_needed), None)
             next_at = prn.next_allowed_at if prn is not None else None
@@ -290,7 +291,7 @@ def dose_amend(request, pk):
                         changes=changes,
                     )
                 except ServiceError as exc:
-                    form.add_service_errors(exc.errors)
+                    apply_service_errors(form, exc.errors)
                     status = exc.status
                 else:
                     messages.success(request, "Dose record corrected.")

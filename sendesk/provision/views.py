@@ -229,7 +229,7 @@ def session_record(request, provision_id):
                 actor=request.user, **form.service_kwargs(services.PupilRecord)
             )
         except ServiceError as exc:
-            form.add_service_errors(exc.errors)
+            apply_service_errors(form, exc.errors)
             status = exc.status
         else:
             return _recorded(request, provision, session, today)
@@ -379,7 +379,7 @@ def session_amend(request, pk):
                 pupil_changes=pupil_changes,
             )
         except ServiceError as exc:
-            form.add_service_errors(exc.errors)
+            apply_service_errors(form, exc.errors)
             status = exc.status
         else:
             messages.success(request, "Correction saved. The original stays in the history below.")
