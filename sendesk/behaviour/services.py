@@ -514,22 +514,13 @@ def incident_can_amend(user, incident: Incident) -> bool:
     return _can_correct(user, incident)
 
 
-def _reason(reason, errors, key="reason"):
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason:
-        errors[key] = "Say why the record is being corrected."
-    elif len(reason) > 300:
-        errors[key] = "Keep the reason under 300 characters."
-    return reason
-
-
 def incident_amend(*, actor, incident: Incident, reason: str, changes: dict) -> Amendment:
     """Correct an incident. `changes` holds the fields to change and their new values
     (staff_present as a list of user ids). The old values stay in the Amendment."""
     if not incident_can_amend(actor, incident):
         raise Http404
     errors = {}
-    reason = _reason(reason, errors)
+    reason = amendments.reason(reason, errors)
     unknown = [key for key in changes if key not in INCIDENT_AMENDABLE]
     for key in unknown:
         errors[key] = "This part of an incident can't be changed."
@@ -768,7 +759,7 @@ def intervention_amend(
     if not intervention_can_amend(actor, ri):
         raise Http404
     errors = {}
-    reason = _reason(reason, errors, key="amendment_reason")
+    reason = amendments.reason(reason, errors, key="amendment_reason")
     unknown = [key for key in changes if key not in RI_AMENDABLE]
     for key in unknown:
         errors[key] = "This part of the record can't be changed here."

@@ -520,7 +520,7 @@ def care_event_amend(*, actor, event: CareEvent, reason: str, changes: dict) -> 
     if not care_event_can_amend(actor, event):
         raise Http404
     errors: dict[str, str] = {}
-    reason = _amend_reason(reason, errors)
+    reason = amendments.reason(reason, errors)
     current = {name: getattr(event, name) for name in EVENT_AMENDABLE}
     wanted, second = _event_corrected(event, current, changes, errors)
     if errors:
@@ -551,17 +551,6 @@ def care_event_amend(*, actor, event: CareEvent, reason: str, changes: dict) -> 
                 f"Care record of {timezone.localtime(current['occurred_at']):%-d %b} corrected",
             ),
         )
-
-
-def _amend_reason(reason, errors) -> str:
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason:
-        errors["reason"] = "Say why the record is being corrected."
-    elif "\x00" in reason:
-        errors["reason"] = "The reason holds a character that can't be stored: retype it."
-    elif len(reason) > 300:
-        errors["reason"] = "Keep the reason to 300 characters or fewer."
-    return reason
 
 
 def _event_corrected(event, current, changes, errors):

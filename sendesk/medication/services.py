@@ -898,10 +898,9 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
     if not administration_can_amend(actor, record):
         raise Http404
     errors = {}
-    data = {"why": reason}
-    reason = _text(data, "why", errors, limit=300, required="Say why the record is corrected.")
-    if "why" in errors:
-        errors["reason_for_change"] = errors.pop("why")
+    reason = amendments.reason(
+        reason, errors, key="reason_for_change", required="Say why the record is corrected."
+    )
     current = {name: getattr(record, name) for name in AMENDABLE}
     wanted = _dose_corrected(record, current, changes, errors)
     if errors:

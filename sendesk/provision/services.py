@@ -345,8 +345,7 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
         raise Http404
     scope = _amend_scope(actor, session)
     errors = {}
-    if not (reason or "").strip():
-        errors["reason"] = "Say why the record is being corrected."
+    reason = amendments.reason(reason, errors)
     wanted = _session_corrected(session, changes, scope, errors)
     rated = {
         (str(r.session_pupil.pupil_id), str(r.target_id)): r
@@ -380,7 +379,7 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
         return amendments.amend(
             actor=actor,
             record=session,
-            reason=reason.strip(),
+            reason=reason,
             changes=diff,
             before={"session": before},
             after={"session": snapshot(session)},

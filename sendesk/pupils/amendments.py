@@ -20,12 +20,21 @@ from django.utils import timezone
 from sendesk.accounts.models import User
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.inputs import plain
 
 from .timeline import timeline_add
 
 NOTHING_CHANGED = "Nothing was changed."
+REASON_REQUIRED = "Say why the record is being corrected."
+REASON_MAX = 300  # every amendment model's reason column
+
+
+def reason(value, errors, *, key="reason", required=REASON_REQUIRED) -> str:
+    """Why the record is corrected, stripped: required, text, no NUL, at most 300
+    characters. A message goes to errors[key] (the form's name for it)."""
+    return inputs.text(value, key, errors, limit=REASON_MAX, required=required, label="The reason")
 
 
 def locked(record):
