@@ -29,6 +29,12 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["pupil", "-at"], name="audit_pupil_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=["create", "update", "delete", "amend"]),
+                name="audit_action_known",
+            )
+        ]
 
 
 class AccessEvent(models.Model):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
 
 from .services import record_access
 
@@ -15,7 +16,8 @@ def service_form_page(request, *, form, pupil, what, template, context, save, do
     """A page with one form that one service call saves: GET shows it (and logs the view
     of the pupil's record as `what`); POST runs `save(form)` and goes to `done_url` with
     the message `done`, or re-renders 422 (or the service's status) with what was typed and
-    the service's messages beside the fields. The form has ServiceErrorsMixin."""
+    the service's messages beside the fields. Service errors reach the form
+    through apply_service_errors."""
     status = 200
     if request.method == "POST":
         status = 422
@@ -23,7 +25,7 @@ def service_form_page(request, *, form, pupil, what, template, context, save, do
             try:
                 save(form)
             except ServiceError as error:
-                form.add_service_errors(error.errors)
+                apply_service_errors(form, error)
                 status = error.status
             else:
                 messages.success(request, done)

@@ -30,6 +30,10 @@ def snapshot(obj: models.Model, exclude=()) -> dict:
 
 
 def record_change(*, actor, action, obj, school_id, pupil_id=None, before=None, after=None):
+    # One vocabulary for the trail: a member of AuditEvent.Action, never a loose string
+    # (a typo would otherwise be stored and never found by a search for that action).
+    if not isinstance(action, AuditEvent.Action):
+        raise TypeError(f"record_change needs an AuditEvent.Action, not {action!r}")
     return AuditEvent.objects.create(
         at=timezone.now(),
         actor=actor,

@@ -9,7 +9,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from sendesk.lib.forms import DateInput, ServiceErrorsMixin, TimeInput
+from sendesk.lib.forms import DateInput, TimeInput
 
 from .models import Effectiveness, Incident, InterventionStaff, ParentNotification
 from .models import RestrictiveIntervention as RI
@@ -134,7 +134,7 @@ class StrategyUsesMixin:
 # --- Incidents -------------------------------------------------------------------------------
 
 
-class IncidentFields(ServiceErrorsMixin, forms.Form):
+class IncidentFields(forms.Form):
     kind = _chips("What are you recording?", Incident.Kind.choices)
     date = _date("Date")
     time = _time("Time")
@@ -225,8 +225,8 @@ class IncidentForm(StrategyUsesMixin, IncidentFields):
         super().__init__(*args, staff=staff, **kwargs)
         self.add_strategy_fields(strategies)
 
-    def field_for(self, key):
-        return self.strategy_field_for(key) or super().field_for(key)
+    def service_error_field(self, key):
+        return self.strategy_field_for(key)
 
     def service_kwargs(self) -> dict:
         return {
@@ -301,7 +301,7 @@ class IncidentAmendForm(IncidentFields):
 # --- Restrictive interventions ------------------------------------------------------------------
 
 
-class InterventionFields(ServiceErrorsMixin, forms.Form):
+class InterventionFields(forms.Form):
     kind = _chips("What was used?", RI.Kind.choices)
     date = _date("Date")
     time = _time("Start time")
@@ -405,11 +405,11 @@ class InterventionForm(InterventionFields):
             for u in self.staff
         ]
 
-    def field_for(self, key):
+    def service_error_field(self, key):
         match = re.match(r"^staff\.(\d+)", key)
         if match and int(match[1]) < len(self.sent_staff):
             return self.sent_staff[int(match[1])]
-        return super().field_for(key)
+        return None
 
     def service_kwargs(self) -> dict:
         staff, self.sent_staff = [], []
@@ -464,7 +464,7 @@ class InterventionAmendForm(InterventionFields):
         return {k: v for k, v in wanted.items() if getattr(self.intervention, k) != v}
 
 
-class NotificationForm(ServiceErrorsMixin, forms.Form):
+class NotificationForm(forms.Form):
     date = _date("Date they were told")
     time = _time("Time")
     method = _chips("How", ParentNotification.Method.choices)

@@ -23,6 +23,7 @@ from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.ids import parse_uuid
 from sendesk.plans.models import Plan
+from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
 from sendesk.staff.models import Training, training_status
 
@@ -59,7 +60,6 @@ def _check_when(value, field_name, errors, *, what):
 
 
 # The amendment services below still call _plain; it is the one implementation, not a copy.
-_plain = inputs.plain
 
 
 def _can_correct(user, record) -> bool:
@@ -501,43 +501,13 @@ def incident_can_amend(user, incident: Incident) -> bool:
     return _can_correct(user, incident)
 
 
-def _amend(actor, record, record_type, reason, diff, timeline_title):
-    amendment = Amendment.objects.create(
-        record_type=record_type,
-        record_id=record.pk,
-        pupil_id=record.pupil_id,
-        amended_by=actor,
-        amended_at=timezone.now(),
-        reason=reason,
-        changes=diff,
-    )
-    timeline_add(
-        pupil=record.pupil_id,
-        actor=actor,
-        ref=record,
-        kind="corrected",
-        title=timeline_title,
-        body=reason,
-    )
-    return amendment
-
-
-def _reason(reason, errors, key="reason"):
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason:
-        errors[key] = "Say why the record is being corrected."
-    elif len(reason) > 300:
-        errors[key] = "Keep the reason under 300 characters."
-    return reason
-
-
 def incident_amend(*, actor, incident: Incident, reason: str, changes: dict) -> Amendment:
     """Correct an incident. `changes` holds the fields to change and their new values
     (staff_present as a list of user ids). The old values stay in the Amendment."""
     if not incident_can_amend(actor, incident):
         raise Http404
     errors = {}
-    reason = _reason(reason, errors)
+    reason = amendments.reason(reason, errors)
     unknown = [key for key in changes if key not in INCIDENT_AMENDABLE]
     for key in unknown:
         errors[key] = "This part of an incident can't be changed."
@@ -550,44 +520,27 @@ def incident_amend(*, actor, incident: Incident, reason: str, changes: dict) -> 
     if errors:
         raise ServiceError(errors)
     wanted["staff_present"] = sorted(wanted["staff_present"])
-    diff = {
-        name: [_plain(current[name]), _plain(wanted[name])]
-        for name in INCIDENT_AMENDABLE
-        if current[name] != wanted[name]
-    }
-    if not diff:
-        raise ServiceError({"__all__": "Nothing was changed."})
+    diff = amendments.changed(current, wanted, INCIDENT_AMENDABLE)
+    amendments.refuse_if_unchanged(diff)
     with transaction.atomic():
-        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        incident = amendments.locked(incident)
         before = {**snapshot(incident), "staff_present": current["staff_present"]}
-        for name in diff:
-            if name != "staff_present":
-                setattr(incident, name, wanted[name])
-        incident.save()
         if "staff_present" in diff:
             incident.staff_present.set(wanted["staff_present"])
-        amendment = _amend(
-            actor,
-            incident,
-            Amendment.Record.INCIDENT,
-            reason,
-            diff,
-            f"Incident record of {timezone.localtime(current['occurred_at']):%-d %b} corrected",
-        )
-        record_pupil_change(
-            actor,
-            "amend",
-            incident,
-            incident.pupil,
+        return amendments.amend(
+            actor=actor,
+            record=incident,
+            reason=reason,
+            changes=diff,
+            set_fields={name: wanted[name] for name in diff if name != "staff_present"},
             before=before,
-            after={
-                **snapshot(incident),
-                "staff_present": wanted["staff_present"],
-                "changes": diff,
-                "reason": reason,
-            },
+            after_extra={"staff_present": wanted["staff_present"]},
+            amendment=_amendment_of(incident, Amendment.Record.INCIDENT),
+            timeline=(
+                "corrected",
+                f"Incident record of {timezone.localtime(current['occurred_at']):%-d %b} corrected",
+            ),
         )
-    return amendment
 
 
 # --- Restrictive interventions ---------------------------------------------------------------
@@ -793,7 +746,7 @@ def intervention_amend(
     if not intervention_can_amend(actor, ri):
         raise Http404
     errors = {}
-    reason = _reason(reason, errors, key="amendment_reason")
+    reason = amendments.reason(reason, errors, key="amendment_reason")
     unknown = [key for key in changes if key not in RI_AMENDABLE]
     for key in unknown:
         errors[key] = "This part of the record can't be changed here."
@@ -802,42 +755,38 @@ def intervention_amend(
     _validate_intervention(wanted, errors)
     if errors:
         raise ServiceError(errors)
-    diff = {
-        name: [_plain(current[name]), _plain(wanted[name])]
-        for name in RI_AMENDABLE
-        if current[name] != wanted[name]
-    }
-    if not diff:
-        raise ServiceError({"__all__": "Nothing was changed."})
+    diff = amendments.changed(current, wanted, RI_AMENDABLE)
+    amendments.refuse_if_unchanged(diff)
     if "started_at" in diff:
         deadline = notify_parent_by(wanted["started_at"])
         if deadline != ri.notify_parent_by:
-            diff["notify_parent_by"] = [_plain(ri.notify_parent_by), _plain(deadline)]
+            diff["notify_parent_by"] = [inputs.plain(ri.notify_parent_by), inputs.plain(deadline)]
             wanted["notify_parent_by"] = deadline
     with transaction.atomic():
-        ri = RestrictiveIntervention.objects.select_for_update().get(pk=ri.pk)
-        before = snapshot(ri)
-        for name in diff:
-            setattr(ri, name, wanted[name])
-        ri.save()
-        amendment = _amend(
-            actor,
-            ri,
-            Amendment.Record.INTERVENTION,
-            reason,
-            diff,
-            f"Restrictive intervention record of "
-            f"{timezone.localtime(current['started_at']):%-d %b} corrected",
+        ri = amendments.locked(ri)
+        return amendments.amend(
+            actor=actor,
+            record=ri,
+            reason=reason,
+            changes=diff,
+            set_fields={name: wanted[name] for name in diff},
+            before=snapshot(ri),
+            amendment=_amendment_of(ri, Amendment.Record.INTERVENTION),
+            timeline=(
+                "corrected",
+                f"Restrictive intervention record of "
+                f"{timezone.localtime(current['started_at']):%-d %b} corrected",
+            ),
         )
-        record_pupil_change(
-            actor,
-            "amend",
-            ri,
-            ri.pupil,
-            before=before,
-            after={**snapshot(ri), "changes": diff, "reason": reason},
-        )
-    return amendment
+
+
+def _amendment_of(record, record_type) -> tuple:
+    """The behaviour Amendment model and the columns naming the record it corrects."""
+    return Amendment, {
+        "record_type": record_type,
+        "record_id": record.pk,
+        "pupil_id": record.pupil_id,
+    }
 
 
 def parent_notification_add(

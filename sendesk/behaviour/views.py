@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendesk import access
-from sendesk.accounts.models import User
 from sendesk.audit.pages import CORRECTION_SAVED, service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.forms import run_services
+from sendesk.lib.forms import apply_service_errors, run_services
 from sendesk.plans.models import Plan
 from sendesk.provision.models import SessionPupil
+from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.staff.models import Training, training_status
 
 from . import charts, selectors, services
@@ -129,8 +129,7 @@ def plan_behaviour(request, plan_id):
         try:
             services.behaviour_plan_save(actor=request.user, plan=plan, **form.cleaned_data)
         except ServiceError as error:
-            for key, message in error.errors.items():
-                form.add_error(key if key in form.fields else None, message)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Behaviour plan saved.")
             return _to_plan_behaviour(plan)
@@ -150,8 +149,7 @@ def plan_strategy_add(request, plan_id):
                 actor=request.user, plan=plan, text=form.cleaned_data["text"]
             )
         except ServiceError as error:
-            for key, message in error.errors.items():
-                form.add_error(key if key in form.fields else None, message)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Strategy added.")
             return _to_plan_behaviour(plan, "#strategies")
@@ -187,8 +185,7 @@ def plan_strategy_change(request, plan_id, pk):
                 order=form.cleaned_data["order"],
             )
         except ServiceError as error:
-            for key, message in error.errors.items():
-                form.add_error(key if key in form.fields else None, message)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Strategy saved.")
             return _to_plan_behaviour(plan, "#strategies")
@@ -230,52 +227,17 @@ VALUE_LABELS = {
 }
 
 
-def _shown(field, value, names):
-    if value in (None, "", []):
-        return "—"
-    if field == "staff_present":
-        return ", ".join(names.get(pk, "someone no longer on the staff list") for pk in value)
-    if field in ("occurred_at", "started_at", "notify_parent_by"):
-        try:
-            return f"{timezone.localtime(dt.datetime.fromisoformat(value)):%-d %b %Y, %H:%M}"
-        except (TypeError, ValueError):
-            return value
-    if field == "debrief_on":
-        try:
-            return f"{dt.date.fromisoformat(value):%-d %b %Y}"
-        except (TypeError, ValueError):
-            return value
-    return VALUE_LABELS.get(field, {}).get(value, value)
+WORDING = Wording(labels=FIELD_LABELS, choices=VALUE_LABELS, people=("staff_present",))
 
 
 def _amendments(record_type, record_id):
     """The corrections of one record with their changes in words. Two queries."""
-    amendments = list(
+    return changes_in_words(
         Amendment.objects.filter(record_type=record_type, record_id=record_id).select_related(
             "amended_by"
-        )
+        ),
+        WORDING,
     )
-    ids = {
-        pk
-        for a in amendments
-        for old, new in [a.changes.get("staff_present", [[], []])]
-        for pk in (old or []) + (new or [])
-    }
-    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name")) if ids else {}
-    return [
-        {
-            "amendment": a,
-            "changes": [
-                {
-                    "label": FIELD_LABELS.get(field, field),
-                    "old": _shown(field, old, names),
-                    "new": _shown(field, new, names),
-                }
-                for field, (old, new) in a.changes.items()
-            ],
-        }
-        for a in amendments
-    ]
 
 
 # --- Incidents -----------------------------------------------------------------------------
@@ -307,7 +269,7 @@ def incident_new(request, pupil_id):
                 actor=request.user, pupil_id=pupil.pk, **form.service_kwargs()
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
             status = error.status
         else:
             if created:
@@ -390,7 +352,7 @@ def intervention_new(request, pupil_id):
                 actor=request.user, pupil_id=pupil.pk, **form.service_kwargs()
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
             status = error.status
         else:
             if created:
@@ -450,7 +412,7 @@ def intervention_notify(request, pk):
                 actor=request.user, intervention=ri, **form.service_kwargs()
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
             status = error.status
         else:
             messages.success(request, "Recorded that parents were told.")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sendesk import access
 from sendesk.audit.services import record_access
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
 
 from . import observations
 from .models import Amendment, Observation, ObservationMethod
@@ -115,18 +116,16 @@ class ManualAbcForm(forms.Form):
             "entries": entries,
         }
 
-    def add_service_errors(self, errors: dict) -> None:
-        names = {"started_at": "start", "ended_at": "end", "entries": None}
-        for key, message in errors.items():
-            parts = key.split(".")
-            if parts[0] == "entries" and len(parts) >= 2 and parts[1].isdigit():
-                row = self.row_index[int(parts[1])]
-                name = {"at": "time"}.get(parts[2], parts[2]) if len(parts) > 2 else "behaviour"
-                field = f"e{row}_{name}"
-                self.add_error(field if field in self.fields else None, message)
-            else:
-                field = names.get(key, key)
-                self.add_error(field if field in self.fields else None, message)
+    aliases = {"started_at": "start", "ended_at": "end", "entries": None}
+
+    def service_error_field(self, key):
+        """The field of a key about one entry ("entries.2.at"), for apply_service_errors."""
+        parts = key.split(".")
+        if parts[0] == "entries" and len(parts) >= 2 and parts[1].isdigit():
+            row = self.row_index[int(parts[1])]
+            name = {"at": "time"}.get(parts[2], parts[2]) if len(parts) > 2 else "behaviour"
+            return f"e{row}_{name}"
+        return None
 
 
 def _manual_form(data=None):
@@ -194,7 +193,7 @@ def _record_form(request, pupil):
                 actor=request.user, pupil_id=pupil.pk, **form.service_kwargs()
             )
         except ServiceError as exc:
-            form.add_service_errors(exc.errors)
+            apply_service_errors(form, exc.errors)
             status = exc.status
         else:
             messages.success(request, f"Observation of {pupil.name} saved ✓")

@@ -8,7 +8,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from sendesk.lib.forms import DateInput, ServiceErrorsMixin, TimeInput
+from sendesk.lib.forms import DateInput, TimeInput
 from sendesk.staff.models import Training
 
 from .models import CarePlan, Equipment
@@ -58,7 +58,7 @@ def staff_choices(staff, *, exclude=None, blank="Nobody else"):
 # --- The quick log --------------------------------------------------------------------------
 
 
-class CareEventFields(ServiceErrorsMixin, forms.Form):
+class CareEventFields(forms.Form):
     date = date_field("Date")
     time = forms.TimeField(
         label="Time",
@@ -197,7 +197,7 @@ def _training_choices():
     return [("", "The usual training for this kind of care"), *Training.Kind.choices]
 
 
-class CarePlanForm(ServiceErrorsMixin, forms.Form):
+class CarePlanForm(forms.Form):
     kind = LooseChoiceField(
         label="Kind of care", choices=[("", "Choose …"), *CarePlan.Kind.choices]
     )
@@ -293,7 +293,7 @@ class CarePlanForm(ServiceErrorsMixin, forms.Form):
 # --- Equipment --------------------------------------------------------------------------------
 
 
-class EquipmentForm(ServiceErrorsMixin, forms.Form):
+class EquipmentForm(forms.Form):
     kind = LooseChoiceField(label="Kind", choices=[("", "Choose …"), *Equipment.Kind.choices])
     name = line_field("Name", 150, "So staff can find it: 'Ceiling hoist, hygiene room'.")
     serial = line_field("Serial number", 60)
@@ -324,7 +324,7 @@ class EquipmentForm(ServiceErrorsMixin, forms.Form):
         return dict(self.cleaned_data)
 
 
-class InspectionForm(ServiceErrorsMixin, forms.Form):
+class InspectionForm(forms.Form):
     inspected_on = date_field("Inspected on")
 
     def __init__(self, *args, **kwargs):
@@ -332,5 +332,5 @@ class InspectionForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class OutOfServiceForm(ServiceErrorsMixin, forms.Form):
+class OutOfServiceForm(forms.Form):
     reason = line_field("Why is it out of service?", 300, "Failed inspection, damaged sling …")

@@ -25,6 +25,7 @@ from sendesk.audit.services import record_change, snapshot
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.ids import parse_uuid
+from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
 from sendesk.staff.models import Training, training_status
 from sendesk.staff.selectors import school_staff
@@ -101,17 +102,8 @@ def care_staff(school_id):
 # --- small checks ------------------------------------------------------------------------------
 
 
-def _text(data: dict, name: str, errors, *, limit: int, required: str = ""):
-    """inputs.text on data[name], stored back stripped. Only care_event_amend still calls
-    it (the amendment work replaces that function); the rest call inputs directly."""
-    data[name] = inputs.text(data.get(name), name, errors, limit=limit, required=required)
-
-
 def _is_date(value) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
-_plain = inputs.plain  # care_event_amend's name for it, as _text above.
 
 
 def _label(kind) -> str:
@@ -516,80 +508,69 @@ def care_event_amend(*, actor, event: CareEvent, reason: str, changes: dict) -> 
     corrected record must still keep the plan's staffing rule."""
     if not care_event_can_amend(actor, event):
         raise Http404
-    plan = event.care_plan
     errors: dict[str, str] = {}
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason:
-        errors["reason"] = "Say why the record is being corrected."
-    elif "\x00" in reason:
-        errors["reason"] = "The reason holds a character that can't be stored: retype it."
-    elif len(reason) > 300:
-        errors["reason"] = "Keep the reason to 300 characters or fewer."
-    unknown = [key for key in changes if key not in EVENT_AMENDABLE]
-    for key in unknown:
-        errors[key] = "This part of a care record can't be changed."
+    reason = amendments.reason(reason, errors)
     current = {name: getattr(event, name) for name in EVENT_AMENDABLE}
-    wanted = {**current, **{k: v for k, v in changes.items() if k not in unknown}}
-    for name, (limit, required) in EVENT_TEXT.items():
-        _text(wanted, name, errors, limit=limit, required=required)
-    if wanted["occurred_at"] != current["occurred_at"]:
-        _check_when(wanted["occurred_at"], errors)
-    second = _second_staff(plan, event.by_id, wanted["second_staff_id"], errors)
-    wanted["second_staff_id"] = second.pk if second is not None else None
+    wanted, second = _event_corrected(event, current, changes, errors)
     if errors:
         raise ServiceError(errors)
     if wanted["second_staff_id"] != current["second_staff_id"] and second is not None:
-        if plan.kind == CarePlan.Kind.MOVING_HANDLING:
-            day = timezone.localtime(wanted["occurred_at"]).date()
-            if training_status([second.pk], plan.training, day)[second.pk] != "current":
-                raise ServiceError(
-                    {
-                        "second_staff_id": f"{second.full_name} has no current "
-                        f"{_label(plan.training)} training on {day:%-d %B %Y}."
-                    },
-                    403,
-                )
-    diff = {
-        name: [_plain(current[name]), _plain(wanted[name])]
-        for name in EVENT_AMENDABLE
-        if current[name] != wanted[name]
-    }
-    if not diff:
-        raise ServiceError({"__all__": "Nothing was changed."})
-    now = timezone.now()
+        _check_second_trained(event.care_plan, second, wanted["occurred_at"])
+    diff = amendments.changed(current, wanted, EVENT_AMENDABLE)
+    amendments.refuse_if_unchanged(diff)
     with transaction.atomic():
-        event = CareEvent.objects.select_for_update().get(pk=event.pk)
-        before = snapshot(event)
-        for name in diff:
-            setattr(event, name, wanted[name])
-        event.save()
-        amendment = Amendment.objects.create(
-            record_type=Amendment.Record.CARE_EVENT,
-            record_id=event.pk,
-            pupil_id=event.pupil_id,
-            amended_by=actor,
-            amended_at=now,
+        event = amendments.locked(event)
+        return amendments.amend(
+            actor=actor,
+            record=event,
             reason=reason,
             changes=diff,
+            set_fields={name: wanted[name] for name in diff},
+            before=snapshot(event),
+            amendment=(
+                Amendment,
+                {
+                    "record_type": Amendment.Record.CARE_EVENT,
+                    "record_id": event.pk,
+                    "pupil_id": event.pupil_id,
+                },
+            ),
+            timeline=(
+                "care_amended",
+                f"Care record of {timezone.localtime(current['occurred_at']):%-d %b} corrected",
+            ),
         )
-        timeline_add(
-            pupil=event.pupil_id,
-            actor=actor,
-            ref=event,
-            kind="care_amended",
-            title=f"Care record of {timezone.localtime(current['occurred_at']):%-d %b} corrected",
-            body=reason,
+
+
+def _event_corrected(event, current, changes, errors):
+    """The care event as corrected, and its second member of staff: each change checked
+    by the rules a new event keeps."""
+    unknown = [key for key in changes if key not in EVENT_AMENDABLE]
+    for key in unknown:
+        errors[key] = "This part of a care record can't be changed."
+    wanted = {**current, **{k: v for k, v in changes.items() if k not in unknown}}
+    for name, (limit, required) in EVENT_TEXT.items():
+        wanted[name] = inputs.text(wanted.get(name), name, errors, limit=limit, required=required)
+    if wanted["occurred_at"] != current["occurred_at"]:
+        _check_when(wanted["occurred_at"], errors)
+    second = _second_staff(event.care_plan, event.by_id, wanted["second_staff_id"], errors)
+    wanted["second_staff_id"] = second.pk if second is not None else None
+    return wanted, second
+
+
+def _check_second_trained(plan, second, occurred_at) -> None:
+    """Moving and handling needs a second adult trained on the day of the care."""
+    if plan.kind != CarePlan.Kind.MOVING_HANDLING:
+        return
+    day = timezone.localtime(occurred_at).date()
+    if training_status([second.pk], plan.training, day)[second.pk] != "current":
+        raise ServiceError(
+            {
+                "second_staff_id": f"{second.full_name} has no current "
+                f"{_label(plan.training)} training on {day:%-d %B %Y}."
+            },
+            403,
         )
-        record_change(
-            actor=actor,
-            action="amend",
-            obj=event,
-            school_id=event.school_id,
-            pupil_id=event.pupil_id,
-            before=before,
-            after={**snapshot(event), "changes": diff, "reason": reason},
-        )
-    return amendment
 
 
 # --- Equipment (SENCO, head) ---------------------------------------------------------------------

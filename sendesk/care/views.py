@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendesk import access
-from sendesk.accounts.models import User
 from sendesk.audit.pages import CORRECTION_SAVED, service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
+from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.pupils.models import Pupil
 from sendesk.staff.models import Training, training_status
 
@@ -107,7 +108,7 @@ def care_log(request, pk):
                 actor=request.user, care_plan_id=plan.pk, **form.service_kwargs()
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
             status = error.status
         else:
             if created:
@@ -139,35 +140,17 @@ FIELD_LABELS = {
 }
 
 
+WORDING = Wording(labels=FIELD_LABELS, people=("second_staff_id",), nobody="nobody")
+
+
 def _amendments(event):
     """The corrections of a care record, with names for people. Two queries."""
-    amendments = list(
+    return changes_in_words(
         Amendment.objects.filter(
             record_type=Amendment.Record.CARE_EVENT, record_id=event.pk
-        ).select_related("amended_by")
+        ).select_related("amended_by"),
+        WORDING,
     )
-    ids = {
-        pk for a in amendments for pk in a.changes.get("second_staff_id", []) if isinstance(pk, int)
-    }
-    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name")) if ids else {}
-
-    def shown(field, value):
-        if field == "second_staff_id":
-            return names.get(value, "nobody") if value else "nobody"
-        if field == "occurred_at" and value:
-            return value[:16].replace("T", " ")
-        return value if value not in (None, "") else "—"
-
-    return [
-        {
-            "amendment": a,
-            "changes": [
-                {"label": FIELD_LABELS.get(f, f), "old": shown(f, old), "new": shown(f, new)}
-                for f, (old, new) in a.changes.items()
-            ],
-        }
-        for a in amendments
-    ]
 
 
 @login_required
@@ -254,7 +237,7 @@ def care_plan_new(request, pupil_id):
                     equipment_ids=form.equipment_ids(),
                 )
             except ServiceError as error:
-                form.add_service_errors(error.errors)
+                apply_service_errors(form, error.errors)
                 status = error.status
             else:
                 messages.success(request, f"Care plan saved: {plan.title}.")
@@ -287,7 +270,7 @@ def care_plan_edit(request, pk):
                     equipment_ids=form.equipment_ids(),
                 )
             except ServiceError as error:
-                form.add_service_errors(error.errors)
+                apply_service_errors(form, error.errors)
                 status = error.status
             else:
                 messages.success(request, f"Care plan updated: {plan.title}.")
@@ -364,7 +347,7 @@ def equipment_new(request):
                     actor=request.user, school_id=school_id, data=form.equipment_data()
                 )
             except ServiceError as error:
-                form.add_service_errors(error.errors)
+                apply_service_errors(form, error.errors)
                 status = error.status
             else:
                 messages.success(
@@ -409,7 +392,7 @@ def equipment_inspect(request, pk):
                 inspected_on=form.cleaned_data["inspected_on"],
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
         else:
             messages.success(
                 request,
@@ -430,7 +413,7 @@ def equipment_out_of_service(request, pk):
                 actor=request.user, equipment=equipment, reason=form.cleaned_data["reason"]
             )
         except ServiceError as error:
-            form.add_service_errors(error.errors)
+            apply_service_errors(form, error.errors)
         else:
             messages.success(request, f"{equipment.name} is out of service.")
             return redirect(reverse("equipment_detail", args=[equipment.pk]))

@@ -5,11 +5,21 @@ from .errors import ServiceError
 
 
 def apply_service_errors(form, err, aliases=None):
-    """Put a ServiceError's messages on a Django form: beside the field they name (or the
-    field `aliases` maps its key to), or at the top when the field is not on the form."""
-    aliases = aliases or {}
-    for key, message in err.errors.items():
-        name = aliases.get(key, key)
+    """The one way a service's refusal reaches a Django form: each message beside the field
+    it is about, the rest at the top of the form (where the error summary lists them).
+
+    `err` is a ServiceError or its errors dict. A key finds its field by, in order: the
+    form's `service_error_field(key)` hook when it has one and it answers (for keys that
+    name a row of a list, e.g. a session's "pupils.0.attendance"); the form's `aliases`
+    and then the `aliases` given (a service's key -> the form's field, None for the top);
+    the key itself. A name that is not a field of the form goes to the top."""
+    errors = err.errors if isinstance(err, ServiceError) else err
+    aliases = {**getattr(form, "aliases", {}), **(aliases or {})}
+    hook = getattr(form, "service_error_field", None)
+    for key, message in errors.items():
+        name = hook(key) if hook is not None else None
+        if name is None:
+            name = aliases.get(key, key)
         form.add_error(name if name in form.fields else None, message)
     return form
 
@@ -76,18 +86,3 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
-
-
-class ServiceErrorsMixin:
-    """For forms: puts a ServiceError's messages beside the fields they are about
-    (`aliases` maps a service's key to a form field), the rest at the top."""
-
-    aliases: dict = {}
-
-    def field_for(self, key):
-        name = self.aliases.get(key, key)
-        return name if name in self.fields else None
-
-    def add_service_errors(self, errors: dict):
-        for key, message in errors.items():
-            self.add_error(self.field_for(key), message)

@@ -8,7 +8,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from sendesk.lib.forms import DateInput, ServiceErrorsMixin, TimeInput
+from sendesk.lib.forms import DateInput, TimeInput
 from sendesk.staff.models import Training
 
 from .models import Administration, Medicine
@@ -61,7 +61,7 @@ class ChipsField(forms.ChoiceField):
 # --- Giving a dose -----------------------------------------------------------------------
 
 
-class DoseForm(ServiceErrorsMixin, forms.Form):
+class DoseForm(forms.Form):
     client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     due_at = forms.CharField(required=False, widget=forms.HiddenInput)
     outcome = ChipsField(
@@ -146,7 +146,7 @@ class DoseForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class DoseAmendForm(ServiceErrorsMixin, forms.Form):
+class DoseAmendForm(forms.Form):
     outcome = ChipsField(
         label="What happened?",
         choices=Administration.Outcome.choices,
@@ -211,7 +211,7 @@ class ConsentFields(forms.Form):
     )
 
 
-class HealthcarePlanForm(ServiceErrorsMixin, ConsentFields):
+class HealthcarePlanForm(ConsentFields):
     conditions = _text("Medical condition(s)", "In plain words.", rows=2)
     triggers = _text("Triggers")
     signs = _text("Signs and symptoms")
@@ -247,7 +247,7 @@ class HealthcarePlanForm(ServiceErrorsMixin, ConsentFields):
 TRAINING_CHOICES = [(k, Training.Kind(k).label) for k in MEDICATION_TRAINING]
 
 
-class MedicineForm(ServiceErrorsMixin, ConsentFields):
+class MedicineForm(ConsentFields):
     name = _line("Medicine", 150, "As on the pharmacy label.")
     form = ChipsField(label="Form", required=False, choices=[("", "Choose…")])
     strength = _line("Strength", 60, "'100 micrograms per puff', '10 mg'.")
@@ -314,11 +314,11 @@ class MedicineForm(ServiceErrorsMixin, ConsentFields):
         return data
 
 
-class StockForm(ServiceErrorsMixin, forms.Form):
+class StockForm(forms.Form):
     quantity = _number("Units received", "Puffs, tablets or doses in the new supply.")
     expiry_date = _date("Expiry date of the new supply", "Leave empty to keep the current one.")
     note = _line("Note", 300, "Who brought it, the pharmacy label, anything else.")
 
 
-class StopForm(ServiceErrorsMixin, forms.Form):
+class StopForm(forms.Form):
     reason = _line("Why is it stopped?", 300)

@@ -26,13 +26,14 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.accounts.models import User
 from sendesk.audit.models import AuditEvent
-from sendesk.audit.services import record_change, record_pupil_change, snapshot
+from sendesk.audit.services import record_pupil_change, snapshot
 from sendesk.care.models import Amendment
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.lib.ids import parse_uuid
 from sendesk.plans.models import Plan
+from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.models import Role
 from sendesk.staff.models import Training, training_status
@@ -54,16 +55,6 @@ from .rules import (
 
 # School staff who may witness a controlled drug: anyone with a staff role, not a visitor.
 STAFF_ROLES = [r for r in Role.values if r != Role.THERAPIST]
-
-
-def _text(data, name, errors, *, limit, required=""):
-    """inputs.text on data[name], stored back stripped. Only administration_amend still
-    calls it (the amendment work replaces that function); the rest call inputs directly."""
-    data[name] = inputs.text(data.get(name), name, errors, limit=limit, required=required)
-    return data[name]
-
-
-_plain = inputs.plain  # administration_amend's name for it, as _text above.
 
 
 def _is_date(value) -> bool:
@@ -687,30 +678,87 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
     if not administration_can_amend(actor, record):
         raise Http404
     errors = {}
-    data = {"why": reason}
-    reason = _text(data, "why", errors, limit=300, required="Say why the record is corrected.")
-    if "why" in errors:
-        errors["reason_for_change"] = errors.pop("why")
+    reason = amendments.reason(
+        reason, errors, key="reason_for_change", required="Say why the record is corrected."
+    )
+    current = {name: getattr(record, name) for name in AMENDABLE}
+    wanted = _dose_corrected(record, current, changes, errors)
+    if errors:
+        raise ServiceError(errors)
+    diff = amendments.changed(current, wanted, AMENDABLE)
+    amendments.refuse_if_unchanged(diff)
+    given = Administration.Outcome.GIVEN
+    with transaction.atomic():
+        medicine = Medicine.objects.select_for_update().get(pk=record.medicine_id)
+        record = amendments.locked(record)
+        before = snapshot(record)
+        was_given, now_given = record.outcome == given, wanted["outcome"] == given
+        if now_given and (not was_given or wanted["given_at"] != record.given_at):
+            _check_corrected_to_given(record, medicine, wanted["given_at"], was_given)
+        stock_change = 0
+        if was_given and not now_given:
+            stock_change = medicine.dose_units
+        elif now_given and not was_given:
+            stock_change = -medicine.dose_units
+        if stock_change:
+            Medicine.objects.filter(pk=medicine.pk).update(stock=F("stock") + stock_change)
+            diff["stock"] = [medicine.stock, medicine.stock + stock_change]
+        return amendments.amend(
+            actor=actor,
+            record=record,
+            reason=reason,
+            changes=diff,
+            set_fields={name: wanted[name] for name in AMENDABLE if name in diff},
+            before=before,
+            amendment=(
+                Amendment,
+                {
+                    "record_type": Amendment.Record.ADMINISTRATION,
+                    "record_id": record.pk,
+                    "pupil_id": record.pupil_id,
+                },
+            ),
+            timeline=(
+                "medication",
+                f"{medicine.name} record of "
+                f"{timezone.localtime(wanted['given_at']):%-d %b %H:%M} corrected",
+            ),
+        )
+
+
+def _dose_corrected(record, current, changes, errors) -> dict:
+    """The dose record as corrected, each change checked by the rules a new record keeps."""
     for key in changes:
         if key not in AMENDABLE:
             errors[key] = "This part of a dose record can't be changed."
-    current = {name: getattr(record, name) for name in AMENDABLE}
     wanted = {**current, **{k: v for k, v in changes.items() if k in AMENDABLE}}
     if wanted["outcome"] not in Administration.Outcome.values:
         errors["outcome"] = "Say what happened: given, refused or not given."
-    _text(wanted, "dose", errors, limit=60, required="Give the dose.")
+    wanted["dose"] = inputs.text(
+        wanted.get("dose"), "dose", errors, limit=60, required="Give the dose."
+    )
     if (
         wanted.get("outcome") == Administration.Outcome.GIVEN
         and "dose" not in errors
         and not _same_dose(wanted["dose"], record.medicine.dose)
     ):
         errors["dose"] = f"The dose on the plan is {record.medicine.dose}."
-    _text(wanted, "reactions", errors, limit=2000)
+    wanted["reactions"] = inputs.text(wanted.get("reactions"), "reactions", errors, limit=2000)
     if wanted["outcome"] != Administration.Outcome.GIVEN:
-        _text(wanted, "reason", errors, limit=300, required="Say why it was refused or not given.")
+        wanted["reason"] = inputs.text(
+            wanted.get("reason"),
+            "reason",
+            errors,
+            limit=300,
+            required="Say why it was refused or not given.",
+        )
     else:
-        _text(wanted, "reason", errors, limit=300)
-    when = wanted["given_at"]
+        wanted["reason"] = inputs.text(wanted.get("reason"), "reason", errors, limit=300)
+    _check_corrected_time(record, wanted["given_at"], errors)
+    return wanted
+
+
+def _check_corrected_time(record, when, errors) -> None:
     if not isinstance(when, dt.datetime) or timezone.is_naive(when):
         errors["given_at"] = "Give the date and time of the dose."
     elif when > timezone.now() + CLOCK_SLACK:
@@ -722,80 +770,27 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
         and timezone.localtime(when).date() != timezone.localtime(record.due_at).date()
     ):
         errors["given_at"] = "A scheduled dose is recorded on the day it was due."
-    if errors:
-        raise ServiceError(errors)
-    diff = {
-        name: [_plain(current[name]), _plain(wanted[name])]
-        for name in AMENDABLE
-        if current[name] != wanted[name]
-    }
-    if not diff:
-        raise ServiceError({"__all__": "Nothing was changed."})
-    given = Administration.Outcome.GIVEN
-    with transaction.atomic():
-        medicine = Medicine.objects.select_for_update().get(pk=record.medicine_id)
-        record = Administration.objects.select_for_update().get(pk=record.pk)
-        before = snapshot(record)
-        was_given, now_given = record.outcome == given, wanted["outcome"] == given
-        if now_given and (not was_given or wanted["given_at"] != record.given_at):
-            # A correction that makes (or moves) a given dose keeps every rule a new dose
-            # keeps: it is not a way round them.
-            day = timezone.localtime(wanted["given_at"]).date()
-            if (
-                training_status([record.given_by_id], medicine.training, day)[record.given_by_id]
-                != "current"
-            ):
-                raise DoseRefused(
-                    "no_training",
-                    f"{record.given_by} had no current training to give {medicine.name} "
-                    "that day: this can't be corrected to 'given'.",
-                    status=403,
-                )
-            if medicine.controlled and not was_given and record.witness_id is None:
-                raise ServiceError(
-                    {"outcome": "A controlled drug is given with a witness: record a new dose "
-                     "with the witness instead of correcting this record."}
-                )  # fmt: skip
-            _check_can_give(
-                medicine, wanted["given_at"], record.due_at, exclude=record,
-                needs_stock=not was_given,
-            )  # fmt: skip
-        stock_change = 0
-        if was_given and not now_given:
-            stock_change = medicine.dose_units
-        elif now_given and not was_given:
-            stock_change = -medicine.dose_units
-        for name in diff:
-            setattr(record, name, wanted[name])
-        record.save()
-        if stock_change:
-            Medicine.objects.filter(pk=medicine.pk).update(stock=F("stock") + stock_change)
-            diff["stock"] = [medicine.stock, medicine.stock + stock_change]
-        amendment = Amendment.objects.create(
-            record_type=Amendment.Record.ADMINISTRATION,
-            record_id=record.pk,
-            pupil_id=record.pupil_id,
-            amended_by=actor,
-            amended_at=timezone.now(),
-            reason=reason,
-            changes=diff,
+
+
+def _check_corrected_to_given(record, medicine, given_at, was_given) -> None:
+    """A correction that makes (or moves) a given dose keeps every rule a new dose keeps:
+    it is not a way round them."""
+    day = timezone.localtime(given_at).date()
+    if (
+        training_status([record.given_by_id], medicine.training, day)[record.given_by_id]
+        != "current"
+    ):
+        raise DoseRefused(
+            "no_training",
+            f"{record.given_by} had no current training to give {medicine.name} "
+            "that day: this can't be corrected to 'given'.",
+            status=403,
         )
-        timeline_add(
-            pupil=record.pupil_id,
-            kind="medication",
-            title=f"{medicine.name} record of {timezone.localtime(record.given_at):%-d %b %H:%M}"
-            " corrected",
-            body=reason,
-            actor=actor,
-            ref=record,
-        )
-        record_change(
-            actor=actor,
-            action="amend",
-            obj=record,
-            school_id=record.school_id,
-            pupil_id=record.pupil_id,
-            before=before,
-            after={**snapshot(record), "changes": diff, "reason": reason},
-        )
-    return amendment
+    if medicine.controlled and not was_given and record.witness_id is None:
+        raise ServiceError(
+            {"outcome": "A controlled drug is given with a witness: record a new dose "
+             "with the witness instead of correcting this record."}
+        )  # fmt: skip
+    _check_can_give(
+        medicine, given_at, record.due_at, exclude=record, needs_stock=not was_given,
+    )  # fmt: skip

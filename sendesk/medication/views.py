@@ -16,6 +16,8 @@ from sendesk import access
 from sendesk.audit.pages import service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
+from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.staff.models import Training, training_status
 
 from . import mar as mar_module
@@ -156,7 +158,7 @@ def dose_give(request, medicine_id):
             if isinstance(exc, med.DoseRefused) and exc.status != 422:
                 refusal = exc
             else:
-                form.add_service_errors(exc.errors)
+                apply_service_errors(form, exc.errors)
         else:
             prn = next((a for a in selectors.dose_form_context(medicine)["group"].as_needed), None)
             next_at = prn.next_allowed_at if prn is not None else None
@@ -249,17 +251,7 @@ AMEND_LABELS = {
 OUTCOMES = dict(Administration.Outcome.choices)
 
 
-def _shown(value):
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, str) and value in OUTCOMES:
-        return OUTCOMES[value]
-    if isinstance(value, str) and len(value) > 18 and value[10:11] == "T":
-        try:
-            return f"{timezone.localtime(dt.datetime.fromisoformat(value)):%-d %b %Y, %H:%M}"
-        except ValueError:
-            return value
-    return value
+WORDING = Wording(labels=AMEND_LABELS, choices={"outcome": OUTCOMES})
 
 
 @login_required
@@ -270,16 +262,7 @@ def dose_detail(request, pk):
     context = {
         "record": record,
         "pupil": record.pupil,
-        "amendments": [
-            {
-                "amendment": a,
-                "changes": [
-                    (AMEND_LABELS.get(name, name), _shown(old), _shown(new))
-                    for name, (old, new) in a.changes.items()
-                ],
-            }
-            for a in selectors.amendments_of(record)
-        ],
+        "amendments": changes_in_words(selectors.amendments_of(record), WORDING),
         "can_amend": med.administration_can_amend(request.user, record),
     }
     return render(request, "care/medication_dose.html", context)
@@ -308,7 +291,7 @@ def dose_amend(request, pk):
                         changes=changes,
                     )
                 except ServiceError as exc:
-                    form.add_service_errors(exc.errors)
+                    apply_service_errors(form, exc.errors)
                     status = exc.status
                 else:
                     messages.success(request, "Dose record corrected.")

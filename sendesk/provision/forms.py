@@ -184,13 +184,9 @@ class SessionForm(forms.Form):
         kwargs["pupils"] = [record]
         return kwargs
 
-    def add_service_errors(self, errors: dict[str, str]):
-        for key, message in errors.items():
-            self.add_error(self._field_for(key), message)
-
-    def _field_for(self, key):
-        if key in self.fields:
-            return key
+    def service_error_field(self, key):
+        """The field of a key about the one pupil's record ("pupils.0.attendance", a rating
+        "pupils.0.target_progress.<n>.rating"), for apply_service_errors."""
         match = _PUPIL_KEY.match(key)
         if not match:
             return None
@@ -342,17 +338,16 @@ class AmendForm(forms.Form):
                 pupil_changes[str(sp.pupil_id)] = fields
         return changes, pupil_changes
 
-    def add_service_errors(self, errors: dict[str, str]):
+    def service_error_field(self, key):
+        """The field of a key about one pupil's part ("pupil:<id>:<field>"), for
+        apply_service_errors; None for a pupil or field not on the form (it goes on top)."""
+        if not key.startswith("pupil:"):
+            return None
+        _, pid, *rest = key.split(":")
         index = {str(sp.pupil_id): i for i, sp in enumerate(self.records)}
-        for key, message in errors.items():
-            field = None
-            if key in self.fields:
-                field = key
-            elif key.startswith("pupil:"):
-                _, pid, *rest = key.split(":")
-                if pid in index and rest and rest[0] in self.PUPIL_FIELDS:
-                    field = f"p{index[pid]}_{rest[0]}"
-            self.add_error(field, message)
+        if pid in index and rest and rest[0] in self.PUPIL_FIELDS:
+            return f"p{index[pid]}_{rest[0]}"
+        return None
 
     def pupil_rows(self):
         """Per pupil: each control's name, what it holds now, and its errors."""

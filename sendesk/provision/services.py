@@ -17,8 +17,9 @@ from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.lib.ids import parse_uuid
-from sendesk.lib.inputs import plain as _plain  # session_amend's name for inputs.plain
+from sendesk.lib.inputs import plain, whole
 from sendesk.plans.models import Target
+from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
 
 from .models import (
@@ -388,6 +389,60 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
     attendance, and credit follows attendance."""
     if not session_can_amend(actor, session):
         raise Http404
+    scope = _amend_scope(actor, session)
+    errors = {}
+    reason = amendments.reason(reason, errors)
+    wanted = _session_corrected(session, changes, scope, errors)
+    rated = {
+        (str(r.session_pupil.pupil_id), str(r.target_id)): r
+        for r in TargetRating.objects.filter(session_pupil__session=session).select_related(
+            "session_pupil"
+        )
+    }
+    for pid, fields in pupil_changes.items():
+        _check_pupil_changes(str(pid), fields, scope, rated, wanted, errors)
+    if wanted["delivered"] and not session.delivered:
+        for pid, sp in scope.records.items():
+            if not pupil_changes.get(pid, {}).get("attendance"):
+                errors[f"pupil:{pid}:attendance"] = (
+                    f"The session is now delivered: say whether {sp.pupil.name} attended."
+                )
+    if errors:
+        raise ServiceError(errors)
+
+    with transaction.atomic():
+        session = amendments.locked(session)
+        before = snapshot(session)
+        wanted["start_time"] = changes.get("start_time", session.start_time)
+        diff = amendments.changed(
+            {name: getattr(session, name) for name in wanted}, wanted, list(wanted)
+        )
+        for key in diff:
+            setattr(session, key, wanted[key])
+        session.save()
+        for pid, sp in scope.records.items():
+            diff.update(_amend_pupil_record(session, sp, pupil_changes.get(pid, {}), rated))
+        return amendments.amend(
+            actor=actor,
+            record=session,
+            reason=reason,
+            changes=diff,
+            before={"session": before},
+            after={"session": snapshot(session)},
+            pupil_ids=[sp.pupil_id for sp in scope.records.values()],
+            amendment=(SessionAmendment, {"session": session}),
+            timeline=("session_amended", f"Session record of {session.date:%-d %b} corrected"),
+        )
+
+
+@dataclass
+class _AmendScope:
+    records: dict  # pupil id (text) -> the SessionPupil, pupil selected
+    visible: set  # the pupil ids (text) the amender may see
+    whole_session: bool  # may change the session-wide fields
+
+
+def _amend_scope(actor, session) -> _AmendScope:
     records = {str(sp.pupil_id): sp for sp in session.pupils.select_related("pupil")}
     visible = {
         str(pk)
@@ -400,19 +455,23 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
     whole_session = session.recorded_by_id == actor.pk or access.can(
         actor, session.school_id, "oversee"
     )
-    errors = {}
-    if not (reason or "").strip():
-        errors["reason"] = "Say why the record is being corrected."
+    return _AmendScope(records, visible, whole_session)
+
+
+def _session_corrected(session, changes, scope, errors) -> dict:
+    """The session-wide fields as corrected (start time aside: it is read under the lock),
+    each checked; a refused value falls back to the record's so the pupils' checks still
+    run against something sound."""
     for key in changes:
         if key not in AMENDABLE_SESSION_FIELDS:
             errors[key] = "This part of a session can't be changed."
-    if changes and not whole_session and visible != set(records):
+    if changes and not scope.whole_session and scope.visible != set(scope.records):
         errors["__all__"] = (
             "This session includes pupils you don't work with: ask whoever recorded it, "
             "or the SENCO, to correct the session itself."
         )
     minutes = changes.get("minutes", session.minutes)
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 600:
+    if not whole(minutes) or not 1 <= minutes <= 600:
         errors["minutes"] = "Minutes must be a whole number from 1 to 600."
         minutes = session.minutes
     delivered = changes.get("delivered", session.delivered)
@@ -430,126 +489,81 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
             errors["missed_reason"] = "Say why the session was missed."
         elif missed_reason == MissedReason.OTHER and not missed_note.strip():
             errors["missed_note"] = "When the reason is 'other', say what it was."
-    rated = {
-        (str(r.session_pupil.pupil_id), str(r.target_id)): r
-        for r in TargetRating.objects.filter(session_pupil__session=session).select_related(
-            "session_pupil"
-        )
+    return {
+        "minutes": minutes,
+        "delivered": delivered,
+        "missed_reason": missed_reason,
+        "missed_note": missed_note.strip() if not delivered else "",
     }
-    for pid, fields in pupil_changes.items():
-        pid = str(pid)
-        if pid not in records or pid not in visible:
-            errors[f"pupil:{pid}"] = "This pupil is not in the session."
-            continue
-        for key, value in fields.items():
-            if key == "ratings":
-                for tid, rating in value.items():
-                    tid = parse_uuid(tid)
-                    if tid is None or (pid, str(tid)) not in rated:
-                        errors[f"pupil:{pid}:ratings"] = "Rate only targets rated in the session."
-                    elif rating not in Rating.values:
-                        errors[f"pupil:{pid}:ratings"] = "Unknown rating."
-            elif key not in AMENDABLE_PUPIL_FIELDS:
-                errors[f"pupil:{pid}:{key}"] = "This can't be changed."
-            elif key == "note_shared_with_parents" and not isinstance(value, bool):
-                errors[f"pupil:{pid}:{key}"] = "Say whether the note is shared with parents."
-            elif key == "attendance" and delivered and value not in Attendance.values:
-                errors[f"pupil:{pid}:attendance"] = "Choose a valid attendance."
-            elif key == "flag_note" and (
-                not isinstance(value, str) or len(value.strip()) > FLAG_NOTE_MAX
-            ):
-                errors[f"pupil:{pid}:flag_note"] = (
-                    f"Keep what the teacher should look at to {FLAG_NOTE_MAX} characters."
-                )
-            elif key == "response" and value is not None and value not in range(1, 6):
-                errors[f"pupil:{pid}:response"] = "Response is on a scale of 1 to 5."
-            elif key == "minutes" and (
-                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= minutes
-            ):
-                errors[f"pupil:{pid}:minutes"] = (
-                    f"A pupil's minutes are from 0 to the session's {minutes}."
-                )
-    if delivered and not session.delivered:
-        for pid, sp in records.items():
-            if not pupil_changes.get(pid, {}).get("attendance"):
-                errors[f"pupil:{pid}:attendance"] = (
-                    f"The session is now delivered: say whether {sp.pupil.name} attended."
-                )
-    if errors:
-        raise ServiceError(errors)
 
-    diff = {}
-    now = timezone.now()
-    with transaction.atomic():
-        session = Session.objects.select_for_update().get(pk=session.pk)
-        before = snapshot(session)
-        wanted = {
-            "minutes": minutes,
-            "delivered": delivered,
-            "missed_reason": missed_reason,
-            "missed_note": missed_note.strip() if not delivered else "",
-            "start_time": changes.get("start_time", session.start_time),
-        }
-        for key, value in wanted.items():
-            old = getattr(session, key)
-            if old != value:
-                diff[key] = [_plain(old), _plain(value)]
-                setattr(session, key, value)
-        session.save()
-        for pid, sp in records.items():
-            fields = dict(pupil_changes.get(pid, {}))
-            ratings = fields.pop("ratings", {})
-            new = {key: fields.get(key, getattr(sp, key)) for key in AMENDABLE_PUPIL_FIELDS}
-            if not delivered:
-                new["attendance"], new["minutes"] = "", 0
-            elif "minutes" not in fields or new["attendance"] != Attendance.PARTIAL:
-                # Credit follows attendance; a part session keeps the minutes given, or
-                # the ones it had, or half the session.
-                partial_minutes = fields.get("minutes")
-                if partial_minutes is None and sp.attendance == Attendance.PARTIAL:
-                    partial_minutes = min(sp.minutes, minutes)
-                new["minutes"] = credited_minutes(
-                    session, PupilRecord(pupil_id=pid, attendance=new["attendance"],
-                                         minutes=partial_minutes),
-                )  # fmt: skip
-            for key, value in new.items():
-                old = getattr(sp, key)
-                if old != value:
-                    diff[f"pupil:{pid}:{key}"] = [_plain(old), _plain(value)]
-                    setattr(sp, key, value)
-            sp.save()
-            for tid, rating in ratings.items():
-                existing = rated[(pid, str(parse_uuid(tid)))]
-                if existing.rating != rating:
-                    diff[f"pupil:{pid}:rating:{existing.target_id}"] = [existing.rating, rating]
-                    existing.rating = rating
-                    existing.save(update_fields=["rating"])
-        if not diff:
-            raise ServiceError({"__all__": "Nothing was changed."})
-        amendment = SessionAmendment.objects.create(
-            session=session, amended_by=actor, amended_at=now, reason=reason.strip(), changes=diff
+
+def _check_pupil_changes(pid, fields, scope, rated, wanted, errors) -> None:
+    if pid not in scope.records or pid not in scope.visible:
+        errors[f"pupil:{pid}"] = "This pupil is not in the session."
+        return
+    for key, value in fields.items():
+        if key == "ratings":
+            for tid, rating in value.items():
+                tid = parse_uuid(tid)
+                if tid is None or (pid, str(tid)) not in rated:
+                    errors[f"pupil:{pid}:ratings"] = "Rate only targets rated in the session."
+                elif rating not in Rating.values:
+                    errors[f"pupil:{pid}:ratings"] = "Unknown rating."
+        elif key not in AMENDABLE_PUPIL_FIELDS:
+            errors[f"pupil:{pid}:{key}"] = "This can't be changed."
+        elif message := _pupil_field_error(key, value, wanted):
+            errors[f"pupil:{pid}:{key}"] = message
+
+
+def _pupil_field_error(key, value, wanted) -> str:
+    """What is wrong with one corrected field of a pupil's record ("" when sound)."""
+    minutes = wanted["minutes"]
+    if key == "note_shared_with_parents" and not isinstance(value, bool):
+        return "Say whether the note is shared with parents."
+    if key == "attendance" and wanted["delivered"] and value not in Attendance.values:
+        return "Choose a valid attendance."
+    if key == "flag_note" and (not isinstance(value, str) or len(value.strip()) > FLAG_NOTE_MAX):
+        return f"Keep what the teacher should look at to {FLAG_NOTE_MAX} characters."
+    if key == "response" and value is not None and value not in range(1, 6):
+        return "Response is on a scale of 1 to 5."
+    if key == "minutes" and (not whole(value) or not 0 <= value <= minutes):
+        return f"A pupil's minutes are from 0 to the session's {minutes}."
+    return ""
+
+
+def _amend_pupil_record(session, sp, fields, rated) -> dict:
+    """Write one pupil's corrected record and ratings (the session already corrected);
+    returns what changed, keyed "pupil:<id>:<field>"."""
+    pid = str(sp.pupil_id)
+    fields = dict(fields)
+    ratings = fields.pop("ratings", {})
+    new = {key: fields.get(key, getattr(sp, key)) for key in AMENDABLE_PUPIL_FIELDS}
+    if not session.delivered:
+        new["attendance"], new["minutes"] = "", 0
+    elif "minutes" not in fields or new["attendance"] != Attendance.PARTIAL:
+        # Credit follows attendance; a part session keeps the minutes given, or the ones
+        # it had, or half the session.
+        partial_minutes = fields.get("minutes")
+        if partial_minutes is None and sp.attendance == Attendance.PARTIAL:
+            partial_minutes = min(sp.minutes, session.minutes)
+        new["minutes"] = credited_minutes(
+            session,
+            PupilRecord(pupil_id=pid, attendance=new["attendance"], minutes=partial_minutes),
         )
-        after = snapshot(session)
-        for sp in records.values():
-            timeline_add(
-                pupil=sp.pupil_id,
-                occurred_at=now,
-                kind="session_amended",
-                title=f"Session record of {session.date:%-d %b} corrected",
-                body=reason.strip(),
-                actor=actor,
-                ref=session,
-            )
-            record_change(
-                actor=actor,
-                action="amend",
-                obj=session,
-                school_id=session.school_id,
-                pupil_id=sp.pupil_id,
-                before={"session": before},
-                after={"session": after, "changes": diff, "reason": reason.strip()},
-            )
-    return amendment
+    diff = {}
+    for key, value in new.items():
+        old = getattr(sp, key)
+        if old != value:
+            diff[f"pupil:{pid}:{key}"] = [plain(old), plain(value)]
+            setattr(sp, key, value)
+    sp.save()
+    for tid, rating in ratings.items():
+        existing = rated[(pid, str(parse_uuid(tid)))]
+        if existing.rating != rating:
+            diff[f"pupil:{pid}:rating:{existing.target_id}"] = [existing.rating, rating]
+            existing.rating = rating
+            existing.save(update_fields=["rating"])
+    return diff
 
 
 def feed_mark_seen(*, actor, session_pupil: SessionPupil) -> FeedReceipt:

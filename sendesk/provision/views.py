@@ -20,6 +20,7 @@ from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
 from sendesk.plans.models import Target
+from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.schools.calendar import Calendar
 
 from . import selectors, services
@@ -238,7 +239,7 @@ def session_record(request, provision_id):
                 actor=request.user, **form.service_kwargs(services.PupilRecord)
             )
         except ServiceError as exc:
-            form.add_service_errors(exc.errors)
+            apply_service_errors(form, exc.errors)
             status = exc.status
         else:
             return _recorded(request, provision, session, today)
@@ -322,39 +323,27 @@ _VALUE_LABELS = {
 }
 
 
-def _shown(field, value):
-    if value in (None, ""):
-        return "—"
-    return _VALUE_LABELS.get(field, {}).get(value, value)
-
-
 def _amendment_rows(amendments, records):
     """Each amendment with its changes in words, leaving out pupils the viewer may not see."""
     pupils = {str(sp.pupil_id): sp.pupil for sp in records}
     targets = {str(r.target_id): r.target for sp in records for r in sp.ratings.all()}
-    rows = []
-    for amendment in amendments:
-        changes = []
-        for key, (old, new) in amendment.changes.items():
-            if key.startswith("pupil:"):
-                _, pid, field, *rest = key.split(":")
-                if pid not in pupils:
-                    continue
-                name = pupils[pid].name
-                if field == "rating":
-                    target = targets.get(rest[0]) if rest else None
-                    label = f"{name}: rating for “{target.text if target else 'a target'}”"
-                elif field == "minutes":
-                    label = f"{name}: minutes received"
-                else:
-                    label = f"{name}: {_FIELD_LABELS.get(field, field)}"
-            else:
-                field = key
-                label = _FIELD_LABELS.get(key, key)
-            changes.append({"label": label, "old": _shown(field, old), "new": _shown(field, new)})
-        if changes:
-            rows.append({"amendment": amendment, "changes": changes})
-    return rows
+
+    def key(key):
+        if not key.startswith("pupil:"):
+            return key, key
+        _, pid, field, *rest = key.split(":")
+        if pid not in pupils:
+            return None
+        name = pupils[pid].name
+        if field == "rating":
+            target = targets.get(rest[0]) if rest else None
+            return f"{name}: rating for “{target.text if target else 'a target'}”", field
+        if field == "minutes":
+            return f"{name}: minutes received", field
+        return f"{name}: {_FIELD_LABELS.get(field, field)}", field
+
+    wording = Wording(labels=_FIELD_LABELS, choices=_VALUE_LABELS, key=key)
+    return changes_in_words(amendments, wording)
 
 
 @login_required
@@ -400,7 +389,7 @@ def session_amend(request, pk):
                 pupil_changes=pupil_changes,
             )
         except ServiceError as exc:
-            form.add_service_errors(exc.errors)
+            apply_service_errors(form, exc.errors)
             status = exc.status
         else:
             messages.success(request, "Correction saved. The original stays in the history below.")

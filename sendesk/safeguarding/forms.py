@@ -128,6 +128,10 @@ class ReportForm(forms.Form):
     def marks_json(self) -> str:
         return json.dumps(self.marks)
 
+    def service_error_field(self, key):
+        """A mark's key ("body_map.2.side") is about the body map, for apply_service_errors."""
+        return key.split(".", 1)[0]
+
 
 class TriageForm(forms.Form):
     status = forms.ChoiceField(
@@ -170,9 +174,3 @@ class NoteForm(forms.Form):
     """Closing or reopening: the reason."""
 
     note = forms.CharField(label="Why", required=False, widget=_area(2))
-
-
-def apply_errors(form, errors: dict[str, str]) -> None:
-    for key, message in errors.items():
-        name = key.split(".", 1)[0]
-        form.add_error(name if name in form.fields else None, message)

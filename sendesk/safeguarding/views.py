@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
 
 from . import bodymap, selectors, services
-from .forms import ActionForm, NoteForm, ReportForm, TriageForm, apply_errors
+from .forms import ActionForm, NoteForm, ReportForm, TriageForm
 
 INBOX_PAGE_SIZE = 50
 RECEIVED_KEY = "safeguarding_received_at"
@@ -124,7 +125,7 @@ def report(request):
                 action_taken=data["action_taken"],
             )
         except ServiceError as error:
-            apply_errors(form, error.errors)
+            apply_service_errors(form, error)
         except Http404:
             # A pupil of no school of the reporter's: the same words as for no such pupil,
             # and what was typed is kept.
@@ -247,7 +248,7 @@ def _post(request, pk, *, form_cls, prefix, call, done):
         try:
             call(concern, form.cleaned_data)
         except ServiceError as error:
-            apply_errors(form, error.errors)
+            apply_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(reverse("safeguarding_concern", args=[concern.pk]) + "#actions")

@@ -39,7 +39,3 @@ class TrainingForm(forms.Form):
             (str(u.pk), u.full_name) for u in staff
         ]
         self.fields["kind"].choices = [("", "Choose …"), *Training.Kind.choices]
-
-    def add_service_errors(self, errors: dict):
-        for key, message in errors.items():
-            self.add_error(key if key in self.fields else None, message)

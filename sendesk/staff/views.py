@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.forms import apply_service_errors
 from sendesk.schools import capabilities
 
 from . import selectors, services
@@ -45,7 +46,7 @@ def training_new(request):
                     actor=request.user, school_id=school_id, **form.cleaned_data
                 )
             except ServiceError as error:
-                form.add_service_errors(error.errors)
+                apply_service_errors(form, error.errors)
                 status = error.status
             else:
                 messages.success(

@@ -56,8 +56,15 @@ def test_the_giver_corrects_given_to_refused_and_the_stock_comes_back(world, as_
     assert TimelineEntry.objects.filter(title__startswith="Salbutamol record of 18 Nov").exists()
     page = text(client.get(f"/medication/doses/{dose.pk}/"))
     assert "Wrong button" in page and "Alice Assistant" in page
-    assert "What happened: “Given” → “Refused”" in page
-    assert "Stock: “198” → “200”" in page
+    # The one partial every record's corrections use: what, was, changed to.
+    assert (
+        '<td data-label="What">What happened</td><td data-label="Was">Given</td>'
+        '<td data-label="Changed to">Refused</td>'
+    ) in page
+    assert (
+        '<td data-label="What">Stock</td><td data-label="Was">198</td>'
+        '<td data-label="Changed to">200</td>'
+    ) in page
 
 
 def test_a_correction_needs_a_reason_and_a_change(world, as_user, dose):
