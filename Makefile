@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast browser-deps lint fmt migrations-check bench seed clean
+.PHONY: run test test-fast browser-deps lint complexity fmt migrations-check bench seed clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,7 @@ test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory complexity
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -q
 
@@ -43,6 +44,12 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
+	$(MAKE) --no-print-directory complexity
+
+# No function above cyclomatic complexity 20, as radon counts it (grade D and worse).
+complexity: $(STAMP)
+	@over="$$($(BIN)/radon cc --min D --show-complexity sendesk bench)"; \
+	if [ -n "$$over" ]; then echo "Functions above complexity 20:"; echo "$$over"; exit 1; fi
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
