@@ -37,7 +37,8 @@ NOW = dt.datetime.combine(TODAY, dt.time(10, 0), ZoneInfo("Europe/London"))
 # Part of the trust names: a changed generator builds afresh instead of reusing stale data.
 # 2: behaviour, restraint, training and safeguarding records (issue 3).
 # 3: medication, care, equipment and therapy records; therapist and parent logins (issue 4).
-VERSION = 3
+# 4: the demo's school-day, staffing and naming invariants (issue 7).
+VERSION = 4
 
 SIZES = {
     "large": {

@@ -24,6 +24,7 @@ from sendesk.pupils.models import Deployment, Pupil
 from sendesk.schools.capabilities import (  # noqa: F401 (re-exported: see below)
     can,
     oversight_school,
+    pick_school,
     require,
     roles_of,
     schools_where,

@@ -288,18 +288,7 @@ def care_plan_edit(request, pk):
 
 
 def _care_school(user, raw=None) -> int:
-    schools = care.equipment_schools(user)
-    if raw:
-        try:
-            school_id = int(raw)
-        except (TypeError, ValueError):
-            raise Http404 from None
-        if school_id not in schools:
-            raise Http404
-        return school_id
-    if not schools:
-        raise Http404
-    return min(schools)
+    return access.pick_school(care.equipment_schools(user), raw or None)
 
 
 def _with_due(items, day):

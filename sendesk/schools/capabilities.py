@@ -60,11 +60,10 @@ def require(user, school_id: int, capability: str) -> None:
         raise Http404
 
 
-def oversight_school(user, school_id=None) -> int:
-    """The school whose register / shortfalls / access logs `user` oversees (SENCO, head).
-    Http404 for everyone else."""
-    schools = schools_where(user, "oversee")
-    if school_id is not None:
+def pick_school(schools, school_id=None) -> int:
+    """The school asked for (`school_id`, as sent) if it is one of `schools`, else the
+    first of them when none is asked for; Http404 when it is not theirs or they have none."""
+    if school_id is not None and school_id != "":
         try:
             school_id = int(school_id)
         except (TypeError, ValueError):
@@ -75,3 +74,9 @@ def oversight_school(user, school_id=None) -> int:
     if not schools:
         raise Http404
     return min(schools)
+
+
+def oversight_school(user, school_id=None) -> int:
+    """The school whose register / shortfalls / access logs `user` oversees (SENCO, head).
+    Http404 for everyone else."""
+    return pick_school(schools_where(user, "oversee"), school_id)

@@ -24,13 +24,17 @@ def _shown(response):
         ("senco", {"ben", "cara", "dan"}),
         ("olga", {"olly"}),
         ("bob", set()),
-        ("nobody", set()),
     ],
 )
 def test_list_shows_only_pupils_in_scope(world, as_user, person, sees):
     response = as_user(getattr(world, person)).get("/pupils/")
     assert response.status_code == 200
     assert _shown(response) == sees
+
+
+def test_someone_with_no_role_finds_no_roll(world, as_user):
+    # Not an empty list: for a person with no role at any school the page does not exist.
+    assert as_user(world.nobody).get("/pupils/").status_code == 404
 
 
 @pytest.mark.parametrize(
