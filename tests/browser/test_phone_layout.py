@@ -95,6 +95,8 @@ def test_a_two_target_card_fits_the_screen_and_records(live_world, live_server, 
     card = page.locator(f"#card-{w.talk.pk}")
     assert height(card) < 300  # closed: a summary
     card.get_by_role("link", name=re.compile("Record this session")).tap()
+    # The form is in, and its script has bound it (drafts are kept from here on).
+    expect(card.locator("form[data-draft-bound]")).to_have_count(1)
     form = card.locator("form.quick")
     expect(form).to_be_visible()
     expect(card.get_by_role("heading", name="Talk Boost")).to_be_focused()
@@ -144,6 +146,8 @@ def test_a_draft_waits_on_the_closed_card_and_comes_back(live_world, live_server
     log_in(page, base, w.alice.email)
     card = page.locator(f"#card-{w.talk.pk}")
     card.get_by_role("link", name=re.compile("Record this session")).tap()
+    # The form is in, and its script has bound it (drafts are kept from here on).
+    expect(card.locator("form[data-draft-bound]")).to_have_count(1)
     card.get_by_label("Note (optional)").fill("Half written when the bell went")
     page.reload()
     card = page.locator(f"#card-{w.talk.pk}")
@@ -151,6 +155,8 @@ def test_a_draft_waits_on_the_closed_card_and_comes_back(live_world, live_server
     other = page.locator(f"#card-{w.precision.pk}")
     expect(other.get_by_text("Unsaved notes on this device")).to_be_hidden()
     card.get_by_role("link", name=re.compile("Record this session")).tap()
+    # The form is in, and its script has bound it (drafts are kept from here on).
+    expect(card.locator("form[data-draft-bound]")).to_have_count(1)
     expect(card.get_by_label("Note (optional)")).to_have_value("Half written when the bell went")
 
 
@@ -207,6 +213,8 @@ def test_nothing_scrolls_sideways_at_320(live_world, live_server, browser):
             if path == "/my-day/":
                 card = page.locator(f"#card-{w.talk.pk}")
                 card.get_by_role("link", name=re.compile("Record this session")).tap()
+                # The form is in, and its script has bound it (drafts are kept from here on).
+                expect(card.locator("form[data-draft-bound]")).to_have_count(1)
                 expect(card.locator("form.quick")).to_be_visible()
                 assert no_sideways_scroll(page), "My day, card opened"
                 page.locator("header.top summary").tap()

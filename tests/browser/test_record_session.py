@@ -31,6 +31,8 @@ def test_ta_records_from_my_day_and_teacher_sees_it_flagged(live_world, live_ser
     card = talk_boost_card(phone)
     # The card is a summary until it is opened: the form loads into it.
     card.get_by_role("link", name=re.compile("Record this session")).tap()
+    # The form is in, and its script has bound it (drafts are kept from here on).
+    expect(card.locator("form[data-draft-bound]")).to_have_count(1)
     expect(card.get_by_role("button", name="Save session")).to_be_visible()
 
     # A save with the attendance left out is refused, and the note typed stays.

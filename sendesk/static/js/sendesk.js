@@ -46,6 +46,10 @@
     try { raw = localStorage.getItem(key(form.dataset.draft)); } catch (e) { return; }
     if (!raw || form.dataset.restored) return;
     form.dataset.restored = "1";
+    // A form that came back with its errors holds what was typed, from the server: a
+    // draft would only overwrite what the person is correcting now.
+    var parent = form.parentNode;
+    if (form.querySelector(".error-summary") || (parent && parent.querySelector(".error-summary"))) return;
     var data;
     try { data = JSON.parse(raw).data; } catch (e) { return; }
     if (!data) return;
