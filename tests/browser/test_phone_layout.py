@@ -130,6 +130,8 @@ def test_a_two_target_card_fits_the_screen_and_records(live_world, live_server, 
 
     # The saved card shows what was saved.
     expect(card.get_by_text("Recorded ✓")).to_be_visible()
+    # Focus stays on the card just saved (its heading), not lost to the page.
+    expect(card.get_by_role("heading", name="Talk Boost")).to_be_focused()
     expect(card).to_contain_text(f"{extra.text}: Developing")
     expect(card).to_contain_text("Kept going for three turns with a visual.")
     expect(card).to_contain_text("Try turn-taking at carpet time")
