@@ -27,7 +27,9 @@ def test_ta_records_an_abc_observation_on_a_phone(live_world, live_server, phone
     # The server's clock stands at 10:00; the phone's is set to 09:30 that day and moves
     # only when the test moves it, so the observation lasts exactly 10 minutes.
     start = dt.datetime.combine(TODAY, dt.time(9, 30), LONDON)
-    phone.clock.install(time=start)
+    # Installed a minute early: the clock runs between the two calls, and pausing at a
+    # moment already passed is an error (seen on a busy machine).
+    phone.clock.install(time=start - dt.timedelta(minutes=1))
     phone.clock.pause_at(start)
 
     log_in(phone, base, w.alice.email)
@@ -106,7 +108,9 @@ def test_a_save_lost_on_the_way_back_is_retried_without_a_duplicate(live_world, 
     client_id, and the server answers with the one it stored."""
     w, base = live_world, live_server.url
     start = dt.datetime.combine(TODAY, dt.time(9, 30), LONDON)
-    phone.clock.install(time=start)
+    # Installed a minute early: the clock runs between the two calls, and pausing at a
+    # moment already passed is an error (seen on a busy machine).
+    phone.clock.install(time=start - dt.timedelta(minutes=1))
     phone.clock.pause_at(start)
     log_in(phone, base, w.alice.email)
     expect(phone).to_have_url(re.compile(r"/my-day/$"))
