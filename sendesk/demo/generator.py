@@ -1201,6 +1201,7 @@ class _SchoolBuilder:
             note_shared_with_parents=note in words.SESSION_NOTES,
             adaptations=rng.choice(words.ADAPTATIONS) if engaged and rng.random() < 0.1 else "",
             flag_for_teacher=flag,
+            flag_note=words.FLAG_LOOK_AT.get(note, "") if flag else "",
             target_progress=ratings,
         )
         return rec, ratings
@@ -1231,6 +1232,7 @@ class _SchoolBuilder:
             note=rec.note,
             note_shared_with_parents=rec.note_shared_with_parents,
             flag_for_teacher=rec.flag_for_teacher,
+            flag_note=rec.flag_note or "",
         )
 
     def _setup_timeline(self):

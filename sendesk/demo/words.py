@@ -444,10 +444,26 @@ FLAG_NOTES = [
     "Upset after lunch; please check in with them this afternoon.",
     "Upset when they arrived this morning; please check in with them at break.",
     "Mentioned not sleeping well; worth a word with home.",
-    "Breakthrough today: read the whole page independently.",
+    "Breakthrough today: managed the whole task independently.",
     "Refused to start; something seemed to be worrying them.",
     "Used a new strategy brilliantly; could we try it in class?",
 ]
+
+# What the teacher should look at, for each flagged note (SessionPupil.flag_note): the
+# product asks for one whenever a record is flagged.
+FLAG_LOOK_AT = {
+    "Upset after lunch; please check in with them this afternoon.": (
+        "Check in with them this afternoon."),
+    "Upset when they arrived this morning; please check in with them at break.": (
+        "Check in with them at break."),
+    "Mentioned not sleeping well; worth a word with home.": "A word with home about sleep.",
+    "Breakthrough today: managed the whole task independently.": (
+        "Try the same task in class without help."),
+    "Refused to start; something seemed to be worrying them.": (
+        "Find out what is worrying them."),
+    "Used a new strategy brilliantly; could we try it in class?": (
+        "Try the new strategy in class."),
+}  # fmt: skip
 
 # When a note fits its own record: (lowest response, highest response, attendances, the
 # earliest and latest start "HH:MM"). A note not named here fits a pupil who took part, at
@@ -470,7 +486,7 @@ NOTE_RULES = {
     "Upset when they arrived this morning; please check in with them at break.": (
         1, 2, ("present", "partial"), "", "10:15"),
     "Mentioned not sleeping well; worth a word with home.": (1, 3, ("present", "partial"), "", ""),
-    "Breakthrough today: read the whole page independently.": (4, 5, ("present",), "", ""),
+    "Breakthrough today: managed the whole task independently.": (4, 5, ("present",), "", ""),
     "Refused to start; something seemed to be worrying them.": (1, 1, ("refused",), "", ""),
     "Used a new strategy brilliantly; could we try it in class?": (4, 5, ("present",), "", ""),
 }  # fmt: skip
@@ -702,7 +718,7 @@ CONCERNS = [
         "not seem upset and joined in with PE.",
         "words_used": "'I fell off my scooter at the park.'",
         "action_taken": "Did not ask further questions; recorded what {name} said and told the "
-        "DSL at lunchtime.",
+        "DSL after the last lesson.",
         "body_map": [{"side": "front", "x": 68, "y": 30,
                       "note": "Bruise about 2 cm, yellowish, upper left arm."}],
         "actions": [

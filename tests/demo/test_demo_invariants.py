@@ -426,3 +426,58 @@ def test_medicines_exist_before_their_first_dose(built):
         if first is not None:
             assert medicine.created <= first.given_at, medicine.name
             assert medicine.healthcare_plan.created <= first.given_at
+
+
+def test_a_flag_says_what_the_teacher_should_look_at(built):
+    flagged = SessionPupil.objects.filter(session__school=built.school, flag_for_teacher=True)
+    assert flagged.exists()
+    assert not flagged.filter(flag_note="").exists()
+    assert not (
+        SessionPupil.objects.filter(session__school=built.school, flag_for_teacher=False)
+        .exclude(flag_note="")
+        .exists()
+    )
+    for note, look_at in flagged.values_list("note", "flag_note").distinct():
+        assert look_at == words.FLAG_LOOK_AT[note], (note, look_at)
+
+
+# A note about a subject belongs on a provision for it: no reading on Talk Boost.
+SUBJECT_NOTES = {
+    re.compile(r"\bread|\bpage\b|\bbook", re.I): re.compile(r"read|phonics|precision", re.I),
+    re.compile(r"\bnumber|\bsums?\b|\bcount", re.I): re.compile(r"number|numicon|precision", re.I),
+}
+
+
+def test_session_notes_fit_the_provisions_area(built):
+    rows = SessionPupil.objects.filter(session__school=built.school).exclude(note="")
+    for note, title in rows.values_list("note", "provision__title").distinct():
+        for about, fits in SUBJECT_NOTES.items():
+            if about.search(note):
+                assert fits.search(title), (note, title)
+
+
+# When a concern's words say something happened or was passed on.
+TEXT_TIMES = {
+    "before registration": (dt.time(7, 30), dt.time(8, 55)),
+    "at lunchtime": (dt.time(12, 0), dt.time(13, 15)),
+    "after the last lesson": (dt.time(15, 0), dt.time(17, 0)),
+    "after school": (dt.time(15, 15), dt.time(18, 0)),
+    "breakfast club": (dt.time(7, 30), dt.time(8, 55)),
+}
+
+
+def test_concern_texts_agree_with_their_times(built):
+    concerns = Concern.objects.filter(pupil__school=built.school)
+    checked = 0
+    for c in concerns:
+        seen = timezone.localtime(c.occurred_at).time()
+        told = timezone.localtime(c.reported_at).time()
+        assert seen <= told
+        for phrase, (low, high) in TEXT_TIMES.items():
+            if phrase in c.action_taken.lower():
+                assert low <= told <= high, (phrase, told)
+                checked += 1
+            if phrase in (c.concern + " " + c.location).lower():
+                assert low <= seen <= high, (phrase, seen)
+                checked += 1
+    assert checked >= 2
