@@ -928,7 +928,8 @@ class _SchoolBuilder:
             source=Provision.Source.EHCP_F,
             **_per_week("12345", minutes),
         )
-        self.new_links += [(prov, t) for t in targets[:2]]
+        daily = [t for t in targets if words.target_fits(t.text, prov.title)][:2]
+        self.new_links += [(prov, t) for t in daily]
         title, staffing = words.NEED_THERAPIES.get(needs[0], words.THERAPIES[area])
         days = rng.choice(["25", "14", "3"])
         minutes = 45 if len(days) == 1 else 30
@@ -948,7 +949,10 @@ class _SchoolBuilder:
             staffing_notes=notes,
             **_per_week(days, minutes),
         )
-        self.new_links += [(prov, t) for t in (targets[2:] or targets[:1])]
+        fitting = [t for t in targets if words.target_fits(t.text, title)]
+        self.new_links += [
+            (prov, t) for t in ([t for t in fitting if t not in daily] or fitting[:1])
+        ]
         self._in_class_support(rng, p, staff, start)
         if self.needs_of[p.pk][0] in ("PD", "PMLD", "MSI"):
             self._add_provision(
@@ -1020,7 +1024,9 @@ class _SchoolBuilder:
                         group_size=len(chunk),
                         **_per_week(days, minutes),
                     )
-                    self.new_links += [(prov, t) for t in self.targets_of[p.pk]]
+                    self.new_links += [
+                        (prov, t) for t in self.targets_of[p.pk] if words.target_fits(t.text, title)
+                    ]
 
     def _access_provisions(self, rng):
         for p in self.pupils:

@@ -1,6 +1,8 @@
 """Word lists for synthetic schools: common first and last names in England, and the
 phrases a SENCO or TA would write. Nothing here is, or comes from, a real pupil's record."""
 
+import re
+
 BOYS = [
     "Oliver", "George", "Noah", "Arthur", "Leo", "Harry", "Oscar", "Archie", "Henry", "Jack",
     "Charlie", "Freddie", "Alfie", "Jacob", "Thomas", "Isaac", "Edward", "Adam", "Max", "Ethan",
@@ -425,6 +427,44 @@ GROUP_INTERVENTIONS = {
     "sp": ["Handwriting group", "Motor skills group"],
     "other": ["Reading fluency group", "Phonics catch-up"],
 }
+
+# A target is worked on (and rated) only in a provision of its own area (or sensory need),
+# and a subject's provision only works on that subject: no number bonds in phonics.
+MATHS = re.compile(r"number|count|times tables|adds|numicon", re.I)
+LITERACY = re.compile(r"read|writes a|blends|phonics|words on sight", re.I)
+
+
+def _areas(text: str) -> set:
+    """The areas (and sensory needs) whose pools hold a target or a provision's title."""
+    found = set()
+    for pools in (TARGETS, NEED_TARGETS):
+        for key, pool in pools.items():
+            if any(item[0] == text for item in pool or []):
+                found.add(key)
+    for pools in (
+        DAILY_PROGRAMMES,
+        NEED_DAILY_PROGRAMMES,
+        GROUP_INTERVENTIONS,
+        NEED_GROUP_INTERVENTIONS,
+    ):
+        found |= {key for key, pool in pools.items() if text in pool}
+    for pools in (THERAPIES, NEED_THERAPIES):
+        found |= {key for key, (title, _) in pools.items() if title == text}
+    return found
+
+
+def _subject(text: str) -> str:
+    maths, literacy = bool(MATHS.search(text)), bool(LITERACY.search(text))
+    return "maths" if maths and not literacy else "literacy" if literacy and not maths else ""
+
+
+def target_fits(target: str, provision: str) -> bool:
+    """Does a target belong in (and get rated in) a provision with this title?"""
+    if not _areas(target) & _areas(provision):
+        return False
+    subjects = {_subject(target), _subject(provision)} - {""}
+    return len(subjects) <= 1
+
 
 SESSION_NOTES = [
     "Settled quickly and worked well.",

@@ -481,3 +481,37 @@ def test_concern_texts_agree_with_their_times(built):
                 assert low <= seen <= high, (phrase, seen)
                 checked += 1
     assert checked >= 2
+
+
+def test_sessions_rate_only_the_provisions_own_targets(built):
+    links = set(
+        Provision.targets.through.objects.filter(provision__pupil__school=built.school).values_list(
+            "provision_id", "target_id"
+        )
+    )
+    ratings = TargetRating.objects.filter(session_pupil__pupil__school=built.school)
+    rated = set(
+        ratings.values_list(
+            "session_pupil__provision_id",
+            "target_id",
+            "session_pupil__provision__title",
+            "target__text",
+        )
+    )
+    assert rated
+    for provision, target, title, text in rated:
+        assert (provision, target) in links
+        assert words.target_fits(text, title), (title, text)
+    # Nor is a target linked to a provision it does not fit.
+    for title, text in Provision.targets.through.objects.filter(
+        provision__pupil__school=built.school
+    ).values_list("provision__title", "target__text"):
+        assert words.target_fits(text, title), (title, text)
+
+
+def test_no_number_bonds_in_phonics():
+    assert not words.target_fits("Recalls number bonds to 10", "Phonics catch-up")
+    assert words.target_fits("Recalls number bonds to 10", "Number sense group")
+    assert words.target_fits("Blends CVC words to read them", "Phonics catch-up")
+    assert not words.target_fits("Blends CVC words to read them", "Talk Boost group")
+    assert words.target_fits("Recalls number bonds to 10", "Precision teaching")
