@@ -515,3 +515,27 @@ def test_no_number_bonds_in_phonics():
     assert words.target_fits("Blends CVC words to read them", "Phonics catch-up")
     assert not words.target_fits("Blends CVC words to read them", "Talk Boost group")
     assert words.target_fits("Recalls number bonds to 10", "Precision teaching")
+
+
+def test_a_day_away_is_the_whole_day(built):
+    """A pupil absent or on a trip is not in another session that day; an adult absent
+    delivers nothing that day."""
+    rows = SessionPupil.objects.filter(session__school=built.school).values_list(
+        "pupil_id", "date", "session__delivered", "session__missed_reason", "attendance"
+    )
+    away, there = defaultdict(set), set()
+    for pupil, day, delivered, reason, attendance in rows:
+        if not delivered and reason in ("pupil_absent", "trip"):
+            away[pupil, day].add(reason)
+        if delivered and attendance in ("present", "partial", "refused"):
+            there.add((pupil, day))
+    assert away
+    assert not [key for key in away if key in there]
+    assert all(len(reasons) == 1 for reasons in away.values())
+    sessions = Session.objects.filter(school=built.school).values_list(
+        "delivered_by_id", "date", "delivered", "missed_reason"
+    )
+    absent = {(s, d) for s, d, done, why in sessions if not done and why == "staff_absent"}
+    working = {(s, d) for s, d, done, _ in sessions if done}
+    assert absent
+    assert not absent & working
