@@ -1228,12 +1228,19 @@ class _SchoolBuilder:
             note=note,
             # Everyday notes are shared with the family; notes for the teacher are not.
             note_shared_with_parents=note in words.SESSION_NOTES,
-            adaptations=rng.choice(words.ADAPTATIONS) if engaged and rng.random() < 0.1 else "",
+            adaptations=self._adaptation(rng, prov.title) if engaged else "",
             flag_for_teacher=flag,
             flag_note=words.FLAG_LOOK_AT.get(note, "") if flag else "",
             target_progress=ratings,
         )
         return rec, ratings
+
+    @staticmethod
+    def _adaptation(rng, title):
+        """Now and then, how the session was adapted, in a way that fits the provision."""
+        if rng.random() >= 0.1:
+            return ""
+        return rng.choice([a for a in words.ADAPTATIONS if words.text_fits_provision(a, title)])
 
     @staticmethod
     def _session_note(rng, attendance, response, slot):

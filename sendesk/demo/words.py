@@ -432,6 +432,7 @@ GROUP_INTERVENTIONS = {
 # and a subject's provision only works on that subject: no number bonds in phonics.
 MATHS = re.compile(r"number|count|times tables|adds|numicon", re.I)
 LITERACY = re.compile(r"read|writes a|blends|phonics|words on sight", re.I)
+SKILL = re.compile(r"\bpage\b|\bbooks?\b|phonics|blend", re.I)
 
 
 def _areas(text: str) -> set:
@@ -456,6 +457,14 @@ def _areas(text: str) -> set:
 def _subject(text: str) -> str:
     maths, literacy = bool(MATHS.search(text)), bool(LITERACY.search(text))
     return "maths" if maths and not literacy else "literacy" if literacy and not maths else ""
+
+
+def text_fits_provision(text: str, provision: str) -> bool:
+    """A note or adaptation about a subject (cubes and number lines) only where that
+    subject is taught: no number line in Talk Boost."""
+    # "Read the instructions aloud" fits anywhere; a page or a book is a reading lesson.
+    subject = "maths" if MATHS.search(text) else "literacy" if SKILL.search(text) else ""
+    return not subject or subject == _subject(provision) or provision == "Precision teaching"
 
 
 def target_fits(target: str, provision: str) -> bool:
