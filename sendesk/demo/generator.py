@@ -110,6 +110,12 @@ MISSED_WEIGHTS = {
     MissedReason.TRIP: 12,
     MissedReason.OTHER: 6,
 }
+# An absent adult, an absent pupil and a trip are days, not sessions: they miss all of
+# that adult's or pupil's sessions that day. A session missed on its own was a clash or
+# something else. (Chances per adult or pupil per school day.)
+P_STAFF_AWAY = 0.015
+P_PUPIL_AWAY = {MissedReason.PUPIL_ABSENT: 0.02, MissedReason.TRIP: 0.006}
+ONE_OFF_REASONS = [MissedReason.TIMETABLE, MissedReason.OTHER]
 RATINGS = list(Rating.values)  # not_yet … achieved, in order
 DAY_ENDS = 15 * 60 + 30  # minutes after midnight: no session runs past 15:30
 LUNCH = (12 * 60 + 15, 13 * 60)  # nor into lunch
@@ -928,7 +934,8 @@ class _SchoolBuilder:
             source=Provision.Source.EHCP_F,
             **_per_week("12345", minutes),
         )
-        self.new_links += [(prov, t) for t in targets[:2]]
+        daily = [t for t in targets if words.target_fits(t.text, prov.title)][:2]
+        self.new_links += [(prov, t) for t in daily]
         title, staffing = words.NEED_THERAPIES.get(needs[0], words.THERAPIES[area])
         days = rng.choice(["25", "14", "3"])
         minutes = 45 if len(days) == 1 else 30
@@ -948,7 +955,10 @@ class _SchoolBuilder:
             staffing_notes=notes,
             **_per_week(days, minutes),
         )
-        self.new_links += [(prov, t) for t in (targets[2:] or targets[:1])]
+        fitting = [t for t in targets if words.target_fits(t.text, title)]
+        self.new_links += [
+            (prov, t) for t in ([t for t in fitting if t not in daily] or fitting[:1])
+        ]
         self._in_class_support(rng, p, staff, start)
         if self.needs_of[p.pk][0] in ("PD", "PMLD", "MSI"):
             self._add_provision(
@@ -1020,7 +1030,9 @@ class _SchoolBuilder:
                         group_size=len(chunk),
                         **_per_week(days, minutes),
                     )
-                    self.new_links += [(prov, t) for t in self.targets_of[p.pk]]
+                    self.new_links += [
+                        (prov, t) for t in self.targets_of[p.pk] if words.target_fits(t.text, title)
+                    ]
 
     def _access_provisions(self, rng):
         for p in self.pupils:
@@ -1140,20 +1152,37 @@ class _SchoolBuilder:
         for prov in members:
             if not session.delivered:
                 rec, ratings = PupilRecord(pupil_id=prov.pupil_id), []
+            elif self.away("pupil", prov.pupil.upn, day):
+                rec, ratings = PupilRecord(prov.pupil_id, attendance=Attendance.ABSENT), []
             else:
                 rec, ratings = self._delivered_record(rng, unit, prov, individual, frac, progress)
             records.append((self._pupil_record(session, prov, rec), ratings))
         writer.add(session, records, begins)
 
+    def away(self, who: str, key: str, day: dt.date) -> str:
+        """Why an adult ("staff", by email) or a pupil (by UPN) is away all day, or "":
+        the same answer for every session of theirs that day (keys, not ids, so the same
+        seed gives the same school)."""
+        draw = random.Random(f"{self.seed}:{self.index}:away:{who}:{key}:{day}").random()
+        if who == "staff":
+            return MissedReason.STAFF_ABSENT if draw < P_STAFF_AWAY else ""
+        for reason, chance in P_PUPIL_AWAY.items():
+            if draw < chance:
+                return reason
+            draw -= chance
+        return ""
+
     def _session_row(self, rng, unit, members, day, individual):
         """The session itself, delivered or missed (and why), and when it began."""
         staff = unit["staff"]
-        # A pupil's absence from a group session is their attendance, not a missed session.
-        reasons = [r for r in MISSED_WEIGHTS if individual or r != MissedReason.PUPIL_ABSENT]
-        delivered = rng.random() >= unit["p_missed"]
-        missed_reason = ""
-        if not delivered:
-            missed_reason = rng.choices(reasons, weights=[MISSED_WEIGHTS[r] for r in reasons])[0]
+        # A pupil away all day misses their 1:1 sessions; in a group, they are absent
+        # (their attendance) and the session goes ahead.
+        missed_reason = self.away("pupil", members[0].pupil.upn, day) if individual else ""
+        missed_reason = missed_reason or self.away("staff", staff.email, day)
+        if rng.random() < unit["p_missed"] and not missed_reason:
+            weights = [MISSED_WEIGHTS[r] for r in ONE_OFF_REASONS]
+            missed_reason = rng.choices(ONE_OFF_REASONS, weights=weights)[0]
+        delivered = not missed_reason
         minutes = unit["minutes"]
         if delivered and minutes > 10 and rng.random() < 0.05:
             minutes -= 5  # started late
@@ -1179,7 +1208,7 @@ class _SchoolBuilder:
         """One pupil's record of a delivered session, and the target ratings in it."""
         attendance = rng.choices(
             [Attendance.PRESENT, Attendance.PARTIAL, Attendance.ABSENT, Attendance.REFUSED],
-            weights=[90, 4, 0 if individual else 4, 2],
+            weights=[90, 4, 0, 2],  # absent: only on a day away (above)
         )[0]
         engaged = attendance in (Attendance.PRESENT, Attendance.PARTIAL)
         response = 1 if attendance == Attendance.REFUSED else None
@@ -1199,11 +1228,19 @@ class _SchoolBuilder:
             note=note,
             # Everyday notes are shared with the family; notes for the teacher are not.
             note_shared_with_parents=note in words.SESSION_NOTES,
-            adaptations=rng.choice(words.ADAPTATIONS) if engaged and rng.random() < 0.1 else "",
+            adaptations=self._adaptation(rng, prov.title) if engaged else "",
             flag_for_teacher=flag,
+            flag_note=words.FLAG_LOOK_AT.get(note, "") if flag else "",
             target_progress=ratings,
         )
         return rec, ratings
+
+    @staticmethod
+    def _adaptation(rng, title):
+        """Now and then, how the session was adapted, in a way that fits the provision."""
+        if rng.random() >= 0.1:
+            return ""
+        return rng.choice([a for a in words.ADAPTATIONS if words.text_fits_provision(a, title)])
 
     @staticmethod
     def _session_note(rng, attendance, response, slot):
@@ -1231,6 +1268,7 @@ class _SchoolBuilder:
             note=rec.note,
             note_shared_with_parents=rec.note_shared_with_parents,
             flag_for_teacher=rec.flag_for_teacher,
+            flag_note=rec.flag_note or "",
         )
 
     def _setup_timeline(self):

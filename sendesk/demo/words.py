@@ -1,6 +1,8 @@
 """Word lists for synthetic schools: common first and last names in England, and the
 phrases a SENCO or TA would write. Nothing here is, or comes from, a real pupil's record."""
 
+import re
+
 BOYS = [
     "Oliver", "George", "Noah", "Arthur", "Leo", "Harry", "Oscar", "Archie", "Henry", "Jack",
     "Charlie", "Freddie", "Alfie", "Jacob", "Thomas", "Isaac", "Edward", "Adam", "Max", "Ethan",
@@ -426,6 +428,53 @@ GROUP_INTERVENTIONS = {
     "other": ["Reading fluency group", "Phonics catch-up"],
 }
 
+# A target is worked on (and rated) only in a provision of its own area (or sensory need),
+# and a subject's provision only works on that subject: no number bonds in phonics.
+MATHS = re.compile(r"number|count|times tables|adds|numicon", re.I)
+LITERACY = re.compile(r"read|writes a|blends|phonics|words on sight", re.I)
+SKILL = re.compile(r"\bpage\b|\bbooks?\b|phonics|blend", re.I)
+
+
+def _areas(text: str) -> set:
+    """The areas (and sensory needs) whose pools hold a target or a provision's title."""
+    found = set()
+    for pools in (TARGETS, NEED_TARGETS):
+        for key, pool in pools.items():
+            if any(item[0] == text for item in pool or []):
+                found.add(key)
+    for pools in (
+        DAILY_PROGRAMMES,
+        NEED_DAILY_PROGRAMMES,
+        GROUP_INTERVENTIONS,
+        NEED_GROUP_INTERVENTIONS,
+    ):
+        found |= {key for key, pool in pools.items() if text in pool}
+    for pools in (THERAPIES, NEED_THERAPIES):
+        found |= {key for key, (title, _) in pools.items() if title == text}
+    return found
+
+
+def _subject(text: str) -> str:
+    maths, literacy = bool(MATHS.search(text)), bool(LITERACY.search(text))
+    return "maths" if maths and not literacy else "literacy" if literacy and not maths else ""
+
+
+def text_fits_provision(text: str, provision: str) -> bool:
+    """A note or adaptation about a subject (cubes and number lines) only where that
+    subject is taught: no number line in Talk Boost."""
+    # "Read the instructions aloud" fits anywhere; a page or a book is a reading lesson.
+    subject = "maths" if MATHS.search(text) else "literacy" if SKILL.search(text) else ""
+    return not subject or subject == _subject(provision) or provision == "Precision teaching"
+
+
+def target_fits(target: str, provision: str) -> bool:
+    """Does a target belong in (and get rated in) a provision with this title?"""
+    if not _areas(target) & _areas(provision):
+        return False
+    subjects = {_subject(target), _subject(provision)} - {""}
+    return len(subjects) <= 1
+
+
 SESSION_NOTES = [
     "Settled quickly and worked well.",
     "Needed several prompts to start, then focused.",
@@ -444,10 +493,26 @@ FLAG_NOTES = [
     "Upset after lunch; please check in with them this afternoon.",
     "Upset when they arrived this morning; please check in with them at break.",
     "Mentioned not sleeping well; worth a word with home.",
-    "Breakthrough today: read the whole page independently.",
+    "Breakthrough today: managed the whole task independently.",
     "Refused to start; something seemed to be worrying them.",
     "Used a new strategy brilliantly; could we try it in class?",
 ]
+
+# What the teacher should look at, for each flagged note (SessionPupil.flag_note): the
+# product asks for one whenever a record is flagged.
+FLAG_LOOK_AT = {
+    "Upset after lunch; please check in with them this afternoon.": (
+        "Check in with them this afternoon."),
+    "Upset when they arrived this morning; please check in with them at break.": (
+        "Check in with them at break."),
+    "Mentioned not sleeping well; worth a word with home.": "A word with home about sleep.",
+    "Breakthrough today: managed the whole task independently.": (
+        "Try the same task in class without help."),
+    "Refused to start; something seemed to be worrying them.": (
+        "Find out what is worrying them."),
+    "Used a new strategy brilliantly; could we try it in class?": (
+        "Try the new strategy in class."),
+}  # fmt: skip
 
 # When a note fits its own record: (lowest response, highest response, attendances, the
 # earliest and latest start "HH:MM"). A note not named here fits a pupil who took part, at
@@ -470,7 +535,7 @@ NOTE_RULES = {
     "Upset when they arrived this morning; please check in with them at break.": (
         1, 2, ("present", "partial"), "", "10:15"),
     "Mentioned not sleeping well; worth a word with home.": (1, 3, ("present", "partial"), "", ""),
-    "Breakthrough today: read the whole page independently.": (4, 5, ("present",), "", ""),
+    "Breakthrough today: managed the whole task independently.": (4, 5, ("present",), "", ""),
     "Refused to start; something seemed to be worrying them.": (1, 1, ("refused",), "", ""),
     "Used a new strategy brilliantly; could we try it in class?": (4, 5, ("present",), "", ""),
 }  # fmt: skip
@@ -702,7 +767,7 @@ CONCERNS = [
         "not seem upset and joined in with PE.",
         "words_used": "'I fell off my scooter at the park.'",
         "action_taken": "Did not ask further questions; recorded what {name} said and told the "
-        "DSL at lunchtime.",
+        "DSL after the last lesson.",
         "body_map": [{"side": "front", "x": 68, "y": 30,
                       "note": "Bruise about 2 cm, yellowish, upper left arm."}],
         "actions": [

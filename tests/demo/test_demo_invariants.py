@@ -426,3 +426,122 @@ def test_medicines_exist_before_their_first_dose(built):
         if first is not None:
             assert medicine.created <= first.given_at, medicine.name
             assert medicine.healthcare_plan.created <= first.given_at
+
+
+def test_a_flag_says_what_the_teacher_should_look_at(built):
+    flagged = SessionPupil.objects.filter(session__school=built.school, flag_for_teacher=True)
+    assert flagged.exists()
+    assert not flagged.filter(flag_note="").exists()
+    assert not (
+        SessionPupil.objects.filter(session__school=built.school, flag_for_teacher=False)
+        .exclude(flag_note="")
+        .exists()
+    )
+    for note, look_at in flagged.values_list("note", "flag_note").distinct():
+        assert look_at == words.FLAG_LOOK_AT[note], (note, look_at)
+
+
+# A note about a subject belongs on a provision for it: no reading on Talk Boost.
+SUBJECT_NOTES = {
+    re.compile(r"\bpage\b|\bbook|phonics", re.I): re.compile(r"read|phonics|precision", re.I),
+    re.compile(r"\bnumber|\bsums?\b|\bcount", re.I): re.compile(r"number|numicon|precision", re.I),
+}
+
+
+def test_session_notes_fit_the_provisions_area(built):
+    rows = SessionPupil.objects.filter(session__school=built.school)
+    texts = set(rows.exclude(note="").values_list("note", "provision__title"))
+    texts |= set(rows.exclude(adaptations="").values_list("adaptations", "provision__title"))
+    assert texts
+    for note, title in texts:
+        for about, fits in SUBJECT_NOTES.items():
+            if about.search(note):
+                assert fits.search(title), (note, title)
+
+
+# When a concern's words say something happened or was passed on.
+TEXT_TIMES = {
+    "before registration": (dt.time(7, 30), dt.time(8, 55)),
+    "at lunchtime": (dt.time(12, 0), dt.time(13, 15)),
+    "after the last lesson": (dt.time(15, 0), dt.time(17, 0)),
+    "after school": (dt.time(15, 15), dt.time(18, 0)),
+    "breakfast club": (dt.time(7, 30), dt.time(8, 55)),
+}
+
+
+def test_concern_texts_agree_with_their_times(built):
+    concerns = Concern.objects.filter(pupil__school=built.school)
+    checked = 0
+    for c in concerns:
+        seen = timezone.localtime(c.occurred_at).time()
+        told = timezone.localtime(c.reported_at).time()
+        assert seen <= told
+        for phrase, (low, high) in TEXT_TIMES.items():
+            if phrase in c.action_taken.lower():
+                assert low <= told <= high, (phrase, told)
+                checked += 1
+            if phrase in (c.concern + " " + c.location).lower():
+                assert low <= seen <= high, (phrase, seen)
+                checked += 1
+    assert checked >= 2
+
+
+def test_sessions_rate_only_the_provisions_own_targets(built):
+    links = set(
+        Provision.targets.through.objects.filter(provision__pupil__school=built.school).values_list(
+            "provision_id", "target_id"
+        )
+    )
+    ratings = TargetRating.objects.filter(session_pupil__pupil__school=built.school)
+    rated = set(
+        ratings.values_list(
+            "session_pupil__provision_id",
+            "target_id",
+            "session_pupil__provision__title",
+            "target__text",
+        )
+    )
+    assert rated
+    for provision, target, title, text in rated:
+        assert (provision, target) in links
+        assert words.target_fits(text, title), (title, text)
+    # Nor is a target linked to a provision it does not fit.
+    for title, text in Provision.targets.through.objects.filter(
+        provision__pupil__school=built.school
+    ).values_list("provision__title", "target__text"):
+        assert words.target_fits(text, title), (title, text)
+
+
+def test_no_number_bonds_in_phonics():
+    assert not words.target_fits("Recalls number bonds to 10", "Phonics catch-up")
+    assert words.target_fits("Recalls number bonds to 10", "Number sense group")
+    assert words.target_fits("Blends CVC words to read them", "Phonics catch-up")
+    assert not words.target_fits("Blends CVC words to read them", "Talk Boost group")
+    assert words.target_fits("Recalls number bonds to 10", "Precision teaching")
+
+
+def test_a_day_away_is_the_whole_day(built):
+    """A pupil absent or on a trip is not in another session that day; an adult absent
+    delivers nothing that day."""
+    rows = SessionPupil.objects.filter(session__school=built.school).values_list(
+        "pupil_id", "date", "session__delivered", "session__missed_reason", "attendance"
+    )
+    away, there = defaultdict(set), set()
+    for pupil, day, delivered, reason, attendance in rows:
+        if not delivered and reason in ("pupil_absent", "trip"):
+            away[pupil, day].add(reason)
+        if delivered and attendance in ("present", "partial", "refused"):
+            there.add((pupil, day))
+    assert away
+    assert not [key for key in away if key in there]
+    assert all(len(reasons) == 1 for reasons in away.values())
+    sessions = Session.objects.filter(school=built.school).values_list(
+        "delivered_by_id", "date", "delivered", "missed_reason"
+    )
+    absent = {(s, d) for s, d, done, why in sessions if not done and why == "staff_absent"}
+    working = {(s, d) for s, d, done, _ in sessions if done}
+    assert absent
+    assert not absent & working
+    assert not words.text_fits_provision("Used cubes instead of the number line.", "Talk Boost 1:1")
+    assert words.text_fits_provision("Used cubes instead of the number line.", "Numicon 1:1")
+    assert words.text_fits_provision("Read the instructions aloud.", "Lego therapy")
