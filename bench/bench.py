@@ -38,7 +38,8 @@ NOW = dt.datetime.combine(TODAY, dt.time(10, 0), ZoneInfo("Europe/London"))
 # 2: behaviour, restraint, training and safeguarding records (issue 3).
 # 3: medication, care, equipment and therapy records; therapist and parent logins (issue 4).
 # 4: the demo's school-day, staffing and naming invariants (issue 7).
-VERSION = 4
+# 5: whole-day absences, flag notes, ratings and notes that fit their provision.
+VERSION = 5
 
 SIZES = {
     "large": {
