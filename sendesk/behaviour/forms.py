@@ -9,7 +9,13 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from sendesk.lib.forms import DateInput, TimeInput
+from sendesk.lib.forms import (
+    CheckedChoiceField,
+    date_field,
+    line_field,
+    text_field,
+    time_field,
+)
 
 from .models import Effectiveness, Incident, InterventionStaff, ParentNotification
 from .models import RestrictiveIntervention as RI
@@ -19,49 +25,10 @@ EFFECTIVENESS_CHOICES = [("", "Not used"), *Effectiveness.choices]
 TEXTAREA = {"rows": 3}
 
 
-def _date(label, **kw):
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=DateInput,
-        error_messages={"invalid": "Give the date as day, month and year."},
-        **kw,
-    )
-
-
-def _time(label, **kw):
-    return forms.TimeField(
-        label=label,
-        required=False,
-        widget=TimeInput,
-        error_messages={"invalid": "Give the time as hours and minutes, like 13:20."},
-        **kw,
-    )
-
-
-def _text(label, help_text="", rows=3, max_length=5000):
-    return forms.CharField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
-
-
-def _line(label, max_length, help_text=""):
-    return forms.CharField(label=label, required=False, max_length=max_length, help_text=help_text)
-
-
-class ChipsField(forms.ChoiceField):
-    """Radio chips whose value the service checks, so its message (in words) is shown."""
-
-    def validate(self, value):
-        pass
-
-
 def _chips(label, choices, **kw):
-    return ChipsField(label=label, choices=choices, required=False, widget=forms.RadioSelect, **kw)
+    return CheckedChoiceField(
+        label=label, choices=choices, required=False, widget=forms.RadioSelect, **kw
+    )
 
 
 def _when(date, time):
@@ -75,9 +42,9 @@ def _when(date, time):
 
 
 class BehaviourPlanForm(forms.Form):
-    triggers = _text("Triggers", "What tends to lead to difficult moments.", max_length=4000)
-    early_signs = _text("Early signs", "What adults notice first.", max_length=4000)
-    avoid = _text("What to avoid", "What makes things worse.", max_length=4000)
+    triggers = text_field("Triggers", "What tends to lead to difficult moments.", max_length=4000)
+    early_signs = text_field("Early signs", "What adults notice first.", max_length=4000)
+    avoid = text_field("What to avoid", "What makes things worse.", max_length=4000)
 
 
 class StrategyForm(forms.Form):
@@ -136,24 +103,24 @@ class StrategyUsesMixin:
 
 class IncidentFields(forms.Form):
     kind = _chips("What are you recording?", Incident.Kind.choices)
-    date = _date("Date")
-    time = _time("Time")
+    date = date_field("Date")
+    time = time_field("Time")
     severity = _chips(
         "How serious? (concerns only)", [("", "Not rated"), *Incident.Severity.choices]
     )
-    location = _line("Where", 100, "Classroom, playground, corridor …")
-    lesson = _line("Lesson or time of day", 100, "Maths, lunch, transition …")
-    antecedent = _text("What happened before", "What led up to it: the trigger, if known.")
-    behaviour = _text(
+    location = line_field("Where", 100, "Classroom, playground, corridor …")
+    lesson = line_field("Lesson or time of day", 100, "Maths, lunch, transition …")
+    antecedent = text_field("What happened before", "What led up to it: the trigger, if known.")
+    behaviour = text_field(
         "What happened",
         "What the pupil did, in plain words (for a recognition: what they achieved).",
         rows=4,
     )
-    response = _text("How adults responded")
-    outcome = _text("Outcome")
-    injuries = _text("Injuries", "To anyone. Leave empty if none.", rows=2)
-    follow_up = _text("Follow-up", "Who needs to know, what happens next.", rows=2)
-    others_involved = _line(
+    response = text_field("How adults responded")
+    outcome = text_field("Outcome")
+    injuries = text_field("Injuries", "To anyone. Leave empty if none.", rows=2)
+    follow_up = text_field("Follow-up", "Who needs to know, what happens next.", rows=2)
+    others_involved = line_field(
         "Other people involved", 300, "Name other pupils by initials: this is this pupil's record."
     )
     staff_present = forms.MultipleChoiceField(
@@ -303,28 +270,32 @@ class IncidentAmendForm(IncidentFields):
 
 class InterventionFields(forms.Form):
     kind = _chips("What was used?", RI.Kind.choices)
-    date = _date("Date")
-    time = _time("Start time")
+    date = date_field("Date")
+    time = time_field("Start time")
     duration_minutes = forms.IntegerField(
         label="How long (minutes)",
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 600}),
         error_messages={"invalid": "Give the minutes as a whole number."},
     )
-    location = _line("Where", 100)
-    before = _text("What happened before")
-    deescalation = _text(
+    location = line_field("Where", 100)
+    before = text_field("What happened before")
+    deescalation = text_field(
         "De-escalation tried", "What was tried first, and how the pupil responded."
     )
-    holds = _text(
+    holds = text_field(
         "Holds or kind of force used", "Name the holds (e.g. Team Teach) or the room used."
     )
-    reason = _text("Why it was necessary", "The risk of harm to the pupil or others, or damage.")
-    injuries_pupil = _text("Injuries to the pupil", "Leave empty if none.", rows=2)
-    injuries_staff = _text("Injuries to staff or others", "Leave empty if none.", rows=2)
-    support_after = _text("Support given afterwards", rows=2)
-    debrief = _text("Debrief", "With the pupil and the staff involved. Can be added later.", rows=2)
-    debrief_on = _date("Debrief date")
+    reason = text_field(
+        "Why it was necessary", "The risk of harm to the pupil or others, or damage."
+    )
+    injuries_pupil = text_field("Injuries to the pupil", "Leave empty if none.", rows=2)
+    injuries_staff = text_field("Injuries to staff or others", "Leave empty if none.", rows=2)
+    support_after = text_field("Support given afterwards", rows=2)
+    debrief = text_field(
+        "Debrief", "With the pupil and the staff involved. Can be added later.", rows=2
+    )
+    debrief_on = date_field("Debrief date")
 
     aliases = {"started_at": "time"}
 
@@ -465,11 +436,13 @@ class InterventionAmendForm(InterventionFields):
 
 
 class NotificationForm(forms.Form):
-    date = _date("Date they were told")
-    time = _time("Time")
+    date = date_field("Date they were told")
+    time = time_field("Time")
     method = _chips("How", ParentNotification.Method.choices)
-    contact_name = _line("Who was told", 150, "Their name, e.g. the parent or carer you spoke to.")
-    note = _text("Note", "What they were told, questions they asked.", rows=2, max_length=2000)
+    contact_name = line_field(
+        "Who was told", 150, "Their name, e.g. the parent or carer you spoke to."
+    )
+    note = text_field("Note", "What they were told, questions they asked.", rows=2, max_length=2000)
 
     aliases = {"notified_at": "time"}
 

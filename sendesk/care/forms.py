@@ -8,47 +8,16 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from sendesk.lib.forms import DateInput, TimeInput
+from sendesk.lib.forms import (
+    CheckedChoiceField,
+    TimeInput,
+    date_field,
+    line_field,
+    text_field,
+)
 from sendesk.staff.models import Training
 
 from .models import CarePlan, Equipment
-
-
-def date_field(label, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=DateInput,
-        help_text=help_text,
-        error_messages={"invalid": "Give the date as day, month and year."},
-    )
-
-
-def text_field(label, help_text="", rows=3, max_length=5000):
-    return forms.CharField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
-
-
-def line_field(label, max_length, help_text="", **attrs):
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        help_text=help_text,
-        widget=forms.TextInput(attrs=attrs) if attrs else None,
-    )
-
-
-class LooseChoiceField(forms.ChoiceField):
-    """A choice whose value the service checks, so its message (in words) is shown."""
-
-    def validate(self, value):
-        pass
 
 
 def staff_choices(staff, *, exclude=None, blank="Nobody else"):
@@ -71,7 +40,7 @@ class CareEventFields(forms.Form):
         30,
         "e.g. pad change, hoist transfer",
     )
-    second_staff = LooseChoiceField(label="Second member of staff", required=False)
+    second_staff = CheckedChoiceField(label="Second member of staff", required=False)
     observations = text_field(
         "Observations", "Skin condition, anything unusual. Leave empty if nothing to note.", rows=2
     )
@@ -114,7 +83,7 @@ class CareLogForm(CareEventFields):
         },
     )
 
-    kind_pick = LooseChoiceField(label="What was done", required=False, widget=forms.RadioSelect)
+    kind_pick = CheckedChoiceField(label="What was done", required=False, widget=forms.RadioSelect)
 
     def __init__(self, *args, suggestions=(), **kwargs):
         now = timezone.localtime()
@@ -198,20 +167,20 @@ def _training_choices():
 
 
 class CarePlanForm(forms.Form):
-    kind = LooseChoiceField(
+    kind = CheckedChoiceField(
         label="Kind of care", choices=[("", "Choose …"), *CarePlan.Kind.choices]
     )
     title = line_field("Title", 150, "Short, e.g. 'Toileting support'.")
     routine = text_field("Routine", "What is done, how, when, and what the pupil prefers.", rows=4)
-    staff_required = LooseChoiceField(
+    staff_required = CheckedChoiceField(
         label="Staff needed",
         choices=[("1", "1"), ("2", "2"), ("3", "3")],
         widget=forms.RadioSelect,
     )
-    gender_preference = LooseChoiceField(
+    gender_preference = CheckedChoiceField(
         label="Gender of staff", choices=CarePlan.Gender.choices, widget=forms.RadioSelect
     )
-    training = LooseChoiceField(
+    training = CheckedChoiceField(
         label="Training staff need",
         help_text="Moving and handling needs moving and handling training; intimate care, "
         "intimate care training; gastrostomy feeding, its own.",
@@ -294,7 +263,7 @@ class CarePlanForm(forms.Form):
 
 
 class EquipmentForm(forms.Form):
-    kind = LooseChoiceField(label="Kind", choices=[("", "Choose …"), *Equipment.Kind.choices])
+    kind = CheckedChoiceField(label="Kind", choices=[("", "Choose …"), *Equipment.Kind.choices])
     name = line_field("Name", 150, "So staff can find it: 'Ceiling hoist, hygiene room'.")
     serial = line_field("Serial number", 60)
     location = line_field("Where it is", 100)
@@ -305,7 +274,7 @@ class EquipmentForm(forms.Form):
         help_text="Leave empty for the usual: hoists and slings every 6 months, others yearly.",
         error_messages={"invalid": "Give a whole number of months."},
     )
-    pupil = LooseChoiceField(label="Belongs to one pupil", required=False)
+    pupil = CheckedChoiceField(label="Belongs to one pupil", required=False)
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)

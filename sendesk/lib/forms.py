@@ -86,3 +86,55 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
+
+
+# The fields every form builds the same way: optional (the services say what is missing,
+# in words), with the browser's own pickers and messages a person can act on.
+DATE_MESSAGE = "Give the date as day, month and year."
+TIME_MESSAGE = "Give the time as hours and minutes, like 13:20."
+
+
+def date_field(label, help_text="", **kwargs):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=DateInput,
+        help_text=help_text,
+        error_messages={"invalid": DATE_MESSAGE},
+        **kwargs,
+    )
+
+
+def time_field(label, **kwargs):
+    return forms.TimeField(
+        label=label, required=False, widget=TimeInput, error_messages={"invalid": TIME_MESSAGE},
+        **kwargs,
+    )  # fmt: skip
+
+
+def text_field(label, help_text="", rows=3, max_length=5000):
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def line_field(label, max_length, help_text="", **attrs):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.TextInput(attrs=attrs) if attrs else None,
+    )
+
+
+class CheckedChoiceField(forms.ChoiceField):
+    """A choice whose value the service checks, so its message (in words) is shown rather
+    than Django's "Select a valid choice"."""
+
+    def validate(self, value):
+        pass

@@ -8,37 +8,19 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from sendesk.lib.forms import DateInput, TimeInput
+from sendesk.lib.forms import (
+    CheckedChoiceField,
+    TimeInput,
+    date_field,
+    line_field,
+    text_field,
+)
 from sendesk.staff.models import Training
 
 from .models import Administration, Medicine
 from .services import MEDICATION_TRAINING, parse_times
 
 WHOLE = {"invalid": "Give a whole number."}
-
-
-def _date(label, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        widget=DateInput,
-        error_messages={"invalid": "Give the date as day, month and year."},
-    )
-
-
-def _line(label, max_length, help_text=""):
-    return forms.CharField(label=label, required=False, max_length=max_length, help_text=help_text)
-
-
-def _text(label, help_text="", rows=3, max_length=4000):
-    return forms.CharField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
 
 
 def _number(label, help_text="", **attrs):
@@ -51,38 +33,33 @@ def _number(label, help_text="", **attrs):
     )
 
 
-class ChipsField(forms.ChoiceField):
-    """Choices whose value the service checks, so its message (in words) is shown."""
-
-    def validate(self, value):
-        pass
-
-
 # --- Giving a dose -----------------------------------------------------------------------
 
 
 class DoseForm(forms.Form):
     client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     due_at = forms.CharField(required=False, widget=forms.HiddenInput)
-    outcome = ChipsField(
+    outcome = CheckedChoiceField(
         label="What happened?",
         choices=Administration.Outcome.choices,
         required=False,
         widget=forms.RadioSelect,
     )
-    dose = _line("Dose", 60)
-    date = _date("Date")
+    dose = line_field("Dose", 60)
+    date = date_field("Date")
     time = forms.TimeField(
         label="Time",
         required=False,
         widget=TimeInput,
         error_messages={"invalid": "Give the time as hours and minutes, like 12:05."},
     )
-    witness = ChipsField(label="Witness", required=False)
-    reason = _line(
+    witness = CheckedChoiceField(label="Witness", required=False)
+    reason = line_field(
         "Why refused or not given", 300, "Needed when the dose was refused or not given."
     )
-    reactions = _text("Reactions or anything noticed", "Leave empty if none.", rows=2)
+    reactions = text_field(
+        "Reactions or anything noticed", "Leave empty if none.", rows=2, max_length=4000
+    )
 
     aliases = {"given_at": "time", "witness_id": "witness", "medicine_id": None}
 
@@ -147,22 +124,22 @@ class DoseForm(forms.Form):
 
 
 class DoseAmendForm(forms.Form):
-    outcome = ChipsField(
+    outcome = CheckedChoiceField(
         label="What happened?",
         choices=Administration.Outcome.choices,
         required=False,
         widget=forms.RadioSelect,
     )
-    dose = _line("Dose", 60)
+    dose = line_field("Dose", 60)
     time = forms.TimeField(
         label="Time",
         required=False,
         widget=TimeInput,
         error_messages={"invalid": "Give the time as hours and minutes, like 12:05."},
     )
-    reason = _line("Why refused or not given", 300)
-    reactions = _text("Reactions or anything noticed", rows=2)
-    reason_for_change = _line(
+    reason = line_field("Why refused or not given", 300)
+    reactions = text_field("Reactions or anything noticed", rows=2, max_length=4000)
+    reason_for_change = line_field(
         "Why are you correcting it?", 300, "Kept with the correction, with your name."
     )
 
@@ -204,22 +181,24 @@ class DoseAmendForm(forms.Form):
 
 
 class ConsentFields(forms.Form):
-    consent_by = _line("Consent given by", 150, "The parent or carer who signed.")
-    consent_on = _date("Consent given on")
-    consent_document = _line(
+    consent_by = line_field("Consent given by", 150, "The parent or carer who signed.")
+    consent_on = date_field("Consent given on")
+    consent_document = line_field(
         "Consent form reference", 200, "Where the signed form is kept: 'Medical file, form 14'."
     )
 
 
 class HealthcarePlanForm(ConsentFields):
-    conditions = _text("Medical condition(s)", "In plain words.", rows=2)
-    triggers = _text("Triggers")
-    signs = _text("Signs and symptoms")
-    daily_care = _text("Daily care needs")
-    emergency = _text("What to do in an emergency", rows=4)
-    who_to_call = _text("Who to call", "Names, roles and numbers, in order.", rows=3)
-    review_date = _date("Review date")
-    ehc_plan = ChipsField(label="Linked EHC plan", required=False)
+    conditions = text_field("Medical condition(s)", "In plain words.", rows=2, max_length=4000)
+    triggers = text_field("Triggers", max_length=4000)
+    signs = text_field("Signs and symptoms", max_length=4000)
+    daily_care = text_field("Daily care needs", max_length=4000)
+    emergency = text_field("What to do in an emergency", rows=4, max_length=4000)
+    who_to_call = text_field(
+        "Who to call", "Names, roles and numbers, in order.", rows=3, max_length=4000
+    )
+    review_date = date_field("Review date")
+    ehc_plan = CheckedChoiceField(label="Linked EHC plan", required=False)
     active = forms.BooleanField(label="In force", required=False)
 
     field_order = [
@@ -248,26 +227,26 @@ TRAINING_CHOICES = [(k, Training.Kind(k).label) for k in MEDICATION_TRAINING]
 
 
 class MedicineForm(ConsentFields):
-    name = _line("Medicine", 150, "As on the pharmacy label.")
-    form = ChipsField(label="Form", required=False, choices=[("", "Choose…")])
-    strength = _line("Strength", 60, "'100 micrograms per puff', '10 mg'.")
-    dose = _line("Dose", 60, "As on the label: '2 puffs', '5 ml'.")
+    name = line_field("Medicine", 150, "As on the pharmacy label.")
+    form = CheckedChoiceField(label="Form", required=False, choices=[("", "Choose…")])
+    strength = line_field("Strength", 60, "'100 micrograms per puff', '10 mg'.")
+    dose = line_field("Dose", 60, "As on the label: '2 puffs', '5 ml'.")
     dose_units = _number("Units a dose uses", "Puffs, tablets or doses taken from stock.")
-    route = ChipsField(label="How it is given", required=False, choices=[("", "Choose…")])
-    times = _line("Fixed times", 100, "24-hour clock, separated by commas: 08:00, 12:15.")
+    route = CheckedChoiceField(label="How it is given", required=False, choices=[("", "Choose…")])
+    times = line_field("Fixed times", 100, "24-hour clock, separated by commas: 08:00, 12:15.")
     as_needed = forms.BooleanField(label="As needed (PRN)", required=False)
-    as_needed_when = _line("When to give it (as needed)", 200, "The signs to look for.")
+    as_needed_when = line_field("When to give it (as needed)", 200, "The signs to look for.")
     min_interval_minutes = _number("Least minutes between doses", "240 for four hours.")
     max_per_24h = _number("Most doses in 24 hours")
-    storage = _line("Where it is kept", 150)
-    expiry_date = _date("Expiry date")
+    storage = line_field("Where it is kept", 150)
+    expiry_date = date_field("Expiry date")
     stock = _number("Units held now", "Puffs, tablets or doses.")
     low_stock_at = _number("Warn when stock is at or below")
     controlled = forms.BooleanField(
         label="Controlled drug (a second adult witnesses each dose)", required=False
     )
-    training = ChipsField(label="Training needed to give it", required=False)
-    healthcare_plan = ChipsField(label="Healthcare plan", required=False)
+    training = CheckedChoiceField(label="Training needed to give it", required=False)
+    healthcare_plan = CheckedChoiceField(label="Healthcare plan", required=False)
 
     field_order = [
         "name", "form", "strength", "dose", "dose_units", "route", "times", "as_needed",
@@ -316,9 +295,11 @@ class MedicineForm(ConsentFields):
 
 class StockForm(forms.Form):
     quantity = _number("Units received", "Puffs, tablets or doses in the new supply.")
-    expiry_date = _date("Expiry date of the new supply", "Leave empty to keep the current one.")
-    note = _line("Note", 300, "Who brought it, the pharmacy label, anything else.")
+    expiry_date = date_field(
+        "Expiry date of the new supply", "Leave empty to keep the current one."
+    )
+    note = line_field("Note", 300, "Who brought it, the pharmacy label, anything else.")
 
 
 class StopForm(forms.Form):
-    reason = _line("Why is it stopped?", 300)
+    reason = line_field("Why is it stopped?", 300)

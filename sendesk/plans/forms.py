@@ -4,7 +4,7 @@ allowed and says why not."""
 from django import forms
 from django.utils import timezone
 
-from sendesk.pupils.forms import date_field
+from sendesk.lib.forms import date_field
 
 from .models import Outcome, Plan, Target
 

@@ -9,8 +9,8 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from sendesk.lib.forms import date_field
 from sendesk.plans.models import Plan, Target
-from sendesk.pupils.forms import date_field
 
 from .models import RESPONSE_CHOICES as MODEL_RESPONSE_CHOICES
 from .models import WEEKDAYS, Attendance, MissedReason, Provision, Rating

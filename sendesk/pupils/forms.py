@@ -6,17 +6,13 @@ from django import forms
 from django.utils import timezone
 
 from sendesk.accounts.models import User
-from sendesk.lib.forms import DateInput
+from sendesk.lib.forms import date_field
 from sendesk.schools.models import TeachingGroup, YearGroup
 
 from .models import Area, Deployment, NeedCode, Pupil, SenStatus
 from .selectors import NEED_RANK_LABELS
 
 NEED_CHOICES = [("", "None")] + [(c.value, f"{c.value} — {c.label}") for c in NeedCode]
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(label=label, required=False, widget=DateInput, **kwargs)
 
 
 class PupilForm(forms.Form):

@@ -2,36 +2,19 @@
 
 from django import forms
 
-from sendesk.lib.forms import DateInput
+from sendesk.lib.forms import CheckedChoiceField, date_field
 
 from .models import Training
 
 
-class LooseChoiceField(forms.ChoiceField):
-    """A choice the service checks, so its message (in words) is shown."""
-
-    def validate(self, value):
-        pass
-
-
-def _date(label, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=DateInput,
-        help_text=help_text,
-        error_messages={"invalid": "Give the date as day, month and year."},
-    )
-
-
 class TrainingForm(forms.Form):
-    user_id = LooseChoiceField(label="Member of staff")
-    kind = LooseChoiceField(label="Training")
+    user_id = CheckedChoiceField(label="Member of staff")
+    kind = CheckedChoiceField(label="Training")
     course = forms.CharField(
         label="Course", required=False, max_length=200, help_text="e.g. 'Team Teach level 2'."
     )
-    completed_on = _date("Completed on")
-    expires_on = _date("Expires on", "Leave empty if it does not expire.")
+    completed_on = date_field("Completed on")
+    expires_on = date_field("Expires on", "Leave empty if it does not expire.")
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,9 +6,9 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from sendesk.lib.forms import date_field
 from sendesk.provision.forms import DAY_CHOICES
 from sendesk.provision.models import Provision
-from sendesk.pupils.forms import date_field
 
 from .models import Discipline
 

@@ -216,7 +216,7 @@ def test_ending_a_programme_ends_its_provision(world, as_user, new_programme):
     [
         ({"end": "", "note": "x"}, "Give the programme's last day."),
         ({"end": "2026-01-01", "note": "x"}, "can't be before it began"),
-        ({"end": "soon", "note": "x"}, "Enter a valid date."),
+        ({"end": "soon", "note": "x"}, "Give the date as day, month and year."),
         ({"end": TODAY.isoformat(), "note": ""}, "Say why the programme ends."),
     ],
 )

@@ -62,7 +62,7 @@ def test_sam_refers_cara_to_theo_and_theo_then_sees_her(world, as_user):
         ({"consent_on": ""}, "Give the date consent was given."),
         ({"consent_on": "2026-12-01"}, "Consent can't be dated in the future."),
         ({"start": "2026-11-01"}, "A referral can't start before consent was given."),
-        ({"start": "not a date"}, "Enter a valid date."),
+        ({"start": "not a date"}, "Give the date as day, month and year."),
         ({"consent_by": "x" * 151}, "at most 150 characters"),
     ],
 )
