@@ -42,10 +42,12 @@ def visible_pupils(user, day=None):
     """The pupils `user` may see, as a QuerySet (no query until evaluated; the scope is
     one WHERE clause of EXISTS subqueries, so lists stay one query)."""
     roles = roles_of(user)
-    if not roles:
+    # Staff of the school only: a visiting therapist sees pupils through referrals
+    # (therapy.selectors.referred_pupils), never through a deployment or the roll.
+    member_of = schools_where(user, "school_staff")
+    if not member_of:
         return Pupil.objects.none()
     day = day or timezone.localdate()
-    member_of = {school for school, _ in roles}
     whole = {school for school, role in roles if role in WHOLE_SCHOOL}
     teaches = {school for school, role in roles if role == Role.TEACHER}
 

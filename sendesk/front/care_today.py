@@ -13,6 +13,6 @@ from .selectors import daily_list
 @login_required
 @require_GET
 def care_today(request):
-    school_id = access.oversight_school(request.user, request.GET.get("school") or None)
+    school_id = access.oversight_school(request.user, request.GET.get("school"))
     data = daily_list(request.user, school_id)
     return render(request, "care/daily.html", data)

@@ -148,10 +148,7 @@ def strategy_add(request, pupil_id):
 
 def _write_school(user) -> int:
     """The school a new pupil joins: where the person may write pupil records."""
-    schools = access.schools_where(user, "write_pupils")
-    if not schools:
-        raise Http404
-    return min(schools)
+    return access.pick_school(access.schools_where(user, "write_pupils"))
 
 
 def _contact_step(request, form, pupil_ref):

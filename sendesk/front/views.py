@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sendesk.access import roles_of
-from sendesk.family.models import ParentLink
+from sendesk.lib.registry import declared
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -52,7 +52,12 @@ def home(request):
         return redirect("safeguarding_inbox")
     if "therapist" in roles:
         return redirect("therapy_home")
-    if not roles and ParentLink.objects.filter(user=request.user, active=True).exists():
+    if not roles:
+        # Roles that are not staff roles come from the apps that add them (family: parent),
+        # as the navigation gets them.
+        for extra in declared("nav_roles"):
+            roles |= extra(request.user)
+    if "parent" in roles:
         return redirect("family_home")
     if roles:
         return redirect("pupil_list")

@@ -52,11 +52,7 @@ def plain(value):
     """`value` as the audit trail stores it in JSON: times in local time (what the person
     saw), dates and times as ISO text, ids and decimals as text."""
     if isinstance(value, dt.datetime):
-        return (
-            timezone.localtime(value).isoformat()
-            if timezone.is_aware(value)
-            else (value.isoformat())
-        )
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, (uuid.UUID, decimal.Decimal)):

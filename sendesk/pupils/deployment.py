@@ -20,7 +20,7 @@ from .services import deployment_create, deployment_end
 @require_http_methods(["GET", "POST"])
 def deployment(request):
     """Who works with whom (SENCO, head): this is what puts a pupil in a TA's scope."""
-    school_id = capabilities.oversight_school(request.user, request.GET.get("school") or None)
+    school_id = capabilities.oversight_school(request.user, request.GET.get("school"))
     form = DeploymentForm(school_id, request.POST or None)
     status = 200
     if request.method == "POST":

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from sendesk.audit.models import AuditEvent
@@ -217,8 +216,7 @@ def pupil_set_sen_status(*, actor, pupil: Pupil, status: str, start: dt.date | N
 
 @transaction.atomic
 def strategy_add(*, actor, pupil: Pupil, text: str) -> Strategy:
-    if not capabilities.can(actor, pupil.school_id, "write_plans"):
-        raise Http404
+    capabilities.require(actor, pupil.school_id, "write_plans")
     text = (text or "").strip()
     if not text:
         raise ServiceError({"text": "Write the strategy."})
