@@ -27,9 +27,6 @@ class FieldErrorsOut(Schema):
 # Every endpoint behind the token answers these; declared so the OpenAPI document is whole.
 AUTH_ERRORS = {401: ErrorOut}
 LOOKUP_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
-# Every endpoint that takes a body: 400 when it is not JSON at all, 422 when it is JSON but
-# not what the endpoint takes (not an object, a field missing or of the wrong kind).
-BODY_ERRORS = {400: FieldErrorsOut, 422: FieldErrorsOut}
 
 
 class Paging(Schema):

@@ -10,7 +10,6 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from sendesk.audit.services import record_access, record_access_many
-from sendesk.provision.selectors import label_missed
 from sendesk.therapy import selectors
 
 from .common import LOOKUP_ERRORS
@@ -134,8 +133,6 @@ def therapy_programme(request, programme_id: uuid.UUID):
     today = timezone.localdate()
     programme = selectors.get_programme(request.auth, programme_id, today)
     selectors.programme_details([programme], today)
-    if programme.figures:
-        label_missed([programme.figures])
     programme.sessions = programme.records
     record_access(actor=request.auth, pupil=programme.pupil, what=WHAT, via="api")
     return programme

@@ -47,6 +47,19 @@ def record_change(*, actor, action, obj, school_id, pupil_id=None, before=None, 
     )
 
 
+def record_changes(*, actor, action, object_type: str, rows) -> None:
+    """Many changes of one kind in one INSERT, so a page's query count does not grow with
+    the records: rows of (school_id, pupil_id, object_id, after)."""
+    if not isinstance(action, AuditEvent.Action):
+        raise TypeError(f"record_changes needs an AuditEvent.Action, not {action!r}")
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(at=now, actor=actor, school_id=school_id, pupil_id=pupil_id, action=action,
+                   object_type=object_type, object_id=str(object_id), after=after)
+        for school_id, pupil_id, object_id, after in rows
+    )  # fmt: skip
+
+
 def record_pupil_change(actor, action, obj, pupil, before=None, after=None):
     """record_change for a record about one pupil (its school is the pupil's)."""
     return record_change(

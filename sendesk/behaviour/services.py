@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.access import stored_under
-from sendesk.accounts.models import User
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, record_pupil_change, snapshot
 from sendesk.lib import inputs
@@ -26,6 +25,7 @@ from sendesk.plans.models import Plan
 from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
 from sendesk.staff.models import Training, training_status
+from sendesk.staff.selectors import school_staff
 
 from .models import (
     Amendment,
@@ -71,11 +71,6 @@ def _can_correct(user, record) -> bool:
     )
 
 
-def staff_of_school(school_id):
-    """Everyone holding a role at the school, by name."""
-    return User.objects.filter(staff_roles__school_id=school_id, is_active=True).distinct()
-
-
 def _staff_ids(raw, school_id, field_name, errors, already=()) -> list[int]:
     """The ids in `raw`, each of someone on the school's staff (one query). Those `already`
     on the record pass: staff who have since left stay named on it."""
@@ -93,7 +88,7 @@ def _staff_ids(raw, school_id, field_name, errors, already=()) -> list[int]:
         return []
     added = [pk for pk in ids if pk not in set(already)]
     if added:
-        known = set(staff_of_school(school_id).filter(pk__in=added).values_list("pk", flat=True))
+        known = set(school_staff(school_id).filter(pk__in=added).values_list("pk", flat=True))
         if known != set(added):
             errors[field_name] = "Choose staff from the list of this school's staff."
             return []

@@ -24,6 +24,7 @@ from sendesk.plans.models import Plan
 from sendesk.provision.models import SessionPupil
 from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.staff.models import Training, training_status
+from sendesk.staff.selectors import school_staff
 
 from . import charts, selectors, services
 from .forms import (
@@ -56,7 +57,7 @@ def _posted(request):
 
 
 def _staff(school_id):
-    return list(services.staff_of_school(school_id).order_by("full_name", "pk"))
+    return list(school_staff(school_id))
 
 
 # --- The IBP: triggers, early signs, what to avoid, agreed strategies ------------------------

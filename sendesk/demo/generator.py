@@ -738,7 +738,6 @@ class _SchoolBuilder:
         if late is not None:
             held, _ = chains[late[1]]
             chains[late[1]] = (held[:-1], held[-1])
-        self.overdue_review = late[1] if late else None
         return chains
 
     def closed_ehc_plans(self, p, name, held) -> list:

@@ -12,6 +12,6 @@ class FamilyConfig(AppConfig):
 
     def nav_roles(self, user) -> set:
         """{"parent"} for someone with an active link to a child (one query)."""
-        from .models import ParentLink
+        from sendesk.access import children_of
 
-        return {"parent"} if ParentLink.objects.filter(user=user, active=True).exists() else set()
+        return {"parent"} if children_of(user).exists() else set()

@@ -24,7 +24,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
-from sendesk.accounts.models import User
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_pupil_change, snapshot
 from sendesk.care.models import Amendment
@@ -35,8 +34,8 @@ from sendesk.lib.ids import parse_uuid
 from sendesk.plans.models import Plan
 from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
-from sendesk.schools.models import Role
 from sendesk.staff.models import Training, training_status
+from sendesk.staff.selectors import school_staff
 
 from .models import Administration, HealthcarePlan, Medicine
 from .rules import (
@@ -52,9 +51,6 @@ from .rules import (
     _validate_schedule,
     slot_at,
 )
-
-# School staff who may witness a controlled drug: anyone with a staff role, not a visitor.
-STAFF_ROLES = [r for r in Role.values if r != Role.THERAPIST]
 
 
 def _is_date(value) -> bool:
@@ -379,18 +375,6 @@ def medicine_stock_receive(
 # --- Giving a dose -----------------------------------------------------------------------
 
 
-def staff_of_school(school_id):
-    """The people who may witness a dose: anyone with a staff role at the school (not a
-    visiting therapist). By name."""
-    return (
-        User.objects.filter(
-            staff_roles__school_id=school_id, staff_roles__role__in=STAFF_ROLES, is_active=True
-        )
-        .distinct()
-        .order_by("full_name", "pk")
-    )
-
-
 def _due_slot(medicine, due_at, given_at, errors):
     """The scheduled dose this record answers: `due_at` checked against the medicine's
     times, or (for a medicine given only at fixed times) the one nearest `given_at`."""
@@ -577,7 +561,7 @@ def _witness(actor, medicine, outcome, witness_id, errors):
     if witness_id == actor.pk:
         errors["witness_id"] = "The witness must be a different member of staff from the giver."
         return None
-    witness = staff_of_school(medicine.pupil.school_id).filter(pk=witness_id).first()
+    witness = school_staff(medicine.pupil.school_id).filter(pk=witness_id).first()
     if witness is None:
         errors["witness_id"] = "Choose the witness from the list of this school's staff."
     return witness

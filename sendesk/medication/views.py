@@ -19,6 +19,7 @@ from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
 from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.staff.models import Training, training_status
+from sendesk.staff.selectors import school_staff
 
 from . import mar as mar_module
 from . import selectors
@@ -136,7 +137,7 @@ def dose_give(request, medicine_id):
     """GET: the Give form with the dose filled in. POST: record it; a refusal comes back
     as 403/409/422 with the rule in words and everything as typed."""
     medicine = _medicine_for(request.user, medicine_id, "give_care")
-    staff = list(med.staff_of_school(medicine.pupil.school_id))
+    staff = list(school_staff(medicine.pupil.school_id))
     if request.method == "GET":
         due = _due_from(request.GET.get("due"), medicine)
         form = DoseForm(

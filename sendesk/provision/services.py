@@ -12,7 +12,7 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.access import stored_under
 from sendesk.audit.models import AuditEvent
-from sendesk.audit.services import record_change, snapshot
+from sendesk.audit.services import record_change, record_changes, snapshot
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
@@ -56,6 +56,8 @@ class PupilRecord:
 
 
 FLAG_NOTE_MAX = SessionPupil._meta.get_field("flag_note").max_length
+MISSED_NOTE_MAX = Session._meta.get_field("missed_note").max_length
+NOTE_MAX = 4000  # what the quick form takes: a note is read at a glance on the feed
 
 
 def _occurred_at(day: dt.date, start_time: dt.time | None) -> dt.datetime:
@@ -89,6 +91,7 @@ def session_record(
 
     provision = _provision_in_scope(actor, provision, provision_id)
     _check_date(date, provision, errors)
+    missed_note = inputs.text(missed_note, "missed_note", errors, limit=MISSED_NOTE_MAX)
     _check_outcome(minutes, delivered, missed_reason, missed_note, errors)
     records = _records(list(pupils), provision, delivered, errors)
     pupil_ids = [
@@ -159,8 +162,6 @@ def _check_outcome(minutes, delivered, missed_reason, missed_note, errors):
     """The session's length, and why it was missed when it was."""
     if not inputs.whole(minutes) or not 1 <= minutes <= 600:
         errors["minutes"] = "Minutes must be a whole number from 1 to 600."
-    if len(missed_note) > Session._meta.get_field("missed_note").max_length:
-        errors["missed_note"] = "Keep the note on why to 300 characters or fewer."
     if delivered:
         if missed_reason:
             errors["missed_reason"] = "A delivered session has no missed reason."
@@ -197,6 +198,9 @@ def _check_pupil_record(i, rec, *, delivered, minutes, errors):
         )
     if not delivered and rec.attendance:
         errors[f"{key}.attendance"] = "A missed session has no attendance."
+    # The typed texts follow the one set of input rules (a NUL is refused, not stored).
+    rec.note = inputs.text(rec.note, f"{key}.note", errors, limit=NOTE_MAX)
+    rec.adaptations = inputs.text(rec.adaptations, f"{key}.adaptations", errors, limit=NOTE_MAX)
     if rec.flag_note is not None:
         if rec.flag_for_teacher and not rec.flag_note.strip():
             errors[f"{key}.flag_note"] = "Say what the teacher should look at."
@@ -431,7 +435,10 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
             after={"session": snapshot(session)},
             pupil_ids=[sp.pupil_id for sp in scope.records.values()],
             amendment=(SessionAmendment, {"session": session}),
-            timeline=("session_amended", f"Session record of {session.date:%-d %b} corrected"),
+            timeline=(
+                TimelineKind.SESSION_AMENDED,
+                f"Session record of {session.date:%-d %b} corrected",
+            ),
         )
 
 
@@ -566,11 +573,6 @@ def _amend_pupil_record(session, sp, fields, rated) -> dict:
     return diff
 
 
-def feed_mark_seen(*, actor, session_pupil: SessionPupil) -> FeedReceipt:
-    feed_mark_all_seen(actor=actor, session_pupils=[session_pupil])
-    return FeedReceipt.objects.get(session_pupil=session_pupil, user=actor)
-
-
 def feed_mark_all_seen(*, actor, session_pupils) -> int:
     """Mark records of the actor's feed seen by the actor: one receipt each (the unique
     constraint keeps it one, however often it is asked or however two taps race) and an
@@ -592,21 +594,17 @@ def feed_mark_all_seen(*, actor, session_pupils) -> int:
             [FeedReceipt(session_pupil=sp, user=actor, seen_at=now) for sp in new],
             ignore_conflicts=True,
         )
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    at=now,
-                    actor=actor,
-                    school_id=sp.pupil.school_id,
-                    pupil_id=sp.pupil_id,
-                    action=AuditEvent.Action.CREATE,
-                    object_type=FeedReceipt._meta.label_lower,
-                    object_id=f"{sp.pk}:{actor.pk}",
-                    after={"session_pupil": sp.pk, "seen_at": now.isoformat()},
-                )
+        # A receipt made with ignore_conflicts has no id back: it is named by its key.
+        record_changes(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            object_type=FeedReceipt._meta.label_lower,
+            rows=[
+                (sp.pupil.school_id, sp.pupil_id, f"{sp.pk}:{actor.pk}",
+                 {"session_pupil": sp.pk, "seen_at": now.isoformat()})
                 for sp in new
-            ]
-        )
+            ],
+        )  # fmt: skip
     return len(new)
 
 

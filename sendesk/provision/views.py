@@ -466,7 +466,7 @@ def teacher_feed(request):
 def feed_seen(request, pk):
     today = timezone.localdate()
     row = access.get_scoped(request.user, _feed(request.user, today), pk)
-    services.feed_mark_seen(actor=request.user, session_pupil=row)
+    services.feed_mark_all_seen(actor=request.user, session_pupils=[row])
     row.seen = True
     record_access_many(actor=request.user, pupils=[row.pupil], what="teacher feed")
     if request.htmx:

@@ -234,3 +234,17 @@ def test_client_id_used_at_another_school_is_a_409(world, api):
     assert r.status_code == 409
     assert "client_id" in r.json()["errors"]
     assert rows() == before
+
+
+@pytest.mark.parametrize("field", ["note", "adaptations"])
+def test_a_nul_in_a_typed_text_is_refused_not_stored(world, api, field):
+    # PostgreSQL can't store a NUL: the session service refuses it with the one input rule
+    # (lib.inputs.text), a 422 naming the field, on SQLite and PostgreSQL alike.
+    r = api.post(
+        world.alice, "/sessions", delivered(world, pupils=pupil_part(world, **{field: "a\x00b"}))
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"] == {
+        f"pupils.0.{field}": "This holds a character that can't be stored: retype it."
+    }
+    assert rows()["SessionPupil"] == 0
