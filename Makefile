@@ -31,11 +31,7 @@ browser-deps:
 # The whole suite: unit, HTTP and browser tests, plus lint, the layer contract
 # (import-linter: no import runs up the layers, see README "Architecture") and the
 # migrations check.
-test: $(STAMP) browser-deps
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
-	$(MAKE) --no-print-directory complexity
+test: lint browser-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -q
 

@@ -210,36 +210,26 @@ def more_subjects(school):
 
 
 def _care_subjects(school):
-    # Looked up by name through the app registry: the medication models are moving between
-    # apps, and the bench should not care which app holds them.
-    from django.apps import apps
-
     from sendesk.accounts.models import User
+    from sendesk.care.models import CareEvent, Equipment
+    from sendesk.family.models import ParentLink
+    from sendesk.medication.models import Administration
     from sendesk.schools.models import Role
+    from sendesk.therapy.models import Referral
 
-    def model(name):
-        for config in apps.get_app_configs():
-            try:
-                return config.get_model(name)
-            except LookupError:
-                continue
-        return None
+    def newest(model, **where):
+        return model.objects.filter(**where).order_by("-pk").first()
 
-    found = {
+    return {
         "therapist": User.objects.filter(
             staff_roles__school=school, staff_roles__role=Role.THERAPIST
-        ).first()
+        ).first(),
+        "dose": newest(Administration, pupil__school=school),
+        "care_event": newest(CareEvent, pupil__school=school),
+        "equipment": newest(Equipment, school=school),
+        "referral": newest(Referral, pupil__school=school),
+        "parent_link": newest(ParentLink, pupil__school=school),
     }
-    for key, name, field in [
-        ("dose", "Administration", "pupil__school"),
-        ("care_event", "CareEvent", "pupil__school"),
-        ("equipment", "Equipment", "school"),
-        ("referral", "Referral", "pupil__school"),
-        ("parent_link", "ParentLink", "pupil__school"),
-    ]:
-        cls = model(name)
-        found[key] = cls.objects.filter(**{field: school}).order_by("-pk").first() if cls else None
-    return found
 
 
 class SqlTimer:

@@ -118,11 +118,16 @@ class _SharedLayer:
 
 def _commits(request):
     """Whether pytest-django runs this test as a TransactionTestCase (real commits)."""
+    # pytest-django's own reading of the marker, and the fixtures that make a test
+    # transactional (reset_sequences implies transaction).
+    from pytest_django.fixtures import validate_django_db
+
     marker = request.node.get_closest_marker("django_db")
-    return (
-        "transactional_db" in request.fixturenames
-        or "live_server" in request.fixturenames
-        or bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    spec = validate_django_db(marker) if marker else None
+    names = set(request.fixturenames)
+    return bool(
+        names & {"transactional_db", "django_db_reset_sequences", "live_server"}
+        or (spec and (spec.transaction or spec.reset_sequences))
     )
 
 
