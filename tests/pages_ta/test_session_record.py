@@ -272,4 +272,3 @@ def test_form_page_without_script_and_card_for_htmx(world, as_user):
     body = text(card)
     assert "<html" not in body and "another session" in body
     assert f'data-draft="provision-{w.talk.pk}-{TODAY}"' in body
-
