@@ -15,7 +15,7 @@ counts should be equal, whatever the data.
 The benchmark's "today" is fixed (Wednesday 18 November 2026, 10:00 London; time moves on
 from there) so the cached database stays valid and My day always falls on a school day.
 
-    .venv/bin/python bench/bench.py [-n 40] [--rebuild]
+    .venv/bin/python bench/bench.py [-n 40] [--rebuild] [--only "My day" ...]
 """
 
 import argparse
@@ -359,7 +359,7 @@ def _pages(subjects):
     return [(label, s.get(who), url) for label, who, url in rows if s.get(who) is not None]
 
 
-def rows_for(subjects, n):
+def rows_for(subjects, n, only=()):
     from django.test import Client
 
     from sendesk.accounts.models import ApiToken
@@ -462,6 +462,10 @@ def rows_for(subjects, n):
         ("Session save (service)", save),
         ("Session save (HTTP)", save_over_http),
     ]
+    if only:
+        checks = [
+            (label, call) for label, call in checks if any(o.lower() in label.lower() for o in only)
+        ]
     return [(label, *measure(call, n)) for label, call in checks], detail
 
 
@@ -515,6 +519,13 @@ def main():
     parser.add_argument(
         "--rebuild", action="store_true", help="Delete the cached SQLite file first."
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="Measure only the rows whose label contains TEXT (repeatable).",
+    )
     args = parser.parse_args()
     configure(args.rebuild)
 
@@ -532,7 +543,7 @@ def main():
         gc.freeze()
         for size, (school, subjects) in built.items():
             summaries[size] = data_summary(school)
-            results[size], details[size] = rows_for(subjects, args.n)
+            results[size], details[size] = rows_for(subjects, args.n, args.only)
 
     db = connection.settings_dict
     where = (
