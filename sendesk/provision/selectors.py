@@ -1,6 +1,5 @@
 """Reads shared by pages and the API: what is due, promised vs delivered, the feed."""
 
-import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -234,12 +233,7 @@ def owed_days(f: Figures) -> list[tuple[dt.date, int]]:
     p = f.provision
     start = max(f.term_start, p.start)
     end = min(f.day, p.end) if p.end else f.day
-    days = []
-    for digit in p.days:
-        school_days = f.calendar.by_weekday.get(int(digit), [])
-        lo = bisect.bisect_left(school_days, start)
-        days.extend(school_days[lo : bisect.bisect_right(school_days, end)])
-    days.sort()
+    days = f.calendar.days(p.days, start, end)
     per_day = p.minutes_per_day
     return [(d, round(k * per_day) - round((k - 1) * per_day)) for k, d in enumerate(days, 1)]
 

@@ -48,6 +48,16 @@ class Calendar:
         i = bisect.bisect_left(days, day)
         return i < len(days) and days[i] == day
 
+    def days(self, weekdays: str, start: dt.date, end: dt.date) -> list[dt.date]:
+        """School days from start to end inclusive whose ISO weekday digit is in
+        `weekdays`, oldest first: the days a provision on those weekdays is owed."""
+        found = []
+        for digit in weekdays:
+            days = self.by_weekday.get(int(digit), [])
+            found.extend(days[bisect.bisect_left(days, start) : bisect.bisect_right(days, end)])
+        found.sort()
+        return found
+
     def count(self, weekdays: str, start: dt.date, end: dt.date) -> int:
         """School days from start to end inclusive whose ISO weekday digit is in `weekdays`."""
         total = 0
