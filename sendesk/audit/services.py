@@ -1,31 +1,23 @@
 """Writing the audit and access trails. Called by the services that change pupil data,
 inside their transaction, and by the access points that show it."""
 
-import datetime as dt
-import decimal
-import uuid
-
 from django.db import models
 from django.utils import timezone
+
+from sendesk.lib.inputs import plain
 
 from .models import AccessEvent, AuditEvent
 
 
-def _jsonable(value):
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    if isinstance(value, (uuid.UUID, decimal.Decimal)):
-        return str(value)
-    return value
-
-
 def snapshot(obj: models.Model, exclude=()) -> dict:
-    """The concrete field values of `obj`, as JSON. Costs no query (foreign keys by id)."""
+    """The concrete field values of `obj`, as JSON. Costs no query (foreign keys by id).
+    Values are written as inputs.plain writes an amendment's (times in local time), so
+    one trail never shows the same moment in two zones."""
     data = {}
     for field in obj._meta.concrete_fields:
         if field.name in exclude:
             continue
-        data[field.attname] = _jsonable(getattr(obj, field.attname))
+        data[field.attname] = plain(getattr(obj, field.attname))
     return data
 
 
