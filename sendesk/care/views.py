@@ -97,6 +97,7 @@ def care_log(request, pk):
         staff=staff,
         recorder_id=request.user.pk,
         suggestions=care.EVENT_SUGGESTIONS.get(plan.kind, []),
+        gender_rule=care.GENDER_WORDS.get(plan.gender_preference, ""),
     )
     if request.method == "GET":
         record_access(actor=request.user, pupil=plan.pupil, what="care log form")
@@ -105,7 +106,7 @@ def care_log(request, pk):
     if form.is_valid():
         try:
             event, created = care.care_event_record(
-                actor=request.user, care_plan_id=plan.pk, **form.service_kwargs()
+                actor=request.user, care_plan_id=plan.pk, care_plan=plan, **form.service_kwargs()
             )
         except ServiceError as error:
             apply_service_errors(form, error.errors)
