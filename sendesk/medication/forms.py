@@ -333,11 +333,21 @@ class MedicineForm(ConsentFields):
     )
     training = CheckedChoiceField(label="Training needed to give it", required=False)
     healthcare_plan = CheckedChoiceField(label="Healthcare plan", required=False)
+    emergency_use = forms.BooleanField(
+        label="May be given in an emergency (as the healthcare plan says)", required=False
+    )
+    emergency_dose = line_field(
+        "Emergency dose", 200, "As the plan says: '1 puff every 30 to 60 seconds, up to 10'."
+    )
+    emergency_limit = _number(
+        "Most puffs or doses in one emergency", "Past this, staff must call 999: e.g. 10."
+    )
 
     field_order = [
         "name", "form", "strength", "dose", "dose_units", "route", "times", "as_needed",
         "as_needed_when", "min_interval_minutes", "max_per_24h", "storage", "expiry_date",
         "stock", "low_stock_at", "controlled", "training", "healthcare_plan",
+        "emergency_use", "emergency_dose", "emergency_limit",
         "consent_by", "consent_on", "consent_document",
     ]  # fmt: skip
 

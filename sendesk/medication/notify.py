@@ -1,5 +1,6 @@
 """Telling people about an emergency dose: the SENCO(s) of the pupil's school and the
-pupil's parents (contacts with parental responsibility and an e-mail address) get an
+pupil's parents (parent logins, and contacts with parental responsibility and an e-mail
+address) get an
 e-mail once the record is committed. The project has no task queue (no django-tasks), so
 the mail goes through Django's e-mail framework after the commit; a mail server that is
 down is logged, never a reason to lose the record (the timeline and the pupil's pages
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from sendesk.accounts.models import User
 from sendesk.pupils.models import Contact
 from sendesk.schools.models import Role, StaffRole
 
@@ -30,8 +32,14 @@ def _senco_emails(school_id) -> list[str]:
 
 
 def _parent_emails(pupil) -> list[str]:
+    """Parents who log in (their link to the child active) and the child's contacts with
+    parental responsibility and an e-mail address, each address once. Two queries."""
+    logins = User.objects.filter(
+        children_links__pupil=pupil, children_links__active=True, is_active=True
+    ).values_list("email", flat=True)
     rows = Contact.objects.filter(pupil=pupil, parental_responsibility=True).exclude(email="")
-    return list(dict.fromkeys(rows.order_by("priority").values_list("email", flat=True)))
+    contacts = rows.order_by("priority").values_list("email", flat=True)
+    return list(dict.fromkeys(e.lower() for e in [*logins, *contacts]))
 
 
 def _calls(record) -> str:

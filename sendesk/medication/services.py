@@ -199,6 +199,7 @@ MEDICINE_FIELDS = (
     "as_needed_when", "min_interval_minutes", "max_per_24h", "storage", "expiry_date",
     "stock", "low_stock_at", "controlled", "training", "healthcare_plan",
     "consent_by", "consent_on", "consent_document",
+    "emergency_use", "emergency_dose", "emergency_limit",
 )  # fmt: skip
 # Stock changes by doses and deliveries (and amendments), never by editing the medicine.
 MEDICINE_EDITABLE = tuple(f for f in MEDICINE_FIELDS if f != "stock")
@@ -250,6 +251,7 @@ def _validate_medicine(pupil, data, *, creating) -> dict:
         errors["controlled"] = "Say whether it is a controlled drug."
     if data.setdefault("training", Training.Kind.MEDICATION) not in MEDICATION_TRAINING:
         errors["training"] = "Choose the training a person needs to give it."
+    _validate_emergency(data, errors)
     plan = data.get("healthcare_plan")
     if plan in ("", None):
         data["healthcare_plan"] = None
@@ -257,6 +259,23 @@ def _validate_medicine(pupil, data, *, creating) -> dict:
         errors["healthcare_plan"] = "Choose one of this pupil's healthcare plans, or none."
     _consent(data, errors)
     return errors
+
+
+def _validate_emergency(data, errors) -> None:
+    """Whether it may be given in an emergency, the emergency dose (required then) and the
+    most units in one emergency (1 to 100, or none)."""
+    use = data.setdefault("emergency_use", False)
+    if not isinstance(use, bool):
+        errors["emergency_use"] = "Say whether it may be given in an emergency."
+    data["emergency_dose"] = inputs.text(
+        data.get("emergency_dose"), "emergency_dose", errors, limit=200,
+        required="Say the emergency dose, as the plan says." if use is True else "",
+    )  # fmt: skip
+    limit = data.get("emergency_limit")
+    if limit in ("", None):
+        data["emergency_limit"] = None
+    elif not inputs.whole(limit) or not 1 <= limit <= 100:
+        errors["emergency_limit"] = "The most in one emergency is a whole number from 1 to 100."
 
 
 def _medicine_line(medicine) -> str:
