@@ -10,6 +10,7 @@ already loaded (window_check runs no query)."""
 import datetime as dt
 import re
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from sendesk.lib import inputs
@@ -34,6 +35,40 @@ MISSED_AFTER = dt.timedelta(minutes=60)
 EXPIRING_DAYS = 30
 DAY = dt.timedelta(hours=24)
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def slot_missed(medicine, due: dt.datetime, now: dt.datetime) -> bool:
+    """A scheduled dose with nothing recorded is missed once MISSED_AFTER past its time,
+    unless it fell before the medicine was added to the school's records. (The MAR, the
+    due list and the SENCO's daily list all ask this.)"""
+    return due >= medicine.created and now > due + MISSED_AFTER
+
+
+def expiry_state(medicine, day: dt.date) -> str:
+    """'expired', 'expiring' (within EXPIRING_DAYS) or '' on `day`."""
+    if medicine.expiry_date < day:
+        return "expired"
+    if medicine.expiry_date <= day + dt.timedelta(days=EXPIRING_DAYS):
+        return "expiring"
+    return ""
+
+
+def stock_state(medicine) -> str:
+    """'out' (less than a dose left), 'low' (at or below the warning line) or ''."""
+    if medicine.stock < medicine.dose_units:
+        return "out"
+    if medicine.stock <= medicine.low_stock_at:
+        return "low"
+    return ""
+
+
+def needs_checking(day: dt.date) -> Q:
+    """The medicines expiry_state or stock_state flags on `day`, as a filter."""
+    return (
+        Q(stock__lte=F("low_stock_at"))
+        | Q(stock__lt=F("dose_units"))
+        | Q(expiry_date__lte=day + dt.timedelta(days=EXPIRING_DAYS))
+    )
 
 
 def _same_dose(given: str, planned: str) -> bool:
