@@ -30,6 +30,7 @@ from sendesk.pupils.timeline import timeline_add
 from sendesk.staff.models import Training, care_genders, training_status
 from sendesk.staff.selectors import school_staff
 
+from .consent import check_consent
 from .models import Amendment, CareEvent, CarePlan, Equipment
 
 # A device's clock may run a little ahead of the server's.
@@ -117,11 +118,11 @@ PLAN_TEXT = {
     "routine": (5000, "Say what is done, how, and what the pupil prefers."),
     "transfers": (5000, ""),
     "sling_size": (20, ""),
-    "consent_by": (150, ""),
-    "consent_document": (200, ""),
 }
 PLAN_FIELDS = (
     *PLAN_TEXT,
+    "consent_by",
+    "consent_document",
     "kind",
     "staff_required",
     "gender_preference",
@@ -153,7 +154,7 @@ def _validate_plan(pupil, data: dict, errors, *, today, creating: bool, old=None
         errors["review_date"] = "Give the date the plan is next reviewed."
     elif review < today and (creating or review != getattr(old, "review_date", None)):
         errors["review_date"] = "The review date can't be in the past."
-    _plan_consent(data, errors, today)
+    check_consent(data, errors, today)
     if not isinstance(data.get("active", True), bool):
         errors["active"] = "Say whether the plan is in use."
 
@@ -169,19 +170,6 @@ def _plan_training(data, kind, errors) -> None:
         errors["training"] = "Moving and handling needs moving and handling training."
     if kind == CarePlan.Kind.MOVING_HANDLING and not data.get("transfers"):
         errors.setdefault("transfers", "Say which transfers are done, and how.")
-
-
-def _plan_consent(data, errors, today) -> None:
-    """Consent is who gave it and when, both or neither, and not in the future."""
-    consent_on = data.get("consent_on")
-    if consent_on is not None and not _is_date(consent_on):
-        errors["consent_on"] = "Give the date consent was given as day, month and year."
-    elif consent_on is not None and consent_on > today:
-        errors["consent_on"] = "Consent can't be dated in the future."
-    elif data.get("consent_by") and consent_on is None:
-        errors["consent_on"] = "Say when consent was given."
-    elif consent_on is not None and not data.get("consent_by"):
-        errors["consent_by"] = "Say who gave consent (a parent or carer)."
 
 
 def _plan_equipment(pupil, equipment_ids, errors) -> list[Equipment]:

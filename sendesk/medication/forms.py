@@ -253,14 +253,17 @@ class DoseAmendForm(forms.Form):
             value = data.get(name) or ""
             if value != getattr(self.record, name):
                 out[name] = value
-        if data.get("time") is not None:
-            day = timezone.localtime(self.record.given_at).date()
-            when = timezone.make_aware(dt.datetime.combine(day, data["time"]))
-            if when != self.record.given_at.replace(second=0, microsecond=0):
-                out["given_at"] = when
-        elif "time" not in self.errors:
-            self.add_error("time", "Give the time of the dose.")
+        day = timezone.localtime(self.record.given_at).date()
+        when = timezone.make_aware(dt.datetime.combine(day, data["time"]))
+        if when != self.record.given_at.replace(second=0, microsecond=0):
+            out["given_at"] = when
         return out
+
+    def clean(self):
+        data = super().clean()
+        if data.get("time") is None and "time" not in self.errors:
+            self.add_error("time", "Give the time of the dose.")
+        return data
 
 
 # --- Healthcare plans and medicines (SENCO, head) ----------------------------------------

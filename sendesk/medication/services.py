@@ -26,6 +26,7 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_pupil_change, snapshot
+from sendesk.care.consent import check_consent
 from sendesk.care.models import Amendment
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
@@ -73,25 +74,6 @@ def _require_write(actor, pupil):
         raise Http404
 
 
-def _consent(data, errors):
-    by = data["consent_by"] = inputs.text(data.get("consent_by"), "consent_by", errors, limit=150)
-    on = data.get("consent_on")
-    data["consent_document"] = inputs.text(
-        data.get("consent_document"), "consent_document", errors, limit=200
-    )
-    if on in ("", None):
-        data["consent_on"] = on = None
-    elif not _is_date(on):
-        errors["consent_on"] = "Give the date consent was given as YYYY-MM-DD."
-        return
-    elif on > timezone.localdate():
-        errors["consent_on"] = "Consent can't be dated in the future."
-    if by and on is None and "consent_on" not in errors:
-        errors["consent_on"] = "Say when consent was given."
-    if on is not None and not by and "consent_by" not in errors:
-        errors["consent_by"] = "Say who gave consent (the parent or carer)."
-
-
 # --- Individual healthcare plans ---------------------------------------------------------
 
 IHCP_FIELDS = (
@@ -134,7 +116,7 @@ def _validate_ihcp(pupil, data) -> dict:
         errors["ehc_plan"] = "Choose this pupil's EHC plan, or none."
     if not isinstance(data.setdefault("active", True), bool):
         errors["active"] = "Say whether the plan is in force."
-    _consent(data, errors)
+    check_consent(data, errors)
     return errors
 
 
@@ -257,7 +239,7 @@ def _validate_medicine(pupil, data, *, creating) -> dict:
         data["healthcare_plan"] = None
     elif not isinstance(plan, HealthcarePlan) or plan.pupil_id != pupil.pk:
         errors["healthcare_plan"] = "Choose one of this pupil's healthcare plans, or none."
-    _consent(data, errors)
+    check_consent(data, errors)
     return errors
 
 
@@ -445,7 +427,7 @@ def administration_record(
     *,
     actor,
     client_id,
-    medicine_id,
+    medicine_id=None,
     given_at,
     outcome,
     dose,

@@ -319,30 +319,16 @@ def dose_amend(request, pk):
     record = _dose_for(request.user, pk)
     if not med.administration_can_amend(request.user, record):
         raise Http404
-    form = DoseAmendForm(_posted(request), record=record)
-    status = 200
-    if request.method == "GET":
-        record_access(actor=request.user, pupil=record.pupil, what="medication dose (correct)")
-    else:
-        status = 422
-        if form.is_valid():
-            changes = form.changes()
-            if not form.errors:
-                try:
-                    med.administration_amend(
-                        actor=request.user,
-                        record=record,
-                        reason=form.cleaned_data.get("reason_for_change") or "",
-                        changes=changes,
-                    )
-                except ServiceError as exc:
-                    apply_service_errors(form, exc.errors)
-                    status = exc.status
-                else:
-                    messages.success(request, "Dose record corrected.")
-                    return redirect("dose_detail", pk=record.pk)
-    context = {"record": record, "pupil": record.pupil, "form": form}
-    return render(request, "care/medication_amend.html", context, status=status)
+    return service_form_page(
+        request, form=DoseAmendForm(_posted(request), record=record), pupil=record.pupil,
+        what="medication dose (correct)", template="care/medication_amend.html",
+        context={"record": record},
+        save=lambda f: med.administration_amend(
+            actor=request.user, record=record,
+            reason=f.cleaned_data.get("reason_for_change") or "", changes=f.changes(),
+        ),
+        done="Dose record corrected.", done_url=reverse("dose_detail", args=[record.pk]),
+    )  # fmt: skip
 
 
 # --- Healthcare plans (SENCO, head) ------------------------------------------------------
