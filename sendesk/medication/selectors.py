@@ -5,7 +5,7 @@ restocking or replacing. The rules they apply (dose windows, slots) are medicati
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from sendesk import access
@@ -139,8 +139,12 @@ def medicine_warnings(medicine, today) -> list[tuple[str, str]]:
 
 
 def _medicines_for(pupils_qs, schools):
+    # From the school's few active medicines, each pupil's scope asked by a correlated
+    # EXISTS: an IN list would build every visible pupil of the school first (measured on
+    # the large bench school: 7 ms against well under 1 ms).
+    in_scope = Exists(pupils_qs.filter(pk=OuterRef("pupil_id")))
     return list(
-        Medicine.objects.filter(pupil__in=pupils_qs, pupil__school_id__in=schools, active=True)
+        Medicine.objects.filter(in_scope, pupil__school_id__in=schools, active=True)
         .select_related("pupil", "pupil__year_group")
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id", "name")
     )
