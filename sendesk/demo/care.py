@@ -372,6 +372,10 @@ class _Care:
                     expiry_date=expiry,
                     stock=INHALER_STOCK,
                     low_stock_at=40,
+                    # The asthma plan's attack steps: outside the routine interval.
+                    emergency_use=True,
+                    emergency_dose="1 puff every 30 to 60 seconds through the spacer",
+                    emergency_limit=10,
                     **consent,
                 ),
                 Medicine(
