@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 
 from sendesk.audit.models import AuditEvent
 from sendesk.medication.forms import MedicineForm
@@ -254,3 +255,22 @@ def test_the_senco_marks_a_medicine_for_emergencies(world, as_user):
     assert r.status_code == 302, text(r)[:3000]
     world.inhaler.refresh_from_db()
     assert world.inhaler.emergency_use and world.inhaler.emergency_limit == 10
+
+
+class BrokenBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_mail_server_that_is_down_loses_nothing(
+    world, as_user, attack, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_BACKEND = "tests.medication.test_emergency.BrokenBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        r = as_user(world.alice).post(url(attack), form())
+    assert r.status_code == 302
+    record = Administration.objects.get(emergency=True)
+    assert TimelineEntry.objects.filter(ref_id=str(record.pk)).exists()
+    assert "the e-mails could not be sent" in caplog.text
