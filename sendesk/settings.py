@@ -162,6 +162,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 DEMO_PASSWORD = os.environ.get("SENDESK_DEMO_PASSWORD") or "oakfield-demo"
 
+# E-mail (emergency doses tell the SENCO and the parents): printed to the console unless a
+# deployment names a real backend and its EMAIL_HOST / EMAIL_PORT settings.
+EMAIL_BACKEND = os.environ.get(
+    "SENDESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("SENDESK_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SENDESK_EMAIL_PORT") or 25)
+DEFAULT_FROM_EMAIL = os.environ.get("SENDESK_FROM_EMAIL", "SENDesk <no-reply@sendesk.invalid>")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

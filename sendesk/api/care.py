@@ -109,6 +109,11 @@ class CareEventIn(Schema):
     observations: str = Field("", description="Skin condition, anything unusual.")
     products_used: str = ""
     note: str = ""
+    gender_confirmed: bool = Field(
+        False,
+        description="The plan asks for female (or male) staff and the school has not recorded "
+        "this for someone named: true confirms the rule was kept (else 422 asks for it).",
+    )
 
 
 class CareEventOut(Schema):
@@ -126,6 +131,7 @@ class CareEventOut(Schema):
     products_used: str
     note: str
     recorded_at: dt.datetime
+    gender_confirmed: bool
 
     @staticmethod
     def resolve_by(event):
@@ -156,6 +162,7 @@ def care_event_create(request, payload: CareEventIn):
         observations=payload.observations,
         products_used=payload.products_used,
         note=payload.note,
+        gender_confirmed=payload.gender_confirmed,
     )
     event = CareEvent.objects.select_related("by", "second_staff").get(pk=event.pk)
     return Status(201 if created else 200, event)

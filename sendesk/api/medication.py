@@ -30,7 +30,7 @@ router = Router(tags=["medication"])
 RULES = [
     "too_soon", "max_per_24h", "expired", "no_consent", "no_stock", "already_recorded",
     "no_training", "not_due_yet", "stopped", "client_id_conflict", "witness_required",
-    "invalid",
+    "invalid", "not_emergency", "emergency_limit",
 ]  # fmt: skip
 
 
@@ -75,6 +75,19 @@ class DoseIn(Schema):
     )
     reason: str = Field("", description="Why refused or not given (needed for those).")
     reactions: str = ""
+    emergency: bool = Field(
+        False,
+        description="An emergency dose of a medicine the plan says to give in an emergency: "
+        "not refused by the routine interval; needs units, what_happened, called_999 and "
+        "parent_called (outcome and dose are then not needed). The SENCO and the parents "
+        "are e-mailed.",
+    )
+    units: int | None = Field(None, description="Emergency: puffs or doses given in the run.")
+    what_happened: str = Field("", description="Emergency: what happened, in order.")
+    called_999: bool | None = Field(None, description="Emergency: whether 999 was called.")
+    parent_called: bool | None = Field(
+        None, description="Emergency: whether a parent or carer was phoned."
+    )
 
 
 class DoseOut(Schema):
@@ -95,6 +108,11 @@ class DoseOut(Schema):
     witness: str | None
     recorded_at: dt.datetime
     stock_after: int = Field(description="Units of the medicine held after this record.")
+    emergency: bool = Field(description="Given in an emergency, outside the routine rules.")
+    units: int | None = Field(description="Emergency: puffs or doses given in the run.")
+    what_happened: str
+    called_999: bool
+    parent_called: bool
 
     @staticmethod
     def resolve_medicine(record):
@@ -174,24 +192,13 @@ def administration_create(request, payload: DoseIn):
     if payload.given_at in (None, "") and "given_at" not in errors:
         errors["given_at"] = "given_at is required: the date and time of the dose."
     due_at = _when(payload.due_at, "due_at", errors)
-    for name in ("outcome", "dose"):
+    for name in () if payload.emergency else ("outcome", "dose"):
         if getattr(payload, name) in (None, ""):
             errors[name] = f"{name} is required."
     if errors:
         return _refusal(422, " ".join(errors.values()), "invalid", errors=errors)
     try:
-        record, created = med.administration_record(
-            actor=request.auth,
-            client_id=client_id,
-            medicine_id=medicine_id,
-            given_at=given_at,
-            outcome=payload.outcome,
-            dose=payload.dose,
-            reason=payload.reason,
-            reactions=payload.reactions,
-            witness_id=payload.witness_id,
-            due_at=due_at,
-        )
+        record, created = _record(request.auth, payload, client_id, medicine_id, given_at, due_at)
     except ServiceError as exc:
         rule = getattr(exc, "rule", "invalid")
         next_at = getattr(exc, "next_allowed_at", None)
@@ -201,6 +208,34 @@ def administration_create(request, payload: DoseIn):
         pk=record.pk
     )
     return Status(201 if created else 200, record)
+
+
+def _record(actor, payload, client_id, medicine_id, given_at, due_at):
+    """The dose through its service: an emergency, or a routine dose."""
+    if payload.emergency:
+        return med.emergency_record(
+            actor=actor,
+            client_id=client_id,
+            medicine_id=medicine_id,
+            given_at=given_at,
+            units=payload.units,
+            what_happened=payload.what_happened,
+            called_999=payload.called_999,
+            parent_called=payload.parent_called,
+            reactions=payload.reactions,
+        )
+    return med.administration_record(
+        actor=actor,
+        client_id=client_id,
+        medicine_id=medicine_id,
+        given_at=given_at,
+        outcome=payload.outcome,
+        dose=payload.dose,
+        reason=payload.reason,
+        reactions=payload.reactions,
+        witness_id=payload.witness_id,
+        due_at=due_at,
+    )
 
 
 # --- A pupil's medication ----------------------------------------------------------------
@@ -245,6 +280,11 @@ class MedicineOut(Schema):
     low_stock_at: int
     controlled: bool
     training: str
+    emergency_use: bool = Field(description="The plan says to give it in an emergency.")
+    emergency_dose: str = Field(description="The emergency dose, as the plan says.")
+    emergency_limit: int | None = Field(
+        description="Most puffs or doses in one emergency before 999 must be called."
+    )
     has_consent: bool
     healthcare_plan_id: uuid.UUID | None
     warnings: list[str]
@@ -362,6 +402,11 @@ class MarDoseOut(Schema):
     reactions: str
     given_by: str
     witness: str | None
+    emergency: bool = False
+    units: int | None = None
+    what_happened: str = ""
+    called_999: bool = False
+    parent_called: bool = False
 
 
 class MarOut(Schema):
@@ -422,6 +467,11 @@ def pupil_mar(request, pupil_id: uuid.UUID, query: Query[MonthQuery]):
                 "reactions": d.reactions,
                 "given_by": str(d.given_by),
                 "witness": str(d.witness) if d.witness_id else None,
+                "emergency": d.emergency,
+                "units": d.units,
+                "what_happened": d.what_happened,
+                "called_999": d.called_999,
+                "parent_called": d.parent_called,
             }
             for d in grid.as_needed
         ],

@@ -84,8 +84,9 @@ class CareLogForm(CareEventFields):
     )
 
     kind_pick = CheckedChoiceField(label="What was done", required=False, widget=forms.RadioSelect)
+    gender_confirmed = forms.BooleanField(required=False)
 
-    def __init__(self, *args, suggestions=(), **kwargs):
+    def __init__(self, *args, suggestions=(), gender_rule="", **kwargs):
         now = timezone.localtime()
         kwargs.setdefault(
             "initial",
@@ -105,6 +106,16 @@ class CareLogForm(CareEventFields):
             self.aliases = {**self.aliases, "kind": "kind_pick"}
         else:
             del self.fields["kind_pick"]
+        if gender_rule:
+            # Asked only where the plan has a rule; the service says when it is needed.
+            self.fields[
+                "gender_confirmed"
+            ].label = f"I confirm the care was given by {gender_rule} staff only"
+            self.fields[
+                "gender_confirmed"
+            ].help_text = "Needed when the school has not recorded this for the staff named."
+        else:
+            del self.fields["gender_confirmed"]
 
     def event_data(self) -> dict:
         data = super().event_data()
@@ -113,7 +124,11 @@ class CareLogForm(CareEventFields):
         return data
 
     def service_kwargs(self) -> dict:
-        return {"client_id": self.cleaned_data["client_id"], **self.event_data()}
+        return {
+            "client_id": self.cleaned_data["client_id"],
+            "gender_confirmed": bool(self.cleaned_data.get("gender_confirmed")),
+            **self.event_data(),
+        }
 
 
 class CareEventAmendForm(CareEventFields):

@@ -104,6 +104,14 @@ class CareEvent(models.Model):
     observations = models.TextField(blank=True, help_text="Skin condition, anything unusual.")
     products_used = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
+    # The plan asks for female (or male) staff and the school had not recorded the sex of
+    # someone named: the person logging confirmed the plan's rule was kept. Shown on the
+    # record so the SENCO can see where the staff record is missing.
+    gender_confirmed = models.BooleanField(
+        "Staff sex confirmed at logging",
+        default=False,
+        help_text="Not on the staff record: the person logging confirmed the plan's rule.",
+    )
     recorded_at = models.DateTimeField()
 
     class Meta:

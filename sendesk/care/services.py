@@ -27,9 +27,10 @@ from sendesk.lib.errors import ServiceError
 from sendesk.lib.ids import parse_uuid
 from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
-from sendesk.staff.models import Training, training_status
+from sendesk.staff.models import Training, care_genders, training_status
 from sendesk.staff.selectors import school_staff
 
+from .consent import check_consent
 from .models import Amendment, CareEvent, CarePlan, Equipment
 
 # A device's clock may run a little ahead of the server's.
@@ -117,11 +118,11 @@ PLAN_TEXT = {
     "routine": (5000, "Say what is done, how, and what the pupil prefers."),
     "transfers": (5000, ""),
     "sling_size": (20, ""),
-    "consent_by": (150, ""),
-    "consent_document": (200, ""),
 }
 PLAN_FIELDS = (
     *PLAN_TEXT,
+    "consent_by",
+    "consent_document",
     "kind",
     "staff_required",
     "gender_preference",
@@ -153,7 +154,7 @@ def _validate_plan(pupil, data: dict, errors, *, today, creating: bool, old=None
         errors["review_date"] = "Give the date the plan is next reviewed."
     elif review < today and (creating or review != getattr(old, "review_date", None)):
         errors["review_date"] = "The review date can't be in the past."
-    _plan_consent(data, errors, today)
+    check_consent(data, errors, today)
     if not isinstance(data.get("active", True), bool):
         errors["active"] = "Say whether the plan is in use."
 
@@ -169,19 +170,6 @@ def _plan_training(data, kind, errors) -> None:
         errors["training"] = "Moving and handling needs moving and handling training."
     if kind == CarePlan.Kind.MOVING_HANDLING and not data.get("transfers"):
         errors.setdefault("transfers", "Say which transfers are done, and how.")
-
-
-def _plan_consent(data, errors, today) -> None:
-    """Consent is who gave it and when, both or neither, and not in the future."""
-    consent_on = data.get("consent_on")
-    if consent_on is not None and not _is_date(consent_on):
-        errors["consent_on"] = "Give the date consent was given as day, month and year."
-    elif consent_on is not None and consent_on > today:
-        errors["consent_on"] = "Consent can't be dated in the future."
-    elif data.get("consent_by") and consent_on is None:
-        errors["consent_on"] = "Say when consent was given."
-    elif consent_on is not None and not data.get("consent_by"):
-        errors["consent_by"] = "Say who gave consent (a parent or carer)."
 
 
 def _plan_equipment(pupil, equipment_ids, errors) -> list[Equipment]:
@@ -413,20 +401,22 @@ def care_event_record(
     observations="",
     products_used="",
     note="",
+    gender_confirmed=False,
+    care_plan=None,
 ) -> tuple[CareEvent, bool]:
     """Log one care event against a plan. Returns (event, created); the same client_id
     again returns the stored event unchanged, created=False. Refused with nothing saved:
     404 plan out of scope; 409 the plan has no consent or is no longer in use; 422 bad
-    input or the plan's staffing rule broken; 403 no current training."""
+    input, the plan's staffing rule or its female/male staff rule broken; 403 no current
+    training. `care_plan`, when the page already fetched it through access.get_scoped for
+    this actor, is used as it is (one access check per save)."""
     errors: dict[str, str] = {}
     client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
     if errors:
         raise ServiceError(errors)
     if existing := stored_under(actor, CareEvent, client_id):
         return existing, False
-    plan = access.get_scoped(
-        actor, CarePlan.objects.select_related("pupil", "pupil__school"), care_plan_id
-    )
+    plan = _plan_in_scope(actor, care_plan, care_plan_id)
     if not care_event_can_log(actor, plan):
         raise Http404
     if not plan.active:
@@ -457,6 +447,10 @@ def care_event_record(
         raise ServiceError(errors)
     _check_training(plan, actor, second, timezone.localtime(occurred_at).date())
     _check_equipment(plan, timezone.localtime(occurred_at).date())
+    # After training: someone who may not give the care at all is not asked to confirm.
+    unrecorded = _check_gender(plan, actor, second, gender_confirmed, errors)
+    if errors:
+        raise ServiceError(errors)
 
     pupil = plan.pupil
     now = timezone.now()
@@ -470,6 +464,7 @@ def care_event_record(
                 occurred_at=occurred_at,
                 by=actor,
                 second_staff=second,
+                gender_confirmed=unrecorded,
                 recorded_at=now,
                 **data,
             )
@@ -495,6 +490,51 @@ def care_event_record(
             return existing, False
         raise
     return event, True
+
+
+def _plan_in_scope(actor, plan, plan_id) -> CarePlan:
+    """The care plan, its pupil in the actor's scope (Http404 otherwise). An object that
+    access.get_scoped gave for this actor is trusted as it is."""
+    if plan is not None and access.checked_for(plan, actor):
+        return plan
+    if plan is not None:
+        plan_id = plan.pk
+    return access.get_scoped(
+        actor, CarePlan.objects.select_related("pupil", "pupil__school"), plan_id
+    )
+
+
+GENDER_WORDS = {CarePlan.Gender.FEMALE: "female", CarePlan.Gender.MALE: "male"}
+
+
+def _check_gender(plan, actor, second, confirmed, errors) -> bool:
+    """A plan that asks for female (or male) staff: everyone named must be recorded so
+    (staff.CareGender) or, where the school has not recorded it, the person logging
+    confirms the rule was kept. Someone recorded otherwise is refused. Returns whether
+    the confirmation was needed (and stored on the event). One query, only for such plans."""
+    want = GENDER_WORDS.get(plan.gender_preference)
+    if want is None:
+        return False
+    people = [actor] + ([second] if second is not None else [])
+    recorded = care_genders(plan.pupil.school_id, [p.pk for p in people])
+    for person in people:
+        if recorded.get(person.pk, want) != want:
+            key = "__all__" if person == actor else "second_staff_id"
+            who = "You are" if person == actor else f"{person.full_name} is"
+            errors[key] = (
+                f"This plan asks for {want} staff only and {who} recorded as "
+                f"{recorded[person.pk]}: nothing was saved. Ask a {want} colleague to give "
+                "the care, or the SENCO if the staff record is wrong."
+            )
+    unrecorded = [p for p in people if p.pk not in recorded]
+    if unrecorded and not confirmed and "__all__" not in errors:
+        names = " and ".join("you" if p == actor else p.full_name for p in unrecorded)
+        errors["gender_confirmed"] = (
+            f"This plan asks for {want} staff only, and the school has not recorded this for "
+            f"{names}. Tick the box to confirm the care was given by {want} staff only (the "
+            "record will show it was confirmed here), or ask the SENCO to record it."
+        )
+    return bool(unrecorded)
 
 
 def care_event_can_amend(user, event: CareEvent) -> bool:
@@ -555,7 +595,22 @@ def _event_corrected(event, current, changes, errors):
         _check_when(wanted["occurred_at"], errors)
     second = _second_staff(event.care_plan, event.by_id, wanted["second_staff_id"], errors)
     wanted["second_staff_id"] = second.pk if second is not None else None
+    if second is not None and wanted["second_staff_id"] != current["second_staff_id"]:
+        _check_corrected_gender(event.care_plan, second, errors)
     return wanted, second
+
+
+def _check_corrected_gender(plan, second, errors) -> None:
+    """A correction may not name a second adult the plan's female/male rule rules out."""
+    want = GENDER_WORDS.get(plan.gender_preference)
+    if want is None:
+        return
+    recorded = care_genders(plan.pupil.school_id, [second.pk]).get(second.pk, want)
+    if recorded != want:
+        errors["second_staff_id"] = (
+            f"This plan asks for {want} staff only and {second.full_name} is recorded as "
+            f"{recorded}."
+        )
 
 
 def _check_second_trained(plan, second, occurred_at) -> None:

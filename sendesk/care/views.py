@@ -97,6 +97,7 @@ def care_log(request, pk):
         staff=staff,
         recorder_id=request.user.pk,
         suggestions=care.EVENT_SUGGESTIONS.get(plan.kind, []),
+        gender_rule=care.GENDER_WORDS.get(plan.gender_preference, ""),
     )
     if request.method == "GET":
         record_access(actor=request.user, pupil=plan.pupil, what="care log form")
@@ -105,7 +106,7 @@ def care_log(request, pk):
     if form.is_valid():
         try:
             event, created = care.care_event_record(
-                actor=request.user, care_plan_id=plan.pk, **form.service_kwargs()
+                actor=request.user, care_plan_id=plan.pk, care_plan=plan, **form.service_kwargs()
             )
         except ServiceError as error:
             apply_service_errors(form, error.errors)
@@ -225,27 +226,20 @@ def care_plan_new(request, pupil_id):
     if not care.care_plan_can_write(request.user, pupil):
         raise Http404
     form = CarePlanForm(_posted(request), equipment=_plan_equipment_choices(pupil))
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                plan = care.care_plan_create(
-                    actor=request.user,
-                    pupil=pupil,
-                    data=form.plan_data(),
-                    equipment_ids=form.equipment_ids(),
-                )
-            except ServiceError as error:
-                apply_service_errors(form, error.errors)
-                status = error.status
-            else:
-                messages.success(request, f"Care plan saved: {plan.title}.")
-                return redirect("pupil_care", pupil_id=pupil.pk)
-    else:
-        record_access(actor=request.user, pupil=pupil, what="care plan form")
-    context = {"pupil": pupil, "form": form, "plan": None}
-    return render(request, "care/care_plan_form.html", context, status=status)
+    return service_form_page(
+        request, form=form, pupil=pupil, what="care plan form",
+        template="care/care_plan_form.html", context={"plan": None},
+        save=lambda f: care.care_plan_create(
+            actor=request.user, pupil=pupil, data=f.plan_data(), equipment_ids=f.equipment_ids()
+        ),
+        done=f"Care plan saved: {_typed_title(request)}.",
+        done_url=reverse("pupil_care", args=[pupil.pk]),
+    )  # fmt: skip
+
+
+def _typed_title(request) -> str:
+    """The plan's title as saved (the service strips the spaces), for the done message."""
+    return " ".join(request.POST.get("title", "").split())
 
 
 @login_required
@@ -258,27 +252,15 @@ def care_plan_edit(request, pk):
     choices = _plan_equipment_choices(pupil)
     choices += [e for e in plan.equipment.all() if e not in choices]
     form = CarePlanForm(_posted(request), equipment=choices, plan=plan)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                care.care_plan_update(
-                    actor=request.user,
-                    plan=plan,
-                    data=form.plan_data(),
-                    equipment_ids=form.equipment_ids(),
-                )
-            except ServiceError as error:
-                apply_service_errors(form, error.errors)
-                status = error.status
-            else:
-                messages.success(request, f"Care plan updated: {plan.title}.")
-                return redirect("pupil_care", pupil_id=pupil.pk)
-    else:
-        record_access(actor=request.user, pupil=pupil, what="care plan form")
-    context = {"pupil": pupil, "form": form, "plan": plan}
-    return render(request, "care/care_plan_form.html", context, status=status)
+    return service_form_page(
+        request, form=form, pupil=pupil, what="care plan form",
+        template="care/care_plan_form.html", context={"plan": plan},
+        save=lambda f: care.care_plan_update(
+            actor=request.user, plan=plan, data=f.plan_data(), equipment_ids=f.equipment_ids()
+        ),
+        done=f"Care plan updated: {_typed_title(request) or plan.title}.",
+        done_url=reverse("pupil_care", args=[pupil.pk]),
+    )  # fmt: skip
 
 
 # --- The SENCO's daily list ----------------------------------------------------------------------

@@ -43,7 +43,7 @@ from sendesk.medication.models import Administration, HealthcarePlan, Medicine
 from sendesk.provision.models import Provision
 from sendesk.pupils.models import Contact, Deployment, SenStatus, TimelineEntry
 from sendesk.schools.models import Role, StaffRole, Term
-from sendesk.staff.models import Training
+from sendesk.staff.models import CareGender, Training
 from sendesk.therapy.models import Discipline, Programme, ProgrammeReview, Referral
 
 from . import words
@@ -179,6 +179,7 @@ class _Care:
         yesterday = self.today - dt.timedelta(days=1)
         self.days = [d for d in _days(b.history_start, yesterday) if b.calendar.is_school_day(d)]
         self.make_equipment()
+        self.record_staff_sex()
         if self.medicated is not None:
             self.contacts = self.load_contacts()
             self.make_people()
@@ -189,6 +190,25 @@ class _Care:
         TimelineEntry.objects.bulk_create(self.timeline, batch_size=2000)
         self.counts["timeline"] += len(self.timeline)
         return dict(self.counts)
+
+    def record_staff_sex(self):
+        """The SENCO records each member of staff as female or male for the intimate care
+        plans that ask for female staff (staff.CareGender): the demo knows who its women
+        are (b.women), and so the care log can check the rule the demo keeps."""
+        b = self.b
+        at = timezone.make_aware(dt.datetime.combine(b.history_start, dt.time(8, 30)))
+        rows = [
+            CareGender(
+                school=b.school,
+                user=user,
+                gender="female" if user.email in b.women else "male",
+                set_by=b.senco,
+                set_at=at,
+            )
+            for user in b.staff.values()
+        ]
+        CareGender.objects.bulk_create(rows)
+        self.counts["staff sex recorded"] += len(rows)
 
     def load_contacts(self) -> dict:
         """{pupil pk: [Contact, …] in priority order} for the pupils named here."""
@@ -352,6 +372,10 @@ class _Care:
                     expiry_date=expiry,
                     stock=INHALER_STOCK,
                     low_stock_at=40,
+                    # The asthma plan's attack steps: outside the routine interval.
+                    emergency_use=True,
+                    emergency_dose="1 puff every 30 to 60 seconds through the spacer",
+                    emergency_limit=10,
                     **consent,
                 ),
                 Medicine(

@@ -123,6 +123,92 @@ class DoseForm(forms.Form):
         }
 
 
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class EmergencyForm(forms.Form):
+    """An emergency dose: when, how many puffs or doses, what happened, and who was
+    called. Yes/no questions have no default: the person answers them."""
+
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    date = date_field("Date")
+    time = forms.TimeField(
+        label="Time of the first puff or dose",
+        required=False,
+        widget=TimeInput,
+        error_messages={"invalid": "Give the time as hours and minutes, like 10:42."},
+    )
+    units = forms.IntegerField(
+        label="How many puffs or doses were given",
+        required=False,
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "invalid": "Give a whole number, like 6.",
+            "min_value": "Give how many were given: at least 1.",
+            "max_value": "At most 100 in one record.",
+        },
+    )
+    what_happened = text_field(
+        "What happened",
+        "The signs, what you did and when, and how the child is now.",
+        rows=4,
+        max_length=4000,
+    )
+    called_999 = CheckedChoiceField(
+        label="Was 999 called?", choices=YES_NO, required=False, widget=forms.RadioSelect
+    )
+    parent_called = CheckedChoiceField(
+        label="Was a parent or carer phoned?", choices=YES_NO, required=False,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    reactions = text_field(
+        "Reactions or anything noticed", "Leave empty if none.", rows=2, max_length=4000
+    )
+
+    aliases = {"given_at": "time", "medicine_id": None}
+
+    def __init__(self, *args, medicine, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.medicine = medicine
+        if medicine.emergency_limit:
+            self.fields[
+                "units"
+            ].help_text = (
+                f"The plan's limit in one emergency: {medicine.emergency_limit}, then call 999."
+            )
+
+    @classmethod
+    def initial_for(cls):
+        now = timezone.localtime()
+        return {
+            "client_id": uuid.uuid4(),
+            "date": now.date(),
+            "time": now.time().replace(second=0, microsecond=0),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if "date" not in self.errors and data.get("date") is None:
+            self.add_error("date", "Give the date of the emergency.")
+        if "time" not in self.errors and data.get("time") is None:
+            self.add_error("time", "Give the time of the first puff or dose.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        answer = {"yes": True, "no": False}
+        return {
+            "client_id": data.get("client_id") or uuid.uuid4(),
+            "given_at": timezone.make_aware(dt.datetime.combine(data["date"], data["time"])),
+            "units": data.get("units"),
+            "what_happened": data.get("what_happened") or "",
+            "called_999": answer.get(data.get("called_999")),
+            "parent_called": answer.get(data.get("parent_called")),
+            "reactions": data.get("reactions") or "",
+        }
+
+
 class DoseAmendForm(forms.Form):
     outcome = CheckedChoiceField(
         label="What happened?",
@@ -167,14 +253,17 @@ class DoseAmendForm(forms.Form):
             value = data.get(name) or ""
             if value != getattr(self.record, name):
                 out[name] = value
-        if data.get("time") is not None:
-            day = timezone.localtime(self.record.given_at).date()
-            when = timezone.make_aware(dt.datetime.combine(day, data["time"]))
-            if when != self.record.given_at.replace(second=0, microsecond=0):
-                out["given_at"] = when
-        elif "time" not in self.errors:
-            self.add_error("time", "Give the time of the dose.")
+        day = timezone.localtime(self.record.given_at).date()
+        when = timezone.make_aware(dt.datetime.combine(day, data["time"]))
+        if when != self.record.given_at.replace(second=0, microsecond=0):
+            out["given_at"] = when
         return out
+
+    def clean(self):
+        data = super().clean()
+        if data.get("time") is None and "time" not in self.errors:
+            self.add_error("time", "Give the time of the dose.")
+        return data
 
 
 # --- Healthcare plans and medicines (SENCO, head) ----------------------------------------
@@ -247,11 +336,21 @@ class MedicineForm(ConsentFields):
     )
     training = CheckedChoiceField(label="Training needed to give it", required=False)
     healthcare_plan = CheckedChoiceField(label="Healthcare plan", required=False)
+    emergency_use = forms.BooleanField(
+        label="May be given in an emergency (as the healthcare plan says)", required=False
+    )
+    emergency_dose = line_field(
+        "Emergency dose", 200, "As the plan says: '1 puff every 30 to 60 seconds, up to 10'."
+    )
+    emergency_limit = _number(
+        "Most puffs or doses in one emergency", "Past this, staff must call 999: e.g. 10."
+    )
 
     field_order = [
         "name", "form", "strength", "dose", "dose_units", "route", "times", "as_needed",
         "as_needed_when", "min_interval_minutes", "max_per_24h", "storage", "expiry_date",
         "stock", "low_stock_at", "controlled", "training", "healthcare_plan",
+        "emergency_use", "emergency_dose", "emergency_limit",
         "consent_by", "consent_on", "consent_document",
     ]  # fmt: skip
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from sendesk.schools.calendar import Calendar
 
 from .models import Administration, Medicine
-from .rules import MISSED_AFTER, slot_at
+from .rules import slot_at, slot_missed
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 STATES = {
@@ -163,7 +163,7 @@ def _cell_state(medicine, day: Day, due, record, now) -> str:
     if due < medicine.created or not medicine.active:
         # Not yet prescribed (added later that day or after), or stopped.
         return "none"
-    if now > due + MISSED_AFTER:
+    if slot_missed(medicine, due, now):
         return "missed"
     return "due"
 

@@ -108,6 +108,27 @@ class Medicine(Consent):
     controlled = models.BooleanField(
         "Controlled drug", default=False, help_text="A second adult witnesses every dose."
     )
+    # An emergency (an asthma attack, a seizure, anaphylaxis): the plan's emergency dose is
+    # given as the plan says, not by the routine interval and daily maximum, and recorded
+    # as an emergency that the SENCO and the parents are told of.
+    emergency_use = models.BooleanField(
+        "May be given in an emergency",
+        default=False,
+        help_text="The healthcare plan says to give it in an emergency, e.g. an asthma attack.",
+    )
+    emergency_dose = models.CharField(
+        "Emergency dose",
+        max_length=200,
+        blank=True,
+        help_text="As the plan says: '1 puff every 30 to 60 seconds, up to 10 puffs'.",
+    )
+    emergency_limit = models.PositiveSmallIntegerField(
+        "Most units in one emergency",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Puffs or doses in one emergency before 999 must be called, e.g. 10.",
+    )
     training = models.CharField(
         max_length=30,
         choices=Training.Kind.choices,
@@ -157,6 +178,15 @@ class Administration(models.Model):
     witness = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An emergency dose (Medicine.emergency_use): given as the plan's emergency steps say,
+    # outside the routine interval; `units` is how many puffs or doses in the run.
+    emergency = models.BooleanField(default=False)
+    units = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Emergency: puffs or doses given in the run."
+    )
+    what_happened = models.TextField(blank=True, help_text="Emergency: what happened, in order.")
+    called_999 = models.BooleanField("999 called", default=False)
+    parent_called = models.BooleanField("Parent or carer called", default=False)
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -170,6 +200,13 @@ class Administration(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(outcome="given") | ~Q(reason=""), name="administration_reason"
+            ),
+            # An emergency dose is given, answers no scheduled slot, says how much and what
+            # happened.
+            models.CheckConstraint(
+                condition=Q(emergency=False)
+                | Q(outcome="given", due_at__isnull=True, units__gte=1, what_happened__gt=""),
+                name="administration_emergency",
             ),
         ]
         indexes = [

@@ -10,6 +10,7 @@ already loaded (window_check runs no query)."""
 import datetime as dt
 import re
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from sendesk.lib import inputs
@@ -34,6 +35,40 @@ MISSED_AFTER = dt.timedelta(minutes=60)
 EXPIRING_DAYS = 30
 DAY = dt.timedelta(hours=24)
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def slot_missed(medicine, due: dt.datetime, now: dt.datetime) -> bool:
+    """A scheduled dose with nothing recorded is missed once MISSED_AFTER past its time,
+    unless it fell before the medicine was added to the school's records. (The MAR, the
+    due list and the SENCO's daily list all ask this.)"""
+    return due >= medicine.created and now > due + MISSED_AFTER
+
+
+def expiry_state(medicine, day: dt.date) -> str:
+    """'expired', 'expiring' (within EXPIRING_DAYS) or '' on `day`."""
+    if medicine.expiry_date < day:
+        return "expired"
+    if medicine.expiry_date <= day + dt.timedelta(days=EXPIRING_DAYS):
+        return "expiring"
+    return ""
+
+
+def stock_state(medicine) -> str:
+    """'out' (less than a dose left), 'low' (at or below the warning line) or ''."""
+    if medicine.stock < medicine.dose_units:
+        return "out"
+    if medicine.stock <= medicine.low_stock_at:
+        return "low"
+    return ""
+
+
+def needs_checking(day: dt.date) -> Q:
+    """The medicines expiry_state or stock_state flags on `day`, as a filter."""
+    return (
+        Q(stock__lte=F("low_stock_at"))
+        | Q(stock__lt=F("dose_units"))
+        | Q(expiry_date__lte=day + dt.timedelta(days=EXPIRING_DAYS))
+    )
 
 
 def _same_dose(given: str, planned: str) -> bool:
@@ -344,3 +379,53 @@ def _schedule_agrees(data, errors, times, as_needed) -> None:
 def _minutes(hhmm: str) -> int:
     h, m = hhmm.split(":")
     return int(h) * 60 + int(m)
+
+
+# --- Emergencies -------------------------------------------------------------------------
+
+# Emergency doses of one medicine this close together are one emergency (one attack):
+# their units add up against the plan's emergency limit.
+EMERGENCY_SPAN = dt.timedelta(minutes=60)
+
+
+def unit_words(medicine, units: int) -> str:
+    """'1 puff', '6 puffs', '2 doses': what an emergency run of `units` is called."""
+    word = "puff" if medicine.form == medicine.Form.INHALER else "dose"
+    return f"{units} {word}{'s' if units != 1 else ''}"
+
+
+def check_emergency(medicine, given_at, units, earlier: int, called_999) -> None:
+    """The rules an emergency dose keeps, instead of the routine interval and daily
+    maximum: the medicine is one the plan says to give in an emergency and is in use; past
+    the plan's emergency limit (this run and the other emergency doses of the same attack,
+    `earlier` units) 999 must have been called. Raises DoseRefused."""
+    _check_active(medicine)
+    if not medicine.emergency_use:
+        raise DoseRefused(
+            "not_emergency",
+            f"{medicine.name} is not marked for use in an emergency: follow the healthcare "
+            "plan's emergency steps, call 999 if the child is getting worse, and tell the "
+            "SENCO.",
+        )
+    limit = medicine.emergency_limit
+    if limit and earlier + units > limit and called_999 is not True:
+        so_far = f" ({unit_words(medicine, earlier + units)} in this emergency)" if earlier else ""
+        raise DoseRefused(
+            "emergency_limit",
+            f"The plan's limit is {unit_words(medicine, limit)} in one emergency{so_far}: "
+            "call 999 now if you have not, and record that 999 was called.",
+            status=422,
+            field="called_999",
+        )
+
+
+def emergency_units_before(medicine_id, given_at, exclude=None) -> int:
+    """Units of the medicine's emergency doses in the EMERGENCY_SPAN before `given_at`
+    (the same attack). One query."""
+    rows = Administration.objects.filter(
+        medicine_id=medicine_id,
+        emergency=True,
+        given_at__gt=given_at - EMERGENCY_SPAN,
+        given_at__lte=given_at,
+    ).exclude(pk=getattr(exclude, "pk", None))
+    return sum(rows.values_list("units", flat=True))

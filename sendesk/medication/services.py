@@ -26,6 +26,7 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_pupil_change, snapshot
+from sendesk.care.consent import check_consent
 from sendesk.care.models import Amendment
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
@@ -37,6 +38,7 @@ from sendesk.pupils.timeline import timeline_add
 from sendesk.staff.models import Training, training_status
 from sendesk.staff.selectors import school_staff
 
+from . import notify
 from .models import Administration, HealthcarePlan, Medicine
 from .rules import (
     CLOCK_SLACK,
@@ -49,7 +51,10 @@ from .rules import (
     _hhmm,
     _same_dose,
     _validate_schedule,
+    check_emergency,
+    emergency_units_before,
     slot_at,
+    unit_words,
 )
 
 
@@ -67,25 +72,6 @@ def _require_write(actor, pupil):
     anyone else the pupil does not exist."""
     if not access.can(actor, pupil.school_id, "write_care"):
         raise Http404
-
-
-def _consent(data, errors):
-    by = data["consent_by"] = inputs.text(data.get("consent_by"), "consent_by", errors, limit=150)
-    on = data.get("consent_on")
-    data["consent_document"] = inputs.text(
-        data.get("consent_document"), "consent_document", errors, limit=200
-    )
-    if on in ("", None):
-        data["consent_on"] = on = None
-    elif not _is_date(on):
-        errors["consent_on"] = "Give the date consent was given as YYYY-MM-DD."
-        return
-    elif on > timezone.localdate():
-        errors["consent_on"] = "Consent can't be dated in the future."
-    if by and on is None and "consent_on" not in errors:
-        errors["consent_on"] = "Say when consent was given."
-    if on is not None and not by and "consent_by" not in errors:
-        errors["consent_by"] = "Say who gave consent (the parent or carer)."
 
 
 # --- Individual healthcare plans ---------------------------------------------------------
@@ -130,7 +116,7 @@ def _validate_ihcp(pupil, data) -> dict:
         errors["ehc_plan"] = "Choose this pupil's EHC plan, or none."
     if not isinstance(data.setdefault("active", True), bool):
         errors["active"] = "Say whether the plan is in force."
-    _consent(data, errors)
+    check_consent(data, errors)
     return errors
 
 
@@ -195,6 +181,7 @@ MEDICINE_FIELDS = (
     "as_needed_when", "min_interval_minutes", "max_per_24h", "storage", "expiry_date",
     "stock", "low_stock_at", "controlled", "training", "healthcare_plan",
     "consent_by", "consent_on", "consent_document",
+    "emergency_use", "emergency_dose", "emergency_limit",
 )  # fmt: skip
 # Stock changes by doses and deliveries (and amendments), never by editing the medicine.
 MEDICINE_EDITABLE = tuple(f for f in MEDICINE_FIELDS if f != "stock")
@@ -246,13 +233,31 @@ def _validate_medicine(pupil, data, *, creating) -> dict:
         errors["controlled"] = "Say whether it is a controlled drug."
     if data.setdefault("training", Training.Kind.MEDICATION) not in MEDICATION_TRAINING:
         errors["training"] = "Choose the training a person needs to give it."
+    _validate_emergency(data, errors)
     plan = data.get("healthcare_plan")
     if plan in ("", None):
         data["healthcare_plan"] = None
     elif not isinstance(plan, HealthcarePlan) or plan.pupil_id != pupil.pk:
         errors["healthcare_plan"] = "Choose one of this pupil's healthcare plans, or none."
-    _consent(data, errors)
+    check_consent(data, errors)
     return errors
+
+
+def _validate_emergency(data, errors) -> None:
+    """Whether it may be given in an emergency, the emergency dose (required then) and the
+    most units in one emergency (1 to 100, or none)."""
+    use = data.setdefault("emergency_use", False)
+    if not isinstance(use, bool):
+        errors["emergency_use"] = "Say whether it may be given in an emergency."
+    data["emergency_dose"] = inputs.text(
+        data.get("emergency_dose"), "emergency_dose", errors, limit=200,
+        required="Say the emergency dose, as the plan says." if use is True else "",
+    )  # fmt: skip
+    limit = data.get("emergency_limit")
+    if limit in ("", None):
+        data["emergency_limit"] = None
+    elif not inputs.whole(limit) or not 1 <= limit <= 100:
+        errors["emergency_limit"] = "The most in one emergency is a whole number from 1 to 100."
 
 
 def _medicine_line(medicine) -> str:
@@ -422,7 +427,7 @@ def administration_record(
     *,
     actor,
     client_id,
-    medicine_id,
+    medicine_id=None,
     given_at,
     outcome,
     dose,
@@ -430,14 +435,19 @@ def administration_record(
     witness_id=None,
     reactions="",
     due_at=None,
+    medicine=None,
 ) -> tuple[Administration, bool]:
     """Record one dose given, refused or not given. Returns (record, created); the same
     client_id again returns the stored record, created=False. Refuses (DoseRefused, nothing
     written) by the rules in the module docstring; a pupil out of the actor's scope, or a
-    school where they may not give care, is Http404."""
+    school where they may not give care, is Http404. `medicine`, when the page fetched it
+    through access.get_scoped for this actor, is used as it is (one access check a save)."""
     errors: dict[str, str] = {}
     client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
-    medicine_uuid = parse_uuid(medicine_id, "medicine_id", {})
+    if medicine is not None:
+        medicine_uuid = medicine.pk
+    else:
+        medicine_uuid = parse_uuid(medicine_id, "medicine_id", {})
     if medicine_uuid is None:
         raise Http404
     if errors:
@@ -445,12 +455,8 @@ def administration_record(
     if existing := _existing_dose(actor, client_id, medicine_uuid):
         return existing, False
 
-    medicine = access.get_scoped(
-        actor, Medicine.objects.select_related("pupil", "pupil__school"), medicine_uuid
-    )
+    medicine = _medicine_in_scope(actor, medicine, medicine_uuid)
     pupil = medicine.pupil
-    if not access.can(actor, pupil.school_id, "give_care"):
-        raise Http404
 
     now = timezone.now()
     given_at, due_at, data, witness = _dose_input(
@@ -477,6 +483,127 @@ def administration_record(
             raise _already(medicine, taken) from None
         raise
     return record, True
+
+
+def emergency_record(
+    *,
+    actor,
+    client_id,
+    medicine_id=None,
+    medicine=None,
+    given_at,
+    units,
+    what_happened,
+    called_999,
+    parent_called,
+    reactions="",
+) -> tuple[Administration, bool]:
+    """Record an emergency dose (or a run of puffs) of a medicine the plan says to give in
+    an emergency: not refused by the routine interval or daily maximum, but by the plan's
+    emergency limit when 999 was not called (rules.check_emergency). The SENCO and the
+    parents are e-mailed once it is stored. Returns (record, created) as
+    administration_record does; `medicine`, when the page fetched it through
+    access.get_scoped for this actor, is used as it is."""
+    errors: dict[str, str] = {}
+    client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    medicine_uuid = medicine.pk if medicine is not None else parse_uuid(medicine_id, "m", {})
+    if medicine_uuid is None:
+        raise Http404
+    if errors:
+        raise ServiceError(errors)
+    if existing := _existing_dose(actor, client_id, medicine_uuid):
+        return existing, False
+    medicine = _medicine_in_scope(actor, medicine, medicine_uuid)
+    pupil = medicine.pupil
+    now = timezone.now()
+    given_at, data = _emergency_input(
+        medicine, now, given_at=given_at, units=units, what_happened=what_happened,
+        called_999=called_999, parent_called=parent_called, reactions=reactions,
+    )  # fmt: skip
+    with transaction.atomic():
+        locked = Medicine.objects.select_for_update().get(pk=medicine.pk)
+        locked.pupil = pupil
+        if existing := _existing_dose(actor, client_id, medicine_uuid):
+            return existing, False
+        earlier = emergency_units_before(locked.pk, given_at)
+        check_emergency(locked, given_at, data["units"], earlier, data["called_999"])
+        record = _emergency_write(actor, locked, pupil, client_id, given_at, data, now)
+        notify.emergency_dose_given(record, locked, pupil)
+    return record, True
+
+
+def _medicine_in_scope(actor, medicine, medicine_id) -> Medicine:
+    """The medicine, its pupil in the actor's scope and the actor giving care at its
+    school (Http404 otherwise). An object access.get_scoped gave for this actor (the page
+    fetched it) is trusted as it is: one access check per save."""
+    if medicine is None or not access.checked_for(medicine, actor):
+        medicine = access.get_scoped(
+            actor, Medicine.objects.select_related("pupil", "pupil__school"), medicine_id
+        )
+    if not access.can(actor, medicine.pupil.school_id, "give_care"):
+        raise Http404
+    return medicine
+
+
+def _emergency_input(medicine, now, **raw) -> tuple[dt.datetime, dict]:
+    """An emergency dose's input checked: a 422 DoseRefused (rule 'invalid') naming each
+    field in words, or (given_at, the fields)."""
+    errors: dict[str, str] = {}
+    given_at = _given_at(raw["given_at"], now, errors)
+    units = raw["units"]
+    if not inputs.whole(units) or not 1 <= units <= 100:
+        errors["units"] = "Give how many puffs or doses were given, a whole number from 1 to 100."
+    data = {"units": units}
+    data["what_happened"] = inputs.text(
+        raw["what_happened"], "what_happened", errors, limit=4000,
+        required="Say what happened: the signs, what you did, and how the child is now.",
+    )  # fmt: skip
+    data["reactions"] = inputs.text(raw["reactions"], "reactions", errors, limit=2000)
+    for name, words in (("called_999", "whether 999 was called"),
+                        ("parent_called", "whether a parent or carer was phoned")):  # fmt: skip
+        if not isinstance(raw[name], bool):
+            errors[name] = f"Say {words}."
+        data[name] = raw[name]
+    if errors:
+        first = next(iter(errors))
+        refusal = DoseRefused("invalid", errors[first], status=422, field=first)
+        refusal.errors = errors
+        raise refusal
+    return given_at, data
+
+
+def _emergency_write(actor, medicine, pupil, client_id, given_at, data, now):
+    """The emergency record, the stock (never below nothing: what was given was given),
+    the timeline line and the audit row. Inside the caller's transaction."""
+    record = Administration.objects.create(
+        client_id=client_id, school_id=pupil.school_id, pupil=pupil, medicine=medicine,
+        given_at=given_at, outcome=Administration.Outcome.GIVEN,
+        dose=unit_words(medicine, data["units"]), reactions=data["reactions"], given_by=actor,
+        recorded_at=now, emergency=True, units=data["units"],
+        what_happened=data["what_happened"], called_999=data["called_999"],
+        parent_called=data["parent_called"],
+    )  # fmt: skip
+    stock_after = max(medicine.stock - data["units"], 0)
+    Medicine.objects.filter(pk=medicine.pk).update(stock=stock_after)
+    calls = [w for w, yes in (("999 called", record.called_999),
+                              ("parent phoned", record.parent_called)) if yes]  # fmt: skip
+    timeline_add(
+        pupil=pupil,
+        occurred_at=given_at,
+        kind="medication",
+        title=f"Emergency: {medicine.name} {record.dose} given ({actor})"
+        + (f"; {', '.join(calls)}" if calls else ""),
+        body=data["what_happened"],
+        actor=actor,
+        ref=record,
+    )
+    record_pupil_change(
+        actor, AuditEvent.Action.CREATE, record, pupil,
+        after={**snapshot(record), "stock_before": medicine.stock, "stock_after": stock_after},
+    )  # fmt: skip
+    medicine.stock = stock_after
+    record.medicine = medicine
+    return record
 
 
 def _dose_input(actor, medicine, now, *, outcome, given_at, due_at, words, witness_id):
@@ -648,6 +775,7 @@ def _dose_title(medicine, record, actor) -> str:
 # --- Corrections -------------------------------------------------------------------------
 
 AMENDABLE = ("outcome", "dose", "reason", "reactions", "given_at")
+EMERGENCY_AMENDABLE = ("reactions", "given_at")
 
 
 def administration_can_amend(user, record) -> bool:
@@ -677,7 +805,9 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
         record = amendments.locked(record)
         before = snapshot(record)
         was_given, now_given = record.outcome == given, wanted["outcome"] == given
-        if now_given and (not was_given or wanted["given_at"] != record.given_at):
+        # An emergency dose is not held to the routine interval, so moving its time is not.
+        moved = wanted["given_at"] != record.given_at and not record.emergency
+        if now_given and (not was_given or moved):
             _check_corrected_to_given(record, medicine, wanted["given_at"], was_given)
         stock_change = 0
         if was_given and not now_given:
@@ -715,6 +845,11 @@ def _dose_corrected(record, current, changes, errors) -> dict:
     for key in changes:
         if key not in AMENDABLE:
             errors[key] = "This part of a dose record can't be changed."
+        elif record.emergency and key not in EMERGENCY_AMENDABLE and changes[key] != current[key]:
+            errors[key] = (
+                "An emergency record keeps what was given: only the time and the reactions "
+                "can be corrected. Tell the SENCO about anything else."
+            )
     wanted = {**current, **{k: v for k, v in changes.items() if k in AMENDABLE}}
     if wanted["outcome"] not in Administration.Outcome.values:
         errors["outcome"] = "Say what happened: given, refused or not given."
@@ -724,6 +859,7 @@ def _dose_corrected(record, current, changes, errors) -> dict:
     if (
         wanted.get("outcome") == Administration.Outcome.GIVEN
         and "dose" not in errors
+        and not record.emergency
         and not _same_dose(wanted["dose"], record.medicine.dose)
     ):
         errors["dose"] = f"The dose on the plan is {record.medicine.dose}."

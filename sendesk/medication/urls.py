@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("medication/", views.medication_due, name="medication_due"),
     path("medication/<uuid:medicine_id>/give/", views.dose_give, name="dose_give"),
+    path("medication/<uuid:medicine_id>/emergency/", views.dose_emergency, name="dose_emergency"),
     path("medication/doses/<uuid:pk>/", views.dose_detail, name="dose_detail"),
     path("medication/doses/<uuid:pk>/amend/", views.dose_amend, name="dose_amend"),
     path("pupils/<uuid:pupil_id>/medication/", views.pupil_medication, name="pupil_medication"),

@@ -27,6 +27,7 @@ from . import services as med
 from .forms import (
     DoseAmendForm,
     DoseForm,
+    EmergencyForm,
     HealthcarePlanForm,
     MedicineForm,
     StockForm,
@@ -153,7 +154,9 @@ def dose_give(request, medicine_id):
     status, refusal = 422, None
     if form.is_valid():
         try:
-            record, created = med.administration_record(actor=request.user, **form.service_kwargs())
+            record, created = med.administration_record(
+                actor=request.user, medicine=medicine, **form.service_kwargs()
+            )
         except ServiceError as exc:
             status = exc.status
             if isinstance(exc, med.DoseRefused) and exc.status != 422:
@@ -167,6 +170,47 @@ def dose_give(request, medicine_id):
             return redirect(reverse("medication_due") + f"#pupil-{medicine.pupil_id}")
     due = form.cleaned_data.get("due_at_value") if hasattr(form, "cleaned_data") else None
     return _render_give(request, medicine, form, status, refusal=refusal, due=due)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dose_emergency(request, medicine_id):
+    """An emergency dose (or a run of puffs) of a medicine the plan says to give in an
+    emergency: the plan's emergency steps beside the form; the routine interval does not
+    refuse it. The SENCO and the parents are e-mailed."""
+    medicine = _medicine_for(request.user, medicine_id, "give_care")
+    if request.method == "GET":
+        form = EmergencyForm(initial=EmergencyForm.initial_for(), medicine=medicine)
+        record_access(actor=request.user, pupil=medicine.pupil, what="medication emergency form")
+        return _render_emergency(request, medicine, form, 200)
+    form = EmergencyForm(request.POST, medicine=medicine)
+    status = 422
+    if form.is_valid():
+        try:
+            record, created = med.emergency_record(
+                actor=request.user, medicine=medicine, **form.service_kwargs()
+            )
+        except ServiceError as exc:
+            apply_service_errors(form, exc.errors)
+            status = exc.status
+        else:
+            words = f"Emergency recorded: {record.dose} of {medicine.name} at " + (
+                f"{timezone.localtime(record.given_at):%H:%M}. The SENCO and "
+                f"{medicine.pupil.name}'s parents are being e-mailed."
+            )
+            messages.success(request, words if created else "Already recorded. " + words)
+            return redirect("dose_detail", pk=record.pk)
+    return _render_emergency(request, medicine, form, status)
+
+
+def _render_emergency(request, medicine, form, status):
+    context = {
+        "medicine": medicine,
+        "pupil": medicine.pupil,
+        "form": form,
+        "plan": medicine.healthcare_plan if medicine.healthcare_plan_id else None,
+    }
+    return render(request, "care/medication_emergency.html", context, status=status)
 
 
 def _recorded_words(record, medicine, created, next_at) -> str:
@@ -275,30 +319,16 @@ def dose_amend(request, pk):
     record = _dose_for(request.user, pk)
     if not med.administration_can_amend(request.user, record):
         raise Http404
-    form = DoseAmendForm(_posted(request), record=record)
-    status = 200
-    if request.method == "GET":
-        record_access(actor=request.user, pupil=record.pupil, what="medication dose (correct)")
-    else:
-        status = 422
-        if form.is_valid():
-            changes = form.changes()
-            if not form.errors:
-                try:
-                    med.administration_amend(
-                        actor=request.user,
-                        record=record,
-                        reason=form.cleaned_data.get("reason_for_change") or "",
-                        changes=changes,
-                    )
-                except ServiceError as exc:
-                    apply_service_errors(form, exc.errors)
-                    status = exc.status
-                else:
-                    messages.success(request, "Dose record corrected.")
-                    return redirect("dose_detail", pk=record.pk)
-    context = {"record": record, "pupil": record.pupil, "form": form}
-    return render(request, "care/medication_amend.html", context, status=status)
+    return service_form_page(
+        request, form=DoseAmendForm(_posted(request), record=record), pupil=record.pupil,
+        what="medication dose (correct)", template="care/medication_amend.html",
+        context={"record": record},
+        save=lambda f: med.administration_amend(
+            actor=request.user, record=record,
+            reason=f.cleaned_data.get("reason_for_change") or "", changes=f.changes(),
+        ),
+        done="Dose record corrected.", done_url=reverse("dose_detail", args=[record.pk]),
+    )  # fmt: skip
 
 
 # --- Healthcare plans (SENCO, head) ------------------------------------------------------

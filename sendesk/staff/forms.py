@@ -4,7 +4,7 @@ from django import forms
 
 from sendesk.lib.forms import CheckedChoiceField, date_field
 
-from .models import Training
+from .models import CareGender, Training
 
 
 class TrainingForm(forms.Form):
@@ -22,3 +22,22 @@ class TrainingForm(forms.Form):
             (str(u.pk), u.full_name) for u in staff
         ]
         self.fields["kind"].choices = [("", "Choose …"), *Training.Kind.choices]
+
+
+class CareGenderForm(forms.Form):
+    """One choice per member of staff: female, male or not recorded (the default)."""
+
+    CHOICES = [("", "Not recorded"), *CareGender.Gender.choices]
+
+    def __init__(self, *args, staff, held, **kwargs):
+        super().__init__(*args, **kwargs)
+        for person in staff:
+            self.fields[f"g_{person.pk}"] = CheckedChoiceField(
+                label=person.full_name,
+                required=False,
+                choices=self.CHOICES,
+                initial=held.get(person.pk, ""),
+            )
+
+    def values(self) -> dict:
+        return {name[2:]: value or "" for name, value in self.cleaned_data.items()}

@@ -62,3 +62,38 @@ def training_status(user_ids, kind, day) -> dict:
         elif status[user_id] != "current":
             status[user_id] = "expired"
     return status
+
+
+class CareGender(models.Model):
+    """A staff member's sex as the school records it for one purpose only: checking an
+    intimate care plan that asks for female (or male) staff. Optional (no row means "not
+    recorded"), set by the SENCO or head of the school, never shown anywhere else, and the
+    only personal detail about staff the care pages keep."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    gender = models.CharField(max_length=6, choices=Gender.choices)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "user"], name="caregender_one_per_school"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.get_gender_display()}"
+
+
+def care_genders(school_id, user_ids) -> dict:
+    """{user_id: 'female' | 'male'} for those of `user_ids` recorded at the school; the
+    others are not recorded. One query."""
+    return dict(
+        CareGender.objects.filter(school_id=school_id, user_id__in=list(user_ids)).values_list(
+            "user_id", "gender"
+        )
+    )

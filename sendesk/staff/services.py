@@ -14,7 +14,7 @@ from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.schools import capabilities
 
-from .models import Training
+from .models import CareGender, Training
 from .selectors import school_staff
 
 
@@ -76,3 +76,71 @@ def training_add(
             after=snapshot(training),
         )
     return training
+
+
+def care_gender_set(*, actor, school_id: int, values: dict) -> int:
+    """Record (or clear) staff members' sex for intimate care plans that ask for female or
+    male staff (SENCO, head). `values` is {user_id: 'female' | 'male' | ''}; '' clears it.
+    Only this school's staff; each change is audited. Returns how many changed."""
+    if not training_can_manage(actor, school_id):
+        raise Http404
+    wanted = _care_genders_wanted(school_id, values)
+    held = {
+        row.user_id: row
+        for row in CareGender.objects.filter(school_id=school_id, user_id__in=list(wanted))
+    }
+    changed = 0
+    with transaction.atomic():
+        for user_id, gender in wanted.items():
+            row = held.get(user_id)
+            if (row.gender if row else "") != gender:
+                _care_gender_write(actor, school_id, user_id, row, gender)
+                changed += 1
+    return changed
+
+
+def _care_genders_wanted(school_id, values) -> dict:
+    """{user_id: gender} as asked, every user one of the school's staff; ServiceError
+    otherwise."""
+    wanted = {}
+    for raw, gender in values.items():
+        try:
+            wanted[int(raw)] = gender
+        except (TypeError, ValueError):
+            raise ServiceError({"__all__": "Choose staff from this school's list."}) from None
+    ids = [pk for pk in wanted if 0 < pk < 2**31]
+    staff = set(school_staff(school_id).filter(pk__in=ids).values_list("pk", flat=True))
+    errors = {}
+    for user_id, gender in wanted.items():
+        if user_id not in staff:
+            errors["__all__"] = "Choose staff from this school's list."
+        elif gender not in ("", *CareGender.Gender.values):
+            errors[f"g_{user_id}"] = "Choose female, male or not recorded."
+    if errors:
+        raise ServiceError(errors)
+    return wanted
+
+
+def _care_gender_write(actor, school_id, user_id, row, gender) -> None:
+    before = snapshot(row) if row else None
+    if not gender:
+        obj, after = row, None
+        row.delete()
+        obj.pk = before["id"]
+    elif row is None:
+        obj = CareGender.objects.create(
+            school_id=school_id, user_id=user_id, gender=gender, set_by=actor,
+            set_at=timezone.now(),
+        )  # fmt: skip
+        after = snapshot(obj)
+    else:
+        row.gender, row.set_by, row.set_at = gender, actor, timezone.now()
+        row.save(update_fields=["gender", "set_by", "set_at"])
+        obj, after = row, snapshot(row)
+    action = AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE
+    if not gender:
+        action = AuditEvent.Action.DELETE
+    record_change(
+        actor=actor, action=action, obj=obj, school_id=school_id, pupil_id=None,
+        before=before, after=after,
+    )  # fmt: skip

@@ -15,7 +15,8 @@ from sendesk.lib.forms import apply_service_errors
 from sendesk.schools import capabilities
 
 from . import selectors, services
-from .forms import TrainingForm
+from .forms import CareGenderForm, TrainingForm
+from .models import care_genders
 
 
 @login_required
@@ -65,3 +66,31 @@ def my_training(request):
     day = timezone.localdate()
     rows = selectors.my_training(request.user, day)
     return render(request, "staff/my_training.html", {"rows": rows, "day": day})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_gender(request):
+    """The SENCO's or head's list of staff with their sex as recorded for intimate care
+    plans that ask for female or male staff: optional, used for that check only."""
+    school_id = capabilities.oversight_school(request.user, request.GET.get("school") or None)
+    staff = list(selectors.school_staff(school_id))
+    held = care_genders(school_id, [p.pk for p in staff])
+    form = CareGenderForm(
+        request.POST if request.method == "POST" else None, staff=staff, held=held
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                changed = services.care_gender_set(
+                    actor=request.user, school_id=school_id, values=form.values()
+                )
+            except ServiceError as error:
+                apply_service_errors(form, error.errors)
+                status = error.status
+            else:
+                messages.success(request, f"Saved: {changed} change{'s' if changed != 1 else ''}.")
+                return redirect("care_gender")
+    return render(request, "staff/care_gender.html", {"form": form}, status=status)

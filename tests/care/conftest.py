@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sendesk.care import services as care
-from sendesk.staff.models import Training
+from sendesk.staff.models import CareGender, Training
 from tests.api.conftest import Api, count_queries  # noqa: F401 (a fixture, shared)
+from tests.conftest import FROZEN_AT
 from tests.world import TODAY
 
 
@@ -67,8 +68,14 @@ def api(client):
 @pytest.fixture
 def hoisting(world):
     """Ben's moving-and-handling plan, written by Sam: two staff, the hoist, a medium
-    sling. Alice and Hana are trained for moving and handling; Tess is not."""
+    sling, female staff only. Alice and Hana are trained for moving and handling; Tess is
+    not. Sam has recorded Alice and Hana as female (staff.CareGender), as a school using
+    the rule would."""
     for person in (world.alice, world.hana):
+        CareGender.objects.create(
+            school=world.school, user=person, gender="female", set_by=world.senco,
+            set_at=FROZEN_AT,
+        )  # fmt: skip
         Training.objects.create(
             user=person,
             kind="moving_handling",

@@ -225,3 +225,13 @@ def test_a_dose_due_before_the_medicine_was_added_is_not_missed(world, as_user, 
     assert "Missed: no record" not in section(
         text(as_user(world.senco).get("/care/today/")), "h-doses"
     )
+
+
+def test_less_than_a_dose_left_is_listed_even_under_a_low_warning_line(world, as_user):
+    # The warning line is the SENCO's choice; less than one dose left is always a problem
+    # (rules.stock_state), on the daily list as on the pupil's page.
+    Medicine.objects.filter(pk=world.inhaler.pk).update(stock=1, low_stock_at=0)
+    body = text(as_user(world.senco).get("/care/today/"))
+    assert 'Salbutamol 100 micrograms per puff <span class="badge warn">Low stock: 1 left' in body
+    page = text(as_user(world.senco).get(f"/pupils/{world.ben.pk}/medication/"))
+    assert "Out of stock (1 left)" in page

@@ -77,6 +77,9 @@ def test_ta1s_pupil_has_an_asthma_plan_an_inhaler_and_a_lunchtime_medicine(pupil
     )
     assert (inhaler.min_interval_minutes, inhaler.max_per_24h, inhaler.times) == (240, 4, [])
     assert inhaler.has_consent and inhaler.healthcare_plan == ihcp
+    # The plan's attack steps: the inhaler may be given in an emergency, up to 10 puffs.
+    assert (inhaler.emergency_use, inhaler.emergency_limit) == (True, 10)
+    assert inhaler.emergency_dose and "10 puffs" in ihcp.emergency
     assert inhaler.expiry_date.year == TODAY.year + 1 and inhaler.stock > inhaler.low_stock_at
     lunch = Medicine.objects.get(pupil=pupil, as_needed=False)
     assert lunch.times == ["12:15"] and not lunch.controlled and lunch.has_consent

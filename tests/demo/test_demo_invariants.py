@@ -46,7 +46,7 @@ from sendesk.pupils.models import (
 )
 from sendesk.safeguarding.models import Concern
 from sendesk.schools.calendar import Calendar
-from sendesk.staff.models import Training
+from sendesk.staff.models import CareGender, Training
 from sendesk.therapy.models import ProgrammeReview, Referral
 
 # The mark makes pytest-django set the test database up; the school itself is built once
@@ -296,6 +296,18 @@ def test_care_events_keep_the_plans_staffing_and_gender_rules(built):
                 user=user, kind=plan.training, completed_on__lte=day, expires_on__gte=day
             ).exists(), (user, plan.training, day)
     assert female_only  # the demo shows a plan for female staff only
+    # The staff record the care log checks says the same: every adult is recorded as the
+    # demo made them, so nobody logging the demo's care is asked to confirm it.
+    recorded = dict(
+        CareGender.objects.filter(school=built.school).values_list("user__full_name", "gender")
+    )
+    staff = User.objects.filter(staff_roles__school=built.school).exclude(
+        staff_roles__role="therapist"
+    )
+    assert recorded == {
+        u.full_name: "female" if u.full_name.split()[0] in words.WOMEN else "male" for u in staff
+    }
+    assert not events.filter(gender_confirmed=True).exists()
 
 
 def test_one_to_one_adults_and_promises(built):

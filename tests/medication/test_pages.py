@@ -226,7 +226,7 @@ def test_mar_page_shows_the_month(world, as_user, now):
     assert "Medication administration record" in page and "November 2026" in page
     assert "Methylphenidate 10 mg" in page and "1 tablet at 12:00" in page
     assert "18 Nov: Given by Alice Assistant at 12:04" in page
-    assert "As-needed doses" in page and "Wed 18 Nov, 09:00" in page
+    assert "As-needed and emergency doses" in page and "Wed 18 Nov, 09:00" in page
     assert "css/care.css" in page and "Print" in page
     assert AccessEvent.objects.filter(actor=w.alice, what="medication record (MAR)").exists()
 

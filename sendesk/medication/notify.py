@@ -1,0 +1,102 @@
+"""Telling people about an emergency dose: the SENCO(s) of the pupil's school and the
+pupil's parents (parent logins, and contacts with parental responsibility and an e-mail
+address) get an
+e-mail once the record is committed. The project has no task queue (no django-tasks), so
+the mail goes through Django's e-mail framework after the commit; a mail server that is
+down is logged, never a reason to lose the record (the timeline and the pupil's pages
+show the emergency whatever happens to the mail)."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from sendesk.accounts.models import User
+from sendesk.pupils.models import Contact
+from sendesk.schools.models import Role, StaffRole
+
+from .rules import unit_words
+
+log = logging.getLogger(__name__)
+
+
+def _senco_emails(school_id) -> list[str]:
+    return list(
+        StaffRole.objects.filter(school_id=school_id, role=Role.SENCO, user__is_active=True)
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
+def _parent_emails(pupil) -> list[str]:
+    """Parents who log in (their link to the child active) and the child's contacts with
+    parental responsibility and an e-mail address, each address once. Two queries."""
+    logins = User.objects.filter(
+        children_links__pupil=pupil, children_links__active=True, is_active=True
+    ).values_list("email", flat=True)
+    rows = Contact.objects.filter(pupil=pupil, parental_responsibility=True).exclude(email="")
+    contacts = rows.order_by("priority").values_list("email", flat=True)
+    return list(dict.fromkeys(e.lower() for e in [*logins, *contacts]))
+
+
+def _calls(record) -> str:
+    done = [w for w, yes in (("999 was called", record.called_999),
+                             ("a parent was phoned", record.parent_called)) if yes]  # fmt: skip
+    return " and ".join(done).capitalize() + "." if done else "Neither 999 nor a parent was phoned."
+
+
+def _staff_message(record, medicine, pupil) -> tuple[str, str]:
+    when = timezone.localtime(record.given_at)
+    subject = f"Emergency medicine given: {pupil.name}, {when:%-d %b %H:%M}"
+    body = (
+        f"{record.given_by} gave {pupil.name} {unit_words(medicine, record.units)} of "
+        f"{medicine.name} {medicine.strength} in an emergency at {when:%H:%M} on "
+        f"{when:%A %-d %B}.\n\nWhat happened: {record.what_happened}\n\n{_calls(record)}\n\n"
+        f"The record: {reverse('dose_detail', args=[record.pk])}\n"
+    )
+    return subject, body
+
+
+def _parent_message(record, medicine, pupil) -> tuple[str, str]:
+    when = timezone.localtime(record.given_at)
+    name = pupil.preferred_name or pupil.legal_first_name
+    subject = f"{name} needed emergency medicine at school today"
+    called = []
+    if record.called_999:
+        called.append("We called an ambulance (999).")
+    if record.parent_called:
+        called.append("We phoned you.")
+    body = (
+        f"At {when:%H:%M} on {when:%A %-d %B}, {name} needed the emergency medicine in "
+        f"{name}'s healthcare plan. {record.given_by} gave {unit_words(medicine, record.units)} "
+        f"of {medicine.name}.\n\nWhat happened: {record.what_happened}\n\n"
+        f"{' '.join(called)}\n\nIf you have any questions, please contact the school. "
+        f"You can see {name}'s medicine record when you log in.\n"
+    )
+    return subject, body
+
+
+def emergency_dose_given(record, medicine, pupil) -> None:
+    """Queue the e-mails about an emergency dose for after the commit."""
+    staff = _senco_emails(pupil.school_id)
+    parents = _parent_emails(pupil)
+
+    def send():
+        messages = []
+        if staff:
+            subject, body = _staff_message(record, medicine, pupil)
+            messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, staff))
+        subject, body = _parent_message(record, medicine, pupil)
+        # One message each: parents do not see each other's addresses.
+        messages += [
+            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in parents
+        ]
+        try:
+            get_connection().send_messages(messages)
+        except Exception:  # the record stands; the failure is for the logs
+            log.exception("Emergency dose %s: the e-mails could not be sent", record.pk)
+
+    transaction.on_commit(send)

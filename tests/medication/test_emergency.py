@@ -1,0 +1,276 @@
+"""Emergency doses: Ben's asthma plan says "in an attack, puffs of salbutamol up to ten;
+call 999 if no better". A routine dose 30 minutes after the last is refused as too soon;
+the emergency path records the run of puffs with what happened and who was called, stands
+out on every page that lists doses and in the API, and e-mails the SENCO and Ben's parent.
+The routine rules still hold for routine doses."""
+
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+
+from sendesk.audit.models import AuditEvent
+from sendesk.medication.forms import MedicineForm
+from sendesk.medication.models import Administration, Medicine
+from sendesk.pupils.models import TimelineEntry
+
+from .conftest import api as api  # noqa: F401 (fixture)
+from .conftest import at, text
+from .test_pages import _give
+
+
+@pytest.fixture
+def attack(world):
+    """The inhaler as the SENCO marks it for emergencies: a puff at a time, up to ten."""
+    Medicine.objects.filter(pk=world.inhaler.pk).update(
+        emergency_use=True,
+        emergency_dose="1 puff every 30 to 60 seconds, up to 10 puffs",
+        emergency_limit=10,
+    )
+    world.inhaler.refresh_from_db()
+    _give(world, when=at(9, 30))  # the routine dose half an hour ago
+    return world.inhaler
+
+
+def form(**changes):
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "date": "2026-11-18",
+        "time": "09:58",
+        "units": "6",
+        "what_happened": "Wheezing and coughing after PE; six puffs, breathing eased by 10:05.",
+        "called_999": "no",
+        "parent_called": "yes",
+        "reactions": "",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def url(medicine):
+    return f"/medication/{medicine.pk}/emergency/"
+
+
+def test_too_soon_offers_the_emergency_path(world, as_user, attack):
+    client = as_user(world.alice)
+    r = client.post(
+        f"/medication/{attack.pk}/give/",
+        {"client_id": str(uuid.uuid4()), "outcome": "given", "dose": "2 puffs",
+         "date": "2026-11-18", "time": "10:00"},
+    )  # fmt: skip
+    assert r.status_code == 409
+    page = text(r)
+    assert "Too soon" in page
+    assert f'href="{url(attack)}"' in page and "This is an emergency" in page
+
+
+def test_alice_records_a_run_of_puffs_and_people_are_told(
+    world, as_user, attack, django_capture_on_commit_callbacks
+):
+    client = as_user(world.alice)
+    page = client.get(url(attack))
+    assert page.status_code == 200
+    body = text(page)
+    assert "1 puff every 30 to 60 seconds, up to 10 puffs" in body
+    assert world.ihcp.emergency in body and world.ihcp.who_to_call in body
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url(attack), form())
+    assert r.status_code == 302
+    record = Administration.objects.get(emergency=True)
+    assert r["Location"] == f"/medication/doses/{record.pk}/"
+    assert (record.units, record.dose, record.outcome, record.due_at) == (
+        6,
+        "6 puffs",
+        "given",
+        None,
+    )
+    assert (record.called_999, record.parent_called, record.given_by) == (False, True, world.alice)
+    attack.refresh_from_db()
+    assert attack.stock == 200 - 2 - 6
+    line = TimelineEntry.objects.get(ref_id=str(record.pk))
+    assert line.title == "Emergency: Salbutamol 6 puffs given (Alice Assistant); parent phoned"
+    audit = AuditEvent.objects.get(object_id=str(record.pk))
+    assert audit.after["emergency"] is True and audit.after["stock_after"] == 192
+    # The SENCO, and Ben's parent on their own: one message each.
+    assert sorted(tuple(m.to) for m in mail.outbox) == [
+        ("parent@test.example",),
+        ("senco@test.example",),
+    ]
+    senco = next(m for m in mail.outbox if m.to == ["senco@test.example"])
+    assert senco.subject.startswith("Emergency medicine given: Ben")
+    assert "Alice Assistant gave Ben" in senco.body and "6 puffs of Salbutamol" in senco.body
+    parent = next(m for m in mail.outbox if m.to == ["parent@test.example"])
+    assert "Ben needed the emergency medicine" in parent.body
+    assert "We phoned you." in parent.body and "999" not in parent.body
+    detail = text(client.get(r["Location"]))
+    assert "Emergency recorded: 6 puffs of Salbutamol at 09:58" in detail
+    assert "Given in an emergency" in detail and "breathing eased" in detail
+
+
+def test_the_emergency_stands_out_on_the_mar_and_the_medication_page(world, as_user, attack):
+    client = as_user(world.alice)
+    assert client.post(url(attack), form(called_999="yes")).status_code == 302
+    for page in (f"/pupils/{world.ben.pk}/mar/", f"/pupils/{world.ben.pk}/medication/"):
+        body = text(client.get(page))
+        assert '<tr class="emergency">' in body, page
+        assert body.count('<strong class="badge bad">Emergency</strong>') == 1, page
+        assert "999 called · parent phoned" in body, page
+    # The routine dose beside it is an ordinary row.
+    assert text(client.get(f"/pupils/{world.ben.pk}/mar/")).count("<tr") >= 3
+
+
+def test_past_the_limit_999_must_have_been_called(world, as_user, attack):
+    client = as_user(world.alice)
+    assert client.post(url(attack), form(units="6", time="09:50")).status_code == 302
+    # Four more in the same attack is ten: still within the plan.
+    assert client.post(url(attack), form(units="4", time="09:55")).status_code == 302
+    # One more is past the limit: 999 first.
+    r = client.post(url(attack), form(units="2", what_happened="Still wheezing, lips pale"))
+    assert r.status_code == 422
+    body = text(r)
+    assert "The plan's limit is 10 puffs in one emergency (12 puffs in this emergency)" in body
+    assert "Still wheezing, lips pale" in body  # what was typed stays
+    assert Administration.objects.filter(emergency=True).count() == 2
+    r = client.post(url(attack), form(units="2", called_999="yes"))
+    assert r.status_code == 302
+    assert Administration.objects.filter(emergency=True).count() == 3
+
+
+def test_answers_are_required_and_kept(world, as_user, attack):
+    r = as_user(world.alice).post(
+        url(attack), form(units="", what_happened="", called_999=None, parent_called=None)
+    )
+    assert r.status_code == 422
+    body = text(r)
+    for words in (
+        "Give how many puffs or doses were given",
+        "Say what happened",
+        "Say whether 999 was called",
+        "Say whether a parent or carer was phoned",
+    ):
+        assert words in body
+    assert not Administration.objects.filter(emergency=True).exists()
+
+
+def test_a_medicine_not_marked_for_emergencies_is_refused(world, as_user):
+    r = as_user(world.alice).post(url(world.lunch_med), form(units="1"))
+    assert r.status_code == 409
+    assert "not marked for use in an emergency" in text(r)
+    assert not Administration.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["olga", "theo", "pat", "tom"])
+def test_out_of_scope_looks_like_nothing(world, as_user, attack, who):
+    client = as_user(getattr(world, who))
+    assert client.get(url(attack)).status_code == 404
+    assert client.post(url(attack), form()).status_code == 404
+    assert not Administration.objects.filter(emergency=True).exists()
+
+
+def test_routine_doses_keep_the_routine_rules(world, as_user, attack):
+    client = as_user(world.alice)
+    assert client.post(url(attack), form()).status_code == 302
+    # After the attack, a routine dose is still held to the least time between doses.
+    r = client.post(
+        f"/medication/{attack.pk}/give/",
+        {"client_id": str(uuid.uuid4()), "outcome": "given", "dose": "2 puffs",
+         "date": "2026-11-18", "time": "10:00"},
+    )  # fmt: skip
+    assert r.status_code == 409 and "Too soon" in text(r)
+
+
+def test_an_emergency_record_keeps_what_was_given(world, as_user, attack):
+    client = as_user(world.alice)
+    client.post(url(attack), form())
+    record = Administration.objects.get(emergency=True)
+    r = client.post(
+        f"/medication/doses/{record.pk}/amend/",
+        {"outcome": "refused", "dose": "6 puffs", "date": "2026-11-18", "time": "09:58",
+         "reason": "", "reactions": "", "reason_for_change": "Mistake"},
+    )  # fmt: skip
+    assert r.status_code == 422
+    assert "An emergency record keeps what was given" in text(r)
+    record.refresh_from_db()
+    assert record.outcome == "given"
+    r = client.post(
+        f"/medication/doses/{record.pk}/amend/",
+        {"outcome": "given", "dose": "6 puffs", "date": "2026-11-18", "time": "09:57",
+         "reason": "", "reactions": "Shaky hands", "reason_for_change": "Time from the log"},
+    )  # fmt: skip
+    assert r.status_code == 302
+    record.refresh_from_db()
+    assert record.reactions == "Shaky hands" and record.units == 6
+
+
+def test_the_api_records_and_shows_an_emergency(world, api, attack):
+    body = {
+        "client_id": str(uuid.uuid4()), "medicine_id": str(attack.pk),
+        "given_at": at(9, 58).isoformat(), "emergency": True, "units": 3,
+        "what_happened": "Wheeze in the playground", "called_999": False,
+        "parent_called": True,
+    }  # fmt: skip
+    r = api.post(world.alice, "/medication/administrations", body)
+    assert r.status_code == 201, r.content
+    out = r.json()
+    assert (out["emergency"], out["units"], out["dose"], out["stock_after"]) == (
+        True,
+        3,
+        "3 puffs",
+        195,
+    )
+    assert out["what_happened"] == "Wheeze in the playground" and out["parent_called"] is True
+    again = api.post(world.alice, "/medication/administrations", body)
+    assert again.status_code == 200 and again.json()["id"] == out["id"]
+    over = {**body, "client_id": str(uuid.uuid4()), "units": 8}
+    r = api.post(world.alice, "/medication/administrations", over)
+    assert r.status_code == 422
+    assert r.json()["rule"] == "emergency_limit" and "called_999" in r.json()["errors"]
+    mar = api.get(world.alice, f"/pupils/{world.ben.pk}/mar").json()
+    emergency = [d for d in mar["as_needed"] if d["emergency"]]
+    assert len(emergency) == 1 and emergency[0]["units"] == 3
+    meds = api.get(world.alice, f"/pupils/{world.ben.pk}/medication").json()["medicines"]
+    inhaler = next(m for m in meds if m["id"] == str(attack.pk))
+    assert (inhaler["emergency_use"], inhaler["emergency_limit"]) == (True, 10)
+
+
+def test_the_senco_marks_a_medicine_for_emergencies(world, as_user):
+    client = as_user(world.senco)
+    page = client.get(f"/medicines/{world.inhaler.pk}/edit/")
+    assert "May be given in an emergency" in text(page)
+
+    data = {
+        k: ("" if v is None else v) for k, v in MedicineForm.initial_from(world.inhaler).items()
+    }
+    data.update({"healthcare_plan": str(world.ihcp.pk), "as_needed": "on",
+                 "emergency_use": "on", "emergency_dose": "", "emergency_limit": "10"})  # fmt: skip
+    data = {k: v for k, v in data.items() if v is not False}
+    data["expiry_date"] = "2027-06-30"
+    data["consent_on"] = "2026-09-02"
+    r = client.post(f"/medicines/{world.inhaler.pk}/edit/", data)
+    assert r.status_code == 422
+    assert "Say the emergency dose, as the plan says." in text(r)
+    data["emergency_dose"] = "1 puff a minute, up to 10"
+    r = client.post(f"/medicines/{world.inhaler.pk}/edit/", data)
+    assert r.status_code == 302, text(r)[:3000]
+    world.inhaler.refresh_from_db()
+    assert world.inhaler.emergency_use and world.inhaler.emergency_limit == 10
+
+
+class BrokenBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_mail_server_that_is_down_loses_nothing(
+    world, as_user, attack, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_BACKEND = "tests.medication.test_emergency.BrokenBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        r = as_user(world.alice).post(url(attack), form())
+    assert r.status_code == 302
+    record = Administration.objects.get(emergency=True)
+    assert TimelineEntry.objects.filter(ref_id=str(record.pk)).exists()
+    assert "the e-mails could not be sent" in caplog.text
