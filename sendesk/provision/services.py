@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -574,38 +574,49 @@ def _amend_pupil_record(session, sp, fields, rated) -> dict:
 
 
 def feed_mark_all_seen(*, actor, session_pupils) -> int:
-    """Mark records of the actor's feed seen by the actor: one receipt each (the unique
-    constraint keeps it one, however often it is asked or however two taps race) and an
-    audit row for each new one. The caller has fetched the records through the access
-    layer, pupils selected. Three queries whatever the number of records. Returns how many
-    were newly marked."""
+    """Mark records of the actor's feed seen by the actor: one receipt each and an audit
+    row for each receipt this call actually created. The caller has fetched the records
+    through the access layer, pupils selected. Two queries whatever the number of records.
+    Returns how many were newly marked: what the teacher is told."""
     records = {sp.pk: sp for sp in session_pupils}
     if not records:
         return 0
     now = timezone.now()
     with transaction.atomic():
-        already = set(
-            FeedReceipt.objects.filter(user=actor, session_pupil__in=list(records)).values_list(
-                "session_pupil_id", flat=True
-            )
-        )
-        new = [sp for pk, sp in records.items() if pk not in already]
-        FeedReceipt.objects.bulk_create(
-            [FeedReceipt(session_pupil=sp, user=actor, seen_at=now) for sp in new],
-            ignore_conflicts=True,
-        )
-        # A receipt made with ignore_conflicts has no id back: it is named by its key.
+        created = _insert_receipts(actor, list(records), now)
+        # Only what this call inserted is audited: two taps at once (a double tap, two
+        # tabs) each see the other's receipt as a conflict, so the receipt, unique per
+        # (record, teacher), is audited once. Reading first and inserting after left a
+        # gap in which both taps counted the same receipt as new.
         record_changes(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             object_type=FeedReceipt._meta.label_lower,
             rows=[
-                (sp.pupil.school_id, sp.pupil_id, f"{sp.pk}:{actor.pk}",
-                 {"session_pupil": sp.pk, "seen_at": now.isoformat()})
-                for sp in new
+                (records[pk].pupil.school_id, records[pk].pupil_id, f"{pk}:{actor.pk}",
+                 {"session_pupil": pk, "seen_at": now.isoformat()})
+                for pk in sorted(created)
             ],
         )  # fmt: skip
-    return len(new)
+    return len(created)
+
+
+def _insert_receipts(actor, session_pupil_ids, now) -> set[int]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: the ids of the records whose receipt
+    this statement created, in one query. Django's bulk_create(ignore_conflicts=True)
+    cannot say which rows it inserted; SQLite (3.35+) and PostgreSQL both speak this."""
+    table = connection.ops.quote_name(FeedReceipt._meta.db_table)
+    field = FeedReceipt._meta.get_field("seen_at")
+    seen_at = field.get_db_prep_value(now, connection)
+    values = ", ".join(["(%s, %s, %s)"] * len(session_pupil_ids))
+    params = [p for pk in session_pupil_ids for p in (pk, actor.pk, seen_at)]
+    sql = (
+        f"INSERT INTO {table} (session_pupil_id, user_id, seen_at) VALUES {values} "
+        "ON CONFLICT (session_pupil_id, user_id) DO NOTHING RETURNING session_pupil_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 PROVISION_FIELDS = (

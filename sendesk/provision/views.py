@@ -487,13 +487,22 @@ def feed_seen_all(request):
     rows = list(_feed(request.user, today).filter(pk__in=ids)) if ids else []
     marked = services.feed_mark_all_seen(actor=request.user, session_pupils=rows)
     url = _feed_url(filters, request.POST.get("page", ""))
-    messages.success(request, f"Marked {marked} record{'s' if marked != 1 else ''} seen.")
+    messages.success(request, _marked_message(marked, len(rows) - marked))
     if not request.htmx:
         return redirect(url)
     # htmx: load the page afresh in place (the order changes: seen records go last).
     response = HttpResponse(status=200)
     response["HX-Location"] = url
     return response
+
+
+def _marked_message(marked: int, already: int) -> str:
+    """What one tap did, counted from what was written (not from the page as drawn: a
+    record marked seen meanwhile in another tab is not counted twice)."""
+    message = f"Marked {marked} record{'s' if marked != 1 else ''} seen."
+    if already:
+        message += f" {already} {'was' if already == 1 else 'were'} already marked seen."
+    return message
 
 
 # --- Provision -------------------------------------------------------------------------
