@@ -126,7 +126,17 @@ def _card(
         "another": another,
         "opened": opened,
         "read_only": read_only,
+        "ratings": _saved_ratings(done),
     }
+
+
+def _saved_ratings(done) -> list:
+    """The ratings saved with a recorded card: as the selector or the save gathered them,
+    or (a record fetched on its own) from the database."""
+    if done is None:
+        return []
+    saved = getattr(done, "saved_ratings", None)
+    return list(done.ratings.all()) if saved is None else saved
 
 
 # How far ahead to look for the next school day: past the longest holiday (summer).
