@@ -104,7 +104,7 @@ def session_record(
         raise ServiceError(errors)
 
     visible, school_id = _pupils_in_scope(actor, provision, pupil_ids, errors)
-    targets, own_provisions = _check_links(records, pupil_ids, errors)
+    targets, own_provisions = _check_links(records, pupil_ids, errors, provision)
     if errors:
         raise ServiceError(errors)
 
@@ -124,9 +124,15 @@ def session_record(
             session = Session.objects.create(
                 **fields, delivered_by=actor, recorded_by=actor, recorded_at=timezone.now()
             )
-            for pid, rec in zip(pupil_ids, records, strict=True):
-                own = own_provisions.get(parse_uuid(rec.provision_id)) if rec.provision_id else None
-                _write_pupil_record(actor, session, provision, own, visible[pid], rec, targets)
+            # Kept on the session as written, so a page can show the saved record without
+            # reading back what it has just written.
+            session.written = [
+                _write_pupil_record(
+                    actor, session, provision, own_provisions.get(parse_uuid(rec.provision_id))
+                    if rec.provision_id else None, visible[pid], rec, targets,
+                )
+                for pid, rec in zip(pupil_ids, records, strict=True)
+            ]  # fmt: skip
     except IntegrityError:
         # The same client_id arrived twice at once: the other request stored it.
         if existing := _stored(actor, client_id):
@@ -261,12 +267,12 @@ def _pupils_in_scope(actor, provision, pupil_ids, errors):
     return visible, school_id
 
 
-def _check_links(records, pupil_ids, errors):
+def _check_links(records, pupil_ids, errors, provision=None):
     """Targets must belong to the pupil they are rated for; in a group, a pupil's own
     provision to that pupil. Returns ({target id: target}, {provision id: provision})."""
     target_ids = {tid for rec in records for tid, _ in rec.target_progress}
-    targets = {}
-    if target_ids:
+    targets = _known_targets(provision, target_ids)
+    if target_ids - targets.keys():
         targets = {t.pk: t for t in Target.objects.filter(pk__in=target_ids).select_related("plan")}
     own_provisions = {}
     extra_ids = [r.provision_id for r in records if r.provision_id]
@@ -285,6 +291,19 @@ def _check_links(records, pupil_ids, errors):
             if own is None or own.pupil_id != pid:
                 errors[f"pupils.{i}.provision_id"] = "This provision is not one of this pupil's."
     return targets, own_provisions
+
+
+def _known_targets(provision, target_ids) -> dict:
+    """The rated targets as the page already fetched them with the provision (its targets
+    in force, each with its plan), so the common save asks the database nothing more.
+    They are rows as read, not trusted input: the caller still checks each target's
+    pupil, and fetches afresh when any rated target is not among them."""
+    cache = getattr(provision, "_prefetched_objects_cache", {}).get("targets")
+    if not target_ids or cache is None:
+        return {}
+    known = {t.pk: t for t in cache if t.pk in target_ids}
+    # Only targets whose plan came with them: otherwise the check below would query.
+    return {pk: t for pk, t in known.items() if "plan" in t._state.fields_cache}
 
 
 def _stored(actor, client_id):
@@ -330,6 +349,7 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
         for tid, r in rec.target_progress
     ]
     TargetRating.objects.bulk_create(ratings)
+    sp.saved_ratings = sorted(ratings, key=lambda r: (r.target.order, r.target.text))
     what = credited.title if credited else (provision.title if provision else "Ad-hoc support")
     if session.delivered:
         title = f"{what}: {sp.get_attendance_display().lower()}, {sp.minutes} min"

@@ -208,11 +208,14 @@ def my_day(request):
     return render(request, "provision/my_day.html", context, status=400 if problem else 200)
 
 
-def _provision_for(user, provision_id) -> Provision:
+def _provision_for(user, provision_id, *, strategies=True) -> Provision:
     """The provision, if its pupil is in the user's scope and they may record sessions
-    there; Http404 otherwise, the same as when it does not exist."""
+    there; Http404 otherwise, the same as when it does not exist. Its targets in force
+    come with their plans (the save checks whose they are without asking again); the
+    pupil's strategies only when the page shows them."""
+    targets = Prefetch("targets", queryset=Target.objects.in_force().select_related("plan"))
     provisions = Provision.objects.select_related("pupil", "pupil__year_group").prefetch_related(
-        Prefetch("targets", queryset=Target.objects.in_force()), "pupil__strategies"
+        targets, *(["pupil__strategies"] if strategies else [])
     )
     provision = access.get_scoped(user, provisions, provision_id)
     access.require(user, provision.pupil.school_id, "record_sessions")
@@ -224,7 +227,9 @@ def _provision_for(user, provision_id) -> Provision:
 def session_record(request, provision_id):
     """GET: the quick form for one provision (a card, or a page without htmx). POST: record
     it; success shows the card's recorded state, failure the form as typed with a 422."""
-    provision = _provision_for(request.user, provision_id)
+    # The card htmx swaps in after a post has no pupil header: no strategies to fetch.
+    posted_card = request.method == "POST" and bool(request.htmx)
+    provision = _provision_for(request.user, provision_id, strategies=not posted_card)
     today = timezone.localdate()
     if request.method == "GET":
         day, problem = _day_from(request.GET.get("date"), today)
@@ -245,14 +250,14 @@ def session_record(request, provision_id):
     status = 422
     if form.is_valid():
         try:
-            session, _ = services.session_record(
+            session, created = services.session_record(
                 actor=request.user, **form.service_kwargs(services.PupilRecord)
             )
         except ServiceError as exc:
             apply_service_errors(form, exc.errors)
             status = exc.status
         else:
-            return _recorded(request, provision, session, today)
+            return _recorded(request, provision, session, today, created=created)
     card = _card(provision, day=_posted_day(form, today), form=form)
     return _render_card(request, card, status)
 
@@ -272,19 +277,24 @@ def _render_card(request, card, status):
     return render(request, "provision/session_record.html", context, status=status)
 
 
-def _recorded(request, provision, session, today):
+def _recorded(request, provision, session, today, *, created):
     if not request.htmx:
         messages.success(
             request,
             f"Recorded ✓ {provision.title} for {provision.pupil.name}, {session.date:%-d %B}.",
         )
         return redirect(_my_day_url(session.date, today))
-    done = (
-        SessionPupil.objects.filter(session=session, pupil_id=provision.pupil_id)
-        .select_related("session", "session__recorded_by")
-        .prefetch_related(Prefetch("ratings", queryset=_ratings()))
-        .first()
-    )
+    if created:
+        # What this save wrote, as it wrote it: nothing to read back.
+        done = next(sp for sp in session.written if sp.pupil_id == provision.pupil_id)
+    else:
+        # The same form sent again: the record stored the first time.
+        done = (
+            SessionPupil.objects.filter(session=session, pupil_id=provision.pupil_id)
+            .select_related("session", "session__recorded_by")
+            .prefetch_related(Prefetch("ratings", queryset=_ratings()))
+            .first()
+        )
     card = _card(provision, day=session.date, done=done, just_recorded=True)
     card["session"] = session
     return render(request, "provision/my_day.html#card", {"card": card})
