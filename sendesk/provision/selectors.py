@@ -409,15 +409,22 @@ def teacher_feed(user, *, days: int = 28, day: dt.date):
     own classes here (the SENCO has the overview)."""
     since = day - dt.timedelta(days=days)
     seen = FeedReceipt.objects.filter(session_pupil=OuterRef("pk"), user=user)
+    # The pupils of the teacher's groups (a list, so no row comes twice and no DISTINCT is
+    # needed) drive the query through the (pupil, date) index; the access layer is asked
+    # about each row's own pupil, not for the whole school's visible list first (which
+    # made the feed's cost grow with the school).
+    taught = Pupil.teaching_groups.through.objects.filter(teachinggroup__teachers=user)
+    in_scope = access.visible_pupils(user, day).filter(pk=OuterRef("pupil_id"))
     return (
-        access.scoped(user, SessionPupil.objects.all())
-        .filter(pupil__teaching_groups__teachers=user, date__gte=since)
+        SessionPupil.objects.filter(
+            Exists(in_scope), pupil_id__in=taught.values("pupil_id"), date__gte=since
+        )
         .annotate(seen=Exists(seen))
         .select_related(
             "pupil", "session", "session__provision", "session__delivered_by", "provision"
         )
+        .defer("session__delivered_by__password")
         .order_by("seen", "-flag_for_teacher", "-date", "-session__recorded_at")
-        .distinct()
     )
 
 
