@@ -55,6 +55,9 @@ def committed_world(transactional_db, now):
 
 
 def test_two_taps_at_the_same_moment_write_one_receipt_and_one_audit_row(committed_world):
+    """A real race on PostgreSQL (on SQLite the IMMEDIATE transactions queue the taps):
+    reading the receipts first and inserting after, both taps counted the receipt as new
+    and audited it, and this test failed there ([1, 1] marked)."""
     w = committed_world
     session, _ = services.session_record(
         actor=w.alice, provision_id=w.talk.pk, date=TODAY, minutes=30, delivered=True,
