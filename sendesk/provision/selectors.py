@@ -10,6 +10,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -22,7 +23,7 @@ from django.db.models import (
 from sendesk import access
 from sendesk.lib.dates import active_on
 from sendesk.plans.models import Plan, Target
-from sendesk.pupils.models import Deployment, Strategy
+from sendesk.pupils.models import Deployment, Pupil, Strategy
 from sendesk.schools.calendar import Calendar, term_around, week_start
 
 from .models import (
@@ -346,14 +347,20 @@ def my_day(user, day: dt.date):
     targets, strategies and any session already recorded for them that day. A constant
     number of queries."""
     deployed = Deployment.objects.filter(active_on(day), staff=user)
-    mine = access.visible_pupils(user, day).filter(
-        Exists(deployed.filter(pupil=OuterRef("pk")))
-        | Exists(deployed.filter(teaching_group__pupils=OuterRef("pk")))
-    )
+    # Start from the user's own deployments (a handful of pupils), then ask the access
+    # layer about those pupils only: testing every pupil of the school against the
+    # deployments made the page's cost grow with the school.
+    direct = deployed.filter(pupil__isnull=False).values("pupil_id")
+    grouped = Pupil.teaching_groups.through.objects.filter(
+        teachinggroup_id__in=deployed.filter(teaching_group__isnull=False).values(
+            "teaching_group_id"
+        )
+    ).values("pupil_id")
+    in_scope = access.visible_pupils(user, day).filter(pk=OuterRef("pupil_id"))
     active_targets = Target.objects.in_force()
     provisions = list(
         Provision.objects.due_on(day)
-        .filter(pupil__in=mine)
+        .filter(Q(pupil_id__in=direct) | Q(pupil_id__in=grouped), Exists(in_scope))
         .select_related("pupil", "pupil__year_group")
         .prefetch_related(
             Prefetch("targets", queryset=active_targets),
@@ -361,15 +368,38 @@ def my_day(user, day: dt.date):
         )
         .order_by("pupil__legal_last_name", "title")
     )
-    ratings = TargetRating.objects.select_related("target").order_by(
-        "target__order", "target__text"
+    # The card shows the newest record of each provision that day (the highest id: the
+    # last one saved), found in one pass over the (provision, date) index. Only that one
+    # is fetched: a provision recorded many times in a day (a retried group, a busy 1:1)
+    # must not make My day fetch and build every record of it.
+    latest = (
+        SessionPupil.objects.filter(provision__in=[p.pk for p in provisions], date=day)
+        .order_by()
+        .values("provision")
+        .annotate(last=Max("pk"))
+        .values("last")
     )
+    done_rows = SessionPupil.objects.filter(pk__in=Subquery(latest))
     done = {
         sp.provision_id: sp
-        for sp in SessionPupil.objects.filter(provision__in=[p.pk for p in provisions], date=day)
-        .select_related("session", "session__recorded_by")
-        .prefetch_related(Prefetch("ratings", queryset=ratings))
+        for sp in done_rows.select_related("session", "session__recorded_by").defer(
+            "session__recorded_by__password"
+        )
     }
+    # The ratings of those records in one query that runs whether or not anything is
+    # recorded yet (a prefetch would skip it on an empty day): the page's query count is
+    # the same whatever the day holds.
+    ratings = defaultdict(list)
+    if provisions:
+        for rating in (
+            TargetRating.objects.filter(session_pupil__in=Subquery(latest))
+            .select_related("target")
+            .only("session_pupil_id", "rating", "target", "target__text")
+            .order_by("target__order", "target__text")
+        ):
+            ratings[rating.session_pupil_id].append(rating)
+    for sp in done.values():
+        sp.saved_ratings = ratings[sp.pk]
     return [(p, done.get(p.pk)) for p in provisions]
 
 
@@ -379,15 +409,22 @@ def teacher_feed(user, *, days: int = 28, day: dt.date):
     own classes here (the SENCO has the overview)."""
     since = day - dt.timedelta(days=days)
     seen = FeedReceipt.objects.filter(session_pupil=OuterRef("pk"), user=user)
+    # The pupils of the teacher's groups (a list, so no row comes twice and no DISTINCT is
+    # needed) drive the query through the (pupil, date) index; the access layer is asked
+    # about each row's own pupil, not for the whole school's visible list first (which
+    # made the feed's cost grow with the school).
+    taught = Pupil.teaching_groups.through.objects.filter(teachinggroup__teachers=user)
+    in_scope = access.visible_pupils(user, day).filter(pk=OuterRef("pupil_id"))
     return (
-        access.scoped(user, SessionPupil.objects.all())
-        .filter(pupil__teaching_groups__teachers=user, date__gte=since)
+        SessionPupil.objects.filter(
+            Exists(in_scope), pupil_id__in=taught.values("pupil_id"), date__gte=since
+        )
         .annotate(seen=Exists(seen))
         .select_related(
             "pupil", "session", "session__provision", "session__delivered_by", "provision"
         )
+        .defer("session__delivered_by__password")
         .order_by("seen", "-flag_for_teacher", "-date", "-session__recorded_at")
-        .distinct()
     )
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -104,7 +104,7 @@ def session_record(
         raise ServiceError(errors)
 
     visible, school_id = _pupils_in_scope(actor, provision, pupil_ids, errors)
-    targets, own_provisions = _check_links(records, pupil_ids, errors)
+    targets, own_provisions = _check_links(records, pupil_ids, errors, provision)
     if errors:
         raise ServiceError(errors)
 
@@ -124,9 +124,15 @@ def session_record(
             session = Session.objects.create(
                 **fields, delivered_by=actor, recorded_by=actor, recorded_at=timezone.now()
             )
-            for pid, rec in zip(pupil_ids, records, strict=True):
-                own = own_provisions.get(parse_uuid(rec.provision_id)) if rec.provision_id else None
-                _write_pupil_record(actor, session, provision, own, visible[pid], rec, targets)
+            # Kept on the session as written, so a page can show the saved record without
+            # reading back what it has just written.
+            session.written = [
+                _write_pupil_record(
+                    actor, session, provision, own_provisions.get(parse_uuid(rec.provision_id))
+                    if rec.provision_id else None, visible[pid], rec, targets,
+                )
+                for pid, rec in zip(pupil_ids, records, strict=True)
+            ]  # fmt: skip
     except IntegrityError:
         # The same client_id arrived twice at once: the other request stored it.
         if existing := _stored(actor, client_id):
@@ -261,12 +267,12 @@ def _pupils_in_scope(actor, provision, pupil_ids, errors):
     return visible, school_id
 
 
-def _check_links(records, pupil_ids, errors):
+def _check_links(records, pupil_ids, errors, provision=None):
     """Targets must belong to the pupil they are rated for; in a group, a pupil's own
     provision to that pupil. Returns ({target id: target}, {provision id: provision})."""
     target_ids = {tid for rec in records for tid, _ in rec.target_progress}
-    targets = {}
-    if target_ids:
+    targets = _known_targets(provision, target_ids)
+    if target_ids - targets.keys():
         targets = {t.pk: t for t in Target.objects.filter(pk__in=target_ids).select_related("plan")}
     own_provisions = {}
     extra_ids = [r.provision_id for r in records if r.provision_id]
@@ -285,6 +291,19 @@ def _check_links(records, pupil_ids, errors):
             if own is None or own.pupil_id != pid:
                 errors[f"pupils.{i}.provision_id"] = "This provision is not one of this pupil's."
     return targets, own_provisions
+
+
+def _known_targets(provision, target_ids) -> dict:
+    """The rated targets as the page already fetched them with the provision (its targets
+    in force, each with its plan), so the common save asks the database nothing more.
+    They are rows as read, not trusted input: the caller still checks each target's
+    pupil, and fetches afresh when any rated target is not among them."""
+    cache = getattr(provision, "_prefetched_objects_cache", {}).get("targets")
+    if not target_ids or cache is None:
+        return {}
+    known = {t.pk: t for t in cache if t.pk in target_ids}
+    # Only targets whose plan came with them: otherwise the check below would query.
+    return {pk: t for pk, t in known.items() if "plan" in t._state.fields_cache}
 
 
 def _stored(actor, client_id):
@@ -330,6 +349,7 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
         for tid, r in rec.target_progress
     ]
     TargetRating.objects.bulk_create(ratings)
+    sp.saved_ratings = sorted(ratings, key=lambda r: (r.target.order, r.target.text))
     what = credited.title if credited else (provision.title if provision else "Ad-hoc support")
     if session.delivered:
         title = f"{what}: {sp.get_attendance_display().lower()}, {sp.minutes} min"
@@ -574,38 +594,49 @@ def _amend_pupil_record(session, sp, fields, rated) -> dict:
 
 
 def feed_mark_all_seen(*, actor, session_pupils) -> int:
-    """Mark records of the actor's feed seen by the actor: one receipt each (the unique
-    constraint keeps it one, however often it is asked or however two taps race) and an
-    audit row for each new one. The caller has fetched the records through the access
-    layer, pupils selected. Three queries whatever the number of records. Returns how many
-    were newly marked."""
+    """Mark records of the actor's feed seen by the actor: one receipt each and an audit
+    row for each receipt this call actually created. The caller has fetched the records
+    through the access layer, pupils selected. Two queries whatever the number of records.
+    Returns how many were newly marked: what the teacher is told."""
     records = {sp.pk: sp for sp in session_pupils}
     if not records:
         return 0
     now = timezone.now()
     with transaction.atomic():
-        already = set(
-            FeedReceipt.objects.filter(user=actor, session_pupil__in=list(records)).values_list(
-                "session_pupil_id", flat=True
-            )
-        )
-        new = [sp for pk, sp in records.items() if pk not in already]
-        FeedReceipt.objects.bulk_create(
-            [FeedReceipt(session_pupil=sp, user=actor, seen_at=now) for sp in new],
-            ignore_conflicts=True,
-        )
-        # A receipt made with ignore_conflicts has no id back: it is named by its key.
+        created = _insert_receipts(actor, list(records), now)
+        # Only what this call inserted is audited: two taps at once (a double tap, two
+        # tabs) each see the other's receipt as a conflict, so the receipt, unique per
+        # (record, teacher), is audited once. Reading first and inserting after left a
+        # gap in which both taps counted the same receipt as new.
         record_changes(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             object_type=FeedReceipt._meta.label_lower,
             rows=[
-                (sp.pupil.school_id, sp.pupil_id, f"{sp.pk}:{actor.pk}",
-                 {"session_pupil": sp.pk, "seen_at": now.isoformat()})
-                for sp in new
+                (records[pk].pupil.school_id, records[pk].pupil_id, f"{pk}:{actor.pk}",
+                 {"session_pupil": pk, "seen_at": now.isoformat()})
+                for pk in sorted(created)
             ],
         )  # fmt: skip
-    return len(new)
+    return len(created)
+
+
+def _insert_receipts(actor, session_pupil_ids, now) -> set[int]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: the ids of the records whose receipt
+    this statement created, in one query. Django's bulk_create(ignore_conflicts=True)
+    cannot say which rows it inserted; SQLite (3.35+) and PostgreSQL both speak this."""
+    table = connection.ops.quote_name(FeedReceipt._meta.db_table)
+    field = FeedReceipt._meta.get_field("seen_at")
+    seen_at = field.get_db_prep_value(now, connection)
+    values = ", ".join(["(%s, %s, %s)"] * len(session_pupil_ids))
+    params = [p for pk in session_pupil_ids for p in (pk, actor.pk, seen_at)]
+    sql = (
+        f"INSERT INTO {table} (session_pupil_id, user_id, seen_at) VALUES {values} "
+        "ON CONFLICT (session_pupil_id, user_id) DO NOTHING RETURNING session_pupil_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 PROVISION_FIELDS = (

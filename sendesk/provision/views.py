@@ -3,6 +3,7 @@ and its corrections, and the teacher's feed. Every read goes through the access 
 the provision selectors; every write through provision.services."""
 
 import datetime as dt
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -126,7 +127,17 @@ def _card(
         "another": another,
         "opened": opened,
         "read_only": read_only,
+        "ratings": _saved_ratings(done),
     }
+
+
+def _saved_ratings(done) -> list:
+    """The ratings saved with a recorded card: as the selector or the save gathered them,
+    or (a record fetched on its own) from the database."""
+    if done is None:
+        return []
+    saved = getattr(done, "saved_ratings", None)
+    return list(done.ratings.all()) if saved is None else saved
 
 
 # How far ahead to look for the next school day: past the longest holiday (summer).
@@ -198,11 +209,14 @@ def my_day(request):
     return render(request, "provision/my_day.html", context, status=400 if problem else 200)
 
 
-def _provision_for(user, provision_id) -> Provision:
+def _provision_for(user, provision_id, *, strategies=True) -> Provision:
     """The provision, if its pupil is in the user's scope and they may record sessions
-    there; Http404 otherwise, the same as when it does not exist."""
+    there; Http404 otherwise, the same as when it does not exist. Its targets in force
+    come with their plans (the save checks whose they are without asking again); the
+    pupil's strategies only when the page shows them."""
+    targets = Prefetch("targets", queryset=Target.objects.in_force().select_related("plan"))
     provisions = Provision.objects.select_related("pupil", "pupil__year_group").prefetch_related(
-        Prefetch("targets", queryset=Target.objects.in_force()), "pupil__strategies"
+        targets, *(["pupil__strategies"] if strategies else [])
     )
     provision = access.get_scoped(user, provisions, provision_id)
     access.require(user, provision.pupil.school_id, "record_sessions")
@@ -214,7 +228,9 @@ def _provision_for(user, provision_id) -> Provision:
 def session_record(request, provision_id):
     """GET: the quick form for one provision (a card, or a page without htmx). POST: record
     it; success shows the card's recorded state, failure the form as typed with a 422."""
-    provision = _provision_for(request.user, provision_id)
+    # The card htmx swaps in after a post has no pupil header: no strategies to fetch.
+    posted_card = request.method == "POST" and bool(request.htmx)
+    provision = _provision_for(request.user, provision_id, strategies=not posted_card)
     today = timezone.localdate()
     if request.method == "GET":
         day, problem = _day_from(request.GET.get("date"), today)
@@ -235,14 +251,14 @@ def session_record(request, provision_id):
     status = 422
     if form.is_valid():
         try:
-            session, _ = services.session_record(
+            session, created = services.session_record(
                 actor=request.user, **form.service_kwargs(services.PupilRecord)
             )
         except ServiceError as exc:
             apply_service_errors(form, exc.errors)
             status = exc.status
         else:
-            return _recorded(request, provision, session, today)
+            return _recorded(request, provision, session, today, created=created)
     card = _card(provision, day=_posted_day(form, today), form=form)
     return _render_card(request, card, status)
 
@@ -262,19 +278,24 @@ def _render_card(request, card, status):
     return render(request, "provision/session_record.html", context, status=status)
 
 
-def _recorded(request, provision, session, today):
+def _recorded(request, provision, session, today, *, created):
     if not request.htmx:
         messages.success(
             request,
             f"Recorded ✓ {provision.title} for {provision.pupil.name}, {session.date:%-d %B}.",
         )
         return redirect(_my_day_url(session.date, today))
-    done = (
-        SessionPupil.objects.filter(session=session, pupil_id=provision.pupil_id)
-        .select_related("session", "session__recorded_by")
-        .prefetch_related(Prefetch("ratings", queryset=_ratings()))
-        .first()
-    )
+    if created:
+        # What this save wrote, as it wrote it: nothing to read back.
+        done = next(sp for sp in session.written if sp.pupil_id == provision.pupil_id)
+    else:
+        # The same form sent again: the record stored the first time.
+        done = (
+            SessionPupil.objects.filter(session=session, pupil_id=provision.pupil_id)
+            .select_related("session", "session__recorded_by")
+            .prefetch_related(Prefetch("ratings", queryset=_ratings()))
+            .first()
+        )
     card = _card(provision, day=session.date, done=done, just_recorded=True)
     card["session"] = session
     return render(request, "provision/my_day.html#card", {"card": card})
@@ -435,6 +456,34 @@ def _feed_rows(user, today, filters):
     return rows
 
 
+def _url_maker(name, sample):
+    """A function giving the URL `name` for a pk, from one reverse(): a page of thirty rows
+    with three links each would otherwise resolve the URL patterns ninety times."""
+    url = reverse(name, args=[sample])
+    return lambda pk: url.replace(str(sample), str(pk))
+
+
+_SAMPLE_UUID = uuid.UUID(int=0xFEED)
+
+
+def _dress(rows):
+    """What each feed row shows, worked out once here instead of by chains of template
+    lookups per row: its links, what it was, its day, its ratings in order."""
+    pupil_url = _url_maker("pupil_detail", _SAMPLE_UUID)
+    record_url = _url_maker("session_detail", _SAMPLE_UUID)
+    seen_url = _url_maker("feed_seen", 987654321)
+    for row in rows:
+        provision = row.provision or row.session.provision
+        row.what = provision.title if provision else "Ad-hoc support"
+        row.pupil_url = pupil_url(row.pupil_id)
+        row.record_url = record_url(row.session_id)
+        row.seen_url = seen_url(row.pk)
+        row.day_text = f"{row.date:%a %-d %b}"
+        row.day_short = f"{row.date:%-d %b}"
+        row.rating_list = list(row.ratings.all())
+    return rows
+
+
 @login_required
 @require_GET
 def teacher_feed(request):
@@ -447,7 +496,7 @@ def teacher_feed(request):
     page = Paginator(_feed_rows(request.user, today, filters), FEED_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = list(page.object_list)
+    rows = _dress(list(page.object_list))
     record_access_many(actor=request.user, pupils=[row.pupil for row in rows], what="teacher feed")
     context = {
         "page": page,
@@ -468,6 +517,7 @@ def feed_seen(request, pk):
     row = access.get_scoped(request.user, _feed(request.user, today), pk)
     services.feed_mark_all_seen(actor=request.user, session_pupils=[row])
     row.seen = True
+    _dress([row])
     record_access_many(actor=request.user, pupils=[row.pupil], what="teacher feed")
     if request.htmx:
         return render(request, "provision/feed.html#row", {"row": row, "just_seen": True})
@@ -487,13 +537,22 @@ def feed_seen_all(request):
     rows = list(_feed(request.user, today).filter(pk__in=ids)) if ids else []
     marked = services.feed_mark_all_seen(actor=request.user, session_pupils=rows)
     url = _feed_url(filters, request.POST.get("page", ""))
-    messages.success(request, f"Marked {marked} record{'s' if marked != 1 else ''} seen.")
+    messages.success(request, _marked_message(marked, len(rows) - marked))
     if not request.htmx:
         return redirect(url)
     # htmx: load the page afresh in place (the order changes: seen records go last).
     response = HttpResponse(status=200)
     response["HX-Location"] = url
     return response
+
+
+def _marked_message(marked: int, already: int) -> str:
+    """What one tap did, counted from what was written (not from the page as drawn: a
+    record marked seen meanwhile in another tab is not counted twice)."""
+    message = f"Marked {marked} record{'s' if marked != 1 else ''} seen."
+    if already:
+        message += f" {already} {'was' if already == 1 else 'were'} already marked seen."
+    return message
 
 
 # --- Provision -------------------------------------------------------------------------

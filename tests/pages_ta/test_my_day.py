@@ -174,3 +174,31 @@ def test_query_count_does_not_grow_with_provisions(
         body = client.get("/my-day/").content.decode()
     assert body.count('class="card provision-card') == 5
     assert "Eve Evans" in body and "Recorded ✓" in body
+
+
+def test_a_provision_recorded_twice_shows_the_newest_record_and_its_ratings(world, as_user, record):
+    w = world
+    record(w.alice, w.talk, response=2, target_progress=[(w.t1.pk, "emerging")])
+    newest = record(w.alice, w.talk, response=5, target_progress=[(w.t1.pk, "secure")])
+    body = text(as_user(w.alice).get("/my-day/"))
+    assert f'href="/sessions/{newest.pk}/"' in body
+    assert "response 5/5" in body and "response 2/5" not in body
+    assert f"{w.t1.text}: <strong>Secure</strong>" in body
+    assert "Emerging" not in body.split('id="card-' + str(w.talk.pk))[1].split("</article>")[0]
+
+
+def test_query_count_is_the_same_with_nothing_recorded_or_many_records_with_ratings(
+    world, as_user, record, django_assert_num_queries
+):
+    """Nothing recorded yet (the small bench school) costs what a day of records costs."""
+    w = world
+    client = as_user(w.alice)
+    with CaptureQueriesContext(connection) as empty:
+        assert "Recorded ✓" not in client.get("/my-day/").content.decode()
+    queries = len(empty)
+    for response in (1, 2, 3):
+        record(w.alice, w.talk, response=response, target_progress=[(w.t1.pk, "developing")])
+    record(w.alice, w.precision)
+    with django_assert_num_queries(queries):
+        body = text(client.get("/my-day/"))
+    assert body.count("Recorded ✓") == 2 and "response 3/5" in body

@@ -272,3 +272,23 @@ def test_form_page_without_script_and_card_for_htmx(world, as_user):
     body = text(card)
     assert "<html" not in body and "another session" in body
     assert f'data-draft="provision-{w.talk.pk}-{TODAY}"' in body
+
+
+def test_the_card_after_a_save_matches_the_card_drawn_from_the_database(world, as_user):
+    """The first save draws the card from what it wrote (nothing read back); the same form
+    sent again draws it from the stored record. A TA sees the same card either way: the
+    ratings, the note and the flag that were saved."""
+    w = world
+    client = as_user(w.alice)
+    data = quick_form(
+        note="Used his sentence strip.",
+        flag_for_teacher="on",
+        flag_note="New words this week",
+        **{f"rating_{w.t1.pk}": "secure"},
+    )
+    first = text(client.post(url(w.talk), data, **HTMX))
+    again = text(client.post(url(w.talk), data, **HTMX))
+    assert first == again
+    assert f"{w.t1.text}: <strong>Secure</strong>" in first
+    assert "Used his sentence strip." in first and "New words this week" in first
+    assert f"By {w.alice}" in first

@@ -18,11 +18,12 @@ def test_http_save_runs_one_access_check(world, as_user, django_assert_num_queri
     client = as_user(w.alice)
     data = quick_form(**{f"rating_{w.t1.pk}": "emerging"})
     # Was 19: the service fetched the provision through the access layer a second time and
-    # asked the database again whether its pupil was in scope. Now: session, user, roles;
-    # the provision in scope, its targets and the pupil's strategies (the card needs them);
-    # the client_id lookup; the target rated; savepoint, session, pupil record, rating,
-    # timeline line, audit row, release; the saved record and its ratings for the card.
-    with django_assert_num_queries(17):
+    # asked the database again whether its pupil was in scope; then 17. Now: session, user,
+    # roles; the provision in scope and its targets with their plans (the save checks the
+    # rated target against them: no strategies, the swapped card has no pupil header); the
+    # client_id lookup; savepoint, session, pupil record, rating, timeline line, audit row,
+    # release. The card shows what was written, not read back.
+    with django_assert_num_queries(13):
         response = client.post(f"/sessions/record/{w.talk.pk}/", data, **HTMX)
     assert response.status_code == 200
     assert Session.objects.get().provision == w.talk
