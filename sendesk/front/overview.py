@@ -14,11 +14,14 @@ from sendesk.audit.services import record_access_many
 from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.lib.forms import small_int
 from sendesk.plans.selectors import plans_due_for_review
-from sendesk.provision.selectors import SORTS, explain, label_missed, shortfalls, stale_targets
+from sendesk.provision.selectors import SORTS, Shortfalls, explain, label_missed, stale_targets
 from sendesk.pupils import selectors
 
 OVERVIEW_CAP = 20
 FULL_LIST_SIZE = 50
+# Each shortfall row is explained day by day; a SENCO acts on the worst first, so the
+# full list shows them a page of 20 at a time (the page stays fast in a large school).
+SHORTFALL_PAGE_SIZE = 20
 STALE_WEEKS_CHOICES = (2, 3, 4, 6, 8)
 STALE_WEEKS_DEFAULT = 3
 
@@ -40,22 +43,22 @@ def overview(request):
     school_id = _oversight(request)
     today = timezone.localdate()
     weeks = _stale_weeks(request)
-    short = shortfalls(school_id, today)
-    label_missed(explain(short[:OVERVIEW_CAP]))
+    ranked = Shortfalls(school_id, today)
+    short = label_missed(explain(ranked[:OVERVIEW_CAP], staffing=True))
     reviews = list(plans_due_for_review(school_id, today)[: OVERVIEW_CAP + 1])
     stale = list(stale_targets(school_id, today, weeks)[: OVERVIEW_CAP + 1])
     rows, totals = selectors.register_summary(school_id)
     # Parents not yet told after a restrictive intervention: a legal duty, so at the top.
     parents_not_told = interventions_overseen([school_id], overdue_only=True).count()
-    shown = [f.provision.pupil for f in short[:OVERVIEW_CAP]]
+    shown = [f.provision.pupil for f in short]
     shown += [plan.pupil for plan in reviews[:OVERVIEW_CAP]]
     shown += [target.plan.pupil for target in stale[:OVERVIEW_CAP]]
     # The register summary is counts only: no pupil is named, so none is recorded for it.
     record_access_many(actor=request.user, pupils=shown, what="SENCO overview")
     context = {
         "today": today,
-        "shortfalls": short[:OVERVIEW_CAP],
-        "shortfall_count": len(short),
+        "shortfalls": short,
+        "shortfall_count": len(ranked),
         "reviews": reviews[:OVERVIEW_CAP],
         "more_reviews": len(reviews) > OVERVIEW_CAP,
         "stale": stale[:OVERVIEW_CAP],
@@ -75,10 +78,11 @@ def overview_shortfalls(request):
     school_id = _oversight(request)
     today = timezone.localdate()
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "minutes"
-    page = Paginator(shortfalls(school_id, today, sort=sort), FULL_LIST_SIZE).get_page(
+    # Only the page's rows are built and explained (Shortfalls builds a slice on demand).
+    page = Paginator(Shortfalls(school_id, today, sort), SHORTFALL_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    label_missed(explain(page.object_list))
+    label_missed(explain(page.object_list, staffing=True))
     record_access_many(
         actor=request.user, pupils=[f.provision.pupil for f in page.object_list], what="shortfalls"
     )

@@ -50,6 +50,10 @@ class Explained:
     missed: dict = field(default_factory=dict)  # reason -> minutes
     short: int = 0
     not_recorded: int = 0
+    # Of not_recorded, the minutes owed on days when no adult was deployed 1:1 to the
+    # pupil (1:1 support only, and only when explain() is asked about staffing): the gap
+    # is staffing, not recording. A part of not_recorded, not added to the total.
+    no_adult: int = 0
 
     @property
     def total(self):
@@ -358,22 +362,26 @@ def _missed_weights(records) -> dict:
     return weights
 
 
-def _explain_one(owed_by_day: list, records: list) -> Explained:
+def _explain_one(owed_by_day: list, records: list, unstaffed=None) -> Explained:
     """`records`: (date, minutes, attendance, delivered, reason, session minutes). A
     day-by-day ledger. On each owed day: no record -> not recorded; records that
     fall short -> the missed sessions' share by reason, the rest (part attendance,
     refusal, fewer minutes) short. Minutes beyond what a day owed, and minutes on days
     not owed (a catch-up session, before the provision started), are credit, which
     first offsets 'short', then 'not recorded', then the largest missed reasons: so the
-    parts add up to the term's shortfall exactly (all zero when nothing is short)."""
+    parts add up to the term's shortfall exactly (all zero when nothing is short).
+    `unstaffed(day)`, if given, says no adult was deployed that day: the not-recorded
+    minutes of those days are also counted as no_adult."""
     by_day = defaultdict(list)
     for r in records:
         by_day[r[0]].append(r)
-    missed, short, not_recorded, credit = defaultdict(int), 0, 0, 0
+    missed, short, not_recorded, no_adult, credit = defaultdict(int), 0, 0, 0, 0
     for day, owed in owed_by_day:
-        recs = by_day.pop(day, [])
+        recs = by_day.pop(day, None)
         if not recs:
             not_recorded += owed
+            if unstaffed is not None and unstaffed(day):
+                no_adult += owed
             continue
         gap = owed - sum(r[1] for r in recs)
         if gap <= 0:
@@ -395,8 +403,37 @@ def _explain_one(owed_by_day: list, records: list) -> Explained:
         credit -= used
     short, not_recorded = parts.pop("short"), parts.pop("not_recorded")
     return Explained(
-        missed={r: m for r, m in parts.items() if m}, short=short, not_recorded=not_recorded
+        missed={r: m for r, m in parts.items() if m},
+        short=short,
+        not_recorded=not_recorded,
+        # Credit that offset 'not recorded' is taken from the unstaffed days last.
+        no_adult=min(no_adult, not_recorded),
     )
+
+
+def _one_to_one_cover(figures: list) -> dict:
+    """Pupil id -> [(start, end)] of the 1:1 deployments of the pupils of `figures`
+    that overlap their window. One query."""
+    f = figures[0]
+    cover = defaultdict(list)
+    for pupil_id, start, end in Deployment.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=f.term_start),
+        kind=Deployment.Kind.ONE_TO_ONE,
+        pupil__in={f.provision.pupil_id for f in figures},
+        start__lte=f.day,
+    ).values_list("pupil_id", "start", "end"):
+        cover[pupil_id].append((start, end))
+    return cover
+
+
+def _unstaffed(f: Figures, cover: dict):
+    """For a 1:1 provision: a test of `day` that is true when no adult was deployed 1:1
+    to its pupil that day. None for any other kind: their adults (a class TA, a
+    therapist, the teacher) are not deployed to the pupil, so absence says nothing."""
+    if f.provision.kind != Provision.Kind.ONE_TO_ONE:
+        return None
+    spans = cover.get(f.provision.pupil_id, ())
+    return lambda day: not any(s <= day and (e is None or day <= e) for s, e in spans)
 
 
 def _weeks_of(owed_by_day: list, records: list) -> list[Week]:
@@ -411,11 +448,14 @@ def _weeks_of(owed_by_day: list, records: list) -> list[Week]:
     return [weeks[m] for m in sorted(weeks)]
 
 
-def explain(figures: list[Figures], *, weeks: bool = False) -> list[Figures]:
-    """Sets `explained` on each of `figures` (from reconcile(), one school, one day) and,
-    with weeks=True, `weeks`. One query, whatever the number of provisions, weeks or
-    sessions (none when nothing is short and no weeks are asked for): call it on the
-    rows a page shows, not the whole school."""
+def explain(
+    figures: list[Figures], *, weeks: bool = False, staffing: bool = False
+) -> list[Figures]:
+    """Sets `explained` on each of `figures` (from reconcile() or Shortfalls, one school,
+    one day) and, with weeks=True, `weeks`; with staffing=True, also `explained.no_adult`
+    (one more query). One query, whatever the number of provisions, weeks or sessions
+    (none when nothing is short and no weeks are asked for): call it on the rows a page
+    shows, not the whole school."""
     figures = list(figures)
     wanted = [f for f in figures if weeks or f.shortfall_term]
     for f in figures:
@@ -439,11 +479,12 @@ def explain(figures: list[Figures], *, weeks: bool = False) -> list[Figures]:
     # page may explain thousands of records.
     for pid, *record in rows:
         records[pid].append(record)
+    cover = _one_to_one_cover(wanted) if staffing else {}
     for f in wanted:
         mine = records.get(f.provision.pk, [])
         owed = owed_days(f)
         if f.shortfall_term:
-            f.explained = _explain_one(owed, mine)
+            f.explained = _explain_one(owed, mine, _unstaffed(f, cover) if staffing else None)
         if weeks:
             f.weeks = _weeks_of(owed, mine)
     return figures
