@@ -5,8 +5,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -16,10 +18,11 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from sendesk import access
 from sendesk.lib.dates import active_on
@@ -94,6 +97,9 @@ class Figures:
     # Set by explain(): why the term's minutes are short, and the term week by week.
     explained: Explained | None = None
     weeks: list = field(default_factory=list)
+    # The term's session records (see _session_records), when Shortfalls has fetched them
+    # to build the row: explain() then needs no query of its own.
+    records: list | None = field(default=None, repr=False)
     # The window and calendar reconcile() used, so explain() counts the same days.
     term_start: dt.date | None = field(default=None, repr=False)
     day: dt.date | None = field(default=None, repr=False)
@@ -229,7 +235,8 @@ class Shortfalls(Sequence):
     Ranked from a few columns per provision and its term's minutes summed in the same
     query, with no model built; indexing or slicing builds full Figures (provision, pupil,
     year group, this week's minutes, sessions missed) for only the rows asked for. So
-    ranking costs four queries and a page of rows two more, whatever the school's size."""
+    ranking costs four queries and a page of rows two more (their provisions and their
+    records, which explain() then reuses), whatever the school's size."""
 
     def __init__(self, school_id: int, day: dt.date, sort: str = "minutes"):
         self.school_id, self.day = school_id, day
@@ -268,18 +275,16 @@ class Shortfalls(Sequence):
             return []
         ids = [r[0] for r in rows]
         provisions = Provision.objects.select_related("pupil", "pupil__year_group").in_bulk(ids)
-        week, missed = defaultdict(int), defaultdict(dict)
-        # This week's minutes and the term's missed sessions (counted per pupil record, as
-        # reconcile() does) of the rows asked for, in one query on their records.
-        for pk, delivered, reason, n, minutes in (
-            SessionPupil.objects.filter(provision__in=ids, date__range=(self.term_start, self.day))
-            .values_list("provision", "session__delivered", "session__missed_reason")
-            .annotate(n=Count("pk"), week=_sum_since(self.monday))
-            .order_by()
-        ):
-            week[pk] += minutes
-            if not delivered:
-                missed[pk][reason] = n
+        # This week's minutes and the term's missed sessions (per pupil record, as
+        # reconcile() counts them) from the rows' records, kept for explain().
+        records = _session_records(ids, self.term_start, self.day)
+        week, missed = defaultdict(int), defaultdict(lambda: defaultdict(int))
+        for pk, mine in records.items():
+            for date, minutes, _, delivered, reason, _ in mine:
+                if date >= self.monday:
+                    week[pk] += minutes
+                if not delivered:
+                    missed[pk][reason] += 1
         figures = []
         for pk, _, owed, got, _ in rows:
             p = provisions[pk]
@@ -292,7 +297,8 @@ class Shortfalls(Sequence):
                     delivered_week=week[pk],
                     promised_term=owed,
                     delivered_term=got,
-                    missed=missed[pk],
+                    missed=dict(missed[pk]),
+                    records=records.get(pk, []),
                     term_start=self.term_start,
                     day=self.day,
                     calendar=self.calendar,
@@ -306,10 +312,6 @@ def _summed(records):
     subquery on the (provision, date, minutes) index."""
     total = records.values("provision").annotate(total=Sum("minutes")).values("total")
     return Coalesce(Subquery(total, output_field=IntegerField()), 0)
-
-
-def _sum_since(day):
-    return Sum(Case(When(date__gte=day, then="minutes"), default=0, output_field=IntegerField()))
 
 
 def shortfalls(
@@ -448,40 +450,63 @@ def _weeks_of(owed_by_day: list, records: list) -> list[Week]:
     return [weeks[m] for m in sorted(weeks)]
 
 
+def _session_records(ids: list, start: dt.date, day: dt.date) -> dict:
+    """Provision id -> its session records from start to day, as plain tuples (date,
+    minutes, attendance, delivered, reason, session minutes): a page may explain
+    thousands. One query on the (provision, date, minutes) index. Attendance is blank
+    exactly when the session was missed (the session services refuse anything else), so
+    the session row is read only for the few records that need it (missed, or absent
+    from a group session: their session's minutes are what was missed), and the
+    provision id comes back as text, not converted to a UUID row by row."""
+    native = connection.features.has_native_uuid_field
+    key_of = {(str(pk) if native else pk.hex): pk for pk in ids}
+    session = Session.objects.filter(pk=OuterRef("session_id"))
+    rows = (
+        SessionPupil.objects.filter(provision__in=ids, date__range=(start, day))
+        .annotate(
+            key=Cast("provision_id", CharField()),
+            reason=Case(
+                When(attendance="", then=Subquery(session.values("missed_reason"))),
+                default=Value(""),
+            ),
+            session_minutes=Case(
+                When(
+                    attendance__in=("", Attendance.ABSENT),
+                    then=Subquery(session.values("minutes")),
+                ),
+                default=Value(0),
+            ),
+        )
+        .values_list("key", "date", "minutes", "attendance", "reason", "session_minutes")
+    )
+    records = defaultdict(list)
+    for key, date, minutes, attendance, reason, session_minutes in rows:
+        records[key_of[key]].append(
+            (date, minutes, attendance, attendance != "", reason, session_minutes)
+        )
+    return records
+
+
 def explain(
     figures: list[Figures], *, weeks: bool = False, staffing: bool = False
 ) -> list[Figures]:
     """Sets `explained` on each of `figures` (from reconcile() or Shortfalls, one school,
     one day) and, with weeks=True, `weeks`; with staffing=True, also `explained.no_adult`
     (one more query). One query, whatever the number of provisions, weeks or sessions
-    (none when nothing is short and no weeks are asked for): call it on the rows a page
-    shows, not the whole school."""
+    (none when nothing is short and no weeks are asked for, or when Shortfalls already
+    fetched the records): call it on the rows a page shows, not the whole school."""
     figures = list(figures)
     wanted = [f for f in figures if weeks or f.shortfall_term]
     for f in figures:
         f.explained = Explained()  # nothing short: nothing to explain
     if not wanted:
         return figures
-    records = defaultdict(list)
-    rows = SessionPupil.objects.filter(
-        provision__in=[f.provision.pk for f in wanted],
-        date__range=(wanted[0].term_start, wanted[0].day),
-    ).values_list(
-        "provision_id",
-        "date",
-        "minutes",
-        "attendance",
-        "session__delivered",
-        "session__missed_reason",
-        "session__minutes",
-    )
-    # Plain tuples (date, minutes, attendance, delivered, reason, session minutes): a
-    # page may explain thousands of records.
-    for pid, *record in rows:
-        records[pid].append(record)
+    # Shortfalls fetched the records of the rows it built; fetch the others' now.
+    missing = [f.provision.pk for f in wanted if f.records is None]
+    records = _session_records(missing, wanted[0].term_start, wanted[0].day) if missing else {}
     cover = _one_to_one_cover(wanted) if staffing else {}
     for f in wanted:
-        mine = records.get(f.provision.pk, [])
+        mine = records.get(f.provision.pk, []) if f.records is None else f.records
         owed = owed_days(f)
         if f.shortfall_term:
             f.explained = _explain_one(owed, mine, _unstaffed(f, cover) if staffing else None)

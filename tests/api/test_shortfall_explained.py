@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 from sendesk.provision.services import PupilRecord, session_record
+from sendesk.pupils.models import Deployment
 from tests.world import TODAY
 
 MONDAY, TUESDAY = TODAY - dt.timedelta(days=2), TODAY - dt.timedelta(days=1)
@@ -72,3 +73,36 @@ def test_explained_and_sort_are_in_the_openapi_document(world, client):
     params = doc["paths"]["/api/v1/provision/shortfalls"]["get"]["parameters"]
     sort = next(p for p in params if p["name"] == "sort")
     assert not sort.get("required") and sort["schema"]["enum"] == ["minutes", "percent"]
+
+
+def test_no_adult_deployed_is_an_added_part_of_not_recorded(world, api):
+    w = world
+    items = api.get(w.senco, "/provision/shortfalls").json()["items"]
+    assert [i["no_adult_deployed_minutes"] for i in items] == [0, 0]  # Alice is Ben's 1:1
+    record(w, w.talk, TUESDAY, 30)  # covered: a recorded day is no staffing gap
+    Deployment.objects.filter(pupil=w.ben).update(end=dt.date(2026, 11, 6))
+    talk, precision = api.get(w.senco, "/provision/shortfalls").json()["items"]
+    assert talk["explained"] == {"missed": {}, "short": 0, "not_recorded": 1470}
+    assert talk["no_adult_deployed_minutes"] == 7 * 30  # 9-18 November less Tuesday
+    assert precision["no_adult_deployed_minutes"] == 5 * 20
+
+
+def test_offset_pages_through_the_list(world, api):
+    w = world
+    whole = api.get(w.senco, "/provision/shortfalls").json()
+    second = api.get(w.senco, "/provision/shortfalls", limit=1, offset=1).json()
+    assert second["items"] == whole["items"][1:] and second["count"] == whole["count"] == 2
+    past = api.get(w.senco, "/provision/shortfalls", offset=5).json()
+    assert (past["items"], past["count"]) == ([], 2)
+    bad = api.get(w.senco, "/provision/shortfalls", offset=-1)
+    assert bad.status_code == 422 and "offset" in bad.json()["errors"]
+
+
+def test_offset_and_no_adult_are_in_the_openapi_document(world, client):
+    doc = client.get("/api/v1/openapi.json").json()
+    item = doc["components"]["schemas"]["ShortfallOut"]
+    assert "no_adult_deployed_minutes" in item["required"]
+    assert "not_recorded" in item["properties"]["no_adult_deployed_minutes"]["description"]
+    params = doc["paths"]["/api/v1/provision/shortfalls"]["get"]["parameters"]
+    offset = next(p for p in params if p["name"] == "offset")
+    assert not offset.get("required") and offset["schema"]["minimum"] == 0

@@ -8,7 +8,7 @@ from sendesk.audit.models import AccessEvent
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision
 from sendesk.provision.services import PupilRecord, session_record
-from sendesk.pupils.models import Pupil, PupilNeed
+from sendesk.pupils.models import Deployment, Pupil, PupilNeed
 from sendesk.pupils.upn import make_upn
 
 from ..world import AUTUMN_START, TODAY
@@ -169,3 +169,24 @@ def test_full_lists_are_paged_and_constant(world, as_user):
         assert count_queries(client, url) == small, url
     page = _text(client.get("/overview/shortfalls/?page=2"))
     assert "Page 2 of 3" in page  # 57 short, 20 a page
+
+
+def test_a_one_to_one_with_nobody_deployed_says_so(world, as_user):
+    client = as_user(world.senco)
+
+    def why():
+        page = _text(client.get("/overview/"))
+        listed = _text(client.get("/overview/shortfalls/"))
+        short = [_section(page, "shortfalls"), listed[listed.index("<table") :]]
+        return [" ".join(re.sub(r"<[^>]+>", " ", part).split()) for part in short]
+
+    assert all("No adult deployed" not in text for text in why())  # Alice is Ben's 1:1
+    Deployment.objects.filter(pupil=world.ben).update(end=dt.date(2026, 11, 6))
+    for text in why():
+        # 9-18 November: 8 school days of Talk Boost (4 h), 5 of Precision teaching.
+        assert "No session recorded: 25 h No adult deployed 1:1 for 4 h of it" in text
+        assert "No session recorded: 10 h No adult deployed 1:1 for 1 h 40 min of it" in text
+    # Nobody deployed this term: every unrecorded day was a staffing gap.
+    Deployment.objects.filter(pupil=world.ben).delete()
+    for text in why():
+        assert "No session recorded: 25 h No adult deployed 1:1 on any of those days" in text

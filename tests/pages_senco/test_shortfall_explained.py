@@ -10,6 +10,7 @@ import pytest
 from sendesk.provision.models import Provision
 from sendesk.provision.selectors import explain, reconcile, shortfalls
 from sendesk.provision.services import PupilRecord, session_record
+from sendesk.pupils.models import Deployment
 from sendesk.schools.models import Closure
 from tests.world import AUTUMN_START, TODAY
 
@@ -229,3 +230,56 @@ def test_generated_school_adds_up_for_every_provision(db, now):
     short = [f for f in figures if f.shortfall_term]
     assert short and any(f.explained.not_recorded for f in short)
     assert any(f.explained.short for f in short) and any(f.explained.missed for f in short)
+
+
+def _end_ben_one_to_one(w, last_day):
+    """Alice, Ben's 1:1, leaves after `last_day`: nobody is deployed 1:1 to him since."""
+    updated = Deployment.objects.filter(pupil=w.ben, kind="one_to_one").update(end=last_day)
+    assert updated == 1
+
+
+def test_days_with_no_adult_deployed_one_to_one_are_named(world):
+    w = world
+    _end_ben_one_to_one(w, dt.date(2026, 11, 6))
+    # Someone covered Tuesday: a recorded day is not a staffing gap.
+    record(w, w.talk, TUESDAY, 30, pupils=[(w.ben, "present", None, None)])
+    Provision.objects.create(
+        pupil=w.cara, title="Cara's group", kind="group", source="sen_support",
+        weekly_minutes=60, days="24", start=AUTUMN_START,
+    )  # fmt: skip
+    short = explain(shortfalls(w.school.pk, TODAY), weeks=True, staffing=True)
+    listed = {f.provision.title: f for f in short}
+    talk, precision, group = (
+        listed["Talk Boost"],
+        listed["Precision teaching"],
+        listed["Cara's group"],
+    )
+    # Since Friday 6 November: 9-13 and 16-18 November are school days, 8 for Talk Boost
+    # (every day, Tuesday recorded) and 5 for Precision teaching (Mon, Wed, Fri).
+    assert talk.explained.no_adult == 7 * 30
+    assert precision.explained.no_adult == 5 * 20
+    # A group is run by the class's adults, not a 1:1: no deployment to the pupil is owed.
+    assert group.explained.not_recorded and group.explained.no_adult == 0
+    assert_adds_up(listed.values())  # no_adult is a part of not_recorded, not added
+    # Without staffing=True (the pupil page) nothing is said and nothing more is asked.
+    plain = explain(shortfalls(w.school.pk, TODAY))
+    assert all(f.explained.no_adult == 0 for f in plain)
+
+
+def test_credit_leaves_no_adult_within_not_recorded(world):
+    w = world
+    _end_ben_one_to_one(w, dt.date(2026, 9, 3))
+    # 30 minutes on the Saturday before the provision (as it now reads) started: credit
+    # against the 90 owed since Monday, all on days with nobody deployed.
+    record(w, w.talk, dt.date(2026, 11, 14), 30, pupils=[(w.ben, "present", None, None)])
+    Provision.objects.filter(pk=w.talk.pk).update(start=MONDAY)
+    talk = next(
+        f
+        for f in explain(shortfalls(w.school.pk, TODAY), staffing=True)
+        if f.provision.title == "Talk Boost"
+    )
+    assert (talk.shortfall_term, talk.explained.not_recorded, talk.explained.no_adult) == (
+        60,
+        60,
+        60,
+    )
