@@ -643,6 +643,18 @@ def stale_targets(school_id: int, day: dt.date, weeks: int):
             .filter(~Exists(recent))
         )
         .select_related("plan", "plan__pupil", "plan__pupil__year_group")
+        # What the rows show (pupils/_stale_rows.html), not the pupils' and targets'
+        # long text: the whole list is read to sort it by the latest evidence.
+        .only(
+            "text",
+            "order",
+            "plan__title",
+            "plan__pupil__school_id",
+            "plan__pupil__preferred_name",
+            "plan__pupil__legal_first_name",
+            "plan__pupil__legal_last_name",
+            "plan__pupil__year_group__name",
+        )
         .order_by(
             F("latest_rating_date").asc(nulls_first=True),
             "plan__pupil__legal_last_name",
