@@ -274,7 +274,11 @@ class Shortfalls(Sequence):
         if not rows:
             return []
         ids = [r[0] for r in rows]
-        provisions = Provision.objects.select_related("pupil", "pupil__year_group").in_bulk(ids)
+        provisions = (
+            Provision.objects.select_related("pupil", "pupil__year_group")
+            .defer("description", "pupil__what_matters", "pupil__good_at", "pupil__how_to_support")
+            .in_bulk(ids)
+        )
         # This week's minutes and the term's missed sessions (per pupil record, as
         # reconcile() counts them) from the rows' records, kept for explain().
         records = _session_records(ids, self.term_start, self.day)
