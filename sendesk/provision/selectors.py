@@ -250,6 +250,7 @@ class Shortfalls(Sequence):
             Provision.objects.filter(pupil__school_id=school_id)
             .current_on(day)
             .annotate(got=_summed(delivered))
+            .order_by()  # sorted below, by the shortfall
             .values_list("pk", "title", "days", "weekly_minutes", "start", "end", "got")
         ):
             owed = self._promised(days, weekly, start, end, self.term_start, day)
@@ -464,7 +465,7 @@ def _session_records(ids: list, start: dt.date, day: dt.date) -> dict:
     provision id comes back as text, not converted to a UUID row by row."""
     native = connection.features.has_native_uuid_field
     key_of = {(str(pk) if native else pk.hex): pk for pk in ids}
-    session = Session.objects.filter(pk=OuterRef("session_id"))
+    session = Session.objects.filter(pk=OuterRef("session_id")).order_by()
     rows = (
         SessionPupil.objects.filter(provision__in=ids, date__range=(start, day))
         .annotate(
