@@ -49,6 +49,12 @@ def test_overview_shows_shortfall_review_stale_targets_and_register(world, as_us
 
     reviews = _section(page, "reviews")
     assert "Ben's EHC plan" in reviews and "10 Dec 2026" in reviews
+    # Each row links to its own pupil and plan (the links are built once per list).
+    plan = Plan.objects.get(pupil=world.ben, title="Ben's EHC plan")
+    ben, ben_plan = f'href="/pupils/{world.ben.pk}/', f'href="/plans/{plan.pk}/'
+    assert f'{ben}#provision"' in _section(page, "shortfalls")
+    assert f'{ben}"' in reviews and f'{ben_plan}"' in reviews
+    assert f'{ben}"' in _section(page, "stale") and f"{ben_plan}#target-" in _section(page, "stale")
 
     stale = _section(page, "stale")
     assert "Uses 4-word sentences to ask for help" in stale and "never rated" in stale
