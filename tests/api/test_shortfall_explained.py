@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 
+from sendesk.provision.models import Provision
 from sendesk.provision.services import PupilRecord, session_record
 from sendesk.pupils.models import Deployment
 from tests.world import TODAY
@@ -77,14 +78,23 @@ def test_explained_and_sort_are_in_the_openapi_document(world, client):
 
 def test_no_adult_deployed_is_an_added_part_of_not_recorded(world, api):
     w = world
+    support = Provision.objects.create(
+        pupil=w.ben, title="In-class 1:1 support", kind="one_to_one", source="ehcp_f",
+        weekly_minutes=600, days="12345", start=dt.date(2026, 11, 9),
+    )  # fmt: skip
     items = api.get(w.senco, "/provision/shortfalls").json()["items"]
-    assert [i["no_adult_deployed_minutes"] for i in items] == [0, 0]  # Alice is Ben's 1:1
-    record(w, w.talk, TUESDAY, 30)  # covered: a recorded day is no staffing gap
-    Deployment.objects.filter(pupil=w.ben).update(end=dt.date(2026, 11, 6))
-    talk, precision = api.get(w.senco, "/provision/shortfalls").json()["items"]
-    assert talk["explained"] == {"missed": {}, "short": 0, "not_recorded": 1470}
-    assert talk["no_adult_deployed_minutes"] == 7 * 30  # 9-18 November less Tuesday
-    assert precision["no_adult_deployed_minutes"] == 5 * 20
+    assert [i["no_adult_deployed_minutes"] for i in items] == [0, 0, 0]  # Alice is Ben's 1:1
+    record(w, support, TUESDAY, 120)  # covered: a recorded day is no staffing gap
+    Deployment.objects.filter(pupil=w.ben).update(end=dt.date(2026, 11, 10))
+    by_title = {
+        i["provision"]["title"]: i
+        for i in api.get(w.senco, "/provision/shortfalls").json()["items"]
+    }
+    item = by_title["In-class 1:1 support"]
+    assert item["explained"] == {"missed": {}, "short": 0, "not_recorded": 7 * 120}
+    assert item["no_adult_deployed_minutes"] == 5 * 120  # 11-13, 16 and 18 November
+    # Short 1:1 sessions are anyone's to give: no deployment is owed for them.
+    assert by_title["Talk Boost"]["no_adult_deployed_minutes"] == 0
 
 
 def test_offset_pages_through_the_list(world, api):
