@@ -10,7 +10,7 @@ from pydantic import Field
 
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
-from sendesk.provision.selectors import explain, shortfalls
+from sendesk.provision.selectors import Shortfalls, explain
 
 from . import selectors
 from .common import LOOKUP_ERRORS
@@ -104,6 +104,14 @@ class ShortfallOut(FiguresOut):
     pupil: PupilRef = Field(alias="provision.pupil")
     provision: ProvisionRef
     explained: ExplainedOut
+    no_adult_deployed_minutes: int = Field(
+        alias="explained.no_adult",
+        description="Of explained.not_recorded, the minutes owed on school days when no "
+        "adult was deployed 1:1 to the pupil: for promises of 1:1 hours only (1:1 support "
+        "of 5 hours a week or more; 0 for anything else). The gap is staffing, not "
+        "recording; these minutes are already in not_recorded, so they are not added to "
+        "the shortfall again.",
+    )
 
 
 class ShortfallList(Schema):
@@ -123,6 +131,12 @@ class ShortfallQuery(Schema):
         le=1000,
         description="At most this many, worst first (count says how many in all).",
     )
+    offset: int = Field(
+        0,
+        ge=0,
+        le=1_000_000,
+        description="How many of the worst to skip first: with limit, pages through the list.",
+    )
     sort: Literal["minutes", "percent"] = Field(
         "minutes",
         description="Worst first by minutes short this term (the default), or by the "
@@ -138,8 +152,9 @@ class ShortfallQuery(Schema):
 def provision_shortfalls(request, query: Query[ShortfallQuery]):
     school_id = access.oversight_school(request.auth, query.school_id)
     today = timezone.localdate()
-    items = shortfalls(school_id, today, sort=query.sort)
-    shown = explain(items[: query.limit])
+    ranked = Shortfalls(school_id, today, query.sort)
+    # Only the items returned are built and explained, not the whole school's list.
+    shown = explain(ranked[query.offset : query.offset + query.limit], staffing=True)
     record_access_many(
         actor=request.auth, pupils=[f.provision.pupil for f in shown], what="shortfalls", via="api"
     )
@@ -147,5 +162,5 @@ def provision_shortfalls(request, query: Query[ShortfallQuery]):
         "school_id": school_id,
         "as_of": today,
         "items": shown,
-        "count": len(items),
+        "count": len(ranked),
     }

@@ -2,10 +2,13 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -16,9 +19,11 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
     When,
     prefetch_related_objects,
 )
+from django.db.models.functions import Cast, Coalesce
 
 from sendesk import access
 from sendesk.lib.dates import active_on
@@ -49,6 +54,11 @@ class Explained:
     missed: dict = field(default_factory=dict)  # reason -> minutes
     short: int = 0
     not_recorded: int = 0
+    # Of not_recorded, the minutes owed on days when no adult was deployed 1:1 to the
+    # pupil (promises of 1:1 hours only, see _unstaffed, and only when explain() is asked
+    # about staffing): the gap is staffing, not recording. A part of not_recorded, not
+    # added to the total.
+    no_adult: int = 0
 
     @property
     def total(self):
@@ -89,6 +99,9 @@ class Figures:
     # Set by explain(): why the term's minutes are short, and the term week by week.
     explained: Explained | None = None
     weeks: list = field(default_factory=list)
+    # The term's session records (see _session_records), when Shortfalls has fetched them
+    # to build the row: explain() then needs no query of its own.
+    records: list | None = field(default=None, repr=False)
     # The window and calendar reconcile() used, so explain() counts the same days.
     term_start: dt.date | None = field(default=None, repr=False)
     day: dt.date | None = field(default=None, repr=False)
@@ -123,6 +136,57 @@ class Figures:
         ]
 
 
+def _window(school_id: int, day: dt.date):
+    """(term start, monday, calendar): the window a shortfall is counted over, from the
+    term's first day (or this week's Monday, if earlier) to `day`. Three queries."""
+    term = term_around(school_id, day)
+    monday = week_start(day)
+    term_start = min(term.start if term else monday, monday)
+    return term_start, monday, Calendar.load(school_id, term_start, day)
+
+
+class _Promised:
+    """Minutes promised between two dates, for many provisions: most share a weekly
+    pattern, start and end (whole classes join a group, plans start on the same day), so
+    the calendar is counted once per (weekdays, first day, last day), not per provision."""
+
+    def __init__(self, calendar: Calendar):
+        self.calendar = calendar
+        self.counts = {}
+
+    def __call__(self, days, weekly_minutes, p_start, p_end, start, end) -> int:
+        start = max(start, p_start)
+        end = min(end, p_end) if p_end else end
+        if end < start:
+            return 0
+        key = (days, start, end)
+        n = self.counts.get(key)
+        if n is None:
+            n = self.counts[key] = self.calendar.count(days, start, end)
+        # As Provision.minutes_per_day, so the figures match owed_days() to the minute.
+        return round(n * (weekly_minutes / len(days)))
+
+
+def _missed_counts(school_id: int, start: dt.date, day: dt.date, ids) -> dict:
+    """Provision id -> {reason: sessions missed} between start and day, per pupil record,
+    like the minutes: in a group session each pupil's own provision shows the sessions it
+    missed. Starts from the school's missed sessions in the window (a few among many
+    delivered: the partial index session_missed_idx), not from every session record."""
+    missed = defaultdict(dict)
+    for row in (
+        Session.objects.filter(
+            school_id=school_id,
+            delivered=False,
+            date__range=(start, day),
+            pupils__provision__in=ids,
+        )
+        .values("pupils__provision", "missed_reason")
+        .annotate(n=Count("pupils__id"))
+    ):
+        missed[row["pupils__provision"]][row["missed_reason"]] = row["n"]
+    return missed
+
+
 def reconcile(provisions, day: dt.date) -> list[Figures]:
     """Figures for each provision (all of one school) as of `day`. Costs five queries
     whatever the number of provisions: term, calendar (2), and one aggregate each for
@@ -131,11 +195,7 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
     if not provisions:
         return []
     school_id = provisions[0].pupil.school_id
-    term = term_around(school_id, day)
-    monday = week_start(day)
-    term_start = min(term.start if term else monday, monday)
-    calendar = Calendar.load(school_id, term_start, day)
-
+    term_start, monday, calendar = _window(school_id, day)
     ids = [p.pk for p in provisions]
     delivered = {
         row["provision"]: row
@@ -148,40 +208,18 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
             ),
         )
     }
-    missed = defaultdict(dict)
-    # Counted per pupil record, like the minutes: in a group session each pupil's own
-    # provision shows the sessions it missed. Starts from the school's missed sessions
-    # this term (a few among many delivered: the partial index session_missed_idx), not
-    # from every session record of every provision.
-    for row in (
-        Session.objects.filter(
-            school_id=school_id,
-            delivered=False,
-            date__range=(term_start, day),
-            pupils__provision__in=ids,
-        )
-        .values("pupils__provision", "missed_reason")
-        .annotate(n=Count("pupils__id"))
-    ):
-        missed[row["pupils__provision"]][row["missed_reason"]] = row["n"]
-
+    missed = _missed_counts(school_id, term_start, day, ids)
+    promised = _Promised(calendar)
     figures = []
     for p in provisions:
-
-        def promised(start, end, p=p):
-            start = max(start, p.start)
-            end = min(end, p.end) if p.end else end
-            if end < start:
-                return 0
-            return round(calendar.count(p.days, start, end) * p.minutes_per_day)
-
         got = delivered.get(p.pk, {})
+        owed = (p.days, p.weekly_minutes, p.start, p.end)
         figures.append(
             Figures(
                 provision=p,
-                promised_week=promised(monday, day),
+                promised_week=promised(*owed, monday, day),
                 delivered_week=got.get("week") or 0,
-                promised_term=promised(term_start, day),
+                promised_term=promised(*owed, term_start, day),
                 delivered_term=got.get("term") or 0,
                 missed=missed.get(p.pk, {}),
                 term_start=term_start,
@@ -192,22 +230,104 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
     return figures
 
 
+class Shortfalls(Sequence):
+    """The school's short provisions as of `day`, worst first: by minutes short this term
+    (then %), or with sort="percent" by the share delivered (then minutes short).
+
+    Ranked from a few columns per provision and its term's minutes summed in the same
+    query, with no model built; indexing or slicing builds full Figures (provision, pupil,
+    year group, this week's minutes, sessions missed) for only the rows asked for. So
+    ranking costs four queries and a page of rows two more (their provisions and their
+    records, which explain() then reuses), whatever the school's size."""
+
+    def __init__(self, school_id: int, day: dt.date, sort: str = "minutes"):
+        self.school_id, self.day = school_id, day
+        self.term_start, self.monday, self.calendar = _window(school_id, day)
+        self._promised = _Promised(self.calendar)
+        delivered = SessionPupil.objects.filter(
+            provision=OuterRef("pk"), date__range=(self.term_start, day)
+        )
+        rows = []
+        for pk, title, days, weekly, start, end, got in (
+            Provision.objects.filter(pupil__school_id=school_id)
+            .current_on(day)
+            .annotate(got=_summed(delivered))
+            .order_by()  # sorted below, by the shortfall
+            .values_list("pk", "title", "days", "weekly_minutes", "start", "end", "got")
+        ):
+            owed = self._promised(days, weekly, start, end, self.term_start, day)
+            if owed > got:
+                rows.append((pk, title, owed, got, round(100 * got / owed)))
+        # The keys of Figures.shortfall_term and .delivered_pct, then the title.
+        if sort == "percent":
+            rows.sort(key=lambda r: (r[4], r[3] - r[2], r[1]))
+        else:
+            rows.sort(key=lambda r: (r[3] - r[2], r[4], r[1]))
+        self._rows = rows
+
+    def __len__(self):
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._build(self._rows[index])
+        return self._build([self._rows[index]])[0]
+
+    def _build(self, rows) -> list[Figures]:
+        if not rows:
+            return []
+        ids = [r[0] for r in rows]
+        provisions = (
+            Provision.objects.select_related("pupil", "pupil__year_group")
+            .defer("description", "pupil__what_matters", "pupil__good_at", "pupil__how_to_support")
+            .in_bulk(ids)
+        )
+        # This week's minutes and the term's missed sessions (per pupil record, as
+        # reconcile() counts them) from the rows' records, kept for explain().
+        records = _session_records(ids, self.term_start, self.day)
+        week, missed = defaultdict(int), defaultdict(lambda: defaultdict(int))
+        for pk, mine in records.items():
+            for date, minutes, _, delivered, reason, _ in mine:
+                if date >= self.monday:
+                    week[pk] += minutes
+                if not delivered:
+                    missed[pk][reason] += 1
+        figures = []
+        for pk, _, owed, got, _ in rows:
+            p = provisions[pk]
+            figures.append(
+                Figures(
+                    provision=p,
+                    promised_week=self._promised(
+                        p.days, p.weekly_minutes, p.start, p.end, self.monday, self.day
+                    ),
+                    delivered_week=week[pk],
+                    promised_term=owed,
+                    delivered_term=got,
+                    missed=dict(missed[pk]),
+                    records=records.get(pk, []),
+                    term_start=self.term_start,
+                    day=self.day,
+                    calendar=self.calendar,
+                )
+            )
+        return figures
+
+
+def _summed(records):
+    """The minutes of `records` (correlated to one provision) added up, 0 when none: a
+    subquery on the (provision, date, minutes) index."""
+    total = records.values("provision").annotate(total=Sum("minutes")).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
 def shortfalls(
     school_id: int, day: dt.date, *, limit: int | None = None, sort: str = "minutes"
 ) -> list[Figures]:
-    """The school-wide shortfall list, worst first: by minutes short this term (then %),
-    or with sort="percent" by the share delivered (then minutes short)."""
-    provisions = (
-        Provision.objects.filter(pupil__school_id=school_id)
-        .current_on(day)
-        .select_related("pupil", "pupil__year_group")
-    )
-    figures = [f for f in reconcile(provisions, day) if f.shortfall_term > 0]
-    if sort == "percent":
-        figures.sort(key=lambda f: (f.delivered_pct or 0, -f.shortfall_term, f.provision.title))
-    else:
-        figures.sort(key=lambda f: (-f.shortfall_term, f.delivered_pct or 0, f.provision.title))
-    return figures[:limit] if limit else figures
+    """The school-wide shortfall list, worst first (see Shortfalls), every row built:
+    for a page, slice a Shortfalls instead."""
+    ranked = Shortfalls(school_id, day, sort)
+    return ranked[:limit] if limit else ranked[:]
 
 
 def _reason_label(reason):
@@ -251,22 +371,26 @@ def _missed_weights(records) -> dict:
     return weights
 
 
-def _explain_one(owed_by_day: list, records: list) -> Explained:
+def _explain_one(owed_by_day: list, records: list, unstaffed=None) -> Explained:
     """`records`: (date, minutes, attendance, delivered, reason, session minutes). A
     day-by-day ledger. On each owed day: no record -> not recorded; records that
     fall short -> the missed sessions' share by reason, the rest (part attendance,
     refusal, fewer minutes) short. Minutes beyond what a day owed, and minutes on days
     not owed (a catch-up session, before the provision started), are credit, which
     first offsets 'short', then 'not recorded', then the largest missed reasons: so the
-    parts add up to the term's shortfall exactly (all zero when nothing is short)."""
+    parts add up to the term's shortfall exactly (all zero when nothing is short).
+    `unstaffed(day)`, if given, says no adult was deployed that day: the not-recorded
+    minutes of those days are also counted as no_adult."""
     by_day = defaultdict(list)
     for r in records:
         by_day[r[0]].append(r)
-    missed, short, not_recorded, credit = defaultdict(int), 0, 0, 0
+    missed, short, not_recorded, no_adult, credit = defaultdict(int), 0, 0, 0, 0
     for day, owed in owed_by_day:
-        recs = by_day.pop(day, [])
+        recs = by_day.pop(day, None)
         if not recs:
             not_recorded += owed
+            if unstaffed is not None and unstaffed(day):
+                no_adult += owed
             continue
         gap = owed - sum(r[1] for r in recs)
         if gap <= 0:
@@ -288,8 +412,44 @@ def _explain_one(owed_by_day: list, records: list) -> Explained:
         credit -= used
     short, not_recorded = parts.pop("short"), parts.pop("not_recorded")
     return Explained(
-        missed={r: m for r, m in parts.items() if m}, short=short, not_recorded=not_recorded
+        missed={r: m for r, m in parts.items() if m},
+        short=short,
+        not_recorded=not_recorded,
+        # Credit that offset 'not recorded' is taken from the unstaffed days last.
+        no_adult=min(no_adult, not_recorded),
     )
+
+
+def _one_to_one_cover(figures: list) -> dict:
+    """Pupil id -> [(start, end)] of the 1:1 deployments of the pupils of `figures`
+    that overlap their window. One query."""
+    f = figures[0]
+    cover = defaultdict(list)
+    for pupil_id, start, end in Deployment.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=f.term_start),
+        kind=Deployment.Kind.ONE_TO_ONE,
+        pupil__in={f.provision.pupil_id for f in figures},
+        start__lte=f.day,
+    ).values_list("pupil_id", "start", "end"):
+        cover[pupil_id].append((start, end))
+    return cover
+
+
+# A promise of 1:1 hours: 1:1 support of at least this many minutes a week needs an
+# adult deployed 1:1 to the pupil (the demo's staffing invariant counts the same).
+ONE_TO_ONE_HOURS = 300
+
+
+def _unstaffed(f: Figures, cover: dict):
+    """For a promise of 1:1 hours: a test of `day` that is true when no adult was
+    deployed 1:1 to its pupil that day. None for anything else: a short 1:1 intervention,
+    a group or a therapy is given by a class TA, the teacher or a therapist, who are not
+    deployed to the pupil, so no deployment says nothing about them."""
+    p = f.provision
+    if p.kind != Provision.Kind.ONE_TO_ONE or p.weekly_minutes < ONE_TO_ONE_HOURS:
+        return None
+    spans = cover.get(f.provision.pupil_id, ())
+    return lambda day: not any(s <= day and (e is None or day <= e) for s, e in spans)
 
 
 def _weeks_of(owed_by_day: list, records: list) -> list[Week]:
@@ -304,39 +464,66 @@ def _weeks_of(owed_by_day: list, records: list) -> list[Week]:
     return [weeks[m] for m in sorted(weeks)]
 
 
-def explain(figures: list[Figures], *, weeks: bool = False) -> list[Figures]:
-    """Sets `explained` on each of `figures` (from reconcile(), one school, one day) and,
-    with weeks=True, `weeks`. One query, whatever the number of provisions, weeks or
-    sessions (none when nothing is short and no weeks are asked for): call it on the
-    rows a page shows, not the whole school."""
+def _session_records(ids: list, start: dt.date, day: dt.date) -> dict:
+    """Provision id -> its session records from start to day, as plain tuples (date,
+    minutes, attendance, delivered, reason, session minutes): a page may explain
+    thousands. One query on the (provision, date, minutes) index. Attendance is blank
+    exactly when the session was missed (the session services refuse anything else), so
+    the session row is read only for the few records that need it (missed, or absent
+    from a group session: their session's minutes are what was missed), and the
+    provision id comes back as text, not converted to a UUID row by row."""
+    native = connection.features.has_native_uuid_field
+    key_of = {(str(pk) if native else pk.hex): pk for pk in ids}
+    session = Session.objects.filter(pk=OuterRef("session_id")).order_by()
+    rows = (
+        SessionPupil.objects.filter(provision__in=ids, date__range=(start, day))
+        .annotate(
+            key=Cast("provision_id", CharField()),
+            reason=Case(
+                When(attendance="", then=Subquery(session.values("missed_reason"))),
+                default=Value(""),
+            ),
+            session_minutes=Case(
+                When(
+                    attendance__in=("", Attendance.ABSENT),
+                    then=Subquery(session.values("minutes")),
+                ),
+                default=Value(0),
+            ),
+        )
+        .values_list("key", "date", "minutes", "attendance", "reason", "session_minutes")
+    )
+    records = defaultdict(list)
+    for key, date, minutes, attendance, reason, session_minutes in rows:
+        records[key_of[key]].append(
+            (date, minutes, attendance, attendance != "", reason, session_minutes)
+        )
+    return records
+
+
+def explain(
+    figures: list[Figures], *, weeks: bool = False, staffing: bool = False
+) -> list[Figures]:
+    """Sets `explained` on each of `figures` (from reconcile() or Shortfalls, one school,
+    one day) and, with weeks=True, `weeks`; with staffing=True, also `explained.no_adult`
+    (one more query). One query, whatever the number of provisions, weeks or sessions
+    (none when nothing is short and no weeks are asked for, or when Shortfalls already
+    fetched the records): call it on the rows a page shows, not the whole school."""
     figures = list(figures)
     wanted = [f for f in figures if weeks or f.shortfall_term]
     for f in figures:
         f.explained = Explained()  # nothing short: nothing to explain
     if not wanted:
         return figures
-    records = defaultdict(list)
-    rows = SessionPupil.objects.filter(
-        provision__in=[f.provision.pk for f in wanted],
-        date__range=(wanted[0].term_start, wanted[0].day),
-    ).values_list(
-        "provision_id",
-        "date",
-        "minutes",
-        "attendance",
-        "session__delivered",
-        "session__missed_reason",
-        "session__minutes",
-    )
-    # Plain tuples (date, minutes, attendance, delivered, reason, session minutes): a
-    # page may explain thousands of records.
-    for pid, *record in rows:
-        records[pid].append(record)
+    # Shortfalls fetched the records of the rows it built; fetch the others' now.
+    missing = [f.provision.pk for f in wanted if f.records is None]
+    records = _session_records(missing, wanted[0].term_start, wanted[0].day) if missing else {}
+    cover = _one_to_one_cover(wanted) if staffing else {}
     for f in wanted:
-        mine = records.get(f.provision.pk, [])
+        mine = records.get(f.provision.pk, []) if f.records is None else f.records
         owed = owed_days(f)
         if f.shortfall_term:
-            f.explained = _explain_one(owed, mine)
+            f.explained = _explain_one(owed, mine, _unstaffed(f, cover) if staffing else None)
         if weeks:
             f.weeks = _weeks_of(owed, mine)
     return figures
@@ -506,6 +693,18 @@ def stale_targets(school_id: int, day: dt.date, weeks: int):
             .filter(~Exists(recent))
         )
         .select_related("plan", "plan__pupil", "plan__pupil__year_group")
+        # What the rows show (pupils/_stale_rows.html), not the pupils' and targets'
+        # long text: the whole list is read to sort it by the latest evidence.
+        .only(
+            "text",
+            "order",
+            "plan__title",
+            "plan__pupil__school_id",
+            "plan__pupil__preferred_name",
+            "plan__pupil__legal_first_name",
+            "plan__pupil__legal_last_name",
+            "plan__pupil__year_group__name",
+        )
         .order_by(
             F("latest_rating_date").asc(nulls_first=True),
             "plan__pupil__legal_last_name",

@@ -3,7 +3,9 @@
 import datetime as dt
 import uuid
 
+from sendesk.provision.models import Provision
 from sendesk.provision.services import PupilRecord, session_record
+from sendesk.pupils.models import Deployment
 from tests.world import TODAY
 
 MONDAY, TUESDAY = TODAY - dt.timedelta(days=2), TODAY - dt.timedelta(days=1)
@@ -72,3 +74,45 @@ def test_explained_and_sort_are_in_the_openapi_document(world, client):
     params = doc["paths"]["/api/v1/provision/shortfalls"]["get"]["parameters"]
     sort = next(p for p in params if p["name"] == "sort")
     assert not sort.get("required") and sort["schema"]["enum"] == ["minutes", "percent"]
+
+
+def test_no_adult_deployed_is_an_added_part_of_not_recorded(world, api):
+    w = world
+    support = Provision.objects.create(
+        pupil=w.ben, title="In-class 1:1 support", kind="one_to_one", source="ehcp_f",
+        weekly_minutes=600, days="12345", start=dt.date(2026, 11, 9),
+    )  # fmt: skip
+    items = api.get(w.senco, "/provision/shortfalls").json()["items"]
+    assert [i["no_adult_deployed_minutes"] for i in items] == [0, 0, 0]  # Alice is Ben's 1:1
+    record(w, support, TUESDAY, 120)  # covered: a recorded day is no staffing gap
+    Deployment.objects.filter(pupil=w.ben).update(end=dt.date(2026, 11, 10))
+    by_title = {
+        i["provision"]["title"]: i
+        for i in api.get(w.senco, "/provision/shortfalls").json()["items"]
+    }
+    item = by_title["In-class 1:1 support"]
+    assert item["explained"] == {"missed": {}, "short": 0, "not_recorded": 7 * 120}
+    assert item["no_adult_deployed_minutes"] == 5 * 120  # 11-13, 16 and 18 November
+    # Short 1:1 sessions are anyone's to give: no deployment is owed for them.
+    assert by_title["Talk Boost"]["no_adult_deployed_minutes"] == 0
+
+
+def test_offset_pages_through_the_list(world, api):
+    w = world
+    whole = api.get(w.senco, "/provision/shortfalls").json()
+    second = api.get(w.senco, "/provision/shortfalls", limit=1, offset=1).json()
+    assert second["items"] == whole["items"][1:] and second["count"] == whole["count"] == 2
+    past = api.get(w.senco, "/provision/shortfalls", offset=5).json()
+    assert (past["items"], past["count"]) == ([], 2)
+    bad = api.get(w.senco, "/provision/shortfalls", offset=-1)
+    assert bad.status_code == 422 and "offset" in bad.json()["errors"]
+
+
+def test_offset_and_no_adult_are_in_the_openapi_document(world, client):
+    doc = client.get("/api/v1/openapi.json").json()
+    item = doc["components"]["schemas"]["ShortfallOut"]
+    assert "no_adult_deployed_minutes" in item["required"]
+    assert "not_recorded" in item["properties"]["no_adult_deployed_minutes"]["description"]
+    params = doc["paths"]["/api/v1/provision/shortfalls"]["get"]["parameters"]
+    offset = next(p for p in params if p["name"] == "offset")
+    assert not offset.get("required") and offset["schema"]["minimum"] == 0

@@ -8,7 +8,7 @@ from sendesk.audit.models import AccessEvent
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision
 from sendesk.provision.services import PupilRecord, session_record
-from sendesk.pupils.models import Pupil, PupilNeed
+from sendesk.pupils.models import Deployment, Pupil, PupilNeed
 from sendesk.pupils.upn import make_upn
 
 from ..world import AUTUMN_START, TODAY
@@ -49,6 +49,12 @@ def test_overview_shows_shortfall_review_stale_targets_and_register(world, as_us
 
     reviews = _section(page, "reviews")
     assert "Ben's EHC plan" in reviews and "10 Dec 2026" in reviews
+    # Each row links to its own pupil and plan (the links are built once per list).
+    plan = Plan.objects.get(pupil=world.ben, title="Ben's EHC plan")
+    ben, ben_plan = f'href="/pupils/{world.ben.pk}/', f'href="/plans/{plan.pk}/'
+    assert f'{ben}#provision"' in _section(page, "shortfalls")
+    assert f'{ben}"' in reviews and f'{ben_plan}"' in reviews
+    assert f'{ben}"' in _section(page, "stale") and f"{ben_plan}#target-" in _section(page, "stale")
 
     stale = _section(page, "stale")
     assert "Uses 4-word sentences to ask for help" in stale and "never rated" in stale
@@ -168,4 +174,30 @@ def test_full_lists_are_paged_and_constant(world, as_user):
     for url, small in sizes.items():
         assert count_queries(client, url) == small, url
     page = _text(client.get("/overview/shortfalls/?page=2"))
-    assert "Page 2 of 2" in page
+    assert "Page 2 of 3" in page  # 57 short, 20 a page
+
+
+def test_a_one_to_one_with_nobody_deployed_says_so(world, as_user):
+    client = as_user(world.senco)
+    Provision.objects.create(
+        pupil=world.ben, title="In-class 1:1 support", kind="one_to_one", source="ehcp_f",
+        weekly_minutes=600, days="12345", start=dt.date(2026, 11, 9),
+    )  # fmt: skip
+
+    def why():
+        page = _text(client.get("/overview/"))
+        listed = _text(client.get("/overview/shortfalls/"))
+        short = [_section(page, "shortfalls"), listed[listed.index("<table") :]]
+        return [" ".join(re.sub(r"<[^>]+>", " ", part).split()) for part in short]
+
+    assert all("No adult deployed" not in text for text in why())  # Alice is Ben's 1:1
+    Deployment.objects.filter(pupil=world.ben).update(end=dt.date(2026, 11, 10))
+    for text in why():
+        # Owed 2 h a day since 9 November; nobody deployed on 6 of those 8 days.
+        assert "No session recorded: 16 h No adult deployed 1:1 for 12 h of it" in text
+        # Talk Boost's short sessions are anyone's to give: not a staffing gap.
+        assert "No session recorded: 25 h No adult" not in text
+    # Nobody deployed this term: every unrecorded day was a staffing gap.
+    Deployment.objects.filter(pupil=world.ben).delete()
+    for text in why():
+        assert "No session recorded: 16 h No adult deployed 1:1 on any of those days" in text

@@ -10,6 +10,7 @@ import pytest
 from sendesk.provision.models import Provision
 from sendesk.provision.selectors import explain, reconcile, shortfalls
 from sendesk.provision.services import PupilRecord, session_record
+from sendesk.pupils.models import Deployment
 from sendesk.schools.models import Closure
 from tests.world import AUTUMN_START, TODAY
 
@@ -229,3 +230,59 @@ def test_generated_school_adds_up_for_every_provision(db, now):
     short = [f for f in figures if f.shortfall_term]
     assert short and any(f.explained.not_recorded for f in short)
     assert any(f.explained.short for f in short) and any(f.explained.missed for f in short)
+
+
+def _end_ben_one_to_one(w, last_day):
+    """Alice, Ben's 1:1, leaves after `last_day`: nobody is deployed 1:1 to him since."""
+    updated = Deployment.objects.filter(pupil=w.ben, kind="one_to_one").update(end=last_day)
+    assert updated == 1
+
+
+def _one_to_one_hours(w, start):
+    """A promise of 1:1 hours: 10 h a week, 2 h a day."""
+    return Provision.objects.create(
+        pupil=w.ben, title="In-class 1:1 support", kind="one_to_one", source="ehcp_f",
+        weekly_minutes=600, days="12345", start=start,
+    )  # fmt: skip
+
+
+def test_days_with_no_adult_deployed_one_to_one_are_named(world):
+    w = world
+    support = _one_to_one_hours(w, dt.date(2026, 11, 9))
+    # Someone covered Tuesday: a recorded day is not a staffing gap.
+    record(w, support, TUESDAY, 120, pupils=[(w.ben, "present", None, None)])
+    _end_ben_one_to_one(w, dt.date(2026, 11, 10))
+    Provision.objects.create(
+        pupil=w.cara, title="Cara's group", kind="group", source="sen_support",
+        weekly_minutes=60, days="24", start=AUTUMN_START,
+    )  # fmt: skip
+    short = explain(shortfalls(w.school.pk, TODAY), weeks=True, staffing=True)
+    listed = {f.provision.title: f for f in short}
+    # Owed 9-13 and 16-18 November; Tuesday recorded; nobody deployed from the 11th:
+    # 11, 12, 13, 16 and 18 November.
+    support = listed["In-class 1:1 support"]
+    assert (support.explained.not_recorded, support.explained.no_adult) == (7 * 120, 5 * 120)
+    # Short 1:1 interventions and groups are given by whoever is in class, not by an
+    # adult deployed to the pupil: no deployment says nothing about them.
+    for title in ("Talk Boost", "Precision teaching", "Cara's group"):
+        assert listed[title].explained.not_recorded and listed[title].explained.no_adult == 0
+    assert_adds_up(listed.values())  # no_adult is a part of not_recorded, not added
+    # Without staffing=True (the pupil page) nothing is said and nothing more is asked.
+    plain = explain(shortfalls(w.school.pk, TODAY))
+    assert all(f.explained.no_adult == 0 for f in plain)
+
+
+def test_credit_leaves_no_adult_within_not_recorded(world):
+    w = world
+    support = _one_to_one_hours(w, dt.date(2026, 11, 9))
+    # 30 minutes on the Saturday before the provision (as it now reads) started: credit
+    # against the 360 owed since Monday, all on days with nobody deployed.
+    record(w, support, dt.date(2026, 11, 14), 30, pupils=[(w.ben, "present", None, None)])
+    Provision.objects.filter(pk=support.pk).update(start=MONDAY)
+    Deployment.objects.filter(pupil=w.ben).delete()
+    f = next(
+        f
+        for f in explain(shortfalls(w.school.pk, TODAY), staffing=True)
+        if f.provision.pk == support.pk
+    )
+    assert (f.shortfall_term, f.explained.not_recorded, f.explained.no_adult) == (330, 330, 330)
