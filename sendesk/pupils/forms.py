@@ -2,8 +2,13 @@
 is allowed. Fields are optional here so that the service's message, in the school's words,
 is the one the person sees."""
 
+import html
+
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from sendesk.accounts.models import User
 from sendesk.lib.forms import date_field
@@ -165,6 +170,35 @@ class StrategyForm(forms.Form):
 # --- Deployment: who supports whom ----------------------------------------------------
 
 
+class ListSelect(forms.Select):
+    """A select whose options are (value, label) pairs read with values_list and joined
+    into HTML in one pass. The stock widget builds a model instance per row and renders a
+    template per option: for a school's 200 pupils and 90 staff that was most of the
+    deployment page's time, growing with the school. The field keeps its queryset, so what
+    is posted is still checked against the school."""
+
+    def __init__(self, options=(), attrs=None):
+        super().__init__(attrs)
+        self.options_list = list(options)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        parts = [
+            format_html(
+                "<select{}>", flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+            )
+        ]
+        parts.append('<option value="">---------</option>')
+        for key, label in self.options_list:
+            selected = " selected" if key == chosen else ""
+            # html.escape, not Django's lazy-aware escape: a third of the time on 300 options.
+            parts.append(
+                f'<option value="{html.escape(key)}"{selected}>{html.escape(label)}</option>'
+            )
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
 class DeploymentForm(forms.Form):
     staff = forms.ModelChoiceField(queryset=User.objects.none(), label="Staff member")
     kind = forms.ChoiceField(choices=Deployment.Kind.choices, label="Kind of deployment")
@@ -185,11 +219,30 @@ class DeploymentForm(forms.Form):
 
     def __init__(self, school_id, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = User.objects.filter(
-            staff_roles__school_id=school_id
-        ).distinct()
-        self.fields["pupil"].queryset = Pupil.objects.filter(school_id=school_id).on_register()
-        self.fields["teaching_group"].queryset = TeachingGroup.objects.filter(school_id=school_id)
+        staff = User.objects.filter(staff_roles__school_id=school_id).distinct()
+        pupils = Pupil.objects.filter(school_id=school_id).on_register()
+        groups = TeachingGroup.objects.filter(school_id=school_id)
+        self.fields["staff"].queryset = staff
+        self.fields["pupil"].queryset = pupils
+        self.fields["teaching_group"].queryset = groups
+        # The options, one values_list query each (labels as the models' __str__ gives).
+        self.fields["staff"].widget = ListSelect(
+            (str(pk), name or email)
+            for pk, name, email in staff.order_by("full_name", "pk").values_list(
+                "pk", "full_name", "email"
+            )
+        )
+        self.fields["pupil"].widget = ListSelect(
+            (str(pk), f"{preferred or first} {last}")
+            for pk, preferred, first, last in pupils.order_by(
+                "legal_last_name", "legal_first_name", "pk"
+            ).values_list("pk", "preferred_name", "legal_first_name", "legal_last_name")
+        )
+        self.fields["teaching_group"].widget = ListSelect(
+            (str(pk), name) for pk, name in groups.order_by("name", "pk").values_list("pk", "name")
+        )
+        for name in ("staff", "pupil", "teaching_group"):
+            self.fields[name].widget.is_required = self.fields[name].required
         self.fields["start"].initial = timezone.localdate()
 
 
