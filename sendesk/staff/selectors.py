@@ -2,6 +2,7 @@
 has expired or expires soon."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django.db.models import Prefetch
 
@@ -89,3 +90,72 @@ def my_training(user, day: dt.date) -> list[Training]:
     for row in rows:
         row.status = status_of(row, day)
     return rows
+
+
+# --- The register page -----------------------------------------------------------------
+
+REGISTER_PAGE_SIZE = 30  # people a page
+KIND_LABELS = dict(Training.Kind.choices)
+
+
+def _day(value: dt.date | None) -> str:
+    # "j M Y" without a template filter call per cell: the register has hundreds.
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def _badge(state: str, completed: dt.date, expires: dt.date | None) -> tuple[str, str]:
+    """(badge class, words) for a record's status, as staff/_status.html says them."""
+    if state == "expired":
+        return "bad", f"Expired {_day(expires)}"
+    if state == "expiring":
+        return "warn", f"Expires {_day(expires)}"
+    if state == "future":
+        return "", f"Starts {_day(completed)}"
+    return "ok", f"Current to {_day(expires)}" if expires else "Current"
+
+
+class _Row(SimpleNamespace):
+    """A training record as the register shows it; has what warnings() and status_of()
+    read (user_id, kind, completed_on, expires_on, user.full_name)."""
+
+
+def register_page(school_id: int, day: dt.date, q: str = "", kind: str = "") -> dict:
+    """The register page's data, display-ready: the school's expired and expiring-soon
+    lists (whatever the filters), and each person (found by part of their name) with
+    their records (of `kind`, when given), for the pager. Two queries of values(), however
+    many staff and records: the words and badges are worked out here, once per record."""
+    staff = list(school_staff(school_id).values("pk", "full_name", "email"))
+    people = {
+        p["pk"]: SimpleNamespace(pk=p["pk"], full_name=p["full_name"] or p["email"], rows=[])
+        for p in staff
+    }
+    records = (
+        Training.objects.filter(user_id__in=[p["pk"] for p in staff])
+        .order_by("kind", "-completed_on", "pk")
+        .values_list("user_id", "kind", "course", "completed_on", "expires_on")
+    )
+    rows = []
+    for user_id, kind_of, course, completed, expires in records:
+        state = status_of(SimpleNamespace(completed_on=completed, expires_on=expires), day)
+        badge, words = _badge(state, completed, expires)
+        row = _Row(
+            user_id=user_id,
+            user=people[user_id],
+            kind=kind_of,
+            label=KIND_LABELS.get(kind_of, kind_of),
+            course=course or "—",
+            completed_on=completed,
+            expires_on=expires,
+            completed=_day(completed),
+            expires=_day(expires) or "Does not expire",
+            status=state,
+            badge=badge,
+            words=words,
+        )
+        rows.append(row)
+        if not kind or kind_of == kind:
+            people[user_id].rows.append(row)
+    expired, expiring = warnings(rows, day)
+    words = [w.casefold() for w in q.split()[:5]]
+    shown = [p for p in people.values() if all(w in p.full_name.casefold() for w in words)]
+    return {"people": shown, "expired": expired, "expiring": expiring}
