@@ -25,7 +25,7 @@ from sendesk.pupils.models import Deployment
 from sendesk.pupils.services import deployment_create
 from sendesk.schools import capabilities
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # as the pupil list: one screenful; the search finds the rest
 KIND_LABELS = dict(Deployment.Kind.choices)
 
 

@@ -2,6 +2,7 @@
 has expired or expires soon."""
 
 import datetime as dt
+from functools import lru_cache
 from types import SimpleNamespace
 
 from sendesk.accounts.models import User
@@ -79,6 +80,7 @@ REGISTER_PAGE_SIZE = 30  # people a page
 KIND_LABELS = dict(Training.Kind.choices)
 
 
+@lru_cache(maxsize=2048)
 def _day(value: dt.date | None) -> str:
     # "j M Y" without a template filter call per cell: the register has hundreds.
     return f"{value.day} {value:%b %Y}" if value else ""
