@@ -186,7 +186,7 @@ class ListSelect(forms.Select):
         self.options_list = list(options)
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = "" if value is None else str(value)
+        chosen = "" if value is None else str(getattr(value, "pk", value))
         parts = [
             format_html(
                 "<select{}>", flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
