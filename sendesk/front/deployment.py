@@ -94,9 +94,9 @@ def unstaffed_one_to_one(school_id: int, today: dt.date) -> list[dict]:
 
 
 def deployment_rows(school_id: int, today: dt.date, q: str = "", kind: str = ""):
-    """Current and planned deployments, by adult then start, as display-ready dicts;
-    `q` finds an adult, a pupil or a class by part of the name. A queryset of values()
-    for the pager (a count and one page: two queries, whatever the school's size)."""
+    """Current and planned deployments, by adult then start; each word of `q` finds an
+    adult, a pupil or a class by part of the name. A queryset of values() for the pager
+    (a count and one page: two queries, whatever the school's size); _display words it."""
     rows = Deployment.objects.filter(_current(today), school_id=school_id)
     if kind in KIND_LABELS:
         rows = rows.filter(kind=kind)
