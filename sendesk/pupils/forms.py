@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from sendesk.accounts.models import User
-from sendesk.lib.forms import date_field
+from sendesk.lib.forms import DateInput, date_field
 from sendesk.schools.models import TeachingGroup, YearGroup
 
 from .models import Area, Deployment, NeedCode, Pupil, SenStatus
@@ -213,11 +213,13 @@ class DeploymentForm(forms.Form):
         required=False,
         label="Class or group (group support)",
     )
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    # The ISO date a type="date" input needs: the locale's "18/11/2026" left the browser's
+    # picker empty, so a first "Deploy" was refused for a missing start.
+    start = forms.DateField(label="From", widget=DateInput)
     end = forms.DateField(
         label="Until (leave empty if open-ended)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
     )
 
     def __init__(self, school_id, *args, **kwargs):
