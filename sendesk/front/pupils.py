@@ -51,6 +51,7 @@ def pupil_list(request):
         ),
         selectors.LIST_PAGE_SIZE,
     ).get_page(get.get("page"))
+    page.object_list = selectors.list_rows(page.object_list)
     record_access_many(actor=request.user, pupils=page.object_list, what="pupil list")
     form = PupilFilterForm(
         initial={**filters, "primary": primary_only},

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import care_today, views
+from . import care_today, deployment, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("care/today/", care_today.care_today, name="care_today"),
+    path("deployment/", deployment.deployment, name="deployment"),
     path("", include("sendesk.provision.urls")),
     path("", include("sendesk.front.urls_pupils")),
     path("", include("sendesk.front.urls_plans")),

@@ -2,8 +2,8 @@
 has expired or expires soon."""
 
 import datetime as dt
-
-from django.db.models import Prefetch
+from functools import lru_cache
+from types import SimpleNamespace
 
 from sendesk.accounts.models import User
 from sendesk.schools.models import Role
@@ -67,25 +67,99 @@ def warnings(rows, day: dt.date):
     return sorted(expired, key=key), sorted(expiring, key=key)
 
 
-def training_register(school_id: int, day: dt.date, kinds=None) -> dict:
-    """Each member of staff with their training records (each with `.status`), and the
-    expired and expiring-soon lists. Two queries whatever the number of staff."""
-    trainings = Training.objects.order_by("kind", "-completed_on")
-    if kinds is not None:
-        trainings = trainings.filter(kind__in=kinds)
-    staff = list(school_staff(school_id).prefetch_related(Prefetch("training", queryset=trainings)))
-    rows = []
-    for person in staff:
-        for row in person.training.all():
-            row.status = status_of(row, day)
-            row.user = person  # already loaded: no query for row.user
-            rows.append(row)
-    expired, expiring = warnings(rows, day)
-    return {"staff": staff, "expired": expired, "expiring": expiring}
-
-
 def my_training(user, day: dt.date) -> list[Training]:
     rows = list(Training.objects.filter(user=user).order_by("kind", "-completed_on"))
     for row in rows:
         row.status = status_of(row, day)
     return rows
+
+
+# --- The register page -----------------------------------------------------------------
+
+REGISTER_PAGE_SIZE = 30  # people a page
+KIND_LABELS = dict(Training.Kind.choices)
+
+
+@lru_cache(maxsize=2048)
+def _day(value: dt.date | None) -> str:
+    # "j M Y" without a template filter call per cell: the register has hundreds.
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def _badge(state: str, completed: dt.date, expires: dt.date | None) -> tuple[str, str]:
+    """(badge class, words) for a record's status, as staff/_status.html says them."""
+    if state == "expired":
+        return "bad", f"Expired {_day(expires)}"
+    if state == "expiring":
+        return "warn", f"Expires {_day(expires)}"
+    if state == "future":
+        return "", f"Starts {_day(completed)}"
+    return "ok", f"Current to {_day(expires)}" if expires else "Current"
+
+
+class _Row(SimpleNamespace):
+    """A training record as the register shows it; has what warnings() and status_of()
+    read (user_id, kind, completed_on, expires_on, user.full_name)."""
+
+    def get_kind_display(self):
+        return self.label
+
+
+def _records(school_id: int, day: dt.date, kinds=None):
+    """(people by id, records): the school's staff and their training records as _Rows,
+    by kind then newest first. Two queries of values(), however many staff and records."""
+    staff = list(school_staff(school_id).values("pk", "full_name", "email"))
+    people = {
+        p["pk"]: SimpleNamespace(pk=p["pk"], full_name=p["full_name"] or p["email"], rows=[])
+        for p in staff
+    }
+    records = Training.objects.filter(user_id__in=list(people))
+    if kinds is not None:
+        records = records.filter(kind__in=kinds)
+    rows = []
+    for user_id, kind, course, completed, expires in records.order_by(
+        "kind", "-completed_on", "pk"
+    ).values_list("user_id", "kind", "course", "completed_on", "expires_on"):
+        state = status_of(SimpleNamespace(completed_on=completed, expires_on=expires), day)
+        badge, words = _badge(state, completed, expires)
+        rows.append(
+            _Row(
+                user_id=user_id,
+                user=people[user_id],
+                kind=kind,
+                label=KIND_LABELS.get(kind, kind),
+                course=course or "—",
+                completed_on=completed,
+                expires_on=expires,
+                completed=_day(completed),
+                expires=_day(expires) or "Does not expire",
+                status=state,
+                badge=badge,
+                words=words,
+            )
+        )
+    return people, rows
+
+
+def training_register(school_id: int, day: dt.date, kinds=None) -> dict:
+    """The expired and expiring-soon lists of the school's staff (of `kinds`, when
+    given): records with `.user.full_name`, `.get_kind_display()`, `.expires_on` and
+    `.status`. Two queries whatever the number of staff."""
+    _, rows = _records(school_id, day, kinds)
+    expired, expiring = warnings(rows, day)
+    return {"expired": expired, "expiring": expiring}
+
+
+def register_page(school_id: int, day: dt.date, q: str = "", kind: str = "") -> dict:
+    """The register page's data, display-ready: the school's expired and expiring-soon
+    lists (whatever the filters), and each person (found by part of their name) with
+    their records (of `kind`, when given), for the pager. Two queries; the words and
+    badges are worked out here, once per record, not looked up in the template."""
+    people, rows = _records(school_id, day)
+    for row in rows:
+        if not kind or row.kind == kind:
+            row.user.rows.append(row)
+    expired, expiring = warnings(rows, day)
+    words = [w.casefold() for w in q.split()[:5]]
+    shown = [p for p in people.values() if all(w in p.full_name.casefold() for w in words)]
+    return {"people": shown, "expired": expired, "expiring": expiring}

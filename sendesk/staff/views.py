@@ -5,8 +5,10 @@ oversee the school (404 for everyone else)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,10 +24,26 @@ from .models import care_genders
 @login_required
 @require_GET
 def training_register(request):
-    school_id = capabilities.oversight_school(request.user, request.GET.get("school") or None)
+    get = request.GET
+    school_id = capabilities.oversight_school(request.user, get.get("school") or None)
     day = timezone.localdate()
-    context = {**selectors.training_register(school_id, day), "day": day}
-    context["warn_days"] = selectors.WARN_DAYS
+    q = get.get("q", "").strip()[:100]
+    kind = get.get("kind", "") if get.get("kind") in selectors.KIND_LABELS else ""
+    data = selectors.register_page(school_id, day, q=q, kind=kind)
+    # Paged by person, so a large school's register opens on one screenful of people.
+    page = Paginator(data["people"], selectors.REGISTER_PAGE_SIZE).get_page(get.get("page"))
+    context = {
+        **data,
+        "page": page,
+        "day": day,
+        "warn_days": selectors.WARN_DAYS,
+        "q": q,
+        "kind": kind,
+        "kind_label": selectors.KIND_LABELS.get(kind, ""),
+        "kinds": list(selectors.KIND_LABELS.items()),
+        "filtered": bool(q or kind),
+        "new_url": reverse("training_new"),
+    }
     return render(request, "staff/training_register.html", context)
 
 

@@ -182,3 +182,30 @@ def test_a_course_name_with_nul_is_refused_by_the_service(world):
         )  # fmt: skip
     assert err.value.errors == {"course": "This holds a character that can't be stored: retype it."}
     assert not Training.objects.filter(user=world.tess, kind="first_aid").exists()
+
+
+def test_register_is_searched_by_name_and_filtered_by_training(world, as_user):
+    client = as_user(world.senco)
+    table = section(text(client.get("/staff/training/?q=assist")), "h-staff")
+    assert "Alice Assistant" in table and "Bob Assistant" in table and "Hana Hlta" not in table
+    assert "2 people found." in table
+    table = section(text(client.get("/staff/training/?kind=medication")), "h-staff")
+    assert "Administering medicines" in table and "Team Teach level 2" not in table
+    assert "Hana Hlta" in table and "No Medication administration recorded." in table
+    # The warnings stay school-wide whatever is searched.
+    body = text(client.get("/staff/training/?q=hana"))
+    assert "Bob Assistant" in section(body, "h-expired")
+    assert "Bob Assistant" not in section(body, "h-staff")
+    assert "No one found." in section(text(client.get("/staff/training/?q=zzz")), "h-staff")
+    assert client.get("/staff/training/?kind=nope&page=x&q=%00").status_code == 200
+
+
+def test_register_is_paged_by_person(world, as_user):
+    for i in range(30):
+        person = User.objects.create_user(f"zz{i}@test.example", "x", full_name=f"Zed {i:02}")
+        StaffRole.objects.create(user=person, school=world.school, role="ta")
+    client = as_user(world.senco)
+    first = section(text(client.get("/staff/training/")), "h-staff")
+    assert "Alice Assistant" in first and "Page 1 of 2" in first and "Zed 29" not in first
+    second = section(text(client.get("/staff/training/?page=2")), "h-staff")
+    assert "Zed 29" in second and "Alice Assistant" not in second
