@@ -48,11 +48,8 @@ def unstaffed_one_to_one(school_id: int, today: dt.date) -> list[dict]:
     )
     rows = (
         Provision.objects.current_on(today)
-        .filter(
-            pupil__school_id=school_id,
-            kind=Provision.Kind.ONE_TO_ONE,
-            session_minutes__isnull=True,
-        )
+        .adult_hours()
+        .filter(pupil__school_id=school_id)
         .annotate(
             staffed=Exists(one_to_one.filter(_current(today), start__lte=today)),
             planned=Subquery(

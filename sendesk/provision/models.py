@@ -27,6 +27,10 @@ class ProvisionQuerySet(models.QuerySet):
     def current_on(self, day):
         return self.filter(active_on(day))
 
+    def adult_hours(self):
+        """Promises of 1:1 adult hours (Provision.needs_one_to_one_adult)."""
+        return self.filter(kind=Provision.Kind.ONE_TO_ONE, session_minutes__isnull=True)
+
     def due_on(self, day):
         """Provision whose weekly pattern includes `day`'s weekday. Does not look at the
         school calendar: callers check that `day` is a school day (one query, cached)."""
@@ -116,6 +120,15 @@ class Provision(models.Model):
     def minutes_per_day(self):
         """Minutes owed on each day of the pattern."""
         return self.weekly_minutes / len(self.days)
+
+    @property
+    def needs_one_to_one_adult(self):
+        """A promise of 1:1 adult hours (in-class 1:1 support, counted in hours a week,
+        not in sessions): only an adult deployed 1:1 to the pupil gives it. A 1:1 session
+        programme, a group or a therapy is given by whoever runs the session (a class TA,
+        the key adult, the teacher, a therapist), who need not be deployed to the pupil.
+        The deployment page, the shortfall explanation and the demo ask this one rule."""
+        return self.kind == self.Kind.ONE_TO_ONE and self.session_minutes is None
 
     @property
     def how_much(self):

@@ -435,18 +435,12 @@ def _one_to_one_cover(figures: list) -> dict:
     return cover
 
 
-# A promise of 1:1 hours: 1:1 support of at least this many minutes a week needs an
-# adult deployed 1:1 to the pupil (the demo's staffing invariant counts the same).
-ONE_TO_ONE_HOURS = 300
-
-
 def _unstaffed(f: Figures, cover: dict):
     """For a promise of 1:1 hours: a test of `day` that is true when no adult was
     deployed 1:1 to its pupil that day. None for anything else: a short 1:1 intervention,
     a group or a therapy is given by a class TA, the teacher or a therapist, who are not
     deployed to the pupil, so no deployment says nothing about them."""
-    p = f.provision
-    if p.kind != Provision.Kind.ONE_TO_ONE or p.weekly_minutes < ONE_TO_ONE_HOURS:
+    if not f.provision.needs_one_to_one_adult:
         return None
     spans = cover.get(f.provision.pupil_id, ())
     return lambda day: not any(s <= day and (e is None or day <= e) for s, e in spans)

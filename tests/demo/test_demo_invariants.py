@@ -322,9 +322,7 @@ def test_one_to_one_adults_and_promises(built):
             "pupil_id", flat=True
         )
     )
-    promises = Provision.objects.filter(
-        pupil__school=built.school, kind="one_to_one", weekly_minutes__gte=300, end__isnull=True
-    )
+    promises = Provision.objects.adult_hours().filter(pupil__school=built.school, end__isnull=True)
     assert promises.exists()
     gaps = [p for p in promises if p.pupil_id not in with_adult]
     assert len(gaps) <= 1
