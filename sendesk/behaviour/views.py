@@ -253,7 +253,9 @@ def _render_incident_form(request, pupil, form, status):
 @require_http_methods(["GET", "POST"])
 def incident_new(request, pupil_id):
     """The phone-friendly incident form, for those who work with the pupil."""
-    pupil = access.get_pupil_for(request.user, pupil_id, "record_sessions")
+    pupil = access.get_pupil(request.user, pupil_id)
+    if not services.incident_can_record(request.user, pupil):
+        raise Http404
     form = IncidentForm(
         _posted(request),
         staff=_staff(pupil.school_id),
@@ -648,6 +650,9 @@ def _analysis_context(request, pupil, print_mode=False):
         "details": selectors.behaviour_details(ibp) if ibp else None,
         "weeks": weeks,
         "period_choices": selectors.PERIOD_WEEKS,
+        # The links to the forms ask the forms' own rules about this pupil, not a
+        # school-wide capability: nobody sees a link that leads to "not found".
+        "can_record_incident": services.incident_can_record(request.user, pupil),
         "can_record_ri": services.intervention_can_record(request.user, pupil),
         "recent_sessions": (
             selectors.recent_sessions(pupil)
