@@ -42,6 +42,9 @@ class ProvisionSummary:
     refused: int = 0
     recorded: int = 0
     missed: Counter = field(default_factory=Counter)  # reason code -> sessions
+    # Owed school days with no record at all, counted per day: two sessions on one day
+    # (a catch-up) must not hide another day on which nothing was recorded.
+    unrecorded_days: int = 0
 
     @property
     def by_sessions(self) -> bool:
@@ -50,7 +53,7 @@ class ProvisionSummary:
 
     @property
     def not_recorded(self) -> int:
-        return max(self.due - self.recorded, 0)
+        return self.unrecorded_days
 
 
 def _term_range(child, day: dt.date):
@@ -74,13 +77,12 @@ def summarise(child, provisions, day: dt.date) -> tuple[object, list[ProvisionSu
         pupil=child, provision__in=list(summaries), date__range=(start, end)
     ).values_list("provision", "date", "attendance", "minutes", "session__delivered",
                   "session__missed_reason")  # fmt: skip
-    recorded_today = set()
+    recorded_on = {pk: set() for pk in summaries}
     for provision_id, date, attendance, minutes, delivered, reason in rows:
         s = summaries[provision_id]
         s.recorded += 1
         s.had_minutes += minutes
-        if date == day:
-            recorded_today.add(provision_id)
+        recorded_on[provision_id].add(date)
         if not delivered:
             s.missed[reason] += 1
         elif attendance == Attendance.ABSENT:
@@ -94,11 +96,12 @@ def summarise(child, provisions, day: dt.date) -> tuple[object, list[ProvisionSu
         p = s.provision
         first = max(start, p.start)
         last = min(end, p.end) if p.end else end
-        if s.provision.pk not in recorded_today:
+        if day not in recorded_on[p.pk]:
             last = min(last, day - dt.timedelta(days=1))
-        days = calendar.count(p.days, first, last) if first <= last else 0
-        s.due = days
-        s.due_minutes = round(days * p.minutes_per_day)
+        owed = calendar.days(p.days, first, last) if first <= last else []
+        s.due = len(owed)
+        s.due_minutes = round(len(owed) * p.minutes_per_day)
+        s.unrecorded_days = sum(1 for d in owed if d not in recorded_on[p.pk])
     return term, list(summaries.values())
 
 
