@@ -438,24 +438,37 @@ def _per_term(pupil, today, since) -> tuple[Breakdown, int]:
     return breakdown, sum(1 for at in times if at >= since)
 
 
+def _when(records, field_name):
+    """Sets `when` on each record: its time as the link lists show it, in school time
+    ('Wed 18 Nov 2026, 10:00'), once in Python instead of a date filter per line."""
+    records = list(records)
+    for record in records:
+        local = timezone.localtime(getattr(record, field_name))
+        record.when = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    return records
+
+
 def recent_records(pupil, n=RECENT):
     """The pupil's latest incidents, observations and restrictive interventions, for the
     link lists: only the columns a line shows. Three queries."""
     return {
-        "incidents": list(
-            Incident.objects.filter(pupil=pupil).only("kind", "occurred_at", "location")[:n]
+        "incidents": _when(
+            Incident.objects.filter(pupil=pupil).only("kind", "occurred_at", "location")[:n],
+            "occurred_at",
         ),
-        "observations": list(
+        "observations": _when(
             Observation.objects.filter(pupil=pupil).only(
                 "method", "started_at", "ended_at", "lesson", "rate_per_hour", "on_task_pct"
-            )[:n]
+            )[:n],
+            "started_at",
         ),
-        "interventions": list(
+        "interventions": _when(
             with_notified(
                 RestrictiveIntervention.objects.filter(pupil=pupil).only(
                     "kind", "started_at", "notify_parent_by"
                 )
-            )[:n]
+            )[:n],
+            "started_at",
         ),
     }
 
