@@ -141,11 +141,27 @@ def get_programme(user, pk, day: dt.date) -> Programme:
 
 def session_records(programme: Programme, *, limit: int = SESSIONS_SHOWN):
     """The latest session records of the programme's provision for its pupil: attendance,
-    minutes, response, ratings, note. Two queries (the rows, their ratings)."""
-    ratings = TargetRating.objects.select_related("target").order_by("target__order", "pk")
+    minutes, response, ratings, note. Two queries (the rows, their ratings), each with only
+    the columns shown: up to SESSIONS_SHOWN rows are built on every view of the page."""
+    ratings = (
+        TargetRating.objects.select_related("target")
+        .only("session_pupil_id", "rating", "target__text")
+        .order_by("target__order", "pk")
+    )
     return list(
         SessionPupil.objects.filter(provision=programme.provision_id, pupil=programme.pupil_id)
         .select_related("session", "session__delivered_by")
+        .only(
+            "session_id",
+            "date",
+            "attendance",
+            "minutes",
+            "response",
+            "note",
+            "session__delivered",
+            "session__missed_reason",
+            "session__delivered_by__full_name",
+        )  # fmt: skip
         .prefetch_related(Prefetch("ratings", queryset=ratings))
         .order_by("-date", "-session__recorded_at")[:limit]
     )
