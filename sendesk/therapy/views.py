@@ -73,24 +73,6 @@ def therapy_home(request):
     return render(request, "therapy/home.html", {"rows": rows})
 
 
-def _record_row(sp) -> dict:
-    """One session record as the table shows it, worked out once in Python: the page lists
-    up to selectors.SESSIONS_SHOWN of them, and a filter or choice lookup per cell was
-    most of its time."""
-    session = sp.session
-    return {
-        "date": f"{sp.date:%a} {sp.date.day} {sp.date:%b}",
-        "delivered_by": session.delivered_by.full_name,
-        "delivered": session.delivered,
-        "missed": session.get_missed_reason_display().lower(),
-        "attendance": sp.get_attendance_display() or "—",
-        "minutes": sp.minutes,
-        "response": sp.get_response_display() or "—",
-        "ratings": [(r.target.text, r.get_rating_display()) for r in sp.ratings.all()],
-        "note": sp.note or "—",
-    }
-
-
 @login_required
 @require_GET
 def therapy_pupil(request, pupil_id):
@@ -101,7 +83,6 @@ def therapy_pupil(request, pupil_id):
     for programme in programmes:
         programme.history = [(r, change_rows(r)) for r in programme.reviews.all()]
         programme.can_change_frequency = services.programme_can_change_frequency(programme)
-        programme.rows = [_record_row(sp) for sp in programme.records]
     record_access(actor=request.user, pupil=pupil, what=WHAT)
     context = {"pupil": pupil, "referrals": referrals, "programmes": programmes, "today": today}
     return render(request, "therapy/pupil.html", context)
