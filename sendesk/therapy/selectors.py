@@ -208,21 +208,23 @@ def session_rows(programme: Programme, *, limit: int = SESSIONS_SHOWN) -> list[d
         .values_list("session_pupil_id", "target__text", "rating")
     ):
         ratings[sp_id].append((text, RATINGS.get(rating, rating)))
-    return [
-        {
-            "date": f"{day:%a} {day.day} {day:%b}",
-            "session_id": session_id,
-            "delivered": delivered,
-            "delivered_by": delivered_by,
-            "missed": MISSED.get(reason, reason).lower(),
-            "attendance": ATTENDANCE.get(attendance, attendance) or "—",
-            "minutes": minutes,
-            "response": "—" if response is None else RESPONSES.get(response, response),
-            "ratings": ratings.get(pk, []),
-            "note": note or "—",
-        }
-        for pk, day, attendance, minutes, response, note, session_id, delivered, reason, delivered_by in rows
-    ]
+    return [_session_row(row, ratings) for row in rows]
+
+
+def _session_row(row, ratings) -> dict:
+    pk, day, attendance, minutes, response, note, session_id, delivered, reason, by = row
+    return {
+        "date": f"{day:%a} {day.day} {day:%b}",
+        "session_id": session_id,
+        "delivered": delivered,
+        "delivered_by": by,
+        "missed": MISSED.get(reason, reason).lower(),
+        "attendance": ATTENDANCE.get(attendance, attendance) or "—",
+        "minutes": minutes,
+        "response": "—" if response is None else RESPONSES.get(response, response),
+        "ratings": ratings.get(pk, []),
+        "note": note or "—",
+    }
 
 
 def programme_page(user, pupil, day: dt.date):
