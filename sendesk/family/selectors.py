@@ -111,11 +111,23 @@ def recent_sessions(child, day: dt.date, limit: int = RECENT_SESSIONS) -> list:
     ratings = (
         TargetRating.objects.exclude(target__plan__kind__in=HIDDEN_PLAN_KINDS)
         .select_related("target")
+        .only("session_pupil_id", "rating", "target__text")
         .order_by("target__order", "target__text")
     )
     records = list(
         SessionPupil.objects.filter(pupil=child, date__lte=day)
         .select_related("session", "session__delivered_by", "provision")
+        .only(
+            "date",
+            "attendance",
+            "minutes",
+            "note",
+            "note_shared_with_parents",
+            "session__delivered",
+            "session__missed_reason",
+            "session__delivered_by__full_name",
+            "provision__title",
+        )  # fmt: skip
         .prefetch_related(Prefetch("ratings", queryset=ratings))
         .order_by("-date", F("session__start_time").desc(nulls_last=True), "-session__recorded_at")[
             :limit
@@ -123,6 +135,7 @@ def recent_sessions(child, day: dt.date, limit: int = RECENT_SESSIONS) -> list:
     )
     name = words.first_name(child)
     for sp in records:
+        sp.family_day = words.day_words(sp.date)
         sp.family_sentence = words.session_sentence(sp, name)
         sp.family_worked_on = [
             (r.target.text, words.rating_words(r.rating, name)) for r in sp.ratings.all()
