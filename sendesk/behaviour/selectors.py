@@ -474,15 +474,19 @@ def recent_records(pupil, n=RECENT):
 
 
 def recent_sessions(pupil, n=5):
-    """The pupil's latest delivered sessions, to say after each which strategies worked.
-    One query."""
+    """The pupil's latest delivered sessions, to say after each which strategies worked:
+    only what a link shows, its day in words set once. One query."""
     from sendesk.provision.models import SessionPupil
 
-    return list(
+    records = list(
         SessionPupil.objects.filter(pupil=pupil, session__delivered=True)
         .select_related("session", "session__provision")
+        .only("session_id", "date", "session__provision__title")
         .order_by("-date", "-session__start_time", "-pk")[:n]
     )
+    for sp in records:
+        sp.day = f"{sp.date:%a} {sp.date.day} {sp.date:%b}"
+    return records
 
 
 # --- The export for the review meeting -----------------------------------------------------

@@ -647,6 +647,7 @@ def _analysis_context(request, pupil, print_mode=False):
     weeks = _weeks(request)
     data = selectors.analysis(pupil, weeks=weeks)
     ibp = selectors.active_ibp(pupil)
+    can_record_ri = services.intervention_can_record(request.user, pupil)
     return {
         "pupil": pupil,
         "data": data,
@@ -660,11 +661,9 @@ def _analysis_context(request, pupil, print_mode=False):
         # The links to the forms ask the forms' own rules about this pupil, not a
         # school-wide capability: nobody sees a link that leads to "not found".
         "can_record_incident": services.incident_can_record(request.user, pupil),
-        "can_record_ri": services.intervention_can_record(request.user, pupil),
+        "can_record_ri": can_record_ri,
         "recent_sessions": (
-            selectors.recent_sessions(pupil)
-            if not print_mode and ibp and services.intervention_can_record(request.user, pupil)
-            else []
+            selectors.recent_sessions(pupil) if not print_mode and ibp and can_record_ri else []
         ),
         "today": timezone.localdate(),
         "now": timezone.now(),
