@@ -2,6 +2,7 @@
 page's number of queries does not grow with the pupil's records (tests guard this)."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -13,11 +14,9 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Lower, Trim, TruncWeek
 from django.utils import timezone
 
 from sendesk.plans.models import Plan
@@ -220,12 +219,6 @@ class Analysis:
     strategies: list = field(default_factory=list)
 
 
-def _counts(qs, key, value=None):
-    """{key: count} (or the sum of `value`) in one grouped query."""
-    agg = Sum(value) if value else Count("pk")
-    return {row[key]: row["n"] or 0 for row in qs.values(key).annotate(n=agg).order_by()}
-
-
 def _top(first: dict, second: dict, n=TOP):
     keys = sorted(
         set(first) | set(second), key=lambda k: (-first.get(k, 0), -second.get(k, 0), str(k))
@@ -233,30 +226,65 @@ def _top(first: dict, second: dict, n=TOP):
     return [k for k in keys if k not in ("", None)][:n]
 
 
+def _grouping(text) -> str:
+    # Free-text groupings are trimmed and lower-cased, so "Maths " and "maths" are one.
+    return (text or "").strip(" ").lower()
+
+
+@dataclass
+class _Records:
+    """The period's records as plain tuples, in school time: a pupil has at most a few
+    hundred in a year, so counting them in Python costs less than a grouped query each."""
+
+    concerns: list  # (local occurred_at, lesson, antecedent)
+    kinds: Counter  # incident kind -> count
+    weeks: dict  # kind -> Counter(monday)
+    observations: list  # (local started_at, event_count, lesson)
+
+
+def _records(pupil, since) -> _Records:
+    """Incidents and observations since `since`. Two queries."""
+    kinds, weeks, concerns = Counter(), {}, []
+    for occurred_at, kind, lesson, antecedent in Incident.objects.filter(
+        pupil=pupil, occurred_at__gte=since
+    ).values_list("occurred_at", "kind", "lesson", "antecedent"):
+        local = timezone.localtime(occurred_at)
+        kinds[kind] += 1
+        weeks.setdefault(kind, Counter())[week_start(local.date())] += 1
+        if kind == Incident.Kind.CONCERN:
+            concerns.append((local, lesson, antecedent))
+    observations = [
+        (timezone.localtime(started_at), events or 0, lesson)
+        for started_at, events, lesson in Observation.objects.filter(
+            pupil=pupil, started_at__gte=since
+        ).values_list("started_at", "event_count", "lesson")
+    ]
+    return _Records(concerns=concerns, kinds=kinds, weeks=weeks, observations=observations)
+
+
 def analysis(pupil, *, weeks=DEFAULT_WEEKS, today=None) -> Analysis:
     """Incidents and observations for `pupil` over the last `weeks` weeks by hour of day,
     weekday, lesson, antecedent and staff present; concerns against positives week by
-    week; restrictive interventions per term; and which strategies work. About a dozen
-    grouped queries, whatever the number of records."""
+    week; restrictive interventions per term; and which strategies work. Eight queries,
+    whatever the number of records: the period's incidents, observations, ABC entries and
+    staff present, the terms, one count of restrictive interventions, and the strategies
+    (2); the counting is done in Python on plain tuples."""
     today = today or timezone.localdate()
     first_week = week_start(today) - dt.timedelta(weeks=weeks - 1)
     since = timezone.make_aware(dt.datetime.combine(first_week, dt.time.min))
-
-    incidents = Incident.objects.filter(pupil=pupil, occurred_at__gte=since)
-    concerns = incidents.filter(kind=Incident.Kind.CONCERN)
-    observations = Observation.objects.filter(pupil=pupil, started_at__gte=since)
-
+    records = _records(pupil, since)
+    per_term, interventions = _per_term(pupil, today, since)
     return Analysis(
         weeks=weeks,
         since=first_week,
-        totals=_totals(pupil, since, incidents, observations),
-        by_hour=_by_hour(concerns, observations),
-        by_weekday=_by_weekday(concerns, observations),
-        by_lesson=_by_lesson(concerns, observations),
-        by_antecedent=_by_antecedent(pupil, since, concerns),
-        by_staff=_by_staff(incidents),
-        trend=_trend(incidents, first_week, weeks),
-        per_term=_per_term(pupil, today),
+        totals=_totals(records, interventions),
+        by_hour=_by_hour(records),
+        by_weekday=_by_weekday(records),
+        by_lesson=_by_lesson(records),
+        by_antecedent=_by_antecedent(pupil, since, records),
+        by_staff=_by_staff(pupil, since),
+        trend=_trend(records, first_week, weeks),
+        per_term=per_term,
         strategies=strategy_effectiveness(pupil),
     )
 
@@ -276,25 +304,28 @@ def _capitalised(keys):
     return [k[:1].upper() + k[1:] for k in keys]
 
 
-def _totals(pupil, since, incidents, observations) -> dict:
-    totals = incidents.aggregate(
-        concerns=Count("pk", filter=Q(kind=Incident.Kind.CONCERN)),
-        positives=Count("pk", filter=Q(kind=Incident.Kind.POSITIVE)),
-    )
-    totals.update(
-        observations.aggregate(observations=Count("pk"), observed_events=Sum("event_count"))
-    )
-    totals["observed_events"] = totals["observed_events"] or 0
-    totals["interventions"] = RestrictiveIntervention.objects.filter(
-        pupil=pupil, started_at__gte=since
-    ).count()
-    return totals
+def _totals(records: _Records, interventions: int) -> dict:
+    return {
+        "concerns": records.kinds[Incident.Kind.CONCERN],
+        "positives": records.kinds[Incident.Kind.POSITIVE],
+        "observations": len(records.observations),
+        "observed_events": sum(events for _, events, _ in records.observations),
+        "interventions": interventions,
+    }
 
 
-def _by_hour(concerns, observations) -> Breakdown:
-    # Hour of day and weekday, in school time (the database converts with the current zone).
-    c_hour = _counts(concerns.annotate(h=ExtractHour("occurred_at")), "h")
-    o_hour = _counts(observations.annotate(h=ExtractHour("started_at")), "h", "event_count")
+def _observed(records: _Records, key) -> Counter:
+    """Observed behaviours (event counts) by `key` of the local start time and lesson."""
+    counts = Counter()
+    for started_at, events, lesson in records.observations:
+        counts[key(started_at, lesson)] += events
+    return counts
+
+
+def _by_hour(records: _Records) -> Breakdown:
+    # Hour of day and weekday, in school time.
+    c_hour = Counter(at.hour for at, _, _ in records.concerns)
+    o_hour = _observed(records, lambda at, _: at.hour)
     hours = set(c_hour) | set(o_hour)
     lo, hi = min(hours | {8}), max(hours | {16})
     hour_keys = list(range(lo, hi + 1))
@@ -308,9 +339,9 @@ def _by_hour(concerns, observations) -> Breakdown:
     )
 
 
-def _by_weekday(concerns, observations) -> Breakdown:
-    c_day = _counts(concerns.annotate(d=ExtractIsoWeekDay("occurred_at")), "d")
-    o_day = _counts(observations.annotate(d=ExtractIsoWeekDay("started_at")), "d", "event_count")
+def _by_weekday(records: _Records) -> Breakdown:
+    c_day = Counter(at.isoweekday() for at, _, _ in records.concerns)
+    o_day = _observed(records, lambda at, _: at.isoweekday())
     day_keys = [d for d in WEEKDAYS if d <= 5 or c_day.get(d) or o_day.get(d)]
     return _against(
         "Concerns",
@@ -322,10 +353,9 @@ def _by_weekday(concerns, observations) -> Breakdown:
     )
 
 
-def _by_lesson(concerns, observations) -> Breakdown:
-    # Free-text groupings are trimmed and lower-cased, so "Maths " and "maths" are one.
-    c_lesson = _counts(concerns.annotate(k=Lower(Trim("lesson"))), "k")
-    o_lesson = _counts(observations.annotate(k=Lower(Trim("lesson"))), "k", "event_count")
+def _by_lesson(records: _Records) -> Breakdown:
+    c_lesson = Counter(_grouping(lesson) for _, lesson, _ in records.concerns)
+    o_lesson = _observed(records, lambda _, lesson: _grouping(lesson))
     lesson_keys = _top(c_lesson, o_lesson)
     return _against(
         "Concerns",
@@ -337,12 +367,16 @@ def _by_lesson(concerns, observations) -> Breakdown:
     )
 
 
-def _by_antecedent(pupil, since, concerns) -> Breakdown:
-    c_ante = _counts(concerns.annotate(k=Lower(Trim("antecedent"))), "k")
-    abc = ObservationEntry.objects.filter(
-        observation__pupil=pupil, observation__started_at__gte=since
-    ).exclude(antecedent="")
-    o_ante = _counts(abc.annotate(k=Lower(Trim("antecedent"))), "k")
+def _by_antecedent(pupil, since, records: _Records) -> Breakdown:
+    c_ante = Counter(_grouping(antecedent) for _, _, antecedent in records.concerns)
+    o_ante = Counter(
+        _grouping(antecedent)
+        for antecedent in ObservationEntry.objects.filter(
+            observation__pupil=pupil, observation__started_at__gte=since
+        )
+        .exclude(antecedent="")
+        .values_list("antecedent", flat=True)
+    )
     ante_keys = _top(c_ante, o_ante)
     return _against(
         "Concerns",
@@ -354,93 +388,105 @@ def _by_antecedent(pupil, since, concerns) -> Breakdown:
     )
 
 
-def _by_staff(incidents) -> Breakdown:
-    staff_rows = (
-        incidents.filter(staff_present__isnull=False)
-        .values("staff_present__full_name", "kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    s_concern, s_positive = {}, {}
-    for row in staff_rows:
-        target = s_positive if row["kind"] == Incident.Kind.POSITIVE else s_concern
-        target[row["staff_present__full_name"]] = row["n"]
+def _by_staff(pupil, since) -> Breakdown:
+    s_concern, s_positive = Counter(), Counter()
+    for kind, name in Incident.staff_present.through.objects.filter(
+        incident__pupil=pupil, incident__occurred_at__gte=since
+    ).values_list("incident__kind", "user__full_name"):
+        (s_positive if kind == Incident.Kind.POSITIVE else s_concern)[name] += 1
     staff_keys = _top(s_concern, s_positive)
     return _against("Concerns", s_concern, "Positive recognitions", s_positive, staff_keys)
 
 
-def _trend(incidents, first_week, weeks) -> Breakdown:
-    week_rows = (
-        incidents.annotate(w=TruncWeek("occurred_at"))
-        .values("w", "kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    w_concern, w_positive = {}, {}
-    for row in week_rows:
-        monday = _local_date(row["w"])
-        target = w_positive if row["kind"] == Incident.Kind.POSITIVE else w_concern
-        target[monday] = target.get(monday, 0) + row["n"]
+def _trend(records: _Records, first_week, weeks) -> Breakdown:
     mondays = [first_week + dt.timedelta(weeks=i) for i in range(weeks)]
     return _against(
         "Concerns",
-        w_concern,
+        records.weeks.get(Incident.Kind.CONCERN, {}),
         "Positive recognitions",
-        w_positive,
+        records.weeks.get(Incident.Kind.POSITIVE, {}),
         mondays,
         labels=[f"{m:%-d %b}" for m in mondays],
     )
 
 
-def _per_term(pupil, today) -> Breakdown:
+def _per_term(pupil, today, since) -> tuple[Breakdown, int]:
+    """Restrictive interventions in each of the last few terms, and since `since`: the
+    terms, then the pupil's interventions from the earliest of those as a list of times
+    (they are rare), counted by local date in Python."""
     recent_terms = Term.objects.filter(school_id=pupil.school_id, start__lte=today)
     terms = list(recent_terms.order_by("-start")[:TERMS_SHOWN])[::-1]
-    per_term_counts = {}
+    earliest = since
     if terms:
-        per_term_counts = RestrictiveIntervention.objects.filter(pupil=pupil).aggregate(
-            **{
-                f"t{t.pk}": Count("pk", filter=Q(started_at__date__range=(t.start, t.end)))
-                for t in terms
-            }
+        first = timezone.make_aware(dt.datetime.combine(terms[0].start, dt.time.min))
+        earliest = min(earliest, first)
+    times = list(
+        RestrictiveIntervention.objects.filter(pupil=pupil, started_at__gte=earliest).values_list(
+            "started_at", flat=True
         )
-    return Breakdown(
-        labels=[t.name for t in terms],
-        series=[("Restrictive interventions", [per_term_counts.get(f"t{t.pk}", 0) for t in terms])],
     )
+    days = [timezone.localdate(at) for at in times]
+    breakdown = Breakdown(
+        labels=[t.name for t in terms],
+        series=[
+            (
+                "Restrictive interventions",
+                [sum(1 for d in days if t.start <= d <= t.end) for t in terms],
+            )
+        ],
+    )
+    return breakdown, sum(1 for at in times if at >= since)
 
 
-def _local_date(value):
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.date()
-    return value
+def _when(records, field_name):
+    """Sets `when` on each record: its time as the link lists show it, in school time
+    ('Wed 18 Nov 2026, 10:00'), once in Python instead of a date filter per line."""
+    records = list(records)
+    for record in records:
+        local = timezone.localtime(getattr(record, field_name))
+        record.when = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    return records
 
 
 def recent_records(pupil, n=RECENT):
     """The pupil's latest incidents, observations and restrictive interventions, for the
-    link lists. Three queries."""
+    link lists: only the columns a line shows. Three queries."""
     return {
-        "incidents": list(Incident.objects.filter(pupil=pupil).select_related("recorded_by")[:n]),
-        "observations": list(
-            Observation.objects.filter(pupil=pupil).select_related("observer")[:n]
+        "incidents": _when(
+            Incident.objects.filter(pupil=pupil).only("kind", "occurred_at", "location")[:n],
+            "occurred_at",
         ),
-        "interventions": list(
-            with_notified(RestrictiveIntervention.objects.filter(pupil=pupil))[:n]
+        "observations": _when(
+            Observation.objects.filter(pupil=pupil).only(
+                "method", "started_at", "ended_at", "lesson", "rate_per_hour", "on_task_pct"
+            )[:n],
+            "started_at",
+        ),
+        "interventions": _when(
+            with_notified(
+                RestrictiveIntervention.objects.filter(pupil=pupil).only(
+                    "kind", "started_at", "notify_parent_by"
+                )
+            )[:n],
+            "started_at",
         ),
     }
 
 
 def recent_sessions(pupil, n=5):
-    """The pupil's latest delivered sessions, to say after each which strategies worked.
-    One query."""
+    """The pupil's latest delivered sessions, to say after each which strategies worked:
+    only what a link shows, its day in words set once. One query."""
     from sendesk.provision.models import SessionPupil
 
-    return list(
+    records = list(
         SessionPupil.objects.filter(pupil=pupil, session__delivered=True)
         .select_related("session", "session__provision")
+        .only("session_id", "date", "session__provision__title")
         .order_by("-date", "-session__start_time", "-pk")[:n]
     )
+    for sp in records:
+        sp.day = f"{sp.date:%a} {sp.date.day} {sp.date:%b}"
+    return records
 
 
 # --- The export for the review meeting -----------------------------------------------------

@@ -592,6 +592,12 @@ def _validate_intervention(data: dict, errors) -> None:
     inputs.text_fields(data, RI_TEXT, errors, limits=RI_LIMITS, required=RI_REQUIRED)
 
 
+def incident_can_record(user, pupil) -> bool:
+    """Whether `user` may record an incident about `pupil` (one they can see: the caller
+    fetched it through access): the one rule both the form and every link to it follow."""
+    return access.can(user, pupil.school_id, "record_sessions")
+
+
 def intervention_can_record(user, pupil) -> bool:
     return access.can(user, pupil.school_id, "record_sessions")
 

@@ -253,7 +253,9 @@ def _render_incident_form(request, pupil, form, status):
 @require_http_methods(["GET", "POST"])
 def incident_new(request, pupil_id):
     """The phone-friendly incident form, for those who work with the pupil."""
-    pupil = access.get_pupil_for(request.user, pupil_id, "record_sessions")
+    pupil = access.get_pupil(request.user, pupil_id)
+    if not services.incident_can_record(request.user, pupil):
+        raise Http404
     form = IncidentForm(
         _posted(request),
         staff=_staff(pupil.school_id),
@@ -470,6 +472,13 @@ def intervention_list(request):
     qs = selectors.interventions_overseen(schools, overdue_only=overdue_only)
     page = Paginator(qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    # Each row's times in school time, once in Python: three date filters a row were most
+    # of this page's time.
+    for r in rows:
+        started, told_by = timezone.localtime(r.started_at), timezone.localtime(r.notify_parent_by)
+        r.day = f"{started.day} {started:%b}"
+        r.when = f"{started:%a} {started.day} {started:%b %Y, %H:%M}"
+        r.told_by = f"{told_by:%a} {told_by.day} {told_by:%b, %H:%M}"
     record_access_many(
         actor=request.user, pupils=[r.pupil for r in rows], what="restrictive interventions list"
     )
@@ -638,6 +647,7 @@ def _analysis_context(request, pupil, print_mode=False):
     weeks = _weeks(request)
     data = selectors.analysis(pupil, weeks=weeks)
     ibp = selectors.active_ibp(pupil)
+    can_record_ri = services.intervention_can_record(request.user, pupil)
     return {
         "pupil": pupil,
         "data": data,
@@ -648,11 +658,12 @@ def _analysis_context(request, pupil, print_mode=False):
         "details": selectors.behaviour_details(ibp) if ibp else None,
         "weeks": weeks,
         "period_choices": selectors.PERIOD_WEEKS,
-        "can_record_ri": services.intervention_can_record(request.user, pupil),
+        # The links to the forms ask the forms' own rules about this pupil, not a
+        # school-wide capability: nobody sees a link that leads to "not found".
+        "can_record_incident": services.incident_can_record(request.user, pupil),
+        "can_record_ri": can_record_ri,
         "recent_sessions": (
-            selectors.recent_sessions(pupil)
-            if not print_mode and ibp and services.intervention_can_record(request.user, pupil)
-            else []
+            selectors.recent_sessions(pupil) if not print_mode and ibp and can_record_ri else []
         ),
         "today": timezone.localdate(),
         "now": timezone.now(),

@@ -42,6 +42,9 @@ class ProvisionSummary:
     refused: int = 0
     recorded: int = 0
     missed: Counter = field(default_factory=Counter)  # reason code -> sessions
+    # Owed school days with no record at all, counted per day: two sessions on one day
+    # (a catch-up) must not hide another day on which nothing was recorded.
+    unrecorded_days: int = 0
 
     @property
     def by_sessions(self) -> bool:
@@ -50,7 +53,7 @@ class ProvisionSummary:
 
     @property
     def not_recorded(self) -> int:
-        return max(self.due - self.recorded, 0)
+        return self.unrecorded_days
 
 
 def _term_range(child, day: dt.date):
@@ -74,13 +77,12 @@ def summarise(child, provisions, day: dt.date) -> tuple[object, list[ProvisionSu
         pupil=child, provision__in=list(summaries), date__range=(start, end)
     ).values_list("provision", "date", "attendance", "minutes", "session__delivered",
                   "session__missed_reason")  # fmt: skip
-    recorded_today = set()
+    recorded_on = {pk: set() for pk in summaries}
     for provision_id, date, attendance, minutes, delivered, reason in rows:
         s = summaries[provision_id]
         s.recorded += 1
         s.had_minutes += minutes
-        if date == day:
-            recorded_today.add(provision_id)
+        recorded_on[provision_id].add(date)
         if not delivered:
             s.missed[reason] += 1
         elif attendance == Attendance.ABSENT:
@@ -94,11 +96,12 @@ def summarise(child, provisions, day: dt.date) -> tuple[object, list[ProvisionSu
         p = s.provision
         first = max(start, p.start)
         last = min(end, p.end) if p.end else end
-        if s.provision.pk not in recorded_today:
+        if day not in recorded_on[p.pk]:
             last = min(last, day - dt.timedelta(days=1))
-        days = calendar.count(p.days, first, last) if first <= last else 0
-        s.due = days
-        s.due_minutes = round(days * p.minutes_per_day)
+        owed = calendar.days(p.days, first, last) if first <= last else []
+        s.due = len(owed)
+        s.due_minutes = round(len(owed) * p.minutes_per_day)
+        s.unrecorded_days = sum(1 for d in owed if d not in recorded_on[p.pk])
     return term, list(summaries.values())
 
 
@@ -108,11 +111,23 @@ def recent_sessions(child, day: dt.date, limit: int = RECENT_SESSIONS) -> list:
     ratings = (
         TargetRating.objects.exclude(target__plan__kind__in=HIDDEN_PLAN_KINDS)
         .select_related("target")
+        .only("session_pupil_id", "rating", "target__text")
         .order_by("target__order", "target__text")
     )
     records = list(
         SessionPupil.objects.filter(pupil=child, date__lte=day)
         .select_related("session", "session__delivered_by", "provision")
+        .only(
+            "date",
+            "attendance",
+            "minutes",
+            "note",
+            "note_shared_with_parents",
+            "session__delivered",
+            "session__missed_reason",
+            "session__delivered_by__full_name",
+            "provision__title",
+        )  # fmt: skip
         .prefetch_related(Prefetch("ratings", queryset=ratings))
         .order_by("-date", F("session__start_time").desc(nulls_last=True), "-session__recorded_at")[
             :limit
@@ -120,6 +135,7 @@ def recent_sessions(child, day: dt.date, limit: int = RECENT_SESSIONS) -> list:
     )
     name = words.first_name(child)
     for sp in records:
+        sp.family_day = words.day_words(sp.date)
         sp.family_sentence = words.session_sentence(sp, name)
         sp.family_worked_on = [
             (r.target.text, words.rating_words(r.rating, name)) for r in sp.ratings.all()

@@ -136,16 +136,47 @@ def _missed_sentence(missed: dict, name: str, noun: str = "") -> str:
 
 
 def _after_missed(summary, name: str, noun: str) -> list[str]:
+    """The sessions the child refused and the days with no record, each as a number that
+    stands on its own: not "in 4 of them", which could read as 4 of the missed ones."""
     said = []
     if summary.refused:
-        which = "one" if summary.refused == 1 else str(summary.refused)
-        said.append(f"{name} did not want to take part in {which} of them.")
+        # "other": these are neither among the sessions had nor among those missed.
+        other = "other " if summary.had or summary.missed else ""
+        said.append(
+            f"{name} was there for {count(summary.refused, other + 'session')} "
+            "but did not want to take part."
+        )
     if summary.not_recorded:
         n = summary.not_recorded
         said.append(
             f"{count(n, noun)} {'has' if n == 1 else 'have'} no record from the school yet."
         )
     return said
+
+
+def _had_sentence(summary, name: str, title: str) -> str:
+    """How many sessions the child had against how many were due."""
+    due, had = summary.due, summary.had
+    if had >= due and summary.not_recorded:
+        # Two sessions on one day (a catch-up) while another day has no record: "all
+        # of them" would contradict the day with no record that follows.
+        were = "was" if due == 1 else "were"
+        return (
+            f"{name} had {count(had, f'{title} session')} this term, some on the same day; "
+            f"{due} {were} due."
+        )
+    if had == due:
+        if due == 1:
+            return f"{name} had the {title} session due this term."
+        return f"{name} had all {due} {title} sessions due this term."
+    if had > due:
+        more = f", more than the {due} due." if due else "."
+        return f"{name} had {count(had, f'{title} session')} this term{more}"
+    if had == 0:
+        if due == 1:
+            return f"{name} has not had the {title} session due this term."
+        return f"{name} has not had any of the {due} {title} sessions due this term."
+    return f"{name} had {had} of the {due} {title} sessions due this term."
 
 
 def provision_sentences(summary, name: str) -> list[str]:
@@ -157,23 +188,7 @@ def provision_sentences(summary, name: str) -> list[str]:
     due, had = summary.due, summary.had
     if due == 0 and not summary.recorded:
         return [f"No {title} sessions were due yet this term."]
-    if had == due:
-        said = [
-            f"{name} had the {title} session due this term."
-            if due == 1
-            else f"{name} had all {due} {title} sessions due this term."
-        ]
-    elif had > due:
-        said = [f"{name} had {count(had, f'{title} session')} this term"]
-        said[0] += f", more than the {due} due." if due else "."
-    elif had == 0:
-        said = [
-            f"{name} has not had the {title} session due this term."
-            if due == 1
-            else f"{name} has not had any of the {due} {title} sessions due this term."
-        ]
-    else:
-        said = [f"{name} had {had} of the {due} {title} sessions due this term."]
+    said = [_had_sentence(summary, name, title)]
     if summary.partial and had == 1:
         said.append(f"{name} was there for only part of it.")
     elif summary.partial:

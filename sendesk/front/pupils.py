@@ -19,7 +19,7 @@ from sendesk.pupils import selectors, services
 from sendesk.pupils.forms import PupilFilterForm, PupilForm, StrategyForm
 from sendesk.safeguarding import selectors as safeguarding_selectors
 
-from .selectors import pupil_page
+from .selectors import pupil_page, timeline_rows
 
 PUPIL_INITIAL = (
     "upn", "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
@@ -109,7 +109,7 @@ def pupil_timeline(request, pupil_id):
             {"pupil": pupil, "entries": [], "next_cursor": None, "bad_cursor": True},
             status=400,
         )
-    context = {"pupil": pupil, "entries": entries, "next_cursor": next_cursor}
+    context = {"pupil": pupil, "entries": timeline_rows(entries), "next_cursor": next_cursor}
     template = "pupils/timeline.html#timeline_items" if request.htmx else "pupils/timeline.html"
     return render(request, template, context)
 

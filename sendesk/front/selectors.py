@@ -2,6 +2,7 @@
 provision and timeline; the SENCO's daily care list gathers care and medication."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
@@ -12,13 +13,14 @@ from sendesk.care.models import CareEvent, CarePlan
 from sendesk.care.selectors import equipment_due, training_warnings
 from sendesk.medication.selectors import medicines_to_check, missed_and_refused
 from sendesk.plans.models import Plan, Target
+from sendesk.provision.models import Provision
 from sendesk.provision.selectors import (
     explain,
     group_targets,
-    label_missed,
     reconcile,
     targets_with_latest_rating,
 )
+from sendesk.provision.templatetags.minutes import hours
 from sendesk.pupils.models import Pupil
 from sendesk.pupils.selectors import timeline_page
 
@@ -34,8 +36,112 @@ class PupilPage:
     plans: list  # active, with outcomes and targets (and each target's latest rating)
     other_plans: list  # drafts and closed, for the list of links
     figures: list  # provision.selectors.Figures, one per current or future provision
+    provision_rows: list  # ProvisionRow, one per figure: what its table row shows
     timeline: list
     next_cursor: str | None
+
+
+@dataclass
+class ProvisionRow:
+    """One provision's row of the pupil page as text, worked out once in Python: the
+    template then looks up a few strings per row and per week instead of running filters
+    and includes for each (the row was the page's largest cost on the bench school)."""
+
+    figure: object  # the provision.selectors.Figures
+    targets: str
+    pattern: str  # days, group and staffing
+    dates: str
+    week: tuple  # (delivered, promised, short or "") in hours and minutes
+    term: tuple
+    bar: str  # " bad", " short" or ""
+    bar_width: int | None
+    why: list  # (label, minutes, sessions or None) for each missed reason
+    short: str  # minutes delivered short, and minutes on days with no record
+    not_recorded: str
+    weeks: list  # WeekRow
+
+
+@dataclass
+class WeekRow:
+    label: str
+    delivered: str
+    promised: str
+    short: str
+    bar: str
+    width: int
+
+
+def _bar_class(pct, short_cut=95) -> str:
+    if pct is None:
+        return ""
+    return " bad" if pct < 75 else " short" if pct < short_cut else ""
+
+
+def _week_rows(f) -> list:
+    rows = []
+    for w in f.weeks:
+        pct = w.pct
+        bar = " bad" if pct is not None and pct < 75 else " short" if w.short else ""
+        rows.append(
+            WeekRow(
+                label=f"Week of {w.monday.day} {w.monday:%b}",
+                delivered=hours(w.delivered),
+                promised=hours(w.promised),
+                short=hours(w.short) if w.short else "",
+                bar=bar,
+                width=100 if pct is None else pct,
+            )
+        )
+    return rows
+
+
+def provision_row(f, targets: dict) -> ProvisionRow:
+    p = f.provision
+    pattern = ", ".join(p.day_names)
+    if p.group_size > 1:
+        pattern += f" · group of {p.group_size}"
+    pattern += f" · {p.get_staffing_display()}"
+    dates = f"From {p.start.day} {p.start:%b %Y}"
+    if p.end:
+        dates += f" to {p.end.day} {p.end:%b %Y}"
+    pct = f.delivered_pct
+    return ProvisionRow(
+        figure=f,
+        targets="; ".join(targets.get(p.pk, ())),
+        pattern=pattern,
+        dates=dates,
+        week=(
+            hours(f.delivered_week),
+            hours(f.promised_week),
+            hours(f.shortfall_week) if f.shortfall_week else "",
+        ),
+        term=(
+            hours(f.delivered_term),
+            hours(f.promised_term),
+            hours(f.shortfall_term) if f.shortfall_term else "",
+        ),
+        bar=_bar_class(pct),
+        bar_width=None if pct is None else min(pct, 100),
+        why=[
+            (label.lower(), hours(minutes), sessions)
+            for label, minutes, sessions in f.missed_explained
+        ],
+        short=hours(f.explained.short) if f.explained else "",
+        not_recorded=hours(f.explained.not_recorded) if f.explained else "",
+        weeks=_week_rows(f),
+    )
+
+
+def timeline_rows(entries) -> list:
+    """Sets on each timeline entry what its line shows: `when_iso` and `when_text` (in
+    the school's time) and `url`, once in Python rather than by two date filters and a
+    property per line in the template."""
+    for e in entries:
+        local = timezone.localtime(e.occurred_at)
+        e.when_iso = local.isoformat()
+        e.when_text = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+        e.url = e.link
+    return entries
 
 
 def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
@@ -51,12 +157,20 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
     for plan in active:
         group_targets(plan)
     provisions = list(
-        pupil.provisions.filter(Q(end__isnull=True) | Q(end__gte=day))
-        .select_related("plan")
-        .prefetch_related("targets")
-        .order_by("start", "title")
+        pupil.provisions.filter(Q(end__isnull=True) | Q(end__gte=day)).order_by("start", "title")
     )
     timeline, next_cursor = timeline_page(pupil)
+    timeline_rows(timeline)
+    figures = explain(reconcile(provisions, day), weeks=True) if provisions else []
+    # Only the targets' words are shown beside each provision: one flat query, no Target
+    # objects built.
+    targets = defaultdict(list)
+    for provision_id, text in (
+        Provision.targets.through.objects.filter(provision__in=[p.pk for p in provisions])
+        .order_by("target__order", "target__text")
+        .values_list("provision_id", "target__text")
+    ):
+        targets[provision_id].append(text)
     return PupilPage(
         pupil=pupil,
         groups=list(pupil.teaching_groups.all()),
@@ -69,7 +183,8 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
             (p for p in plans if p.status != Plan.Status.ACTIVE),
             key=lambda p: p.status != Plan.Status.DRAFT,
         ),
-        figures=label_missed(explain(reconcile(provisions, day), weeks=True)) if provisions else [],
+        figures=figures,
+        provision_rows=[provision_row(f, targets) for f in figures],
         timeline=timeline,
         next_cursor=next_cursor,
     )

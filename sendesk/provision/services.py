@@ -654,7 +654,7 @@ def _validate_provision(pupil, data):
     if not days or any(d not in "12345" for d in days):
         errors["days"] = "Choose at least one school day (Monday to Friday)."
     data["days"] = days
-    _check_amount(data, days, errors)
+    check_amount(data, days, errors)
     start, end = data.get("start"), data.get("end")
     if not isinstance(start, dt.date):
         errors["start"] = "Give the date the provision starts."
@@ -682,7 +682,7 @@ def _check_choices(data, errors):
         errors["source"] = "Say where it is promised: EHC plan section F or the SEN support plan."
 
 
-def _check_amount(data, days, errors):
+def check_amount(data, days, errors):
     """How much: sessions a week × minutes (one session a ticked day), or hours a week.
     Sets data["weekly_minutes"] when it is clear."""
     sessions, minutes = data.get("sessions_per_week"), data.get("session_minutes")

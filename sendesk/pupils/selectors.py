@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.db.models import (
     Subquery,
 )
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sendesk.audit.models import AccessEvent, AuditEvent
@@ -179,11 +181,27 @@ def audit_names() -> dict:
     return merged("audit_names")
 
 
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _local(value):
+    """A time the trail stored as ISO text, in the school's local time. The trail holds
+    both kinds: audit.snapshot() writes UTC, lib.inputs.plain() local time. Shown as
+    stored, an evening change after 23:00 in summer would read as the day before, and one
+    instant written both ways would look like a change."""
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        parsed = parse_datetime(value)
+        if parsed is not None and timezone.is_aware(parsed):
+            return timezone.localtime(parsed).isoformat()
+    return value
+
+
 def _changed_fields(before, after):
     before = before if isinstance(before, dict) else {}
     after = after if isinstance(after, dict) else {}
     keys = list(dict.fromkeys([*before, *after]))
-    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+    pairs = ((k, _local(before.get(k)), _local(after.get(k))) for k in keys)
+    return [(k, old, new) for k, old, new in pairs if old != new]
 
 
 def access_log(pupil: Pupil, *, views_page=1, changes_page=1, size: int = LIST_PAGE_SIZE):

@@ -23,15 +23,17 @@ from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.provision.models import Provision
 from sendesk.provision.models import TimelineKind as ProvisionLine
+from sendesk.provision.services import check_amount as provision_amount
 from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.models import Role, StaffRole
 
 from .models import Discipline, Programme, ProgrammeReview, Referral, TimelineKind
 from .selectors import get_referred_pupil
 
-# How often a programme runs: the same bounds as any provision.
-SESSIONS_RANGE = (1, 5)
-MINUTES_RANGE = (5, 360)
+# How often a programme runs is checked as any provision's is (_frequency). These are
+# the provision's words for a pattern with no school day in it: its _validate_provision
+# checks the days before the amount (a test keeps the two pages saying the same).
+PROVISION_DAYS = "Choose at least one school day (Monday to Friday)."
 PROGRAMME_TEXT = ("title", "goals", "activities")
 PROGRAMME_FREQUENCY = ("sessions_per_week", "session_minutes", "days")
 
@@ -151,24 +153,19 @@ def referral_end(*, actor, referral: Referral, end: dt.date) -> Referral:
 
 
 def _frequency(data, errors):
-    """(sessions a week, minutes each, days) from `data`, checked as a provision is."""
-    sessions, minutes = data.get("sessions_per_week"), data.get("session_minutes")
+    """(sessions a week, minutes each, days) from `data`, checked by the provision's own
+    rules and in its words: a programme is a provision, so the therapist and the SENCO
+    read the same message about the same frequency. Each is None when it is refused."""
     days = "".join(sorted(set(str(d) for d in (data.get("days") or ""))))
-    lo, hi = SESSIONS_RANGE
-    if not inputs.whole(sessions) or not lo <= sessions <= hi:
-        errors["sessions_per_week"] = f"Sessions a week is a whole number from {lo} to {hi}."
-        sessions = None
-    lo, hi = MINUTES_RANGE
-    if not inputs.whole(minutes) or not lo <= minutes <= hi:
-        errors["session_minutes"] = f"Minutes a session is a whole number from {lo} to {hi}."
-        minutes = None
     if not days or any(d not in "12345" for d in days):
-        errors["days"] = "Choose the school days it happens on (Monday to Friday)."
-    elif sessions and len(days) != sessions:
-        errors["days"] = (
-            f"{sessions} session(s) a week need {sessions} day(s) in the weekly pattern; "
-            f"{len(days)} are ticked."
-        )
+        errors["days"] = PROVISION_DAYS
+    amount = {name: data.get(name) for name in ("sessions_per_week", "session_minutes")}
+    before = set(errors)
+    provision_amount(amount, days, errors)
+    refused = set(errors) - before
+    sessions, minutes = amount["sessions_per_week"], amount["session_minutes"]
+    if refused & {"sessions_per_week", "session_minutes"}:
+        sessions = minutes = None
     return sessions, minutes, days
 
 

@@ -56,3 +56,23 @@ def test_the_dsl_sees_new_concerns_on_every_page(world, as_user):
     body = as_user(world.dsl).get("/pupils/").content.decode()
     assert "1 new" in body
     assert "1 new" not in as_user(world.senco).get("/pupils/").content.decode()
+
+
+def test_the_record_an_incident_link_follows_what_each_person_may_open(world, as_user):
+    """Everyone who can open Ben's behaviour page sees "Record an incident" exactly when
+    the form opens for them: no link to "not found", and none missing."""
+    w = world
+    link = f'href="/pupils/{w.ben.pk}/incidents/new/"'
+    shown, hidden = [], []
+    people = (w.senco, w.head, w.dsl, w.tess, w.tom, w.alice, w.bob, w.hana, w.olga, w.theo)
+    for person in people:
+        client = as_user(person)
+        page = client.get(f"/pupils/{w.ben.pk}/behaviour/")
+        if page.status_code == 404:
+            assert link not in page.content.decode()
+            continue
+        assert page.status_code == 200
+        form = client.get(f"/pupils/{w.ben.pk}/incidents/new/")
+        (shown if link in page.content.decode() else hidden).append(person.email)
+        assert form.status_code == (200 if link in page.content.decode() else 404), person.email
+    assert shown and hidden  # both sides of the rule are exercised

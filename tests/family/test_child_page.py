@@ -66,7 +66,7 @@ def test_bens_term_in_sentences(world, record, child_page):
         "Ben had 8 of the 13 Talk Boost sessions due this term.",
         "In one of these, Ben was there for only part of the session.",
         "3 were missed: 2 when Ben was off school and 1 because of a school trip or event.",
-        "Ben did not want to take part in one of them.",
+        "Ben was there for 1 other session but did not want to take part.",
         "1 session has no record from the school yet.",
         "Precision teaching",
         "20 minutes, 3 times a week, on Mondays, Wednesdays and Fridays.",
@@ -327,3 +327,25 @@ def test_child_page_query_count_does_not_grow(world, as_user, new_programme, rec
     body = text(client.get(url))
     assert "Extra 2" in body and "Core vocabulary" in body and "Counts to 20" in body
     assert queries(lambda: client.get(url)) == before
+
+
+def test_two_sessions_on_one_day_do_not_hide_a_day_with_no_record(world, record, child_page):
+    """Talk Boost from Monday: Monday has a session and a catch-up, Tuesday has nothing,
+    Wednesday (today) one. Three days were due and one of them has no record."""
+    starts(world.talk, MONDAY)
+    record(world.alice, world.talk, day=MONDAY)
+    record(world.alice, world.talk, day=MONDAY)
+    record(world.alice, world.talk, day=TODAY)
+    body = child_page()
+    assert "Ben had 3 Talk Boost sessions this term, some on the same day; 3 were due." in body
+    assert "1 session has no record from the school yet." in body
+
+
+def test_refused_sessions_are_counted_on_their_own(world, record, child_page):
+    """Nothing had and nothing missed: the refused session is not "other" than any."""
+    starts(world.talk, TODAY)
+    record(world.alice, world.talk, attendance="refused")
+    body = child_page()
+    assert "Ben has not had the Talk Boost session due this term." in body
+    assert "Ben was there for 1 session but did not want to take part." in body
+    assert "of them" not in body

@@ -78,3 +78,46 @@ def test_log_is_paged_and_query_count_does_not_grow(world, as_user):
     assert 'href="?views=2#views"' in page and "Page 1 of 2" in page
     older = client.get(url + "?views=2").content.decode()
     assert "late 040" in older and "early 001" not in older
+
+
+@pytest.mark.parametrize(
+    ("stored_utc", "typed_local", "shown_before", "shown_after"),
+    [
+        # Summer (BST): 23:30 UTC on 31 May is 00:30 on 1 June at school.
+        (
+            dt.datetime(2026, 5, 31, 23, 30, tzinfo=dt.UTC),
+            dt.datetime(2026, 6, 1, 0, 45),
+            "2026-06-01T00:30:00+01:00",
+            "2026-06-01T00:45:00+01:00",
+        ),
+        # Winter (GMT): UTC is the school's time, either side of midnight.
+        (
+            dt.datetime(2026, 11, 18, 23, 50, tzinfo=dt.UTC),
+            dt.datetime(2026, 11, 19, 0, 10),
+            "2026-11-18T23:50:00+00:00",
+            "2026-11-19T00:10:00+00:00",
+        ),
+    ],
+)
+def test_changed_times_read_in_school_time_whichever_way_they_were_stored(
+    world, as_user, stored_utc, typed_local, shown_before, shown_after
+):
+    """The trail stores snapshot() times in UTC and inputs.plain() times in local time;
+    the log shows both as the school's local time, so a change just after midnight in
+    summer is not dated the day before, and one instant stored both ways is no change."""
+    from sendesk.audit.models import AuditEvent
+    from sendesk.lib import inputs
+
+    local = timezone.make_aware(typed_local)
+    same = timezone.localtime(stored_utc)
+    AuditEvent.objects.create(
+        at=timezone.now(), actor=world.alice, school_id=world.school.pk, pupil_id=world.ben.pk,
+        action=AuditEvent.Action.AMEND, object_type="behaviour.incident", object_id="1",
+        before={"occurred_at": stored_utc.isoformat(), "recorded_at": stored_utc.isoformat()},
+        after={"occurred_at": inputs.plain(local), "recorded_at": inputs.plain(same)},
+    )  # fmt: skip
+    page = as_user(world.senco).get(f"/pupils/{world.ben.pk}/access-log/").content.decode()
+    changes = page[page.index('id="changes"') :]
+    assert f"<del>{shown_before}</del> → <ins>{shown_after}</ins>" in changes
+    assert "<code>recorded_at</code>" not in changes  # the same instant, written two ways
+    assert stored_utc.isoformat() not in changes or shown_before == stored_utc.isoformat()

@@ -2,6 +2,7 @@
 provision in the spine (kind therapy) that TAs deliver; each change keeps old and new."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -70,10 +71,11 @@ def test_the_source_is_chosen(world, as_user):
         ({"goals": "  "}, "goals", "Say what the programme is for"),
         ({"activities": ""}, "activities", "Say what the TA does"),
         ({"days": ["1", "2", "3"]}, "days", "2 session(s) a week need 2 day(s)"),
-        ({"days": []}, "days", "Choose the school days"),
-        ({"sessions_per_week": "9"}, "sessions_per_week", "from 1 to 5"),
+        ({"days": []}, "days", "Choose at least one school day (Monday to Friday)."),
+        ({"sessions_per_week": "9"}, "days", "9 session(s) a week need 9 day(s)"),
+        ({"sessions_per_week": "30"}, "session_minutes", "Sessions a week is 1–25"),
         ({"sessions_per_week": "two"}, "sessions_per_week", "Give a whole number."),
-        ({"session_minutes": "2"}, "session_minutes", "from 5 to 360"),
+        ({"session_minutes": "2"}, "session_minutes", "minutes 5–360"),
         ({"source": "somewhere"}, "source", ""),
         ({"source": ""}, "source", "Say where it is promised"),
         ({"title": "x" * 151}, "title", "150 characters"),
@@ -250,3 +252,39 @@ def test_with_two_referrals_theo_chooses_which_the_programme_belongs_to(world, a
     )
     assert r.status_code == 422
     assert not Programme.objects.filter(title="Other").exists()
+
+
+@pytest.mark.parametrize(
+    ("therapist", "senco"),
+    [
+        ({"days": []}, {"days": []}),
+        ({"sessions_per_week": "40"}, {"sessions_per_week": "40"}),
+        ({"session_minutes": "400"}, {"session_minutes": "400"}),
+        ({"days": ["1", "2", "3"]}, {"days": ["1", "2", "3"]}),
+    ],
+)
+def test_therapist_and_senco_read_the_same_words_about_a_frequency(
+    world, as_user, therapist, senco
+):
+    """A programme is a provision: the same mistake in how often it runs reads the same on
+    the therapist's form and on the SENCO's provision form."""
+    from tests.pages_senco.test_provision import _form
+
+    def errors(response):
+        assert response.status_code == 422
+        lists = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', text(response), re.S)
+        # Each field's own messages; the summary at the top links to them by label.
+        items = [m for ul in lists for m in re.findall(r"<li>(.*?)</li>", ul, re.S)]
+        return {" ".join(m.split()) for m in items if "<a " not in m}
+
+    theirs = errors(
+        as_user(world.theo).post(
+            f"/therapy/pupils/{world.ben.pk}/programmes/new/",
+            {**FORM, "sessions_per_week": "2", "session_minutes": "20", **therapist},
+        )
+    )
+    senco_data = _form(world, sessions_per_week="2", session_minutes="20", days=["2", "5"])
+    ours = errors(
+        as_user(world.senco).post(f"/pupils/{world.ben.pk}/provision/new/", {**senco_data, **senco})
+    )
+    assert theirs and theirs == ours
