@@ -167,23 +167,39 @@ class _Promised:
         return round(n * (weekly_minutes / len(days)))
 
 
+# Below this many provisions, missed sessions are found from the provisions' own
+# records (the (provision, date) index); above it, from the school's few missed sessions
+# (session_missed_idx). Measured on the large bench school: a pupil's 8 provisions 0.7
+# against 4.5 ms, 20 rows of a page 1.9 against 4.5 ms, the school's 269 26 against 8 ms.
+FEW_PROVISIONS = 40
+
+
 def _missed_counts(school_id: int, start: dt.date, day: dt.date, ids) -> dict:
     """Provision id -> {reason: sessions missed} between start and day, per pupil record,
     like the minutes: in a group session each pupil's own provision shows the sessions it
-    missed. Starts from the school's missed sessions in the window (a few among many
-    delivered: the partial index session_missed_idx), not from every session record."""
+    missed."""
     missed = defaultdict(dict)
-    for row in (
-        Session.objects.filter(
-            school_id=school_id,
-            delivered=False,
-            date__range=(start, day),
-            pupils__provision__in=ids,
+    if len(ids) <= FEW_PROVISIONS:
+        rows = (
+            SessionPupil.objects.filter(
+                provision__in=ids, date__range=(start, day), session__delivered=False
+            )
+            .values_list("provision", "session__missed_reason")
+            .annotate(n=Count("id"))
         )
-        .values("pupils__provision", "missed_reason")
-        .annotate(n=Count("pupils__id"))
-    ):
-        missed[row["pupils__provision"]][row["missed_reason"]] = row["n"]
+    else:
+        rows = (
+            Session.objects.filter(
+                school_id=school_id,
+                delivered=False,
+                date__range=(start, day),
+                pupils__provision__in=ids,
+            )
+            .values_list("pupils__provision", "missed_reason")
+            .annotate(n=Count("pupils__id"))
+        )
+    for provision_id, reason, n in rows:
+        missed[provision_id][reason] = n
     return missed
 
 
