@@ -14,12 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Serve on 127.0.0.1:$(PORT), honouring DATABASE_URL; the demo school is made on first run.
+# Serve on 127.0.0.1:$(PORT), honouring DATABASE_URL, with the task worker beside it; the
+# demo school is made on first run.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo "SENDesk on http://127.0.0.1:$(PORT)/  demo logins: head@ senco@ dsl@ teacher1-8@ hlta@ ta1-8@ slt@ parent@ oakfield.example, password: $${SENDESK_DEMO_PASSWORD:-oakfield-demo}"
+	@# The task worker (e-mail) runs beside the web server and stops with it.
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn sendesk.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 # The browser tests drive Debian's chromium; install it if this machine lacks it.

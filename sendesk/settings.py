@@ -4,6 +4,7 @@ environment, read strictly: a malformed value stops start-up instead of being gu
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "sendesk.accounts",
     "sendesk.schools",
     "sendesk.pupils",
@@ -162,14 +165,31 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 DEMO_PASSWORD = os.environ.get("SENDESK_DEMO_PASSWORD") or "oakfield-demo"
 
-# E-mail (emergency doses tell the SENCO and the parents): printed to the console unless a
-# deployment names a real backend and its EMAIL_HOST / EMAIL_PORT settings.
-EMAIL_BACKEND = os.environ.get(
-    "SENDESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_HOST = os.environ.get("SENDESK_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("SENDESK_EMAIL_PORT") or 25)
+# E-mail (an emergency dose tells the SENCO and the parents), sent by the task worker:
+# printed to the server log unless SENDESK_EMAIL_URL names an SMTP server, as
+# smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if _email_url := os.environ.get("SENDESK_EMAIL_URL"):
+    _email = urlsplit(_email_url)
+    if _email.scheme not in ("smtp", "smtps") or not _email.hostname:
+        raise ImproperlyConfigured(
+            "SENDESK_EMAIL_URL must look like smtp://user:password@host:587 or "
+            f"smtps://user:password@host:465, not {_email.scheme or 'no scheme'}://…"
+        )
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email.hostname
+    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = _email.scheme == "smtp" and EMAIL_PORT != 25
+    EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("SENDESK_FROM_EMAIL", "SENDesk <no-reply@sendesk.invalid>")
+
+# Background work (e-mail) through Django's tasks API with the database backend: a task
+# is written in the same transaction as the record it is about, so it exists exactly when
+# the record does; `make run` starts the worker (manage.py db_worker) beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,

@@ -1,16 +1,12 @@
 """Telling people about an emergency dose: the SENCO(s) of the pupil's school and the
 pupil's parents (parent logins, and contacts with parental responsibility and an e-mail
-address) get an
-e-mail once the record is committed. The project has no task queue (no django-tasks), so
-the mail goes through Django's e-mail framework after the commit; a mail server that is
-down is logged, never a reason to lose the record (the timeline and the pupil's pages
-show the emergency whatever happens to the mail)."""
-
-import logging
+address) get an e-mail, sent by the task worker (medication.tasks) through Django's e-mail
+framework. A mail server that is down fails the task and is logged, never a reason to
+lose the record (the timeline and the pupil's pages show the emergency whatever happens
+to the mail)."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,8 +15,6 @@ from sendesk.pupils.models import Contact
 from sendesk.schools.models import Role, StaffRole
 
 from .rules import unit_words
-
-log = logging.getLogger(__name__)
 
 
 def _senco_emails(school_id) -> list[str]:
@@ -79,24 +73,17 @@ def _parent_message(record, medicine, pupil) -> tuple[str, str]:
     return subject, body
 
 
-def emergency_dose_given(record, medicine, pupil) -> None:
-    """Queue the e-mails about an emergency dose for after the commit."""
-    staff = _senco_emails(pupil.school_id)
-    parents = _parent_emails(pupil)
-
-    def send():
-        messages = []
-        if staff:
-            subject, body = _staff_message(record, medicine, pupil)
-            messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, staff))
-        subject, body = _parent_message(record, medicine, pupil)
-        # One message each: parents do not see each other's addresses.
-        messages += [
-            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in parents
-        ]
-        try:
-            get_connection().send_messages(messages)
-        except Exception:  # the record stands; the failure is for the logs
-            log.exception("Emergency dose %s: the e-mails could not be sent", record.pk)
-
-    transaction.on_commit(send)
+def emergency_messages(record) -> list[EmailMessage]:
+    """The messages about an emergency dose: one to the SENCO(s), one to each parent
+    (parents do not see each other's addresses)."""
+    medicine, pupil = record.medicine, record.pupil
+    messages = []
+    if staff := _senco_emails(pupil.school_id):
+        subject, body = _staff_message(record, medicine, pupil)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, staff))
+    subject, body = _parent_message(record, medicine, pupil)
+    messages += [
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+        for to in _parent_emails(pupil)
+    ]
+    return messages

@@ -38,7 +38,7 @@ from sendesk.pupils.timeline import timeline_add
 from sendesk.staff.models import Training, training_status
 from sendesk.staff.selectors import school_staff
 
-from . import notify
+from . import tasks
 from .models import Administration, HealthcarePlan, Medicine
 from .rules import (
     CLOCK_SLACK,
@@ -528,7 +528,9 @@ def emergency_record(
         earlier = emergency_units_before(locked.pk, given_at)
         check_emergency(locked, given_at, data["units"], earlier, data["called_999"])
         record = _emergency_write(actor, locked, pupil, client_id, given_at, data, now)
-        notify.emergency_dose_given(record, locked, pupil)
+        # Written with the record (the database task backend): the worker e-mails the
+        # SENCO and the parents once the commit has made the record real.
+        tasks.tell_about_emergency_dose.enqueue(str(record.pk))
     return record, True
 
 

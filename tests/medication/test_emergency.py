@@ -9,6 +9,8 @@ import uuid
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from sendesk.audit.models import AuditEvent
 from sendesk.medication.forms import MedicineForm
@@ -65,19 +67,34 @@ def test_too_soon_offers_the_emergency_path(world, as_user, attack):
     assert f'href="{url(attack)}"' in page and "This is an emergency" in page
 
 
-def test_alice_records_a_run_of_puffs_and_people_are_told(
-    world, as_user, attack, django_capture_on_commit_callbacks
-):
+def run_the_worker():
+    """What `make run`'s task worker (manage.py db_worker) does with each queued task:
+    claim it and run it. Its polling loop is left out: it closes the database connection
+    between tasks, which would end the test's transaction."""
+    worker = Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id="test", excluded_queue_names=[],
+    )  # fmt: skip
+    for result in DBTaskResult.objects.ready():
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+
+
+def test_alice_records_a_run_of_puffs_and_people_are_told(world, as_user, attack):
     client = as_user(world.alice)
     page = client.get(url(attack))
     assert page.status_code == 200
     body = text(page)
     assert "1 puff every 30 to 60 seconds, up to 10 puffs" in body
     assert world.ihcp.emergency in body and world.ihcp.who_to_call in body
-    with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(url(attack), form())
+    r = client.post(url(attack), form())
     assert r.status_code == 302
     record = Administration.objects.get(emergency=True)
+    # Queued with the record, sent by the worker, not by the request.
+    assert mail.outbox == []
+    queued = DBTaskResult.objects.get()
+    assert (queued.status, queued.args_kwargs["args"]) == ("READY", [str(record.pk)])
+    run_the_worker()
     assert r["Location"] == f"/medication/doses/{record.pk}/"
     assert (record.units, record.dose, record.outcome, record.due_at) == (
         6,
@@ -264,13 +281,12 @@ class BrokenBackend(BaseEmailBackend):
         raise ConnectionRefusedError("mail server down")
 
 
-def test_a_mail_server_that_is_down_loses_nothing(
-    world, as_user, attack, settings, django_capture_on_commit_callbacks, caplog
-):
+def test_a_mail_server_that_is_down_loses_nothing(world, as_user, attack, settings, caplog):
     settings.EMAIL_BACKEND = "tests.medication.test_emergency.BrokenBackend"
-    with django_capture_on_commit_callbacks(execute=True):
-        r = as_user(world.alice).post(url(attack), form())
+    r = as_user(world.alice).post(url(attack), form())
     assert r.status_code == 302
+    run_the_worker()
+    assert DBTaskResult.objects.get().status == "FAILED"
     record = Administration.objects.get(emergency=True)
     assert TimelineEntry.objects.filter(ref_id=str(record.pk)).exists()
     assert "the e-mails could not be sent" in caplog.text
