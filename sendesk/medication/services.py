@@ -846,7 +846,8 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
             flags = _emergency_reflagged(record, medicine, wanted["given_at"])
             by_rule = lambda fs: sorted(fs, key=lambda f: f["rule"])  # noqa: E731
             if by_rule(flags) != by_rule(record.flags):
-                diff["flags"] = [record.flags, flags]
+                # The trail keeps them in words, as the correction's reader sees them.
+                diff["flags"] = ["; ".join(f["words"] for f in fs) for fs in (record.flags, flags)]
                 set_fields["flags"] = flags
         return amendments.amend(
             actor=actor,

@@ -295,6 +295,7 @@ AMEND_LABELS = {
     "reactions": "Reactions",
     "given_at": "Time",
     "stock": "Stock",
+    "flags": "Emergency - check",
 }
 OUTCOMES = dict(Administration.Outcome.choices)
 

@@ -216,7 +216,9 @@ def test_a_correction_that_moves_a_run_into_an_attack_is_flagged(world, as_user,
     early.refresh_from_db()
     assert early.given_at == at(9, 30) and flag_rules(early) == ["emergency_limit"]
     amendment = Amendment.objects.get(record_id=early.pk)
-    assert amendment.changes["flags"][0] == [] and amendment.changes["flags"][1] == early.flags
+    assert amendment.changes["flags"] == ["", early.flags[0]["words"]]
+    detail = text(client.get(f"/medication/doses/{early.pk}/"))
+    assert "Emergency - check" in detail and "(12 puffs in this emergency)" in detail
 
 
 def test_answers_are_required_and_kept(world, as_user, attack):
