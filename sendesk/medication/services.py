@@ -844,8 +844,7 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
             # Moved in time, it may now fall in another attack's hour (or a day the giver
             # was untrained, or the medicine expired): its flags are worked out again.
             flags = _emergency_reflagged(record, medicine, wanted["given_at"])
-            by_rule = lambda fs: sorted(fs, key=lambda f: f["rule"])  # noqa: E731
-            if by_rule(flags) != by_rule(record.flags):
+            if _by_rule(flags) != _by_rule(record.flags):
                 # The trail keeps them in words, as the correction's reader sees them.
                 diff["flags"] = ["; ".join(f["words"] for f in fs) for fs in (record.flags, flags)]
                 set_fields["flags"] = flags
@@ -956,3 +955,8 @@ def _emergency_reflagged(record, medicine, given_at) -> list[dict]:
     return kept + time_flags(
         medicine, given_at, record.units, others, record.called_999, record.given_by_id
     )
+
+
+def _by_rule(flags) -> list[dict]:
+    """Flags in one order, to compare them whatever order they were worked out in."""
+    return sorted(flags, key=lambda f: f["rule"])

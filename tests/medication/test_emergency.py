@@ -445,3 +445,13 @@ def test_the_mail_server_down_for_good_is_given_up_on(world, as_user, attack, se
     assert DBTaskResult.objects.filter(status="FAILED").count() == 5
     assert not DBTaskResult.objects.filter(status="READY").exists()
     assert Administration.objects.get(emergency=True).notified_at is None
+
+
+def test_each_emergency_link_names_its_medicine(world, as_user, attack):
+    """Screen-reader users tabbing through the links hear which medicine each is for."""
+    body = text(as_user(world.alice).get(f"/pupils/{world.ben.pk}/medication/"))
+    link = (
+        f'<a class="button danger" href="{url(attack)}">Emergency dose'
+        '<span class="visually-hidden"> of Salbutamol</span></a>'
+    )
+    assert link in body
