@@ -185,6 +185,9 @@ if _email_url := os.environ.get("SENDESK_EMAIL_URL"):
     EMAIL_USE_TLS = _email.scheme == "smtp" and EMAIL_PORT != 25
     EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("SENDESK_FROM_EMAIL", "SENDesk <no-reply@sendesk.invalid>")
+# Where the site is reached, for links in e-mails (a message has no request to build
+# an absolute address from).
+SITE_URL = os.environ.get("SENDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background work (e-mail) through Django's tasks API with the database backend: a task
 # is written in the same transaction as the record it is about, so it exists exactly when

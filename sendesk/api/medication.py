@@ -79,8 +79,9 @@ class DoseIn(Schema):
         False,
         description="An emergency dose of a medicine the plan says to give in an emergency: "
         "not refused by the routine interval; needs units, what_happened, called_999 and "
-        "parent_called (outcome and dose are then not needed). The SENCO and the parents "
-        "are e-mailed.",
+        "parent_called (outcome and dose are then not needed), witness_id optional. Never "
+        "refused for the plan's rules: what it broke is stored as flags. The SENCO and the "
+        "parents are e-mailed.",
     )
     units: int | None = Field(None, description="Emergency: puffs or doses given in the run.")
     what_happened: str = Field("", description="Emergency: what happened, in order.")
@@ -113,6 +114,13 @@ class DoseOut(Schema):
     what_happened: str
     called_999: bool
     parent_called: bool
+    flags: list[dict[str, str]] = Field(
+        description="Emergency: what the dose broke, for the SENCO to check, each "
+        "{rule, words} (an emergency dose is recorded whatever it broke)."
+    )
+    notified_at: dt.datetime | None = Field(
+        description="Emergency: when the SENCO and the parents were e-mailed; null until then."
+    )
 
     @staticmethod
     def resolve_medicine(record):
@@ -223,6 +231,7 @@ def _record(actor, payload, client_id, medicine_id, given_at, due_at):
             called_999=payload.called_999,
             parent_called=payload.parent_called,
             reactions=payload.reactions,
+            witness_id=payload.witness_id,
         )
     return med.administration_record(
         actor=actor,

@@ -132,6 +132,7 @@ class CareLogForm(CareEventFields):
 
 
 class CareEventAmendForm(CareEventFields):
+    gender_confirmed = forms.BooleanField(required=False)
     reason = forms.CharField(
         label="Why is it being corrected?",
         required=False,
@@ -159,9 +160,24 @@ class CareEventAmendForm(CareEventFields):
         if event.second_staff is not None and event.second_staff not in staff:
             staff.append(event.second_staff)
         super().__init__(*args, staff=staff, recorder_id=event.by_id, **kwargs)
+        rule = {CarePlan.Gender.FEMALE: "female", CarePlan.Gender.MALE: "male"}.get(
+            event.care_plan.gender_preference
+        )
+        if rule:
+            # As on the log: naming a second adult the school has recorded nothing for
+            # needs the person correcting to confirm the plan's rule was kept.
+            field = self.fields["gender_confirmed"]
+            field.label = f"I confirm the care was given by {rule} staff only"
+            field.help_text = (
+                "Needed when the school has not recorded this for the second adult named."
+            )
+        else:
+            del self.fields["gender_confirmed"]
 
     def changes(self) -> dict:
-        """Only what differs from the record, so the amendment lists exactly that."""
+        """Only what differs from the record, so the amendment lists exactly that (and the
+        confirmation of the plan's female/male rule, when ticked, for the service to
+        store with the correction)."""
         wanted = self.event_data()
         second = wanted.pop("second_staff_id")
         try:
@@ -171,7 +187,10 @@ class CareEventAmendForm(CareEventFields):
         recorded = timezone.localtime(self.event.occurred_at)
         if recorded.replace(second=0, microsecond=0) == wanted["occurred_at"]:
             wanted["occurred_at"] = self.event.occurred_at
-        return {k: v for k, v in wanted.items() if getattr(self.event, k) != v}
+        changed = {k: v for k, v in wanted.items() if getattr(self.event, k) != v}
+        if self.cleaned_data.get("gender_confirmed"):
+            changed["gender_confirmed"] = True
+        return changed
 
 
 # --- Care plans -------------------------------------------------------------------------------

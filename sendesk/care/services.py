@@ -551,13 +551,21 @@ def care_event_amend(*, actor, event: CareEvent, reason: str, changes: dict) -> 
     errors: dict[str, str] = {}
     reason = amendments.reason(reason, errors)
     current = {name: getattr(event, name) for name in EVENT_AMENDABLE}
-    wanted, second = _event_corrected(event, current, changes, errors)
+    # The confirmation of the plan's female/male rule is not a part of the record being
+    # corrected but, when needed, is stored with the correction (as a new log stores it).
+    changes = dict(changes)
+    confirmed = changes.pop("gender_confirmed", False) is True
+    wanted, second, unrecorded = _event_corrected(event, current, changes, errors, confirmed)
     if errors:
         raise ServiceError(errors)
     if wanted["second_staff_id"] != current["second_staff_id"] and second is not None:
         _check_second_trained(event.care_plan, second, wanted["occurred_at"])
     diff = amendments.changed(current, wanted, EVENT_AMENDABLE)
     amendments.refuse_if_unchanged(diff)
+    set_fields = {name: wanted[name] for name in diff}
+    if unrecorded and not event.gender_confirmed:
+        diff["gender_confirmed"] = [False, True]
+        set_fields["gender_confirmed"] = True
     with transaction.atomic():
         event = amendments.locked(event)
         return amendments.amend(
@@ -565,7 +573,7 @@ def care_event_amend(*, actor, event: CareEvent, reason: str, changes: dict) -> 
             record=event,
             reason=reason,
             changes=diff,
-            set_fields={name: wanted[name] for name in diff},
+            set_fields=set_fields,
             before=snapshot(event),
             amendment=(
                 Amendment,
@@ -582,9 +590,10 @@ def care_event_amend(*, actor, event: CareEvent, reason: str, changes: dict) -> 
         )
 
 
-def _event_corrected(event, current, changes, errors):
-    """The care event as corrected, and its second member of staff: each change checked
-    by the rules a new event keeps."""
+def _event_corrected(event, current, changes, errors, confirmed=False):
+    """The care event as corrected, its second member of staff, and whether the plan's
+    female/male rule needed (and got) the confirmation: each change checked by the rules
+    a new event keeps."""
     unknown = [key for key in changes if key not in EVENT_AMENDABLE]
     for key in unknown:
         errors[key] = "This part of a care record can't be changed."
@@ -595,22 +604,34 @@ def _event_corrected(event, current, changes, errors):
         _check_when(wanted["occurred_at"], errors)
     second = _second_staff(event.care_plan, event.by_id, wanted["second_staff_id"], errors)
     wanted["second_staff_id"] = second.pk if second is not None else None
+    unrecorded = False
     if second is not None and wanted["second_staff_id"] != current["second_staff_id"]:
-        _check_corrected_gender(event.care_plan, second, errors)
-    return wanted, second
+        unrecorded = _check_corrected_gender(event.care_plan, second, confirmed, errors)
+    return wanted, second, unrecorded
 
 
-def _check_corrected_gender(plan, second, errors) -> None:
-    """A correction may not name a second adult the plan's female/male rule rules out."""
+def _check_corrected_gender(plan, second, confirmed, errors) -> bool:
+    """The log's rule for a second adult a correction names: not one the plan's
+    female/male rule rules out, and, where the school has recorded nothing for them, the
+    person correcting confirms the rule was kept. Returns whether that confirmation was
+    needed (the caller stores it with the correction)."""
     want = GENDER_WORDS.get(plan.gender_preference)
     if want is None:
-        return
-    recorded = care_genders(plan.pupil.school_id, [second.pk]).get(second.pk, want)
-    if recorded != want:
+        return False
+    recorded = care_genders(plan.pupil.school_id, [second.pk]).get(second.pk)
+    if recorded is not None and recorded != want:
         errors["second_staff_id"] = (
             f"This plan asks for {want} staff only and {second.full_name} is recorded as "
             f"{recorded}."
         )
+        return False
+    if recorded is None and not confirmed:
+        errors["gender_confirmed"] = (
+            f"This plan asks for {want} staff only, and the school has not recorded this for "
+            f"{second.full_name}. Tick the box to confirm the care was given by {want} staff "
+            "only (the record will show it was confirmed here), or ask the SENCO to record it."
+        )
+    return recorded is None
 
 
 def _check_second_trained(plan, second, occurred_at) -> None:

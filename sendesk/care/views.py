@@ -138,6 +138,7 @@ FIELD_LABELS = {
     "observations": "Observations",
     "products_used": "Products used",
     "note": "Note",
+    "gender_confirmed": "Staff sex confirmed here",
 }
 
 

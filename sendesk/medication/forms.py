@@ -165,12 +165,23 @@ class EmergencyForm(forms.Form):
     reactions = text_field(
         "Reactions or anything noticed", "Leave empty if none.", rows=2, max_length=4000
     )
+    witness = CheckedChoiceField(label="Witness", required=False)
 
-    aliases = {"given_at": "time", "medicine_id": None}
+    aliases = {"given_at": "time", "witness_id": "witness", "medicine_id": None}
 
-    def __init__(self, *args, medicine, **kwargs):
+    def __init__(self, *args, medicine, staff=(), actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.medicine = medicine
+        self.fields["witness"].choices = [("", "No witness")] + [
+            (str(u.pk), u.full_name) for u in staff if actor is None or u.pk != actor.pk
+        ]
+        # Never a reason to refuse an emergency: a controlled drug given without a witness
+        # is recorded and flagged for the SENCO.
+        self.fields["witness"].help_text = (
+            "A controlled drug: name the second member of staff who watched, if there was one."
+            if medicine.controlled
+            else "Optional for this medicine."
+        )
         if medicine.emergency_limit:
             self.fields[
                 "units"
@@ -206,6 +217,7 @@ class EmergencyForm(forms.Form):
             "called_999": answer.get(data.get("called_999")),
             "parent_called": answer.get(data.get("parent_called")),
             "reactions": data.get("reactions") or "",
+            "witness_id": data.get("witness") or None,
         }
 
 

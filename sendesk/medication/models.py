@@ -187,6 +187,14 @@ class Administration(models.Model):
     what_happened = models.TextField(blank=True, help_text="Emergency: what happened, in order.")
     called_999 = models.BooleanField("999 called", default=False)
     parent_called = models.BooleanField("Parent or carer called", default=False)
+    # A dose actually given is always recorded: what an emergency broke (past the plan's
+    # limit without 999, no witness for a controlled drug, expired, no consent...) is
+    # flagged for the SENCO to check, never a reason to lose the record. Each flag is
+    # {"rule": code, "words": plain English}.
+    flags = models.JSONField(default=list, blank=True)
+    # When the SENCO and the parents were e-mailed about an emergency dose; empty until
+    # the mail server took the messages (the task retries).
+    notified_at = models.DateTimeField(null=True, blank=True)
     recorded_at = models.DateTimeField()
 
     class Meta:

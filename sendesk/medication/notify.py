@@ -1,9 +1,14 @@
 """Telling people about an emergency dose: the SENCO(s) of the pupil's school and the
 pupil's parents (parent logins, and contacts with parental responsibility and an e-mail
 address) get an e-mail, sent by the task worker (medication.tasks) through Django's e-mail
-framework. A mail server that is down fails the task and is logged, never a reason to
-lose the record (the timeline and the pupil's pages show the emergency whatever happens
-to the mail)."""
+framework. A mail server that is down fails the attempt, which is logged and tried again
+later (medication.tasks); it is never a reason to lose the record (the timeline and the
+pupil's pages show the emergency whatever happens to the mail, and the dose page says
+while nobody has been e-mailed yet).
+
+Parents get the structured facts only (when, what, how much, who was called): the staff's
+free-text "what happened" may name other children or staff, and parents see only notes
+staff chose to share."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -14,7 +19,7 @@ from sendesk.accounts.models import User
 from sendesk.pupils.models import Contact
 from sendesk.schools.models import Role, StaffRole
 
-from .rules import unit_words
+from .rules import flags_words, unit_words
 
 
 def _senco_emails(school_id) -> list[str]:
@@ -45,29 +50,34 @@ def _calls(record) -> str:
 def _staff_message(record, medicine, pupil) -> tuple[str, str]:
     when = timezone.localtime(record.given_at)
     subject = f"Emergency medicine given: {pupil.name}, {when:%-d %b %H:%M}"
+    checks = flags_words(record.flags)
     body = (
         f"{record.given_by} gave {pupil.name} {unit_words(medicine, record.units)} of "
         f"{medicine.name} {medicine.strength} in an emergency at {when:%H:%M} on "
-        f"{when:%A %-d %B}.\n\nWhat happened: {record.what_happened}\n\n{_calls(record)}\n\n"
-        f"The record: {reverse('dose_detail', args=[record.pk])}\n"
+        f"{when:%A %-d %B}.\n\n"
+        + (f"{checks}.\n\n" if checks else "")
+        + f"What happened: {record.what_happened}\n\n{_calls(record)}\n\n"
+        f"The record: {settings.SITE_URL}{reverse('dose_detail', args=[record.pk])}\n"
     )
     return subject, body
 
 
 def _parent_message(record, medicine, pupil) -> tuple[str, str]:
+    """Plain English from the record's structured fields only, dated (the e-mail may be
+    read, or sent, on a later day than the dose)."""
     when = timezone.localtime(record.given_at)
     name = pupil.preferred_name or pupil.legal_first_name
-    subject = f"{name} needed emergency medicine at school today"
-    called = []
-    if record.called_999:
-        called.append("We called an ambulance (999).")
-    if record.parent_called:
-        called.append("We phoned you.")
+    subject = f"{name} needed emergency medicine at school on {when:%A %-d %B}"
+    called = [
+        "We called an ambulance (999)." if record.called_999 else "",
+        "We phoned you." if record.parent_called else "",
+    ]
     body = (
-        f"At {when:%H:%M} on {when:%A %-d %B}, {name} needed the emergency medicine in "
-        f"{name}'s healthcare plan. {record.given_by} gave {unit_words(medicine, record.units)} "
-        f"of {medicine.name}.\n\nWhat happened: {record.what_happened}\n\n"
-        f"{' '.join(called)}\n\nIf you have any questions, please contact the school. "
+        f"At {when:%H:%M} on {when:%A %-d %B %Y}, {name} needed the emergency medicine in "
+        f"{name}'s healthcare plan. {name} was given "
+        f"{unit_words(medicine, record.units)} of {medicine.name}.\n\n"
+        + (f"{' '.join(c for c in called if c)}\n\n" if any(called) else "")
+        + "If you have any questions, please contact the school. "
         f"You can see {name}'s medicine record when you log in.\n"
     )
     return subject, body

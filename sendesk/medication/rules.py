@@ -394,38 +394,83 @@ def unit_words(medicine, units: int) -> str:
     return f"{units} {word}{'s' if units != 1 else ''}"
 
 
-def check_emergency(medicine, given_at, units, earlier: int, called_999) -> None:
-    """The rules an emergency dose keeps, instead of the routine interval and daily
-    maximum: the medicine is one the plan says to give in an emergency and is in use; past
-    the plan's emergency limit (this run and the other emergency doses of the same attack,
-    `earlier` units) 999 must have been called. Raises DoseRefused."""
-    _check_active(medicine)
+def flag(rule: str, words: str) -> dict:
+    """One thing an emergency dose broke, stored on the record: {"rule", "words"}."""
+    return {"rule": rule, "words": words}
+
+
+def emergency_flags(medicine, given_at, units, *, others, called_999, giver_id, witness):
+    """What an emergency dose broke, as flags (never a refusal: a dose given is a dose
+    recorded). `others` is the units and 999 answers of the medicine's other emergency
+    doses of the same attack (emergency_others). Time-dependent flags (the limit,
+    training, expiry) are the ones a correction of the time works out again
+    (time_flags); the rest are emergency_flags' own."""
+    flags = []
     if not medicine.emergency_use:
-        raise DoseRefused(
-            "not_emergency",
-            f"{medicine.name} is not marked for use in an emergency: follow the healthcare "
-            "plan's emergency steps, call 999 if the child is getting worse, and tell the "
-            "SENCO.",
+        flags.append(flag("not_emergency", "not on the plan for emergencies"))
+    if not medicine.active:
+        flags.append(flag("stopped", "medicine stopped"))
+    if medicine.controlled and witness is None:
+        flags.append(flag("no_witness", "controlled drug given without a witness"))
+    if not medicine.has_consent:
+        flags.append(flag("no_consent", "no written parental consent on record"))
+    flags += time_flags(medicine, given_at, units, others, called_999, giver_id)
+    short = units - medicine.stock
+    if short > 0:
+        # Stock cannot go below nothing: the count was wrong, and the SENCO is told by how
+        # much rather than the difference being hidden.
+        flags.append(
+            flag(
+                "stock",
+                f"stock count short: {medicine.stock} held, {units} given, {short} unaccounted for",
+            )
         )
+    return flags
+
+
+TIME_FLAGS = ("emergency_limit", "no_training", "expired")
+
+
+def time_flags(medicine, given_at, units, others, called_999, giver_id) -> list[dict]:
+    """The flags that depend on when the dose was given: past the emergency limit (this
+    run and the others of the same attack) with 999 called in none of them, the giver's
+    training on the day, and expiry."""
+    flags = []
     limit = medicine.emergency_limit
-    if limit and earlier + units > limit and called_999 is not True:
-        so_far = f" ({unit_words(medicine, earlier + units)} in this emergency)" if earlier else ""
-        raise DoseRefused(
-            "emergency_limit",
-            f"The plan's limit is {unit_words(medicine, limit)} in one emergency{so_far}: "
-            "call 999 now if you have not, and record that 999 was called.",
-            status=422,
-            field="called_999",
+    total = units + sum(u for u, _ in others)
+    anyone_called = called_999 is True or any(called for _, called in others)
+    if limit and total > limit and not anyone_called:
+        flags.append(
+            flag(
+                "emergency_limit",
+                f"over the emergency limit of {unit_words(medicine, limit)} "
+                f"({unit_words(medicine, total)} in this emergency) without 999 called",
+            )
         )
+    day = timezone.localtime(given_at).date()
+    if training_status([giver_id], medicine.training, day)[giver_id] != "current":
+        kind = Training.Kind(medicine.training).label.lower()
+        flags.append(flag("no_training", f"given by someone without current {kind} training"))
+    if medicine.expiry_date < day:
+        flags.append(flag("expired", f"medicine expired on {medicine.expiry_date:%-d %b %Y}"))
+    return flags
 
 
-def emergency_units_before(medicine_id, given_at, exclude=None) -> int:
-    """Units of the medicine's emergency doses in the EMERGENCY_SPAN before `given_at`
-    (the same attack). One query."""
+def flags_words(flags) -> str:
+    """'Emergency - check: a; b' or '' when nothing was flagged."""
+    if not flags:
+        return ""
+    return "Emergency - check: " + "; ".join(f["words"] for f in flags)
+
+
+def emergency_others(medicine_id, given_at, exclude=None) -> list[tuple[int, bool]]:
+    """(units, 999 called) of the medicine's other emergency doses within EMERGENCY_SPAN
+    either side of `given_at`: the same attack, whichever order the runs were typed in.
+    One query."""
     rows = Administration.objects.filter(
         medicine_id=medicine_id,
         emergency=True,
         given_at__gt=given_at - EMERGENCY_SPAN,
-        given_at__lte=given_at,
+        given_at__lt=given_at + EMERGENCY_SPAN,
     ).exclude(pk=getattr(exclude, "pk", None))
-    return sum(rows.values_list("units", flat=True))
+    return list(rows.values_list("units", "called_999"))

@@ -44,6 +44,7 @@ from .rules import (
     CLOCK_SLACK,
     DUE_SOON,
     RECORD_BACK,
+    TIME_FLAGS,
     DoseRefused,
     _check_active,
     _check_can_give,
@@ -51,9 +52,10 @@ from .rules import (
     _hhmm,
     _same_dose,
     _validate_schedule,
-    check_emergency,
-    emergency_units_before,
+    emergency_flags,
+    emergency_others,
     slot_at,
+    time_flags,
     unit_words,
 )
 
@@ -497,11 +499,14 @@ def emergency_record(
     called_999,
     parent_called,
     reactions="",
+    witness_id=None,
 ) -> tuple[Administration, bool]:
-    """Record an emergency dose (or a run of puffs) of a medicine the plan says to give in
-    an emergency: not refused by the routine interval or daily maximum, but by the plan's
-    emergency limit when 999 was not called (rules.check_emergency). The SENCO and the
-    parents are e-mailed once it is stored. Returns (record, created) as
+    """Record an emergency dose (or a run of puffs). A dose given is never refused: only
+    bad input is (422). What the dose broke (past the plan's emergency limit without 999,
+    a medicine not on the plan for emergencies or stopped, a controlled drug without a
+    witness, an untrained giver, no consent, expired, more given than the stock held) is
+    stored as flags on the record (rules.emergency_flags) for the SENCO to check. The
+    SENCO and the parents are e-mailed once it is stored. Returns (record, created) as
     administration_record does; `medicine`, when the page fetched it through
     access.get_scoped for this actor, is used as it is."""
     errors: dict[str, str] = {}
@@ -517,16 +522,19 @@ def emergency_record(
     pupil = medicine.pupil
     now = timezone.now()
     given_at, data = _emergency_input(
-        medicine, now, given_at=given_at, units=units, what_happened=what_happened,
+        actor, medicine, now, given_at=given_at, units=units, what_happened=what_happened,
         called_999=called_999, parent_called=parent_called, reactions=reactions,
+        witness_id=witness_id,
     )  # fmt: skip
     with transaction.atomic():
         locked = Medicine.objects.select_for_update().get(pk=medicine.pk)
         locked.pupil = pupil
         if existing := _existing_dose(actor, client_id, medicine_uuid):
             return existing, False
-        earlier = emergency_units_before(locked.pk, given_at)
-        check_emergency(locked, given_at, data["units"], earlier, data["called_999"])
+        data["flags"] = emergency_flags(
+            locked, given_at, data["units"], others=emergency_others(locked.pk, given_at),
+            called_999=data["called_999"], giver_id=actor.pk, witness=data["witness"],
+        )  # fmt: skip
         record = _emergency_write(actor, locked, pupil, client_id, given_at, data, now)
         # Written with the record (the database task backend): the worker e-mails the
         # SENCO and the parents once the commit has made the record real.
@@ -547,9 +555,10 @@ def _medicine_in_scope(actor, medicine, medicine_id) -> Medicine:
     return medicine
 
 
-def _emergency_input(medicine, now, **raw) -> tuple[dt.datetime, dict]:
+def _emergency_input(actor, medicine, now, **raw) -> tuple[dt.datetime, dict]:
     """An emergency dose's input checked: a 422 DoseRefused (rule 'invalid') naming each
-    field in words, or (given_at, the fields)."""
+    field in words, or (given_at, the fields). A witness is optional (a controlled drug
+    without one is flagged, not refused); one named is checked as a routine dose's is."""
     errors: dict[str, str] = {}
     given_at = _given_at(raw["given_at"], now, errors)
     units = raw["units"]
@@ -566,6 +575,11 @@ def _emergency_input(medicine, now, **raw) -> tuple[dt.datetime, dict]:
         if not isinstance(raw[name], bool):
             errors[name] = f"Say {words}."
         data[name] = raw[name]
+    data["witness"] = None
+    if raw["witness_id"] not in ("", None):
+        data["witness"] = _witness(
+            actor, medicine, Administration.Outcome.GIVEN, raw["witness_id"], errors
+        )
     if errors:
         first = next(iter(errors))
         refusal = DoseRefused("invalid", errors[first], status=422, field=first)
@@ -575,33 +589,39 @@ def _emergency_input(medicine, now, **raw) -> tuple[dt.datetime, dict]:
 
 
 def _emergency_write(actor, medicine, pupil, client_id, given_at, data, now):
-    """The emergency record, the stock (never below nothing: what was given was given),
-    the timeline line and the audit row. Inside the caller's transaction."""
+    """The emergency record with its flags, the stock (never below nothing: what was
+    given was given, and a short count is one of the flags), the timeline line and the
+    audit row. Inside the caller's transaction."""
     record = Administration.objects.create(
         client_id=client_id, school_id=pupil.school_id, pupil=pupil, medicine=medicine,
         given_at=given_at, outcome=Administration.Outcome.GIVEN,
         dose=unit_words(medicine, data["units"]), reactions=data["reactions"], given_by=actor,
-        recorded_at=now, emergency=True, units=data["units"],
+        witness=data["witness"], recorded_at=now, emergency=True, units=data["units"],
         what_happened=data["what_happened"], called_999=data["called_999"],
-        parent_called=data["parent_called"],
+        parent_called=data["parent_called"], flags=data["flags"],
     )  # fmt: skip
     stock_after = max(medicine.stock - data["units"], 0)
     Medicine.objects.filter(pk=medicine.pk).update(stock=stock_after)
     calls = [w for w, yes in (("999 called", record.called_999),
                               ("parent phoned", record.parent_called)) if yes]  # fmt: skip
+    checks = " - marked for the SENCO to check" if data["flags"] else ""
     timeline_add(
         pupil=pupil,
         occurred_at=given_at,
         kind="medication",
-        title=f"Emergency: {medicine.name} {record.dose} given ({actor})"
-        + (f"; {', '.join(calls)}" if calls else ""),
+        title=(
+            f"Emergency: {medicine.name} {record.dose} given ({actor})"
+            + (f"; {', '.join(calls)}" if calls else "")
+            + checks
+        )[:200],
         body=data["what_happened"],
         actor=actor,
         ref=record,
     )
     record_pupil_change(
         actor, AuditEvent.Action.CREATE, record, pupil,
-        after={**snapshot(record), "stock_before": medicine.stock, "stock_after": stock_after},
+        after={**snapshot(record), "stock_before": medicine.stock, "stock_after": stock_after,
+               "stock_short": max(data["units"] - medicine.stock, 0)},
     )  # fmt: skip
     medicine.stock = stock_after
     record.medicine = medicine
@@ -819,12 +839,21 @@ def administration_amend(*, actor, record: Administration, reason: str, changes:
         if stock_change:
             Medicine.objects.filter(pk=medicine.pk).update(stock=F("stock") + stock_change)
             diff["stock"] = [medicine.stock, medicine.stock + stock_change]
+        set_fields = {name: wanted[name] for name in AMENDABLE if name in diff}
+        if record.emergency and wanted["given_at"] != record.given_at:
+            # Moved in time, it may now fall in another attack's hour (or a day the giver
+            # was untrained, or the medicine expired): its flags are worked out again.
+            flags = _emergency_reflagged(record, medicine, wanted["given_at"])
+            if _by_rule(flags) != _by_rule(record.flags):
+                # The trail keeps them in words, as the correction's reader sees them.
+                diff["flags"] = ["; ".join(f["words"] for f in fs) for fs in (record.flags, flags)]
+                set_fields["flags"] = flags
         return amendments.amend(
             actor=actor,
             record=record,
             reason=reason,
             changes=diff,
-            set_fields={name: wanted[name] for name in AMENDABLE if name in diff},
+            set_fields=set_fields,
             before=before,
             amendment=(
                 Amendment,
@@ -916,3 +945,18 @@ def _check_corrected_to_given(record, medicine, given_at, was_given) -> None:
     _check_can_give(
         medicine, given_at, record.due_at, exclude=record, needs_stock=not was_given,
     )  # fmt: skip
+
+
+def _emergency_reflagged(record, medicine, given_at) -> list[dict]:
+    """An emergency record's flags with the time-dependent ones (rules.TIME_FLAGS)
+    worked out at its corrected time; the others stand as recorded."""
+    kept = [f for f in record.flags if f["rule"] not in TIME_FLAGS]
+    others = emergency_others(medicine.pk, given_at, exclude=record)
+    return kept + time_flags(
+        medicine, given_at, record.units, others, record.called_999, record.given_by_id
+    )
+
+
+def _by_rule(flags) -> list[dict]:
+    """Flags in one order, to compare them whatever order they were worked out in."""
+    return sorted(flags, key=lambda f: f["rule"])

@@ -1,8 +1,10 @@
 """Background work of the medication app, run by the task worker (manage.py db_worker)."""
 
+import datetime as dt
 import logging
 
 from django.core.mail import get_connection
+from django.utils import timezone
 from django_tasks import task
 
 from . import notify
@@ -10,18 +12,34 @@ from .models import Administration
 
 log = logging.getLogger(__name__)
 
+# A mail server that is down is tried again after these waits (minutes), then given up
+# on: the dose page keeps saying nobody has been e-mailed, for the SENCO to phone.
+RETRY_AFTER_MINUTES = (1, 5, 30, 120)
+
 
 @task()
-def tell_about_emergency_dose(administration_id: str) -> int:
-    """E-mail the SENCO(s) and the parents about an emergency dose; returns the number of
-    messages sent. A mail server that is down fails the task (its result keeps the
-    error, and the log says so); the record itself was committed long before."""
+def tell_about_emergency_dose(administration_id: str, attempt: int = 1) -> int:
+    """E-mail the SENCO(s) and the parents about an emergency dose and note when
+    (Administration.notified_at); returns the number of messages sent. A mail server
+    that is down fails this attempt (its result keeps the error, and the log says so) and
+    queues the next one after a longer wait; the record itself was committed long before."""
     record = Administration.objects.select_related("medicine", "medicine__pupil", "given_by").get(
         pk=administration_id
     )
+    if record.notified_at is not None:
+        return 0  # an earlier attempt got through
     messages = notify.emergency_messages(record)
     try:
-        return get_connection().send_messages(messages) or 0
+        sent = get_connection().send_messages(messages) or 0
     except Exception:
-        log.exception("Emergency dose %s: the e-mails could not be sent", record.pk)
+        log.exception(
+            "Emergency dose %s: the e-mails could not be sent (attempt %s)", record.pk, attempt
+        )
+        if attempt <= len(RETRY_AFTER_MINUTES):
+            wait = dt.timedelta(minutes=RETRY_AFTER_MINUTES[attempt - 1])
+            tell_about_emergency_dose.using(run_after=timezone.now() + wait).enqueue(
+                administration_id, attempt + 1
+            )
         raise
+    Administration.objects.filter(pk=record.pk).update(notified_at=timezone.now())
+    return sent

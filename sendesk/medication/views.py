@@ -179,11 +179,14 @@ def dose_emergency(request, medicine_id):
     emergency: the plan's emergency steps beside the form; the routine interval does not
     refuse it. The SENCO and the parents are e-mailed."""
     medicine = _medicine_for(request.user, medicine_id, "give_care")
+    staff = list(school_staff(medicine.pupil.school_id))
     if request.method == "GET":
-        form = EmergencyForm(initial=EmergencyForm.initial_for(), medicine=medicine)
+        form = EmergencyForm(
+            initial=EmergencyForm.initial_for(), medicine=medicine, staff=staff, actor=request.user
+        )
         record_access(actor=request.user, pupil=medicine.pupil, what="medication emergency form")
         return _render_emergency(request, medicine, form, 200)
-    form = EmergencyForm(request.POST, medicine=medicine)
+    form = EmergencyForm(request.POST, medicine=medicine, staff=staff, actor=request.user)
     status = 422
     if form.is_valid():
         try:
@@ -292,6 +295,7 @@ AMEND_LABELS = {
     "reactions": "Reactions",
     "given_at": "Time",
     "stock": "Stock",
+    "flags": "Emergency - check",
 }
 OUTCOMES = dict(Administration.Outcome.choices)
 

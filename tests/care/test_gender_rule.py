@@ -5,7 +5,7 @@ confirmed. The record is the SENCO's to set, optional, and used for this check o
 import pytest
 
 from sendesk.audit.models import AuditEvent
-from sendesk.care.models import CareEvent
+from sendesk.care.models import Amendment, CareEvent
 from sendesk.lib.errors import ServiceError
 from sendesk.staff.models import CareGender
 from sendesk.staff.services import care_gender_set
@@ -169,3 +169,63 @@ def test_a_correction_may_not_name_a_man(world, as_user, female_only):
     assert "Bob Assistant is recorded as male" in text(r)
     event.refresh_from_db()
     assert event.second_staff == world.tess
+
+
+def amend_form(event, **changes):
+    data = {
+        "date": event.occurred_at.date().isoformat(), "time": "09:40", "kind": "pad change",
+        "second_staff": str(event.second_staff_id or ""), "observations": event.observations,
+        "products_used": event.products_used, "note": "", "reason": "Wrong name",
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_a_correction_naming_someone_not_recorded_asks_to_confirm(world, as_user, female_only):
+    """Alice (recorded female) logged with Hana (recorded female), so nothing was
+    confirmed; the correction names Tess, for whom the school has recorded nothing: the
+    same rule as a new log, and the confirmation is stored with the correction."""
+    for person in (world.alice, world.hana):
+        CareGender.objects.create(
+            school=world.school, user=person, gender="female", set_by=world.senco, set_at=NOW
+        )
+    client = as_user(world.alice)
+    r = client.post(url(female_only), log_form(second_staff=str(world.hana.pk)))
+    assert r.status_code == 302
+    event = CareEvent.objects.get()
+    assert event.gender_confirmed is False
+    page = as_user(world.senco).get(f"/care/events/{event.pk}/amend/")
+    assert "I confirm the care was given by female staff only" in text(page)
+    r = as_user(world.senco).post(
+        f"/care/events/{event.pk}/amend/", amend_form(event, second_staff=str(world.tess.pk))
+    )
+    assert r.status_code == 422
+    assert "the school has not recorded this for Tess Teacher" in text(r)
+    event.refresh_from_db()
+    assert (event.second_staff, event.gender_confirmed) == (world.hana, False)
+    r = as_user(world.senco).post(
+        f"/care/events/{event.pk}/amend/",
+        amend_form(event, second_staff=str(world.tess.pk), gender_confirmed="on"),
+    )
+    assert r.status_code == 302
+    event.refresh_from_db()
+    assert (event.second_staff, event.gender_confirmed) == (world.tess, True)
+    amendment = Amendment.objects.get(record_id=event.pk)
+    assert amendment.changes["gender_confirmed"] == [False, True]
+    detail = text(as_user(world.senco).get(f"/care/events/{event.pk}/"))
+    assert "Staff sex confirmed here" in detail
+
+
+def test_a_correction_naming_someone_recorded_needs_no_box(world, as_user, female_only):
+    for person in (world.alice, world.hana, world.tess):
+        CareGender.objects.create(
+            school=world.school, user=person, gender="female", set_by=world.senco, set_at=NOW
+        )
+    as_user(world.alice).post(url(female_only), log_form(second_staff=str(world.hana.pk)))
+    event = CareEvent.objects.get()
+    r = as_user(world.senco).post(
+        f"/care/events/{event.pk}/amend/", amend_form(event, second_staff=str(world.tess.pk))
+    )
+    assert r.status_code == 302
+    event.refresh_from_db()
+    assert (event.second_staff, event.gender_confirmed) == (world.tess, False)

@@ -47,16 +47,24 @@ def test_a_dose_checks_the_scope_once(world, as_user):
 
 
 def test_an_object_not_from_the_access_layer_is_checked_again(world, now):
+    """Bob works at Ben's school and may give care there (the capability check passes),
+    but is not deployed to Ben: only the scope check keeps him out, so a service that
+    trusted an object it was handed would let him write."""
     plan = CarePlan.objects.select_related("pupil", "pupil__school").get(pk=world.toileting.pk)
     with pytest.raises(Http404):
         care.care_event_record(
-            actor=world.olga, care_plan_id=plan.pk, care_plan=plan,
+            actor=world.bob, care_plan_id=plan.pk, care_plan=plan,
             occurred_at=FROZEN_AT - dt.timedelta(minutes=5), kind="pad change",
         )  # fmt: skip
     medicine = Medicine.objects.select_related("pupil").get(pk=world.inhaler.pk)
     with pytest.raises(Http404):
         med.administration_record(
-            actor=world.olga, client_id=None, medicine=medicine, given_at=FROZEN_AT,
+            actor=world.bob, client_id=None, medicine=medicine, given_at=FROZEN_AT,
             outcome="given", dose="2 puffs",
+        )  # fmt: skip
+    with pytest.raises(Http404):
+        med.emergency_record(
+            actor=world.bob, client_id=None, medicine=medicine, given_at=FROZEN_AT,
+            units=2, what_happened="Wheeze", called_999=False, parent_called=True,
         )  # fmt: skip
     assert not CareEvent.objects.exists() and not Administration.objects.exists()

@@ -4,6 +4,7 @@ the emergency path records the run of puffs with what happened and who was calle
 out on every page that lists doses and in the API, and e-mails the SENCO and Ben's parent.
 The routine rules still hold for routine doses."""
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -13,9 +14,11 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from sendesk.audit.models import AuditEvent
+from sendesk.care.models import Amendment
 from sendesk.medication.forms import MedicineForm
 from sendesk.medication.models import Administration, Medicine
 from sendesk.pupils.models import TimelineEntry
+from sendesk.staff.models import Training
 
 from .conftest import api as api  # noqa: F401 (fixture)
 from .conftest import at, text
@@ -105,6 +108,9 @@ def test_alice_records_a_run_of_puffs_and_people_are_told(world, as_user, attack
     assert (record.called_999, record.parent_called, record.given_by) == (False, True, world.alice)
     attack.refresh_from_db()
     assert attack.stock == 200 - 2 - 6
+    assert record.flags == []
+    record.refresh_from_db()
+    assert record.notified_at is not None
     line = TimelineEntry.objects.get(ref_id=str(record.pk))
     assert line.title == "Emergency: Salbutamol 6 puffs given (Alice Assistant); parent phoned"
     audit = AuditEvent.objects.get(object_id=str(record.pk))
@@ -117,9 +123,20 @@ def test_alice_records_a_run_of_puffs_and_people_are_told(world, as_user, attack
     senco = next(m for m in mail.outbox if m.to == ["senco@test.example"])
     assert senco.subject.startswith("Emergency medicine given: Ben")
     assert "Alice Assistant gave Ben" in senco.body and "6 puffs of Salbutamol" in senco.body
+    assert f"The record: http://127.0.0.1:8000/medication/doses/{record.pk}/" in senco.body
+    assert "What happened: Wheezing and coughing after PE" in senco.body
     parent = next(m for m in mail.outbox if m.to == ["parent@test.example"])
-    assert "Ben needed the emergency medicine" in parent.body
+    assert parent.subject == "Ben needed emergency medicine at school on Wednesday 18 November"
+    assert "At 09:58 on Wednesday 18 November 2026, Ben needed the emergency medicine" in (
+        parent.body
+    )
+    assert "Ben was given 6 puffs of Salbutamol." in parent.body
     assert "We phoned you." in parent.body and "999" not in parent.body
+    # The staff's own words may name other children or staff: parents get the facts only.
+    assert "Wheezing" not in parent.body and "What happened" not in parent.body
+    assert "Alice" not in parent.body
+    # Sent late (the worker was down till the next day): the date, never "today".
+    assert "today" not in parent.subject + parent.body
     detail = text(client.get(r["Location"]))
     assert "Emergency recorded: 6 puffs of Salbutamol at 09:58" in detail
     assert "Given in an emergency" in detail and "breathing eased" in detail
@@ -137,21 +154,71 @@ def test_the_emergency_stands_out_on_the_mar_and_the_medication_page(world, as_u
     assert text(client.get(f"/pupils/{world.ben.pk}/mar/")).count("<tr") >= 3
 
 
+def flag_rules(record) -> list[str]:
+    return [f["rule"] for f in record.flags]
+
+
 def test_past_the_limit_999_must_have_been_called(world, as_user, attack):
+    """Past the plan's limit without 999: the puffs were given, so they are stored,
+    flagged on the record, its page and the MAR, and the SENCO is told."""
     client = as_user(world.alice)
     assert client.post(url(attack), form(units="6", time="09:50")).status_code == 302
     # Four more in the same attack is ten: still within the plan.
     assert client.post(url(attack), form(units="4", time="09:55")).status_code == 302
-    # One more is past the limit: 999 first.
+    assert all(r.flags == [] for r in Administration.objects.filter(emergency=True))
+    # Two more is past the limit with 999 not called: recorded all the same, and flagged.
     r = client.post(url(attack), form(units="2", what_happened="Still wheezing, lips pale"))
-    assert r.status_code == 422
-    body = text(r)
-    assert "The plan's limit is 10 puffs in one emergency (12 puffs in this emergency)" in body
-    assert "Still wheezing, lips pale" in body  # what was typed stays
-    assert Administration.objects.filter(emergency=True).count() == 2
-    r = client.post(url(attack), form(units="2", called_999="yes"))
     assert r.status_code == 302
-    assert Administration.objects.filter(emergency=True).count() == 3
+    record = Administration.objects.get(emergency=True, units=2)
+    assert flag_rules(record) == ["emergency_limit"]
+    words = "over the emergency limit of 10 puffs (12 puffs in this emergency) without 999 called"
+    assert record.flags[0]["words"] == words
+    attack.refresh_from_db()
+    assert attack.stock == 200 - 2 - 12
+    detail = text(client.get(r["Location"]))
+    assert "Emergency - check:" in detail and "Over the emergency limit of 10 puffs" in detail
+    mar = text(client.get(f"/pupils/{world.ben.pk}/mar/"))
+    assert mar.count(f"Emergency - check: {words}") == 1
+    page = text(client.get(f"/pupils/{world.ben.pk}/medication/"))
+    assert page.count(f"Emergency - check: {words}") == 1
+    run_the_worker()
+    senco = next(m for m in mail.outbox if m.to == ["senco@test.example"] and "2 puffs" in m.body)
+    assert f"Emergency - check: {words}." in senco.body
+    # With 999 called, a run past the limit carries no flag.
+    assert client.post(url(attack), form(units="2", called_999="yes")).status_code == 302
+    assert Administration.objects.filter(emergency=True).count() == 4
+    assert Administration.objects.filter(emergency=True, flags=[]).count() == 3
+
+
+def test_a_run_typed_later_but_timed_earlier_counts_with_the_attack(world, as_user, attack):
+    """The later run was typed first: the earlier one, typed afterwards, still adds up
+    with it (the hour either side of its time is one attack)."""
+    client = as_user(world.alice)
+    assert client.post(url(attack), form(units="6", time="09:58")).status_code == 302
+    assert client.post(url(attack), form(units="6", time="09:20")).status_code == 302
+    typed_later = Administration.objects.get(emergency=True, given_at=at(9, 20))
+    assert flag_rules(typed_later) == ["emergency_limit"]
+    assert "(12 puffs in this emergency)" in typed_later.flags[0]["words"]
+
+
+def test_a_correction_that_moves_a_run_into_an_attack_is_flagged(world, as_user, attack):
+    client = as_user(world.alice)
+    assert client.post(url(attack), form(units="6", time="09:58")).status_code == 302
+    assert client.post(url(attack), form(units="6", time="08:30")).status_code == 302
+    early = Administration.objects.get(emergency=True, given_at=at(8, 30))
+    assert early.flags == []
+    r = client.post(
+        f"/medication/doses/{early.pk}/amend/",
+        {"outcome": "given", "dose": "6 puffs", "date": "2026-11-18", "time": "09:30",
+         "reason": "", "reactions": "", "reason_for_change": "Time from the log"},
+    )  # fmt: skip
+    assert r.status_code == 302
+    early.refresh_from_db()
+    assert early.given_at == at(9, 30) and flag_rules(early) == ["emergency_limit"]
+    amendment = Amendment.objects.get(record_id=early.pk)
+    assert amendment.changes["flags"] == ["", early.flags[0]["words"]]
+    detail = text(client.get(f"/medication/doses/{early.pk}/"))
+    assert "Emergency - check" in detail and "(12 puffs in this emergency)" in detail
 
 
 def test_answers_are_required_and_kept(world, as_user, attack):
@@ -170,11 +237,69 @@ def test_answers_are_required_and_kept(world, as_user, attack):
     assert not Administration.objects.filter(emergency=True).exists()
 
 
-def test_a_medicine_not_marked_for_emergencies_is_refused(world, as_user):
-    r = as_user(world.alice).post(url(world.lunch_med), form(units="1"))
-    assert r.status_code == 409
-    assert "not marked for use in an emergency" in text(r)
-    assert not Administration.objects.exists()
+def test_a_medicine_not_marked_for_emergencies_is_recorded_and_flagged(world, as_user):
+    """Methylphenidate is not on the plan for emergencies, is a controlled drug and was
+    given without a witness: what was given is recorded, with each of those flagged."""
+    client = as_user(world.alice)
+    r = client.post(url(world.lunch_med), form(units="1"))
+    assert r.status_code == 302
+    record = Administration.objects.get(emergency=True)
+    assert flag_rules(record) == ["not_emergency", "no_witness"]
+    detail = text(client.get(r["Location"]))
+    assert "Not on the plan for emergencies" in detail
+    assert "Controlled drug given without a witness" in detail
+
+
+def test_a_stopped_medicine_is_recorded_and_flagged(world, as_user, attack):
+    Medicine.objects.filter(pk=attack.pk).update(active=False)
+    r = as_user(world.alice).post(url(attack), form(units="2"))
+    assert r.status_code == 302
+    assert flag_rules(Administration.objects.get(emergency=True)) == ["stopped"]
+
+
+def test_the_routine_checks_become_flags(world, as_user, attack):
+    """No consent, expired, Alice's training lapsed and more puffs than the count held:
+    each flagged, none refusing; the stock count's shortfall is said, not hidden."""
+    Medicine.objects.filter(pk=attack.pk).update(
+        consent_by="", expiry_date=dt.date(2026, 11, 1), stock=3
+    )
+    Training.objects.filter(user=world.alice, kind="medication").update(
+        expires_on=dt.date(2026, 11, 10)
+    )
+    r = as_user(world.alice).post(url(attack), form(units="6"))
+    assert r.status_code == 302
+    record = Administration.objects.get(emergency=True)
+    assert flag_rules(record) == ["no_consent", "no_training", "expired", "stock"]
+    assert record.flags[-1]["words"] == ("stock count short: 3 held, 6 given, 3 unaccounted for")
+    attack.refresh_from_db()
+    assert attack.stock == 0
+    audit = AuditEvent.objects.get(object_id=str(record.pk))
+    assert (audit.after["stock_before"], audit.after["stock_short"]) == (3, 3)
+
+
+def test_a_witness_is_taken_and_checked(world, as_user):
+    client = as_user(world.alice)
+    page = text(client.get(url(world.lunch_med)))
+    assert "Witness" in page and "Bob Assistant" in page
+    # Alice can't witness her own dose: bad input, nothing stored.
+    r = client.post(url(world.lunch_med), form(units="1", witness=str(world.alice.pk)))
+    assert r.status_code == 422
+    assert "The witness must be a different member of staff" in text(r)
+    r = client.post(url(world.lunch_med), form(units="1", witness=str(world.olga.pk)))
+    assert r.status_code == 422 and not Administration.objects.exists()
+    r = client.post(url(world.lunch_med), form(units="1", witness=str(world.bob.pk)))
+    assert r.status_code == 302
+    record = Administration.objects.get(emergency=True)
+    assert record.witness == world.bob and "no_witness" not in flag_rules(record)
+
+
+def test_bad_input_is_still_refused(world, as_user, attack):
+    r = as_user(world.alice).post(url(attack), form(time="10:30"))
+    assert r.status_code == 422
+    assert "That time hasn't happened yet" in text(r)
+    r = as_user(world.alice).post(url(attack), form(units="101"))
+    assert r.status_code == 422
+    assert not Administration.objects.filter(emergency=True).exists()
 
 
 @pytest.mark.parametrize("who", ["olga", "theo", "pat", "tom"])
@@ -239,13 +364,14 @@ def test_the_api_records_and_shows_an_emergency(world, api, attack):
     assert out["what_happened"] == "Wheeze in the playground" and out["parent_called"] is True
     again = api.post(world.alice, "/medication/administrations", body)
     assert again.status_code == 200 and again.json()["id"] == out["id"]
+    assert (out["flags"], out["notified_at"]) == ([], None)
     over = {**body, "client_id": str(uuid.uuid4()), "units": 8}
     r = api.post(world.alice, "/medication/administrations", over)
-    assert r.status_code == 422
-    assert r.json()["rule"] == "emergency_limit" and "called_999" in r.json()["errors"]
+    assert r.status_code == 201
+    assert [f["rule"] for f in r.json()["flags"]] == ["emergency_limit"]
     mar = api.get(world.alice, f"/pupils/{world.ben.pk}/mar").json()
     emergency = [d for d in mar["as_needed"] if d["emergency"]]
-    assert len(emergency) == 1 and emergency[0]["units"] == 3
+    assert sorted(d["units"] for d in emergency) == [3, 8]
     meds = api.get(world.alice, f"/pupils/{world.ben.pk}/medication").json()["medicines"]
     inhaler = next(m for m in meds if m["id"] == str(attack.pk))
     assert (inhaler["emergency_use"], inhaler["emergency_limit"]) == (True, 10)
@@ -281,12 +407,51 @@ class BrokenBackend(BaseEmailBackend):
         raise ConnectionRefusedError("mail server down")
 
 
-def test_a_mail_server_that_is_down_loses_nothing(world, as_user, attack, settings, caplog):
+def test_a_mail_server_that_is_down_loses_nothing(world, as_user, attack, settings, caplog, now):
     settings.EMAIL_BACKEND = "tests.medication.test_emergency.BrokenBackend"
-    r = as_user(world.alice).post(url(attack), form())
+    client = as_user(world.alice)
+    r = client.post(url(attack), form())
     assert r.status_code == 302
     run_the_worker()
-    assert DBTaskResult.objects.get().status == "FAILED"
     record = Administration.objects.get(emergency=True)
+    assert record.notified_at is None
+    # This attempt failed; the next is queued.
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 1
+    again = DBTaskResult.objects.get(status="READY")
+    assert again.args_kwargs["args"] == [str(record.pk), 2]
+    assert again.run_after > record.recorded_at  # later, not straight away
     assert TimelineEntry.objects.filter(ref_id=str(record.pk)).exists()
     assert "the e-mails could not be sent" in caplog.text
+    assert "SENCO and parents not yet e-mailed" in text(client.get(r["Location"]))
+    # Not yet due: the worker leaves it.
+    run_the_worker()
+    assert DBTaskResult.objects.get(pk=again.pk).status == "READY"
+    # The mail server is back by the time the retry is due.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    now.shift(dt.timedelta(minutes=2))
+    run_the_worker()
+    record.refresh_from_db()
+    assert record.notified_at is not None
+    assert len(mail.outbox) == 2
+    assert "SENCO and parents not yet e-mailed" not in text(client.get(r["Location"]))
+
+
+def test_the_mail_server_down_for_good_is_given_up_on(world, as_user, attack, settings, now):
+    settings.EMAIL_BACKEND = "tests.medication.test_emergency.BrokenBackend"
+    assert as_user(world.alice).post(url(attack), form()).status_code == 302
+    for _ in range(8):
+        run_the_worker()
+        now.shift(dt.timedelta(hours=3))
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 5
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+    assert Administration.objects.get(emergency=True).notified_at is None
+
+
+def test_each_emergency_link_names_its_medicine(world, as_user, attack):
+    """Screen-reader users tabbing through the links hear which medicine each is for."""
+    body = text(as_user(world.alice).get(f"/pupils/{world.ben.pk}/medication/"))
+    link = (
+        f'<a class="button danger" href="{url(attack)}">Emergency dose'
+        '<span class="visually-hidden"> of Salbutamol</span></a>'
+    )
+    assert link in body
