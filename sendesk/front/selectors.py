@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from sendesk.audit.services import record_access_many
@@ -21,7 +22,7 @@ from sendesk.provision.selectors import (
     targets_with_latest_rating,
 )
 from sendesk.provision.templatetags.minutes import hours
-from sendesk.pupils.models import Pupil
+from sendesk.pupils.models import Pupil, timeline_links
 from sendesk.pupils.selectors import timeline_page
 
 
@@ -58,7 +59,7 @@ class ProvisionRow:
     why: list  # (label, minutes, sessions or None) for each missed reason
     short: str  # minutes delivered short, and minutes on days with no record
     not_recorded: str
-    weeks: list  # WeekRow
+    has_weeks: bool  # a week of the term owes or holds minutes: the chart has a row
 
 
 @dataclass
@@ -77,7 +78,8 @@ def _bar_class(pct, short_cut=95) -> str:
     return " bad" if pct < 75 else " short" if pct < short_cut else ""
 
 
-def _week_rows(f) -> list:
+def week_rows(f) -> list:
+    """The WeekRows of one provision's figures (explain()ed with weeks=True)."""
     rows = []
     for w in f.weeks:
         pct = w.pct
@@ -128,19 +130,33 @@ def provision_row(f, targets: dict) -> ProvisionRow:
         ],
         short=hours(f.explained.short) if f.explained else "",
         not_recorded=hours(f.explained.not_recorded) if f.explained else "",
-        weeks=_week_rows(f),
+        has_weeks=bool(f.promised_term or f.delivered_term),
     )
 
 
 def timeline_rows(entries) -> list:
     """Sets on each timeline entry what its line shows: `when_iso` and `when_text` (in
-    the school's time) and `url`, once in Python rather than by two date filters and a
-    property per line in the template."""
+    the school's time) and `url` (as TimelineEntry.link), once in Python rather than by two
+    date filters and a property per line in the template."""
+    links = timeline_links()
+    paths = {}  # URL name -> (before, after) the record's id in its path
     for e in entries:
         local = timezone.localtime(e.occurred_at)
         e.when_iso = local.isoformat()
         e.when_text = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
-        e.url = e.link
+        name = links.get(e.ref_type)
+        if not (name and e.ref_id):
+            e.url = ""
+            continue
+        # reverse() once per kind of record on the page (about 30 µs each, 25 lines a
+        # page); the other lines of that kind differ only in the id.
+        around = paths.get(name)
+        if around is None:
+            e.url = reverse(name, args=[e.ref_id])
+            if e.url.count(e.ref_id) == 1:
+                paths[name] = tuple(e.url.split(e.ref_id))
+        else:
+            e.url = f"{around[0]}{e.ref_id}{around[1]}"
     return entries
 
 
@@ -161,7 +177,9 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
     )
     timeline, next_cursor = timeline_page(pupil)
     timeline_rows(timeline)
-    figures = explain(reconcile(provisions, day), weeks=True) if provisions else []
+    # The week-by-week chart loads when its row is opened (provision_weeks): explaining
+    # only the short provisions here leaves the others' session records unread.
+    figures = explain(reconcile(provisions, day)) if provisions else []
     # Only the targets' words are shown beside each provision: one flat query, no Target
     # objects built.
     targets = defaultdict(list)
@@ -188,6 +206,22 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
         timeline=timeline,
         next_cursor=next_cursor,
     )
+
+
+def provision_weeks(pupil: Pupil, provision_id, *, day: dt.date):
+    """One of the pupil's current provisions and the WeekRows of its term so far, for the
+    chart the pupil page opens on demand; None if the pupil has no such provision (ended
+    ones are not on the page either). Five queries of reconcile() and one of explain()."""
+    provision = (
+        pupil.provisions.filter(Q(end__isnull=True) | Q(end__gte=day), pk=provision_id)
+        .defer("description")
+        .first()
+    )
+    if provision is None:
+        return None
+    provision.pupil = pupil  # reconcile() asks for its school
+    (figure,) = explain(reconcile([provision], day), weeks=True)
+    return provision, week_rows(figure)
 
 
 def daily_list(user, school_id: int):
