@@ -6,12 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.urls import reverse
 from django.utils import timezone
 
 from sendesk.audit.services import record_access_many
 from sendesk.care.models import CareEvent, CarePlan
 from sendesk.care.selectors import equipment_due, training_warnings
+from sendesk.lib.paths import Paths
 from sendesk.medication.selectors import medicines_to_check, missed_and_refused
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision
@@ -139,24 +139,13 @@ def timeline_rows(entries) -> list:
     the school's time) and `url` (as TimelineEntry.link), once in Python rather than by two
     date filters and a property per line in the template."""
     links = timeline_links()
-    paths = {}  # URL name -> (before, after) the record's id in its path
+    paths = Paths()
     for e in entries:
         local = timezone.localtime(e.occurred_at)
         e.when_iso = local.isoformat()
         e.when_text = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
         name = links.get(e.ref_type)
-        if not (name and e.ref_id):
-            e.url = ""
-            continue
-        # reverse() once per kind of record on the page (about 30 µs each, 25 lines a
-        # page); the other lines of that kind differ only in the id.
-        around = paths.get(name)
-        if around is None:
-            e.url = reverse(name, args=[e.ref_id])
-            if e.url.count(e.ref_id) == 1:
-                paths[name] = tuple(e.url.split(e.ref_id))
-        else:
-            e.url = f"{around[0]}{e.ref_id}{around[1]}"
+        e.url = paths(name, e.ref_id) if name and e.ref_id else ""
     return entries
 
 
