@@ -101,7 +101,7 @@ def pupil_timeline(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
     record_access(actor=request.user, pupil=pupil, what="pupil timeline")
     try:
-        entries, next_cursor = selectors.timeline_page(pupil, cursor=request.GET.get("cursor"))
+        entries, next_cursor = selectors.timeline_values(pupil, cursor=request.GET.get("cursor"))
     except selectors.BadCursor:
         return render(
             request,

@@ -4,8 +4,10 @@ provision and timeline; the SENCO's daily care list gathers care and medication.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from sendesk.audit.services import record_access_many
@@ -23,7 +25,7 @@ from sendesk.provision.selectors import (
 )
 from sendesk.provision.templatetags.minutes import hours
 from sendesk.pupils.models import Pupil, timeline_links
-from sendesk.pupils.selectors import timeline_page
+from sendesk.pupils.selectors import timeline_values
 
 
 @dataclass
@@ -45,21 +47,26 @@ class PupilPage:
 @dataclass
 class ProvisionRow:
     """One provision's row of the pupil page as text, worked out once in Python: the
-    template then looks up a few strings per row and per week instead of running filters
-    and includes for each (the row was the page's largest cost on the bench school)."""
+    template then looks up a few strings per row instead of running filters, properties,
+    display methods and {% url %} for each (the rows were the page's largest cost)."""
 
-    figure: object  # the provision.selectors.Figures
+    title: str
+    kinds: str  # "Small-group intervention · EHC plan section F"
     targets: str
+    how_much: str
     pattern: str  # days, group and staffing
     dates: str
     week: tuple  # (delivered, promised, short or "") in hours and minutes
     term: tuple
+    pct: int | None  # share of the term's promised minutes delivered
     bar: str  # " bad", " short" or ""
     bar_width: int | None
     why: list  # (label, minutes, sessions or None) for each missed reason
     short: str  # minutes delivered short, and minutes on days with no record
     not_recorded: str
     has_weeks: bool  # a week of the term owes or holds minutes: the chart has a row
+    weeks_url: str
+    end_url: str  # "" once the provision has an end date
 
 
 @dataclass
@@ -97,7 +104,7 @@ def week_rows(f) -> list:
     return rows
 
 
-def provision_row(f, targets: dict) -> ProvisionRow:
+def provision_row(f, targets: dict, paths: Paths) -> ProvisionRow:
     p = f.provision
     pattern = ", ".join(p.day_names)
     if p.group_size > 1:
@@ -107,9 +114,12 @@ def provision_row(f, targets: dict) -> ProvisionRow:
     if p.end:
         dates += f" to {p.end.day} {p.end:%b %Y}"
     pct = f.delivered_pct
+    explained = f.explained
     return ProvisionRow(
-        figure=f,
+        title=p.title,
+        kinds=f"{p.get_kind_display()} · {p.get_source_display()}",
         targets="; ".join(targets.get(p.pk, ())),
+        how_much=p.how_much,
         pattern=pattern,
         dates=dates,
         week=(
@@ -122,31 +132,44 @@ def provision_row(f, targets: dict) -> ProvisionRow:
             hours(f.promised_term),
             hours(f.shortfall_term) if f.shortfall_term else "",
         ),
+        pct=pct,
         bar=_bar_class(pct),
         bar_width=None if pct is None else min(pct, 100),
         why=[
             (label.lower(), hours(minutes), sessions)
             for label, minutes, sessions in f.missed_explained
         ],
-        short=hours(f.explained.short) if f.explained else "",
-        not_recorded=hours(f.explained.not_recorded) if f.explained else "",
+        short=hours(explained.short) if explained and explained.short else "",
+        not_recorded=hours(explained.not_recorded) if explained and explained.not_recorded else "",
         has_weeks=bool(f.promised_term or f.delivered_term),
+        weeks_url=reverse("pupil_provision_weeks", args=[p.pupil_id, p.pk]),
+        end_url="" if p.end else paths("provision_end", p.pk),
     )
 
 
 def timeline_rows(entries) -> list:
-    """Sets on each timeline entry what its line shows: `when_iso` and `when_text` (in
-    the school's time) and `url` (as TimelineEntry.link), once in Python rather than by two
-    date filters and a property per line in the template."""
+    """pupils.selectors.timeline_values' entries as their lines show them: `when_iso` and
+    `when_text` (in the school's time), `url` (as TimelineEntry.link), the title, body and
+    who, worked out once in Python rather than by two date filters and a property per line
+    in the template."""
     links = timeline_links()
     paths = Paths()
+    rows = []
     for e in entries:
-        local = timezone.localtime(e.occurred_at)
-        e.when_iso = local.isoformat()
-        e.when_text = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
-        name = links.get(e.ref_type)
-        e.url = paths(name, e.ref_id) if name and e.ref_id else ""
-    return entries
+        local = timezone.localtime(e["occurred_at"])
+        name = links.get(e["ref_type"])
+        rows.append(
+            SimpleNamespace(
+                when_iso=local.isoformat(),
+                when_text=f"{local:%a} {local.day} {local:%b %Y, %H:%M}",
+                url=paths(name, e["ref_id"]) if name and e["ref_id"] else "",
+                title=e["title"],
+                body=e["body"],
+                # None when no one is named: the line then has no "— name".
+                by=e["actor__full_name"],
+            )
+        )
+    return rows
 
 
 def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
@@ -164,8 +187,7 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
     provisions = list(
         pupil.provisions.filter(Q(end__isnull=True) | Q(end__gte=day)).order_by("start", "title")
     )
-    timeline, next_cursor = timeline_page(pupil)
-    timeline_rows(timeline)
+    timeline, next_cursor = timeline_values(pupil)
     # The week-by-week chart loads when its row is opened (provision_weeks): explaining
     # only the short provisions here leaves the others' session records unread.
     figures = explain(reconcile(provisions, day)) if provisions else []
@@ -191,8 +213,8 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
             key=lambda p: p.status != Plan.Status.DRAFT,
         ),
         figures=figures,
-        provision_rows=[provision_row(f, targets) for f in figures],
-        timeline=timeline,
+        provision_rows=[provision_row(f, targets, Paths()) for f in figures],
+        timeline=timeline_rows(timeline),
         next_cursor=next_cursor,
     )
 
