@@ -19,7 +19,7 @@ from sendesk.pupils import selectors, services
 from sendesk.pupils.forms import PupilFilterForm, PupilForm, StrategyForm
 from sendesk.safeguarding import selectors as safeguarding_selectors
 
-from .selectors import provision_weeks, pupil_page, timeline_rows
+from .selectors import provision_weeks, pupil_page, strategy_lines, timeline_rows
 
 PUPIL_INITIAL = (
     "upn", "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
@@ -149,7 +149,7 @@ def strategy_add(request, pupil_id):
     if request.htmx:
         context = {
             "pupil": pupil,
-            "p": {"strategies": list(pupil.strategies.select_related("added_by"))},
+            "p": {"strategies": strategy_lines(pupil)},
             "can_write_plans": access.can(request.user, pupil.school_id, "write_plans"),
             "strategy_form": StrategyForm() if saved else form,
             "saved": saved,
