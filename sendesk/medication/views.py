@@ -259,7 +259,7 @@ def pupil_mar(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
     today = timezone.localdate()
     month, problem = mar_module.parse_month(request.GET.get("month"), today)
-    grid = None if problem else mar_module.mar_grid(pupil, month)
+    grid = None if problem else mar_module.for_page(mar_module.mar_grid(pupil, month))
     record_access(actor=request.user, pupil=pupil, what="medication record (MAR)")
     context = {
         "pupil": pupil,
