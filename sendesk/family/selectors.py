@@ -168,13 +168,15 @@ def target_progress(child) -> list:
     """The targets being worked on in the child's active plans (not behaviour plans), each
     with a heading and a sentence from its latest ratings. Two queries: the targets, and
     the last few ratings of each (a window function, so no target costs a query)."""
-    targets = list(
-        Target.objects.in_force()
+    # Only each target's words are shown: plain values, no Target or Plan built.
+    targets = [
+        SimpleNamespace(pk=pk, text=text)
+        for pk, text in Target.objects.in_force()
         .filter(plan__pupil=child)
         .exclude(plan__kind__in=HIDDEN_PLAN_KINDS)
-        .select_related("plan")
         .order_by("plan__start_date", "plan__title", "order", "text")
-    )
+        .values_list("pk", "text")
+    ]
     latest = {}
     if targets:
         rows = (
@@ -216,10 +218,11 @@ def child_page(child, day: dt.date) -> dict:
     by_provision = {s.provision.pk: s for s in summaries}
     programmes = list(
         Programme.objects.filter(provision__in=list(by_provision))
-        .select_related("referral", "provision")
+        .select_related("referral")
         .order_by("title")
     )
     for programme in programmes:
+        programme.provision = by_provision[programme.provision_id].provision  # at hand
         # The programme is delivered through one of these provisions: its sessions are
         # the ones the child had there, counted above.
         had = by_provision[programme.provision_id].had
