@@ -200,8 +200,9 @@ def strategy_lines(pupil) -> list:
 
 
 def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
-    """Everything the pupil page shows. At most sixteen queries, however many
-    needs, targets, ratings, provisions, sessions or timeline entries the pupil has."""
+    """Everything the pupil page shows. At most seventeen queries, however many
+    needs, targets, ratings, provisions, sessions or timeline entries the pupil has (the
+    weeks of each provision load apart: provision_weeks)."""
     plans = list(pupil.plans.order_by("-created"))
     active = [p for p in plans if p.status == Plan.Status.ACTIVE]
     prefetch_related_objects(
