@@ -4,6 +4,7 @@ page's number of queries does not grow with the pupil's records (tests guard thi
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import (
     Avg,
@@ -17,8 +18,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
+from sendesk.lib.paths import Paths
 from sendesk.plans.models import Plan
 from sendesk.schools.calendar import week_start
 from sendesk.schools.models import Term
@@ -30,6 +33,7 @@ from .models import (
     InterventionStaff,
     Observation,
     ObservationEntry,
+    ObservationMethod,
     ParentNotification,
     RestrictiveIntervention,
     StrategyUse,
@@ -41,6 +45,10 @@ DEFAULT_WEEKS = 12
 TOP = 8
 TERMS_SHOWN = 6
 RECENT = 10
+# Stored value -> the words the pages show, as get_FOO_display() gives them.
+INCIDENT_KINDS = dict(Incident.Kind.choices)
+OBSERVATION_METHODS = dict(ObservationMethod.choices)
+INTERVENTION_KINDS = dict(RestrictiveIntervention.Kind.choices)
 WEEKDAYS = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
 
@@ -165,6 +173,43 @@ def interventions_overseen(school_ids, *, overdue_only=False, now=None):
     if overdue_only:
         qs = qs.filter(overdue=True)
     return qs.order_by("-overdue", "-started_at", "-pk")
+
+
+# What a line of the SENCO's list shows (interventions_overseen(...).values(*RI_LINE)).
+RI_LINE = (
+    "pk", "pupil_id", "pupil__preferred_name", "pupil__legal_first_name",
+    "pupil__legal_last_name", "pupil__year_group__name", "kind", "started_at",
+    "duration_minutes", "notify_parent_by", "notified", "overdue",
+)  # fmt: skip
+
+
+def ri_lines(rows) -> list[SimpleNamespace]:
+    """The list's lines from RI_LINE values: link, names, kind and times in school time
+    worked out once here, with no intervention, pupil or year group built (three models
+    and three date filters a line were most of the page's time)."""
+    paths = Paths()
+    lines = []
+    for r in rows:
+        started = timezone.localtime(r["started_at"])
+        told_by = timezone.localtime(r["notify_parent_by"])
+        first = r["pupil__preferred_name"] or r["pupil__legal_first_name"]
+        lines.append(
+            SimpleNamespace(
+                url=paths("intervention_detail", r["pk"]),
+                # `pk`: what record_access_many asks of each pupil shown.
+                pupil=SimpleNamespace(pk=r["pupil_id"]),
+                name=f"{first} {r['pupil__legal_last_name']}",
+                year=r["pupil__year_group__name"],
+                kind=INTERVENTION_KINDS.get(r["kind"], r["kind"]),
+                minutes=r["duration_minutes"],
+                day=f"{started.day} {started:%b}",
+                when=f"{started:%a} {started.day} {started:%b %Y, %H:%M}",
+                told_by=f"{told_by:%a} {told_by.day} {told_by:%b, %H:%M}",
+                notified=r["notified"],
+                overdue=r["overdue"],
+            )
+        )
+    return lines
 
 
 def intervention_detail(ri_qs):
@@ -438,55 +483,82 @@ def _per_term(pupil, today, since) -> tuple[Breakdown, int]:
     return breakdown, sum(1 for at in times if at >= since)
 
 
-def _when(records, field_name):
-    """Sets `when` on each record: its time as the link lists show it, in school time
-    ('Wed 18 Nov 2026, 10:00'), once in Python instead of a date filter per line."""
-    records = list(records)
-    for record in records:
-        local = timezone.localtime(getattr(record, field_name))
-        record.when = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
-    return records
+def _when(at) -> str:
+    """A record's time as the link lists show it, in school time ('Wed 18 Nov 2026,
+    10:00'): once in Python instead of a date filter per line."""
+    local = timezone.localtime(at)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
+def _observation_detail(o) -> str:
+    """What follows an observation's link: ' · 20 min · Maths · 4.5 an hour · 80% on
+    task', as the page wrote it with floatformat."""
+    minutes = round((o["ended_at"] - o["started_at"]).total_seconds() / 60)
+    text = f"· {minutes} min"
+    if o["lesson"]:
+        text += f" · {o['lesson']}"
+    if o["rate_per_hour"] is not None:
+        text += f" · {floatformat(o['rate_per_hour'], 1)} an hour"
+    if o["on_task_pct"] is not None:
+        text += f" · {floatformat(o['on_task_pct'], 0)}% on task"
+    return text
 
 
 def recent_records(pupil, n=RECENT):
     """The pupil's latest incidents, observations and restrictive interventions, for the
-    link lists: only the columns a line shows. Three queries."""
-    return {
-        "incidents": _when(
-            Incident.objects.filter(pupil=pupil).only("kind", "occurred_at", "location")[:n],
-            "occurred_at",
-        ),
-        "observations": _when(
-            Observation.objects.filter(pupil=pupil).only(
-                "method", "started_at", "ended_at", "lesson", "rate_per_hour", "on_task_pct"
-            )[:n],
-            "started_at",
-        ),
-        "interventions": _when(
-            with_notified(
-                RestrictiveIntervention.objects.filter(pupil=pupil).only(
-                    "kind", "started_at", "notify_parent_by"
-                )
-            )[:n],
-            "started_at",
-        ),
-    }
+    link lists: each line's link, words and time worked out here from the few columns it
+    shows (values(), no model built). Three queries."""
+    paths = Paths()
+    incidents = [
+        SimpleNamespace(
+            url=paths("incident_detail", i["pk"]),
+            text=f"{INCIDENT_KINDS.get(i['kind'], i['kind'])}, {_when(i['occurred_at'])}",
+            location=i["location"],
+        )
+        for i in Incident.objects.filter(pupil=pupil).values(
+            "pk", "kind", "occurred_at", "location"
+        )[:n]
+    ]
+    observations = [
+        SimpleNamespace(
+            url=paths("observation_detail", o["pk"]),
+            text=f"{OBSERVATION_METHODS.get(o['method'], o['method'])}, {_when(o['started_at'])}",
+            detail=_observation_detail(o),
+        )
+        for o in Observation.objects.filter(pupil=pupil).values(
+            "pk", "method", "started_at", "ended_at", "lesson", "rate_per_hour", "on_task_pct"
+        )[:n]
+    ]
+    interventions = [
+        SimpleNamespace(
+            url=paths("intervention_detail", r["pk"]),
+            text=f"{INTERVENTION_KINDS.get(r['kind'], r['kind'])}, {_when(r['started_at'])}",
+            notified=r["notified"],
+            overdue=r["overdue"],
+        )
+        for r in with_notified(RestrictiveIntervention.objects.filter(pupil=pupil)).values(
+            "pk", "kind", "started_at", "notified", "overdue"
+        )[:n]
+    ]
+    return {"incidents": incidents, "observations": observations, "interventions": interventions}
 
 
 def recent_sessions(pupil, n=5):
     """The pupil's latest delivered sessions, to say after each which strategies worked:
-    only what a link shows, its day in words set once. One query."""
+    only what a link shows (values(), no model built), its day in words set once. One
+    query."""
     from sendesk.provision.models import SessionPupil
 
-    records = list(
+    rows = (
         SessionPupil.objects.filter(pupil=pupil, session__delivered=True)
-        .select_related("session", "session__provision")
-        .only("session_id", "date", "session__provision__title")
-        .order_by("-date", "-session__start_time", "-pk")[:n]
+        .order_by("-date", "-session__start_time", "-pk")
+        .values_list("session_id", "date", "session__provision__title")[:n]
     )
-    for sp in records:
-        sp.day = f"{sp.date:%a} {sp.date.day} {sp.date:%b}"
-    return records
+    return [
+        # title None: an ad-hoc session, with no provision.
+        SimpleNamespace(session_id=session_id, day=f"{day:%a} {day.day} {day:%b}", title=title)
+        for session_id, day, title in rows
+    ]
 
 
 # --- The export for the review meeting -----------------------------------------------------

@@ -470,15 +470,10 @@ def intervention_list(request):
         raise Http404
     overdue_only = request.GET.get("overdue") in ("1", "true", "on")
     qs = selectors.interventions_overseen(schools, overdue_only=overdue_only)
-    page = Paginator(qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    # Each row's times in school time, once in Python: three date filters a row were most
-    # of this page's time.
-    for r in rows:
-        started, told_by = timezone.localtime(r.started_at), timezone.localtime(r.notify_parent_by)
-        r.day = f"{started.day} {started:%b}"
-        r.when = f"{started:%a} {started.day} {started:%b %Y, %H:%M}"
-        r.told_by = f"{told_by:%a} {told_by.day} {told_by:%b, %H:%M}"
+    page = Paginator(qs.values(*selectors.RI_LINE), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = selectors.ri_lines(page.object_list)
     record_access_many(
         actor=request.user, pupils=[r.pupil for r in rows], what="restrictive interventions list"
     )

@@ -50,9 +50,14 @@ def pupil_care(pupil):
     plans = pupil_care_plans(pupil)
     events = list(
         CareEvent.objects.filter(pupil=pupil)
-        .select_related("care_plan", "by", "second_staff")
+        .select_related("by", "second_staff")
         .order_by("-occurred_at")[:RECENT_EVENTS]
     )
+    # Every care plan of the pupil is at hand: no join, and no second object of each.
+    by_pk = {plan.pk: plan for plan in plans}
+    for event in events:
+        if event.care_plan_id in by_pk:
+            event.care_plan = by_pk[event.care_plan_id]
     on_plans = {e.pk for plan in plans for e in plan.equipment.all()}
     equipment = list(
         Equipment.objects.filter(Q(pupil=pupil) | Q(pk__in=on_plans)).order_by("next_inspection")

@@ -18,6 +18,7 @@ from sendesk.audit.pages import CORRECTION_SAVED, service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
+from sendesk.lib.paths import Paths
 from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.pupils.models import Pupil
 from sendesk.staff.models import Training, training_status
@@ -197,6 +198,13 @@ def pupil_care(request, pupil_id):
     record_access(actor=request.user, pupil=pupil, what="care page")
     data = selectors.pupil_care(pupil)
     day = timezone.localdate()
+    # Each recent event's link and time once in Python, not a {% url %} and a date filter
+    # per line.
+    paths = Paths()
+    for event in data["events"]:
+        local = timezone.localtime(event.occurred_at)
+        event.url = paths("care_event_detail", event.pk)
+        event.when = f"{local:%a} {local.day} {local:%b %H:%M}"
     for item in data["equipment"]:
         item.overdue = item.next_inspection < day
         item.due_soon = not item.overdue and (item.next_inspection - day).days <= 14

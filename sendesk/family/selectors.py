@@ -8,8 +8,9 @@ has fetched the child through access.get_child. Wording is family.words'."""
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from django.db.models import F, Prefetch, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -105,44 +106,61 @@ def summarise(child, provisions, day: dt.date) -> tuple[object, list[ProvisionSu
     return term, list(summaries.values())
 
 
+RECENT_LINE = (
+    "pk", "date", "attendance", "minutes", "note", "note_shared_with_parents",
+    "session__delivered", "session__missed_reason", "session__delivered_by_id",
+    "session__delivered_by__full_name", "provision_id", "provision__title",
+)  # fmt: skip
+
+
 def recent_sessions(child, day: dt.date, limit: int = RECENT_SESSIONS) -> list:
     """The child's latest session records (delivered or missed), newest first, each with
-    its sentence, who, the targets worked on and the note if it was shared. Two queries."""
-    ratings = (
-        TargetRating.objects.exclude(target__plan__kind__in=HIDDEN_PLAN_KINDS)
-        .select_related("target")
-        .only("session_pupil_id", "rating", "target__text")
-        .order_by("target__order", "target__text")
-    )
-    records = list(
+    its sentence, who, the targets worked on and the note if it was shared. Two queries
+    of plain values: no session record, session, user, provision, rating or target built
+    (they were most of the page's time)."""
+    rows = list(
         SessionPupil.objects.filter(pupil=child, date__lte=day)
-        .select_related("session", "session__delivered_by", "provision")
-        .only(
-            "date",
-            "attendance",
-            "minutes",
-            "note",
-            "note_shared_with_parents",
-            "session__delivered",
-            "session__missed_reason",
-            "session__delivered_by__full_name",
-            "provision__title",
-        )  # fmt: skip
-        .prefetch_related(Prefetch("ratings", queryset=ratings))
-        .order_by("-date", F("session__start_time").desc(nulls_last=True), "-session__recorded_at")[
-            :limit
-        ]
+        .order_by("-date", F("session__start_time").desc(nulls_last=True), "-session__recorded_at")
+        .values(*RECENT_LINE)[:limit]
     )
+    worked_on = {row["pk"]: [] for row in rows}
     name = words.first_name(child)
-    for sp in records:
+    if rows:
+        for sp_id, text, rating in (
+            TargetRating.objects.filter(session_pupil__in=list(worked_on))
+            .exclude(target__plan__kind__in=HIDDEN_PLAN_KINDS)
+            .order_by("target__order", "target__text")
+            .values_list("session_pupil_id", "target__text", "rating")
+        ):
+            worked_on[sp_id].append((text, words.rating_words(rating, name)))
+    records = []
+    for row in rows:
+        # words.session_sentence and staff_name read a record's session, its adult and
+        # its provision: the same names, from the values.
+        by = None
+        if row["session__delivered_by_id"] is not None:
+            by = SimpleNamespace(full_name=row["session__delivered_by__full_name"])
+        provision = None
+        if row["provision_id"] is not None:
+            provision = SimpleNamespace(title=row["provision__title"])
+        sp = SimpleNamespace(
+            date=row["date"],
+            attendance=row["attendance"],
+            minutes=row["minutes"],
+            session=SimpleNamespace(
+                delivered=row["session__delivered"],
+                missed_reason=row["session__missed_reason"],
+                delivered_by=by,
+            ),
+            provision=provision,
+        )
         sp.family_day = words.day_words(sp.date)
         sp.family_sentence = words.session_sentence(sp, name)
-        sp.family_worked_on = [
-            (r.target.text, words.rating_words(r.rating, name)) for r in sp.ratings.all()
-        ]
-        shared = sp.note_shared_with_parents and sp.note.strip()
-        sp.family_note = sp.note if shared else ""
+        sp.family_worked_on = worked_on[row["pk"]]
+        shared = row["note_shared_with_parents"] and row["note"].strip()
+        sp.family_note = row["note"] if shared else ""
         sp.family_note_by = words.staff_name(sp.session.delivered_by)
+        records.append(sp)
     return records
 
 
@@ -150,13 +168,15 @@ def target_progress(child) -> list:
     """The targets being worked on in the child's active plans (not behaviour plans), each
     with a heading and a sentence from its latest ratings. Two queries: the targets, and
     the last few ratings of each (a window function, so no target costs a query)."""
-    targets = list(
-        Target.objects.in_force()
+    # Only each target's words are shown: plain values, no Target or Plan built.
+    targets = [
+        SimpleNamespace(pk=pk, text=text)
+        for pk, text in Target.objects.in_force()
         .filter(plan__pupil=child)
         .exclude(plan__kind__in=HIDDEN_PLAN_KINDS)
-        .select_related("plan")
         .order_by("plan__start_date", "plan__title", "order", "text")
-    )
+        .values_list("pk", "text")
+    ]
     latest = {}
     if targets:
         rows = (
@@ -198,10 +218,11 @@ def child_page(child, day: dt.date) -> dict:
     by_provision = {s.provision.pk: s for s in summaries}
     programmes = list(
         Programme.objects.filter(provision__in=list(by_provision))
-        .select_related("referral", "provision")
+        .select_related("referral")
         .order_by("title")
     )
     for programme in programmes:
+        programme.provision = by_provision[programme.provision_id].provision  # at hand
         # The programme is delivered through one of these provisions: its sessions are
         # the ones the child had there, counted above.
         had = by_provision[programme.provision_id].had

@@ -19,7 +19,7 @@ from sendesk.pupils import selectors, services
 from sendesk.pupils.forms import PupilFilterForm, PupilForm, StrategyForm
 from sendesk.safeguarding import selectors as safeguarding_selectors
 
-from .selectors import pupil_page, timeline_rows
+from .selectors import provision_weeks, pupil_page, strategy_lines, timeline_rows
 
 PUPIL_INITIAL = (
     "upn", "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
@@ -101,7 +101,7 @@ def pupil_timeline(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
     record_access(actor=request.user, pupil=pupil, what="pupil timeline")
     try:
-        entries, next_cursor = selectors.timeline_page(pupil, cursor=request.GET.get("cursor"))
+        entries, next_cursor = selectors.timeline_values(pupil, cursor=request.GET.get("cursor"))
     except selectors.BadCursor:
         return render(
             request,
@@ -111,6 +111,22 @@ def pupil_timeline(request, pupil_id):
         )
     context = {"pupil": pupil, "entries": timeline_rows(entries), "next_cursor": next_cursor}
     template = "pupils/timeline.html#timeline_items" if request.htmx else "pupils/timeline.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def pupil_provision_weeks(request, pupil_id, provision_id):
+    """One provision's week-by-week chart: the pupil page's <details> loads it when opened
+    (htmx), and its link opens it as a page of its own where no script runs."""
+    pupil = access.get_pupil(request.user, pupil_id)
+    found = provision_weeks(pupil, provision_id, day=timezone.localdate())
+    if found is None:
+        raise Http404
+    record_access(actor=request.user, pupil=pupil, what="pupil page (weeks)")
+    provision, weeks = found
+    context = {"pupil": pupil, "provision": provision, "weeks": weeks}
+    template = "pupils/weeks.html#week_bars" if request.htmx else "pupils/weeks.html"
     return render(request, template, context)
 
 
@@ -133,7 +149,7 @@ def strategy_add(request, pupil_id):
     if request.htmx:
         context = {
             "pupil": pupil,
-            "p": {"strategies": list(pupil.strategies.select_related("added_by"))},
+            "p": {"strategies": strategy_lines(pupil)},
             "can_write_plans": access.can(request.user, pupil.school_id, "write_plans"),
             "strategy_form": StrategyForm() if saved else form,
             "saved": saved,

@@ -4,13 +4,16 @@ provision and timeline; the SENCO's daily care list gathers care and medication.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from sendesk.audit.services import record_access_many
 from sendesk.care.models import CareEvent, CarePlan
 from sendesk.care.selectors import equipment_due, training_warnings
+from sendesk.lib.paths import Paths
 from sendesk.medication.selectors import medicines_to_check, missed_and_refused
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision
@@ -21,8 +24,24 @@ from sendesk.provision.selectors import (
     targets_with_latest_rating,
 )
 from sendesk.provision.templatetags.minutes import hours
-from sendesk.pupils.models import Pupil
-from sendesk.pupils.selectors import timeline_page
+from sendesk.pupils.models import (
+    NEED_AREA,
+    Contact,
+    NeedCode,
+    Pupil,
+    PupilNeed,
+    SenStatus,
+    SenStatusPeriod,
+    Strategy,
+    timeline_links,
+)
+from sendesk.pupils.selectors import timeline_values
+
+# The pupil page shows the newest timeline entries; "Show older" loads the rest a page
+# (pupils.selectors.PAGE_SIZE) at a time. Each line costs the page about 0.06 ms.
+TIMELINE_FIRST = 10
+SEN_STATUSES = dict(SenStatus.choices)
+NEEDS = dict(NeedCode.choices)
 
 
 @dataclass
@@ -44,21 +63,26 @@ class PupilPage:
 @dataclass
 class ProvisionRow:
     """One provision's row of the pupil page as text, worked out once in Python: the
-    template then looks up a few strings per row and per week instead of running filters
-    and includes for each (the row was the page's largest cost on the bench school)."""
+    template then looks up a few strings per row instead of running filters, properties,
+    display methods and {% url %} for each (the rows were the page's largest cost)."""
 
-    figure: object  # the provision.selectors.Figures
+    title: str
+    kinds: str  # "Small-group intervention · EHC plan section F"
     targets: str
+    how_much: str
     pattern: str  # days, group and staffing
     dates: str
     week: tuple  # (delivered, promised, short or "") in hours and minutes
     term: tuple
+    pct: int | None  # share of the term's promised minutes delivered
     bar: str  # " bad", " short" or ""
     bar_width: int | None
     why: list  # (label, minutes, sessions or None) for each missed reason
     short: str  # minutes delivered short, and minutes on days with no record
     not_recorded: str
-    weeks: list  # WeekRow
+    has_weeks: bool  # a week of the term owes or holds minutes: the chart has a row
+    weeks_url: str
+    end_url: str  # "" once the provision has an end date
 
 
 @dataclass
@@ -77,7 +101,8 @@ def _bar_class(pct, short_cut=95) -> str:
     return " bad" if pct < 75 else " short" if pct < short_cut else ""
 
 
-def _week_rows(f) -> list:
+def week_rows(f) -> list:
+    """The WeekRows of one provision's figures (explain()ed with weeks=True)."""
     rows = []
     for w in f.weeks:
         pct = w.pct
@@ -95,7 +120,7 @@ def _week_rows(f) -> list:
     return rows
 
 
-def provision_row(f, targets: dict) -> ProvisionRow:
+def provision_row(f, targets: dict, paths: Paths) -> ProvisionRow:
     p = f.provision
     pattern = ", ".join(p.day_names)
     if p.group_size > 1:
@@ -105,9 +130,12 @@ def provision_row(f, targets: dict) -> ProvisionRow:
     if p.end:
         dates += f" to {p.end.day} {p.end:%b %Y}"
     pct = f.delivered_pct
+    explained = f.explained
     return ProvisionRow(
-        figure=f,
+        title=p.title,
+        kinds=f"{p.get_kind_display()} · {p.get_source_display()}",
         targets="; ".join(targets.get(p.pk, ())),
+        how_much=p.how_much,
         pattern=pattern,
         dates=dates,
         week=(
@@ -120,33 +148,61 @@ def provision_row(f, targets: dict) -> ProvisionRow:
             hours(f.promised_term),
             hours(f.shortfall_term) if f.shortfall_term else "",
         ),
+        pct=pct,
         bar=_bar_class(pct),
         bar_width=None if pct is None else min(pct, 100),
         why=[
             (label.lower(), hours(minutes), sessions)
             for label, minutes, sessions in f.missed_explained
         ],
-        short=hours(f.explained.short) if f.explained else "",
-        not_recorded=hours(f.explained.not_recorded) if f.explained else "",
-        weeks=_week_rows(f),
+        short=hours(explained.short) if explained and explained.short else "",
+        not_recorded=hours(explained.not_recorded) if explained and explained.not_recorded else "",
+        has_weeks=bool(f.promised_term or f.delivered_term),
+        weeks_url=reverse("pupil_provision_weeks", args=[p.pupil_id, p.pk]),
+        end_url="" if p.end else paths("provision_end", p.pk),
     )
 
 
 def timeline_rows(entries) -> list:
-    """Sets on each timeline entry what its line shows: `when_iso` and `when_text` (in
-    the school's time) and `url`, once in Python rather than by two date filters and a
-    property per line in the template."""
+    """pupils.selectors.timeline_values' entries as their lines show them: `when_iso` and
+    `when_text` (in the school's time), `url` (as TimelineEntry.link), the title, body and
+    who, worked out once in Python rather than by two date filters and a property per line
+    in the template."""
+    links = timeline_links()
+    paths = Paths()
+    rows = []
     for e in entries:
-        local = timezone.localtime(e.occurred_at)
-        e.when_iso = local.isoformat()
-        e.when_text = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
-        e.url = e.link
-    return entries
+        local = timezone.localtime(e["occurred_at"])
+        name = links.get(e["ref_type"])
+        rows.append(
+            SimpleNamespace(
+                when_iso=local.isoformat(),
+                when_text=f"{local:%a} {local.day} {local:%b %Y, %H:%M}",
+                url=paths(name, e["ref_id"]) if name and e["ref_id"] else "",
+                title=e["title"],
+                body=e["body"],
+                # None when no one is named: the line then has no "— name".
+                by=e["actor__full_name"],
+            )
+        )
+    return rows
+
+
+def strategy_lines(pupil) -> list:
+    """The pupil's strategies as their list shows them: the words and who added them (None
+    when no one is named). One query, no model built."""
+    return [
+        SimpleNamespace(text=text, by=by)
+        for text, by in Strategy.objects.filter(pupil_id=pupil.pk).values_list(
+            "text", "added_by__full_name"
+        )
+    ]
 
 
 def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
-    """Everything the pupil page shows. At most sixteen queries, however many
-    needs, targets, ratings, provisions, sessions or timeline entries the pupil has."""
+    """Everything the pupil page shows. At most seventeen queries, however many
+    needs, targets, ratings, provisions, sessions or timeline entries the pupil has (the
+    weeks of each provision load apart: provision_weeks)."""
     plans = list(pupil.plans.order_by("-created"))
     active = [p for p in plans if p.status == Plan.Status.ACTIVE]
     prefetch_related_objects(
@@ -159,9 +215,10 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
     provisions = list(
         pupil.provisions.filter(Q(end__isnull=True) | Q(end__gte=day)).order_by("start", "title")
     )
-    timeline, next_cursor = timeline_page(pupil)
-    timeline_rows(timeline)
-    figures = explain(reconcile(provisions, day), weeks=True) if provisions else []
+    timeline, next_cursor = timeline_values(pupil, size=TIMELINE_FIRST)
+    # The week-by-week chart loads when its row is opened (provision_weeks): explaining
+    # only the short provisions here leaves the others' session records unread.
+    figures = explain(reconcile(provisions, day)) if provisions else []
     # Only the targets' words are shown beside each provision: one flat query, no Target
     # objects built.
     targets = defaultdict(list)
@@ -171,23 +228,63 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
         .values_list("provision_id", "target__text")
     ):
         targets[provision_id].append(text)
+    # The pupil's short lists as plain values of what the page shows: a query through a
+    # related manager, building its models, cost twice what values_list() does here.
+    pk = pupil.pk
     return PupilPage(
         pupil=pupil,
-        groups=list(pupil.teaching_groups.all()),
-        sen_history=list(pupil.sen_history.all()),
-        needs=list(pupil.needs.all()),
-        strategies=list(pupil.strategies.select_related("added_by")),
-        contacts=list(pupil.contacts.all()),
+        groups=list(
+            Pupil.teaching_groups.through.objects.filter(pupil_id=pk)
+            .order_by("teachinggroup__name")
+            .values_list("teachinggroup__name", flat=True)
+        ),
+        sen_history=[
+            SimpleNamespace(label=SEN_STATUSES.get(status, status), start=start, end=end)
+            for status, start, end in SenStatusPeriod.objects.filter(pupil_id=pk).values_list(
+                "status", "start", "end"
+            )
+        ],
+        needs=[
+            SimpleNamespace(
+                code=code,
+                label=NEEDS.get(code, code),
+                area=NEED_AREA[code].label,
+                rank=rank,
+            )
+            for code, rank in PupilNeed.objects.filter(pupil_id=pk).values_list("code", "rank")
+        ],
+        strategies=strategy_lines(pupil),
+        contacts=list(
+            Contact.objects.filter(pupil_id=pk).values(
+                "name", "relationship", "parental_responsibility", "phone", "email"
+            )
+        ),
         plans=active,
         other_plans=sorted(
             (p for p in plans if p.status != Plan.Status.ACTIVE),
             key=lambda p: p.status != Plan.Status.DRAFT,
         ),
         figures=figures,
-        provision_rows=[provision_row(f, targets) for f in figures],
-        timeline=timeline,
+        provision_rows=[provision_row(f, targets, Paths()) for f in figures],
+        timeline=timeline_rows(timeline),
         next_cursor=next_cursor,
     )
+
+
+def provision_weeks(pupil: Pupil, provision_id, *, day: dt.date):
+    """One of the pupil's current provisions and the WeekRows of its term so far, for the
+    chart the pupil page opens on demand; None if the pupil has no such provision (ended
+    ones are not on the page either). Five queries of reconcile() and one of explain()."""
+    provision = (
+        pupil.provisions.filter(Q(end__isnull=True) | Q(end__gte=day), pk=provision_id)
+        .defer("description")
+        .first()
+    )
+    if provision is None:
+        return None
+    provision.pupil = pupil  # reconcile() asks for its school
+    (figure,) = explain(reconcile([provision], day), weeks=True)
+    return provision, week_rows(figure)
 
 
 def daily_list(user, school_id: int):

@@ -8,6 +8,11 @@ urlpatterns = [
     path("pupils/new/", views.pupil_new, name="pupil_new"),
     path("pupils/<uuid:pupil_id>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<uuid:pupil_id>/timeline/", views.pupil_timeline, name="pupil_timeline"),
+    path(
+        "pupils/<uuid:pupil_id>/provision/<uuid:provision_id>/weeks/",
+        views.pupil_provision_weeks,
+        name="pupil_provision_weeks",
+    ),
     path("pupils/<uuid:pupil_id>/edit/", views.pupil_edit, name="pupil_edit"),
     path("pupils/<uuid:pupil_id>/strategies/", views.strategy_add, name="strategy_add"),
     path("pupils/<uuid:pupil_id>/access-log/", views.access_log, name="pupil_access_log"),

@@ -304,9 +304,14 @@ def pupil_medication(pupil, now=None) -> dict:
     )
     recent = list(
         Administration.objects.filter(pupil=pupil)
-        .select_related("medicine", "given_by", "witness")
+        .select_related("given_by", "witness")
         .order_by("-given_at")[:20]
     )
+    # The pupil's medicines are all at hand: no join, and no second object of each.
+    by_pk = {m.pk: m for m in medicines}
+    for dose in recent:
+        if dose.medicine_id in by_pk:
+            dose.medicine = by_pk[dose.medicine_id]
     return {
         "group": groups[0] if groups else PupilMedication(pupil=pupil),
         "medicines": active,

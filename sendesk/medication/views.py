@@ -17,6 +17,7 @@ from sendesk.audit.pages import service_form_page
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
+from sendesk.lib.paths import Paths
 from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.staff.models import Training, training_status
 from sendesk.staff.selectors import school_staff
@@ -239,6 +240,13 @@ def pupil_medication(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
     data = selectors.pupil_medication(pupil)
     record_access(actor=request.user, pupil=pupil, what="medication")
+    # Each recent dose's link and time once in Python, not a {% url %} and a date filter
+    # per line.
+    paths = Paths()
+    for dose in data["recent"]:
+        local = timezone.localtime(dose.given_at)
+        dose.url = paths("dose_detail", dose.pk)
+        dose.when = f"{local:%a} {local.day} {local:%b, %H:%M}"
     today = timezone.localdate()
     warnings = [
         (m, level, words)
@@ -262,7 +270,7 @@ def pupil_mar(request, pupil_id):
     pupil = access.get_pupil(request.user, pupil_id)
     today = timezone.localdate()
     month, problem = mar_module.parse_month(request.GET.get("month"), today)
-    grid = None if problem else mar_module.mar_grid(pupil, month)
+    grid = None if problem else mar_module.for_page(mar_module.mar_grid(pupil, month))
     record_access(actor=request.user, pupil=pupil, what="medication record (MAR)")
     context = {
         "pupil": pupil,

@@ -248,6 +248,11 @@ PAGES = {
     "pupil_new": ("senco", lambda w, r: {}, ""),
     "pupil_detail": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "pupil_timeline": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "pupil_provision_weeks": (
+        "senco",
+        lambda w, r: {"pupil_id": w.ben.pk, "provision_id": w.talk.pk},
+        "",
+    ),
     "pupil_edit": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "pupil_access_log": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "overview": ("senco", lambda w, r: {}, ""),
