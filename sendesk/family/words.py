@@ -158,12 +158,13 @@ def _had_sentence(summary, name: str, title: str) -> str:
     """How many sessions the child had against how many were due."""
     due, had = summary.due, summary.had
     if had >= due and summary.not_recorded:
-        # Two sessions on one day (a catch-up) while another day has no record: "all
-        # of them" would contradict the day with no record that follows.
+        # Sessions given on other days (a catch-up) while a day due has no record: "all
+        # of them" would contradict the day with no record that follows, and "some on
+        # the same day" may not be true (a catch-up can be on a day not due).
         were = "was" if due == 1 else "were"
         return (
-            f"{name} had {count(had, f'{title} session')} this term, some on the same day; "
-            f"{due} {were} due."
+            f"{name} had {count(had, f'{title} session')} this term ({due} {were} due), "
+            "counting catch-up sessions."
         )
     if had == due:
         if due == 1:
