@@ -686,40 +686,89 @@ def plan_with_detail(plan: Plan, day: dt.date):
     return label_missed(reconcile(provisions, day)) if provisions else []
 
 
-def stale_targets(school_id: int, day: dt.date, weeks: int):
+@dataclass
+class StaleTarget:
+    """One row of the targets with no recent evidence: only what the row shows."""
+
+    pk: object
+    text: str
+    plan_id: object
+    plan_title: str
+    pupil_id: object
+    pupil_name: str
+    year_group: str
+    latest_rating_date: dt.date | None
+    pupil_url: str = ""  # set by the page
+    plan_url: str = ""
+
+
+class StaleTargets(Sequence):
     """Open targets on active plans with no rating in the last `weeks` weeks, the longest
     without evidence first. A plan that began within those weeks has not had the time to
-    gather any, so its targets are left out."""
-    since = day - dt.timedelta(weeks=weeks)
-    recent = TargetRating.objects.filter(target=OuterRef("pk"), date__gt=since)
-    return (
-        targets_with_latest_rating(
+    gather any, so its targets are left out.
+
+    Ranked by one query that reads each candidate's latest rating date straight from the
+    (target, -date) index (one seek per target, no sort) and returns only the ids; indexing
+    or slicing fetches the shown rows' columns in one more query, as plain rows. So a page
+    costs two queries whatever the school's size, and the count is free."""
+
+    def __init__(self, school_id: int, day: dt.date, weeks: int):
+        since = day - dt.timedelta(weeks=weeks)
+        latest = TargetRating.objects.filter(target=OuterRef("pk")).order_by("-date")
+        self._ranked = list(
             Target.objects.filter(
                 plan__status=Plan.Status.ACTIVE,
                 plan__pupil__school_id=school_id,
                 status=Target.Status.OPEN,
             )
             .filter(Q(plan__start_date__isnull=True) | Q(plan__start_date__lte=since))
-            .filter(~Exists(recent))
+            .annotate(latest=Subquery(latest.values("date")[:1]))
+            .filter(Q(latest__isnull=True) | Q(latest__lte=since))
+            .order_by(
+                F("latest").asc(nulls_first=True),
+                "plan__pupil__legal_last_name",
+                "plan__pupil__legal_first_name",
+                "order",
+                "pk",
+            )
+            .values_list("pk", "latest")
         )
-        .select_related("plan", "plan__pupil", "plan__pupil__year_group")
-        # What the rows show (pupils/_stale_rows.html), not the pupils' and targets'
-        # long text: the whole list is read to sort it by the latest evidence.
-        .only(
-            "text",
-            "order",
-            "plan__title",
-            "plan__pupil__school_id",
-            "plan__pupil__preferred_name",
-            "plan__pupil__legal_first_name",
-            "plan__pupil__legal_last_name",
-            "plan__pupil__year_group__name",
-        )
-        .order_by(
-            F("latest_rating_date").asc(nulls_first=True),
-            "plan__pupil__legal_last_name",
-            "plan__pupil__legal_first_name",
-            "order",
-            "pk",
-        )
-    )
+
+    def __len__(self):
+        return len(self._ranked)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._build(self._ranked[index])
+        return self._build([self._ranked[index]])[0]
+
+    @staticmethod
+    def _build(ranked) -> list[StaleTarget]:
+        if not ranked:
+            return []
+        rows = {
+            row[0]: row
+            for row in Target.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list(
+                "pk",
+                "text",
+                "plan_id",
+                "plan__title",
+                "plan__pupil_id",
+                "plan__pupil__preferred_name",
+                "plan__pupil__legal_first_name",
+                "plan__pupil__legal_last_name",
+                "plan__pupil__year_group__name",
+            )
+        }
+        shown = []
+        for pk, latest in ranked:
+            _, text, plan_id, title, pupil_id, preferred, first, last, year = rows[pk]
+            # As Pupil.name.
+            name = f"{preferred or first} {last}"
+            shown.append(StaleTarget(pk, text, plan_id, title, pupil_id, name, year or "", latest))
+        return shown
+
+
+def stale_targets(school_id: int, day: dt.date, weeks: int) -> StaleTargets:
+    """The school's targets with no evidence for `weeks` weeks (see StaleTargets)."""
+    return StaleTargets(school_id, day, weeks)

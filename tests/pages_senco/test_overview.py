@@ -161,7 +161,7 @@ def test_overview_query_count_does_not_grow(world, as_user):
     page = _text(client.get("/overview/"))
     assert "27 provisions behind this term" in page
     assert 'href="/overview/shortfalls/"' in page and 'href="/overview/reviews/"' in page
-    assert _section(page, "shortfalls").count('data-label="Pupil"') == 20  # capped
+    assert _section(page, "shortfalls").count('data-label="Pupil"') == 10  # capped
 
 
 def test_full_lists_are_paged_and_constant(world, as_user):
