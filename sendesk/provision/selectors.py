@@ -1,6 +1,7 @@
 """Reads shared by pages and the API: what is due, promised vs delivered, the feed."""
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -282,14 +283,15 @@ class Shortfalls(Sequence):
         delivered = SessionPupil.objects.filter(
             provision=OuterRef("pk"), date__range=(self.term_start, day)
         )
-        rows = []
-        for pk, title, days, weekly, start, end, got in (
+        ranked = (
             Provision.objects.filter(pupil__school_id=school_id)
             .current_on(day)
             .annotate(got=_summed(delivered))
             .order_by()  # sorted below, by the shortfall
             .values_list("pk", "title", "days", "weekly_minutes", "start", "end", "got")
-        ):
+        )
+        rows = []
+        for pk, title, days, weekly, start, end, got in _plain_rows(ranked, dates=(4, 5)):
             owed = self._promised(days, weekly, start, end, self.term_start, day)
             if owed > got:
                 rows.append((pk, title, owed, got, round(100 * got / owed)))
@@ -311,7 +313,8 @@ class Shortfalls(Sequence):
     def _build(self, rows) -> list[Figures]:
         if not rows:
             return []
-        ids = [r[0] for r in rows]
+        # The ranking read ids as the database keeps them (text on SQLite).
+        ids = [r[0] if isinstance(r[0], uuid.UUID) else uuid.UUID(r[0]) for r in rows]
         # Only what a row, an API item and explain() read: each column left out is a
         # value not converted (dates, times, decimals) for each of up to 1,000 rows.
         provisions = (
@@ -330,7 +333,7 @@ class Shortfalls(Sequence):
                 if not delivered:
                     missed[pk][reason] += 1
         figures = []
-        for pk, _, owed, got, _ in rows:
+        for pk, (_, _, owed, got, _) in zip(ids, rows, strict=True):
             p = provisions[pk]
             figures.append(
                 Figures(
@@ -531,22 +534,37 @@ def _session_records(ids: list, start: dt.date, day: dt.date) -> dict:
         )
         .values_list("key", "date", "minutes", "attendance", "reason", "session_minutes")
     )
-    # Read through a plain cursor: Django's converters (on SQLite a date parsed from text
-    # by a regex, value by value) cost more than the query on a page's thousands of rows;
-    # the C date parser does the same work at a tenth of the cost.
-    sql, params = rows.query.get_compiler(rows.db).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    to_date = dt.date.fromisoformat
     records = defaultdict(list)
-    for key, date, minutes, attendance, reason, session_minutes in fetched:
-        if date.__class__ is str:
-            date = to_date(date)
+    for key, date, minutes, attendance, reason, session_minutes in _plain_rows(rows, dates=(1,)):
         records[key_of[key]].append(
             (date, minutes, attendance, attendance != "", reason, session_minutes)
         )
     return records
+
+
+def _plain_rows(qs, *, dates=()) -> list[tuple]:
+    """The rows of a values_list() `qs` read through a plain cursor, with the columns at
+    `dates` made dates and nothing else converted. Django's converters (on SQLite a date
+    parsed from text by a regex, value by value, and a UUID built for each id) cost more
+    than the query on the thousands of rows a shortfall list reads; the C date parser
+    does the same work at a tenth of the cost. So only for columns that need no other
+    conversion: text, numbers, dates (PostgreSQL returns those as dates already); a UUID
+    comes back as the database keeps it (use the model's own id values to match it)."""
+    sql, params = qs.query.get_compiler(qs.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    sample = next((rows[0][d] for d in dates if rows and rows[0][d] is not None), None)
+    if not isinstance(sample, str):  # no dates, no rows, or dates already
+        return rows
+    to_date = dt.date.fromisoformat
+    for i, row in enumerate(rows):
+        row = list(row)
+        for d in dates:
+            if row[d] is not None:
+                row[d] = to_date(row[d])
+        rows[i] = row
+    return rows
 
 
 def explain(
