@@ -790,9 +790,12 @@ class StaleTargets(Sequence):
                 "order", "pk",
             )
         )  # fmt: skip
-        stale = [row for row in candidates if row[0] is None or row[0] <= since]
+        stale = [
+            row for row in _plain_rows(candidates, dates=(0,)) if not row[0] or row[0] <= since
+        ]
         # Never rated first, then the oldest evidence; then by pupil and the plan's order.
         stale.sort(key=lambda row: (row[0] is not None, row[0] or dt.date.min, *row[1:]))
+        # Ids as the database keeps them (text on SQLite): only the shown become UUIDs.
         self._ranked = [(row[4], row[0]) for row in stale]
 
     def __len__(self):
@@ -807,6 +810,7 @@ class StaleTargets(Sequence):
     def _build(ranked) -> list[StaleTarget]:
         if not ranked:
             return []
+        ranked = [(pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk), d) for pk, d in ranked]
         rows = {
             row[0]: row
             for row in Target.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list(
