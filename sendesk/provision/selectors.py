@@ -380,6 +380,8 @@ def _split(total: int, weights: dict) -> dict:
     whole = sum(weights.values())
     if not whole:
         return {}
+    if len(weights) == 1:  # the usual day: one missed session, one reason
+        return dict.fromkeys(weights, total)
     shares = {k: total * w // whole for k, w in weights.items()}
     left = total - sum(shares.values())
     for k in sorted(weights, key=lambda k: (-(total * weights[k] % whole), k))[:left]:
@@ -396,6 +398,8 @@ def owed_days(f: Figures) -> list[tuple[dt.date, int]]:
     end = min(f.day, p.end) if p.end else f.day
     days = f.calendar.days(p.days, start, end)
     per_day = p.minutes_per_day
+    if per_day.is_integer():  # the same whole minutes every day: nothing to round
+        return [(d, int(per_day)) for d in days]
     return [(d, round(k * per_day) - round((k - 1) * per_day)) for k, d in enumerate(days, 1)]
 
 
