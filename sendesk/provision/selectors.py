@@ -314,7 +314,7 @@ class Shortfalls(Sequence):
         if not rows:
             return []
         # The ranking read ids as the database keeps them (text on SQLite).
-        ids = [r[0] if isinstance(r[0], uuid.UUID) else uuid.UUID(r[0]) for r in rows]
+        ids = [_uuid(r[0]) for r in rows]
         # Only what a row, an API item and explain() read: each column left out is a
         # value not converted (dates, times, decimals) for each of up to 1,000 rows.
         provisions = (
@@ -769,10 +769,10 @@ class StaleTargets(Sequence):
     without evidence first. A plan that began within those weeks has not had the time to
     gather any, so its targets are left out.
 
-    Ranked from one query that reads each candidate's latest rating date straight from
-    the (target, -date) index (one seek per target) and only the sort's columns; indexing
-    or slicing fetches the shown rows' columns in one more query, as plain rows. So a page
-    costs two queries whatever the school's size, and the count is free."""
+    One query whatever the school's size: each candidate's latest rating date read
+    straight from the (target, -date) index (one seek per target), with the few columns
+    a row shows; indexing or slicing makes plain StaleTarget rows of only those asked
+    for, and the count is free."""
 
     def __init__(self, school_id: int, day: dt.date, weeks: int):
         since = day - dt.timedelta(weeks=weeks)
@@ -790,52 +790,45 @@ class StaleTargets(Sequence):
             .annotate(latest=Subquery(latest.values("date")[:1]))
             .order_by()
             .values_list(
+                # The sort's columns first (see below), then what a row shows.
                 "latest", "plan__pupil__legal_last_name", "plan__pupil__legal_first_name",
-                "order", "pk",
+                "order", "pk", "text", "plan_id", "plan__title", "plan__pupil_id",
+                "plan__pupil__preferred_name", "plan__pupil__year_group__name",
             )
         )  # fmt: skip
         stale = [
             row for row in _plain_rows(candidates, dates=(0,)) if not row[0] or row[0] <= since
         ]
         # Never rated first, then the oldest evidence; then by pupil and the plan's order.
-        stale.sort(key=lambda row: (row[0] is not None, row[0] or dt.date.min, *row[1:]))
-        # Ids as the database keeps them (text on SQLite): only the shown become UUIDs.
-        self._ranked = [(row[4], row[0]) for row in stale]
+        stale.sort(key=lambda row: (row[0] is not None, row[0] or dt.date.min, *row[1:5]))
+        self._ranked = stale
 
     def __len__(self):
         return len(self._ranked)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return self._build(self._ranked[index])
-        return self._build([self._ranked[index]])[0]
+            return [self._row(row) for row in self._ranked[index]]
+        return self._row(self._ranked[index])
 
     @staticmethod
-    def _build(ranked) -> list[StaleTarget]:
-        if not ranked:
-            return []
-        ranked = [(pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk), d) for pk, d in ranked]
-        rows = {
-            row[0]: row
-            for row in Target.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list(
-                "pk",
-                "text",
-                "plan_id",
-                "plan__title",
-                "plan__pupil_id",
-                "plan__pupil__preferred_name",
-                "plan__pupil__legal_first_name",
-                "plan__pupil__legal_last_name",
-                "plan__pupil__year_group__name",
-            )
-        }
-        shown = []
-        for pk, latest in ranked:
-            _, text, plan_id, title, pupil_id, preferred, first, last, year = rows[pk]
-            # As Pupil.name.
-            name = f"{preferred or first} {last}"
-            shown.append(StaleTarget(pk, text, plan_id, title, pupil_id, name, year or "", latest))
-        return shown
+    def _row(row) -> StaleTarget:
+        latest, last, first, _, pk, text, plan_id, title, pupil_id, preferred, year = row
+        return StaleTarget(
+            pk=_uuid(pk),
+            text=text,
+            plan_id=_uuid(plan_id),
+            plan_title=title,
+            pupil_id=_uuid(pupil_id),
+            pupil_name=f"{preferred or first} {last}",  # as Pupil.name
+            year_group=year,
+            latest_rating_date=latest,
+        )
+
+
+def _uuid(value) -> uuid.UUID:
+    """An id read by _plain_rows (text on SQLite) as a UUID."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
 def stale_targets(school_id: int, day: dt.date, weeks: int) -> StaleTargets:
