@@ -182,6 +182,30 @@ def _link_stale(rows):
     return rows
 
 
+def _register_rows(register, totals) -> list[tuple]:
+    """The SEN register table (pupils.selectors.register_summary) as rows of (kind, label,
+    data label, [(column, href or "", count)] for E, K and all): the links to the pupil
+    list are written once here rather than from four lookups per cell in the template."""
+    base = reverse("pupil_list")
+
+    def cells(counts, query):
+        return [
+            ("E", f"{base}?status=E" + (f"&{query}" if query else ""), counts.get("E", 0)),
+            ("K", f"{base}?status=K" + (f"&{query}" if query else ""), counts.get("K", 0)),
+            ("All", "", counts.get("all", 0)),
+        ]
+
+    rows = []
+    for area, lines, counts in register:
+        if area:
+            rows.append(("area", area.label, "Area", cells(counts, f"area={area.value}&primary=1")))
+        for code, label, cell in lines:
+            name = label if code == "none" else f"{code} — {label}"
+            rows.append(("sub", name, "Need", cells(cell, f"need={code}&primary=1")))
+    rows.append(("area", "On the register", "Register", cells(totals, None)))
+    return rows
+
+
 def _pupils(ids):
     """Pupil references for the access log, which needs only their ids."""
     return [Pupil(pk=pk) for pk in ids]
@@ -214,7 +238,7 @@ def overview(request):
     )
     stale_ranked = StaleTargets(school_id, today, weeks)
     stale = _link_stale(stale_ranked[:OVERVIEW_CAP])
-    rows, totals = selectors.register_summary(school_id)
+    register, totals = selectors.register_summary(school_id)
     # Parents not yet told after a restrictive intervention: a legal duty, so at the top.
     parents_not_told = interventions_overseen([school_id], overdue_only=True).count()
     shown = [row.pupil_id for row in short]
@@ -232,8 +256,7 @@ def overview(request):
         "stale_count": len(stale_ranked),
         "weeks": weeks,
         "weeks_choices": sorted({*STALE_WEEKS_CHOICES, weeks}),
-        "register": rows,
-        "register_totals": totals,
+        "register": _register_rows(register, totals) if register else [],
         "parents_not_told": parents_not_told,
     }
     return render(request, "pupils/overview.html", context)
