@@ -12,6 +12,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -536,7 +537,9 @@ def _session_records(ids: list, start: dt.date, day: dt.date) -> dict:
                 default=Value(0),
             ),
         )
-        .values_list("key", "date", "minutes", "attendance", "reason", "session_minutes")
+        .values_list(
+            "key", _date_text("date"), "minutes", "attendance", "reason", "session_minutes"
+        )
     )
     records = defaultdict(list)
     for key, date, minutes, attendance, reason, session_minutes in _plain_rows(rows, dates=(1,)):
@@ -548,17 +551,18 @@ def _session_records(ids: list, start: dt.date, day: dt.date) -> dict:
 
 def _plain_rows(qs, *, dates=()) -> list[tuple]:
     """The rows of a values_list() `qs` read through a plain cursor, with the columns at
-    `dates` made dates and nothing else converted. Django's converters (on SQLite a date
-    parsed from text by a regex, value by value, and a UUID built for each id) cost more
-    than the query on the thousands of rows a shortfall list reads; the C date parser
-    does the same work at a tenth of the cost. So only for columns that need no other
-    conversion: text, numbers, dates (PostgreSQL returns those as dates already); a UUID
-    comes back as the database keeps it (use the model's own id values to match it)."""
+    `dates` made dates and nothing else converted: Django's per-value converters (a
+    generator step per row, a UUID built for each id) cost more than the query on the
+    thousands of rows a shortfall list reads. So only for columns that need no other
+    conversion: text, numbers, dates; an id comes back as the database keeps it (text on
+    SQLite: see _uuid). Select the dates with _date_text, so that SQLite's driver does not
+    parse them one by one with Django's regex: they are made dates here by the C parser."""
     sql, params = qs.query.get_compiler(qs.db).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    sample = next((rows[0][d] for d in dates if rows and rows[0][d] is not None), None)
+    # The first date found says how the database returns them (a column may be null).
+    sample = next((row[d] for row in rows for d in dates if row[d] is not None), None)
     if not isinstance(sample, str):  # no dates, no rows, or dates already
         return rows
     to_date = dt.date.fromisoformat
@@ -791,9 +795,10 @@ class StaleTargets(Sequence):
             .order_by()
             .values_list(
                 # The sort's columns first (see below), then what a row shows.
-                "latest", "plan__pupil__legal_last_name", "plan__pupil__legal_first_name",
-                "order", "pk", "text", "plan_id", "plan__title", "plan__pupil_id",
-                "plan__pupil__preferred_name", "plan__pupil__year_group__name",
+                _date_text("latest"), "plan__pupil__legal_last_name",
+                "plan__pupil__legal_first_name", "order", "pk", "text", "plan_id",
+                "plan__title", "plan__pupil_id", "plan__pupil__preferred_name",
+                "plan__pupil__year_group__name",
             )
         )  # fmt: skip
         stale = [
@@ -824,6 +829,13 @@ class StaleTargets(Sequence):
             year_group=year,
             latest_rating_date=latest,
         )
+
+
+def _date_text(name: str):
+    """The date column or annotation `name` for _plain_rows: as text on SQLite (a cast
+    has no declared type, so the driver leaves it alone), as it is elsewhere (PostgreSQL
+    returns dates)."""
+    return Cast(name, CharField()) if connection.vendor == "sqlite" else F(name)
 
 
 def _uuid(value) -> uuid.UUID:
