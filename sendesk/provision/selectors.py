@@ -841,8 +841,3 @@ def _date_text(name: str):
 def _uuid(value) -> uuid.UUID:
     """An id read by _plain_rows (text on SQLite) as a UUID."""
     return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
-
-
-def stale_targets(school_id: int, day: dt.date, weeks: int) -> StaleTargets:
-    """The school's targets with no evidence for `weeks` weeks (see StaleTargets)."""
-    return StaleTargets(school_id, day, weeks)
