@@ -161,6 +161,32 @@ def provision_shortfalls(request, query: Query[ShortfallQuery]):
     return {
         "school_id": school_id,
         "as_of": today,
-        "items": shown,
+        "items": [_shortfall_item(f) for f in shown],
         "count": len(ranked),
+    }
+
+
+def _shortfall_item(f) -> dict:
+    """One item of ShortfallOut as a dict keyed by the schema's aliases: validated as
+    before, but read by key instead of by dotted path from objects (ninja resolves each
+    dotted alias with a template Variable, which cost more than explaining the item)."""
+    p, why = f.provision, f.explained
+    pupil = p.pupil
+    return {
+        "promised_week": f.promised_week,
+        "delivered_week": f.delivered_week,
+        "shortfall_week": f.shortfall_week,
+        "promised_term": f.promised_term,
+        "delivered_term": f.delivered_term,
+        "shortfall_term": f.shortfall_term,
+        "delivered_pct": f.delivered_pct,
+        "missed": f.missed,
+        "provision.pupil": {
+            "id": pupil.pk,
+            "name": pupil.name,
+            "year_group.name": pupil.year_group.name,
+        },
+        "provision": {"id": p.pk, "title": p.title, "kind": p.kind},
+        "explained": {"missed": why.missed, "short": why.short, "not_recorded": why.not_recorded},
+        "explained.no_adult": why.no_adult,
     }

@@ -4,12 +4,16 @@ interventions to follow up) and the SEN register. They gather plans, provision, 
 and pupils, so they sit above them all. Only those who oversee a school (SENCO, head)."""
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
+from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_GET
 
 from sendesk import access
@@ -17,10 +21,14 @@ from sendesk.audit.services import record_access_many
 from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.lib.forms import small_int
 from sendesk.plans.selectors import plans_due_for_review
-from sendesk.provision.selectors import SORTS, Shortfalls, explain, label_missed, stale_targets
+from sendesk.provision.selectors import SORTS, Shortfalls, StaleTargets, explain, label_missed
+from sendesk.provision.templatetags.minutes import hours
 from sendesk.pupils import selectors
+from sendesk.pupils.models import Pupil
 
-OVERVIEW_CAP = 20
+# The overview is one screen of what is slipping: the worst of each list, with a link to
+# its full page (which pages through the rest).
+OVERVIEW_CAP = 10
 FULL_LIST_SIZE = 50
 # Each shortfall row is explained day by day; a SENCO acts on the worst first, so the
 # full list shows them a page of 20 at a time (the page stays fast in a large school).
@@ -35,7 +43,7 @@ STALE_WEEKS_DEFAULT = 3
 def _linked(rows, **links):
     """Sets `<attr>` on each row to the URL `links[attr] = (url name, row -> id)`: one
     reverse() per list, the id put in per row, as a `{% url %}` per row costs more than
-    the rest of the row (the overview shows 60 rows of 2 links)."""
+    the rest of the row (a page shows up to 50 rows of 2 links)."""
     zero = str(uuid.UUID(int=0))
     for attr, (name, id_of) in links.items():
         url = reverse(name, args=[zero])
@@ -44,11 +52,114 @@ def _linked(rows, **links):
     return rows
 
 
-def _link_shortfalls(rows):
-    return _linked(rows, pupil_url=("pupil_detail", lambda f: f.provision.pupil_id))
+@dataclass
+class ShortfallRow:
+    """One row of the shortfall table, every cell already in words: the template only
+    prints them (a lookup, filter or condition per cell per row cost more than the rest
+    of the page)."""
+
+    pupil_id: uuid.UUID
+    pupil_name: str
+    year_group: str
+    title: str
+    how_much: str
+    source: str
+    week: str
+    term: str
+    short: str
+    pct: int | None
+    bar_class: str
+    bar_width: int
+    why: list  # safe HTML list items, or empty when `reasons` says it
+    reasons: str
+    pupil_url: str = ""
 
 
-def _link_reviews(rows):
+def _why(f) -> list:
+    """The reasons a row is short, as list items (see provision.selectors.Explained)."""
+    why = f.explained
+    items = [
+        format_html(
+            'Missed, {}: <span class="nums">{}</span>{}',
+            label.lower(),
+            hours(minutes),
+            format_html(' <span class="muted">({} session{})</span>', n, "" if n == 1 else "s")
+            if n
+            else "",
+        )
+        for label, minutes, n in f.missed_explained
+    ]
+    if why.short:
+        items.append(
+            format_html(
+                'Delivered short (part, refused or fewer minutes): <span class="nums">{}</span>',
+                hours(why.short),
+            )
+        )
+    if why.not_recorded:
+        gap = ""
+        if why.no_adult:
+            gap = format_html(
+                '<br><strong class="gap">No adult deployed 1:1</strong> {}: a staffing gap to fill',
+                "on any of those days"
+                if why.no_adult == why.not_recorded
+                else format_html('for <span class="nums">{}</span> of it', hours(why.no_adult)),
+            )
+        items.append(
+            format_html(
+                'No session recorded: <span class="nums">{}</span>{}', hours(why.not_recorded), gap
+            )
+        )
+    return items
+
+
+def _shortfall_rows(figures) -> list[ShortfallRow]:
+    """The explained `figures` (with label_missed) as table rows, linked to their pupil."""
+    rows = []
+    for f in figures:
+        p = f.provision
+        pupil = p.pupil
+        pct = f.delivered_pct
+        explained = f.explained is not None and f.shortfall_term
+        rows.append(
+            ShortfallRow(
+                pupil_id=pupil.pk,
+                pupil_name=pupil.name,
+                year_group=pupil.year_group.name,
+                title=p.title,
+                how_much=p.how_much,
+                source=p.get_source_display(),
+                week=f"{hours(f.delivered_week)} of {hours(f.promised_week)}",
+                term=f"{hours(f.delivered_term)} of {hours(f.promised_term)}",
+                short=f"{hours(f.shortfall_term)} short",
+                pct=pct,
+                bar_class="" if pct is None or pct >= 95 else (" bad" if pct < 75 else " short"),
+                bar_width=min(pct or 0, 100),
+                why=_why(f) if explained else [],
+                reasons=""
+                if explained
+                else ", ".join(f"{label} ({n})" for label, n in f.missed_reasons),
+            )
+        )
+    return _linked(rows, pupil_url=("pupil_detail", lambda row: row.pupil_id))
+
+
+def _link_reviews(rows, today):
+    """Links each plan and writes its review date and how soon it falls in words, once
+    per row in Python: the date filters and the kind's display per row in the template
+    cost more than the rest of the list."""
+    for plan in rows:
+        review = plan.review_date
+        plan.review_text = dateformat.format(review, "j M Y")
+        if review < today:
+            plan.badge, plan.when = "bad", "overdue"
+        elif review == today:
+            plan.badge, plan.when = "warn", "today"
+        else:
+            plan.badge, plan.when = "warn", f"in {timeuntil(review, today)}"
+        plan.kind_label = plan.get_kind_display()
+        plan.pupil_name = plan.pupil.name
+        plan.year_group = plan.pupil.year_group.name
     return _linked(
         rows,
         pupil_url=("pupil_detail", lambda plan: plan.pupil_id),
@@ -57,11 +168,47 @@ def _link_reviews(rows):
 
 
 def _link_stale(rows):
-    return _linked(
+    """Links each row and writes its last evidence date as the rows show it ("4 Nov
+    2026"), once per row in Python rather than a date filter per row in the template."""
+    _linked(
         rows,
-        pupil_url=("pupil_detail", lambda t: t.plan.pupil_id),
-        plan_url=("plan_detail", lambda t: t.plan_id),
+        pupil_url=("pupil_detail", lambda t: t.pupil_id),
+        target_url=("plan_detail", lambda t: t.plan_id),
     )
+    for t in rows:
+        t.target_url += f"#target-{t.pk}"
+        d = t.latest_rating_date
+        t.last_evidence = dateformat.format(d, "j M Y") if d else ""
+    return rows
+
+
+def _register_rows(register, totals) -> list[tuple]:
+    """The SEN register table (pupils.selectors.register_summary) as rows of (kind, label,
+    data label, [(column, href or "", count)] for E, K and all): the links to the pupil
+    list are written once here rather than from four lookups per cell in the template."""
+    base = reverse("pupil_list")
+
+    def cells(counts, query):
+        return [
+            ("E", f"{base}?status=E" + (f"&{query}" if query else ""), counts.get("E", 0)),
+            ("K", f"{base}?status=K" + (f"&{query}" if query else ""), counts.get("K", 0)),
+            ("All", "", counts.get("all", 0)),
+        ]
+
+    rows = []
+    for area, lines, counts in register:
+        if area:
+            rows.append(("area", area.label, "Area", cells(counts, f"area={area.value}&primary=1")))
+        for code, label, cell in lines:
+            name = label if code == "none" else f"{code} — {label}"
+            rows.append(("sub", name, "Need", cells(cell, f"need={code}&primary=1")))
+    rows.append(("area", "On the register", "Register", cells(totals, None)))
+    return rows
+
+
+def _pupils(ids):
+    """Pupil references for the access log, which needs only their ids."""
+    return [Pupil(pk=pk) for pk in ids]
 
 
 def _oversight(request) -> int:
@@ -79,29 +226,37 @@ def overview(request):
     today = timezone.localdate()
     weeks = _stale_weeks(request)
     ranked = Shortfalls(school_id, today)
-    short = _link_shortfalls(label_missed(explain(ranked[:OVERVIEW_CAP], staffing=True)))
-    reviews = _link_reviews(list(plans_due_for_review(school_id, today)[: OVERVIEW_CAP + 1]))
-    stale = _link_stale(list(stale_targets(school_id, today, weeks)[: OVERVIEW_CAP + 1]))
-    rows, totals = selectors.register_summary(school_id)
+    short = _shortfall_rows(label_missed(explain(ranked[:OVERVIEW_CAP], staffing=True)))
+    # How many plans are due comes with the first rows, in the same query.
+    reviews = _link_reviews(
+        list(
+            plans_due_for_review(school_id, today).annotate(total=Window(Count("pk")))[
+                :OVERVIEW_CAP
+            ]
+        ),
+        today,
+    )
+    stale_ranked = StaleTargets(school_id, today, weeks)
+    stale = _link_stale(stale_ranked[:OVERVIEW_CAP])
+    register, totals = selectors.register_summary(school_id)
     # Parents not yet told after a restrictive intervention: a legal duty, so at the top.
     parents_not_told = interventions_overseen([school_id], overdue_only=True).count()
-    shown = [f.provision.pupil for f in short]
-    shown += [plan.pupil for plan in reviews[:OVERVIEW_CAP]]
-    shown += [target.plan.pupil for target in stale[:OVERVIEW_CAP]]
+    shown = [row.pupil_id for row in short]
+    shown += [plan.pupil_id for plan in reviews]
+    shown += [target.pupil_id for target in stale]
     # The register summary is counts only: no pupil is named, so none is recorded for it.
-    record_access_many(actor=request.user, pupils=shown, what="SENCO overview")
+    record_access_many(actor=request.user, pupils=_pupils(shown), what="SENCO overview")
     context = {
         "today": today,
         "shortfalls": short,
         "shortfall_count": len(ranked),
-        "reviews": reviews[:OVERVIEW_CAP],
-        "more_reviews": len(reviews) > OVERVIEW_CAP,
-        "stale": stale[:OVERVIEW_CAP],
-        "more_stale": len(stale) > OVERVIEW_CAP,
+        "reviews": reviews,
+        "review_count": reviews[0].total if reviews else 0,
+        "stale": stale,
+        "stale_count": len(stale_ranked),
         "weeks": weeks,
         "weeks_choices": sorted({*STALE_WEEKS_CHOICES, weeks}),
-        "register": rows,
-        "register_totals": totals,
+        "register": _register_rows(register, totals) if register else [],
         "parents_not_told": parents_not_told,
     }
     return render(request, "pupils/overview.html", context)
@@ -117,9 +272,11 @@ def overview_shortfalls(request):
     page = Paginator(Shortfalls(school_id, today, sort), SHORTFALL_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _link_shortfalls(label_missed(explain(page.object_list, staffing=True)))
+    page.object_list = _shortfall_rows(label_missed(explain(page.object_list, staffing=True)))
     record_access_many(
-        actor=request.user, pupils=[f.provision.pupil for f in page.object_list], what="shortfalls"
+        actor=request.user,
+        pupils=_pupils(row.pupil_id for row in page.object_list),
+        what="shortfalls",
     )
     context = {"today": today, "page": page, "sort": sort, "sorts": SORTS}
     return render(request, "pupils/overview_shortfalls.html", context)
@@ -133,7 +290,7 @@ def overview_reviews(request):
     page = Paginator(plans_due_for_review(school_id, today), FULL_LIST_SIZE).get_page(
         request.GET.get("page")
     )
-    _link_reviews(page.object_list)
+    page.object_list = _link_reviews(list(page.object_list), today)
     record_access_many(
         actor=request.user, pupils=[p.pupil for p in page.object_list], what="plans due for review"
     )
@@ -146,12 +303,14 @@ def overview_stale_targets(request):
     school_id = _oversight(request)
     today = timezone.localdate()
     weeks = _stale_weeks(request)
-    page = Paginator(stale_targets(school_id, today, weeks), FULL_LIST_SIZE).get_page(
+    page = Paginator(StaleTargets(school_id, today, weeks), FULL_LIST_SIZE).get_page(
         request.GET.get("page")
     )
     _link_stale(page.object_list)
     record_access_many(
-        actor=request.user, pupils=[t.plan.pupil for t in page.object_list], what="stale targets"
+        actor=request.user,
+        pupils=_pupils(t.pupil_id for t in page.object_list),
+        what="stale targets",
     )
     context = {
         "today": today,

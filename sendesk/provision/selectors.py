@@ -1,6 +1,7 @@
 """Reads shared by pages and the API: what is due, promised vs delivered, the feed."""
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -246,6 +247,26 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
     return figures
 
 
+# The columns of a shortfall row's provision, pupil and year group (Shortfalls._build).
+ROW_FIELDS = (
+    "pupil__school_id",
+    "pupil__legal_first_name",
+    "pupil__legal_last_name",
+    "pupil__preferred_name",
+    "pupil__year_group__name",
+    "title",
+    "kind",
+    "source",
+    "sessions_per_week",
+    "session_minutes",
+    "weekly_minutes",
+    "days",
+    "start",
+    "end",
+    "plan_id",
+)
+
+
 class Shortfalls(Sequence):
     """The school's short provisions as of `day`, worst first: by minutes short this term
     (then %), or with sort="percent" by the share delivered (then minutes short).
@@ -263,14 +284,15 @@ class Shortfalls(Sequence):
         delivered = SessionPupil.objects.filter(
             provision=OuterRef("pk"), date__range=(self.term_start, day)
         )
-        rows = []
-        for pk, title, days, weekly, start, end, got in (
+        ranked = (
             Provision.objects.filter(pupil__school_id=school_id)
             .current_on(day)
             .annotate(got=_summed(delivered))
             .order_by()  # sorted below, by the shortfall
             .values_list("pk", "title", "days", "weekly_minutes", "start", "end", "got")
-        ):
+        )
+        rows = []
+        for pk, title, days, weekly, start, end, got in _plain_rows(ranked, dates=(4, 5)):
             owed = self._promised(days, weekly, start, end, self.term_start, day)
             if owed > got:
                 rows.append((pk, title, owed, got, round(100 * got / owed)))
@@ -292,10 +314,13 @@ class Shortfalls(Sequence):
     def _build(self, rows) -> list[Figures]:
         if not rows:
             return []
-        ids = [r[0] for r in rows]
+        # The ranking read ids as the database keeps them (text on SQLite).
+        ids = [_uuid(r[0]) for r in rows]
+        # Only what a row, an API item and explain() read: each column left out is a
+        # value not converted (dates, times, decimals) for each of up to 1,000 rows.
         provisions = (
             Provision.objects.select_related("pupil", "pupil__year_group")
-            .defer("description", "pupil__what_matters", "pupil__good_at", "pupil__how_to_support")
+            .only(*ROW_FIELDS)
             .in_bulk(ids)
         )
         # This week's minutes and the term's missed sessions (per pupil record, as
@@ -309,7 +334,7 @@ class Shortfalls(Sequence):
                 if not delivered:
                     missed[pk][reason] += 1
         figures = []
-        for pk, _, owed, got, _ in rows:
+        for pk, (_, _, owed, got, _) in zip(ids, rows, strict=True):
             p = provisions[pk]
             figures.append(
                 Figures(
@@ -356,6 +381,8 @@ def _split(total: int, weights: dict) -> dict:
     whole = sum(weights.values())
     if not whole:
         return {}
+    if len(weights) == 1:  # the usual day: one missed session, one reason
+        return dict.fromkeys(weights, total)
     shares = {k: total * w // whole for k, w in weights.items()}
     left = total - sum(shares.values())
     for k in sorted(weights, key=lambda k: (-(total * weights[k] % whole), k))[:left]:
@@ -372,6 +399,8 @@ def owed_days(f: Figures) -> list[tuple[dt.date, int]]:
     end = min(f.day, p.end) if p.end else f.day
     days = f.calendar.days(p.days, start, end)
     per_day = p.minutes_per_day
+    if per_day.is_integer():  # the same whole minutes every day: nothing to round
+        return [(d, int(per_day)) for d in days]
     return [(d, round(k * per_day) - round((k - 1) * per_day)) for k, d in enumerate(days, 1)]
 
 
@@ -397,9 +426,12 @@ def _explain_one(owed_by_day: list, records: list, unstaffed=None) -> Explained:
     parts add up to the term's shortfall exactly (all zero when nothing is short).
     `unstaffed(day)`, if given, says no adult was deployed that day: the not-recorded
     minutes of those days are also counted as no_adult."""
-    by_day = defaultdict(list)
+    by_day = {}
     for r in records:
-        by_day[r[0]].append(r)
+        if r[0] in by_day:
+            by_day[r[0]].append(r)
+        else:
+            by_day[r[0]] = [r]
     missed, short, not_recorded, no_adult, credit = defaultdict(int), 0, 0, 0, 0
     for day, owed in owed_by_day:
         recs = by_day.pop(day, None)
@@ -408,11 +440,15 @@ def _explain_one(owed_by_day: list, records: list, unstaffed=None) -> Explained:
             if unstaffed is not None and unstaffed(day):
                 no_adult += owed
             continue
-        gap = owed - sum(r[1] for r in recs)
+        # Most days have one record: no generator for those (a page explains thousands).
+        gap = owed - (recs[0][1] if len(recs) == 1 else sum(r[1] for r in recs))
         if gap <= 0:
             credit -= gap
             continue
         weights = _missed_weights(recs)
+        if not weights:  # nothing missed that day: all of the gap was delivered short
+            short += gap
+            continue
         had_some = any(r[3] and r[2] != Attendance.ABSENT for r in recs)
         # Nothing given that day: all of the gap is the missed sessions' (if any).
         to_missed = gap if weights and not had_some else min(gap, sum(weights.values()))
@@ -501,14 +537,42 @@ def _session_records(ids: list, start: dt.date, day: dt.date) -> dict:
                 default=Value(0),
             ),
         )
-        .values_list("key", "date", "minutes", "attendance", "reason", "session_minutes")
+        .values_list(
+            "key", _date_text("date"), "minutes", "attendance", "reason", "session_minutes"
+        )
     )
     records = defaultdict(list)
-    for key, date, minutes, attendance, reason, session_minutes in rows:
+    for key, date, minutes, attendance, reason, session_minutes in _plain_rows(rows, dates=(1,)):
         records[key_of[key]].append(
             (date, minutes, attendance, attendance != "", reason, session_minutes)
         )
     return records
+
+
+def _plain_rows(qs, *, dates=()) -> list[tuple]:
+    """The rows of a values_list() `qs` read through a plain cursor, with the columns at
+    `dates` made dates and nothing else converted: Django's per-value converters (a
+    generator step per row, a UUID built for each id) cost more than the query on the
+    thousands of rows a shortfall list reads. So only for columns that need no other
+    conversion: text, numbers, dates; an id comes back as the database keeps it (text on
+    SQLite: see _uuid). Select the dates with _date_text, so that SQLite's driver does not
+    parse them one by one with Django's regex: they are made dates here by the C parser."""
+    sql, params = qs.query.get_compiler(qs.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # The first date found says how the database returns them (a column may be null).
+    sample = next((row[d] for row in rows for d in dates if row[d] is not None), None)
+    if not isinstance(sample, str):  # no dates, no rows, or dates already
+        return rows
+    to_date = dt.date.fromisoformat
+    for i, row in enumerate(rows):
+        row = list(row)
+        for d in dates:
+            if row[d] is not None:
+                row[d] = to_date(row[d])
+        rows[i] = row
+    return rows
 
 
 def explain(
@@ -686,40 +750,94 @@ def plan_with_detail(plan: Plan, day: dt.date):
     return label_missed(reconcile(provisions, day)) if provisions else []
 
 
-def stale_targets(school_id: int, day: dt.date, weeks: int):
+@dataclass
+class StaleTarget:
+    """One row of the targets with no recent evidence: only what the row shows."""
+
+    pk: object
+    text: str
+    plan_id: object
+    plan_title: str
+    pupil_id: object
+    pupil_name: str
+    year_group: str
+    latest_rating_date: dt.date | None
+    # Set by the page: links, and the date in words.
+    pupil_url: str = ""
+    target_url: str = ""
+    last_evidence: str = ""
+
+
+class StaleTargets(Sequence):
     """Open targets on active plans with no rating in the last `weeks` weeks, the longest
     without evidence first. A plan that began within those weeks has not had the time to
-    gather any, so its targets are left out."""
-    since = day - dt.timedelta(weeks=weeks)
-    recent = TargetRating.objects.filter(target=OuterRef("pk"), date__gt=since)
-    return (
-        targets_with_latest_rating(
+    gather any, so its targets are left out.
+
+    One query whatever the school's size: each candidate's latest rating date read
+    straight from the (target, -date) index (one seek per target), with the few columns
+    a row shows; indexing or slicing makes plain StaleTarget rows of only those asked
+    for, and the count is free."""
+
+    def __init__(self, school_id: int, day: dt.date, weeks: int):
+        since = day - dt.timedelta(weeks=weeks)
+        latest = TargetRating.objects.filter(target=OuterRef("pk")).order_by("-date")
+        # The few hundred open targets are read once with their latest date, then kept
+        # and sorted here: filtered and sorted in SQL, the latest date was looked up
+        # three times per target (in the filter, the select and the sort).
+        candidates = (
             Target.objects.filter(
                 plan__status=Plan.Status.ACTIVE,
                 plan__pupil__school_id=school_id,
                 status=Target.Status.OPEN,
             )
             .filter(Q(plan__start_date__isnull=True) | Q(plan__start_date__lte=since))
-            .filter(~Exists(recent))
+            .annotate(latest=Subquery(latest.values("date")[:1]))
+            .order_by()
+            .values_list(
+                # The sort's columns first (see below), then what a row shows.
+                _date_text("latest"), "plan__pupil__legal_last_name",
+                "plan__pupil__legal_first_name", "order", "pk", "text", "plan_id",
+                "plan__title", "plan__pupil_id", "plan__pupil__preferred_name",
+                "plan__pupil__year_group__name",
+            )
+        )  # fmt: skip
+        stale = [
+            row for row in _plain_rows(candidates, dates=(0,)) if not row[0] or row[0] <= since
+        ]
+        # Never rated first, then the oldest evidence; then by pupil and the plan's order.
+        stale.sort(key=lambda row: (row[0] is not None, row[0] or dt.date.min, *row[1:5]))
+        self._ranked = stale
+
+    def __len__(self):
+        return len(self._ranked)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(row) for row in self._ranked[index]]
+        return self._row(self._ranked[index])
+
+    @staticmethod
+    def _row(row) -> StaleTarget:
+        latest, last, first, _, pk, text, plan_id, title, pupil_id, preferred, year = row
+        return StaleTarget(
+            pk=_uuid(pk),
+            text=text,
+            plan_id=_uuid(plan_id),
+            plan_title=title,
+            pupil_id=_uuid(pupil_id),
+            pupil_name=f"{preferred or first} {last}",  # as Pupil.name
+            year_group=year,
+            latest_rating_date=latest,
         )
-        .select_related("plan", "plan__pupil", "plan__pupil__year_group")
-        # What the rows show (pupils/_stale_rows.html), not the pupils' and targets'
-        # long text: the whole list is read to sort it by the latest evidence.
-        .only(
-            "text",
-            "order",
-            "plan__title",
-            "plan__pupil__school_id",
-            "plan__pupil__preferred_name",
-            "plan__pupil__legal_first_name",
-            "plan__pupil__legal_last_name",
-            "plan__pupil__year_group__name",
-        )
-        .order_by(
-            F("latest_rating_date").asc(nulls_first=True),
-            "plan__pupil__legal_last_name",
-            "plan__pupil__legal_first_name",
-            "order",
-            "pk",
-        )
-    )
+
+
+def _date_text(name: str):
+    """The date column or annotation `name` for _plain_rows: as text on SQLite (a cast
+    has no declared type, so the driver leaves it alone), as it is elsewhere (PostgreSQL
+    returns dates)."""
+    return Cast(name, CharField()) if connection.vendor == "sqlite" else F(name)
+
+
+def _uuid(value) -> uuid.UUID:
+    """An id read by _plain_rows (text on SQLite) as a UUID."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)

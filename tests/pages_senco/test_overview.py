@@ -3,10 +3,12 @@ import html
 import re
 
 import pytest
+from django.db.models import F, OuterRef, Subquery
 
 from sendesk.audit.models import AccessEvent
 from sendesk.plans.models import Plan, Target
-from sendesk.provision.models import Provision
+from sendesk.provision.models import Provision, TargetRating
+from sendesk.provision.selectors import _date_text, _plain_rows
 from sendesk.provision.services import PupilRecord, session_record
 from sendesk.pupils.models import Deployment, Pupil, PupilNeed
 from sendesk.pupils.upn import make_upn
@@ -93,6 +95,29 @@ def test_rated_target_leaves_the_stale_list_and_weeks_are_selectable(world, as_u
     assert '<option value="12" selected>' in stale
 
 
+def test_stale_targets_never_rated_first_then_the_oldest_evidence(world, as_user):
+    def rate(provision, target, day):
+        session_record(
+            actor=world.alice, provision_id=provision.pk, date=day, minutes=30, delivered=True,
+            pupils=[PupilRecord(pupil_id=world.ben.pk, attendance="present",
+                                target_progress=[(target.pk, "emerging")])],
+        )  # fmt: skip
+
+    precision = Provision.objects.get(pupil=world.ben, title="Precision teaching")
+    rate(world.talk, world.t1, dt.date(2026, 10, 7))
+    rate(world.talk, world.t1, dt.date(2026, 10, 5))  # older: not the latest
+    rate(precision, world.t2, dt.date(2026, 10, 14))
+    Target.objects.create(plan=world.plan, text="Counts to 20", order=3)
+    listed = _text(as_user(world.senco).get("/overview/stale-targets/"))
+    text = " ".join(re.sub(r"<[^>]+>", " ", listed[listed.index("<table") :]).split())
+    assert text.index("Counts to 20") < text.index("Uses 4-word sentences")
+    assert text.index("Uses 4-word sentences") < text.index("Reads 20 high-frequency words")
+    assert "Uses 4-word sentences to ask for help Ben's EHC plan 7 Oct 2026" in text
+    assert "Reads 20 high-frequency words Ben's EHC plan 14 Oct 2026" in text
+    assert "Counts to 20 Ben's EHC plan never rated" in text
+    assert "3 open targets on active plans" in listed
+
+
 def test_plan_review_far_off_is_not_listed_and_overdue_comes_first(world, as_user):
     Plan.objects.filter(pk=world.plan.pk).update(review_date=dt.date(2027, 1, 30))
     Plan.objects.create(pupil=world.dan, kind="iep", title="Dan's IEP", status="active",
@@ -161,7 +186,22 @@ def test_overview_query_count_does_not_grow(world, as_user):
     page = _text(client.get("/overview/"))
     assert "27 provisions behind this term" in page
     assert 'href="/overview/shortfalls/"' in page and 'href="/overview/reviews/"' in page
-    assert _section(page, "shortfalls").count('data-label="Pupil"') == 20  # capped
+    # One screen: the worst 10 of each list, each with a link to all of them.
+    assert _section(page, "shortfalls").count('data-label="Pupil"') == 10
+    assert "See all 27 shortfalls" in page
+    due = Plan.objects.filter(
+        pupil__school=world.school, status="active", review_date__lte=TODAY + dt.timedelta(weeks=4)
+    ).count()
+    assert due > 10 and _section(page, "reviews").count('data-label="Pupil"') == 10
+    assert f"{due} active plans with a review" in page and f"See all {due} plans due" in page
+    stale = (
+        Target.objects.filter(plan__pupil__school=world.school, plan__status="active")
+        .filter(status="open")
+        .exclude(ratings__date__gt=TODAY - dt.timedelta(weeks=3))
+        .count()
+    )
+    assert stale > 10 and _section(page, "stale").count('data-label="Pupil"') == 10
+    assert f"See all {stale} targets with no evidence for 3 weeks" in page
 
 
 def test_full_lists_are_paged_and_constant(world, as_user):
@@ -201,3 +241,24 @@ def test_a_one_to_one_with_nobody_deployed_says_so(world, as_user):
     Deployment.objects.filter(pupil=world.ben).delete()
     for text in why():
         assert "No session recorded: 16 h No adult deployed 1:1 on any of those days" in text
+
+
+def test_plain_rows_make_dates_after_a_null_in_the_first_row(world):
+    """The stale list reads its rows through _plain_rows, which learns how the database
+    returns dates from the first date it finds: a never-rated target read first (a null)
+    must not leave the later rows' dates as text. The dates are read as text here, as
+    _session_records reads them, so that the conversion is _plain_rows' own."""
+    session_record(
+        actor=world.alice, provision_id=world.talk.pk, date=TODAY, minutes=30, delivered=True,
+        pupils=[PupilRecord(pupil_id=world.ben.pk, attendance="present",
+                            target_progress=[(world.t1.pk, "emerging")])],
+    )  # fmt: skip
+    latest = TargetRating.objects.filter(target=OuterRef("pk")).order_by("-date")
+    rows = _plain_rows(
+        Target.objects.filter(plan=world.plan)
+        .annotate(latest=Subquery(latest.values("date")[:1]))
+        .order_by(F("latest").asc(nulls_first=True), "order")
+        .values_list(_date_text("latest"), "text"),
+        dates=(0,),
+    )
+    assert [row[0] for row in rows] == [None, TODAY]
