@@ -16,8 +16,9 @@ import uuid
 from functools import cache
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
 
@@ -66,11 +67,12 @@ def visible_pupils(user, day=None):
     return Pupil.objects.filter(scope, school_id__in=member_of)
 
 
-def _one_pupil_scope(user, pupil_field: str, day=None) -> Q | None:
-    """visible_pupils(user) as a condition on one record's pupil (at `pupil_field`), for
-    fetching one record: the same rules, built only from the roles the user holds, its
-    subqueries plain SQL (their tables named from the models) whose rows are bounded by
-    the user's own deployments and groups, never by the school's size. None: no pupil.
+def pupil_scope(user, pupil_field: str = "pupil", day=None) -> Q | None:
+    """visible_pupils(user) as a condition on each record's own pupil (at `pupil_field`),
+    for fetching one record or a page of them: the same rules, built only from the roles
+    the user holds, its subqueries plain SQL (their tables named from the models) whose
+    rows are bounded by the user's own deployments and groups, never by the school's
+    size. None: the user sees no pupil.
 
     Why not Exists(visible_pupils(...)): building and compiling that query tree cost about
     2 ms of Python per request on the large bench school, for SQL that takes 0.05 ms."""
@@ -81,18 +83,33 @@ def _one_pupil_scope(user, pupil_field: str, day=None) -> Q | None:
     day = connection.ops.adapt_datefield_value(day or timezone.localdate())
     whole = {school for school, role in roles if role in WHOLE_SCHOOL}
     teaches = {school for school, role in roles if role == Role.TEACHER}
-    school = f"{pupil_field}__school__in"
+    school_id = _NotAnIndex(F(f"{pupil_field}__school"))
+
+    def school_in(schools):
+        return Q(In(school_id, sorted(schools)))
+
     if member_of <= whole:
         # Whole-school reading wherever they work (a SENCO, a head): nothing else to ask.
-        return Q(**{school: member_of})
+        return school_in(member_of)
     sql = _scope_sql(connection.vendor)
     scope = Q(**{f"{pupil_field}__in": RawSQL(sql["deployed"], (user.pk, day, day) * 2)})
     if whole:
-        scope |= Q(**{school: whole})
+        scope |= school_in(whole)
     if teaches:
         taught = RawSQL(sql["taught"], (user.pk,))
-        scope |= Q(**{school: teaches, f"{pupil_field}__in": taught})
-    return scope & Q(**{school: member_of})
+        scope |= school_in(teaches) & Q(**{f"{pupil_field}__in": taught})
+    return scope & school_in(member_of)
+
+
+class _NotAnIndex(Func):
+    """`+column`: the same value, but SQLite does not start a query from an index on it. A
+    school's pupils are many; started from them, a page of a teacher's records read every
+    pupil of the school (2 ms on the large bench school) instead of their own pupils' rows
+    through the (pupil, date) index. PostgreSQL reads it as the column."""
+
+    template = "+%(expressions)s"
+    arity = 1
+    output_field = IntegerField()
 
 
 @cache
@@ -167,7 +184,7 @@ def get_scoped(user, queryset, pk, pupil_field: str = "pupil"):
     # The scope asked of the record's own pupil: the database checks one pupil instead of
     # building the whole school's visible list to fetch one row (measured on the large
     # bench school: 1.3 ms for the IN list), and Python builds only the user's own rules.
-    in_scope = _one_pupil_scope(user, pupil_field)
+    in_scope = pupil_scope(user, pupil_field)
     if in_scope is None:
         raise Http404
     try:

@@ -611,10 +611,12 @@ def teacher_feed(user, *, days: int = 28, day: dt.date):
     # about each row's own pupil, not for the whole school's visible list first (which
     # made the feed's cost grow with the school).
     taught = Pupil.teaching_groups.through.objects.filter(teachinggroup__teachers=user)
-    in_scope = access.visible_pupils(user, day).filter(pk=OuterRef("pupil_id"))
+    in_scope = access.pupil_scope(user, "pupil", day)
+    if in_scope is None:
+        return SessionPupil.objects.none()
     return (
         SessionPupil.objects.filter(
-            Exists(in_scope), pupil_id__in=taught.values("pupil_id"), date__gte=since
+            in_scope, pupil_id__in=taught.values("pupil_id"), date__gte=since
         )
         .annotate(seen=Exists(seen))
         .select_related(
