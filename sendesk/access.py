@@ -101,6 +101,14 @@ def pupil_scope(user, pupil_field: str = "pupil", day=None) -> Q | None:
     return scope & school_in(member_of)
 
 
+def deployed_pupils(user, day=None) -> RawSQL:
+    """The ids of the pupils `user` is deployed to on `day` (1:1, key adult, or through a
+    group they support), as a subquery: where My day starts. It names pupils, it does not
+    vouch for them: ask pupil_scope as well."""
+    day = connection.ops.adapt_datefield_value(day or timezone.localdate())
+    return RawSQL(_scope_sql(connection.vendor)["deployed"], (user.pk, day, day) * 2)
+
+
 class _NotAnIndex(Func):
     """`+column`: the same value, but SQLite does not start a query from an index on it. A
     school's pupils are many; started from them, a page of a teacher's records read every

@@ -128,7 +128,22 @@ def _card(
         "opened": opened,
         "read_only": read_only,
         "ratings": _saved_ratings(done),
+        "targets": _open_targets(provision) if done is None and form is None else [],
     }
+
+
+def _open_targets(provision) -> list:
+    """The targets a compact card lists: as My day's selector gathered them (plain values),
+    or from the provision's targets."""
+    gathered = getattr(provision, "open_targets", None)
+    return list(provision.targets.all()) if gathered is None else gathered
+
+
+def _strategies(pupil) -> list:
+    """The strategies a pupil's header lists: as My day's selector gathered them, or from
+    the pupil's strategies."""
+    gathered = getattr(pupil, "strategy_list", None)
+    return list(pupil.strategies.all()) if gathered is None else gathered
 
 
 def _saved_ratings(done) -> list:
@@ -165,7 +180,10 @@ def _day_groups(user, day, open_schools, *, read_only=False):
     for provision, done in selectors.my_day(user, day):
         if provision.pupil.school_id not in open_schools:
             continue
-        group = groups.setdefault(provision.pupil_id, {"pupil": provision.pupil, "cards": []})
+        group = groups.setdefault(
+            provision.pupil_id,
+            {"pupil": provision.pupil, "strategies": _strategies(provision.pupil), "cards": []},
+        )
         group["cards"].append(_card(provision, day=day, done=done, read_only=read_only))
     return list(groups.values())
 
@@ -274,7 +292,12 @@ def _posted_day(form, today):
 def _render_card(request, card, status):
     if request.htmx:
         return render(request, "provision/my_day.html#card", {"card": card}, status=status)
-    context = {"card": card, "pupil": card["pupil"], "today": timezone.localdate()}
+    context = {
+        "card": card,
+        "pupil": card["pupil"],
+        "strategies": _strategies(card["pupil"]),
+        "today": timezone.localdate(),
+    }
     return render(request, "provision/session_record.html", context, status=status)
 
 
