@@ -635,9 +635,22 @@ def teacher_feed(user, *, days: int = 28, day: dt.date):
         .select_related(
             "pupil", "session", "session__provision", "session__delivered_by", "provision"
         )
-        .defer("session__delivered_by__password")
+        .only(*FEED_COLUMNS)
         .order_by("seen", "-flag_for_teacher", "-date", "-session__recorded_at")
     )
+
+
+# What a feed row shows, and what marking it seen needs (its pupil's school for the audit
+# row): five related rows a record, read whole, were most of the page's object building.
+FEED_COLUMNS = (
+    *(f.name for f in SessionPupil._meta.concrete_fields),
+    "pupil__school", "pupil__preferred_name", "pupil__legal_first_name",
+    "pupil__legal_last_name",
+    "session__delivered", "session__missed_reason", "session__missed_note",
+    "session__recorded_at", "session__provision__title",
+    "session__delivered_by__full_name", "session__delivered_by__email",
+    "provision__title",
+)  # fmt: skip
 
 
 # --- Progress and delivery as the plan and pupil pages show them --------------------------
