@@ -105,6 +105,7 @@ def _card(
     another=False,
     opened=False,
     read_only=False,
+    record_url=None,
 ):
     """What one provision's card on My day needs. `day` is a date or, after a failed post,
     the date as it was typed. A card with neither `done` nor `form` is the compact summary
@@ -112,6 +113,9 @@ def _card(
     `read_only`, the plan for a day that has not come yet."""
     day_text = day.isoformat() if isinstance(day, dt.date) else str(day)
     prefix = f"c{provision.pk.hex}"
+    is_today = day_text == timezone.localdate().isoformat()
+    # Given by a page of many cards from one reverse() (_url_maker); one card reverses it.
+    record_url = record_url or reverse("session_record", args=[provision.pk])
     return {
         "provision": provision,
         "pupil": provision.pupil,
@@ -120,7 +124,10 @@ def _card(
         "day": day_text,
         "draft_key": f"provision-{provision.pk}-{day_text}",
         "day_label": f"{day:%A %-d %B}" if isinstance(day, dt.date) else day_text,
-        "is_today": day_text == timezone.localdate().isoformat(),
+        "is_today": is_today,
+        "record_url": record_url,
+        # "Record this session": the day in the link unless it is today.
+        "open_url": record_url if is_today else f"{record_url}?{urlencode({'date': day_text})}",
         "prefix": prefix,
         "error_links": form.error_links(prefix) if form is not None and form.is_bound else [],
         "just_recorded": just_recorded,
@@ -177,6 +184,7 @@ def _next_school_day(user, after: dt.date) -> tuple[dt.date | None, set[int]]:
 def _day_groups(user, day, open_schools, *, read_only=False):
     """The cards of `day`, grouped by pupil: compact summaries, or the saved record."""
     groups = {}
+    record_url = _url_maker("session_record", _SAMPLE_UUID)
     for provision, done in selectors.my_day(user, day):
         if provision.pupil.school_id not in open_schools:
             continue
@@ -184,7 +192,15 @@ def _day_groups(user, day, open_schools, *, read_only=False):
             provision.pupil_id,
             {"pupil": provision.pupil, "strategies": _strategies(provision.pupil), "cards": []},
         )
-        group["cards"].append(_card(provision, day=day, done=done, read_only=read_only))
+        group["cards"].append(
+            _card(
+                provision,
+                day=day,
+                done=done,
+                read_only=read_only,
+                record_url=record_url(provision.pk),
+            )
+        )
     return list(groups.values())
 
 
@@ -233,7 +249,9 @@ def _provision_for(user, provision_id, *, strategies=True) -> Provision:
     come with their plans (the save checks whose they are without asking again); the
     pupil's strategies only when the page shows them."""
     targets = Prefetch("targets", queryset=Target.objects.in_force().select_related("plan"))
-    provisions = Provision.objects.select_related("pupil", "pupil__year_group").prefetch_related(
+    # The pupil's header (its year group and strategies) only when the page shows it.
+    header = ["pupil__year_group"] if strategies else []
+    provisions = Provision.objects.select_related("pupil", *header).prefetch_related(
         targets, *(["pupil__strategies"] if strategies else [])
     )
     provision = access.get_scoped(user, provisions, provision_id)
