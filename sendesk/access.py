@@ -80,7 +80,6 @@ def pupil_scope(user, pupil_field: str = "pupil", day=None) -> Q | None:
     member_of = schools_where(user, "school_staff")
     if not member_of:
         return None
-    day = connection.ops.adapt_datefield_value(day or timezone.localdate())
     whole = {school for school, role in roles if role in WHOLE_SCHOOL}
     teaches = {school for school, role in roles if role == Role.TEACHER}
     school_id = _NotAnIndex(F(f"{pupil_field}__school"))
@@ -91,12 +90,11 @@ def pupil_scope(user, pupil_field: str = "pupil", day=None) -> Q | None:
     if member_of <= whole:
         # Whole-school reading wherever they work (a SENCO, a head): nothing else to ask.
         return school_in(member_of)
-    sql = _scope_sql(connection.vendor)
-    scope = Q(**{f"{pupil_field}__in": RawSQL(sql["deployed"], (user.pk, day, day) * 2)})
+    scope = Q(**{f"{pupil_field}__in": deployed_pupils(user, day)})
     if whole:
         scope |= school_in(whole)
     if teaches:
-        taught = RawSQL(sql["taught"], (user.pk,))
+        taught = RawSQL(_scope_sql(connection.vendor)["taught"], (user.pk,))
         scope |= school_in(teaches) & Q(**{f"{pupil_field}__in": taught})
     return scope & school_in(member_of)
 
