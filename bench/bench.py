@@ -27,6 +27,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -427,8 +428,13 @@ def rows_for(subjects, n, only=()):
             "note": "Bench run.",
             **{f"rating_{t}": "developing" for t in targets},
         }
+        # htmx posts a form url-encoded (hx-post without hx-encoding), not multipart: the
+        # test client's default would measure a parser the real request never runs.
         return http.post(
-            f"/sessions/record/{provision.pk}/", data, HTTP_HX_REQUEST="true"
+            f"/sessions/record/{provision.pk}/",
+            urlencode(data),
+            content_type="application/x-www-form-urlencoded",
+            HTTP_HX_REQUEST="true",
         ).status_code
 
     from sendesk.behaviour.models import Incident, Observation

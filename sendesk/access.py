@@ -13,8 +13,12 @@ Out of scope and nonexistent give the same Http404, so nobody learns that a reco
 """
 
 import uuid
+from functools import cache
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
 
@@ -63,6 +67,89 @@ def visible_pupils(user, day=None):
     return Pupil.objects.filter(scope, school_id__in=member_of)
 
 
+def pupil_scope(user, pupil_field: str = "pupil", day=None) -> Q | None:
+    """visible_pupils(user) as a condition on each record's own pupil (at `pupil_field`),
+    for fetching one record or a page of them: the same rules, built only from the roles
+    the user holds, its subqueries plain SQL (their tables named from the models) whose
+    rows are bounded by the user's own deployments and groups, never by the school's
+    size. None: the user sees no pupil.
+
+    Why not Exists(visible_pupils(...)): building and compiling that query tree cost about
+    2 ms of Python per request on the large bench school, for SQL that takes 0.05 ms."""
+    roles = roles_of(user)
+    member_of = schools_where(user, "school_staff")
+    if not member_of:
+        return None
+    whole = {school for school, role in roles if role in WHOLE_SCHOOL}
+    teaches = {school for school, role in roles if role == Role.TEACHER}
+    school_id = _NotAnIndex(F(f"{pupil_field}__school"))
+
+    def school_in(schools):
+        return Q(In(school_id, sorted(schools)))
+
+    if member_of <= whole:
+        # Whole-school reading wherever they work (a SENCO, a head): nothing else to ask.
+        return school_in(member_of)
+    scope = Q(**{f"{pupil_field}__in": deployed_pupils(user, day)})
+    if whole:
+        scope |= school_in(whole)
+    if teaches:
+        taught = RawSQL(_scope_sql(connection.vendor)["taught"], (user.pk,))
+        scope |= school_in(teaches) & Q(**{f"{pupil_field}__in": taught})
+    return scope & school_in(member_of)
+
+
+def deployed_pupils(user, day=None) -> RawSQL:
+    """The ids of the pupils `user` is deployed to on `day` (1:1, key adult, or through a
+    group they support), as a subquery: where My day starts. It names pupils, it does not
+    vouch for them: ask pupil_scope as well."""
+    day = connection.ops.adapt_datefield_value(day or timezone.localdate())
+    return RawSQL(_scope_sql(connection.vendor)["deployed"], (user.pk, day, day) * 2)
+
+
+class _NotAnIndex(Func):
+    """`+column`: the same value, but SQLite does not start a query from an index on it. A
+    school's pupils are many; started from them, a page of a teacher's records read every
+    pupil of the school (2 ms on the large bench school) instead of their own pupils' rows
+    through the (pupil, date) index. PostgreSQL reads it as the column."""
+
+    template = "+%(expressions)s"
+    arity = 1
+    output_field = IntegerField()
+
+
+@cache
+def _scope_sql(vendor: str) -> dict[str, str]:
+    """The pupils a staff member is deployed to on a day (directly, or through a group they
+    support) and the pupils of the groups they teach: visible_pupils' three EXISTS, as
+    uncorrelated subqueries. Written once per process and database vendor."""
+    q = connection.ops.quote_name
+    deployments = q(Deployment._meta.db_table)
+    col = {name: f"d.{q(Deployment._meta.get_field(name).column)}" for name in
+           ("staff", "start", "end", "pupil", "teaching_group", "kind")}  # fmt: skip
+    groups = Pupil._meta.get_field("teaching_groups")
+    teachers = TeachingGroup._meta.get_field("teachers")
+    pupil_groups = q(groups.m2m_db_table())
+    pupil_col, group_col = q(groups.m2m_column_name()), q(groups.m2m_reverse_name())
+    active = (
+        f"{col['staff']} = %s AND {col['start']} <= %s "
+        f"AND ({col['end']} IS NULL OR {col['end']} >= %s)"
+    )
+    deployed = (
+        f"SELECT {col['pupil']} FROM {deployments} d "
+        f"WHERE {active} AND {col['pupil']} IS NOT NULL "
+        f"UNION ALL SELECT tp.{pupil_col} FROM {deployments} d "
+        f"INNER JOIN {pupil_groups} tp ON tp.{group_col} = {col['teaching_group']} "
+        f"WHERE {active} AND {col['kind']} = '{Deployment.Kind.GROUP.value}'"
+    )
+    taught = (
+        f"SELECT tp.{pupil_col} FROM {q(teachers.m2m_db_table())} tt "
+        f"INNER JOIN {pupil_groups} tp ON tp.{group_col} = tt.{q(teachers.m2m_column_name())} "
+        f"WHERE tt.{q(teachers.m2m_reverse_name())} = %s"
+    )
+    return {"deployed": deployed, "taught": taught}
+
+
 def _as_uuid(value):
     if isinstance(value, uuid.UUID):
         return value
@@ -100,10 +187,12 @@ def get_scoped(user, queryset, pk, pupil_field: str = "pupil"):
     """One record through its pupil's scope; Http404 if absent or out of scope."""
     if queryset.model._meta.pk.get_internal_type() == "UUIDField":
         pk = _as_uuid(pk)
-    # A correlated EXISTS on the record's own pupil: the database checks one pupil's scope
-    # instead of building the whole school's visible list to fetch one row (measured on the
-    # large bench school: 1.3 ms for the IN list against 0.012 ms for the EXISTS).
-    in_scope = Exists(visible_pupils(user).filter(pk=OuterRef(pupil_field)))
+    # The scope asked of the record's own pupil: the database checks one pupil instead of
+    # building the whole school's visible list to fetch one row (measured on the large
+    # bench school: 1.3 ms for the IN list), and Python builds only the user's own rules.
+    in_scope = pupil_scope(user, pupil_field)
+    if in_scope is None:
+        raise Http404
     try:
         record = queryset.filter(in_scope).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):

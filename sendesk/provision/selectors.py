@@ -27,7 +27,6 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from sendesk import access
-from sendesk.lib.dates import active_on
 from sendesk.plans.models import Plan, Target
 from sendesk.pupils.models import Deployment, Pupil, Strategy
 from sendesk.schools.calendar import Calendar, term_around, week_start
@@ -607,28 +606,20 @@ def my_day(user, day: dt.date):
     """The provisions due on `day` for the pupils `user` is deployed to, with their
     targets, strategies and any session already recorded for them that day. A constant
     number of queries."""
-    deployed = Deployment.objects.filter(active_on(day), staff=user)
-    # Start from the user's own deployments (a handful of pupils), then ask the access
-    # layer about those pupils only: testing every pupil of the school against the
-    # deployments made the page's cost grow with the school.
-    direct = deployed.filter(pupil__isnull=False).values("pupil_id")
-    grouped = Pupil.teaching_groups.through.objects.filter(
-        teachinggroup_id__in=deployed.filter(teaching_group__isnull=False).values(
-            "teaching_group_id"
-        )
-    ).values("pupil_id")
-    in_scope = access.visible_pupils(user, day).filter(pk=OuterRef("pupil_id"))
-    active_targets = Target.objects.in_force()
+    # Start from the user's own deployments (a handful of pupils), and ask the access layer
+    # about those pupils only (access.pupil_scope: the rules built from the TA's own roles):
+    # testing every pupil of the school made the page's cost grow with the school.
+    in_scope = access.pupil_scope(user, "pupil", day)
+    if in_scope is None:
+        return []
     provisions = list(
         Provision.objects.due_on(day)
-        .filter(Q(pupil_id__in=direct) | Q(pupil_id__in=grouped), Exists(in_scope))
+        .filter(in_scope, pupil_id__in=access.deployed_pupils(user, day))
         .select_related("pupil", "pupil__year_group")
-        .prefetch_related(
-            Prefetch("targets", queryset=active_targets),
-            Prefetch("pupil__strategies", queryset=Strategy.objects.all()),
-        )
         .order_by("pupil__legal_last_name", "title")
     )
+    if provisions:
+        _attach_card_lists(provisions)
     # The card shows the newest record of each provision that day (the highest id: the
     # last one saved), found in one pass over the (provision, date) index. Only that one
     # is fetched: a provision recorded many times in a day (a retried group, a busy 1:1)
@@ -664,6 +655,28 @@ def my_day(user, day: dt.date):
     return [(p, done.get(p.pk)) for p in provisions]
 
 
+def _attach_card_lists(provisions) -> None:
+    """What a compact card and its pupil's header list, as plain values: each provision's
+    targets in force (`open_targets`: text and success criteria, in the plan's order) and
+    each pupil's strategies (`strategy_list`: text). Two queries, as the prefetches they
+    replace, without building a model object or a related manager per row."""
+    targets = defaultdict(list)
+    for row in (
+        Target.objects.in_force()
+        .filter(provisions__in=[p.pk for p in provisions])
+        .values("text", "success_criteria", provision=F("provisions"))
+    ):
+        targets[row["provision"]].append(row)
+    strategies = defaultdict(list)
+    for row in Strategy.objects.filter(pupil_id__in={p.pupil_id for p in provisions}).values(
+        "pupil_id", "text"
+    ):
+        strategies[row["pupil_id"]].append(row)
+    for p in provisions:
+        p.open_targets = targets[p.pk]
+        p.pupil.strategy_list = strategies[p.pupil_id]
+
+
 def teacher_feed(user, *, days: int = 28, day: dt.date):
     """Session records for the pupils in the groups `user` teaches, flagged and unseen
     first. The scope is the access layer's; a teacher who is also SENCO sees only their
@@ -675,18 +688,33 @@ def teacher_feed(user, *, days: int = 28, day: dt.date):
     # about each row's own pupil, not for the whole school's visible list first (which
     # made the feed's cost grow with the school).
     taught = Pupil.teaching_groups.through.objects.filter(teachinggroup__teachers=user)
-    in_scope = access.visible_pupils(user, day).filter(pk=OuterRef("pupil_id"))
+    in_scope = access.pupil_scope(user, "pupil", day)
+    if in_scope is None:
+        return SessionPupil.objects.none()
     return (
         SessionPupil.objects.filter(
-            Exists(in_scope), pupil_id__in=taught.values("pupil_id"), date__gte=since
+            in_scope, pupil_id__in=taught.values("pupil_id"), date__gte=since
         )
         .annotate(seen=Exists(seen))
         .select_related(
             "pupil", "session", "session__provision", "session__delivered_by", "provision"
         )
-        .defer("session__delivered_by__password")
+        .only(*FEED_COLUMNS)
         .order_by("seen", "-flag_for_teacher", "-date", "-session__recorded_at")
     )
+
+
+# What a feed row shows, and what marking it seen needs (its pupil's school for the audit
+# row): five related rows a record, read whole, were most of the page's object building.
+FEED_COLUMNS = (
+    *(f.name for f in SessionPupil._meta.concrete_fields),
+    "pupil__school", "pupil__preferred_name", "pupil__legal_first_name",
+    "pupil__legal_last_name",
+    "session__delivered", "session__missed_reason", "session__missed_note",
+    "session__recorded_at", "session__provision__title",
+    "session__delivered_by__full_name", "session__delivered_by__email",
+    "provision__title",
+)  # fmt: skip
 
 
 # --- Progress and delivery as the plan and pupil pages show them --------------------------

@@ -105,6 +105,7 @@ def _card(
     another=False,
     opened=False,
     read_only=False,
+    record_url=None,
 ):
     """What one provision's card on My day needs. `day` is a date or, after a failed post,
     the date as it was typed. A card with neither `done` nor `form` is the compact summary
@@ -112,6 +113,9 @@ def _card(
     `read_only`, the plan for a day that has not come yet."""
     day_text = day.isoformat() if isinstance(day, dt.date) else str(day)
     prefix = f"c{provision.pk.hex}"
+    is_today = day_text == timezone.localdate().isoformat()
+    # Given by a page of many cards from one reverse() (_url_maker); one card reverses it.
+    record_url = record_url or reverse("session_record", args=[provision.pk])
     return {
         "provision": provision,
         "pupil": provision.pupil,
@@ -120,7 +124,10 @@ def _card(
         "day": day_text,
         "draft_key": f"provision-{provision.pk}-{day_text}",
         "day_label": f"{day:%A %-d %B}" if isinstance(day, dt.date) else day_text,
-        "is_today": day_text == timezone.localdate().isoformat(),
+        "is_today": is_today,
+        "record_url": record_url,
+        # "Record this session": the day in the link unless it is today.
+        "open_url": record_url if is_today else f"{record_url}?{urlencode({'date': day_text})}",
         "prefix": prefix,
         "error_links": form.error_links(prefix) if form is not None and form.is_bound else [],
         "just_recorded": just_recorded,
@@ -128,7 +135,22 @@ def _card(
         "opened": opened,
         "read_only": read_only,
         "ratings": _saved_ratings(done),
+        "targets": _open_targets(provision) if done is None and form is None else [],
     }
+
+
+def _open_targets(provision) -> list:
+    """The targets a compact card lists: as My day's selector gathered them (plain values),
+    or from the provision's targets."""
+    gathered = getattr(provision, "open_targets", None)
+    return list(provision.targets.all()) if gathered is None else gathered
+
+
+def _strategies(pupil) -> list:
+    """The strategies a pupil's header lists: as My day's selector gathered them, or from
+    the pupil's strategies."""
+    gathered = getattr(pupil, "strategy_list", None)
+    return list(pupil.strategies.all()) if gathered is None else gathered
 
 
 def _saved_ratings(done) -> list:
@@ -162,11 +184,23 @@ def _next_school_day(user, after: dt.date) -> tuple[dt.date | None, set[int]]:
 def _day_groups(user, day, open_schools, *, read_only=False):
     """The cards of `day`, grouped by pupil: compact summaries, or the saved record."""
     groups = {}
+    record_url = _url_maker("session_record", _SAMPLE_UUID)
     for provision, done in selectors.my_day(user, day):
         if provision.pupil.school_id not in open_schools:
             continue
-        group = groups.setdefault(provision.pupil_id, {"pupil": provision.pupil, "cards": []})
-        group["cards"].append(_card(provision, day=day, done=done, read_only=read_only))
+        group = groups.setdefault(
+            provision.pupil_id,
+            {"pupil": provision.pupil, "strategies": _strategies(provision.pupil), "cards": []},
+        )
+        group["cards"].append(
+            _card(
+                provision,
+                day=day,
+                done=done,
+                read_only=read_only,
+                record_url=record_url(provision.pk),
+            )
+        )
     return list(groups.values())
 
 
@@ -215,7 +249,9 @@ def _provision_for(user, provision_id, *, strategies=True) -> Provision:
     come with their plans (the save checks whose they are without asking again); the
     pupil's strategies only when the page shows them."""
     targets = Prefetch("targets", queryset=Target.objects.in_force().select_related("plan"))
-    provisions = Provision.objects.select_related("pupil", "pupil__year_group").prefetch_related(
+    # The pupil's header (its year group and strategies) only when the page shows it.
+    header = ["pupil__year_group"] if strategies else []
+    provisions = Provision.objects.select_related("pupil", *header).prefetch_related(
         targets, *(["pupil__strategies"] if strategies else [])
     )
     provision = access.get_scoped(user, provisions, provision_id)
@@ -274,7 +310,12 @@ def _posted_day(form, today):
 def _render_card(request, card, status):
     if request.htmx:
         return render(request, "provision/my_day.html#card", {"card": card}, status=status)
-    context = {"card": card, "pupil": card["pupil"], "today": timezone.localdate()}
+    context = {
+        "card": card,
+        "pupil": card["pupil"],
+        "strategies": _strategies(card["pupil"]),
+        "today": timezone.localdate(),
+    }
     return render(request, "provision/session_record.html", context, status=status)
 
 
@@ -429,9 +470,8 @@ def _render_amend(request, session, form, status):
 
 
 def _feed(user, today):
-    return selectors.teacher_feed(user, day=today).prefetch_related(
-        Prefetch("ratings", queryset=_ratings())
-    )
+    # The rows' ratings are read by _dress, for the rows drawn only.
+    return selectors.teacher_feed(user, day=today)
 
 
 def _feed_filters(data) -> dict:
@@ -472,6 +512,17 @@ def _dress(rows):
     pupil_url = _url_maker("pupil_detail", _SAMPLE_UUID)
     record_url = _url_maker("session_detail", _SAMPLE_UUID)
     seen_url = _url_maker("feed_seen", 987654321)
+    # The ratings as plain (record, target text, rating) tuples in one query: a prefetch
+    # built two model objects and a related manager per rating and row.
+    ratings = {row.pk: [] for row in rows}
+    if rows:
+        labels = dict(Rating.choices)
+        for pk, text, rating in (
+            TargetRating.objects.filter(session_pupil__in=list(ratings))
+            .order_by("target__order", "target__text")
+            .values_list("session_pupil_id", "target__text", "rating")
+        ):
+            ratings[pk].append((text, labels.get(rating, rating)))
     for row in rows:
         provision = row.provision or row.session.provision
         row.what = provision.title if provision else "Ad-hoc support"
@@ -480,7 +531,10 @@ def _dress(rows):
         row.seen_url = seen_url(row.pk)
         row.day_text = f"{row.date:%a %-d %b}"
         row.day_short = f"{row.date:%-d %b}"
-        row.rating_list = list(row.ratings.all())
+        row.pupil_name = row.pupil.name
+        row.by = str(row.session.delivered_by)
+        row.attendance_text = row.get_attendance_display()
+        row.rating_list = ratings[row.pk]
     return rows
 
 
