@@ -107,10 +107,10 @@ class ShortfallOut(FiguresOut):
     no_adult_deployed_minutes: int = Field(
         alias="explained.no_adult",
         description="Of explained.not_recorded, the minutes owed on school days when no "
-        "adult was deployed 1:1 to the pupil: for promises of 1:1 hours only (1:1 support "
-        "of 5 hours a week or more; 0 for anything else). The gap is staffing, not "
-        "recording; these minutes are already in not_recorded, so they are not added to "
-        "the shortfall again.",
+        "adult was deployed 1:1 to the pupil: for promises of 1:1 adult hours only (1:1 "
+        "support counted in hours a week, not in sessions; 0 for anything else). The gap "
+        "is staffing, not recording; these minutes are already in not_recorded, so they "
+        "are not added to the shortfall again.",
     )
 
 

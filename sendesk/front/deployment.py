@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
 from sendesk.provision.models import Provision
@@ -170,7 +171,7 @@ def deployment(request):
                 apply_service_errors(form, err)
         status = 422
     today = timezone.localdate()
-    q = get.get("q", "").strip()[:100]
+    q = inputs.search_text(get.get("q"))
     kind = get.get("kind", "") if get.get("kind") in KIND_LABELS else ""
     page = Paginator(deployment_rows(school_id, today, q=q, kind=kind), PAGE_SIZE).get_page(
         get.get("page")

@@ -12,7 +12,6 @@ from django.db.models import Count, Window
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
 from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_GET
 
@@ -25,6 +24,8 @@ from sendesk.provision.selectors import SORTS, Shortfalls, StaleTargets, explain
 from sendesk.provision.templatetags.minutes import hours
 from sendesk.pupils import selectors
 from sendesk.pupils.models import Pupil
+
+from .selectors import why_short
 
 # The overview is one screen of what is slipping: the worst of each list, with a link to
 # its full page (which pages through the rest).
@@ -75,44 +76,6 @@ class ShortfallRow:
     pupil_url: str = ""
 
 
-def _why(f) -> list:
-    """The reasons a row is short, as list items (see provision.selectors.Explained)."""
-    why = f.explained
-    items = [
-        format_html(
-            'Missed, {}: <span class="nums">{}</span>{}',
-            label.lower(),
-            hours(minutes),
-            format_html(' <span class="muted">({} session{})</span>', n, "" if n == 1 else "s")
-            if n
-            else "",
-        )
-        for label, minutes, n in f.missed_explained
-    ]
-    if why.short:
-        items.append(
-            format_html(
-                'Delivered short (part, refused or fewer minutes): <span class="nums">{}</span>',
-                hours(why.short),
-            )
-        )
-    if why.not_recorded:
-        gap = ""
-        if why.no_adult:
-            gap = format_html(
-                '<br><strong class="gap">No adult deployed 1:1</strong> {}: a staffing gap to fill',
-                "on any of those days"
-                if why.no_adult == why.not_recorded
-                else format_html('for <span class="nums">{}</span> of it', hours(why.no_adult)),
-            )
-        items.append(
-            format_html(
-                'No session recorded: <span class="nums">{}</span>{}', hours(why.not_recorded), gap
-            )
-        )
-    return items
-
-
 def _shortfall_rows(figures) -> list[ShortfallRow]:
     """The explained `figures` (with label_missed) as table rows, linked to their pupil."""
     rows = []
@@ -135,7 +98,7 @@ def _shortfall_rows(figures) -> list[ShortfallRow]:
                 pct=pct,
                 bar_class="" if pct is None or pct >= 95 else (" bad" if pct < 75 else " short"),
                 bar_width=min(pct or 0, 100),
-                why=_why(f) if explained else [],
+                why=why_short(f) if explained else [],
                 reasons=""
                 if explained
                 else ", ".join(f"{label} ({n})" for label, n in f.missed_reasons),

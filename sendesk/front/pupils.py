@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, run_services
 from sendesk.pupils import selectors, services
@@ -38,7 +39,7 @@ def pupil_list(request):
         raise Http404
     get = request.GET
     filters = {
-        "q": get.get("q", "").strip(),
+        "q": inputs.search_text(get.get("q")),
         "need": get.get("need", ""),
         "area": get.get("area", ""),
         "status": get.get("status", ""),

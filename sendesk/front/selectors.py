@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from sendesk.audit.services import record_access_many
 from sendesk.care.models import CareEvent, CarePlan
@@ -77,9 +78,7 @@ class ProvisionRow:
     pct: int | None  # share of the term's promised minutes delivered
     bar: str  # " bad", " short" or ""
     bar_width: int | None
-    why: list  # (label, minutes, sessions or None) for each missed reason
-    short: str  # minutes delivered short, and minutes on days with no record
-    not_recorded: str
+    why: list  # why_short(): safe HTML list items
     has_weeks: bool  # a week of the term owes or holds minutes: the chart has a row
     weeks_url: str
     end_url: str  # "" once the provision has an end date
@@ -151,16 +150,51 @@ def provision_row(f, targets: dict, paths: Paths) -> ProvisionRow:
         pct=pct,
         bar=_bar_class(pct),
         bar_width=None if pct is None else min(pct, 100),
-        why=[
-            (label.lower(), hours(minutes), sessions)
-            for label, minutes, sessions in f.missed_explained
-        ],
-        short=hours(explained.short) if explained and explained.short else "",
-        not_recorded=hours(explained.not_recorded) if explained and explained.not_recorded else "",
+        why=why_short(f) if explained else [],
         has_weeks=bool(f.promised_term or f.delivered_term),
         weeks_url=reverse("pupil_provision_weeks", args=[p.pupil_id, p.pk]),
         end_url="" if p.end else paths("provision_end", p.pk),
     )
+
+
+def why_short(f) -> list:
+    """The reasons a provision is short this term, as safe HTML list items (see
+    provision.selectors.Explained): the same words on the overview, the shortfall list and
+    the pupil page, the staffing gap included when explain() was asked for it."""
+    why = f.explained
+    items = [
+        format_html(
+            'Missed, {}: <span class="nums">{}</span>{}',
+            label.lower(),
+            hours(minutes),
+            format_html(' <span class="muted">({} session{})</span>', n, "" if n == 1 else "s")
+            if n
+            else "",
+        )
+        for label, minutes, n in f.missed_explained
+    ]
+    if why.short:
+        items.append(
+            format_html(
+                'Delivered short (part, refused or fewer minutes): <span class="nums">{}</span>',
+                hours(why.short),
+            )
+        )
+    if why.not_recorded:
+        gap = ""
+        if why.no_adult:
+            gap = format_html(
+                '<br><strong class="gap">No adult deployed 1:1</strong> {}: a staffing gap to fill',
+                "on any of those days"
+                if why.no_adult == why.not_recorded
+                else format_html('for <span class="nums">{}</span> of it', hours(why.no_adult)),
+            )
+        items.append(
+            format_html(
+                'No session recorded: <span class="nums">{}</span>{}', hours(why.not_recorded), gap
+            )
+        )
+    return items
 
 
 def timeline_rows(entries) -> list:
@@ -218,7 +252,7 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
     timeline, next_cursor = timeline_values(pupil, size=TIMELINE_FIRST)
     # The week-by-week chart loads when its row is opened (provision_weeks): explaining
     # only the short provisions here leaves the others' session records unread.
-    figures = explain(reconcile(provisions, day)) if provisions else []
+    figures = explain(reconcile(provisions, day), staffing=True) if provisions else []
     # Only the targets' words are shown beside each provision: one flat query, no Target
     # objects built.
     targets = defaultdict(list)

@@ -33,6 +33,13 @@ def text(value, name, errors, *, limit, required="", label="This") -> str:
     return value
 
 
+def search_text(value, *, limit=100) -> str:
+    """What a search box sent, stripped and cut to `limit` characters. A search stores
+    nothing, so a NUL (which no stored text holds, and PostgreSQL refuses in a query) is
+    dropped rather than refused: the search is for the rest."""
+    return (value or "").replace("\x00", "").strip()[:limit]
+
+
 def text_fields(data: dict, names, errors, *, limits, required=None) -> None:
     """text() for several fields of `data`, in place: each is replaced by its stripped
     value. `limits` gives each field's length; `required` its message when it is needed."""

@@ -295,11 +295,13 @@ class Shortfalls(Sequence):
             owed = self._promised(days, weekly, start, end, self.term_start, day)
             if owed > got:
                 rows.append((pk, title, owed, got, round(100 * got / owed)))
-        # The keys of Figures.shortfall_term and .delivered_pct, then the title.
+        # The keys of Figures.shortfall_term and .delivered_pct, then the title, then the
+        # id: a group's members tie on all the rest, and pages (and the API's offset)
+        # must not show a row twice or skip one.
         if sort == "percent":
-            rows.sort(key=lambda r: (r[4], r[3] - r[2], r[1]))
+            rows.sort(key=lambda r: (r[4], r[3] - r[2], r[1], r[0]))
         else:
-            rows.sort(key=lambda r: (r[3] - r[2], r[4], r[1]))
+            rows.sort(key=lambda r: (r[3] - r[2], r[4], r[1], r[0]))
         self._rows = rows
 
     def __len__(self):
@@ -415,6 +417,18 @@ def _missed_weights(records) -> dict:
     return weights
 
 
+def _offset_credit(short: int, not_recorded: int, missed: dict, credit: int) -> dict:
+    """The parts of a shortfall after `credit` (extra minutes) is set against them: first
+    'short', then 'not recorded', then the largest missed reasons."""
+    parts = {"short": short, "not_recorded": not_recorded}
+    parts.update(sorted(missed.items(), key=lambda item: (-item[1], item[0])))
+    for key in parts:  # in the order above
+        used = min(parts[key], credit)
+        parts[key] -= used
+        credit -= used
+    return parts
+
+
 def _explain_one(owed_by_day: list, records: list, unstaffed=None) -> Explained:
     """`records`: (date, minutes, attendance, delivered, reason, session minutes). A
     day-by-day ledger. On each owed day: no record -> not recorded; records that
@@ -455,12 +469,7 @@ def _explain_one(owed_by_day: list, records: list, unstaffed=None) -> Explained:
             missed[reason] += minutes
         short += gap - to_missed
     credit += sum(r[1] for recs in by_day.values() for r in recs)
-    parts = {"short": short, "not_recorded": not_recorded}
-    parts.update(sorted(missed.items(), key=lambda item: (-item[1], item[0])))
-    for key in parts:  # in the order above: short, not recorded, largest reason first
-        used = min(parts[key], credit)
-        parts[key] -= used
-        credit -= used
+    parts = _offset_credit(short, not_recorded, missed, credit)
     short, not_recorded = parts.pop("short"), parts.pop("not_recorded")
     return Explained(
         missed={r: m for r, m in parts.items() if m},

@@ -483,7 +483,7 @@ def _feed_url(filters, page="") -> str:
     query = {}
     if filters["flagged"]:
         query["flagged"] = "1"
-    if page.isdigit() and page != "1":
+    if page.isascii() and page.isdigit() and page != "1":
         query["page"] = page
     url = reverse("teacher_feed")
     return f"{url}?{urlencode(query)}" if query else url
@@ -587,7 +587,10 @@ def feed_seen_all(request):
     teacher's own feed count. The page comes back (htmx: the page's list) as it is now."""
     today = timezone.localdate()
     filters = _feed_filters(request.POST)
-    ids = [int(pk) for pk in request.POST.getlist("row") if pk.isdigit()][:FEED_PAGE_SIZE]
+    # isascii(): str.isdigit() also takes "²", which int() refuses (it was a 500).
+    rows = request.POST.getlist("row")
+    ids = [int(pk) for pk in rows if pk.isascii() and pk.isdigit() and len(pk) <= 18]
+    ids = ids[:FEED_PAGE_SIZE]
     rows = list(_feed(request.user, today).filter(pk__in=ids)) if ids else []
     marked = services.feed_mark_all_seen(actor=request.user, session_pupils=rows)
     url = _feed_url(filters, request.POST.get("page", ""))

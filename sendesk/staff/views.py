@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
 from sendesk.schools import capabilities
@@ -27,7 +28,7 @@ def training_register(request):
     get = request.GET
     school_id = capabilities.oversight_school(request.user, get.get("school") or None)
     day = timezone.localdate()
-    q = get.get("q", "").strip()[:100]
+    q = inputs.search_text(get.get("q"))
     kind = get.get("kind", "") if get.get("kind") in selectors.KIND_LABELS else ""
     data = selectors.register_page(school_id, day, q=q, kind=kind)
     # Paged by person, so a large school's register opens on one screenful of people.

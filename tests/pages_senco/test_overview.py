@@ -225,9 +225,11 @@ def test_a_one_to_one_with_nobody_deployed_says_so(world, as_user):
     )  # fmt: skip
 
     def why():
+        # The overview, the full list and Ben's own page give the same reasons.
         page = _text(client.get("/overview/"))
         listed = _text(client.get("/overview/shortfalls/"))
-        short = [_section(page, "shortfalls"), listed[listed.index("<table") :]]
+        own = _text(client.get(f"/pupils/{world.ben.pk}/"))
+        short = [_section(page, "shortfalls"), listed[listed.index("<table") :], own]
         return [" ".join(re.sub(r"<[^>]+>", " ", part).split()) for part in short]
 
     assert all("No adult deployed" not in text for text in why())  # Alice is Ben's 1:1

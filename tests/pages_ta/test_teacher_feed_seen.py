@@ -98,11 +98,15 @@ def test_mark_all_seen_ignores_records_outside_the_teachers_feed(world, as_user,
     bens = record(w.alice, w.talk, flag_for_teacher=True).pupils.get()
     # Tom does not teach Ben; Bob is a TA with no feed; junk ids are ignored, not a 500.
     for person in (w.tom, w.bob):
-        response = as_user(person).post("/feed/seen/", {"row": [bens.pk, "x", "-1"]})
+        junk = [bens.pk, "x", "-1", "²", "9" * 40]  # "²" passes str.isdigit()
+        response = as_user(person).post("/feed/seen/", {"row": junk})
         assert response.status_code == 302
     assert not FeedReceipt.objects.exists()
     assert not AuditEvent.objects.filter(object_type="provision.feedreceipt").exists()
     assert as_user(w.tess).get("/feed/seen/").status_code == 405
+    # Tess teaches Ben: the junk beside his record is ignored and his record marked.
+    assert as_user(w.tess).post("/feed/seen/", {"row": [bens.pk, "²", "9" * 40]}).status_code == 302
+    assert FeedReceipt.objects.get().session_pupil_id == bens.pk
 
 
 def test_mark_all_seen_costs_the_same_queries_for_one_record_or_five(world, as_user, record):
