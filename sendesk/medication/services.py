@@ -406,6 +406,23 @@ def _due_slot(medicine, due_at, given_at, errors):
     return slot_at(local.date(), f"{local:%H:%M}")
 
 
+def _dose_start(actor, client_id, medicine, medicine_id):
+    """(client_id, medicine id, the dose already stored under client_id or None) for a
+    dose about to be recorded, routine or emergency: a malformed client_id is a 422, an
+    unknown medicine a 404; a client_id sent again finds its dose before anything else."""
+    errors: dict[str, str] = {}
+    client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
+    if medicine is not None:
+        medicine_uuid = medicine.pk
+    else:
+        medicine_uuid = parse_uuid(medicine_id, "medicine_id", {})
+    if medicine_uuid is None:
+        raise Http404
+    if errors:
+        raise ServiceError(errors)
+    return client_id, medicine_uuid, _existing_dose(actor, client_id, medicine_uuid)
+
+
 def _existing_dose(actor, client_id, medicine_id):
     """The dose stored under client_id if this person stored it for this medicine; the
     same client_id used for anything else is a conflict (saying nothing of what it holds)."""
@@ -444,19 +461,9 @@ def administration_record(
     written) by the rules in the module docstring; a pupil out of the actor's scope, or a
     school where they may not give care, is Http404. `medicine`, when the page fetched it
     through access.get_scoped for this actor, is used as it is (one access check a save)."""
-    errors: dict[str, str] = {}
-    client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
-    if medicine is not None:
-        medicine_uuid = medicine.pk
-    else:
-        medicine_uuid = parse_uuid(medicine_id, "medicine_id", {})
-    if medicine_uuid is None:
-        raise Http404
-    if errors:
-        raise ServiceError(errors)
-    if existing := _existing_dose(actor, client_id, medicine_uuid):
+    client_id, medicine_uuid, existing = _dose_start(actor, client_id, medicine, medicine_id)
+    if existing:
         return existing, False
-
     medicine = _medicine_in_scope(actor, medicine, medicine_uuid)
     pupil = medicine.pupil
 
@@ -509,14 +516,8 @@ def emergency_record(
     SENCO and the parents are e-mailed once it is stored. Returns (record, created) as
     administration_record does; `medicine`, when the page fetched it through
     access.get_scoped for this actor, is used as it is."""
-    errors: dict[str, str] = {}
-    client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
-    medicine_uuid = medicine.pk if medicine is not None else parse_uuid(medicine_id, "m", {})
-    if medicine_uuid is None:
-        raise Http404
-    if errors:
-        raise ServiceError(errors)
-    if existing := _existing_dose(actor, client_id, medicine_uuid):
+    client_id, medicine_uuid, existing = _dose_start(actor, client_id, medicine, medicine_id)
+    if existing:
         return existing, False
     medicine = _medicine_in_scope(actor, medicine, medicine_uuid)
     pupil = medicine.pupil
