@@ -234,7 +234,7 @@ def strategy_lines(pupil) -> list:
 
 
 def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
-    """Everything the pupil page shows. At most seventeen queries, however many
+    """Everything the pupil page shows. At most sixteen queries, however many
     needs, targets, ratings, provisions, sessions or timeline entries the pupil has (the
     weeks of each provision load apart: provision_weeks)."""
     plans = list(pupil.plans.order_by("-created"))
@@ -250,9 +250,10 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
         pupil.provisions.filter(Q(end__isnull=True) | Q(end__gte=day)).order_by("start", "title")
     )
     timeline, next_cursor = timeline_values(pupil, size=TIMELINE_FIRST)
-    # The week-by-week chart loads when its row is opened (provision_weeks): explaining
-    # only the short provisions here leaves the others' session records unread.
-    figures = explain(reconcile(provisions, day), staffing=True) if provisions else []
+    # The week-by-week chart loads when its row is opened (provision_weeks). A pupil has
+    # a few provisions: one query of their session records gives reconcile() its sums and
+    # explain() its ledger (two aggregates and a records query before).
+    figures = explain(reconcile(provisions, day, records=True), staffing=True) if provisions else []
     # Only the targets' words are shown beside each provision: one flat query, no Target
     # objects built.
     targets = defaultdict(list)
@@ -308,7 +309,8 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
 def provision_weeks(pupil: Pupil, provision_id, *, day: dt.date):
     """One of the pupil's current provisions and the WeekRows of its term so far, for the
     chart the pupil page opens on demand; None if the pupil has no such provision (ended
-    ones are not on the page either). Five queries of reconcile() and one of explain()."""
+    ones are not on the page either). Four queries of reconcile(records=True), which
+    leaves explain() none."""
     provision = (
         pupil.provisions.filter(Q(end__isnull=True) | Q(end__gte=day), pk=provision_id)
         .defer("description")
@@ -317,7 +319,7 @@ def provision_weeks(pupil: Pupil, provision_id, *, day: dt.date):
     if provision is None:
         return None
     provision.pupil = pupil  # reconcile() asks for its school
-    (figure,) = explain(reconcile([provision], day), weeks=True)
+    (figure,) = explain(reconcile([provision], day, records=True), weeks=True)
     return provision, week_rows(figure)
 
 

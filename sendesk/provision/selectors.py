@@ -99,8 +99,8 @@ class Figures:
     # Set by explain(): why the term's minutes are short, and the term week by week.
     explained: Explained | None = None
     weeks: list = field(default_factory=list)
-    # The term's session records (see _session_records), when Shortfalls has fetched them
-    # to build the row: explain() then needs no query of its own.
+    # The term's session records (see _session_records), when Shortfalls or
+    # reconcile(records=True) has fetched them: explain() then needs no query of its own.
     records: list | None = field(default=None, repr=False)
     # The window and calendar reconcile() used, so explain() counts the same days.
     term_start: dt.date | None = field(default=None, repr=False)
@@ -203,28 +203,60 @@ def _missed_counts(school_id: int, start: dt.date, day: dt.date, ids) -> dict:
     return missed
 
 
-def reconcile(provisions, day: dt.date) -> list[Figures]:
+def _sums_of(records: dict, monday: dt.date) -> tuple[dict, dict]:
+    """({provision id: {"term": minutes, "week": minutes}}, {provision id: {reason:
+    sessions missed}}) of _session_records' `records`: what reconcile()'s two aggregates
+    count, per pupil record (a record is missed exactly when its session was)."""
+    delivered, missed = {}, {}
+    for pk, mine in records.items():
+        term = week = 0
+        reasons = defaultdict(int)
+        for date, minutes, _, was_delivered, reason, _ in mine:
+            term += minutes
+            if date >= monday:
+                week += minutes
+            if not was_delivered:
+                reasons[reason] += 1
+        delivered[pk] = {"term": term, "week": week}
+        if reasons:
+            missed[pk] = dict(reasons)
+    return delivered, missed
+
+
+def reconcile(provisions, day: dt.date, *, records: bool = False) -> list[Figures]:
     """Figures for each provision (all of one school) as of `day`. Costs five queries
     whatever the number of provisions: term, calendar (2), and one aggregate each for
-    delivered minutes and missed reasons."""
+    delivered minutes and missed reasons. With records=True (for a few provisions, such
+    as one pupil's), one query of the provisions' session records instead of the two
+    aggregates: four queries, and the records are kept on each Figures, so explain()
+    needs none of its own."""
     provisions = list(provisions)
     if not provisions:
         return []
     school_id = provisions[0].pupil.school_id
     term_start, monday, calendar = _window(school_id, day)
     ids = [p.pk for p in provisions]
-    delivered = {
-        row["provision"]: row
-        for row in SessionPupil.objects.filter(provision__in=ids, date__range=(term_start, day))
-        .values("provision")
-        .annotate(
-            term=Sum("minutes"),
-            week=Sum(
-                Case(When(date__gte=monday, then="minutes"), default=0, output_field=IntegerField())
-            ),
-        )
-    }
-    missed = _missed_counts(school_id, term_start, day, ids)
+    if records:
+        held = _session_records(ids, term_start, day)
+        delivered, missed = _sums_of(held, monday)
+    else:
+        held = None
+        delivered = {
+            row["provision"]: row
+            for row in SessionPupil.objects.filter(provision__in=ids, date__range=(term_start, day))
+            .values("provision")
+            .annotate(
+                term=Sum("minutes"),
+                week=Sum(
+                    Case(
+                        When(date__gte=monday, then="minutes"),
+                        default=0,
+                        output_field=IntegerField(),
+                    )
+                ),
+            )
+        }
+        missed = _missed_counts(school_id, term_start, day, ids)
     promised = _Promised(calendar)
     figures = []
     for p in provisions:
@@ -238,6 +270,7 @@ def reconcile(provisions, day: dt.date) -> list[Figures]:
                 promised_term=promised(*owed, term_start, day),
                 delivered_term=got.get("term") or 0,
                 missed=missed.get(p.pk, {}),
+                records=None if held is None else held.get(p.pk, []),
                 term_start=term_start,
                 day=day,
                 calendar=calendar,
@@ -597,7 +630,7 @@ def explain(
         f.explained = Explained()  # nothing short: nothing to explain
     if not wanted:
         return figures
-    # Shortfalls fetched the records of the rows it built; fetch the others' now.
+    # Shortfalls or reconcile(records=True) fetched the records; fetch the others' now.
     missing = [f.provision.pk for f in wanted if f.records is None]
     records = _session_records(missing, wanted[0].term_start, wanted[0].day) if missing else {}
     cover = _one_to_one_cover(wanted) if staffing else {}

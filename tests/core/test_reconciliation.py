@@ -5,7 +5,7 @@ import pytest
 
 from sendesk.provision import selectors
 from sendesk.provision.models import Provision
-from sendesk.provision.selectors import reconcile, shortfalls
+from sendesk.provision.selectors import explain, reconcile, shortfalls
 from sendesk.provision.services import PupilRecord, session_record
 from sendesk.schools.calendar import Calendar
 from sendesk.schools.models import Closure
@@ -108,3 +108,56 @@ def test_calendar_knows_weekends_holidays_and_terms(world):
     assert not cal.is_school_day(dt.date(2026, 12, 25))  # Christmas holiday, between terms
     assert not cal.is_school_day(dt.date(2026, 9, 2))  # before term
     assert cal.is_school_day(dt.date(2027, 1, 5))
+
+
+def test_records_path_gives_the_aggregates_figures_and_keeps_the_records(
+    world, django_assert_num_queries
+):
+    # The pupil page asks reconcile(records=True): one query of the session records
+    # instead of the two aggregates. Its figures must be those of the aggregates.
+    w = world
+    for day, delivered, reason, attendance, minutes in (
+        (dt.date(2026, 11, 16), True, "", "present", None),
+        (dt.date(2026, 11, 17), True, "", "partial", 10),
+        (dt.date(2026, 11, 18), False, "staff_absent", "", None),
+        (dt.date(2026, 11, 10), False, "trip", "", None),
+        (dt.date(2026, 11, 11), False, "trip", "", None),
+    ):
+        session_record(
+            actor=w.alice,
+            client_id=uuid.uuid4(),
+            provision_id=w.talk.pk,
+            date=day,
+            minutes=30,
+            delivered=delivered,
+            missed_reason=reason,
+            pupils=[PupilRecord(pupil_id=w.ben.pk, attendance=attendance, minutes=minutes)]
+            if delivered
+            else [],
+        )
+    provisions = list(Provision.objects.filter(pupil=w.ben).select_related("pupil"))
+    summed = reconcile(provisions, TODAY)
+    with django_assert_num_queries(4):  # term, calendar (2), records
+        held = reconcile(provisions, TODAY, records=True)
+
+    def shown(f):
+        return (
+            f.provision.title,
+            f.promised_week,
+            f.delivered_week,
+            f.promised_term,
+            f.delivered_term,
+            f.missed,
+        )
+
+    assert [shown(f) for f in held] == [shown(f) for f in summed]
+    talk = next(f for f in held if f.provision == w.talk)
+    assert (talk.delivered_week, talk.delivered_term) == (40, 40)
+    assert talk.missed == {"staff_absent": 1, "trip": 2}
+    assert len(talk.records) == 5 and all(f.records is None for f in summed)
+    # explain() reads the records held, no query of its own, and explains the same.
+    with django_assert_num_queries(0):
+        explain(held)
+    explain(summed)
+    assert [f.explained for f in held] == [f.explained for f in summed]
+    assert talk.explained.missed["trip"] == 60

@@ -166,7 +166,7 @@ def test_pupil_page_query_count_does_not_grow(world, as_user, django_assert_max_
                                 target_progress=ratings)],
         )  # fmt: skip
     assert count_queries(client, url) == small
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(21):
         client.get(url)
 
 
