@@ -237,7 +237,7 @@ def reconcile(provisions, day: dt.date, *, records: bool = False) -> list[Figure
     term_start, monday, calendar = _window(school_id, day)
     ids = [p.pk for p in provisions]
     if records:
-        held = _session_records(ids, term_start, day)
+        held = _session_records(ids, term_start, day, joined=True)
         delivered, missed = _sums_of(held, monday)
     else:
         held = None
@@ -551,20 +551,32 @@ def _weeks_of(owed_by_day: list, records: list) -> list[Week]:
     return [weeks[m] for m in sorted(weeks)]
 
 
-def _session_records(ids: list, start: dt.date, day: dt.date) -> dict:
+def _session_records(ids: list, start: dt.date, day: dt.date, *, joined: bool = False) -> dict:
     """Provision id -> its session records from start to day, as plain tuples (date,
     minutes, attendance, delivered, reason, session minutes): a page may explain
     thousands. One query on the (provision, date, minutes) index. Attendance is blank
     exactly when the session was missed (the session services refuse anything else), so
     the session row is read only for the few records that need it (missed, or absent
     from a group session: their session's minutes are what was missed), and the
-    provision id comes back as text, not converted to a UUID row by row."""
+    provision id comes back as text, not converted to a UUID row by row. joined=True,
+    for a few provisions' records (one pupil's): the session row joined to every record
+    and the two columns picked in Python, which builds a query in half the time of the
+    two subqueries (the join costs nothing on a hundred records; on thousands it would)."""
     native = connection.features.has_native_uuid_field
     key_of = {(str(pk) if native else pk.hex): pk for pk in ids}
-    session = Session.objects.filter(pk=OuterRef("session_id")).order_by()
-    rows = (
-        SessionPupil.objects.filter(provision__in=ids, date__range=(start, day))
-        .annotate(
+    rows = SessionPupil.objects.filter(provision__in=ids, date__range=(start, day))
+    if joined:
+        rows = rows.annotate(key=Cast("provision_id", CharField())).values_list(
+            "key",
+            _date_text("date"),
+            "minutes",
+            "attendance",
+            "session__missed_reason",
+            "session__minutes",
+        )
+    else:
+        session = Session.objects.filter(pk=OuterRef("session_id")).order_by()
+        rows = rows.annotate(
             key=Cast("provision_id", CharField()),
             reason=Case(
                 When(attendance="", then=Subquery(session.values("missed_reason"))),
@@ -577,13 +589,17 @@ def _session_records(ids: list, start: dt.date, day: dt.date) -> dict:
                 ),
                 default=Value(0),
             ),
-        )
-        .values_list(
+        ).values_list(
             "key", _date_text("date"), "minutes", "attendance", "reason", "session_minutes"
         )
-    )
     records = defaultdict(list)
+    absent = Attendance.ABSENT
     for key, date, minutes, attendance, reason, session_minutes in _plain_rows(rows, dates=(1,)):
+        if joined:  # as the subqueries' CASEs: blank or 0 where they read no session
+            if attendance:
+                reason = ""
+                if attendance != absent:
+                    session_minutes = 0
         records[key_of[key]].append(
             (date, minutes, attendance, attendance != "", reason, session_minutes)
         )

@@ -122,6 +122,7 @@ def test_records_path_gives_the_aggregates_figures_and_keeps_the_records(
         (dt.date(2026, 11, 18), False, "staff_absent", "", None),
         (dt.date(2026, 11, 10), False, "trip", "", None),
         (dt.date(2026, 11, 11), False, "trip", "", None),
+        (dt.date(2026, 11, 12), True, "", "absent", None),
     ):
         session_record(
             actor=w.alice,
@@ -154,10 +155,14 @@ def test_records_path_gives_the_aggregates_figures_and_keeps_the_records(
     talk = next(f for f in held if f.provision == w.talk)
     assert (talk.delivered_week, talk.delivered_term) == (40, 40)
     assert talk.missed == {"staff_absent": 1, "trip": 2}
-    assert len(talk.records) == 5 and all(f.records is None for f in summed)
+    assert all(f.records is None for f in summed)
+    # The records joined to their sessions read as the ones explain() fetches itself.
+    fetched = selectors._session_records([f.provision.pk for f in held], held[0].term_start, TODAY)
+    assert {f.provision.pk: f.records for f in held if f.records} == dict(fetched)
+    assert len(talk.records) == 6
     # explain() reads the records held, no query of its own, and explains the same.
     with django_assert_num_queries(0):
         explain(held)
     explain(summed)
     assert [f.explained for f in held] == [f.explained for f in summed]
-    assert talk.explained.missed["trip"] == 60
+    assert talk.explained.missed == {"trip": 60, "staff_absent": 30, "pupil_absent": 30}
