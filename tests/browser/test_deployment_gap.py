@@ -7,7 +7,8 @@ import datetime as dt
 from sendesk.provision.models import Provision
 from sendesk.pupils.models import Deployment
 
-from .test_reflow import log_in, narrow, problems  # noqa: F401 - narrow is a fixture
+from .signin import log_in
+from .test_reflow import narrow, problems  # noqa: F401 - narrow is a fixture
 
 
 def test_senco_fills_an_unstaffed_one_to_one_from_the_top_of_the_page(
@@ -25,7 +26,7 @@ def test_senco_fills_an_unstaffed_one_to_one_from_the_top_of_the_page(
         days="12345",
         start=dt.date(2026, 9, 3),
     )
-    log_in(narrow, base, w.senco)
+    log_in(narrow, base, w.senco.email)
     narrow.goto(f"{base}/deployment/")
     assert problems(narrow) == []
     gap = narrow.locator("#h-attention + ul li")

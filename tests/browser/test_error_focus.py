@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from .test_reflow import log_in
+from .signin import log_in
 
 FOCUSED_SUMMARY = """() => {
   const el = document.activeElement;
@@ -44,7 +44,7 @@ def test_a_failed_form_puts_focus_on_its_error_summary(live_world, live_server, 
     for person, name, kwargs, button in FORMS:
         if person != who:
             page.context.clear_cookies()
-            log_in(page, base, getattr(w, person))
+            log_in(page, base, getattr(w, person).email)
             who = person
         page.goto(base + reverse(name, kwargs=kwargs(w)))
         page.get_by_role("button", name=button, exact=True).click()
@@ -77,7 +77,7 @@ def test_without_script_the_summary_is_the_first_thing_in_the_form(
     page = context.new_page()
     try:
         w, base = live_world, live_server.url
-        log_in(page, base, w.senco)
+        log_in(page, base, w.senco.email)
         page.goto(base + reverse("pupil_new"))
         page.get_by_role("button", name="Add pupil").click()
         first = page.locator("main form > :not(input[type=hidden])").first

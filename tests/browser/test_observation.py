@@ -10,16 +10,10 @@ from playwright.sync_api import expect
 from sendesk.behaviour.models import Observation
 from sendesk.pupils.models import TimelineEntry
 
-from ..world import PASSWORD, TODAY
+from ..world import TODAY
+from .signin import log_in
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_ta_records_an_abc_observation_on_a_phone(live_world, live_server, phone):

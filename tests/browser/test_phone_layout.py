@@ -14,7 +14,8 @@ from sendesk.medication import services as med
 from sendesk.plans.models import Target
 from sendesk.provision.models import FeedReceipt, SessionPupil
 
-from ..world import PASSWORD, TODAY
+from ..world import TODAY
+from .signin import log_in
 
 PHONE = {"width": 390, "height": 844}
 
@@ -26,13 +27,6 @@ def phone390(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def no_sideways_scroll(page):

@@ -1,7 +1,8 @@
 """The SENCO opens a provision's week-by-week chart on the pupil page: the weeks load when
 the row is opened (htmx), fit 320 CSS px, and without script the same chart opens as a page."""
 
-from .test_reflow import log_in, narrow, problems  # noqa: F401 - narrow is a fixture
+from .signin import log_in
+from .test_reflow import narrow, problems  # noqa: F401 - narrow is a fixture
 
 
 def test_week_by_week_loads_when_opened_and_without_script_is_a_page(
@@ -11,7 +12,7 @@ def test_week_by_week_loads_when_opened_and_without_script_is_a_page(
     browser,
 ):
     w, base = live_world, live_server.url
-    log_in(narrow, base, w.senco)
+    log_in(narrow, base, w.senco.email)
     narrow.goto(f"{base}/pupils/{w.ben.pk}/")
     row = narrow.locator("details.weeks", has_text="Talk Boost")
     assert row.locator("ol.week-bars").count() == 0  # nothing fetched until it is opened
@@ -23,7 +24,7 @@ def test_week_by_week_loads_when_opened_and_without_script_is_a_page(
 
     context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
     page = context.new_page()
-    log_in(page, base, w.senco)
+    log_in(page, base, w.senco.email)
     page.goto(f"{base}/pupils/{w.ben.pk}/")
     row = page.locator("details.weeks", has_text="Talk Boost")
     row.locator("summary").click()

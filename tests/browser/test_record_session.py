@@ -6,14 +6,7 @@ from playwright.sync_api import expect
 
 from sendesk.provision.models import Session, SessionPupil
 
-from ..world import PASSWORD
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+from .signin import log_in
 
 
 def talk_boost_card(page):

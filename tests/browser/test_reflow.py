@@ -5,8 +5,8 @@ has a name. Failures name the page and the offending elements."""
 
 import pytest
 
-from ..world import PASSWORD
 from .pages import NOT_PAGES, PAGES, PEOPLE, POST_ONLY, make_records, route_names, urls_for
+from .signin import log_in
 
 WIDTH = 320
 
@@ -67,14 +67,6 @@ def problems(page):
     return found
 
 
-def log_in(page, base, person):
-    page.goto(f"{base}/login/")
-    page.get_by_label("E-mail address").fill(person.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
-
-
 @pytest.fixture
 def narrow(browser):
     context = browser.new_context(viewport={"width": WIDTH, "height": 640})
@@ -120,7 +112,7 @@ def test_actions_listed_as_post_only_have_no_page(world, as_user):
 def test_pages_fit_320_css_px(live_world, live_server, client, narrow, person):
     w, base = live_world, live_server.url
     records = make_records(w, client)
-    log_in(narrow, base, getattr(w, person))
+    log_in(narrow, base, getattr(w, person).email)
     failures = {}
     for name, path in urls_for(person, w, records):
         response = narrow.goto(base + path)
@@ -137,6 +129,6 @@ def test_login_and_not_found_fit_320_css_px(live_world, live_server, narrow):
     assert problems(narrow) == [], "login"
     assert narrow.goto(f"{base}/no-such-page/").status == 404
     assert problems(narrow) == [], "not found, logged out"
-    log_in(narrow, base, w.senco)
+    log_in(narrow, base, w.senco.email)
     assert narrow.goto(f"{base}/pupils/{w.olly.pk}/").status == 404
     assert problems(narrow) == [], "not found, logged in"
