@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
+from sendesk.lib.paths import Paths
 from sendesk.provision.models import Provision
 from sendesk.pupils.forms import DeploymentForm
 from sendesk.pupils.models import Deployment
@@ -121,12 +122,7 @@ def deployment_rows(school_id: int, today: dt.date, q: str = "", kind: str = "")
     ).order_by("staff__full_name", "start", "pk")
 
 
-def _url_pattern(name: str, sample) -> str:
-    # reverse() once per page, not twice per row: the path with a slot for the id.
-    return reverse(name, args=[sample]).replace(str(sample), "{}")
-
-
-def _display(row: dict, pupil_url: str, end_url: str) -> dict:
+def _display(row: dict, paths: Paths) -> dict:
     pupil = row["pupil_id"]
     return {
         "pk": row["pk"],
@@ -138,10 +134,10 @@ def _display(row: dict, pupil_url: str, end_url: str) -> dict:
             if pupil
             else row["teaching_group__name"]
         ),
-        "url": pupil_url.format(pupil) if pupil else "",
+        "url": paths("pupil_detail", pupil) if pupil else "",
         "start": _day(row["start"]),
         "until": _day(row["end"]) or "open",
-        "end_url": end_url.format(row["pk"]),
+        "end_url": paths("deployment_end", row["pk"]),
     }
 
 
@@ -176,9 +172,8 @@ def deployment(request):
     page = Paginator(deployment_rows(school_id, today, q=q, kind=kind), PAGE_SIZE).get_page(
         get.get("page")
     )
-    pupil_url = _url_pattern("pupil_detail", uuid.UUID(int=0))
-    end_url = _url_pattern("deployment_end", 987654321)
-    page.object_list = [_display(row, pupil_url, end_url) for row in page.object_list]
+    paths = Paths()  # one reverse() per link kind, not two per row
+    page.object_list = [_display(row, paths) for row in page.object_list]
     context = {
         "form": form,
         "gaps": unstaffed_one_to_one(school_id, today),

@@ -19,6 +19,7 @@ from sendesk import access
 from sendesk.audit.services import record_access_many
 from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.lib.forms import small_int
+from sendesk.lib.paths import Paths
 from sendesk.plans.selectors import plans_due_for_review
 from sendesk.provision.selectors import SORTS, Shortfalls, StaleTargets, explain, label_missed
 from sendesk.provision.templatetags.minutes import hours
@@ -42,14 +43,13 @@ STALE_WEEKS_DEFAULT = 3
 
 
 def _linked(rows, **links):
-    """Sets `<attr>` on each row to the URL `links[attr] = (url name, row -> id)`: one
-    reverse() per list, the id put in per row, as a `{% url %}` per row costs more than
-    the rest of the row (a page shows up to 50 rows of 2 links)."""
-    zero = str(uuid.UUID(int=0))
+    """Sets `<attr>` on each row to the URL `links[attr] = (url name, row -> id)`, with
+    one reverse() per list (lib.paths.Paths): a `{% url %}` per row costs more than the
+    rest of the row (a page shows up to 50 rows of 2 links)."""
+    paths = Paths()
     for attr, (name, id_of) in links.items():
-        url = reverse(name, args=[zero])
         for row in rows:
-            setattr(row, attr, url.replace(zero, str(id_of(row)), 1))
+            setattr(row, attr, paths(name, id_of(row)))
     return rows
 
 

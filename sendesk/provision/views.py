@@ -3,7 +3,6 @@ and its corrections, and the teacher's feed. Every read goes through the access 
 the provision selectors; every write through provision.services."""
 
 import datetime as dt
-import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
+from sendesk.lib.paths import Paths
 from sendesk.plans.models import Target
 from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.schools.calendar import Calendar
@@ -114,7 +114,7 @@ def _card(
     day_text = day.isoformat() if isinstance(day, dt.date) else str(day)
     prefix = f"c{provision.pk.hex}"
     is_today = day_text == timezone.localdate().isoformat()
-    # Given by a page of many cards from one reverse() (_url_maker); one card reverses it.
+    # Given by a page of many cards from one reverse() (lib.paths.Paths); one card reverses it.
     record_url = record_url or reverse("session_record", args=[provision.pk])
     return {
         "provision": provision,
@@ -184,7 +184,7 @@ def _next_school_day(user, after: dt.date) -> tuple[dt.date | None, set[int]]:
 def _day_groups(user, day, open_schools, *, read_only=False):
     """The cards of `day`, grouped by pupil: compact summaries, or the saved record."""
     groups = {}
-    record_url = _url_maker("session_record", _SAMPLE_UUID)
+    paths = Paths()
     for provision, done in selectors.my_day(user, day):
         if provision.pupil.school_id not in open_schools:
             continue
@@ -198,7 +198,7 @@ def _day_groups(user, day, open_schools, *, read_only=False):
                 day=day,
                 done=done,
                 read_only=read_only,
-                record_url=record_url(provision.pk),
+                record_url=paths("session_record", provision.pk),
             )
         )
     return list(groups.values())
@@ -496,22 +496,10 @@ def _feed_rows(user, today, filters):
     return rows
 
 
-def _url_maker(name, sample):
-    """A function giving the URL `name` for a pk, from one reverse(): a page of thirty rows
-    with three links each would otherwise resolve the URL patterns ninety times."""
-    url = reverse(name, args=[sample])
-    return lambda pk: url.replace(str(sample), str(pk))
-
-
-_SAMPLE_UUID = uuid.UUID(int=0xFEED)
-
-
 def _dress(rows):
     """What each feed row shows, worked out once here instead of by chains of template
     lookups per row: its links, what it was, its day, its ratings in order."""
-    pupil_url = _url_maker("pupil_detail", _SAMPLE_UUID)
-    record_url = _url_maker("session_detail", _SAMPLE_UUID)
-    seen_url = _url_maker("feed_seen", 987654321)
+    paths = Paths()
     # The ratings as plain (record, target text, rating) tuples in one query: a prefetch
     # built two model objects and a related manager per rating and row.
     ratings = {row.pk: [] for row in rows}
@@ -526,9 +514,9 @@ def _dress(rows):
     for row in rows:
         provision = row.provision or row.session.provision
         row.what = provision.title if provision else "Ad-hoc support"
-        row.pupil_url = pupil_url(row.pupil_id)
-        row.record_url = record_url(row.session_id)
-        row.seen_url = seen_url(row.pk)
+        row.pupil_url = paths("pupil_detail", row.pupil_id)
+        row.record_url = paths("session_detail", row.session_id)
+        row.seen_url = paths("feed_seen", row.pk)
         row.day_text = f"{row.date:%a %-d %b}"
         row.day_short = f"{row.date:%-d %b}"
         row.pupil_name = row.pupil.name

@@ -3,7 +3,6 @@
 import base64
 import binascii
 import re
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -17,12 +16,12 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sendesk.audit.models import AccessEvent, AuditEvent
 from sendesk.lib.forms import small_int
+from sendesk.lib.paths import Paths
 from sendesk.lib.registry import merged
 from sendesk.schools.capabilities import roles_of
 from sendesk.schools.models import YearGroup
@@ -163,11 +162,11 @@ def list_rows(rows) -> list[SimpleNamespace]:
         .values_list("pupil_id", "code")
     ):
         needs[pupil_id].append((code, NEED_LABELS.get(code, code)))
-    url = reverse("pupil_detail", args=[uuid.UUID(int=0)]).replace(str(uuid.UUID(int=0)), "{}")
+    paths = Paths()
     return [
         SimpleNamespace(
             pk=r["pk"],
-            url=url.format(r["pk"]),
+            url=paths("pupil_detail", r["pk"]),
             name=f"{r['legal_last_name']}, {r['preferred_name'] or r['legal_first_name']}",
             upn=r["upn"],
             year=r["year_group__name"],
