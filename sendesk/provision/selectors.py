@@ -360,13 +360,7 @@ class Shortfalls(Sequence):
         # This week's minutes and the term's missed sessions (per pupil record, as
         # reconcile() counts them) from the rows' records, kept for explain().
         records = _session_records(ids, self.term_start, self.day)
-        week, missed = defaultdict(int), defaultdict(lambda: defaultdict(int))
-        for pk, mine in records.items():
-            for date, minutes, _, delivered, reason, _ in mine:
-                if date >= self.monday:
-                    week[pk] += minutes
-                if not delivered:
-                    missed[pk][reason] += 1
+        sums, missed = _sums_of(records, self.monday)
         figures = []
         for pk, (_, _, owed, got, _) in zip(ids, rows, strict=True):
             p = provisions[pk]
@@ -376,10 +370,10 @@ class Shortfalls(Sequence):
                     promised_week=self._promised(
                         p.days, p.weekly_minutes, p.start, p.end, self.monday, self.day
                     ),
-                    delivered_week=week[pk],
+                    delivered_week=sums.get(pk, {}).get("week", 0),
                     promised_term=owed,
                     delivered_term=got,
-                    missed=dict(missed[pk]),
+                    missed=missed.get(pk, {}),
                     records=records.get(pk, []),
                     term_start=self.term_start,
                     day=self.day,
