@@ -4,8 +4,13 @@ import datetime as dt
 import logging
 
 from django.core.mail import get_connection
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+
+from sendesk.audit.models import AuditEvent
+from sendesk.audit.services import record_change
+from sendesk.lib.inputs import plain
 
 from . import notify
 from .models import Administration
@@ -41,5 +46,13 @@ def tell_about_emergency_dose(administration_id: str, attempt: int = 1) -> int:
                 administration_id, attempt + 1
             )
         raise
-    Administration.objects.filter(pk=record.pk).update(notified_at=timezone.now())
+    sent_at = timezone.now()
+    # A change to the dose record like any other: audited with it (by nobody: the worker).
+    with transaction.atomic():
+        Administration.objects.filter(pk=record.pk).update(notified_at=sent_at)
+        record_change(
+            actor=None, action=AuditEvent.Action.UPDATE, obj=record,
+            school_id=record.medicine.pupil.school_id, pupil_id=record.pupil_id,
+            before={"notified_at": None}, after={"notified_at": plain(sent_at)},
+        )  # fmt: skip
     return sent

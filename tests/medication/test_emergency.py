@@ -113,7 +113,7 @@ def test_alice_records_a_run_of_puffs_and_people_are_told(world, as_user, attack
     assert record.notified_at is not None
     line = TimelineEntry.objects.get(ref_id=str(record.pk))
     assert line.title == "Emergency: Salbutamol 6 puffs given (Alice Assistant); parent phoned"
-    audit = AuditEvent.objects.get(object_id=str(record.pk))
+    audit = AuditEvent.objects.get(object_id=str(record.pk), action="create")
     assert audit.after["emergency"] is True and audit.after["stock_after"] == 192
     # The SENCO, and Ben's parent on their own: one message each.
     assert sorted(tuple(m.to) for m in mail.outbox) == [
@@ -273,7 +273,7 @@ def test_the_routine_checks_become_flags(world, as_user, attack):
     assert record.flags[-1]["words"] == ("stock count short: 3 held, 6 given, 3 unaccounted for")
     attack.refresh_from_db()
     assert attack.stock == 0
-    audit = AuditEvent.objects.get(object_id=str(record.pk))
+    audit = AuditEvent.objects.get(object_id=str(record.pk), action="create")
     assert (audit.after["stock_before"], audit.after["stock_short"]) == (3, 3)
 
 
@@ -432,6 +432,9 @@ def test_a_mail_server_that_is_down_loses_nothing(world, as_user, attack, settin
     run_the_worker()
     record.refresh_from_db()
     assert record.notified_at is not None
+    # Noting that the e-mails went is a change to the record: audited, by the worker.
+    noted = AuditEvent.objects.get(object_id=str(record.pk), action="update")
+    assert (noted.actor, noted.action, noted.before) == (None, "update", {"notified_at": None})
     assert len(mail.outbox) == 2
     assert "SENCO and parents not yet e-mailed" not in text(client.get(r["Location"]))
 
