@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.forms import apply_service_errors
+from sendesk.lib.forms import apply_service_errors, small_int
 from sendesk.lib.paths import Paths
 from sendesk.plans.models import Target
 from sendesk.pupils.amendments import Wording, changes_in_words
@@ -483,7 +483,7 @@ def _feed_url(filters, page="") -> str:
     query = {}
     if filters["flagged"]:
         query["flagged"] = "1"
-    if page.isascii() and page.isdigit() and page != "1":
+    if small_int(page, 2, 10**6):
         query["page"] = page
     url = reverse("teacher_feed")
     return f"{url}?{urlencode(query)}" if query else url
