@@ -4,6 +4,9 @@ that are not a closure (half term, training day, bank holiday)."""
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.db import connection
 
 from .models import Closure, Term
 
@@ -12,12 +15,19 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+class Span(NamedTuple):
+    """A term's or closure's first and last day."""
+
+    start: dt.date
+    end: dt.date
+
+
 @dataclass
 class Calendar:
     """A school's calendar between two dates, loaded in two queries and then answered in
     memory: count school days by weekday with a binary search."""
 
-    terms: list
+    terms: list  # by start: Term rows (load) or Spans (school_calendar)
     by_weekday: dict = field(default_factory=dict)  # isoweekday -> sorted school days
 
     @classmethod
@@ -27,13 +37,23 @@ class Calendar:
                 "start"
             )
         )
+        closures = Closure.objects.filter(school_id=school_id, end__gte=start, start__lte=end)
+        return cls._of(terms, closures, start, end)
+
+    @classmethod
+    def _of(cls, terms, closures, start=None, end=None) -> "Calendar":
+        """The calendar of `terms` less `closures` (anything with .start and .end), from
+        start to end (None: all of each term)."""
         closed = set()
-        for closure in Closure.objects.filter(school_id=school_id, end__gte=start, start__lte=end):
-            closed.update(closure.days())
+        for closure in closures:
+            day = closure.start
+            while day <= closure.end:
+                closed.add(day)
+                day += dt.timedelta(days=1)
         open_days = set()  # a set: terms entered twice or overlapping count each day once
         for term in terms:
-            day = max(term.start, start)
-            last = min(term.end, end)
+            day = term.start if start is None else max(term.start, start)
+            last = term.end if end is None else min(term.end, end)
             while day <= last:
                 if day.isoweekday() <= 5 and day not in closed:
                     open_days.add(day)
@@ -66,7 +86,59 @@ class Calendar:
             total += bisect.bisect_right(days, end) - bisect.bisect_left(days, start)
         return total
 
+    def term_start(self, day: dt.date) -> dt.date | None:
+        """The first day of the term containing `day`, or of the last one that began
+        before it (as term_around); None when no term of the calendar began by then."""
+        latest = None
+        for term in self.terms:  # by start
+            if term.start > day:
+                break
+            latest = term.start
+        return latest
+
 
 def term_around(school_id: int, day: dt.date):
     """The term containing `day`, or the most recent one before it. One query."""
     return Term.objects.filter(school_id=school_id, start__lte=day).order_by("-start").first()
+
+
+# School id -> (its term and closure rows as last read, the Calendar worked out from them).
+_SCHOOL_CALENDARS: dict[int, tuple[tuple, Calendar]] = {}
+# A trust has a few schools; a test run makes thousands (each a few KB here).
+_KEEP = 256
+
+
+def school_calendar(school_id: int) -> Calendar:
+    """The school's whole calendar: every term, less every closure. One query, which
+    reads the school's term and closure dates (a few dozen short rows a year, on the
+    school_id indexes); the school days are worked out from them only when they are not
+    the rows this process last worked them out from. The rows are the cache's key, so a
+    change made anywhere (the admin, a console, another process or server) is seen by
+    the next request, and there is nothing to invalidate. Read whole, not for a window:
+    the days asked about change every day, the rows seldom."""
+    # As text on SQLite, so that the driver does not parse a hundred dates a request
+    # (they are made dates only when the calendar is worked out again).
+    start, end = ("CAST(start AS text)", 'CAST("end" AS text)')
+    if connection.vendor != "sqlite":
+        start, end = "start", '"end"'
+    sql = (
+        f"SELECT 0, {start}, {end} FROM schools_term WHERE school_id = %s "
+        f"UNION ALL SELECT 1, {start}, {end} FROM schools_closure WHERE school_id = %s "
+        "ORDER BY 1, 2, 3"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [school_id, school_id])
+        rows = tuple(cursor.fetchall())
+    cached = _SCHOOL_CALENDARS.get(school_id)
+    if cached is not None and cached[0] == rows:
+        return cached[1]
+    spans = ([], [])
+    for kind, first, last in rows:
+        if isinstance(first, str):
+            first, last = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+        spans[kind].append(Span(first, last))
+    calendar = Calendar._of(*spans)
+    if len(_SCHOOL_CALENDARS) >= _KEEP:
+        _SCHOOL_CALENDARS.clear()
+    _SCHOOL_CALENDARS[school_id] = (rows, calendar)
+    return calendar

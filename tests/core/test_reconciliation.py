@@ -84,7 +84,8 @@ def test_delivered_partial_and_missed_sessions_count_as_recorded(
     record(dt.date(2026, 11, 18), delivered=False, reason="staff_absent")
     record(dt.date(2026, 11, 9), attendance="refused")
     record(dt.date(2026, 11, 10), delivered=False, reason="trip")
-    with django_assert_num_queries(6):  # provisions, term, calendar (2), sums (2)
+    # The calendar is one query (the term and closure dates: schools.calendar).
+    with django_assert_num_queries(4):  # provisions, calendar, sums (2)
         talk = figures(w)["Talk Boost"]
     assert (talk.delivered_week, talk.delivered_term) == (40, 40)
     assert talk.missed == {"staff_absent": 1, "trip": 1}
@@ -138,7 +139,7 @@ def test_records_path_gives_the_aggregates_figures_and_keeps_the_records(
         )
     provisions = list(Provision.objects.filter(pupil=w.ben).select_related("pupil"))
     summed = reconcile(provisions, TODAY)
-    with django_assert_num_queries(4):  # term, calendar (2), records
+    with django_assert_num_queries(2):  # calendar, records
         held = reconcile(provisions, TODAY, records=True)
 
     def shown(f):
@@ -156,7 +157,7 @@ def test_records_path_gives_the_aggregates_figures_and_keeps_the_records(
     assert (talk.delivered_week, talk.delivered_term) == (40, 40)
     assert talk.missed == {"staff_absent": 1, "trip": 2}
     assert all(f.records is None for f in summed)
-    # The records joined to their sessions read as the ones explain() fetches itself.
+    # The records reconcile() keeps read as the ones explain() fetches itself.
     fetched = selectors._session_records([f.provision.pk for f in held], held[0].term_start, TODAY)
     assert {f.provision.pk: f.records for f in held if f.records} == dict(fetched)
     assert len(talk.records) == 6

@@ -3,12 +3,10 @@ import html
 import re
 
 import pytest
-from django.db.models import F, OuterRef, Subquery
 
 from sendesk.audit.models import AccessEvent
 from sendesk.plans.models import Plan, Target
-from sendesk.provision.models import Provision, TargetRating
-from sendesk.provision.selectors import _date_text, _plain_rows
+from sendesk.provision.models import Provision
 from sendesk.provision.services import PupilRecord, session_record
 from sendesk.pupils.models import Deployment, Pupil, PupilNeed
 from sendesk.pupils.upn import make_upn
@@ -243,24 +241,3 @@ def test_a_one_to_one_with_nobody_deployed_says_so(world, as_user):
     Deployment.objects.filter(pupil=world.ben).delete()
     for text in why():
         assert "No session recorded: 16 h No adult deployed 1:1 on any of those days" in text
-
-
-def test_plain_rows_make_dates_after_a_null_in_the_first_row(world):
-    """The stale list reads its rows through _plain_rows, which learns how the database
-    returns dates from the first date it finds: a never-rated target read first (a null)
-    must not leave the later rows' dates as text. The dates are read as text here, as
-    _session_records reads them, so that the conversion is _plain_rows' own."""
-    session_record(
-        actor=world.alice, provision_id=world.talk.pk, date=TODAY, minutes=30, delivered=True,
-        pupils=[PupilRecord(pupil_id=world.ben.pk, attendance="present",
-                            target_progress=[(world.t1.pk, "emerging")])],
-    )  # fmt: skip
-    latest = TargetRating.objects.filter(target=OuterRef("pk")).order_by("-date")
-    rows = _plain_rows(
-        Target.objects.filter(plan=world.plan)
-        .annotate(latest=Subquery(latest.values("date")[:1]))
-        .order_by(F("latest").asc(nulls_first=True), "order")
-        .values_list(_date_text("latest"), "text"),
-        dates=(0,),
-    )
-    assert [row[0] for row in rows] == [None, TODAY]
