@@ -329,6 +329,10 @@ def _pages(subjects):
         ("Own training (TA)", "busiest", "/staff/me/training/"),
         ("Teacher feed", "teacher", "/feed/"),
         ("SENCO overview", "senco", "/overview/"),
+        # Its lists, as the page asks for them (htmx) once it has loaded.
+        ("SENCO overview: shortfalls part", "senco", "/overview/parts/shortfalls/"),
+        ("SENCO overview: reviews part", "senco", "/overview/parts/reviews/"),
+        ("SENCO overview: stale targets part", "senco", "/overview/parts/stale-targets/"),
         ("Shortfalls", "senco", "/overview/shortfalls/"),
         ("Plans due for review", "senco", "/overview/reviews/"),
         ("Targets with no evidence", "senco", "/overview/stale-targets/"),
@@ -453,7 +457,10 @@ def rows_for(subjects, n, only=()):
         f"incidents and {Observation.objects.filter(pupil=behaviour_pupil).count()} observations"
     )
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    checks = [(label, page(user, url)) for label, user, url in _pages(subjects)]
+    checks = [
+        (label, page(user, url, **({"HTTP_HX_REQUEST": "true"} if "/parts/" in url else {})))
+        for label, user, url in _pages(subjects)
+    ]
     checks += [
         ("API: shortfall list", page(None, "/api/v1/provision/shortfalls", **bearer)),
         ("API: pupil timeline", page(None, f"/api/v1/pupils/{pupil.pk}/timeline", **bearer)),

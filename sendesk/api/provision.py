@@ -120,16 +120,20 @@ class ShortfallList(Schema):
     items: list[ShortfallOut] = Field(
         description="Largest shortfall this term first (or lowest % delivered, by `sort`)."
     )
-    count: int = Field(description="How many provisions are short in all.")
+    count: int = Field(
+        description="How many provisions are short in all: page through them with limit "
+        "and offset."
+    )
 
 
 class ShortfallQuery(Schema):
     school_id: int | None = Field(None, description="For someone who oversees several schools.")
     limit: int = Field(
-        100,
+        20,
         ge=1,
         le=1000,
-        description="At most this many, worst first (count says how many in all).",
+        description="At most this many, worst first: a page, as the web list's page of 20. "
+        "Clients page through the list with limit and offset; count says how many in all.",
     )
     offset: int = Field(
         0,

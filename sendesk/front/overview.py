@@ -5,11 +5,12 @@ and pupils, so they sit above them all. Only those who oversee a school (SENCO, 
 
 import uuid
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.timesince import timeuntil
@@ -182,14 +183,98 @@ def _stale_weeks(request) -> int:
     return small_int(request.GET.get("weeks", ""), 1, 52) or STALE_WEEKS_DEFAULT
 
 
+def _carried(request, **also) -> str:
+    """The query string that carries the school asked for (a head of several schools)
+    and `also` on to the overview's parts and lists: "" or "?school=2&weeks=4"."""
+    query = {}
+    school = request.GET.get("school")
+    if school:
+        query["school"] = school
+    query.update(also)
+    return f"?{urlencode(query)}" if query else ""
+
+
+# The overview's three lists load as parts of the page (htmx, once it has loaded): each is
+# worked out on its own request, so the page itself comes at once and the lists side by
+# side (a browser asks for them in parallel). Without script, each place on the page links
+# to its full list instead.
+PARTS = {
+    "shortfalls": ("overview_part_shortfalls", "overview_shortfalls"),
+    "reviews": ("overview_part_reviews", "overview_reviews"),
+    "stale": ("overview_part_stale_targets", "overview_stale_targets"),
+}
+
+
 @login_required
 @require_GET
 def overview(request):
+    """The page: the SEN register and the parents-not-told alert, and a place for each
+    list, which loads it (see PARTS)."""
     school_id = _oversight(request)
     today = timezone.localdate()
     weeks = _stale_weeks(request)
-    ranked = Shortfalls(school_id, today)
+    register, totals = selectors.register_summary(school_id)
+    # Parents not yet told after a restrictive intervention: a legal duty, so at the top.
+    parents_not_told = interventions_overseen([school_id], overdue_only=True).count()
+    # The register summary is counts only: no pupil is named, so none is recorded for it
+    # (each part records the pupils it names).
+    carried = {
+        "shortfalls": _carried(request),
+        "reviews": _carried(request),
+        "stale": _carried(request, weeks=weeks),
+    }
+    context = {
+        "today": today,
+        "weeks": weeks,
+        "parts": {
+            key: (reverse(part) + carried[key], reverse(full) + carried[key])
+            for key, (part, full) in PARTS.items()
+        },
+        "register": _register_rows(register, totals) if register else [],
+        "parents_not_told": parents_not_told,
+    }
+    return render(request, "pupils/overview.html", context)
+
+
+def _full_list(request, key, **also):
+    """A part asked for without htmx (a link followed, a bookmark): its full list."""
+    return redirect(reverse(PARTS[key][1]) + _carried(request, **also))
+
+
+def _part(request, name, context, shown):
+    """The overview's section `name` (a partial of its template), the pupils it names
+    recorded as seen on the overview."""
+    record_access_many(actor=request.user, pupils=_pupils(shown), what="SENCO overview")
+    return render(request, f"pupils/overview.html#{name}", context)
+
+
+@login_required
+@require_GET
+def overview_part_shortfalls(request):
+    """The overview's worst shortfalls (OVERVIEW_CAP) and how many there are."""
+    school_id = _oversight(request)
+    if not request.htmx:
+        return _full_list(request, "shortfalls")
+    ranked = Shortfalls(school_id, timezone.localdate())
     short = _shortfall_rows(label_missed(explain(ranked[:OVERVIEW_CAP], staffing=True)))
+    full = reverse("overview_shortfalls")
+    context = {
+        "shortfalls": short,
+        "shortfall_count": len(ranked),
+        "full_url": full + _carried(request),
+        "percent_url": full + _carried(request, sort="percent"),
+    }
+    return _part(request, "shortfalls", context, [row.pupil_id for row in short])
+
+
+@login_required
+@require_GET
+def overview_part_reviews(request):
+    """The overview's plans due for review, the first OVERVIEW_CAP, and how many."""
+    school_id = _oversight(request)
+    if not request.htmx:
+        return _full_list(request, "reviews")
+    today = timezone.localdate()
     # How many plans are due comes with the first rows, in the same query.
     reviews = _link_reviews(
         list(
@@ -199,30 +284,34 @@ def overview(request):
         ),
         today,
     )
-    stale_ranked = StaleTargets(school_id, today, weeks)
-    stale = _link_stale(stale_ranked[:OVERVIEW_CAP])
-    register, totals = selectors.register_summary(school_id)
-    # Parents not yet told after a restrictive intervention: a legal duty, so at the top.
-    parents_not_told = interventions_overseen([school_id], overdue_only=True).count()
-    shown = [row.pupil_id for row in short]
-    shown += [plan.pupil_id for plan in reviews]
-    shown += [target.pupil_id for target in stale]
-    # The register summary is counts only: no pupil is named, so none is recorded for it.
-    record_access_many(actor=request.user, pupils=_pupils(shown), what="SENCO overview")
     context = {
-        "today": today,
-        "shortfalls": short,
-        "shortfall_count": len(ranked),
         "reviews": reviews,
         "review_count": reviews[0].total if reviews else 0,
+        "full_url": reverse("overview_reviews") + _carried(request),
+    }
+    return _part(request, "reviews", context, [plan.pupil_id for plan in reviews])
+
+
+@login_required
+@require_GET
+def overview_part_stale_targets(request):
+    """The overview's targets with no evidence for `weeks`, the first OVERVIEW_CAP, and
+    how many."""
+    school_id = _oversight(request)
+    weeks = _stale_weeks(request)
+    if not request.htmx:
+        return _full_list(request, "stale", weeks=weeks)
+    ranked = StaleTargets(school_id, timezone.localdate(), weeks)
+    stale = _link_stale(ranked[:OVERVIEW_CAP])
+    context = {
         "stale": stale,
-        "stale_count": len(stale_ranked),
+        "stale_count": len(ranked),
         "weeks": weeks,
         "weeks_choices": sorted({*STALE_WEEKS_CHOICES, weeks}),
-        "register": _register_rows(register, totals) if register else [],
-        "parents_not_told": parents_not_told,
+        "full_url": reverse("overview_stale_targets") + _carried(request, weeks=weeks),
+        "school": request.GET.get("school", ""),
     }
-    return render(request, "pupils/overview.html", context)
+    return _part(request, "stale", context, [target.pupil_id for target in stale])
 
 
 @login_required

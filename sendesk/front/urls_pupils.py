@@ -20,4 +20,16 @@ urlpatterns = [
     path("overview/shortfalls/", overview.overview_shortfalls, name="overview_shortfalls"),
     path("overview/reviews/", overview.overview_reviews, name="overview_reviews"),
     path("overview/stale-targets/", overview.overview_stale_targets, name="overview_stale_targets"),
+    # The overview's lists, loaded into it (htmx) once it has loaded.
+    path(
+        "overview/parts/shortfalls/",
+        overview.overview_part_shortfalls,
+        name="overview_part_shortfalls",
+    ),
+    path("overview/parts/reviews/", overview.overview_part_reviews, name="overview_part_reviews"),
+    path(
+        "overview/parts/stale-targets/",
+        overview.overview_part_stale_targets,
+        name="overview_part_stale_targets",
+    ),
 ]

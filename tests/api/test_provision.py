@@ -104,3 +104,30 @@ def test_shortfalls_query_count_is_fixed(world, api, count_queries):
     # explained minutes) and one for their pupils' 1:1 deployments. The calendar is one
     # query (was three), and the items' provisions and pupils come with the ranking.
     assert many == few == 7
+
+
+def test_shortfalls_come_a_page_of_20_at_a_time_with_the_count(world, api):
+    """Without `limit`, a page of 20 (the web list's page); limit and offset page
+    through the rest, and count says how many there are in all."""
+    for pupil in (world.cara, world.dan):
+        for i in range(12):
+            Provision.objects.create(
+                pupil=pupil, title=f"Extra {i:02d}", kind="group", source="sen_support",
+                weekly_minutes=60, days="24", start=AUTUMN_START,
+            )  # fmt: skip
+    first = api.get(world.senco, "/provision/shortfalls").json()
+    assert (len(first["items"]), first["count"]) == (20, 26)
+    rest = api.get(world.senco, "/provision/shortfalls", offset=20).json()
+    assert (len(rest["items"]), rest["count"]) == (6, 26)
+    seen = [(i["pupil"]["id"], i["provision"]["id"]) for i in first["items"] + rest["items"]]
+    assert len(set(seen)) == 26  # no row twice, none skipped
+    everything = api.get(world.senco, "/provision/shortfalls", limit=1000).json()
+    assert [(i["pupil"]["id"], i["provision"]["id"]) for i in everything["items"]] == seen
+    document = api.client.get("/api/v1/openapi.json").json()
+    limit = next(
+        p
+        for p in document["paths"]["/api/v1/provision/shortfalls"]["get"]["parameters"]
+        if p["name"] == "limit"
+    )
+    assert limit["schema"]["default"] == 20 and limit["schema"]["maximum"] == 1000
+    assert "offset" in limit["description"] and "count" in limit["description"]

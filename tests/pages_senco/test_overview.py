@@ -27,15 +27,40 @@ def _section(page, section_id):
     return page[start:end]
 
 
+HTMX = {"HTTP_HX_REQUEST": "true"}
+PARTS = (
+    "/overview/parts/shortfalls/",
+    "/overview/parts/reviews/",
+    "/overview/parts/stale-targets/",
+)
+LOADS = re.compile(r'<section [^>]*id="(\w+)"[^>]*hx-get="([^"]+)"[^>]*>.*?</section>', re.S)
+
+
+def _overview(client, query=""):
+    """The overview as a browser with script shows it: the page, with each place that
+    loads a part (hx-get, hx-trigger="load", hx-swap="outerHTML") replaced by the part,
+    asked for as htmx asks for it."""
+    response = client.get("/overview/" + query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    parts = LOADS.findall(page)
+    assert [section for section, _ in parts] == ["shortfalls", "reviews", "stale"]
+
+    def part(match):
+        loaded = client.get(html.unescape(match.group(2)), **HTMX)
+        assert loaded.status_code == 200
+        return loaded.content.decode()
+
+    return html.unescape(LOADS.sub(part, page))
+
+
 @pytest.mark.parametrize("person", ["senco", "head"])
 def test_overview_shows_shortfall_review_stale_targets_and_register(world, as_user, person):
     session_record(
         actor=world.alice, provision_id=world.talk.pk, date=LAST_FRIDAY, minutes=30,
         delivered=False, missed_reason="staff_absent",
     )  # fmt: skip
-    response = as_user(getattr(world, person)).get("/overview/")
-    assert response.status_code == 200
-    page = _text(response)
+    page = _overview(as_user(getattr(world, person)))
 
     shortfalls = " ".join(re.sub(r"<[^>]+>", " ", _section(page, "shortfalls")).split())
     assert "Talk Boost" in shortfalls and "Ben Brown" in shortfalls
@@ -66,9 +91,13 @@ def test_overview_shows_shortfall_review_stale_targets_and_register(world, as_us
 
 
 def test_overview_records_a_view_of_the_pupils_it_names(world, as_user):
-    as_user(world.senco).get("/overview/")
-    named = set(AccessEvent.objects.values_list("pupil", "what"))
-    assert named == {(world.ben.pk, "SENCO overview")}  # Cara and Dan are only counted
+    client = as_user(world.senco)
+    client.get("/overview/")
+    assert not AccessEvent.objects.exists()  # the page names nobody: its parts do
+    _overview(client)
+    named = list(AccessEvent.objects.values_list("pupil", "what"))
+    # Ben, once for each of the three lists that name him; Cara and Dan are only counted.
+    assert named == [(world.ben.pk, "SENCO overview")] * 3
 
 
 def test_register_links_lead_to_the_matching_pupils(world, as_user):
@@ -84,11 +113,11 @@ def test_rated_target_leaves_the_stale_list_and_weeks_are_selectable(world, as_u
                             target_progress=[(world.t1.pk, "emerging")])],
     )  # fmt: skip
     client = as_user(world.senco)
-    stale = _section(_text(client.get("/overview/")), "stale")
+    stale = _section(_overview(client), "stale")
     assert "Reads 20 high-frequency words" in stale
     assert "Uses 4-word sentences" not in stale
     # Ben's plan began 3 September: asked about 12 weeks, it has not had the time.
-    stale = _section(_text(client.get("/overview/?weeks=12")), "stale")
+    stale = _section(_overview(client, "?weeks=12"), "stale")
     assert "Reads 20 high-frequency words" not in stale
     assert '<option value="12" selected>' in stale
 
@@ -120,7 +149,7 @@ def test_plan_review_far_off_is_not_listed_and_overdue_comes_first(world, as_use
     Plan.objects.filter(pk=world.plan.pk).update(review_date=dt.date(2027, 1, 30))
     Plan.objects.create(pupil=world.dan, kind="iep", title="Dan's IEP", status="active",
                         start_date=AUTUMN_START, review_date=dt.date(2026, 11, 1))  # fmt: skip
-    reviews = _section(_text(as_user(world.senco).get("/overview/")), "reviews")
+    reviews = _section(_overview(as_user(world.senco)), "reviews")
     assert "Dan's IEP" in reviews and "overdue" in reviews
     assert "Ben's EHC plan" not in reviews
 
@@ -130,14 +159,24 @@ def test_everyone_else_gets_404(world, as_user, person):
     client = as_user(getattr(world, person))
     nothing = client.get("/no-such-page/").content
     for url in ("/overview/", "/overview/shortfalls/", "/overview/reviews/",
-                "/overview/stale-targets/"):  # fmt: skip
-        response = client.get(url)
-        assert response.status_code == 404 and response.content == nothing
+                "/overview/stale-targets/", *PARTS):  # fmt: skip
+        for headers in ({}, HTMX):
+            response = client.get(url, **headers)
+            assert response.status_code == 404 and response.content == nothing, url
+    assert not AccessEvent.objects.exists()
 
 
 def test_olga_sees_only_her_school(world, as_user):
-    page = _text(as_user(world.olga).get("/overview/"))
+    page = _overview(as_user(world.olga))
     assert "Talk Boost" not in page and "Ben" not in page
+    # The school asked for is carried to the parts (and they check it again).
+    shell = as_user(world.olga).get(f"/overview/?school={world.other.pk}").content.decode()
+    assert f'hx-get="/overview/parts/shortfalls/?school={world.other.pk}"' in shell
+    assert "Ben" not in _overview(as_user(world.olga), f"?school={world.other.pk}")
+    for part in PARTS:
+        assert (
+            as_user(world.olga).get(f"{part}?school={world.school.pk}", **HTMX).status_code == 404
+        )
     assert as_user(world.olga).get(f"/overview/?school={world.school.pk}").status_code == 404
     assert as_user(world.olga).get("/overview/?school=abc").status_code == 404
 
@@ -177,11 +216,15 @@ def _grow_school(world, n):
 
 def test_overview_query_count_does_not_grow(world, as_user):
     client = as_user(world.senco)
-    small = count_queries(client, "/overview/")
+    urls = ("/overview/", *PARTS)
+    small = [count_queries(client, url, **HTMX) for url in urls]
     _grow_school(world, 25)
-    assert count_queries(client, "/overview/") == small
-    assert small <= 20
-    page = _text(client.get("/overview/"))
+    assert [count_queries(client, url, **HTMX) for url in urls] == small
+    # The page: session, user, roles, register, parents not told. Each part: session,
+    # user, roles, its list (the shortfalls: calendar, ranking, the rows' records and
+    # 1:1 deployments) and the access rows it writes.
+    assert small == [5, 8, 5, 5]
+    page = _overview(client)
     assert "27 provisions behind this term" in page
     assert 'href="/overview/shortfalls/"' in page and 'href="/overview/reviews/"' in page
     # One screen: the worst 10 of each list, each with a link to all of them.
@@ -224,7 +267,7 @@ def test_a_one_to_one_with_nobody_deployed_says_so(world, as_user):
 
     def why():
         # The overview, the full list and Ben's own page give the same reasons.
-        page = _text(client.get("/overview/"))
+        page = _overview(client)
         listed = _text(client.get("/overview/shortfalls/"))
         own = _text(client.get(f"/pupils/{world.ben.pk}/"))
         short = [_section(page, "shortfalls"), listed[listed.index("<table") :], own]
@@ -241,3 +284,46 @@ def test_a_one_to_one_with_nobody_deployed_says_so(world, as_user):
     Deployment.objects.filter(pupil=world.ben).delete()
     for text in why():
         assert "No session recorded: 16 h No adult deployed 1:1 on any of those days" in text
+
+
+def test_without_script_each_list_is_a_link_to_its_full_page(world, as_user):
+    """The page comes with a place for each list, which loads it once the page has
+    loaded; where no script runs, each place is a plain link to the full list, so
+    nothing is lost. No inline script or style: a strict CSP is coming."""
+    client = as_user(world.senco)
+    page = client.get("/overview/?weeks=4").content.decode()
+    places = {
+        "shortfalls": ("/overview/parts/shortfalls/", "/overview/shortfalls/"),
+        "reviews": ("/overview/parts/reviews/", "/overview/reviews/"),
+        "stale": ("/overview/parts/stale-targets/?weeks=4", "/overview/stale-targets/?weeks=4"),
+    }
+    for section, (part, full) in places.items():
+        place = page[
+            page.index(f'id="{section}"') : page.index("</section>", page.index(f'id="{section}"'))
+        ]
+        assert f'hx-get="{part}" hx-trigger="load" hx-swap="outerHTML"' in place
+        assert "data-loads" in place  # sendesk.js marks it aria-busy while it loads
+        assert f'<a href="{full}">See the ' in place
+        assert 'data-label="Pupil"' not in place  # no rows before the part comes
+        assert client.get(full).status_code == 200
+    assert "Ben Brown" not in page  # the page itself names nobody
+    assert 'id="register"' in page  # the register comes with the page
+    assert "<script>" not in page and "<style" not in page and " on" + "load=" not in page
+
+
+def test_a_part_asked_for_without_htmx_is_its_full_list(world, as_user):
+    client = as_user(world.senco)
+    assert client.get(PARTS[0]).headers["Location"] == "/overview/shortfalls/"
+    assert client.get(PARTS[1]).headers["Location"] == "/overview/reviews/"
+    assert client.get(f"{PARTS[2]}?weeks=6").headers["Location"] == (
+        "/overview/stale-targets/?weeks=6"
+    )
+    assert not AccessEvent.objects.exists()
+
+
+def test_the_parents_not_told_alert_comes_with_the_page(world, as_user):
+    from sendesk.behaviour.models import RestrictiveIntervention
+
+    page = as_user(world.senco).get("/overview/").content.decode()
+    overdue = RestrictiveIntervention.objects.filter(pupil__school=world.school).count()
+    assert ("Parents not told" in page) == bool(overdue)

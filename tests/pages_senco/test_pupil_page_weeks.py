@@ -88,7 +88,8 @@ def test_shortfall_list_sorts_by_minutes_or_percent(world, as_user):
     # An unknown sort is the default order, not an error.
     odd = client.get("/overview/shortfalls/?sort=%00worst")
     assert odd.status_code == 200 and text(odd) == by_minutes
-    overview = client.get("/overview/").content.decode()
+    # The overview's shortfalls (a part it loads) link to the list by percent.
+    overview = client.get("/overview/parts/shortfalls/", HTTP_HX_REQUEST="true").content.decode()
     assert 'href="/overview/shortfalls/?sort=percent"' in overview
 
 

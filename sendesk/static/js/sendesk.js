@@ -121,6 +121,16 @@
   document.addEventListener("htmx:beforeSwap", function (evt) {
     if (evt.detail.xhr.status === 422) { evt.detail.shouldSwap = true; evt.detail.isError = false; }
   });
+  // A place on a page that loads its part after the page (data-loads, hx-trigger="load":
+  // the SENCO overview's lists) is busy until the part replaces it; if the part fails, it
+  // is not busy any more and keeps its link to the full list.
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    if (evt.detail.elt.hasAttribute("data-loads")) evt.detail.elt.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var elt = evt.detail.elt;
+    if (!evt.detail.successful && elt.hasAttribute("data-loads")) elt.removeAttribute("aria-busy");
+  });
   // A network failure must not look like a save: say so, keep the form as typed.
   document.addEventListener("htmx:sendError", function (evt) {
     var form = evt.target.closest("form");
