@@ -41,6 +41,11 @@ NOT_PAGES = {
     "logout": "POST only, logs out",
     "healthz": "plain text for the load balancer",
     "behaviour_export": "a CSV download",
+    # Parts the overview loads into itself (htmx); asked for as a page, each redirects to
+    # its full list, which is listed above.
+    "overview_part_shortfalls": "a part of the overview page (htmx)",
+    "overview_part_reviews": "a part of the overview page (htmx)",
+    "overview_part_stale_targets": "a part of the overview page (htmx)",
 }
 
 
