@@ -13,6 +13,8 @@ from django.db.models import Count, Window
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_GET
 
@@ -22,6 +24,7 @@ from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.lib.forms import small_int
 from sendesk.lib.paths import Paths
 from sendesk.plans.selectors import plans_due_for_review
+from sendesk.provision.models import Provision
 from sendesk.provision.selectors import SORTS, Shortfalls, StaleTargets, explain, label_missed
 from sendesk.provision.templatetags.minutes import hours
 from sendesk.pupils import selectors
@@ -38,6 +41,7 @@ FULL_LIST_SIZE = 50
 SHORTFALL_PAGE_SIZE = 20
 STALE_WEEKS_CHOICES = (2, 3, 4, 6, 8)
 STALE_WEEKS_DEFAULT = 3
+SOURCES = dict(Provision.Source.choices)
 
 
 # --- The SENCO overview -------------------------------------------------------------------
@@ -75,6 +79,32 @@ class ShortfallRow:
     why: list  # safe HTML list items, or empty when `reasons` says it
     reasons: str
     pupil_url: str = ""
+    # The "Delivered" and "Why short" cells as safe HTML (see _cells): each was a dozen
+    # lookups and conditions per row in the template.
+    delivered: str = ""
+    why_cell: str = ""
+
+
+def _cells(row: ShortfallRow) -> ShortfallRow:
+    """Sets the row's bar and reasons cells, as pupils/_bar.html and _explained.html
+    say them on the pupil page. Every value in them is a number or already safe HTML,
+    but the reasons of a row that explain() did not explain (escaped)."""
+    if row.pct is None:
+        row.delivered = mark_safe('<span class="muted">Nothing owed yet</span>')
+    else:
+        row.delivered = mark_safe(
+            f'<div class="bar{row.bar_class}" role="img" aria-label="{row.pct}% of the '
+            f'promised minutes delivered this term"><span style="width: {row.bar_width}%">'
+            f'</span></div><span class="nums">{row.pct}% delivered</span>'
+        )
+    if row.why:
+        items = "".join(f"<li>{item}</li>" for item in row.why)
+        row.why_cell = mark_safe(f'<ul class="why">{items}</ul>')
+    elif row.reasons:
+        row.why_cell = escape(row.reasons)
+    else:
+        row.why_cell = mark_safe('<span class="muted">None recorded</span>')
+    return row
 
 
 def _shortfall_rows(figures) -> list[ShortfallRow]:
@@ -86,23 +116,27 @@ def _shortfall_rows(figures) -> list[ShortfallRow]:
         pct = f.delivered_pct
         explained = f.explained is not None and f.shortfall_term
         rows.append(
-            ShortfallRow(
-                pupil_id=pupil.pk,
-                pupil_name=pupil.name,
-                year_group=pupil.year_group.name,
-                title=p.title,
-                how_much=p.how_much,
-                source=p.get_source_display(),
-                week=f"{hours(f.delivered_week)} of {hours(f.promised_week)}",
-                term=f"{hours(f.delivered_term)} of {hours(f.promised_term)}",
-                short=f"{hours(f.shortfall_term)} short",
-                pct=pct,
-                bar_class="" if pct is None or pct >= 95 else (" bad" if pct < 75 else " short"),
-                bar_width=min(pct or 0, 100),
-                why=why_short(f) if explained else [],
-                reasons=""
-                if explained
-                else ", ".join(f"{label} ({n})" for label, n in f.missed_reasons),
+            _cells(
+                ShortfallRow(
+                    pupil_id=pupil.pk,
+                    pupil_name=pupil.name,
+                    year_group=pupil.year_group.name,
+                    title=p.title,
+                    how_much=p.how_much,
+                    source=SOURCES.get(p.source, p.source),
+                    week=f"{hours(f.delivered_week)} of {hours(f.promised_week)}",
+                    term=f"{hours(f.delivered_term)} of {hours(f.promised_term)}",
+                    short=f"{hours(f.shortfall_term)} short",
+                    pct=pct,
+                    bar_class=""
+                    if pct is None or pct >= 95
+                    else (" bad" if pct < 75 else " short"),
+                    bar_width=min(pct or 0, 100),
+                    why=why_short(f) if explained else [],
+                    reasons=""
+                    if explained
+                    else ", ".join(f"{label} ({n})" for label, n in f.missed_reasons),
+                )
             )
         )
     return _linked(rows, pupil_url=("pupil_detail", lambda row: row.pupil_id))

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from sendesk.audit.services import record_access_many
 from sendesk.care.models import CareEvent, CarePlan
@@ -160,38 +161,41 @@ def provision_row(f, targets: dict, paths: Paths) -> ProvisionRow:
 def why_short(f) -> list:
     """The reasons a provision is short this term, as safe HTML list items (see
     provision.selectors.Explained): the same words on the overview, the shortfall list and
-    the pupil page, the staffing gap included when explain() was asked for it."""
+    the pupil page, the staffing gap included when explain() was asked for it. Written
+    with f-strings (format_html escaped each number and phrase again, the larger part of
+    a shortfall row's cost); only a reason's label is text from outside: escaped."""
     why = f.explained
-    items = [
-        format_html(
-            'Missed, {}: <span class="nums">{}</span>{}',
-            label.lower(),
-            hours(minutes),
-            format_html(' <span class="muted">({} session{})</span>', n, "" if n == 1 else "s")
-            if n
-            else "",
+    items = []
+    for label, minutes, n in f.missed_explained:
+        sessions = f' <span class="muted">({n} session{"" if n == 1 else "s"})</span>' if n else ""
+        items.append(
+            mark_safe(
+                f'Missed, {escape(label.lower())}: <span class="nums">{hours(minutes)}</span>'
+                f"{sessions}"
+            )
         )
-        for label, minutes, n in f.missed_explained
-    ]
     if why.short:
         items.append(
-            format_html(
-                'Delivered short (part, refused or fewer minutes): <span class="nums">{}</span>',
-                hours(why.short),
+            mark_safe(
+                "Delivered short (part, refused or fewer minutes): "
+                f'<span class="nums">{hours(why.short)}</span>'
             )
         )
     if why.not_recorded:
         gap = ""
         if why.no_adult:
-            gap = format_html(
-                '<br><strong class="gap">No adult deployed 1:1</strong> {}: a staffing gap to fill',
+            how = (
                 "on any of those days"
                 if why.no_adult == why.not_recorded
-                else format_html('for <span class="nums">{}</span> of it', hours(why.no_adult)),
+                else f'for <span class="nums">{hours(why.no_adult)}</span> of it'
+            )
+            gap = (
+                f'<br><strong class="gap">No adult deployed 1:1</strong> {how}: '
+                "a staffing gap to fill"
             )
         items.append(
-            format_html(
-                'No session recorded: <span class="nums">{}</span>{}', hours(why.not_recorded), gap
+            mark_safe(
+                f'No session recorded: <span class="nums">{hours(why.not_recorded)}</span>{gap}'
             )
         )
     return items
