@@ -121,8 +121,7 @@ class ShortfallList(Schema):
         description="Largest shortfall this term first (or lowest % delivered, by `sort`)."
     )
     count: int = Field(
-        description="How many provisions are short in all: page through them with limit "
-        "and offset."
+        description="How many provisions are short in all: page through them with limit and offset."
     )
 
 
