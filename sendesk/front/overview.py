@@ -86,8 +86,8 @@ class ShortfallRow:
 
 
 def _cells(row: ShortfallRow) -> ShortfallRow:
-    """Sets the row's bar and reasons cells, as the pupil page says them (its bar is
-    pupils/_bar.html's). Every value in them is a number or already safe HTML (why_short),
+    """Sets the row's bar and reasons cells, as pupils/_bar.html and pupils/_explained.html
+    say them. Every value in them is a number or already safe HTML (why_short),
     but the reasons of a row that explain() did not explain, which are escaped."""
     if row.pct is None:
         row.delivered = mark_safe('<span class="muted">Nothing owed yet</span>')
