@@ -108,9 +108,8 @@ class SessionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, provision, day, **kwargs):
+    def __init__(self, *args, provision, day, targets=(), **kwargs):
         self.provision = provision
-        self.targets = list(provision.targets.all())
         kwargs.setdefault(
             "initial",
             {
@@ -121,9 +120,17 @@ class SessionForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        self.rated_ids: list[str] = []  # target ids in the order sent to the service
+        self.offer_targets(targets)
+
+    def offer_targets(self, targets) -> None:
+        """The targets the form draws a rating for (services.targets_in_force: plain
+        values). A posted form reads every rating sent whatever it offers (ratings()), so
+        a save needs none; they are given when the form is drawn, or drawn again after a
+        refusal, where each rating's message sits beside its target."""
+        self.targets = list(targets)
         for target in self.targets:
             self.fields[RATING_PREFIX + str(target.pk)] = forms.CharField(required=False)
-        self.rated_ids: list[str] = []  # target ids in the order sent to the service
 
     def clean_outcome(self):
         outcome = self.cleaned_data["outcome"]

@@ -4,6 +4,7 @@ writes the record, its timeline entries and its audit rows in one transaction.""
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
@@ -18,7 +19,7 @@ from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.lib.ids import parse_uuid
 from sendesk.lib.inputs import plain, whole
-from sendesk.plans.models import Target
+from sendesk.plans.models import Plan, Target
 from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
 
@@ -55,6 +56,42 @@ class PupilRecord:
     target_progress: list[tuple[object, str]] = field(default_factory=list)
 
 
+class TargetChoice(NamedTuple):
+    """A target as the quick form and the save need it, read as plain values: what a
+    rating is checked against (the pupil whose plan it is on) and what the form and the
+    saved card show (its words, in the plan's order)."""
+
+    pk: uuid.UUID
+    text: str
+    order: int
+    pupil_id: uuid.UUID
+
+
+class SavedRating(NamedTuple):
+    """A rating as a save wrote it, with its target's words (nothing read back)."""
+
+    target: TargetChoice
+    rating: str
+
+
+def _target_choices(**where) -> list[TargetChoice]:
+    rows = (
+        Target.objects.filter(**where)
+        .order_by("order", "text")
+        .values_list("pk", "text", "order", "plan__pupil_id")
+    )
+    return [TargetChoice(*row) for row in rows]
+
+
+def targets_in_force(provision_id) -> list[TargetChoice]:
+    """The targets a provision serves that are being worked on (open, on an active plan),
+    in the plan's order: what the quick form offers to rate. One query of plain values
+    (a prefetch with each target's plan built two model objects a target)."""
+    return _target_choices(
+        provisions=provision_id, status=Target.Status.OPEN, plan__status=Plan.Status.ACTIVE
+    )
+
+
 FLAG_NOTE_MAX = SessionPupil._meta.get_field("flag_note").max_length
 MISSED_NOTE_MAX = Session._meta.get_field("missed_note").max_length
 NOTE_MAX = 4000  # what the quick form takes: a note is read at a glance on the feed
@@ -86,27 +123,23 @@ def session_record(
     other object is checked here as if given by id)."""
     errors: dict[str, str] = {}
     client_id = parse_uuid(client_id, "client_id", errors) if client_id else uuid.uuid4()
-    if client_id and (existing := _stored(actor, client_id)):
-        return existing, False
-
-    provision = _provision_in_scope(actor, provision, provision_id)
-    _check_date(date, provision, errors)
-    missed_note = inputs.text(missed_note, "missed_note", errors, limit=MISSED_NOTE_MAX)
-    _check_outcome(minutes, delivered, missed_reason, missed_note, errors)
-    records = _records(list(pupils), provision, delivered, errors)
-    pupil_ids = [
-        _check_pupil_record(i, rec, delivered=delivered, minutes=minutes, errors=errors)
-        for i, rec in enumerate(records)
-    ]
-    if len(set(pupil_ids)) != len(pupil_ids):
-        errors["pupils"] = "Each pupil appears once in a session."
-    if errors:
-        raise ServiceError(errors)
-
-    visible, school_id = _pupils_in_scope(actor, provision, pupil_ids, errors)
-    targets, own_provisions = _check_links(records, pupil_ids, errors, provision)
-    if errors:
-        raise ServiceError(errors)
+    try:
+        provision = _provision_in_scope(actor, provision, provision_id)
+        missed_note, records, pupil_ids = _checked(
+            provision, date, minutes, delivered, missed_reason, missed_note, pupils, errors
+        )
+        visible, school_id = _pupils_in_scope(actor, provision, pupil_ids, errors)
+        targets, own_provisions = _check_links(records, pupil_ids, errors)
+        if errors:
+            raise ServiceError(errors)
+    except (ServiceError, Http404):
+        # The same form sent again gets the session stored the first time, whatever the
+        # checks say now (the next day, the deployment over). The stored session is looked
+        # for only when the checks refuse or the insert finds the client_id taken (below):
+        # a new session, nearly every save, asks the database one question fewer.
+        if client_id and (existing := _stored(actor, client_id)):
+            return existing, False
+        raise
 
     fields = {
         "client_id": client_id,
@@ -134,11 +167,31 @@ def session_record(
                 for pid, rec in zip(pupil_ids, records, strict=True)
             ]  # fmt: skip
     except IntegrityError:
-        # The same client_id arrived twice at once: the other request stored it.
+        # The client_id is taken: the same form sent again, or twice at once (the other
+        # request stored it).
         if existing := _stored(actor, client_id):
             return existing, False
         raise
     return session, True
+
+
+def _checked(provision, date, minutes, delivered, missed_reason, missed_note, pupils, errors):
+    """What can be checked without asking the database: the day, the outcome, each pupil's
+    record. Returns the missed note as stored, the pupils' records and their ids; raises
+    ServiceError with every message found."""
+    _check_date(date, provision, errors)
+    missed_note = inputs.text(missed_note, "missed_note", errors, limit=MISSED_NOTE_MAX)
+    _check_outcome(minutes, delivered, missed_reason, missed_note, errors)
+    records = _records(list(pupils), provision, delivered, errors)
+    pupil_ids = [
+        _check_pupil_record(i, rec, delivered=delivered, minutes=minutes, errors=errors)
+        for i, rec in enumerate(records)
+    ]
+    if len(set(pupil_ids)) != len(pupil_ids):
+        errors["pupils"] = "Each pupil appears once in a session."
+    if errors:
+        raise ServiceError(errors)
+    return missed_note, records, pupil_ids
 
 
 def _provision_in_scope(actor, provision, provision_id):
@@ -267,13 +320,13 @@ def _pupils_in_scope(actor, provision, pupil_ids, errors):
     return visible, school_id
 
 
-def _check_links(records, pupil_ids, errors, provision=None):
+def _check_links(records, pupil_ids, errors):
     """Targets must belong to the pupil they are rated for; in a group, a pupil's own
-    provision to that pupil. Returns ({target id: target}, {provision id: provision})."""
-    target_ids = {tid for rec in records for tid, _ in rec.target_progress}
-    targets = _known_targets(provision, target_ids)
-    if target_ids - targets.keys():
-        targets = {t.pk: t for t in Target.objects.filter(pk__in=target_ids).select_related("plan")}
+    provision to that pupil. Returns ({target id: TargetChoice}, {provision id:
+    provision}): the rated targets only, read in one query of plain values (none when
+    nothing is rated)."""
+    target_ids = {tid for rec in records for tid, _ in rec.target_progress if tid}
+    targets = {t.pk: t for t in _target_choices(pk__in=target_ids)} if target_ids else {}
     own_provisions = {}
     extra_ids = [r.provision_id for r in records if r.provision_id]
     if extra_ids:
@@ -282,7 +335,7 @@ def _check_links(records, pupil_ids, errors, provision=None):
     for i, (pid, rec) in enumerate(zip(pupil_ids, records, strict=True)):
         for j, (tid, _) in enumerate(rec.target_progress):
             target = targets.get(tid)
-            if target is None or target.plan.pupil_id != pid:
+            if target is None or target.pupil_id != pid:
                 errors[f"pupils.{i}.target_progress.{j}.target_id"] = (
                     "This target is not one of this pupil's targets."
                 )
@@ -291,19 +344,6 @@ def _check_links(records, pupil_ids, errors, provision=None):
             if own is None or own.pupil_id != pid:
                 errors[f"pupils.{i}.provision_id"] = "This provision is not one of this pupil's."
     return targets, own_provisions
-
-
-def _known_targets(provision, target_ids) -> dict:
-    """The rated targets as the page already fetched them with the provision (its targets
-    in force, each with its plan), so the common save asks the database nothing more.
-    They are rows as read, not trusted input: the caller still checks each target's
-    pupil, and fetches afresh when any rated target is not among them."""
-    cache = getattr(provision, "_prefetched_objects_cache", {}).get("targets")
-    if not target_ids or cache is None:
-        return {}
-    known = {t.pk: t for t in cache if t.pk in target_ids}
-    # Only targets whose plan came with them: otherwise the check below would query.
-    return {pk: t for pk, t in known.items() if "plan" in t._state.fields_cache}
 
 
 def _stored(actor, client_id):
@@ -345,11 +385,14 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
         flag_note=(rec.flag_note or "").strip() if rec.flag_for_teacher else "",
     )
     ratings = [
-        TargetRating(session_pupil=sp, target=targets[tid], rating=r, date=session.date)
+        TargetRating(session_pupil=sp, target_id=tid, rating=r, date=session.date)
         for tid, r in rec.target_progress
     ]
     TargetRating.objects.bulk_create(ratings)
-    sp.saved_ratings = sorted(ratings, key=lambda r: (r.target.order, r.target.text))
+    sp.saved_ratings = sorted(
+        (SavedRating(targets[r.target_id], r.rating) for r in ratings),
+        key=lambda r: (r.target.order, r.target.text),
+    )
     what = credited.title if credited else (provision.title if provision else "Ad-hoc support")
     if session.delivered:
         title = f"{what}: {sp.get_attendance_display().lower()}, {sp.minutes} min"

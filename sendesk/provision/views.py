@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +21,6 @@ from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, small_int
 from sendesk.lib.paths import Paths
-from sendesk.plans.models import Target
 from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.schools.calendar import Calendar
 
@@ -153,13 +153,19 @@ def _strategies(pupil) -> list:
     return list(pupil.strategies.all()) if gathered is None else gathered
 
 
-def _saved_ratings(done) -> list:
-    """The ratings saved with a recorded card: as the selector or the save gathered them,
-    or (a record fetched on its own) from the database."""
+_RATING_WORDS = dict(Rating.choices)
+
+
+def _saved_ratings(done) -> list[tuple[str, str]]:
+    """(target, rating) in words for each rating saved with a recorded card: as the
+    selector or the save gathered them, or (a record fetched on its own) from the
+    database."""
     if done is None:
         return []
     saved = getattr(done, "saved_ratings", None)
-    return list(done.ratings.all()) if saved is None else saved
+    if saved is None:
+        saved = done.ratings.all()
+    return [(r.target.text, _RATING_WORDS.get(r.rating, r.rating)) for r in saved]
 
 
 # How far ahead to look for the next school day: past the longest holiday (summer).
@@ -245,15 +251,13 @@ def my_day(request):
 
 def _provision_for(user, provision_id, *, strategies=True) -> Provision:
     """The provision, if its pupil is in the user's scope and they may record sessions
-    there; Http404 otherwise, the same as when it does not exist. Its targets in force
-    come with their plans (the save checks whose they are without asking again); the
-    pupil's strategies only when the page shows them."""
-    targets = Prefetch("targets", queryset=Target.objects.in_force().select_related("plan"))
+    there; Http404 otherwise, the same as when it does not exist. The pupil's strategies
+    only when the page shows them."""
     # The pupil's header (its year group and strategies) only when the page shows it.
     header = ["pupil__year_group"] if strategies else []
-    provisions = Provision.objects.select_related("pupil", *header).prefetch_related(
-        targets, *(["pupil__strategies"] if strategies else [])
-    )
+    provisions = Provision.objects.select_related("pupil", *header)
+    if strategies:
+        provisions = provisions.prefetch_related("pupil__strategies")
     provision = access.get_scoped(user, provisions, provision_id)
     access.require(user, provision.pupil.school_id, "record_sessions")
     return provision
@@ -272,7 +276,8 @@ def session_record(request, provision_id):
         day, problem = _day_from(request.GET.get("date"), today)
         if problem:
             day = today
-        form = SessionForm(provision=provision, day=day)
+        targets = services.targets_in_force(provision.pk)
+        form = SessionForm(provision=provision, day=day, targets=targets)
         card = _card(
             provision,
             day=day,
@@ -283,20 +288,24 @@ def session_record(request, provision_id):
         record_access_many(actor=request.user, pupils=[provision.pupil], what="session form")
         return _render_card(request, card, 200)
 
+    # The save reads the targets it is sent ratings for (the service checks whose they
+    # are); the targets in force are read only to draw the form again after a refusal.
     form = SessionForm(request.POST, provision=provision, day=today)
-    status = 422
+    refusal = None
     if form.is_valid():
         try:
             session, created = services.session_record(
                 actor=request.user, **form.service_kwargs(services.PupilRecord)
             )
         except ServiceError as exc:
-            apply_service_errors(form, exc.errors)
-            status = exc.status
+            refusal = exc
         else:
             return _recorded(request, provision, session, today, created=created)
+    form.offer_targets(services.targets_in_force(provision.pk))
+    if refusal is not None:
+        apply_service_errors(form, refusal.errors)
     card = _card(provision, day=_posted_day(form, today), form=form)
-    return _render_card(request, card, status)
+    return _render_card(request, card, 422 if refusal is None else refusal.status)
 
 
 def _posted_day(form, today):
@@ -339,7 +348,10 @@ def _recorded(request, provision, session, today, *, created):
         )
     card = _card(provision, day=session.date, done=done, just_recorded=True)
     card["session"] = session
-    return render(request, "provision/my_day.html#card", {"card": card})
+    # The recorded card holds no form and no navigation: it needs nothing of the request,
+    # so it is drawn without the context processors (the nav bar's links and capabilities
+    # were a quarter of the save's drawing time).
+    return HttpResponse(loader.render_to_string("provision/my_day.html#card", {"card": card}))
 
 
 def _ratings():

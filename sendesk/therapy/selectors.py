@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, escape, format_html_join
 from django.utils.safestring import mark_safe
 
 from sendesk import access
@@ -86,13 +86,17 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def programmes_for(user, day: dt.date):
+def programmes_for(user, day: dt.date, referral_ids=None):
     """The therapist's programmes (those of referrals in force), each annotated with when
-    it was last reviewed and how many session records there are since then. One query."""
+    it was last reviewed and how many session records there are since then. One query.
+    `referral_ids`: the referrals in force, when the caller has read them already (then
+    the query does not ask for them again through nested subqueries)."""
+    if referral_ids is None:
+        referral_ids = active_referrals(user, day)
     last_review = ProgrammeReview.objects.filter(programme=OuterRef("pk")).order_by("-at", "-id")
     records = SessionPupil.objects.filter(provision=OuterRef("provision"), pupil=OuterRef("pupil"))
     return (
-        Programme.objects.filter(referral__in=active_referrals(user, day))
+        Programme.objects.filter(referral__in=referral_ids)
         .select_related("provision", "referral", "pupil")
         .annotate(
             last_review_at=Subquery(last_review.values("at")[:1]),
@@ -113,14 +117,23 @@ def programmes_for(user, day: dt.date):
 
 def therapist_home(user, day: dt.date):
     """[(pupil, [programmes], [referrals])] for the therapist's home. Four queries (roles,
-    pupils, referrals, programmes) whatever the number of pupils."""
+    pupils, referrals, programmes) whatever the number of pupils; two when none is
+    referred."""
     pupils = list(
         referred_pupils(user, day)
         .select_related("year_group")
         .order_by("legal_last_name", "legal_first_name")
     )
-    referrals = list(active_referrals(user, day).order_by("start"))
-    programmes = list(programmes_for(user, day))
+    # The referrals in force of the pupils just read (the therapist's scope), by their
+    # ids: active_referrals() would ask for the referred pupils again in a subquery, and
+    # the programmes for the referrals in another, nested; building those query trees cost
+    # the page more than its SQL. The same rows: a few pupils, never the school's roll.
+    referrals = list(
+        Referral.objects.filter(
+            active_on(day), therapist=user, pupil__in=[p.pk for p in pupils]
+        ).order_by("start")
+    )
+    programmes = list(programmes_for(user, day, [r.pk for r in referrals]))
     for programme in programmes:
         programme.sessions_new = (
             programme.sessions_since_review
@@ -182,11 +195,11 @@ def session_records(programme: Programme, *, limit: int = SESSIONS_SHOWN):
     )
 
 
-def session_rows(programme: Programme, *, limit: int = SESSIONS_SHOWN) -> list[dict]:
-    """session_records as the therapist's page shows them: words and numbers from plain
-    values, no model objects (up to SESSIONS_SHOWN rows are built on every view, and
-    building three objects and their ratings per row was most of the page's time). Two
-    queries, as session_records."""
+def session_rows(programme: Programme, *, limit: int = SESSIONS_SHOWN) -> list:
+    """session_records as the therapist's page shows them, each a table row of safe HTML
+    (_session_row): words and numbers from plain values, no model objects (up to
+    SESSIONS_SHOWN rows are built on every view, and building three objects and their
+    ratings per row was most of the page's time). Two queries, as session_records."""
     rows = list(
         SessionPupil.objects.filter(provision=programme.provision_id, pupil=programme.pupil_id)
         .order_by("-date", "-session__recorded_at")
@@ -213,24 +226,33 @@ def session_rows(programme: Programme, *, limit: int = SESSIONS_SHOWN) -> list[d
     return [_session_row(row, ratings) for row in rows]
 
 
-def _session_row(row, ratings) -> dict:
-    pk, day, attendance, minutes, response, note, session_id, delivered, reason, by = row
-    return {
-        "date": f"{day:%a} {day.day} {day:%b}",
-        "session_id": session_id,
-        "delivered": delivered,
-        "delivered_by": by,
-        "missed": MISSED.get(reason, reason).lower(),
-        "attendance": ATTENDANCE.get(attendance, attendance) or "—",
-        "minutes": minutes,
-        "response": "—" if response is None else RESPONSES.get(response, response),
-        # "Target: <strong>rating</strong>" lines, escaped by format_html: a loop in the
-        # template for each of up to SESSIONS_SHOWN rows cost more than the rest of it.
-        "progress": format_html_join(mark_safe("<br>"), "{}: <strong>{}</strong>", ratings[pk])
+def _session_row(row, ratings):
+    """One session record's <tr> on the therapist's page, written once here with every
+    value escaped (the ratings by format_html): a template row of lookups and conditions
+    for each of up to SESSIONS_SHOWN records was most of the page's drawing."""
+    pk, day, attendance, minutes, response, note, _session_id, delivered, reason, by = row
+    if delivered:
+        session = f"Delivered by {escape(by)}"
+    else:
+        session = (
+            f'<span class="badge warn">Missed: {escape(MISSED.get(reason, reason).lower())}</span>'
+        )
+    progress = (
+        format_html_join(mark_safe("<br>"), "{}: <strong>{}</strong>", ratings[pk])
         if pk in ratings
-        else "—",
-        "note": note or "—",
-    }
+        else "—"
+    )
+    attendance = ATTENDANCE.get(attendance, attendance) or "—"
+    response = "—" if response is None else RESPONSES.get(response, response)
+    return mark_safe(  # noqa: S308 (each value is escaped)
+        f'<tr>\n        <td data-label="Date">{day:%a} {day.day} {day:%b}</td>\n'
+        f'        <td data-label="Session">{session}</td>\n'
+        f'        <td data-label="Attendance">{escape(attendance)}</td>\n'
+        f'        <td data-label="Minutes" class="num">{escape(minutes)}</td>\n'
+        f'        <td data-label="Response">{escape(response)}</td>\n'
+        f'        <td data-label="Progress"><span>{conditional_escape(progress)}</span></td>\n'
+        f'        <td data-label="Note" class="notes">{escape(note or "—")}</td>\n      </tr>'
+    )
 
 
 def programme_page(user, pupil, day: dt.date):

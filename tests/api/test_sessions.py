@@ -84,6 +84,19 @@ def test_same_client_id_again_returns_the_stored_record(world, api):
                       "TimelineEntry": 1, "AuditEvent": 1}  # fmt: skip
 
 
+def test_the_same_client_id_with_input_now_refused_still_returns_the_stored_record(world, api):
+    # The checks run before the stored record is looked for (a new session asks the
+    # database one question fewer); a refusal still answers with the stored record.
+    body = delivered(world)
+    first = api.post(world.alice, "/sessions", body)
+    refused = api.post(world.alice, "/sessions", {**body, "minutes": 0, "date": "2030-01-01"})
+    assert (first.status_code, refused.status_code) == (201, 200)
+    assert refused.json()["id"] == first.json()["id"]
+    assert refused.json()["minutes"] == 30
+    assert rows() == {"Session": 1, "SessionPupil": 1, "TargetRating": 1,
+                      "TimelineEntry": 1, "AuditEvent": 1}  # fmt: skip
+
+
 def test_missed_session_with_its_reason(world, api):
     body = delivered(world, delivered=False, missed_reason="staff_absent", pupils=[])
     r = api.post(world.alice, "/sessions", body)

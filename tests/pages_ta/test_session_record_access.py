@@ -18,12 +18,13 @@ def test_http_save_runs_one_access_check(world, as_user, django_assert_num_queri
     client = as_user(w.alice)
     data = quick_form(**{f"rating_{w.t1.pk}": "emerging"})
     # Was 19: the service fetched the provision through the access layer a second time and
-    # asked the database again whether its pupil was in scope; then 17. Now: session, user,
-    # roles; the provision in scope and its targets with their plans (the save checks the
-    # rated target against them: no strategies, the swapped card has no pupil header); the
-    # client_id lookup; savepoint, session, pupil record, rating, timeline line, audit row,
-    # release. The card shows what was written, not read back.
-    with django_assert_num_queries(13):
+    # asked the database again whether its pupil was in scope; then 17, then 13. Now:
+    # session, user, roles; the provision in scope (no strategies: the swapped card has no
+    # pupil header); the rated target, to check whose it is; savepoint, session, pupil
+    # record, rating, timeline line, audit row, release. No client_id lookup before the
+    # insert (the unique client_id says when the form was sent before), and the card shows
+    # what was written, not read back.
+    with django_assert_num_queries(12):
         response = client.post(f"/sessions/record/{w.talk.pk}/", data, **HTMX)
     assert response.status_code == 200
     assert Session.objects.get().provision == w.talk

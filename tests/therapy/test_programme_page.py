@@ -177,3 +177,13 @@ def test_home_query_count_does_not_grow_with_pupils(world, as_user, new_programm
     body = text(client.get("/therapy/"))
     assert "Cara Clark" in body and "Dan Dale" in body
     assert queries(lambda: client.get("/therapy/")) == one
+
+
+def test_a_session_row_escapes_what_the_ta_typed(world, as_user, record):
+    # Each row is written in Python (therapy.selectors._session_row), not by the template.
+    record(world.alice, world.talk, note='Said "<b>train</b>" & smiled')
+    raw = as_user(world.theo).get(f"/therapy/pupils/{world.ben.pk}/").content.decode()
+    assert "<b>train</b>" not in raw
+    assert "Said &quot;&lt;b&gt;train&lt;/b&gt;&quot; &amp; smiled" in raw
+    assert '<td data-label="Session">Delivered by Alice Assistant</td>' in raw
+    assert '<td data-label="Response">—</td>' in raw and '<td data-label="Progress"><span>—' in raw
