@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "sendesk.plans",
     "sendesk.provision",
     "sendesk.audit",
+    "sendesk.signin",
     "sendesk.staff",
     "sendesk.behaviour",
     "sendesk.safeguarding",
@@ -134,6 +135,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["sendesk.accounts.backends.StaffBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,9 +1,12 @@
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class UserManager(BaseUserManager):
@@ -23,6 +26,10 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+def new_security_stamp() -> str:
+    return secrets.token_hex(16)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in. What they may see comes from their roles per school
     (schools.StaffRole), never from this row."""
@@ -32,6 +39,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the set-up screens.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # The last day someone may sign in (a leaver's last day of employment): from the next
+    # day their sessions end and the form, the API and /admin/ refuse them.
+    leaves_on = models.DateField(null=True, blank=True)
+    # Part of every session's check (get_session_auth_hash): a new stamp ends all of this
+    # person's sessions at their next request, as a password change does (see
+    # sendesk.signin.services.end_sessions_and_tokens).
+    security_stamp = models.CharField(max_length=32, default=new_security_stamp)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -44,6 +58,27 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    def may_sign_in(self, day: dt.date | None = None) -> bool:
+        """Active and not past their last day (in school time)."""
+        day = day or timezone.localdate()
+        return self.is_active and (self.leaves_on is None or day <= self.leaves_on)
+
+    # The session check covers the password (as Django's does) and the security stamp.
+    def get_session_auth_hash(self):
+        return self._session_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret):
+        return salted_hmac(
+            "sendesk.accounts.User.session",
+            f"{self.password}:{self.security_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class ApiToken(models.Model):

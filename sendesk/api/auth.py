@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -10,6 +11,8 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from sendesk.accounts.models import ApiToken
+from sendesk.audit.models import SecurityEvent
+from sendesk.audit.services import record_security
 
 from .common import ErrorOut, FieldErrorsOut
 
@@ -76,4 +79,7 @@ def token(request, payload: TokenIn, response: HttpResponse):
     user = authenticate(request, username=email, password=payload.password)
     if user is None:
         return Status(401, {"detail": BAD_LOGIN})
-    return {"token": ApiToken.issue(user)}
+    with transaction.atomic():
+        raw = ApiToken.issue(user)
+        record_security(SecurityEvent.Kind.TOKEN_CREATED, user=user, request=request, via="api")
+    return {"token": raw}

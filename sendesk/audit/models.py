@@ -50,3 +50,65 @@ class AccessEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["pupil", "-at"], name="access_pupil_idx")]
+
+
+class SecurityEvent(models.Model):
+    """Something that happened to a sign-in or an account: a sign-in, a failed one, a
+    lockout, a second factor enrolled or reset, an API token made or revoked, a password or
+    a role changed. Kept apart from AuditEvent, which is about pupil data and always
+    belongs to one school: a failed sign-in may name no account at all."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGNED_OUT = "signed_out", "Signed out"
+        LOCKED_OUT = "locked_out", "Locked out"
+        LOCKOUT_LIFTED = "lockout_lifted", "Lockout lifted"
+        MFA_ENROLLED = "mfa_enrolled", "Second factor set up"
+        MFA_FAILED = "mfa_failed", "Second factor code wrong"
+        MFA_RESET = "mfa_reset", "Second factor reset"
+        RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+        TOKEN_CREATED = "token_created", "API token made"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        INVITED = "invited", "Invited"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        ACCOUNT_ENDED = "account_ended", "Account ended"
+
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Whose account it is about (None when the e-mail tried matches no account) ...
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # ... and who did it, when that is someone else (a head resetting a lost device).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The address tried, kept for failures that match no account (no password, ever).
+    email = models.CharField(max_length=254, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    via = models.CharField(max_length=10, default="web", choices=[("web", "Web"), ("api", "API")])
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="security_user_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=[
+                        "signed_in", "sign_in_failed", "signed_out", "locked_out",
+                        "lockout_lifted", "mfa_enrolled", "mfa_failed", "mfa_reset",
+                        "recovery_code_used", "token_created", "token_revoked",
+                        "password_changed", "password_reset", "invited", "role_changed",
+                        "account_ended",
+                    ]
+                ),
+                name="security_kind_known",
+            )
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.email or self.user_id}"

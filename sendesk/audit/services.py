@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from sendesk.lib.inputs import plain
 
-from .models import AccessEvent, AuditEvent
+from .models import AccessEvent, AuditEvent, SecurityEvent
 
 
 def snapshot(obj: models.Model, exclude=()) -> dict:
@@ -73,4 +73,33 @@ def record_access_many(*, actor, pupils, what: str, via: str = "web") -> None:
     ids = dict.fromkeys(p.pk for p in pupils)
     AccessEvent.objects.bulk_create(
         [AccessEvent(at=now, actor=actor, pupil_id=pk, what=what, via=via) for pk in ids]
+    )
+
+
+def client_ip(request) -> str | None:
+    """The address a request came from, as the server saw it. Behind a proxy that is the
+    proxy's, unless the proxy is trusted to set REMOTE_ADDR (see README, running it for
+    real): a header a client can write itself would let anyone choose their address."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_security(kind, *, user=None, actor=None, email="", request=None, via="web", **detail):
+    """One row of the sign-in and account trail (SecurityEvent), in the caller's
+    transaction. `kind` is a SecurityEvent.Kind; `detail` holds what a reviewer needs to
+    read the row (never a password, a code or a token)."""
+    if not isinstance(kind, SecurityEvent.Kind):
+        raise TypeError(f"record_security needs a SecurityEvent.Kind, not {kind!r}")
+    if user is not None and not email:
+        email = user.email
+    return SecurityEvent.objects.create(
+        at=timezone.now(),
+        kind=kind,
+        user=user,
+        actor=actor,
+        email=email[:254],
+        ip=client_ip(request),
+        via=via,
+        detail={k: plain(v) for k, v in detail.items()},
     )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("sendesk.signin.urls")),
     path("care/today/", care_today.care_today, name="care_today"),
     path("deployment/", deployment.deployment, name="deployment"),
     path("", include("sendesk.provision.urls")),
