@@ -171,3 +171,11 @@ def test_the_head_changes_roles_and_the_school_keeps_a_head(world, as_user):
     r = head.post(url, {"form": "roles", "roles": []})
     assert r.status_code == 422 and "Choose at least one role." in r.content.decode()
     assert head.post(url, {"form": "sideways"}).status_code == 400
+
+
+def test_the_head_finds_staff_accounts_in_the_menu_and_the_training_register(world, as_user):
+    head = as_user(world.head)
+    assert 'href="/staff/accounts/"' in head.get("/overview/").content.decode()
+    assert 'href="/staff/accounts/"' in head.get("/staff/training/").content.decode()
+    senco = as_user(world.senco)
+    assert 'href="/staff/accounts/"' not in senco.get("/staff/training/").content.decode()
