@@ -41,6 +41,7 @@ def test_demo_mode_on_makes_the_demo_school_and_shows_the_banner(db, now, settin
     page = client.get("/overview/").content.decode()
     assert f'<p class="demo-banner" role="note">{BANNER}</p>' in page
     assert BANNER in client.get("/no-such-page/").content.decode()  # every page, 404 too
+    assert BANNER in client.get("/admin/login/").content.decode()  # and the set-up screens
     # Turned off again, the banner goes and the demo school is flagged, not used quietly.
     settings.DEMO_MODE = False
     assert BANNER not in client.get("/overview/").content.decode()
