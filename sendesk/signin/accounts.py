@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -112,23 +112,33 @@ def invite(*, actor, school_id: int, full_name: str, email: str, roles, request=
     roles = _clean_roles(roles, errors)
     if errors:
         raise ServiceError(errors)
-    with transaction.atomic():
-        person = User.objects.select_for_update().filter(email=email).first()
-        new = person is None
-        if new:
-            person = User.objects.create_user(email, None, full_name=full_name)
-        elif person.staff_roles.filter(school_id=school_id).exists():
-            raise ServiceError(
-                {"email": f"{person.full_name} already has an account here: change their "
-                 "roles on their page."}
-            )  # fmt: skip
-        added = _give_roles(person, school_id, roles, actor, request)
-        if new:
-            record_security(
-                SecurityEvent.Kind.INVITED, user=person, actor=actor, request=request,
-                school=school_id, roles=roles,
-            )  # fmt: skip
-            _queue_invite(person, school_id, actor)
+    try:
+        with transaction.atomic():
+            return _invite(actor, school_id, full_name, email, roles, request)
+    except IntegrityError:
+        # Someone else made an account for this address in the same moment.
+        raise ServiceError({"email": "That address has just been given an account."}) from None
+
+
+def _invite(actor, school_id, full_name, email, roles, request) -> dict:
+    person = User.objects.select_for_update().filter(email=email).first()
+    new = person is None
+    if new:
+        person = User.objects.create_user(email, None, full_name=full_name)
+    elif person.staff_roles.filter(school_id=school_id).exists():
+        raise ServiceError(
+            {"email": f"{person.full_name} already has an account here: change their "
+             "roles on their page."}
+        )  # fmt: skip
+    elif not person.may_sign_in():
+        raise ServiceError({"email": "That address belongs to an account that has ended."})
+    added = _give_roles(person, school_id, roles, actor, request)
+    if new:
+        record_security(
+            SecurityEvent.Kind.INVITED, user=person, actor=actor, request=request,
+            school=school_id, roles=roles,
+        )  # fmt: skip
+        _queue_invite(person, school_id, actor)
     return {"user": person, "new": new, "added": added}
 
 

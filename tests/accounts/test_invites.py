@@ -179,3 +179,11 @@ def test_the_head_finds_staff_accounts_in_the_menu_and_the_training_register(wor
     assert 'href="/staff/accounts/"' in head.get("/staff/training/").content.decode()
     senco = as_user(world.senco)
     assert 'href="/staff/accounts/"' not in senco.get("/staff/training/").content.decode()
+
+
+def test_an_ended_account_is_not_given_roles(world, as_user, now):
+    world.olga.leaves_on = dt.date(2026, 8, 31)
+    world.olga.save()
+    r = _invite(as_user(world.head), email="olga@other.example", full_name="Olga Other")
+    assert r.status_code == 422 and "account that has ended" in r.content.decode()
+    assert not StaffRole.objects.filter(user=world.olga, school=world.school).exists()
