@@ -241,6 +241,25 @@ def set_last_day(*, actor, school_id: int, person, leaves_on, request=None) -> N
             end_sessions_and_tokens(person, why="account ended", actor=actor, request=request)
 
 
+def _school_for_admin(name: str, errors: dict) -> School | None:
+    """The school named (None: make it), or the only one when no name is given."""
+    schools = list(School.objects.order_by("name")[:50])
+    if name:
+        match = [s for s in schools if s.name.lower() == name.lower()]
+        if match:
+            return match[0]
+        if schools:
+            errors["school"] = f"No school is called {name}: give one of " + ", ".join(
+                s.name for s in schools
+            )
+        return None
+    if not schools:
+        errors["school"] = "There is no school yet: give the school's name."
+    elif len(schools) > 1:
+        errors["school"] = "Say which school: " + ", ".join(s.name for s in schools)
+    return schools[0] if schools else None
+
+
 def create_admin(*, email: str, full_name: str, password: str, school_name: str = "") -> User:
     """The first head or school admin of a database (manage.py createadmin): their account,
     the school (and its trust) if there is none yet, and the head role there, recorded.
@@ -254,27 +273,28 @@ def create_admin(*, email: str, full_name: str, password: str, school_name: str 
     full_name = " ".join((full_name or "").split())
     if not full_name or len(full_name) > 150:
         errors["full_name"] = "Enter a name of up to 150 characters."
-    school = School.objects.order_by("pk").first()
     school_name = " ".join((school_name or "").split())
-    if school is None and not school_name:
-        errors["school"] = "There is no school yet: give the school's name."
+    school = _school_for_admin(school_name, errors)
     if not errors and User.objects.filter(email=email).exists():
         errors["email"] = "That address already has an account."
     if errors:
         raise ServiceError(errors)
-    person = User(email=email, full_name=full_name)
-    try:
-        validate_password(password, user=person)
-    except ValidationError as error:
-        raise ServiceError({"password": " ".join(error.messages)}) from None
     with transaction.atomic():
         if school is None:
             trust, _ = Trust.objects.get_or_create(name=school_name)
             school = School.objects.create(trust=trust, name=school_name)
         # Staff and superuser: the set-up screens (/admin/) are where terms, groups and
         # the rest of the school are entered.
-        person = User.objects.create_superuser(email, password, full_name=full_name)
+        person = User.objects.create_superuser(email, None, full_name=full_name)
         StaffRole.objects.create(user=person, school=school, role=Role.HEAD)
+        # Checked once the account and its school exist, so that every password rule
+        # (the school's name among them) sees them; a refusal undoes it all.
+        try:
+            validate_password(password, user=person)
+        except ValidationError as error:
+            raise ServiceError({"password": " ".join(error.messages)}) from None
+        person.set_password(password)
+        person.save(update_fields=["password"])
         record_security(
             SecurityEvent.Kind.ROLE_CHANGED, user=person, school=school.pk,
             added=[Role.HEAD.value], removed=[], how="manage.py createadmin",

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         if interactive:
             email = email or input("E-mail address: ")
             name = name or input("Name: ")
-            if not school and not School.objects.exists():
+            if not school and School.objects.count() != 1:
                 school = input("School name: ")
         while True:
             if interactive and not password:
