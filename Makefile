@@ -14,13 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Serve on 127.0.0.1:$(PORT), honouring DATABASE_URL, with the task worker beside it; the
-# demo school is made on first run.
+# Serve on 127.0.0.1:$(PORT), honouring DATABASE_URL, with the task worker beside it. Demo
+# mode is on unless SENDESK_DEMO=0 is given: the demo school is made on first run.
+run: export SENDESK_DEMO ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	@echo "SENDesk on http://127.0.0.1:$(PORT)/  demo logins: head@ senco@ dsl@ teacher1-8@ hlta@ ta1-8@ slt@ parent@ oakfield.example, password: $${SENDESK_DEMO_PASSWORD:-oakfield-demo}"
+	@case "$$SENDESK_DEMO" in ""|0|[nNfF]*|[oO][fF][fF]) \
+	echo "SENDesk on http://127.0.0.1:$(PORT)/  demo mode OFF (SENDESK_DEMO=0): no demo logins; make the first head with $(BIN)/python manage.py createadmin";; *) \
+	echo "SENDesk on http://127.0.0.1:$(PORT)/  DEMO MODE (synthetic data; SENDESK_DEMO=0 to turn it off)  demo logins: head@ senco@ dsl@ teacher1-8@ hlta@ ta1-8@ slt@ parent@ oakfield.example, password: $${SENDESK_DEMO_PASSWORD:-oakfield-demo}";; esac
 	@# The task worker (e-mail) runs beside the web server and stops with it.
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -202,3 +202,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- accounts: invites, password resets, demo mode ---
+# A link in an invite or a "forgot password" e-mail works once (it covers the password
+# hash) and for this long: 72 hours, said here rather than left to Django's default.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 72
+# Demo mode: the demo school, its logins with a published password, and a banner on every
+# page. Off unless asked for (`make run` asks, unless SENDESK_DEMO=0): a real school's
+# empty database gets no accounts at all; `manage.py createadmin` makes the first head.
+DEMO_MODE = env_bool("SENDESK_DEMO", False)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("sendesk.demo.context.demo_mode")

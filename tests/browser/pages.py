@@ -46,6 +46,8 @@ NOT_PAGES = {
     "overview_part_shortfalls": "a part of the overview page (htmx)",
     "overview_part_reviews": "a part of the overview page (htmx)",
     "overview_part_stale_targets": "a part of the overview page (htmx)",
+    "invite_accept": "reached by an e-mailed one-time link (test_account_pages_reflow opens it)",
+    "password_reset_confirm": "reached by an e-mailed one-time link (as invite_accept)",
 }
 
 
@@ -329,6 +331,13 @@ PAGES = {
     "family_home": ("pat", lambda w, r: {}, ""),
     "family_child": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "family_mar": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, "?month=2026-11"),
+    "staff_accounts": ("head", lambda w, r: {}, ""),
+    "staff_invite": ("head", lambda w, r: {}, ""),
+    "staff_account": ("head", lambda w, r: {"user_id": w.alice.pk}, ""),
+    "password_change": ("alice", lambda w, r: {}, ""),
+    # Signed out, like login: test_account_pages_reflow opens them.
+    "password_forgot": (None, lambda w, r: {}, ""),
+    "password_forgot_sent": (None, lambda w, r: {}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

@@ -48,7 +48,8 @@ def test_an_undeclared_kind_is_refused_and_nothing_written(world):
     assert TimelineEntry.objects.get(pk=entry.pk).kind == "session"
 
 
-def test_the_demo_writes_only_declared_kinds(db, now):
+def test_the_demo_writes_only_declared_kinds(db, now, settings):
+    settings.DEMO_MODE = True
     call_command("seed_demo", stdout=io.StringIO())
     written = set(TimelineEntry.objects.values_list("kind", flat=True).distinct())
     assert written and written <= set(timeline_kinds())

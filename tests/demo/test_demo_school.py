@@ -84,7 +84,8 @@ def test_demo_school_as_the_readme_promises(demo, client):
     assert max(sessions.values_list("date", flat=True)) < TODAY
 
 
-def test_seed_demo_runs_once_and_then_only_prints_the_logins(demo):
+def test_seed_demo_runs_once_and_then_only_prints_the_logins(demo, settings):
+    settings.DEMO_MODE = True
     again = io.StringIO()
     call_command("seed_demo", stdout=again)
     assert School.objects.count() == 1
@@ -92,7 +93,8 @@ def test_seed_demo_runs_once_and_then_only_prints_the_logins(demo):
     assert "Creating" not in again.getvalue()
 
 
-def test_seed_demo_leaves_a_database_with_other_schools_alone(world):
+def test_seed_demo_leaves_a_database_with_other_schools_alone(world, settings):
+    settings.DEMO_MODE = True
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert "not added" in out.getvalue()

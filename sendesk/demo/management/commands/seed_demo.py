@@ -8,12 +8,25 @@ from sendesk.schools.models import School
 
 class Command(BaseCommand):
     help = (
-        "Create the demo school, Oakfield Primary, if the database has no school yet, and "
-        "print its logins. Safe to run on every start."
+        "In demo mode (SENDESK_DEMO=1), create the demo school, Oakfield Primary, if the "
+        "database has no school yet, and print its logins. Safe to run on every start."
     )
 
     def handle(self, *args, **options):
         school = demo_school()
+        if not settings.DEMO_MODE:
+            # A real school's database: no demo school, and above all no logins with a
+            # published password.
+            self.stdout.write(
+                "Demo mode is off (SENDESK_DEMO=0): no demo school and no demo logins. "
+                "Make the first head or school admin with: manage.py createadmin"
+            )
+            if school is not None:
+                self.stdout.write(
+                    f"Warning: {SCHOOL} from an earlier demo run is still in this database, "
+                    "with logins whose password is published. Use a new database for real data."
+                )
+            return
         if school is None and School.objects.exists():
             self.stdout.write("The database already holds schools; the demo school was not added.")
             return

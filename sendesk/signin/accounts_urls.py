@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import accounts_views, passwords
+
+urlpatterns = [
+    path("staff/accounts/", accounts_views.staff_accounts, name="staff_accounts"),
+    path("staff/accounts/invite/", accounts_views.staff_invite, name="staff_invite"),
+    path("staff/accounts/<int:user_id>/", accounts_views.staff_account, name="staff_account"),
+    path("invite/<uidb64>/<token>/", passwords.invite_accept, name="invite_accept"),
+    path("password/forgot/", passwords.forgot, name="password_forgot"),
+    path("password/forgot/sent/", passwords.forgot_sent, name="password_forgot_sent"),
+    path(
+        "password/reset/<uidb64>/<token>/", passwords.reset_confirm, name="password_reset_confirm"
+    ),
+    path("password/change/", passwords.change_password, name="password_change"),
+]
