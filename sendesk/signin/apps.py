@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class SigninConfig(AppConfig):
     name = "sendesk.signin"
     label = "signin"
+    # The head (school admin) sees the sign-in lockouts of their school's people and lifts
+    # them (signin/lockout_views.py).
+    nav = [(120, "lockouts", "Sign-in locks", {"head"})]
+    capabilities = {"lift_lockouts": {"head"}}
+
+    def ready(self):
+        from django.contrib.auth.signals import user_login_failed
+
+        from .lockout import record_new_lock
+
+        # After audit's receiver (audit is installed before signin): the failure is
+        # recorded before the lockout it makes.
+        user_login_failed.connect(record_new_lock, dispatch_uid="sendesk.signin.new_lock")
