@@ -151,7 +151,8 @@ def test_an_unknown_address_is_locked_the_same_way(world, client):
     assert unknown["Retry-After"] == known["Retry-After"]
 
     def words(response):  # the page less its CSRF token, which differs on every response
-        return re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"', "", response.content.decode())
+        token = r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"'
+        return re.sub(token, "", response.content.decode())
 
     assert words(unknown).replace("nobody-here", "alice") == words(known)
 
@@ -213,7 +214,7 @@ def test_axes_state_does_not_leak_between_tests_part_2(world, client):
 
 def test_the_head_sees_current_locks_of_their_school(world, client, as_user):
     door = another(client)
-    for n in range(FAILURES):
+    for _ in range(FAILURES):
         form(door, "alice@test.example", "wrong", REMOTE_ADDR="198.51.100.4")
     fail(door, "olga@other.example")  # another school's SENCO: not Helen's to see
     fail(door, "someone@nowhere.example")  # no account: not a school's
