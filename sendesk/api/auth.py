@@ -64,7 +64,7 @@ class TokenOut(Schema):
 class LockedOut(Schema):
     detail: str = Field(description="That sign-in is locked, and until when, in words.")
     retry_after: int = Field(description="Seconds to wait (the Retry-After header says it too).")
-    locked_until: dt.datetime = Field(description="When signing in works again.")
+    locked_until: dt.datetime = Field(description="The moment from which signing in works again.")
 
 
 # The 429 carries a Retry-After header (seconds), declared here for the document.

@@ -6,7 +6,7 @@ class SigninConfig(AppConfig):
     label = "signin"
     # The head (school admin) sees the sign-in lockouts of their school's people and lifts
     # them (signin/lockout_views.py).
-    nav = [(120, "lockouts", "Sign-in locks", {"head"})]
+    nav = [(130, "lockouts", "Sign-in locks", {"head"})]
     capabilities = {"lift_lockouts": {"head"}}
 
     def ready(self):

@@ -90,10 +90,14 @@ class Lock:
 
     @property
     def try_again_at(self) -> dt.datetime:
-        """The first whole minute at which it has ended, for people to read."""
-        later = self.until + dt.timedelta(seconds=1)
-        rounded = later.replace(second=0, microsecond=0)
-        return rounded if rounded == later else rounded + dt.timedelta(minutes=1)
+        """The whole minute after which it has ended, for people to read ("after 10:15")."""
+        rounded = self.until.replace(second=0, microsecond=0)
+        return rounded if rounded == self.until else rounded + dt.timedelta(minutes=1)
+
+    @property
+    def open_from(self) -> dt.datetime:
+        """The first whole second at which signing in works again."""
+        return self.until.replace(microsecond=0) + dt.timedelta(seconds=1)
 
     def message(self, now=None) -> str:
         left = (self.until - (now or timezone.now())).total_seconds()
@@ -103,11 +107,11 @@ class Lock:
         if self.scope == ACCOUNT:
             return (
                 f"This account is locked for {wait} after too many failed sign-ins. "
-                f"Try again at {when}, or ask your head teacher or school admin to unlock it."
+                f"Try again after {when}, or ask your head teacher or school admin to unlock it."
             )
         return (
             f"Too many failed sign-ins have come from your network, so signing in from it "
-            f"is paused for {wait}. Try again at {when}."
+            f"is paused for {wait}. Try again after {when}."
         )
 
 
@@ -261,7 +265,7 @@ def locked_body(lock: Lock | None) -> dict:
     return {
         "detail": lock.message(),
         "retry_after": lock.retry_after(),
-        "locked_until": lock.try_again_at,
+        "locked_until": lock.open_from,
     }
 
 

@@ -35,6 +35,7 @@ POST_ONLY = {
     "equipment_inspect",
     "equipment_out_of_service",
     "deployment_end",
+    "lockout_lift",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -324,6 +325,7 @@ PAGES = {
     "family_home": ("pat", lambda w, r: {}, ""),
     "family_child": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "family_mar": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, "?month=2026-11"),
+    "lockouts": ("head", lambda w, r: {}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})
