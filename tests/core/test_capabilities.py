@@ -19,4 +19,5 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "school_staff": STAFF,
         "give_care": WRITERS,
         "write_care": {Role.SENCO, Role.HEAD},
+        "lift_lockouts": {Role.HEAD},  # issue 8: seeing and lifting sign-in lockouts
     }
