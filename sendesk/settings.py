@@ -140,9 +140,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Every page that sets a password runs these (sendesk/signin/passwords.py): at least 12
+# characters, not a common one, not containing the e-mail name or the school's name.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "sendesk.signin.passwords.LongEnough"},
+    {"NAME": "sendesk.signin.passwords.NotCommon"},
+    {"NAME": "sendesk.signin.passwords.NotEmailName"},
+    {"NAME": "sendesk.signin.passwords.NotSchoolName"},
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -212,3 +216,45 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 72
 # empty database gets no accounts at all; `manage.py createadmin` makes the first head.
 DEMO_MODE = env_bool("SENDESK_DEMO", False)
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("sendesk.demo.context.demo_mode")
+
+# --- lockout: failed sign-ins lock an account and slow an address (django-axes) ---
+# SENDESK_LOCKOUT_FAILURES failures for one account (the address tried) within
+# SENDESK_LOCKOUT_MINUTES lock it for SENDESK_LOCKOUT_MINUTES, on the form, the API and
+# /admin/ alike; SENDESK_LOCKOUT_ADDRESS_FAILURES failures from one IP address across any
+# accounts in that time pause sign-in from it until they age out. The address limit is
+# well above one person's: a school's staff usually share one public address.
+
+
+def _env_count(name: str, default: int) -> int:
+    raw = os.environ.get(name) or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {raw!r}")
+    return int(raw)
+
+
+SENDESK_LOCKOUT_FAILURES = _env_count("SENDESK_LOCKOUT_FAILURES", 5)
+SENDESK_LOCKOUT_MINUTES = _env_count("SENDESK_LOCKOUT_MINUTES", 15)
+SENDESK_LOCKOUT_ADDRESS_FAILURES = _env_count("SENDESK_LOCKOUT_ADDRESS_FAILURES", 30)
+
+INSTALLED_APPS += ["axes"]
+# Last, as axes asks: it turns a sign-in refused for a lockout into a 429.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# First: refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_HANDLER = "sendesk.signin.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = "sendesk.signin.lockout.failure_limit"
+AXES_COOLOFF_TIME = "sendesk.signin.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "sendesk.signin.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "sendesk.signin.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "sendesk.signin.lockout.lockout_response"
+# A try refused while locked does not restart the lock: it lasts its minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the count (one valid login must not reset a spraying address).
+AXES_RESET_ON_SUCCESS = False
+# Sign-ins and failures are in the security trail (audit.SecurityEvent); axes's own logs
+# would repeat it, so they are off and its tables stay out of the set-up screens.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_ENABLE_ADMIN = False

@@ -13,6 +13,7 @@ from pydantic import Field
 from sendesk.accounts.models import ApiToken
 from sendesk.audit.models import SecurityEvent
 from sendesk.audit.services import record_security
+from sendesk.signin.lockout import locked_body, refused_for_lockout
 
 from .common import ErrorOut, FieldErrorsOut
 
@@ -60,14 +61,44 @@ class TokenOut(Schema):
     token: str = Field(description="Send it as 'Authorization: Bearer <token>'.")
 
 
+class LockedOut(Schema):
+    detail: str = Field(description="That sign-in is locked, and until when, in words.")
+    retry_after: int = Field(description="Seconds to wait (the Retry-After header says it too).")
+    locked_until: dt.datetime = Field(description="The moment from which signing in works again.")
+
+
+# The 429 carries a Retry-After header (seconds), declared here for the document.
+LOCKED_OUT_DOC = {
+    "responses": {
+        429: {
+            "description": "Too many failed sign-ins for this account (or from this "
+            "address): locked, even for the right password, until `locked_until`.",
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before trying again.",
+                    "schema": {"type": "integer"},
+                }
+            },
+        }
+    }
+}
+
+
 BAD_LOGIN = "That e-mail address and password don't match an active account."
 
 
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 400: FieldErrorsOut, 401: ErrorOut, 422: FieldErrorsOut},
+    response={
+        200: TokenOut,
+        400: FieldErrorsOut,
+        401: ErrorOut,
+        422: FieldErrorsOut,
+        429: LockedOut,
+    },
     summary="Get an API token for an e-mail address and password",
+    openapi_extra=LOCKED_OUT_DOC,
 )
 def token(request, payload: TokenIn, response: HttpResponse):
     response["Cache-Control"] = "no-store"
@@ -78,6 +109,9 @@ def token(request, payload: TokenIn, response: HttpResponse):
     # The model backend refuses inactive users, so they get the same answer as a bad password.
     user = authenticate(request, username=email, password=payload.password)
     if user is None:
+        if (lock := refused_for_lockout(request)) is not None:
+            response["Retry-After"] = str(lock.retry_after())
+            return Status(429, locked_body(lock))
         return Status(401, {"detail": BAD_LOGIN})
     with transaction.atomic():
         raw = ApiToken.issue(user)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from sendesk.access import roles_of
 from sendesk.lib.registry import declared
+from sendesk.signin.lockout import refused_for_lockout
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -24,6 +26,13 @@ class EmailLoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
         self.fields["username"].error_messages["required"] = "Enter your e-mail address."
         self.fields["password"].error_messages["required"] = "Enter your password."
+
+    def get_invalid_login_error(self):
+        # A sign-in refused because the account (or the address) is locked says so, and
+        # until when; the page answers 429 (signin.lockout.lockout_response).
+        if (lock := refused_for_lockout(self.request)) is not None:
+            return ValidationError(lock.message(), code="locked")
+        return super().get_invalid_login_error()
 
     def clean_username(self):
         # Accounts are stored in lower case; people type their address however they like.

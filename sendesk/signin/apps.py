@@ -4,6 +4,20 @@ from django.apps import AppConfig
 class SigninConfig(AppConfig):
     name = "sendesk.signin"
     label = "signin"
-    # The head (or school admin) keeps the school's staff accounts: invites, roles, leavers.
-    capabilities = {"manage_accounts": {"head"}}
-    nav = [(75, "staff_accounts", "Staff accounts", {"head"})]
+    # The head (or school admin) keeps the school's staff accounts: invites, roles, leavers;
+    # and sees the sign-in lockouts of their school's people and lifts them
+    # (signin/lockout_views.py).
+    capabilities = {"manage_accounts": {"head"}, "lift_lockouts": {"head"}}
+    nav = [
+        (75, "staff_accounts", "Staff accounts", {"head"}),
+        (130, "lockouts", "Sign-in locks", {"head"}),
+    ]
+
+    def ready(self):
+        from django.contrib.auth.signals import user_login_failed
+
+        from .lockout import record_new_lock
+
+        # After audit's receiver (audit is installed before signin): the failure is
+        # recorded before the lockout it makes.
+        user_login_failed.connect(record_new_lock, dispatch_uid="sendesk.signin.new_lock")

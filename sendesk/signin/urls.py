@@ -5,4 +5,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("sendesk.signin.accounts_urls")),
+    path("", include("sendesk.signin.lockout_urls")),
 ]

@@ -35,6 +35,7 @@ POST_ONLY = {
     "equipment_inspect",
     "equipment_out_of_service",
     "deployment_end",
+    "lockout_lift",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -338,6 +339,7 @@ PAGES = {
     # Signed out, like login: test_account_pages_reflow opens them.
     "password_forgot": (None, lambda w, r: {}, ""),
     "password_forgot_sent": (None, lambda w, r: {}, ""),
+    "lockouts": ("head", lambda w, r: {}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

@@ -20,4 +20,5 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "give_care": WRITERS,
         "write_care": {Role.SENCO, Role.HEAD},
         "manage_accounts": {Role.HEAD},  # staff accounts: invites, roles, leavers
+        "lift_lockouts": {Role.HEAD},  # issue 8: seeing and lifting sign-in lockouts
     }

@@ -20,7 +20,14 @@ EXPECTED = {
     "hana": ["My day", "Medicines", "Care", *STAFF_END],  # HLTA
     "tess": ["Feed", *STAFF_END],  # teacher
     "senco": ["Overview", "Today's care", "Deployment", *STAFF_END],
-    "head": ["Overview", "Today's care", "Deployment", "Staff accounts", *STAFF_END],
+    "head": [
+        "Overview",
+        "Today's care",
+        "Deployment",
+        "Staff accounts",
+        *STAFF_END,
+        "Sign-in locks",
+    ],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy"],  # therapist
     "pat": ["My children"],  # parent
