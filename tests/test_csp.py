@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from sendesk.behaviour import charts
 from tests.browser.pages import PEOPLE, make_records, urls_for
@@ -158,6 +159,17 @@ def test_other_answers_carry_the_policy_too(world, client, as_user, django_user_
         assert policy(response) == POLICY, what
         if response["Content-Type"].startswith("text/html"):
             assert inline_code(response.content.decode()) == [], what
+
+
+def test_a_refused_form_gets_the_sites_page_not_djangos_inline_styled_one(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.alice)
+    refused = client.post(f"/pupils/{world.ben.pk}/incidents/new/", {})
+    assert refused.status_code == 403
+    assert policy(refused) == POLICY
+    body = refused.content.decode()
+    assert inline_code(body) == []
+    assert "Nothing was saved" in body and 'href="/static/css/sendesk.css"' in body
 
 
 def test_the_admin_works_under_the_same_policy(db, client):
