@@ -258,3 +258,81 @@ AXES_RESET_ON_SUCCESS = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_ENABLE_ADMIN = False
+
+# --- csp: Content-Security-Policy and HTTPS ---
+# Every response says the page runs only the site's own files: no inline script or style,
+# no eval, nothing from elsewhere, not framed. Injected markup (a name or a note with HTML
+# in it, were escaping ever missed) then cannot run or restyle the page. Pages keep their
+# code in sendesk/static (tests/test_csp.py fails on any inline style, script or handler).
+INSTALLED_APPS += ["csp"]  # its system checks catch settings in the old 3.x form
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+
+def https_settings(*, https: bool, proxy_header: str, hsts_seconds: int, preload: bool) -> dict:
+    """The settings SENDESK_HTTPS=1 and SENDESK_TRUSTED_PROXY_HEADER turn on (a function so
+    that tests can apply exactly what an environment gives)."""
+    out: dict = {}
+    if proxy_header:
+        # Only when the proxy in front sets this header on every request (overwriting what
+        # the client sent): Django then takes "https" in it as the request being secure.
+        if not (proxy_header.isascii() and proxy_header.replace("-", "").isalnum()):
+            raise ImproperlyConfigured(
+                "SENDESK_TRUSTED_PROXY_HEADER must be a header name such as "
+                f"X-Forwarded-Proto, not {proxy_header!r}"
+            )
+        out["SECURE_PROXY_SSL_HEADER"] = ("HTTP_" + proxy_header.upper().replace("-", "_"), "https")
+    if not https:
+        return out
+    out.update(
+        SECURE_SSL_REDIRECT=True,
+        # A load balancer's health check may come over plain HTTP from inside.
+        SECURE_REDIRECT_EXEMPT=[r"^healthz$"],
+        SECURE_HSTS_SECONDS=hsts_seconds,
+        SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+        SECURE_HSTS_PRELOAD=preload,
+        SESSION_COOKIE_SECURE=True,
+        CSRF_COOKIE_SECURE=True,
+    )
+    if not preload:
+        # Preloading puts the whole domain on the browsers' built-in HTTPS-only list, hard
+        # to undo and binding every other service of the school's domain: the school's IT
+        # decides (SENDESK_HSTS_PRELOAD=1), so check --deploy is not asked to nag about it.
+        out["SILENCED_SYSTEM_CHECKS"] = ["security.W021"]
+    return out
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name) or str(default)
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {raw!r}")
+    return int(raw)
+
+
+_https = https_settings(
+    https=env_bool("SENDESK_HTTPS", False),
+    proxy_header=os.environ.get("SENDESK_TRUSTED_PROXY_HEADER", "").strip(),
+    hsts_seconds=_env_int("SENDESK_HSTS_SECONDS", 60 * 60 * 24 * 365),
+    preload=env_bool("SENDESK_HSTS_PRELOAD", False),
+)
+SILENCED_SYSTEM_CHECKS = [
+    *globals().get("SILENCED_SYSTEM_CHECKS", []),
+    *_https.pop("SILENCED_SYSTEM_CHECKS", []),
+]
+globals().update(_https)  # SECURE_*, SESSION_/CSRF_COOKIE_SECURE as the environment says

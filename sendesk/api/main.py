@@ -1,5 +1,6 @@
 """The JSON API, /api/v1/. Its paths are the contract later integrations rely on."""
 
+from csp.decorators import csp_update
 from ninja import NinjaAPI
 
 from . import (
@@ -26,6 +27,9 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=auth.BearerToken(),
     parser=errors.ObjectParser(),
+    # The docs page (Swagger UI, served from ninja's own static files, no CDN) draws its
+    # icons as data: images; only it (and openapi.json, which ninja decorates alike) may.
+    docs_decorator=csp_update({"img-src": ["data:"]}),
 )
 errors.install(api)
 api.add_router("/auth", auth.router)

@@ -51,11 +51,9 @@ def _legend(series) -> str:
     if len(series) < 2:
         return ""
     items = "".join(
-        format_html(
-            '<li><span class="swatch" style="background:{}"></span>{}</li>',
-            COLOURS[i % len(COLOURS)],
-            name,
-        )
+        # A class per colour (behaviour.css), not an inline style attribute: the
+        # Content-Security-Policy refuses inline styles.
+        format_html('<li><span class="swatch c{}"></span>{}</li>', i % len(COLOURS), name)
         for i, (name, _) in enumerate(series)
     )
     return f'<ul class="chart-legend" aria-hidden="true">{items}</ul>'

@@ -94,7 +94,7 @@ def _cells(row: ShortfallRow) -> ShortfallRow:
     else:
         row.delivered = mark_safe(
             f'<div class="bar{row.bar_class}" role="img" aria-label="{row.pct}% of the '
-            f'promised minutes delivered this term"><span style="width: {row.bar_width}%">'
+            f'promised minutes delivered this term"><span class="w-{row.bar_width}">'
             f'</span></div><span class="nums">{row.pct}% delivered</span>'
         )
     if row.why:

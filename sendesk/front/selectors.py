@@ -177,7 +177,7 @@ def provision_cells(r: ProvisionRow):
     else:
         bar = (
             f'<div class="bar{escape(r.bar)}" role="img" aria-label="{r.pct}% of the promised '
-            f'minutes delivered this term"><span style="width: {r.bar_width}%"></span></div>'
+            f'minutes delivered this term"><span class="w-{r.bar_width}"></span></div>'
             f'<span class="nums">{r.pct}% delivered</span>'
         )
     why = ""
