@@ -202,3 +202,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- tokens: API tokens and web sessions end ---
+# Read strictly, as everything above: a malformed value stops start-up.
+
+
+def _env_whole(name: str, default: int) -> int:
+    raw = os.environ.get(name) or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {raw!r}")
+    return int(raw)
+
+
+# An API token ends 8 hours after it was last used, and 30 days after it was made however
+# often it is used; each use moves the first limit on (to the minute), never the second.
+SENDESK_TOKEN_IDLE_HOURS = _env_whole("SENDESK_TOKEN_IDLE_HOURS", 8)
+SENDESK_TOKEN_MAX_DAYS = _env_whole("SENDESK_TOKEN_MAX_DAYS", 30)
+# A web session ends after 30 minutes with no request, and SESSION_COOKIE_AGE (10 hours)
+# after signing in whatever happens; the page warns SENDESK_SESSION_WARN_SECONDS before.
+SENDESK_SESSION_IDLE_MINUTES = _env_whole("SENDESK_SESSION_IDLE_MINUTES", 30)
+SENDESK_SESSION_WARN_SECONDS = 120
+MIDDLEWARE = [*MIDDLEWARE, "sendesk.signin.sessions.SessionLimitsMiddleware"]

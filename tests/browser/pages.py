@@ -35,6 +35,9 @@ POST_ONLY = {
     "equipment_inspect",
     "equipment_out_of_service",
     "deployment_end",
+    "device_revoke",
+    "sign_out_everywhere_else",
+    "session_keep_alive",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -324,6 +327,7 @@ PAGES = {
     "family_home": ("pat", lambda w, r: {}, ""),
     "family_child": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "family_mar": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, "?month=2026-11"),
+    "devices": ("alice", lambda w, r: {}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})
