@@ -5,9 +5,11 @@ The sign-in time is kept in the session, so saving the session (which moves its 
 and its row's expiry on) never extends the 10 hours. The last activity is written at most
 once a minute: a write per page would be a database write per request. So "idle" is
 measured from the last noted activity, to the minute; the page is told exactly when its
-session will end (request.session_left, read by signin/_session_end.html) and warns
+session will end (request.session_left and request.session_warning, read by
+signin/_session_end.html) and warns
 before it does (static/js/session.js). Nothing here is audited: it runs on every request."""
 
+import secrets
 import time
 from urllib.parse import urlencode, urlsplit
 
@@ -19,6 +21,9 @@ from django.shortcuts import resolve_url
 
 SIGNED_IN_AT = "sendesk_signed_in_at"
 SEEN_AT = "sendesk_seen_at"
+# Which sign-in this is, for session.js: a form sent from a page of an earlier sign-in
+# that comes back to a page of a later one was answered with the login page, not saved.
+SIGN_IN = "sendesk_sign_in"
 # How stale the noted activity may get before a request writes it again.
 SEEN_RESOLUTION = 60
 
@@ -45,6 +50,7 @@ def note_sign_in(sender, request, user, **kwargs):
         now = int(time.time())
         session[SIGNED_IN_AT] = now
         session[SEEN_AT] = now
+        session[SIGN_IN] = secrets.token_hex(8)
 
 
 def note_activity(request) -> None:
@@ -56,12 +62,7 @@ def note_activity(request) -> None:
 def _left(session, now: int) -> dict:
     idle = session[SEEN_AT] + idle_seconds() - now
     most = session[SIGNED_IN_AT] + settings.SESSION_COOKIE_AGE - now
-    return {
-        "idle": max(idle, 0),
-        "most": max(most, 0),
-        "since": now - session[SIGNED_IN_AT],
-        "warn": settings.SENDESK_SESSION_WARN_SECONDS,
-    }
+    return {"idle": max(idle, 0), "most": max(most, 0)}
 
 
 def _end(request, why: str) -> str:
@@ -81,10 +82,11 @@ def check(request) -> str | None:
     request.session_left."""
     session = request.session
     now = int(time.time())
-    if SIGNED_IN_AT not in session or SEEN_AT not in session:
+    if SIGN_IN not in session:
         # A session from before these limits: its clocks start now.
         session[SIGNED_IN_AT] = session.get(SIGNED_IN_AT, now)
         session[SEEN_AT] = now
+        session[SIGN_IN] = secrets.token_hex(8)
     if now - session[SIGNED_IN_AT] >= settings.SESSION_COOKIE_AGE:
         return _end(request, "most")
     if now - session[SEEN_AT] >= idle_seconds():
@@ -92,6 +94,10 @@ def check(request) -> str | None:
     if now - session[SEEN_AT] >= SEEN_RESOLUTION:
         session[SEEN_AT] = now
     request.session_left = _left(session, now)
+    request.session_warning = {
+        "warn": settings.SENDESK_SESSION_WARN_SECONDS,
+        "sign_in": session[SIGN_IN],
+    }
     return None
 
 

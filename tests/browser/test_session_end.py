@@ -56,7 +56,9 @@ def test_warned_then_kept_signed_in_then_what_was_typed_survives_the_end(
     expect(phone.get_by_text(PUT_BACK)).to_be_visible()
 
 
-def test_a_form_sent_after_the_end_is_put_back_after_signing_in(live_world, live_server, phone, now):
+def test_a_form_sent_after_the_end_is_put_back_after_signing_in(
+    live_world, live_server, phone, now
+):
     w, base = live_world, live_server.url
     log_in(phone, base, w.senco.email)
     phone.goto(f"{base}/staff/training/new/")
@@ -72,3 +74,19 @@ def test_a_form_sent_after_the_end_is_put_back_after_signing_in(live_world, live
     # Put back once: the next visit starts empty.
     phone.goto(f"{base}/staff/training/new/")
     expect(phone.get_by_label("Course")).to_have_value("")
+
+
+def test_at_the_end_of_the_longest_sign_in_there_is_no_staying(
+    live_world, live_server, phone, settings
+):
+    settings.SESSION_COOKIE_AGE = 20 * 60  # shorter than the idle limit, to meet it first
+    w, base = live_world, live_server.url
+    phone.clock.install()
+    log_in(phone, base, w.alice.email)
+    phone.clock.fast_forward("18:30")
+    dialog = phone.get_by_role("dialog", name="You will be signed out soon")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_text("signed in for as long as a sign-in lasts")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_hidden()
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()

@@ -5,16 +5,17 @@
 // "sendesk-draft:<user>:", so it goes at logout and after 12 hours like every draft), for
 // the forms that have no draft of their own (data-draft ones keep theirs already):
 // - just before the session ends, every form with unsaved changes is kept ("kept");
-// - every form sent is kept ("sent") until a page of the same sign-in loads: if the
-//   session had ended, the post was answered with the login page, so the next page is of
-//   a later sign-in and the form is put back when its page opens again.
+// - every form sent is kept ("sent") until a page of the same sign-in loads (each sign-in
+//   has its own id, data-sign-in): if the session had ended, the post was answered with
+//   the login page, so the next page is of a later sign-in and the form is put back when
+//   its page opens again.
 (function () {
   "use strict";
   var PREFIX = "sendesk-draft:";
   var SLACK_MS = 2000;  // go to the login page just after the server has ended the session
   var box = document.getElementById("session-end");
   if (!box) return;
-  var loadedAt = Date.now();
+  var signInId = box.dataset.signIn;
   var user = document.body.dataset.user || "anon";
   var shared = "sendesk-session:" + user;
   var ends = fromLeft(box.dataset.idleLeft, box.dataset.mostLeft);
@@ -71,7 +72,7 @@
       if (el && el.type === "password") return;
       (data[name] = data[name] || []).push(value);
     });
-    var kept = {at: Date.now(), state: state, action: form.getAttribute("action") || "", data: data};
+    var kept = {at: Date.now(), state: state, signIn: signInId, action: form.getAttribute("action") || "", data: data};
     try { localStorage.setItem(pageKey(here(), index), JSON.stringify(kept)); } catch (e) { /* */ }
   }
   function keepAll() {
@@ -95,11 +96,6 @@
     note.textContent = "What you typed before you were signed out has been put back. Check it, then save.";
     form.insertBefore(note, form.firstChild);
   }
-  // The moment this sign-in began, on this device's clock.
-  function signedInAt() {
-    var ago = +box.dataset.signedInAgo || 0;
-    return loadedAt - ago * 1000;
-  }
   function putBack() {
     var forms = tracked();
     var mine = PREFIX + user + ":page:";
@@ -116,7 +112,7 @@
       try { kept = JSON.parse(localStorage.getItem(k)); } catch (e) { kept = null; }
       if (!kept) { localStorage.removeItem(k); return; }
       // Sent within this sign-in: the server had it (saved, or answered with its errors).
-      if (kept.state === "sent" && kept.at >= signedInAt()) { localStorage.removeItem(k); return; }
+      if (kept.state === "sent" && kept.signIn === signInId) { localStorage.removeItem(k); return; }
       var hash = k.lastIndexOf("#");
       if (k.slice(mine.length, hash) !== here() || failed) return;
       var form = forms[+k.slice(hash + 1)];
