@@ -118,6 +118,11 @@ class ApiToken(models.Model):
         idle, most = self.limits()
         return min((self.last_used or self.created) + idle, self.created + most)
 
+    @property
+    def at_its_limit(self) -> bool:
+        """Whether its end is the 30 days', which no use moves on."""
+        return self.expires_at == self.created + self.limits()[1]
+
     def is_live(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) < self.expires_at
 

@@ -22,7 +22,7 @@ def devices(request):
         request,
         "signin/devices.html",
         {
-            "devices": list(tokens.live_tokens(request.user)),
+            "devices": tokens.live_tokens(request.user),
             "idle_hours": settings.SENDESK_TOKEN_IDLE_HOURS,
             "max_days": settings.SENDESK_TOKEN_MAX_DAYS,
         },

@@ -113,3 +113,16 @@ def test_sign_out_everywhere_else(world, as_user):
         world.alice,
         "signed out everywhere else",
     )
+
+
+def test_the_page_says_when_use_no_longer_moves_the_end_on(world, as_user, now):
+    raw, _ = app_token(world.alice, IPAD)
+    client = as_user(world.alice)
+    assert "unless it is used before then" in text(client.get("/account/devices/"))
+    for _ in range(29 * 24 // 6 + 3):  # used every 6 hours to within a day of its 30
+        now.shift(6 * 3600)
+        assert api_works(raw)
+    client = as_user(world.alice)
+    page = text(client.get("/account/devices/"))
+    assert "(its 30 days are up then, however much it is used)" in page
+    assert "unless it is used before then" not in page

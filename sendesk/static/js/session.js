@@ -193,7 +193,9 @@
   // A form sent the ordinary way is kept until the next page says the server had it.
   document.addEventListener("submit", function (evt) {
     var form = evt.target;
-    if (tracked().indexOf(form) !== -1) keep(form, "sent");
+    // Only what someone typed: a bare button (a sign-out, "mark as seen") has nothing to
+    // put back.
+    if (tracked().indexOf(form) !== -1 && changed(form)) keep(form, "sent");
   }, true);
   // Each answer says how long the session has left; an htmx request whose session had
   // ended is answered 401 with where to sign in (sessions.py), which is followed here.
