@@ -35,10 +35,8 @@
   function share() {
     try {
       var theirs = JSON.parse(localStorage.getItem(shared) || "null");
-      // The same sign-in (its 10 hours end at the same moment, give or take the clock).
-      var same = theirs && Math.abs(theirs.most - ends.most) < 5000;
-      if (same && theirs.idle > ends.idle) ends.idle = theirs.idle;
-      localStorage.setItem(shared, JSON.stringify(ends));
+      if (theirs && theirs.signIn === signInId && theirs.idle > ends.idle) ends.idle = theirs.idle;
+      localStorage.setItem(shared, JSON.stringify({signIn: signInId, idle: ends.idle}));
     } catch (e) { /* storage unavailable */ }
   }
 
