@@ -336,3 +336,15 @@ SILENCED_SYSTEM_CHECKS = [
     *_https.pop("SILENCED_SYSTEM_CHECKS", []),
 ]
 globals().update(_https)  # SECURE_*, SESSION_/CSRF_COOKIE_SECURE as the environment says
+
+# --- tokens: API tokens and web sessions end ---
+# Read strictly, as the lockout numbers above (_env_count): a malformed value stops start-up.
+# An API token ends 8 hours after it was last used, and 30 days after it was made however
+# often it is used; each use moves the first limit on (to the minute), never the second.
+SENDESK_TOKEN_IDLE_HOURS = _env_count("SENDESK_TOKEN_IDLE_HOURS", 8)
+SENDESK_TOKEN_MAX_DAYS = _env_count("SENDESK_TOKEN_MAX_DAYS", 30)
+# A web session ends after 30 minutes with no request, and SESSION_COOKIE_AGE (10 hours)
+# after signing in whatever happens; the page warns SENDESK_SESSION_WARN_SECONDS before.
+SENDESK_SESSION_IDLE_MINUTES = _env_count("SENDESK_SESSION_IDLE_MINUTES", 30)
+SENDESK_SESSION_WARN_SECONDS = 120
+MIDDLEWARE = [*MIDDLEWARE, "sendesk.signin.sessions.SessionLimitsMiddleware"]

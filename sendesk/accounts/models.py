@@ -83,19 +83,67 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class ApiToken(models.Model):
     """Bearer token for the API. Only a SHA-256 of the token is stored, so a copy of the
-    database does not hand out logins."""
+    database does not hand out logins. A token ends SENDESK_TOKEN_IDLE_HOURS after its last
+    use and SENDESK_TOKEN_MAX_DAYS after it was made (see expires_at); a revoked one is
+    deleted, and the security trail keeps that it was made and revoked."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(default=timezone.now)
     last_used = models.DateTimeField(null=True, blank=True)
+    # What the person sees on "Your devices" to tell their tokens apart: the app's own
+    # name for the device, or a short reading of its User-Agent.
+    device = models.CharField(max_length=80, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created", "-id"]
 
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
 
+    @staticmethod
+    def limits() -> tuple[dt.timedelta, dt.timedelta]:
+        """(idle, most): how long unused, and how long at most. Read at each call, so a
+        changed setting applies to the tokens already out."""
+        return (
+            dt.timedelta(hours=settings.SENDESK_TOKEN_IDLE_HOURS),
+            dt.timedelta(days=settings.SENDESK_TOKEN_MAX_DAYS),
+        )
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        """When it ends if it is not used again. last_used is written at most once a
+        minute, so the idle limit runs from the last use to the minute."""
+        idle, most = self.limits()
+        return min((self.last_used or self.created) + idle, self.created + most)
+
+    @property
+    def at_its_limit(self) -> bool:
+        """Whether its end is the 30 days', which no use moves on."""
+        return self.expires_at == self.created + self.limits()[1]
+
+    def is_live(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) < self.expires_at
+
     @classmethod
-    def issue(cls, user) -> str:
+    def live(cls, now: dt.datetime | None = None):
+        """The tokens that have not expired, as a queryset (for lists and clean-up)."""
+        now = now or timezone.now()
+        idle, most = cls.limits()
+        used_lately = models.Q(last_used__gt=now - idle) | models.Q(
+            last_used__isnull=True, created__gt=now - idle
+        )
+        return cls.objects.filter(used_lately, created__gt=now - most)
+
+    @classmethod
+    def make(cls, user, device: str = "") -> tuple[str, "ApiToken"]:
+        """A new token for `user`: (the token, to hand out once, and its row). The user's
+        expired tokens go at the same time, so they do not pile up."""
+        cls.objects.filter(user=user).exclude(pk__in=cls.live().filter(user=user)).delete()
         raw = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=cls.hash(raw))
-        return raw
+        return raw, cls.objects.create(user=user, digest=cls.hash(raw), device=device[:80])
+
+    @classmethod
+    def issue(cls, user, device: str = "") -> str:
+        return cls.make(user, device)[0]

@@ -1,10 +1,13 @@
-"""API tokens: issue one for an e-mail and password, and know the caller by it."""
+"""API tokens: issue one for an e-mail and password, know the caller by it, list the
+caller's tokens and revoke them. A token ends 8 hours after its last use and 30 days after
+it was made (settings SENDESK_TOKEN_IDLE_HOURS, SENDESK_TOKEN_MAX_DAYS); so does every
+token of someone who may no longer sign in (a leaver)."""
 
 import datetime as dt
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
@@ -13,40 +16,51 @@ from pydantic import Field
 from sendesk.accounts.models import ApiToken
 from sendesk.audit.models import SecurityEvent
 from sendesk.audit.services import record_security
+from sendesk.signin import tokens as devices
 from sendesk.signin.lockout import locked_body, refused_for_lockout
 
-from .common import ErrorOut, FieldErrorsOut
+from .common import AUTH_ERRORS, ErrorOut, FieldErrorsOut
 
 # Recording each use would be a write per request; a minute is precise enough to see
 # which tokens are still in use.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
-def token_user(raw: str):
-    """The active user `raw` belongs to, or None. One query; a second, at most once a
-    minute per token, to note that it was used."""
+def live_token(raw: str):
+    """The live token `raw` is, of someone who may still sign in, or None. One query; a
+    second, at most once a minute per token, to note that it was used."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=ApiToken.hash(raw), user__is_active=True)
         .first()
     )
-    if token is None:
-        return None
     now = timezone.now()
+    if token is None or not token.is_live(now) or not token.user.may_sign_in():
+        return None
     if token.last_used is None or now - token.last_used >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
-    return token.user
+        token.last_used = now
+    return token
+
+
+def token_user(raw: str):
+    """The user a live token `raw` belongs to, or None."""
+    token = live_token(raw)
+    return token.user if token is not None else None
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         if not token:
             return None
-        user = token_user(token)
-        if user is not None:
-            # So code that reads request.user (the no-store middleware) sees the caller.
-            request.user = user
-        return user
+        found = live_token(token)
+        if found is None:
+            return None
+        # So code that reads request.user (the no-store middleware) sees the caller, and
+        # the token endpoints know which token is calling.
+        request.user = found.user
+        request.api_token = found
+        return found.user
 
 
 router = Router(tags=["auth"])
@@ -55,10 +69,24 @@ router = Router(tags=["auth"])
 class TokenIn(Schema):
     email: str = Field(max_length=254, examples=["ta1@oakfield.example"])
     password: str = Field(max_length=1024)
+    device: str = Field(
+        "",
+        max_length=80,
+        description="A name for the device, shown on the person's list of devices "
+        "(e.g. 'Class 3 iPad'). Without it, a short reading of the User-Agent.",
+    )
+
+
+EXPIRY = (
+    "When the token ends if it is not used again. Each use moves it to 8 hours after that "
+    "use (to the minute), but never past 30 days after the token was made: then sign in "
+    "again for a new one."
+)
 
 
 class TokenOut(Schema):
     token: str = Field(description="Send it as 'Authorization: Bearer <token>'.")
+    expires_at: dt.datetime = Field(description=EXPIRY)
 
 
 class LockedOut(Schema):
@@ -113,7 +141,70 @@ def token(request, payload: TokenIn, response: HttpResponse):
             response["Retry-After"] = str(lock.retry_after())
             return Status(429, locked_body(lock))
         return Status(401, {"detail": BAD_LOGIN})
+    device = devices.device_label(request.headers.get("User-Agent", ""), payload.device)
     with transaction.atomic():
-        raw = ApiToken.issue(user)
-        record_security(SecurityEvent.Kind.TOKEN_CREATED, user=user, request=request, via="api")
-    return {"token": raw}
+        raw, made = ApiToken.make(user, device)
+        record_security(
+            SecurityEvent.Kind.TOKEN_CREATED,
+            user=user,
+            request=request,
+            via="api",
+            token=made.pk,
+            device=made.device,
+        )
+    return {"token": raw, "expires_at": made.expires_at}
+
+
+class DeviceOut(Schema):
+    id: int
+    device: str = Field(description="The device's name, as it was given or read when made.")
+    created: dt.datetime
+    last_used: dt.datetime | None = Field(description="To the minute; null if never used.")
+    expires_at: dt.datetime = Field(description=EXPIRY)
+    current: bool = Field(description="True for the token making this request.")
+
+
+@router.delete(
+    "/token",
+    response={204: None, **AUTH_ERRORS},
+    summary="Sign this device out: revoke the token making the request",
+)
+def revoke_token(request):
+    devices.revoke(
+        request.api_token, actor=request.user, request=request, via="api", why="signed out"
+    )
+    return Status(204, None)
+
+
+@router.get(
+    "/tokens",
+    response={200: list[DeviceOut], **AUTH_ERRORS},
+    summary="Your live API tokens, one per device signed in (never the tokens themselves)",
+)
+def list_tokens(request, response: HttpResponse):
+    response["Cache-Control"] = "no-store"
+    calling = request.api_token.pk
+    return [
+        {
+            "id": t.pk,
+            "device": t.device,
+            "created": t.created,
+            "last_used": t.last_used,
+            "expires_at": t.expires_at,
+            "current": t.pk == calling,
+        }
+        for t in devices.live_tokens(request.user)
+    ]
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None, 401: ErrorOut, 404: ErrorOut},
+    summary="Revoke one of your own API tokens (someone else's is not found)",
+)
+def revoke_token_by_id(request, token_id: int):
+    if not devices.revoke_own(
+        request.user, token_id, request=request, via="api", why="revoked from the API"
+    ):
+        raise Http404
+    return Status(204, None)

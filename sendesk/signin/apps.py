@@ -14,10 +14,14 @@ class SigninConfig(AppConfig):
     ]
 
     def ready(self):
-        from django.contrib.auth.signals import user_login_failed
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from .lockout import record_new_lock
+        from .sessions import note_sign_in
 
         # After audit's receiver (audit is installed before signin): the failure is
         # recorded before the lockout it makes.
         user_login_failed.connect(record_new_lock, dispatch_uid="sendesk.signin.new_lock")
+
+        # The sign-in time starts the session's 10 hours (sessions.py).
+        user_logged_in.connect(note_sign_in, dispatch_uid="sendesk.signin.note_sign_in")

@@ -17,7 +17,9 @@ def end_sessions_and_tokens(user, *, why: str, actor=None, request=None) -> int:
     with transaction.atomic():
         user.security_stamp = new_security_stamp()
         user.save(update_fields=["security_stamp"])
-        revoked, _ = ApiToken.objects.filter(user=user).delete()
+        # Which tokens, by id, so each can be matched with its "made" row in the trail.
+        ids = list(ApiToken.objects.filter(user=user).values_list("pk", flat=True))
+        revoked, _ = ApiToken.objects.filter(pk__in=ids).delete()
         record_security(
             SecurityEvent.Kind.TOKEN_REVOKED,
             user=user,
@@ -25,6 +27,7 @@ def end_sessions_and_tokens(user, *, why: str, actor=None, request=None) -> int:
             request=request,
             why=why,
             tokens=revoked,
+            token_ids=ids,
             sessions="all",
         )
     return revoked

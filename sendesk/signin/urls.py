@@ -6,4 +6,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("sendesk.signin.accounts_urls")),
     path("", include("sendesk.signin.lockout_urls")),
+    path("", include("sendesk.signin.tokens_urls")),
 ]

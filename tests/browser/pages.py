@@ -36,6 +36,9 @@ POST_ONLY = {
     "equipment_out_of_service",
     "deployment_end",
     "lockout_lift",
+    "device_revoke",
+    "sign_out_everywhere_else",
+    "session_keep_alive",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -340,6 +343,7 @@ PAGES = {
     "password_forgot": (None, lambda w, r: {}, ""),
     "password_forgot_sent": (None, lambda w, r: {}, ""),
     "lockouts": ("head", lambda w, r: {}, ""),
+    "devices": ("alice", lambda w, r: {}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

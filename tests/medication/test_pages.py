@@ -54,12 +54,13 @@ def test_after_a_dose_the_list_says_when_the_next_is_allowed(world, as_user):
 
 def test_scheduled_dose_states_through_the_day(world, as_user, now):
     w = world
-    client = as_user(w.alice)
+    # Signed in afresh at each time: more than 30 minutes idle ends a session.
     now.move_to(at(11, 30))
-    assert "Due within the hour" in text(client.get("/medication/"))
+    assert "Due within the hour" in text(as_user(w.alice).get("/medication/"))
     now.move_to(at(12, 30))
-    assert "Due now" in text(client.get("/medication/"))
+    assert "Due now" in text(as_user(w.alice).get("/medication/"))
     now.move_to(at(13, 1))
+    client = as_user(w.alice)
     assert "Missed — over an hour late" in text(client.get("/medication/"))
     _give(w, w.lunch_med, when=at(13, 1), witness_id=w.bob.pk, due_at=at(12))
     page = text(client.get("/medication/"))

@@ -80,6 +80,7 @@ def test_home_counts_only_sessions_after_the_last_review(world, as_user, record,
     assert "0 session records since your last review" in text(client.get("/therapy/"))
     now.shift(dt.timedelta(hours=1))
     record(world.alice, world.talk)
+    client = as_user(world.theo)  # an hour idle ended the session: signed in again
     assert "1 session record since your last review" in text(client.get("/therapy/"))
 
 
