@@ -13,6 +13,7 @@ from pydantic import Field
 from sendesk.accounts.models import ApiToken
 from sendesk.audit.models import SecurityEvent
 from sendesk.audit.services import record_security
+from sendesk.signin.mfa_services import api_refusal
 
 from .common import ErrorOut, FieldErrorsOut
 
@@ -54,10 +55,24 @@ router = Router(tags=["auth"])
 class TokenIn(Schema):
     email: str = Field(max_length=254, examples=["ta1@oakfield.example"])
     password: str = Field(max_length=1024)
+    otp: str | None = Field(
+        None,
+        max_length=64,
+        description="The 6-digit code from the authenticator app, for an account that uses "
+        "a second factor (an answer 401 with mfa_required says so).",
+    )
 
 
 class TokenOut(Schema):
     token: str = Field(description="Send it as 'Authorization: Bearer <token>'.")
+
+
+class MfaRequiredOut(Schema):
+    detail: str = Field(description="What is missing or wrong, in words a person can act on.")
+    mfa_required: bool = Field(
+        description="Always true: the password was right, and this account must send the code "
+        "from its authenticator app as otp (set one up on the web first if it has none)."
+    )
 
 
 BAD_LOGIN = "That e-mail address and password don't match an active account."
@@ -66,7 +81,12 @@ BAD_LOGIN = "That e-mail address and password don't match an active account."
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 400: FieldErrorsOut, 401: ErrorOut, 422: FieldErrorsOut},
+    response={
+        200: TokenOut,
+        400: FieldErrorsOut,
+        401: MfaRequiredOut | ErrorOut,
+        422: FieldErrorsOut,
+    },
     summary="Get an API token for an e-mail address and password",
 )
 def token(request, payload: TokenIn, response: HttpResponse):
@@ -79,6 +99,8 @@ def token(request, payload: TokenIn, response: HttpResponse):
     user = authenticate(request, username=email, password=payload.password)
     if user is None:
         return Status(401, {"detail": BAD_LOGIN})
+    if refusal := api_refusal(user=user, otp=payload.otp, request=request):
+        return Status(401, {"detail": refusal, "mfa_required": True})
     with transaction.atomic():
         raw = ApiToken.issue(user)
         record_security(SecurityEvent.Kind.TOKEN_CREATED, user=user, request=request, via="api")

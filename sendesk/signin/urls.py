@@ -1,4 +1,8 @@
 """Signing in and the account's own pages (second factor, devices, password). Each part
 adds its own urls module here."""
 
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sendesk.signin.mfa_urls")),
+]

@@ -35,12 +35,15 @@ POST_ONLY = {
     "equipment_inspect",
     "equipment_out_of_service",
     "deployment_end",
+    "mfa_recovery_codes",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
     "logout": "POST only, logs out",
     "healthz": "plain text for the load balancer",
     "behaviour_export": "a CSV download",
+    "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
+    "in tests/signin/test_browser_second_factor.py",
 }
 
 
@@ -324,6 +327,10 @@ PAGES = {
     "family_home": ("pat", lambda w, r: {}, ""),
     "family_child": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "family_mar": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, "?month=2026-11"),
+    "mfa_manage": ("alice", lambda w, r: {}, ""),
+    "mfa_enrol": ("alice", lambda w, r: {}, ""),
+    "mfa_staff": ("head", lambda w, r: {}, ""),
+    "mfa_reset": ("head", lambda w, r: {"user_id": w.senco.pk}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

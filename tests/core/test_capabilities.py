@@ -19,4 +19,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "school_staff": STAFF,
         "give_care": WRITERS,
         "write_care": {Role.SENCO, Role.HEAD},
+        # issue 8: the head manages the school's sign-in security (signin app).
+        "manage_sign_in": {Role.HEAD},
     }

@@ -22,8 +22,9 @@ def test_http_save_runs_one_access_check(world, as_user, django_assert_num_queri
     # roles; the provision in scope and its targets with their plans (the save checks the
     # rated target against them: no strategies, the swapped card has no pupil header); the
     # client_id lookup; savepoint, session, pupil record, rating, timeline line, audit row,
-    # release. The card shows what was written, not read back.
-    with django_assert_num_queries(13):
+    # release. The card shows what was written, not read back. Then 15: the second-factor
+    # gate asks whether Alice has set one up and whether her school's policy asks her to.
+    with django_assert_num_queries(15):
         response = client.post(f"/sessions/record/{w.talk.pk}/", data, **HTMX)
     assert response.status_code == 200
     assert Session.objects.get().provision == w.talk
