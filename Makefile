@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	@echo "SENDesk on http://127.0.0.1:$(PORT)/  demo logins: head@ senco@ dsl@ teacher1-8@ hlta@ ta1-8@ slt@ parent@ oakfield.example, password: $${SENDESK_DEMO_PASSWORD:-oakfield-demo}"
+	@echo "SENDesk on http://127.0.0.1:$(PORT)/  demo logins: head@ senco@ dsl@ teacher1-8@ hlta@ ta1-8@ slt@ parent@ oakfield.example, password: $${SENDESK_DEMO_PASSWORD:-oakfield-demo}; head@ senco@ dsl@ slt@ also type a code from an authenticator app given the key $${SENDESK_DEMO_TOTP_SECRET:-OAKFIELDDEMOMFAOAKFIELDDEMOMFA23}"
 	@# The task worker (e-mail) runs beside the web server and stops with it.
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
