@@ -1,6 +1,7 @@
 """The one settings module. Everything that differs between machines comes from the
 environment, read strictly: a malformed value stops start-up instead of being guessed."""
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -348,3 +349,36 @@ SENDESK_TOKEN_MAX_DAYS = _env_count("SENDESK_TOKEN_MAX_DAYS", 30)
 SENDESK_SESSION_IDLE_MINUTES = _env_count("SENDESK_SESSION_IDLE_MINUTES", 30)
 SENDESK_SESSION_WARN_SECONDS = 120
 MIDDLEWARE = [*MIDDLEWARE, "sendesk.signin.sessions.SessionLimitsMiddleware"]
+
+# --- mfa: the second factor (django-otp: authenticator apps and recovery codes) ---
+# django-otp's apps go before ours, so that sendesk.signin.admin can take its devices out of
+# the admin: a second factor is reset only through the audited page.
+_at = INSTALLED_APPS.index("sendesk.accounts")
+INSTALLED_APPS[_at:_at] = [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# OTPMiddleware marks a session verified (request.user.is_verified()); the gate right after
+# it sends someone who still owes a second factor to the second step or to set-up, before
+# any other page (/admin/ included).
+_at = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_at:_at] = [
+    "django_otp.middleware.OTPMiddleware",
+    "sendesk.signin.mfa_gate.SecondFactorGate",
+]
+# What an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = "SENDesk"
+# The demo accounts that must use a second factor share this authenticator secret (base32),
+# printed by `make run` beside the password, so that anyone trying the demo can add it to an
+# app. Only the demo school uses it.
+DEMO_TOTP_SECRET = os.environ.get("SENDESK_DEMO_TOTP_SECRET") or "OAKFIELDDEMOMFAOAKFIELDDEMOMFA23"
+DEMO_TOTP_SECRET = DEMO_TOTP_SECRET.strip().upper()
+try:
+    if len(base64.b32decode(DEMO_TOTP_SECRET)) < 10:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        "SENDESK_DEMO_TOTP_SECRET must be base32 (letters A-Z and digits 2-7) of at least "
+        "16 characters, a multiple of 8 long, as authenticator apps take it"
+    ) from None

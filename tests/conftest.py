@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.client import ClientHandler
 from django.test.utils import override_settings
 
+from .second_factor import verified_login
 from .world import TODAY, build_world
 
 LONDON = ZoneInfo("Europe/London")
@@ -199,11 +200,11 @@ def client(_client_handler):
 
 @pytest.fixture
 def as_user(client):
-    """as_user(person) -> the Django test client logged in as that person."""
+    """as_user(person) -> the Django test client logged in as that person, with the second
+    factor done for those who use one (tests/second_factor.py)."""
 
     def login(user):
-        client.force_login(user)
-        return client
+        return verified_login(client, user)
 
     return login
 

@@ -18,6 +18,7 @@ from sendesk.audit.models import SecurityEvent
 from sendesk.audit.services import record_security
 from sendesk.signin import tokens as devices
 from sendesk.signin.lockout import locked_body, refused_for_lockout
+from sendesk.signin.mfa_services import api_refusal
 
 from .common import AUTH_ERRORS, ErrorOut, FieldErrorsOut
 
@@ -75,6 +76,12 @@ class TokenIn(Schema):
         description="A name for the device, shown on the person's list of devices "
         "(e.g. 'Class 3 iPad'). Without it, a short reading of the User-Agent.",
     )
+    otp: str | None = Field(
+        None,
+        max_length=64,
+        description="The 6-digit code from the authenticator app, for an account that uses "
+        "a second factor (an answer 401 with mfa_required says so).",
+    )
 
 
 EXPIRY = (
@@ -112,6 +119,14 @@ LOCKED_OUT_DOC = {
 }
 
 
+class MfaRequiredOut(Schema):
+    detail: str = Field(description="What is missing or wrong, in words a person can act on.")
+    mfa_required: bool = Field(
+        description="Always true: the password was right, and this account must send the code "
+        "from its authenticator app as otp (set one up on the web first if it has none)."
+    )
+
+
 BAD_LOGIN = "That e-mail address and password don't match an active account."
 
 
@@ -121,7 +136,7 @@ BAD_LOGIN = "That e-mail address and password don't match an active account."
     response={
         200: TokenOut,
         400: FieldErrorsOut,
-        401: ErrorOut,
+        401: MfaRequiredOut | ErrorOut,
         422: FieldErrorsOut,
         429: LockedOut,
     },
@@ -141,6 +156,8 @@ def token(request, payload: TokenIn, response: HttpResponse):
             response["Retry-After"] = str(lock.retry_after())
             return Status(429, locked_body(lock))
         return Status(401, {"detail": BAD_LOGIN})
+    if refusal := api_refusal(user=user, otp=payload.otp, request=request):
+        return Status(401, {"detail": refusal, "mfa_required": True})
     device = devices.device_label(request.headers.get("User-Agent", ""), payload.device)
     with transaction.atomic():
         raw, made = ApiToken.make(user, device)

@@ -6,6 +6,8 @@ admin pages as they are and adds the recording."""
 from django.contrib import admin
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sendesk.accounts.models import User
 from sendesk.audit.models import SecurityEvent
@@ -120,3 +122,10 @@ for model, audited in [
 ]:
     admin.site.unregister(model)
     admin.site.register(model, audited)
+
+# django-otp puts its devices in the admin, where deleting one would reset a second factor
+# without the trail or ending the person's sessions: the head's page does it
+# (mfa_services.reset), so the admin does not offer it.
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)

@@ -1,5 +1,10 @@
 from django.apps import AppConfig
 
+# What this app adds to the whole, read by sendesk.lib.registry: navigation, audit names
+# and the capability to manage a school's sign-in security.
+
+_EVERYONE = {"ta", "hlta", "teacher", "senco", "dsl", "head", "therapist", "parent"}
+
 
 class SigninConfig(AppConfig):
     name = "sendesk.signin"
@@ -7,11 +12,20 @@ class SigninConfig(AppConfig):
     # The head (or school admin) keeps the school's staff accounts: invites, roles, leavers;
     # and sees the sign-in lockouts of their school's people and lifts them
     # (signin/lockout_views.py).
-    capabilities = {"manage_accounts": {"head"}, "lift_lockouts": {"head"}}
+    # The head is also the school's admin for sign-in security: the second-factor policy,
+    # who has a second factor, resets (signin/mfa_views.py). Everyone has one entry for
+    # their own second factor; the head's page for the school is linked from it.
+    capabilities = {
+        "manage_accounts": {"head"},
+        "lift_lockouts": {"head"},
+        "manage_sign_in": {"head"},
+    }
     nav = [
         (75, "staff_accounts", "Staff accounts", {"head"}),
         (130, "lockouts", "Sign-in locks", {"head"}),
+        (190, "mfa_manage", "Sign-in security", _EVERYONE),
     ]
+    audit_names = {"signin.secondfactorpolicy": "Second factor policy"}
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_login_failed

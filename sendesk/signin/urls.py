@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("sendesk.signin.accounts_urls")),
     path("", include("sendesk.signin.lockout_urls")),
     path("", include("sendesk.signin.tokens_urls")),
+    path("", include("sendesk.signin.mfa_urls")),
 ]

@@ -39,6 +39,7 @@ POST_ONLY = {
     "device_revoke",
     "sign_out_everywhere_else",
     "session_keep_alive",
+    "mfa_recovery_codes",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -52,6 +53,8 @@ NOT_PAGES = {
     "overview_part_stale_targets": "a part of the overview page (htmx)",
     "invite_accept": "reached by an e-mailed one-time link (test_account_pages_reflow opens it)",
     "password_reset_confirm": "reached by an e-mailed one-time link (as invite_accept)",
+    "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
+    "in tests/signin/test_browser_second_factor.py",
 }
 
 
@@ -344,6 +347,10 @@ PAGES = {
     "password_forgot_sent": (None, lambda w, r: {}, ""),
     "lockouts": ("head", lambda w, r: {}, ""),
     "devices": ("alice", lambda w, r: {}, ""),
+    "mfa_manage": ("alice", lambda w, r: {}, ""),
+    "mfa_enrol": ("alice", lambda w, r: {}, ""),
+    "mfa_staff": ("head", lambda w, r: {}, ""),
+    "mfa_reset": ("head", lambda w, r: {"user_id": w.senco.pk}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

@@ -21,4 +21,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "write_care": {Role.SENCO, Role.HEAD},
         "manage_accounts": {Role.HEAD},  # staff accounts: invites, roles, leavers
         "lift_lockouts": {Role.HEAD},  # issue 8: seeing and lifting sign-in lockouts
+        # issue 8: the head manages the school's sign-in security (signin app).
+        "manage_sign_in": {Role.HEAD},
     }

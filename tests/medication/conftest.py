@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.api.conftest import Api
+from tests.second_factor import verified_login
 from tests.world import TODAY
 
 
@@ -70,7 +71,7 @@ class Giver:
                 body["due_at"] = due_at.isoformat()
             r = self.api.post(person, "/medication/administrations", body)
             return r.status_code, r.json()
-        self.client.force_login(person)
+        verified_login(self.client, person)
         local = timezone.localtime(when)
         data = {
             "client_id": str(client_id),

@@ -12,6 +12,7 @@ from sendesk.audit.models import AccessEvent, AuditEvent
 from sendesk.behaviour.models import Observation, ObservationEntry
 from sendesk.pupils.models import TimelineEntry
 from tests.api.conftest import Api
+from tests.second_factor import verified_login
 from tests.world import TODAY
 
 LONDON = ZoneInfo("Europe/London")
@@ -123,7 +124,7 @@ class Recorder:
 
     def page(self, person, pupil, body):
         if self.logged_in != person:
-            self.client.force_login(person)
+            verified_login(self.client, person)
             self.logged_in = person
         data = body if isinstance(body, (str, bytes)) else json.dumps(body)
         return self.client.post(

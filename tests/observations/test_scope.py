@@ -7,6 +7,7 @@ import pytest
 
 from sendesk.audit.models import AccessEvent
 from sendesk.behaviour.models import Observation
+from tests.second_factor import verified_login
 
 from .conftest import abc, rows
 
@@ -22,7 +23,7 @@ OUT_OF_SCOPE = [
 def test_recording_out_of_scope_is_404_and_writes_nothing(world, recorder, client, person, pupil):
     user, pupil = getattr(world, person), getattr(world, pupil)
     before = rows()
-    client.force_login(user)
+    verified_login(client, user)
     missing = client.get(f"/pupils/{uuid.uuid4()}/observe/")
     assert missing.status_code == 404
 
@@ -69,7 +70,7 @@ def test_observation_page_through_the_scope(world, recorder, client, person):
     recorder.page(w.alice, w.ben, abc())
     obs = Observation.objects.get()
     user = getattr(w, person)
-    client.force_login(user)
+    verified_login(client, user)
     missing = client.get(f"/observations/{uuid.uuid4()}/")
     garbled = client.get("/observations/not-an-id/")
     assert missing.status_code == garbled.status_code == 404

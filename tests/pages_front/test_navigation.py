@@ -14,7 +14,9 @@ from sendesk.lib import registry
 from sendesk.pupils.models import TimelineEntry
 from sendesk.safeguarding import services as safeguarding
 
-STAFF_END = ["Pupils", "Report a concern"]
+# Everyone ends with their own sign-in security (issue 8: the second factor).
+SIGN_IN = "Sign-in security"
+STAFF_END = ["Pupils", "Report a concern", SIGN_IN]
 EXPECTED = {
     "alice": ["My day", "Medicines", "Care", *STAFF_END],  # TA
     "hana": ["My day", "Medicines", "Care", *STAFF_END],  # HLTA
@@ -29,8 +31,8 @@ EXPECTED = {
         "Sign-in locks",
     ],
     "dsl": ["Safeguarding", *STAFF_END],
-    "theo": ["Therapy"],  # therapist
-    "pat": ["My children"],  # parent
+    "theo": ["Therapy", SIGN_IN],  # therapist
+    "pat": ["My children", SIGN_IN],  # parent
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from tests.browser.pages import make_records
+from tests.second_factor import verified_login
 
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"#]*)', re.I)
 SKIP = re.compile(r"^/(admin|api|logout|static)/|\.csv$")
@@ -49,7 +50,7 @@ def crawl(client):
 @pytest.mark.parametrize("person", PEOPLE)
 def test_no_link_leads_to_not_found(world, client, person):
     make_records(world, Client())
-    client.force_login(getattr(world, person))
+    verified_login(client, getattr(world, person))
     found = crawl(client)
     dead = {path: why for path, why in found.items() if why[0] >= 400}
     assert dead == {}, f"{person} is shown links that fail: {dead}"

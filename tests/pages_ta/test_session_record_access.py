@@ -24,7 +24,9 @@ def test_http_save_runs_one_access_check(world, as_user, django_assert_num_queri
     # record, rating, timeline line, audit row, release. No client_id lookup before the
     # insert (the unique client_id says when the form was sent before), and the card shows
     # what was written, not read back.
-    with django_assert_num_queries(12):
+    # Then 14: the second-factor gate asks whether Alice has set one up and whether her
+    # school's policy asks her to.
+    with django_assert_num_queries(14):
         response = client.post(f"/sessions/record/{w.talk.pk}/", data, **HTMX)
     assert response.status_code == 200
     assert Session.objects.get().provision == w.talk

@@ -8,16 +8,10 @@ from playwright.sync_api import expect
 
 from sendesk.safeguarding.models import Concern
 
-from ..world import PASSWORD
+# The shared sign-in: the DSL types the code from her authenticator app too.
+from ..browser.signin import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base, email):
-    page.goto(f"{base}/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_report_with_body_map_on_a_phone(live_world, live_server, phone):

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from sendesk.demo.oakfield import SCHOOL, build_demo, demo_logins, demo_notes, demo_school
+from sendesk.demo.second_factor import enrol_demo_logins
 from sendesk.schools.models import School
 
 
@@ -46,5 +47,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {note}")
         self.stdout.write(
             f"Password for all of them: {settings.DEMO_PASSWORD} "
-            "(set SENDESK_DEMO_PASSWORD before the first run to choose another)\n"
+            "(set SENDESK_DEMO_PASSWORD before the first run to choose another)"
+        )
+        # Who must use a second factor shares one authenticator key: add it to an app.
+        needing = enrol_demo_logins(school, settings.DEMO_TOTP_SECRET)
+        self.stdout.write(
+            f"Second factor for {', '.join(e.split('@')[0] + '@' for e in needing)}: add the "
+            f"key {settings.DEMO_TOTP_SECRET} to an authenticator app (time-based, 6 digits; "
+            "SENDESK_DEMO_TOTP_SECRET to choose another)\n"
         )

@@ -1,0 +1,60 @@
+"""The gate: after the password, nothing but the second step (or, for someone who must have
+a second factor and has none, setting one up) until the session is verified. One place
+for every page, /admin/ included, so no view can forget it. Runs after django-otp's
+OTPMiddleware, which tells whether the session is verified."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import mfa
+
+# Pages reachable before the second factor: signing in and out, the second step and
+# set-up themselves, the health check and static files. The API is not gated here: it
+# takes tokens only, never this session, and asks for the code when a token is made.
+OPEN_NAMES = ("login", "logout", "healthz", "mfa_verify", "mfa_enrol")
+OPEN_PREFIXES = ("/api/", "/admin/logout/")
+
+
+class SecondFactorGate:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open = None
+
+    def open_paths(self):
+        if self._open is None:
+            paths = {reverse(name) for name in OPEN_NAMES}
+            self._open = (paths, (*OPEN_PREFIXES, settings.STATIC_URL))
+        return self._open
+
+    def __call__(self, request):
+        destination = self.owed(request)
+        if destination is None:
+            return self.get_response(request)
+        url = reverse(destination)
+        if request.method in ("GET", "HEAD"):
+            url += "?" + urlencode({"next": request.get_full_path()})
+        if request.headers.get("HX-Request") == "true":
+            # htmx would put the whole page into a part of this one: send the browser there.
+            return HttpResponseClientRedirect(url)
+        return redirect(url)
+
+    def owed(self, request) -> str | None:
+        """The URL name of the step this session owes, or None. Costs nothing for a
+        verified session beyond OTPMiddleware's one query; one or two for a session that
+        is not (has this person a device; must they have one)."""
+        paths, prefixes = self.open_paths()
+        path = request.path_info
+        if path in paths or path.startswith(prefixes):
+            return None
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if mfa.has_second_factor(user):
+            return "mfa_verify"
+        if mfa.second_factor_required(user):
+            return "mfa_enrol"
+        return None
