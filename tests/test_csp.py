@@ -17,6 +17,8 @@ from django.test import Client
 from sendesk.behaviour import charts
 from tests.browser.pages import PEOPLE, make_records, urls_for
 
+from .second_factor import verified_login
+
 # The whole policy, directive by directive: a change to it is a decision, made here too.
 POLICY = {
     "default-src": ["'self'"],
@@ -163,7 +165,7 @@ def test_other_answers_carry_the_policy_too(world, client, as_user, django_user_
 
 def test_a_refused_form_gets_the_sites_page_not_djangos_inline_styled_one(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.alice)
+    verified_login(client, world.alice)
     refused = client.post(f"/pupils/{world.ben.pk}/incidents/new/", {})
     assert refused.status_code == 403
     assert policy(refused) == POLICY
@@ -179,7 +181,7 @@ def test_the_admin_works_under_the_same_policy(db, client):
     admin = get_user_model().objects.create_superuser(
         "root@test.example", "a-long-admin-password", full_name="Ada Admin"
     )
-    client.force_login(admin)
+    verified_login(client, admin)
     for path in (
         "/admin/",
         "/admin/schools/school/",

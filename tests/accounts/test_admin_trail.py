@@ -7,13 +7,14 @@ from sendesk.accounts.models import ApiToken, User
 from sendesk.audit.models import SecurityEvent
 from sendesk.schools.models import StaffRole
 
+from ..second_factor import verified_login
 from ..world import PASSWORD
 from .conftest import NEW_PASSWORD
 
 
 def _admin(client):
     admin = User.objects.create_superuser("it@test.example", PASSWORD, full_name="Ivy It")
-    client.force_login(admin)
+    verified_login(client, admin)
     return admin
 
 

@@ -29,6 +29,8 @@ from sendesk.therapy.selectors import referred_pupils
 from tests.second_factor import code_for
 from tests.world import TODAY
 
+from ..second_factor import verified_login
+
 DOMAIN = "oakfield.example"
 
 
@@ -374,7 +376,7 @@ def test_the_demo_over_the_api_as_ta1_ta2_the_therapist_and_the_parent(pupil, sc
     assert client.get(f"/api/v1/pupils/{pupil.pk}/medication", **slt).status_code == 404
 
     # The parent sees their child's pages and no one else's.
-    client.force_login(login("parent"))
+    verified_login(client, login("parent"))
     r = client.get(f"/family/children/{pupil.pk}/")
     assert r.status_code == 200 and pupil.legal_first_name in r.content.decode()
     assert client.get(f"/family/children/{plan.pupil_id}/").status_code == 404

@@ -13,6 +13,7 @@ from sendesk.provision.services import session_amend
 from tests.pages_ta.helpers import HTMX, quick_form
 from tests.world import TODAY
 
+from ..second_factor import verified_login
 from .conftest import said
 
 NOTE = "Loved the train barrier game"
@@ -21,7 +22,7 @@ NOTE = "Loved the train barrier game"
 def parent_sees(world, as_user) -> str:
     # Pat on a client of her own: the staff member's client stays logged in as them.
     pat = Client()
-    pat.force_login(world.pat)
+    verified_login(pat, world.pat)
     return said(pat.get(f"/family/children/{world.ben.pk}/"))
 
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from sendesk.behaviour.models import Amendment, Observation, ObservationEntry
 from sendesk.pupils.models import TimelineEntry
 
+from ..second_factor import verified_login
 from .conftest import abc, accesses, duration, frequency, interval, rows
 
 
@@ -57,7 +58,7 @@ def test_the_page_endpoint_takes_the_csrf_header(world):
     """What observe.js does: the token from the page, in X-CSRFToken, with the session."""
     w = world
     client = Client(enforce_csrf_checks=True)
-    client.force_login(w.alice)
+    verified_login(client, w.alice)
     page = text(client.get(f"/pupils/{w.ben.pk}/observe/"))
     token = re.search(r'data-csrf="([^"]+)"', page).group(1)
     url = f"/pupils/{w.ben.pk}/observe/"
