@@ -348,7 +348,12 @@ SENDESK_TOKEN_MAX_DAYS = _env_count("SENDESK_TOKEN_MAX_DAYS", 30)
 # after signing in whatever happens; the page warns SENDESK_SESSION_WARN_SECONDS before.
 SENDESK_SESSION_IDLE_MINUTES = _env_count("SENDESK_SESSION_IDLE_MINUTES", 30)
 SENDESK_SESSION_WARN_SECONDS = 120
-MIDDLEWARE = [*MIDDLEWARE, "sendesk.signin.sessions.SessionLimitsMiddleware"]
+# As soon as the user and messages are known: an ended session signs out (and says why)
+# before anything else (the second-factor gate included) looks at who is signed in.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "sendesk.signin.sessions.SessionLimitsMiddleware",
+)
 
 # --- mfa: the second factor (django-otp: authenticator apps and recovery codes) ---
 # django-otp's apps go before ours, so that sendesk.signin.admin can take its devices out of
@@ -362,7 +367,7 @@ INSTALLED_APPS[_at:_at] = [
 # OTPMiddleware marks a session verified (request.user.is_verified()); the gate right after
 # it sends someone who still owes a second factor to the second step or to set-up, before
 # any other page (/admin/ included).
-_at = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+_at = MIDDLEWARE.index("sendesk.signin.sessions.SessionLimitsMiddleware") + 1
 MIDDLEWARE[_at:_at] = [
     "django_otp.middleware.OTPMiddleware",
     "sendesk.signin.mfa_gate.SecondFactorGate",

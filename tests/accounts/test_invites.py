@@ -61,8 +61,8 @@ def test_an_invite_becomes_a_signed_in_account(world, as_user, now):
     assert short.status_code == 422 and "too short" in short.content.decode()
     done = nia_browser.post(r.url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert done.status_code == 302 and done.url == "/"
-    # Signed in, as Nia.
-    assert nia_browser.get("/my-day/").status_code == 200
+    # Signed in, as Nia; as a DSL she sets up a second factor before any page.
+    assert nia_browser.get("/my-day/").url == "/account/second-factor/set-up/?next=%2Fmy-day%2F"
     assert nia_browser.session["_auth_user_id"] == str(nia.pk)
     nia.refresh_from_db()
     assert nia.check_password(NEW_PASSWORD)

@@ -125,7 +125,9 @@ def test_a_lock_made_on_the_form_holds_on_the_api_and_the_admin(world, client, n
     assert client.get("/admin/").status_code == 302  # not signed in to the admin either
     now.shift(dt.timedelta(minutes=MINUTES, seconds=1))
     assert admin(client, "head@test.example", PASSWORD).status_code == 302
-    assert client.get("/admin/").status_code == 200
+    # Signed in by the password; the second factor comes next, as on the form.
+    assert client.session["_auth_user_id"] == str(world.head.pk)
+    assert client.get("/admin/").url == "/account/second-factor/set-up/?next=%2Fadmin%2F"
 
 
 def test_failures_on_the_admin_lock_the_form(world, client):

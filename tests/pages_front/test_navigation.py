@@ -27,8 +27,10 @@ EXPECTED = {
         "Today's care",
         "Deployment",
         "Staff accounts",
-        *STAFF_END,
+        "Pupils",
+        "Report a concern",
         "Sign-in locks",
+        SIGN_IN,
     ],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
