@@ -7,6 +7,7 @@ from . import (
     behaviour,
     care,
     errors,
+    faults,
     medication,
     observations,
     plans,
@@ -28,6 +29,7 @@ api = NinjaAPI(
     parser=errors.ObjectParser(),
 )
 errors.install(api)
+faults.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/pupils", pupils.router)
 api.add_router("/pupils", plans.router)
