@@ -8,7 +8,7 @@ here after ninja builds it (one place, rather than a 503 line in each operation'
 from django.db import DatabaseError
 from ninja import NinjaAPI
 
-from sendesk.lib.faults import classify, fault_response
+from sendesk.lib.faults import answer, classify
 
 SERVICE_UNAVAILABLE = {
     "description": "The database cannot serve the request (unreachable, read-only, full, or "
@@ -32,7 +32,7 @@ def install(api: NinjaAPI) -> None:
         fault = classify(exc)
         if fault is None:
             raise exc  # a programming error: Django's 500, for the developers to see
-        return fault_response(request, fault)
+        return answer(request, fault)
 
     # Answered here too (FaultsMiddleware answers the same), so that DEBUG, where ninja would
     # turn the error into a traceback page, gives the same 503.

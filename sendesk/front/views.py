@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sendesk.access import roles_of
-from sendesk.lib.faults import database_problem
+from sendesk.lib import faults
 from sendesk.lib.registry import declared
 
 
@@ -70,9 +70,9 @@ def home(request):
 def healthz(request):
     """200 "ok" when the database can be read and written (a write rolled back, so nothing
     stays and nothing is audited); 503 with what is wrong otherwise."""
-    fault = database_problem()
+    fault = faults.database_problem()
     if fault is not None:
-        return HttpResponse(fault.message, status=503, content_type="text/plain")
+        return faults.answer(request, fault)
     return HttpResponse("ok", content_type="text/plain")
 
 

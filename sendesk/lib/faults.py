@@ -275,9 +275,25 @@ class FaultsMiddleware:
         fault = classify(exception)
         if fault is None:
             return None
-        if fault is GONE:
-            _close_moved(connections["default"])
-        return fault_response(request, fault)
+        return answer(request, fault)
+
+
+def answer(request, fault: Fault) -> HttpResponse:
+    """The 503 for a fault met while handling `request` (the middleware's, and the API's
+    exception handler's)."""
+    # Remembered for FaultsMiddleware: the session middleware, reading a session the fault
+    # kept from loading, may then fail on this very response and make it Django's 500.
+    request.sendesk_fault = fault
+    # Nobody is signed in as far as the rest of this response goes: the middleware it passes
+    # back through (no-store for signed-in people) would otherwise load the user from the
+    # database that just failed, and fail again.
+    # (Imported here: manage.py imports this module before the apps are loaded.)
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    if fault is GONE:
+        _close_moved(connections["default"])
+    return fault_response(request, fault)
 
 
 # --- /healthz -------------------------------------------------------------------------------

@@ -157,8 +157,11 @@ def test_read_only_pages_say_so_with_503(world, client):
 def test_read_only_api_says_so_with_503_json(world, client):
     tok = token(client, world.alice)
     before = Session.objects.count()
+    # One request a read-only spell: on PostgreSQL a failed statement ends the test's
+    # transaction, as it ends a request's.
     with read_only():
         saved = post_api(client, tok, "/sessions", api_session(world))
+    with read_only():
         new_token = client.post(
             "/api/v1/auth/token",
             json.dumps({"email": world.senco.email, "password": PASSWORD}),
@@ -172,6 +175,12 @@ def test_read_only_api_says_so_with_503_json(world, client):
 def test_healthz_ok_when_the_database_reads_and_writes(db, client):
     r = client.get("/healthz")
     assert (r.status_code, r.content, r["Content-Type"]) == (200, b"ok", "text/plain")
+    if SQLITE:
+        # Memory-mapped I/O off: through a map, a read of a truncated file or a disk error
+        # is a SIGBUS that kills the worker; with read() it is an error and a 503.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA mmap_size")
+            assert cursor.fetchone() == (0,)
 
 
 def test_healthz_503_when_the_database_cannot_be_written(db, client):
@@ -193,49 +202,31 @@ def test_every_operation_documents_503(client, db):
         assert schema["required"] == ["detail"]
 
 
-def test_sqlite_memory_mapped_io_stays_off(db):
-    """Through a memory map, a read of a truncated file or a disk error is a SIGBUS that kills
-    the worker; with read() SQLite reports an error and the request gets a 503."""
-    if not SQLITE:
-        # PostgreSQL's workers are its own processes: what the server reports is an error.
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW transaction_read_only")
-            assert cursor.fetchone() == ("off",)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA mmap_size")
-        assert cursor.fetchone() == (0,)
-
-
 # --- Faults that would harm the shared database: a file of the test's own on SQLite -------
 
 
 @pytest.fixture
-def spare(request, tmp_path, _shared_layer, django_db_blocker, now):
+def spare(transactional_db, tmp_path, now):
     """On SQLite, the (migrated, empty) test database copied to a file of this test's own,
     serving every request in its place, with the test school built in it. On PostgreSQL,
     the shared test database, with the school committed and flushed after (a transactional
     test)."""
-    if not SQLITE:
-        request.getfixturevalue("transactional_db")
-    _shared_layer.close()
-    with django_db_blocker.unblock():
-        assert not connection.in_atomic_block
-        original = connection.settings_dict["NAME"]
-        path = tmp_path / "spare.sqlite3"
+    assert not connection.in_atomic_block
+    original = connection.settings_dict["NAME"]
+    path = tmp_path / "spare.sqlite3"
+    if SQLITE:
+        connection.close()
+        source, copy = sqlite3.connect(original), sqlite3.connect(path)
+        source.backup(copy)
+        source.close()
+        copy.close()
+        connection.settings_dict["NAME"] = str(path)
+    try:
+        yield SimpleNamespace(path=path, world=build_world())
+    finally:
         if SQLITE:
             connection.close()
-            source, copy = sqlite3.connect(original), sqlite3.connect(path)
-            source.backup(copy)
-            source.close()
-            copy.close()
-            connection.settings_dict["NAME"] = str(path)
-        try:
-            yield SimpleNamespace(path=path, world=build_world())
-        finally:
-            if SQLITE:
-                connection.close()
-                connection.settings_dict["NAME"] = original
+            connection.settings_dict["NAME"] = original
 
 
 def rows_in(path):
