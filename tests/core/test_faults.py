@@ -416,3 +416,16 @@ def test_start_up_with_an_unwritable_database_says_what_to_fix(tmp_path):
     )
     assert (command.returncode, command.stderr.strip(), command.stdout) == (1, line, "")
     assert (server.returncode, server.stderr.strip()) == (3, line)
+
+
+def test_a_command_that_cannot_reach_postgresql_says_what_to_fix(tmp_path):
+    # Port 1: nothing listens there, as when PostgreSQL is stopped.
+    env = {
+        "DATABASE_URL": "postgres://sendesk@127.0.0.1:1/sendesk",
+        "SENDESK_VAR_DIR": str(tmp_path / "var"),
+    }
+    command = start(["manage.py", "migrate", "--no-input"], env)
+    assert command.returncode == 1
+    [line] = command.stderr.strip().splitlines()
+    assert line.startswith("SENDesk: the database failed (connection failed:")
+    assert line.endswith("Start the database server, or check DATABASE_URL.")
