@@ -138,6 +138,8 @@ def classify(exc: BaseException | None) -> Fault | None:
     """The plain-words fault behind a database error, or None when it is not one of them."""
     if isinstance(exc, DatabaseGone):
         return GONE
+    if isinstance(exc, DatabaseReadOnlyNow):
+        return READ_ONLY
     if not isinstance(exc, DatabaseError):
         return None
     cause = exc.__cause__ or exc
@@ -170,6 +172,18 @@ def file_identity(path: str) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+def writable(path: str) -> bool:
+    """Whether the database file and its WAL index (-shm) may be written, as the kernel says
+    now (a read-only mount, an immutable file, or modes that deny this user)."""
+    shm = f"{path}-shm"
+    return os.access(path, os.W_OK) and (not os.path.exists(shm) or os.access(shm, os.W_OK))
+
+
+# Files this process has opened writable. SQLite maps a file's WAL index (-shm) once a
+# process, shared by all its connections, and keeps it mapped while any of them is open.
+_MAPPED_WRITABLE: set[str] = set()
+
+
 def _remember_file(sender, connection, **kwargs):
     path = sqlite_path(connection)
     if path is None:
@@ -177,6 +191,8 @@ def _remember_file(sender, connection, **kwargs):
     # Taken just after SQLite opened the file: nothing can have replaced it in between but
     # an operator racing the first query of a new connection.
     connection.sendesk_file = file_identity(path)
+    if writable(path):
+        _MAPPED_WRITABLE.add(path)
     if _guard not in connection.execute_wrappers:
         connection.execute_wrappers.append(_guard)
 
@@ -196,11 +212,35 @@ def file_moved(connection) -> bool:
     return connection.sendesk_file is None or file_identity(path) != connection.sendesk_file
 
 
+def map_unsafe(connection) -> bool:
+    """Whether this process maps the WAL index of `connection`'s file for writing while the
+    file can no longer be written.
+
+    SQLite reads and writes the WAL index (the -shm file) through a shared memory map, in
+    WAL mode always, whatever mmap_size says, and even a read writes to it. Once the file is
+    made read-only under a running process (a read-only remount, an immutable file), a write
+    to that map is a SIGBUS that kills the worker, and so is closing a connection (its
+    checkpoint) or opening a new one (it shares the process's map). So the process does not
+    touch the database until the file is writable again, and answers 503 meanwhile; a worker
+    started while the file is read-only maps it read-only, and reads work there."""
+    path = sqlite_path(connection)
+    # (A file that is gone is a fault of its own: GONE.)
+    return path in _MAPPED_WRITABLE and os.path.exists(path) and not writable(path)
+
+
+class DatabaseReadOnlyNow(OperationalError):
+    """The SQLite file was made read-only under this process."""
+
+
 def _guard(execute, sql, params, many, context):
-    # One stat() a statement (microseconds): a write that goes to an unlinked file is lost
-    # at the next restart, and a read from it shows what a restart will not.
-    if file_moved(context["connection"]):
+    # A stat() and two access() a statement (microseconds): a write that goes to an unlinked
+    # file is lost at the next restart, a read from it shows what a restart will not, and
+    # any statement on a file made read-only under this process may be a SIGBUS.
+    connection = context["connection"]
+    if file_moved(connection):
         raise DatabaseGone(GONE.message)
+    if map_unsafe(connection):
+        raise DatabaseReadOnlyNow(READ_ONLY.message)
     return execute(sql, params, many, context)
 
 
@@ -258,6 +298,8 @@ class FaultsMiddleware:
         if file_moved(connection):
             _close_moved(connection)
             return fault_response(request, GONE)
+        if map_unsafe(connection):
+            return fault_response(request, READ_ONLY)
         if connection.connection is None and _configured_sqlite_missing():
             return fault_response(request, GONE)
         response = self.get_response(request)
@@ -325,6 +367,8 @@ def database_problem(alias: str = "default") -> Fault | None:
     if file_moved(connection):
         _close_moved(connection)
         return GONE
+    if map_unsafe(connection):
+        return READ_ONLY
     path = sqlite_path(connection)
     if connection.connection is None and path is not None and file_identity(path) is None:
         return GONE

@@ -329,6 +329,68 @@ def test_removed_database_file_acknowledges_no_save(spare, client):
         assert Session.objects.count() == 0
 
 
+@contextmanager
+def made_read_only(path):
+    """SQLite: the file and its WAL index made read-only under the running server, as a
+    read-only remount does: immutable (root writes any file whatever its mode), or mode
+    0444 for another user. PostgreSQL: the database made read-only for new sessions."""
+    if SQLITE:
+        files = [str(p) for p in (path, f"{path}-wal", f"{path}-shm") if os.path.exists(p)]
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "+i", *files], check=True)
+        else:
+            for name in files:
+                os.chmod(name, 0o444)
+    else:
+        name = connection.settings_dict["NAME"]
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+        connection.close()
+    try:
+        yield
+    finally:
+        if SQLITE:
+            if os.geteuid() == 0:
+                subprocess.run(["chattr", "-i", *files], check=True)
+            else:
+                for name in files:
+                    os.chmod(name, 0o644)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SET default_transaction_read_only = off")
+                cursor.execute(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+            connection.close()
+
+
+def test_database_made_read_only_under_the_running_server(spare, client):
+    """The issue's probe: workers died (SIGBUS) or answered HTML 500s. On SQLite, a process
+    that mapped the file's WAL index for writing must not touch it once the file is
+    read-only (a write through the map is a SIGBUS): every request answers 503 until the
+    file is writable again, and this test's own process is the worker that stays up."""
+    w = spare.world
+    tok = token(client, w.alice)
+    client.force_login(w.alice)
+    assert client.get("/my-day/").status_code == 200
+    with made_read_only(spare.path):
+        answers = [
+            post_api(client, tok, "/sessions", api_session(w))
+            if i % 2
+            else client.post(f"/sessions/record/{w.talk.pk}/", page_session())
+            for i in range(8)
+        ]
+        health = client.get("/healthz")
+        reading = client.get(f"/api/v1/pupils/{w.ben.pk}", HTTP_AUTHORIZATION=f"Bearer {tok}")
+    for i, answer in enumerate(answers):
+        (assert_api_503 if i % 2 else assert_page_503)(answer, faults.READ_ONLY)
+    assert (health.status_code, health.content.decode()) == (503, faults.READ_ONLY.message)
+    # Reading a pupil's record writes its access trail: no trail, no record.
+    assert_api_503(reading, faults.READ_ONLY)
+    assert Session.objects.count() == 0
+    # Writable again: the same worker saves.
+    assert post_api(client, tok, "/sessions", api_session(w)).status_code == 201
+    assert client.get("/healthz").content == b"ok"
+
+
 def test_file_replaced_during_a_save_is_not_acknowledged(spare, client):
     """The file replaced (yesterday's copy restored) between the session's first row and the
     end of the request: the save is not acknowledged, and the file a restart reads has no
