@@ -213,5 +213,6 @@ MIDDLEWARE.insert(
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Memory-mapped I/O stays off (SQLite's default, said out loud): through a map, a read
     # that fails (the file truncated, a disk error) is a SIGBUS that kills the worker, where
-    # read() gives SQLite an error it reports and the request gets a 503.
+    # read() gives SQLite an error it reports and the request gets a 503. (WAL mode maps its
+    # small index file, -shm, whatever this says: sendesk/lib/faults.py map_unsafe.)
     DATABASES["default"]["OPTIONS"]["init_command"] += " PRAGMA mmap_size=0;"
