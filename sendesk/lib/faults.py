@@ -14,7 +14,9 @@ Three pieces:
 SQLite keeps writing to a file after it was unlinked (and in WAL mode never notices), so the
 file's device and inode are remembered when a connection opens and compared with the
 configured path before every statement and again before a response leaves: a file that is
-missing or replaced means the connection writes where nobody will read.
+missing or replaced means the connection writes where nobody will read. A file made
+read-only under a running worker is answered without touching SQLite at all (`map_unsafe`):
+its WAL index is mapped for writing, and a write through that map would kill the worker.
 """
 
 from __future__ import annotations
