@@ -387,3 +387,17 @@ except ValueError:
         "SENDESK_DEMO_TOTP_SECRET must be base32 (letters A-Z and digits 2-7) of at least "
         "16 characters, a multiple of 8 long, as authenticator apps take it"
     ) from None
+
+# --- faults: the database's faults answered with a 503 that says what is wrong ---
+# Right after WhiteNoise, so static files (the 503 page's stylesheet) are served without the
+# database, and before the session and the user, so a fault anywhere after is answered.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "sendesk.lib.faults.FaultsMiddleware",
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Memory-mapped I/O stays off (SQLite's default, said out loud): through a map, a read
+    # that fails (the file truncated, a disk error) is a SIGBUS that kills the worker, where
+    # read() gives SQLite an error it reports and the request gets a 503. (WAL mode maps its
+    # small index file, -shm, whatever this says: sendesk/lib/faults.py map_unsafe.)
+    DATABASES["default"]["OPTIONS"]["init_command"] += " PRAGMA mmap_size=0;"

@@ -8,6 +8,7 @@ from . import (
     behaviour,
     care,
     errors,
+    faults,
     medication,
     observations,
     plans,
@@ -32,6 +33,7 @@ api = NinjaAPI(
     docs_decorator=csp_update({"img-src": ["data:"]}),
 )
 errors.install(api)
+faults.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/pupils", pupils.router)
 api.add_router("/pupils", plans.router)

@@ -2,13 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sendesk.access import roles_of
+from sendesk.lib import faults
 from sendesk.lib.registry import declared
 from sendesk.signin.lockout import refused_for_lockout
 
@@ -77,9 +77,11 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    """200 "ok" when the database can be read and written (a write rolled back, so nothing
+    stays and nothing is audited); 503 with what is wrong otherwise."""
+    fault = faults.database_problem()
+    if fault is not None:
+        return faults.answer(request, fault)
     return HttpResponse("ok", content_type="text/plain")
 
 
