@@ -164,7 +164,7 @@ def test_read_only_api_says_so_with_503_json(world, client):
     with read_only():
         new_token = client.post(
             "/api/v1/auth/token",
-            json.dumps({"email": world.senco.email, "password": PASSWORD}),
+            json.dumps({"email": world.alice.email, "password": PASSWORD}),
             content_type="application/json",
         )
     assert_api_503(saved, faults.READ_ONLY)
