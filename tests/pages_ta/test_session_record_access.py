@@ -21,9 +21,9 @@ def test_http_save_runs_one_access_check(world, as_user, django_assert_num_queri
     # asked the database again whether its pupil was in scope; then 17. Now: session, user,
     # roles; the provision in scope and its targets with their plans (the save checks the
     # rated target against them: no strategies, the swapped card has no pupil header); the
-    # client_id lookup; savepoint, session, pupil record, rating, timeline line, audit row,
-    # release. The card shows what was written, not read back.
-    with django_assert_num_queries(13):
+    # client_id lookup; savepoint, session, pupil record, rating, timeline line, the audit
+    # chain's head, audit row, release. The card shows what was written, not read back.
+    with django_assert_num_queries(14):
         response = client.post(f"/sessions/record/{w.talk.pk}/", data, **HTMX)
     assert response.status_code == 200
     assert Session.objects.get().provision == w.talk
