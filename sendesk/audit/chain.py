@@ -312,8 +312,7 @@ def _sqlite_link(table: str, column) -> str:
         BEGIN
             INSERT OR IGNORE INTO audit_chainhead (chain, seq, hash, base_seq, base_hash)
                 VALUES ({name}, 0, '{GENESIS}', 0, '{GENESIS}');
-            SELECT RAISE(ABORT, 'A row of {table} must continue its chain: '
-                                'seq and prev_hash must follow its head.')
+            SELECT RAISE(ABORT, 'A row of {table} must continue its chain (seq, prev_hash).')
             WHERE NOT EXISTS (SELECT 1 FROM audit_chainhead
                               WHERE chain = {name} AND seq = NEW.seq - 1 AND hash = NEW.prev_hash);
             UPDATE audit_chainhead SET seq = NEW.seq, hash = NEW.row_hash WHERE chain = {name};
