@@ -20,8 +20,9 @@ Writers never do this by hand: the models' save() and bulk_create() link every n
 the last position and hash) is read first; on PostgreSQL under a row lock (SELECT ... FOR
 UPDATE), so a second writer waits for the first to commit and then reads its head; on
 SQLite the IMMEDIATE transactions (settings) already let one writer in at a time. A
-database trigger moves the head on each INSERT (sendesk.audit.migrations), so writing a row
-costs one query more than before: reading the head. Outside a transaction (a page view
+database trigger on each trail (link_trigger below) refuses a row that does not continue
+its chain's head and moves the head, so writing a row costs one query more than before:
+reading the head. Outside a transaction (a page view
 writing its access row), PostgreSQL opens one for the two statements; SQLite, whose BEGIN
 would be a third, reads and inserts and, if another process took the position meanwhile
 (the database refuses the row), reads again; after three such losses it takes the write

@@ -213,8 +213,8 @@ def test_saving_query_count(world, recorder, django_assert_num_queries):
     w = world
     recorder.page(w.alice, w.ben, abc(n=1))  # logs in
     # session, user, roles, pupil (the page), client_id lookup, pupil (the service),
-    # savepoint, observation, entries, timeline, audit, release.
-    with django_assert_num_queries(12):
+    # savepoint, observation, entries, timeline, the audit chain's head, audit, release.
+    with django_assert_num_queries(13):
         assert recorder.page(w.alice, w.ben, abc(n=40)).status_code == 201
     assert ObservationEntry.objects.count() == 41
 
@@ -234,5 +234,6 @@ def test_observation_page_costs_the_same_however_many_entries(world, recorder, a
 def test_recorder_page_query_count(world, as_user, django_assert_num_queries):
     client = as_user(world.alice)
     client.get(f"/pupils/{world.ben.pk}/observe/")
-    with django_assert_num_queries(5):  # session, user, roles, pupil, access row
+    # session, user, roles, pupil, the access chain's head, access row
+    with django_assert_num_queries(6):
         client.get(f"/pupils/{world.ben.pk}/observe/")
