@@ -169,9 +169,10 @@ def _register_rows(register, totals) -> list[tuple]:
     return rows
 
 
-def _pupils(ids):
-    """Pupil references for the access log, which needs only their ids."""
-    return [Pupil(pk=pk) for pk in ids]
+def _pupils(ids, school_id):
+    """Pupil references for the access log, which needs only their ids and school (every
+    pupil of an overview page is of the school overseen)."""
+    return [Pupil(pk=pk, school_id=school_id) for pk in ids]
 
 
 def _oversight(request) -> int:
@@ -208,7 +209,7 @@ def overview(request):
     shown += [plan.pupil_id for plan in reviews]
     shown += [target.pupil_id for target in stale]
     # The register summary is counts only: no pupil is named, so none is recorded for it.
-    record_access_many(actor=request.user, pupils=_pupils(shown), what="SENCO overview")
+    record_access_many(actor=request.user, pupils=_pupils(shown, school_id), what="SENCO overview")
     context = {
         "today": today,
         "shortfalls": short,
@@ -238,7 +239,7 @@ def overview_shortfalls(request):
     page.object_list = _shortfall_rows(label_missed(explain(page.object_list, staffing=True)))
     record_access_many(
         actor=request.user,
-        pupils=_pupils(row.pupil_id for row in page.object_list),
+        pupils=_pupils((row.pupil_id for row in page.object_list), school_id),
         what="shortfalls",
     )
     context = {"today": today, "page": page, "sort": sort, "sorts": SORTS}
@@ -272,7 +273,7 @@ def overview_stale_targets(request):
     _link_stale(page.object_list)
     record_access_many(
         actor=request.user,
-        pupils=_pupils(t.pupil_id for t in page.object_list),
+        pupils=_pupils((t.pupil_id for t in page.object_list), school_id),
         what="stale targets",
     )
     context = {
