@@ -12,9 +12,11 @@ import time_machine
 from django.core.management import call_command
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.test import Client
+from django.test import Client, TransactionTestCase
 from django.test.client import ClientHandler
 from django.test.utils import override_settings
+
+from sendesk.lib.migrations import disposal_permit
 
 from .second_factor import verified_login
 from .world import TODAY, build_world
@@ -37,6 +39,31 @@ def now():
     """Freeze time at 10:00 on the world's 'today' (tick=False: time stands still)."""
     with time_machine.travel(FROZEN_AT, tick=False) as t:
         yield t
+
+
+# --- The flush after a transactional test --------------------------------------------------
+#
+# Evidence and trail tables refuse DELETE and TRUNCATE at the database except under a
+# disposal permit of the same transaction (sendesk/lib/migrations.py). Django empties the
+# tables after each transactional test (live_server, threads) with exactly those; it does so
+# here under a permit for that flush only, taken and used in one transaction, so the
+# triggers stay whole for everything a test does (tests/core/test_trail_guards.py).
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_under_a_disposal_permit():
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self):
+        tables = connections[DEFAULT_DB_ALIAS].introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        with disposal_permit(tables, why="test suite: flush after a transactional test"):
+            original(self)
+
+    TransactionTestCase._fixture_teardown = teardown
+    yield
+    TransactionTestCase._fixture_teardown = original
 
 
 # --- Shared data, built once a module and rolled back after every test ------------------

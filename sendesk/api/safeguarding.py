@@ -170,5 +170,8 @@ def _item(item) -> dict:
 def chronology_get(request, pupil_id: uuid.UUID):
     pupil = access.get_pupil_for_dsl(request.auth, pupil_id)
     items = selectors.chronology(pupil)
-    services.access_record(actor=request.auth, pupil_id=pupil.pk, what="chronology", via="api")
+    services.access_record(
+        actor=request.auth, pupil_id=pupil.pk, school_id=pupil.school_id, what="chronology",
+        via="api",
+    )  # fmt: skip
     return {"pupil_id": pupil.pk, "items": [_item(i) for i in items]}

@@ -6,6 +6,10 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
-        from . import signals
+        from django.db.models.signals import post_migrate, post_save
+
+        from . import chain, signals
 
         signals.connect()
+        post_save.connect(chain.school_created, sender="schools.School", dispatch_uid="chain.heads")
+        post_migrate.connect(chain.migrated, sender=self, dispatch_uid="chain.migrated")

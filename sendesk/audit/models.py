@@ -1,8 +1,26 @@
 from django.conf import settings
 from django.db import models
 
+from .chain import GENESIS, ChainedRow
 
-class AuditEvent(models.Model):
+
+class ChainHead(models.Model):
+    """Where each trail's chain ends: its last position and hash (sendesk.audit.chain).
+    Moved by a trigger on each INSERT into a trail, never by the code; writers read (and
+    on PostgreSQL lock) it to link a new row. `base_seq`/`base_hash`: where the chain
+    starts, 0 and GENESIS unless the retention disposal (to come) removes its oldest rows."""
+
+    chain = models.CharField(primary_key=True, max_length=100)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS)
+    base_seq = models.PositiveBigIntegerField(default=0)
+    base_hash = models.CharField(max_length=64, default=GENESIS)
+
+    def __str__(self):
+        return f"{self.chain} at {self.seq}"
+
+
+class AuditEvent(ChainedRow):
     """A change to pupil data: who, when, what, before and after. Written by the service
     that makes the change, in the same transaction, so there is no change without its row."""
 
@@ -33,30 +51,47 @@ class AuditEvent(models.Model):
             models.CheckConstraint(
                 condition=models.Q(action__in=["create", "update", "delete", "amend"]),
                 name="audit_action_known",
-            )
+            ),
+            models.UniqueConstraint(fields=["school", "seq"], name="audit_chain_position"),
         ]
 
 
-class AccessEvent(models.Model):
+class AccessEvent(ChainedRow):
     """Someone looked at a pupil's records. Answers 'who has viewed this pupil' and
     subject access requests."""
 
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="+")
+    # The pupil's school, stored so that the row's chain is known without a lookup.
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
     what = models.CharField(max_length=100, help_text="The page or endpoint, e.g. 'pupil page'.")
     via = models.CharField(max_length=10, default="web", choices=[("web", "Web"), ("api", "API")])
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["pupil", "-at"], name="access_pupil_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "seq"], name="access_chain_position")
+        ]
+
+    @classmethod
+    def fill_chain(cls, objs) -> None:
+        fill_school_from_pupil(objs)
 
 
-class SecurityEvent(models.Model):
+class SecurityEvent(ChainedRow):
     """Something that happened to a sign-in or an account: a sign-in, a failed one, a
     lockout, a second factor enrolled or reset, an API token made or revoked, a password or
     a role changed. Kept apart from AuditEvent, which is about pupil data and always
-    belongs to one school: a failed sign-in may name no account at all."""
+    belongs to one school: a failed sign-in may name no account at all.
+
+    One hash chain for the site, not one per school: sign-in happens before any school is
+    chosen, an account may hold roles at several schools of a trust, and a failed attempt
+    may name no account; any school picked for such a row would be a guess. Sign-ins are
+    few beside page views, so one chain does not make writers queue."""
+
+    chain_by = None
 
     class Kind(models.TextChoices):
         SIGNED_IN = "signed_in", "Signed in"
@@ -107,8 +142,32 @@ class SecurityEvent(models.Model):
                     ]
                 ),
                 name="security_kind_known",
-            )
+            ),
+            models.UniqueConstraint(fields=["seq"], name="security_chain_position"),
         ]  # fmt: skip
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.email or self.user_id}"
+
+
+def fill_school_from_pupil(objs) -> None:
+    """Set school_id from the pupil on rows written without it: from the pupil object when
+    the writer gave one, else in one query for them all. (The pupil model is reached
+    through the foreign key: audit sits below pupils and does not import it.)"""
+    missing = []
+    for obj in objs:
+        if obj.school_id is None:
+            pupil = obj._state.fields_cache.get("pupil")
+            if pupil is not None and vars(pupil).get("school_id") is not None:
+                obj.school_id = pupil.school_id
+            else:
+                missing.append(obj)
+    if missing:
+        pupils = missing[0]._meta.get_field("pupil").related_model
+        schools = dict(
+            pupils.objects.filter(pk__in={o.pupil_id for o in missing}).values_list(
+                "pk", "school_id"
+            )
+        )
+        for obj in missing:
+            obj.school_id = schools.get(obj.pupil_id)

@@ -1,5 +1,6 @@
 """Writing the audit and access trails. Called by the services that change pupil data,
-inside their transaction, and by the access points that show it."""
+inside their transaction, and by the access points that show it. Each row is linked into
+its school's hash chain as it is saved (sendesk.audit.chain)."""
 
 from django.db import models
 from django.utils import timezone
@@ -60,19 +61,29 @@ def record_pupil_change(actor, action, obj, pupil, before=None, after=None):
     )  # fmt: skip
 
 
+def _school_of(pupil):
+    """The pupil's school id when the object already holds it, else None (the row then
+    looks it up, in one query for all: reading a deferred field would cost one each)."""
+    return vars(pupil).get("school_id")
+
+
 def record_access(*, actor, pupil, what: str, via: str = "web"):
     return AccessEvent.objects.create(
-        at=timezone.now(), actor=actor, pupil=pupil, what=what, via=via
-    )
+        at=timezone.now(), actor=actor, pupil=pupil, school_id=_school_of(pupil), what=what,
+        via=via,
+    )  # fmt: skip
 
 
 def record_access_many(*, actor, pupils, what: str, via: str = "web") -> None:
     """One access row per distinct pupil shown, in one INSERT, so a page's query count
     does not grow with the pupils on it."""
     now = timezone.now()
-    ids = dict.fromkeys(p.pk for p in pupils)
+    schools = {p.pk: _school_of(p) for p in pupils}
     AccessEvent.objects.bulk_create(
-        [AccessEvent(at=now, actor=actor, pupil_id=pk, what=what, via=via) for pk in ids]
+        [
+            AccessEvent(at=now, actor=actor, pupil_id=pk, school_id=school_id, what=what, via=via)
+            for pk, school_id in schools.items()
+        ]
     )
 
 

@@ -179,7 +179,7 @@ def interventions_overseen(school_ids, *, overdue_only=False, now=None):
 RI_LINE = (
     "pk", "pupil_id", "pupil__preferred_name", "pupil__legal_first_name",
     "pupil__legal_last_name", "pupil__year_group__name", "kind", "started_at",
-    "duration_minutes", "notify_parent_by", "notified", "overdue",
+    "duration_minutes", "notify_parent_by", "notified", "overdue", "school_id",
 )  # fmt: skip
 
 
@@ -196,8 +196,8 @@ def ri_lines(rows) -> list[SimpleNamespace]:
         lines.append(
             SimpleNamespace(
                 url=paths("intervention_detail", r["pk"]),
-                # `pk`: what record_access_many asks of each pupil shown.
-                pupil=SimpleNamespace(pk=r["pupil_id"]),
+                # What record_access_many asks of each pupil shown: its id and school.
+                pupil=SimpleNamespace(pk=r["pupil_id"], school_id=r["school_id"]),
                 name=f"{first} {r['pupil__legal_last_name']}",
                 year=r["pupil__year_group__name"],
                 kind=INTERVENTION_KINDS.get(r["kind"], r["kind"]),

@@ -204,9 +204,10 @@ def _register_rows(register, totals) -> list[tuple]:
     return rows
 
 
-def _pupils(ids):
-    """Pupil references for the access log, which needs only their ids."""
-    return [Pupil(pk=pk) for pk in ids]
+def _pupils(ids, school_id):
+    """Pupil references for the access log, which needs only their ids and school (every
+    pupil of an overview page is of the school overseen)."""
+    return [Pupil(pk=pk, school_id=school_id) for pk in ids]
 
 
 def _oversight(request) -> int:
@@ -275,10 +276,10 @@ def _full_list(request, key, **also):
     return redirect(reverse(PARTS[key][1]) + _carried(request, **also))
 
 
-def _part(request, name, context, shown):
-    """The overview's section `name` (a partial of its template), the pupils it names
-    recorded as seen on the overview."""
-    record_access_many(actor=request.user, pupils=_pupils(shown), what="SENCO overview")
+def _part(request, name, context, shown, school_id):
+    """The overview's section `name` (a partial of its template), the pupils it names (of
+    `school_id`) recorded as seen on the overview."""
+    record_access_many(actor=request.user, pupils=_pupils(shown, school_id), what="SENCO overview")
     return render(request, f"pupils/overview.html#{name}", context)
 
 
@@ -298,7 +299,7 @@ def overview_part_shortfalls(request):
         "full_url": full + _carried(request),
         "percent_url": full + _carried(request, sort="percent"),
     }
-    return _part(request, "shortfalls", context, [row.pupil_id for row in short])
+    return _part(request, "shortfalls", context, [row.pupil_id for row in short], school_id)
 
 
 @login_required
@@ -323,7 +324,7 @@ def overview_part_reviews(request):
         "review_count": reviews[0].total if reviews else 0,
         "full_url": reverse("overview_reviews") + _carried(request),
     }
-    return _part(request, "reviews", context, [plan.pupil_id for plan in reviews])
+    return _part(request, "reviews", context, [plan.pupil_id for plan in reviews], school_id)
 
 
 @login_required
@@ -345,7 +346,7 @@ def overview_part_stale_targets(request):
         "full_url": reverse("overview_stale_targets") + _carried(request, weeks=weeks),
         "school": request.GET.get("school", ""),
     }
-    return _part(request, "stale", context, [target.pupil_id for target in stale])
+    return _part(request, "stale", context, [target.pupil_id for target in stale], school_id)
 
 
 @login_required
@@ -361,7 +362,7 @@ def overview_shortfalls(request):
     page.object_list = _shortfall_rows(label_missed(explain(page.object_list, staffing=True)))
     record_access_many(
         actor=request.user,
-        pupils=_pupils(row.pupil_id for row in page.object_list),
+        pupils=_pupils((row.pupil_id for row in page.object_list), school_id),
         what="shortfalls",
     )
     context = {"today": today, "page": page, "sort": sort, "sorts": SORTS}
@@ -395,7 +396,7 @@ def overview_stale_targets(request):
     _link_stale(page.object_list)
     record_access_many(
         actor=request.user,
-        pupils=_pupils(t.pupil_id for t in page.object_list),
+        pupils=_pupils((t.pupil_id for t in page.object_list), school_id),
         what="stale targets",
     )
     context = {

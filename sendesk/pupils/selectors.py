@@ -141,7 +141,7 @@ def pupil_search(
         qs = qs.filter(year_group_id=year_id) if year_id else qs.none()
     return qs.order_by("legal_last_name", "legal_first_name", "pk").values(
         "pk", "upn", "legal_first_name", "legal_last_name", "preferred_name",
-        "year_group__name", "sen_status",
+        "year_group__name", "sen_status", "school_id",
     )  # fmt: skip
 
 
@@ -166,6 +166,7 @@ def list_rows(rows) -> list[SimpleNamespace]:
     return [
         SimpleNamespace(
             pk=r["pk"],
+            school_id=r["school_id"],  # the access trail's chain (audit.record_access_many)
             url=paths("pupil_detail", r["pk"]),
             name=f"{r['legal_last_name']}, {r['preferred_name'] or r['legal_first_name']}",
             upn=r["upn"],

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from sendesk.audit.models import ChainedRow, fill_school_from_pupil
 from sendesk.pupils.models import Pupil
 from sendesk.schools.models import School
 
@@ -92,10 +93,15 @@ class ConcernAction(models.Model):
         ordering = ["at", "id"]
 
 
-class SafeguardingAccess(models.Model):
+class SafeguardingAccess(ChainedRow):
+    """Someone on the DSL team (or a panel of the pupil page) showed a protected record.
+    A hash chain per school, like audit.AccessEvent (sendesk.audit.chain)."""
+
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    # The pupil's school: the row's chain.
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     concern = models.ForeignKey(
         Concern, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -105,15 +111,35 @@ class SafeguardingAccess(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["pupil", "-at"], name="sgaccess_pupil_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "seq"], name="sgaccess_chain_position")
+        ]
+
+    @classmethod
+    def fill_chain(cls, objs) -> None:
+        fill_school_from_pupil(objs)
 
 
-class SafeguardingAudit(models.Model):
+class SafeguardingAudit(ChainedRow):
+    """A change to a concern: a hash chain per school (sendesk.audit.chain)."""
+
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="+")
+    # The concern's school: the row's chain.
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "seq"], name="sgaudit_chain_position")
+        ]
+
+    @classmethod
+    def fill_chain(cls, objs) -> None:
+        for obj in objs:
+            if obj.school_id is None:
+                obj.school_id = obj.concern.school_id

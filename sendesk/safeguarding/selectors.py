@@ -124,7 +124,9 @@ def pupil_panel(user, pupil: Pupil):
         return None
     open_count = Concern.objects.filter(pupil=pupil).exclude(status=Concern.Status.CLOSED).count()
     items = chronology(pupil, limit=PANEL_ITEMS)
-    services.access_record(actor=user, pupil_id=pupil.pk, what="pupil page panel")
+    services.access_record(
+        actor=user, pupil_id=pupil.pk, school_id=pupil.school_id, what="pupil page panel"
+    )
     return {"pupil": pupil, "open_count": open_count, "items": items}
 
 

@@ -199,8 +199,9 @@ def _existing(actor, client_id):
 
 def _audit(actor, concern, action, at, *, before=None, after=None):
     return SafeguardingAudit.objects.create(
-        at=at, actor=actor, concern=concern, action=action, before=before, after=after
-    )
+        at=at, actor=actor, concern=concern, school_id=concern.school_id, action=action,
+        before=before, after=after,
+    )  # fmt: skip
 
 
 def _state(concern) -> dict:
@@ -312,11 +313,15 @@ def concern_reopen(*, actor, concern: Concern, note: str):
     )  # fmt: skip
 
 
-def access_record(*, actor, pupil_id, what: str, concern=None, via: str = "web"):
-    """One row of the wall's own access trail (never audit.AccessEvent)."""
+def access_record(*, actor, pupil_id, what: str, concern=None, via: str = "web", school_id=None):
+    """One row of the wall's own access trail (never audit.AccessEvent). Its chain is the
+    school's: give `school_id` (or a concern) when known, or it is looked up."""
+    if school_id is None and concern is not None:
+        school_id = concern.school_id
     return SafeguardingAccess.objects.create(
-        at=timezone.now(), actor=actor, pupil_id=pupil_id, concern=concern, what=what, via=via
-    )
+        at=timezone.now(), actor=actor, pupil_id=pupil_id, school_id=school_id, concern=concern,
+        what=what, via=via,
+    )  # fmt: skip
 
 
 def access_record_many(*, actor, concerns=(), pupils=(), what: str, via: str = "web") -> None:
@@ -324,12 +329,23 @@ def access_record_many(*, actor, concerns=(), pupils=(), what: str, via: str = "
     page's query count does not grow with its rows."""
     now = timezone.now()
     rows = [
-        SafeguardingAccess(at=now, actor=actor, pupil_id=c.pupil_id, concern=c, what=what, via=via)
+        SafeguardingAccess(
+            at=now,
+            actor=actor,
+            pupil_id=c.pupil_id,
+            school_id=vars(c).get("school_id"),
+            concern=c,
+            what=what,
+            via=via,
+        )  # fmt: skip
         for c in concerns
     ]
     rows += [
-        SafeguardingAccess(at=now, actor=actor, pupil_id=pk, what=what, via=via)
-        for pk in dict.fromkeys(p.pk for p in pupils)
+        SafeguardingAccess(
+            at=now, actor=actor, pupil_id=pk, school_id=school_id, what=what, via=via
+        )
+        # The school when the object holds it; else looked up, once for all (fill_chain).
+        for pk, school_id in {p.pk: vars(p).get("school_id") for p in pupils}.items()
     ]
     if rows:
         SafeguardingAccess.objects.bulk_create(rows)

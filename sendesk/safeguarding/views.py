@@ -302,6 +302,8 @@ def chronology(request, pupil_id):
     are, and one access row."""
     pupil = access.get_pupil_for_dsl(request.user, pupil_id)
     items = selectors.chronology(pupil)
-    services.access_record(actor=request.user, pupil_id=pupil.pk, what="chronology")
+    services.access_record(
+        actor=request.user, pupil_id=pupil.pk, school_id=pupil.school_id, what="chronology"
+    )
     context = {"pupil": pupil, "items": items}
     return render(request, "safeguarding/chronology.html", context)

@@ -61,4 +61,5 @@ def test_plans_query_count_is_fixed(world, api, count_queries):
         rate(world, TODAY - dt.timedelta(days=i), "developing")
     r, many = count_queries(lambda: api.get(world.alice, f"/pupils/{world.ben.pk}/plans"))
     assert len(r.json()["items"]) == 3  # EHC plan, IBP, the new IEP
-    assert many == few == 7  # token, roles, pupil, access row, plans, outcomes, targets
+    # token, roles, pupil, the access chain's head, access row, plans, outcomes, targets
+    assert many == few == 8

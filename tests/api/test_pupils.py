@@ -80,8 +80,8 @@ def test_list_query_count_does_not_grow_with_pupils(world, api, count_queries):
     _more_pupils(world, 30)
     many, queries_many = count_queries(lambda: api.get(world.senco, "/pupils"))
     assert many.json()["count"] == few.json()["count"] + 30
-    # token, roles, page of pupils, their needs, count
-    assert queries_many == queries_few == 6
+    # token, roles, page of pupils, their needs, count, the access chain's head, access rows
+    assert queries_many == queries_few == 7
 
 
 def test_profile(world, api):
@@ -120,5 +120,6 @@ def test_profile_query_count_is_fixed(world, api, count_queries):
         Contact.objects.create(pupil=world.ben, name=f"Carer {i}", relationship="Carer", priority=i)
     r, queries = count_queries(lambda: api.get(world.alice, f"/pupils/{world.ben.pk}"))
     assert len(r.json()["contacts"]) == 5
-    # token, roles, pupil, access row, then groups, history, needs, strategies, contacts
-    assert queries == 9
+    # token, roles, pupil, the access chain's head, access row, then groups, history, needs,
+    # strategies, contacts
+    assert queries == 10

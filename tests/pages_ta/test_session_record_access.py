@@ -26,7 +26,8 @@ def test_http_save_runs_one_access_check(world, as_user, django_assert_num_queri
     # what was written, not read back.
     # Then 14: the second-factor gate asks whether Alice has set one up and whether her
     # school's policy asks her to.
-    with django_assert_num_queries(14):
+    # Then 15: the audit chain's head, read to link the audit row.
+    with django_assert_num_queries(15):
         response = client.post(f"/sessions/record/{w.talk.pk}/", data, **HTMX)
     assert response.status_code == 200
     assert Session.objects.get().provision == w.talk
