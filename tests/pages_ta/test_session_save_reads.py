@@ -99,8 +99,8 @@ def test_a_save_with_nothing_rated_reads_no_target(world, as_user, django_assert
     # session, user, roles, the provision in scope; savepoint, session, pupil record,
     # timeline line, audit row, release: no target read, no rating written.
     # 12: the ten of the save, and the second-factor gate's two (has Alice set one up;
-    # does her school's policy ask her to).
-    with django_assert_num_queries(12):
+    # does her school's policy ask her to), and the audit chain's head.
+    with django_assert_num_queries(13):
         response = client.post(url(w.talk), quick_form(), **HTMX)
     assert response.status_code == 200
     assert rows() == [1, 1, 0, 1, 1]
