@@ -6,9 +6,12 @@ OTPMiddleware, which tells whether the session is verified."""
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
+
+from sendesk.lib import faults
 
 from . import mfa
 
@@ -31,7 +34,13 @@ class SecondFactorGate:
         return self._open
 
     def __call__(self, request):
-        destination = self.owed(request)
+        try:
+            destination = self.owed(request)
+        except DatabaseError as error:
+            # Answered as FaultsMiddleware answers a fault met in a view (it runs before any).
+            if (fault := faults.classify(error)) is None:
+                raise
+            return faults.answer(request, fault)
         if destination is None:
             return self.get_response(request)
         url = reverse(destination)

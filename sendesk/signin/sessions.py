@@ -16,8 +16,11 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+
+from sendesk.lib import faults
 
 SIGNED_IN_AT = "sendesk_signed_in_at"
 SEEN_AT = "sendesk_seen_at"
@@ -135,8 +138,15 @@ class SessionLimitsMiddleware:
 
     def __call__(self, request):
         ended = None
-        if not request.path.startswith("/api/") and request.user.is_authenticated:
-            ended = check(request)
+        try:
+            if not request.path.startswith("/api/") and request.user.is_authenticated:
+                ended = check(request)
+        except DatabaseError as error:
+            # The first read of the session and the user happens here, before any view: a
+            # database fault met here is answered as FaultsMiddleware answers one in a view.
+            if (fault := faults.classify(error)) is None:
+                raise
+            return faults.answer(request, fault)
         plain_post = request.method == "POST" and not request.headers.get("HX-Request")
         if ended and plain_post and "json" not in request.headers.get("Accept", ""):
             return _back_to_the_form(request)
