@@ -22,8 +22,14 @@ def log_in(page, base, email):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     if device is not None:
-        page.wait_for_url(lambda url: "/login/second-step/" in url)
-        page.get_by_label("6-digit code from your authenticator app").fill(code_for(device))
-        page.get_by_role("button", name="Continue").click()
+        second_step(page, device)
     page.wait_for_url(lambda url: "/login/" not in url)
     page.wait_for_load_state("load")
+
+
+def second_step(page, device):
+    """Type the code the person's authenticator app shows, at the step after the password
+    (the sign-in form's, or /admin/'s)."""
+    page.wait_for_url(lambda url: "/login/second-step/" in url)
+    page.get_by_label("6-digit code from your authenticator app").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()

@@ -8,8 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.second_factor import enrol
+
 from .pages import make_records, urls_for
-from .signin import log_in
+from .signin import log_in, second_step
 
 # Runs in every document before its own scripts: collects what the policy refused.
 WATCH = """window.__refused = [];
@@ -125,13 +127,15 @@ def test_the_admin_and_the_api_docs_run_under_the_policy(live_world, live_server
     from django.contrib.auth import get_user_model
 
     base = live_server.url
-    get_user_model().objects.create_superuser(
+    root = get_user_model().objects.create_superuser(
         "root@test.example", "a-long-admin-password", full_name="Ada Admin"
     )
+    device = enrol(root)  # the set-up screens need a second factor
     watched.goto(f"{base}/admin/login/")
     watched.locator("#id_username").fill("root@test.example")
     watched.locator("#id_password").fill("a-long-admin-password")
     watched.get_by_role("button", name="Log in").click()
+    second_step(watched, device)
     expect(watched.get_by_role("heading", name="Site administration")).to_be_visible()
     watched.goto(f"{base}/admin/schools/school/")
     expect(watched.locator("#result_list")).to_contain_text("Test Primary")

@@ -7,9 +7,12 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
+from sendesk.accounts.models import User
+from sendesk.signin import mfa
+from tests.second_factor import enrol
 from tests.world import PASSWORD
 
-from .signin import log_in
+from .signin import log_in, second_step
 
 COURSE = "Team Teach refresher, Leeds"
 PUT_BACK = "What you typed before you were signed out has been put back."
@@ -21,6 +24,9 @@ def _sign_in_again(page, email):
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    person = User.objects.get(email=email)
+    if mfa.has_second_factor(person):
+        second_step(page, enrol(person))
     page.wait_for_url(lambda url: "/login/" not in url)
     page.wait_for_load_state("load")
 
