@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 # Serve on 127.0.0.1:$(PORT), honouring DATABASE_URL, with the task worker beside it. Demo
 # mode is on unless SENDESK_DEMO=0 is given: the demo school is made on first run.
 run: export SENDESK_DEMO ?= 1
+# Links in e-mails (invites, password resets) point at this server unless told otherwise.
+run: export SENDESK_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo

@@ -14,7 +14,15 @@ def _via(request) -> str:
 
 
 def signed_in(sender, request, user, **kwargs):
-    record_security(SecurityEvent.Kind.SIGNED_IN, user=user, request=request, via=_via(request))
+    # The password step (the form, /admin/): for someone who uses a second factor, a second
+    # SIGNED_IN row with step "second factor" follows when the code is right.
+    record_security(
+        SecurityEvent.Kind.SIGNED_IN,
+        user=user,
+        request=request,
+        via=_via(request),
+        step="password",
+    )
 
 
 def signed_out(sender, request, user, **kwargs):

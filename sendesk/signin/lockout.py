@@ -288,11 +288,15 @@ def may_see(user) -> set[int] | None:
     return schools_where(user, "lift_lockouts")
 
 
-def current_locks(schools: set[int] | None, now=None) -> list[Lock]:
+def current_locks(schools: set[int] | None, now=None, viewer_ip=None) -> list[Lock]:
     """Every lock holding now that someone who sees `schools` may see (None: all), with
-    when it began (the trail's LOCKED_OUT row). A few queries, however many locks."""
+    when it began (the trail's LOCKED_OUT row). A few queries, however many locks.
+
+    A head sees the locks of their school's people, and the addresses paused that matter
+    to their school: the one they are on now (a school's staff usually share one public
+    address, so a pause there stops everyone) and any their people failed from."""
     now = now or timezone.now()
-    by_account, by_address = {}, {}
+    by_account, by_address, tried_from = {}, {}, {}
     for at, failures, ip, username in AccessAttempt.objects.filter(
         attempt_time__gte=now - window()
     ).values_list("attempt_time", "failures_since_start", "ip_address", "username"):
@@ -300,26 +304,31 @@ def current_locks(schools: set[int] | None, now=None) -> list[Lock]:
             by_account.setdefault(username, []).append((at, failures, ip))
         if ip:
             by_address.setdefault(ip, []).append((at, failures, ip))
+            tried_from.setdefault(ip, set()).add(username)
     locks = [
         lock
         for email, found in by_account.items()
         if (lock := _lock_from(found, scope=ACCOUNT, key=email, limit=failure_limit()))
     ]
-    if schools is None:
-        limit = settings.SENDESK_LOCKOUT_ADDRESS_FAILURES
-        locks += [
-            lock
-            for ip, found in by_address.items()
-            if (lock := _lock_from(found, scope=ADDRESS, key=ip, limit=limit))
-        ]
-    else:
+    limit = settings.SENDESK_LOCKOUT_ADDRESS_FAILURES
+    addresses = [
+        lock
+        for ip, found in by_address.items()
+        if (lock := _lock_from(found, scope=ADDRESS, key=ip, limit=limit))
+    ]
+    if schools is not None:
+        tried = {email for lock in addresses for email in tried_from[lock.key] if email}
         theirs = set(
             User.objects.filter(
-                email__in=[lock.key for lock in locks], staff_roles__school__in=schools
+                email__in=[lock.key for lock in locks] + sorted(tried),
+                staff_roles__school__in=schools,
             ).values_list("email", flat=True)
         )
         locks = [lock for lock in locks if lock.key in theirs]
-    return sorted(_with_since(locks, now), key=lambda lock: (lock.until, lock.key))
+        addresses = [
+            lock for lock in addresses if lock.key == viewer_ip or tried_from[lock.key] & theirs
+        ]
+    return sorted(_with_since(locks + addresses, now), key=lambda lock: (lock.until, lock.key))
 
 
 def _with_since(locks: list[Lock], now) -> list[Lock]:
@@ -335,10 +344,14 @@ def _with_since(locks: list[Lock], now) -> list[Lock]:
     return [dataclasses.replace(lock, since=began.get(lock.key)) for lock in locks]
 
 
-def find_lock(user, scope: str, key: str) -> Lock | None:
+def find_lock(user, scope: str, key: str, viewer_ip=None) -> Lock | None:
     """The lock `user` may lift, or None (not locked, or not theirs to see)."""
     return next(
-        (lock for lock in current_locks(may_see(user)) if (lock.scope, lock.key) == (scope, key)),
+        (
+            lock
+            for lock in current_locks(may_see(user), viewer_ip=viewer_ip)
+            if (lock.scope, lock.key) == (scope, key)
+        ),
         None,
     )
 

@@ -22,11 +22,11 @@ def _schools_or_404(user):
 @require_GET
 def lockouts(request):
     schools = _schools_or_404(request.user)
-    locks = lockout.current_locks(schools)
+    locks = lockout.current_locks(schools, viewer_ip=lockout.client_address(request))
     context = {
         "accounts": [lock for lock in locks if lock.scope == lockout.ACCOUNT],
         "addresses": [lock for lock in locks if lock.scope == lockout.ADDRESS],
-        "sees_addresses": schools is None,
+        "sees_addresses": True,
         "failures_limit": settings.SENDESK_LOCKOUT_FAILURES,
         "minutes": settings.SENDESK_LOCKOUT_MINUTES,
     }
@@ -42,7 +42,9 @@ def lift(request):
     key = lockout.normal_email(request.POST.get("key", ""))
     lock = None
     if scope in (lockout.ACCOUNT, lockout.ADDRESS) and key:
-        lock = lockout.find_lock(request.user, scope, key)
+        lock = lockout.find_lock(
+            request.user, scope, key, viewer_ip=lockout.client_address(request)
+        )
     if lock is None:
         # Ended since the list was shown, or not theirs: the same answer either way.
         messages.info(request, "There is no lock on that account or address now.")

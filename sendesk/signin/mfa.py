@@ -111,7 +111,9 @@ def qr_svg(device: TOTPDevice):
     code = segno.make(device.config_url, error="m")
     # The <title> (escaped by segno) is the image's name for a screen reader.
     title = f"QR code to scan with your authenticator app ({settings.OTP_TOTP_ISSUER})"
-    svg = code.svg_inline(scale=5, svgclass="qr", lineclass=None, title=title)
+    # No width or height, a viewBox only: the drawing scales with its box on a narrow
+    # phone (with a fixed size it was cut off at 320 px, and would not scan).
+    svg = code.svg_inline(scale=5, svgclass="qr", lineclass=None, title=title, omitsize=True)
     return mark_safe(f'<div class="qr-code">{svg}</div>')
 
 

@@ -179,6 +179,17 @@ def sign_in_second_step(*, request, code: str) -> Checked:
     checked = check_code(user=request.user, code=code, request=request)
     if checked.device is not None:
         _verified(request, checked.device)
+        # The password step's row says "password"; this one completes the sign-in, so the
+        # trail tells a full sign-in from one that stopped at the code.
+        record_security(
+            SecurityEvent.Kind.SIGNED_IN,
+            user=request.user,
+            request=request,
+            step="second factor",
+            device="recovery code"
+            if isinstance(checked.device, StaticDevice)
+            else "authenticator app",
+        )
     return checked
 
 

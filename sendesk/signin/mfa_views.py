@@ -55,6 +55,9 @@ def verify(request):
             return redirect(_with_next("mfa_enrol", request))
         return redirect(_next(request))
     code_form, recovery_form, status = CodeForm(), RecoveryForm(), 200
+    # Typing the code is all this page is for: the box has the focus when it opens (after a
+    # refusal the error summary takes it instead, as on every form).
+    code_form.fields["code"].widget.attrs["autofocus"] = True
     if request.method == "POST":
         status = 422
         recovery = "recovery_code" in request.POST
@@ -77,6 +80,8 @@ def verify(request):
         "form": code_form,
         "recovery_form": recovery_form,
         "next": _next(request),
+        # The menu's pages all send someone back here until the code is typed: not shown.
+        "second_factor_step": True,
     }
     return render(request, "signin/mfa_verify.html", context, status=status)
 
@@ -123,6 +128,7 @@ def enrol(request):
         "required_by": mfa.why_required(user) if mfa.second_factor_required(user) else [],
         "replacing": mfa.has_second_factor(user),
         "next": _next(request),
+        "second_factor_step": not user.is_verified(),
     }
     return render(request, "signin/mfa_enrol.html", context, status=status)
 

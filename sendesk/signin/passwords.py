@@ -56,8 +56,10 @@ class NotEmailName:
     (when it is 3 characters or more), in any case: 'senco' in 'Senco1234567'."""
 
     def validate(self, password, user=None):
-        name = email_name(getattr(user, "email", "") or "")
-        if name and _fold(name) in _fold(password):
+        names = email_names(getattr(user, "email", "") or "")
+        folded = _fold(re.sub(r"[._+-]", "", password))
+        name = next((n for n in names if _fold(n) in folded), None)
+        if name:
             raise ValidationError(
                 f"This password contains your e-mail name ({name}), which is the first "
                 "thing someone guessing would try. Choose one without it.",
@@ -68,9 +70,13 @@ class NotEmailName:
         return "Not containing the first part of your e-mail address."
 
 
-def email_name(email: str) -> str:
+def email_names(email: str) -> list[str]:
+    """The e-mail name and, for 'sam.newcombe', its parts and their run together
+    ('samnewcombe', 'sam', 'newcombe'): each of 3 characters or more."""
     name = email.split("@", 1)[0].strip()
-    return name if len(name) >= 3 else ""
+    parts = [p for p in re.split(r"[._+-]", name) if p]
+    candidates = [name, "".join(parts), *parts]
+    return [n for n in dict.fromkeys(candidates) if len(n) >= 3]
 
 
 # Words in many schools' names, which say nothing about which school it is: "Oakfield"

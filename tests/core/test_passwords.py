@@ -110,6 +110,14 @@ def test_a_short_email_name_is_not_a_rule(world):
     assert refusals("kettle-TA1-orbit", ta1)
 
 
+def test_a_dotted_email_name_is_refused_whole_run_together_and_by_its_parts(world):
+    # Found by hand: sam.newcombe@ could choose "samnewcombe2024!".
+    sam = User.objects.create_user("sam.newcombe@test.example", GOOD, full_name="Sam Newcombe")
+    for password in ("samnewcombe2024!", "Sam.Newcombe.2024", "kettle-NEWCOMBE-orbit"):
+        assert any("e-mail name" in r for r in refusals(password, sam)), password
+    assert refusals("kettle-orbit-lantern", sam) == []
+
+
 def test_a_person_with_no_school_yet_is_checked_for_the_rest(db):
     new = User(email="newbie@test.example")  # not saved: an invitation being accepted
     assert refusals("newbie-kettle-orbit", new)

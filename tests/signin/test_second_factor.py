@@ -186,6 +186,13 @@ def test_sign_in_with_the_code_from_the_app(world):
     assert client.session.session_key != before  # a new key with the new standing
     assert client.get("/overview/").status_code == 200
     assert not events("mfa_failed")
+    # The trail tells the password step from the completed sign-in (found by hand: only
+    # the password step was recorded).
+    steps = SecurityEvent.objects.filter(user=world.senco, kind="signed_in").order_by("id")
+    assert [(e.detail["step"], e.detail.get("device")) for e in steps] == [
+        ("password", None),
+        ("second factor", "authenticator app"),
+    ]
 
 
 def test_a_code_is_accepted_once(world):
