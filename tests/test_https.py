@@ -101,7 +101,14 @@ def test_the_proxy_header_is_trusted_only_when_named(world, client, settings):
 
 def _check_deploy(tmp_path, **env):
     """manage.py check --deploy in a fresh process with only the given SENDESK_ variables."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("SENDESK_")}
+    # As a server's environment: none of ours, and not the browser tests' permission to
+    # call the ORM from Playwright's event loop (DJANGO_ALLOW_ASYNC_UNSAFE, set by
+    # tests/conftest.py when browser tests run first), which check --deploy rightly reports.
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SENDESK_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     environ.update(SENDESK_VAR_DIR=str(tmp_path), **env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
