@@ -431,8 +431,14 @@ def shortfalls(
     return ranked[:limit] if limit else ranked[:]
 
 
+# Labels looked up from plain dicts: an enum's .values and .choices build a new list on
+# every use, and a shortfall page looks up a label for each reason of each row.
+_MISSED_LABELS = {str(value): str(label) for value, label in MissedReason.choices}
+_RATING_LABELS = {str(value): str(label) for value, label in Rating.choices}
+
+
 def _reason_label(reason):
-    return MissedReason(reason).label if reason in MissedReason.values else reason
+    return _MISSED_LABELS.get(reason, reason)
 
 
 def _split(total: int, weights: dict) -> dict:
@@ -772,7 +778,7 @@ def targets_with_latest_rating(qs):
 
 
 def rating_label(value):
-    return Rating(value).label if value in Rating.values else ""
+    return _RATING_LABELS.get(value, "")
 
 
 def label_missed(figures):
@@ -780,10 +786,7 @@ def label_missed(figures):
     most missed first, for templates (which cannot look up a dict by a variable)."""
     for f in figures:
         f.missed_reasons = sorted(
-            (
-                (MissedReason(r).label if r in MissedReason.values else r, n)
-                for r, n in f.missed.items()
-            ),
+            ((_MISSED_LABELS.get(r, r), n) for r, n in f.missed.items()),
             key=lambda pair: (-pair[1], pair[0]),
         )
     return figures
