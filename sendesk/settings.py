@@ -226,10 +226,12 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("sendesk.demo.context.demo_
 # well above one person's: a school's staff usually share one public address.
 
 
-def _env_count(name: str, default: int) -> int:
+def _env_count(name: str, default: int, least: int = 1) -> int:
+    """A whole number from the environment, at least `least`; anything else stops start-up
+    with a line that says which variable and why."""
     raw = os.environ.get(name) or str(default)
-    if not raw.isdigit() or int(raw) < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {raw!r}")
+    if not raw.isdigit() or int(raw) < least:
+        raise ImproperlyConfigured(f"{name} must be a whole number of {least} or more, not {raw!r}")
     return int(raw)
 
 
@@ -319,17 +321,10 @@ def https_settings(*, https: bool, proxy_header: str, hsts_seconds: int, preload
     return out
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name) or str(default)
-    if not raw.isdigit():
-        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {raw!r}")
-    return int(raw)
-
-
 _https = https_settings(
     https=env_bool("SENDESK_HTTPS", False),
     proxy_header=os.environ.get("SENDESK_TRUSTED_PROXY_HEADER", "").strip(),
-    hsts_seconds=_env_int("SENDESK_HSTS_SECONDS", 60 * 60 * 24 * 365),
+    hsts_seconds=_env_count("SENDESK_HSTS_SECONDS", 60 * 60 * 24 * 365, least=0),
     preload=env_bool("SENDESK_HSTS_PRELOAD", False),
 )
 SILENCED_SYSTEM_CHECKS = [

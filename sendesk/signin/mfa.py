@@ -47,25 +47,27 @@ def second_factor_required(user) -> bool:
     pairs = roles_of(user)
     if any(role in ALWAYS for _, role in pairs):
         return True
+    added = _added_roles(pairs)
+    return any(role in added.get(school, ()) for school, role in pairs)
+
+
+def _added_roles(pairs) -> dict:
+    """School id -> the roles its policy adds, for the schools of (school, role) `pairs`:
+    one query, none when there are no pairs."""
     if not pairs:
-        return False
-    added = dict(
+        return {}
+    return dict(
         SecondFactorPolicy.objects.filter(
             school_id__in={school for school, _ in pairs}
         ).values_list("school_id", "roles")
     )
-    return any(role in added.get(school, ()) for school, role in pairs)
 
 
 def why_required(user) -> list[str]:
     """The roles that make `user` need a second factor, as words for the set-up page."""
     labels = dict(Role.choices)
     pairs = roles_of(user)
-    added = dict(
-        SecondFactorPolicy.objects.filter(school_id__in={s for s, _ in pairs}).values_list(
-            "school_id", "roles"
-        )
-    )
+    added = _added_roles(pairs)
     return sorted(
         {labels[role] for school, role in pairs if role in ALWAYS or role in added.get(school, ())}
     )

@@ -25,6 +25,7 @@ from django.utils.html import escape
 
 from sendesk.lib import faults
 from sendesk.provision.models import Session, SessionPupil
+from tests.pages_ta.helpers import quick_form
 from tests.world import PASSWORD, TODAY, build_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,25 +57,6 @@ def api_session(world, **changes):
     }
     body.update(changes)
     return body
-
-
-def page_session(**changes):
-    """What the My day quick form posts for a delivered session."""
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "date": TODAY.isoformat(),
-        "outcome": "delivered",
-        "minutes": "30",
-        "start_time": "",
-        "attendance": "present",
-        "response": "4",
-        "adaptations": "",
-        "note": "",
-        "missed_reason": "",
-        "missed_note": "",
-    }
-    data.update(changes)
-    return data
 
 
 def token(client, person):
@@ -140,7 +122,7 @@ def test_read_only_pages_say_so_with_503(world, client):
     client.force_login(world.alice)
     before = Session.objects.count()
     with read_only():
-        saved = client.post(f"/sessions/record/{world.talk.pk}/", page_session())
+        saved = client.post(f"/sessions/record/{world.talk.pk}/", quick_form())
     assert_page_503(saved, faults.READ_ONLY)
     assert Session.objects.count() == before
     client.logout()
@@ -149,7 +131,7 @@ def test_read_only_pages_say_so_with_503(world, client):
     assert_page_503(signed_in, faults.READ_ONLY)
     # Once the database is writable again, the same save goes through.
     client.force_login(world.alice)
-    again = client.post(f"/sessions/record/{world.talk.pk}/", page_session())
+    again = client.post(f"/sessions/record/{world.talk.pk}/", quick_form())
     assert again.status_code == 302
     assert Session.objects.count() == before + 1
 
@@ -278,7 +260,7 @@ def test_full_database_answers_503_on_pages_and_api(spare, client):
     api_body = api_session(w)
     api_body["pupils"][0].update(big)
     with disk_full():
-        page = client.post(f"/sessions/record/{w.talk.pk}/", page_session(**big))
+        page = client.post(f"/sessions/record/{w.talk.pk}/", quick_form(**big))
         api = post_api(client, tok, "/sessions", api_body)
         health = client.get("/healthz")
     assert_page_503(page, faults.FULL)
@@ -312,7 +294,7 @@ def test_removed_database_file_acknowledges_no_save(spare, client):
         answers = [
             post_api(client, tok, "/sessions", api_session(w))
             if i % 2
-            else client.post(f"/sessions/record/{w.talk.pk}/", page_session())
+            else client.post(f"/sessions/record/{w.talk.pk}/", quick_form())
             for i in range(8)
         ]
         health = client.get("/healthz")
@@ -375,7 +357,7 @@ def test_database_made_read_only_under_the_running_server(spare, client):
         answers = [
             post_api(client, tok, "/sessions", api_session(w))
             if i % 2
-            else client.post(f"/sessions/record/{w.talk.pk}/", page_session())
+            else client.post(f"/sessions/record/{w.talk.pk}/", quick_form())
             for i in range(8)
         ]
         health = client.get("/healthz")
@@ -416,11 +398,11 @@ def test_file_replaced_during_a_save_is_not_acknowledged(spare, client):
         return result
 
     with connection.execute_wrapper(fault_after_insert):
-        answer = client.post(f"/sessions/record/{w.talk.pk}/", page_session())
+        answer = client.post(f"/sessions/record/{w.talk.pk}/", quick_form())
     assert_page_503(answer, faults.GONE if SQLITE else faults.READ_ONLY)
     assert (rows_in(spare.path) if SQLITE else Session.objects.count()) == 0
     # The next request opens the file now at the path, and saves there.
-    assert client.post(f"/sessions/record/{w.talk.pk}/", page_session()).status_code == 302
+    assert client.post(f"/sessions/record/{w.talk.pk}/", quick_form()).status_code == 302
     assert (rows_in(spare.path) if SQLITE else Session.objects.count()) == 1
 
 
