@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "sendesk.medication",
     "sendesk.therapy",
     "sendesk.family",
+    "sendesk.visits",
+    "sendesk.appraisal",
+    "sendesk.deployment",
     "sendesk.front",
     "sendesk.demo",
 ]

@@ -143,3 +143,38 @@ class Closure(models.Model):
         while day <= self.end:
             yield day
             day += dt.timedelta(days=1)
+
+
+class Period(models.Model):
+    """One part of the school day on one weekday: a lesson, break, lunch, registration, or
+    before and after school. The timetables and the deployment planner are built on them."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "Before school"
+        REGISTRATION = "registration", "Registration"
+        LESSON = "lesson", "Lesson"
+        BREAK = "break", "Break"
+        LUNCH = "lunch", "Lunch"
+        AFTER = "after", "After school"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="periods")
+    weekday = models.PositiveSmallIntegerField(help_text="ISO weekday: 1 = Monday … 5 = Friday.")
+    name = models.CharField(max_length=40, help_text="'Period 1', 'Lunch'")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "weekday", "start"], name="period_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=1, weekday__lte=5), name="period_weekday"
+            ),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="period_times"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start:%H:%M}–{self.end:%H:%M})"

@@ -97,3 +97,100 @@ def care_genders(school_id, user_ids) -> dict:
             "user_id", "gender"
         )
     )
+
+
+class StaffMember(models.Model):
+    """A person's employment at one school: their post, grade, contract and line manager.
+    One row per person per school, so someone who works across a trust has a contract (and
+    a weekly working pattern) at each school. HR data: the person sees their own, their line
+    manager their team's, the head/admin everyone's (staff.access)."""
+
+    class Post(models.TextChoices):
+        TA = "ta", "Teaching assistant"
+        HLTA = "hlta", "Higher level teaching assistant"
+        TEACHER = "teacher", "Teacher"
+        SENCO = "senco", "SENCO"
+        LEADER = "leader", "Senior leader"
+        ADMIN = "admin", "Office and administration"
+        OTHER = "other", "Other support staff"
+
+    class Band(models.TextChoices):
+        """The TA career bands of the seeds' job descriptions."""
+
+        INDUCTION = "band1", "Band 1 (induction)"
+        BAND_2 = "band2", "Band 2"
+        HLTA = "band3", "Band 3 (HLTA)"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employments"
+    )
+    post = models.CharField(max_length=10, choices=Post.choices)
+    job_title = models.CharField(max_length=120, help_text="'Teaching Assistant (SEN)'")
+    grade = models.CharField(max_length=20, blank=True, help_text="Pay grade, e.g. 'H3'.")
+    band = models.CharField(max_length=5, choices=Band.choices, blank=True)
+    line_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="line_managed",
+    )
+    # The contract. Hours a week while working; weeks a year paid (38 for term time only,
+    # 39 with INSET days, 52 all year).
+    hours_per_week = models.DecimalField(max_digits=5, decimal_places=2)
+    weeks_per_year = models.DecimalField(max_digits=4, decimal_places=2, default=52)
+    term_time_only = models.BooleanField(default=False)
+    inset_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Training days worked beyond term time."
+    )
+    fixed_term_end = models.DateField(null=True, blank=True, help_text="Empty if permanent.")
+    started_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "user"], name="staffmember_one_per_school"),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0, hours_per_week__lte=60),
+                name="staffmember_hours",
+            ),
+            models.CheckConstraint(
+                condition=Q(weeks_per_year__gt=0, weeks_per_year__lte=52),
+                name="staffmember_weeks",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("started_on")),
+                name="staffmember_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(line_manager=models.F("user")), name="staffmember_not_own_manager"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.job_title}"
+
+
+class WorkingDay(models.Model):
+    """One weekday of a person's working pattern at a school: when they are contracted to
+    be there. The planner never deploys anyone outside it."""
+
+    member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="pattern")
+    weekday = models.PositiveSmallIntegerField(help_text="ISO weekday: 1 = Monday … 5 = Friday.")
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "weekday"], name="workingday_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=1, weekday__lte=5), name="workingday_weekday"
+            ),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="workingday_times"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} day {self.weekday} {self.start:%H:%M}–{self.end:%H:%M}"
