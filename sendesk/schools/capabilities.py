@@ -46,6 +46,12 @@ def roles_of(user) -> list[tuple[int, str]]:
     return cached
 
 
+def remember_roles(user, pairs) -> None:
+    """Keep `pairs` as the user's (school_id, role) pairs for this request, for a caller that
+    read them with something else in the same query (signin.mfa.step_owed)."""
+    user._sendesk_roles = list(pairs)
+
+
 def schools_where(user, capability: str) -> set[int]:
     allowed = capabilities()[capability]
     return {school for school, role in roles_of(user) if role in allowed}

@@ -53,8 +53,9 @@ class SecondFactorGate:
 
     def owed(self, request) -> str | None:
         """The URL name of the step this session owes, or None. Costs nothing for a
-        verified session beyond OTPMiddleware's one query; one or two for a session that
-        is not (has this person a device; must they have one)."""
+        verified session beyond OTPMiddleware's one query; one for a session that is not
+        (has this person a device; must they have one: mfa.step_owed, which also reads the
+        roles the page would read next)."""
         paths, prefixes = self.open_paths()
         path = request.path_info
         if path in paths or path.startswith(prefixes):
@@ -62,8 +63,5 @@ class SecondFactorGate:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        if mfa.has_second_factor(user):
-            return "mfa_verify"
-        if mfa.second_factor_required(user):
-            return "mfa_enrol"
-        return None
+        step = mfa.step_owed(user)
+        return None if step is None else f"mfa_{step}"
