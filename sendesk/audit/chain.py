@@ -197,21 +197,27 @@ def insert(model, objs, write, using=None):
 
 def insert_rows(model, objs, using=None) -> None:
     """Write new rows of a chained model (linked as bulk_create links them) in one plain
-    INSERT that reads nothing back: their ids are not set. For the access rows every page
-    view writes, where bulk_create's own work (its RETURNING of the ids, and preparing
-    each object for it) cost a page more than the INSERT itself."""
+    INSERT. For the access rows every page view writes, where the ORM's own work (save()'s
+    or bulk_create's, preparing each object and building the statement) cost a page more
+    than the INSERT itself. The id is read back for a single row (record_access returns
+    it), not for several (nothing reads them)."""
     objs = list(objs)
     if not objs:
         return
     using = using or router.db_for_write(model)
     connection = connections[using]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
     q = connection.ops.quote_name
     row = f"({', '.join(['%s'] * len(fields))})"
     sql = (
         f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
         f"VALUES {', '.join([row] * len(objs))}"
     )
+    one = len(objs) == 1
+    returning = one and connection.features.can_return_columns_from_insert
+    if returning:
+        sql += f" RETURNING {q(pk.column)}"
 
     def write():
         params = [
@@ -219,6 +225,15 @@ def insert_rows(model, objs, using=None) -> None:
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
+            if one:
+                obj = objs[0]
+                if returning:
+                    obj.pk = cursor.fetchone()[0]
+                else:
+                    obj.pk = connection.ops.last_insert_id(cursor, model._meta.db_table, pk.column)
+                # Saved: save() on it again is a change, which trails refuse.
+                obj._state.adding = False
+                obj._state.db = using
 
     insert(model, objs, write, using)
 
