@@ -80,7 +80,8 @@ def record_access(*, actor, pupil, what: str, via: str = "web"):
 
 def record_access_many(*, actor, pupils, what: str, via: str = "web") -> None:
     """One access row per distinct pupil shown, in one INSERT, so a page's query count
-    does not grow with the pupils on it."""
+    does not grow with the pupils on it. `pupils`: anything with the pupil's `pk` (and its
+    `school_id`, when the caller has it; else it is looked up, one query for all)."""
     now = timezone.now()
     schools = {p.pk: _school_of(p) for p in pupils}
     # A plain INSERT (chain.insert_rows): nothing reads these rows' ids back.
