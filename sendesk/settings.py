@@ -399,3 +399,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # read() gives SQLite an error it reports and the request gets a 503. (WAL mode maps its
     # small index file, -shm, whatever this says: sendesk/lib/faults.py map_unsafe.)
     DATABASES["default"]["OPTIONS"]["init_command"] += " PRAGMA mmap_size=0;"
+
+# --- speed4: the reads every request makes, in SQL ---
+# Django's database sessions (the same table and rows), with the read every signed-in
+# request makes written in SQL (sendesk/signin/session_store.py).
+SESSION_ENGINE = "sendesk.signin.session_store"
+# django-otp's middleware, with the verified session's device read by a raw query.
+MIDDLEWARE[MIDDLEWARE.index("django_otp.middleware.OTPMiddleware")] = (
+    "sendesk.signin.mfa_gate.DeviceMiddleware"
+)

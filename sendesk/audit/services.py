@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from sendesk.lib.inputs import plain
 
+from . import chain
 from .models import AccessEvent, AuditEvent, SecurityEvent
 
 
@@ -27,7 +28,7 @@ def record_change(*, actor, action, obj, school_id, pupil_id=None, before=None, 
     # (a typo would otherwise be stored and never found by a search for that action).
     if not isinstance(action, AuditEvent.Action):
         raise TypeError(f"record_change needs an AuditEvent.Action, not {action!r}")
-    return AuditEvent.objects.create(
+    row = AuditEvent(
         at=timezone.now(),
         actor=actor,
         school_id=school_id,
@@ -38,6 +39,9 @@ def record_change(*, actor, action, obj, school_id, pupil_id=None, before=None, 
         before=before,
         after=after,
     )
+    # A plain INSERT (chain.insert_rows), its id read back: every change writes one.
+    chain.insert_rows(AuditEvent, [row])
+    return row
 
 
 def record_changes(*, actor, action, object_type: str, rows) -> None:
@@ -68,23 +72,30 @@ def _school_of(pupil):
 
 
 def record_access(*, actor, pupil, what: str, via: str = "web"):
-    return AccessEvent.objects.create(
+    row = AccessEvent(
         at=timezone.now(), actor=actor, pupil=pupil, school_id=_school_of(pupil), what=what,
         via=via,
     )  # fmt: skip
+    # A plain INSERT (chain.insert_rows), as for many rows: one on every page about a pupil.
+    chain.insert_rows(AccessEvent, [row])
+    return row
 
 
 def record_access_many(*, actor, pupils, what: str, via: str = "web") -> None:
     """One access row per distinct pupil shown, in one INSERT, so a page's query count
-    does not grow with the pupils on it."""
+    does not grow with the pupils on it. `pupils`: anything with the pupil's `pk` (and its
+    `school_id`, when the caller has it; else it is looked up, one query for all)."""
     now = timezone.now()
     schools = {p.pk: _school_of(p) for p in pupils}
-    AccessEvent.objects.bulk_create(
+    # A plain INSERT (chain.insert_rows): nothing reads these rows' ids back.
+    chain.insert_rows(
+        AccessEvent,
         [
-            AccessEvent(at=now, actor=actor, pupil_id=pk, school_id=school_id, what=what, via=via)
+            AccessEvent(at=now, actor_id=actor.pk, pupil_id=pk, school_id=school_id, what=what,
+                        via=via)
             for pk, school_id in schools.items()
-        ]
-    )
+        ],
+    )  # fmt: skip
 
 
 def client_ip(request) -> str | None:

@@ -5,6 +5,7 @@ and pupils, so they sit above them all. Only those who oversee a school (SENCO, 
 
 import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -28,7 +29,6 @@ from sendesk.provision.models import Provision
 from sendesk.provision.selectors import SORTS, Shortfalls, StaleTargets, explain, label_missed
 from sendesk.provision.templatetags.minutes import hours
 from sendesk.pupils import selectors
-from sendesk.pupils.models import Pupil
 
 from .selectors import why_short
 
@@ -206,8 +206,9 @@ def _register_rows(register, totals) -> list[tuple]:
 
 def _pupils(ids, school_id):
     """Pupil references for the access log, which needs only their ids and school (every
-    pupil of an overview page is of the school overseen)."""
-    return [Pupil(pk=pk, school_id=school_id) for pk in ids]
+    pupil of an overview page is of the school overseen): plain values, as building a
+    Pupil for each cost a page of 20 rows half a millisecond."""
+    return [SimpleNamespace(pk=pk, school_id=school_id) for pk in ids]
 
 
 def _oversight(request) -> int:

@@ -176,9 +176,13 @@ def file_identity(path: str) -> tuple[int, int] | None:
 
 def writable(path: str) -> bool:
     """Whether the database file and its WAL index (-shm) may be written, as the kernel says
-    now (a read-only mount, an immutable file, or modes that deny this user)."""
+    now (a read-only mount, an immutable file, or modes that deny this user). Two system
+    calls when it may (this runs before every statement): whether the -shm file exists is
+    asked only when it cannot be written."""
+    if not os.access(path, os.W_OK):
+        return False
     shm = f"{path}-shm"
-    return os.access(path, os.W_OK) and (not os.path.exists(shm) or os.access(shm, os.W_OK))
+    return os.access(shm, os.W_OK) or not os.path.exists(shm)
 
 
 # Files this process has opened writable. SQLite maps a file's WAL index (-shm) once a
@@ -226,8 +230,9 @@ def map_unsafe(connection) -> bool:
     touch the database until the file is writable again, and answers 503 meanwhile; a worker
     started while the file is read-only maps it read-only, and reads work there."""
     path = sqlite_path(connection)
-    # (A file that is gone is a fault of its own: GONE.)
-    return path in _MAPPED_WRITABLE and os.path.exists(path) and not writable(path)
+    # (A file that is gone is a fault of its own: GONE.) Whether it exists is asked only
+    # of a file that cannot be written: one system call fewer before every statement.
+    return path in _MAPPED_WRITABLE and not writable(path) and os.path.exists(path)
 
 
 class DatabaseReadOnlyNow(OperationalError):

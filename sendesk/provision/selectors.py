@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
-    DEFERRED,
     Case,
     Count,
     Exists,
@@ -22,6 +21,7 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.db.models.base import ModelState
 
 from sendesk import access
 from sendesk.plans.models import Plan, Target
@@ -417,9 +417,16 @@ def _ranked_provision(ranked, school_id: int) -> Provision:
 
 def _instance(model, **values):
     """An instance of `model` with these field values (by attname) and the others
-    deferred, as the ORM builds one from a row of only()."""
-    fields = model._meta.concrete_fields
-    return model.from_db(DEFAULT_DB_ALIAS, None, [values.get(f.attname, DEFERRED) for f in fields])
+    deferred, as the ORM builds one from a row of only() (Model.from_db): a deferred
+    field is one missing from the instance's __dict__. Set directly, without __init__'s
+    walk over every field (none of these models has a post_init receiver): a page builds
+    three for each of its rows, and __init__ was most of the time they took."""
+    obj = model.__new__(model)
+    obj.__dict__.update(values)
+    obj._state = ModelState()
+    obj._state.adding = False
+    obj._state.db = DEFAULT_DB_ALIAS
+    return obj
 
 
 def shortfalls(

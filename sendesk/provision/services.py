@@ -83,6 +83,30 @@ def _target_choices(**where) -> list[TargetChoice]:
     return [TargetChoice(*row) for row in rows]
 
 
+def _targets_by_id(ids) -> list[TargetChoice]:
+    """The targets of `ids` (those that exist; an id that is not a UUID names none), as
+    _target_choices(pk__in=ids) reads them, in SQL: every save that rates a target reads
+    them, and the ORM took longer to build the query than the database to answer it."""
+    ids = [i for i in (parse_uuid(t) for t in ids) if i]
+    if not ids:
+        return []
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT t.id, t.text, t.{q('order')}, p.pupil_id FROM {q(Target._meta.db_table)} t "
+        f"INNER JOIN {q(Plan._meta.db_table)} p ON p.id = t.plan_id "
+        f"WHERE t.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY t.{q('order')}, t.text"
+    )
+    pk = Target._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk.get_db_prep_value(i, connection) for i in ids])
+        rows = cursor.fetchall()
+    # Ids come back as hex text from SQLite, as UUIDs from PostgreSQL.
+    return [
+        TargetChoice(parse_uuid(t), text, order, parse_uuid(pupil))
+        for t, text, order, pupil in rows
+    ]
+
+
 def targets_in_force(provision_id) -> list[TargetChoice]:
     """The targets a provision serves that are being worked on (open, on an active plan),
     in the plan's order: what the quick form offers to rate. One query of plain values
@@ -326,7 +350,7 @@ def _check_links(records, pupil_ids, errors):
     provision}): the rated targets only, read in one query of plain values (none when
     nothing is rated)."""
     target_ids = {tid for rec in records for tid, _ in rec.target_progress if tid}
-    targets = {t.pk: t for t in _target_choices(pk__in=target_ids)} if target_ids else {}
+    targets = {t.pk: t for t in _targets_by_id(target_ids)} if target_ids else {}
     own_provisions = {}
     extra_ids = [r.provision_id for r in records if r.provision_id]
     if extra_ids:

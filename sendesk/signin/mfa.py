@@ -4,17 +4,20 @@ one-time recovery codes (StaticDevice). Writes are in mfa_services."""
 
 import base64
 import hashlib
+import json
 import re
 import secrets
 
 import segno
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sendesk.schools.capabilities import roles_of
-from sendesk.schools.models import Role
+from sendesk.schools.capabilities import remember_roles, roles_of
+from sendesk.schools.models import Role, StaffRole
 
 from .models import SecondFactorPolicy
 
@@ -61,6 +64,41 @@ def _added_roles(pairs) -> dict:
             school_id__in={school for school, _ in pairs}
         ).values_list("school_id", "roles")
     )
+
+
+def step_owed(user) -> str | None:
+    """For a signed-in session not yet verified: "verify" when the person has a second
+    factor (they must use it), "enrol" when they have none but must set one up, None when
+    nothing is owed. One query, for every page such a session asks for: whether they have
+    an authenticator, their roles (kept for the rest of the request: roles_of) and their
+    schools' policies, read together (as has_second_factor, roles_of and
+    second_factor_required would read them in three)."""
+    q = connection.ops.quote_name
+    sql = f"""
+        SELECT r.school_id, r.role, p.roles, EXISTS (
+            SELECT 1 FROM {q(TOTPDevice._meta.db_table)} d
+            WHERE d.user_id = u.id AND d.confirmed = %s
+        )
+        FROM {q(get_user_model()._meta.db_table)} u
+        LEFT JOIN {q(StaffRole._meta.db_table)} r ON r.user_id = u.id
+        LEFT JOIN {q(SecondFactorPolicy._meta.db_table)} p ON p.school_id = r.school_id
+        WHERE u.id = %s
+        ORDER BY r.id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, user.pk])
+        rows = cursor.fetchall()
+    pairs = [(school, role) for school, role, _, _ in rows if school is not None]
+    remember_roles(user, pairs)
+    if any(has for *_, has in rows):
+        return "verify"
+    if user.is_staff or user.is_superuser or any(role in ALWAYS for _, role in pairs):
+        return "enrol"
+    for _, role, added, _ in rows:
+        # JSON as text on SQLite, already a list from PostgreSQL's jsonb.
+        if added is not None and role in (json.loads(added) if isinstance(added, str) else added):
+            return "enrol"
+    return None
 
 
 def why_required(user) -> list[str]:

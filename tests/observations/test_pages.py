@@ -213,10 +213,11 @@ def test_saving_costs_the_same_however_many_entries(world, recorder, make):
 def test_saving_query_count(world, recorder, django_assert_num_queries):
     w = world
     recorder.page(w.alice, w.ben, abc(n=1))  # logs in
-    # session, user, the second-factor gate (has Alice set one up; does her school's policy
-    # ask her to), roles, pupil (the page), client_id lookup, pupil (the service),
-    # savepoint, observation, entries, timeline, the audit chain's head, audit, release.
-    with django_assert_num_queries(15):
+    # session, user, the second-factor gate (has Alice set one up, her roles, does her
+    # school's policy ask her to: one query, mfa.step_owed), pupil (the page), client_id
+    # lookup, pupil (the service), savepoint, observation, entries, timeline, the audit
+    # chain's head, audit, release.
+    with django_assert_num_queries(13):
         assert recorder.page(w.alice, w.ben, abc(n=40)).status_code == 201
     assert ObservationEntry.objects.count() == 41
 
@@ -236,7 +237,7 @@ def test_observation_page_costs_the_same_however_many_entries(world, recorder, a
 def test_recorder_page_query_count(world, as_user, django_assert_num_queries):
     client = as_user(world.alice)
     client.get(f"/pupils/{world.ben.pk}/observe/")
-    # session, user, the second-factor gate (device, policy), roles, pupil, the access
-    # chain's head, access row
-    with django_assert_num_queries(8):
+    # session, user, the second-factor gate (device, roles and policy in one query), pupil,
+    # the access chain's head, access row
+    with django_assert_num_queries(6):
         client.get(f"/pupils/{world.ben.pk}/observe/")

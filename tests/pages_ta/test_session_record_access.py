@@ -27,7 +27,9 @@ def test_http_save_runs_one_access_check(world, as_user, django_assert_num_queri
     # Then 14: the second-factor gate asks whether Alice has set one up and whether her
     # school's policy asks her to.
     # Then 15: the audit chain's head, read to link the audit row.
-    with django_assert_num_queries(15):
+    # Now 13: the gate reads the device, the policy and the roles (which the page no
+    # longer reads itself) in one query (mfa.step_owed).
+    with django_assert_num_queries(13):
         response = client.post(f"/sessions/record/{w.talk.pk}/", data, **HTMX)
     assert response.status_code == 200
     assert Session.objects.get().provision == w.talk
