@@ -272,7 +272,7 @@ def plans(request):
                     status = error.status
                 else:
                     messages.success(request, "The plan is ready: check it, then publish it.")
-                    return redirect("plan_detail", plan.pk)
+                    return redirect("deployment_plan", plan.pk)
     context = {"plans": selectors.plans(school_id), "form": form}
     return render(request, "deployment/plans.html", context, status=status)
 
@@ -305,31 +305,37 @@ def plan_detail(request, plan_id):
 @login_required
 @require_GET
 def plan_compare(request):
+    """Two plans side by side: what changed, minutes met and unmet. With none chosen, the
+    choice of two."""
     school_id = _school(request)
-    a = small_int(request.GET.get("a"), 1, 2**31 - 1)
-    b = small_int(request.GET.get("b"), 1, 2**31 - 1)
+    raw_a, raw_b = request.GET.get("a"), request.GET.get("b")
+    choices = list(selectors.plans(school_id))
+    if not raw_a and not raw_b:
+        return render(request, "deployment/plan_compare.html", {"choices": choices})
+    a = small_int(raw_a, 1, 2**31 - 1)
+    b = small_int(raw_b, 1, 2**31 - 1)
     if a is None or b is None:
-        context = {"problem": "Choose two plans to compare."}
+        context = {"choices": choices, "problem": "Choose two plans to compare."}
         return render(request, "deployment/plan_compare.html", context, status=400)
     try:
         first, second = selectors.get_plan(school_id, a), selectors.get_plan(school_id, b)
     except Plan.DoesNotExist:
         raise Http404 from None
-    context = {"a": first, "b": second, **selectors.compare(first, second)}
+    context = {"a": first, "b": second, "choices": choices, **selectors.compare(first, second)}
     return render(request, "deployment/plan_compare.html", context)
 
 
 @login_required
 @require_POST
-def plan_publish(request, plan_id):
-    _, plan = _plan(request, plan_id)
+def plan_publish(request, pk):
+    _, plan = _plan(request, pk)
     try:
         _planner().publish(actor=request.user, plan=plan)
     except ServiceError as error:
         messages.error(request, " ".join(error.errors.values()))
     else:
         messages.success(request, "Published: My day and the timetables now follow this plan.")
-    return redirect("plan_detail", plan.pk)
+    return redirect("deployment_plan", plan.pk)
 
 
 def _assignment(request, assignment_id) -> Assignment:
@@ -354,14 +360,14 @@ def _back(request, assignment) -> str:
     wanted = request.POST.get("next", "")
     if wanted in (reverse("team"),):
         return wanted
-    return reverse("plan_detail", args=[assignment.plan_id])
+    return reverse("deployment_plan", args=[assignment.plan_id])
 
 
 @login_required
 @require_POST
-def assignment_pin(request, assignment_id):
+def assignment_pin(request, pk):
     """Pin an assignment (the planner keeps it as it is), or unpin it."""
-    assignment = _assignment(request, assignment_id)
+    assignment = _assignment(request, pk)
     try:
         _planner().pin(actor=request.user, assignment=assignment,
                        pinned=request.POST.get("pinned") != "0")  # fmt: skip
@@ -374,9 +380,9 @@ def assignment_pin(request, assignment_id):
 
 @login_required
 @require_POST
-def assignment_move(request, assignment_id):
+def assignment_move(request, pk):
     """Give an assignment to another adult (it is pinned there)."""
-    assignment = _assignment(request, assignment_id)
+    assignment = _assignment(request, pk)
     staff = list(selectors.school_staff(assignment.plan.school_id))
     form = MoveForm(request.POST, staff=staff)
     if not form.is_valid():
