@@ -109,7 +109,9 @@ def test_duty_posts_and_their_needs(world, as_user):
     assert list(DutyNeed.objects.filter(post=post).values_list("period_id", "adults")) == [
         (lunch.pk, 2)
     ]
-    assert AuditEvent.objects.filter(object_type="deployment.dutypost", actor=world.senco).count() == 2
+    assert (
+        AuditEvent.objects.filter(object_type="deployment.dutypost", actor=world.senco).count() == 2
+    )
     # The same name again, and a need that is not a number: messages, nothing written.
     response = client.post("/deployment/duties/", {"action": "add", "name": "dining hall"})
     assert response.status_code == 422
