@@ -139,6 +139,7 @@ def _item(a) -> dict:
         "period": a.period.name if a.period_id else "",
         "pinned": a.pinned,
         "plan_id": a.plan_id,
+        "staff_id": a.staff_id,
     }
 
 

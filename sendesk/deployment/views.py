@@ -388,9 +388,16 @@ def assignment_move(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(_back(request, assignment))
+    target = form.cleaned_data["staff"]
+    school_id = assignment.plan.school_id
+    if not capabilities.can(request.user, school_id, "oversee") and not (
+        selectors.is_line_manager(request.user, school_id, target)
+    ):
+        # A line manager allocates their own team's work, among their team.
+        messages.error(request, "Choose someone in your team.")
+        return redirect(_back(request, assignment))
     try:
-        _planner().move(actor=request.user, assignment=assignment,
-                        staff_id=form.cleaned_data["staff"])  # fmt: skip
+        _planner().move(actor=request.user, assignment=assignment, staff_id=target)
     except ServiceError as error:
         messages.error(request, " ".join(error.errors.values()))
     else:

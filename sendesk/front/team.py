@@ -19,6 +19,7 @@ from sendesk.deployment import selectors
 from sendesk.deployment import timetable as tt
 from sendesk.lib.forms import small_int
 from sendesk.schools import capabilities
+from sendesk.schools.models import Role
 from sendesk.staff.models import Training
 
 # Training a TA's work leans on; the page says which are current.
@@ -93,7 +94,10 @@ def team(request):
     else:
         manager = user
     members = selectors.team(manager, school_id)
-    if manager is user and not members:
+    # An HLTA finds the page in their bar, with or without a team yet; anyone else who
+    # manages nobody finds nothing here.
+    hlta = any(role == Role.HLTA for _, role in capabilities.roles_of(user))
+    if manager is user and not members and not hlta:
         raise Http404
     try:
         monday = tt.parse_week(request.GET.get("week"), timezone.localdate())
@@ -119,5 +123,10 @@ def team(request):
             "monday": monday,
         },
         "oversee": school_id in oversee,
+        # Whom a line manager may give their team's work to: their team (the SENCO and
+        # head change plans on the plan page).
+        "team_staff": []
+        if school_id in oversee
+        else [(m.user_id, m.user.full_name or m.user.email) for m in members],
     }
     return render(request, "deployment/team.html", context)

@@ -1,7 +1,6 @@
 """The demo school's day (issue 9, Demo): Oakfield's periods, duty posts with their
 adults, and where each class is each lesson, as the SENCO sees them."""
 
-import pytest
 from django.conf import settings
 
 from sendesk.accounts.models import User
@@ -10,11 +9,6 @@ from sendesk.schools.models import Period, TeachingGroup
 from tests.second_factor import code_for
 
 from .helpers import text
-
-
-@pytest.fixture
-def seeded(db, now, _shared):
-    return _shared.get("seeded")
 
 
 def test_oakfields_school_day(seeded, client):

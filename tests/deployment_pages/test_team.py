@@ -45,10 +45,19 @@ def test_hours_over_the_contract_are_flagged(world, as_user):
     assert "2.5 h of 2 h contract — over contract" in page
 
 
-@pytest.mark.parametrize("person", ["alice", "bob", "tess", "pat", "theo", "hana"])
+@pytest.mark.parametrize("person", ["alice", "bob", "tess", "pat", "theo", "dsl"])
 def test_someone_who_manages_nobody_gets_not_found(world, as_user, person):
     make_plan(world)
     assert as_user(getattr(world, person)).get("/team/").status_code == 404
+
+
+def test_an_hlta_with_no_team_yet_is_told_so(world, as_user):
+    """The page is in every HLTA's bar: a link there never leads to "not found"."""
+    make_plan(world)
+    response = as_user(world.hana).get("/team/")
+    assert response.status_code == 200
+    page = text(response)
+    assert "You line-manage nobody yet." in page and "Alice Assistant" not in page
 
 
 def test_the_senco_sees_every_team(world, as_user):
@@ -114,3 +123,25 @@ def test_a_teacher_who_line_manages_gains_nothing(world, as_user):
     """The rule is the HLTA's (issue 9, section 3); other roles keep their own scope."""
     manage(world, world.tom, world.alice)
     assert as_user(world.tom).get(f"/pupils/{world.ben.pk}/").status_code == 404
+
+
+def test_the_hlta_allocates_only_within_their_team(world, as_user):
+    made = make_plan(world)
+    manage(world, world.hana, world.alice)
+    client = as_user(world.hana)
+    page = text(client.get("/team/"))
+    assert 'action="/deployment/assignments/' in page and "Give it to" in page
+    a = made.plan.assignments.filter(staff=world.alice, kind="support").first()
+    response = client.post(
+        f"/deployment/assignments/{a.pk}/move/", {"staff": world.bob.pk, "next": "/team/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/team/"
+    assert "Choose someone in your team." in text(client.get("/team/"))
+    a.refresh_from_db()
+    assert a.staff_id == world.alice.pk
+    # Not in a draft plan, and not Bob's work (not in her team): not found.
+    draft = make_plan(world, status="draft", periods=made.periods).plan
+    mine = draft.assignments.filter(staff=world.alice).first()
+    assert client.post(f"/deployment/assignments/{mine.pk}/pin/").status_code == 404
+    bobs = made.plan.assignments.filter(staff=world.bob).first()
+    assert client.post(f"/deployment/assignments/{bobs.pk}/pin/").status_code == 404
