@@ -297,7 +297,6 @@ def plan_detail(request, plan_id):
         "totals": selectors.plan_totals(plan),
         "others": [p for p in selectors.plans(school_id) if p.pk != plan.pk
                    and p.week_start == plan.week_start],
-        "staff": list(selectors.school_staff(school_id)),
     }  # fmt: skip
     return render(request, "deployment/plan_detail.html", context)
 
@@ -341,7 +340,11 @@ def plan_publish(request, pk):
 def _assignment(request, assignment_id) -> Assignment:
     """An assignment the person may change by hand: any of the school's for the SENCO and
     head, their own team's in the published plan for a line manager."""
-    assignment = Assignment.objects.select_related("plan").filter(pk=assignment_id).first()
+    assignment = (
+        Assignment.objects.select_related("plan", "staff", "provision")
+        .filter(pk=assignment_id)
+        .first()
+    )
     if assignment is None:
         raise Http404
     school_id = assignment.plan.school_id
@@ -379,11 +382,17 @@ def assignment_pin(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assignment_move(request, pk):
-    """Give an assignment to another adult (it is pinned there)."""
+    """GET: the choice of adult for one assignment (one page, so that a plan's grid does
+    not carry a list of every adult for every assignment). POST: give it to them (it is
+    pinned there)."""
     assignment = _assignment(request, pk)
     staff = list(selectors.school_staff(assignment.plan.school_id))
+    if request.method == "GET":
+        form = MoveForm(staff=staff, initial={"staff": assignment.staff_id})
+        context = {"a": assignment, "form": form}
+        return render(request, "deployment/assignment_move.html", context)
     form = MoveForm(request.POST, staff=staff)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))

@@ -43,7 +43,6 @@ POST_ONLY = {
     "mfa_recovery_codes",
     "deployment_plan_publish",
     "assignment_pin",
-    "assignment_move",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -250,7 +249,8 @@ def make_records(w, client):
         dose=dose,
         care_event=care_event,
         concern=concern,
-        deployment_plan=make_plan(w, status="draft").plan.pk,
+        deployment_plan=(plan := make_plan(w, status="draft").plan).pk,
+        deployment_assignment=plan.assignments.order_by("pk").first().pk,
     )
 
 
@@ -292,6 +292,7 @@ PAGES = {
     "deployment_plans": ("senco", lambda w, r: {}, ""),
     "deployment_plan": ("senco", lambda w, r: {"plan_id": r.deployment_plan}, ""),
     "deployment_plan_compare": ("senco", lambda w, r: {}, ""),
+    "assignment_move": ("senco", lambda w, r: {"pk": r.deployment_assignment}, ""),
     "staff_absence": ("senco", lambda w, r: {}, ""),
     "my_timetable": ("alice", lambda w, r: {}, "?week=2026-W47"),
     "staff_timetable": ("senco", lambda w, r: {"staff_id": w.alice.pk}, "?week=2026-W47"),

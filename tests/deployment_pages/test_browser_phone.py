@@ -25,7 +25,12 @@ def test_the_plan_and_the_school_day_on_a_phone(live_world, live_server, narrow)
     change = narrow.locator("details.hand summary").first
     change.focus()
     narrow.keyboard.press("Enter")
-    assert narrow.get_by_label("Give it to").first.is_visible()
+    move = narrow.get_by_role("link", name="Give it to someone else…").first
+    assert move.is_visible()
+    assert problems(narrow) == []
+    move.click()
+    narrow.wait_for_url(lambda url: url.endswith("/move/"))
+    assert narrow.get_by_label("Give it to").is_visible()
     assert problems(narrow) == []
 
     narrow.goto(f"{base}/deployment/school-day/")

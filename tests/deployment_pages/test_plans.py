@@ -126,3 +126,14 @@ def test_the_plan_page_costs_the_same_however_big_the_plan(world, as_user):
     response, many = count(lambda: client.get(url))
     assert "Extra 7" in text(response)
     assert many == few
+
+
+def test_the_move_page_offers_the_schools_staff(world, as_user):
+    made = make_plan(world, status="draft")
+    a = made.plan.assignments.filter(staff=world.alice, kind="support").first()
+    response = as_user(world.senco).get(f"/deployment/assignments/{a.pk}/move/")
+    assert response.status_code == 200
+    page = text(response)
+    assert "Monday 16 November, 09:00–09:30: 1:1 support (Talk Boost), now Alice Assistant." in page
+    assert "Bob Assistant</option>" in page and "Olga Other" not in page
+    assert as_user(world.alice).get(f"/deployment/assignments/{a.pk}/move/").status_code == 404
