@@ -3,6 +3,8 @@ scrolling sideways, its unmet reason in words; the hand-change controls open by 
 and the school day's form, sent with an overlap, says what it overlaps with focus on the
 error summary and what was typed kept."""
 
+from playwright.sync_api import expect
+
 from tests.browser.signin import log_in
 from tests.browser.test_reflow import narrow, problems  # noqa: F401 - narrow is a fixture
 
@@ -43,6 +45,6 @@ def test_the_plan_and_the_school_day_on_a_phone(live_world, live_server, narrow)
     narrow.get_by_role("button", name="Add period").click()
     summary = narrow.locator(".error-summary").last
     assert "That overlaps Lesson 1 (09:00–10:00) on Monday." in summary.inner_text()
-    assert narrow.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(summary).to_be_focused()
     assert narrow.get_by_label("Name", exact=True).input_value() == "Assembly"
     assert problems(narrow) == []
