@@ -156,3 +156,8 @@ def test_the_api_costs_the_same_however_big_the_plan(world, api):
     response, many = count(lambda: _get(api, world.senco, world.alice))
     assert len(response.json()["items"]) == 15
     assert many == few
+
+
+def test_the_pupil_page_links_to_their_week(world, as_user):
+    page = text(as_user(world.alice).get(f"/pupils/{world.ben.pk}/"))
+    assert f'href="/pupils/{world.ben.pk}/timetable/">Who supports them when' in page
