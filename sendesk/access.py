@@ -3,6 +3,8 @@ functions; none re-implements a check.
 
 Rules (README, "Who sees what"):
 - TA / HLTA: the pupils they are deployed to today, 1:1 / key adult or through a group.
+- HLTA who line-manages TAs (staff.StaffMember.line_manager): also the pupils those TAs
+  are deployed to today, to read (issue 9: a line manager sees the pupils their team supports).
 - Teacher: the pupils in the teaching groups they teach (and any they are deployed to).
 - SENCO, head, DSL: every pupil of their school.
 - Nothing at a school where the person holds no role.
@@ -33,6 +35,7 @@ from sendesk.schools.capabilities import (  # noqa: F401 (re-exported: see below
     schools_where,
 )
 from sendesk.schools.models import Role, TeachingGroup
+from sendesk.staff.models import StaffMember
 
 # What each role may do (can, require, schools_where, oversight_school, roles_of) is
 # decided by sendesk.schools.capabilities from the roles alone, so it sits below pupils for
@@ -78,6 +81,8 @@ def pupil_scope(user, pupil_field: str | None = "pupil", day=None) -> Q | None:
         # Whole-school reading wherever they work (a SENCO, a head): nothing else to ask.
         return school_in(member_of)
     scope = Q(**{ids: deployed_pupils(user, day)})
+    if any(role == Role.HLTA for _, role in roles):
+        scope |= Q(**{ids: team_pupils(user, day)})
     if whole:
         scope |= school_in(whole)
     if teaches:
@@ -92,6 +97,13 @@ def deployed_pupils(user, day=None) -> RawSQL:
     vouch for them: ask pupil_scope as well."""
     day = connection.ops.adapt_datefield_value(day or timezone.localdate())
     return RawSQL(_scope_sql(connection.vendor)["deployed"], (user.pk, day, day) * 2)
+
+
+def team_pupils(user, day=None) -> RawSQL:
+    """The ids of the pupils deployed on `day` to the people `user` line-manages (at the
+    school of each deployment, while employed), as a subquery: an HLTA's team."""
+    day = connection.ops.adapt_datefield_value(day or timezone.localdate())
+    return RawSQL(_scope_sql(connection.vendor)["team"], (user.pk, day, day) * 2)
 
 
 class _NotAnIndex(Func):
@@ -129,12 +141,22 @@ def _scope_sql(vendor: str) -> dict[str, str]:
         f"INNER JOIN {pupil_groups} tp ON tp.{group_col} = {col['teaching_group']} "
         f"WHERE {active} AND {col['kind']} = '{Deployment.Kind.GROUP.value}'"
     )
+    # The same, for the deployments of the people the user line-manages at that school.
+    member = {name: q(StaffMember._meta.get_field(name).column)
+              for name in ("user", "line_manager", "school", "left_on")}  # fmt: skip
+    managed = (
+        f"{col['staff']} IN (SELECT sm.{member['user']} FROM "
+        f"{q(StaffMember._meta.db_table)} sm WHERE sm.{member['line_manager']} = %s "
+        f"AND sm.{member['school']} = d.{q(Deployment._meta.get_field('school').column)} "
+        f"AND sm.{member['left_on']} IS NULL)"
+    )
+    team = deployed.replace(f"{col['staff']} = %s", managed)
     taught = (
         f"SELECT tp.{pupil_col} FROM {q(teachers.m2m_db_table())} tt "
         f"INNER JOIN {pupil_groups} tp ON tp.{group_col} = tt.{q(teachers.m2m_column_name())} "
         f"WHERE tt.{q(teachers.m2m_reverse_name())} = %s"
     )
-    return {"deployed": deployed, "taught": taught}
+    return {"deployed": deployed, "taught": taught, "team": team}
 
 
 def _as_uuid(value):

@@ -16,6 +16,7 @@ from sendesk.safeguarding.models import Concern
 from sendesk.schools.models import Role, School, StaffRole
 from sendesk.therapy.models import Referral
 
+from .deployment import make_deployment
 from .generator import GAP_NOTE, generate
 
 TRUST = "Oakfield Learning Trust"
@@ -56,6 +57,7 @@ def build_demo(*, today=None):
         password=settings.DEMO_PASSWORD,
         staff_names=STAFF_NAMES,
     )
+    make_deployment(generated.schools[0])  # after the staff's contracts (issue 9)
     return generated.schools[0]
 
 

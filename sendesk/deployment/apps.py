@@ -7,6 +7,12 @@ from django.apps import AppConfig
 class DeploymentConfig(AppConfig):
     name = "sendesk.deployment"
     label = "deployment"
+    # Navigation: (place, URL name, label, roles); front orders all apps' entries by place.
+    nav = [
+        (12, "my_timetable", "Timetable", {"ta", "hlta", "teacher"}),
+        (14, "team", "My team", {"hlta"}),
+        (72, "deployment_plans", "Plans", {"senco", "head"}),
+    ]
     audit_names = {
         "deployment.dutypost": "Duty post",
         "deployment.grouplesson": "Class timetable",
@@ -14,3 +20,10 @@ class DeploymentConfig(AppConfig):
         "deployment.plan": "Deployment plan",
         "deployment.assignment": "Deployment",
     }
+
+    def my_day_lines(self, user, day):
+        """My day's lines from the published plan (provision's My day asks every app for
+        `my_day_lines` through the registry, so it shows them without importing this)."""
+        from .timetable import my_day_lines  # models load after every AppConfig
+
+        return my_day_lines(user, day)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import care_today, deployment, views
+from . import care_today, deployment, team, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,4 +22,6 @@ urlpatterns = [
     path("", include("sendesk.staff.urls")),
     path("", include("sendesk.therapy.urls")),
     path("", include("sendesk.family.urls")),
+    path("", include("sendesk.deployment.urls")),
+    path("team/", team.team, name="team"),
 ]

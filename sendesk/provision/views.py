@@ -21,6 +21,7 @@ from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, small_int
 from sendesk.lib.paths import Paths
+from sendesk.lib.registry import declared
 from sendesk.pupils.amendments import Wording, changes_in_words
 from sendesk.schools.calendar import Calendar
 
@@ -238,6 +239,9 @@ def my_day(request):
         "today": today,
         "problem": problem,
         "closed": closed,
+        # Lines other apps add (the deployment plan: where to be when, and what nobody
+        # covers), through the registry: provision imports none of them.
+        "lines": _lines(request.user, plan_day or day) if not problem else [],
         "plan_day": plan_day,
         "pupils": pupils,
         "prev_url": _my_day_url(_prev_weekday(min(day, today)), today),
@@ -247,6 +251,10 @@ def my_day(request):
         "today_url": reverse("my_day"),
     }
     return render(request, "provision/my_day.html", context, status=400 if problem else 200)
+
+
+def _lines(user, day) -> list[dict]:
+    return [line for lines_of in declared("my_day_lines") for line in lines_of(user, day)]
 
 
 def _provision_for(user, provision_id, *, strategies=True) -> Provision:

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.api.conftest import Api
+from tests.deployment_pages.helpers import make_plan
 from tests.world import TODAY
 
 # Routes that are not pages: actions that only accept POST (checked to answer GET with 405),
@@ -40,6 +41,8 @@ POST_ONLY = {
     "sign_out_everywhere_else",
     "session_keep_alive",
     "mfa_recovery_codes",
+    "deployment_plan_publish",
+    "assignment_pin",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -246,6 +249,8 @@ def make_records(w, client):
         dose=dose,
         care_event=care_event,
         concern=concern,
+        deployment_plan=(plan := make_plan(w, status="draft").plan).pk,
+        deployment_assignment=plan.assignments.order_by("pk").first().pk,
     )
 
 
@@ -281,6 +286,18 @@ PAGES = {
     "provision_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "provision_end": ("senco", lambda w, r: {"provision_id": w.talk.pk}, ""),
     "deployment": ("senco", lambda w, r: {}, ""),
+    "school_day": ("senco", lambda w, r: {}, ""),
+    "duty_posts": ("senco", lambda w, r: {}, ""),
+    "class_lessons": ("senco", lambda w, r: {}, ""),
+    "deployment_plans": ("senco", lambda w, r: {}, ""),
+    "deployment_plan": ("senco", lambda w, r: {"plan_id": r.deployment_plan}, ""),
+    "deployment_plan_compare": ("senco", lambda w, r: {}, ""),
+    "assignment_move": ("senco", lambda w, r: {"pk": r.deployment_assignment}, ""),
+    "staff_absence": ("senco", lambda w, r: {}, ""),
+    "my_timetable": ("alice", lambda w, r: {}, "?week=2026-W47"),
+    "staff_timetable": ("senco", lambda w, r: {"staff_id": w.alice.pk}, "?week=2026-W47"),
+    "pupil_timetable": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, "?week=2026-W47"),
+    "team": ("senco", lambda w, r: {}, ""),
     "plan_behaviour": ("senco", lambda w, r: {"plan_id": w.ibp.pk}, ""),
     "incident_new": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "incident_detail": ("alice", lambda w, r: {"pk": r.incident}, ""),

@@ -18,14 +18,15 @@ from sendesk.safeguarding import services as safeguarding
 SIGN_IN = "Sign-in security"
 STAFF_END = ["Pupils", "Report a concern", SIGN_IN]
 EXPECTED = {
-    "alice": ["My day", "Medicines", "Care", *STAFF_END],  # TA
-    "hana": ["My day", "Medicines", "Care", *STAFF_END],  # HLTA
-    "tess": ["Feed", *STAFF_END],  # teacher
-    "senco": ["Overview", "Today's care", "Deployment", *STAFF_END],
+    "alice": ["My day", "Timetable", "Medicines", "Care", *STAFF_END],  # TA
+    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", *STAFF_END],  # HLTA
+    "tess": ["Timetable", "Feed", *STAFF_END],  # teacher
+    "senco": ["Overview", "Today's care", "Deployment", "Plans", *STAFF_END],
     "head": [
         "Overview",
         "Today's care",
         "Deployment",
+        "Plans",
         "Staff accounts",
         "Pupils",
         "Report a concern",

@@ -1,0 +1,132 @@
+"""The line manager's "My team" page (issue 9, section 3): for each TA they manage, the
+week's timetable from the published plan, sessions recorded, planned sessions left
+unrecorded, training, and hours planned against the contract; the pupils those TAs support
+(links through the access layer, which lets a line manager read them). The SENCO and head
+see every team, or one manager's with ?manager=. 404 for anyone who manages nobody.
+
+It reads deployment, provision and staff side by side, so it sits in front. Its cost does
+not grow with the team: each reading is one query for the whole team."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from sendesk.deployment import selectors
+from sendesk.deployment import timetable as tt
+from sendesk.lib.forms import small_int
+from sendesk.schools import capabilities
+from sendesk.schools.models import Role
+from sendesk.staff.models import Training
+
+# Training a TA's work leans on; the page says which are current.
+TRAINING_KINDS = [
+    Training.Kind.SAFEGUARDING,
+    Training.Kind.FIRST_AID,
+    Training.Kind.MEDICATION,
+    Training.Kind.POSITIVE_HANDLING,
+]
+KIND_LABELS = dict(Training.Kind.choices)
+GIVING = {"support", "group"}
+
+
+def _minutes(item) -> int:
+    return (item["end"].hour - item["start"].hour) * 60 + item["end"].minute - item["start"].minute
+
+
+def _training(staff_ids, day) -> dict[int, list[tuple[str, str]]]:
+    """(training, 'current' | 'expired' | 'none') per person. One query."""
+    held: dict[tuple[int, str], str] = {}
+    rows = Training.objects.filter(
+        user_id__in=list(staff_ids), kind__in=TRAINING_KINDS, completed_on__lte=day
+    ).values_list("user_id", "kind", "expires_on")
+    for user_id, kind, expires in rows:
+        state = "current" if expires is None or expires >= day else "expired"
+        if held.get((user_id, kind)) != "current":
+            held[(user_id, kind)] = state
+    return {
+        s: [(KIND_LABELS[k], held.get((s, k), "none")) for k in TRAINING_KINDS] for s in staff_ids
+    }
+
+
+def _member_row(member, items, monday, reading) -> dict:
+    recorded, done, today, training = reading
+    unrecorded = [
+        i for i in items
+        if i["kind"] in GIVING and i["provision_id"] and i["date"] <= today
+        and (member.user_id, i["provision_id"], i["date"]) not in done
+    ]  # fmt: skip
+    planned = sum(_minutes(i) for i in items if i["kind"] != "break")
+    pupils = {}
+    for item in items:
+        pupils.update(dict(item["pupils"]))
+    return {
+        "member": member,
+        "name": member.user.full_name or member.user.email,
+        "days": tt.by_day(items, monday),
+        "recorded": recorded.get(member.user_id, 0),
+        "unrecorded": unrecorded,
+        "planned_hours": round(planned / 60, 2),
+        "contract_hours": member.hours_per_week,
+        "over": planned / 60 > float(member.hours_per_week),
+        "training": training[member.user_id],
+        "pupils": sorted(pupils.items(), key=lambda p: p[1]),
+    }  # fmt: skip
+
+
+@login_required
+@require_GET
+def team(request):
+    user = request.user
+    staff_at = capabilities.schools_where(user, "school_staff")
+    oversee = capabilities.schools_where(user, "oversee")
+    school_id = capabilities.pick_school(staff_at, request.GET.get("school") or None)
+    manager_id = small_int(request.GET.get("manager"), 1, 2**31 - 1)
+    if school_id in oversee:
+        manager = None
+        if manager_id is not None:
+            manager = selectors.managers(school_id).filter(pk=manager_id).first()
+            if manager is None:
+                raise Http404
+    else:
+        manager = user
+    members = selectors.team(manager, school_id)
+    # An HLTA finds the page in their bar, with or without a team yet; anyone else who
+    # manages nobody finds nothing here.
+    hlta = any(role == Role.HLTA for _, role in capabilities.roles_of(user))
+    if manager is user and not members and not hlta:
+        raise Http404
+    try:
+        monday = tt.parse_week(request.GET.get("week"), timezone.localdate())
+    except tt.WeekError as error:
+        return render(request, "deployment/team.html", {"problem": str(error)}, status=400)
+    today = timezone.localdate()
+    until = min(today, monday + dt.timedelta(days=4))
+    ids = [m.user_id for m in members]
+    weeks = tt.staff_weeks(ids, [school_id], monday)
+    recorded = selectors.recorded_counts(ids, monday, until)
+    done = selectors.recorded_pairs(ids, monday, until)
+    training = _training(ids, today)
+    reading = (recorded, done, today, training)
+    rows = [_member_row(m, weeks.get(m.user_id, []), monday, reading) for m in members]
+    context = {
+        "rows": rows,
+        "manager": manager,
+        "managers": list(selectors.managers(school_id)) if school_id in oversee else [],
+        "week": {
+            "label": tt.week_label(monday),
+            "prev": tt.week_label(monday - dt.timedelta(days=7)),
+            "next": tt.week_label(monday + dt.timedelta(days=7)),
+            "monday": monday,
+        },
+        "oversee": school_id in oversee,
+        # Whom a line manager may give their team's work to: their team (the SENCO and
+        # head change plans on the plan page).
+        "team_staff": []
+        if school_id in oversee
+        else [(m.user_id, m.user.full_name or m.user.email) for m in members],
+    }
+    return render(request, "deployment/team.html", context)
