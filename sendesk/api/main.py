@@ -7,6 +7,7 @@ from . import (
     auth,
     behaviour,
     care,
+    deployment,
     errors,
     faults,
     medication,
@@ -45,3 +46,4 @@ api.add_router("", safeguarding.router)
 api.add_router("", medication.router)
 api.add_router("", care.router)
 api.add_router("", therapy.router)
+api.add_router("", deployment.router)

@@ -14,3 +14,5 @@ class DeploymentConfig(AppConfig):
         "deployment.plan": "Deployment plan",
         "deployment.assignment": "Deployment",
     }
+    # Running the planner, publishing a plan, re-planning a day for absence.
+    capabilities = {"plan_deployment": {"senco", "head"}}

@@ -1,0 +1,388 @@
+"""The deployment planner's model, in OR-Tools CP-SAT: Problem -> Solution. Pure: no
+database. One boolean x[adult, need, slot] says the adult staffs the need in that period.
+
+Hard rules: an adult is in one place a period (add_at_most_one), only in periods they are
+free (contract pattern, not absent, not on a trip, not teaching), only for needs they may
+staff (post, named adult, current training, care plan's sex); each need takes its number of
+adults a period or none; a session provision at most its sessions a day; an adult keeps a
+break or lunch period free (and a second free period on a day over six hours); no pupil
+sees more adults in the week than the school's limit.
+
+The objective weighs what is met: an EHC plan minute far above a SEN support minute, a dose,
+duty post and cover above both; then continuity (the pupil's key adult, fewer adults), then
+as few assignments as needed; in a re-plan, each changed assignment costs (fewest changes).
+
+What is not met is explained by asking, for the need's periods, which family of rules
+leaves no adult: the first family whose filter empties every period is the rule that
+stopped it."""
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from sendesk.staff.models import Training
+
+from .problem import BREAK_KINDS, DAY_NAMES, LONG_DAY_MINUTES, Need, Problem
+
+KEY_ADULT_BONUS = 3  # per period with the pupil's key adult
+ADULT_COST = 20  # per different adult a pupil sees in the week
+ASSIGNMENT_COST = 1  # per period staffed: no idle deployments
+CHANGE_COST = 50  # per changed assignment in a re-plan (below any minute of provision)
+
+SKILL_WORDS = {
+    Training.Kind.MEDICATION: "medication-trained",
+    Training.Kind.MOVING_HANDLING: "moving-and-handling-trained",
+    Training.Kind.POSITIVE_HANDLING: "positive-handling-trained",
+    Training.Kind.INTIMATE_CARE: "intimate-care-trained",
+}
+
+
+def skill_words(kind: str) -> str:
+    if kind in SKILL_WORDS:
+        return SKILL_WORDS[kind]
+    return f"{Training.Kind(kind).label.lower()}-trained" if kind in Training.Kind.values else kind
+
+
+@dataclass
+class Placed:
+    staff_id: int
+    need_key: str
+    slot: int
+
+
+@dataclass
+class Shortfall:
+    need: Need
+    minutes: int
+    rule: str
+    reason: str
+
+
+@dataclass
+class Solution:
+    placed: list[Placed]
+    unmet: list[Shortfall]
+    breaks: list[tuple[int, int]]  # (staff id, slot): own break
+    optimal: bool
+    objective: int
+    bound: int
+    seconds: float
+    status: str = ""
+    met: dict = field(default_factory=dict)  # need key -> minutes (or periods) met
+
+
+def _may_staff(adult, need: Need, slot) -> bool:
+    if not adult.free(slot.index):
+        return False
+    return _eligible(adult, need, slot) is None
+
+
+def _eligible(adult, need: Need, slot):
+    """None when the adult may staff the need on the slot's day, else the rule that stops
+    them (ignoring whether they are free)."""
+    if need.kind != "duty" and not adult.support:
+        return "staffing"
+    if need.post and adult.post != need.post:
+        return "staffing"
+    if need.named_adult and adult.id != need.named_adult:
+        return "named_adult"
+    held = adult.skills.get(slot.date, frozenset())
+    for kind in need.skills:
+        if kind not in held:
+            return kind
+    if need.gender and adult.gender != need.gender:
+        return "gender"
+    return None
+
+
+class _Model:
+    def __init__(self, problem: Problem):
+        self.p = problem
+        self.m = cp_model.CpModel()
+        self.x = {}  # (adult id, need key, slot) -> var
+        self.by_adult_slot = defaultdict(list)
+        self.by_need_slot = defaultdict(list)
+        self.by_pupil_adult = defaultdict(list)
+        self.objective = []
+        self.met = {}
+
+    def build(self):
+        p = self.p
+        for need in p.needs:
+            for s in need.slots:
+                slot = p.slots[s]
+                for adult in p.adults:
+                    if _may_staff(adult, need, slot):
+                        var = self.m.new_bool_var("")
+                        key = (adult.id, need.key, s)
+                        self.x[key] = var
+                        self.by_adult_slot[(adult.id, s)].append(var)
+                        self.by_need_slot[(need.key, s)].append(var)
+                        if need.pupil_id:
+                            self.by_pupil_adult[(need.pupil_id, adult.id)].append(var)
+                        self.objective.append(-ASSIGNMENT_COST * var)
+                        if adult.id in p.key_adults.get(need.pupil_id, ()):
+                            self.objective.append(KEY_ADULT_BONUS * var)
+        for vars_ in self.by_adult_slot.values():
+            self.m.add_at_most_one(vars_)
+        for need in p.needs:
+            self._need(need)
+        self._breaks()
+        self._adult_limit()
+        self._changes()
+        self.m.maximize(sum(self.objective))
+
+    def _need(self, need: Need):
+        used = {}
+        for s in need.slots:
+            vars_ = self.by_need_slot.get((need.key, s))
+            if not vars_:
+                continue
+            if need.adults_needed == 1:
+                used[s] = sum(vars_)
+                if len(vars_) > 1:
+                    self.m.add_at_most_one(vars_)
+            else:
+                y = self.m.new_bool_var("")
+                self.m.add(sum(vars_) == need.adults_needed * y)
+                used[s] = y
+        if not used:
+            self.met[need.key] = 0
+            return
+        if need.most_slots is not None:
+            self.m.add(sum(used.values()) <= need.most_slots)
+        if need.minutes:
+            met = self.m.new_int_var(0, need.minutes, "")
+            self.m.add(met <= sum(need.credit(self.p.slots[s]) * u for s, u in used.items()))
+            self.objective.append(need.weight * met)
+            self.met[need.key] = met
+        else:
+            total = sum(used.values())
+            self.objective.append(need.weight * total)
+            self.met[need.key] = total
+
+    def _breaks(self):
+        p = self.p
+        days = defaultdict(list)
+        for slot in p.slots:
+            days[slot.date].append(slot)
+        for adult in p.adults:
+            for day_slots in days.values():
+                free = [s for s in day_slots if adult.free(s.index)]
+                if not free:
+                    continue
+                rest = [s for s in free if s.kind in BREAK_KINDS]
+                rest_vars = [
+                    v for s in rest for v in self.by_adult_slot.get((adult.id, s.index), [])
+                ]
+                if rest and rest_vars:
+                    self.m.add(sum(rest_vars) <= len(rest) - 1)
+                worked = sum(s.minutes for s in free)
+                all_vars = [
+                    v for s in free for v in self.by_adult_slot.get((adult.id, s.index), [])
+                ]
+                if worked > LONG_DAY_MINUTES and len(free) >= 2 and all_vars:
+                    self.m.add(sum(all_vars) <= len(free) - 2)
+
+    def _adult_limit(self):
+        p = self.p
+        adults_of = defaultdict(list)
+        for (pupil_id, adult_id), vars_ in self.by_pupil_adult.items():
+            adults_of[pupil_id].append((adult_id, vars_))
+        pinned = defaultdict(set)
+        for f in p.fixed:
+            for pupil_id in f.pupil_ids:
+                pinned[pupil_id].add(f.staff_id)
+        for pupil_id, pairs in adults_of.items():
+            fixed = pinned.get(pupil_id, set())
+            seen = []
+            for adult_id, vars_ in pairs:
+                if adult_id in fixed:
+                    continue
+                u = self.m.new_bool_var("")
+                for v in vars_:
+                    self.m.add_implication(v, u)
+                self.objective.append(-ADULT_COST * u)
+                seen.append(u)
+            room = max(0, p.max_adults_per_pupil - len(fixed))
+            if len(seen) > room:
+                self.m.add(sum(seen) <= room)
+
+    def _changes(self):
+        p = self.p
+        if not p.previous:
+            return
+        for key, var in self.x.items():
+            if key in p.previous:
+                self.objective.append(p.change_weight * var)
+                self.m.add_hint(var, 1)
+            else:
+                self.objective.append(-p.change_weight * var)
+                self.m.add_hint(var, 0)
+
+
+def solve(problem: Problem, time_limit: float = 10.0, workers: int = 1) -> Solution:
+    started = time.perf_counter()
+    model = _Model(problem)
+    model.build()
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - started))
+    solver.parameters.relative_gap_limit = 0.01
+    status = solver.solve(model.m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Never reached in practice (staffing nothing is always allowed); say so plainly.
+        raise RuntimeError(f"The planner found no plan: {solver.status_name(status)}")
+    placed = [Placed(a, n, s) for (a, n, s), var in model.x.items() if solver.value(var)]
+    met = {key: (solver.value(v) if not isinstance(v, int) else v) for key, v in model.met.items()}
+    busy = {(pl.staff_id, pl.slot) for pl in placed} | {
+        (f.staff_id, f.slot) for f in problem.fixed if f.slot is not None
+    }
+    breaks = [
+        (adult.id, slot.index)
+        for adult in problem.adults
+        for slot in problem.slots
+        if slot.kind in BREAK_KINDS
+        and adult.free(slot.index)
+        and (adult.id, slot.index) not in busy
+    ]
+    unmet = explain(problem, placed, met)
+    objective, bound = int(solver.objective_value), int(solver.best_objective_bound)
+    optimal = status == cp_model.OPTIMAL
+    return Solution(
+        placed=placed,
+        unmet=unmet,
+        breaks=breaks,
+        optimal=optimal,
+        objective=objective,
+        bound=bound,
+        seconds=time.perf_counter() - started,
+        status=solver.status_name(status),
+        met=met,
+    )
+
+
+# --- Why a need is not met --------------------------------------------------------------
+
+# The families of rules, in the order they are asked: the first that leaves no adult in any
+# of the need's periods is the one named.
+_FREE_RULES = ("contract", "absence", "trip", "teaching")
+
+
+def where_label(problem, need: Need) -> str:
+    if len(need.slots) == 1:
+        return problem.slots[need.slots[0]].label
+    return DAY_NAMES[need.date.isoweekday() - 1]
+
+
+def _who(need: Need, named: str = "") -> str:
+    return named or ("HLTA" if need.post else "adult")
+
+
+def explain(problem: Problem, placed, met) -> list[Shortfall]:
+    shortfalls = []
+    for need in problem.needs:
+        got = met.get(need.key, 0)
+        if need.minutes:
+            short = need.minutes - got
+        else:
+            short = len(need.slots) - got
+        if short <= 0:
+            continue
+        rule, reason = _diagnose(problem, need, placed)
+        shortfalls.append(Shortfall(need, short if need.minutes else 0, rule, reason))
+    return shortfalls
+
+
+def _diagnose(problem: Problem, need: Need, placed) -> tuple[str, str]:
+    where = where_label(problem, need)
+    named = (
+        problem.adult(need.named_adult).name
+        if need.named_adult and any(a.id == need.named_adult for a in problem.adults)
+        else ""
+    )
+    if not need.slots:
+        return "timetable", (
+            f"no {'lesson of the pupil' if need.teaching_groups is not None else 'lesson'}"
+            f" period fits {need.title} on {where}"
+        )
+    # Stage 1: who may staff it at all (post, named adult, training, sex).
+    eligible_rules = defaultdict(int)
+    candidates = []
+    for s in need.slots:
+        slot = problem.slots[s]
+        for adult in problem.adults:
+            stop = _eligible(adult, need, slot)
+            if stop is None:
+                candidates.append((adult, slot))
+            else:
+                eligible_rules[stop] += 1
+    if not candidates:
+        return _ineligible(need, where, named, eligible_rules)
+    # Stage 2: of those, who is free (contract, absence, trip, teaching).
+    free = [(a, s) for a, s in candidates if a.free(s.index)]
+    if not free:
+        reasons = {a.busy[s.index] for a, s in candidates}
+        rule = next((r for r in _FREE_RULES if r in reasons), "contract")
+        who = named or f"suitable {_who(need)}"
+        words = {
+            "contract": f"no {who} is contracted to work",
+            "absence": f"{named or 'every suitable adult'} is absent",
+            "trip": f"{named or 'every suitable adult'} is on an educational visit",
+            "teaching": f"{named or 'every suitable adult'} is teaching",
+        }
+        if named and rule != "contract":
+            words[rule] = words[rule].replace("every suitable adult", named)
+        return rule, f"{words[rule]} on {where} ({need.title})"
+    # Stage 3: free and suitable, yet not given: the pupil's adult limit, breaks, or others
+    # came first.
+    busy = {(p.staff_id, p.slot) for p in placed} | {(f.staff_id, f.slot) for f in problem.fixed}
+    idle = [(a, s) for a, s in free if (a.id, s.index) not in busy]
+    if need.pupil_id and idle:
+        seen = {p.staff_id for p in placed if _need_pupil(problem, p.need_key) == need.pupil_id} | {
+            f.staff_id for f in problem.fixed if need.pupil_id in f.pupil_ids
+        }
+        if len(seen) >= problem.max_adults_per_pupil and all(a.id not in seen for a, _ in idle):
+            return "adult_limit", (
+                f"{need.pupil_name} already sees {len(seen)} adults this week, the school's "
+                f"limit, and none of them is free on {where} ({need.title})"
+            )
+    if idle:
+        return "breaks", (
+            f"the suitable adults free on {where} need that time for their break or lunch "
+            f"({need.title})"
+        )
+    first = "EHC plan hours" if need.source == "sen_support" else "other pupils' needs"
+    return "capacity", (
+        f"every suitable {_who(need, named)} free on {where} is deployed to {first} ({need.title})"
+    )
+
+
+def _need_pupil(problem, key):
+    index = getattr(problem, "_need_index", None)
+    if index is None:
+        index = problem._need_index = {n.key: n.pupil_id for n in problem.needs}
+    return index.get(key)
+
+
+def _ineligible(need: Need, where: str, named: str, rules) -> tuple[str, str]:
+    if need.named_adult and not named:
+        return "named_adult", f"the adult named for {need.title} does not work here"
+    skill_rules = [k for k in need.skills if rules.get(k)]
+    if skill_rules and not named:
+        kind = skill_rules[0]
+        return kind, f"no {skill_words(kind)} {_who(need)} free on {where} ({need.title})"
+    if named and skill_rules:
+        kind = skill_rules[0]
+        return kind, f"{named}, named in the plan, is not {skill_words(kind)} ({need.title})"
+    if rules.get("gender"):
+        held = ", ".join(skill_words(k) for k in need.skills)
+        return "gender", (
+            f"no {need.gender} {held + ' ' if held else ''}adult free on {where}, as the care "
+            f"plan asks ({need.title})"
+        )
+    if rules.get("staffing"):
+        return "staffing", f"no {_who(need)} at the school can staff {need.title}"
+    return "staffing", f"no adult may staff {need.title} on {where}"
