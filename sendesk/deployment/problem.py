@@ -165,6 +165,8 @@ class Problem:
     # For a re-plan: (staff id, need key, slot) of the plan it starts from, kept if it can.
     previous: set = field(default_factory=set)
     change_weight: int = 0
+    # For a re-plan: pupil id -> the adults the pupil has on the week's other days.
+    week_adults: dict = field(default_factory=dict)
 
     def adult(self, adult_id):
         return next(a for a in self.adults if a.id == adult_id)

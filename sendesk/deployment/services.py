@@ -418,9 +418,12 @@ def replan_day(*, actor, school_id, day, absent_staff_ids, time_limit=2.0):
         previous = _previous(that_day, slots, needs)
         problem.previous = set(previous)
         problem.change_weight = CHANGE_COST
+        others = list(base.assignments.exclude(date=day).prefetch_related("pupils"))
+        for a in others:
+            for p in a.pupils.all():
+                problem.week_adults.setdefault(p.pk, set()).add(a.staff_id)
         solution = solve(problem, time_limit=time_limit)
         changes, uncovered, unmet = _compare(problem, solution, previous, that_day, slots)
-        others = base.assignments.exclude(date=day).prefetch_related("pupils")
         extra = [
             (
                 {f: getattr(a, f) for f in ("staff_id", "date", "period_id", "start", "end",

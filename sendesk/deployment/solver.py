@@ -27,7 +27,6 @@ from sendesk.staff.models import Training
 from .problem import BREAK_KINDS, DAY_NAMES, LONG_DAY_MINUTES, Need, Problem
 
 KEY_ADULT_BONUS = 3  # per period with the pupil's key adult
-ADULT_COST = 20  # per different adult a pupil sees in the week
 ASSIGNMENT_COST = 1  # per period staffed: no idle deployments
 CHANGE_COST = 50  # per changed assignment in a re-plan (below any minute of provision)
 
@@ -97,42 +96,116 @@ def _eligible(adult, need: Need, slot):
     return None
 
 
+def pools(problem: Problem, extra: int = 0) -> dict:
+    """{pupil id: adult ids} the planner considers for each pupil: the school's limit of
+    adults a pupil sees (so the limit holds by construction), chosen greedily so that
+    demand spreads over the staff (EHC plan pupils first, most minutes first; the named
+    adult; the adults the pupil already has (pinned, or in a re-plan those they had); the
+    key adult; then at least two adults able to give each of the pupil's needs; then the
+    least loaded). On a large school this keeps the model to thousands of variables rather
+    than a hundred thousand; a small school's pupils keep every adult able to help them."""
+    size = problem.max_adults_per_pupil + extra
+    by_pupil = defaultdict(list)
+    for need in problem.needs:
+        if need.pupil_id:
+            by_pupil[need.pupil_id].append(need)
+    capacity = {
+        a.id: max(
+            1, sum(s.minutes for s in problem.slots if a.free(s.index) and s.kind == "lesson")
+        )
+        for a in problem.adults
+    }
+    load = defaultdict(float)
+    chosen = {}
+
+    def demand(needs):
+        return sum(n.weight * max(n.minutes, 30) for n in needs)
+
+    for pupil_id in sorted(by_pupil, key=lambda p: (-demand(by_pupil[p]), str(p))):
+        needs = by_pupil[pupil_id]
+        pool = _pool(problem, pupil_id, needs, size, lambda a: load[a] / capacity[a])
+        chosen[pupil_id] = pool
+        share = sum(n.minutes or 30 for n in needs) / max(1, len(pool))
+        for a in pool:
+            load[a] += share
+    return chosen
+
+
+def _pool(problem, pupil_id, needs, size, busyness) -> set:
+    keys = {n.key for n in needs}
+    able = defaultdict(set)  # adult -> the keys of the needs they could take
+    for need in needs:
+        for s in need.slots:
+            slot = problem.slots[s]
+            for adult in problem.adults:
+                if _may_staff(adult, need, slot):
+                    able[adult.id].add(need.key)
+    # Adults the pupil already has this week (pinned, or on the week's other days in a
+    # re-plan) count towards the limit, and are preferred.
+    had = {f.staff_id for f in problem.fixed if pupil_id in f.pupil_ids}
+    had |= problem.week_adults.get(pupil_id, set())
+    room = max(0, size - len(had - set(able)))
+    if len(able) <= room:
+        return set(able)
+    named = {n.named_adult for n in needs if n.named_adult}
+    before = had | {a for a, key, _ in problem.previous if key in keys}
+    key_adults = set(problem.key_adults.get(pupil_id, ()))
+
+    def tier(a):
+        return 0 if a in named else 1 if a in before else 2 if a in key_adults else 3
+
+    rank = sorted(able, key=lambda a: (tier(a), busyness(a), a))
+    pool = [a for a in rank if tier(a) < 3][: max(room, 1)]
+    for key in sorted(keys):
+        for a in [a for a in rank if key in able[a] and a not in pool]:
+            if len(pool) >= room or sum(1 for b in pool if key in able[b]) >= 2:
+                break
+            pool.append(a)
+    pool += [a for a in rank if a not in pool][: max(0, room - len(pool))]
+    return set(pool)
+
+
 class _Model:
-    def __init__(self, problem: Problem):
+    """One day's model: the day's needs, the adults' periods that day."""
+
+    def __init__(self, problem: Problem, needs, day, pool):
         self.p = problem
+        self.needs = needs
+        self.day = day
+        self.pool = pool
         self.m = cp_model.CpModel()
         self.x = {}  # (adult id, need key, slot) -> var
         self.by_adult_slot = defaultdict(list)
         self.by_need_slot = defaultdict(list)
-        self.by_pupil_adult = defaultdict(list)
         self.objective = []
         self.met = {}
 
     def build(self):
         p = self.p
-        for need in p.needs:
+        for need in self.needs:
+            allowed = self.pool.get(need.pupil_id) if need.pupil_id else None
             for s in need.slots:
                 slot = p.slots[s]
                 for adult in p.adults:
+                    if allowed is not None and adult.id not in allowed:
+                        continue
                     if _may_staff(adult, need, slot):
                         var = self.m.new_bool_var("")
-                        key = (adult.id, need.key, s)
-                        self.x[key] = var
+                        self.x[(adult.id, need.key, s)] = var
                         self.by_adult_slot[(adult.id, s)].append(var)
                         self.by_need_slot[(need.key, s)].append(var)
-                        if need.pupil_id:
-                            self.by_pupil_adult[(need.pupil_id, adult.id)].append(var)
                         self.objective.append(-ASSIGNMENT_COST * var)
                         if adult.id in p.key_adults.get(need.pupil_id, ()):
                             self.objective.append(KEY_ADULT_BONUS * var)
         for vars_ in self.by_adult_slot.values():
-            self.m.add_at_most_one(vars_)
-        for need in p.needs:
+            if len(vars_) > 1:
+                self.m.add_at_most_one(vars_)
+        for need in self.needs:
             self._need(need)
         self._breaks()
-        self._adult_limit()
         self._changes()
         self.m.maximize(sum(self.objective))
+        return self
 
     def _need(self, need: Need):
         used = {}
@@ -164,51 +237,19 @@ class _Model:
             self.met[need.key] = total
 
     def _breaks(self):
-        p = self.p
-        days = defaultdict(list)
-        for slot in p.slots:
-            days[slot.date].append(slot)
-        for adult in p.adults:
-            for day_slots in days.values():
-                free = [s for s in day_slots if adult.free(s.index)]
-                if not free:
-                    continue
-                rest = [s for s in free if s.kind in BREAK_KINDS]
-                rest_vars = [
-                    v for s in rest for v in self.by_adult_slot.get((adult.id, s.index), [])
-                ]
-                if rest and rest_vars:
-                    self.m.add(sum(rest_vars) <= len(rest) - 1)
-                worked = sum(s.minutes for s in free)
-                all_vars = [
-                    v for s in free for v in self.by_adult_slot.get((adult.id, s.index), [])
-                ]
-                if worked > LONG_DAY_MINUTES and len(free) >= 2 and all_vars:
-                    self.m.add(sum(all_vars) <= len(free) - 2)
-
-    def _adult_limit(self):
-        p = self.p
-        adults_of = defaultdict(list)
-        for (pupil_id, adult_id), vars_ in self.by_pupil_adult.items():
-            adults_of[pupil_id].append((adult_id, vars_))
-        pinned = defaultdict(set)
-        for f in p.fixed:
-            for pupil_id in f.pupil_ids:
-                pinned[pupil_id].add(f.staff_id)
-        for pupil_id, pairs in adults_of.items():
-            fixed = pinned.get(pupil_id, set())
-            seen = []
-            for adult_id, vars_ in pairs:
-                if adult_id in fixed:
-                    continue
-                u = self.m.new_bool_var("")
-                for v in vars_:
-                    self.m.add_implication(v, u)
-                self.objective.append(-ADULT_COST * u)
-                seen.append(u)
-            room = max(0, p.max_adults_per_pupil - len(fixed))
-            if len(seen) > room:
-                self.m.add(sum(seen) <= room)
+        day_slots = [s for s in self.p.slots if s.date == self.day]
+        for adult in self.p.adults:
+            free = [s for s in day_slots if adult.free(s.index)]
+            if not free:
+                continue
+            rest = [s for s in free if s.kind in BREAK_KINDS]
+            rest_vars = [v for s in rest for v in self.by_adult_slot.get((adult.id, s.index), [])]
+            if rest and rest_vars:
+                self.m.add(sum(rest_vars) <= len(rest) - 1)
+            worked = sum(s.minutes for s in free)
+            all_vars = [v for s in free for v in self.by_adult_slot.get((adult.id, s.index), [])]
+            if worked > LONG_DAY_MINUTES and len(free) >= 2 and all_vars:
+                self.m.add(sum(all_vars) <= len(free) - 2)
 
     def _changes(self):
         p = self.p
@@ -224,19 +265,36 @@ class _Model:
 
 
 def solve(problem: Problem, time_limit: float = 10.0, workers: int = 1) -> Solution:
+    """Each day is solved on its own: a pupil's adults for the week are chosen first (the
+    pools, no more than the school's limit), so nothing else ties one day to another. The
+    plan is optimal when every day is; its objective and bound are the days' sums."""
     started = time.perf_counter()
-    model = _Model(problem)
-    model.build()
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - started))
-    solver.parameters.relative_gap_limit = 0.01
-    status = solver.solve(model.m)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # Never reached in practice (staffing nothing is always allowed); say so plainly.
-        raise RuntimeError(f"The planner found no plan: {solver.status_name(status)}")
-    placed = [Placed(a, n, s) for (a, n, s), var in model.x.items() if solver.value(var)]
-    met = {key: (solver.value(v) if not isinstance(v, int) else v) for key, v in model.met.items()}
+    pool = pools(problem)
+    days = sorted({n.date for n in problem.needs})
+    placed, met = [], {}
+    optimal, objective, bound, statuses = True, 0, 0, set()
+    for i, day in enumerate(days):
+        model = _Model(problem, [n for n in problem.needs if n.date == day], day, pool).build()
+        left = time_limit - (time.perf_counter() - started)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = workers
+        solver.parameters.max_time_in_seconds = max(0.05, left / (len(days) - i))
+        solver.parameters.relative_gap_limit = 0.01
+        status = solver.solve(model.m)
+        statuses.add(solver.status_name(status))
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            # No solution in the time given (staffing nothing is always allowed, so only
+            # time runs out): the day is left unstaffed and every need of it listed unmet.
+            optimal = False
+            met.update(dict.fromkeys(model.met, 0))
+            continue
+        optimal &= status == cp_model.OPTIMAL
+        objective += int(solver.objective_value)
+        bound += int(solver.best_objective_bound)
+        placed += [Placed(a, n, s) for (a, n, s), var in model.x.items() if solver.value(var)]
+        met.update(
+            {k: (v if isinstance(v, int) else solver.value(v)) for k, v in model.met.items()}
+        )
     busy = {(pl.staff_id, pl.slot) for pl in placed} | {
         (f.staff_id, f.slot) for f in problem.fixed if f.slot is not None
     }
@@ -248,18 +306,18 @@ def solve(problem: Problem, time_limit: float = 10.0, workers: int = 1) -> Solut
         and adult.free(slot.index)
         and (adult.id, slot.index) not in busy
     ]
-    unmet = explain(problem, placed, met)
-    objective, bound = int(solver.objective_value), int(solver.best_objective_bound)
-    optimal = status == cp_model.OPTIMAL
+    status = "OPTIMAL" if statuses <= {"OPTIMAL"} else "FEASIBLE"
+    if statuses - {"OPTIMAL", "FEASIBLE"}:
+        status = "INCOMPLETE"
     return Solution(
         placed=placed,
-        unmet=unmet,
+        unmet=explain(problem, placed, met),
         breaks=breaks,
         optimal=optimal,
         objective=objective,
         bound=bound,
         seconds=time.perf_counter() - started,
-        status=solver.status_name(status),
+        status=status,
         met=met,
     )
 

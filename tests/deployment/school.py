@@ -84,7 +84,10 @@ class Small:
                     teaching_group=group, period=self.periods[(weekday, name)], subject="Maths"
                 )
 
-    def adult(self, name, *, post="ta", role=Role.TA, days="12345", start=EARLY, end=LATE, training=(), gender=None):  # fmt: skip
+    def adult(
+        self, name, *, post="ta", role=Role.TA, days="12345", start=EARLY, end=LATE,
+        training=(), gender=None,
+    ):  # fmt: skip
         user = self._user(post, name, role)
         member = StaffMember.objects.create(
             school=self.school, user=user, post=post, job_title=post.upper(),
