@@ -326,7 +326,7 @@ def solve(problem: Problem, time_limit: float = 10.0, workers: int = 1) -> Solut
 
 # The families of rules, in the order they are asked: the first that leaves no adult in any
 # of the need's periods is the one named.
-_FREE_RULES = ("contract", "absence", "trip", "teaching")
+_FREE_RULES = ("absence", "trip", "teaching", "contract")
 
 
 def where_label(problem, need: Need) -> str:
@@ -355,53 +355,75 @@ def explain(problem: Problem, placed, met) -> list[Shortfall]:
 
 
 def _diagnose(problem: Problem, need: Need, placed) -> tuple[str, str]:
+    """The rule that stopped `need`: asked in order, where an adult would have to be
+    free (contract, absence, trip, teaching), able (post, named adult, training, sex),
+    enough of them (a care plan's two adults), then whether the periods allowed were all
+    used (the class timetable), then what the others were doing."""
     where = where_label(problem, need)
-    named = (
-        problem.adult(need.named_adult).name
-        if need.named_adult and any(a.id == need.named_adult for a in problem.adults)
-        else ""
-    )
     if not need.slots:
+        return "timetable", f"no lesson period fits {need.title} on {where}"
+    named = _named(problem, need)
+    used = {p.slot for p in placed if p.need_key == need.key}
+    open_slots = [s for s in need.slots if s not in used]
+    if not open_slots or len(used) == need.most_slots:
         return "timetable", (
-            f"no {'lesson of the pupil' if need.teaching_groups is not None else 'lesson'}"
-            f" period fits {need.title} on {where}"
+            f"{need.pupil_name or need.title}: only {len(used)} period(s) allowed on {where} "
+            f"for {need.title} (the class timetable and the provision's days and time of day)"
         )
-    # Stage 1: who may staff it at all (post, named adult, training, sex).
-    eligible_rules = defaultdict(int)
-    candidates = []
-    for s in need.slots:
-        slot = problem.slots[s]
-        for adult in problem.adults:
-            stop = _eligible(adult, need, slot)
-            if stop is None:
-                candidates.append((adult, slot))
-            else:
-                eligible_rules[stop] += 1
-    if not candidates:
-        return _ineligible(need, where, named, eligible_rules)
-    # Stage 2: of those, who is free (contract, absence, trip, teaching).
-    free = [(a, s) for a, s in candidates if a.free(s.index)]
-    if not free:
-        reasons = {a.busy[s.index] for a, s in candidates}
+    # Only adults of a post that gives it (support staff; an HLTA for HLTA provision).
+    staff = [a for a in problem.adults if (need.kind == "duty" or a.support) and (
+        not need.post or a.post == need.post)]  # fmt: skip
+    if not staff:
+        return "staffing", f"no {_who(need)} at the school can staff {need.title}"
+    pairs = [(a, problem.slots[s]) for s in open_slots for a in staff]
+    free = [(a, s) for a, s in pairs if a.free(s.index)]
+    if named and not any(a.id == need.named_adult for a, _ in free):
+        reasons = {a.busy[s.index] for a, s in pairs if a.id == need.named_adult}
         rule = next((r for r in _FREE_RULES if r in reasons), "contract")
-        who = named or f"suitable {_who(need)}"
-        words = {
-            "contract": f"no {who} is contracted to work",
-            "absence": f"{named or 'every suitable adult'} is absent",
-            "trip": f"{named or 'every suitable adult'} is on an educational visit",
-            "teaching": f"{named or 'every suitable adult'} is teaching",
-        }
-        if named and rule != "contract":
-            words[rule] = words[rule].replace("every suitable adult", named)
-        return rule, f"{words[rule]} on {where} ({need.title})"
-    # Stage 3: free and suitable, yet not given: the pupil's adult limit, breaks, or others
-    # came first.
+        return rule, f"{named}, named in the plan, {_BUSY_WORDS[rule]} on {where} ({need.title})"
+    able = [(a, s) for a, s in free if _eligible(a, need, s) is None]
+    enough = [
+        s for s in open_slots if sum(1 for _, t in able if t.index == s) >= need.adults_needed
+    ]
+    if not free:
+        reasons = {a.busy[s.index] for a, s in pairs}
+        rule = next((r for r in _FREE_RULES if r in reasons), "contract")
+        if rule == "contract":
+            return rule, f"no {_who(need)} is contracted to work on {where} ({need.title})"
+        return rule, (f"every {_who(need)} working on {where} {_BUSY_WORDS[rule]} ({need.title})")
+    if not enough:
+        stops = defaultdict(int)
+        for a, s in free:
+            stop = _eligible(a, need, s)
+            if stop:
+                stops[stop] += 1
+        return _ineligible(need, where, named, stops, len(able))
+    return _why_not_given(problem, need, placed, where, named, able)
+
+
+_BUSY_WORDS = {
+    "contract": "is contracted to work",
+    "absence": "is absent",
+    "trip": "is on an educational visit",
+    "teaching": "is teaching",
+}
+
+
+def _named(problem, need) -> str:
+    if not need.named_adult:
+        return ""
+    found = [a.name for a in problem.adults if a.id == need.named_adult]
+    return found[0] if found else "the adult the plan names"
+
+
+def _why_not_given(problem, need, placed, where, named, able) -> tuple[str, str]:
+    """Free and able adults exist in the periods left: the pupil's adults for the week
+    are taken, the adults needed their break, or others came first."""
     busy = {(p.staff_id, p.slot) for p in placed} | {(f.staff_id, f.slot) for f in problem.fixed}
-    idle = [(a, s) for a, s in free if (a.id, s.index) not in busy]
+    idle = [(a, s) for a, s in able if (a.id, s.index) not in busy]
     if need.pupil_id and idle:
-        seen = {p.staff_id for p in placed if _need_pupil(problem, p.need_key) == need.pupil_id} | {
-            f.staff_id for f in problem.fixed if need.pupil_id in f.pupil_ids
-        }
+        seen = {p.staff_id for p in placed if _need_pupil(problem, p.need_key) == need.pupil_id}
+        seen |= {f.staff_id for f in problem.fixed if need.pupil_id in f.pupil_ids}
         if len(seen) >= problem.max_adults_per_pupil and all(a.id not in seen for a, _ in idle):
             return "adult_limit", (
                 f"{need.pupil_name} already sees {len(seen)} adults this week, the school's "
@@ -425,22 +447,21 @@ def _need_pupil(problem, key):
     return index.get(key)
 
 
-def _ineligible(need: Need, where: str, named: str, rules) -> tuple[str, str]:
-    if need.named_adult and not named:
-        return "named_adult", f"the adult named for {need.title} does not work here"
+def _ineligible(need: Need, where: str, named: str, rules, able: int) -> tuple[str, str]:
+    """No free adult (or too few) may staff it: say which rule stops the free adults,
+    training first, then the care plan's sex, then the post."""
+    few = f" ({able} of the {need.adults_needed} needed)" if need.adults_needed > 1 else ""
     skill_rules = [k for k in need.skills if rules.get(k)]
-    if skill_rules and not named:
+    if skill_rules:
         kind = skill_rules[0]
-        return kind, f"no {skill_words(kind)} {_who(need)} free on {where} ({need.title})"
-    if named and skill_rules:
-        kind = skill_rules[0]
-        return kind, f"{named}, named in the plan, is not {skill_words(kind)} ({need.title})"
+        if named:
+            return kind, f"{named}, named in the plan, is not {skill_words(kind)} ({need.title})"
+        return kind, f"no {skill_words(kind)} {_who(need)} free on {where}{few} ({need.title})"
     if rules.get("gender"):
-        held = ", ".join(skill_words(k) for k in need.skills)
         return "gender", (
-            f"no {need.gender} {held + ' ' if held else ''}adult free on {where}, as the care "
-            f"plan asks ({need.title})"
+            f"not enough {need.gender} adults free on {where}{few}, as the care plan asks "
+            f"({need.title})"
         )
-    if rules.get("staffing"):
-        return "staffing", f"no {_who(need)} at the school can staff {need.title}"
-    return "staffing", f"no adult may staff {need.title} on {where}"
+    if rules.get("named_adult"):
+        return "named_adult", f"{named or 'the named adult'} is not free on {where} ({need.title})"
+    return "staffing", f"no {_who(need)} free on {where} may staff {need.title}{few}"
