@@ -26,8 +26,10 @@ class PlanIn(Schema):
 
 
 class UnmetOut(Schema):
-    provision_id: uuid.UUID | None = Field(description="Empty for a medicine dose.")
-    pupil_id: uuid.UUID
+    provision_id: uuid.UUID | None = Field(
+        description="Empty for a medicine dose, a duty post or a class's cover."
+    )
+    pupil_id: uuid.UUID | None = Field(description="Empty for a duty post or a class's cover.")
     date: dt.date | None
     minutes: int
     rule: str = Field(description="The rule that stopped it: 'medication', 'capacity' …")

@@ -178,11 +178,15 @@ class Unmet(models.Model):
     dropped silently."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unmet")
-    # Empty for a scheduled medicine dose with no trained adult: a need, not a provision.
+    # Empty for a scheduled medicine dose with no trained adult, a duty post or a cover.
     provision = models.ForeignKey(
         Provision, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    # Empty for a duty post or a class's cover left without adults: nobody's provision,
+    # but listed all the same, never dropped.
+    pupil = models.ForeignKey(
+        Pupil, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     date = models.DateField(null=True, blank=True)
     minutes = models.PositiveIntegerField()
     rule = models.CharField(max_length=30, help_text="Machine name of the rule: 'medication'.")

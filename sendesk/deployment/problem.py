@@ -21,7 +21,7 @@ Decisions where the issue is silent (kept here, in one place):
 - A scheduled medicine dose (Medicine.times) needs a trained adult with the pupil in the
   period that holds the time.
 - Break and lunch: an adult working at break or lunch keeps one break or lunch period free;
-  an adult working more than six hours keeps a second period free (lunch, when they are on
+  an adult contracted for more than six hours that day keeps a second period free (lunch, when they are on
   lunch duty, is taken in another period).
 """
 
@@ -91,6 +91,8 @@ class Adult:
     # Date -> the training kinds current on that date.
     skills: dict[dt.date, frozenset] = field(default_factory=dict)
     gender: str = ""
+    # Date -> contracted minutes that day (a day over six hours keeps two periods free).
+    day_minutes: dict[dt.date, int] = field(default_factory=dict)
 
     @property
     def support(self) -> bool:
@@ -219,6 +221,9 @@ def _adults(school_id, days, slots) -> list[Adult]:
         teaching[teacher_id].add(period_id)
     for member in members:
         adult = adults[member.user_id]
+        for day in days:
+            hours = pattern[adult.id].get(day.isoweekday())
+            adult.day_minutes[day] = minutes_between(*hours) if hours else 0
         for slot in slots:
             hours = pattern[adult.id].get(slot.date.isoweekday())
             if not hours or slot.start < hours[0] or slot.end > hours[1]:

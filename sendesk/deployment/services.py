@@ -237,7 +237,6 @@ def _unmet_rows(plan, shortfalls):
             date=s.need.date, minutes=s.minutes, rule=s.rule[:30], reason=s.reason[:300],
         )
         for s in shortfalls
-        if s.need.pupil_id
     ]  # fmt: skip
 
 
@@ -525,8 +524,6 @@ def _uncovered(problem, solution, lost, names):
                     "reason": short.reason, "text": text,
                 }
             )  # fmt: skip
-        if not need.pupil_id:
-            continue
         rest = short.minutes - taken
         if taken:
             unmet.append(_unmet(need, taken, STAFF_ABSENT,

@@ -246,7 +246,7 @@ class _Model:
             rest_vars = [v for s in rest for v in self.by_adult_slot.get((adult.id, s.index), [])]
             if rest and rest_vars:
                 self.m.add(sum(rest_vars) <= len(rest) - 1)
-            worked = sum(s.minutes for s in free)
+            worked = adult.day_minutes.get(self.day) or sum(s.minutes for s in free)
             all_vars = [v for s in free for v in self.by_adult_slot.get((adult.id, s.index), [])]
             if worked > LONG_DAY_MINUTES and len(free) >= 2 and all_vars:
                 self.m.add(sum(all_vars) <= len(free) - 2)
@@ -350,7 +350,9 @@ def explain(problem: Problem, placed, met) -> list[Shortfall]:
         if short <= 0:
             continue
         rule, reason = _diagnose(problem, need, placed)
-        shortfalls.append(Shortfall(need, short if need.minutes else 0, rule, reason))
+        # A dose, duty or cover is counted in its period's minutes.
+        minutes = short if need.minutes else problem.slots[need.slots[0]].minutes * short
+        shortfalls.append(Shortfall(need, minutes, rule, reason))
     return shortfalls
 
 
@@ -397,7 +399,8 @@ def _diagnose(problem: Problem, need: Need, placed) -> tuple[str, str]:
             stop = _eligible(a, need, s)
             if stop:
                 stops[stop] += 1
-        return _ineligible(need, where, named, stops, len(able))
+        most = max(sum(1 for _, t in able if t.index == s) for s in open_slots)
+        return _ineligible(need, where, named, stops, most)
     return _why_not_given(problem, need, placed, where, named, able)
 
 

@@ -25,7 +25,7 @@ def test_nobody_is_deployed_while_absent(world):
 
 def test_nobody_is_deployed_during_their_trip(world):
     s = Small(world)
-    ann = s.adult("Ann Able")
+    ann = s.adult("Ann Able", end=dt.time(14, 10))  # under six hours: one free period
     eve = s.pupil("Eve")
     prov = s.provision(eve, "Eve's 1:1", hours=20)  # every lesson
     trip = Trip.objects.create(
