@@ -21,8 +21,8 @@ Decisions where the issue is silent (kept here, in one place):
 - A scheduled medicine dose (Medicine.times) needs a trained adult with the pupil in the
   period that holds the time.
 - Break and lunch: an adult working at break or lunch keeps one break or lunch period free;
-  an adult contracted for more than six hours that day keeps a second period free (lunch, when they are on
-  lunch duty, is taken in another period).
+  an adult contracted for more than six hours that day keeps a second period free (lunch,
+  when they are on lunch duty, is taken in another period).
 """
 
 import datetime as dt

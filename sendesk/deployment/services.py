@@ -473,37 +473,42 @@ def _what(need) -> str:
 
 
 def _compare(problem, solution, previous, that_day, slots):
-    """What changed against the base plan's day, what is left uncovered, and the day's
-    Unmet rows (what the absence took away counted as staff_absent)."""
+    """What changed against the base plan's day (per need: who gives it, and when), what
+    is left uncovered, and the day's Unmet rows (what the absence took away counted as
+    staff_absent)."""
     names = {a.id: a.name for a in problem.adults}
     needs = {n.key: n for n in problem.needs}
     before, after = defaultdict(set), defaultdict(set)
     for staff_id, key, s in previous:
-        before[(key, s)].add(staff_id)
+        before[key].add((staff_id, s))
     for p in solution.placed:
-        after[(p.need_key, p.slot)].add(p.staff_id)
+        after[p.need_key].add((p.staff_id, p.slot))
     changes = []
-    lost = defaultdict(int)
-    for key_slot in sorted(set(before) | set(after), key=lambda k: (k[1], k[0])):
-        was, now = before[key_slot], after[key_slot]
+    lost = {}
+    for key in sorted(set(before) | set(after)):
+        was, now = before[key], after[key]
         if was == now:
             continue
-        need, slot = needs[key_slot[0]], problem.slots[key_slot[1]]
-        gone, came = sorted(was - now), sorted(now - was)
-        if not came:
-            lost[need.key] += need.credit(slot) if need.minutes else 0
-            continue
-        instead = " instead of " + " and ".join(names.get(i, "?") for i in gone) if gone else ""
-        changes.append(
-            {
-                "date": slot.date, "start": slot.start, "end": slot.end,
-                "period": slot.name, "kind": need.kind, "provision_id": need.provision_id,
-                "pupil_id": need.pupil_id, "from_staff_ids": gone, "to_staff_ids": came,
-                "text": f"{' and '.join(names[i] for i in came)} covers {_what(need)}, "
-                f"{slot.name.lower()}, {DAY_NAMES[slot.date.isoweekday() - 1]}{instead}",
-            }
-        )  # fmt: skip
+        need = needs[key]
+        gone = sorted({staff for staff, _ in was} - {staff for staff, _ in now})
+        changes += [_change(problem, need, staff, s, gone, names) for staff, s in sorted(now - was)]
+        if need.minutes:
+            had = min(need.minutes, sum(need.credit(problem.slots[s]) for _, s in was))
+            got = solution.met.get(key, 0)
+            lost[key] = max(0, had - got)
     return changes, *_uncovered(problem, solution, lost, names)
+
+
+def _change(problem, need, staff, s, gone, names) -> dict:
+    slot = problem.slots[s]
+    instead = " instead of " + " and ".join(names.get(i, "?") for i in gone) if gone else ""
+    return {
+        "date": slot.date, "start": slot.start, "end": slot.end, "period": slot.name,
+        "kind": need.kind, "provision_id": need.provision_id, "pupil_id": need.pupil_id,
+        "from_staff_ids": gone, "to_staff_ids": [staff],
+        "text": f"{names[staff]} covers {_what(need)}, {slot.name.lower()}, "
+        f"{DAY_NAMES[slot.date.isoweekday() - 1]}{instead}",
+    }  # fmt: skip
 
 
 def _uncovered(problem, solution, lost, names):
