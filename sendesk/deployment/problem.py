@@ -26,7 +26,6 @@ Decisions where the issue is silent (kept here, in one place):
 """
 
 import datetime as dt
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -284,6 +283,57 @@ def _care_rules(pupil_ids, day):
     return rules
 
 
+def _class_periods(school_id, pupil_ids) -> dict:
+    """{pupil id: {period id: teaching group id}}: where each pupil's class is, lesson by
+    lesson. Two queries."""
+    groups = defaultdict(set)
+    for pupil_id, group_id in Pupil.teaching_groups.through.objects.filter(
+        pupil_id__in=pupil_ids
+    ).values_list("pupil_id", "teachinggroup_id"):
+        groups[pupil_id].add(group_id)
+    by_group = defaultdict(dict)
+    for group_id, period_id in GroupLesson.objects.filter(
+        teaching_group__school_id=school_id
+    ).values_list("teaching_group_id", "period_id"):
+        by_group[group_id][period_id] = group_id
+    where = {}
+    for pupil_id in pupil_ids:
+        where[pupil_id] = {}
+        for group_id in sorted(groups[pupil_id]):
+            where[pupil_id].update(by_group[group_id])
+    return where
+
+
+def _share(prov, day) -> tuple[int, int | None] | None:
+    """(minutes, sessions or None) the provision owes on `day`; None when nothing is owed
+    that day. Minutes and sessions are spread over the pattern's days, the first days
+    taking what does not divide."""
+    weekday = str(day.isoweekday())
+    if weekday not in prov.days or prov.start > day or (prov.end and prov.end < day):
+        return None
+    first_days = prov.days.index(weekday)
+    if prov.sessions_per_week:
+        base, extra = divmod(prov.sessions_per_week, len(prov.days))
+        sessions = base + (1 if first_days < extra else 0)
+        return (sessions * prov.session_minutes, sessions) if sessions else None
+    base, extra = divmod(prov.weekly_minutes, len(prov.days))
+    return base + (1 if first_days < extra else 0), None
+
+
+def _care_needs(prov, care_plan, handling):
+    """(skills, adults needed, sex) from the provision and the pupil's care plans."""
+    skills = {k for k in (prov.training, handling) if k}
+    if prov.kind != Provision.Kind.CARE or care_plan is None:
+        return tuple(sorted(skills)), 1, ""
+    skills.add(care_plan.training)
+    gender = "" if care_plan.gender_preference == "any" else care_plan.gender_preference
+    return tuple(sorted(skills)), care_plan.staff_required, gender
+
+
+def _groups(slots, where) -> dict:
+    return {s.index: where[s.period_id] for s in slots}
+
+
 def _provision_needs(school_id, days, slots, lunch) -> list[Need]:
     first, last = days[0], days[-1]
     provisions = list(
@@ -297,84 +347,43 @@ def _provision_needs(school_id, days, slots, lunch) -> list[Need]:
         .select_related("pupil")
     )
     pupil_ids = {p.pupil_id for p in provisions}
-    groups = defaultdict(set)
-    for pupil_id, group_id in Pupil.teaching_groups.through.objects.filter(
-        pupil_id__in=pupil_ids
-    ).values_list("pupil_id", "teachinggroup_id"):
-        groups[pupil_id].add(group_id)
-    class_periods = defaultdict(dict)  # group -> {period id: group}
-    for group_id, period_id in GroupLesson.objects.filter(
-        teaching_group__school_id=school_id
-    ).values_list("teaching_group_id", "period_id"):
-        class_periods[group_id][period_id] = group_id
+    classes = _class_periods(school_id, pupil_ids)
     care = _care_rules(pupil_ids, first)
     lessons = [s for s in slots if s.kind == Period.Kind.LESSON]
     needs = []
     for prov in provisions:
-        where = {}
-        for group_id in sorted(groups[prov.pupil_id]):
-            where.update(class_periods[group_id])
+        where = classes[prov.pupil_id]
+        # 1:1 hours follow the pupil's class; with no class timetable, any lesson.
         in_class = prov.needs_one_to_one_adult and bool(where)
-        care_plan, handling = care.get(prov.pupil_id, (None, None))
-        per_day = prov.weekly_minutes / len(prov.days)
+        skills, adults_needed, gender = _care_needs(prov, *care.get(prov.pupil_id, (None, None)))
         for day in days:
-            if (
-                str(day.isoweekday()) not in prov.days
-                or not (prov.start <= day)
-                or (prov.end and prov.end < day)
-            ):
+            share = _share(prov, day)
+            if share is None:
                 continue
-            candidates = [
-                s.index
-                for s in lessons
-                if s.date == day
-                and _time_of_day_ok(s, prov.time_of_day, lunch)
-                and (not in_class or s.period_id in where)
-            ]
-            skills = [k for k in (prov.training, handling) if k]
-            adults_needed, gender = 1, ""
-            if prov.kind == Provision.Kind.CARE and care_plan is not None:
-                skills.append(care_plan.training)
-                adults_needed = care_plan.staff_required
-                gender = "" if care_plan.gender_preference == "any" else care_plan.gender_preference
-            sessions = None
-            if prov.sessions_per_week:
-                # Sessions spread over the pattern's days, the first days taking the extra.
-                base, extra = divmod(prov.sessions_per_week, len(prov.days))
-                sessions = base + (1 if prov.days.index(str(day.isoweekday())) < extra else 0)
-                if not sessions:
-                    continue
+            today = [s for s in lessons if s.date == day and (not in_class or s.period_id in where)]
             needs.append(
                 Need(
                     key=f"p:{prov.pk}:{day.isoformat()}",
                     kind="support" if prov.needs_one_to_one_adult else "group",
                     weight=WEIGHT.get(prov.source, 10),
                     date=day,
-                    slots=candidates,
+                    slots=[s.index for s in today if _time_of_day_ok(s, prov.time_of_day, lunch)],
                     title=prov.title,
-                    minutes=(sessions * prov.session_minutes) if sessions else math.ceil(per_day),
-                    most_slots=sessions,
+                    minutes=share[0],
+                    most_slots=share[1],
                     session_minutes=prov.session_minutes,
                     adults_needed=adults_needed,
                     provision_id=prov.pk,
                     pupil_id=prov.pupil_id,
                     pupil_name=prov.pupil.name,
-                    teaching_groups={
-                        s.index: where[s.period_id]
-                        for s in lessons
-                        if s.date == day and s.period_id in where
-                    }
-                    if in_class
-                    else {},
+                    teaching_groups=_groups(today, where) if in_class else {},
                     named_adult=prov.named_adult_id,
-                    post=StaffMember.Post.HLTA
-                    if prov.staffing == Provision.Staffing.HLTA
-                    else None,
-                    skills=tuple(sorted(set(skills))),
+                    post="hlta" if prov.staffing == Provision.Staffing.HLTA else None,
+                    skills=skills,
                     gender=gender,
                     source=prov.source,
                 )
-            )
+            )  # fmt: skip
     return needs
 
 

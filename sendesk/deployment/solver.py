@@ -131,15 +131,21 @@ def pools(problem: Problem, extra: int = 0) -> dict:
     return chosen
 
 
-def _pool(problem, pupil_id, needs, size, busyness) -> set:
-    keys = {n.key for n in needs}
-    able = defaultdict(set)  # adult -> the keys of the needs they could take
+def _able(problem, needs) -> dict:
+    """{adult id: keys of the needs they could take}."""
+    able = defaultdict(set)
     for need in needs:
         for s in need.slots:
             slot = problem.slots[s]
             for adult in problem.adults:
                 if _may_staff(adult, need, slot):
                     able[adult.id].add(need.key)
+    return able
+
+
+def _pool(problem, pupil_id, needs, size, busyness) -> set:
+    keys = {n.key for n in needs}
+    able = _able(problem, needs)
     # Adults the pupil already has this week (pinned, or on the week's other days in a
     # re-plan) count towards the limit, and are preferred.
     had = {f.staff_id for f in problem.fixed if pupil_id in f.pupil_ids}
@@ -147,15 +153,23 @@ def _pool(problem, pupil_id, needs, size, busyness) -> set:
     room = max(0, size - len(had - set(able)))
     if len(able) <= room:
         return set(able)
-    named = {n.named_adult for n in needs if n.named_adult}
-    before = had | {a for a, key, _ in problem.previous if key in keys}
-    key_adults = set(problem.key_adults.get(pupil_id, ()))
+    tiers = (
+        {n.named_adult for n in needs if n.named_adult},
+        had | {a for a, key, _ in problem.previous if key in keys},
+        set(problem.key_adults.get(pupil_id, ())),
+    )
 
     def tier(a):
-        return 0 if a in named else 1 if a in before else 2 if a in key_adults else 3
+        return next((i for i, members in enumerate(tiers) if a in members), len(tiers))
 
     rank = sorted(able, key=lambda a: (tier(a), busyness(a), a))
-    pool = [a for a in rank if tier(a) < 3][: max(room, 1)]
+    pool = [a for a in rank if tier(a) < len(tiers)][: max(room, 1)]
+    return _fill(pool, rank, able, keys, room)
+
+
+def _fill(pool, rank, able, keys, room) -> set:
+    """At least two adults able to give each need (while there is room), then the best
+    ranked to the pool's size."""
     for key in sorted(keys):
         for a in [a for a in rank if key in able[a] and a not in pool]:
             if len(pool) >= room or sum(1 for b in pool if key in able[b]) >= 2:
@@ -357,51 +371,74 @@ def explain(problem: Problem, placed, met) -> list[Shortfall]:
 
 
 def _diagnose(problem: Problem, need: Need, placed) -> tuple[str, str]:
-    """The rule that stopped `need`: asked in order, where an adult would have to be
-    free (contract, absence, trip, teaching), able (post, named adult, training, sex),
-    enough of them (a care plan's two adults), then whether the periods allowed were all
-    used (the class timetable), then what the others were doing."""
+    """The rule that stopped `need`: asked in order, whether the periods allowed were all
+    used (the class timetable), where an adult would have to be free (contract, absence,
+    trip, teaching), able (post, named adult, training, sex), enough of them (a care plan's
+    two adults), then what the others were doing."""
     where = where_label(problem, need)
-    if not need.slots:
-        return "timetable", f"no lesson period fits {need.title} on {where}"
-    named = _named(problem, need)
-    used = {p.slot for p in placed if p.need_key == need.key}
-    open_slots = [s for s in need.slots if s not in used]
-    if not open_slots or len(used) == need.most_slots:
-        return "timetable", (
-            f"{need.pupil_name or need.title}: only {len(used)} period(s) allowed on {where} "
-            f"for {need.title} (the class timetable and the provision's days and time of day)"
-        )
-    # Only adults of a post that gives it (support staff; an HLTA for HLTA provision).
-    staff = [a for a in problem.adults if (need.kind == "duty" or a.support) and (
-        not need.post or a.post == need.post)]  # fmt: skip
+    open_slots, found = _timetable(need, placed, where)
+    if found:
+        return found
+    staff = _of_post(problem, need)
     if not staff:
         return "staffing", f"no {_who(need)} at the school can staff {need.title}"
     pairs = [(a, problem.slots[s]) for s in open_slots for a in staff]
     free = [(a, s) for a, s in pairs if a.free(s.index)]
+    named = _named(problem, need)
+    found = _not_free(need, where, named, pairs, free)
+    if found:
+        return found
+    able = [(a, s) for a, s in free if _eligible(a, need, s) is None]
+    most = max(sum(1 for _, t in able if t.index == s) for s in open_slots)
+    if most < need.adults_needed:
+        stops = defaultdict(int)
+        for a, s in free:
+            stops[_eligible(a, need, s)] += 1
+        return _ineligible(need, where, named, stops, most)
+    return _why_not_given(problem, need, placed, where, named, able)
+
+
+def _timetable(need, placed, where):
+    """The need's periods not yet used, and the timetable rule when none is left."""
+    if not need.slots:
+        return [], ("timetable", f"no lesson period fits {need.title} on {where}")
+    used = {p.slot for p in placed if p.need_key == need.key}
+    open_slots = [s for s in need.slots if s not in used]
+    if open_slots and len(used) != need.most_slots:
+        return open_slots, None
+    return open_slots, (
+        "timetable",
+        f"{need.pupil_name or need.title}: only {len(used)} period(s) allowed on {where} "
+        f"for {need.title} (the class timetable and the provision's days and time of day)",
+    )
+
+
+def _of_post(problem, need):
+    """Adults of a post that gives the need: support staff (anyone for a duty post), an
+    HLTA for HLTA provision."""
+
+    def fits(adult):
+        if need.kind != "duty" and not adult.support:
+            return False
+        return not need.post or adult.post == need.post
+
+    return [a for a in problem.adults if fits(a)]
+
+
+def _not_free(need, where, named, pairs, free):
+    """The named adult, or every adult of the post, is not free: why (contract, absence,
+    trip, teaching). None when someone is."""
     if named and not any(a.id == need.named_adult for a, _ in free):
         reasons = {a.busy[s.index] for a, s in pairs if a.id == need.named_adult}
         rule = next((r for r in _FREE_RULES if r in reasons), "contract")
         return rule, f"{named}, named in the plan, {_BUSY_WORDS[rule]} on {where} ({need.title})"
-    able = [(a, s) for a, s in free if _eligible(a, need, s) is None]
-    enough = [
-        s for s in open_slots if sum(1 for _, t in able if t.index == s) >= need.adults_needed
-    ]
-    if not free:
-        reasons = {a.busy[s.index] for a, s in pairs}
-        rule = next((r for r in _FREE_RULES if r in reasons), "contract")
-        if rule == "contract":
-            return rule, f"no {_who(need)} is contracted to work on {where} ({need.title})"
-        return rule, (f"every {_who(need)} working on {where} {_BUSY_WORDS[rule]} ({need.title})")
-    if not enough:
-        stops = defaultdict(int)
-        for a, s in free:
-            stop = _eligible(a, need, s)
-            if stop:
-                stops[stop] += 1
-        most = max(sum(1 for _, t in able if t.index == s) for s in open_slots)
-        return _ineligible(need, where, named, stops, most)
-    return _why_not_given(problem, need, placed, where, named, able)
+    if free:
+        return None
+    reasons = {a.busy[s.index] for a, s in pairs}
+    rule = next((r for r in _FREE_RULES if r in reasons), "contract")
+    if rule == "contract":
+        return rule, f"no {_who(need)} is contracted to work on {where} ({need.title})"
+    return rule, f"every {_who(need)} working on {where} {_BUSY_WORDS[rule]} ({need.title})"
 
 
 _BUSY_WORDS = {

@@ -32,8 +32,10 @@ def test_a_free_ta_covers_and_everything_else_stays(world, now):
     assert plan.day == TUE and plan.based_on == base and plan.status == "draft"
     assert StaffAbsence.objects.filter(staff=away, date=TUE).exists()
     [change] = [c for c in changes if c["provision_id"] == a.pk]
-    assert change["text"].endswith(f"covers Eve Brown's 1:1 support, period {change['period'][-1]}, "
-                                   f"Tuesday instead of {away.full_name}")  # fmt: skip
+    period = change["period"].lower()
+    assert change["text"].endswith(
+        f"covers Eve Brown's 1:1 support, {period}, Tuesday instead of {away.full_name}"
+    )
     assert away.pk in change["from_staff_ids"] and away.pk not in change["to_staff_ids"]
     assert uncovered == []
     # Fewest changes: what the absent adult did not do is where it was.
