@@ -215,9 +215,12 @@ def main():
         f" {sum(u.minutes for u in ehcp)} EHC plan minutes unmet)"
         f"  {'ok' if solution.seconds <= 10 and gap <= 0.01 else 'OVER the aim (10 s, 1 %)'}"
     )
-    rules = Counter(u.rule for u in ehcp)
+    rules = Counter()
+    for u in ehcp:
+        rules[u.rule] += u.minutes
     print(
-        f"          EHC plan minutes unmet by rule: {dict(rules)} (a 25 h pupil's class has 20 h of lessons)"
+        f"          EHC plan minutes unmet, by rule: {dict(rules)} (timetable: a 25 h pupil's"
+        " class has 20 h of lessons; an afternoon-only programme has two lessons a day)"
     )
     wednesday = MONDAY + dt.timedelta(days=2)
     absent = {7, 8, 9}
