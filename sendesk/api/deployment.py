@@ -17,15 +17,15 @@ from .common import ErrorOut, FieldErrorsOut, IsoDate
 
 router = Router(tags=["deployment"])
 
-ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+ERRORS = {400: FieldErrorsOut, 401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 
 
-class PlanIn(Schema):
+class DeploymentPlanIn(Schema):
     week_start: IsoDate = Field(description="The Monday of the week, YYYY-MM-DD.")
     school_id: int | None = Field(None, description="Only for someone at several schools.")
 
 
-class UnmetOut(Schema):
+class DeploymentUnmetOut(Schema):
     provision_id: uuid.UUID | None = Field(
         description="Empty for a medicine dose, a duty post or a class's cover."
     )
@@ -36,17 +36,17 @@ class UnmetOut(Schema):
     reason: str = Field(description="In plain words: who, what, when.")
 
 
-class PlanOut(Schema):
+class DeploymentPlanOut(Schema):
     id: int
     week_start: dt.date
     day: dt.date | None = Field(description="Set for a one-day re-plan (cover).")
     status: str = Field(description="draft, published or superseded.")
     optimal: bool
     solve_seconds: float
-    unmet: list[UnmetOut]
+    unmet: list[DeploymentUnmetOut]
 
 
-class AssignmentOut(Schema):
+class DeploymentAssignmentOut(Schema):
     staff_id: int
     date: dt.date
     start: dt.time
@@ -60,8 +60,8 @@ class AssignmentOut(Schema):
     pinned: bool
 
 
-class PlanDetailOut(PlanOut):
-    assignments: list[AssignmentOut]
+class DeploymentPlanDetailOut(DeploymentPlanOut):
+    assignments: list[DeploymentAssignmentOut]
 
 
 class CoverIn(Schema):
@@ -70,7 +70,7 @@ class CoverIn(Schema):
     school_id: int | None = None
 
 
-class ChangeOut(Schema):
+class CoverChangeOut(Schema):
     date: dt.date
     start: dt.time
     end: dt.time
@@ -83,7 +83,7 @@ class ChangeOut(Schema):
     text: str = Field(description="'Sam Lee covers Ava Brown's 1:1 support, period 2 …'")
 
 
-class UncoveredOut(Schema):
+class CoverUncoveredOut(Schema):
     date: dt.date
     kind: str
     provision_id: uuid.UUID | None
@@ -95,8 +95,8 @@ class UncoveredOut(Schema):
 
 class CoverOut(Schema):
     plan_id: int = Field(description="The draft re-plan; publish it to put it in force.")
-    changes: list[ChangeOut]
-    uncovered: list[UncoveredOut]
+    changes: list[CoverChangeOut]
+    uncovered: list[CoverUncoveredOut]
 
 
 def _school(user, school_id):
@@ -104,7 +104,7 @@ def _school(user, school_id):
 
 
 def _plan(user, plan_id) -> Plan:
-    plan = Plan.objects.filter(pk=plan_id).first()
+    plan = Plan.objects.filter(pk=plan_id).first() if 1 <= plan_id <= services.MAX_ID else None
     if plan is None or not access.can(user, plan.school_id, services.CAPABILITY):
         raise Http404
     return plan
@@ -135,10 +135,10 @@ def _plan_body(plan, assignments=False) -> dict:
 
 @router.post(
     "/deployment/plans",
-    response={201: PlanOut, **ERRORS},
+    response={201: DeploymentPlanOut, **ERRORS},
     summary="Run the planner for a week (201 with a draft plan and what it could not meet)",
 )
-def plan_create(request, payload: PlanIn):
+def plan_create(request, payload: DeploymentPlanIn):
     school_id = _school(request.auth, payload.school_id)
     plan = services.plan_week(
         actor=request.auth, school_id=school_id, week_start=payload.week_start
@@ -148,7 +148,7 @@ def plan_create(request, payload: PlanIn):
 
 @router.get(
     "/deployment/plans/{plan_id}",
-    response={200: PlanDetailOut, **ERRORS},
+    response={200: DeploymentPlanDetailOut, **ERRORS},
     summary="A plan with its assignments and what it could not meet",
 )
 def plan_detail(request, plan_id: int):
@@ -157,7 +157,7 @@ def plan_detail(request, plan_id: int):
 
 @router.post(
     "/deployment/plans/{plan_id}/publish",
-    response={200: PlanOut, **ERRORS},
+    response={200: DeploymentPlanOut, **ERRORS},
     summary="Publish a draft plan: it drives My day and the deployment scope for its week",
 )
 def plan_publish(request, plan_id: int):

@@ -50,6 +50,7 @@ from .problem import DAY_NAMES, Fixed, Problem
 from .solver import CHANGE_COST, solve, where_label
 
 CAPABILITY = "plan_deployment"
+MAX_ID = 2**63 - 1  # the largest id the database holds
 STAFF_ABSENT = "staff_absent"
 MISSED_NAMESPACE = uuid.UUID("6f1b8f5e-2f0a-4c53-9d1e-7a4c0f6f1d21")
 
@@ -122,11 +123,23 @@ def _need_ident(need):
     )  # fmt: skip
 
 
+class _NeedIndex(dict):
+    """(ident, date, slot index) -> need. A provision's need of a day is found whatever
+    the period (a hand-moved session may sit outside the periods the planner would use)."""
+
+    def get(self, key, default=None):
+        found = super().get(key)
+        if found is None and key[0][0] == "p":
+            found = super().get((key[0], key[1], None))
+        return default if found is None else found
+
+
 def _need_for(problem: Problem):
-    """(ident, date, slot index) -> need, for the needs that may use that slot."""
-    found = {}
+    found = _NeedIndex()
     for need in problem.needs:
         ident = _need_ident(need)
+        if need.provision_id:
+            found[(ident, need.date, None)] = need
         for s in need.slots:
             found[(ident, need.date, s)] = need
     return found
@@ -353,6 +366,8 @@ def _absent_ids(school_id, day, absent_staff_ids, errors):
     try:
         wanted = {int(i) for i in absent_staff_ids}
     except (TypeError, ValueError):
+        wanted = {0}
+    if any(not 1 <= i <= MAX_ID for i in wanted):
         errors["absent_staff_ids"] = "Give the ids of the absent staff as whole numbers."
         return set()
     known = set(

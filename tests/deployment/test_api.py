@@ -113,3 +113,15 @@ def test_bad_input_is_a_422_in_words(day_set, api):
     errors = r.json()["errors"]
     assert "not members of staff" in errors["absent_staff_ids"]
     assert "no published plan" in errors["date"]
+
+
+def test_ids_beyond_the_database_are_refused_not_a_500(day_set, api):
+    w = day_set
+    huge = 2**70
+    body = {"date": TUE.isoformat(), "absent_staff_ids": [huge]}
+    r = api.post(w.senco, "/deployment/cover", body)
+    assert r.status_code == 422
+    assert r.json()["errors"]["absent_staff_ids"] == (
+        "Give the ids of the absent staff as whole numbers."
+    )
+    assert api.get(w.senco, f"/deployment/plans/{huge}").status_code == 404
