@@ -13,6 +13,7 @@ class DeploymentConfig(AppConfig):
         "deployment.staffabsence": "Staff absence",
         "deployment.plan": "Deployment plan",
         "deployment.assignment": "Deployment",
+        "deployment.plannersettings": "Deployment planner settings",
     }
     # Running the planner, publishing a plan, re-planning a day for absence.
     capabilities = {"plan_deployment": {"senco", "head"}}

@@ -22,6 +22,9 @@ How to call them (pages and the API do exactly this):
        # whose day has come, as missed sessions (publish does this; call it on the day for
        # a re-plan published ahead)
 
+    set_max_adults(actor=user, school_id=school.pk, value=4)  # the school's limit of
+       # adults one pupil sees in a week (PlannerSettings; 4 when never set)
+
 plan_week(time_limit=...) bounds the solver in seconds (10 by default, 2 for replan_day).
 """
 
@@ -45,7 +48,7 @@ from sendesk.schools.models import Period
 from sendesk.staff.models import StaffMember
 
 from . import problem as problems
-from .models import Assignment, Plan, StaffAbsence, Unmet
+from .models import Assignment, Plan, PlannerSettings, StaffAbsence, Unmet
 from .problem import DAY_NAMES, Fixed, Problem
 from .solver import CHANGE_COST, solve, where_label
 
@@ -646,3 +649,20 @@ def move(*, actor, assignment: Assignment, staff_id=None, period_id=None) -> Ass
             school_id=plan.school_id, before=before, after=snapshot(assignment),
         )  # fmt: skip
     return assignment
+
+
+def set_max_adults(*, actor, school_id, value) -> PlannerSettings:
+    """Set the most adults one pupil sees in a week at the school (1 to 10)."""
+    _require(actor, school_id)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
+        raise ServiceError({"max_adults_per_pupil": "Give a whole number from 1 to 10."})
+    with transaction.atomic():
+        row, _ = PlannerSettings.objects.get_or_create(school_id=school_id)
+        before = snapshot(row)
+        row.max_adults_per_pupil = value
+        row.save(update_fields=["max_adults_per_pupil"])
+        record_change(
+            actor=actor, action=AuditEvent.Action.UPDATE, obj=row, school_id=school_id,
+            before=before, after=snapshot(row),
+        )  # fmt: skip
+    return row
