@@ -6,7 +6,7 @@ import datetime as dt
 from sendesk.care.models import CarePlan
 from sendesk.staff.models import Training
 
-from .school import THU, TUE, Small, cells, unmet
+from .school import FRI, THU, TUE, Small, cells, unmet
 
 
 def _care_plan(pupil, kind="toileting", staff=2, gender="female", training="intimate_care"):
@@ -65,16 +65,20 @@ def test_moving_and_handling_needs_its_training(world):
 
 def test_positive_handling_needs_current_training(world):
     s = Small(world)
-    s.adult("Ann Able", training=["positive_handling"])
+    s.adult("Ann Able", training=["positive_handling"], days="123")
     bea = s.adult("Bea Lapsed")
     Training.objects.create(
         user=bea, kind="positive_handling", completed_on=dt.date(2023, 1, 5),
         expires_on=dt.date(2026, 1, 5),
     )  # fmt: skip
     eve = s.pupil("Eve")
-    prov = s.provision(eve, "Eve's 1:1", hours=20, training="positive_handling")
+    prov = s.provision(eve, "Eve's 1:1", hours=5, training="positive_handling")
     plan = s.plan()
     assert {c[0] for c in cells(plan, provision=prov)} == {"Ann Able"}
-    # Ann alone cannot give every lesson and keep her break: she does; the rest is unmet
-    # for want of another trained adult, never given to Bea.
+    # Bea is free on Thursday and Friday, but her training has expired: never given to her.
     assert not plan.assignments.filter(staff=bea, provision=prov).exists()
+    rows = unmet(plan)
+    assert [(r["date"], r["rule"]) for r in rows] == [
+        (THU, "positive_handling"), (FRI, "positive_handling")
+    ]  # fmt: skip
+    assert rows[0]["reason"] == ("no positive-handling-trained adult free on Thursday (Eve's 1:1)")
