@@ -64,6 +64,7 @@ migrations-check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/planner.py
 
 clean:
 	rm -rf $(VENV) var/bench

@@ -7,6 +7,7 @@ from . import (
     auth,
     behaviour,
     care,
+    deployment,
     errors,
     faults,
     medication,
@@ -47,3 +48,4 @@ api.add_router("", medication.router)
 api.add_router("", care.router)
 api.add_router("", therapy.router)
 api.add_router("/staff", timetable.router)
+api.add_router("", deployment.router)

@@ -19,7 +19,10 @@ class DeploymentConfig(AppConfig):
         "deployment.staffabsence": "Staff absence",
         "deployment.plan": "Deployment plan",
         "deployment.assignment": "Deployment",
+        "deployment.plannersettings": "Deployment planner settings",
     }
+    # Running the planner, publishing a plan, re-planning a day for absence.
+    capabilities = {"plan_deployment": {"senco", "head"}}
 
     def my_day_lines(self, user, day):
         """My day's lines from the published plan (provision's My day asks every app for

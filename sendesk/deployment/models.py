@@ -178,8 +178,15 @@ class Unmet(models.Model):
     dropped silently."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unmet")
-    provision = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="+")
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    # Empty for a scheduled medicine dose with no trained adult, a duty post or a cover.
+    provision = models.ForeignKey(
+        Provision, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Empty for a duty post or a class's cover left without adults: nobody's provision,
+    # but listed all the same, never dropped.
+    pupil = models.ForeignKey(
+        Pupil, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     date = models.DateField(null=True, blank=True)
     minutes = models.PositiveIntegerField()
     rule = models.CharField(max_length=30, help_text="Machine name of the rule: 'medication'.")
@@ -187,3 +194,22 @@ class Unmet(models.Model):
 
     class Meta:
         ordering = ["date"]
+
+
+class PlannerSettings(models.Model):
+    """A school's settings for the deployment planner. No row: the defaults."""
+
+    DEFAULT_MAX_ADULTS = 4
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="+")
+    max_adults_per_pupil = models.PositiveSmallIntegerField(
+        default=DEFAULT_MAX_ADULTS,
+        help_text="The most adults who support one pupil in a week (continuity).",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_adults_per_pupil__gte=1), name="plannersettings_max_adults"
+            )
+        ]

@@ -9,6 +9,7 @@ from sendesk.lib.dates import active_on
 from sendesk.plans.models import Plan, Target
 from sendesk.pupils.models import Pupil
 from sendesk.schools.models import School
+from sendesk.staff.models import Training
 
 
 class TimelineKind(models.TextChoices):
@@ -21,6 +22,14 @@ class TimelineKind(models.TextChoices):
 
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+
+
+class TimeOfDay(models.TextChoices):
+    """When in the day a provision is given: the deployment planner keeps to it."""
+
+    ANY = "any", "Any time"
+    MORNING = "morning", "Morning"
+    AFTERNOON = "afternoon", "Afternoon"
 
 
 class ProvisionQuerySet(models.QuerySet):
@@ -87,6 +96,26 @@ class Provision(models.Model):
     end = models.DateField(null=True, blank=True)
     cost_per_hour = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # For the deployment planner. A TA named in the EHC plan must be that TA; "morning" or
+    # "afternoon" keeps the provision to that part of the day; a required training (positive
+    # handling, say) is needed by every adult the planner deploys to it.
+    named_adult = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The adult the plan names, if it names one.",
+    )
+    time_of_day = models.CharField(
+        max_length=10, choices=TimeOfDay.choices, default=TimeOfDay.ANY, blank=True
+    )
+    training = models.CharField(
+        max_length=30,
+        choices=Training.Kind.choices,
+        blank=True,
+        help_text="Training every adult deployed to it needs, current on the day.",
+    )
 
     objects = ProvisionQuerySet.as_manager()
 

@@ -191,6 +191,10 @@ class Deployment(models.Model):
     )
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    # The id of the published deployment plan (sendesk.deployment) that wrote this row;
+    # empty for a row made by hand. A plain number, not a key: deployment sits above pupils.
+    # Publishing a plan again replaces only the rows a plan wrote.
+    made_by_plan = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
