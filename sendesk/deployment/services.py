@@ -63,6 +63,24 @@ def _require(actor, school_id):
         raise Http404
 
 
+def _require_hand_change(actor, assignment, staff_id=None):
+    """The SENCO and head change any assignment; a line manager (an HLTA) allocates their
+    own team's work, among their team. Anyone else: not found."""
+    school_id = assignment.plan.school_id
+    if access.can(actor, school_id, CAPABILITY):
+        return
+    team = set(
+        StaffMember.objects.filter(
+            school_id=school_id, line_manager=actor, left_on__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    wanted = {assignment.staff_id}
+    if staff_id not in (None, "") and str(staff_id).isdigit():
+        wanted.add(int(staff_id))
+    if not team or not wanted <= team:
+        raise Http404
+
+
 def _school_days(school_id, week_start) -> list[dt.date]:
     days = [week_start + dt.timedelta(days=i) for i in range(5)]
     calendar = Calendar.load(school_id, days[0], days[-1])
@@ -569,7 +587,7 @@ def _unmet(need, minutes, rule, reason):
 def pin(*, actor, assignment: Assignment, pinned=True) -> Assignment:
     """Pin (or unpin) an assignment: the next plan of the week keeps it as it is."""
     plan = assignment.plan
-    _require(actor, plan.school_id)
+    _require_hand_change(actor, assignment)
     if assignment.kind == Assignment.Kind.BREAK:
         raise ServiceError(
             {"pinned": "A break is placed by the planner around the work; pin the work."}
@@ -586,14 +604,15 @@ def pin(*, actor, assignment: Assignment, pinned=True) -> Assignment:
 
 
 def move(*, actor, assignment: Assignment, staff_id=None, period_id=None) -> Assignment:
-    """Give a draft plan's assignment to another adult and/or another period of the same
-    day; the result is pinned, so the next plan keeps it."""
+    """Give an assignment of a draft or the published plan to another adult and/or another
+    period of the same day; the result is pinned, so the next plan keeps it. A change to
+    the published plan takes effect at once: the deployment scope follows it."""
     plan = assignment.plan
-    _require(actor, plan.school_id)
+    _require_hand_change(actor, assignment, staff_id)
     errors = {}
-    if plan.status != Plan.Status.DRAFT:
+    if plan.status == Plan.Status.SUPERSEDED:
         raise ServiceError(
-            {"__all__": "Only a draft plan can be changed: run the planner for a new draft."}
+            {"__all__": "This plan has been replaced: change the week's published plan."}
         )
     if assignment.kind == Assignment.Kind.BREAK:
         raise ServiceError({"__all__": "A break follows the work: move the work instead."})
@@ -644,6 +663,8 @@ def move(*, actor, assignment: Assignment, staff_id=None, period_id=None) -> Ass
             staff_id=member.user_id, date=assignment.date, kind=Assignment.Kind.BREAK,
             start__lt=end, end__gt=start,
         ).delete()  # fmt: skip
+        if plan.status == Plan.Status.PUBLISHED:
+            _write_scope(plan)
         record_change(
             actor=actor, action=AuditEvent.Action.UPDATE, obj=assignment,
             school_id=plan.school_id, before=before, after=snapshot(assignment),

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from sendesk.deployment.models import Assignment, DutyNeed, DutyPost, GroupLesson, Plan, Unmet
 from sendesk.schools.models import Period
-from sendesk.staff.models import StaffMember
+from sendesk.staff.models import StaffMember, WorkingDay
 
 MONDAY = dt.date(2026, 11, 16)
 WEEK = "2026-W47"
@@ -89,10 +89,22 @@ def make_plan(w, *, status="published", periods=None, monday=MONDAY, by=None):
 def manage(w, manager, *people, hours=30):
     """`manager` line-manages `people` (contracts at the world's school)."""
     for person in people:
-        StaffMember.objects.create(
-            school=w.school, user=person, post="ta", job_title="Teaching Assistant",
-            line_manager=manager, hours_per_week=hours, started_on=dt.date(2024, 9, 1),
-        )  # fmt: skip
+        contract(w, person, manager=manager, hours=hours)
+
+
+def contract(w, person, *, manager=None, hours=30):
+    """A TA's contract at the world's school, working 08:30-15:30 every weekday: what the
+    planner's services ask before they deploy or mark someone absent."""
+    member, _ = StaffMember.objects.update_or_create(
+        school=w.school, user=person,
+        defaults={"post": "ta", "job_title": "Teaching Assistant", "line_manager": manager,
+                  "hours_per_week": hours, "started_on": dt.date(2024, 9, 1)},
+    )  # fmt: skip
+    for weekday in range(1, 6):
+        WorkingDay.objects.get_or_create(
+            member=member, weekday=weekday, defaults={"start": T(8, 30), "end": T(15, 30)}
+        )
+    return member
 
 
 def count(call):

@@ -1,7 +1,5 @@
-"""Page tests that need the planner's services (sendesk/deployment/services.py: plan_week,
-publish, replan_day, pin, move), built in parallel on the "planner" branch. pytest does not
-collect this file (its name does not start with test_); once the planner is merged, the
-integrator renames it test_with_planner.py and they run with the rest.
+"""Page tests that run the planner's services (sendesk/deployment/services.py: plan_week,
+publish, replan_day, pin, move) through the pages.
 
 They speak HTTP as the named people and assert what the services wrote."""
 
@@ -10,7 +8,7 @@ import datetime as dt
 from sendesk.audit.models import AuditEvent
 from sendesk.deployment.models import Assignment, Plan, StaffAbsence
 
-from .helpers import MONDAY, make_plan, school_day, text
+from .helpers import MONDAY, contract, make_plan, school_day, text
 
 
 def test_the_senco_runs_the_planner_for_a_week(world, as_user):
@@ -34,6 +32,7 @@ def test_publishing_a_plan(world, as_user):
 
 def test_pinning_and_moving_by_hand(world, as_user):
     made = make_plan(world, status="draft")
+    contract(world, world.alice), contract(world, world.bob)
     a = made.plan.assignments.filter(staff=world.alice, kind="support").first()
     client = as_user(world.senco)
     assert client.post(f"/deployment/assignments/{a.pk}/pin/", {"pinned": "1"}).status_code == 302
@@ -60,6 +59,7 @@ def test_the_line_manager_moves_their_teams_work_in_the_published_plan(world, as
 
 def test_marking_a_ta_absent_re_plans_the_day(world, as_user):
     make_plan(world)
+    contract(world, world.alice), contract(world, world.bob), contract(world, world.hana)
     response = as_user(world.senco).post(
         "/deployment/absence/",
         {"date": "2026-11-19", "staff": [world.alice.pk], "reason": "sickness"},
@@ -77,3 +77,30 @@ def test_the_demo_has_a_published_plan_and_ta3s_cover(seeded):
     assert plans.filter(status="published", day__isnull=True).exists()
     assert plans.filter(day__isnull=False).exists()
     assert StaffAbsence.objects.filter(staff__email="ta3@oakfield.example").exists()
+
+
+def test_a_line_manager_cannot_give_their_teams_work_to_someone_outside_it(world, as_user):
+    from .helpers import manage
+
+    made = make_plan(world)
+    manage(world, world.hana, world.alice)
+    contract(world, world.bob)
+    a = made.plan.assignments.filter(staff=world.alice, kind="support").first()
+    as_user(world.hana).post(f"/deployment/assignments/{a.pk}/move/", {"staff": world.bob.pk})
+    a.refresh_from_db()
+    assert a.staff == world.alice and not a.pinned
+
+
+def test_a_move_in_the_published_plan_moves_the_scope(world, as_user):
+    from sendesk.pupils.models import Deployment
+
+    made = make_plan(world)
+    contract(world, world.alice), contract(world, world.bob)
+    a = made.plan.assignments.filter(staff=world.alice, kind="support").first()
+    response = as_user(world.senco).post(
+        f"/deployment/assignments/{a.pk}/move/", {"staff": world.bob.pk}
+    )
+    assert response.status_code == 302
+    made_by_plan = Deployment.objects.filter(made_by_plan=made.plan.pk, start=a.date)
+    assert made_by_plan.filter(staff=world.bob, pupil=world.ben).exists()
+    assert not made_by_plan.filter(staff=world.alice, pupil=world.ben).exists()
