@@ -40,7 +40,7 @@ from sendesk import access
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
-from sendesk.provision.models import MissedReason
+from sendesk.provision.models import MissedReason, Session
 from sendesk.provision.services import session_record
 from sendesk.pupils.models import Deployment
 from sendesk.schools.calendar import Calendar
@@ -48,6 +48,7 @@ from sendesk.schools.models import Period
 from sendesk.staff.models import StaffMember
 
 from . import problem as problems
+from . import tasks
 from .models import Assignment, Plan, PlannerSettings, StaffAbsence, Unmet
 from .problem import DAY_NAMES, Fixed, Problem
 from .solver import CHANGE_COST, solve, where_label
@@ -323,6 +324,11 @@ def publish(*, actor, plan: Plan) -> Plan:
         )  # fmt: skip
         if plan.day:
             record_uncovered(actor=actor, plan=plan)
+            if plan.day >= timezone.localdate():
+                # The rest when the day has come (tasks.py says why at its end).
+                tasks.record_uncovered_on_the_day.using(run_after=tasks.due_at(plan.day)).enqueue(
+                    plan.pk
+                )
     return plan
 
 
@@ -365,7 +371,15 @@ def record_uncovered(*, actor, plan: Plan) -> int:
     today = timezone.localdate()
     made = 0
     rows = plan.unmet.filter(rule=STAFF_ABSENT, provision__isnull=False, date__lte=today)
+    # A session somebody gave after all, and recorded, is not also missed.
+    given = set(
+        Session.objects.filter(
+            provision__in=rows.values("provision"), date__in=rows.values("date"), delivered=True
+        ).values_list("provision_id", "date")
+    )
     for unmet in rows.select_related("provision__pupil"):
+        if (unmet.provision_id, unmet.date) in given:
+            continue
         _, created = session_record(
             actor=actor,
             client_id=uuid.uuid5(MISSED_NAMESPACE, f"{plan.pk}:{unmet.pk}"),

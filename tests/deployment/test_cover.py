@@ -10,7 +10,7 @@ from sendesk.deployment.models import Plan, StaffAbsence
 from sendesk.lib.errors import ServiceError
 from sendesk.provision.models import Session
 
-from .school import MON, TUE, Small
+from .school import FRI, MON, TUE, Small
 
 
 def _published(s):
@@ -117,3 +117,42 @@ def test_replan_needs_a_published_plan_and_a_school_day(world):
         )
     assert "no published plan" in e.value.errors["date"]
     assert not Plan.objects.filter(school=s.school).exists()
+
+
+def test_cover_published_ahead_is_recorded_as_missed_at_the_end_of_its_day(world, now):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from sendesk.provision.services import PupilRecord, session_record
+    from tests.medication.test_emergency import run_the_worker
+
+    s = Small(world)
+    ann = s.adult("Ann Able")
+    eve, sid = s.pupil("Eve", "Brown"), s.pupil("Sid", "Smith")
+    eves = s.provision(eve, "Eve's 1:1", hours=5)
+    sids = s.provision(sid, "Sid's 1:1", hours=5)
+    _published(s)
+    plan, _, uncovered = services.replan_day(
+        actor=s.senco, school_id=s.school.pk, day=FRI, absent_staff_ids=[ann.pk]
+    )
+    assert {u["provision_id"] for u in uncovered} == {eves.pk, sids.pk}
+    services.publish(actor=s.senco, plan=plan)
+    # Friday has not come: nothing is recorded yet, the worker will at the end of it.
+    assert not Session.objects.filter(provision__in=[eves, sids]).exists()
+    queued = DBTaskResult.objects.get(task_path__endswith="record_uncovered_on_the_day")
+    assert timezone.localtime(queued.run_after).date() == FRI
+    # On Friday somebody gives Sid his hour after all and records it.
+    now.move_to(timezone.make_aware(dt.datetime.combine(FRI, dt.time(15))))
+    run_the_worker()  # too early: nothing ready
+    assert not Session.objects.filter(provision=eves).exists()
+    session_record(
+        actor=s.senco, provision=sids, date=FRI, minutes=60, delivered=True,
+        pupils=[PupilRecord(pupil_id=sid.pk, attendance="present")],
+    )  # fmt: skip
+    now.move_to(timezone.make_aware(dt.datetime.combine(FRI, dt.time(17, 5))))
+    run_the_worker()
+    [missed] = Session.objects.filter(provision=eves)
+    assert (missed.date, missed.delivered, missed.missed_reason) == (FRI, False, "staff_absent")
+    assert not Session.objects.filter(provision=sids, delivered=False).exists()
