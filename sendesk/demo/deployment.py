@@ -3,16 +3,17 @@
 15:15), duty posts (playground, dining hall) with the adults each needs, where each class
 is each lesson; then, once the staff have contracts and working patterns, a published plan
 for the current school week (the planner's own services) and ta3@ absent on the next school
-day with the cover re-plan for the SENCO to read and publish.
+day with the cover re-plan published.
 
-Called from oakfield.build_demo once the school exists. Without contracts (the staffing
-step makes them) or without the planner, it makes the school day only and says so."""
+Called from oakfield.build_demo once the school exists and the staffing step has made the
+contracts; without contracts it makes the school day only."""
 
 import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
 
+from sendesk.deployment import services
 from sendesk.deployment.models import DutyNeed, DutyPost, GroupLesson, Plan
 from sendesk.deployment.setup import absence_mark
 from sendesk.schools.models import Period, TeachingGroup
@@ -74,26 +75,16 @@ def make_school_day(school) -> dict:
     return {"periods": len(periods), "duty_posts": len(posts), "class_lessons": len(lessons)}
 
 
-def _planner():
-    """The planner's services, if this build has them (another part of issue 9)."""
-    try:
-        from sendesk.deployment import services
-    except ImportError:
-        return None
-    return services
-
-
 def make_deployment(data, *, time_limit: float = 5.0) -> dict:
     """The school day, then the plans and the absence when contracts and the planner are
     there. `data` is the demo generator's SchoolData (school, staff, today)."""
     school, staff = data.school, data.staff
     with transaction.atomic():
         counts = make_school_day(school)
-    services = _planner()
     contracts = StaffMember.objects.filter(school=school).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=data.today)
     )
-    if services is None or not contracts.exists():
+    if not contracts.exists():
         return counts | {"plans": 0}
     senco = staff["senco"]
     # The current school week (in a holiday, the first week back), and the next school
@@ -111,10 +102,12 @@ def make_deployment(data, *, time_limit: float = 5.0) -> dict:
         with transaction.atomic():
             absence_mark(actor=senco, school_id=school.pk, day=absent_day, staff_ids=[ta3.pk],
                          reason="sickness")  # fmt: skip
-            # Left as a draft: the SENCO reads who covers whom, then publishes it.
-            services.replan_day(
+            # Published, as a SENCO does the evening before: tomorrow's My day shows who
+            # covers whom, and what nobody can is recorded as missed at the end of the day.
+            plan, _, _ = services.replan_day(
                 actor=senco, school_id=school.pk, day=absent_day, absent_staff_ids=[ta3.pk]
             )
+            services.publish(actor=senco, plan=plan)
     return counts | {"plans": Plan.objects.filter(school=school).count()}
 
 
