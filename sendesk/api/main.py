@@ -17,6 +17,7 @@ from . import (
     safeguarding,
     sessions,
     therapy,
+    trips,
 )
 
 api = NinjaAPI(
@@ -45,3 +46,4 @@ api.add_router("", safeguarding.router)
 api.add_router("", medication.router)
 api.add_router("", care.router)
 api.add_router("", therapy.router)
+api.add_router("", trips.router)

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("sendesk.staff.urls")),
     path("", include("sendesk.therapy.urls")),
     path("", include("sendesk.family.urls")),
+    path("", include("sendesk.visits.urls")),
 ]
