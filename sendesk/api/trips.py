@@ -135,9 +135,9 @@ def trip_detail(request, trip_id: int):
     trip = visits.get_trip(request.auth, trip_id)
     everyone = list(trip.pupils.select_related("year_group"))
     staff = list(trip.staff.all())
-    facts = TripFacts.of(trip, pupils=everyone, staff=staff)
-    to_take = medicines_to_take(facts)
     seen = set(access.visible_pupils(request.auth).filter(trips=trip).values_list("pk", flat=True))
+    facts = TripFacts.of(trip, pupils=everyone, staff=staff, named=seen)
+    to_take = medicines_to_take(facts)
     record_access_many(
         actor=request.auth, pupils=[p for p in everyone if p.pk in seen], what="trip", via="api"
     )

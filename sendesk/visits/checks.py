@@ -108,6 +108,8 @@ class TripFacts:
         self.school_id, self.date, self.start, self.end = school_id, date, start, end
         self.changing_facilities = confirmed.get("changing_facilities", False)
         self.hoist_available = confirmed.get("hoist_available", False)
+        # The pupils the reader may see (None: all). The others are not named in a detail.
+        self.named = confirmed.get("named")
         self.pupils = list(pupils)
         self.staff = list(staff)
         self.trip_id = trip_id
@@ -121,8 +123,9 @@ class TripFacts:
             self.trained[kind].add(user_id)
 
     @classmethod
-    def of(cls, trip, pupils=None, staff=None) -> "TripFacts":
-        """The facts of a saved trip (its pupils and staff read unless given)."""
+    def of(cls, trip, pupils=None, staff=None, named=None) -> "TripFacts":
+        """The facts of a saved trip (its pupils and staff read unless given); `named`,
+        the ids of the pupils the reader may see, when not all."""
         if pupils is None:
             pupils = trip.pupils.select_related("year_group").order_by(
                 "legal_last_name", "legal_first_name"
@@ -131,8 +134,13 @@ class TripFacts:
             school_id=trip.school_id, date=trip.date, start=trip.start, end=trip.end,
             pupils=pupils, staff=staff if staff is not None else trip.staff.order_by("full_name"),
             trip_id=trip.pk, changing_facilities=trip.changing_facilities,
-            hoist_available=trip.hoist_available,
+            hoist_available=trip.hoist_available, named=named,
         )  # fmt: skip
+
+    def who(self, pupil) -> str:
+        if self.named is None or pupil.pk in self.named:
+            return pupil.name
+        return "a pupil you are not deployed to"
 
     def training(self, kind) -> set:
         return self.trained.get(kind, set())
@@ -244,8 +252,9 @@ def _one_to_one_adults(facts, one_to_one) -> Check:
         return Check(
             "one_to_one",
             False,
-            f"{_names(missing)} {'has' if len(missing) == 1 else 'have'} 1:1 support but "
-            "their 1:1 adult is not going.",
+            f"{_names(facts.who(p) for p in missing)} "
+            f"{'has' if len(missing) == 1 else 'have'} 1:1 support but their 1:1 adult is "
+            "not going.",
         )
     if not one_to_one:
         return Check("one_to_one", True, "No pupil on the trip has 1:1 support.")
@@ -271,7 +280,9 @@ def _medicines(facts, to_take) -> Check:
     for item in to_take:
         kind = item.medicine.training
         trained = [u for u in facts.staff if u.pk in facts.training(kind)]
-        what = f"{item.pupil.name}'s {item.medicine.name}"
+        what = f"{facts.who(item.pupil)}'s {item.medicine.name}"
+        if facts.named is not None and item.pupil.pk not in facts.named:
+            what = "a medicine of a pupil you are not deployed to"
         if trained:
             covered.append(f"{what}: {_names(trained)}")
         else:
@@ -306,22 +317,26 @@ def _care_plans(facts) -> Check:
 
 def _care_plan_problems(facts, plan) -> list[str]:
     problems = []
-    pupil = plan.pupil.name
+    pupil = facts.who(plan.pupil)
+    if facts.named is not None and plan.pupil.pk not in facts.named:
+        pupil, title = "a pupil you are not deployed to", "care plan"
+    else:
+        title = plan.title.lower()
     trained = [u for u in facts.staff if u.pk in facts.training(plan.training)]
     if len(trained) < plan.staff_required:
         label = Training.Kind(plan.training).label.lower()
         problems.append(
-            f"{pupil}'s {plan.title.lower()} needs {_plural(plan.staff_required, 'adult')} "
+            f"{pupil}'s {title} needs {_plural(plan.staff_required, 'adult')} "
             f"trained in {label}; {len(trained)} going."
         )
     if plan.kind in CHANGING_KINDS and not facts.changing_facilities:
         problems.append(
-            f"{pupil}'s {plan.title.lower()} needs accessible changing facilities: confirm "
+            f"{pupil}'s {title} needs accessible changing facilities: confirm "
             "the destination has them."
         )
     uses_hoist = any(e.kind == Equipment.Kind.HOIST for e in plan.equipment.all())
     if uses_hoist and not facts.hoist_available:
-        problems.append(f"{pupil}'s {plan.title.lower()} uses a hoist: confirm one is there.")
+        problems.append(f"{pupil}'s {title} uses a hoist: confirm one is there.")
     return problems
 
 
@@ -346,12 +361,14 @@ def _positive_handling(facts) -> Check:
         return Check(
             "positive_handling",
             True,
-            f"Positive handling trained, for {_names(needing)}: {_names(trained)}.",
+            f"Positive handling trained, for {_names(facts.who(p) for p in needing)}: "
+            f"{_names(trained)}.",
         )
     return Check(
         "positive_handling",
         False,
-        f"{_names(needing)} {'has' if len(needing) == 1 else 'have'} a behaviour plan (or "
+        f"{_names(facts.who(p) for p in needing)} {'has' if len(needing) == 1 else 'have'} "
+        "a behaviour plan (or "
         "needed restraint this year): nobody going has positive handling training current "
         f"on {facts.date:%-d %B %Y}.",
     )

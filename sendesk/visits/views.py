@@ -93,10 +93,10 @@ def _seen(request, trip):
 def _trip_context(request, trip):
     everyone, seen = _seen(request, trip)
     staff = list(trip.staff.order_by("full_name"))
-    facts = TripFacts.of(trip, pupils=everyone, staff=staff)
+    seen_ids = {p.pk for p in seen}
+    facts = TripFacts.of(trip, pupils=everyone, staff=staff, named=seen_ids)
     to_take = medicines_to_take(facts)
     checks = run_checks(facts, to_take)
-    seen_ids = {p.pk for p in seen}
     record_access_many(actor=request.user, pupils=seen, what="trip")
     return {
         "trip": trip,

@@ -88,8 +88,9 @@ def test_a_medicine_needing_its_own_procedure_training(trained, api):
     )  # fmt: skip
     r = api.post(w.senco, "/trips", body(w))
     assert failing(r) == {"medicines"}
-    assert "Buccolam needs an adult trained in buccal midazolam" in (
-        checks_of(r)["medicines"]["detail"]
+    assert (
+        "Buccolam needs an adult trained in buccal midazolam"
+        in (checks_of(r)["medicines"]["detail"])
     )
 
 
@@ -114,8 +115,8 @@ def test_intimate_care_needs_its_number_of_trained_adults(trained, api):
     w.bob.training.filter(kind="intimate_care").delete()
     r = api.post(w.senco, "/trips", body(w))
     assert failing(r) == {"care_plans"}
-    assert "needs 2 adults trained in intimate care; 1 going" in (
-        checks_of(r)["care_plans"]["detail"]
+    assert (
+        "needs 2 adults trained in intimate care; 1 going" in (checks_of(r)["care_plans"]["detail"])
     )
 
 
