@@ -17,6 +17,7 @@ from sendesk.schools.models import Role, School, StaffRole
 from sendesk.therapy.models import Referral
 
 from .generator import GAP_NOTE, generate
+from .visits import make_trip
 
 TRUST = "Oakfield Learning Trust"
 SCHOOL = "Oakfield Primary"
@@ -56,6 +57,7 @@ def build_demo(*, today=None):
         password=settings.DEMO_PASSWORD,
         staff_names=STAFF_NAMES,
     )
+    make_trip(generated.schools[0])  # a trip next week: sendesk/demo/visits.py
     return generated.schools[0]
 
 

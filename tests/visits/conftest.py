@@ -59,3 +59,9 @@ def checks_of(response) -> dict:
 
 def failing(response) -> set:
     return {rule for rule, c in checks_of(response).items() if not c["ok"]}
+
+
+@pytest.fixture
+def seeded(db, now, _shared):
+    """Oakfield Primary as `make run` seeds it (shared: see tests/conftest.py)."""
+    return _shared.get("seeded")
