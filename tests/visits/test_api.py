@@ -5,6 +5,9 @@ one that does not exist; who may plan and who may read."""
 import json
 import uuid
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from sendesk.audit.models import AuditEvent
 from sendesk.visits.models import Trip
 
@@ -105,3 +108,17 @@ def test_who_may_read_a_trip(trained, api):
         assert api.get(person, f"/trips/{trip_id}").status_code == 404, person
         assert api.get(person, "/trips").json()["count"] == 0
     assert api.get(w.senco, "/trips/999999").status_code == 404
+
+
+def test_reading_a_trip_costs_the_same_queries_however_many_pupils_go(trained, api):
+    w = trained
+    small = api.post(w.senco, "/trips", body(w)).json()["id"]
+    pupils = [str(w.ben.pk), str(w.cara.pk), str(w.dan.pk)]
+    large = api.post(w.senco, "/trips", body(w, date="2026-11-25", pupil_ids=pupils)).json()["id"]
+    api.get(w.senco, f"/trips/{small}")  # the token's first use
+    counts = []
+    for trip_id in (small, large):
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(w.senco, f"/trips/{trip_id}").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

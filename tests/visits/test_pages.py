@@ -5,6 +5,8 @@ trip recorded on the MAR with the place, and the day's provision recorded as mis
 import datetime as dt
 import html
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sendesk.audit.models import AccessEvent, AuditEvent
@@ -172,3 +174,19 @@ def test_provision_that_day_is_recorded_as_missed_because_of_the_trip(trained, a
     # Pressed again: nothing new (the day has its record).
     client.post(f"/trips/{trip.pk}/provision/")
     assert Session.objects.count() == 1
+
+
+def test_the_trip_page_costs_the_same_queries_however_many_pupils_go(trained, api, as_user):
+    w = trained
+    small = _trip(api, w)
+    large = _trip(
+        api, w, date="2026-11-25", pupil_ids=[str(w.ben.pk), str(w.cara.pk), str(w.dan.pk)]
+    )
+    client = as_user(w.senco)
+    client.get(f"/trips/{small.pk}/")
+    counts = []
+    for trip in (small, large):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/trips/{trip.pk}/").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
