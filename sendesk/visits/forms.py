@@ -67,12 +67,18 @@ class TripDoseForm(forms.Form):
     dose = line_field("Dose", 60, "As the label says.")
     reason = line_field("Why refused or not given", 300)
     reactions = text_field("Reactions", rows=2)
+    witness = forms.ChoiceField(
+        label="Witness", required=False, help_text="Needed for a controlled drug."
+    )
 
-    aliases = {"medicine_id": "medicine", "given_at": "time", "witness_id": None}
+    aliases = {"medicine_id": "medicine", "given_at": "time", "witness_id": "witness"}
 
-    def __init__(self, *args, to_take, day, **kwargs):
+    def __init__(self, *args, to_take, day, witnesses=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.day = day
+        self.fields["witness"].choices = [("", "Nobody")] + [
+            (str(u.pk), u.full_name) for u in witnesses
+        ]
         self.fields["medicine"].choices = [("", "Choose")] + [
             (str(t.medicine.pk), f"{t.pupil.name}: {t.medicine.name} {t.medicine.strength}")
             for t in to_take
@@ -99,4 +105,5 @@ class TripDoseForm(forms.Form):
             "dose": data.get("dose") or "",
             "reason": data.get("reason") or "",
             "reactions": data.get("reactions") or "",
+            "witness_id": int(data["witness"]) if data.get("witness") else None,
         }

@@ -136,7 +136,12 @@ def trip_dose(request, pk):
     if not visits.on_trip(request.user, trip):
         raise Http404
     context = _trip_context(request, trip)
-    form = TripDoseForm(_posted(request), to_take=context["to_take"], day=trip.date)
+    form = TripDoseForm(
+        _posted(request),
+        to_take=context["to_take"],
+        day=trip.date,
+        witnesses=[u for u in context["staff"] if u.pk != request.user.pk],
+    )
     status = 200
     if request.method == "POST":
         status = 422

@@ -190,3 +190,30 @@ def test_the_trip_page_costs_the_same_queries_however_many_pupils_go(trained, ap
             assert client.get(f"/trips/{trip.pk}/").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_controlled_drug_given_on_the_trip_needs_a_witness_going(trained, api, as_user, now):
+    w = trained
+    trip = _trip(api, w)
+    now.move_to(_on(TRIP_DAY, 12, 5))
+    client = as_user(w.alice)
+    form = {"medicine": str(w.lunch_med.pk), "time": "12:00", "outcome": "given",
+            "dose": "1 tablet"}  # fmt: skip
+    r = client.post(f"/trips/{trip.pk}/dose/", form)
+    assert r.status_code == 422 and not Administration.objects.exists()
+    r = client.post(f"/trips/{trip.pk}/dose/", {**form, "witness": str(w.bob.pk)})
+    assert r.status_code == 302, text(r)
+    dose = Administration.objects.get()
+    assert (dose.witness, dose.place) == (w.bob, "Science Museum")
+
+
+def test_the_mar_api_gives_the_place_of_a_dose_given_on_the_trip(trained, api, as_user, now):
+    w = trained
+    trip = _trip(api, w)
+    now.move_to(_on(TRIP_DAY, 11, 0))
+    form = {"medicine": str(w.inhaler.pk), "time": "10:50", "outcome": "given",
+            "dose": "2 puffs"}  # fmt: skip
+    assert as_user(w.alice).post(f"/trips/{trip.pk}/dose/", form).status_code == 302
+    api.tokens.clear()  # a new day: a new token
+    mar = api.get(w.senco, f"/pupils/{w.ben.pk}/mar", month="2026-11").json()
+    assert [d["place"] for d in mar["as_needed"]] == ["Science Museum"]
