@@ -9,7 +9,7 @@ class VisitsConfig(AppConfig):
     label = "visits"
     # Everyone on the staff who may go on a trip sees the list (their own trips; the SENCO
     # and head every trip of the school).
-    nav = [(65, "trip_list", "Trips", {"ta", "hlta", "teacher", "senco", "head"})]
+    nav = [(72, "trip_list", "Trips", {"ta", "hlta", "teacher", "senco", "head"})]
     audit_names = {"visits.trip": "Educational visit"}
     # Who plans a trip: the SENCO and head for any pupil, a teacher for their own pupils
     # (the access layer narrows which pupils each may name).

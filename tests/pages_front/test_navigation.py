@@ -18,14 +18,16 @@ from sendesk.safeguarding import services as safeguarding
 SIGN_IN = "Sign-in security"
 STAFF_END = ["Pupils", "Report a concern", SIGN_IN]
 EXPECTED = {
-    "alice": ["My day", "Medicines", "Care", *STAFF_END],  # TA
-    "hana": ["My day", "Medicines", "Care", *STAFF_END],  # HLTA
-    "tess": ["Feed", *STAFF_END],  # teacher
-    "senco": ["Overview", "Today's care", "Deployment", *STAFF_END],
+    # Trips (issue 9, the visits app) for everyone who may go on one.
+    "alice": ["My day", "Medicines", "Care", "Trips", *STAFF_END],  # TA
+    "hana": ["My day", "Medicines", "Care", "Trips", *STAFF_END],  # HLTA
+    "tess": ["Feed", "Trips", *STAFF_END],  # teacher
+    "senco": ["Overview", "Today's care", "Deployment", "Trips", *STAFF_END],
     "head": [
         "Overview",
         "Today's care",
         "Deployment",
+        "Trips",
         "Staff accounts",
         "Pupils",
         "Report a concern",
