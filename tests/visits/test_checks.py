@@ -143,10 +143,14 @@ def test_a_behaviour_plan_needs_positive_handling_training_current_on_the_day(tr
 
 def test_an_adult_already_on_another_trip_at_that_time(trained, api):
     w = trained
-    first = api.post(w.senco, "/trips", body(w, pupil_ids=[str(w.cara.pk)], staff_ids=[w.bob.pk]))
+    first = api.post(
+        w.senco, "/trips", body(w, pupil_ids=[str(w.cara.pk)], staff_ids=[w.bob.pk, w.hana.pk])
+    )
     assert first.status_code == 201
     r = api.post(w.senco, "/trips", body(w))
     assert failing(r) == {"staff_free"}
-    assert "Bob Assistant (to Science Museum, 09:30–14:30)" in checks_of(r)["staff_free"]["detail"]
+    detail = checks_of(r)["staff_free"]["detail"]
+    assert "Bob Assistant (to Science Museum, 09:30–14:30)" in detail
+    assert "Hana" not in detail  # on the other trip, not on this one
     later = api.post(w.senco, "/trips", body(w, start="14:30", end="15:15"))
     assert "staff_free" not in failing(later)
