@@ -19,6 +19,7 @@ from . import (
     sessions,
     therapy,
     timetable,
+    trips,
 )
 
 api = NinjaAPI(
@@ -49,3 +50,4 @@ api.add_router("", care.router)
 api.add_router("", therapy.router)
 api.add_router("/staff", timetable.router)
 api.add_router("", deployment.router)
+api.add_router("", trips.router)

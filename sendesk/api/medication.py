@@ -108,6 +108,7 @@ class DoseOut(Schema):
     witness_id: int | None
     witness: str | None
     recorded_at: dt.datetime
+    place: str = Field("", description="Where it was given when not at school (a trip).")
     stock_after: int = Field(description="Units of the medicine held after this record.")
     emergency: bool = Field(description="Given in an emergency, outside the routine rules.")
     units: int | None = Field(description="Emergency: puffs or doses given in the run.")
@@ -386,6 +387,7 @@ class CellOut(Schema):
     state: str = Field(json_schema_extra={"enum": list(mar_module.STATES)})
     record_id: uuid.UUID | None
     given_by: str | None
+    place: str | None = Field(None, description="Where given when not at school (a trip).")
 
 
 class RowOut(Schema):
@@ -416,6 +418,7 @@ class MarDoseOut(Schema):
     what_happened: str = ""
     called_999: bool = False
     parent_called: bool = False
+    place: str = Field("", description="Where it was given when not at school (a trip).")
 
 
 class MarOut(Schema):
@@ -458,6 +461,7 @@ def pupil_mar(request, pupil_id: uuid.UUID, query: Query[MonthQuery]):
                         "state": c.state,
                         "record_id": c.record.pk if c.record else None,
                         "given_by": str(c.record.given_by) if c.record else None,
+                        "place": c.record.place if c.record else None,
                     }
                     for c in row.cells
                 ],
@@ -481,6 +485,7 @@ def pupil_mar(request, pupil_id: uuid.UUID, query: Query[MonthQuery]):
                 "what_happened": d.what_happened,
                 "called_999": d.called_999,
                 "parent_called": d.parent_called,
+                "place": d.place,
             }
             for d in grid.as_needed
         ],

@@ -18,6 +18,7 @@ from sendesk.therapy.models import Referral
 
 from .deployment import make_deployment
 from .generator import GAP_NOTE, generate
+from .visits import make_trip
 
 TRUST = "Oakfield Learning Trust"
 SCHOOL = "Oakfield Primary"
@@ -58,6 +59,7 @@ def build_demo(*, today=None):
         staff_names=STAFF_NAMES,
     )
     make_deployment(generated.schools[0])  # after the staff's contracts (issue 9)
+    make_trip(generated.schools[0])  # a trip next week: sendesk/demo/visits.py
     return generated.schools[0]
 
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("sendesk.family.urls")),
     path("", include("sendesk.deployment.urls")),
     path("team/", team.team, name="team"),
+    path("", include("sendesk.visits.urls")),
 ]

@@ -69,6 +69,9 @@ class Mar:
     rows: list
     as_needed: list
     medicines: list
+    # Scheduled doses given away from school (on a trip), with the place: listed under the
+    # grid, whose cells have room for a mark only.
+    away: list = field(default_factory=list)
 
     @property
     def prev_month(self) -> dt.date:
@@ -127,7 +130,8 @@ def mar_grid(pupil, month: dt.date, now=None) -> Mar:
         day += dt.timedelta(days=1)
     rows = _rows(medicines, doses, days, now)
     as_needed = [d for d in doses if d.due_at is None and start_at <= d.given_at < end_at]
-    return Mar(pupil, month, days, rows, as_needed, medicines)
+    away = [d for d in doses if d.due_at is not None and d.place]
+    return Mar(pupil, month, days, rows, as_needed, medicines, away)
 
 
 def _rows(medicines, doses, days, now) -> list[Row]:

@@ -187,6 +187,11 @@ class Administration(models.Model):
     what_happened = models.TextField(blank=True, help_text="Emergency: what happened, in order.")
     called_999 = models.BooleanField("999 called", default=False)
     parent_called = models.BooleanField("Parent or carer called", default=False)
+    # Where the dose was given when it was not at school (an educational visit: the trip's
+    # destination); empty means at school. Shown on the MAR beside the dose.
+    place = models.CharField(
+        "Where given", max_length=200, blank=True, help_text="Empty when given at school."
+    )
     # A dose actually given is always recorded: what an emergency broke (past the plan's
     # limit without 999, no witness for a controlled drug, expired, no consent...) is
     # flagged for the SENCO to check, never a reason to lose the record. Each flag is

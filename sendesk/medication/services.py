@@ -455,12 +455,14 @@ def administration_record(
     reactions="",
     due_at=None,
     medicine=None,
+    place="",
 ) -> tuple[Administration, bool]:
     """Record one dose given, refused or not given. Returns (record, created); the same
     client_id again returns the stored record, created=False. Refuses (DoseRefused, nothing
     written) by the rules in the module docstring; a pupil out of the actor's scope, or a
     school where they may not give care, is Http404. `medicine`, when the page fetched it
-    through access.get_scoped for this actor, is used as it is (one access check a save)."""
+    through access.get_scoped for this actor, is used as it is (one access check a save).
+    `place` says where it was given when not at school (a trip's destination)."""
     client_id, medicine_uuid, existing = _dose_start(actor, client_id, medicine, medicine_id)
     if existing:
         return existing, False
@@ -470,7 +472,8 @@ def administration_record(
     now = timezone.now()
     given_at, due_at, data, witness = _dose_input(
         actor, medicine, now, outcome=outcome, given_at=given_at, due_at=due_at,
-        words={"dose": dose, "reason": reason, "reactions": reactions}, witness_id=witness_id,
+        words={"dose": dose, "reason": reason, "reactions": reactions, "place": place},
+        witness_id=witness_id,
     )  # fmt: skip
     # The rules. Training first: it does not change while we wait for the lock.
     _check_training(actor, medicine, given_at)
@@ -689,11 +692,12 @@ def _dose_words(medicine, outcome, words, errors) -> dict:
             "by the SENCO first."
         )
     reactions = inputs.text(words["reactions"], "reactions", errors, limit=2000)
+    place = inputs.text(words.get("place", ""), "place", errors, limit=200)
     why = ""
     if outcome in (Administration.Outcome.REFUSED, Administration.Outcome.NOT_GIVEN):
         why = "Say why it was refused or not given."
     reason = inputs.text(words["reason"], "reason", errors, limit=300, required=why)
-    return {"dose": dose, "reason": reason, "reactions": reactions}
+    return {"dose": dose, "reason": reason, "reactions": reactions, "place": place}
 
 
 def _witness(actor, medicine, outcome, witness_id, errors):
@@ -757,6 +761,7 @@ def _checked_write(
         dose=data["dose"],
         reason=data["reason"],
         reactions=data["reactions"],
+        place=data["place"],
         given_by=actor,
         witness=witness,
         recorded_at=now,
@@ -792,7 +797,8 @@ def _dose_title(medicine, record, actor) -> str:
         what = f"{record.dose} given"
     else:
         what = record.get_outcome_display().lower()
-    return f"{medicine.name} {what} ({actor})"
+    where = f" at {record.place}" if record.place else ""
+    return f"{medicine.name} {what}{where} ({actor})"[:200]
 
 
 # --- Corrections -------------------------------------------------------------------------

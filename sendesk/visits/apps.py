@@ -7,3 +7,10 @@ from django.apps import AppConfig
 class VisitsConfig(AppConfig):
     name = "sendesk.visits"
     label = "visits"
+    # Everyone on the staff who may go on a trip sees the list (their own trips; the SENCO
+    # and head every trip of the school).
+    nav = [(74, "trip_list", "Trips", {"ta", "hlta", "teacher", "senco", "head"})]
+    audit_names = {"visits.trip": "Educational visit"}
+    # Who plans a trip: the SENCO and head for any pupil, a teacher for their own pupils
+    # (the access layer narrows which pupils each may name).
+    capabilities = {"plan_trips": {"senco", "head", "teacher"}}

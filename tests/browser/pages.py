@@ -43,6 +43,7 @@ POST_ONLY = {
     "mfa_recovery_codes",
     "deployment_plan_publish",
     "assignment_pin",
+    "trip_provision",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -241,7 +242,19 @@ def make_records(w, client):
         end=dt.date(2026, 11, 6),
         referred_by=w.senco,
     )
+    trip = _ok(
+        api.post(
+            w.senco,
+            "/trips",
+            {
+                "date": TODAY.isoformat(), "start": "09:30", "end": "14:30",
+                "destination": "The Museum of Science and Industry, Liverpool Road, Manchester",
+                "pupil_ids": [str(w.ben.pk)], "staff_ids": [w.alice.pk, w.bob.pk],
+            },
+        )
+    )  # fmt: skip
     return SimpleNamespace(
+        trip=trip,
         incident=incident,
         intervention=intervention,
         observation=observation,
@@ -368,6 +381,11 @@ PAGES = {
     "mfa_enrol": ("alice", lambda w, r: {}, ""),
     "mfa_staff": ("head", lambda w, r: {}, ""),
     "mfa_reset": ("head", lambda w, r: {"user_id": w.senco.pk}, ""),
+    "trip_list": ("alice", lambda w, r: {}, ""),
+    "trip_new": ("senco", lambda w, r: {}, ""),
+    "trip_detail": ("alice", lambda w, r: {"pk": r.trip}, ""),
+    "trip_medicines": ("alice", lambda w, r: {"pk": r.trip}, ""),
+    "trip_dose": ("alice", lambda w, r: {"pk": r.trip}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

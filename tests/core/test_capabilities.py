@@ -25,4 +25,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "manage_sign_in": {Role.HEAD},
         # issue 9: running the deployment planner, publishing, cover (deployment app).
         "plan_deployment": {Role.SENCO, Role.HEAD},
+        # issue 9: who plans an educational visit (visits app).
+        "plan_trips": {Role.SENCO, Role.HEAD, Role.TEACHER},
     }

@@ -18,15 +18,17 @@ from sendesk.safeguarding import services as safeguarding
 SIGN_IN = "Sign-in security"
 STAFF_END = ["Pupils", "Report a concern", SIGN_IN]
 EXPECTED = {
-    "alice": ["My day", "Timetable", "Medicines", "Care", *STAFF_END],  # TA
-    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", *STAFF_END],  # HLTA
-    "tess": ["Timetable", "Feed", *STAFF_END],  # teacher
-    "senco": ["Overview", "Today's care", "Deployment", "Plans", *STAFF_END],
+    # Timetable, My team and Plans (deployment) and Trips (visits): issue 9.
+    "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *STAFF_END],  # TA
+    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *STAFF_END],  # HLTA
+    "tess": ["Timetable", "Feed", "Trips", *STAFF_END],  # teacher
+    "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", *STAFF_END],
     "head": [
         "Overview",
         "Today's care",
         "Deployment",
         "Plans",
+        "Trips",
         "Staff accounts",
         "Pupils",
         "Report a concern",

@@ -1,0 +1,394 @@
+"""The checks that a trip is safe to go: each a rule, whether it holds, and a plain-English
+detail a SENCO can act on. Worked out afresh whenever they are shown (training expires,
+a medicine is added), never stored; a fixed number of queries whatever the trip holds.
+
+What each rule asks (README of the issue: section 9, educational visits):
+- school_day: the trip is on a day the school is open.
+- staffing_ratio: enough adults for the pupils' ages (the school's TripRatios, or the
+  defaults 1:6 Reception and KS1, 1:10 KS2, 1:15 KS3 on), plus one adult of their own for
+  each pupil with 1:1 support.
+- one_to_one: each pupil with 1:1 support has their own 1:1 adult on the trip.
+- first_aider: at least one adult with first aid training current on the day.
+- medicines: for each medicine that goes with a pupil (as needed, for emergencies, or
+  due during the trip's hours), an adult trained for it (its own procedure's training:
+  buccal midazolam, auto-injector ...) current on the day.
+- care_plans: each care plan's number of trained staff, accessible changing facilities
+  for intimate care, a hoist for moving and handling that uses one.
+- positive_handling: an adult with positive handling training current on the day for
+  pupils whose behaviour plan is in force or who needed a restrictive intervention in
+  the last year.
+- staff_free: nobody is on another trip at the same time.
+"""
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.db.models import Q
+
+from sendesk.behaviour.models import BehaviourPlan, RestrictiveIntervention
+from sendesk.care.models import CarePlan, Equipment
+from sendesk.medication.models import Medicine
+from sendesk.plans.models import Plan
+from sendesk.pupils.models import Deployment
+from sendesk.schools.calendar import school_calendar
+from sendesk.staff.models import Training
+
+from .models import Trip, TripRatios
+
+# Care that needs somewhere private with room for the pupil and the adults.
+CHANGING_KINDS = {
+    CarePlan.Kind.TOILETING,
+    CarePlan.Kind.STOMA,
+    CarePlan.Kind.CATHETER,
+    CarePlan.Kind.MENSTRUAL,
+}
+# A restrictive intervention this recent means physical intervention may be needed again.
+RESTRAINT_LOOKBACK = dt.timedelta(days=365)
+
+
+LABELS = {
+    "school_day": "School day.",
+    "staffing_ratio": "Adults for the pupils.",
+    "one_to_one": "1:1 adults.",
+    "first_aider": "First aider.",
+    "medicines": "Medicines.",
+    "care_plans": "Care plans.",
+    "positive_handling": "Positive handling.",
+    "staff_free": "Adults free.",
+}
+
+
+@dataclass
+class Check:
+    rule: str
+    ok: bool
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.rule]
+
+
+@dataclass
+class ToTake:
+    """One medicine to take on the trip: whose, what, the dose, where it is kept now, and
+    why it goes (as needed, emergency, or a dose due during the trip)."""
+
+    pupil: object
+    medicine: Medicine
+    why: str
+
+    @property
+    def dose(self) -> str:
+        return self.medicine.dose
+
+    @property
+    def kept(self) -> str:
+        return self.medicine.storage
+
+
+def _names(people) -> str:
+    names = [str(getattr(p, "name", p)) for p in people]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class TripFacts:
+    """What the checks read, loaded once for a trip's date, pupils and staff."""
+
+    def __init__(self, *, school_id, date, start, end, pupils, staff, trip_id=None, **confirmed):
+        self.school_id, self.date, self.start, self.end = school_id, date, start, end
+        self.changing_facilities = confirmed.get("changing_facilities", False)
+        self.hoist_available = confirmed.get("hoist_available", False)
+        # The pupils the reader may see (None: all). The others are not named in a detail.
+        self.named = confirmed.get("named")
+        self.pupils = list(pupils)
+        self.staff = list(staff)
+        self.trip_id = trip_id
+        staff_ids = [u.pk for u in self.staff]
+        self.trained = defaultdict(set)  # training kind -> ids of staff current on the day
+        for user_id, kind in (
+            Training.objects.current_on(date)
+            .filter(user_id__in=staff_ids)
+            .values_list("user_id", "kind")
+        ):
+            self.trained[kind].add(user_id)
+
+    @classmethod
+    def of(cls, trip, pupils=None, staff=None, named=None) -> "TripFacts":
+        """The facts of a saved trip (its pupils and staff read unless given); `named`,
+        the ids of the pupils the reader may see, when not all."""
+        if pupils is None:
+            pupils = trip.pupils.select_related("year_group").order_by(
+                "legal_last_name", "legal_first_name"
+            )
+        return cls(
+            school_id=trip.school_id, date=trip.date, start=trip.start, end=trip.end,
+            pupils=pupils, staff=staff if staff is not None else trip.staff.order_by("full_name"),
+            trip_id=trip.pk, changing_facilities=trip.changing_facilities,
+            hoist_available=trip.hoist_available, named=named,
+        )  # fmt: skip
+
+    def who(self, pupil) -> str:
+        if self.named is None or pupil.pk in self.named:
+            return pupil.name
+        return "a pupil you are not deployed to"
+
+    def training(self, kind) -> set:
+        return self.trained.get(kind, set())
+
+
+def medicines_to_take(facts: TripFacts) -> list[ToTake]:
+    """The pupils' medicines that go on the trip: as-needed ones (an inhaler), those the
+    plan gives in an emergency (an auto-injector, buccal midazolam), and any with a dose
+    due during the trip's hours. One query."""
+    by_id = {p.pk: p for p in facts.pupils}
+    found = []
+    for m in Medicine.objects.filter(pupil_id__in=list(by_id), active=True).order_by("name"):
+        due = [t for t in m.times if facts.start <= dt.time.fromisoformat(t) < facts.end]
+        whys = []
+        if m.as_needed:
+            whys.append("as needed" + (f": {m.as_needed_when}" if m.as_needed_when else ""))
+        if m.emergency_use:
+            whys.append("in an emergency")
+        if due:
+            whys.append("due at " + ", ".join(due))
+        if whys:
+            found.append(ToTake(by_id[m.pupil_id], m, "; ".join(whys)))
+    found.sort(key=lambda t: (t.pupil.name, t.medicine.name))
+    return found
+
+
+def run_checks(facts: TripFacts, to_take: list[ToTake] | None = None) -> list[Check]:
+    if to_take is None:
+        to_take = medicines_to_take(facts)
+    one_to_one = _one_to_one(facts)
+    return [
+        _school_day(facts),
+        _ratio(facts, one_to_one),
+        _one_to_one_adults(facts, one_to_one),
+        _first_aider(facts),
+        _medicines(facts, to_take),
+        _care_plans(facts),
+        _positive_handling(facts),
+        _staff_free(facts),
+    ]
+
+
+def _school_day(facts) -> Check:
+    if school_calendar(facts.school_id).is_school_day(facts.date):
+        return Check("school_day", True, f"{facts.date:%A %-d %B %Y} is a school day.")
+    return Check(
+        "school_day",
+        False,
+        f"{facts.date:%A %-d %B %Y} is not a school day (a weekend, holiday or closure).",
+    )
+
+
+def ratios_for(school_id) -> TripRatios:
+    return TripRatios.objects.filter(school_id=school_id).first() or TripRatios(school_id=school_id)
+
+
+def _band(pupil, ratios) -> tuple[str, int]:
+    """The pupil's age band and its pupils per adult. A pupil with no year group recorded
+    counts as the youngest band: the safe side."""
+    year = pupil.year_group.ordinal if pupil.year_group_id else None
+    if year is None or year <= 2:
+        return "Reception and key stage 1", ratios.early
+    if year <= 6:
+        return "key stage 2", ratios.key_stage_2
+    return "key stage 3 on", ratios.secondary
+
+
+def _one_to_one(facts) -> dict:
+    """{pupil id: ids of their 1:1 adults} on the trip's date. One query."""
+    found = defaultdict(set)
+    for pupil_id, staff_id in Deployment.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=facts.date),
+        pupil_id__in=[p.pk for p in facts.pupils],
+        kind=Deployment.Kind.ONE_TO_ONE,
+        start__lte=facts.date,
+    ).values_list("pupil_id", "staff_id"):
+        found[pupil_id].add(staff_id)
+    return found
+
+
+def _ratio(facts, one_to_one) -> Check:
+    ratios = ratios_for(facts.school_id)
+    bands = defaultdict(int)
+    per_adult = {}
+    for pupil in facts.pupils:
+        if pupil.pk in one_to_one:
+            continue
+        band, ratio = _band(pupil, ratios)
+        bands[band] += 1
+        per_adult[band] = ratio
+    share = sum((Fraction(n, per_adult[b]) for b, n in bands.items()), Fraction(0))
+    needed = math.ceil(share) + len(one_to_one)
+    parts = [f"{_plural(n, 'pupil')} in {b} at 1:{per_adult[b]}" for b, n in bands.items()]
+    if one_to_one:
+        parts.append(f"{_plural(len(one_to_one), 'pupil')} with 1:1 support, one adult each")
+    going = len(facts.staff)
+    detail = (
+        f"{_plural(needed, 'adult')} needed ({'; '.join(parts) or 'no pupils'}); {going} going."
+    )
+    if going < needed:
+        detail += f" Add {_plural(needed - going, 'more adult')}."
+    return Check("staffing_ratio", going >= needed, detail)
+
+
+def _one_to_one_adults(facts, one_to_one) -> Check:
+    staff_ids = {u.pk for u in facts.staff}
+    missing = [p for p in facts.pupils if one_to_one.get(p.pk) and not one_to_one[p.pk] & staff_ids]
+    if missing:
+        return Check(
+            "one_to_one",
+            False,
+            f"{_names(facts.who(p) for p in missing)} "
+            f"{'has' if len(missing) == 1 else 'have'} 1:1 support but their 1:1 adult is "
+            "not going.",
+        )
+    if not one_to_one:
+        return Check("one_to_one", True, "No pupil on the trip has 1:1 support.")
+    return Check("one_to_one", True, "Every pupil with 1:1 support has their 1:1 adult going.")
+
+
+def _first_aider(facts) -> Check:
+    aiders = [u for u in facts.staff if u.pk in facts.training(Training.Kind.FIRST_AID)]
+    if aiders:
+        return Check("first_aider", True, f"First aider: {_names(aiders)}.")
+    return Check(
+        "first_aider",
+        False,
+        f"Nobody going has first aid training current on {facts.date:%-d %B %Y}.",
+    )
+
+
+def _medicines(facts, to_take) -> Check:
+    if not to_take:
+        return Check("medicines", True, "No pupil going has medicines to take.")
+    lacking = []
+    covered = []
+    for item in to_take:
+        kind = item.medicine.training
+        trained = [u for u in facts.staff if u.pk in facts.training(kind)]
+        what = f"{facts.who(item.pupil)}'s {item.medicine.name}"
+        if facts.named is not None and item.pupil.pk not in facts.named:
+            what = "a medicine of a pupil you are not deployed to"
+        if trained:
+            covered.append(f"{what}: {_names(trained)}")
+        else:
+            label = Training.Kind(kind).label
+            lacking.append(f"{what} needs an adult trained in {label.lower()}")
+    if lacking:
+        return Check("medicines", False, "; ".join(lacking) + ": nobody going is.")
+    return Check("medicines", True, "Trained to give: " + "; ".join(covered) + ".")
+
+
+def _care_plans(facts) -> Check:
+    plans = list(
+        CarePlan.objects.filter(pupil_id__in=[p.pk for p in facts.pupils], active=True)
+        .select_related("pupil")
+        .prefetch_related("equipment")
+        .order_by("pupil_id", "kind")
+    )
+    if not plans:
+        return Check("care_plans", True, "No pupil going has a care plan.")
+    problems = []
+    for plan in plans:
+        problems += _care_plan_problems(facts, plan)
+    if problems:
+        return Check("care_plans", False, " ".join(problems))
+    return Check(
+        "care_plans",
+        True,
+        f"{_plural(len(plans), 'care plan')} can be followed: trained staff, and what the "
+        "destination needs, confirmed.",
+    )
+
+
+def _care_plan_problems(facts, plan) -> list[str]:
+    problems = []
+    pupil = facts.who(plan.pupil)
+    if facts.named is not None and plan.pupil.pk not in facts.named:
+        pupil, title = "a pupil you are not deployed to", "care plan"
+    else:
+        title = plan.title.lower()
+    trained = [u for u in facts.staff if u.pk in facts.training(plan.training)]
+    if len(trained) < plan.staff_required:
+        label = Training.Kind(plan.training).label.lower()
+        problems.append(
+            f"{pupil}'s {title} needs {_plural(plan.staff_required, 'adult')} "
+            f"trained in {label}; {len(trained)} going."
+        )
+    if plan.kind in CHANGING_KINDS and not facts.changing_facilities:
+        problems.append(
+            f"{pupil}'s {title} needs accessible changing facilities: confirm "
+            "the destination has them."
+        )
+    uses_hoist = any(e.kind == Equipment.Kind.HOIST for e in plan.equipment.all())
+    if uses_hoist and not facts.hoist_available:
+        problems.append(f"{pupil}'s {title} uses a hoist: confirm one is there.")
+    return problems
+
+
+def _positive_handling(facts) -> Check:
+    ids = [p.pk for p in facts.pupils]
+    with_plan = set(
+        BehaviourPlan.objects.filter(
+            plan__pupil_id__in=ids, plan__kind=Plan.Kind.IBP, plan__status=Plan.Status.ACTIVE
+        ).values_list("plan__pupil_id", flat=True)
+    )
+    since = facts.date - RESTRAINT_LOOKBACK
+    restrained = set(
+        RestrictiveIntervention.objects.filter(
+            pupil_id__in=ids, started_at__date__gte=since
+        ).values_list("pupil_id", flat=True)
+    )
+    needing = [p for p in facts.pupils if p.pk in with_plan | restrained]
+    if not needing:
+        return Check("positive_handling", True, "No pupil going has a behaviour plan in force.")
+    trained = [u for u in facts.staff if u.pk in facts.training(Training.Kind.POSITIVE_HANDLING)]
+    if trained:
+        return Check(
+            "positive_handling",
+            True,
+            f"Positive handling trained, for {_names(facts.who(p) for p in needing)}: "
+            f"{_names(trained)}.",
+        )
+    return Check(
+        "positive_handling",
+        False,
+        f"{_names(facts.who(p) for p in needing)} {'has' if len(needing) == 1 else 'have'} "
+        "a behaviour plan (or "
+        "needed restraint this year): nobody going has positive handling training current "
+        f"on {facts.date:%-d %B %Y}.",
+    )
+
+
+def _staff_free(facts) -> Check:
+    clashes = (
+        Trip.objects.filter(
+            date=facts.date,
+            start__lt=facts.end,
+            end__gt=facts.start,
+            staff__in=[u.pk for u in facts.staff],
+        )
+        .exclude(pk=facts.trip_id)
+        .values_list("staff__full_name", "destination", "start", "end")
+        .order_by("staff__full_name")
+    )
+    found = [f"{name} (to {where}, {s:%H:%M}–{e:%H:%M})" for name, where, s, e in clashes]
+    if found:
+        return Check(
+            "staff_free", False, "Already on another trip at that time: " + "; ".join(found) + "."
+        )
+    return Check("staff_free", True, "Nobody going is on another trip at that time.")
