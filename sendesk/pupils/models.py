@@ -177,6 +177,10 @@ class Deployment(models.Model):
         ONE_TO_ONE = "one_to_one", "1:1"
         KEY_ADULT = "key_adult", "Key adult"
         GROUP = "group", "Class / group support"
+        # The adults going on an educational visit, with its pupils, for that day only
+        # (written by the visits app when the trip is planned): they must see whom they
+        # look after and give their medicines.
+        TRIP = "trip", "Educational visit"
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="deployments")
     staff = models.ForeignKey(

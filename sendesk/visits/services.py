@@ -24,9 +24,11 @@ from sendesk.medication import services as medication
 from sendesk.medication.models import Medicine
 from sendesk.provision import services as provision
 from sendesk.provision.models import MissedReason, Provision, Session, SessionPupil
+from sendesk.pupils.models import Deployment
 from sendesk.schools.calendar import school_calendar
 from sendesk.staff.selectors import school_staff
 
+from . import tasks
 from .checks import Check, TripFacts, run_checks
 from .models import Trip
 
@@ -173,6 +175,14 @@ def trip_create(*, actor, data: dict) -> tuple[Trip, list[Check]]:
         )  # fmt: skip
         trip.pupils.set(pupils)
         trip.staff.set(staff)
+        # The adults going see whom they look after that day (the access layer reads
+        # deployments), and at the end of the day what nobody gave is recorded as missed.
+        Deployment.objects.bulk_create(
+            Deployment(school_id=school_id, staff=u, kind=Deployment.Kind.TRIP, pupil=p,
+                       start=trip.date, end=trip.date)
+            for u in staff for p in pupils
+        )  # fmt: skip
+        tasks.record_trip_provision.using(run_after=tasks.due_at(trip)).enqueue(trip.pk)
         after = {**snapshot(trip), "pupil_ids": [str(p.pk) for p in pupils],
                  "staff_ids": [u.pk for u in staff]}  # fmt: skip
         record_change(

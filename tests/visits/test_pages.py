@@ -58,9 +58,9 @@ def test_anyone_else_gets_not_found(trained, api, as_user):
 def test_an_adult_on_the_trip_sees_only_the_pupils_in_their_scope(trained, api, as_user):
     w = trained
     trip = _trip(api, w, pupil_ids=[str(w.ben.pk), str(w.cara.pk)])
+    # Bob goes with them: on the trip page he sees, ahead, whom he looks after that day.
     page = text(as_user(w.bob).get(f"/trips/{trip.pk}/"))
-    assert "Ben Brown" not in page and "Cara Clark" not in page
-    assert "2 other pupils you are not deployed to are going" in page
+    assert "Ben Brown" in page and "Cara Clark" in page
     assert "Ben Brown" in text(as_user(w.alice).get(f"/trips/{trip.pk}/"))
 
 
@@ -217,3 +217,38 @@ def test_the_mar_api_gives_the_place_of_a_dose_given_on_the_trip(trained, api, a
     api.tokens.clear()  # a new day: a new token
     mar = api.get(w.senco, f"/pupils/{w.ben.pk}/mar", month="2026-11").json()
     assert [d["place"] for d in mar["as_needed"]] == ["Science Museum"]
+
+
+def test_on_the_trip_day_the_adults_going_see_its_pupils_and_only_then(trained, api, as_user, now):
+    w = trained
+    trip = _trip(api, w, pupil_ids=[str(w.ben.pk), str(w.cara.pk)])
+    assert as_user(w.bob).get(f"/pupils/{w.cara.pk}/").status_code == 404  # not before the day
+    now.move_to(_on(TRIP_DAY, 9, 0))
+    client = as_user(w.bob)
+    page = text(client.get(f"/trips/{trip.pk}/"))
+    assert "Ben Brown" in page and "Cara Clark" in page
+    assert client.get(f"/pupils/{w.cara.pk}/").status_code == 200
+    # Not the day after.
+    now.move_to(_on(TRIP_DAY + dt.timedelta(days=1), 9, 0))
+    assert as_user(w.bob).get(f"/pupils/{w.cara.pk}/").status_code == 404
+
+
+def test_at_the_end_of_the_trip_day_what_nobody_gave_is_recorded_as_missed(
+    trained, api, as_user, now
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.medication.test_emergency import run_the_worker
+
+    w = trained
+    trip = _trip(api, w)
+    queued = DBTaskResult.objects.get(task_path__endswith="record_trip_provision")
+    assert timezone.localtime(queued.run_after) == _on(TRIP_DAY, 17, 0)
+    now.move_to(_on(TRIP_DAY, 16, 0))
+    run_the_worker()  # the day is not over: nothing ready yet
+    assert not Session.objects.exists()
+    now.move_to(_on(TRIP_DAY, 17, 1))
+    run_the_worker()
+    session = Session.objects.get()
+    assert (session.provision, session.date, session.missed_reason) == (w.talk, TRIP_DAY, "trip")
+    assert session.recorded_by == w.senco
