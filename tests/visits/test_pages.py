@@ -243,6 +243,7 @@ def test_at_the_end_of_the_trip_day_what_nobody_gave_is_recorded_as_missed(
     w = trained
     trip = _trip(api, w)
     queued = DBTaskResult.objects.get(task_path__endswith="record_trip_provision")
+    assert queued.args_kwargs["args"] == [trip.pk]
     assert timezone.localtime(queued.run_after) == _on(TRIP_DAY, 17, 0)
     now.move_to(_on(TRIP_DAY, 16, 0))
     run_the_worker()  # the day is not over: nothing ready yet
