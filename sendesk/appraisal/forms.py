@@ -74,7 +74,13 @@ class AmendForm(forms.Form):
 
 class CertificateForm(forms.Form):
     file = forms.FileField(
-        label="Certificate", required=False, help_text="A PDF, PNG or JPEG, up to 5 MB."
+        label="Certificate",
+        required=False,
+        help_text="A PDF, PNG or JPEG, up to 5 MB.",
+        error_messages={
+            "empty": "The file is empty: choose the certificate file again.",
+            "invalid": "Choose the certificate file again.",
+        },
     )
 
 

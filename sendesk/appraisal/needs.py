@@ -38,8 +38,10 @@ def pupil_needs(pupil_ids) -> dict:
     behaviour plans. Three queries."""
     needs = defaultdict(list)
     ids = list(pupil_ids)
-    for pupil_id, kind, name in Medicine.objects.filter(pupil_id__in=ids, active=True).values_list(
-        "pupil_id", "training", "name"
+    for pupil_id, kind, name in (
+        Medicine.objects.filter(pupil_id__in=ids, active=True)
+        .order_by("name", "pk")
+        .values_list("pupil_id", "training", "name")
     ):
         needs[pupil_id].append((kind, f"medicine: {name}"))
     for pupil_id, kind, title in CarePlan.objects.filter(pupil_id__in=ids, active=True).values_list(

@@ -340,7 +340,8 @@ def certificate_upload(request, pk):
     training = rules.get_training(request.user, pk)
     if not rules.may_keep_training(request.user, training.user_id):
         raise Http404
-    form = CertificateForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = CertificateForm(request.POST, request.FILES) if posted else CertificateForm()
     status = 200
     if request.method == "POST":
         status = 422
