@@ -16,6 +16,7 @@ from sendesk.safeguarding.models import Concern
 from sendesk.schools.models import Role, School, StaffRole
 from sendesk.therapy.models import Referral
 
+from .appraisal import make_appraisal_demo
 from .generator import GAP_NOTE, generate
 
 TRUST = "Oakfield Learning Trust"
@@ -56,6 +57,7 @@ def build_demo(*, today=None):
         password=settings.DEMO_PASSWORD,
         staff_names=STAFF_NAMES,
     )
+    make_appraisal_demo(generated.schools[0])  # after the hr demo's contracts
     return generated.schools[0]
 
 
