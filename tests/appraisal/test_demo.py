@@ -47,9 +47,7 @@ def test_ta1s_appraisal_under_way(school, client):
     assert reviews["start"].held_on < reviews["mid"].held_on
     assert appraisal.objectives.count() == 3 and reviews["mid"].judgements.count() == 3
     for key in ("ta1", "ta2", "ta3", "ta4"):
-        assert StaffMember.objects.get(school=school, user=login(key)).line_manager == login(
-            "hlta"
-        )
+        assert StaffMember.objects.get(school=school, user=login(key)).line_manager == login("hlta")
     client.post("/login/", {"username": f"hlta@{DOMAIN}", "password": settings.DEMO_PASSWORD})
     page = text(client.get(f"/appraisal/{appraisal.pk}/"))
     assert "Mid-year review" in page and "Band 2 (post induction)" in page
