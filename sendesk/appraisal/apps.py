@@ -10,8 +10,8 @@ class AppraisalConfig(AppConfig):
     name = "sendesk.appraisal"
     label = "appraisal"
     nav = [
-        (140, "appraisal_list", "Appraisal", _STAFF),
-        (145, "cpd_mine", "My CPD", _STAFF),
+        # One entry for everyone on staff: the page links to their own training and CPD.
+        (140, "appraisal_list", "Appraisal and CPD", _STAFF),
         (150, "training_needs", "Training needs", {"senco", "head"}),
     ]
     # The head/admin sees and manages every appraisal of their school (appraisal.rules).

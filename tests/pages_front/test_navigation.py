@@ -16,12 +16,13 @@ from sendesk.safeguarding import services as safeguarding
 
 # Everyone ends with their own sign-in security (issue 8: the second factor).
 SIGN_IN = "Sign-in security"
-STAFF_END = ["Pupils", "Report a concern", SIGN_IN]
+APPRAISAL, NEEDS = "Appraisal and CPD", "Training needs"  # issue 9
+STAFF_END = ["Pupils", "Report a concern", APPRAISAL, SIGN_IN]
 EXPECTED = {
     "alice": ["My day", "Medicines", "Care", *STAFF_END],  # TA
     "hana": ["My day", "Medicines", "Care", *STAFF_END],  # HLTA
     "tess": ["Feed", *STAFF_END],  # teacher
-    "senco": ["Overview", "Today's care", "Deployment", *STAFF_END],
+    "senco": ["Overview", "Today's care", "Deployment", *STAFF_END[:-1], NEEDS, SIGN_IN],
     "head": [
         "Overview",
         "Today's care",
@@ -30,6 +31,8 @@ EXPECTED = {
         "Pupils",
         "Report a concern",
         "Sign-in locks",
+        APPRAISAL,
+        NEEDS,
         SIGN_IN,
     ],
     "dsl": ["Safeguarding", *STAFF_END],
