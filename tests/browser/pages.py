@@ -40,6 +40,10 @@ POST_ONLY = {
     "sign_out_everywhere_else",
     "session_keep_alive",
     "mfa_recovery_codes",
+    # Issue 9: appraisal and training.
+    "review_sign",
+    "required_add",
+    "required_remove",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -53,6 +57,7 @@ NOT_PAGES = {
     "overview_part_stale_targets": "a part of the overview page (htmx)",
     "invite_accept": "reached by an e-mailed one-time link (test_account_pages_reflow opens it)",
     "password_reset_confirm": "reached by an e-mailed one-time link (as invite_accept)",
+    "certificate_download": "a file download (a training certificate)",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
 }
@@ -238,7 +243,11 @@ def make_records(w, client):
         end=dt.date(2026, 11, 6),
         referred_by=w.senco,
     )
+    appraisal, training, induction = _appraisal_records(w)
     return SimpleNamespace(
+        appraisal=appraisal,
+        training=training,
+        induction=induction,
         incident=incident,
         intervention=intervention,
         observation=observation,
@@ -247,6 +256,46 @@ def make_records(w, client):
         care_event=care_event,
         concern=concern,
     )
+
+
+def _appraisal_records(w):
+    """Issue 9: an appraisal (the start signed off by both, so it can be amended), a
+    certificate and an induction. These have no API: made through their services."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sendesk.appraisal import services
+    from sendesk.staff.models import StaffMember, Training
+
+    StaffMember.objects.create(
+        school=w.school, user=w.alice, post="ta", job_title="Teaching Assistant (SEN)",
+        line_manager=w.hana, hours_per_week=30, started_on=dt.date(2024, 9, 2),
+    )  # fmt: skip
+    appraisal = services.appraisal_start(
+        actor=w.hana, school_id=w.school.pk, appraisee_id=w.alice.pk, year=2026
+    )
+    services.objective_add(
+        actor=w.hana, appraisal=appraisal, area="outcomes", standards="2.2, 3.4",
+        text="Deliver Talk Boost to two groups a week and track each child's progress",
+        success_criteria=f"Most children move up a step; notes kept at {LINK}",
+    )  # fmt: skip
+    start = appraisal.reviews.get(stage="start")
+    services.review_save(actor=w.hana, review=start, data={
+        "held_on": dt.date(2026, 9, 15), "summary": f"Objectives agreed. {LINK}",
+        "cpd_plan": "Team Teach refresher", "band_practice": "band2",
+        "comment_practice": "Sessions well planned",
+    })  # fmt: skip
+    services.review_sign(actor=w.alice, review=start)
+    services.review_sign(actor=w.hana, review=start)
+    training = Training.objects.get(user=w.alice, kind="positive_handling")
+    pdf = SimpleUploadedFile("team-teach-level-2-certificate-2025.pdf", b"%PDF-1.4\n%%EOF\n")
+    services.certificate_upload(actor=w.alice, training=training, upload=pdf)
+    services.cpd_add(actor=w.alice, user_id=w.alice.pk, what="Talk Boost training",
+                     done_on=dt.date(2026, 11, 12), hours="3", reflection=LINK)  # fmt: skip
+    induction = services.induction_start(
+        actor=w.senco, school_id=w.school.pk, user_id=w.bob.pk, mentor_id=w.alice.pk,
+        started_on=dt.date(2026, 11, 16),
+    )  # fmt: skip
+    return appraisal.pk, training.pk, induction.pk
 
 
 # url name -> (who opens it, its kwargs from (world, records), query string)
@@ -351,6 +400,20 @@ PAGES = {
     "mfa_enrol": ("alice", lambda w, r: {}, ""),
     "mfa_staff": ("head", lambda w, r: {}, ""),
     "mfa_reset": ("head", lambda w, r: {"user_id": w.senco.pk}, ""),
+    # Issue 9: appraisal, training and CPD.
+    "appraisal_list": ("alice", lambda w, r: {}, ""),
+    "appraisal_new": ("head", lambda w, r: {}, ""),
+    "appraisal_detail": ("alice", lambda w, r: {"pk": r.appraisal}, ""),
+    "objective_new": ("hana", lambda w, r: {"pk": r.appraisal}, ""),
+    "review_edit": ("hana", lambda w, r: {"pk": r.appraisal, "stage": "mid"}, ""),
+    "review_amend": ("hana", lambda w, r: {"pk": r.appraisal, "stage": "start"}, ""),
+    "cpd_mine": ("alice", lambda w, r: {}, ""),
+    "cpd_person": ("senco", lambda w, r: {"user_id": w.alice.pk}, ""),
+    "cpd_new": ("alice", lambda w, r: {"user_id": w.alice.pk}, ""),
+    "certificate_upload": ("alice", lambda w, r: {"pk": r.training}, ""),
+    "training_needs": ("senco", lambda w, r: {}, ""),
+    "induction_new": ("senco", lambda w, r: {}, ""),
+    "induction_detail": ("alice", lambda w, r: {"pk": r.induction}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})
