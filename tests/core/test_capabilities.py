@@ -23,4 +23,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "lift_lockouts": {Role.HEAD},  # issue 8: seeing and lifting sign-in lockouts
         # issue 8: the head manages the school's sign-in security (signin app).
         "manage_sign_in": {Role.HEAD},
+        # issue 9: the head/admin sees and manages every appraisal of the school.
+        "appraise_all": {Role.HEAD},
     }
