@@ -144,6 +144,12 @@ def appraisal_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def objective_new(request, pk):
     appraisal = rules.get_appraisal(request.user, pk)
+    if request.method == "GET" and appraisal.reviews.filter(
+        stage=Review.Stage.START, appraisee_signed_at__isnull=False,
+        manager_signed_at__isnull=False,
+    ).exists():  # fmt: skip
+        messages.info(request, "The objectives are signed off by both and fixed.")
+        return redirect(reverse("appraisal_detail", args=[appraisal.pk]) + "#h-objectives")
     form = ObjectiveForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":

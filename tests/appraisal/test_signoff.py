@@ -57,6 +57,8 @@ def test_objectives_agreed_and_signed_by_both_then_fixed(team, appraisal, as_use
     assert appraisal.objectives.count() == 2
     r = hana.get(f"/appraisal/{appraisal.pk}/start/")
     assert r.status_code == 302 and r["Location"].endswith("/start/amend/")
+    r = hana.get(f"/appraisal/{appraisal.pk}/objectives/new/")
+    assert r.status_code == 302 and r["Location"].endswith("#h-objectives")
     with pytest.raises(ServiceError) as refused:
         services.review_save(actor=team.hana, review=start, data={"summary": "Changed"})
     assert refused.value.status == 409
@@ -90,6 +92,15 @@ def test_a_correction_after_sign_off_is_an_amendment(team, appraisal, as_user):
     assert r.status_code == 422
     start.refresh_from_db()
     assert start.summary == "Objectives agreed in full."
+    # ... and their own, with a reason.
+    better = {"reason": "Said it better", "own_review": "Keen to lead phonics groups."}
+    r = alice.post(f"/appraisal/{appraisal.pk}/start/amend/", better)
+    assert r.status_code == 302
+    start.refresh_from_db()
+    assert start.own_review == "Keen to lead phonics groups." and start.signed_off
+    assert ReviewAmendment.objects.get(amended_by=team.alice).changes == {
+        "own_review": ["", "Keen to lead phonics groups."]
+    }
     page = text(alice.get(f"/appraisal/{appraisal.pk}/"))
     assert "Typo in the summary" in page and "was “Objectives agreed.”" in page
     # The database keeps amendments as they were written.
