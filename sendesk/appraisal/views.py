@@ -144,12 +144,11 @@ def appraisal_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def objective_new(request, pk):
     appraisal = rules.get_appraisal(request.user, pk)
-    if request.method == "GET" and appraisal.reviews.filter(
+    # Once the start of the year is signed off by both the page says so instead of a form.
+    locked = appraisal.reviews.filter(
         stage=Review.Stage.START, appraisee_signed_at__isnull=False,
         manager_signed_at__isnull=False,
-    ).exists():  # fmt: skip
-        messages.info(request, "The objectives are signed off by both and fixed.")
-        return redirect(reverse("appraisal_detail", args=[appraisal.pk]) + "#h-objectives")
+    ).exists()  # fmt: skip
     form = ObjectiveForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -163,7 +162,8 @@ def objective_new(request, pk):
             else:
                 messages.success(request, "Objective added.")
                 return redirect(reverse("appraisal_detail", args=[appraisal.pk]) + "#h-objectives")
-    context = {"appraisal": appraisal, "form": form, "standards": STANDARDS, "areas": AREAS}
+    context = {"appraisal": appraisal, "form": form, "standards": STANDARDS, "areas": AREAS,
+               "locked": locked}  # fmt: skip
     return render(request, "appraisal/objective_form.html", context, status=status)
 
 
