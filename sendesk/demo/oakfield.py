@@ -17,6 +17,7 @@ from sendesk.schools.models import Role, School, StaffRole
 from sendesk.therapy.models import Referral
 
 from .deployment import make_deployment
+from .appraisal import make_appraisal_demo
 from .generator import GAP_NOTE, generate
 from .visits import make_trip
 
@@ -60,6 +61,7 @@ def build_demo(*, today=None):
     )
     make_deployment(generated.schools[0])  # after the staff's contracts (issue 9)
     make_trip(generated.schools[0])  # a trip next week: sendesk/demo/visits.py
+    make_appraisal_demo(generated.schools[0])  # after the hr demo's contracts
     return generated.schools[0]
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("sendesk.medication.urls")),
     path("", include("sendesk.care.urls")),
     path("", include("sendesk.staff.urls")),
+    path("", include("sendesk.appraisal.urls")),
     path("", include("sendesk.therapy.urls")),
     path("", include("sendesk.family.urls")),
     path("", include("sendesk.deployment.urls")),

@@ -13,6 +13,13 @@ class TrainingForm(forms.Form):
     course = forms.CharField(
         label="Course", required=False, max_length=200, help_text="e.g. 'Team Teach level 2'."
     )
+    provider = forms.CharField(
+        label="Provider", required=False, max_length=150, help_text="Who ran it, if known."
+    )
+    hours = forms.DecimalField(
+        label="Hours", required=False, max_digits=5, decimal_places=2, min_value=0,
+        error_messages={"invalid": "Give the hours as a number, e.g. 6 or 1.5."},
+    )  # fmt: skip
     completed_on = date_field("Completed on")
     expires_on = date_field("Expires on", "Leave empty if it does not expire.")
 

@@ -34,6 +34,12 @@ class Training(models.Model):
     course = models.CharField(max_length=200, blank=True, help_text="'Team Teach level 2'")
     completed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True, help_text="Empty if it does not expire.")
+    # CPD (issue 9): who ran it and how long it took; the certificate is an
+    # appraisal.Certificate, served only through the access check.
+    provider = models.CharField(max_length=150, blank=True, help_text="'St John Ambulance'")
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text="Hours of training."
+    )
 
     objects = TrainingQuerySet.as_manager()
 
@@ -43,7 +49,11 @@ class Training(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("completed_on")),
                 name="training_dates",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gt=0, hours__lte=500),
+                name="training_hours",
+            ),
         ]
         indexes = [models.Index(fields=["user", "kind", "expires_on"], name="training_current_idx")]
 

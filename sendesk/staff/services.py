@@ -3,6 +3,7 @@ row (no pupil: pupil_id None) in one transaction. Records are added, not edited:
 is a new record, so the history of who was trained when stays."""
 
 import datetime as dt
+import decimal
 
 from django.db import transaction
 from django.http import Http404
@@ -27,7 +28,16 @@ def _is_date(value) -> bool:
 
 
 def training_add(
-    *, actor, school_id: int, user_id, kind, course="", completed_on, expires_on=None
+    *,
+    actor,
+    school_id: int,
+    user_id,
+    kind,
+    course="",
+    completed_on,
+    expires_on=None,
+    provider="",
+    hours=None,
 ) -> Training:
     """Record a course a member of the school's staff completed (SENCO, head)."""
     if not training_can_manage(actor, school_id):
@@ -43,6 +53,8 @@ def training_add(
     if kind not in Training.Kind.values:
         errors["kind"] = "Choose the kind of training."
     course = inputs.text(course, "course", errors, limit=200)
+    provider = inputs.text(provider, "provider", errors, limit=150)
+    hours = _hours(hours, errors)
     today = timezone.localdate()
     if not _is_date(completed_on):
         errors["completed_on"] = "Give the date the course was completed."
@@ -66,6 +78,8 @@ def training_add(
             course=course,
             completed_on=completed_on,
             expires_on=expires_on,
+            provider=provider,
+            hours=hours,
         )
         record_change(
             actor=actor,
@@ -76,6 +90,21 @@ def training_add(
             after=snapshot(training),
         )
     return training
+
+
+def _hours(value, errors):
+    """Hours of training (optional): more than 0, at most 500, to the quarter hour or so."""
+    if value is None or value == "":
+        return None
+    try:
+        value = decimal.Decimal(str(value))
+    except (decimal.InvalidOperation, ValueError):
+        errors["hours"] = "Give the hours as a number, e.g. 6 or 1.5."
+        return None
+    if not value.is_finite() or not 0 < value <= 500 or value != round(value, 2):
+        errors["hours"] = "Give between 0.25 and 500 hours, to two decimal places at most."
+        return None
+    return value
 
 
 def care_gender_set(*, actor, school_id: int, values: dict) -> int:

@@ -44,6 +44,10 @@ POST_ONLY = {
     "deployment_plan_publish",
     "assignment_pin",
     "trip_provision",
+    # Issue 9: appraisal and training.
+    "review_sign",
+    "required_add",
+    "required_remove",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -57,6 +61,7 @@ NOT_PAGES = {
     "overview_part_stale_targets": "a part of the overview page (htmx)",
     "invite_accept": "reached by an e-mailed one-time link (test_account_pages_reflow opens it)",
     "password_reset_confirm": "reached by an e-mailed one-time link (as invite_accept)",
+    "certificate_download": "a file download (a training certificate)",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
 }
@@ -242,6 +247,7 @@ def make_records(w, client):
         end=dt.date(2026, 11, 6),
         referred_by=w.senco,
     )
+    appraisal, training, induction = _appraisal_records(w)
     trip = _ok(
         api.post(
             w.senco,
@@ -255,6 +261,9 @@ def make_records(w, client):
     )  # fmt: skip
     return SimpleNamespace(
         trip=trip,
+        appraisal=appraisal,
+        training=training,
+        induction=induction,
         incident=incident,
         intervention=intervention,
         observation=observation,
@@ -265,6 +274,46 @@ def make_records(w, client):
         deployment_plan=(plan := make_plan(w, status="draft").plan).pk,
         deployment_assignment=plan.assignments.order_by("pk").first().pk,
     )
+
+
+def _appraisal_records(w):
+    """Issue 9: an appraisal (the start signed off by both, so it can be amended), a
+    certificate and an induction. These have no API: made through their services."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sendesk.appraisal import services
+    from sendesk.staff.models import StaffMember, Training
+
+    StaffMember.objects.create(
+        school=w.school, user=w.alice, post="ta", job_title="Teaching Assistant (SEN)",
+        line_manager=w.hana, hours_per_week=30, started_on=dt.date(2024, 9, 2),
+    )  # fmt: skip
+    appraisal = services.appraisal_start(
+        actor=w.hana, school_id=w.school.pk, appraisee_id=w.alice.pk, year=2026
+    )
+    services.objective_add(
+        actor=w.hana, appraisal=appraisal, area="outcomes", standards="2.2, 3.4",
+        text="Deliver Talk Boost to two groups a week and track each child's progress",
+        success_criteria=f"Most children move up a step; notes kept at {LINK}",
+    )  # fmt: skip
+    start = appraisal.reviews.get(stage="start")
+    services.review_save(actor=w.hana, review=start, data={
+        "held_on": dt.date(2026, 9, 15), "summary": f"Objectives agreed. {LINK}",
+        "cpd_plan": "Team Teach refresher", "band_practice": "band2",
+        "comment_practice": "Sessions well planned",
+    })  # fmt: skip
+    services.review_sign(actor=w.alice, review=start)
+    services.review_sign(actor=w.hana, review=start)
+    training = Training.objects.get(user=w.alice, kind="positive_handling")
+    pdf = SimpleUploadedFile("team-teach-level-2-certificate-2025.pdf", b"%PDF-1.4\n%%EOF\n")
+    services.certificate_upload(actor=w.alice, training=training, upload=pdf)
+    services.cpd_add(actor=w.alice, user_id=w.alice.pk, what="Talk Boost training",
+                     done_on=dt.date(2026, 11, 12), hours="3", reflection=LINK)  # fmt: skip
+    induction = services.induction_start(
+        actor=w.senco, school_id=w.school.pk, user_id=w.bob.pk, mentor_id=w.alice.pk,
+        started_on=dt.date(2026, 11, 16),
+    )  # fmt: skip
+    return appraisal.pk, training.pk, induction.pk
 
 
 # url name -> (who opens it, its kwargs from (world, records), query string)
@@ -386,6 +435,20 @@ PAGES = {
     "trip_detail": ("alice", lambda w, r: {"pk": r.trip}, ""),
     "trip_medicines": ("alice", lambda w, r: {"pk": r.trip}, ""),
     "trip_dose": ("alice", lambda w, r: {"pk": r.trip}, ""),
+    # Issue 9: appraisal, training and CPD.
+    "appraisal_list": ("alice", lambda w, r: {}, ""),
+    "appraisal_new": ("head", lambda w, r: {}, ""),
+    "appraisal_detail": ("alice", lambda w, r: {"pk": r.appraisal}, ""),
+    "objective_new": ("hana", lambda w, r: {"pk": r.appraisal}, ""),
+    "review_edit": ("hana", lambda w, r: {"pk": r.appraisal, "stage": "mid"}, ""),
+    "review_amend": ("hana", lambda w, r: {"pk": r.appraisal, "stage": "start"}, ""),
+    "cpd_mine": ("alice", lambda w, r: {}, ""),
+    "cpd_person": ("senco", lambda w, r: {"user_id": w.alice.pk}, ""),
+    "cpd_new": ("alice", lambda w, r: {"user_id": w.alice.pk}, ""),
+    "certificate_upload": ("alice", lambda w, r: {"pk": r.training}, ""),
+    "training_needs": ("senco", lambda w, r: {}, ""),
+    "induction_new": ("senco", lambda w, r: {}, ""),
+    "induction_detail": ("alice", lambda w, r: {"pk": r.induction}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

@@ -27,4 +27,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "plan_deployment": {Role.SENCO, Role.HEAD},
         # issue 9: who plans an educational visit (visits app).
         "plan_trips": {Role.SENCO, Role.HEAD, Role.TEACHER},
+        # issue 9: the head/admin sees and manages every appraisal of the school.
+        "appraise_all": {Role.HEAD},
     }

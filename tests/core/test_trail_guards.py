@@ -59,6 +59,7 @@ EVIDENCE = {
     "behaviour_parentnotification": (),
     "behaviour_amendment": (),
     "behaviour_notificationretraction": (),
+    "appraisal_reviewamendment": (),
 }  # fmt: skip
 
 

@@ -16,13 +16,23 @@ from sendesk.safeguarding import services as safeguarding
 
 # Everyone ends with their own sign-in security (issue 8: the second factor).
 SIGN_IN = "Sign-in security"
-STAFF_END = ["Pupils", "Report a concern", SIGN_IN]
+APPRAISAL, NEEDS = "Appraisal and CPD", "Training needs"  # issue 9
+STAFF_END = ["Pupils", "Report a concern", APPRAISAL, SIGN_IN]
 EXPECTED = {
-    # Timetable, My team and Plans (deployment) and Trips (visits): issue 9.
+    # Timetable, My team and Plans (deployment), Trips (visits), appraisal: issue 9.
     "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *STAFF_END],  # TA
     "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *STAFF_END],  # HLTA
     "tess": ["Timetable", "Feed", "Trips", *STAFF_END],  # teacher
-    "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", *STAFF_END],
+    "senco": [
+        "Overview",
+        "Today's care",
+        "Deployment",
+        "Plans",
+        "Trips",
+        *STAFF_END[:-1],
+        NEEDS,
+        SIGN_IN,
+    ],
     "head": [
         "Overview",
         "Today's care",
@@ -33,6 +43,8 @@ EXPECTED = {
         "Pupils",
         "Report a concern",
         "Sign-in locks",
+        APPRAISAL,
+        NEEDS,
         SIGN_IN,
     ],
     "dsl": ["Safeguarding", *STAFF_END],
