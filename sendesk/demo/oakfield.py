@@ -16,8 +16,8 @@ from sendesk.safeguarding.models import Concern
 from sendesk.schools.models import Role, School, StaffRole
 from sendesk.therapy.models import Referral
 
-from .deployment import make_deployment
 from .appraisal import make_appraisal_demo
+from .deployment import make_deployment
 from .generator import GAP_NOTE, generate
 from .visits import make_trip
 
