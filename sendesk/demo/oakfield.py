@@ -59,9 +59,12 @@ def build_demo(*, today=None):
         password=settings.DEMO_PASSWORD,
         staff_names=STAFF_NAMES,
     )
-    make_deployment(generated.schools[0])  # after the staff's contracts (issue 9)
-    make_trip(generated.schools[0])  # a trip next week: sendesk/demo/visits.py
-    make_appraisal_demo(generated.schools[0])  # after the hr demo's contracts
+    # Issue 9, after the staff's contracts (made with the staff, demo/staffing.py): the
+    # appraisal and training records, next week's trip, then the deployment plans, which
+    # read the adults' training and who is away on the trip.
+    make_appraisal_demo(generated.schools[0])
+    make_trip(generated.schools[0])
+    make_deployment(generated.schools[0])
     return generated.schools[0]
 
 
