@@ -16,6 +16,7 @@ from . import (
     pupils,
     safeguarding,
     sessions,
+    staff,
     therapy,
 )
 
@@ -45,3 +46,4 @@ api.add_router("", safeguarding.router)
 api.add_router("", medication.router)
 api.add_router("", care.router)
 api.add_router("", therapy.router)
+api.add_router("", staff.router)

@@ -11,6 +11,7 @@ trust has a record at each, and each school's head sees only that school's):
 Everyone else: nothing, and a record out of scope answers 404 exactly as one that does
 not exist."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from sendesk.schools import capabilities
@@ -81,6 +82,20 @@ def visible_members(user, school_id: int):
     return base.filter(line_manager=user, left_on__isnull=True), WORKING
 
 
+def visible_q(user) -> Q:
+    """StaffMember rows `user` may see at any of their schools (FULL, WORKING or OWN), as
+    one filter: everyone at schools where they keep or read the records, their own team,
+    and themself. No query beyond the per-request roles."""
+    staff_schools = capabilities.schools_where(user, "school_staff")
+    whole = capabilities.schools_where(user, MANAGE_STAFF) | capabilities.schools_where(
+        user, READ_TEAMS
+    )
+    return Q(school_id__in=whole) | Q(
+        Q(line_manager=user, left_on__isnull=True) | Q(user=user),
+        school_id__in=staff_schools,
+    )
+
+
 def team_schools(user) -> set[int]:
     """Schools where `user` reads a team: the head and SENCO (everyone), a line manager
     (their reports). One query for the line managers' part."""
@@ -125,13 +140,15 @@ def require_manage(user, member: StaffMember) -> None:
         raise Http404
 
 
-def roles_at(user_ids, school_id: int) -> dict[int, list[str]]:
-    """{user_id: [role, ...]} at the school, sorted. One query."""
-    out: dict[int, list[str]] = {pk: [] for pk in user_ids}
-    for user_id, role in (
-        StaffRole.objects.filter(school_id=school_id, user_id__in=list(user_ids))
-        .order_by("role")
-        .values_list("user_id", "role")
-    ):
-        out.setdefault(user_id, []).append(role)
+def roles_at(pairs) -> dict[tuple[int, int], list[str]]:
+    """{(school_id, user_id): [role, ...]} for those (school_id, user_id) pairs, sorted.
+    One query."""
+    pairs = set(pairs)
+    out: dict[tuple[int, int], list[str]] = {pair: [] for pair in pairs}
+    rows = StaffRole.objects.filter(
+        school_id__in={s for s, _ in pairs}, user_id__in={u for _, u in pairs}
+    ).order_by("role")
+    for school_id, user_id, role in rows.values_list("school_id", "user_id", "role"):
+        if (school_id, user_id) in out:
+            out[(school_id, user_id)].append(role)
     return out

@@ -128,17 +128,17 @@ def decorate(rows: list[StaffMember]) -> list[StaffMember]:
     return rows
 
 
-def api_rows(school_id: int, queryset) -> list[dict]:
-    """GET /api/v1/staff items for the members of `queryset` at the school. Two queries."""
-    rows = list(queryset.select_related("user").order_by("user__full_name", "pk"))
-    roles = roles_at([m.user_id for m in rows], school_id)
+def api_rows(queryset) -> list[dict]:
+    """GET /api/v1/staff items for the members of `queryset` (any schools). Two queries."""
+    rows = list(queryset.select_related("user"))
+    roles = roles_at((m.school_id, m.user_id) for m in rows)
     return [
         {
             "id": m.user_id,
             "member_id": m.pk,
             "school_id": m.school_id,
             "name": m.user.full_name or m.user.email,
-            "roles": roles.get(m.user_id, []),
+            "roles": roles.get((m.school_id, m.user_id), []),
             "post": m.post,
             "job_title": m.job_title,
             "grade": m.grade,
