@@ -8,9 +8,9 @@ class StaffConfig(AppConfig):
     name = "sendesk.staff"
     label = "staff"
     nav = [
-        (120, "staff_list", "Staff", {"head"}),
-        (121, "staff_team", "Team records", {"senco", "hlta"}),
-        (122, "staff_me", "My employment", {"ta", "hlta", "teacher", "senco", "dsl"}),
+        (76, "staff_list", "Staff", {"head"}),
+        (78, "staff_team", "Team records", {"senco", "hlta"}),
+        (185, "staff_me", "My employment", {"ta", "hlta", "teacher", "senco", "dsl"}),
     ]
     audit_names = {
         "staff.staffmember": "Staff record",

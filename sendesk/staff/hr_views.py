@@ -33,8 +33,10 @@ def staff_me(request):
 @login_required
 @require_GET
 def staff_team(request):
+    # Anyone on a school's staff may open it (an HLTA who manages nobody yet sees an empty
+    # team, not a dead link); what it lists is staff.access's answer.
     school_id = capabilities.pick_school(
-        access.team_schools(request.user), request.GET.get("school") or None
+        capabilities.schools_where(request.user, "school_staff"), request.GET.get("school") or None
     )
     queryset, level = access.visible_members(request.user, school_id)
     rows = records.decorate(records.members(queryset.exclude(user=request.user)))

@@ -16,17 +16,18 @@ from sendesk.safeguarding import services as safeguarding
 
 # Everyone ends with their own sign-in security (issue 8: the second factor).
 SIGN_IN = "Sign-in security"
-STAFF_END = ["Pupils", "Report a concern", SIGN_IN]
+STAFF_END = ["Pupils", "Report a concern", "My employment", SIGN_IN]
 EXPECTED = {
     "alice": ["My day", "Medicines", "Care", *STAFF_END],  # TA
-    "hana": ["My day", "Medicines", "Care", *STAFF_END],  # HLTA
+    "hana": ["My day", "Medicines", "Care", "Team records", *STAFF_END],  # HLTA
     "tess": ["Feed", *STAFF_END],  # teacher
-    "senco": ["Overview", "Today's care", "Deployment", *STAFF_END],
+    "senco": ["Overview", "Today's care", "Deployment", "Team records", *STAFF_END],
     "head": [
         "Overview",
         "Today's care",
         "Deployment",
         "Staff accounts",
+        "Staff",
         "Pupils",
         "Report a concern",
         "Sign-in locks",

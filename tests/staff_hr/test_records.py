@@ -44,7 +44,10 @@ def test_a_ta_sees_nobody_elses_record(world, hr, as_user):
     assert client.get("/staff/999999/").status_code == 404
     # Out of scope reads exactly as nonexistent.
     assert client.get(f"/staff/{hr.bob.pk}/").content == client.get("/staff/999999/").content
-    assert client.get("/staff/team/").status_code == 404
+    # Her team page lists nobody: she manages no one.
+    status, body = _page(client, "/staff/team/")
+    assert status == 200 and "You line-manage nobody here" in body
+    assert "Bob Assistant" not in body
     assert client.get("/staff/").status_code == 404
 
 
