@@ -29,8 +29,10 @@ def _is_date(value) -> bool:
 
 def _decimal(value, name, errors, lo, hi, words) -> Decimal | None:
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.01"))
+        number = Decimal(str(value).strip()).quantize(Decimal("0.01"))
     except (InvalidOperation, TypeError, ValueError):
+        number = None
+    if number is None or not number.is_finite():
         errors[name] = f"Give the {words} as a number, like 31.67."
         return None
     if not lo < number <= hi:

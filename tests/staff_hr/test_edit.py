@@ -71,6 +71,7 @@ def test_a_day_left_empty_is_a_day_off(world, hr, as_user):
     ("changes", "field", "message"),
     [
         ({"hours_per_week": "lots"}, "hours_per_week", "as a number"),
+        ({"hours_per_week": "NaN"}, "hours_per_week", "as a number"),
         ({"hours_per_week": "70"}, "hours_per_week", "at most 60"),
         ({"hours_per_week": "0"}, "hours_per_week", "more than 0"),
         ({"hours_per_week": "40"}, "hours_per_week", "less than the 40.00 h contracted"),
