@@ -23,4 +23,7 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "lift_lockouts": {Role.HEAD},  # issue 8: seeing and lifting sign-in lockouts
         # issue 8: the head manages the school's sign-in security (signin app).
         "manage_sign_in": {Role.HEAD},
+        # issue 9 (hr): staff records and the single central record; every team's records.
+        "manage_staff": {Role.HEAD},
+        "read_staff_teams": {Role.SENCO},
     }
