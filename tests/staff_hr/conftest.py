@@ -15,7 +15,7 @@ import pytest
 from sendesk.accounts.models import User
 from sendesk.schools.models import Role, StaffRole
 from sendesk.staff.models import CentralCheck, StaffMember, WorkingDay
-from tests.api.conftest import api  # noqa: F401  (the API as named people)
+from tests.api.conftest import api, wsgi_app  # noqa: F401  (the API as named people)
 from tests.world import PASSWORD
 
 START = dt.date(2024, 9, 3)

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sendesk.accounts.models import User
 from sendesk.schools.models import StaffRole
+from tests.api.test_document import Caller
 
 from .conftest import check, member
 
@@ -94,3 +95,16 @@ def test_query_counts_are_flat(world, hr, api):
         check(row, "dbs", world.head, certificate_number=f"{i:012d}", barred_list=True)
     after = [run(world.head, "/staff"), run(world.head, "/staff/scr"), run(world.hana, "/staff")]
     assert after == before
+
+
+def test_the_answers_match_the_document(world, hr, api, wsgi_app):
+    send = Caller(wsgi_app, api)
+    body = send(world.head, "GET", "/staff", 200)
+    assert body["count"] == 6
+    body = send(world.hana, "GET", "/staff", 200, query={"school": world.other.pk})
+    assert body["count"] == 1
+    body = send(world.head, "GET", "/staff/scr", 200)
+    assert body["gaps"] > 0 and any(row["gaps"] for row in body["items"])
+    send(world.senco, "GET", "/staff/scr", 404)
+    send(world.head, "GET", "/staff/scr", 404, query={"school": world.other.pk})
+    send(None, "GET", "/staff", 401)
