@@ -71,9 +71,10 @@ def level_for(user, member: StaffMember) -> str | None:
 
 
 def visible_members(user, school_id: int):
-    """(queryset of the StaffMembers `user` may see at the school, level for each): FULL
-    or WORKING for all of them, or their own team (WORKING) and themself (OWN). The query
-    is not run here. Two levels at once never mix: a line manager's own record is OWN."""
+    """(queryset of the StaffMembers `user` may list at the school as a team, the level
+    they see them at): everyone, FULL for the head / school admin and WORKING for the
+    SENCO; otherwise the current people they line-manage, WORKING (their own record, OWN,
+    is member_for's or own_records'). The query is not run here."""
     base = StaffMember.objects.filter(school_id=school_id)
     if capabilities.can(user, school_id, MANAGE_STAFF):
         return base, FULL
