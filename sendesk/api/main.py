@@ -17,6 +17,7 @@ from . import (
     pupils,
     safeguarding,
     sessions,
+    staff,
     therapy,
     timetable,
     trips,
@@ -51,3 +52,4 @@ api.add_router("", therapy.router)
 api.add_router("/staff", timetable.router)
 api.add_router("", deployment.router)
 api.add_router("", trips.router)
+api.add_router("", staff.router)

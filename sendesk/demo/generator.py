@@ -82,6 +82,7 @@ from sendesk.schools.models import (
 from . import words
 from .behaviour import make_behaviour
 from .care import prepare_care
+from .staffing import make_staffing
 
 DATA = Path(__file__).parent / "data"
 
@@ -413,6 +414,7 @@ class _SchoolBuilder:
         self.make_calendar()
         self.make_classes()
         self.make_staff()
+        make_staffing(self)  # hr: staff records and the single central record
         self.make_pupils()
         self.make_deployments()
         self.make_plans()

@@ -1,6 +1,23 @@
 from django.apps import AppConfig
 
+# What this app adds to the whole, read by sendesk.lib.registry: navigation, audit names
+# and capabilities (staff.access reads the capabilities by these names).
+
 
 class StaffConfig(AppConfig):
     name = "sendesk.staff"
     label = "staff"
+    nav = [
+        (76, "staff_list", "Staff", {"head"}),
+        # An HLTA reaches their team's records from "My team" (deployment), one entry less.
+        (78, "staff_team", "Team records", {"senco"}),
+        (185, "staff_me", "My employment", {"ta", "hlta", "teacher", "senco", "dsl"}),
+    ]
+    audit_names = {
+        "staff.staffmember": "Staff record",
+        "staff.workingday": "Working pattern",
+        "staff.centralcheck": "Single central record check",
+    }
+    # The head / school admin keeps the staff records and the single central record; the
+    # SENCO reads every team's working record (never identity or DBS details).
+    capabilities = {"manage_staff": {"head"}, "read_staff_teams": {"senco"}}

@@ -158,6 +158,29 @@ class StaffMember(models.Model):
     started_on = models.DateField()
     left_on = models.DateField(null=True, blank=True)
 
+    # Qualifications, as the job descriptions ask for them (hr).
+    class HltaStatus(models.TextChoices):
+        TRAINING = "training", "Working towards HLTA status"
+        ACHIEVED = "achieved", "HLTA status"
+
+    class FirstAid(models.TextChoices):
+        PAEDIATRIC = "paediatric", "Paediatric first aid"
+        EMERGENCY = "emergency", "Emergency first aid at work"
+        FULL = "full", "First aid at work"
+
+    nvq_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="NVQ / RQF level in supporting teaching and learning."
+    )
+    gcse_english = models.BooleanField(default=False, help_text="GCSE English at 4 / C or above.")
+    gcse_maths = models.BooleanField(default=False, help_text="GCSE maths at 4 / C or above.")
+    hlta_status = models.CharField(max_length=10, choices=HltaStatus.choices, blank=True)
+    first_aid = models.CharField(max_length=10, choices=FirstAid.choices, blank=True)
+    # KCSIE asks for overseas checks of anyone who has lived or worked outside the UK:
+    # it decides whether the single central record needs that check for this person.
+    lived_overseas = models.BooleanField(
+        default=False, help_text="Lived or worked outside the UK: overseas checks are needed."
+    )
+
     class Meta:
         ordering = ["user__full_name"]
         constraints = [
@@ -176,6 +199,10 @@ class StaffMember(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(line_manager=models.F("user")), name="staffmember_not_own_manager"
+            ),
+            models.CheckConstraint(
+                condition=Q(nvq_level__isnull=True) | Q(nvq_level__gte=1, nvq_level__lte=8),
+                name="staffmember_nvq_level",
             ),
         ]
 
@@ -204,3 +231,43 @@ class WorkingDay(models.Model):
 
     def __str__(self):
         return f"{self.member_id} day {self.weekday} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class CentralCheck(models.Model):
+    """One pre-employment check of the single central record (Keeping children safe in
+    education): what was checked, when, by whom and the evidence seen. One row per person
+    per school per kind; a re-check replaces the row, and the audit trail keeps the old
+    values. Only the head/admin sees these (staff.access.can_see_scr)."""
+
+    class Kind(models.TextChoices):
+        IDENTITY = "identity", "Identity"
+        DBS = "dbs", "Enhanced DBS with barred list"
+        PROHIBITION = "prohibition", "Prohibition from teaching"
+        RIGHT_TO_WORK = "right_to_work", "Right to work in the UK"
+        OVERSEAS = "overseas", "Overseas checks"
+        QUALIFICATIONS = "qualifications", "Qualifications"
+        SECTION_128 = "section_128", "Section 128 (management)"
+
+    member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    checked_on = models.DateField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    evidence = models.CharField(
+        max_length=200, help_text="Where the evidence is: 'Passport seen, copy in HR file 12'."
+    )
+    # For the DBS check only: the certificate, the barred-list check and whether the
+    # person subscribes to the update service (so the school can re-check online).
+    certificate_number = models.CharField(max_length=12, blank=True)
+    barred_list = models.BooleanField(default=False)
+    update_service = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["member_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="centralcheck_one_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.get_kind_display()} {self.checked_on}"

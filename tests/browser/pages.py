@@ -54,6 +54,7 @@ NOT_PAGES = {
     "logout": "POST only, logs out",
     "healthz": "plain text for the load balancer",
     "behaviour_export": "a CSV download",
+    "staff_scr_csv": "a CSV download (the single central record)",
     # Parts the overview loads into itself (htmx); asked for as a page, each redirects to
     # its full list, which is listed above.
     "overview_part_shortfalls": "a part of the overview page (htmx)",
@@ -247,6 +248,24 @@ def make_records(w, client):
         end=dt.date(2026, 11, 6),
         referred_by=w.senco,
     )
+    # A staff record with a long job title and a single central record check (hr).
+    from sendesk.staff.models import CentralCheck, StaffMember, WorkingDay
+
+    member = StaffMember.objects.create(
+        school=w.school, user=w.alice, post="ta", line_manager=w.hana,
+        job_title="Teaching Assistant (SEN), Key Stage 2 intervention lead and ELSA",
+        grade="H3", band="band2", hours_per_week="31.67", weeks_per_year=38,
+        term_time_only=True, inset_days=2, started_on=dt.date(2024, 9, 3),
+    )  # fmt: skip
+    WorkingDay.objects.bulk_create(
+        WorkingDay(member=member, weekday=d, start=dt.time(8, 30), end=dt.time(15, 30))
+        for d in range(1, 6)
+    )
+    CentralCheck.objects.create(
+        member=member, kind="dbs", checked_on=dt.date(2024, 8, 1), checked_by=w.head,
+        evidence=f"Enhanced certificate seen, copy in HR file. {LINK}",
+        certificate_number="001234567890", barred_list=True,
+    )  # fmt: skip
     appraisal, training, induction = _appraisal_records(w)
     trip = _ok(
         api.post(
@@ -260,6 +279,7 @@ def make_records(w, client):
         )
     )  # fmt: skip
     return SimpleNamespace(
+        staff_member=member.pk,
         trip=trip,
         appraisal=appraisal,
         training=training,
@@ -449,6 +469,15 @@ PAGES = {
     "training_needs": ("senco", lambda w, r: {}, ""),
     "induction_new": ("senco", lambda w, r: {}, ""),
     "induction_detail": ("alice", lambda w, r: {"pk": r.induction}, ""),
+    "staff_list": ("head", lambda w, r: {}, ""),
+    "staff_new": ("head", lambda w, r: {}, ""),
+    "staff_me": ("alice", lambda w, r: {}, ""),
+    "staff_team": ("senco", lambda w, r: {}, ""),
+    "staff_record": ("head", lambda w, r: {"member_id": r.staff_member}, ""),
+    "staff_edit": ("head", lambda w, r: {"member_id": r.staff_member}, ""),
+    "staff_check": ("head", lambda w, r: {"member_id": r.staff_member, "kind": "dbs"}, ""),
+    "staff_scr": ("head", lambda w, r: {}, ""),
+    "staff_scr_print": ("head", lambda w, r: {}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})
