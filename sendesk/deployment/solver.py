@@ -442,7 +442,7 @@ def _not_free(need, where, named, pairs, free):
 
 
 _BUSY_WORDS = {
-    "contract": "is contracted to work",
+    "contract": "is not contracted to work",
     "absence": "is absent",
     "trip": "is on an educational visit",
     "teaching": "is teaching",

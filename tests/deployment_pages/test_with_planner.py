@@ -73,10 +73,25 @@ def test_marking_a_ta_absent_re_plans_the_day(world, as_user):
 
 
 def test_the_demo_has_a_published_plan_and_ta3s_cover(seeded):
+    from django.utils import timezone
+
+    from sendesk.demo.generator import SCHOOL_DAYS
+
+    today = timezone.localdate()
     plans = Plan.objects.filter(school__name="Oakfield Primary")
-    assert plans.filter(status="published", day__isnull=True).exists()
-    assert plans.filter(day__isnull=False).exists()
-    assert StaffAbsence.objects.filter(staff__email="ta3@oakfield.example").exists()
+    [published] = plans.filter(status="published", week_start=MONDAY)
+    # Every EHC plan hour is met; one SEN support intervention is not, and says why.
+    unmet = published.unmet.select_related("provision")
+    assert not unmet.filter(provision__source="ehcp_f").exists()
+    assert {u.provision.source for u in unmet} == {"sen_support"}
+    assert len({u.provision_id for u in unmet}) == 1
+    assert all("named in the plan, is not contracted to work on" in u.reason for u in unmet)
+    # ta3 is away on the next school day, and the cover re-plan for it is published.
+    absent_day = SCHOOL_DAYS.on_or_after(today + dt.timedelta(days=1))
+    assert StaffAbsence.objects.filter(staff__email="ta3@oakfield.example", date=absent_day)
+    assert published.day == absent_day
+    assert not published.assignments.filter(staff__email="ta3@oakfield.example",
+                                             date=absent_day).exists()  # fmt: skip
 
 
 def test_a_line_manager_cannot_give_their_teams_work_to_someone_outside_it(world, as_user):
