@@ -87,7 +87,8 @@ def demo_logins(school) -> list[tuple[str, str]]:
             Prefetch("teaching_groups"),
             Prefetch(
                 "deployments",
-                queryset=Deployment.objects.filter(school=school)
+                queryset=Deployment.objects.standing()
+                .filter(school=school)
                 .select_related("pupil", "teaching_group")
                 .order_by("kind", "pupil__legal_last_name"),
             ),
@@ -155,7 +156,8 @@ def demo_notes(school) -> list[str]:
     if plan is not None:
         pupil = plan.pupil
         adult = (
-            Deployment.objects.filter(
+            Deployment.objects.standing()
+            .filter(
                 school=school,
                 pupil=pupil,
                 kind__in=[Deployment.Kind.ONE_TO_ONE, Deployment.Kind.KEY_ADULT],
@@ -214,7 +216,9 @@ def _gap_notes(school) -> list[str]:
     if gap is not None:
         notes.append(
             f"Staffing: {gap.pupil.name} is promised {gap.weekly_minutes // 60} h a week of "
-            "1:1 with no adult deployed yet, a gap left on purpose; every other 1:1 has one."
+            "1:1 and nobody has been deployed by hand yet (the SENCO is recruiting); the "
+            "week's published plan (Plans) gives those hours, meets every EHC plan hour, and "
+            "lists the one SEN support group it cannot fully staff, with the reason."
         )
     return notes
 

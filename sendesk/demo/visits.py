@@ -48,9 +48,11 @@ def make_trip(data) -> Trip | None:
     if group is not None:
         pupils += list(group.pupils.exclude(pk=carrier.pk).order_by("upn")[:CLASSMATES])
     staff = list(group.teachers.all()) if group is not None else []
-    one_to_one = Deployment.objects.filter(
-        pupil__in=pupils, kind=Deployment.Kind.ONE_TO_ONE, start__lte=day
-    ).select_related("staff")
+    one_to_one = (
+        Deployment.objects.standing()
+        .filter(pupil__in=pupils, kind=Deployment.Kind.ONE_TO_ONE, start__lte=day)
+        .select_related("staff")
+    )
     staff += [d.staff for d in one_to_one]
     trained = Training.objects.current_on(day).filter(user__staff_roles__school=school)
     staff.append(_medication_adult(school, medicine.training, day) or data.staff["ta1"])

@@ -54,8 +54,9 @@ def unstaffed_one_to_one(school_id: int, today: dt.date) -> list[dict]:
         .filter(pupil__school_id=school_id)
         .annotate(
             staffed=Exists(one_to_one.filter(_current(today), start__lte=today)),
+            # Planned: a standing deployment to come, not a later day of this week's plan.
             planned=Subquery(
-                one_to_one.filter(start__gt=today)
+                one_to_one.filter(start__gt=today, made_by_plan__isnull=True)
                 .order_by()
                 .values("pupil_id")
                 .annotate(first=Min("start"))
@@ -96,7 +97,8 @@ def deployment_rows(school_id: int, today: dt.date, q: str = "", kind: str = "")
     """Current and planned deployments, by adult then start; each word of `q` finds an
     adult, a pupil or a class by part of the name. A queryset of values() for the pager
     (a count and one page: two queries, whatever the school's size); _display words it."""
-    rows = Deployment.objects.filter(_current(today), school_id=school_id)
+    # The standing deployments: the published plan's day-by-day rows are its own page's.
+    rows = Deployment.objects.standing().filter(_current(today), school_id=school_id)
     if kind in KIND_LABELS:
         rows = rows.filter(kind=kind)
     for word in q.split()[:5]:

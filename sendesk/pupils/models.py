@@ -170,8 +170,17 @@ class Contact(models.Model):
         ordering = ["priority", "id"]
 
 
+class DeploymentQuerySet(models.QuerySet):
+    def standing(self):
+        """The deployments people made by hand (1:1, key adult, class support), without the
+        day-by-day rows a published deployment plan or an educational visit writes."""
+        return self.filter(made_by_plan__isnull=True).exclude(kind=Deployment.Kind.TRIP)
+
+
 class Deployment(models.Model):
-    """Who works with whom. This, and nothing else, puts a pupil in a TA's scope."""
+    """Who works with whom. This, and nothing else, puts a pupil in a TA's scope: the
+    standing deployments made by hand, and the dated rows of the week's published plan and
+    of a trip's day (see standing())."""
 
     class Kind(models.TextChoices):
         ONE_TO_ONE = "one_to_one", "1:1"
@@ -199,6 +208,8 @@ class Deployment(models.Model):
     # empty for a row made by hand. A plain number, not a key: deployment sits above pupils.
     # Publishing a plan again replaces only the rows a plan wrote.
     made_by_plan = models.PositiveBigIntegerField(null=True, blank=True)
+
+    objects = DeploymentQuerySet.as_manager()
 
     class Meta:
         constraints = [

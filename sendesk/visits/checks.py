@@ -211,12 +211,17 @@ def _band(pupil, ratios) -> tuple[str, int]:
 def _one_to_one(facts) -> dict:
     """{pupil id: ids of their 1:1 adults} on the trip's date. One query."""
     found = defaultdict(set)
-    for pupil_id, staff_id in Deployment.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=facts.date),
-        pupil_id__in=[p.pk for p in facts.pupils],
-        kind=Deployment.Kind.ONE_TO_ONE,
-        start__lte=facts.date,
-    ).values_list("pupil_id", "staff_id"):
+    # Standing deployments: the plan's dated rows also name group sessions' adults.
+    for pupil_id, staff_id in (
+        Deployment.objects.standing()
+        .filter(
+            Q(end__isnull=True) | Q(end__gte=facts.date),
+            pupil_id__in=[p.pk for p in facts.pupils],
+            kind=Deployment.Kind.ONE_TO_ONE,
+            start__lte=facts.date,
+        )
+        .values_list("pupil_id", "staff_id")
+    ):
         found[pupil_id].add(staff_id)
     return found
 

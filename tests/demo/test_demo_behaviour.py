@@ -63,7 +63,7 @@ def test_the_ibp_pupil_has_a_plan_with_strategies_and_a_ta_can_reach_them(demo, 
     assert [s.order for s in strategies] == list(range(1, len(strategies) + 1))
 
     # ta1 or ta2 works with them, so a TA can try the behaviour pages on this pupil.
-    deployment = Deployment.objects.get(
+    deployment = Deployment.objects.standing().get(
         pupil=pupil, kind__in=[Deployment.Kind.ONE_TO_ONE, Deployment.Kind.KEY_ADULT]
     )
     assert deployment.staff.email in (f"ta1@{DOMAIN}", f"ta2@{DOMAIN}")
@@ -345,7 +345,9 @@ def test_the_demo_over_the_api_as_the_ta_the_senco_and_the_dsl(ibp, school, clie
         assert r.status_code == 200, r.content
         return {"HTTP_AUTHORIZATION": f"Bearer {r.json()['token']}"}
 
-    adult = Deployment.objects.get(pupil=ibp.pupil, kind=Deployment.Kind.ONE_TO_ONE).staff
+    adult = (
+        Deployment.objects.standing().get(pupil=ibp.pupil, kind=Deployment.Kind.ONE_TO_ONE).staff
+    )
     ta = token(adult.email.split("@")[0])
     r = client.get(f"/api/v1/pupils/{ibp.pupil.pk}/behaviour", **ta)
     assert r.status_code == 200

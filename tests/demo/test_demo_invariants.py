@@ -100,7 +100,7 @@ def _records(school):
         (Training.objects.filter(user__staff_roles__school=school), ["completed_on"]),
         (Plan.objects.filter(pupil__in=pupils), ["start_date", "review_date", "closed_on"]),
         (Provision.objects.filter(pupil__in=pupils), ["start"]),
-        (Deployment.objects.filter(school=school), ["start"]),
+        (Deployment.objects.standing().filter(school=school), ["start"]),
         (SenStatusPeriod.objects.filter(pupil__in=pupils), ["start"]),
         (HealthcarePlan.objects.filter(pupil__in=pupils), ["consent_on", "review_date"]),
         (CarePlan.objects.filter(pupil__in=pupils), ["consent_on", "review_date"]),
@@ -312,15 +312,15 @@ def test_care_events_keep_the_plans_staffing_and_gender_rules(built):
 
 def test_one_to_one_adults_and_promises(built):
     deployed = Counter(
-        Deployment.objects.filter(
-            school=built.school, kind="one_to_one", end__isnull=True
-        ).values_list("staff_id", flat=True)
+        Deployment.objects.standing()
+        .filter(school=built.school, kind="one_to_one", end__isnull=True)
+        .values_list("staff_id", flat=True)
     )
     assert deployed and max(deployed.values()) == 1  # no adult 1:1 with two pupils
     with_adult = set(
-        Deployment.objects.filter(school=built.school, kind="one_to_one").values_list(
-            "pupil_id", flat=True
-        )
+        Deployment.objects.standing()
+        .filter(school=built.school, kind="one_to_one")
+        .values_list("pupil_id", flat=True)
     )
     promises = Provision.objects.adult_hours().filter(pupil__school=built.school, end__isnull=True)
     assert promises.exists()
