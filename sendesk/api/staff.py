@@ -53,7 +53,7 @@ def staff_list(request, query: Query[StaffQuery]):
     return {"items": records.api_rows(page), "count": members.count()}
 
 
-class CheckOut(Schema):
+class CentralCheckOut(Schema):
     kind: str = Field(
         description="identity, dbs, prohibition, right_to_work, overseas, qualifications or "
         "section_128."
@@ -76,7 +76,7 @@ class ScrRow(Schema):
     job_title: str
     started_on: dt.date
     left_on: dt.date | None
-    checks: list[CheckOut]
+    checks: list[CentralCheckOut]
     gaps: list[str] = Field(description="What the record lacks for this person, in words.")
 
 

@@ -37,7 +37,7 @@ class TripIn(Schema):
     hoist_available: bool = Field(False, description="A hoist is available at the destination.")
 
 
-class CheckOut(Schema):
+class TripCheckOut(Schema):
     rule: str = Field(json_schema_extra={"enum": list(LABELS)})
     ok: bool
     detail: str = Field(description="What was found, in plain English.")
@@ -45,7 +45,7 @@ class CheckOut(Schema):
 
 class TripCreated(Schema):
     id: int
-    checks: list[CheckOut]
+    checks: list[TripCheckOut]
 
 
 class MedicineToTake(Schema):
@@ -71,7 +71,7 @@ class TripOut(Schema):
 
 
 class TripDetail(TripOut):
-    checks: list[CheckOut]
+    checks: list[TripCheckOut]
     medicines: list[MedicineToTake] = Field(
         description="The medicines to take, for the pupils going that you may see."
     )
