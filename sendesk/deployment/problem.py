@@ -495,9 +495,15 @@ def build(school_id: int, days: list[dt.date]) -> Problem:
         + _duty_needs(school_id, slots)
         + _cover_needs(school_id, days, slots, adults)
     )
+    # The adults a pupil knows: their key adult, and the 1:1 adult the school deployed to
+    # them (by hand, not a plan's day-by-day rows): preferred for continuity.
     key_adults = defaultdict(set)
     for pupil_id, staff_id in (
-        Deployment.objects.filter(school_id=school_id, kind=Deployment.Kind.KEY_ADULT)
+        Deployment.objects.standing()
+        .filter(
+            school_id=school_id,
+            kind__in=[Deployment.Kind.KEY_ADULT, Deployment.Kind.ONE_TO_ONE],
+        )
         .filter(start__lte=days[-1])
         .filter(Q(end__isnull=True) | Q(end__gte=days[0]))
         .values_list("pupil_id", "staff_id")

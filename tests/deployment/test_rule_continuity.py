@@ -24,6 +24,25 @@ def test_the_key_adult_is_preferred(world):
         assert {c[0] for c in cells(plan, provision=prov)} == {key}
 
 
+def test_the_1_1_adult_the_school_deployed_is_preferred_and_a_plans_own_rows_are_not(world):
+    for key in ("Ann Able", "Bea Bright"):
+        s = Small(world)
+        adults = {name: s.adult(name) for name in ("Ann Able", "Bea Bright")}
+        other = "Bea Bright" if key == "Ann Able" else "Ann Able"
+        eve = s.pupil("Eve")
+        Deployment.objects.create(
+            school=s.school, staff=adults[key], kind="one_to_one", pupil=eve, start=WEEK
+        )
+        # A day-by-day row an earlier plan wrote does not make the other adult hers.
+        Deployment.objects.create(
+            school=s.school, staff=adults[other], kind="one_to_one", pupil=eve, start=WEEK,
+            end=WEEK, made_by_plan=1,
+        )  # fmt: skip
+        prov = s.provision(eve, "Eve's 1:1", hours=5)
+        plan = s.plan()
+        assert {c[0] for c in cells(plan, provision=prov)} == {key}
+
+
 def test_a_pupil_sees_no_more_adults_than_the_limit(world):
     s = Small(world)
     services.set_max_adults(actor=s.senco, school_id=s.school.pk, value=2)
