@@ -53,10 +53,12 @@ def _training(staff_ids, day) -> dict[int, list[tuple[str, str]]]:
 
 
 def _member_row(member, items, monday, reading) -> dict:
-    recorded, done, today, training = reading
+    recorded, done, now, training = reading
+    # Only what should have happened by now: this afternoon's session is not late yet.
     unrecorded = [
         i for i in items
-        if i["kind"] in GIVING and i["provision_id"] and i["date"] <= today
+        if i["kind"] in GIVING and i["provision_id"]
+        and (i["date"], i["end"]) <= (now.date(), now.time())
         and (member.user_id, i["provision_id"], i["date"]) not in done
     ]  # fmt: skip
     planned = sum(_minutes(i) for i in items if i["kind"] != "break")
@@ -110,7 +112,7 @@ def team(request):
     recorded = selectors.recorded_counts(ids, monday, until)
     done = selectors.recorded_pairs(ids, monday, until)
     training = _training(ids, today)
-    reading = (recorded, done, today, training)
+    reading = (recorded, done, timezone.localtime().replace(tzinfo=None), training)
     rows = [_member_row(m, weeks.get(m.user_id, []), monday, reading) for m in members]
     context = {
         "rows": rows,

@@ -145,3 +145,15 @@ def test_the_hlta_allocates_only_within_their_team(world, as_user):
     assert client.post(f"/deployment/assignments/{mine.pk}/pin/").status_code == 404
     bobs = made.plan.assignments.filter(staff=world.bob).first()
     assert client.post(f"/deployment/assignments/{bobs.pk}/pin/").status_code == 404
+
+
+def test_a_session_still_to_come_today_is_not_late(world, as_user, now):
+    from django.utils import timezone
+
+    make_plan(world)
+    manage(world, world.hana, world.alice)
+    # 09:15 on Wednesday: Alice's 09:00-09:30 session is under way, not unrecorded.
+    now.move_to(timezone.make_aware(dt.datetime(2026, 11, 18, 9, 15)))
+    page = text(as_user(world.hana).get(f"/team/?week={WEEK}"))
+    assert "Tue 17 09:00: Talk Boost with Ben Brown" in page
+    assert "Wed 18 09:00: Talk Boost with Ben Brown" not in page
