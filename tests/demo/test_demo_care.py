@@ -51,7 +51,8 @@ def school(demo):
 def pupil(school):
     """ta1's 1:1 pupil with the medicines."""
     medicines = Medicine.objects.filter(
-        pupil__school=school, pupil__deployments__staff=login("ta1")
+        pupil__school=school,
+        pupil__deployments__in=Deployment.objects.standing().filter(staff=login("ta1")),
     ).select_related("pupil")
     pupils = {m.pupil for m in medicines}
     assert len(pupils) == 1

@@ -45,8 +45,10 @@ def test_demo_school_as_the_readme_promises(demo, client):
 
     # ta1 has a 1:1 pupil with an EHC plan in force, targets, and provision every weekday.
     ta1 = User.objects.get(email="ta1@oakfield.example")
+    # Her standing 1:1 (the published plan's dated rows name other days' pupils too).
     ones = Pupil.objects.filter(
-        deployments__staff=ta1, deployments__kind="one_to_one", sen_status="E"
+        deployments__in=Deployment.objects.standing().filter(staff=ta1, kind="one_to_one"),
+        sen_status="E",
     )
     daily = (
         Provision.objects.current_on(TODAY)
