@@ -81,8 +81,11 @@ def pupil_scope(user, pupil_field: str | None = "pupil", day=None) -> Q | None:
         # Whole-school reading wherever they work (a SENCO, a head): nothing else to ask.
         return school_in(member_of)
     scope = Q(**{ids: deployed_pupils(user, day)})
-    if any(role == Role.HLTA for _, role in roles):
-        scope |= Q(**{ids: team_pupils(user, day)})
+    # An HLTA reads the pupils of the TAs they line-manage, at the schools where they are
+    # an HLTA (line-managing as a teacher elsewhere gives nothing).
+    hlta = {school for school, role in roles if role == Role.HLTA}
+    if hlta:
+        scope |= school_in(hlta) & Q(**{ids: team_pupils(user, day)})
     if whole:
         scope |= school_in(whole)
     if teaches:

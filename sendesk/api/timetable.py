@@ -48,4 +48,4 @@ def staff_timetable(request, staff_id: int, week: str | None = None):
         monday = tt.parse_week(week, timezone.localdate())
     except tt.WeekError as error:
         raise ServiceError({"week": str(error)}) from None
-    return {"items": tt.staff_week(staff_id, schools, monday)}
+    return {"items": tt.staff_week(request.auth, staff_id, schools, monday)}

@@ -13,7 +13,8 @@ from django.http import Http404
 
 from sendesk.schools import capabilities
 from sendesk.schools.models import StaffRole
-from sendesk.staff.models import StaffMember, Training
+from sendesk.staff import access as staff_access
+from sendesk.staff.models import Training
 
 from .models import Appraisal
 
@@ -31,10 +32,8 @@ def _pk(value) -> int:
 
 
 def is_line_manager(viewer, school_id: int, person_id: int) -> bool:
-    """One query."""
-    return StaffMember.objects.filter(
-        school_id=school_id, user_id=person_id, line_manager_id=viewer.pk
-    ).exists()
+    """Their line manager now (staff.access.manages). One query."""
+    return staff_access.manages(viewer, school_id, person_id)
 
 
 def may_manage(viewer, appraisal) -> bool:
@@ -51,8 +50,8 @@ def visible_appraisals(viewer):
     """The appraisals `viewer` may see, as a QuerySet (one query when evaluated)."""
     if not viewer.is_authenticated:
         return Appraisal.objects.none()
-    managed = StaffMember.objects.filter(
-        school_id=OuterRef("school_id"), user_id=OuterRef("appraisee_id"), line_manager=viewer
+    managed = staff_access.managed_members(viewer).filter(
+        school_id=OuterRef("school_id"), user_id=OuterRef("appraisee_id")
     )
     heads = capabilities.schools_where(viewer, APPRAISE_ALL)
     return Appraisal.objects.filter(
@@ -86,7 +85,7 @@ def may_see_training(viewer, person_id: int) -> bool:
         .exists()
     ):
         return True
-    return StaffMember.objects.filter(user_id=person_id, line_manager_id=viewer.pk).exists()
+    return staff_access.managed_members(viewer).filter(user_id=person_id).exists()
 
 
 def may_keep_training(viewer, person_id: int) -> bool:
@@ -128,8 +127,8 @@ def school_of(viewer, person_id: int, asked=None) -> int:
     )
     mine = capabilities.schools_where(viewer, "school_staff")
     managed = set(
-        StaffMember.objects.filter(user_id=person_id, line_manager_id=viewer.pk).values_list(
-            "school_id", flat=True
-        )
+        staff_access.managed_members(viewer)
+        .filter(user_id=person_id)
+        .values_list("school_id", flat=True)
     )
     return capabilities.pick_school((theirs & mine) | (theirs & managed), asked)

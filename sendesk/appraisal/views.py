@@ -14,7 +14,8 @@ from sendesk.accounts.models import User
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
 from sendesk.schools import capabilities
-from sendesk.staff.models import StaffMember, Training
+from sendesk.staff import access as staff_access
+from sendesk.staff.models import Training
 from sendesk.staff.selectors import school_staff, status_of
 
 from . import needs, rules, services
@@ -50,11 +51,7 @@ def _managing_schools(user) -> dict[int, list]:
     out = {}
     for school_id in sorted(capabilities.schools_where(user, rules.APPRAISE_ALL)):
         out[school_id] = [p for p in school_staff(school_id) if p.pk != user.pk]
-    team = (
-        StaffMember.objects.filter(line_manager=user)
-        .select_related("user")
-        .order_by("user__full_name")
-    )
+    team = staff_access.managed_members(user).select_related("user").order_by("user__full_name")
     for member in team:
         if member.school_id not in out:
             out.setdefault(member.school_id, []).append(member.user)

@@ -10,6 +10,7 @@ from sendesk.accounts.models import User
 from sendesk.provision.models import Session
 from sendesk.schools import capabilities
 from sendesk.schools.models import Period, StaffRole, TeachingGroup
+from sendesk.staff import access as staff_access
 from sendesk.staff.models import StaffMember
 
 from .models import Assignment, DutyNeed, DutyPost, GroupLesson, Plan, StaffAbsence, Unmet
@@ -27,11 +28,11 @@ def timetable_schools(viewer, staff_id: int) -> set[int]:
         return staff_at & capabilities.schools_where(viewer, "school_staff")
     allowed = staff_at & capabilities.schools_where(viewer, "oversee")
     managed = set(
-        StaffMember.objects.filter(user_id=staff_id, line_manager=viewer).values_list(
-            "school_id", flat=True
-        )
+        staff_access.managed_members(viewer)
+        .filter(user_id=staff_id)
+        .values_list("school_id", flat=True)
     )
-    return allowed | (managed & staff_at & capabilities.schools_where(viewer, "school_staff"))
+    return allowed | (managed & staff_at)
 
 
 def school_day(school_id: int) -> dict:
@@ -70,18 +71,6 @@ def groups(school_id: int):
 
 def group_lessons(group) -> dict[int, GroupLesson]:
     return {lesson.period_id: lesson for lesson in GroupLesson.objects.filter(teaching_group=group)}
-
-
-def school_staff(school_id: int):
-    """People holding a staff role at the school (not visiting therapists), by name."""
-    return (
-        User.objects.filter(
-            staff_roles__school_id=school_id, is_active=True,
-        )
-        .exclude(staff_roles__role="therapist", staff_roles__school_id=school_id)
-        .distinct()
-        .order_by("full_name", "email")
-    )  # fmt: skip
 
 
 def plans(school_id: int, limit: int = 30):
@@ -206,12 +195,6 @@ def managers(school_id: int):
         .distinct()
         .order_by("full_name")
     )
-
-
-def is_line_manager(user, school_id: int, staff_id: int) -> bool:
-    return StaffMember.objects.filter(
-        school_id=school_id, user_id=staff_id, line_manager=user
-    ).exists()
 
 
 def recorded_counts(staff_ids, monday: dt.date, until: dt.date) -> dict[int, int]:

@@ -45,6 +45,7 @@ from sendesk.provision.services import session_record
 from sendesk.pupils.models import Deployment
 from sendesk.schools.calendar import Calendar
 from sendesk.schools.models import Period
+from sendesk.staff import access as staff_access
 from sendesk.staff.models import StaffMember
 
 from . import problem as problems
@@ -64,21 +65,21 @@ def _require(actor, school_id):
         raise Http404
 
 
-def _require_hand_change(actor, assignment, staff_id=None):
+def may_change(actor, assignment, staff_id=None) -> bool:
     """The SENCO and head change any assignment; a line manager (an HLTA) allocates their
-    own team's work, among their team. Anyone else: not found."""
+    own current team's work, among their team. The one rule the pages and the services ask."""
     school_id = assignment.plan.school_id
     if access.can(actor, school_id, CAPABILITY):
-        return
-    team = set(
-        StaffMember.objects.filter(
-            school_id=school_id, line_manager=actor, left_on__isnull=True
-        ).values_list("user_id", flat=True)
-    )
+        return True
     wanted = {assignment.staff_id}
     if staff_id not in (None, "") and str(staff_id).isdigit():
         wanted.add(int(staff_id))
-    if not team or not wanted <= team:
+    team = staff_access.line_managed(actor, school_id)
+    return bool(team) and wanted <= team
+
+
+def _require_hand_change(actor, assignment, staff_id=None):
+    if not may_change(actor, assignment, staff_id):
         raise Http404
 
 

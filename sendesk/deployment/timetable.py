@@ -10,6 +10,7 @@ the right rows: one query for the week's plans, whatever the school's size."""
 
 import datetime as dt
 import re
+from collections import defaultdict
 
 from django.db.models import Prefetch
 
@@ -96,14 +97,37 @@ def _with(a) -> str:
     return ", ".join(p.name for p in a.pupils.all())
 
 
-def staff_week(staff_id: int, school_ids, monday: dt.date) -> list[dict]:
+def staff_week(viewer, staff_id: int, school_ids, monday: dt.date) -> list[dict]:
     """One adult's week at `school_ids` from the published plans, in time order: the API's
-    fields plus the words a page shows. Three queries."""
-    return staff_weeks([staff_id], school_ids, monday).get(staff_id, [])
+    fields plus the words a page shows, naming only the pupils `viewer` may see on each
+    day. Three queries, and one a day of the week for the access layer."""
+    return staff_weeks(viewer, [staff_id], school_ids, monday).get(staff_id, [])
 
 
-def staff_weeks(staff_ids, school_ids, monday: dt.date) -> dict[int, list[dict]]:
-    """staff_week for several adults at once (a line manager's team): still three queries."""
+def _in_scope(viewer, weeks: dict) -> None:
+    """Leave in each line only the pupils the access layer lets `viewer` see on its day
+    (out of scope looks like nobody): a line manager or the person themself reads a week
+    whose pupils are theirs only on the days the plan deploys them."""
+    wanted = defaultdict(set)
+    for items in weeks.values():
+        for item in items:
+            wanted[item["date"]].update(item["pupil_ids"])
+    seen = {
+        day: set(access.visible_pupils(viewer, day).filter(pk__in=ids).values_list("pk", flat=True))
+        for day, ids in wanted.items()
+        if ids
+    }
+    for items in weeks.values():
+        for item in items:
+            shown = seen.get(item["date"], set())
+            item["pupils"] = [(pk, name) for pk, name in item["pupils"] if pk in shown]
+            item["pupil_ids"] = [pk for pk, _ in item["pupils"]]
+            item["with"] = ", ".join(name for _, name in item["pupils"])
+
+
+def staff_weeks(viewer, staff_ids, school_ids, monday: dt.date) -> dict[int, list[dict]]:
+    """staff_week for several adults at once (a line manager's team): still three queries,
+    and one a day for the access layer."""
     held = plans_by_day(school_ids, monday)
     if not held:
         return {}
@@ -119,6 +143,7 @@ def staff_weeks(staff_ids, school_ids, monday: dt.date) -> dict[int, list[dict]]
     weeks: dict[int, list[dict]] = {}
     for a in _held(assignments, held):
         weeks.setdefault(a.staff_id, []).append(_item(a))
+    _in_scope(viewer, weeks)
     return weeks
 
 

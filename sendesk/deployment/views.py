@@ -22,8 +22,9 @@ from sendesk.audit.services import record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, small_int
 from sendesk.schools import capabilities
+from sendesk.staff.selectors import school_staff as staff_school_staff
 
-from . import selectors, setup
+from . import selectors, services, setup
 from . import timetable as tt
 from .forms import AbsenceForm, DutyPostForm, MoveForm, PeriodForm, RunForm
 from .models import Assignment, Plan
@@ -31,15 +32,6 @@ from .models import Assignment, Plan
 
 def _school(request) -> int:
     return capabilities.oversight_school(request.user, request.GET.get("school") or None)
-
-
-def _planner():
-    """The planner's services (plan_week, publish, replan_day, pin, move): built in
-    sendesk/deployment/services.py by the planner. Imported when used, so these pages
-    load on their own."""
-    from . import services
-
-    return services
 
 
 # --- The school day ---------------------------------------------------------------------
@@ -208,13 +200,13 @@ def staff_timetable(request, staff_id=None):
     schools = selectors.timetable_schools(request.user, staff_id)
     if not schools:
         raise Http404
-    person = selectors.school_staff(min(schools)).filter(pk=staff_id).first()
+    person = staff_school_staff(min(schools)).filter(pk=staff_id).first()
     if person is None:
         raise Http404
     monday, problem = _week(request)
     days = []
     if monday is not None:
-        days = tt.by_day(tt.staff_week(staff_id, schools, monday), monday)
+        days = tt.by_day(tt.staff_week(request.user, staff_id, schools, monday), monday)
     context = {
         "person": person,
         "own": staff_id == request.user.pk,
@@ -264,7 +256,7 @@ def plans(request):
                 form.add_error("week_start", "Give a day of the week to plan.")
             else:
                 try:
-                    plan = _planner().plan_week(
+                    plan = services.plan_week(
                         actor=request.user, school_id=school_id, week_start=tt.monday_of(day)
                     )
                 except ServiceError as error:
@@ -329,7 +321,7 @@ def plan_compare(request):
 def plan_publish(request, pk):
     _, plan = _plan(request, pk)
     try:
-        _planner().publish(actor=request.user, plan=plan)
+        services.publish(actor=request.user, plan=plan)
     except ServiceError as error:
         messages.error(request, " ".join(error.errors.values()))
     else:
@@ -350,10 +342,8 @@ def _assignment(request, assignment_id) -> Assignment:
     school_id = assignment.plan.school_id
     if capabilities.can(request.user, school_id, "oversee"):
         return assignment
-    if (
-        assignment.plan.status == Plan.Status.PUBLISHED
-        and capabilities.can(request.user, school_id, "school_staff")
-        and selectors.is_line_manager(request.user, school_id, assignment.staff_id)
+    if assignment.plan.status == Plan.Status.PUBLISHED and services.may_change(
+        request.user, assignment
     ):
         return assignment
     raise Http404
@@ -372,7 +362,7 @@ def assignment_pin(request, pk):
     """Pin an assignment (the planner keeps it as it is), or unpin it."""
     assignment = _assignment(request, pk)
     try:
-        _planner().pin(actor=request.user, assignment=assignment,
+        services.pin(actor=request.user, assignment=assignment,
                        pinned=request.POST.get("pinned") != "0")  # fmt: skip
     except ServiceError as error:
         messages.error(request, " ".join(error.errors.values()))
@@ -388,7 +378,7 @@ def assignment_move(request, pk):
     not carry a list of every adult for every assignment). POST: give it to them (it is
     pinned there)."""
     assignment = _assignment(request, pk)
-    staff = list(selectors.school_staff(assignment.plan.school_id))
+    staff = list(staff_school_staff(assignment.plan.school_id))
     if request.method == "GET":
         form = MoveForm(staff=staff, initial={"staff": assignment.staff_id})
         context = {"a": assignment, "form": form}
@@ -398,15 +388,12 @@ def assignment_move(request, pk):
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(_back(request, assignment))
     target = form.cleaned_data["staff"]
-    school_id = assignment.plan.school_id
-    if not capabilities.can(request.user, school_id, "oversee") and not (
-        selectors.is_line_manager(request.user, school_id, target)
-    ):
+    if not services.may_change(request.user, assignment, target):
         # A line manager allocates their own team's work, among their team.
         messages.error(request, "Choose someone in your team.")
         return redirect(_back(request, assignment))
     try:
-        _planner().move(actor=request.user, assignment=assignment, staff_id=target)
+        services.move(actor=request.user, assignment=assignment, staff_id=target)
     except ServiceError as error:
         messages.error(request, " ".join(error.errors.values()))
     else:
@@ -423,7 +410,7 @@ def absence(request):
     """Mark staff absent for a day: the planner re-plans that day with the fewest changes
     and says who covers whom and what stays uncovered."""
     school_id = _school(request)
-    staff = list(selectors.school_staff(school_id))
+    staff = list(staff_school_staff(school_id))
     form = AbsenceForm(request.POST or None, staff=staff)
     status, result = 200, None
     if request.method == "POST":
@@ -450,7 +437,7 @@ def _replan(actor, school_id, data) -> dict:
     day, ids = data["date"], data["staff"]
     setup.absence_mark(actor=actor, school_id=school_id, day=day, staff_ids=ids,
                        reason=data["reason"])  # fmt: skip
-    plan, changes, uncovered = _planner().replan_day(
+    plan, changes, uncovered = services.replan_day(
         actor=actor, school_id=school_id, day=day, absent_staff_ids=ids
     )
     return {"plan": plan, "changes": changes, "uncovered": uncovered, "day": day}

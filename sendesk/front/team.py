@@ -108,7 +108,7 @@ def team(request):
     today = timezone.localdate()
     until = min(today, monday + dt.timedelta(days=4))
     ids = [m.user_id for m in members]
-    weeks = tt.staff_weeks(ids, [school_id], monday)
+    weeks = tt.staff_weeks(user, ids, [school_id], monday)
     recorded = selectors.recorded_counts(ids, monday, until)
     done = selectors.recorded_pairs(ids, monday, until)
     training = _training(ids, today)

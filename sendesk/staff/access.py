@@ -44,15 +44,27 @@ def scr_school(user, school_id=None) -> int:
     return capabilities.pick_school(managed_schools(user), school_id)
 
 
+def managed_members(user):
+    """The staff records `user` line-manages now: current staff, at schools where `user`
+    still works. The one rule for "their line manager" (appraisals, training, the team
+    pages, the planner's hand changes). No query until evaluated."""
+    if not user.is_authenticated:
+        return StaffMember.objects.none()
+    return StaffMember.objects.filter(
+        line_manager=user,
+        left_on__isnull=True,
+        school_id__in=sorted(capabilities.schools_where(user, "school_staff")),
+    )
+
+
+def manages(user, school_id: int, person_id) -> bool:
+    """Whether `user` is the line manager of `person_id` at the school now. One query."""
+    return managed_members(user).filter(school_id=school_id, user_id=person_id).exists()
+
+
 def line_managed(user, school_id: int) -> set[int]:
     """Ids of the users `user` line-manages at the school (current staff). One query."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        StaffMember.objects.filter(
-            school_id=school_id, line_manager=user, left_on__isnull=True
-        ).values_list("user_id", flat=True)
-    )
+    return set(managed_members(user).filter(school_id=school_id).values_list("user_id", flat=True))
 
 
 def level_for(user, member: StaffMember) -> str | None:
@@ -97,22 +109,6 @@ def visible_q(user) -> Q:
     )
 
 
-def team_schools(user) -> set[int]:
-    """Schools where `user` reads a team: the head and SENCO (everyone), a line manager
-    (their reports). One query for the line managers' part."""
-    schools = capabilities.schools_where(user, MANAGE_STAFF) | capabilities.schools_where(
-        user, READ_TEAMS
-    )
-    staff_schools = capabilities.schools_where(user, "school_staff")
-    if staff_schools - schools:
-        schools |= set(
-            StaffMember.objects.filter(
-                school_id__in=staff_schools, line_manager=user, left_on__isnull=True
-            ).values_list("school_id", flat=True)
-        )
-    return schools
-
-
 def member_for(user, member_id) -> tuple[StaffMember, str]:
     """The StaffMember with that id and the level `user` sees it at; Http404 when it does
     not exist or is out of scope (the same answer). One query."""
@@ -133,12 +129,6 @@ def member_for(user, member_id) -> tuple[StaffMember, str]:
     if level is None:
         raise Http404
     return member, level
-
-
-def require_manage(user, member: StaffMember) -> None:
-    """Http404 unless `user` keeps the staff records of the member's school."""
-    if not capabilities.can(user, member.school_id, MANAGE_STAFF):
-        raise Http404
 
 
 def roles_at(pairs) -> dict[tuple[int, int], list[str]]:

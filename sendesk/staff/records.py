@@ -72,12 +72,6 @@ def members(queryset):
     )
 
 
-def member_by_user(school_id: int, user_id: int) -> StaffMember | None:
-    """The user's record at the school, pattern loaded, or None. Two queries."""
-    found = members(StaffMember.objects.filter(school_id=school_id, user_id=user_id))
-    return found[0] if found else None
-
-
 def own_records(user) -> list[StaffMember]:
     """The person's own records, one per school they work at. Two queries."""
     return members(StaffMember.objects.filter(user=user).order_by("school__name"))

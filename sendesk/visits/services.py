@@ -176,12 +176,15 @@ def trip_create(*, actor, data: dict) -> tuple[Trip, list[Check]]:
         trip.pupils.set(pupils)
         trip.staff.set(staff)
         # The adults going see whom they look after that day (the access layer reads
-        # deployments), and at the end of the day what nobody gave is recorded as missed.
-        Deployment.objects.bulk_create(
-            Deployment(school_id=school_id, staff=u, kind=Deployment.Kind.TRIP, pupil=p,
-                       start=trip.date, end=trip.date)
-            for u in staff for p in pupils
-        )  # fmt: skip
+        # deployments): written only by those who may deploy staff (the SENCO, the head),
+        # so a teacher's trip cannot hand colleagues access to pupils.
+        if access.can(actor, school_id, "plan_deployment"):
+            Deployment.objects.bulk_create(
+                Deployment(school_id=school_id, staff=u, kind=Deployment.Kind.TRIP, pupil=p,
+                           start=trip.date, end=trip.date)
+                for u in staff for p in pupils
+            )  # fmt: skip
+        # At the end of the day, what nobody gave is recorded as missed.
         tasks.record_trip_provision.using(run_after=tasks.due_at(trip)).enqueue(trip.pk)
         after = {**snapshot(trip), "pupil_ids": [str(p.pk) for p in pupils],
                  "staff_ids": [u.pk for u in staff]}  # fmt: skip
@@ -241,21 +244,26 @@ def provision_due(trip, pupils) -> list[Provision]:
     yet (neither delivered nor missed): what trip_provision_missed would record."""
     if not school_calendar(trip.school_id).is_school_day(trip.date):
         return []
+    due = Provision.objects.due_on(trip.date).filter(pupil__in=pupils).select_related("pupil")
     recorded = set(
-        Session.objects.filter(date=trip.date, provision__isnull=False).values_list(
+        Session.objects.filter(date=trip.date, provision__in=due).values_list(
             "provision_id", flat=True
         )
     ) | set(
-        SessionPupil.objects.filter(date=trip.date, provision__isnull=False).values_list(
+        SessionPupil.objects.filter(date=trip.date, provision__in=due).values_list(
             "provision_id", flat=True
         )
     )
-    due = Provision.objects.due_on(trip.date).filter(pupil__in=pupils).select_related("pupil")
     return [p for p in due.order_by("pupil_id", "title") if p.pk not in recorded]
 
 
 def _minutes(p: Provision) -> int:
     return min(max(p.session_minutes or math.ceil(p.minutes_per_day), 1), 600)
+
+
+def may_record_provision(user, trip) -> bool:
+    """An adult on the trip, or the SENCO or head of its school."""
+    return on_trip(user, trip) or trip.school_id in access.schools_where(user, "oversee")
 
 
 def trip_provision_missed(*, actor, trip) -> list:
@@ -264,7 +272,7 @@ def trip_provision_missed(*, actor, trip) -> list:
     through provision's own session service, so the shortfall, the pupil's page and the
     parents' page say why. Provision recorded as delivered (support given on the trip)
     is left as it is. An adult on the trip, the SENCO or the head. Returns the sessions."""
-    if not (on_trip(actor, trip) or trip.school_id in access.schools_where(actor, "oversee")):
+    if not may_record_provision(actor, trip):
         raise Http404
     if trip.date > timezone.localdate():
         raise ServiceError(

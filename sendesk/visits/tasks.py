@@ -20,9 +20,15 @@ def record_trip_provision(trip_id: int) -> int:
     """At the end of the trip's day, its pupils' provision owed that day that nobody
     recorded is recorded as missed, reason "trip", by the person who planned it (the same
     as their "Record provision missed: on the trip" button). Returns how many."""
-    from .services import trip_provision_missed  # services enqueue this task
+    from .services import (
+        may_record_provision,
+        trip_provision_missed,  # services enqueue this task
+    )
 
     trip = Trip.objects.select_related("created_by").filter(pk=trip_id).first()
     if trip is None:
         return 0
-    return len(trip_provision_missed(actor=trip.created_by, trip=trip))
+    # As the person who planned it, if they still may; otherwise as an adult who went.
+    going = list(trip.staff.order_by("pk"))
+    actor = next((u for u in [trip.created_by, *going] if may_record_provision(u, trip)), None)
+    return 0 if actor is None else len(trip_provision_missed(actor=actor, trip=trip))

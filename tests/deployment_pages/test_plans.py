@@ -1,7 +1,7 @@
 """The plan pages read what a plan holds: the grid by adult and day, its unmet list with
 reasons in plain words, two plans compared; bad input to running, moving and absence is a
 message, never a crash. (Running, publishing, pinning and the cover re-plan call the
-planner's services: see pending_with_planner.py.)"""
+planner's services: see test_with_planner.py.)"""
 
 import datetime as dt
 

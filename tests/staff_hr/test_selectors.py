@@ -3,6 +3,7 @@ appraisal): what they answer and what they cost."""
 
 import datetime as dt
 
+from sendesk.schools import capabilities
 from sendesk.staff import access, records
 from sendesk.staff.models import StaffMember, WorkingDay
 
@@ -32,6 +33,8 @@ def test_contracted_on_a_day(world, hr, django_assert_num_queries):
 
 
 def test_line_managed_and_levels(world, hr, django_assert_num_queries):
+    # The roles are read once per request (every request asks them first); then one query.
+    capabilities.roles_of(world.hana)
     with django_assert_num_queries(1):
         assert access.line_managed(world.hana, world.school.pk) == {world.alice.pk, world.bob.pk}
     assert access.line_managed(world.alice, world.school.pk) == set()

@@ -253,3 +253,17 @@ def test_at_the_end_of_the_trip_day_what_nobody_gave_is_recorded_as_missed(
     session = Session.objects.get()
     assert (session.provision, session.date, session.missed_reason) == (w.talk, TRIP_DAY, "trip")
     assert session.recorded_by == w.senco
+
+
+def test_a_teachers_trip_does_not_deploy_anyone(trained, as_user, now):
+    """Deploying staff to pupils is the SENCO's and head's: a teacher's trip names the
+    adults going, but gives none of them the pupils (the SENCO's trip does, for its day)."""
+    from sendesk.pupils.models import Deployment
+
+    w = trained
+    form = {"destination": "Park", "date": "2026-11-24", "start": "09:30", "end": "11:00",
+            "pupils": [str(w.cara.pk)], "staff": [str(w.tom.pk), str(w.bob.pk)]}  # fmt: skip
+    assert as_user(w.tom).post("/trips/new/", form).status_code == 302
+    assert not Deployment.objects.filter(kind="trip").exists()
+    assert as_user(w.senco).post("/trips/new/", form).status_code == 302
+    assert Deployment.objects.filter(kind="trip", staff=w.bob, pupil=w.cara).count() == 1
