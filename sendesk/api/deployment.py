@@ -41,7 +41,11 @@ class DeploymentPlanOut(Schema):
     week_start: dt.date
     day: dt.date | None = Field(description="Set for a one-day re-plan (cover).")
     status: str = Field(description="draft, published or superseded.")
-    optimal: bool
+    optimal: bool = Field(description="Proven the best week possible.")
+    gap: float | None = Field(
+        description="How far below the best week possible the plan may be, at most, as a "
+        "fraction (0.001 is 0.1 %); null when no bound was proven in the time given."
+    )
     solve_seconds: float
     unmet: list[DeploymentUnmetOut]
 
@@ -113,7 +117,7 @@ def _plan(user, plan_id) -> Plan:
 def _plan_body(plan, assignments=False) -> dict:
     body = {
         "id": plan.pk, "week_start": plan.week_start, "day": plan.day, "status": plan.status,
-        "optimal": plan.optimal, "solve_seconds": plan.solve_seconds,
+        "optimal": plan.optimal, "gap": plan.gap, "solve_seconds": plan.solve_seconds,
         "unmet": list(plan.unmet.values("provision_id", "pupil_id", "date", "minutes", "rule",
                                         "reason")),
     }  # fmt: skip

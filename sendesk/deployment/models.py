@@ -2,6 +2,8 @@
 weekly plan that puts an adult with each promised hour (made by the planner, adjusted by
 hand through pins, published by the SENCO)."""
 
+import math
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -131,6 +133,19 @@ class Plan(models.Model):
                 name="plan_published_when",
             ),
         ]
+
+    @property
+    def gap(self) -> float | None:
+        """At most how far (a fraction) the plan falls below the best possible: the bound
+        is the week's (see solver), so 0.001 means no plan could be more than 0.1 % better."""
+        if self.bound is None or self.objective is None:
+            return None
+        return round(max(0, self.bound - self.objective) / max(1, abs(self.bound)), 5)
+
+    @property
+    def gap_words(self) -> str:
+        """The gap for the page: "0.2 %", or "0.1 %" when smaller (never "0.0 %")."""
+        return f"{max(0.1, math.ceil((self.gap or 0) * 1000) / 10):.1f} %"
 
 
 class Assignment(models.Model):

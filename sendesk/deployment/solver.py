@@ -12,14 +12,23 @@ The objective weighs what is met: an EHC plan minute far above a SEN support min
 duty post and cover above both; then continuity (the pupil's key adult, fewer adults), then
 as few assignments as needed; in a re-plan, each changed assignment costs (fewest changes).
 
+The week's bound: the pools make each day's solve small, but they are a choice, so a day
+proven optimal is optimal only for the adults chosen. The bound that holds over every
+choice is the linear relaxation of the week without the adults-per-pupil limit (the only
+rule that ties one day to another, so the relaxation is one small LP a day): no plan can
+score above it. The plan reports its gap to that bound, and is "optimal" only when it
+reaches it (or when no pupil's pool left anyone out, so each day's proof is the week's).
+
 What is not met is explained by asking, for the need's periods, which family of rules
 leaves no adult: the first family whose filter empties every period is the rule that
 stopped it."""
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from sendesk.staff.models import Training
@@ -29,6 +38,13 @@ from .problem import BREAK_KINDS, DAY_NAMES, LONG_DAY_MINUTES, Need, Problem
 KEY_ADULT_BONUS = 3  # per period with the pupil's key adult
 ASSIGNMENT_COST = 1  # per period staffed: no idle deployments
 CHANGE_COST = 50  # per changed assignment in a re-plan (below any minute of provision)
+
+# The week's model runs with all the time left when the days' plan is not proven within
+# 1 % (the speed aim's promise); on a small school it also gets a short, deterministic try
+# at closing a smaller gap (deterministic, so the same school gets the same plan).
+SMALL_WEEK = 5_000  # candidate assignments (adult, need, period) over every adult
+ENOUGH_GAP = 0.01
+SHORT_TRY = 1.0  # CP-SAT deterministic time units, about a second
 
 SKILL_WORDS = {
     Training.Kind.MEDICATION: "medication-trained",
@@ -116,19 +132,27 @@ def pools(problem: Problem, extra: int = 0) -> dict:
         for a in problem.adults
     }
     load = defaultdict(float)
-    chosen = {}
+    chosen = Pools()
 
     def demand(needs):
         return sum(n.weight * max(n.minutes, 30) for n in needs)
 
     for pupil_id in sorted(by_pupil, key=lambda p: (-demand(by_pupil[p]), str(p))):
         needs = by_pupil[pupil_id]
-        pool = _pool(problem, pupil_id, needs, size, lambda a: load[a] / capacity[a])
+        pool, cut = _pool(problem, pupil_id, needs, size, lambda a: load[a] / capacity[a])
         chosen[pupil_id] = pool
+        chosen.cut |= cut
         share = sum(n.minutes or 30 for n in needs) / max(1, len(pool))
         for a in pool:
             load[a] += share
     return chosen
+
+
+class Pools(dict):
+    """{pupil id: adult ids}; `cut` when some pupil's pool leaves out an adult able to
+    help them (then a day's optimum is not the week's)."""
+
+    cut = False
 
 
 def _able(problem, needs) -> dict:
@@ -143,7 +167,7 @@ def _able(problem, needs) -> dict:
     return able
 
 
-def _pool(problem, pupil_id, needs, size, busyness) -> set:
+def _pool(problem, pupil_id, needs, size, busyness) -> tuple[set, bool]:
     keys = {n.key for n in needs}
     able = _able(problem, needs)
     # Adults the pupil already has this week (pinned, or on the week's other days in a
@@ -152,7 +176,7 @@ def _pool(problem, pupil_id, needs, size, busyness) -> set:
     had |= problem.week_adults.get(pupil_id, set())
     room = max(0, size - len(had - set(able)))
     if len(able) <= room:
-        return set(able)
+        return set(able), False
     tiers = (
         {n.named_adult for n in needs if n.named_adult},
         had | {a for a, key, _ in problem.previous if key in keys},
@@ -164,7 +188,8 @@ def _pool(problem, pupil_id, needs, size, busyness) -> set:
 
     rank = sorted(able, key=lambda a: (tier(a), busyness(a), a))
     pool = [a for a in rank if tier(a) < len(tiers)][: max(room, 1)]
-    return _fill(pool, rank, able, keys, room)
+    pool = _fill(pool, rank, able, keys, room)
+    return pool, len(pool) < len(able)
 
 
 def _fill(pool, rank, able, keys, room) -> set:
@@ -179,15 +204,49 @@ def _fill(pool, rank, able, keys, room) -> set:
     return set(pool)
 
 
-class _Model:
-    """One day's model: the day's needs, the adults' periods that day."""
+class _Relaxation:
+    """The CP-SAT model's calls, answered by a linear program (GLOP): every boolean a
+    fraction between 0 and 1, so its optimum bounds the integer one from above."""
 
-    def __init__(self, problem: Problem, needs, day, pool):
+    def __init__(self):
+        self.lp = pywraplp.Solver.CreateSolver("GLOP")
+
+    def new_bool_var(self, name):
+        return self.lp.NumVar(0, 1, name)
+
+    def new_int_var(self, low, high, name):
+        return self.lp.NumVar(low, high, name)
+
+    def add(self, constraint):
+        return self.lp.Add(constraint)
+
+    def add_at_most_one(self, vars_):
+        return self.lp.Add(sum(vars_) <= 1)
+
+    def add_hint(self, var, value):
+        pass
+
+    def maximize(self, expression):
+        self.lp.Maximize(expression)
+
+    def bound(self) -> float | None:
+        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        return self.lp.Objective().Value()
+
+
+class _Model:
+    """One day's model: the day's needs, the adults' periods that day. `relaxed` builds the
+    same rules as a linear program over every adult (no pools), for the week's bound;
+    `into` adds the day to a model of the whole week (which sets the objective itself)."""
+
+    def __init__(self, problem: Problem, needs, day, pool, relaxed=False, into=None):
         self.p = problem
         self.needs = needs
         self.day = day
         self.pool = pool
-        self.m = cp_model.CpModel()
+        self.shared = into is not None
+        self.m = into if self.shared else (_Relaxation() if relaxed else cp_model.CpModel())
         self.x = {}  # (adult id, need key, slot) -> var
         self.by_adult_slot = defaultdict(list)
         self.by_need_slot = defaultdict(list)
@@ -218,7 +277,8 @@ class _Model:
             self._need(need)
         self._breaks()
         self._changes()
-        self.m.maximize(sum(self.objective))
+        if not self.shared:
+            self.m.maximize(sum(self.objective))
         return self
 
     def _need(self, need: Need):
@@ -280,36 +340,23 @@ class _Model:
 
 def solve(problem: Problem, time_limit: float = 10.0, workers: int = 1) -> Solution:
     """Each day is solved on its own: a pupil's adults for the week are chosen first (the
-    pools, no more than the school's limit), so nothing else ties one day to another. The
-    plan is optimal when every day is; its objective and bound are the days' sums."""
+    pools, no more than the school's limit), so nothing else ties one day to another. Then
+    the week's bound (see the module's note): the plan is optimal when it reaches it."""
     started = time.perf_counter()
     pool = pools(problem)
     days = sorted({n.date for n in problem.needs})
-    placed, met = [], {}
-    optimal, objective, bound, statuses = True, 0, 0, set()
-    for i, day in enumerate(days):
-        model = _Model(problem, [n for n in problem.needs if n.date == day], day, pool).build()
-        left = time_limit - (time.perf_counter() - started)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = workers
-        solver.parameters.max_time_in_seconds = max(0.05, left / (len(days) - i))
-        solver.parameters.relative_gap_limit = 0.01
-        status = solver.solve(model.m)
-        statuses.add(solver.status_name(status))
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            # No solution in the time given (staffing nothing is always allowed, so only
-            # time runs out): the day is left unstaffed and every need of it listed unmet.
-            optimal = False
-            met.update(dict.fromkeys(model.met, 0))
-            continue
-        optimal &= status == cp_model.OPTIMAL
-        objective += int(solver.objective_value)
-        bound += int(solver.best_objective_bound)
-        placed += [Placed(a, n, s) for (a, n, s), var in model.x.items() if solver.value(var)]
-        met.update(
-            {k: (v if isinstance(v, int) else solver.value(v)) for k, v in model.met.items()}
-        )
-    busy = {(pl.staff_id, pl.slot) for pl in placed} | {
+    # The bound's LPs first (about half a second a day on a large school), then the days
+    # (each within 1 % of its own best: closing the last fraction can take a minute).
+    relaxed, size = _week_bound(problem, days, started + time_limit * 0.5)
+    run = _solve_days(problem, days, pool, started + time_limit * 0.8, workers)
+    bound = run.bound if not pool.cut and run.optimal else None
+    if relaxed is not None:
+        bound = relaxed if bound is None else min(bound, relaxed)
+    effort = _week_effort(run, bound, size)
+    if effort is not None:
+        deadline = started + time_limit
+        run, bound = _solve_week(problem, days, run, bound, deadline, effort, workers)
+    busy = {(pl.staff_id, pl.slot) for pl in run.placed} | {
         (f.staff_id, f.slot) for f in problem.fixed if f.slot is not None
     }
     breaks = [
@@ -320,20 +367,149 @@ def solve(problem: Problem, time_limit: float = 10.0, workers: int = 1) -> Solut
         and adult.free(slot.index)
         and (adult.id, slot.index) not in busy
     ]
-    status = "OPTIMAL" if statuses <= {"OPTIMAL"} else "FEASIBLE"
-    if statuses - {"OPTIMAL", "FEASIBLE"}:
-        status = "INCOMPLETE"
     return Solution(
-        placed=placed,
-        unmet=explain(problem, placed, met),
+        placed=run.placed,
+        unmet=explain(problem, run.placed, run.met),
         breaks=breaks,
-        optimal=optimal,
-        objective=objective,
+        optimal=bound is not None and run.objective >= bound,
+        objective=run.objective,
         bound=bound,
         seconds=time.perf_counter() - started,
-        status=status,
-        met=met,
+        status=run.status,
+        met=run.met,
     )
+
+
+@dataclass
+class _Run:
+    placed: list = field(default_factory=list)
+    met: dict = field(default_factory=dict)
+    objective: int = 0
+    bound: int = 0
+    optimal: bool = True
+    status: str = "OPTIMAL"
+
+
+def _solve_days(problem, days, pool, deadline, workers) -> _Run:
+    run, statuses = _Run(), set()
+    for i, day in enumerate(days):
+        model = _Model(problem, [n for n in problem.needs if n.date == day], day, pool).build()
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = workers
+        left = deadline - time.perf_counter()
+        solver.parameters.max_time_in_seconds = max(0.05, left / (len(days) - i))
+        solver.parameters.relative_gap_limit = ENOUGH_GAP
+        status = solver.solve(model.m)
+        statuses.add(solver.status_name(status))
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            # No solution in the time given (staffing nothing is always allowed, so only
+            # time runs out): the day is left unstaffed and every need of it listed unmet.
+            run.optimal = False
+            run.met.update(dict.fromkeys(model.met, 0))
+            continue
+        run.optimal &= status == cp_model.OPTIMAL
+        run.objective += int(solver.objective_value)
+        run.bound += int(solver.best_objective_bound)
+        run.placed += [Placed(a, n, s) for (a, n, s), var in model.x.items() if solver.value(var)]
+        run.met.update(
+            {k: (v if isinstance(v, int) else solver.value(v)) for k, v in model.met.items()}
+        )
+    if statuses - {"OPTIMAL", "FEASIBLE"}:
+        run.status = "INCOMPLETE"
+    elif statuses - {"OPTIMAL"}:
+        run.status = "FEASIBLE"
+    return run
+
+
+def _week_effort(run, bound, size) -> float | None:
+    """The deterministic time the week's model gets (inf: all that is left), or None."""
+    if bound is None or (bound - run.objective) > ENOUGH_GAP * max(1, abs(bound)):
+        return math.inf
+    if run.objective < bound and size <= SMALL_WEEK:
+        return SHORT_TRY
+    return None
+
+
+def _solve_week(problem, days, run, bound, deadline, effort, workers):
+    """The whole week as one model over every adult, with the limit of adults a pupil sees
+    as a rule rather than a choice made first, started from the days' plan: (run, bound),
+    the better plan and the tighter bound. Used when the days' plan may be short of the
+    best (the pools chose adults badly: a key adult off half the week, say)."""
+    left = deadline - time.perf_counter()
+    if left <= 0.05:
+        return run, bound
+    week = cp_model.CpModel()
+    models = []
+    for day in days:
+        day_needs = [n for n in problem.needs if n.date == day]
+        models.append(_Model(problem, day_needs, day, {}, into=week).build())
+    x = {key: var for m in models for key, var in m.x.items()}
+    _adult_limit(problem, week, x)
+    week.maximize(sum(term for m in models for term in m.objective))
+    week.clear_hints()
+    placed = {(p.staff_id, p.need_key, p.slot) for p in run.placed}
+    for key, var in x.items():
+        week.add_hint(var, key in placed)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = left
+    if effort != math.inf:
+        solver.parameters.max_deterministic_time = effort
+    status = solver.solve(week)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return run, bound
+    week_bound = int(solver.best_objective_bound)
+    bound = week_bound if bound is None else min(bound, week_bound)
+    if solver.objective_value <= run.objective:
+        return run, bound
+    better = _Run(objective=int(solver.objective_value))
+    better.placed = [Placed(a, n, s) for (a, n, s), var in x.items() if solver.value(var)]
+    for m in models:
+        better.met.update(
+            {k: (v if isinstance(v, int) else solver.value(v)) for k, v in m.met.items()}
+        )
+    better.status = solver.status_name(status)
+    return better, bound
+
+
+def _adult_limit(problem, model, x):
+    """No pupil sees more adults in the week than the limit, counting the adults they
+    already have (pinned, or on the week's other days in a re-plan)."""
+    pupil_of = {n.key: n.pupil_id for n in problem.needs if n.pupil_id}
+    sees = {}
+    for (adult, key, _), var in x.items():
+        if key in pupil_of:
+            pair = (pupil_of[key], adult)
+            if pair not in sees:
+                sees[pair] = model.new_bool_var("")
+            model.add_implication(var, sees[pair])
+    by_pupil = defaultdict(list)
+    for (pupil, adult), var in sees.items():
+        by_pupil[pupil].append((adult, var))
+    for pupil, pairs in by_pupil.items():
+        had = {f.staff_id for f in problem.fixed if pupil in f.pupil_ids}
+        had |= problem.week_adults.get(pupil, set())
+        new = [var for adult, var in pairs if adult not in had]
+        model.add(sum(new) <= max(0, problem.max_adults_per_pupil - len(had)))
+
+
+def _week_bound(problem, days, deadline) -> tuple[int | None, int]:
+    """(bound, size): no plan of the week scores above the bound, each day's linear
+    relaxation over every adult, without the adults-per-pupil limit, summed (None when out
+    of time); size, the candidate assignments over every adult."""
+    total, size = 0.0, 0
+    for day in days:
+        if time.perf_counter() > deadline:
+            return None, size
+        day_needs = [n for n in problem.needs if n.date == day]
+        model = _Model(problem, day_needs, day, {}, relaxed=True).build()
+        size += len(model.x)
+        bound = model.m.bound()
+        if bound is None:
+            return None, size
+        total += bound
+    # The objective is whole: the best plan scores at most the bound rounded down.
+    return math.floor(total + 1e-6), size
 
 
 # --- Why a need is not met --------------------------------------------------------------
