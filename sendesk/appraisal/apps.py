@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from sendesk.lib.registry import STAFF_GROUP
+
 # What this app adds to the whole, read by sendesk.lib.registry: navigation, timeline links
 # and kinds, audit names and capabilities.
 
@@ -11,8 +13,8 @@ class AppraisalConfig(AppConfig):
     label = "appraisal"
     nav = [
         # One entry for everyone on staff: the page links to their own training and CPD.
-        (140, "appraisal_list", "Appraisal and CPD", _STAFF),
-        (150, "training_needs", "Training needs", {"senco", "head"}),
+        (140, "appraisal_list", "Appraisal and CPD", _STAFF, STAFF_GROUP),
+        (150, "training_needs", "Training needs", {"senco", "head"}, STAFF_GROUP),
     ]
     # The head/admin sees and manages every appraisal of their school (appraisal.rules).
     capabilities = {"appraise_all": {"head"}}

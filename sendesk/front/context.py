@@ -5,10 +5,32 @@ from sendesk.schools.capabilities import capabilities, roles_of, schools_where
 
 
 def nav_entries() -> list:
-    """Every app's navigation entries (AppConfig.nav: place, URL name, label, roles), in
-    place order. What each role finds in the bar; a person with several roles gets the
-    union. Everything else is one tap away from these pages."""
+    """Every app's navigation entries (AppConfig.nav: place, URL name, label, roles, and
+    optionally a group), in place order. What each role finds in the bar; a person with
+    several roles gets the union. Everything else is one tap away from these pages."""
     return sorted((entry for entries in declared("nav") for entry in entries), key=lambda e: e[0])
+
+
+def _grouped(links: list) -> list:
+    """The links, with those of one group (staff records, your account) folded into one
+    entry where the group's first link would be: the bar stays short for a head or SENCO.
+    A group the person has only one link of stays a plain link."""
+    items, groups = [], {}
+    for link in links:
+        name = link.pop("group")
+        if not name:
+            items.append(link)
+        elif name in groups:
+            groups[name]["items"].append(link)
+        else:
+            groups[name] = {"group": name, "items": [link]}
+            items.append(groups[name])
+    for group in groups.values():
+        group["current"] = any(link["current"] for link in group["items"])
+        group["badge"] = None
+    return [
+        item["items"][0] if "group" in item and len(item["items"]) == 1 else item for item in items
+    ]
 
 
 def nav(request):
@@ -26,16 +48,19 @@ def nav(request):
     for badges_of in declared("nav_badges"):
         badges.update(badges_of(user, roles))
     current = getattr(request.resolver_match, "url_name", None)
-    items = [
-        {
-            "url": reverse(name),
-            "label": label,
-            "current": name == current,
-            "badge": badges.get(name),
-        }
-        for _, name, label, who in nav_entries()
-        if roles & who
-    ]
+    items = _grouped(
+        [
+            {
+                "url": reverse(entry[1]),
+                "label": entry[2],
+                "current": entry[1] == current,
+                "badge": badges.get(entry[1]),
+                "group": entry[4] if len(entry) > 4 else "",
+            }
+            for entry in nav_entries()
+            if roles & entry[3]
+        ]
+    )
     # What the person may do, as {capability: school ids}, so a page offers a link only to
     # those who can follow it (a link that leads to "not found" is a dead end):
     # {% if may.give_care %} for a page, {% if pupil.school_id in may.give_care %} for a pupil.

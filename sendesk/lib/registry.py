@@ -6,6 +6,11 @@ without naming it, and a new app needs no edit to a central list."""
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
+# Navigation groups an entry may name (AppConfig.nav's fifth item): one place for their
+# words, so two apps cannot spell one group two ways.
+STAFF_GROUP = "Staff"
+ACCOUNT_GROUP = "Your account"
+
 
 def declared(attr: str) -> list:
     """Every installed app's `attr`, in INSTALLED_APPS order; apps that do not declare it

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from sendesk.lib.registry import ACCOUNT_GROUP, STAFF_GROUP
+
 # What this app adds to the whole, read by sendesk.lib.registry: navigation, audit names
 # and the capability to manage a school's sign-in security.
 
@@ -21,9 +23,9 @@ class SigninConfig(AppConfig):
         "manage_sign_in": {"head"},
     }
     nav = [
-        (75, "staff_accounts", "Staff accounts", {"head"}),
-        (130, "lockouts", "Sign-in locks", {"head"}),
-        (190, "mfa_manage", "Sign-in security", _EVERYONE),
+        (75, "staff_accounts", "Staff accounts", {"head"}, STAFF_GROUP),
+        (130, "lockouts", "Sign-in locks", {"head"}, STAFF_GROUP),
+        (190, "mfa_manage", "Sign-in security", _EVERYONE, ACCOUNT_GROUP),
     ]
     audit_names = {"signin.secondfactorpolicy": "Second factor policy"}
 

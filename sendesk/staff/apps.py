@@ -1,17 +1,27 @@
 from django.apps import AppConfig
 
+from sendesk.lib.registry import ACCOUNT_GROUP, STAFF_GROUP
+
 # What this app adds to the whole, read by sendesk.lib.registry: navigation, audit names
 # and capabilities (staff.access reads the capabilities by these names).
+
+_OWN_RECORD = {"ta", "hlta", "teacher", "senco", "dsl"}
 
 
 class StaffConfig(AppConfig):
     name = "sendesk.staff"
     label = "staff"
     nav = [
-        (76, "staff_list", "Staff", {"head"}),
+        (76, "staff_list", "Staff", {"head"}, STAFF_GROUP),
         # An HLTA reaches their team's records from "My team" (deployment), one entry less.
-        (78, "staff_team", "Team records", {"senco"}),
-        (185, "staff_me", "My employment", {"ta", "hlta", "teacher", "senco", "dsl"}),
+        (78, "staff_team", "Team records", {"senco"}, STAFF_GROUP),
+        (
+            185,
+            "staff_me",
+            "My employment",
+            {"ta", "hlta", "teacher", "senco", "dsl"},
+            ACCOUNT_GROUP,
+        ),
     ]
     audit_names = {
         "staff.staffmember": "Staff record",

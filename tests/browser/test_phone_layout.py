@@ -57,7 +57,7 @@ def test_header_is_a_slim_bar_whose_menu_opens_by_keyboard(live_world, live_serv
 
     nav = page.get_by_role("navigation", name="Main")
     expect(nav).to_be_hidden()
-    menu = page.locator("header.top summary")
+    menu = page.locator("header.top details.menu > summary")
     menu.focus()
     page.keyboard.press("Enter")
     expect(nav).to_be_visible()
@@ -168,7 +168,7 @@ def test_without_script_the_card_opens_as_a_page(live_world, live_server, browse
         expect(page).to_have_url(re.compile(rf"/sessions/record/{w.talk.pk}/$"))
         expect(page.get_by_role("heading", name="Record a session")).to_be_visible()
         # The menu is a <details>: it opens with no script.
-        page.locator("header.top summary").click()
+        page.locator("header.top details.menu > summary").click()
         expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     finally:
         context.close()
@@ -213,7 +213,7 @@ def test_nothing_scrolls_sideways_at_320(live_world, live_server, browser):
                 expect(card.locator("form[data-draft-bound]")).to_have_count(1)
                 expect(card.locator("form.quick")).to_be_visible()
                 assert no_sideways_scroll(page), "My day, card opened"
-                page.locator("header.top summary").tap()
+                page.locator("header.top details.menu > summary").tap()
                 assert no_sideways_scroll(page), "menu open"
     finally:
         context.close()

@@ -24,10 +24,11 @@ EXPECTED = {
     "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *STAFF_END],  # TA
     "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *STAFF_END],  # HLTA
     "tess": ["Timetable", "Feed", "Trips", *STAFF_END],  # teacher
+    # A group's links follow each other where its first would be (the Staff menu).
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
-              "Pupils", "Report a concern", APPRAISAL, NEEDS, "My employment", SIGN_IN],
+              APPRAISAL, NEEDS, "Pupils", "Report a concern", "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Pupils", "Report a concern", "Sign-in locks", APPRAISAL, NEEDS, SIGN_IN],
+             "Staff", "Sign-in locks", APPRAISAL, NEEDS, "Pupils", "Report a concern", SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", SIGN_IN],  # parent
@@ -46,6 +47,38 @@ def test_each_role_finds_its_entries_in_the_same_order(world, as_user, who):
     person = getattr(world, who)
     path = {"theo": "/therapy/", "pat": "/family/"}.get(who, "/pupils/")
     assert labels(as_user(person), path) == EXPECTED[who]
+
+
+# The bar's top level: links, and groups folded behind a button (a <summary>). A group the
+# person has one link of stays a link.
+TOP = {
+    "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", "Pupils", "Report a concern",
+              APPRAISAL, "Your account"],
+    "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", "Pupils",
+              "Report a concern", "Your account"],
+    "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", "Pupils",
+             "Report a concern", SIGN_IN],
+    "pat": ["My children", SIGN_IN],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", TOP)
+def test_staff_records_and_own_account_fold_into_groups(world, as_user, who):
+    path = {"pat": "/family/"}.get(who, "/pupils/")
+    page = as_user(getattr(world, who)).get(path).content.decode()
+    nav = page.split("<nav", 1)[1].split("</nav>", 1)[0]
+    link = r"<li><a [^>]*>(.*?)</a>"
+    group = r'<li class="nav-group"><details><summary[^>]*>(.*?)</summary>'
+    top = re.findall(rf"^            (?:{link}|{group})", nav, re.M)
+    assert [html.unescape(re.sub(r"<span.*", "", a or b)).strip() for a, b in top] == TOP[who]
+
+
+def test_the_group_holding_the_page_is_marked_and_its_link_is_current(world, as_user):
+    page = as_user(world.head).get("/staff/").content.decode()
+    nav = page.split("<nav", 1)[1].split("</nav>", 1)[0]
+    assert '<summary class="current">Staff</summary>' in nav
+    assert re.search(r'<a href="/staff/" aria-current="page">Staff</a>', nav)
+    assert '<summary class="current">Your account</summary>' not in nav
 
 
 def test_the_dsl_sees_new_concerns_on_the_inbox_and_nobody_else_does(world, as_user):

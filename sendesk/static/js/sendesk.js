@@ -102,15 +102,18 @@
     var logout = document.querySelector("form.logout");
     if (logout) logout.addEventListener("submit", function () { purge(true); });
   });
-  // The phone menu is a <details> (works with no script); with script, Escape closes it
-  // and gives focus back to its button, and a tap outside closes it.
+  // The phone menu and the bar's groups (Staff, Your account) are <details> (they work
+  // with no script); with script, Escape closes the innermost open one and gives focus
+  // back to its button, and a tap outside closes them.
   document.addEventListener("keydown", function (evt) {
-    var menu = document.querySelector("details.menu[open]");
-    if (evt.key === "Escape" && menu) { menu.open = false; menu.querySelector("summary").focus(); }
+    if (evt.key !== "Escape") return;
+    var open = document.querySelector(".nav-group > details[open]") ||
+      document.querySelector("details.menu[open]");
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
   });
   document.addEventListener("click", function (evt) {
-    var menu = document.querySelector("details.menu[open]");
-    if (menu && !menu.contains(evt.target)) menu.open = false;
+    document.querySelectorAll("details.menu[open], .nav-group > details[open]").forEach(
+      function (open) { if (!open.contains(evt.target)) open.open = false; });
   });
   document.addEventListener("htmx:load", function (evt) {
     init(evt.target);
