@@ -208,10 +208,12 @@ def pick_subjects(school):
     busiest = max(sorted(assistants, key=lambda u: u.email), key=lambda u: len(my_day(u, TODAY)))
     # The pupil page is about the first 1:1 pupil (whose timeline is padded); saves go to
     # the second, so repeated runs leave the first one's timeline as built.
+    # Standing deployments only: a published plan also writes a row a day for each adult
+    # with each pupil (deployment.services._write_scope), and one of another day would
+    # leave the recorder out of the pupil's scope today.
     ones = list(
-        Deployment.objects.filter(
-            school=school, kind=Deployment.Kind.ONE_TO_ONE, pupil__sen_status="E"
-        )
+        Deployment.objects.standing()
+        .filter(school=school, kind=Deployment.Kind.ONE_TO_ONE, pupil__sen_status="E")
         .select_related("staff", "pupil")
         .order_by("staff__email", "pupil__upn")[:2]
     )
@@ -242,21 +244,15 @@ def pick_subjects(school):
     # Medicines due is about the assistant who gives that pupil's medicines: the busiest
     # assistant has pupils with medicines at one size and none at the other, which measured
     # an empty list against a full one (4 queries against 9), not the school's size.
-    giver = (
-        assistants.filter(
-            deployments__pupil=medicine.pupil,
-            deployments__start__lte=TODAY,
-        )
-        .order_by("email")
-        .first()
-        if medicine
-        else None
-    )
+    giver = _deployed_to(assistants, medicine.pupil) if medicine else None
+    # Care due likewise: the busiest assistant gives no care at one size (an empty list).
+    carer = _deployed_to(assistants, care.pupil) if care else None
     return {
         **more_subjects(school),
         "senco": senco,
         "busiest": busiest,
         "giver": giver or busiest,
+        "carer": carer or busiest,
         "pupil": ones[0].pupil,
         "recorder": saved.staff,
         "provision": provision,
@@ -264,6 +260,14 @@ def pick_subjects(school):
         "medicated_pupil": medicine.pupil if medicine else ones[0].pupil,
         "cared_pupil": care.pupil if care else ones[0].pupil,
     }
+
+
+def _deployed_to(assistants, pupil):
+    """The first of `assistants` (by e-mail) with a standing deployment to `pupil`."""
+    from sendesk.pupils.models import Deployment
+
+    deployed = Deployment.objects.standing().filter(pupil=pupil, start__lte=TODAY)
+    return assistants.filter(pk__in=deployed.values("staff_id")).order_by("email").first()
 
 
 def more_subjects(school):
@@ -436,7 +440,7 @@ def _pages(subjects):
     rows = [
         ("My day (TA)", "busiest", "/my-day/"),
         ("Medicines due (TA)", "giver", "/medication/"),
-        ("Care due (TA)", "busiest", "/care/"),
+        ("Care due (TA)", "carer", "/care/"),
         ("Own training (TA)", "busiest", "/staff/me/training/"),
         ("Teacher feed", "teacher", "/feed/"),
         ("SENCO overview", "senco", "/overview/"),
