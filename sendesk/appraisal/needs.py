@@ -109,7 +109,10 @@ def required_for(school_id: int, day: dt.date, user_ids=None, reader=None) -> di
     for staff_id, pupils in supported.items():
         for pupil_id in sorted(pupils, key=lambda p: (shown[p] == UNSEEN, names[p])):
             for kind, why in needs.get(pupil_id, ()):
-                required[staff_id][kind].append(f"{shown[pupil_id]}'s {why}")
+                name = shown[pupil_id]
+                required[staff_id][kind].append(
+                    f"{name} ({why})" if name == UNSEEN else f"{name}'s {why}"
+                )
     return required
 
 
