@@ -365,11 +365,17 @@ def review_amend(*, actor, review, reason, data: dict) -> ReviewAmendment:
                 setattr(review, name, values[name])
         review.updated_at = timezone.now()
         review.save(update_fields=[*(k for k in values if k in changes), "updated_at"])
-        amendment = ReviewAmendment.objects.create(
-            review=review, amended_by=actor, amended_at=timezone.now(), reason=reason,
-            changes=changes,
-        )  # fmt: skip
-        _audit(actor, AMEND, review, appraisal.school_id, before=before)
+        return _amendment(actor, review, reason, changes, review, before)
+
+
+def _amendment(actor, review, reason, changes, obj, before) -> ReviewAmendment:
+    """The amendment row of `review` and the audit row of what it changed (`obj`, whose
+    values before are `before`), in the caller's transaction."""
+    amendment = ReviewAmendment.objects.create(
+        review=review, amended_by=actor, amended_at=timezone.now(), reason=reason,
+        changes=changes,
+    )  # fmt: skip
+    _audit(actor, AMEND, obj, review.appraisal.school_id, before=before)
     return amendment
 
 
@@ -446,12 +452,7 @@ def objective_amend(*, actor, objective, reason, text, success_criteria="", area
         for name, value in wanted.items():
             setattr(objective, name, value)
         objective.save(update_fields=list(OBJECTIVE_FIELDS))
-        amendment = ReviewAmendment.objects.create(
-            review=start, amended_by=actor, amended_at=timezone.now(), reason=reason,
-            changes=changes,
-        )  # fmt: skip
-        _audit(actor, AMEND, objective, appraisal.school_id, before=before)
-    return amendment
+        return _amendment(actor, start, reason, changes, objective, before)
 
 
 def confirms(amendment, appraisee_id) -> str:

@@ -52,6 +52,15 @@ def _fail(form, error):
     return error.status
 
 
+def _amend_failed(reason, form, error):
+    """An amendment's errors: the reason's (and the whole form's) on the reason form, the
+    rest beside their fields."""
+    mine = ("reason", "__all__")
+    apply_service_errors(reason, {k: v for k, v in error.errors.items() if k in mine})
+    apply_service_errors(form, {k: v for k, v in error.errors.items() if k not in mine})
+    return error.status
+
+
 # --- Appraisal ------------------------------------------------------------------------
 
 
@@ -333,11 +342,7 @@ def review_amend(request, pk, stage):
                     data=values,
                 )
             except ServiceError as error:
-                status = error.status
-                apply_service_errors(reason, {k: v for k, v in error.errors.items()
-                                              if k in ("reason", "__all__")})  # fmt: skip
-                apply_service_errors(form, {k: v for k, v in error.errors.items()
-                                            if k not in ("reason", "__all__")})  # fmt: skip
+                status = _amend_failed(reason, form, error)
             else:
                 messages.success(request, "Amended: the earlier wording is kept with the reason.")
                 return redirect(reverse("appraisal_detail", args=[appraisal.pk]) + f"#h-{stage}")
@@ -385,11 +390,7 @@ def objective_amend(request, pk, objective_id):
                                      reason=reason.cleaned_data.get("reason"),
                                      **{k: form.cleaned_data.get(k) for k in initial})  # fmt: skip
         except ServiceError as error:
-            status = error.status
-            apply_service_errors(reason, {k: v for k, v in error.errors.items()
-                                          if k in ("reason", "__all__")})  # fmt: skip
-            apply_service_errors(form, {k: v for k, v in error.errors.items()
-                                        if k not in ("reason", "__all__")})  # fmt: skip
+            status = _amend_failed(reason, form, error)
         else:
             messages.success(request, "Objective amended: the earlier wording is kept with the "
                              "reason.")  # fmt: skip
