@@ -132,7 +132,13 @@ class Judgement(models.Model):
 
 class ReviewAmendment(models.Model):
     """A correction to a signed-off stage: who, when, why, and every old value. The
-    database refuses to change or delete these rows (migration 0002)."""
+    database refuses to change or delete these rows (migration 0002).
+
+    `changes` is {key: [old, new]}: a field of the stage ("summary"), a judgement
+    ("judgement:<area>", as "Band 2: comment"), or an objective agreed at the start
+    ("objective:<id>:<field>"; objectives are signed with the start of the year, so their
+    amendments belong to that stage). The other party re-confirms their sign-off with an
+    AmendmentConfirmation."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="amendments")
     amended_by = models.ForeignKey(
@@ -147,6 +153,24 @@ class ReviewAmendment(models.Model):
 
     def __str__(self):
         return f"Amendment {self.amended_at:%d %b %Y}"
+
+
+class AmendmentConfirmation(models.Model):
+    """The other party's sign-off given again after an amendment: the appraisee's when the
+    line manager (or head) amended, the line manager's side when the appraisee did. Until
+    it exists the stage says it was amended and not yet re-confirmed. Kept for good, like
+    the amendment (migration 0003)."""
+
+    amendment = models.OneToOneField(
+        ReviewAmendment, on_delete=models.PROTECT, related_name="confirmation"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Re-confirmed {self.confirmed_at:%d %b %Y}"
 
 
 class Certificate(models.Model):

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 from django.db.models import Q
 
+from sendesk import access
 from sendesk.care.models import CarePlan
 from sendesk.medication.models import Medicine
 from sendesk.plans.models import Plan
@@ -55,9 +56,26 @@ def pupil_needs(pupil_ids) -> dict:
     return needs
 
 
-def required_for(school_id: int, day: dt.date, user_ids=None) -> dict:
+UNSEEN = "a pupil you do not support"
+
+
+def _names_for(reader, names: dict, day) -> dict:
+    """`names` ({pupil_id: name}) as `reader` may read them: a pupil outside the reader's
+    scope (sendesk.access) becomes UNSEEN, so a line manager learns why their TA needs a
+    training without learning who the pupil is. One query; none without a reader."""
+    if reader is None or not names:
+        return names
+    seen = set(
+        access.visible_pupils(reader, day).filter(pk__in=list(names)).values_list("pk", flat=True)
+    )
+    return {pk: name if pk in seen else UNSEEN for pk, name in names.items()}
+
+
+def required_for(school_id: int, day: dt.date, user_ids=None, reader=None) -> dict:
     """{user_id: {kind: [why, …]}}: the training each adult of the school (or of
-    `user_ids`) must hold on `day`, by post and by the pupils they support. Five queries."""
+    `user_ids`) must hold on `day`, by post and by the pupils they support. Five queries,
+    and one more to name the pupils as `reader` may (without a reader: named, for code
+    that shows nobody the result)."""
     required = defaultdict(lambda: defaultdict(list))
     members = StaffMember.objects.filter(school_id=school_id).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=day)
@@ -87,10 +105,14 @@ def required_for(school_id: int, day: dt.date, user_ids=None) -> dict:
         supported[staff_id].add(pupil_id)
         names[pupil_id] = f"{preferred or first} {last}"
     needs = pupil_needs(names)
+    shown = _names_for(reader, names, day)
     for staff_id, pupils in supported.items():
-        for pupil_id in sorted(pupils, key=lambda p: names[p]):
+        for pupil_id in sorted(pupils, key=lambda p: (shown[p] == UNSEEN, names[p])):
             for kind, why in needs.get(pupil_id, ()):
-                required[staff_id][kind].append(f"{names[pupil_id]}'s {why}")
+                name = shown[pupil_id]
+                required[staff_id][kind].append(
+                    f"{name} ({why})" if name == UNSEEN else f"{name}'s {why}"
+                )
     return required
 
 
@@ -110,14 +132,15 @@ def _held(user_ids, day):
     return best
 
 
-def needs_page(school_id: int, day: dt.date) -> dict:
+def needs_page(school_id: int, day: dt.date, reader=None) -> dict:
     """The SENCO's page: `lacking` (an adult without current training they must hold, and
     why they must), `expiring` (required training that runs out within WARN_DAYS) and
     `expired_other` (any other training of theirs that has expired), each a list of rows
-    with person, kind label, why and dates. Seven queries, whatever the school's size."""
+    with person, kind label, why and dates, pupils named as `reader` may see them. Eight
+    queries, whatever the school's size."""
     staff = {p["pk"]: p["full_name"] or p["email"] for p in
              school_staff(school_id).values("pk", "full_name", "email")}  # fmt: skip
-    required = required_for(school_id, day)
+    required = required_for(school_id, day, reader=reader)
     held = _held(staff, day)
     lacking, expiring = [], []
     for user_id, kinds in required.items():
@@ -147,10 +170,10 @@ def needs_page(school_id: int, day: dt.date) -> dict:
     return {"lacking": lacking, "expiring": expiring, "warn_days": WARN_DAYS}
 
 
-def lacking_for(school_id: int, user_id: int, day: dt.date) -> list:
+def lacking_for(school_id: int, user_id: int, day: dt.date, reader=None) -> list:
     """What one person must hold and does not (for their own training page and their
-    appraisal). Six queries."""
-    required = required_for(school_id, day, user_ids=[user_id]).get(user_id, {})
+    appraisal), pupils named as `reader` may see them. Seven queries."""
+    required = required_for(school_id, day, user_ids=[user_id], reader=reader).get(user_id, {})
     held = _held([user_id], day)
     out = []
     for kind, why in required.items():

@@ -21,6 +21,7 @@ from sendesk.staff.selectors import school_staff
 
 from . import rules
 from .models import (
+    AmendmentConfirmation,
     Appraisal,
     Certificate,
     CpdEntry,
@@ -133,6 +134,17 @@ def _locked(review) -> None:
         )  # fmt: skip
 
 
+def _fresh(review) -> Review:
+    """Inside the transaction: lock the appraisal's row, then read the stage again. Every
+    write to an appraisal (edit, sign, amend, re-confirm) takes this lock first, so a
+    sign-off and an edit cannot interleave: what "signed off" says here is what the write
+    sees, not what the page saw when it was loaded."""
+    list(Appraisal.objects.select_for_update().filter(pk=review.appraisal_id).values("pk"))
+    fresh = Review.objects.get(pk=review.pk)
+    fresh.appraisal = review.appraisal
+    return fresh
+
+
 def _unsign(review) -> list[str]:
     """A change to a stage that one of them had signed: the signature no longer covers
     what it says, so it is taken off (they sign again)."""
@@ -148,14 +160,14 @@ def objective_add(*, actor, appraisal, text, success_criteria="", area, standard
     start = appraisal.reviews.get(stage=Review.Stage.START)
     _locked(start)
     errors: dict[str, str] = {}
-    text = inputs.text(text, "text", errors, limit=300, required="Write the objective.")
-    success_criteria = inputs.text(success_criteria, "success_criteria", errors, limit=2000)
-    if area not in AREA_KEYS:
-        errors["area"] = "Choose the area of the standards it belongs to."
-    standards = _standards(standards, errors)
+    text, success_criteria, area, standards = _objective_values(
+        text, success_criteria, area, standards, errors
+    )
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
+        start = _fresh(start)
+        _locked(start)
         objective = Objective.objects.create(
             appraisal=appraisal, text=text, success_criteria=success_criteria, area=area,
             standards=standards, added_by=actor, added_at=timezone.now(),
@@ -166,6 +178,14 @@ def objective_add(*, actor, appraisal, text, success_criteria="", area, standard
             start.updated_at = timezone.now()
             start.save(update_fields=[*changed, "updated_at"])
     return objective
+
+
+def _objective_values(text, success_criteria, area, standards, errors) -> tuple:
+    text = inputs.text(text, "text", errors, limit=300, required="Write the objective.")
+    success_criteria = inputs.text(success_criteria, "success_criteria", errors, limit=2000)
+    if area not in AREA_KEYS:
+        errors["area"] = "Choose the area of the standards it belongs to."
+    return text, success_criteria, area, _standards(standards, errors)
 
 
 def _standards(raw, errors) -> str:
@@ -233,6 +253,8 @@ def review_save(*, actor, review, data: dict) -> Review:
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
+        review = _fresh(review)
+        _locked(review)
         before = snapshot(review)
         changed = [name for name, value in values.items() if getattr(review, name) != value]
         for name in changed:
@@ -277,21 +299,10 @@ def review_sign(*, actor, review) -> Review:
     both have signed it is fixed."""
     appraisal = review.appraisal
     role = _role_in(actor, appraisal)
-    _locked(review)
-    errors = {}
-    if review.held_on is None:
-        errors["held_on"] = "The line manager records the date of the meeting before signing."
-    if review.stage == Review.Stage.START and not appraisal.objectives.exists():
-        errors["__all__"] = "Agree at least one objective before signing the start of the year."
-    if review.stage == Review.Stage.END and review.judgements.count() < len(AREA_KEYS):
-        errors["__all__"] = "Judge every area against the band descriptors before signing."
-    if role == "appraisee" and review.appraisee_signed_at:
-        errors["__all__"] = "You have already signed this stage."
-    if role == "manager" and review.manager_signed_at:
-        errors["__all__"] = "This stage is already signed for the line manager."
-    if errors:
-        raise ServiceError(errors)
     with transaction.atomic():
+        review = _fresh(review)
+        _locked(review)
+        _check_signable(role, review)
         before = snapshot(review)
         now = timezone.now()
         if role == "appraisee":
@@ -305,36 +316,173 @@ def review_sign(*, actor, review) -> Review:
     return review
 
 
+def _check_signable(role, review) -> None:
+    appraisal = review.appraisal
+    errors = {}
+    if review.held_on is None:
+        errors["held_on"] = "The line manager records the date of the meeting before signing."
+    if review.stage == Review.Stage.START and not appraisal.objectives.exists():
+        errors["__all__"] = "Agree at least one objective before signing the start of the year."
+    if review.stage == Review.Stage.END and review.judgements.count() < len(AREA_KEYS):
+        errors["__all__"] = "Judge every area against the band descriptors before signing."
+    if role == "appraisee" and review.appraisee_signed_at:
+        errors["__all__"] = "You have already signed this stage."
+    if role == "manager" and review.manager_signed_at:
+        errors["__all__"] = "This stage is already signed for the line manager."
+    if errors:
+        raise ServiceError(errors)
+
+
 def review_amend(*, actor, review, reason, data: dict) -> ReviewAmendment:
-    """Correct a stage both have signed: each person their own part, with a reason. The old
-    values stay in the amendment (and the audit row)."""
+    """Correct a stage both have signed: each person their own part (the line manager also
+    the judgement per area, `band_<area>` and `comment_<area>`), with a reason. The old
+    values stay in the amendment (and the audit rows); the other party is asked to
+    re-confirm their sign-off (review_confirm)."""
     appraisal = review.appraisal
     role = _role_in(actor, appraisal)
     errors: dict[str, str] = {}
-    if not review.signed_off:
-        errors["__all__"] = "This stage is not signed off yet: change it directly."
     reason = inputs.text(reason, "reason", errors, limit=300, required="Say why it is corrected.")
     offered = {k: v for k, v in data.items() if k in (*APPRAISEE_FIELDS, *MANAGER_FIELDS)}
     values = _review_values(role, review, offered, errors)
     values = {k: v for k, v in values.items() if k in offered}
-    changes = {k: [inputs.plain(getattr(review, k)), inputs.plain(v)] for k, v in values.items()
-               if getattr(review, k) != v}  # fmt: skip
-    if not errors and not changes:
-        errors["__all__"] = "Nothing is different from what was signed."
+    judged = any(k.startswith("band_") for k in data)
+    wanted = _judgements(data, errors) if role == "manager" and judged else None
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
+        review = _fresh(review)
+        if not review.signed_off:
+            raise ServiceError({"__all__": "This stage is not signed off yet: change it directly."})
         before = snapshot(review)
-        for name in changes:
-            setattr(review, name, values[name])
+        changes = {k: [inputs.plain(getattr(review, k)), inputs.plain(v)]
+                   for k, v in values.items() if getattr(review, k) != v}  # fmt: skip
+        if wanted is not None:
+            changes.update(_amend_judgements(actor, review, wanted))
+        if not changes:
+            raise ServiceError({"__all__": "Nothing is different from what was signed."})
+        for name in values:
+            if name in changes:
+                setattr(review, name, values[name])
         review.updated_at = timezone.now()
-        review.save(update_fields=[*changes, "updated_at"])
-        amendment = ReviewAmendment.objects.create(
-            review=review, amended_by=actor, amended_at=timezone.now(), reason=reason,
-            changes=changes,
-        )  # fmt: skip
-        _audit(actor, AMEND, review, appraisal.school_id, before=before)
+        review.save(update_fields=[*(k for k in values if k in changes), "updated_at"])
+        return _amendment(actor, review, reason, changes, review, before)
+
+
+def _amendment(actor, review, reason, changes, obj, before) -> ReviewAmendment:
+    """The amendment row of `review` and the audit row of what it changed (`obj`, whose
+    values before are `before`), in the caller's transaction."""
+    amendment = ReviewAmendment.objects.create(
+        review=review, amended_by=actor, amended_at=timezone.now(), reason=reason,
+        changes=changes,
+    )  # fmt: skip
+    _audit(actor, AMEND, obj, review.appraisal.school_id, before=before)
     return amendment
+
+
+def judgement_words(band: str, comment: str) -> str:
+    """A judgement as the amendment keeps it: "Band 2: comment"."""
+    if not band:
+        return ""
+    label = dict(BANDS)[band]
+    return f"{label}: {comment}" if comment else label
+
+
+def _amend_judgements(actor, review, wanted) -> dict:
+    """Write the judgements of a signed-off stage that differ, auditing each as an
+    amendment, and return {"judgement:<area>": [old, new]}. A judgement both signed can be
+    changed but not taken away: the stage stays complete."""
+    held = {j.area: j for j in review.judgements.all()}
+    changes = {}
+    for area in AREA_KEYS:
+        row, want = held.get(area), wanted.get(area)
+        if row and not want:
+            raise ServiceError({f"band_{area}": "A signed-off judgement can be changed, not "
+                                "removed: choose the band it should be."})  # fmt: skip
+        if want is None or (row and (row.band, row.comment) == want):
+            continue
+        old = judgement_words(row.band, row.comment) if row else ""
+        if row:
+            before = snapshot(row)
+            row.band, row.comment = want
+            row.save(update_fields=["band", "comment"])
+            _audit(actor, AMEND, row, review.appraisal.school_id, before=before)
+        else:
+            row = Judgement.objects.create(review=review, area=area, band=want[0], comment=want[1])
+            _audit(actor, CREATE, row, review.appraisal.school_id)
+        changes[f"judgement:{area}"] = [old, judgement_words(*want)]
+    return changes
+
+
+OBJECTIVE_FIELDS = ("text", "success_criteria", "area", "standards")
+
+
+def objective_amend(*, actor, objective, reason, text, success_criteria="", area,
+                    standards="") -> ReviewAmendment:  # fmt: skip
+    """Correct an objective agreed and signed off at the start of the year (the line
+    manager or head, with a reason). The amendment belongs to the start of the year, which
+    the objectives were signed with; the appraisee is asked to re-confirm."""
+    appraisal = objective.appraisal
+    if _role_in(actor, appraisal) != "manager":
+        raise ServiceError(
+            {"__all__": "Objectives are corrected by the line manager: ask them, giving why."},
+            status=403,
+        )
+    errors: dict[str, str] = {}
+    reason = inputs.text(reason, "reason", errors, limit=300, required="Say why it is corrected.")
+    values = _objective_values(text, success_criteria, area, standards, errors)
+    wanted = dict(zip(OBJECTIVE_FIELDS, values, strict=True))
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        start = _fresh(appraisal.reviews.get(stage=Review.Stage.START))
+        if not start.signed_off:
+            raise ServiceError({"__all__": "The objectives are not signed off yet: agree them "
+                                "at the start-of-year meeting."})  # fmt: skip
+        objective = Objective.objects.get(pk=objective.pk)
+        areas = dict(AREAS)
+        changes = {}
+        for name, value in wanted.items():
+            old = getattr(objective, name)
+            if old != value:
+                shown = (areas[old], areas[value]) if name == "area" else (old, value)
+                changes[f"objective:{objective.pk}:{name}"] = list(shown)
+        if not changes:
+            raise ServiceError({"__all__": "Nothing is different from what was signed."})
+        before = snapshot(objective)
+        for name, value in wanted.items():
+            setattr(objective, name, value)
+        objective.save(update_fields=list(OBJECTIVE_FIELDS))
+        return _amendment(actor, start, reason, changes, objective, before)
+
+
+def confirms(amendment, appraisee_id) -> str:
+    """Whose sign-off an amendment asks to be given again: the appraisee's when the line
+    manager's side made it, the line manager's side when the appraisee did."""
+    return "manager" if amendment.amended_by_id == appraisee_id else "appraisee"
+
+
+def review_confirm(*, actor, review) -> list[AmendmentConfirmation]:
+    """Give one's sign-off again after the other party amended a signed-off stage: every
+    amendment of theirs not yet re-confirmed is."""
+    appraisal = review.appraisal
+    role = _role_in(actor, appraisal)
+    with transaction.atomic():
+        review = _fresh(review)
+        waiting = [
+            a for a in review.amendments.filter(confirmation__isnull=True)
+            if confirms(a, appraisal.appraisee_id) == role
+        ]  # fmt: skip
+        if not waiting:
+            raise ServiceError({"__all__": "Nothing here is waiting for your re-confirmation."})
+        now = timezone.now()
+        done = []
+        for amendment in waiting:
+            row = AmendmentConfirmation.objects.create(
+                amendment=amendment, confirmed_by=actor, confirmed_at=now
+            )
+            _audit(actor, CREATE, row, appraisal.school_id)
+            done.append(row)
+    return done
 
 
 # --- Certificates ---------------------------------------------------------------------

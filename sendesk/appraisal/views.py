@@ -31,7 +31,17 @@ from .forms import (
     OwnReviewForm,
     RequiredForm,
 )
-from .models import Certificate, CpdEntry, Induction, InductionItem, RequiredTraining, Review
+from .models import (
+    AmendmentConfirmation,
+    Certificate,
+    CpdEntry,
+    Induction,
+    InductionItem,
+    Objective,
+    RequiredTraining,
+    Review,
+    ReviewAmendment,
+)
 from .standards import AREAS, BANDS, STANDARDS
 
 AREA_LABELS, BAND_LABELS = dict(AREAS), dict(BANDS)
@@ -39,6 +49,15 @@ AREA_LABELS, BAND_LABELS = dict(AREAS), dict(BANDS)
 
 def _fail(form, error):
     apply_service_errors(form, error.errors)
+    return error.status
+
+
+def _amend_failed(reason, form, error):
+    """An amendment's errors: the reason's (and the whole form's) on the reason form, the
+    rest beside their fields."""
+    mine = ("reason", "__all__")
+    apply_service_errors(reason, {k: v for k, v in error.errors.items() if k in mine})
+    apply_service_errors(form, {k: v for k, v in error.errors.items() if k not in mine})
     return error.status
 
 
@@ -68,11 +87,29 @@ def appraisal_list(request):
         .select_related("appraisee")
         .order_by("-year", "appraisee__full_name")
     )
+    waiting = _waiting_for(request.user, rows)
+    for row in rows:
+        row.waiting = row.pk in waiting
     mine = [a for a in rows if a.appraisee_id == request.user.pk]
     others = [a for a in rows if a.appraisee_id != request.user.pk]
     may_start = bool(_managing_schools(request.user))
     return render(request, "appraisal/list.html",
                   {"mine": mine, "others": others, "may_start": may_start})  # fmt: skip
+
+
+def _waiting_for(user, rows) -> set[int]:
+    """The appraisals among `rows` amended after sign-off by the other party and waiting
+    for `user` to give their sign-off again: how the appraisee and the line manager are
+    told (the app sends no e-mail about appraisals). One query."""
+    pending = ReviewAmendment.objects.filter(
+        review__appraisal__in=[a.pk for a in rows], confirmation__isnull=True
+    ).values_list("review__appraisal_id", "review__appraisal__appraisee_id", "amended_by_id")
+    out = set()
+    for appraisal_id, appraisee_id, amended_by in pending:
+        by_appraisee = amended_by == appraisee_id
+        if by_appraisee != (user.pk == appraisee_id):
+            out.add(appraisal_id)
+    return out
 
 
 @login_required
@@ -103,15 +140,63 @@ def appraisal_new(request):
     return render(request, "appraisal/new.html", {"form": form}, status=status)
 
 
-def _stages(appraisal):
-    reviews = list(appraisal.reviews.prefetch_related("judgements", "amendments__amended_by")
-                   .select_related("manager_signed_by"))  # fmt: skip
+FIELD_LABELS = {"held_on": "Date of the meeting", "summary": "Line manager's summary",
+                "cpd_plan": "CPD plan", "own_review": "Own review"}  # fmt: skip
+OBJECTIVE_LABELS = {"text": "wording", "success_criteria": "success criteria", "area": "area",
+                    "standards": "standards"}  # fmt: skip
+
+
+def _change_lines(amendment, numbers) -> list[tuple]:
+    """(what, old, new) per change of an amendment, in words (ReviewAmendment.changes)."""
+    lines = []
+    for key, (old, new) in amendment.changes.items():
+        kind, _, rest = key.partition(":")
+        if kind == "judgement":
+            label = f"Judgement, {AREA_LABELS.get(rest, rest)}"
+        elif kind == "objective":
+            pk, _, field = rest.partition(":")
+            label = f"Objective {numbers.get(int(pk), '')}, {OBJECTIVE_LABELS.get(field, field)}"
+        else:
+            label = FIELD_LABELS.get(key, key)
+        lines.append((label, old, new))
+    return lines
+
+
+def _stages(appraisal, objectives):
+    """The three stages in order, each with its judgements by area, its amendments in
+    words and whose re-confirmation they wait for (review.waiting_for: 'appraisee' and/or
+    'manager'); each objective gains its own amendments (objective.history)."""
+    reviews = list(appraisal.reviews.prefetch_related(
+        "judgements", "amendments__amended_by", "amendments__confirmation__confirmed_by"
+    ).select_related("manager_signed_by"))  # fmt: skip
     order = {s.value: n for n, s in enumerate(Review.Stage)}
     reviews.sort(key=lambda r: order[r.stage])
+    numbers = {o.pk: n for n, o in enumerate(objectives, start=1)}
+    by_objective = {o.pk: o for o in objectives}
+    for o in objectives:
+        o.history = []
     for review in reviews:
         review.by_area = {j.area: j for j in review.judgements.all()}
         review.areas = [(label, STANDARDS[key], review.by_area.get(key)) for key, label in AREAS]
+        review.amendment_list = list(review.amendments.all())
+        review.waiting_for = set()
+        for a in review.amendment_list:
+            a.lines = _change_lines(a, numbers)
+            a.confirms = services.confirms(a, appraisal.appraisee_id)
+            a.confirmed = _confirmation(a)
+            if a.confirmed is None:
+                review.waiting_for.add(a.confirms)
+            for key in {k.split(":")[1] for k in a.changes if k.startswith("objective:")}:
+                if int(key) in by_objective:
+                    by_objective[int(key)].history.append(a)
     return reviews
+
+
+def _confirmation(amendment):
+    try:
+        return amendment.confirmation
+    except AmendmentConfirmation.DoesNotExist:
+        return None
 
 
 @login_required
@@ -121,17 +206,21 @@ def appraisal_detail(request, pk):
     role = "appraisee" if request.user.pk == appraisal.appraisee_id else (
         "manager" if rules.may_manage(request.user, appraisal) else "reader"
     )  # fmt: skip
-    reviews = _stages(appraisal)
+    objectives = list(appraisal.objectives.all())
+    reviews = _stages(appraisal, objectives)
     start = reviews[0]
     day = timezone.localdate()
     context = {
         "appraisal": appraisal,
         "role": role,
         "reviews": reviews,
-        "objectives": list(appraisal.objectives.all()),
+        "objectives": objectives,
         "objectives_open": not start.signed_off and role != "reader",
+        "objectives_fixed": start.signed_off,
         "evidence": appraisal_evidence(appraisal, day),
-        "lacking": needs.lacking_for(appraisal.school_id, appraisal.appraisee_id, day),
+        "lacking": needs.lacking_for(
+            appraisal.school_id, appraisal.appraisee_id, day, reader=request.user
+        ),
         "area_labels": AREA_LABELS,
     }
     return render(request, "appraisal/detail.html", context)
@@ -214,7 +303,7 @@ def review_edit(request, pk, stage):
 def review_sign(request, pk, stage):
     appraisal, review = _review(request, pk, stage)
     try:
-        services.review_sign(actor=request.user, review=review)
+        review = services.review_sign(actor=request.user, review=review)
     except ServiceError as error:
         messages.error(request, " ".join(error.errors.values()))
     else:
@@ -242,6 +331,9 @@ def review_amend(request, pk, stage):
         if form.is_valid() and reason.is_valid():
             fields = services.MANAGER_FIELDS if manager else services.APPRAISEE_FIELDS
             values = {k: form.cleaned_data.get(k) for k in fields}
+            if manager:  # the judgement per area too
+                values.update({k: v for k, v in form.cleaned_data.items()
+                               if k.startswith(("band_", "comment_"))})  # fmt: skip
             try:
                 services.review_amend(
                     actor=request.user,
@@ -250,17 +342,62 @@ def review_amend(request, pk, stage):
                     data=values,
                 )
             except ServiceError as error:
-                status = error.status
-                apply_service_errors(reason, {k: v for k, v in error.errors.items()
-                                              if k in ("reason", "__all__")})  # fmt: skip
-                apply_service_errors(form, {k: v for k, v in error.errors.items()
-                                            if k not in ("reason", "__all__")})  # fmt: skip
+                status = _amend_failed(reason, form, error)
             else:
                 messages.success(request, "Amended: the earlier wording is kept with the reason.")
                 return redirect(reverse("appraisal_detail", args=[appraisal.pk]) + f"#h-{stage}")
     context = {"appraisal": appraisal, "review": review, "form": form, "reason": reason,
                "manager": manager, "amending": True}  # fmt: skip
     return render(request, "appraisal/review_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def review_confirm(request, pk, stage):
+    """Give one's sign-off again after the other party amended a signed-off stage."""
+    appraisal, review = _review(request, pk, stage)
+    try:
+        services.review_confirm(actor=request.user, review=review)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.errors.values()))
+    else:
+        messages.success(request, f"{review.get_stage_display()}: your sign-off is given again.")
+    return redirect(reverse("appraisal_detail", args=[appraisal.pk]) + f"#h-{stage}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_amend(request, pk, objective_id):
+    """Correct an objective signed off at the start of the year: the line manager or head,
+    with a reason; the old wording stays in the amendment."""
+    appraisal = rules.get_appraisal(request.user, pk)
+    objective = Objective.objects.filter(appraisal=appraisal, pk=rules._pk(objective_id)).first()
+    if objective is None:
+        raise Http404
+    objective.appraisal = appraisal
+    manager = rules.may_manage(request.user, appraisal)
+    data = request.POST if request.method == "POST" and manager else None
+    initial = {name: getattr(objective, name) for name in services.OBJECTIVE_FIELDS}
+    form = ObjectiveForm(data, initial=initial)
+    reason = AmendForm(data)
+    status = 200 if manager else 403
+    if data is not None:
+        status = 422
+        form.is_valid()
+        reason.is_valid()
+        try:
+            services.objective_amend(actor=request.user, objective=objective,
+                                     reason=reason.cleaned_data.get("reason"),
+                                     **{k: form.cleaned_data.get(k) for k in initial})  # fmt: skip
+        except ServiceError as error:
+            status = _amend_failed(reason, form, error)
+        else:
+            messages.success(request, "Objective amended: the earlier wording is kept with the "
+                             "reason.")  # fmt: skip
+            return redirect(reverse("appraisal_detail", args=[appraisal.pk]) + "#h-objectives")
+    context = {"appraisal": appraisal, "objective": objective, "form": form, "reason": reason,
+               "manager": manager, "standards": STANDARDS, "areas": AREAS}  # fmt: skip
+    return render(request, "appraisal/objective_amend.html", context, status=status)
 
 
 # --- Training, certificates and the CPD log ----------------------------------------------
@@ -287,7 +424,7 @@ def _person_page(request, person_id):
         "training": training,
         "cpd": list(CpdEntry.objects.filter(user_id=person_id)),
         "may_keep": rules.may_keep_training(request.user, person_id),
-        "lacking": needs.lacking_for(school_id, person_id, day),
+        "lacking": needs.lacking_for(school_id, person_id, day, reader=request.user),
         "day": day,
     }
     return render(request, "appraisal/cpd.html", context)
@@ -388,7 +525,7 @@ def training_needs(request):
     school_id = capabilities.oversight_school(request.user, request.GET.get("school") or None)
     day = timezone.localdate()
     context = {
-        **needs.needs_page(school_id, day),
+        **needs.needs_page(school_id, day, reader=request.user),
         "day": day,
         "rules": list(RequiredTraining.objects.filter(school_id=school_id)),
         "form": RequiredForm(),
@@ -424,7 +561,7 @@ def required_add(request):
         apply_service_errors(form, error.errors)
         day = timezone.localdate()
         context = {
-            **needs.needs_page(school_id, day),
+            **needs.needs_page(school_id, day, reader=request.user),
             "day": day,
             "rules": list(RequiredTraining.objects.filter(school_id=school_id)),
             "form": form,

@@ -60,6 +60,7 @@ EVIDENCE = {
     "behaviour_amendment": (),
     "behaviour_notificationretraction": (),
     "appraisal_reviewamendment": (),
+    "appraisal_amendmentconfirmation": (),
 }  # fmt: skip
 
 
