@@ -11,6 +11,7 @@ the right rows: one query for the week's plans, whatever the school's size."""
 import datetime as dt
 import re
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.db.models import Prefetch
 
@@ -200,6 +201,13 @@ def pupil_week(pupil, monday: dt.date) -> list[dict]:
             }
         )
     return rows
+
+
+def named_pupils(items) -> list[SimpleNamespace]:
+    """The pupils the week's lines name (those the viewer may see), each once, as
+    audit.record_access_many takes them: one access row each for the page, in one write."""
+    pks = dict.fromkeys(pk for item in items for pk in item["pupil_ids"])
+    return [SimpleNamespace(pk=pk) for pk in pks]
 
 
 def by_day(items: list[dict], monday: dt.date) -> list[dict]:

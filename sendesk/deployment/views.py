@@ -29,6 +29,8 @@ from . import timetable as tt
 from .forms import AbsenceForm, DutyPostForm, MoveForm, PeriodForm, RunForm
 from .models import Assignment, Plan
 
+WHAT = "timetable"  # the access trail's word for a timetable naming a pupil
+
 
 def _school(request) -> int:
     return capabilities.oversight_school(request.user, request.GET.get("school") or None)
@@ -206,7 +208,9 @@ def staff_timetable(request, staff_id=None):
     monday, problem = _week(request)
     days = []
     if monday is not None:
-        days = tt.by_day(tt.staff_week(request.user, staff_id, schools, monday), monday)
+        items = tt.staff_week(request.user, staff_id, schools, monday)
+        record_access_many(actor=request.user, pupils=tt.named_pupils(items), what=WHAT)
+        days = tt.by_day(items, monday)
     context = {
         "person": person,
         "own": staff_id == request.user.pk,
@@ -227,7 +231,7 @@ def pupil_timetable(request, pupil_id):
     days = []
     if monday is not None:
         days = tt.by_day(tt.pupil_week(pupil, monday), monday)
-        record_access_many(actor=request.user, pupils=[pupil], what="timetable")
+        record_access_many(actor=request.user, pupils=[pupil], what=WHAT)
     context = {
         "pupil": pupil,
         "days": days,
