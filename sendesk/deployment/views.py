@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.audit.services import record_access_many
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, small_int
 from sendesk.schools import capabilities
@@ -26,7 +27,7 @@ from sendesk.staff.selectors import school_staff as staff_school_staff
 
 from . import selectors, services, setup
 from . import timetable as tt
-from .forms import AbsenceForm, DutyPostForm, MoveForm, PeriodForm, RunForm
+from .forms import AbsenceForm, DutyPostForm, MaxAdultsForm, MoveForm, PeriodForm, RunForm
 from .models import Assignment, Plan
 
 WHAT = "timetable"  # the access trail's word for a timetable naming a pupil
@@ -173,6 +174,35 @@ def class_lessons(request):
                      "room": room, "error": error})  # fmt: skip
     context = {"groups": groups, "group": group, "rows": rows, "errors": errors}
     return render(request, "deployment/class_lessons.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planner_settings(request):
+    """The school's limit of adults one pupil sees in a week, which the planner keeps."""
+    school_id = _school(request)
+    form = MaxAdultsForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["max_adults_per_pupil"].strip()
+        # A whole number goes to the service as one; anything else as typed, for the
+        # service's own message.
+        value = inputs.whole_number(raw, 0, 10**6)
+        try:
+            services.set_max_adults(
+                actor=request.user, school_id=school_id, value=raw if value is None else value
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error.errors)
+            status = error.status
+        else:
+            messages.success(request, f"Saved: at most {value} adults a pupil a week.")
+            return redirect("planner_settings")
+    elif request.method == "POST":
+        status = 422
+    if request.method == "GET":
+        form = MaxAdultsForm(initial={"max_adults_per_pupil": selectors.max_adults(school_id)})
+    return render(request, "deployment/planner_settings.html", {"form": form}, status=status)
 
 
 # --- Timetables -------------------------------------------------------------------------
