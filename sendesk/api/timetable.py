@@ -11,6 +11,7 @@ from pydantic import Field
 from sendesk.audit.services import record_access_many
 from sendesk.deployment import selectors
 from sendesk.deployment import timetable as tt
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 
 from .common import LOOKUP_ERRORS
@@ -40,7 +41,7 @@ class Timetable(Schema):
     "left out).",
 )
 def staff_timetable(request, staff_id: int, week: str | None = None):
-    if not 0 < staff_id < 2**31:
+    if inputs.parse_id(staff_id) is None:
         raise Http404
     schools = selectors.timetable_schools(request.auth, staff_id)
     if not schools:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 from sendesk.accounts.models import User
 from sendesk.provision.models import Session
 from sendesk.schools import capabilities
+from sendesk.schools.calendar import minutes_between
 from sendesk.schools.models import Period, StaffRole, TeachingGroup
 from sendesk.staff import access as staff_access
 from sendesk.staff.models import StaffMember
@@ -127,8 +128,7 @@ def _days(monday: dt.date) -> list[dt.date]:
 
 
 def _minutes(a) -> int:
-    start = a.start.hour * 60 + a.start.minute
-    return a.end.hour * 60 + a.end.minute - start
+    return minutes_between(a.start, a.end)
 
 
 def unmet_rows(plan: Plan):

@@ -39,6 +39,7 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, record_changes, snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.provision.models import MissedReason, Session
 from sendesk.provision.services import session_record
@@ -56,7 +57,6 @@ from .problem import DAY_NAMES, Fixed, Problem
 from .solver import CHANGE_COST, solve, where_label
 
 CAPABILITY = "plan_deployment"
-MAX_ID = 2**63 - 1  # the largest id the database holds
 STAFF_ABSENT = "staff_absent"
 ABSENCE_NOTE = "Marked absent when cover was planned."
 MISSED_NAMESPACE = uuid.UUID("6f1b8f5e-2f0a-4c53-9d1e-7a4c0f6f1d21")
@@ -74,8 +74,8 @@ def may_change(actor, assignment, staff_id=None) -> bool:
     if access.can(actor, school_id, CAPABILITY):
         return True
     wanted = {assignment.staff_id}
-    if staff_id not in (None, "") and str(staff_id).isdigit():
-        wanted.add(int(staff_id))
+    if inputs.parse_id(staff_id) is not None:
+        wanted.add(inputs.parse_id(staff_id))
     team = staff_access.line_managed(actor, school_id)
     return bool(team) and wanted <= team
 
@@ -652,9 +652,10 @@ def move(*, actor, assignment: Assignment, staff_id=None, period_id=None) -> Ass
             errors["period_id"] = (
                 f"Choose a period of {DAY_NAMES[assignment.date.weekday()]} at this school."
             )
+    staff_id = inputs.parse_id(staff_id)
     member = (
         StaffMember.objects.filter(school_id=plan.school_id, user_id=staff_id).first()
-        if str(staff_id).isdigit()
+        if staff_id is not None
         else None
     )
     if member is None:

@@ -23,6 +23,7 @@ from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, small_int
 from sendesk.schools import capabilities
+from sendesk.schools.calendar import week_start
 from sendesk.staff.selectors import school_staff as staff_school_staff
 
 from . import selectors, services, setup
@@ -62,7 +63,7 @@ def school_day(request):
             elif action == "remove":
                 setup.period_remove(
                     actor=request.user, school_id=school_id,
-                    period_id=small_int(request.POST.get("period"), 1, 2**31 - 1),
+                    period_id=inputs.parse_id(request.POST.get("period")),
                 )  # fmt: skip
                 messages.success(request, "Period removed.")
                 return redirect("school_day")
@@ -110,7 +111,7 @@ def duty_posts(request):
                 if bad:
                     raise ServiceError("Give each need as a number of adults from 0 to 20.")
                 setup.duty_needs_set(actor=request.user, school_id=school_id,
-                                     post_id=small_int(request.POST.get("post"), 1, 2**31 - 1),
+                                     post_id=inputs.parse_id(request.POST.get("post")),
                                      adults_by_period=needs)  # fmt: skip
                 messages.success(request, "Duty needs saved.")
                 return redirect("duty_posts")
@@ -291,7 +292,7 @@ def plans(request):
             else:
                 try:
                     plan = services.plan_week(
-                        actor=request.user, school_id=school_id, week_start=tt.monday_of(day)
+                        actor=request.user, school_id=school_id, week_start=week_start(day)
                     )
                 except ServiceError as error:
                     apply_service_errors(form, error.errors)
@@ -337,8 +338,7 @@ def plan_compare(request):
     choices = list(selectors.plans(school_id))
     if not raw_a and not raw_b:
         return render(request, "deployment/plan_compare.html", {"choices": choices})
-    a = small_int(raw_a, 1, 2**31 - 1)
-    b = small_int(raw_b, 1, 2**31 - 1)
+    a, b = inputs.parse_id(raw_a), inputs.parse_id(raw_b)
     if a is None or b is None:
         context = {"choices": choices, "problem": "Choose two plans to compare."}
         return render(request, "deployment/plan_compare.html", context, status=400)

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET
 from sendesk.audit.services import record_access_many
 from sendesk.deployment import selectors
 from sendesk.deployment import timetable as tt
-from sendesk.lib.forms import small_int
+from sendesk.lib import inputs
 from sendesk.schools import capabilities
+from sendesk.schools.calendar import minutes_between
 from sendesk.schools.models import Role
 from sendesk.staff import selectors as staff_selectors
 from sendesk.staff.models import Training
@@ -33,10 +34,6 @@ TRAINING_KINDS = [
 ]
 KIND_LABELS = dict(Training.Kind.choices)
 GIVING = {"support", "group"}
-
-
-def _minutes(item) -> int:
-    return (item["end"].hour - item["start"].hour) * 60 + item["end"].minute - item["start"].minute
 
 
 # The states staff.selectors.status_of gives, best first: the record that counts for a
@@ -70,7 +67,7 @@ def _member_row(member, items, monday, reading) -> dict:
         and (i["date"], i["end"]) <= (now.date(), now.time())
         and (member.user_id, i["provision_id"], i["date"]) not in done
     ]  # fmt: skip
-    planned = sum(_minutes(i) for i in items if i["kind"] != "break")
+    planned = sum(minutes_between(i["start"], i["end"]) for i in items if i["kind"] != "break")
     pupils = {}
     for item in items:
         pupils.update(dict(item["pupils"]))
@@ -95,7 +92,7 @@ def team(request):
     staff_at = capabilities.schools_where(user, "school_staff")
     oversee = capabilities.schools_where(user, "oversee")
     school_id = capabilities.pick_school(staff_at, request.GET.get("school") or None)
-    manager_id = small_int(request.GET.get("manager"), 1, 2**31 - 1)
+    manager_id = inputs.parse_id(request.GET.get("manager"))
     if school_id in oversee:
         manager = None
         if manager_id is not None:
