@@ -21,7 +21,7 @@ from sendesk import access
 from sendesk.audit.services import record_access_many
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.forms import apply_service_errors, small_int
+from sendesk.lib.forms import apply_service_errors, run_services, small_int
 from sendesk.schools import capabilities
 from sendesk.schools.calendar import week_start
 from sendesk.staff.selectors import school_staff as staff_school_staff
@@ -182,28 +182,25 @@ def class_lessons(request):
 def planner_settings(request):
     """The school's limit of adults one pupil sees in a week, which the planner keeps."""
     school_id = _school(request)
-    form = MaxAdultsForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        raw = form.cleaned_data["max_adults_per_pupil"].strip()
-        # A whole number goes to the service as one; anything else as typed, for the
-        # service's own message.
-        value = inputs.whole_number(raw, 0, 10**6)
-        try:
-            services.set_max_adults(
-                actor=request.user, school_id=school_id, value=raw if value is None else value
-            )
-        except ServiceError as error:
-            apply_service_errors(form, error.errors)
-            status = error.status
-        else:
-            messages.success(request, f"Saved: at most {value} adults a pupil a week.")
-            return redirect("planner_settings")
-    elif request.method == "POST":
-        status = 422
     if request.method == "GET":
         form = MaxAdultsForm(initial={"max_adults_per_pupil": selectors.max_adults(school_id)})
-    return render(request, "deployment/planner_settings.html", {"form": form}, status=status)
+        return render(request, "deployment/planner_settings.html", {"form": form})
+    form = MaxAdultsForm(request.POST)
+    typed = form.data.get("max_adults_per_pupil", "").strip()
+    # A whole number goes to the service as one; anything else as typed, so that every bad
+    # value gets the service's own message.
+    value = inputs.whole_number(typed, 0, 10**6)
+    errors = run_services(
+        lambda: services.set_max_adults(
+            actor=request.user, school_id=school_id, value=typed if value is None else value
+        )
+    )
+    if not errors:
+        messages.success(request, f"Saved: at most {value} adults a pupil a week.")
+        return redirect("planner_settings")
+    form.is_valid()
+    apply_service_errors(form, errors)
+    return render(request, "deployment/planner_settings.html", {"form": form}, status=422)
 
 
 # --- Timetables -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The school's limit of adults a pupil sees in a week, set on the deployment set-up pages
 by the SENCO or head: a whole number from 1 to 10, the service's message for anything
-else (what was typed kept, focus on the error summary), and the change audited."""
+else (what was typed kept, in the error summary the site's script focuses), and the
+change audited."""
 
 import pytest
 
@@ -33,7 +34,8 @@ def test_anything_but_1_to_10_is_the_services_message(world, as_user, typed):
     assert response.status_code == 422
     page = text(response)
     assert "Give a whole number from 1 to 10." in page
-    assert 'class="error-summary"' in page and "autofocus" in page
+    # The summary every form uses, which the site's script focuses (tabindex -1).
+    assert '<div class="error-summary" role="alert" tabindex="-1">' in page
     assert f'value="{typed}"' in page or typed == ""
     assert not PlannerSettings.objects.filter(school=world.school).exists()
     assert not AuditEvent.objects.filter(object_type="deployment.plannersettings").exists()
