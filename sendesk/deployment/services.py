@@ -73,9 +73,7 @@ def may_change(actor, assignment, staff_id=None) -> bool:
     school_id = assignment.plan.school_id
     if access.can(actor, school_id, CAPABILITY):
         return True
-    wanted = {assignment.staff_id}
-    if inputs.parse_id(staff_id) is not None:
-        wanted.add(inputs.parse_id(staff_id))
+    wanted = {assignment.staff_id, inputs.parse_id(staff_id)} - {None}
     team = staff_access.line_managed(actor, school_id)
     return bool(team) and wanted <= team
 
@@ -365,8 +363,8 @@ def _write_scope(actor, plan: Plan) -> None:
     in place of the rows an earlier plan wrote for that week; hand-made rows stay. Only
     what differs is written, and each row created, ended (deleted) or handed to this plan
     has its own audit row, which is what says who could read a pupil on which day. A
-    fixed number of queries (eight at most), however many rows: the rows are read once,
-    written and audited in bulk."""
+    fixed number of queries (a dozen at most: read, delete, update, insert, and each kind
+    of audit row's chain head and INSERT), however many rows."""
     week_end = plan.week_start + dt.timedelta(days=6)
     held = list(
         Deployment.objects.filter(
@@ -448,7 +446,8 @@ def replan_day(
     time_limit=2.0,
 ):
     """Re-plan `day` from the week's published plan with the given staff absent (their
-    absence recorded if it was not), changing as few assignments as it can. Returns (draft
+    absence recorded, with `reason`, by setup.absence_mark if it was not: the one way
+    absence is written, its checks first), changing as few assignments as it can. Returns (draft
     plan, changes, uncovered): each change and each uncovered session a dict whose "text"
     says it in plain words ("Sam Lee covers Ava Brown's 1:1 support, period 2, instead of
     Jo Park")."""
