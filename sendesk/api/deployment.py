@@ -12,6 +12,7 @@ from pydantic import Field
 from sendesk import access
 from sendesk.deployment import services
 from sendesk.deployment.models import Plan
+from sendesk.lib import inputs
 
 from .common import ErrorOut, FieldErrorsOut, IsoDate
 
@@ -108,7 +109,8 @@ def _school(user, school_id):
 
 
 def _plan(user, plan_id) -> Plan:
-    plan = Plan.objects.filter(pk=plan_id).first() if 1 <= plan_id <= services.MAX_ID else None
+    plan_id = inputs.parse_id(plan_id)
+    plan = Plan.objects.filter(pk=plan_id).first() if plan_id is not None else None
     if plan is None or not access.can(user, plan.school_id, services.CAPABILITY):
         raise Http404
     return plan

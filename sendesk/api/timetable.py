@@ -8,8 +8,10 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
+from sendesk.audit.services import record_access_many
 from sendesk.deployment import selectors
 from sendesk.deployment import timetable as tt
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 
 from .common import LOOKUP_ERRORS
@@ -39,7 +41,7 @@ class Timetable(Schema):
     "left out).",
 )
 def staff_timetable(request, staff_id: int, week: str | None = None):
-    if not 0 < staff_id < 2**31:
+    if inputs.parse_id(staff_id) is None:
         raise Http404
     schools = selectors.timetable_schools(request.auth, staff_id)
     if not schools:
@@ -48,4 +50,7 @@ def staff_timetable(request, staff_id: int, week: str | None = None):
         monday = tt.parse_week(week, timezone.localdate())
     except tt.WeekError as error:
         raise ServiceError({"week": str(error)}) from None
-    return {"items": tt.staff_week(request.auth, staff_id, schools, monday)}
+    items = tt.staff_week(request.auth, staff_id, schools, monday)
+    record_access_many(actor=request.auth, pupils=tt.named_pupils(items), what="timetable",
+                       via="api")  # fmt: skip
+    return {"items": items}

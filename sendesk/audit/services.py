@@ -46,14 +46,17 @@ def record_change(*, actor, action, obj, school_id, pupil_id=None, before=None, 
 
 def record_changes(*, actor, action, object_type: str, rows) -> None:
     """Many changes of one kind in one INSERT, so a page's query count does not grow with
-    the records: rows of (school_id, pupil_id, object_id, after)."""
+    the records: rows of (school_id, pupil_id, object_id, values). The values are the row
+    after the change; for a DELETE, the row as it was (there is no after), as
+    record_change's deletions store it."""
     if not isinstance(action, AuditEvent.Action):
         raise TypeError(f"record_changes needs an AuditEvent.Action, not {action!r}")
     now = timezone.now()
+    side = "before" if action == AuditEvent.Action.DELETE else "after"
     AuditEvent.objects.bulk_create(
         AuditEvent(at=now, actor=actor, school_id=school_id, pupil_id=pupil_id, action=action,
-                   object_type=object_type, object_id=str(object_id), after=after)
-        for school_id, pupil_id, object_id, after in rows
+                   object_type=object_type, object_id=str(object_id), **{side: values})
+        for school_id, pupil_id, object_id, values in rows
     )  # fmt: skip
 
 

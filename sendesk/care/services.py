@@ -103,10 +103,6 @@ def care_staff(school_id):
 # --- small checks ------------------------------------------------------------------------------
 
 
-def _is_date(value) -> bool:
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
 def _label(kind) -> str:
     return Training.Kind(kind).label.lower() if kind in Training.Kind.values else str(kind)
 
@@ -150,7 +146,7 @@ def _validate_plan(pupil, data: dict, errors, *, today, creating: bool, old=None
         errors["gender_preference"] = "Choose a preference: no preference, female or male staff."
     _plan_training(data, kind, errors)
     review = data.get("review_date")
-    if not _is_date(review):
+    if not inputs.is_date(review):
         errors["review_date"] = "Give the date the plan is next reviewed."
     elif review < today and (creating or review != getattr(old, "review_date", None)):
         errors["review_date"] = "The review date can't be in the past."
@@ -700,7 +696,7 @@ def equipment_create(*, actor, school_id: int, data: dict) -> Equipment:
         errors["inspection_months"] = "Inspections are every 1 to 24 months."
     last = data.get("last_inspected")
     today = timezone.localdate()
-    if not _is_date(last):
+    if not inputs.is_date(last):
         errors["last_inspected"] = "Give the date it was last inspected."
     elif last > today:
         errors["last_inspected"] = "The last inspection can't be in the future."
@@ -730,7 +726,7 @@ def equipment_inspect(*, actor, equipment: Equipment, inspected_on: dt.date) -> 
     if equipment.school_id not in equipment_schools(actor):
         raise Http404
     today = timezone.localdate()
-    if not _is_date(inspected_on):
+    if not inputs.is_date(inspected_on):
         raise ServiceError({"inspected_on": "Give the date of the inspection."})
     if inspected_on > today:
         raise ServiceError({"inspected_on": "An inspection can't be recorded for the future."})

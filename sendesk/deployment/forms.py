@@ -55,3 +55,16 @@ class MoveForm(forms.Form):
         self.fields["staff"].error_messages["invalid_choice"] = (
             "Choose a member of this school's staff."
         )
+
+
+class MaxAdultsForm(forms.Form):
+    # Text, not an IntegerField: the service gives the one message for anything that is not
+    # a whole number from 1 to 10, whatever was typed.
+    max_adults_per_pupil = forms.CharField(
+        label="Most adults a pupil sees in a week",
+        required=False,
+        max_length=20,
+        help_text="A whole number from 1 to 10. The planner keeps each pupil's week to this "
+        "many adults, for continuity.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "short"}),
+    )

@@ -35,6 +35,7 @@ from sendesk.care.models import CarePlan
 from sendesk.medication.models import Medicine
 from sendesk.provision.models import Provision, TimeOfDay
 from sendesk.pupils.models import Deployment, Pupil
+from sendesk.schools.calendar import minutes_between, week_start
 from sendesk.schools.models import Period
 from sendesk.staff.models import CareGender, StaffMember, Training, WorkingDay
 from sendesk.visits.models import Trip
@@ -53,10 +54,6 @@ LONG_DAY_MINUTES = 6 * 60
 # Weights of the objective: an EHC plan minute first, then a SEN support minute; a dose
 # and a duty post are safety and supervision, weighed above both; continuity last.
 WEIGHT = {"ehcp_f": 100, "sen_support": 10, "dose": 1000, "duty": 500, "cover": 300}
-
-
-def minutes_between(start: dt.time, end: dt.time) -> int:
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
 @dataclass(frozen=True)
@@ -512,7 +509,7 @@ def build(school_id: int, days: list[dt.date]) -> Problem:
     settings = PlannerSettings.objects.filter(school_id=school_id).first()
     return Problem(
         school_id=school_id,
-        week_start=days[0] - dt.timedelta(days=days[0].weekday()),
+        week_start=week_start(days[0]),
         slots=slots,
         adults=adults,
         needs=needs,

@@ -9,11 +9,21 @@ from django.db.models import Count, Q, Sum
 from sendesk.accounts.models import User
 from sendesk.provision.models import Session
 from sendesk.schools import capabilities
+from sendesk.schools.calendar import minutes_between
 from sendesk.schools.models import Period, StaffRole, TeachingGroup
 from sendesk.staff import access as staff_access
 from sendesk.staff.models import StaffMember
 
-from .models import Assignment, DutyNeed, DutyPost, GroupLesson, Plan, StaffAbsence, Unmet
+from .models import (
+    Assignment,
+    DutyNeed,
+    DutyPost,
+    GroupLesson,
+    Plan,
+    PlannerSettings,
+    StaffAbsence,
+    Unmet,
+)
 
 WEEKDAYS = {1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Friday"}
 # Kinds of assignment that give a pupil their promised time.
@@ -118,8 +128,7 @@ def _days(monday: dt.date) -> list[dt.date]:
 
 
 def _minutes(a) -> int:
-    start = a.start.hour * 60 + a.start.minute
-    return a.end.hour * 60 + a.end.minute - start
+    return minutes_between(a.start, a.end)
 
 
 def unmet_rows(plan: Plan):
@@ -220,3 +229,14 @@ def recorded_pairs(staff_ids, monday: dt.date, until: dt.date) -> set[tuple]:
             provision__isnull=False,
         ).values_list("delivered_by_id", "provision_id", "date")
     )
+
+
+def max_adults(school_id: int) -> int:
+    """The school's limit of adults one pupil sees in a week (the default when never set).
+    One query."""
+    value = (
+        PlannerSettings.objects.filter(school_id=school_id)
+        .values_list("max_adults_per_pupil", flat=True)
+        .first()
+    )
+    return PlannerSettings.DEFAULT_MAX_ADULTS if value is None else value

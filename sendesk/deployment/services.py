@@ -38,25 +38,27 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.audit.models import AuditEvent
-from sendesk.audit.services import record_change, snapshot
+from sendesk.audit.services import record_change, record_changes, snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.provision.models import MissedReason, Session
 from sendesk.provision.services import session_record
 from sendesk.pupils.models import Deployment
+from sendesk.schools import calendar
 from sendesk.schools.calendar import Calendar
 from sendesk.schools.models import Period
 from sendesk.staff import access as staff_access
 from sendesk.staff.models import StaffMember
 
 from . import problem as problems
-from . import tasks
+from . import setup, tasks
 from .models import Assignment, Plan, PlannerSettings, StaffAbsence, Unmet
 from .problem import DAY_NAMES, Fixed, Problem
 from .solver import CHANGE_COST, solve, where_label
 
 CAPABILITY = "plan_deployment"
-MAX_ID = 2**63 - 1  # the largest id the database holds
 STAFF_ABSENT = "staff_absent"
+ABSENCE_NOTE = "Marked absent when cover was planned."
 MISSED_NAMESPACE = uuid.UUID("6f1b8f5e-2f0a-4c53-9d1e-7a4c0f6f1d21")
 
 
@@ -71,9 +73,7 @@ def may_change(actor, assignment, staff_id=None) -> bool:
     school_id = assignment.plan.school_id
     if access.can(actor, school_id, CAPABILITY):
         return True
-    wanted = {assignment.staff_id}
-    if staff_id not in (None, "") and str(staff_id).isdigit():
-        wanted.add(int(staff_id))
+    wanted = {assignment.staff_id, inputs.parse_id(staff_id)} - {None}
     team = staff_access.line_managed(actor, school_id)
     return bool(team) and wanted <= team
 
@@ -318,7 +318,7 @@ def publish(*, actor, plan: Plan) -> Plan:
         ).update(status=Plan.Status.SUPERSEDED)
         plan.status, plan.published_by, plan.published_at = Plan.Status.PUBLISHED, actor, now
         plan.save(update_fields=["status", "published_by", "published_at"])
-        _write_scope(plan)
+        _write_scope(actor, plan)
         record_change(
             actor=actor, action=AuditEvent.Action.UPDATE, obj=plan, school_id=plan.school_id,
             before=before, after=snapshot(plan),
@@ -333,16 +333,9 @@ def publish(*, actor, plan: Plan) -> Plan:
     return plan
 
 
-def _write_scope(plan: Plan):
-    """Dated Deployment rows for each adult with each pupil (or cover class) of the plan,
-    replacing the rows an earlier plan wrote for that week; hand-made rows stay."""
-    week_end = plan.week_start + dt.timedelta(days=6)
-    Deployment.objects.filter(
-        school_id=plan.school_id,
-        made_by_plan__isnull=False,
-        start__gte=plan.week_start,
-        start__lte=week_end,
-    ).delete()
+def _scope_rows(plan: Plan) -> set[tuple]:
+    """(staff, date, kind, pupil, teaching group) of each dated Deployment the plan means:
+    each adult with each pupil they support or group they teach, and each class covered."""
     through = Assignment.pupils.through
     rows = set()
     for staff_id, date, pupil_id in through.objects.filter(
@@ -354,13 +347,57 @@ def _write_scope(plan: Plan):
         kind=Assignment.Kind.COVER, teaching_group__isnull=False
     ).values_list("staff_id", "date", "teaching_group_id"):
         rows.add((staff_id, date, Deployment.Kind.GROUP, None, group_id))
-    Deployment.objects.bulk_create(
+    return rows
+
+
+def _scope_audit(actor, action, deployments) -> None:
+    if deployments:
+        record_changes(
+            actor=actor, action=action, object_type=Deployment._meta.label_lower,
+            rows=[(d.school_id, d.pupil_id, d.pk, snapshot(d)) for d in deployments],
+        )  # fmt: skip
+
+
+def _write_scope(actor, plan: Plan) -> None:
+    """Dated Deployment rows for each adult with each pupil (or cover class) of the plan,
+    in place of the rows an earlier plan wrote for that week; hand-made rows stay. Only
+    what differs is written, and each row created, ended (deleted) or handed to this plan
+    has its own audit row, which is what says who could read a pupil on which day. A
+    fixed number of queries (a dozen at most: read, delete, update, insert, and each kind
+    of audit row's chain head and INSERT), however many rows."""
+    week_end = plan.week_start + dt.timedelta(days=6)
+    held = list(
+        Deployment.objects.filter(
+            school_id=plan.school_id, made_by_plan__isnull=False,
+            start__gte=plan.week_start, start__lte=week_end,
+        )
+    )  # fmt: skip
+    wanted = _scope_rows(plan)
+    kept, ended = [], []
+    for d in held:
+        key = (d.staff_id, d.start, d.kind, d.pupil_id, d.teaching_group_id)
+        if key in wanted and d.end == d.start:
+            wanted.discard(key)  # one row a key: a duplicate held is ended
+            kept.append(d)
+        else:
+            ended.append(d)
+    if ended:
+        Deployment.objects.filter(pk__in=[d.pk for d in ended]).delete()
+    handed = [d for d in kept if d.made_by_plan != plan.pk]
+    if handed:
+        Deployment.objects.filter(pk__in=[d.pk for d in handed]).update(made_by_plan=plan.pk)
+        for d in handed:
+            d.made_by_plan = plan.pk
+    made = Deployment.objects.bulk_create(
         Deployment(
             school_id=plan.school_id, staff_id=staff_id, kind=kind, pupil_id=pupil_id,
             teaching_group_id=group_id, start=date, end=date, made_by_plan=plan.pk,
         )
-        for staff_id, date, kind, pupil_id, group_id in sorted(rows, key=str)
+        for staff_id, date, kind, pupil_id, group_id in sorted(wanted, key=str)
     )  # fmt: skip
+    _scope_audit(actor, AuditEvent.Action.DELETE, ended)
+    _scope_audit(actor, AuditEvent.Action.UPDATE, handed)
+    _scope_audit(actor, AuditEvent.Action.CREATE, made)
 
 
 def record_uncovered(*, actor, plan: Plan) -> int:
@@ -398,58 +435,30 @@ def record_uncovered(*, actor, plan: Plan) -> int:
 # --- Re-planning a day for absence ----------------------------------------------------------
 
 
-def _absent_ids(school_id, day, absent_staff_ids, errors):
-    try:
-        wanted = {int(i) for i in absent_staff_ids}
-    except (TypeError, ValueError):
-        wanted = {0}
-    if any(not 1 <= i <= MAX_ID for i in wanted):
-        errors["absent_staff_ids"] = "Give the ids of the absent staff as whole numbers."
-        return set()
-    known = set(
-        StaffMember.objects.filter(school_id=school_id, user_id__in=wanted).values_list(
-            "user_id", flat=True
-        )
-    )
-    if wanted - known:
-        errors["absent_staff_ids"] = (
-            "These are not members of staff at this school: "
-            + ", ".join(str(i) for i in sorted(wanted - known))
-            + "."
-        )
-    return wanted
-
-
-def _mark_absent(actor, school_id, day, wanted):
-    already = set(
-        StaffAbsence.objects.filter(school_id=school_id, date=day).values_list(
-            "staff_id", flat=True
-        )
-    )
-    now = timezone.now()
-    for staff_id in sorted(wanted - already):
-        absence = StaffAbsence.objects.create(
-            school_id=school_id, staff_id=staff_id, date=day, reason=StaffAbsence.Reason.OTHER,
-            note="Marked absent when cover was planned.", recorded_by=actor, recorded_at=now,
-        )  # fmt: skip
-        record_change(
-            actor=actor, action=AuditEvent.Action.CREATE, obj=absence, school_id=school_id,
-            after=snapshot(absence),
-        )  # fmt: skip
-
-
-def replan_day(*, actor, school_id, day, absent_staff_ids, time_limit=2.0):
+def replan_day(
+    *,
+    actor,
+    school_id,
+    day,
+    absent_staff_ids,
+    reason=StaffAbsence.Reason.OTHER,
+    note=ABSENCE_NOTE,
+    time_limit=2.0,
+):
     """Re-plan `day` from the week's published plan with the given staff absent (their
-    absence recorded if it was not), changing as few assignments as it can. Returns (draft
+    absence recorded, with `reason`, by setup.absence_mark if it was not: the one way
+    absence is written, its checks first), changing as few assignments as it can. Returns (draft
     plan, changes, uncovered): each change and each uncovered session a dict whose "text"
     says it in plain words ("Sam Lee covers Ava Brown's 1:1 support, period 2, instead of
     Jo Park")."""
     _require(actor, school_id)
-    errors = {}
-    if not isinstance(day, dt.date):
-        raise ServiceError({"date": "Give the day, written YYYY-MM-DD."})
-    wanted = _absent_ids(school_id, day, absent_staff_ids, errors)
-    week_start = day - dt.timedelta(days=day.weekday())
+    # The absence's own checks (setup.absence_mark's), with the re-plan's after them.
+    errors, wanted = setup.absence_problems(
+        school_id=school_id, day=day, staff_ids=absent_staff_ids, reason=reason
+    )
+    if "date" in errors:
+        raise ServiceError(errors)
+    week_start = calendar.week_start(day)
     if day not in _school_days(school_id, week_start):
         errors["date"] = "That is not a school day."
     base = Plan.objects.filter(
@@ -460,7 +469,8 @@ def replan_day(*, actor, school_id, day, absent_staff_ids, time_limit=2.0):
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
-        _mark_absent(actor, school_id, day, wanted)
+        setup.absence_mark(actor=actor, school_id=school_id, day=day, staff_ids=wanted,
+                           reason=reason, note=note)  # fmt: skip
         problem = problems.build(school_id, [day])
         that_day = list(base.assignments.filter(date=day).prefetch_related("pupils"))
         _keep(problem, [a for a in that_day if a.pinned and a.staff_id not in wanted])
@@ -641,9 +651,10 @@ def move(*, actor, assignment: Assignment, staff_id=None, period_id=None) -> Ass
             errors["period_id"] = (
                 f"Choose a period of {DAY_NAMES[assignment.date.weekday()]} at this school."
             )
+    staff_id = inputs.parse_id(staff_id)
     member = (
         StaffMember.objects.filter(school_id=plan.school_id, user_id=staff_id).first()
-        if str(staff_id).isdigit()
+        if staff_id is not None
         else None
     )
     if member is None:
@@ -673,13 +684,22 @@ def move(*, actor, assignment: Assignment, staff_id=None, period_id=None) -> Ass
         assignment.staff_id, assignment.period = member.user_id, period
         assignment.start, assignment.end, assignment.pinned = start, end, True
         assignment.save()
-        # Their own break then is no longer free time.
-        plan.assignments.filter(
-            staff_id=member.user_id, date=assignment.date, kind=Assignment.Kind.BREAK,
-            start__lt=end, end__gt=start,
-        ).delete()  # fmt: skip
+        # Their own break then is no longer free time: each break taken away is audited.
+        breaks = list(
+            plan.assignments.filter(
+                staff_id=member.user_id, date=assignment.date, kind=Assignment.Kind.BREAK,
+                start__lt=end, end__gt=start,
+            )
+        )  # fmt: skip
+        if breaks:
+            Assignment.objects.filter(pk__in=[b.pk for b in breaks]).delete()
+            record_changes(
+                actor=actor, action=AuditEvent.Action.DELETE,
+                object_type=Assignment._meta.label_lower,
+                rows=[(plan.school_id, None, b.pk, snapshot(b)) for b in breaks],
+            )  # fmt: skip
         if plan.status == Plan.Status.PUBLISHED:
-            _write_scope(plan)
+            _write_scope(actor, plan)
         record_change(
             actor=actor, action=AuditEvent.Action.UPDATE, obj=assignment,
             school_id=plan.school_id, before=before, after=snapshot(assignment),

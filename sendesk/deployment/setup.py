@@ -14,7 +14,8 @@ from sendesk.audit.services import record_change, snapshot
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.schools import capabilities
-from sendesk.schools.models import Period, StaffRole, TeachingGroup
+from sendesk.schools.models import Period, TeachingGroup
+from sendesk.staff.models import StaffMember
 
 from .models import Assignment, DutyNeed, DutyPost, GroupLesson, StaffAbsence
 from .selectors import WEEKDAYS
@@ -244,39 +245,68 @@ def group_lessons_set(*, actor, school_id: int, group_id, lessons: dict) -> int:
     return changed
 
 
-@transaction.atomic
-def absence_mark(*, actor, school_id: int, day, staff_ids, reason) -> list:
-    """Record each person absent on `day` (already recorded: kept as it was), before the
-    planner re-plans the day around them."""
-    _require(actor, school_id)
+def _absent_staff(school_id, staff_ids, errors) -> set[int]:
+    """The user ids of the people marked absent, each a member of staff at the school (a
+    staff record there, as the planner plans only those, and a role there)."""
+    if not staff_ids:
+        errors["absent_staff_ids"] = "Choose who is absent."
+        return set()
+    many = isinstance(staff_ids, (list, tuple, set, frozenset))
+    wanted = {inputs.parse_id(i) for i in staff_ids} if many else {None}
+    if None in wanted:
+        errors["absent_staff_ids"] = "Give the ids of the absent staff as whole numbers."
+        return set()
+    known = set(
+        StaffMember.objects.filter(
+            school_id=school_id, user_id__in=wanted, user__staff_roles__school_id=school_id
+        ).values_list("user_id", flat=True)
+    )
+    if wanted - known:
+        errors["absent_staff_ids"] = (
+            "These are not members of staff at this school: "
+            + ", ".join(str(i) for i in sorted(wanted - known))
+            + "."
+        )
+    return wanted
+
+
+def absence_problems(*, school_id: int, day, staff_ids, reason) -> tuple[dict, set[int]]:
+    """(messages by field, user ids) for marking `staff_ids` absent on `day`: the checks
+    absence_mark makes, for a caller that adds its own before anything is written (the
+    cover re-plan). One query."""
     errors: dict[str, str] = {}
-    if not isinstance(day, dt.date):
-        errors["date"] = "Give the day of the absence."
+    if not inputs.is_date(day):
+        errors["date"] = "Give the day of the absence, written YYYY-MM-DD."
     elif day.isoweekday() > 5:
         errors["date"] = f"{day:%A} is the weekend: nobody is deployed then."
     elif abs((day - timezone.localdate()).days) > 366:
         errors["date"] = "Check the year: absence is marked within a year of today."
-    if not staff_ids:
-        errors["staff"] = "Choose who is absent."
     if reason not in StaffAbsence.Reason.values:
         errors["reason"] = "Choose why."
-    staff = set(
-        StaffRole.objects.filter(
-            school_id=school_id, user_id__in=list(staff_ids or [])
-        ).values_list("user_id", flat=True)
+    return errors, _absent_staff(school_id, staff_ids, errors)
+
+
+@transaction.atomic
+def absence_mark(*, actor, school_id: int, day, staff_ids, reason, note="") -> list:
+    """Record each person absent on `day` (already recorded: kept as it was), before the
+    planner re-plans the day around them. The one way absence is written: the absence
+    page and the cover API (services.replan_day) both come here. Messages are keyed
+    "date", "reason" and "absent_staff_ids" (the API's field)."""
+    _require(actor, school_id)
+    errors, staff = absence_problems(
+        school_id=school_id, day=day, staff_ids=staff_ids, reason=reason
     )
-    if staff_ids and set(staff_ids) - staff:
-        errors["staff"] = "Choose people from this school's staff."
     if errors:
         raise ServiceError(errors)
     held = set(
         StaffAbsence.objects.filter(staff_id__in=staff, date=day).values_list("staff_id", flat=True)
     )
     made = []
+    now = timezone.now()
     for staff_id in sorted(staff - held):
         absence = StaffAbsence.objects.create(
-            school_id=school_id, staff_id=staff_id, date=day, reason=reason,
-            recorded_by=actor, recorded_at=timezone.now(),
+            school_id=school_id, staff_id=staff_id, date=day, reason=reason, note=note[:200],
+            recorded_by=actor, recorded_at=now,
         )  # fmt: skip
         record_change(actor=actor, action=A.CREATE, obj=absence, school_id=school_id,
                       after=snapshot(absence))  # fmt: skip

@@ -11,11 +11,13 @@ the right rows: one query for the week's plans, whatever the school's size."""
 import datetime as dt
 import re
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.db.models import Prefetch
 
 from sendesk import access
 from sendesk.pupils.models import Pupil
+from sendesk.schools.calendar import week_start
 
 from .models import Assignment, Plan, StaffAbsence, Unmet
 
@@ -27,14 +29,10 @@ class WeekError(ValueError):
     """A week parameter that is not a week: its message says how to write one."""
 
 
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def parse_week(raw: str | None, today: dt.date) -> dt.date:
     """The Monday of the ISO week written `raw` ('2026-W47'); this week when empty."""
     if not raw:
-        return monday_of(today)
+        return week_start(today)
     match = WEEK_RE.match(raw.strip())
     if not match:
         raise WeekError(f"“{raw[:20]}” is not a week. {WEEK_HELP}")
@@ -202,6 +200,13 @@ def pupil_week(pupil, monday: dt.date) -> list[dict]:
     return rows
 
 
+def named_pupils(items) -> list[SimpleNamespace]:
+    """The pupils the week's lines name (those the viewer may see), each once, as
+    audit.record_access_many takes them: one access row each for the page, in one write."""
+    pks = dict.fromkeys(pk for item in items for pk in item["pupil_ids"])
+    return [SimpleNamespace(pk=pk) for pk in pks]
+
+
 def by_day(items: list[dict], monday: dt.date) -> list[dict]:
     """The week's rows under each of its five days (a day with none says so)."""
     days = {day: [] for day in school_days(monday)}
@@ -216,7 +221,7 @@ def my_day_lines(user, day: dt.date) -> list[dict]:
     adult is absent ("Not covered — Jo Park is absent"). Five queries at most, whatever the
     school's size; none when no plan is published."""
     schools = access.schools_where(user, "school_staff")
-    held = {k: v for k, v in plans_by_day(schools, monday_of(day)).items() if k[1] == day}
+    held = {k: v for k, v in plans_by_day(schools, week_start(day)).items() if k[1] == day}
     if not held:
         return []
     plan_ids = set(held.values())

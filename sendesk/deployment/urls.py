@@ -6,6 +6,7 @@ urlpatterns = [
     path("deployment/school-day/", views.school_day, name="school_day"),
     path("deployment/duties/", views.duty_posts, name="duty_posts"),
     path("deployment/lessons/", views.class_lessons, name="class_lessons"),
+    path("deployment/planner/", views.planner_settings, name="planner_settings"),
     path("deployment/plans/", views.plans, name="deployment_plans"),
     path("deployment/plans/compare/", views.plan_compare, name="deployment_plan_compare"),
     path("deployment/plans/<int:plan_id>/", views.plan_detail, name="deployment_plan"),

@@ -19,15 +19,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.audit.services import record_access_many
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.forms import apply_service_errors, small_int
+from sendesk.lib.forms import apply_service_errors, run_services, small_int
 from sendesk.schools import capabilities
+from sendesk.schools.calendar import week_start
 from sendesk.staff.selectors import school_staff as staff_school_staff
 
 from . import selectors, services, setup
 from . import timetable as tt
-from .forms import AbsenceForm, DutyPostForm, MoveForm, PeriodForm, RunForm
+from .forms import AbsenceForm, DutyPostForm, MaxAdultsForm, MoveForm, PeriodForm, RunForm
 from .models import Assignment, Plan
+
+WHAT = "timetable"  # the access trail's word for a timetable naming a pupil
 
 
 def _school(request) -> int:
@@ -59,7 +63,7 @@ def school_day(request):
             elif action == "remove":
                 setup.period_remove(
                     actor=request.user, school_id=school_id,
-                    period_id=small_int(request.POST.get("period"), 1, 2**31 - 1),
+                    period_id=inputs.parse_id(request.POST.get("period")),
                 )  # fmt: skip
                 messages.success(request, "Period removed.")
                 return redirect("school_day")
@@ -107,7 +111,7 @@ def duty_posts(request):
                 if bad:
                     raise ServiceError("Give each need as a number of adults from 0 to 20.")
                 setup.duty_needs_set(actor=request.user, school_id=school_id,
-                                     post_id=small_int(request.POST.get("post"), 1, 2**31 - 1),
+                                     post_id=inputs.parse_id(request.POST.get("post")),
                                      adults_by_period=needs)  # fmt: skip
                 messages.success(request, "Duty needs saved.")
                 return redirect("duty_posts")
@@ -173,6 +177,32 @@ def class_lessons(request):
     return render(request, "deployment/class_lessons.html", context, status=status)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def planner_settings(request):
+    """The school's limit of adults one pupil sees in a week, which the planner keeps."""
+    school_id = _school(request)
+    if request.method == "GET":
+        form = MaxAdultsForm(initial={"max_adults_per_pupil": selectors.max_adults(school_id)})
+        return render(request, "deployment/planner_settings.html", {"form": form})
+    form = MaxAdultsForm(request.POST)
+    typed = form.data.get("max_adults_per_pupil", "").strip()
+    # A whole number goes to the service as one; anything else as typed, so that every bad
+    # value gets the service's own message.
+    value = inputs.whole_number(typed, 0, 10**6)
+    errors = run_services(
+        lambda: services.set_max_adults(
+            actor=request.user, school_id=school_id, value=typed if value is None else value
+        )
+    )
+    if not errors:
+        messages.success(request, f"Saved: at most {value} adults a pupil a week.")
+        return redirect("planner_settings")
+    form.is_valid()
+    apply_service_errors(form, errors)
+    return render(request, "deployment/planner_settings.html", {"form": form}, status=422)
+
+
 # --- Timetables -------------------------------------------------------------------------
 
 
@@ -206,7 +236,9 @@ def staff_timetable(request, staff_id=None):
     monday, problem = _week(request)
     days = []
     if monday is not None:
-        days = tt.by_day(tt.staff_week(request.user, staff_id, schools, monday), monday)
+        items = tt.staff_week(request.user, staff_id, schools, monday)
+        record_access_many(actor=request.user, pupils=tt.named_pupils(items), what=WHAT)
+        days = tt.by_day(items, monday)
     context = {
         "person": person,
         "own": staff_id == request.user.pk,
@@ -227,7 +259,7 @@ def pupil_timetable(request, pupil_id):
     days = []
     if monday is not None:
         days = tt.by_day(tt.pupil_week(pupil, monday), monday)
-        record_access_many(actor=request.user, pupils=[pupil], what="timetable")
+        record_access_many(actor=request.user, pupils=[pupil], what=WHAT)
     context = {
         "pupil": pupil,
         "days": days,
@@ -257,7 +289,7 @@ def plans(request):
             else:
                 try:
                     plan = services.plan_week(
-                        actor=request.user, school_id=school_id, week_start=tt.monday_of(day)
+                        actor=request.user, school_id=school_id, week_start=week_start(day)
                     )
                 except ServiceError as error:
                     apply_service_errors(form, error.errors)
@@ -303,8 +335,7 @@ def plan_compare(request):
     choices = list(selectors.plans(school_id))
     if not raw_a and not raw_b:
         return render(request, "deployment/plan_compare.html", {"choices": choices})
-    a = small_int(raw_a, 1, 2**31 - 1)
-    b = small_int(raw_b, 1, 2**31 - 1)
+    a, b = inputs.parse_id(raw_a), inputs.parse_id(raw_b)
     if a is None or b is None:
         context = {"choices": choices, "problem": "Choose two plans to compare."}
         return render(request, "deployment/plan_compare.html", context, status=400)

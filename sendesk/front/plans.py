@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.audit.services import record_access
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.forms import apply_service_errors, run_services, small_int
+from sendesk.lib.forms import apply_service_errors, run_services
 from sendesk.plans import services
 from sendesk.plans.forms import (
     OutcomeForm,
@@ -183,7 +184,7 @@ def target_new(request, plan_id):
 
 def _outcome_initial(request, plan):
     """'Add a target' under an outcome on the plan page preselects that outcome."""
-    wanted = small_int(request.GET.get("outcome", ""), 1, 2**63 - 1)
+    wanted = inputs.parse_id(request.GET.get("outcome", ""))
     return {"outcome": wanted} if wanted else {}
 
 

@@ -15,11 +15,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from sendesk.audit.services import record_access_many
 from sendesk.deployment import selectors
 from sendesk.deployment import timetable as tt
-from sendesk.lib.forms import small_int
+from sendesk.lib import inputs
 from sendesk.schools import capabilities
+from sendesk.schools.calendar import minutes_between
 from sendesk.schools.models import Role
+from sendesk.staff import selectors as staff_selectors
 from sendesk.staff.models import Training
 
 # Training a TA's work leans on; the page says which are current.
@@ -33,20 +36,23 @@ KIND_LABELS = dict(Training.Kind.choices)
 GIVING = {"support", "group"}
 
 
-def _minutes(item) -> int:
-    return (item["end"].hour - item["start"].hour) * 60 + item["end"].minute - item["start"].minute
+# The states staff.selectors.status_of gives, best first: the record that counts for a
+# person and kind is their best.
+RANK = {"current": 0, "expiring": 1, "expired": 2}
 
 
 def _training(staff_ids, day) -> dict[int, list[tuple[str, str]]]:
-    """(training, 'current' | 'expired' | 'none') per person. One query."""
+    """(training, 'current' | 'expiring' | 'expired' | 'none') per person, as the training
+    register says it (staff.selectors.status_of). One query."""
     held: dict[tuple[int, str], str] = {}
     rows = Training.objects.filter(
         user_id__in=list(staff_ids), kind__in=TRAINING_KINDS, completed_on__lte=day
-    ).values_list("user_id", "kind", "expires_on")
-    for user_id, kind, expires in rows:
-        state = "current" if expires is None or expires >= day else "expired"
-        if held.get((user_id, kind)) != "current":
-            held[(user_id, kind)] = state
+    ).only("user_id", "kind", "completed_on", "expires_on")
+    for row in rows:
+        state = staff_selectors.status_of(row, day)
+        key = (row.user_id, row.kind)
+        if RANK[state] < RANK.get(held.get(key), 3):
+            held[key] = state
     return {
         s: [(KIND_LABELS[k], held.get((s, k), "none")) for k in TRAINING_KINDS] for s in staff_ids
     }
@@ -61,7 +67,7 @@ def _member_row(member, items, monday, reading) -> dict:
         and (i["date"], i["end"]) <= (now.date(), now.time())
         and (member.user_id, i["provision_id"], i["date"]) not in done
     ]  # fmt: skip
-    planned = sum(_minutes(i) for i in items if i["kind"] != "break")
+    planned = sum(minutes_between(i["start"], i["end"]) for i in items if i["kind"] != "break")
     pupils = {}
     for item in items:
         pupils.update(dict(item["pupils"]))
@@ -86,7 +92,7 @@ def team(request):
     staff_at = capabilities.schools_where(user, "school_staff")
     oversee = capabilities.schools_where(user, "oversee")
     school_id = capabilities.pick_school(staff_at, request.GET.get("school") or None)
-    manager_id = small_int(request.GET.get("manager"), 1, 2**31 - 1)
+    manager_id = inputs.parse_id(request.GET.get("manager"))
     if school_id in oversee:
         manager = None
         if manager_id is not None:
@@ -109,6 +115,8 @@ def team(request):
     until = min(today, monday + dt.timedelta(days=4))
     ids = [m.user_id for m in members]
     weeks = tt.staff_weeks(user, ids, [school_id], monday)
+    named = tt.named_pupils(item for items in weeks.values() for item in items)
+    record_access_many(actor=user, pupils=named, what="team timetable")
     recorded = selectors.recorded_counts(ids, monday, until)
     done = selectors.recorded_pairs(ids, monday, until)
     training = _training(ids, today)

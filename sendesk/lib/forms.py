@@ -1,6 +1,7 @@
 from django import forms
 from django.db import transaction
 
+from . import inputs
 from .errors import ServiceError
 
 
@@ -42,12 +43,9 @@ def run_services(*steps):
 
 
 def small_int(raw, lo: int, hi: int) -> int | None:
-    """A whole number from a query string within [lo, hi], or None. Only ASCII digits:
-    str.isdigit() also accepts '²' and other digits int() refuses."""
-    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 9:
-        return None
-    value = int(raw)
-    return value if lo <= value <= hi else None
+    """A whole number from a query string or form within [lo, hi], or None (text only:
+    inputs.whole_number, which also takes an int, is the one parser)."""
+    return inputs.whole_number(raw, lo, hi) if isinstance(raw, str) else None
 
 
 def field_limits(model, data: dict) -> dict[str, str]:

@@ -55,6 +55,33 @@ def whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_date(value) -> bool:
+    """A date and not a datetime (which is a date too, and would pass for one)."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+MAX_ID = 2**63 - 1  # the largest id the database holds
+
+
+def whole_number(value, lo: int, hi: int) -> int | None:
+    """`value` as an int from lo to hi, or None: an int sent as an int (see whole()), or
+    text of ASCII digits (str.isdigit() also accepts '²' and other digits int() refuses;
+    nothing longer than 19 digits is turned into a number)."""
+    if isinstance(value, str):
+        if not value.isascii() or not value.isdigit() or len(value) > 19:
+            return None
+        value = int(value)
+    elif not whole(value):
+        return None
+    return value if lo <= value <= hi else None
+
+
+def parse_id(value, hi: int = MAX_ID) -> int | None:
+    """An id from outside (a form, a path, JSON) as an int, or None when it is not one: the
+    one id parser, so that "12", 12 and a lookup by it agree everywhere."""
+    return whole_number(value, 1, hi)
+
+
 def plain(value):
     """`value` as the audit trail stores it in JSON: times in local time (what the person
     saw), dates and times as ISO text, ids and decimals as text."""

@@ -12,7 +12,13 @@ from .models import Closure, Term
 
 
 def week_start(day: dt.date) -> dt.date:
+    """The Monday of the week holding `day` (the one "Monday of the week" helper)."""
     return day - dt.timedelta(days=day.weekday())
+
+
+def minutes_between(start: dt.time, end: dt.time) -> int:
+    """Minutes from `start` to `end` on the same day (negative when end is earlier)."""
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
 class Span(NamedTuple):

@@ -14,6 +14,7 @@ not exist."""
 from django.db.models import Q
 from django.http import Http404
 
+from sendesk.lib import inputs
 from sendesk.schools import capabilities
 from sendesk.schools.models import StaffRole
 
@@ -112,11 +113,8 @@ def visible_q(user) -> Q:
 def member_for(user, member_id) -> tuple[StaffMember, str]:
     """The StaffMember with that id and the level `user` sees it at; Http404 when it does
     not exist or is out of scope (the same answer). One query."""
-    try:
-        member_id = int(member_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < member_id < 2**63:
+    member_id = inputs.parse_id(member_id)
+    if member_id is None:
         raise Http404
     member = (
         StaffMember.objects.select_related("user", "line_manager", "school")

@@ -14,6 +14,7 @@ from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
+from sendesk.schools.calendar import minutes_between
 
 from . import access
 from .models import CentralCheck, StaffMember, WorkingDay
@@ -21,10 +22,6 @@ from .selectors import school_staff
 
 MEMBER_TEXT = {"job_title": 120, "grade": 20}
 EARLIEST, LATEST = dt.time(6, 0), dt.time(20, 0)
-
-
-def _is_date(value) -> bool:
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def _decimal(value, name, errors, lo, hi, words) -> Decimal | None:
@@ -39,14 +36,6 @@ def _decimal(value, name, errors, lo, hi, words) -> Decimal | None:
         errors[name] = f"The {words} must be more than {lo} and at most {hi}."
         return None
     return number
-
-
-def _user_id(value) -> int:
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        return 0
-    return value if 0 < value < 2**31 else 0
 
 
 def _chain_reaches(school_id: int, start_id: int, target_id: int) -> bool:
@@ -83,16 +72,16 @@ def _check_choices(data, errors) -> None:
 def _check_dates(data, errors) -> None:
     started, left, fixed = data.get("started_on"), data.get("left_on"), data.get("fixed_term_end")
     today = timezone.localdate()
-    if not _is_date(started):
+    if not inputs.is_date(started):
         errors["started_on"] = "Give the date their employment started."
     elif started.year < 1950 or started > today + dt.timedelta(days=366):
         errors["started_on"] = "Check the start date: it is more than a year away or too long ago."
     for name, value, words in (("left_on", left, "left"), ("fixed_term_end", fixed, "end")):
         if value is None:
             continue
-        if not _is_date(value) or value.year > 9000:
+        if not inputs.is_date(value) or value.year > 9000:
             errors[name] = "Give the date as day, month and year."
-        elif _is_date(started) and value < started:
+        elif inputs.is_date(started) and value < started:
             errors[name] = f"The {words} date can't be before the start date."
 
 
@@ -136,7 +125,7 @@ def _check_pattern(pattern, errors) -> dict[int, tuple]:
 def _check_manager(school_id, user_id, manager_id, errors) -> int | None:
     if manager_id in (None, ""):
         return None
-    manager_id = _user_id(manager_id)
+    manager_id = inputs.parse_id(manager_id) or 0
     if manager_id == user_id:
         errors["line_manager_id"] = "Nobody can be their own line manager."
     elif not school_staff(school_id).filter(pk=manager_id).exists():
@@ -157,7 +146,7 @@ def member_save(*, actor, school_id: int, user_id, data: dict, pattern: dict, me
     if not access.can_see_scr(actor, school_id):
         raise Http404
     errors: dict[str, str] = {}
-    user_id = member.user_id if member else _user_id(user_id)
+    user_id = member.user_id if member else inputs.parse_id(user_id) or 0
     if member is None:
         if not school_staff(school_id).filter(pk=user_id).exists():
             errors["user_id"] = "Choose a member of this school's staff."
@@ -178,7 +167,7 @@ def member_save(*, actor, school_id: int, user_id, data: dict, pattern: dict, me
     manager_id = _check_manager(school_id, user_id, data.get("line_manager_id"), errors)
     hours = fields.get("hours_per_week")
     if days and hours and "hours_per_week" not in errors:
-        covered = Decimal(sum(_span(s, e) for s, e in days.values())) / 60
+        covered = Decimal(sum(minutes_between(s, e) for s, e in days.values())) / 60
         if hours > covered:
             errors["hours_per_week"] = (
                 f"The pattern covers {covered:.2f} h a week, less than the {hours} h contracted."
@@ -203,10 +192,6 @@ def member_save(*, actor, school_id: int, user_id, data: dict, pattern: dict, me
     }
     with transaction.atomic():
         return _write_member(actor, school_id, user_id, member, values, days)
-
-
-def _span(start: dt.time, end: dt.time) -> int:
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
 def _pattern_snapshot(member) -> dict:
@@ -251,7 +236,7 @@ def check_record(*, actor, member: StaffMember, kind, checked_on, evidence, **db
     if kind not in CentralCheck.Kind.values:
         errors["kind"] = "Choose the check."
     today = timezone.localdate()
-    if not _is_date(checked_on):
+    if not inputs.is_date(checked_on):
         errors["checked_on"] = "Give the date the check was made."
     elif checked_on > today:
         errors["checked_on"] = "A check can't be recorded before it is made."

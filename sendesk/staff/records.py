@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 
+from sendesk.schools.calendar import minutes_between
+
 from .access import roles_at
 from .models import CentralCheck, StaffMember, WorkingDay
 
@@ -19,10 +21,6 @@ WEEKDAYS = {1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Friday
 
 
 # --- contracts and patterns ---------------------------------------------------------------
-
-
-def _minutes(start: dt.time, end: dt.time) -> int:
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
 def pattern_of(member: StaffMember) -> dict[int, tuple[dt.time, dt.time]]:
@@ -35,12 +33,12 @@ def contract_minutes(member: StaffMember, weekday: int) -> int:
     """Minutes the member is contracted to be at school on that ISO weekday (0 when they
     do not work that day). As pattern_of for queries."""
     times = pattern_of(member).get(weekday)
-    return _minutes(*times) if times else 0
+    return minutes_between(*times) if times else 0
 
 
 def pattern_minutes(member: StaffMember) -> int:
     """Minutes a week the pattern covers (breaks included). As pattern_of for queries."""
-    return sum(_minutes(start, end) for start, end in pattern_of(member).values())
+    return sum(minutes_between(start, end) for start, end in pattern_of(member).values())
 
 
 def active_on(day: dt.date) -> Q:

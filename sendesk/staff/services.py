@@ -23,10 +23,6 @@ def training_can_manage(user, school_id: int) -> bool:
     return capabilities.can(user, school_id, "oversee")
 
 
-def _is_date(value) -> bool:
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
 def training_add(
     *,
     actor,
@@ -43,11 +39,8 @@ def training_add(
     if not training_can_manage(actor, school_id):
         raise Http404
     errors: dict[str, str] = {}
-    try:
-        user_id = int(user_id)
-    except (TypeError, ValueError):
-        user_id = 0
-    person = school_staff(school_id).filter(pk=user_id).first() if 0 < user_id < 2**31 else None
+    user_id = inputs.parse_id(user_id)
+    person = school_staff(school_id).filter(pk=user_id).first() if user_id else None
     if person is None:
         errors["user_id"] = "Choose a member of this school's staff."
     if kind not in Training.Kind.values:
@@ -56,16 +49,16 @@ def training_add(
     provider = inputs.text(provider, "provider", errors, limit=150)
     hours = _hours(hours, errors)
     today = timezone.localdate()
-    if not _is_date(completed_on):
+    if not inputs.is_date(completed_on):
         errors["completed_on"] = "Give the date the course was completed."
     elif completed_on > today:
         errors["completed_on"] = "A course can't be recorded before it is completed."
     elif completed_on < today - dt.timedelta(days=365 * 20):
         errors["completed_on"] = "Check the year: that is more than 20 years ago."
     if expires_on is not None:
-        if not _is_date(expires_on):
+        if not inputs.is_date(expires_on):
             errors["expires_on"] = "Give the expiry date as day, month and year."
-        elif _is_date(completed_on) and expires_on < completed_on:
+        elif inputs.is_date(completed_on) and expires_on < completed_on:
             errors["expires_on"] = "The expiry date can't be before the course was completed."
         elif expires_on.year > 9000:
             errors["expires_on"] = "Check the year of the expiry date."
@@ -133,11 +126,11 @@ def _care_genders_wanted(school_id, values) -> dict:
     otherwise."""
     wanted = {}
     for raw, gender in values.items():
-        try:
-            wanted[int(raw)] = gender
-        except (TypeError, ValueError):
-            raise ServiceError({"__all__": "Choose staff from this school's list."}) from None
-    ids = [pk for pk in wanted if 0 < pk < 2**31]
+        pk = inputs.parse_id(raw)
+        if pk is None:
+            raise ServiceError({"__all__": "Choose staff from this school's list."})
+        wanted[pk] = gender
+    ids = list(wanted)
     staff = set(school_staff(school_id).filter(pk__in=ids).values_list("pk", flat=True))
     errors = {}
     for user_id, gender in wanted.items():

@@ -65,3 +65,22 @@ def test_plain():
     assert inputs.plain(some) == str(some)
     assert inputs.plain(decimal.Decimal("2.50")) == "2.50"
     assert inputs.plain([1, "a"]) == [1, "a"]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (12, 12), ("12", 12), (inputs.MAX_ID, inputs.MAX_ID), (str(inputs.MAX_ID), inputs.MAX_ID),
+        (0, None), ("0", None), (-3, None), ("-3", None), (inputs.MAX_ID + 1, None),
+        ("9" * 40, None), (True, None), (2.0, None), ("2.0", None), (" 2", None), ("²", None),
+        ("", None), (None, None), ([1], None),
+    ],
+)  # fmt: skip
+def test_parse_id_is_the_one_reading_of_an_id(value, expected):
+    assert inputs.parse_id(value) == expected
+
+
+def test_whole_number_bounds_and_is_date():
+    assert inputs.whole_number("20", 0, 20) == 20 and inputs.whole_number("21", 0, 20) is None
+    assert inputs.is_date(dt.date(2026, 11, 18))
+    assert not inputs.is_date(dt.datetime(2026, 11, 18, 9)) and not inputs.is_date("2026-11-18")

@@ -157,3 +157,21 @@ def test_a_session_still_to_come_today_is_not_late(world, as_user, now):
     page = text(as_user(world.hana).get(f"/team/?week={WEEK}"))
     assert "Tue 17 09:00: Talk Boost with Ben Brown" in page
     assert "Wed 18 09:00: Talk Boost with Ben Brown" not in page
+
+
+def test_training_states_are_the_registers_own(world, as_user, now):
+    """My team says what the training register says (staff.selectors.status_of): training
+    that runs out within its warning window expires soon."""
+    from django.utils import timezone
+
+    from sendesk.staff.models import Training
+
+    make_plan(world)
+    manage(world, world.hana, world.alice)
+    today = timezone.localdate()
+    Training.objects.create(
+        user=world.alice, kind="first_aid", completed_on=today - dt.timedelta(days=700),
+        expires_on=today + dt.timedelta(days=10),
+    )  # fmt: skip
+    page = text(as_user(world.hana).get(f"/team/?week={WEEK}"))
+    assert "Expires soon</span> First aid" in page
