@@ -98,29 +98,37 @@ def get_plan(school_id: int, plan_id) -> Plan:
     )
 
 
-def plan_grid(plan: Plan) -> dict:
-    """The plan by adult, then day: a list of adults each with their five days (a grid on
-    a wide screen, one adult under another on a phone), and its unmet promises. Three
-    queries, whatever the plan's size."""
-    rows = (
+def plan_days(plan: Plan) -> list[dt.date]:
+    """The plan's days: a re-plan's one day, a week plan's five."""
+    return [plan.day] if plan.day else _days(plan.week_start)
+
+
+def plan_grid(plan: Plan, day: dt.date) -> dict:
+    """One day of the plan by adult: every adult the plan deploys that week, each with that
+    day's assignments (so the list keeps its shape from day to day), and the week's unmet
+    promises. Four queries, whatever the plan's size."""
+    staff = (
         Assignment.objects.filter(plan=plan)
+        .values_list("staff_id", "staff__full_name")
+        .order_by("staff__full_name", "staff_id")
+        .distinct()
+    )
+    rows = (
+        Assignment.objects.filter(plan=plan, date=day)
         .select_related("staff", "provision", "duty_post", "teaching_group")
         .prefetch_related("pupils")
-        .order_by("staff__full_name", "staff_id", "date", "start")
+        .order_by("staff_id", "start")
     )
-    days = sorted({a.date for a in rows}) if plan.day else _days(plan.week_start)
-    adults: dict[int, dict] = {}
+    adults = {
+        pk: {"staff": {"pk": pk, "full_name": name}, "items": [], "minutes": 0}
+        for pk, name in staff
+    }
     for a in rows:
-        adult = adults.setdefault(
-            a.staff_id,
-            {"staff": a.staff, "days": {day: [] for day in days}, "minutes": 0},
-        )
-        adult["days"].setdefault(a.date, []).append(a)
+        adult = adults[a.staff_id]
+        adult["items"].append(a)
         if a.kind in GIVING:
             adult["minutes"] += _minutes(a)
-    for adult in adults.values():
-        adult["days"] = [{"date": d, "items": items} for d, items in adult["days"].items()]
-    return {"adults": list(adults.values()), "days": days, "unmet": unmet_rows(plan)}
+    return {"adults": list(adults.values()), "days": plan_days(plan), "unmet": unmet_rows(plan)}
 
 
 def _days(monday: dt.date) -> list[dt.date]:

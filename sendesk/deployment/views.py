@@ -314,15 +314,33 @@ def _plan(request, plan_id) -> tuple[int, Plan]:
 def plan_detail(request, plan_id):
     """One plan by adult and day, with what it leaves unmet and why."""
     school_id, plan = _plan(request, plan_id)
-    grid = selectors.plan_grid(plan)
+    days = selectors.plan_days(plan)
+    day = _chosen_day(request.GET.get("day"), days)
+    grid = selectors.plan_grid(plan, day)
     context = {
         "plan": plan,
+        "day": day,
         **grid,
         "totals": selectors.plan_totals(plan),
         "others": [p for p in selectors.plans(school_id) if p.pk != plan.pk
                    and p.week_start == plan.week_start],
     }  # fmt: skip
     return render(request, "deployment/plan_detail.html", context)
+
+
+def _chosen_day(raw, days: list) -> dt.date:
+    """The day of the plan the page shows: the one asked for (?day=YYYY-MM-DD) when it is
+    one of the plan's days, else today when it is, else the first. One day at a time keeps
+    a large school's plan (sixty adults, a thousand assignments) quick to read and send."""
+    try:
+        wanted = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        wanted = None
+    today = timezone.localdate()
+    for candidate in (wanted, today):
+        if candidate in days:
+            return candidate
+    return days[0]
 
 
 @login_required

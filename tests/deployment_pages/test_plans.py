@@ -27,6 +27,31 @@ def test_the_plan_by_adult_and_day_with_its_unmet_reasons(world, as_user):
     assert "450 minutes of support planned, 20 minutes unmet." in page
 
 
+def test_the_plan_shows_one_day_at_a_time_today_first(world, as_user):
+    """Alice's own break is at 10:30 every day; the page lists only the day chosen (today,
+    Wednesday, unless another day of the plan is asked for), with links to the others."""
+    made = make_plan(world, status="draft")
+    client = as_user(world.senco)
+    url = f"/deployment/plans/{made.plan.pk}/"
+    page = text(client.get(url))
+    assert "By adult: Wednesday 18 November" in page
+    days = [a.date for a in Assignment.objects.filter(plan=made.plan, staff=world.alice)]
+    assert len(set(days)) == 5
+    body = client.get(url).content.decode()
+    assert body.count("10:30–10:45") == Assignment.objects.filter(
+        plan=made.plan, date=dt.date(2026, 11, 18), start=dt.time(10, 30)
+    ).count()
+    assert '<a href="?day=2026-11-18#by-adult" aria-current="page">Wed 18</a>' in body
+    assert '<a href="?day=2026-11-16#by-adult">Mon 16</a>' in body
+    page = text(client.get(url, {"day": "2026-11-16"}))
+    assert "By adult: Monday 16 November" in page
+    # A day outside the plan, or not a date, shows the default day, never an error.
+    for bad in ("2026-11-23", "monday", "2026-13-01", ""):
+        response = client.get(url, {"day": bad})
+        assert response.status_code == 200
+        assert "By adult: Wednesday 18 November" in text(response)
+
+
 def test_a_published_plan_offers_no_publish(world, as_user):
     made = make_plan(world)
     page = text(as_user(world.head).get(f"/deployment/plans/{made.plan.pk}/"))
