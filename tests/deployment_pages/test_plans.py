@@ -38,9 +38,10 @@ def test_the_plan_shows_one_day_at_a_time_today_first(world, as_user):
     days = [a.date for a in Assignment.objects.filter(plan=made.plan, staff=world.alice)]
     assert len(set(days)) == 5
     body = client.get(url).content.decode()
-    assert body.count("10:30–10:45") == Assignment.objects.filter(
+    wednesday = Assignment.objects.filter(
         plan=made.plan, date=dt.date(2026, 11, 18), start=dt.time(10, 30)
-    ).count()
+    )
+    assert body.count("10:30–10:45") == wednesday.count() > 0
     assert '<a href="?day=2026-11-18#by-adult" aria-current="page">Wed 18</a>' in body
     assert '<a href="?day=2026-11-16#by-adult">Mon 16</a>' in body
     page = text(client.get(url, {"day": "2026-11-16"}))
