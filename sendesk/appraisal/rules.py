@@ -11,6 +11,7 @@ as there, out of scope and nonexistent give the same Http404.
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from sendesk.lib import inputs
 from sendesk.schools import capabilities
 from sendesk.schools.models import StaffRole
 from sendesk.staff import access as staff_access
@@ -22,11 +23,8 @@ APPRAISE_ALL = "appraise_all"  # the head/admin: every appraisal of their school
 
 
 def _pk(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk < 2**31:
+    pk = inputs.parse_id(value)
+    if pk is None:
         raise Http404
     return pk
 

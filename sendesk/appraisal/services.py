@@ -56,21 +56,14 @@ def _audit(actor, action, obj, school_id, before=None, after=None, exclude=()):
     )  # fmt: skip
 
 
-def _is_date(value) -> bool:
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
 def school_year(day: dt.date) -> int:
     """The year the school year holding `day` began (it runs September to August)."""
     return day.year if day.month >= 9 else day.year - 1
 
 
 def _staff_id(school_id, raw, errors, key, message):
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError):
-        pk = 0
-    if 0 < pk < 2**31 and school_staff(school_id).filter(pk=pk).exists():
+    pk = inputs.parse_id(raw)
+    if pk is not None and school_staff(school_id).filter(pk=pk).exists():
         return pk
     errors[key] = message
     return None
@@ -211,7 +204,7 @@ def _review_values(role, review, data, errors) -> dict:
     held_on = data.get("held_on")
     if held_on is not None:
         year = review.appraisal.year
-        if not _is_date(held_on):
+        if not inputs.is_date(held_on):
             errors["held_on"] = "Give the date of the meeting as day, month and year."
         elif held_on > timezone.localdate():
             errors["held_on"] = "Record the meeting once it has been held."
@@ -568,7 +561,7 @@ def _hours(raw, errors, key="hours", required=True):
 
 
 def _past_date(value, key, errors, what):
-    if not _is_date(value):
+    if not inputs.is_date(value):
         errors[key] = f"Give the date {what} as day, month and year."
     elif value > timezone.localdate():
         errors[key] = "That date is in the future: record it once it has happened."
@@ -578,11 +571,8 @@ def _past_date(value, key, errors, what):
 
 def cpd_add(*, actor, user_id, what, done_on, hours, reflection="") -> CpdEntry:
     """Add a line to a person's CPD log (the person, or the SENCO/head)."""
-    try:
-        user_id = int(user_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not rules.may_keep_training(actor, user_id):
+    user_id = inputs.parse_id(user_id)
+    if user_id is None or not rules.may_keep_training(actor, user_id):
         raise Http404
     errors: dict[str, str] = {}
     what = inputs.text(what, "what", errors, limit=200, required="Say what the CPD was.")
@@ -650,7 +640,7 @@ def induction_start(*, actor, school_id: int, user_id, mentor_id, started_on) ->
     mentor = _staff_id(school_id, mentor_id, errors, "mentor_id", "Choose a mentor from the staff.")
     if person and person == mentor:
         errors["mentor_id"] = "A mentor is someone other than the new member of staff."
-    if not _is_date(started_on):
+    if not inputs.is_date(started_on):
         errors["started_on"] = "Give the date they started as day, month and year."
     elif abs((started_on - timezone.localdate()).days) > 366:
         errors["started_on"] = "Give a start date within a year of today."
