@@ -10,7 +10,6 @@ import math
 import uuid
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,23 +30,12 @@ from sendesk.staff.selectors import school_staff
 from . import tasks
 from .checks import Check, TripFacts, run_checks
 from .models import Trip
+from .selectors import visible_trips
 
 # How far ahead a trip may be planned, and how many pupils and adults one holds.
 PLAN_AHEAD = dt.timedelta(days=730)
 MOST_PUPILS = 200
 MOST_STAFF = 60
-
-
-def visible_trips(user):
-    """The trips `user` may see: every trip of a school they oversee (SENCO, head), and
-    the trips they go on or planned. No query until evaluated."""
-    if not user.is_authenticated:
-        return Trip.objects.none()
-    oversee = access.schools_where(user, "oversee")
-    staff_of = access.schools_where(user, "school_staff")
-    return Trip.objects.filter(
-        Q(school_id__in=oversee) | Q(school_id__in=staff_of) & (Q(staff=user) | Q(created_by=user))
-    ).distinct()
 
 
 def get_trip(user, pk) -> Trip:

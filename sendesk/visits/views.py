@@ -20,6 +20,7 @@ from sendesk.staff.selectors import school_staff
 from . import services as visits
 from .checks import TripFacts, medicines_to_take, ratios_for, run_checks
 from .forms import TripDoseForm, TripForm
+from .selectors import seen_on
 
 
 def _posted(request):
@@ -76,16 +77,12 @@ def trip_new(request):
 
 
 def _seen(request, trip):
-    """The trip's pupils the reader may see (as of the trip's day, or today for one
-    past), and how many others there are."""
+    """The trip's pupils the reader may see (visits.selectors.seen_on: the API's rule
+    too), and all of them (the others are counted, not named)."""
     everyone = list(
         trip.pupils.select_related("year_group").order_by("legal_last_name", "legal_first_name")
     )
-    visible = set(
-        access.visible_pupils(request.user, day=max(trip.date, timezone.localdate()))
-        .filter(trips=trip)
-        .values_list("pk", flat=True)
-    ) | set(access.visible_pupils(request.user).filter(trips=trip).values_list("pk", flat=True))
+    visible = seen_on(request.user, trip)
     seen = [p for p in everyone if p.pk in visible]
     return everyone, seen
 
@@ -94,7 +91,7 @@ def _trip_context(request, trip):
     everyone, seen = _seen(request, trip)
     staff = list(trip.staff.order_by("full_name"))
     seen_ids = {p.pk for p in seen}
-    facts = TripFacts.of(trip, pupils=everyone, staff=staff, named=seen_ids)
+    facts = TripFacts.of(trip, pupils=everyone, staff=staff, named=seen_ids, reader=request.user)
     to_take = medicines_to_take(facts)
     checks = run_checks(facts, to_take)
     record_access_many(actor=request.user, pupils=seen, what="trip")
