@@ -91,6 +91,14 @@ def _ids(raw, name, most, errors, parse) -> list:
     return ids
 
 
+def _whole(value) -> int:
+    """A user id as typed or sent, 0 (nobody) when it is not a whole number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _staff_id(value):
     return value if inputs.whole(value) and value > 0 else None
 
@@ -222,6 +230,37 @@ def trip_dose(*, actor, trip, medicine_id, given_at, **dose) -> tuple:
     return medication.administration_record(
         actor=actor, medicine_id=medicine_uuid, given_at=given_at, place=trip.destination, **dose
     )
+
+
+def trip_emergency(*, actor, trip, medicine_id, given_at, witness_id=None, **dose) -> tuple:
+    """An emergency dose given on the trip, by an adult on it, of a medicine a pupil going
+    has for emergencies: recorded by the medication service exactly as at school (never
+    refused for the plan's rules, flagged for the SENCO, the SENCO and the parents told),
+    with the trip's destination as the place. A witness is one of the trip's adults.
+    Returns (administration, created)."""
+    if not on_trip(actor, trip):
+        raise Http404
+    medicine_uuid = parse_uuid(medicine_id, "medicine_id", {})
+    if (
+        medicine_uuid is None
+        or not Medicine.objects.filter(
+            pk=medicine_uuid, pupil__trips=trip, emergency_use=True
+        ).exists()
+    ):
+        raise Http404
+    errors = {}
+    if isinstance(given_at, dt.datetime):
+        local = timezone.localtime(given_at) if timezone.is_aware(given_at) else given_at
+        if local.date() != trip.date:
+            errors["date"] = f"The trip was on {trip.date:%-d %B %Y}: give that day."
+    if witness_id not in ("", None) and not trip.staff.filter(pk=_whole(witness_id)).exists():
+        errors["witness_id"] = "Choose the witness from the adults on the trip."
+    if errors:
+        raise ServiceError(errors)
+    return medication.emergency_record(
+        actor=actor, medicine_id=medicine_uuid, given_at=given_at, witness_id=witness_id,
+        place=trip.destination, **dose,
+    )  # fmt: skip
 
 
 # --- Provision that day --------------------------------------------------------------------
