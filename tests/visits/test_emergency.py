@@ -153,7 +153,8 @@ def test_only_an_adult_going_who_may_give_medicines_gets_the_form(attack, api, a
     other = Medicine.objects.create(
         pupil=w.cara, name="Adrenaline", form="auto-injector", strength="300 micrograms",
         dose="1 injection", route="thigh", storage="Office", expiry_date=dt.date(2027, 6, 1),
-        stock=2, as_needed=True, emergency_use=True, consent_by="Mr Clark", consent_on=dt.date(2026, 9, 2),
+        stock=2, as_needed=True, emergency_use=True, consent_by="Mr Clark",
+        consent_on=dt.date(2026, 9, 2),
     )  # fmt: skip
     alice = as_user(w.alice)
     assert alice.get(url(trip, w.lunch_med)).status_code == 404
