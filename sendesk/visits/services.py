@@ -195,7 +195,7 @@ def trip_create(*, actor, data: dict) -> tuple[Trip, list[Check]]:
             rows=[(school_id, p.pk, trip.pk, {"trip": trip.destination,
                                              "date": trip.date.isoformat()}) for p in pupils],
         )  # fmt: skip
-    return trip, run_checks(TripFacts.of(trip, pupils=pupils, staff=staff))
+    return trip, run_checks(TripFacts.of(trip, pupils=pupils, staff=staff, reader=actor))
 
 
 def _pupil_uuid(value):
