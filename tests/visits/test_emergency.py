@@ -5,27 +5,24 @@ confirmation, on the MAR with the place, the SENCO and the parents told. Nobody 
 the form, and only for a medicine a pupil going has for emergencies."""
 
 import datetime as dt
-import html
 import re
 import uuid
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from sendesk.medication.models import Administration, Medicine
 from sendesk.visits.models import Trip
 from tests.medication.test_emergency import run_the_worker
 
-from .conftest import TRIP_DAY, body
+from .conftest import TRIP_DAY
+from .test_pages import _on as on
+from .test_pages import _trip as plan
+from .test_pages import text
 
 
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def _on(hour, minute=0, day=TRIP_DAY):
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+def _on(hour, minute=0):
+    return on(TRIP_DAY, hour, minute)
 
 
 @pytest.fixture
@@ -39,10 +36,12 @@ def attack(trained):
     return trained
 
 
-def _trip(api, w, **changes) -> Trip:
-    r = api.post(w.senco, "/trips", body(w, **changes))
-    assert r.status_code == 201, r.content
-    return Trip.objects.get(pk=r.json()["id"])
+@pytest.fixture
+def trip(attack, api, now) -> Trip:
+    """The SENCO's trip for Ben with Alice, Bob and Hana; the clock at 10:55 on its day."""
+    planned = plan(api, attack, staff_ids=[attack.alice.pk, attack.bob.pk, attack.hana.pk])
+    now.move_to(_on(10, 55))
+    return planned
 
 
 def form(**changes):
@@ -59,10 +58,8 @@ def url(trip, medicine):
     return f"/trips/{trip.pk}/emergency/{medicine.pk}/"
 
 
-def test_an_adult_going_records_an_emergency_dose_from_the_trip(attack, api, as_user, now):
+def test_an_adult_going_records_an_emergency_dose_from_the_trip(attack, trip, as_user, now):
     w = attack
-    trip = _trip(api, w, staff_ids=[w.alice.pk, w.bob.pk, w.hana.pk])
-    now.move_to(_on(10, 55))
     client = as_user(w.alice)
     page = text(client.get(f"/trips/{trip.pk}/"))
     assert f'href="{url(trip, w.inhaler)}"' in page
@@ -95,10 +92,8 @@ def test_an_adult_going_records_an_emergency_dose_from_the_trip(attack, api, as_
     assert "Science Museum" in mar
 
 
-def test_the_senco_and_the_parents_are_told_where(attack, api, as_user, now):
+def test_the_senco_and_the_parents_are_told_where(attack, trip, as_user, now):
     w = attack
-    trip = _trip(api, w)
-    now.move_to(_on(10, 55))
     assert as_user(w.alice).post(url(trip, w.inhaler), form()).status_code == 302
     run_the_worker()
     parent = next(m for m in mail.outbox if m.to == ["parent@test.example"])
@@ -110,22 +105,18 @@ def test_the_senco_and_the_parents_are_told_where(attack, api, as_user, now):
     assert Administration.objects.get().notified_at is not None
 
 
-def test_the_plans_rules_flag_it_as_at_school(attack, api, as_user, now):
+def test_the_plans_rules_flag_it_as_at_school(attack, trip, as_user, now):
     """Eleven puffs, past the plan's limit of ten, without 999: recorded (an emergency dose
     given is never refused) and flagged for the SENCO, exactly as at school."""
     w = attack
-    trip = _trip(api, w)
-    now.move_to(_on(10, 55))
     r = as_user(w.alice).post(url(trip, w.inhaler), form(units="11"))
     assert r.status_code == 302
     record = Administration.objects.get()
     assert [f["rule"] for f in record.flags] == ["emergency_limit"]
 
 
-def test_bad_input_keeps_what_was_typed(attack, api, as_user, now):
+def test_bad_input_keeps_what_was_typed(attack, trip, as_user, now):
     w = attack
-    trip = _trip(api, w)
-    now.move_to(_on(10, 55))
     client = as_user(w.alice)
     r = client.post(url(trip, w.inhaler), form(what_happened="", units="4"))
     assert r.status_code == 422
@@ -139,12 +130,10 @@ def test_bad_input_keeps_what_was_typed(attack, api, as_user, now):
     assert not Administration.objects.exists()
 
 
-def test_only_an_adult_going_who_may_give_medicines_gets_the_form(attack, api, as_user, now):
+def test_only_an_adult_going_who_may_give_medicines_gets_the_form(attack, trip, as_user, now):
     w = attack
-    trip = _trip(api, w)
-    now.move_to(_on(10, 55))
-    # The SENCO and the head see the trip but are not on it; Hana and Tess are not on it.
-    for person in (w.senco, w.head, w.hana, w.tess, w.pat):
+    # The SENCO and the head see the trip but are not on it; Tess and Pat are not on it.
+    for person in (w.senco, w.head, w.tess, w.pat):
         client = as_user(person)
         assert client.get(url(trip, w.inhaler)).status_code == 404, person
         assert client.post(url(trip, w.inhaler), form()).status_code == 404, person
@@ -163,9 +152,8 @@ def test_only_an_adult_going_who_may_give_medicines_gets_the_form(attack, api, a
     assert not Administration.objects.exists()
 
 
-def test_routine_doses_from_the_trip_still_work(attack, api, as_user, now):
+def test_routine_doses_from_the_trip_still_work(attack, trip, as_user, now):
     w = attack
-    trip = _trip(api, w)
     now.move_to(_on(11))
     r = as_user(w.alice).post(
         f"/trips/{trip.pk}/dose/",
