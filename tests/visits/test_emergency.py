@@ -140,8 +140,8 @@ def test_only_an_adult_going_who_may_give_medicines_gets_the_form(attack, trip, 
     assert f"/trips/{trip.pk}/emergency/" not in text(as_user(w.senco).get(f"/trips/{trip.pk}/"))
     # A medicine not for emergencies, or not of a pupil going, is not found.
     other = Medicine.objects.create(
-        pupil=w.cara, name="Adrenaline", form="auto-injector", strength="300 micrograms",
-        dose="1 injection", route="thigh", storage="Office", expiry_date=dt.date(2027, 6, 1),
+        pupil=w.cara, name="Adrenaline", form="injection", strength="300 micrograms",
+        dose="1 injection", route="injection", storage="Office", expiry_date=dt.date(2027, 6, 1),
         stock=2, as_needed=True, emergency_use=True, consent_by="Mr Clark",
         consent_on=dt.date(2026, 9, 2),
     )  # fmt: skip
