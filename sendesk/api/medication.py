@@ -46,6 +46,10 @@ class RefusalOut(Schema):
     )
 
 
+# Administration.place holds this much: a trip's destination.
+PLACE_LIMIT = 200
+
+
 # --- Recording a dose --------------------------------------------------------------------
 
 
@@ -75,6 +79,11 @@ class DoseIn(Schema):
     )
     reason: str = Field("", description="Why refused or not given (needed for those).")
     reactions: str = ""
+    place: str = Field(
+        "",
+        description="Where it was given when not at school (a trip's destination), up to "
+        "200 characters; empty for at school. Routine and emergency doses alike.",
+    )
     emergency: bool = Field(
         False,
         description="An emergency dose of a medicine the plan says to give in an emergency: "
@@ -204,6 +213,11 @@ def administration_create(request, payload: DoseIn):
     for name in () if payload.emergency else ("outcome", "dose"):
         if getattr(payload, name) in (None, ""):
             errors[name] = f"{name} is required."
+    if len(payload.place.strip()) > PLACE_LIMIT:
+        errors["place"] = (
+            f"place is where the dose was given, in {PLACE_LIMIT} characters or fewer "
+            f"(it has {len(payload.place.strip())})."
+        )
     if errors:
         return _refusal(422, " ".join(errors.values()), "invalid", errors=errors)
     try:
@@ -233,6 +247,7 @@ def _record(actor, payload, client_id, medicine_id, given_at, due_at):
             parent_called=payload.parent_called,
             reactions=payload.reactions,
             witness_id=payload.witness_id,
+            place=payload.place,
         )
     return med.administration_record(
         actor=actor,
@@ -245,6 +260,7 @@ def _record(actor, payload, client_id, medicine_id, given_at, due_at):
         reactions=payload.reactions,
         witness_id=payload.witness_id,
         due_at=due_at,
+        place=payload.place,
     )
 
 

@@ -9,10 +9,10 @@ import uuid
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from sendesk import access
 from sendesk.audit.services import record_access_many
 from sendesk.visits import services as visits
 from sendesk.visits.checks import LABELS, TripFacts, medicines_to_take, run_checks
+from sendesk.visits.selectors import seen_on, seen_pupils
 
 from .common import ErrorOut, FieldErrorsOut, IsoDate, IsoTime
 
@@ -96,16 +96,6 @@ def trip_create(request, payload: TripIn):
     return Status(201, {"id": trip.pk, "checks": _checks(checks)})
 
 
-def _seen_ids(user, trips) -> dict:
-    """{trip id: ids of its pupils `user` may see}. One query."""
-    seen = {t.pk: [] for t in trips}
-    rows = access.visible_pupils(user).filter(trips__in=list(seen)).values_list("trips", "pk")
-    for trip_id, pupil_id in rows:
-        if trip_id in seen:
-            seen[trip_id].append(pupil_id)
-    return seen
-
-
 def _out(trip, pupil_ids) -> dict:
     return {
         "id": trip.pk, "date": trip.date, "start": trip.start, "end": trip.end,
@@ -122,8 +112,11 @@ def _out(trip, pupil_ids) -> dict:
 )
 def trip_list(request):
     trips = list(visits.visible_trips(request.auth).prefetch_related("staff").order_by("-date"))
-    seen = _seen_ids(request.auth, trips)
-    return {"items": [_out(t, seen[t.pk]) for t in trips], "count": len(trips)}
+    seen = seen_pupils(request.auth, trips)
+    return {
+        "items": [_out(t, sorted(seen[t.pk], key=str)) for t in trips],
+        "count": len(trips),
+    }
 
 
 @router.get(
@@ -135,8 +128,8 @@ def trip_detail(request, trip_id: int):
     trip = visits.get_trip(request.auth, trip_id)
     everyone = list(trip.pupils.select_related("year_group"))
     staff = list(trip.staff.all())
-    seen = set(access.visible_pupils(request.auth).filter(trips=trip).values_list("pk", flat=True))
-    facts = TripFacts.of(trip, pupils=everyone, staff=staff, named=seen)
+    seen = seen_on(request.auth, trip)
+    facts = TripFacts.of(trip, pupils=everyone, staff=staff, named=seen, reader=request.auth)
     to_take = medicines_to_take(facts)
     record_access_many(
         actor=request.auth, pupils=[p for p in everyone if p.pk in seen], what="trip", via="api"

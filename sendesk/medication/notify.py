@@ -54,7 +54,9 @@ def _staff_message(record, medicine, pupil) -> tuple[str, str]:
     body = (
         f"{record.given_by} gave {pupil.name} {unit_words(medicine, record.units)} of "
         f"{medicine.name} {medicine.strength} in an emergency at {when:%H:%M} on "
-        f"{when:%A %-d %B}.\n\n"
+        f"{when:%A %-d %B}"
+        + (f", at {record.place}" if record.place else "")
+        + ".\n\n"
         + (f"{checks}.\n\n" if checks else "")
         + f"What happened: {record.what_happened}\n\n{_calls(record)}\n\n"
         f"The record: {settings.SITE_URL}{reverse('dose_detail', args=[record.pk])}\n"
@@ -67,7 +69,10 @@ def _parent_message(record, medicine, pupil) -> tuple[str, str]:
     read, or sent, on a later day than the dose)."""
     when = timezone.localtime(record.given_at)
     name = pupil.preferred_name or pupil.legal_first_name
-    subject = f"{name} needed emergency medicine at school on {when:%A %-d %B}"
+    # A dose given away from school (a trip) says where: a parent is never told "at school"
+    # of a child who was at the museum.
+    where = f"on the trip to {record.place}" if record.place else "at school"
+    subject = f"{name} needed emergency medicine {where} on {when:%A %-d %B}"
     called = [
         "We called an ambulance (999)." if record.called_999 else "",
         "We phoned you." if record.parent_called else "",

@@ -510,6 +510,7 @@ def emergency_record(
     parent_called,
     reactions="",
     witness_id=None,
+    place="",
 ) -> tuple[Administration, bool]:
     """Record an emergency dose (or a run of puffs). A dose given is never refused: only
     bad input is (422). What the dose broke (past the plan's emergency limit without 999,
@@ -518,7 +519,8 @@ def emergency_record(
     stored as flags on the record (rules.emergency_flags) for the SENCO to check. The
     SENCO and the parents are e-mailed once it is stored. Returns (record, created) as
     administration_record does; `medicine`, when the page fetched it through
-    access.get_scoped for this actor, is used as it is."""
+    access.get_scoped for this actor, is used as it is. `place` says where it was given
+    when not at school (a trip's destination)."""
     client_id, medicine_uuid, existing = _dose_start(actor, client_id, medicine, medicine_id)
     if existing:
         return existing, False
@@ -528,7 +530,7 @@ def emergency_record(
     given_at, data = _emergency_input(
         actor, medicine, now, given_at=given_at, units=units, what_happened=what_happened,
         called_999=called_999, parent_called=parent_called, reactions=reactions,
-        witness_id=witness_id,
+        witness_id=witness_id, place=place,
     )  # fmt: skip
     with transaction.atomic():
         locked = Medicine.objects.select_for_update().get(pk=medicine.pk)
@@ -574,6 +576,7 @@ def _emergency_input(actor, medicine, now, **raw) -> tuple[dt.datetime, dict]:
         required="Say what happened: the signs, what you did, and how the child is now.",
     )  # fmt: skip
     data["reactions"] = inputs.text(raw["reactions"], "reactions", errors, limit=2000)
+    data["place"] = inputs.text(raw["place"], "place", errors, limit=200)
     for name, words in (("called_999", "whether 999 was called"),
                         ("parent_called", "whether a parent or carer was phoned")):  # fmt: skip
         if not isinstance(raw[name], bool):
@@ -602,7 +605,7 @@ def _emergency_write(actor, medicine, pupil, client_id, given_at, data, now):
         dose=unit_words(medicine, data["units"]), reactions=data["reactions"], given_by=actor,
         witness=data["witness"], recorded_at=now, emergency=True, units=data["units"],
         what_happened=data["what_happened"], called_999=data["called_999"],
-        parent_called=data["parent_called"], flags=data["flags"],
+        parent_called=data["parent_called"], flags=data["flags"], place=data["place"],
     )  # fmt: skip
     stock_after = max(medicine.stock - data["units"], 0)
     Medicine.objects.filter(pk=medicine.pk).update(stock=stock_after)

@@ -17,7 +17,11 @@ What each rule asks (README of the issue: section 9, educational visits):
 - positive_handling: an adult with positive handling training current on the day for
   pupils whose behaviour plan is in force or who needed a restrictive intervention in
   the last year.
-- staff_free: nobody is on another trip at the same time.
+- care_gender: a care plan that asks for staff of one sex has as many adults of that
+  sex going as the plan's number of staff, each trained for the plan's care (intimate
+  care), as the deployment planner reads it (the school's CareGender records).
+- staff_free: nobody is on another trip at the same time (another trip's destination
+  named only to a reader who may see that trip).
 """
 
 import datetime as dt
@@ -34,9 +38,10 @@ from sendesk.medication.models import Medicine
 from sendesk.plans.models import Plan
 from sendesk.pupils.models import Deployment
 from sendesk.schools.calendar import school_calendar
-from sendesk.staff.models import Training
+from sendesk.staff.models import CareGender, Training, care_genders
 
 from .models import Trip, TripRatios
+from .selectors import trips_seen
 
 # Care that needs somewhere private with room for the pupil and the adults.
 CHANGING_KINDS = {
@@ -56,6 +61,7 @@ LABELS = {
     "first_aider": "First aider.",
     "medicines": "Medicines.",
     "care_plans": "Care plans.",
+    "care_gender": "Staff of the sex care plans ask for.",
     "positive_handling": "Positive handling.",
     "staff_free": "Adults free.",
 }
@@ -110,6 +116,8 @@ class TripFacts:
         self.hoist_available = confirmed.get("hoist_available", False)
         # The pupils the reader may see (None: all). The others are not named in a detail.
         self.named = confirmed.get("named")
+        # Who reads the checks (None: someone who may see every trip of the school).
+        self.reader = confirmed.get("reader")
         self.pupils = list(pupils)
         self.staff = list(staff)
         self.trip_id = trip_id
@@ -123,9 +131,9 @@ class TripFacts:
             self.trained[kind].add(user_id)
 
     @classmethod
-    def of(cls, trip, pupils=None, staff=None, named=None) -> "TripFacts":
+    def of(cls, trip, pupils=None, staff=None, named=None, reader=None) -> "TripFacts":
         """The facts of a saved trip (its pupils and staff read unless given); `named`,
-        the ids of the pupils the reader may see, when not all."""
+        the ids of the pupils the reader may see, when not all; `reader`, who reads them."""
         if pupils is None:
             pupils = trip.pupils.select_related("year_group").order_by(
                 "legal_last_name", "legal_first_name"
@@ -134,7 +142,7 @@ class TripFacts:
             school_id=trip.school_id, date=trip.date, start=trip.start, end=trip.end,
             pupils=pupils, staff=staff if staff is not None else trip.staff.order_by("full_name"),
             trip_id=trip.pk, changing_facilities=trip.changing_facilities,
-            hoist_available=trip.hoist_available, named=named,
+            hoist_available=trip.hoist_available, named=named, reader=reader,
         )  # fmt: skip
 
     def who(self, pupil) -> str:
@@ -177,7 +185,7 @@ def run_checks(facts: TripFacts, to_take: list[ToTake] | None = None) -> list[Ch
         _one_to_one_adults(facts, one_to_one),
         _first_aider(facts),
         _medicines(facts, to_take),
-        _care_plans(facts),
+        *_care_checks(facts),
         _positive_handling(facts),
         _staff_free(facts),
     ]
@@ -298,13 +306,18 @@ def _medicines(facts, to_take) -> Check:
     return Check("medicines", True, "Trained to give: " + "; ".join(covered) + ".")
 
 
-def _care_plans(facts) -> Check:
+def _care_checks(facts) -> list[Check]:
+    """The care plans' checks: what each plan needs, and the sex of staff it asks for."""
     plans = list(
         CarePlan.objects.filter(pupil_id__in=[p.pk for p in facts.pupils], active=True)
         .select_related("pupil")
         .prefetch_related("equipment")
         .order_by("pupil_id", "kind")
     )
+    return [_care_plans(facts, plans), _care_gender(facts, plans)]
+
+
+def _care_plans(facts, plans) -> Check:
     if not plans:
         return Check("care_plans", True, "No pupil going has a care plan.")
     problems = []
@@ -322,11 +335,7 @@ def _care_plans(facts) -> Check:
 
 def _care_plan_problems(facts, plan) -> list[str]:
     problems = []
-    pupil = facts.who(plan.pupil)
-    if facts.named is not None and plan.pupil.pk not in facts.named:
-        pupil, title = "a pupil you are not deployed to", "care plan"
-    else:
-        title = plan.title.lower()
+    pupil, title = _plan_words(facts, plan)
     trained = [u for u in facts.staff if u.pk in facts.training(plan.training)]
     if len(trained) < plan.staff_required:
         label = Training.Kind(plan.training).label.lower()
@@ -343,6 +352,48 @@ def _care_plan_problems(facts, plan) -> list[str]:
     if uses_hoist and not facts.hoist_available:
         problems.append(f"{pupil}'s {title} uses a hoist: confirm one is there.")
     return problems
+
+
+def _plan_words(facts, plan) -> tuple[str, str]:
+    """(whose, which plan) as the reader may see them."""
+    if facts.named is not None and plan.pupil.pk not in facts.named:
+        return "a pupil you are not deployed to", "care plan"
+    return facts.who(plan.pupil), plan.title.lower()
+
+
+def _care_gender(facts, plans) -> Check:
+    """Each plan asking for staff of one sex: as many adults of that sex going as the plan
+    needs, each trained for its care. Someone whose sex the school has not recorded does
+    not count (the planner reads it the same way); they are named so it can be recorded."""
+    asking = [p for p in plans if p.gender_preference != CarePlan.Gender.ANY]
+    if not asking:
+        return Check(
+            "care_gender", True, "No pupil going has a care plan asking for staff of one sex."
+        )
+    sexes = care_genders(facts.school_id, [u.pk for u in facts.staff])
+    problems, kept = [], []
+    for plan in asking:
+        sex = CareGender.Gender(plan.gender_preference).label.lower()
+        trained = [u for u in facts.staff if u.pk in facts.training(plan.training)]
+        right = [u for u in trained if sexes.get(u.pk) == plan.gender_preference]
+        whose, title = _plan_words(facts, plan)
+        if len(right) >= plan.staff_required:
+            kept.append(f"{whose}'s {title}: {_names(right)}")
+            continue
+        label = Training.Kind(plan.training).label.lower()
+        words = (
+            f"{whose}'s {title} asks for {sex} staff: "
+            f"{_plural(plan.staff_required, f'{sex} adult')} trained in {label} needed, "
+            f"{len(right)} going"
+        )
+        unknown = [u for u in trained if u.pk not in sexes]
+        if unknown:
+            words += f" ({_names(unknown)}: sex not recorded on the staff record, so not counted)"
+        more = _plural(plan.staff_required - len(right), f"more {sex} adult")
+        problems.append(f"{words}. Add {more} trained in {label}.")
+    if problems:
+        return Check("care_gender", False, " ".join(problems))
+    return Check("care_gender", True, "Staff of the sex asked for: " + "; ".join(kept) + ".")
 
 
 def _positive_handling(facts) -> Check:
@@ -380,7 +431,7 @@ def _positive_handling(facts) -> Check:
 
 
 def _staff_free(facts) -> Check:
-    clashes = (
+    clashes = list(
         Trip.objects.filter(
             date=facts.date,
             start__lt=facts.end,
@@ -388,12 +439,24 @@ def _staff_free(facts) -> Check:
             staff__in=[u.pk for u in facts.staff],
         )
         .exclude(pk=facts.trip_id)
-        .values_list("staff__full_name", "destination", "start", "end")
-        .order_by("staff__full_name")
+        .values_list("staff__full_name", "pk", "destination", "start", "end")
+        .order_by("staff__full_name", "start")
     )
-    found = [f"{name} (to {where}, {s:%H:%M}–{e:%H:%M})" for name, where, s, e in clashes]
-    if found:
-        return Check(
-            "staff_free", False, "Already on another trip at that time: " + "; ".join(found) + "."
-        )
-    return Check("staff_free", True, "Nobody going is on another trip at that time.")
+    if not clashes:
+        return Check("staff_free", True, "Nobody going is on another trip at that time.")
+    # Another trip's destination and times are that trip's: named only to a reader who
+    # may see it (its school's SENCO or head, or someone going on it or who planned it).
+    may_see = None if facts.reader is None else trips_seen(facts.reader, {c[1] for c in clashes})
+    named, unnamed = [], []
+    for name, pk, where, s, e in clashes:
+        if may_see is None or pk in may_see:
+            named.append(f"{name} (to {where}, {s:%H:%M}–{e:%H:%M})")
+        elif name not in unnamed:
+            unnamed.append(name)
+    words = []
+    if named:
+        words.append("Already on another trip at that time: " + "; ".join(named) + ".")
+    if unnamed:
+        verb = "is" if len(unnamed) == 1 else "are"
+        words.append(f"{_names(unnamed)} {verb} already on another trip that day.")
+    return Check("staff_free", False, " ".join(words))

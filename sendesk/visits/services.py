@@ -10,7 +10,6 @@ import math
 import uuid
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,23 +30,12 @@ from sendesk.staff.selectors import school_staff
 from . import tasks
 from .checks import Check, TripFacts, run_checks
 from .models import Trip
+from .selectors import visible_trips
 
 # How far ahead a trip may be planned, and how many pupils and adults one holds.
 PLAN_AHEAD = dt.timedelta(days=730)
 MOST_PUPILS = 200
 MOST_STAFF = 60
-
-
-def visible_trips(user):
-    """The trips `user` may see: every trip of a school they oversee (SENCO, head), and
-    the trips they go on or planned. No query until evaluated."""
-    if not user.is_authenticated:
-        return Trip.objects.none()
-    oversee = access.schools_where(user, "oversee")
-    staff_of = access.schools_where(user, "school_staff")
-    return Trip.objects.filter(
-        Q(school_id__in=oversee) | Q(school_id__in=staff_of) & (Q(staff=user) | Q(created_by=user))
-    ).distinct()
 
 
 def get_trip(user, pk) -> Trip:
@@ -101,6 +89,14 @@ def _ids(raw, name, most, errors, parse) -> list:
         if parsed not in ids:
             ids.append(parsed)
     return ids
+
+
+def _whole(value) -> int:
+    """A user id as typed or sent, 0 (nobody) when it is not a whole number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _staff_id(value):
@@ -199,7 +195,7 @@ def trip_create(*, actor, data: dict) -> tuple[Trip, list[Check]]:
             rows=[(school_id, p.pk, trip.pk, {"trip": trip.destination,
                                              "date": trip.date.isoformat()}) for p in pupils],
         )  # fmt: skip
-    return trip, run_checks(TripFacts.of(trip, pupils=pupils, staff=staff))
+    return trip, run_checks(TripFacts.of(trip, pupils=pupils, staff=staff, reader=actor))
 
 
 def _pupil_uuid(value):
@@ -234,6 +230,37 @@ def trip_dose(*, actor, trip, medicine_id, given_at, **dose) -> tuple:
     return medication.administration_record(
         actor=actor, medicine_id=medicine_uuid, given_at=given_at, place=trip.destination, **dose
     )
+
+
+def trip_emergency(*, actor, trip, medicine_id, given_at, witness_id=None, **dose) -> tuple:
+    """An emergency dose given on the trip, by an adult on it, of a medicine a pupil going
+    has for emergencies: recorded by the medication service exactly as at school (never
+    refused for the plan's rules, flagged for the SENCO, the SENCO and the parents told),
+    with the trip's destination as the place. A witness is one of the trip's adults.
+    Returns (administration, created)."""
+    if not on_trip(actor, trip):
+        raise Http404
+    medicine_uuid = parse_uuid(medicine_id, "medicine_id", {})
+    if (
+        medicine_uuid is None
+        or not Medicine.objects.filter(
+            pk=medicine_uuid, pupil__trips=trip, emergency_use=True
+        ).exists()
+    ):
+        raise Http404
+    errors = {}
+    if isinstance(given_at, dt.datetime):
+        local = timezone.localtime(given_at) if timezone.is_aware(given_at) else given_at
+        if local.date() != trip.date:
+            errors["date"] = f"The trip was on {trip.date:%-d %B %Y}: give that day."
+    if witness_id not in ("", None) and not trip.staff.filter(pk=_whole(witness_id)).exists():
+        errors["witness_id"] = "Choose the witness from the adults on the trip."
+    if errors:
+        raise ServiceError(errors)
+    return medication.emergency_record(
+        actor=actor, medicine_id=medicine_uuid, given_at=given_at, witness_id=witness_id,
+        place=trip.destination, **dose,
+    )  # fmt: skip
 
 
 # --- Provision that day --------------------------------------------------------------------

@@ -15,11 +15,13 @@ from sendesk import access
 from sendesk.audit.services import record_access_many
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
+from sendesk.medication.forms import EmergencyForm
 from sendesk.staff.selectors import school_staff
 
 from . import services as visits
 from .checks import TripFacts, medicines_to_take, ratios_for, run_checks
 from .forms import TripDoseForm, TripForm
+from .selectors import seen_on
 
 
 def _posted(request):
@@ -76,16 +78,12 @@ def trip_new(request):
 
 
 def _seen(request, trip):
-    """The trip's pupils the reader may see (as of the trip's day, or today for one
-    past), and how many others there are."""
+    """The trip's pupils the reader may see (visits.selectors.seen_on: the API's rule
+    too), and all of them (the others are counted, not named)."""
     everyone = list(
         trip.pupils.select_related("year_group").order_by("legal_last_name", "legal_first_name")
     )
-    visible = set(
-        access.visible_pupils(request.user, day=max(trip.date, timezone.localdate()))
-        .filter(trips=trip)
-        .values_list("pk", flat=True)
-    ) | set(access.visible_pupils(request.user).filter(trips=trip).values_list("pk", flat=True))
+    visible = seen_on(request.user, trip)
     seen = [p for p in everyone if p.pk in visible]
     return everyone, seen
 
@@ -94,7 +92,7 @@ def _trip_context(request, trip):
     everyone, seen = _seen(request, trip)
     staff = list(trip.staff.order_by("full_name"))
     seen_ids = {p.pk for p in seen}
-    facts = TripFacts.of(trip, pupils=everyone, staff=staff, named=seen_ids)
+    facts = TripFacts.of(trip, pupils=everyone, staff=staff, named=seen_ids, reader=request.user)
     to_take = medicines_to_take(facts)
     checks = run_checks(facts, to_take)
     record_access_many(actor=request.user, pupils=seen, what="trip")
@@ -109,6 +107,10 @@ def _trip_context(request, trip):
         "on_trip": request.user in staff,
         "started": trip.date <= timezone.localdate(),
         "oversee": trip.school_id in access.schools_where(request.user, "oversee"),
+        # An adult going who may give medicines records an emergency dose from the trip.
+        "emergencies": [t for t in to_take if t.pupil.pk in seen_ids and t.medicine.emergency_use]
+        if request.user in staff and access.can(request.user, trip.school_id, "give_care")
+        else [],
     }
 
 
@@ -159,6 +161,58 @@ def trip_dose(request, pk):
                 return redirect("trip_detail", trip.pk)
     context["form"] = form
     return render(request, "visits/trip_dose.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trip_emergency(request, pk, medicine_id):
+    """An emergency dose on the trip: the emergency form and service of the medication
+    pages, with the trip's destination as the place and the trip's adults as the
+    witnesses; saved, back to the trip. Only an adult going who may give medicines, for a
+    medicine for emergencies of a pupil going they may see (404 otherwise)."""
+    trip = visits.get_trip(request.user, pk)
+    context = _trip_context(request, trip)
+    item = next((t for t in context["emergencies"] if t.medicine.pk == medicine_id), None)
+    if item is None:
+        raise Http404
+    medicine = item.medicine
+    medicine.pupil = item.pupil
+    witnesses = {"staff": context["staff"], "actor": request.user}
+    if request.method == "GET":
+        initial = {**EmergencyForm.initial_for(), "date": trip.date}
+        form = EmergencyForm(initial=initial, medicine=medicine, **witnesses)
+        return _render_emergency(request, trip, medicine, form, 200)
+    form = EmergencyForm(request.POST, medicine=medicine, **witnesses)
+    status = 422
+    if form.is_valid():
+        try:
+            record, created = visits.trip_emergency(
+                actor=request.user, trip=trip, medicine_id=medicine.pk, **form.service_kwargs()
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error.errors)
+            status = error.status
+        else:
+            words = (
+                f"Emergency recorded on {item.pupil.name}'s medication record: {record.dose} of "
+                f"{medicine.name} at {timezone.localtime(record.given_at):%H:%M}, at "
+                f"{trip.destination}. The SENCO and {item.pupil.name}'s parents are being "
+                "e-mailed."
+            )
+            messages.success(request, words if created else "Already recorded. " + words)
+            return redirect("trip_detail", trip.pk)
+    return _render_emergency(request, trip, medicine, form, status)
+
+
+def _render_emergency(request, trip, medicine, form, status):
+    context = {
+        "medicine": medicine,
+        "pupil": medicine.pupil,
+        "form": form,
+        "plan": medicine.healthcare_plan,
+        "trip": trip,
+    }
+    return render(request, "care/medication_emergency.html", context, status=status)
 
 
 @login_required
