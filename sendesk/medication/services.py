@@ -60,10 +60,6 @@ from .rules import (
 )
 
 
-def _is_date(value) -> bool:
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
 def when_words(when: dt.datetime) -> str:
     """'14:00' today, '08:00 tomorrow', or '09:30 on Fri 20 Nov'."""
     return _hhmm(when)
@@ -107,7 +103,7 @@ def _validate_ihcp(pupil, data) -> dict:
     errors = {}
     _text_fields(data, IHCP_TEXT, errors)
     review = data.get("review_date")
-    if not _is_date(review):
+    if not inputs.is_date(review):
         errors["review_date"] = "Give the date the plan is to be reviewed, as YYYY-MM-DD."
     elif review < timezone.localdate():
         errors["review_date"] = "The review date has passed: give one in the future."
@@ -220,7 +216,7 @@ def _validate_medicine(pupil, data, *, creating) -> dict:
         errors["dose_units"] = "Units a dose uses is a whole number from 1 to 100."
     _validate_schedule(data, errors)
     expiry = data.get("expiry_date")
-    if not _is_date(expiry):
+    if not inputs.is_date(expiry):
         errors["expiry_date"] = "Give the expiry date on the label, as YYYY-MM-DD."
     elif creating and expiry < timezone.localdate():
         errors["expiry_date"] = "This medicine has expired: it can't be accepted."
@@ -358,7 +354,7 @@ def medicine_stock_receive(
     if not inputs.whole(quantity) or not 1 <= quantity <= 10_000:
         errors["quantity"] = "Give the units received, a whole number from 1 to 10000."
     if expiry_date is not None:
-        if not _is_date(expiry_date):
+        if not inputs.is_date(expiry_date):
             errors["expiry_date"] = "Give the expiry date as YYYY-MM-DD."
         elif expiry_date < timezone.localdate():
             errors["expiry_date"] = "This supply has expired: it can't be accepted."

@@ -40,9 +40,10 @@ MOST_STAFF = 60
 
 def get_trip(user, pk) -> Trip:
     """One trip `user` may see; Http404 otherwise, whether it exists or not."""
+    pk = inputs.parse_id(pk)
     try:
-        return visible_trips(user).select_related("school", "created_by").get(pk=int(pk))
-    except (Trip.DoesNotExist, ValueError, TypeError):
+        return visible_trips(user).select_related("school", "created_by").get(pk=pk)
+    except Trip.DoesNotExist:
         raise Http404 from None
 
 
@@ -92,11 +93,8 @@ def _ids(raw, name, most, errors, parse) -> list:
 
 
 def _whole(value) -> int:
-    """A user id as typed or sent, 0 (nobody) when it is not a whole number."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    """A user id as typed or sent, 0 (nobody) when it is not one."""
+    return inputs.parse_id(value) or 0
 
 
 def _staff_id(value):
