@@ -48,6 +48,7 @@ POST_ONLY = {
     "review_sign",
     "required_add",
     "required_remove",
+    "review_confirm",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -266,7 +267,11 @@ def make_records(w, client):
         evidence=f"Enhanced certificate seen, copy in HR file. {LINK}",
         certificate_number="001234567890", barred_list=True,
     )  # fmt: skip
-    appraisal, training, induction = _appraisal_records(w)
+    appraisal, training, induction, objective = _appraisal_records(w)
+    # Ben's inhaler is given in an emergency too: the trip's emergency page offers it.
+    w.inhaler.__class__.objects.filter(pk=w.inhaler.pk).update(
+        emergency_use=True, emergency_dose="1 puff every 30 to 60 seconds, up to 10 puffs"
+    )
     trip = _ok(
         api.post(
             w.senco,
@@ -282,6 +287,7 @@ def make_records(w, client):
         staff_member=member.pk,
         trip=trip,
         appraisal=appraisal,
+        objective=objective,
         training=training,
         induction=induction,
         incident=incident,
@@ -312,7 +318,7 @@ def _appraisal_records(w):
     appraisal = services.appraisal_start(
         actor=w.hana, school_id=w.school.pk, appraisee_id=w.alice.pk, year=2026
     )
-    services.objective_add(
+    objective = services.objective_add(
         actor=w.hana, appraisal=appraisal, area="outcomes", standards="2.2, 3.4",
         text="Deliver Talk Boost to two groups a week and track each child's progress",
         success_criteria=f"Most children move up a step; notes kept at {LINK}",
@@ -334,7 +340,7 @@ def _appraisal_records(w):
         actor=w.senco, school_id=w.school.pk, user_id=w.bob.pk, mentor_id=w.alice.pk,
         started_on=dt.date(2026, 11, 16),
     )  # fmt: skip
-    return appraisal.pk, training.pk, induction.pk
+    return appraisal.pk, training.pk, induction.pk, objective.pk
 
 
 # url name -> (who opens it, its kwargs from (world, records), query string)
@@ -375,6 +381,7 @@ PAGES = {
     "deployment_plans": ("senco", lambda w, r: {}, ""),
     "deployment_plan": ("senco", lambda w, r: {"plan_id": r.deployment_plan}, ""),
     "deployment_plan_compare": ("senco", lambda w, r: {}, ""),
+    "planner_settings": ("senco", lambda w, r: {}, ""),
     "assignment_move": ("senco", lambda w, r: {"pk": r.deployment_assignment}, ""),
     "staff_absence": ("senco", lambda w, r: {}, ""),
     "my_timetable": ("alice", lambda w, r: {}, "?week=2026-W47"),
@@ -456,6 +463,7 @@ PAGES = {
     "trip_detail": ("alice", lambda w, r: {"pk": r.trip}, ""),
     "trip_medicines": ("alice", lambda w, r: {"pk": r.trip}, ""),
     "trip_dose": ("alice", lambda w, r: {"pk": r.trip}, ""),
+    "trip_emergency": ("alice", lambda w, r: {"pk": r.trip, "medicine_id": w.inhaler.pk}, ""),
     # Issue 9: appraisal, training and CPD.
     "appraisal_list": ("alice", lambda w, r: {}, ""),
     "appraisal_new": ("head", lambda w, r: {}, ""),
@@ -463,6 +471,7 @@ PAGES = {
     "objective_new": ("hana", lambda w, r: {"pk": r.appraisal}, ""),
     "review_edit": ("hana", lambda w, r: {"pk": r.appraisal, "stage": "mid"}, ""),
     "review_amend": ("hana", lambda w, r: {"pk": r.appraisal, "stage": "start"}, ""),
+    "objective_amend": ("hana", lambda w, r: {"pk": r.appraisal, "objective_id": r.objective}, ""),
     "cpd_mine": ("alice", lambda w, r: {}, ""),
     "cpd_person": ("senco", lambda w, r: {"user_id": w.alice.pk}, ""),
     "cpd_new": ("alice", lambda w, r: {"user_id": w.alice.pk}, ""),
