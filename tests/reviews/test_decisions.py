@@ -60,8 +60,10 @@ def test_a_new_target_needs_its_words(world, as_user):
 def test_provision_changed_starts_new_provision_and_stops_the_old(world, as_user, now):
     w = world
     review = book(w, date=PAST_MEETING)
-    r = decide(as_user(w.senco), review, kind="provision_changed",
-               provision_id=str(w.precision.pk), sessions_per_week="5", session_minutes="15")  # fmt: skip
+    r = decide(
+        as_user(w.senco), review, kind="provision_changed", provision_id=str(w.precision.pk),
+        sessions_per_week="5", session_minutes="15",
+    )  # fmt: skip
     assert r.status_code == 302
     w.precision.refresh_from_db()
     new = Provision.objects.exclude(pk__in=[w.talk.pk, w.precision.pk]).get()

@@ -101,8 +101,10 @@ def test_the_ta_adds_the_pupils_view_with_pictures_and_her_own(world, as_user):
     r = c.post(f"/reviews/{review.pk}/views/pupil/",
                {"author": "Ben", "feel": "happy", "like": "Trains and the quiet room"})  # fmt: skip
     assert r.status_code == 302
-    r = c.post(f"/reviews/{review.pk}/views/ta/",
-               {"author": "Alice Assistant, TA", "progress": "Asks for help in 3 words"})  # fmt: skip
+    r = c.post(
+        f"/reviews/{review.pk}/views/ta/",
+        {"author": "Alice Assistant, TA", "progress": "Asks for help in 3 words"},
+    )
     assert r.status_code == 302
     views = {v.kind: v for v in ReviewView.objects.filter(review=review)}
     assert views["pupil"].answers == {"feel": "happy", "like": "Trains and the quiet room"}
