@@ -25,7 +25,7 @@ READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 WRITE_ERRORS = {400: FieldErrorsOut, 401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 
 
-class ReviewIn(Schema):
+class ReviewMeetingIn(Schema):
     plan_id: uuid.UUID = Field(description="The plan under review. One you may not see: 404.")
     date: IsoDate = Field(description="The day of the meeting, YYYY-MM-DD.")
     kind: str = Field(
@@ -34,7 +34,7 @@ class ReviewIn(Schema):
     )
 
 
-class StepOut(Schema):
+class MeetingStepOut(Schema):
     key: str = Field(json_schema_extra={"enum": ["within_year", "invitations", "papers",
                                                  "meeting", "report"]})  # fmt: skip
     label: str
@@ -44,30 +44,30 @@ class StepOut(Schema):
     detail: str = Field(description="What is due or was done, in plain English.")
 
 
-class AnswerOut(Schema):
+class MeetingAnswerOut(Schema):
     question: str
     answer: str
 
 
-class ViewOut(Schema):
+class MeetingViewOut(Schema):
     kind: str = Field(json_schema_extra={"enum": list(ReviewView.Kind.values)})
     author: str
     written_at: dt.datetime
-    answers: list[AnswerOut]
+    answers: list[MeetingAnswerOut]
 
 
-class AttendeeOut(Schema):
+class MeetingAttendeeOut(Schema):
     name: str
     role: str
     attended: bool = Field(description="False: sent apologies or advice instead.")
 
 
-class ProgressOut(Schema):
+class MeetingProgressOut(Schema):
     target_id: uuid.UUID
     text: str
 
 
-class DecisionOut(Schema):
+class MeetingDecisionOut(Schema):
     kind: str = Field(json_schema_extra={"enum": list(ReviewDecision.Kind.values)})
     target_id: uuid.UUID | None
     provision_id: uuid.UUID | None
@@ -77,7 +77,7 @@ class DecisionOut(Schema):
     decided_at: dt.datetime
 
 
-class ReviewOut(Schema):
+class ReviewMeetingOut(Schema):
     id: uuid.UUID
     plan_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -91,17 +91,17 @@ class ReviewOut(Schema):
     overdue: list[str] = Field(description="The keys of the steps overdue or done late.")
 
 
-class ReviewDetail(ReviewOut):
+class ReviewMeetingDetail(ReviewMeetingOut):
     summary: str
-    steps: list[StepOut]
-    views: list[ViewOut]
-    attendees: list[AttendeeOut]
-    progress: list[ProgressOut]
-    decisions: list[DecisionOut]
+    steps: list[MeetingStepOut]
+    views: list[MeetingViewOut]
+    attendees: list[MeetingAttendeeOut]
+    progress: list[MeetingProgressOut]
+    decisions: list[MeetingDecisionOut]
 
 
-class ReviewList(Schema):
-    items: list[ReviewOut]
+class ReviewMeetingList(Schema):
+    items: list[ReviewMeetingOut]
     count: int
 
 
@@ -161,10 +161,10 @@ def _detail(review) -> dict:
 
 @router.post(
     "/reviews",
-    response={201: ReviewDetail, **WRITE_ERRORS},
+    response={201: ReviewMeetingDetail, **WRITE_ERRORS},
     summary="Book a review of a plan (SENCO, head; teachers and HLTAs termly ones): 201",
 )
-def review_create(request, payload: ReviewIn):
+def review_create(request, payload: ReviewMeetingIn):
     plan = access.get_scoped(
         request.auth, Plan.objects.select_related("pupil", "pupil__school"), payload.plan_id
     )
@@ -176,7 +176,7 @@ def review_create(request, payload: ReviewIn):
 
 @router.get(
     "/reviews",
-    response={200: ReviewList, 401: ErrorOut},
+    response={200: ReviewMeetingList, 401: ErrorOut},
     summary="The reviews you may see that are open or recent, steps overdue first",
 )
 def review_list(request):
@@ -189,7 +189,7 @@ def review_list(request):
 
 @router.get(
     "/reviews/{review_id}",
-    response={200: ReviewDetail, **READ_ERRORS},
+    response={200: ReviewMeetingDetail, **READ_ERRORS},
     summary="A review with its statutory steps, views, record and decisions",
 )
 def review_detail(request, review_id: uuid.UUID):
