@@ -14,6 +14,7 @@ from sendesk.plans.models import Plan
 from sendesk.pupils.models import Deployment
 from sendesk.pupils.timeline import timeline_add
 from sendesk.reviews.models import ReviewMeeting, ReviewView, TimelineKind
+from sendesk.reviews.statutory import add_year
 from sendesk.schools.calendar import school_calendar
 
 AHEAD = dt.timedelta(weeks=4)
@@ -38,58 +39,75 @@ TA_VIEW = {
 }
 
 
-def meeting_day(school_id: int, today: dt.date) -> dt.date:
-    """A school day about four weeks on, never more than six (else the first after
-    today + 2 weeks that is a school day, or that day)."""
-    calendar = school_calendar(school_id)
-    for start in (today + AHEAD, today + dt.timedelta(weeks=2)):
-        day = start
-        while day <= today + WITHIN:
-            if calendar.is_school_day(day):
-                return day
-            day += dt.timedelta(days=1)
-    day = today + dt.timedelta(weeks=2)
-    while day.weekday() > 4:
-        day += dt.timedelta(days=1)
-    return day
+def meeting_day(calendar, plan, today: dt.date) -> dt.date | None:
+    """A school day about four weeks on (the first from then, else the last before), within
+    six weeks and never after the plan's review falls due (12 months from its start, or its
+    own review date): None when there is no such day."""
+    due = add_year(plan.start_date) if plan.start_date else today + WITHIN
+    if plan.review_date:
+        due = min(due, plan.review_date)
+    last = min(today + WITHIN, due)
+    days = [
+        today + dt.timedelta(days=n)
+        for n in range(1, (last - today).days + 1)
+        if calendar.is_school_day(today + dt.timedelta(days=n))
+    ]
+    later = [d for d in days if d >= today + AHEAD]
+    return later[0] if later else (days[-1] if days else None)
 
 
-def _the_pupil(school):
-    """The parent@ login's child, when they have an EHC plan in force; else the first
-    pupil with one."""
+def _the_review(school, today):
+    """(plan, meeting day, parent link): the parent@ login's child when their EHC plan can
+    be reviewed within six weeks, else the first pupil (by UPN) whose plan can. Never the
+    plan left overdue on purpose (demo.oakfield's notes name it)."""
+    calendar = school_calendar(school.pk)
     link = (
         ParentLink.objects.filter(
             pupil__school=school, active=True, user__email__startswith="parent@"
         )
-        .select_related("user", "pupil")
+        .select_related("user")
         .first()
     )
-    plans = Plan.objects.active().filter(kind=Plan.Kind.EHCP, pupil__school=school)
-    plan = plans.filter(pupil=link.pupil).first() if link else None
-    if plan is None:
-        plan = plans.select_related("pupil").order_by("pupil__upn").first()
-        link = ParentLink.objects.filter(pupil=plan.pupil, active=True).first() if plan else None
-    return plan, link
+    plans = list(
+        Plan.objects.active()
+        .filter(kind=Plan.Kind.EHCP, pupil__school=school, review_date__gte=today)
+        .select_related("pupil")
+        .order_by("pupil__upn")
+    )
+    if link is not None:
+        plans.sort(key=lambda p: p.pupil_id != link.pupil_id)
+    for plan in plans:
+        day = meeting_day(calendar, plan, today)
+        if day is not None:
+            mine = link if link is not None and link.pupil_id == plan.pupil_id else None
+            return (
+                plan,
+                day,
+                mine or ParentLink.objects.filter(pupil=plan.pupil, active=True).first(),
+            )
+    return None, None, None
 
 
 def make_reviews(data) -> ReviewMeeting | None:
     """data: the generator's SchoolData for the demo school."""
     school, today = data.school, data.today
-    plan, link = _the_pupil(school)
+    plan, day, link = _the_review(school, today)
     if plan is None:
         return None
     pupil, senco = plan.pupil, data.staff["senco"]
     name = pupil.preferred_name or pupil.legal_first_name
-    day = meeting_day(school.pk, today)
+    # The records are made on the last school day up to today (the demo's history ends
+    # there; a Saturday or a holiday is no day to have written anything).
+    written = _last_school_day(school.pk, today)
+    at = min(timezone.now(), timezone.make_aware(dt.datetime.combine(written, dt.time(15, 30))))
     # The plan says when it is next reviewed: the meeting booked for it.
     Plan.objects.filter(pk=plan.pk).update(review_date=day)
     review = ReviewMeeting.objects.create(
         school=school, pupil=pupil, plan=plan, kind=ReviewMeeting.Kind.ANNUAL, date=day,
-        invitations_sent_on=min(today, day - dt.timedelta(weeks=2)), created_by=senco,
+        invitations_sent_on=min(written, day - dt.timedelta(weeks=2)), created_by=senco,
     )  # fmt: skip
     timeline_add(pupil=pupil, actor=senco, ref=review, kind=TimelineKind.REVIEW,
-                 title=f"Annual review booked for {day:%-d %B %Y}")  # fmt: skip
-    now = timezone.now()
+                 title=f"Annual review booked for {day:%-d %B %Y}", occurred_at=at)  # fmt: skip
     adult = (
         Deployment.objects.standing()
         .filter(pupil=pupil, kind=Deployment.Kind.ONE_TO_ONE)
@@ -104,9 +122,20 @@ def make_reviews(data) -> ReviewMeeting | None:
                       f"{link.user.full_name} ({link.relationship})", PARENT_VIEW))  # fmt: skip
     for kind, by, author, answers in views:
         view = ReviewView.objects.create(
-            review=review, kind=kind, written_by=by, author=author, written_at=now,
+            review=review, kind=kind, written_by=by, author=author, written_at=at,
             answers={k: v.format(name=name) for k, v in answers.items()},
         )  # fmt: skip
         timeline_add(pupil=pupil, actor=by, ref=review, kind=TimelineKind.REVIEW,
-                     title=f"{view.get_kind_display()} added for the review")  # fmt: skip
+                     title=f"{view.get_kind_display()} added for the review",
+                     occurred_at=at)  # fmt: skip
     return review
+
+
+def _last_school_day(school_id, today):
+    calendar = school_calendar(school_id)
+    day = today
+    for _ in range(120):
+        if calendar.is_school_day(day):
+            return day
+        day -= dt.timedelta(days=1)
+    return today
