@@ -10,7 +10,6 @@ theirs from the parent pages. Decisions go through plans' and provision's servic
 the targets and provision a review makes are those apps' ordinary records."""
 
 import datetime as dt
-import uuid
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -21,6 +20,7 @@ from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_pupil_change, snapshot
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.ids import parse_uuid
 from sendesk.plans import services as plans
 from sendesk.plans.models import Plan, Target
 from sendesk.provision import services as provision_services
@@ -335,29 +335,22 @@ def review_record(*, actor, review: ReviewMeeting, data: dict) -> ReviewMeeting:
 def _decision_subject(review, kind, target_id, provision_id):
     """The plan's target or the pupil's provision the decision is about (None for new)."""
     if kind in ReviewDecision.TARGET_KINDS:
-        target = Target.objects.filter(pk=_uuid(target_id), plan=review.plan).first()
+        target = Target.objects.filter(pk=parse_uuid(target_id), plan=review.plan).first()
         if target is None:
             raise ServiceError({"target_id": "Choose one of this plan's targets."})
         if target.status != Target.Status.OPEN:
             raise ServiceError({"target_id": "This target is already closed."})
         return target, None
     if kind in ReviewDecision.PROVISION_KINDS:
-        provision = Provision.objects.filter(pk=_uuid(provision_id), pupil=review.pupil).first()
+        provision = Provision.objects.filter(
+            pk=parse_uuid(provision_id), pupil=review.pupil
+        ).first()
         if provision is None:
             raise ServiceError({"provision_id": "Choose one of the pupil's provisions."})
         if provision.end and provision.end < review.date:
             raise ServiceError({"provision_id": "This provision had already stopped."})
         return None, provision
     return None, None
-
-
-def _uuid(value):
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
 
 
 def _new_target(actor, review, target, data):

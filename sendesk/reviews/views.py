@@ -43,6 +43,24 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
+NOT_SAVED = object()
+
+
+def _save(request, form, write, done: str, aliases=None):
+    """The POST half of every form here: when the form is valid, `write()` (a service
+    call); its result, with `done` as the message, or NOT_SAVED with each refusal beside
+    its field (the page then answers 422 with what was typed)."""
+    if not form.is_valid():
+        return NOT_SAVED
+    try:
+        result = write()
+    except ServiceError as error:
+        apply_service_errors(form, error, aliases)
+        return NOT_SAVED
+    messages.success(request, done)
+    return result
+
+
 @login_required
 @require_GET
 def reviews_list(request):
@@ -81,18 +99,13 @@ def reviews_plan(request, plan_id):
     if request.method == "POST":
         if not kinds:
             raise Http404
+        d = form.cleaned_data if form.is_valid() else {}
+        review = _save(request, form, lambda: services.review_schedule(
+            actor=request.user, plan=plan, kind=d.get("kind") or "", date=d.get("date"),
+        ), "Review booked.", {"plan_id": None})  # fmt: skip
+        if review is not NOT_SAVED:
+            return redirect("reviews_detail", review.pk)
         status = 422
-        if form.is_valid():
-            try:
-                review = services.review_schedule(
-                    actor=request.user, plan=plan, kind=form.cleaned_data["kind"] or "",
-                    date=form.cleaned_data["date"],
-                )  # fmt: skip
-            except ServiceError as error:
-                apply_service_errors(form, error, {"plan_id": None})
-            else:
-                messages.success(request, f"{review.get_kind_display()} booked.")
-                return redirect("reviews_detail", review.pk)
     record_access(actor=request.user, pupil=plan.pupil, what="reviews")
     today = timezone.localdate()
     context = {
@@ -149,17 +162,12 @@ def reviews_detail(request, pk):
 def reviews_step(request, pk):
     review = services.get_review(request.user, pk)
     form = StepForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_step(
-                actor=request.user, review=review, step=form.cleaned_data["step"],
-                on=form.cleaned_data["on"],
-            )  # fmt: skip
-        except ServiceError as error:
-            apply_service_errors(form, error, {"step": None})
-        else:
-            messages.success(request, "Step recorded.")
-            return redirect(reverse("reviews_detail", args=[review.pk]) + "#timeline")
+    saved = _save(request, form, lambda: services.review_step(
+        actor=request.user, review=review, step=form.cleaned_data["step"],
+        on=form.cleaned_data["on"],
+    ), "Step recorded.", {"step": None})  # fmt: skip
+    if saved is not NOT_SAVED:
+        return redirect(reverse("reviews_detail", args=[review.pk]) + "#timeline")
     record_access(actor=request.user, pupil=review.pupil, what="review")
     context = _detail_context(request, review)
     context["step_form"] = form
@@ -184,17 +192,13 @@ def reviews_view(request, pk, kind):
                     initial=initial)  # fmt: skip
     status = 200
     if request.method == "POST":
+        saved = _save(request, form, lambda: services.view_save(
+            actor=request.user, review=review, kind=kind,
+            author=form.cleaned_data.get("author", ""), answers=form.answers(),
+        ), "View saved for the review.")  # fmt: skip
+        if saved is not NOT_SAVED:
+            return redirect(reverse("reviews_detail", args=[review.pk]) + "#views")
         status = 422
-        if form.is_valid():
-            try:
-                services.view_save(actor=request.user, review=review, kind=kind,
-                                   author=form.cleaned_data.get("author", ""),
-                                   answers=form.answers())  # fmt: skip
-            except ServiceError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "View saved for the review.")
-                return redirect(reverse("reviews_detail", args=[review.pk]) + "#views")
     record_access(actor=request.user, pupil=review.pupil, what="review")
     context = {
         "review": review,
@@ -218,15 +222,12 @@ def reviews_record(request, pk):
                       initial={"next_review_date": _next_default(review)})  # fmt: skip
     status = 200
     if request.method == "POST":
+        saved = _save(request, form, lambda: services.review_record(
+            actor=request.user, review=review, data=form.record_data(),
+        ), "The meeting is recorded.")  # fmt: skip
+        if saved is not NOT_SAVED:
+            return redirect("reviews_detail", review.pk)
         status = 422
-        if form.is_valid():
-            try:
-                services.review_record(actor=request.user, review=review, data=form.record_data())
-            except ServiceError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "The meeting is recorded.")
-                return redirect("reviews_detail", review.pk)
     record_access(actor=request.user, pupil=review.pupil, what="review")
     context = {"review": review, "pupil": review.pupil, "form": form,
                "held": review.status != ReviewMeeting.Status.PLANNED}  # fmt: skip
@@ -253,17 +254,13 @@ def reviews_decide(request, pk):
                         initial={"target_id": request.GET.get("target", "")})  # fmt: skip
     status = 200
     if request.method == "POST":
+        saved = _save(request, form, lambda: services.review_decide(
+            actor=request.user, review=review, kind=form.cleaned_data["kind"] or "",
+            data=form.decision_data(),
+        ), "Decision recorded, and the plan updated.")  # fmt: skip
+        if saved is not NOT_SAVED:
+            return redirect(reverse("reviews_detail", args=[review.pk]) + "#decisions")
         status = 422
-        if form.is_valid():
-            try:
-                services.review_decide(actor=request.user, review=review,
-                                       kind=form.cleaned_data["kind"] or "",
-                                       data=form.decision_data())  # fmt: skip
-            except ServiceError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "Decision recorded, and the plan updated.")
-                return redirect(reverse("reviews_detail", args=[review.pk]) + "#decisions")
     record_access(actor=request.user, pupil=review.pupil, what="review")
     context = {"review": review, "pupil": review.pupil, "form": form,
                "decisions": selectors.decisions(review)}  # fmt: skip
@@ -295,7 +292,7 @@ def reviews_family_view(request, pupil_id, pk):
         ReviewMeeting.objects.select_related("pupil", "plan")
         .filter(pupil=child)
         .exclude(status=ReviewMeeting.Status.CANCELLED)
-        .filter(pk=_uuid_or_404(pk))
+        .filter(pk=pk)
         .first()
     )
     if review is None:
@@ -304,16 +301,12 @@ def reviews_family_view(request, pupil_id, pk):
     form = ViewForm(_posted(request), kind="parent", initial=mine.answers if mine else {})
     status = 200
     if request.method == "POST":
+        saved = _save(request, form, lambda: services.parent_view_save(
+            actor=request.user, review=review, answers=form.answers(),
+        ), "Thank you: your views are with the school.")  # fmt: skip
+        if saved is not NOT_SAVED:
+            return redirect("family_child", child.pk)
         status = 422
-        if form.is_valid():
-            try:
-                services.parent_view_save(actor=request.user, review=review,
-                                          answers=form.answers())  # fmt: skip
-            except ServiceError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "Thank you: your views are with the school.")
-                return redirect("family_child", child.pk)
     record_access(actor=request.user, pupil=child, what="parent view")
     context = {
         "child": child,
@@ -324,12 +317,3 @@ def reviews_family_view(request, pupil_id, pk):
         "questions": prompts.PARENT,
     }
     return render(request, "reviews/family_view.html", context, status=status)
-
-
-def _uuid_or_404(value):
-    import uuid
-
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
