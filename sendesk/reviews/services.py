@@ -100,7 +100,8 @@ def _check_schedule(plan, kind, date, today, errors):
 def review_schedule(*, actor, plan: Plan, kind: str, date) -> ReviewMeeting:
     pupil = plan.pupil
     _in_scope(actor, pupil)
-    _require_runner(actor, plan, kind if kind in ReviewMeeting.Kind.values else "annual")
+    # An unknown kind is asked as the least one (termly), so that its message is shown.
+    _require_runner(actor, plan, kind if kind in ReviewMeeting.Kind.values else "termly")
     errors = {}
     _check_schedule(plan, kind, date, timezone.localdate(), errors)
     if not errors and (

@@ -17,7 +17,8 @@ from sendesk.safeguarding import services as safeguarding
 # Everyone ends with their own sign-in security (issue 8: the second factor).
 SIGN_IN = "Sign-in security"
 APPRAISAL, NEEDS = "Appraisal and CPD", "Training needs"  # issue 9
-STAFF_END = ["Pupils", "Report a concern", APPRAISAL, "My employment", SIGN_IN]
+REVIEWS = "Reviews"  # issue 10
+STAFF_END = ["Pupils", "Report a concern", APPRAISAL, REVIEWS, "My employment", SIGN_IN]
 EXPECTED = {
     # Timetable, My team and Plans (deployment), Trips (visits), appraisal, staff records:
     # issue 9.
@@ -25,9 +26,10 @@ EXPECTED = {
     "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *STAFF_END],  # HLTA
     "tess": ["Timetable", "Feed", "Trips", *STAFF_END],  # teacher
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
-              "Pupils", "Report a concern", APPRAISAL, NEEDS, "My employment", SIGN_IN],
+              "Pupils", "Report a concern", APPRAISAL, NEEDS, REVIEWS, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Pupils", "Report a concern", "Sign-in locks", APPRAISAL, NEEDS, SIGN_IN],
+             "Staff", "Pupils", "Report a concern", "Sign-in locks", APPRAISAL, NEEDS, REVIEWS,
+             SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", SIGN_IN],  # parent

@@ -4,6 +4,9 @@ parent pages, the SENCO records the meeting; who may do what, and out of scope i
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from sendesk.audit.models import AccessEvent, AuditEvent
 from sendesk.plans.models import Plan
 from sendesk.pupils.models import TimelineEntry
@@ -29,8 +32,7 @@ def test_the_senco_books_an_annual_review_from_the_plan(world, as_user):
 def test_a_bad_booking_keeps_what_was_typed_and_says_why(world, as_user):
     w = world
     c = as_user(w.senco)
-    r = c.post(f"/plans/{w.cara_plan.pk if hasattr(w, 'cara_plan') else w.plan.pk}/reviews/",
-               {"kind": "annual", "date": "2026-08-01"})  # fmt: skip
+    r = c.post(f"/plans/{w.plan.pk}/reviews/", {"kind": "annual", "date": "2026-08-01"})
     assert r.status_code == 422
     page = r.content.decode()
     assert "can&#x27;t be before the plan started" in page
@@ -45,6 +47,8 @@ def test_a_teacher_books_a_termly_review_but_not_an_annual_one(world, as_user):
     c = as_user(w.tess)  # teaches Ben's class, writes plans
     r = c.post(f"/plans/{w.plan.pk}/reviews/", {"kind": "annual", "date": "2026-12-02"})
     assert r.status_code == 404
+    r = c.post(f"/plans/{w.plan.pk}/reviews/", {"kind": "weekly", "date": "2026-12-02"})
+    assert r.status_code == 422 and "Choose a termly review" in r.content.decode()
     r = c.post(f"/plans/{w.plan.pk}/reviews/", {"kind": "termly", "date": "2026-12-02"})
     assert r.status_code == 302
     assert ReviewMeeting.objects.get().kind == "termly"
@@ -208,3 +212,20 @@ def test_a_record_with_mistakes_comes_back_with_each_message(world, as_user):
     ahead = book(w)
     r = c.post(f"/reviews/{ahead.pk}/record/", {"name_0": "Pat", "next_review_date": "2027-11-01"})
     assert r.status_code == 422 and "once it has been held" in r.content.decode()
+
+
+def test_the_list_costs_the_same_queries_for_more_reviews(world, as_user):
+    w = world
+    c = as_user(w.senco)
+    book(w, date=PAST_MEETING)
+    c.get("/reviews/")
+    with CaptureQueriesContext(connection) as one:
+        assert c.get("/reviews/").status_code == 200
+    for pupil in (w.cara, w.dan):
+        plan = Plan.objects.create(pupil=pupil, kind="iep", title="Plan", status="active",
+                                   start_date=dt.date(2026, 9, 3), review_date=MEETING)  # fmt: skip
+        book(w, plan=plan, kind="termly", date=PAST_MEETING)
+    with CaptureQueriesContext(connection) as three:
+        page = c.get("/reviews/").content.decode()
+    assert "Cara Clark" in page and "Dan Dale" in page
+    assert len(three.captured_queries) == len(one.captured_queries)
