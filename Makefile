@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast browser-deps lint complexity fmt migrations-check bench seed clean
+.PHONY: run test test-fast browser-deps pdf-deps lint complexity fmt migrations-check bench seed clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 run: export SENDESK_DEMO ?= 1
 # Links in e-mails (invites, password resets) point at this server unless told otherwise.
 run: export SENDESK_SITE_URL ?= http://127.0.0.1:$(PORT)
-run: $(STAMP)
+run: $(STAMP) pdf-deps
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
@@ -37,14 +37,23 @@ browser-deps:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The review pack (WeasyPrint) lays out text with the system's Pango and HarfBuzz and needs
+# a font; Debian's packages, installed if this machine lacks them (as chromium above).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-deps: $(STAMP)
+	@{ $(BIN)/python -c "import weasyprint" >/dev/null 2>&1 && \
+	  test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } || { \
+	  echo "Installing Pango and a font for the review pack (WeasyPrint)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; }
+
 # The whole suite: unit, HTTP and browser tests, plus lint, the layer contract
 # (import-linter: no import runs up the layers, see README "Architecture") and the
 # migrations check.
-test: lint browser-deps
+test: lint browser-deps pdf-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) pdf-deps
 	$(BIN)/pytest -q -m "not browser"
 
 lint: $(STAMP)
@@ -62,9 +71,10 @@ fmt: $(STAMP)
 migrations-check: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: $(STAMP)
+bench: $(STAMP) pdf-deps
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/planner.py
+	$(BIN)/python bench/pack.py
 
 clean:
 	rm -rf $(VENV) var/bench

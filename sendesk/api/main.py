@@ -15,6 +15,7 @@ from . import (
     plans,
     provision,
     pupils,
+    reviews,
     safeguarding,
     sessions,
     staff,
@@ -53,3 +54,4 @@ api.add_router("/staff", timetable.router)
 api.add_router("", deployment.router)
 api.add_router("", trips.router)
 api.add_router("", staff.router)
+api.add_router("", reviews.router)

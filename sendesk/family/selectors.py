@@ -17,6 +17,7 @@ from django.utils import timezone
 from sendesk.medication.models import Medicine
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Attendance, Provision, SessionPupil, TargetRating
+from sendesk.reviews.models import ReviewMeeting
 from sendesk.schools.calendar import Calendar, term_around
 from sendesk.therapy.models import Programme
 
@@ -240,7 +241,18 @@ def child_page(child, day: dt.date) -> dict:
         "programmes": programmes,
         "term": term,
         "has_medicines": has_medicines(child),
+        "reviews": reviews_ahead(child, day),
     }
+
+
+def reviews_ahead(child, day: dt.date) -> list:
+    """The child's review meetings still to come: the parent adds their views to each.
+    One query."""
+    return list(
+        ReviewMeeting.objects.filter(
+            pupil=child, status=ReviewMeeting.Status.PLANNED, date__gte=day
+        ).order_by("date")
+    )
 
 
 def has_medicines(child) -> bool:

@@ -49,6 +49,8 @@ POST_ONLY = {
     "required_add",
     "required_remove",
     "review_confirm",
+    # Issue 10: reviews.
+    "reviews_step",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -64,6 +66,7 @@ NOT_PAGES = {
     "invite_accept": "reached by an e-mailed one-time link (test_account_pages_reflow opens it)",
     "password_reset_confirm": "reached by an e-mailed one-time link (as invite_accept)",
     "certificate_download": "a file download (a training certificate)",
+    "reviews_pack": "a PDF download (the review pack)",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
 }
@@ -283,7 +286,13 @@ def make_records(w, client):
             },
         )
     )  # fmt: skip
+    # Issue 10: Ben's annual review, held today (so its record and decisions pages open).
+    review = _ok(
+        api.post(w.senco, "/reviews",
+                 {"plan_id": str(w.plan.pk), "date": TODAY.isoformat(), "kind": "annual"})
+    )  # fmt: skip
     return SimpleNamespace(
+        review=review,
         staff_member=member.pk,
         trip=trip,
         appraisal=appraisal,
@@ -488,6 +497,14 @@ PAGES = {
     "staff_check": ("head", lambda w, r: {"member_id": r.staff_member, "kind": "dbs"}, ""),
     "staff_scr": ("head", lambda w, r: {}, ""),
     "staff_scr_print": ("head", lambda w, r: {}, ""),
+    # Issue 10: reviews.
+    "reviews_list": ("senco", lambda w, r: {}, ""),
+    "reviews_plan": ("senco", lambda w, r: {"plan_id": w.plan.pk}, ""),
+    "reviews_detail": ("senco", lambda w, r: {"pk": r.review}, ""),
+    "reviews_view": ("alice", lambda w, r: {"pk": r.review, "kind": "pupil"}, ""),
+    "reviews_record": ("senco", lambda w, r: {"pk": r.review}, ""),
+    "reviews_decide": ("senco", lambda w, r: {"pk": r.review}, ""),
+    "reviews_family_view": ("pat", lambda w, r: {"pupil_id": w.ben.pk, "pk": r.review}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

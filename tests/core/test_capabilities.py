@@ -29,6 +29,8 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "plan_trips": {Role.SENCO, Role.HEAD, Role.TEACHER},
         # issue 9: the head/admin sees and manages every appraisal of the school.
         "appraise_all": {Role.HEAD},
+        # issue 10: who runs every review (teachers and HLTAs the termly ones: write_plans).
+        "run_reviews": {Role.SENCO, Role.HEAD},
         # issue 9 (hr): staff records and the single central record; every team's records.
         "manage_staff": {Role.HEAD},
         "read_staff_teams": {Role.SENCO},

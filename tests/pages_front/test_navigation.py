@@ -17,7 +17,8 @@ from sendesk.safeguarding import services as safeguarding
 # Everyone ends with their own sign-in security (issue 8: the second factor).
 SIGN_IN = "Sign-in security"
 APPRAISAL, NEEDS = "Appraisal and CPD", "Training needs"  # issue 9
-STAFF_END = ["Pupils", "Report a concern", APPRAISAL, "My employment", SIGN_IN]
+REVIEWS = "Reviews"  # issue 10
+STAFF_END = ["Pupils", "Report a concern", APPRAISAL, REVIEWS, "My employment", SIGN_IN]
 EXPECTED = {
     # Timetable, My team and Plans (deployment), Trips (visits), appraisal, staff records:
     # issue 9.
@@ -26,9 +27,10 @@ EXPECTED = {
     "tess": ["Timetable", "Feed", "Trips", *STAFF_END],  # teacher
     # A group's links follow each other where its first would be (the Staff menu).
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
-              APPRAISAL, NEEDS, "Pupils", "Report a concern", "My employment", SIGN_IN],
+              APPRAISAL, NEEDS, "Pupils", "Report a concern", REVIEWS, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Sign-in locks", APPRAISAL, NEEDS, "Pupils", "Report a concern", SIGN_IN],
+             "Staff", "Sign-in locks", APPRAISAL, NEEDS, "Pupils", "Report a concern", REVIEWS,
+             SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", SIGN_IN],  # parent
@@ -53,11 +55,11 @@ def test_each_role_finds_its_entries_in_the_same_order(world, as_user, who):
 # person has one link of stays a link.
 TOP = {
     "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", "Pupils", "Report a concern",
-              APPRAISAL, "Your account"],
+              APPRAISAL, REVIEWS, "Your account"],
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", "Pupils",
-              "Report a concern", "Your account"],
+              "Report a concern", REVIEWS, "Your account"],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", "Pupils",
-             "Report a concern", SIGN_IN],
+             "Report a concern", REVIEWS, SIGN_IN],
     "pat": ["My children", SIGN_IN],
 }  # fmt: skip
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+# A parent's consent for one purpose about one child (photos and video first; issue 11
+# adds agencies, referrals, medication and trips): given, refused or withdrawn, each with
+# when and who. Read where a consent matters, at the moment it matters.
+# What this app adds to the whole (navigation, timeline links and kinds, audit names,
+# capabilities) is declared here, read by sendesk.lib.registry.
+
+
+class ConsentConfig(AppConfig):
+    name = "sendesk.consent"
+    label = "consent"
+    nav: list = []
+    audit_names: dict = {}
