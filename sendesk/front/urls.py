@@ -26,4 +26,6 @@ urlpatterns = [
     path("", include("sendesk.deployment.urls")),
     path("team/", team.team, name="team"),
     path("", include("sendesk.visits.urls")),
+    path("", include("sendesk.consent.urls")),
+    path("", include("sendesk.evidence.urls")),
 ]

@@ -60,6 +60,9 @@ EVIDENCE = {
     "behaviour_amendment": (),
     "behaviour_notificationretraction": (),
     "appraisal_reviewamendment": (),
+    "consent_consent": (),
+    "evidence_evidence": ("caption", "withdrawn_at", "withdrawn_by_id", "withdrawn_reason"),
+    "evidence_amendment": (),
 }  # fmt: skip
 
 
