@@ -29,6 +29,18 @@ FILE_TYPES = [
 ]
 
 
+# The multipart fields beside the file (module-level: a call in a default runs once anyway).
+CAPTION = Form("", description="What it shows, in a few words (300 at most).")
+SESSION_ID = Form(None, description="A session the pupil was in.")
+TARGET_IDS = Form([], description="The pupil's targets it is evidence for.")
+KIND = Form(
+    None,
+    description="'work' for a picture of work with nobody in it; otherwise worked out from "
+    "the file (photo, video or audio).",
+    example="work",
+)
+
+
 class EvidenceCreatedOut(Schema):
     id: uuid.UUID
 
@@ -53,15 +65,10 @@ def evidence_create(
     request,
     pupil_id: uuid.UUID,
     file: File[UploadedFile],
-    caption: str = Form("", description="What it shows, in a few words (300 at most)."),
-    session_id: uuid.UUID | None = Form(None, description="A session the pupil was in."),
-    target_ids: list[uuid.UUID] = Form([], description="The pupil's targets it is evidence for."),
-    kind: str | None = Form(
-        None,
-        description="'work' for a picture of work with nobody in it; otherwise worked out "
-        "from the file (photo, video or audio).",
-        example="work",
-    ),
+    caption: str = CAPTION,
+    session_id: uuid.UUID | None = SESSION_ID,
+    target_ids: list[uuid.UUID] = TARGET_IDS,
+    kind: str | None = KIND,
 ):
     evidence = services.evidence_add(
         actor=request.auth,

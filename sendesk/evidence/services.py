@@ -198,7 +198,7 @@ def evidence_add(
             )  # fmt: skip
             record_pupil_change(
                 actor, AuditEvent.Action.CREATE, evidence, pupil,
-                after={**snapshot(evidence), "targets": sorted(str(t.pk) for t in found["targets"])},
+                after={**snapshot(evidence), "targets": [str(t.pk) for t in found["targets"]]},
             )  # fmt: skip
     except BaseException:
         _remove(path, thumb)
