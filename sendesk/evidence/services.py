@@ -172,6 +172,16 @@ def evidence_add(
         _refuse_unless_allowed(pupil, kind, upload.size)
     if errors:
         raise ServiceError(errors)
+    return write(actor=actor, pupil=pupil, upload=upload, sniffed=sniffed, kind=kind,
+                 caption=caption, **found)  # fmt: skip
+
+
+def write(*, actor, pupil, upload, sniffed, kind, caption="", session=None, observation=None,
+          targets=()) -> Evidence:  # fmt: skip
+    """Store checked evidence: the file (metadata removed), the row, the timeline line and
+    the audit row. Called by evidence_add after its checks, and by the demo school, whose
+    pictures are drawn, not uploaded."""
+    found = {"session": session, "observation": observation, "targets": list(targets)}
     taken_on = timezone.localdate()
     if found["session"] is not None:
         taken_on = found["session"].date
