@@ -85,3 +85,11 @@ def test_bad_input_is_4xx_never_500(world, api):
     assert wrong_target.status_code == 422
     assert "own targets" in wrong_target.json()["errors"]["target_ids"]
     assert not Evidence.objects.exists()
+
+
+def test_a_json_body_is_not_an_upload(world, api):
+    give_consent(world, world.ben)
+    r = api.post(world.alice, f"/pupils/{world.ben.pk}/evidence", {"caption": "x"})
+    assert r.status_code == 422
+    assert "file" in r.json()["errors"]
+    assert not Evidence.objects.exists()
