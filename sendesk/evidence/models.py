@@ -7,6 +7,7 @@ from django.db.models import Q
 from sendesk.behaviour.models import Observation
 from sendesk.plans.models import Target
 from sendesk.provision.models import Session
+from sendesk.pupils.amendments import AmendmentRow
 from sendesk.pupils.models import Pupil
 from sendesk.schools.models import School
 
@@ -100,17 +101,11 @@ class Evidence(models.Model):
         return self.caption or f"{self.get_kind_display()}, {self.taken_on:%-d %b %Y}"
 
 
-class Amendment(models.Model):
+class Amendment(AmendmentRow):
     """A correction of an evidence record: its caption changed, or the record withdrawn.
     The old and new values are kept in `changes`."""
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="amendments")
-    amended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    amended_at = models.DateTimeField()
-    reason = models.CharField(max_length=300)
-    changes = models.JSONField()
 
-    class Meta:
-        ordering = ["amended_at", "id"]
+    class Meta(AmendmentRow.Meta):
+        pass

@@ -108,7 +108,8 @@ def evidence_amend(request, pk):
                 actor=request.user,
                 evidence=evidence,
                 reason=data.get("reason", ""),
-                caption=data.get("caption", ""),
+                # Left out of the post: unchanged (the page always sends it, filled in).
+                caption=data.get("caption", "") if "caption" in request.POST else None,
                 withdraw=data.get("withdraw", False),
             )
         except ServiceError as exc:
