@@ -99,10 +99,10 @@ def store_image(upload, dest: Path, thumb: Path) -> Stored:
     )
     out = io.BytesIO()
     if keeps_alpha:
-        picture.convert("RGBA").save(out, "PNG", optimize=True)
+        picture.convert("RGBA").save(out, "PNG")
         content_type = "image/png"
     else:
-        picture.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+        picture.convert("RGB").save(out, "JPEG", quality=88)
         content_type = "image/jpeg"
     data = out.getvalue()
     dest.write_bytes(data)
