@@ -8,7 +8,6 @@ import io
 import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from sendesk.consent.models import Consent, Decision, Kind
@@ -113,10 +112,11 @@ def _pupils(school):
     return [p if isinstance(p, Pupil) else Pupil.objects.get(pk=p) for p in chosen]
 
 
-def _consent(pupil, senco, today) -> None:
+def _consent(pupil, senco, first) -> None:
+    """Given on `first` (the first session photographed, a school day), before any photo."""
     link = ParentLink.objects.filter(pupil=pupil, active=True).select_related("user").first()
-    now = timezone.now()
-    on = today - timezone.timedelta(days=30)
+    now = first.recorded_at
+    on = first.date
     if link is not None:
         Consent.objects.create(pupil=pupil, school_id=pupil.school_id, kind=Kind.PHOTOS,
                                decision=Decision.GIVEN, on=on, given_by=link.user,
@@ -137,12 +137,14 @@ def make_evidence(data) -> int:
     senco = data.staff["senco"]
     made = 0
     for pupil in _pupils(school):
-        _consent(pupil, senco, data.today)
         records = list(
             SessionPupil.objects.filter(pupil=pupil, session__delivered=True)
             .select_related("session", "session__delivered_by", "provision")
             .order_by("-session__date")[:PER_PUPIL]
         )
+        if not records:
+            continue
+        _consent(pupil, senco, records[-1].session)
         for (kind, draw, caption), record in zip(PICTURES, records, strict=False):
             upload = _jpeg(draw(rng))
             targets = list(record.provision.targets.all()[:1]) if record.provision else []

@@ -144,6 +144,15 @@ def _store(upload, sniffed, school_id, pk) -> tuple[str, str, media.Stored]:
     return f"{school_id}/{pk}.{sniffed.ext}", "", stored
 
 
+def _when(found: dict):
+    """Where the timeline puts it: with the session or observation it shows, else now."""
+    if found["session"] is not None:
+        return found["session"].recorded_at
+    if found["observation"] is not None:
+        return found["observation"].ended_at
+    return timezone.now()
+
+
 def _remove(*relative) -> None:
     for name in relative:
         if name:
@@ -204,7 +213,7 @@ def write(*, actor, pupil, upload, sniffed, kind, caption="", session=None, obse
             evidence.targets.set(found["targets"])
             timeline_add(
                 pupil=pupil, kind="evidence", title=f"{evidence.get_kind_display()} added",
-                body=caption, actor=actor, ref=evidence,
+                body=caption, actor=actor, ref=evidence, occurred_at=_when(found),
             )  # fmt: skip
             record_pupil_change(
                 actor, AuditEvent.Action.CREATE, evidence, pupil,
