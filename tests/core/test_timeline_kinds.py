@@ -23,6 +23,8 @@ WRITTEN = {
     "observation", "incident", "positive", "restrictive_intervention", "parent_notified",
     "corrected",  # behaviour
     "referral", "programme_review",  # therapy
+    "consent",  # consent (issue 10)
+    "evidence", "evidence_amended",  # evidence (issue 10)
 }  # fmt: skip
 
 
