@@ -413,3 +413,16 @@ SESSION_ENGINE = "sendesk.signin.session_store"
 MIDDLEWARE[MIDDLEWARE.index("django_otp.middleware.OTPMiddleware")] = (
     "sendesk.signin.mfa_gate.DeviceMiddleware"
 )
+
+# --- media10: evidence in pictures and sound ---
+# Where photos, videos, recordings and scans are kept: under var/, never under a URL the web
+# server serves (each is read through the access layer, sendesk/evidence/views.py).
+EVIDENCE_DIR = Path(os.environ.get("SENDESK_EVIDENCE_DIR", VAR_DIR / "evidence"))
+# The largest file of each kind, in bytes: a phone's photo is 2-8 MB, a minute of its
+# video about 100 MB at 1080p (the page asks for short clips).
+EVIDENCE_MAX_BYTES = {
+    "photo": 20 * 1024 * 1024,
+    "work": 20 * 1024 * 1024,
+    "audio": 30 * 1024 * 1024,
+    "video": 150 * 1024 * 1024,
+}

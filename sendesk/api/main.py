@@ -9,6 +9,7 @@ from . import (
     care,
     deployment,
     errors,
+    evidence,
     faults,
     medication,
     observations,
@@ -55,3 +56,4 @@ api.add_router("", deployment.router)
 api.add_router("", trips.router)
 api.add_router("", staff.router)
 api.add_router("", reviews.router)
+api.add_router("", evidence.router)

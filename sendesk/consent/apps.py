@@ -11,4 +11,8 @@ class ConsentConfig(AppConfig):
     name = "sendesk.consent"
     label = "consent"
     nav: list = []
-    audit_names: dict = {}
+    audit_names: dict = {"consent.consent": "Consent"}
+    timeline_kinds = {"consent": "Consent"}
+    # Recording a consent form a parent filled in on paper: the school office's job, which
+    # in SENDesk the SENCO and the head (or school admin) hold.
+    capabilities = {"record_consent": {"senco", "head"}}

@@ -18,6 +18,7 @@ from sendesk.therapy.models import Referral
 
 from .appraisal import make_appraisal_demo
 from .deployment import make_deployment
+from .evidence import make_evidence
 from .generator import GAP_NOTE, generate
 from .reviews import make_reviews
 from .visits import make_trip
@@ -66,6 +67,7 @@ def build_demo(*, today=None):
     make_appraisal_demo(generated.schools[0])
     make_trip(generated.schools[0])
     make_deployment(generated.schools[0])
+    make_evidence(generated.schools[0])
     make_reviews(generated.schools[0])
     return generated.schools[0]
 

@@ -3,11 +3,18 @@ from django.apps import AppConfig
 # Photos, videos, audio and scanned work attached to a session, an observation or a
 # target: stored under var/, served only through the access layer, location data stripped.
 # What this app adds to the whole (navigation, timeline links and kinds, audit names,
-# capabilities) is declared here, read by sendesk.lib.registry.
+# review sections) is declared here, read by sendesk.lib.registry.
 
 
 class EvidenceConfig(AppConfig):
     name = "sendesk.evidence"
     label = "evidence"
     nav: list = []
-    audit_names: dict = {}
+    audit_names: dict = {"evidence.evidence": "Photo or recording"}
+    timeline_kinds = {
+        "evidence": "Photo or recording",
+        "evidence_amended": "Photo or recording corrected",
+    }
+    timeline_links = {"evidence": "evidence_detail"}
+    # The review meeting and its pack gather these (reviews10, issue 10's agreed interface).
+    review_sections = ["sendesk.evidence.review.section"]

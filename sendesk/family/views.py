@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
+from sendesk.evidence import selectors as evidence_selectors
 from sendesk.medication import mar as mar_module
 
 from . import selectors, words
@@ -37,6 +38,7 @@ def family_child(request, pupil_id):
     child = access.get_child(request.user, pupil_id)
     today = timezone.localdate()
     context = {"child": child, "today": today, **selectors.child_page(child, today)}
+    context["photos"] = evidence_selectors.for_parent(child, limit=12)
     record_access(actor=request.user, pupil=child, what=WHAT)
     return render(request, "family/child.html", context)
 

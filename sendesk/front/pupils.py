@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
+from sendesk.consent import selectors as consent_selectors
+from sendesk.evidence import selectors as evidence_selectors
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, run_services
@@ -82,6 +84,8 @@ def _detail_context(request, pupil, **forms):
         "can_oversee": access.can(user, pupil.school_id, "oversee"),
         "can_record": access.can(user, pupil.school_id, "record_sessions"),
         "strategy_form": forms.get("strategy_form") or StrategyForm(),
+        "evidence": evidence_selectors.pupil_card(user, pupil),
+        "consent": consent_selectors.summary(pupil.pk),
     }
 
 

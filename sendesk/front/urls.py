@@ -27,4 +27,6 @@ urlpatterns = [
     path("team/", team.team, name="team"),
     path("", include("sendesk.visits.urls")),
     path("", include("sendesk.reviews.urls")),
+    path("", include("sendesk.consent.urls")),
+    path("", include("sendesk.evidence.urls")),
 ]

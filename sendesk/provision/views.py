@@ -441,6 +441,8 @@ def session_detail(request, pk):
         "records": records,
         "amendments": _amendment_rows(amendments, records),
         "may_amend": services.session_can_amend(request.user, session),
+        # Adding a photo to the session is for those who record sessions (issue 10).
+        "may_record": access.can(request.user, session.school_id, "record_sessions"),
     }
     return render(request, "provision/session_detail.html", context)
 

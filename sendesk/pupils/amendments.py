@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
 from sendesk.accounts.models import User
@@ -29,6 +31,23 @@ from .timeline import timeline_add
 NOTHING_CHANGED = "Nothing was changed."
 REASON_REQUIRED = "Say why the record is being corrected."
 REASON_MAX = 300  # every amendment model's reason column
+
+
+class AmendmentRow(models.Model):
+    """The columns every amendment table has, the ones amend() writes: who, when, why and
+    {field: [old, new]}. A new amendment table takes them from here and adds the column
+    naming its record."""
+
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField()
+    reason = models.CharField(max_length=REASON_MAX)
+    changes = models.JSONField()
+
+    class Meta:
+        abstract = True
+        ordering = ["amended_at", "id"]
 
 
 def reason(value, errors, *, key="reason", required=REASON_REQUIRED) -> str:

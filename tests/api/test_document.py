@@ -290,7 +290,8 @@ WRITES = [
     )
     for path, ops in document()["paths"].items()
     for method, op in ops.items()
-    if "requestBody" in op
+    # JSON bodies (a multipart upload, POST .../evidence, is refused for its missing file).
+    if "application/json" in op.get("requestBody", {}).get("content", {})
 ]
 
 

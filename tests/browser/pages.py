@@ -67,6 +67,10 @@ NOT_PAGES = {
     "password_reset_confirm": "reached by an e-mailed one-time link (as invite_accept)",
     "certificate_download": "a file download (a training certificate)",
     "reviews_pack": "a PDF download (the review pack)",
+    "evidence_file": "the photo, video or recording itself (issue 10)",
+    "evidence_thumb": "a thumbnail picture",
+    "family_evidence_file": "the photo, video or recording itself, for the parent",
+    "family_evidence_thumb": "a thumbnail picture, for the parent",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
 }
@@ -291,8 +295,10 @@ def make_records(w, client):
         api.post(w.senco, "/reviews",
                  {"plan_id": str(w.plan.pk), "date": TODAY.isoformat(), "kind": "annual"})
     )  # fmt: skip
+    evidence = _evidence(w, client, session)
     return SimpleNamespace(
         review=review,
+        evidence=evidence,
         staff_member=member.pk,
         trip=trip,
         appraisal=appraisal,
@@ -309,6 +315,27 @@ def make_records(w, client):
         deployment_plan=(plan := make_plan(w, status="draft").plan).pk,
         deployment_assignment=plan.assignments.order_by("pk").first().pk,
     )
+
+
+def _evidence(w, client, session):
+    """Issue 10: Ben's parent gives photo consent; Alice adds a photo to the session."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from sendesk.consent.services import parent_decide
+
+    parent_decide(actor=w.pat, pupil_id=w.ben.pk, kind="photos", decision="given")
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (90, 140, 200)).save(out, "JPEG")
+    photo = SimpleUploadedFile("IMG_0001.jpg", out.getvalue(), content_type="image/jpeg")
+    api = Api(client)
+    body = {"file": photo, "session_id": str(session), "target_ids": [str(w.t1.pk)],
+            "caption": "Asked for the red block with a four-word sentence: 'red block please "
+            "Miss'. Supercalifragilisticexpialidocious tower of eleven blocks"}  # fmt: skip
+    r = client.post(f"/api/v1/pupils/{w.ben.pk}/evidence", body, **api._auth(w.alice))
+    return _ok(r)
 
 
 def _appraisal_records(w):
@@ -505,6 +532,13 @@ PAGES = {
     "reviews_record": ("senco", lambda w, r: {"pk": r.review}, ""),
     "reviews_decide": ("senco", lambda w, r: {"pk": r.review}, ""),
     "reviews_family_view": ("pat", lambda w, r: {"pupil_id": w.ben.pk, "pk": r.review}, ""),
+    # Issue 10: evidence in pictures and sound, and photo consent.
+    "pupil_consent": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "family_consent": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "pupil_evidence": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "evidence_add": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "evidence_detail": ("alice", lambda w, r: {"pk": r.evidence}, "?added=1"),
+    "evidence_amend": ("alice", lambda w, r: {"pk": r.evidence}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

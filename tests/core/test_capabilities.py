@@ -34,4 +34,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         # issue 9 (hr): staff records and the single central record; every team's records.
         "manage_staff": {Role.HEAD},
         "read_staff_teams": {Role.SENCO},
+        # issue 10: typing in a parent's paper consent form (consent app).
+        "record_consent": {Role.SENCO, Role.HEAD},
     }

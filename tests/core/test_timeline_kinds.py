@@ -24,6 +24,8 @@ WRITTEN = {
     "corrected",  # behaviour
     "referral", "programme_review",  # therapy
     "review",  # reviews (issue 10)
+    "consent",  # consent (issue 10)
+    "evidence", "evidence_amended",  # evidence (issue 10)
 }  # fmt: skip
 
 

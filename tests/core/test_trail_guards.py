@@ -61,6 +61,9 @@ EVIDENCE = {
     "behaviour_notificationretraction": (),
     "appraisal_reviewamendment": (),
     "appraisal_amendmentconfirmation": (),
+    "consent_consent": (),
+    "evidence_evidence": ("caption", "withdrawn_at", "withdrawn_by_id", "withdrawn_reason"),
+    "evidence_amendment": (),
 }  # fmt: skip
 
 
