@@ -6,6 +6,7 @@ Every review comes through its pupil's scope (services.get_review: access.get_sc
 out of scope is a 404, exactly as a review that does not exist. Every page about a
 pupil writes an access row."""
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -151,6 +152,8 @@ def _detail_context(request, review):
 
 @login_required
 @require_GET
+# The evidence section draws its photos as data: URIs (the same markup goes into the PDF).
+@csp_update({"img-src": ["data:"]})
 def reviews_detail(request, pk):
     review = services.get_review(request.user, pk)
     record_access(actor=request.user, pupil=review.pupil, what="review")
