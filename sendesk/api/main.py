@@ -9,6 +9,7 @@ from . import (
     care,
     deployment,
     errors,
+    exams,
     faults,
     medication,
     observations,
@@ -53,3 +54,4 @@ api.add_router("/staff", timetable.router)
 api.add_router("", deployment.router)
 api.add_router("", trips.router)
 api.add_router("", staff.router)
+api.add_router("", exams.router)
