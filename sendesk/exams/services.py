@@ -227,10 +227,22 @@ def visible_sessions(user):
     ).distinct()
 
 
+def _id(pk) -> int:
+    """A row id from a URL or a request: a whole number a database column can hold (one
+    beyond it is a 404 like any other id that names nothing, never a database error)."""
+    try:
+        pk = int(pk)
+    except (ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    return pk
+
+
 def get_session(user, pk) -> ExamSession:
     try:
-        return visible_sessions(user).select_related("school").get(pk=int(pk))
-    except (ExamSession.DoesNotExist, ValueError, TypeError, OverflowError):
+        return visible_sessions(user).select_related("school").get(pk=_id(pk))
+    except ExamSession.DoesNotExist:
         raise Http404 from None
 
 
@@ -317,8 +329,11 @@ def room_add(*, actor, session: ExamSession, name) -> ExamRoom:
 
 def _room(session, room_id, errors, name="room_id") -> ExamRoom | None:
     room = None
-    if inputs.whole(room_id) or (isinstance(room_id, str) and room_id.isdigit()):
-        room = session.rooms.filter(pk=int(room_id)).first()
+    if inputs.whole(room_id) or (
+        isinstance(room_id, str) and room_id.isascii() and room_id.isdigit()
+    ):
+        if 0 < int(room_id) < 2**63:
+            room = session.rooms.filter(pk=int(room_id)).first()
     if room is None:
         errors[name] = "Choose one of this session's rooms."
     return room
@@ -516,9 +531,9 @@ def unallocate(*, actor, allocation_id) -> ExamSession:
     """Take an adult off a session."""
     try:
         allocation = Allocation.objects.select_related("session").get(
-            pk=int(allocation_id), session__school_id__in=may_manage(actor)
+            pk=_id(allocation_id), session__school_id__in=may_manage(actor)
         )
-    except (Allocation.DoesNotExist, ValueError, TypeError, OverflowError):
+    except Allocation.DoesNotExist:
         raise Http404 from None
     session = allocation.session
     with transaction.atomic():
