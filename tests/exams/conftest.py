@@ -34,7 +34,10 @@ def arrangement(w, pupil, kind, **extra):
     return exams.arrangement_add(actor=w.senco, pupil_id=pupil.pk, data=data)
 
 
-def session(w, *, title="Spelling test", day=EXAM_DAY, start=T(9, 15), end=T(9, 45),
+NINE_FIFTEEN, NINE_FORTY_FIVE = T(9, 15), T(9, 45)
+
+
+def session(w, *, title="Spelling test", day=EXAM_DAY, start=NINE_FIFTEEN, end=NINE_FORTY_FIVE,
             rooms=("Hall", "Library")):  # fmt: skip
     return exams.session_create(
         actor=w.senco,
