@@ -485,7 +485,7 @@ def allocate(*, actor, session: ExamSession, data: dict) -> Allocation:
     reason = inputs.text(data.get("confirm_reason"), "confirm_reason", errors, limit=300)
     if errors:
         raise ServiceError(errors)
-    _not_twice(session, staff, role, pupil, errors)
+    _not_twice(session, staff, role, room, pupil, errors)
     start, end = conflicts.window(session)
     found = conflicts.check(session, staff, room, start, end)
     if found.refused:
@@ -512,7 +512,7 @@ def allocate(*, actor, session: ExamSession, data: dict) -> Allocation:
     return allocation
 
 
-def _not_twice(session, staff, role, pupil, errors) -> None:
+def _not_twice(session, staff, role, room, pupil, errors) -> None:
     rows = Allocation.objects.filter(session=session)
     if pupil is not None:
         taken = rows.filter(pupil=pupil, role=role).select_related("staff").first()
@@ -521,8 +521,9 @@ def _not_twice(session, staff, role, pupil, errors) -> None:
                 f"{pupil.name} already has a {taken.get_role_display().lower()}: "
                 f"{taken.staff.full_name}."
             )
-    elif rows.filter(staff=staff, role=role).exists():
-        errors["staff_id"] = f"{staff.full_name} already invigilates this session."
+    elif rows.filter(staff=staff, role=role, room=room).exists():
+        # Another room of the session is the conflicts' "two rooms at once".
+        errors["staff_id"] = f"{staff.full_name} already invigilates in {room.name}."
     if errors:
         raise ServiceError(errors)
 

@@ -86,3 +86,9 @@ def published_plan(w, *rows):
         )  # fmt: skip
         a.pupils.set(pupils)
     return plan
+
+
+@pytest.fixture
+def seeded(db, now, _shared):
+    """Oakfield Primary as `make run` seeds it (shared: see tests/conftest.py)."""
+    return _shared.get("seeded")
