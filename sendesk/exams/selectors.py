@@ -237,3 +237,29 @@ def my_day_lines(user, day: dt.date) -> list[dict]:
              "uncovered": False}
         )  # fmt: skip
     return lines
+
+
+def upcoming_seats(pupil, today: dt.date) -> list[dict]:
+    """The pupil's exams from today: the session, their room, their own finish (extra time
+    included) and the adults supporting them there. Three queries."""
+    seats = list(
+        Candidate.objects.filter(pupil=pupil, session__date__gte=today)
+        .select_related("session", "room")
+        .order_by("session__date", "session__start")
+    )
+    percents = dict(
+        Arrangement.objects.filter(pupil=pupil, kind=Arrangement.Kind.EXTRA_TIME)
+        .filter(end__isnull=True)
+        .values_list("kind", "extra_time_percent")
+    )
+    support = defaultdict(list)
+    for a in Allocation.objects.filter(
+        pupil=pupil, session__in=[s.session for s in seats]
+    ).select_related("staff"):
+        support[a.session_id].append(a)
+    return [
+        {"session": s.session, "room": s.room,
+         "finish": finish_for(s.session, percents.get(Arrangement.Kind.EXTRA_TIME)),
+         "adults": support.get(s.session_id, [])}
+        for s in seats
+    ]  # fmt: skip

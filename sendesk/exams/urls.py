@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import family, views
 
 urlpatterns = [
     path("exams/", views.exam_list, name="exam_list"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("exams/arrangements/<uuid:pk>/use/", views.arrangement_use, name="arrangement_use"),
     path("exams/arrangements/<uuid:pk>/end/", views.arrangement_end, name="arrangement_end"),
     path("exams/uses/<uuid:pk>/withdraw/", views.use_withdraw, name="use_withdraw"),
+    path("family/exams/", family.family_exams, name="family_exams"),
     path(
         "pupils/<uuid:pupil_id>/exam-arrangements/",
         views.pupil_arrangements,

@@ -207,3 +207,27 @@ def test_the_page_costs_the_same_queries_however_many_uses(world, as_user):
         client.post(f"/exams/arrangements/{a.pk}/use/", {f"use-{a.pk}-date": f"2026-11-0{day}"})
     assert ArrangementUse.objects.count() == 7
     assert count() == few
+
+
+def test_a_parent_reads_their_childs_arrangements_and_exams_in_plain_english(world, as_user):
+    from .conftest import T, allocate, seat, session
+
+    w = world
+    reader = arrangement(w, w.ben, "reader")
+    arrangement(w, w.ben, "extra_time", extra_time_percent=25)
+    from sendesk.exams import services as exams
+
+    exams.use_record(actor=w.alice, arrangement=reader)
+    s = session(w, title="Practice SATs: maths", start=T(9, 15), end=T(10, 15))
+    seat(w, s, "Library", w.ben)
+    allocate(w, s, w.alice, "reader", "Library", w.ben)
+    shown = text(as_user(w.pat).get("/family/exams/"))
+    assert "an adult to read the questions aloud (a reader)" in shown
+    assert "25 % more time to finish each paper" in shown
+    assert "Used in class once, most recently on Wednesday 18 November." in shown
+    assert "Staff have not yet recorded using this in class." in shown
+    assert "Practice SATs: maths, in Library, finishing at 10:30." in shown
+    assert "Alice Assistant will be Ben's reader." in shown
+    assert AccessEvent.objects.filter(actor=w.pat, pupil=w.ben, what="exam arrangements").exists()
+    for person in (w.alice, w.senco, w.nobody):
+        assert as_user(person).get("/family/exams/").status_code == 404
