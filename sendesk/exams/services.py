@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.audit.models import AuditEvent
-from sendesk.audit.services import record_change, record_pupil_change, snapshot
+from sendesk.audit.services import record_change, record_changes, record_pupil_change, snapshot
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.ids import parse_uuid
@@ -379,27 +379,26 @@ def seat(*, actor, session: ExamSession, pupil_ids, room_id) -> list[Candidate]:
             )
     if errors:
         raise ServiceError(errors)
-    seats = []
     with transaction.atomic():
         existing = {
             c.pupil_id: c for c in Candidate.objects.filter(session=session, pupil__in=pupils)
         }
-        for pupil in pupils:
-            seat_ = existing.get(pupil.pk)
-            action = AuditEvent.Action.UPDATE
-            if seat_ is None:
-                seat_ = Candidate.objects.create(session=session, pupil=pupil, room=room)
-                action = AuditEvent.Action.CREATE
-            elif seat_.room_id != room.pk:
-                seat_.room = room
-                seat_.save(update_fields=["room"])
-            else:
-                continue
-            seats.append(seat_)
-            record_pupil_change(
-                actor, action, seat_, pupil,
-                after={"session": session.pk, "title": session.title, "room": room.name},
+        moved = [existing[p.pk] for p in pupils if p.pk in existing
+                 and existing[p.pk].room_id != room.pk]  # fmt: skip
+        for seat_ in moved:
+            seat_.room = room
+        Candidate.objects.bulk_update(moved, ["room"])
+        # One INSERT for the class, whatever its size.
+        made = Candidate.objects.bulk_create(
+            Candidate(session=session, pupil=p, room=room) for p in pupils if p.pk not in existing
+        )
+        after = {"session": session.pk, "title": session.title, "room": room.name}
+        for action, rows in ((AuditEvent.Action.CREATE, made), (AuditEvent.Action.UPDATE, moved)):
+            record_changes(
+                actor=actor, action=action, object_type=Candidate._meta.label_lower,
+                rows=[(session.school_id, c.pupil_id, c.pk, after) for c in rows],
             )  # fmt: skip
+    seats = made + moved
     return seats
 
 
