@@ -342,30 +342,31 @@ def _room(session, room_id, errors, name="room_id") -> ExamRoom | None:
 # --- Candidates --------------------------------------------------------------------------------
 
 
+def _seat_pupils(actor, session, pupil_ids, errors) -> list:
+    """The pupils named, each through the access layer: one the actor may not see (or of
+    another school) is refused as not found. One query."""
+    if not isinstance(pupil_ids, list | tuple) or not pupil_ids:
+        errors["pupil_ids"] = "Choose at least one pupil."
+        return []
+    if len(pupil_ids) > MOST_SEATS:
+        errors["pupil_ids"] = f"At most {MOST_SEATS} pupils at once."
+        return []
+    ids = list(dict.fromkeys(parse_uuid(value) for value in pupil_ids))
+    if None in ids:
+        errors["pupil_ids"] = "Choose pupils from the list."
+        return []
+    pupils = list(access.visible_pupils(actor).filter(pk__in=ids, school_id=session.school_id))
+    if len(pupils) != len(ids):
+        raise Http404
+    return pupils
+
+
 def seat(*, actor, session: ExamSession, pupil_ids, room_id) -> list[Candidate]:
     """Seat pupils in a room of the session (moving those already seated elsewhere)."""
     access.require(actor, session.school_id, "manage_exams")
     errors: dict[str, str] = {}
     room = _room(session, room_id, errors)
-    if not isinstance(pupil_ids, list | tuple) or not pupil_ids:
-        errors["pupil_ids"] = "Choose at least one pupil."
-        pupil_ids = []
-    elif len(pupil_ids) > MOST_SEATS:
-        errors["pupil_ids"] = f"At most {MOST_SEATS} pupils at once."
-        pupil_ids = []
-    ids = []
-    for value in pupil_ids:
-        parsed = parse_uuid(value)
-        if parsed is None:
-            errors["pupil_ids"] = "Choose pupils from the list."
-            break
-        ids.append(parsed)
-    ids = list(dict.fromkeys(ids))
-    pupils = list(
-        access.visible_pupils(actor).filter(pk__in=ids, school_id=session.school_id)
-    ) if ids and "pupil_ids" not in errors else []  # fmt: skip
-    if len(pupils) != len(ids):
-        raise Http404
+    pupils = _seat_pupils(actor, session, pupil_ids, errors)
     if room is not None and pupils:
         supported = (
             Allocation.objects.filter(session=session, pupil__in=pupils)

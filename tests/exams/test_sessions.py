@@ -250,3 +250,21 @@ def test_taking_an_adult_off_and_a_pupil_off(world, as_user):
     client.post(f"/exams/{s.pk}/unseat/", {"pupil": str(w.ben.pk)})
     assert not Candidate.objects.exists() and not Allocation.objects.exists()
     assert AuditEvent.objects.filter(object_type="exams.allocation", action="delete").exists()
+
+
+def test_seating_refuses_a_bad_id_in_words_and_another_schools_pupil_as_not_found(world):
+    import pytest
+    from django.http import Http404
+
+    from sendesk.exams import services as exams
+    from sendesk.lib.errors import ServiceError
+
+    w = world
+    s = session(w)
+    hall = room(s, "Hall").pk
+    with pytest.raises(ServiceError) as refused:
+        exams.seat(actor=w.senco, session=s, pupil_ids=["not-an-id"], room_id=hall)
+    assert refused.value.errors == {"pupil_ids": "Choose pupils from the list."}
+    with pytest.raises(Http404):
+        exams.seat(actor=w.senco, session=s, pupil_ids=[str(w.olly.pk)], room_id=hall)
+    assert not Candidate.objects.exists()
