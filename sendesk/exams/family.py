@@ -44,13 +44,9 @@ def used_words(ev) -> str:
 @login_required
 @require_GET
 def family_exams(request):
-    children = list(
-        access.children_of(request.user)
-        .select_related("school", "year_group")
-        .order_by("legal_first_name", "legal_last_name")
-    )
+    children = list(access.children_of(request.user).order_by("legal_first_name", "pk"))
     if not children:
-        raise Http404
+        raise Http404  # not a parent (or no longer linked to a child)
     today = timezone.localdate()
     shown = []
     for child in children:

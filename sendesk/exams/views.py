@@ -300,43 +300,46 @@ def exam_room_list(request, pk):
     return render(request, "exams/room_list.html", {"session": session, **listing})
 
 
+def _write(request, session, form, name, write, said):
+    """One form of the session page: written through its service, then back to the page
+    with what was done; refused, the page again with the form as typed and its messages."""
+    status = 422
+    if form.is_valid():
+        try:
+            done = write(form)
+        except ServiceError as error:
+            apply_service_errors(form, error.errors)
+            status = error.status
+        else:
+            messages.success(request, said(done))
+            return redirect("exam_detail", session.pk)
+    return _detail(request, session, status, **{name: form})
+
+
 @login_required
 @require_POST
 def exam_room_add(request, pk):
     session = exams.get_managed_session(request.user, pk)
-    form = RoomForm(request.POST)
-    if form.is_valid():
-        try:
-            room = exams.room_add(
-                actor=request.user, session=session, name=form.cleaned_data["name"]
-            )
-        except ServiceError as error:
-            apply_service_errors(form, error.errors)
-            return _detail(request, session, error.status, room_form=form)
-        messages.success(request, f"{room.name} added.")
-        return redirect("exam_detail", session.pk)
-    return _detail(request, session, 422, room_form=form)
+    return _write(
+        request, session, RoomForm(request.POST), "room_form",
+        lambda form: exams.room_add(actor=request.user, session=session,
+                                    name=form.cleaned_data["name"]),
+        lambda room: f"{room.name} added.",
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def exam_seat(request, pk):
     session = exams.get_managed_session(request.user, pk)
-    pupils = (
-        access.visible_pupils(request.user)
-        .filter(school_id=session.school_id)
-        .select_related("year_group")
-    )
-    form = SeatForm(request.POST, pupils=pupils, rooms=session.rooms.all())
-    if form.is_valid():
-        try:
-            seats = exams.seat(actor=request.user, session=session, **form.seat_data())
-        except ServiceError as error:
-            apply_service_errors(form, error.errors)
-            return _detail(request, session, error.status, seat_form=form)
-        messages.success(request, f"{len(seats)} pupil(s) seated.")
-        return redirect("exam_detail", session.pk)
-    return _detail(request, session, 422, seat_form=form)
+    pupils = access.visible_pupils(request.user).filter(school_id=session.school_id)
+    form = SeatForm(request.POST, pupils=pupils.select_related("year_group"),
+                    rooms=session.rooms.all())  # fmt: skip
+    return _write(
+        request, session, form, "seat_form",
+        lambda form: exams.seat(actor=request.user, session=session, **form.seat_data()),
+        lambda seats: f"{len(seats)} pupil(s) seated.",
+    )  # fmt: skip
 
 
 @login_required
@@ -352,6 +355,13 @@ def exam_unseat(request, pk):
     return redirect("exam_detail", session.pk)
 
 
+def _allocated(allocation) -> str:
+    note = f"{allocation.staff.full_name} allocated as {allocation.get_role_display().lower()}."
+    if allocation.confirmed_conflict:
+        note += " The 1:1 left without an adult is recorded with your reason."
+    return note
+
+
 @login_required
 @require_POST
 def exam_allocate(request, pk):
@@ -361,20 +371,12 @@ def exam_allocate(request, pk):
         request.POST, staff=school_staff(session.school_id), rooms=session.rooms.all(),
         candidates=listing["pupils"],
     )  # fmt: skip
-    if form.is_valid():
-        try:
-            allocation = exams.allocate(
-                actor=request.user, session=session, data=form.allocation_data()
-            )
-        except ServiceError as error:
-            apply_service_errors(form, error.errors)
-            return _detail(request, session, error.status, allocation_form=form)
-        note = f"{allocation.staff.full_name} allocated as {allocation.get_role_display().lower()}."
-        if allocation.confirmed_conflict:
-            note += " The 1:1 left without an adult is recorded with your reason."
-        messages.success(request, note)
-        return redirect("exam_detail", session.pk)
-    return _detail(request, session, 422, allocation_form=form)
+    return _write(
+        request, session, form, "allocation_form",
+        lambda form: exams.allocate(actor=request.user, session=session,
+                                    data=form.allocation_data()),
+        _allocated,
+    )  # fmt: skip
 
 
 @login_required
