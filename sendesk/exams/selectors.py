@@ -75,23 +75,24 @@ def arrangements_of(pupil, *, ended=True) -> list[Arrangement]:
     return rows
 
 
-def session_choices(pupil, today: dt.date) -> list[tuple[str, str]]:
-    """The pupil's recorded sessions of the last fortnight, newest first, for linking a
-    use to the session it happened in. One query."""
+def session_choices(pupils, today: dt.date) -> dict:
+    """{pupil id: [(session id, label)]}: each pupil's recorded sessions of the last
+    fortnight, newest first, for linking a use to the session it happened in. One query,
+    however many pupils."""
     rows = (
         SessionPupil.objects.filter(
-            pupil=pupil, date__gte=today - dt.timedelta(days=SESSION_CHOICE_DAYS),
+            pupil__in=list(pupils), date__gte=today - dt.timedelta(days=SESSION_CHOICE_DAYS),
             date__lte=today, session__delivered=True,
         )
         .select_related("session__provision")
         .order_by("-date", "-session__start_time")
     )  # fmt: skip
-    return [
-        (str(r.session_id),
-         f"{r.date:%a %-d %b}: {r.session.provision.title if r.session.provision else 'Support'}"
-         + (f" at {r.session.start_time:%H:%M}" if r.session.start_time else ""))
-        for r in rows
-    ]  # fmt: skip
+    found = defaultdict(list)
+    for r in rows:
+        title = r.session.provision.title if r.session.provision else "Support"
+        at = f" at {r.session.start_time:%H:%M}" if r.session.start_time else ""
+        found[r.pupil_id].append((str(r.session_id), f"{r.date:%a %-d %b}: {title}{at}"))
+    return found
 
 
 def board(user, today: dt.date) -> list:

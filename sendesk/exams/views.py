@@ -46,21 +46,22 @@ def _staff_member(user):
 # --- Arrangements and the normal way of working -------------------------------------------
 
 
-def _use_form(arrangement, today, data=None):
-    return UseForm(
-        data, prefix=f"use-{arrangement.pk}",
-        sessions=selectors.session_choices(arrangement.pupil, today),
-    )  # fmt: skip
+def _use_form(arrangement, sessions, data=None):
+    return UseForm(data, prefix=f"use-{arrangement.pk}", sessions=sessions)
 
 
 def _cards(user, arrangements, today):
-    """Each arrangement with its use form, for those who may record uses."""
+    """Each arrangement with its use form, for those who may record uses. Two queries at
+    most, however many arrangements."""
     may_record = {}
     for a in arrangements:
         school = a.pupil.school_id
         if school not in may_record:
             may_record[school] = access.can(user, school, "record_sessions")
-        a.use_form = _use_form(a, today) if may_record[school] and a.end is None else None
+    recordable = [a for a in arrangements if may_record[a.pupil.school_id] and a.end is None]
+    sessions = selectors.session_choices({a.pupil for a in recordable}, today) if recordable else {}
+    for a in arrangements:
+        a.use_form = _use_form(a, sessions.get(a.pupil_id, [])) if a in recordable else None
     return arrangements
 
 
@@ -75,7 +76,7 @@ def arrangement_board(request):
     for p in pupils:
         for a in p.arrangements_now:
             a.pupil = p
-        _cards(request.user, p.arrangements_now, today)
+    _cards(request.user, [a for p in pupils for a in p.arrangements_now], today)
     record_access_many(actor=request.user, pupils=pupils, what="exam arrangements")
     manage = exams.may_manage(request.user)
     choices = (
@@ -153,7 +154,8 @@ def arrangement_use(request, pk):
     arrangement = exams.get_arrangement(request.user, pk)
     access.require(request.user, arrangement.pupil.school_id, "record_sessions")
     today = timezone.localdate()
-    form = _use_form(arrangement, today, request.POST)
+    sessions = selectors.session_choices([arrangement.pupil], today).get(arrangement.pupil_id, [])
+    form = _use_form(arrangement, sessions, request.POST)
     status = 422
     if form.is_valid():
         try:
@@ -169,7 +171,7 @@ def arrangement_use(request, pk):
             if not request.htmx:
                 messages.success(request, note)
                 return _back(request, arrangement)
-            form = _use_form(arrangement, today)
+            form = _use_form(arrangement, sessions)
             form.saved = note
     if not request.htmx:
         messages.error(request, "Not recorded: " + " ".join(

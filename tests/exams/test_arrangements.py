@@ -231,3 +231,23 @@ def test_a_parent_reads_their_childs_arrangements_and_exams_in_plain_english(wor
     assert AccessEvent.objects.filter(actor=w.pat, pupil=w.ben, what="exam arrangements").exists()
     for person in (w.alice, w.senco, w.nobody):
         assert as_user(person).get("/family/exams/").status_code == 404
+
+
+def test_the_board_costs_the_same_queries_however_many_pupils(world, as_user):
+    w = world
+    arrangement(w, w.ben, "reader")
+    client = as_user(w.senco)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get("/exams/arrangements/")
+        assert r.status_code == 200
+        return len(ctx.captured_queries), text(r)
+
+    few, _ = count()
+    arrangement(w, w.cara, "extra_time", extra_time_percent=25)
+    arrangement(w, w.dan, "rest_breaks")
+    arrangement(w, w.dan, "separate_room")
+    many, shown = count()
+    assert "Cara Clark" in shown and "Dan Dale" in shown and "Rest breaks" in shown
+    assert many == few
