@@ -32,4 +32,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         # issue 9 (hr): staff records and the single central record; every team's records.
         "manage_staff": {Role.HEAD},
         "read_staff_teams": {Role.SENCO},
+        # issue 10: access arrangements, the exam timetable and its adults (exams app).
+        "manage_exams": {Role.SENCO, Role.HEAD},
     }
