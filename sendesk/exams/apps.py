@@ -19,6 +19,8 @@ class ExamsConfig(AppConfig):
             "Access arrangements",
             {"ta", "hlta", "teacher", "senco", "head"},
         ),
+        # A parent: their children's arrangements and exams, in plain English.
+        (174, "family_exams", "Tests and exams", {"parent"}),
     ]
     audit_names = {
         "exams.arrangement": "Exam access arrangement",

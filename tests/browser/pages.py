@@ -48,6 +48,15 @@ POST_ONLY = {
     "review_sign",
     "required_add",
     "required_remove",
+    # Issue 10: exams and access arrangements.
+    "exam_room_add",
+    "exam_seat",
+    "exam_unseat",
+    "exam_allocate",
+    "exam_unallocate",
+    "arrangement_use",
+    "arrangement_end",
+    "use_withdraw",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -63,6 +72,7 @@ NOT_PAGES = {
     "invite_accept": "reached by an e-mailed one-time link (test_account_pages_reflow opens it)",
     "password_reset_confirm": "reached by an e-mailed one-time link (as invite_accept)",
     "certificate_download": "a file download (a training certificate)",
+    "arrangement_for": "redirects to the chosen pupil's access arrangements",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
 }
@@ -281,6 +291,7 @@ def make_records(w, client):
     return SimpleNamespace(
         staff_member=member.pk,
         trip=trip,
+        exam=_exam(w),
         appraisal=appraisal,
         training=training,
         induction=induction,
@@ -294,6 +305,53 @@ def make_records(w, client):
         deployment_plan=(plan := make_plan(w, status="draft").plan).pk,
         deployment_assignment=plan.assignments.order_by("pk").first().pk,
     )
+
+
+def _exam(w) -> int:
+    """Issue 10: Ben's reader and extra time (one use in class recorded by Alice), and a
+    session with a long title, Ben in a small room with Alice as his reader."""
+    from sendesk.exams import services as exams
+
+    data = {
+        "assessor": "A. Morgan, specialist teacher (access arrangements qualified)",
+        "assessed_on": dt.date(2026, 10, 5),
+        "evidence": f"Reading age 7y2m. {LINK}",
+    }
+    reader = exams.arrangement_add(
+        actor=w.senco, pupil_id=w.ben.pk, data={**data, "kind": "reader"}
+    )
+    exams.arrangement_add(
+        actor=w.senco,
+        pupil_id=w.ben.pk,
+        data={**data, "kind": "extra_time", "extra_time_percent": 25},
+    )
+    exams.use_record(actor=w.alice, arrangement=reader, context="Maths: fractions test")
+    session = exams.session_create(
+        actor=w.senco,
+        data={
+            "title": "Practice SATs: English grammar, punctuation and spelling, paper 1",
+            "series": "Practice SATs",
+            "date": TODAY,
+            "start": dt.time(13, 0),
+            "end": dt.time(13, 45),
+            "rooms": ["Hall", "Library (small room beside Class 3A)"],
+        },
+    )
+    rooms = {r.name: r.pk for r in session.rooms.all()}
+    small = rooms["Library (small room beside Class 3A)"]
+    exams.seat(actor=w.senco, session=session, pupil_ids=[w.ben.pk], room_id=small)
+    exams.seat(actor=w.senco, session=session, pupil_ids=[w.cara.pk], room_id=rooms["Hall"])
+    exams.allocate(
+        actor=w.senco,
+        session=session,
+        data={
+            "staff_id": w.alice.pk,
+            "role": "reader",
+            "room_id": small,
+            "pupil_id": str(w.ben.pk),
+        },
+    )
+    return session.pk
 
 
 def _appraisal_records(w):
@@ -456,6 +514,14 @@ PAGES = {
     "trip_detail": ("alice", lambda w, r: {"pk": r.trip}, ""),
     "trip_medicines": ("alice", lambda w, r: {"pk": r.trip}, ""),
     "trip_dose": ("alice", lambda w, r: {"pk": r.trip}, ""),
+    # Issue 10: exams and access arrangements.
+    "exam_list": ("senco", lambda w, r: {}, ""),
+    "exam_new": ("senco", lambda w, r: {}, ""),
+    "exam_detail": ("senco", lambda w, r: {"pk": r.exam}, ""),
+    "exam_room_list": ("alice", lambda w, r: {"pk": r.exam}, ""),
+    "arrangement_board": ("alice", lambda w, r: {}, ""),
+    "pupil_arrangements": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "family_exams": ("pat", lambda w, r: {}, ""),
     # Issue 9: appraisal, training and CPD.
     "appraisal_list": ("alice", lambda w, r: {}, ""),
     "appraisal_new": ("head", lambda w, r: {}, ""),

@@ -18,19 +18,25 @@ from sendesk.safeguarding import services as safeguarding
 SIGN_IN = "Sign-in security"
 APPRAISAL, NEEDS = "Appraisal and CPD", "Training needs"  # issue 9
 STAFF_END = ["Pupils", "Report a concern", APPRAISAL, "My employment", SIGN_IN]
+# Issue 10: the access arrangements for everyone who supports pupils (and the exam
+# timetable for the SENCO and head), after appraisal.
+ARRANGEMENTS = "Access arrangements"
+SUPPORT_END = ["Pupils", "Report a concern", APPRAISAL, ARRANGEMENTS, "My employment", SIGN_IN]
 EXPECTED = {
     # Timetable, My team and Plans (deployment), Trips (visits), appraisal, staff records:
     # issue 9.
-    "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *STAFF_END],  # TA
-    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *STAFF_END],  # HLTA
-    "tess": ["Timetable", "Feed", "Trips", *STAFF_END],  # teacher
+    "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *SUPPORT_END],  # TA
+    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *SUPPORT_END],
+    "tess": ["Timetable", "Feed", "Trips", *SUPPORT_END],  # teacher
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
-              "Pupils", "Report a concern", APPRAISAL, NEEDS, "My employment", SIGN_IN],
+              "Pupils", "Report a concern", APPRAISAL, NEEDS, "Exams", ARRANGEMENTS,
+              "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Pupils", "Report a concern", "Sign-in locks", APPRAISAL, NEEDS, SIGN_IN],
+             "Staff", "Pupils", "Report a concern", "Sign-in locks", APPRAISAL, NEEDS, "Exams",
+             ARRANGEMENTS, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
-    "pat": ["My children", SIGN_IN],  # parent
+    "pat": ["My children", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
 }  # fmt: skip
 
 
