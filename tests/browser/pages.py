@@ -309,7 +309,8 @@ def make_records(w, client):
 
 def _exam(w) -> int:
     """Issue 10: Ben's reader and extra time (one use in class recorded by Alice), and a
-    session with a long title, Ben in a small room with Alice as his reader."""
+    session with a long title after Alice is back from the trip, Ben in a small room with
+    Alice as his reader."""
     from sendesk.exams import services as exams
 
     data = {
@@ -332,8 +333,8 @@ def _exam(w) -> int:
             "title": "Practice SATs: English grammar, punctuation and spelling, paper 1",
             "series": "Practice SATs",
             "date": TODAY,
-            "start": dt.time(13, 0),
-            "end": dt.time(13, 45),
+            "start": dt.time(14, 45),
+            "end": dt.time(15, 30),
             "rooms": ["Hall", "Library (small room beside Class 3A)"],
         },
     )
