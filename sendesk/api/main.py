@@ -10,6 +10,7 @@ from . import (
     deployment,
     errors,
     evidence,
+    exams,
     faults,
     medication,
     observations,
@@ -57,3 +58,4 @@ api.add_router("", trips.router)
 api.add_router("", staff.router)
 api.add_router("", reviews.router)
 api.add_router("", evidence.router)
+api.add_router("", exams.router)

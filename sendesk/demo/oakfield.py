@@ -19,6 +19,7 @@ from sendesk.therapy.models import Referral
 from .appraisal import make_appraisal_demo
 from .deployment import make_deployment
 from .evidence import make_evidence
+from .exams import exam_notes, make_exams
 from .generator import GAP_NOTE, generate
 from .reviews import make_reviews
 from .visits import make_trip
@@ -69,6 +70,7 @@ def build_demo(*, today=None):
     make_deployment(generated.schools[0])
     make_evidence(generated.schools[0])
     make_reviews(generated.schools[0])
+    make_exams(generated.schools[0])
     return generated.schools[0]
 
 
@@ -183,6 +185,7 @@ def demo_notes(school) -> list[str]:
         )
     notes += _care_notes(school)
     notes += _gap_notes(school)
+    notes += exam_notes(school)
     concerns = Concern.objects.filter(school=school).aggregate(
         n=Count("id"), pupils=Count("pupil", distinct=True)
     )

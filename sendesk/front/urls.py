@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("sendesk.reviews.urls")),
     path("", include("sendesk.consent.urls")),
     path("", include("sendesk.evidence.urls")),
+    path("", include("sendesk.exams.urls")),
 ]

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 # words, so two apps cannot spell one group two ways.
 STAFF_GROUP = "Staff"
 ACCOUNT_GROUP = "Your account"
+ASSESS_GROUP = "Assess and review"
 
 
 def declared(attr: str) -> list:

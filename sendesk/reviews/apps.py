@@ -1,9 +1,13 @@
 from django.apps import AppConfig
 
+from sendesk.lib.registry import ASSESS_GROUP
+
 # Review meetings of a pupil's plan (termly SEN support, annual EHC plan with its
 # statutory timeline), the views gathered before, the record, the decisions, the pack.
 # What this app adds to the whole (navigation, timeline links and kinds, audit names,
 # capabilities, review sections) is declared here, read by sendesk.lib.registry.
+
+_STAFF = {"ta", "hlta", "teacher", "senco", "head", "dsl"}
 
 
 class ReviewsConfig(AppConfig):
@@ -11,7 +15,7 @@ class ReviewsConfig(AppConfig):
     label = "reviews"
     # Everyone on the staff who sees a pupil sees their reviews (and adds their view); the
     # page shows the SENCO and head the steps overdue across the school.
-    nav = [(180, "reviews_list", "Reviews", {"ta", "hlta", "teacher", "senco", "head", "dsl"})]
+    nav = [(180, "reviews_list", "Reviews", _STAFF, ASSESS_GROUP)]
     audit_names = {
         "reviews.reviewmeeting": "Review meeting",
         "reviews.reviewview": "View for a review",

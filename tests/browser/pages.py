@@ -51,6 +51,15 @@ POST_ONLY = {
     "review_confirm",
     # Issue 10: reviews.
     "reviews_step",
+    # Issue 10: exams and access arrangements.
+    "exam_room_add",
+    "exam_seat",
+    "exam_unseat",
+    "exam_allocate",
+    "exam_unallocate",
+    "arrangement_use",
+    "arrangement_end",
+    "use_withdraw",
 }
 NOT_PAGES = {
     "home": "redirects to the person's start page",
@@ -71,6 +80,7 @@ NOT_PAGES = {
     "evidence_thumb": "a thumbnail picture",
     "family_evidence_file": "the photo, video or recording itself, for the parent",
     "family_evidence_thumb": "a thumbnail picture, for the parent",
+    "arrangement_for": "redirects to the chosen pupil's access arrangements",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
 }
@@ -301,6 +311,7 @@ def make_records(w, client):
         evidence=evidence,
         staff_member=member.pk,
         trip=trip,
+        exam=_exam(w),
         appraisal=appraisal,
         objective=objective,
         training=training,
@@ -336,6 +347,54 @@ def _evidence(w, client, session):
             "Miss'. Supercalifragilisticexpialidocious tower of eleven blocks"}  # fmt: skip
     r = client.post(f"/api/v1/pupils/{w.ben.pk}/evidence", body, **api._auth(w.alice))
     return _ok(r)
+
+
+def _exam(w) -> int:
+    """Issue 10: Ben's reader and extra time (one use in class recorded by Alice), and a
+    session with a long title after Alice is back from the trip, Ben in a small room with
+    Alice as his reader."""
+    from sendesk.exams import services as exams
+
+    data = {
+        "assessor": "A. Morgan, specialist teacher (access arrangements qualified)",
+        "assessed_on": dt.date(2026, 10, 5),
+        "evidence": f"Reading age 7y2m. {LINK}",
+    }
+    reader = exams.arrangement_add(
+        actor=w.senco, pupil_id=w.ben.pk, data={**data, "kind": "reader"}
+    )
+    exams.arrangement_add(
+        actor=w.senco,
+        pupil_id=w.ben.pk,
+        data={**data, "kind": "extra_time", "extra_time_percent": 25},
+    )
+    exams.use_record(actor=w.alice, arrangement=reader, context="Maths: fractions test")
+    session = exams.session_create(
+        actor=w.senco,
+        data={
+            "title": "Practice SATs: English grammar, punctuation and spelling, paper 1",
+            "series": "Practice SATs",
+            "date": TODAY,
+            "start": dt.time(14, 45),
+            "end": dt.time(15, 30),
+            "rooms": ["Hall", "Library (small room beside Class 3A)"],
+        },
+    )
+    rooms = {r.name: r.pk for r in session.rooms.all()}
+    small = rooms["Library (small room beside Class 3A)"]
+    exams.seat(actor=w.senco, session=session, pupil_ids=[w.ben.pk], room_id=small)
+    exams.seat(actor=w.senco, session=session, pupil_ids=[w.cara.pk], room_id=rooms["Hall"])
+    exams.allocate(
+        actor=w.senco,
+        session=session,
+        data={
+            "staff_id": w.alice.pk,
+            "role": "reader",
+            "room_id": small,
+            "pupil_id": str(w.ben.pk),
+        },
+    )
+    return session.pk
 
 
 def _appraisal_records(w):
@@ -500,6 +559,14 @@ PAGES = {
     "trip_medicines": ("alice", lambda w, r: {"pk": r.trip}, ""),
     "trip_dose": ("alice", lambda w, r: {"pk": r.trip}, ""),
     "trip_emergency": ("alice", lambda w, r: {"pk": r.trip, "medicine_id": w.inhaler.pk}, ""),
+    # Issue 10: exams and access arrangements.
+    "exam_list": ("senco", lambda w, r: {}, ""),
+    "exam_new": ("senco", lambda w, r: {}, ""),
+    "exam_detail": ("senco", lambda w, r: {"pk": r.exam}, ""),
+    "exam_room_list": ("alice", lambda w, r: {"pk": r.exam}, ""),
+    "arrangement_board": ("alice", lambda w, r: {}, ""),
+    "pupil_arrangements": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "family_exams": ("pat", lambda w, r: {}, ""),
     # Issue 9: appraisal, training and CPD.
     "appraisal_list": ("alice", lambda w, r: {}, ""),
     "appraisal_new": ("head", lambda w, r: {}, ""),

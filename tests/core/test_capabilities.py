@@ -36,4 +36,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "read_staff_teams": {Role.SENCO},
         # issue 10: typing in a parent's paper consent form (consent app).
         "record_consent": {Role.SENCO, Role.HEAD},
+        # issue 10: access arrangements, the exam timetable and its adults (exams app).
+        "manage_exams": {Role.SENCO, Role.HEAD},
     }

@@ -18,22 +18,28 @@ from sendesk.safeguarding import services as safeguarding
 SIGN_IN = "Sign-in security"
 APPRAISAL, NEEDS = "Appraisal and CPD", "Training needs"  # issue 9
 REVIEWS = "Reviews"  # issue 10
+# Issue 10: the access arrangements for everyone who supports pupils (and the exam
+# timetable for the SENCO and head), with reviews, in the "Assess and review" group.
+ARRANGEMENTS = "Access arrangements"
 STAFF_END = ["Pupils", "Report a concern", APPRAISAL, REVIEWS, "My employment", SIGN_IN]
+SUPPORT_END = ["Pupils", "Report a concern", APPRAISAL, ARRANGEMENTS, REVIEWS, "My employment",
+               SIGN_IN]  # fmt: skip
 EXPECTED = {
     # Timetable, My team and Plans (deployment), Trips (visits), appraisal, staff records:
     # issue 9.
-    "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *STAFF_END],  # TA
-    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *STAFF_END],  # HLTA
-    "tess": ["Timetable", "Feed", "Trips", *STAFF_END],  # teacher
+    "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *SUPPORT_END],  # TA
+    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *SUPPORT_END],
+    "tess": ["Timetable", "Feed", "Trips", *SUPPORT_END],  # teacher
     # A group's links follow each other where its first would be (the Staff menu).
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
-              APPRAISAL, NEEDS, "Pupils", "Report a concern", REVIEWS, "My employment", SIGN_IN],
+              APPRAISAL, NEEDS, "Pupils", "Report a concern", "Exams", ARRANGEMENTS, REVIEWS,
+              "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Sign-in locks", APPRAISAL, NEEDS, "Pupils", "Report a concern", REVIEWS,
-             SIGN_IN],
+             "Staff", "Sign-in locks", APPRAISAL, NEEDS, "Pupils", "Report a concern", "Exams",
+             ARRANGEMENTS, REVIEWS, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
-    "pat": ["My children", SIGN_IN],  # parent
+    "pat": ["My children", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
 }  # fmt: skip
 
 
@@ -51,16 +57,18 @@ def test_each_role_finds_its_entries_in_the_same_order(world, as_user, who):
     assert labels(as_user(person), path) == EXPECTED[who]
 
 
+ASSESS = "Assess and review"  # issue 10's group
 # The bar's top level: links, and groups folded behind a button (a <summary>). A group the
 # person has one link of stays a link.
 TOP = {
     "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", "Pupils", "Report a concern",
-              APPRAISAL, REVIEWS, "Your account"],
+              APPRAISAL, ASSESS, "Your account"],
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", "Pupils",
-              "Report a concern", REVIEWS, "Your account"],
+              "Report a concern", ASSESS, "Your account"],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", "Pupils",
-             "Report a concern", REVIEWS, SIGN_IN],
-    "pat": ["My children", SIGN_IN],
+             "Report a concern", ASSESS, SIGN_IN],
+    "dsl": ["Safeguarding", "Pupils", "Report a concern", APPRAISAL, REVIEWS, "Your account"],
+    "pat": ["My children", "Tests and exams", SIGN_IN],
 }  # fmt: skip
 
 

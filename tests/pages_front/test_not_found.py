@@ -31,7 +31,11 @@ def test_logged_in_gets_their_navigation_and_their_start_page(world, as_user):
 def test_a_parent_is_offered_their_own_pages(world, as_user):
     body = as_user(world.pat).get(f"/pupils/{world.ben.pk}/").content.decode()
     nav = body.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
-    assert re.findall(r'href="([^"]+)"', nav) == ["/family/", "/account/second-factor/"]
+    assert re.findall(r'href="([^"]+)"', nav) == [
+        "/family/",
+        "/family/exams/",
+        "/account/second-factor/",  # issue 10: tests and exams
+    ]
     assert "Ben" not in body
 
 
