@@ -16,8 +16,9 @@ import math
 from dataclasses import dataclass
 
 from sendesk.deployment.models import Assignment, StaffAbsence
-from sendesk.deployment.timetable import monday_of, plans_by_day
+from sendesk.deployment.timetable import plans_by_day
 from sendesk.provision.models import Provision
+from sendesk.schools.calendar import week_start
 from sendesk.visits.models import Trip
 
 from .models import Allocation, Arrangement, Candidate, ExamSession
@@ -106,7 +107,7 @@ def _elsewhere(session, staff, room, start, end) -> list[str]:
 def _one_to_ones_left(session, staff, room, start, end) -> list[str]:
     """The EHC plan 1:1 hours the published plan has `staff` giving during the exam, to a
     pupil no other adult of that plan is with then (and who does not sit in `room`)."""
-    held = plans_by_day({session.school_id}, monday_of(session.date)).get(
+    held = plans_by_day({session.school_id}, week_start(session.date)).get(
         (session.school_id, session.date)
     )
     if held is None:
