@@ -4,6 +4,7 @@ from csp.decorators import csp_update
 from ninja import NinjaAPI
 
 from . import (
+    assessment,
     auth,
     behaviour,
     care,
@@ -53,3 +54,4 @@ api.add_router("/staff", timetable.router)
 api.add_router("", deployment.router)
 api.add_router("", trips.router)
 api.add_router("", staff.router)
+api.add_router("", assessment.router)

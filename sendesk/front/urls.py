@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("sendesk.deployment.urls")),
     path("team/", team.team, name="team"),
     path("", include("sendesk.visits.urls")),
+    path("", include("sendesk.assessment.urls")),
 ]
