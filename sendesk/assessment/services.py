@@ -98,7 +98,9 @@ def measure_save(*, actor, school_id, data: dict, measure: Measure | None = None
         if high <= low:
             errors["max_score"] = "The highest score must be above the lowest."
         elif exit_score is not None and not low <= exit_score <= high:
-            errors["exit_score"] = f"The exit score must be between {low:g} and {high:g}."
+            errors["exit_score"] = (
+                f"The exit score must be between {low.normalize():f} and {high.normalize():f}."
+            )
     if measure is not None and kind != measure.kind and measure.assessments.exists():
         errors["kind"] = "Scores are recorded on this measure: its kind can't change."
     if name and "name" not in errors:

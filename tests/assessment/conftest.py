@@ -99,4 +99,3 @@ def assessment_body(pupil, measure, **changes):
     }
     body.update(changes)
     return body
-

@@ -42,7 +42,10 @@ def test_entry_score_recorded_once_per_client_id(world, api, reading):
     assert r.status_code == 201, r.content
     row = Assessment.objects.get(pk=r.json()["id"])
     assert (row.pupil, row.kind, float(row.score), row.recorded_by) == (
-        world.ben, "entry", 78.0, world.alice
+        world.ben,
+        "entry",
+        78.0,
+        world.alice,
     )
     assert AuditEvent.objects.filter(object_id=str(row.pk), action="create").exists()
     assert TimelineEntry.objects.filter(pupil=world.ben, kind="assessment").exists()
