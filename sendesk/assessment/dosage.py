@@ -4,17 +4,16 @@ is sessions of 20 to 50 minutes, 3 to 5 times a week, for 8 to 20 weeks.
 
 Two dosages are compared with it: what was *planned* (the provision: minutes a session,
 sessions a week, its start to its end) and what was *delivered* (the pupil's own session
-records: the sessions they attended, the minutes they received, over the school weeks
-from their first session to their last). Weeks count school weeks only (a week with at
-least one school day), so half term does not thin out the sessions a week.
+records: the sessions they attended, the minutes they received, over the school days
+from their first session to their last, five to a week). Only school days count, so half
+term does not thin out the sessions a week; a planned length is counted the same way,
+from the provision's start to its end.
 
 While an intervention is still running (no exit score, not ended), "fewer than 8 weeks"
 is not yet a fault: the weeks are the weeks so far."""
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-from sendesk.schools.calendar import week_start
 
 MINUTES = (20, 50)
 PER_WEEK = (3, 5)
@@ -47,17 +46,9 @@ class Dosage:
         }
 
 
-def school_weeks(calendar, start: dt.date, end: dt.date) -> int:
-    """Weeks from start to end (inclusive) holding at least one school day."""
-    if end < start:
-        return 0
-    weeks, monday = 0, week_start(start)
-    while monday <= end:
-        friday = monday + dt.timedelta(days=4)
-        if calendar.count("12345", max(monday, start), min(friday, end)):
-            weeks += 1
-        monday += dt.timedelta(days=7)
-    return weeks
+def school_weeks(calendar, start: dt.date, end: dt.date) -> float:
+    """School days from start to end (inclusive), five to a week."""
+    return calendar.count("12345", start, end) / 5 if end >= start else 0.0
 
 
 def _judge(minutes, per_week, weeks, *, finished: bool, who: str) -> list[str]:
@@ -80,7 +71,7 @@ def planned(provision, calendar) -> Dosage:
     """The provision's own plan. A promise of hours a week (no sessions) has no dosage."""
     if not provision.sessions_per_week or not provision.session_minutes:
         return Dosage(None, None, None, unknown=True)
-    weeks = school_weeks(calendar, provision.start, provision.end) if provision.end else None
+    weeks = round(school_weeks(calendar, provision.start, provision.end)) if provision.end else None
     minutes, per_week = provision.session_minutes, float(provision.sessions_per_week)
     return Dosage(
         minutes, per_week, weeks, _judge(minutes, per_week, weeks, finished=True, who="Planned")
@@ -92,9 +83,12 @@ def delivered(sessions: int, minutes: int, first, last, calendar, *, finished: b
     first and last session's dates."""
     if not sessions:
         return Dosage(0, 0.0, 0, ["No sessions delivered to this pupil yet"], unknown=not finished)
-    weeks = max(1, school_weeks(calendar, first, last))
+    # In school weeks of five days: a programme that starts on a Friday or ends on a
+    # Monday is not counted a week longer than it ran.
+    span = max(school_weeks(calendar, first, last), 1)
+    weeks = round(span)
     per_session = round(minutes / sessions)
-    per_week = round(sessions / weeks, 1)
+    per_week = round(sessions / span, 1)
     return Dosage(
         per_session,
         per_week,

@@ -17,6 +17,7 @@ from sendesk.schools.models import Role, School, StaffRole
 from sendesk.therapy.models import Referral
 
 from .appraisal import make_appraisal_demo
+from .assessment import make_assessment
 from .deployment import make_deployment
 from .generator import GAP_NOTE, generate
 from .visits import make_trip
@@ -65,6 +66,7 @@ def build_demo(*, today=None):
     make_appraisal_demo(generated.schools[0])
     make_trip(generated.schools[0])
     make_deployment(generated.schools[0])
+    make_assessment(generated.schools[0])
     return generated.schools[0]
 
 

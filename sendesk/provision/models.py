@@ -79,13 +79,12 @@ class Measure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="measure_name_unique"),
             models.CheckConstraint(
-                condition=Q(kind__in=["standardised", "reading_age", "spelling_age", "count",
-                                      "scale"]),
+                condition=Q(
+                    kind__in=["standardised", "reading_age", "spelling_age", "count", "scale"]
+                ),
                 name="measure_kind_known",
             ),  # fmt: skip
-            models.CheckConstraint(
-                condition=Q(max_score__gt=F("min_score")), name="measure_range"
-            ),
+            models.CheckConstraint(condition=Q(max_score__gt=F("min_score")), name="measure_range"),
             models.CheckConstraint(
                 condition=Q(exit_score__isnull=True)
                 | Q(exit_score__gte=F("min_score"), exit_score__lte=F("max_score")),
