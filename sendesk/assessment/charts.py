@@ -9,8 +9,8 @@ from html import escape
 
 from django.utils.safestring import mark_safe
 
-WIDTH, HEIGHT = 560, 220
-LEFT, RIGHT, TOP, BOTTOM = 96, 16, 12, 40
+WIDTH, HEIGHT = 440, 210
+LEFT, RIGHT, TOP, BOTTOM = 104, 40, 14, 40
 COLOUR = "#1d4f91"
 GRID = "#c9d0d8"
 INK = "#1b1f24"
@@ -86,7 +86,7 @@ def line_chart(
     svg = (
         f'<svg role="img" aria-labelledby="{cid}-t {cid}-d" viewBox="0 0 {WIDTH} {HEIGHT}" '
         'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg" '
-        'font-size="12" font-family="system-ui, Segoe UI, Roboto, Arial, sans-serif">'
+        'font-size="14" font-family="system-ui, Segoe UI, Roboto, Arial, sans-serif">'
         f'<title id="{cid}-t">{escape(title)}</title><desc id="{cid}-d">{escape(desc)}</desc>'
         f"{''.join(parts)}</svg>"
     )

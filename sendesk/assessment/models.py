@@ -106,7 +106,7 @@ AREA_HINTS = {
 }
 
 # The scale a school uses until it chooses its own: how established an area is.
-DEFAULT_SCALE = ["Not seen yet", "Emerging", "Developing", "Established", "Generalised"]
+DEFAULT_SCALE = ["Fleeting", "Emerging", "Developing", "Established", "Generalised"]
 
 
 class EngagementScale(models.Model):

@@ -194,7 +194,10 @@ def _reading_group(data, days, measures, rng):
 
 
 def _engagement_pupil(data):
-    needs = PupilNeed.objects.filter(pupil__school=data.school, pupil__sen_status="E", rank=1)
+    # The Engagement Model is for key stages 1 and 2 (Reception follows the EYFS).
+    needs = PupilNeed.objects.filter(
+        pupil__school=data.school, pupil__sen_status="E", rank=1, pupil__year_group__ordinal__gte=1
+    )
     chosen = needs.filter(code__in=ENGAGEMENT_NEEDS).order_by("pupil__upn").first()
     chosen = chosen or needs.order_by("pupil__year_group__ordinal", "pupil__upn").first()
     return chosen.pupil if chosen else None

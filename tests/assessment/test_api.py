@@ -188,3 +188,27 @@ def test_engagement_bad_input(world, api):
                    _engagement(world, pupil_id=str(world.cara.pk), outcome_ids=[]))  # fmt: skip
     assert out.status_code == 404
     assert EngagementObservation.objects.count() == 0
+
+
+def test_impact_queries_do_not_grow_with_the_group(world, api, reading):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sendesk.provision.models import Session, SessionPupil
+
+    from .conftest import _reading_provision
+
+    path = f"/provision/{reading.ben.pk}/impact"
+    api.get(world.senco, path)  # the token, once
+    with CaptureQueriesContext(connection) as two:
+        assert api.get(world.senco, path).status_code == 200
+    cara = _reading_provision(world.cara, reading.measure)
+    for session in Session.objects.filter(provision=reading.ben):
+        SessionPupil.objects.create(
+            session=session, pupil=world.cara, provision=cara, attendance="present",
+            date=session.date, minutes=30,
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as three:
+        data = api.get(world.senco, path).json()
+    assert len(data["pupils"]) == 3
+    assert len(three.captured_queries) == len(two.captured_queries)
