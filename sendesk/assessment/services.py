@@ -303,22 +303,8 @@ def assessment_record(
     try:
         with transaction.atomic():
             row.save(force_insert=True)
-            timeline_add(
-                pupil=pupil,
-                kind=TimelineKind.ASSESSMENT,
-                title=f"{what}: {label} {score_text(measure, value)}",
-                body=note,
-                actor=actor,
-                ref=row,
-            )
-            record_change(
-                actor=actor,
-                action=AuditEvent.Action.CREATE,
-                obj=row,
-                school_id=pupil.school_id,
-                pupil_id=pupil.pk,
-                after=snapshot(row),
-            )
+            line = (TimelineKind.ASSESSMENT, f"{what}: {label} {score_text(measure, value)}", note)
+            _created(actor, pupil, row, snapshot(row), line=line)
     except IntegrityError as error:
         # The same client_id, or a second entry score, arrived at the same moment.
         if existing := stored_under(actor, Assessment, client_id):
@@ -327,6 +313,20 @@ def assessment_record(
             {"kind": "This score was recorded a moment ago: reload the page."}
         ) from error
     return row, True
+
+
+def _created(actor, pupil, record, after, *, line, occurred_at=None) -> None:
+    """What every new record here writes beside itself, in its transaction: the pupil's
+    timeline line (kind, title, body) and the audit row."""
+    kind, title, body = line
+    timeline_add(
+        pupil=pupil, occurred_at=occurred_at, kind=kind, title=title, body=body, actor=actor,
+        ref=record,
+    )  # fmt: skip
+    record_change(
+        actor=actor, action=AuditEvent.Action.CREATE, obj=record, school_id=pupil.school_id,
+        pupil_id=pupil.pk, after=after,
+    )  # fmt: skip
 
 
 def may_amend(actor, assessment: Assessment) -> bool:
@@ -535,27 +535,13 @@ def engagement_record(
                 row.observation = obs
             EngagementEntry.objects.bulk_create(rows)
             obs.outcomes.set(outcomes)
-            timeline_add(
-                pupil=pupil,
-                occurred_at=moment,
-                kind=TimelineKind.ENGAGEMENT,
-                title=f"Engagement Model: {activity}",
-                body=summary,
-                actor=actor,
-                ref=obs,
-            )
-            record_change(
-                actor=actor,
-                action=AuditEvent.Action.CREATE,
-                obj=obs,
-                school_id=pupil.school_id,
-                pupil_id=pupil.pk,
-                after={
-                    "observation": snapshot(obs),
-                    "areas": [{"area": r.area, "level": r.level, "note": r.note} for r in rows],
-                    "outcome_ids": [o.pk for o in outcomes],
-                },
-            )
+            after = {
+                "observation": snapshot(obs),
+                "areas": [{"area": r.area, "level": r.level, "note": r.note} for r in rows],
+                "outcome_ids": [o.pk for o in outcomes],
+            }
+            line = (TimelineKind.ENGAGEMENT, f"Engagement Model: {activity}", summary)
+            _created(actor, pupil, obs, after, line=line, occurred_at=moment)
     except IntegrityError:
         if existing := stored_under(actor, EngagementObservation, client_id):
             return existing, False

@@ -510,36 +510,7 @@ def routine_tests(request):
             url = reverse("routine_tests")
             return redirect(f"{url}?group={group.pk}&measure={form.cleaned_data['measure']}")
     measure = next((m for m in measures if str(m.pk) == (form["measure"].value() or "")), None)
-    table = None
-    if measure and pupils:
-        since = timezone.localdate() - dt.timedelta(days=365)
-        dates, rows, averages = selectors.group_results(
-            request.user, school_id, measure, pupils, since
-        )
-        table = {
-            "dates": dates,
-            "rows": [
-                (p.name, [(d, score_text(measure, v)) for d, v in zip(dates, vs, strict=True)])
-                for p, vs in rows
-            ]
-            + [
-                (
-                    "Group average",
-                    [(d, score_text(measure, v)) for d, v in zip(dates, averages, strict=True)],
-                )
-            ],
-            "chart": charts.line_chart(
-                chart_id="group-trend",
-                title=f"{group.name}: average {measure.name} over time",
-                points=[
-                    (d, v, score_text(measure, v)) for d, v in zip(dates, averages, strict=True)
-                ],
-                low=measure.min_score,
-                high=measure.max_score,
-                value_heading="Group average",
-            ),
-        }
-        record_access_many(actor=request.user, pupils=pupils, what="routine tests")
+    table = _group_table(request.user, school_id, group, measure, pupils) if measure else None
     rows = [(p, scores_typed[p.pk], errors_by_pupil.get(p.pk)) for p in pupils]
     return render(
         request,
@@ -548,6 +519,32 @@ def routine_tests(request):
          "measure": measure, "has_pupil_errors": bool(errors_by_pupil)},
         status=422 if errors_by_pupil or (request.method == "POST" and form.errors) else 200,
     )  # fmt: skip
+
+
+def _group_table(user, school_id, group, measure, pupils) -> dict | None:
+    """The class's results on `measure` over the last year: each pupil's score per date,
+    the group's average, and the average as a chart."""
+    if not pupils:
+        return None
+    since = timezone.localdate() - dt.timedelta(days=365)
+    dates, rows, averages = selectors.group_results(user, school_id, measure, pupils, since)
+    record_access_many(actor=user, pupils=pupils, what="routine tests")
+
+    def cells(values):
+        return [(d, score_text(measure, v)) for d, v in zip(dates, values, strict=True)]
+
+    return {
+        "dates": dates,
+        "rows": [(p.name, cells(vs)) for p, vs in rows] + [("Group average", cells(averages))],
+        "chart": charts.line_chart(
+            chart_id="group-trend",
+            title=f"{group.name}: average {measure.name} over time",
+            points=[(d, v, score_text(measure, v)) for d, v in zip(dates, averages, strict=True)],
+            low=measure.min_score,
+            high=measure.max_score,
+            value_heading="Group average",
+        ),
+    }
 
 
 def _save_group(request, form, pupils, scores_typed) -> dict:
