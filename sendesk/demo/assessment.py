@@ -177,7 +177,6 @@ def _reading_group(data, days, measures, rng):
                     attendance="present" if there else "absent",
                     minutes=30 if there else 0,
                     response=rng.choice([3, 4, 4, 5]) if there else None,
-                    note="" if there else "Out of class for another appointment.",
                 )  # fmt: skip
             )
         SessionPupil.objects.bulk_create(rows)
