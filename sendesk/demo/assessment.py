@@ -19,7 +19,7 @@ from sendesk.assessment.models import (
     EngagementObservation,
 )
 from sendesk.plans.models import Outcome, Plan
-from sendesk.provision.models import Measure, Provision, Session, SessionPupil
+from sendesk.provision.models import Measure, MissedReason, Provision, Session, SessionPupil
 from sendesk.pupils.models import Deployment, Pupil, PupilNeed
 from sendesk.schools.calendar import school_calendar
 
@@ -160,23 +160,29 @@ def _reading_group(data, days, measures, rng):
     }
     away = members[-1]
     lead = provisions[members[0].pk]
+    pupils_away, staff_away = _days_away(data, members, staff, sessions_days)
     for n, day in enumerate(sessions_days):
+        # The adult away all day (as the rest of the demo has them): the session is missed.
+        delivered = (staff.pk, day) not in staff_away
         session = Session.objects.create(
             school=data.school, provision=lead, date=day, start_time=dt.time(9, 10), minutes=30,
-            delivered=True, delivered_by=staff, recorded_by=staff, recorded_at=_at(day, 9, 45),
+            delivered=delivered, missed_reason="" if delivered else MissedReason.STAFF_ABSENT,
+            delivered_by=staff, recorded_by=staff, recorded_at=_at(day, 9, 45),
         )  # fmt: skip
         rows = []
         for p in members:
             there = p != away or day.weekday() == 0 or (day.weekday() == 4 and n % 2 == 0)
+            there = there and (p.pk, day) not in pupils_away
+            attendance = ("present" if there else "absent") if delivered else ""
             rows.append(
                 SessionPupil(
                     session=session,
                     pupil=p,
                     provision=provisions[p.pk],
                     date=day,
-                    attendance="present" if there else "absent",
-                    minutes=30 if there else 0,
-                    response=rng.choice([3, 4, 4, 5]) if there else None,
+                    attendance=attendance,
+                    minutes=30 if attendance == "present" else 0,
+                    response=rng.choice([3, 4, 4, 5]) if attendance == "present" else None,
                 )  # fmt: skip
             )
         SessionPupil.objects.bulk_create(rows)
@@ -190,6 +196,20 @@ def _reading_group(data, days, measures, rng):
                 kind=kind, score=score, date=day, recorded_by=staff, recorded_at=recorded_at,
             )  # fmt: skip
     return group
+
+
+def _days_away(data, members, staff, days):
+    """The (pupil, day)s the demo already has the pupils away all day (absent, on a trip),
+    and the (adult, day)s it has the adult absent: the intervention keeps to them."""
+    missed = SessionPupil.objects.filter(
+        session__school=data.school, pupil__in=members, date__in=days, session__delivered=False,
+        session__missed_reason__in=[MissedReason.PUPIL_ABSENT, MissedReason.TRIP],
+    ).values_list("pupil_id", "date")  # fmt: skip
+    absent = Session.objects.filter(
+        school=data.school, delivered_by=staff, date__in=days, delivered=False,
+        missed_reason=MissedReason.STAFF_ABSENT,
+    ).values_list("delivered_by_id", "date")  # fmt: skip
+    return set(missed), set(absent)
 
 
 def _engagement_pupil(data):

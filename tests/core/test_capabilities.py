@@ -32,4 +32,7 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         # issue 9 (hr): staff records and the single central record; every team's records.
         "manage_staff": {Role.HEAD},
         "read_staff_teams": {Role.SENCO},
+        # issue 10: the school's measures, an intervention's measure, the Engagement
+        # Model's scale (assessment app).
+        "manage_measures": {Role.HLTA, Role.SENCO, Role.HEAD},
     }

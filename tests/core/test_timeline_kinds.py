@@ -23,6 +23,7 @@ WRITTEN = {
     "observation", "incident", "positive", "restrictive_intervention", "parent_notified",
     "corrected",  # behaviour
     "referral", "programme_review",  # therapy
+    "assessment", "assessment_corrected", "engagement",  # assessment (issue 10)
 }  # fmt: skip
 
 

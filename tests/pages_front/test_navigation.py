@@ -18,16 +18,22 @@ from sendesk.safeguarding import services as safeguarding
 SIGN_IN = "Sign-in security"
 APPRAISAL, NEEDS = "Appraisal and CPD", "Training needs"  # issue 9
 STAFF_END = ["Pupils", "Report a concern", APPRAISAL, "My employment", SIGN_IN]
+# Intervention impact and routine tests (assessment): issue 10.
+IMPACT, TESTS = "Intervention impact", "Routine tests"
+TESTER_END = ["Pupils", "Report a concern", APPRAISAL, TESTS, "My employment", SIGN_IN]
+LEAD_END = ["Pupils", "Report a concern", APPRAISAL, IMPACT, TESTS, "My employment", SIGN_IN]
 EXPECTED = {
     # Timetable, My team and Plans (deployment), Trips (visits), appraisal, staff records:
     # issue 9.
-    "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *STAFF_END],  # TA
-    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *STAFF_END],  # HLTA
-    "tess": ["Timetable", "Feed", "Trips", *STAFF_END],  # teacher
+    "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *TESTER_END],  # TA
+    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *LEAD_END],  # HLTA
+    "tess": ["Timetable", "Feed", "Trips", *TESTER_END],  # teacher
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
-              "Pupils", "Report a concern", APPRAISAL, NEEDS, "My employment", SIGN_IN],
+              "Pupils", "Report a concern", APPRAISAL, NEEDS, IMPACT, TESTS, "My employment",
+              SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Pupils", "Report a concern", "Sign-in locks", APPRAISAL, NEEDS, SIGN_IN],
+             "Staff", "Pupils", "Report a concern", "Sign-in locks", APPRAISAL, NEEDS, IMPACT,
+             TESTS, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", SIGN_IN],  # parent
