@@ -4,6 +4,7 @@ from csp.decorators import csp_update
 from ninja import NinjaAPI
 
 from . import (
+    assessment,
     auth,
     behaviour,
     care,
@@ -59,3 +60,4 @@ api.add_router("", staff.router)
 api.add_router("", reviews.router)
 api.add_router("", evidence.router)
 api.add_router("", exams.router)
+api.add_router("", assessment.router)

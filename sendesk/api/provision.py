@@ -46,6 +46,10 @@ class ProvisionOut(FiguresOut):
     end: dt.date | None = Field(alias="provision.end")
     plan_id: uuid.UUID | None = Field(alias="provision.plan_id")
     target_ids: list[uuid.UUID]
+    measure_id: int | None = Field(
+        alias="provision.measure_id",
+        description="The intervention's measure (GET /measures); null when it has none.",
+    )
 
     @staticmethod
     def resolve_target_ids(figures):

@@ -17,6 +17,7 @@ from sendesk.schools.models import Role, School, StaffRole
 from sendesk.therapy.models import Referral
 
 from .appraisal import make_appraisal_demo
+from .assessment import make_assessment
 from .deployment import make_deployment
 from .evidence import make_evidence
 from .exams import exam_notes, make_exams
@@ -68,9 +69,12 @@ def build_demo(*, today=None):
     make_appraisal_demo(generated.schools[0])
     make_trip(generated.schools[0])
     make_deployment(generated.schools[0])
+    # Issue 10: photos (with consent), scores and observations, exams, then the review,
+    # whose pack gathers them.
     make_evidence(generated.schools[0])
-    make_reviews(generated.schools[0])
+    make_assessment(generated.schools[0])
     make_exams(generated.schools[0])
+    make_reviews(generated.schools[0])
     return generated.schools[0]
 
 

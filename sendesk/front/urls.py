@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("sendesk.consent.urls")),
     path("", include("sendesk.evidence.urls")),
     path("", include("sendesk.exams.urls")),
+    path("", include("sendesk.assessment.urls")),
 ]

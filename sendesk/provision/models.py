@@ -46,6 +46,60 @@ class ProvisionQuerySet(models.QuerySet):
         return self.current_on(day).filter(days__contains=str(day.isoweekday()))
 
 
+class Measure(models.Model):
+    """How a school measures progress in an intervention or a routine test: a standardised
+    score, a reading or spelling age (scores in months), a count (words read, spellings
+    right), or a scale of the school's own. Provision.measure names the one an intervention
+    uses; entry, exit and routine scores are the assessment app's."""
+
+    class Kind(models.TextChoices):
+        STANDARDISED = "standardised", "Standardised score"
+        READING_AGE = "reading_age", "Reading age (months)"
+        SPELLING_AGE = "spelling_age", "Spelling age (months)"
+        COUNT = "count", "A count"
+        SCALE = "scale", "The school's own scale"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="measures")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    higher_is_better = models.BooleanField(
+        default=True, help_text="Off for a measure where fewer is better, e.g. errors."
+    )
+    # The range a score may take (a standardised score 40-160; a count from 0; a scale's
+    # ends): scores outside it are refused as typing mistakes.
+    min_score = models.DecimalField(max_digits=7, decimal_places=1, default=0)
+    max_score = models.DecimalField(max_digits=7, decimal_places=1)
+    # The intervention's exit criterion: a score at or beyond this (in the better
+    # direction) means the pupil no longer needs the intervention. Optional.
+    exit_score = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="measure_name_unique"),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["standardised", "reading_age", "spelling_age", "count", "scale"]
+                ),
+                name="measure_kind_known",
+            ),  # fmt: skip
+            models.CheckConstraint(condition=Q(max_score__gt=F("min_score")), name="measure_range"),
+            models.CheckConstraint(
+                condition=Q(exit_score__isnull=True)
+                | Q(exit_score__gte=F("min_score"), exit_score__lte=F("max_score")),
+                name="measure_exit_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def in_months(self) -> bool:
+        return self.kind in (self.Kind.READING_AGE, self.Kind.SPELLING_AGE)
+
+
 class Provision(models.Model):
     """What the pupil's plan promises: EHC plan section F, or the SEN support plan."""
 
@@ -115,6 +169,11 @@ class Provision(models.Model):
         choices=Training.Kind.choices,
         blank=True,
         help_text="Training every adult deployed to it needs, current on the day.",
+    )
+
+    # An intervention's measure: how its entry and exit scores are taken (assessment app).
+    measure = models.ForeignKey(
+        Measure, null=True, blank=True, on_delete=models.PROTECT, related_name="provisions"
     )
 
     objects = ProvisionQuerySet.as_manager()

@@ -306,9 +306,13 @@ def make_records(w, client):
                  {"plan_id": str(w.plan.pk), "date": TODAY.isoformat(), "kind": "annual"})
     )  # fmt: skip
     evidence = _evidence(w, client, session)
+    measure, assessment, engagement = _assessment_records(w, api)
     return SimpleNamespace(
         review=review,
         evidence=evidence,
+        measure=measure,
+        assessment=assessment,
+        engagement=engagement,
         staff_member=member.pk,
         trip=trip,
         exam=_exam(w),
@@ -395,6 +399,30 @@ def _exam(w) -> int:
         },
     )
     return session.pk
+
+
+def _assessment_records(w, api):
+    """Issue 10: a measure on Ben's precision teaching (no API sets one up: the service
+    does), an entry score and an Engagement Model observation, through the API."""
+    from sendesk.assessment import services
+
+    measure = services.measure_save(
+        actor=w.senco, school_id=w.school.pk,
+        data={"name": "Reading (standardised)", "kind": "standardised", "higher_is_better": True,
+              "min_score": 40, "max_score": 160, "exit_score": 85},
+    )  # fmt: skip
+    services.provision_set_measure(actor=w.senco, provision=w.precision, measure_id=measure.pk)
+    assessment = _ok(api.post(w.alice, "/assessments", {
+        "client_id": str(uuid.uuid4()), "pupil_id": str(w.ben.pk), "measure_id": measure.pk,
+        "provision_id": str(w.precision.pk), "kind": "entry", "score": 82,
+        "date": TODAY.isoformat(),
+    }))  # fmt: skip
+    engagement = _ok(api.post(w.alice, "/engagement-observations", {
+        "client_id": str(uuid.uuid4()), "pupil_id": str(w.ben.pk),
+        "observed_at": f"{TODAY.isoformat()}T09:30:00+00:00", "activity": "Bubbles",
+        "areas": [{"area": "exploration", "level": 3, "note": "Reached for the bubbles"}],
+    }))  # fmt: skip
+    return measure.pk, assessment, engagement
 
 
 def _appraisal_records(w):
@@ -606,6 +634,21 @@ PAGES = {
     "evidence_add": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "evidence_detail": ("alice", lambda w, r: {"pk": r.evidence}, "?added=1"),
     "evidence_amend": ("alice", lambda w, r: {"pk": r.evidence}, ""),
+    # Issue 10: assessment, intervention impact, the Engagement Model.
+    "pupil_assessment": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "assessment_new": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "assessment_detail": ("alice", lambda w, r: {"pk": r.assessment}, ""),
+    "assessment_amend": ("alice", lambda w, r: {"pk": r.assessment}, ""),
+    "pupil_engagement": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "engagement_new": ("alice", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "engagement_detail": ("alice", lambda w, r: {"pk": r.engagement}, ""),
+    "engagement_scale": ("senco", lambda w, r: {}, ""),
+    "impact_school": ("senco", lambda w, r: {}, ""),
+    "provision_impact": ("senco", lambda w, r: {"pk": w.precision.pk}, ""),
+    "measure_list": ("senco", lambda w, r: {}, ""),
+    "measure_new": ("senco", lambda w, r: {}, ""),
+    "measure_edit": ("senco", lambda w, r: {"pk": r.measure}, ""),
+    "routine_tests": ("tess", lambda w, r: {}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

@@ -38,4 +38,7 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "record_consent": {Role.SENCO, Role.HEAD},
         # issue 10: access arrangements, the exam timetable and its adults (exams app).
         "manage_exams": {Role.SENCO, Role.HEAD},
+        # issue 10: the school's measures, an intervention's measure, the Engagement
+        # Model's scale (assessment app).
+        "manage_measures": {Role.HLTA, Role.SENCO, Role.HEAD},
     }

@@ -26,6 +26,7 @@ WRITTEN = {
     "review",  # reviews (issue 10)
     "consent",  # consent (issue 10)
     "evidence", "evidence_amended",  # evidence (issue 10)
+    "assessment", "assessment_corrected", "engagement",  # assessment (issue 10)
 }  # fmt: skip
 
 

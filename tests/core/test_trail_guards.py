@@ -43,6 +43,10 @@ EVIDENCE = {
         "gender_confirmed",
     ),
     "care_amendment": (),
+    "assessment_assessment": ("score", "date", "note"),
+    "assessment_assessmentamendment": (),
+    "assessment_engagementobservation": (),
+    "assessment_engagemententry": (),
     "behaviour_observation": (),
     "behaviour_observationentry": (),
     "behaviour_incident": (

@@ -18,25 +18,29 @@ from sendesk.safeguarding import services as safeguarding
 SIGN_IN = "Sign-in security"
 APPRAISAL, NEEDS = "Appraisal and CPD", "Training needs"  # issue 9
 REVIEWS = "Reviews"  # issue 10
-# Issue 10: the access arrangements for everyone who supports pupils (and the exam
-# timetable for the SENCO and head), with reviews, in the "Assess and review" group.
+# Issue 10, in the "Assess and review" group: intervention impact (HLTA, SENCO, head),
+# routine tests and the access arrangements (everyone who supports pupils), the exam
+# timetable (SENCO, head) and reviews (all staff).
 ARRANGEMENTS = "Access arrangements"
+IMPACT, TESTS = "Intervention impact", "Routine tests"
 STAFF_END = ["Pupils", "Report a concern", APPRAISAL, REVIEWS, "My employment", SIGN_IN]
-SUPPORT_END = ["Pupils", "Report a concern", APPRAISAL, ARRANGEMENTS, REVIEWS, "My employment",
-               SIGN_IN]  # fmt: skip
+SUPPORT_END = ["Pupils", "Report a concern", APPRAISAL, TESTS, ARRANGEMENTS, REVIEWS,
+               "My employment", SIGN_IN]  # fmt: skip
 EXPECTED = {
     # Timetable, My team and Plans (deployment), Trips (visits), appraisal, staff records:
     # issue 9.
     "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *SUPPORT_END],  # TA
-    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", *SUPPORT_END],
+    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", "Pupils",
+             "Report a concern", APPRAISAL, IMPACT, TESTS, ARRANGEMENTS, REVIEWS,
+             "My employment", SIGN_IN],  # HLTA
     "tess": ["Timetable", "Feed", "Trips", *SUPPORT_END],  # teacher
     # A group's links follow each other where its first would be (the Staff menu).
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
-              APPRAISAL, NEEDS, "Pupils", "Report a concern", "Exams", ARRANGEMENTS, REVIEWS,
-              "My employment", SIGN_IN],
+              APPRAISAL, NEEDS, "Pupils", "Report a concern", IMPACT, TESTS, "Exams",
+              ARRANGEMENTS, REVIEWS, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Sign-in locks", APPRAISAL, NEEDS, "Pupils", "Report a concern", "Exams",
-             ARRANGEMENTS, REVIEWS, SIGN_IN],
+             "Staff", "Sign-in locks", APPRAISAL, NEEDS, "Pupils", "Report a concern", IMPACT,
+             TESTS, "Exams", ARRANGEMENTS, REVIEWS, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
