@@ -24,9 +24,9 @@ def test_alice_sees_bens_provisions_due_today(world, as_user):
     # Targets and strategies one tap away, inside <details>.
     assert "Uses 4-word sentences to ask for help" in body
     assert "Give a five-minute warning before changes" in body
-    # The menu and its "Your account" group, "Go to a day", the strategies and each card's
-    # targets.
-    assert body.count("<details") == 6
+    # The menu and its "Assess and review" and "Your account" groups, "Go to a day", the
+    # strategies and each card's targets.
+    assert body.count("<details") == 7
     # A compact card per provision: the form loads when it is opened, from a link that is
     # the session record page itself (no script: the page; htmx: the card swapped in).
     for p in (w.talk, w.precision):
