@@ -172,8 +172,7 @@ def _pool(problem, pupil_id, needs, size, busyness) -> tuple[set, bool]:
     able = _able(problem, needs)
     # Adults the pupil already has this week (pinned, or on the week's other days in a
     # re-plan) count towards the limit, and are preferred.
-    had = {f.staff_id for f in problem.fixed if pupil_id in f.pupil_ids}
-    had |= problem.week_adults.get(pupil_id, set())
+    had = _had(problem, pupil_id)
     room = max(0, size - len(had - set(able)))
     if len(able) <= room:
         return set(able), False
@@ -190,6 +189,14 @@ def _pool(problem, pupil_id, needs, size, busyness) -> tuple[set, bool]:
     pool = [a for a in rank if tier(a) < len(tiers)][: max(room, 1)]
     pool = _fill(pool, rank, able, keys, room)
     return pool, len(pool) < len(able)
+
+
+def _had(problem, pupil_id) -> set:
+    """The adults a pupil already has this week: pinned with them, or (in a re-plan) with
+    them on the week's other days. They count towards the limit."""
+    return {f.staff_id for f in problem.fixed if pupil_id in f.pupil_ids} | problem.week_adults.get(
+        pupil_id, set()
+    )
 
 
 def _fill(pool, rank, able, keys, room) -> set:
@@ -411,9 +418,7 @@ def _solve_days(problem, days, pool, deadline, workers) -> _Run:
         run.objective += int(solver.objective_value)
         run.bound += int(solver.best_objective_bound)
         run.placed += [Placed(a, n, s) for (a, n, s), var in model.x.items() if solver.value(var)]
-        run.met.update(
-            {k: (v if isinstance(v, int) else solver.value(v)) for k, v in model.met.items()}
-        )
+        run.met.update(_met(model, solver))
     if statuses - {"OPTIMAL", "FEASIBLE"}:
         run.status = "INCOMPLETE"
     elif statuses - {"OPTIMAL"}:
@@ -465,11 +470,14 @@ def _solve_week(problem, days, run, bound, deadline, effort, workers):
     better = _Run(objective=int(solver.objective_value))
     better.placed = [Placed(a, n, s) for (a, n, s), var in x.items() if solver.value(var)]
     for m in models:
-        better.met.update(
-            {k: (v if isinstance(v, int) else solver.value(v)) for k, v in m.met.items()}
-        )
+        better.met.update(_met(m, solver))
     better.status = solver.status_name(status)
     return better, bound
+
+
+def _met(model, solver) -> dict:
+    """{need key: minutes (or periods) met} as solved; a need with no candidate is 0."""
+    return {k: (v if isinstance(v, int) else solver.value(v)) for k, v in model.met.items()}
 
 
 def _adult_limit(problem, model, x):
@@ -487,8 +495,7 @@ def _adult_limit(problem, model, x):
     for (pupil, adult), var in sees.items():
         by_pupil[pupil].append((adult, var))
     for pupil, pairs in by_pupil.items():
-        had = {f.staff_id for f in problem.fixed if pupil in f.pupil_ids}
-        had |= problem.week_adults.get(pupil, set())
+        had = _had(problem, pupil)
         new = [var for adult, var in pairs if adult not in had]
         model.add(sum(new) <= max(0, problem.max_adults_per_pupil - len(had)))
 

@@ -59,8 +59,9 @@ def staff_item(user, pk) -> Evidence:
 
 def parent_item(user, pupil_id, pk) -> Evidence:
     child = access.get_child(user, pupil_id)
-    found = Evidence.objects.filter(pk=parse_uuid(pk), pupil=child, withdrawn_at__isnull=True)
-    evidence = found.first() if parse_uuid(pk) else None
+    key = parse_uuid(pk)
+    found = Evidence.objects.filter(pk=key, pupil=child, withdrawn_at__isnull=True)
+    evidence = found.first() if key else None
     if evidence is None:
         raise Http404
     return evidence

@@ -27,7 +27,6 @@ def _grouped(links: list) -> list:
             items.append(groups[name])
     for group in groups.values():
         group["current"] = any(link["current"] for link in group["items"])
-        group["badge"] = None
     return [
         item["items"][0] if "group" in item and len(item["items"]) == 1 else item for item in items
     ]
