@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sendesk.agencies.models import Agency
 from sendesk.pupils.models import Pupil
 from sendesk.schools.models import School
 
@@ -11,6 +12,16 @@ class Kind(models.TextChoices):
     needs it through selectors.allows."""
 
     PHOTOS = "photos", "Photos and video"
+    # Issue 11. Sharing and referral name the agency; medication and trips may name what
+    # they are about in `ref` ("medicine:12", "trip:5") or be the parent's general yes.
+    AGENCY = "agency", "Sharing information with an agency"
+    REFERRAL = "referral", "A referral to an agency"
+    MEDICATION = "medication", "Medicines at school"
+    TRIPS = "trips", "Trips and visits"
+
+
+# The kinds that are about one agency: their rows name it, the others never do.
+AGENCY_KINDS = (Kind.AGENCY, Kind.REFERRAL)
 
 
 class Decision(models.TextChoices):
@@ -33,6 +44,11 @@ class Consent(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     decision = models.CharField(max_length=10, choices=Decision.choices)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="consents"
+    )
+    # What a medication or trip consent is about, when it is about one thing.
+    ref = models.CharField(max_length=40, blank=True)
     on = models.DateField(help_text="The day the parent decided (the form's date).")
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -53,11 +69,21 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-on", "-recorded_at", "-id"]
-        indexes = [models.Index(fields=["pupil", "kind", "-on"], name="consent_pupil_kind_idx")]
+        indexes = [
+            models.Index(fields=["pupil", "kind", "-on"], name="consent_pupil_kind_idx"),
+            # Who has consented to share with this agency (the professionals' scope).
+            models.Index(fields=["agency", "kind", "-on"], name="consent_agency_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="consent_kind_known"),
             models.CheckConstraint(
                 condition=Q(decision__in=Decision.values), name="consent_decision_known"
+            ),
+            # Sharing and referral consents name their agency; no other kind does.
+            models.CheckConstraint(
+                condition=Q(kind__in=AGENCY_KINDS, agency__isnull=False)
+                | (~Q(kind__in=AGENCY_KINDS) & Q(agency__isnull=True)),
+                name="consent_agency_when_needed",
             ),
             # A parent online or a name on paper: exactly one says who decided.
             models.CheckConstraint(
