@@ -74,6 +74,11 @@ def pupil_list(request):
 # --- The pupil page ----------------------------------------------------------------------
 
 
+def _calendar_of(figures):
+    """The school calendar the page's figures were counted with (None: it has none)."""
+    return next((f.calendar for f in figures if f.calendar is not None), None)
+
+
 def _detail_context(request, pupil, **forms):
     user = request.user
     data = pupil_page(pupil, day=timezone.localdate())
@@ -88,7 +93,9 @@ def _detail_context(request, pupil, **forms):
         "evidence": evidence_selectors.pupil_card(user, pupil),
         "consent": consent_selectors.summary(pupil.pk),
         # The cost of their provision this year: for the SENCO and head only (None otherwise).
-        "provision_cost": pupil_cost(user, pupil, timezone.localdate()),
+        "provision_cost": pupil_cost(
+            user, pupil, timezone.localdate(), calendar=_calendar_of(data.figures)
+        ),
     }
 
 

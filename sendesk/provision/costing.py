@@ -119,8 +119,9 @@ class Line:
     @property
     def cost_week(self) -> Decimal | None:
         """Every pupil's weekly share: what the line costs in a full school week."""
-        share = self.cost_per_pupil
-        return None if share is None else share * len(self.rows)
+        if self.cost_per_hour is None:
+            return None
+        return money(self.hours_per_week * self.cost_per_hour * len(self.rows) / self.group_size)
 
     @property
     def cost_year(self) -> Decimal | None:
@@ -265,8 +266,8 @@ class _Days:
     """School days on a weekly pattern between two dates, counted once per (pattern, first
     day, last day): most provisions share them."""
 
-    def __init__(self, school_id: int):
-        self.calendar = school_calendar(school_id)
+    def __init__(self, school_id: int, calendar=None):
+        self.calendar = calendar or school_calendar(school_id)
         self.counts: dict = {}
 
     def __call__(self, days: str, start: dt.date, end: dt.date) -> int:
@@ -349,13 +350,14 @@ def provision_map(user, school_id: int, day: dt.date, *, kind: str = "") -> Prov
     )  # fmt: skip
 
 
-def pupil_cost(user, pupil, day: dt.date) -> PupilCost | None:
+def pupil_cost(user, pupil, day: dt.date, *, calendar=None) -> PupilCost | None:
     """The cost of `pupil`'s provision this year, for someone who may see the provision
-    map of their school; None for anyone else. Two queries (and the calendar's)."""
+    map of their school; None for anyone else. One query, and the school's calendar's
+    unless the caller has it already (the pupil page does: schools.calendar.Calendar)."""
     if not access.can(user, pupil.school_id, "view_provision_map"):
         return None
     start, end = academic_year(day)
-    count = _Days(pupil.school_id)
+    count = _Days(pupil.school_id, calendar)
     cost = PupilCost(pupil=pupil)
     for p in _provisions(user, pupil.school_id, start, end, pupil_id=pupil.pk):
         row = _row(p, count, start, end)
