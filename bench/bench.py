@@ -494,6 +494,9 @@ def _pages(subjects):
         ("Staff list (head)", "head", "/staff/"),
         ("Trips", "senco", "/trips/"),
         ("Training needs (SENCO)", "senco", "/staff/training/needs/"),
+        # Issue 10: the provision map (every provision line and pupil of the school).
+        ("Provision map (SENCO)", "senco", "/provision-map/"),
+        ("Provision map CSV (SENCO)", "senco", "/provision-map.csv"),
     ]
     records = [
         ("Session", "senco", "session", "/sessions/{}/"),
