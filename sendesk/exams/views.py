@@ -256,6 +256,11 @@ def exam_new(request):
     return render(request, "exams/exam_form.html", {"form": form}, status=status)
 
 
+# The seat and allocation forms share the session page and both have a "room": the seat
+# form's ids are its own, so each Room label (and the error summary's link) finds its control.
+SEAT_IDS = "seat-%s"
+
+
 def _detail(request, session, status=200, **forms):
     listing = selectors.room_list(session, request.user)
     record_access_many(actor=request.user, pupils=listing["pupils"], what="exam room list")
@@ -277,7 +282,8 @@ def _detail(request, session, status=200, **forms):
             pupils = [p for p in pupils if p.year_group_id == int(year)]
         context.update(
             years=years, year=year,
-            seat_form=forms.get("seat_form") or SeatForm(pupils=pupils, rooms=rooms),
+            seat_form=forms.get("seat_form")
+            or SeatForm(pupils=pupils, rooms=rooms, auto_id=SEAT_IDS),
             allocation_form=forms.get("allocation_form") or AllocationForm(
                 staff=school_staff(session.school_id), rooms=rooms,
                 candidates=listing["pupils"],
@@ -336,7 +342,7 @@ def exam_seat(request, pk):
     session = exams.get_managed_session(request.user, pk)
     pupils = access.visible_pupils(request.user).filter(school_id=session.school_id)
     form = SeatForm(request.POST, pupils=pupils.select_related("year_group"),
-                    rooms=session.rooms.all())  # fmt: skip
+                    rooms=session.rooms.all(), auto_id=SEAT_IDS)  # fmt: skip
     return _write(
         request, session, form, "seat_form",
         lambda form: exams.seat(actor=request.user, session=session, **form.seat_data()),
