@@ -200,3 +200,40 @@ def test_api_and_page_agree_on_dan_below_guidance(world, api, as_user, reading):
     data = api.get(world.senco, f"/provision/{reading.dan.pk}/impact").json()
     dan = next(p for p in data["pupils"] if p["name"] == "Dan Dale")
     assert dan["dosage"]["within_guidance"] is False
+
+
+def test_impact_page_finds_the_group_from_any_member_with_flat_queries(world, as_user, reading):
+    """The group is every provision recorded in the sessions led by this provision or in
+    which it has a record (bench10: two indexed subqueries instead of one OR across a
+    join, which scanned every session); another group's sessions change neither who is
+    listed nor what the page costs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sendesk.provision.models import Session, SessionPupil
+
+    from .conftest import _reading_provision
+
+    senco = as_user(world.senco)
+    # From Dan's provision, whose sessions are all led by Ben's: both are found.
+    path = f"/interventions/{reading.dan.pk}/impact/"
+    senco.get(path)
+    with CaptureQueriesContext(connection) as before:
+        body = text(senco.get(path))
+    assert "Dan Dale" in body and "Ben Brown" in body and "Cara Clark" not in body
+    # Another group (Cara's own, in sessions she leads) stays out, however many sessions.
+    cara = _reading_provision(world.cara, reading.measure)
+    for day in ("2026-11-02", "2026-11-04", "2026-11-06"):
+        session = Session.objects.create(
+            school=world.school, provision=cara, date=day, minutes=30, delivered=True,
+            delivered_by=world.tess, recorded_by=world.tess, recorded_at="2026-11-06T12:00Z",
+        )  # fmt: skip
+        SessionPupil.objects.create(session=session, pupil=world.cara, provision=cara,
+                                    attendance="present", date=day, minutes=30)  # fmt: skip
+    with CaptureQueriesContext(connection) as after:
+        body = text(senco.get(path))
+    assert "Dan Dale" in body and "Ben Brown" in body and "Cara Clark" not in body
+    assert len(after.captured_queries) == len(before.captured_queries)
+    # Seen from Cara's provision, the group is hers alone.
+    body = text(senco.get(f"/interventions/{cara.pk}/impact/"))
+    assert "Cara Clark" in body and "Dan Dale" not in body
