@@ -237,3 +237,36 @@ def test_impact_page_finds_the_group_from_any_member_with_flat_queries(world, as
     # Seen from Cara's provision, the group is hers alone.
     body = text(senco.get(f"/interventions/{cara.pk}/impact/"))
     assert "Cara Clark" in body and "Dan Dale" not in body
+
+
+def test_routine_tests_offer_the_classes_of_pupils_one_sees_with_flat_queries(world, as_user):
+    """The class list is the classes with a pupil the person may see (bench10: an EXISTS
+    per class rather than a DISTINCT join to every visible pupil), at the same cost
+    however many pupils the classes hold."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sendesk.pupils.models import Pupil
+    from sendesk.schools.models import TeachingGroup
+
+    def classes(body):
+        return re.findall(r'<option value="\d+"(?: selected)?>([^<]+)</option>', body)
+
+    empty = TeachingGroup.objects.create(school=world.school, name="5C",
+                                         year_group=world.g4b.year_group)  # fmt: skip
+    assert empty.pupils.count() == 0
+    senco = as_user(world.senco)
+    senco.get("/routine-tests/")
+    with CaptureQueriesContext(connection) as before:
+        body = text(senco.get("/routine-tests/"))
+    assert classes(body) == ["3A", "4B"]  # not the empty class, nor the other school's
+    for n, pupil in enumerate(Pupil.objects.filter(school=world.school)):
+        pupil.teaching_groups.add(world.g4b if n % 2 else world.g3a)
+    with CaptureQueriesContext(connection) as after:
+        body = text(senco.get("/routine-tests/"))
+    assert classes(body) == ["3A", "4B"]
+    assert len(after.captured_queries) == len(before.captured_queries)
+    # Alice works with Ben of 3A only.
+    assert classes(text(as_user(world.alice).get("/routine-tests/"))) == ["3A"]
