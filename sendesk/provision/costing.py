@@ -302,6 +302,9 @@ def _staff(school_id: int, ids, start: dt.date, end: dt.date) -> dict:
             delivered=True,
         )  # fmt: skip
         .values_list("provision_id", "delivered_by__full_name", "delivered_by__email")
+        # Without the model's ordering, which DISTINCT would add to its columns (one row
+        # per session instead of one per adult).
+        .order_by()
         .distinct()
     )
     for provision_id, name, email in rows:
