@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from sendesk import access
 from sendesk.schools.calendar import school_calendar
@@ -196,23 +197,24 @@ class ProvisionMap:
     def rows(self) -> list[Row]:
         return [r for line in self.lines for r in line.rows]
 
-    @property
+    # These five are worked out once: the page reads each several times.
+    @cached_property
     def total(self) -> Decimal:
         return sum((r.cost_year for r in self._all_rows if r.cost_year is not None), Decimal("0"))
 
-    @property
+    @cached_property
     def uncosted(self) -> list[Line]:
         return [line for line in self._all_lines if not line.costed]
 
-    @property
+    @cached_property
     def budget(self) -> Budget:
         return Budget(amount=self.school.notional_sen_budget, committed=money(self.total))
 
-    @property
+    @cached_property
     def by_source(self) -> list[Split]:
         return self._split(lambda r: r.provision.get_source_display(), Provision.Source.labels)
 
-    @property
+    @cached_property
     def by_kind(self) -> list[Split]:
         return self._split(lambda r: r.provision.get_kind_display(), Provision.Kind.labels)
 
@@ -302,6 +304,9 @@ def _staff(school_id: int, ids, start: dt.date, end: dt.date) -> dict:
             delivered=True,
         )  # fmt: skip
         .values_list("provision_id", "delivered_by__full_name", "delivered_by__email")
+        # Without the model's ordering, which DISTINCT would add to its columns (one row
+        # per session instead of one per adult).
+        .order_by()
         .distinct()
     )
     for provision_id, name, email in rows:

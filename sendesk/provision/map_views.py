@@ -57,13 +57,7 @@ def _kind(request) -> str:
 @require_http_methods(["GET", "POST"])
 def provision_map(request):
     school_id = _school(request)
-    today = timezone.localdate()
-    the_map = costing.provision_map(request.user, school_id, today, kind=_kind(request))
-    amount = the_map.school.notional_sen_budget
-    form = BudgetForm(
-        request.POST or None, initial={"notional_sen_budget": "" if amount is None else amount}
-    )
-    status = 200
+    form, status = BudgetForm(request.POST or None), 200
     if request.method == "POST":
         try:
             budget.budget_set(
@@ -78,6 +72,11 @@ def provision_map(request):
         else:
             messages.success(request, "Notional SEN budget saved.")
             return redirect(_url("provision_map", school_id, request))
+    today = timezone.localdate()
+    the_map = costing.provision_map(request.user, school_id, today, kind=_kind(request))
+    if request.method == "GET":
+        amount = the_map.school.notional_sen_budget
+        form = BudgetForm(initial={"notional_sen_budget": "" if amount is None else amount})
     record_access_many(actor=request.user, pupils=[c.pupil for c in the_map.pupils],
                        what="provision map")  # fmt: skip
     context = {
