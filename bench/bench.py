@@ -337,17 +337,25 @@ def _hold_a_termly_review(school, senco):
     achieved, one continued, a new one)."""
     from django.db.models import Count, Q
 
+    from sendesk.demo.assessment import TITLE
     from sendesk.plans.models import Plan, Target
     from sendesk.reviews import services
 
-    plan = (
+    plans = (
         Plan.objects.active()
         .filter(pupil__school=school, kind=Plan.Kind.IEP)
-        .annotate(open=Count("targets", filter=Q(targets__status=Target.Status.OPEN)))
+        .annotate(
+            open=Count("targets", filter=Q(targets__status=Target.Status.OPEN), distinct=True)
+        )
         .filter(open__gte=2)
         .select_related("pupil")
         .order_by("pupil__upn")
-        .first()
+    )
+    # A pupil of the demo's reading group with no photos: the page then has the same
+    # sections at both sizes (scores and spellings, no photos), so its query counts compare.
+    plan = (
+        plans.filter(pupil__provisions__title=TITLE).exclude(pupil__evidence__isnull=False).first()
+        or plans.first()
     )
     if plan is None:
         return None
