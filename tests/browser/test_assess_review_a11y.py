@@ -13,15 +13,13 @@ small phone meets them. test_reflow opens each of them once at 320 CSS px; here:
 
 import re
 
-import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from .conftest import WIDTH
 from .pages import make_records
 from .signin import log_in
 from .test_reflow import problems
-
-WIDTH = 320
 
 # (who, url name, kwargs from (world, records), query, the field typed into and what,
 #  the button). Typing one field leaves others the form needs empty, so it is refused.
@@ -83,15 +81,6 @@ DUPLICATE_IDS = """() => {
   for (const el of document.querySelectorAll("[id]")) seen[el.id] = (seen[el.id] || 0) + 1;
   return Object.keys(seen).filter((id) => seen[id] > 1);
 }"""
-
-
-@pytest.fixture
-def narrow(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": 640})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def _path(w, records, name, kwargs, query):
