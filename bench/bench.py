@@ -8,10 +8,13 @@ Builds (once; cached in var/bench/bench.sqlite3, or in DATABASE_URL's database i
   care, equipment and therapy records (a term of doses for one pupil, four weeks of care
   events for another: sendesk/demo/care.py), not more in proportion to its size;
 - a small one: 200 pupils, 4 weeks of history, a pupil with 100 entries.
+Photos the bench stores go under var/bench/evidence (never a developer's var/evidence).
 Both have the generator's staff records and single central record; their first school also
 gets what the demo adds after the generator (issue 9): the school day and duty posts, ta1's
 appraisal, next week's trip and this week's plan, made and published by the planner
-(within PLAN_TIME_LIMIT seconds).
+(within PLAN_TIME_LIMIT seconds); and issue 10's (add_review_records): the demo's evidence,
+assessments, exams and annual review, plus reviews and measured interventions in
+proportion to the school's plans and provision.
 Then measures, in-process with the Django test client (real middleware and templates),
 p50/p95 server time and the SQL query count of each request, at both sizes: the query
 counts should be equal, whatever the data.
@@ -38,6 +41,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_FILE = ROOT / "var" / "bench" / "bench.sqlite3"
+# The bench's photos: its own folder, so a build never writes into a developer's evidence.
+EVIDENCE_DIR = ROOT / "var" / "bench" / "evidence"
 # Each run measures a copy of the cached data: the pages write access rows and the saves
 # write sessions, which would otherwise pile up in the cache and move later runs' figures.
 RUN_FILE = ROOT / "var" / "bench" / "run.sqlite3"
@@ -51,7 +56,12 @@ NOW = dt.datetime.combine(TODAY, dt.time(10, 0), ZoneInfo("Europe/London"))
 # 6: staff records and the single central record (issue 9, demo/staffing.py, made by the
 #    generator), and the first school's school day, duty posts, ta1's appraisal, next
 #    week's trip and this week's published plan (add_staffing_records).
-VERSION = 6
+# 7: issue 10's records on the first school (add_review_records): the demo's photo consent
+#    and photos, measures, reading group with entry/exit scores, spelling tests, a term of
+#    Engagement Model observations, exam arrangements and practice SATs, an annual review
+#    with views; and, in proportion to the school, a review booked for each plan due within
+#    six weeks, measured reading interventions, and a termly review held with decisions.
+VERSION = 7
 # The planner's limit for this week's plan on the bench school (the demo allows 60 s:
 # demo/deployment.py). The solver stops once its plan is proven optimal or within 1 %
 # (about 7 s for the large school's first school and 5 s for the small one on a busy
@@ -81,6 +91,9 @@ SIZES = {
 
 def configure(rebuild: bool):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendesk.settings")
+    os.environ["SENDESK_EVIDENCE_DIR"] = str(EVIDENCE_DIR)
+    if rebuild:
+        shutil.rmtree(EVIDENCE_DIR, ignore_errors=True)
     if not os.environ.get("DATABASE_URL"):
         DB_FILE.parent.mkdir(parents=True, exist_ok=True)
         if rebuild:
@@ -119,6 +132,7 @@ def build(size: str, spec: dict):
         school = generated.schools[0].school
         print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
     add_staffing_records(size, school)
+    add_review_records(size, school)
     subjects = pick_subjects(school)
     # Idempotent: tops the pupil's timeline up to the size's total.
     pad_timeline(
@@ -188,6 +202,190 @@ def add_staffing_records(size, school):
             f"{plan.unmet.count()} unmet)",
             flush=True,
         )
+
+
+def add_review_records(size, school):
+    """Issue 10's records, as the demo makes them after the generator (demo.oakfield's
+    make_evidence, make_assessment, make_exams, make_reviews: photo consent and photos on a
+    few sessions, the measures, a reading group with entry and exit scores, spelling tests,
+    a term of Engagement Model observations, a Year 6 pupil's arrangements and practice
+    SATs with a TA allocated, an annual review with views); then what grows with the
+    school, so that a list's cost per row shows: a review booked for every plan due within
+    six weeks, the school's reading interventions measured, and a termly review held with
+    decisions. Each step only when its records are missing, as add_staffing_records."""
+    import dataclasses
+
+    from django.db import transaction
+    from django.db.models import Min
+
+    from sendesk.demo.assessment import make_assessment
+    from sendesk.demo.evidence import make_evidence
+    from sendesk.demo.exams import make_exams
+    from sendesk.demo.reviews import make_reviews
+    from sendesk.evidence.models import Evidence
+    from sendesk.exams.models import ExamSession
+    from sendesk.provision.models import Measure, Session
+    from sendesk.reviews.models import ReviewMeeting
+
+    # The demo's steps read history from history_start: the bench's first session day.
+    first = Session.objects.filter(school=school).aggregate(first=Min("date"))["first"]
+    data = dataclasses.replace(_school_data(school), history_start=first or TODAY)
+    senco = data.staff["senco"]
+    with transaction.atomic():
+        if not Evidence.objects.filter(school=school).exists():
+            make_evidence(data)
+        if not Measure.objects.filter(school=school).exists():
+            make_assessment(data)
+            _measure_reading_interventions(school, senco)
+        if not ExamSession.objects.filter(school=school).exists():
+            make_exams(data)
+        if not ReviewMeeting.objects.filter(school=school).exists():
+            make_reviews(data)
+            _book_due_reviews(school, senco)
+            _hold_a_termly_review(school, senco)
+    print(f"  {size}: {_review_counts(school)}", flush=True)
+
+
+def _review_counts(school) -> str:
+    from sendesk.assessment.models import Assessment
+    from sendesk.evidence.models import Evidence
+    from sendesk.provision.models import Provision
+    from sendesk.reviews.models import ReviewMeeting
+
+    return (
+        f"{ReviewMeeting.objects.filter(school=school).count()} reviews, "
+        f"{Provision.objects.filter(pupil__school=school, measure__isnull=False).count()} "
+        f"measured provisions, {Assessment.objects.filter(school=school).count()} scores, "
+        f"{Evidence.objects.filter(school=school).count()} photos"
+    )
+
+
+READING_TITLES = ("Reading fluency group", "Phonics catch-up", "Daily reading 1:1")
+
+
+def _measure_reading_interventions(school, senco):
+    """The generator's reading interventions of the last year measured on the demo's
+    standardised reading score, with an entry score at the start and an exit score for
+    those that have ended: the school's impact page then lists as many pupils as the
+    school has in them."""
+    import random
+
+    from django.db.models import Q
+
+    from sendesk.assessment.models import Assessment
+    from sendesk.provision.models import Measure, Provision
+
+    measure = Measure.objects.get(school=school, name="Single word reading (standardised)")
+    provisions = list(
+        Provision.objects.filter(
+            pupil__school=school, title__in=READING_TITLES, measure__isnull=True
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=TODAY - dt.timedelta(days=365)))
+        .order_by("pk")
+    )
+    Provision.objects.filter(pk__in=[p.pk for p in provisions]).update(measure=measure)
+    rng = random.Random(f"bench-reading:{school.pk}")
+    at = dt.datetime.combine(TODAY, dt.time(9), dt.UTC)
+    rows = []
+    for p in provisions:
+        entry = rng.randint(70, 84)
+        scores = [("entry", entry, p.start)]
+        if p.end and p.end < TODAY:
+            scores.append(("exit", entry + rng.randint(-1, 12), p.end))
+        rows += [
+            Assessment(school=school, pupil_id=p.pupil_id, measure=measure, provision=p,
+                       kind=kind, score=score, date=day, recorded_by=senco, recorded_at=at)
+            for kind, score, day in scores
+        ]  # fmt: skip
+    Assessment.objects.bulk_create(rows, batch_size=500)
+
+
+def _book_due_reviews(school, senco):
+    """A review booked on its day for every plan in force whose review falls in the next
+    six weeks (annual for an EHC plan, termly for the rest), as a SENCO books them; every
+    other annual one with its invitations sent, so the list has steps done and overdue."""
+    from sendesk.plans.models import Plan
+    from sendesk.reviews.models import ReviewMeeting
+
+    plans = (
+        Plan.objects.active()
+        .filter(pupil__school=school, review_date__gt=TODAY,
+                review_date__lte=TODAY + dt.timedelta(weeks=6))
+        .exclude(review_meetings__isnull=False)
+        .order_by("review_date", "pk")
+    )  # fmt: skip
+    rows = []
+    for n, plan in enumerate(plans):
+        annual = plan.kind == Plan.Kind.EHCP
+        rows.append(
+            ReviewMeeting(
+                school=school,
+                pupil_id=plan.pupil_id,
+                plan=plan,
+                kind=ReviewMeeting.Kind.ANNUAL if annual else ReviewMeeting.Kind.TERMLY,
+                date=plan.review_date,
+                created_by=senco,
+                invitations_sent_on=TODAY - dt.timedelta(days=7) if annual and n % 2 else None,
+            )  # fmt: skip
+        )
+    ReviewMeeting.objects.bulk_create(rows)
+
+
+def _hold_a_termly_review(school, senco):
+    """A SEN support plan's termly review held yesterday through the reviews services, as
+    the SENCO records it: who came, progress on each target, and decisions (one target
+    achieved, one continued, a new one)."""
+    from django.db.models import Count, Q
+
+    from sendesk.demo.assessment import TITLE
+    from sendesk.plans.models import Plan, Target
+    from sendesk.reviews import services
+
+    plans = (
+        Plan.objects.active()
+        .filter(pupil__school=school, kind=Plan.Kind.IEP)
+        .annotate(
+            open=Count("targets", filter=Q(targets__status=Target.Status.OPEN), distinct=True)
+        )
+        .filter(open__gte=2)
+        .select_related("pupil")
+        .order_by("pupil__upn")
+    )
+    # A pupil of the demo's reading group with no photos: the page then has the same
+    # sections at both sizes (scores and spellings, no photos), so its query counts compare.
+    plan = (
+        plans.filter(pupil__provisions__title=TITLE).exclude(pupil__evidence__isnull=False).first()
+        or plans.first()
+    )
+    if plan is None:
+        return None
+    day = TODAY - dt.timedelta(days=1)
+    review = services.review_schedule(actor=senco, plan=plan, kind="termly", date=day)
+    targets = list(plan.targets.filter(status=Target.Status.OPEN).order_by("order")[:2])
+    name = plan.pupil.preferred_name or plan.pupil.legal_first_name
+    review = services.review_record(
+        actor=senco,
+        review=review,
+        data={
+            "summary": f"{name} has made good progress this term.",
+            "next_review_date": day + dt.timedelta(weeks=13),
+            "attendees": [
+                {"name": senco.full_name, "role": "SENCO", "attended": True},
+                {"name": f"{name}'s parent", "role": "Parent", "attended": True},
+            ],
+            "progress": {str(t.pk): "Secure in class most days." for t in targets},
+        },
+    )
+    services.review_decide(actor=senco, review=review, kind="achieved",
+                           data={"target_id": str(targets[0].pk)})  # fmt: skip
+    services.review_decide(actor=senco, review=review, kind="continued",
+                           data={"target_id": str(targets[1].pk)})  # fmt: skip
+    services.review_decide(
+        actor=senco, review=review, kind="new",
+        data={"text": f"{name} reads a short sentence aloud without help.",
+              "target_date": day + dt.timedelta(weeks=13)},
+    )  # fmt: skip
+    return review
 
 
 def _proven(plan) -> str:
@@ -310,7 +508,57 @@ def more_subjects(school):
     }
     records.update(_care_subjects(school))
     records.update(_staffing_subjects(school))
+    records.update(_review_subjects(school))
     return records
+
+
+def _review_subjects(school):
+    """Issue 10's records the pages are about: the demo's annual review (with views), the
+    termly review held with decisions, the newest photo, the demo's reading group (its
+    first member's provision), the class given spelling tests, the Engagement Model pupil,
+    the first practice SATs paper, the pupil with access arrangements and the first pupil
+    with photo consent."""
+    from django.db.models import Count
+
+    from sendesk.assessment.models import Assessment, EngagementObservation
+    from sendesk.consent.models import Consent
+    from sendesk.demo.assessment import TITLE
+    from sendesk.demo.exams import SERIES
+    from sendesk.evidence.models import Evidence
+    from sendesk.exams.models import Arrangement, ExamSession
+    from sendesk.provision.models import Provision
+    from sendesk.reviews.models import ReviewMeeting
+    from sendesk.schools.models import TeachingGroup
+
+    reviews = ReviewMeeting.objects.filter(school=school)
+    spelling = Assessment.objects.filter(school=school, kind="routine").order_by("pk").first()
+    engagement = EngagementObservation.objects.filter(school=school).order_by("pk").first()
+    arrangement = Arrangement.objects.filter(pupil__school=school).order_by("pk").first()
+    consent = Consent.objects.filter(school=school).order_by("pk").first()
+    return {
+        "annual_review": reviews.filter(kind="annual")
+        .annotate(n=Count("views"))
+        .filter(n__gt=0)
+        .order_by("date", "pk")
+        .first(),
+        "held_review": reviews.filter(status="held").order_by("-date", "pk").first(),
+        "evidence": Evidence.objects.filter(school=school).order_by("-recorded_at").first(),
+        "reading_group": Provision.objects.filter(pupil__school=school, title=TITLE)
+        .order_by("pk")
+        .first(),
+        "spelling": spelling,
+        "spelling_group": TeachingGroup.objects.filter(school=school, pupils=spelling.pupil_id)
+        .order_by("year_group__ordinal", "name")
+        .first()
+        if spelling
+        else None,
+        "engagement_pupil": engagement.pupil if engagement else None,
+        "exam_session": ExamSession.objects.filter(school=school, series__startswith=SERIES)
+        .order_by("date", "pk")
+        .first(),
+        "arranged_pupil": arrangement.pupil if arrangement else None,
+        "consent_pupil": consent.pupil if consent else None,
+    }
 
 
 def _staffing_subjects(school):
@@ -494,6 +742,9 @@ def _pages(subjects):
         ("Staff list (head)", "head", "/staff/"),
         ("Trips", "senco", "/trips/"),
         ("Training needs (SENCO)", "senco", "/staff/training/needs/"),
+        # Issue 10: the provision map (every provision line and pupil of the school).
+        ("Provision map (SENCO)", "senco", "/provision-map/"),
+        ("Provision map CSV (SENCO)", "senco", "/provision-map.csv"),
     ]
     records = [
         ("Session", "senco", "session", "/sessions/{}/"),
@@ -519,7 +770,67 @@ def _pages(subjects):
             ("Parent: child", "parent", f"/family/children/{link.pupil_id}/"),
             ("Parent: medication record", "parent", f"/family/children/{link.pupil_id}/mar/"),
         ]
+    rows += _review_pages(s)
     return [(label, s.get(who), url) for label, who, url in rows if s.get(who) is not None]
+
+
+def _review_pages(s):
+    """Issue 10 (bench10): assess and review. The provision map is provmap10's row."""
+    rows = [("Reviews list", "senco", "/reviews/"), ("Intervention impact (school)",
+            "senco", "/interventions/"), ("Measures", "senco", "/measures/"),
+            ("Exam timetable", "senco", "/exams/")]  # fmt: skip
+    review, held = s.get("annual_review"), s.get("held_review")
+    if review is not None:
+        rows += [
+            ("Review (annual, with sections)", "senco", f"/reviews/{review.pk}/"),
+            ("Plan's reviews", "senco", f"/plans/{review.plan_id}/reviews/"),
+        ]
+        link = s.get("parent_link")
+        if link is not None and link.pupil_id == review.pupil_id:
+            url = f"/family/children/{link.pupil_id}/reviews/{review.pk}/"
+            rows.append(("Parent: view for a review", "parent", url))
+    if held is not None:
+        rows.append(("Review (held, with decisions)", "senco", f"/reviews/{held.pk}/"))
+    if s.get("evidence"):
+        rows += [
+            ("Pupil's evidence", "senco", f"/pupils/{s['evidence'].pupil_id}/evidence/"),
+            ("Evidence item", "senco", f"/evidence/{s['evidence'].pk}/"),
+        ]
+    if s.get("reading_group"):
+        rows.append(
+            ("Intervention impact", "senco", f"/interventions/{s['reading_group'].pk}/impact/")
+        )
+    if s.get("spelling_group"):
+        query = urlencode({"group": s["spelling_group"].pk, "measure": s["spelling"].measure_id})
+        rows.append(("Routine tests (a class)", "senco", f"/routine-tests/?{query}"))
+    if s.get("engagement_pupil"):
+        rows.append(
+            ("Engagement Model", "senco", f"/pupils/{s['engagement_pupil'].pk}/engagement/")
+        )
+    if s.get("exam_session"):
+        exam = s["exam_session"].pk
+        rows += [("Exam session", "senco", f"/exams/{exam}/"),
+                 ("Exam room list", "senco", f"/exams/{exam}/room-list/")]  # fmt: skip
+    if s.get("arranged_pupil"):
+        url = f"/pupils/{s['arranged_pupil'].pk}/exam-arrangements/"
+        rows.append(("Access arrangements", "senco", url))
+    if s.get("consent_pupil"):
+        rows.append(("Consent", "senco", f"/pupils/{s['consent_pupil'].pk}/consent/"))
+    return rows
+
+
+def _review_api(subjects):
+    """Issue 10 (bench10): the API reads, as (label, path)."""
+    rows = []
+    if subjects.get("annual_review"):
+        rows.append(("API: review", f"/api/v1/reviews/{subjects['annual_review'].pk}"))
+    if subjects.get("reading_group"):
+        rows.append(("API: intervention impact",
+                     f"/api/v1/provision/{subjects['reading_group'].pk}/impact"))  # fmt: skip
+    if subjects.get("engagement_pupil"):
+        rows.append(("API: pupil engagement",
+                     f"/api/v1/pupils/{subjects['engagement_pupil'].pk}/engagement"))  # fmt: skip
+    return rows
 
 
 def second_factor_done(client, user):
@@ -649,6 +960,7 @@ def rows_for(subjects, n, only=()):
             "API: care plans",
             page(None, f"/api/v1/pupils/{subjects['cared_pupil'].pk}/care-plans", **bearer),
         ),
+        *[(label, page(None, path, **bearer)) for label, path in _review_api(subjects)],
         ("Session save (service)", save),
         ("Session save (HTTP)", save_over_http),
     ]

@@ -17,6 +17,7 @@ from . import (
     observations,
     plans,
     provision,
+    provision_map,
     pupils,
     reviews,
     safeguarding,
@@ -61,3 +62,4 @@ api.add_router("", reviews.router)
 api.add_router("", evidence.router)
 api.add_router("", exams.router)
 api.add_router("", assessment.router)
+api.add_router("", provision_map.router)

@@ -1,16 +1,20 @@
-"""A pupil's plans, with outcomes, targets and each target's latest rating."""
+"""A pupil's plans, with outcomes, targets and each target's latest rating; and each
+target's ratings over time (progress)."""
 
 import datetime as dt
 import uuid
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from sendesk import access
 from sendesk.audit.services import record_access
+from sendesk.lib.errors import ServiceError
+from sendesk.plans.models import Plan, Target
+from sendesk.provision import progress
 
 from . import selectors
-from .common import LOOKUP_ERRORS
+from .common import LOOKUP_ERRORS, IsoDate
 
 router = Router(tags=["plans"])
 
@@ -73,3 +77,64 @@ def pupil_plans(request, pupil_id: uuid.UUID):
     pupil = access.get_pupil(request.auth, pupil_id)
     record_access(actor=request.auth, pupil=pupil, what="plans", via="api")
     return {"items": selectors.pupil_plans(pupil)}
+
+
+class ProgressQuery(Schema):
+    since: IsoDate | None = Field(None, description="Ratings from this date; default: all.")
+    until: IsoDate | None = Field(None, description="Ratings up to this date; default: all.")
+
+
+class TargetRatingsOut(Schema):
+    target_id: uuid.UUID
+    plan_id: uuid.UUID
+    plan_kind: str = Field(description="iep, ibp, psp, ehcp or profile.")
+    outcome_id: int | None
+    text: str
+    status: str = Field(description="open, achieved, partly, not_achieved or dropped.")
+    ratings: list[RatingOut] = Field(description="Every rating given, oldest first.")
+
+
+class PupilProgressOut(Schema):
+    pupil_id: uuid.UUID
+    since: dt.date | None
+    until: dt.date | None
+    levels: list[str] = Field(description="The ratings as a scale, lowest first.")
+    items: list[TargetRatingsOut] = Field(
+        description="The targets of the pupil's active plans, in the plan's order."
+    )
+
+
+@router.get(
+    "/{pupil_id}/progress",
+    response={200: PupilProgressOut, **LOOKUP_ERRORS},
+    summary="A pupil's progress: per target of the active plans, its ratings over time",
+)
+def pupil_progress(request, pupil_id: uuid.UUID, query: Query[ProgressQuery]):
+    pupil = access.get_pupil(request.auth, pupil_id)
+    if query.since and query.until and query.since > query.until:
+        raise ServiceError({"until": "The end date is before the start date."})
+    targets = list(
+        Target.objects.filter(plan__pupil=pupil, plan__status=Plan.Status.ACTIVE)
+        .order_by("plan__start_date", "plan__title", "order", "text")
+        .values("pk", "plan_id", "plan__kind", "outcome_id", "text", "status")
+    )
+    found = progress.ratings([t["pk"] for t in targets], query.since, query.until)
+    record_access(actor=request.auth, pupil=pupil, what="progress", via="api")
+    return {
+        "pupil_id": pupil.pk,
+        "since": query.since,
+        "until": query.until,
+        "levels": progress.LEVELS,
+        "items": [
+            {
+                "target_id": t["pk"],
+                "plan_id": t["plan_id"],
+                "plan_kind": t["plan__kind"],
+                "outcome_id": t["outcome_id"],
+                "text": t["text"],
+                "status": t["status"],
+                "ratings": [{"date": d, "rating": r} for d, r in found.get(t["pk"], [])],
+            }
+            for t in targets
+        ],
+    }

@@ -26,13 +26,15 @@ def group_provisions(provision: Provision):
     """The provisions of the intervention `provision` belongs to: itself and the other
     pupils' provisions recorded in the same sessions (a group session is recorded once,
     under one member's provision, with each pupil's own provision on their record). A
-    queryset: one subquery, no query until read."""
-    sessions = Session.objects.filter(
-        Q(provision=provision) | Q(pupils__provision=provision)
-    ).values("pk")
-    members = SessionPupil.objects.filter(session__in=sessions, provision__isnull=False).values(
-        "provision"
-    )
+    queryset: subqueries only, no query until read."""
+    # Two subqueries, each read through an index (a session's provision; a record's
+    # provision), rather than one OR across a join of sessions to their records, which
+    # the database answers by scanning every session of every school (~85 ms at 70,000).
+    led = Session.objects.filter(provision=provision).values("pk")
+    joined = SessionPupil.objects.filter(provision=provision).values("session_id")
+    members = SessionPupil.objects.filter(
+        Q(session__in=led) | Q(session__in=joined), provision__isnull=False
+    ).values("provision")
     return Provision.objects.filter(
         Q(pk=provision.pk) | Q(pk__in=members), pupil__school_id=provision.pupil.school_id
     )

@@ -57,7 +57,7 @@ INHALER_MAX = 4  # doses in any 24 hours
 CARE_WEEKS = 4
 PHYSICAL = ("PD", "PMLD", "MSI")
 SLT_DAYS, SLT_MINUTES = "24", 20
-HOURLY_TA = Decimal("18.50")  # as generator.HOURLY
+HOURLY_TA = Decimal("17.50")  # as generator.HOURLY
 
 
 def prepare_care(builder) -> "_Care":

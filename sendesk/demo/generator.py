@@ -129,11 +129,14 @@ SLOTS = [
     dt.time(13, 50),
     dt.time(14, 30),
 ]
+# What an hour of each adult's time costs the school, on costs included (issue 10's
+# provision map): a TA on a support-staff scale, an HLTA a little more, a main-scale
+# teacher, and a visiting speech and language therapist's hourly rate.
 HOURLY = {
-    "ta": Decimal("18.50"),
-    "hlta": Decimal("22.00"),
-    "teacher": Decimal("45.00"),
-    "therapist": Decimal("65.00"),
+    "ta": Decimal("17.50"),
+    "hlta": Decimal("20.50"),
+    "teacher": Decimal("35.00"),
+    "therapist": Decimal("60.00"),
 }
 BATCH = 4000  # pupil records buffered before a write
 # The one promise of 1:1 hours with no adult deployed yet, left on purpose and marked so.

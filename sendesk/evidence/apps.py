@@ -18,3 +18,10 @@ class EvidenceConfig(AppConfig):
     timeline_links = {"evidence": "evidence_detail"}
     # The review meeting and its pack gather these (reviews10, issue 10's agreed interface).
     review_sections = ["sendesk.evidence.review.section"]
+
+    def session_media(self, user, session_id):
+        """The session page's pictures (provision sits below this app, so it asks through
+        sendesk.lib.registry): (template, {pupil id: items}) for the pupils of one session."""
+        from .selectors import for_session  # models load after every AppConfig
+
+        return "evidence/_session_media.html", for_session(user, session_id)

@@ -42,6 +42,19 @@ def pupil_card(user, pupil) -> dict:
     }
 
 
+def for_session(user, session_id) -> dict:
+    """A session's pictures and recordings, by pupil, for the session page: never withdrawn
+    ones, and only pupils this person may see (the page's other pupils are the caller's
+    business, but the rows are filtered here too). One query."""
+    rows = access.scoped(
+        user, Evidence.objects.filter(session_id=session_id, withdrawn_at__isnull=True)
+    ).order_by("taken_on", "recorded_at")
+    by_pupil: dict = {}
+    for evidence in rows:
+        by_pupil.setdefault(evidence.pupil_id, []).append(evidence)
+    return by_pupil
+
+
 def for_parent(child, limit: int | None = None) -> list[Evidence]:
     """What a parent sees of their child's evidence: never anything withdrawn."""
     rows = Evidence.objects.filter(pupil=child, withdrawn_at__isnull=True)

@@ -6,6 +6,8 @@ that refuses conflicts) and its printable room list.
 Pupils come through the access layer: pages name only the pupils the reader may see (the
 others are counted, not named), and a pupil or session out of scope is a 404."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -256,6 +258,41 @@ def exam_new(request):
     return render(request, "exams/exam_form.html", {"form": form}, status=status)
 
 
+# The seat and allocation forms share the session page and both have a "room": the seat
+# form's ids are its own, so each Room label (and the error summary's link) finds its control.
+SEAT_IDS = "seat-%s"
+
+
+def _seat_choices(request, session, seated):
+    """(year chosen, [(id, name)] of the years, the pupils to tick) for the seat form. One
+    year group at a time: the one asked for, else the one most of the seated candidates
+    are in; "all" lists the whole school, and nothing is listed until a year is chosen (a
+    school of a thousand pupils is a page of a thousand boxes)."""
+    year = request.GET.get("year", "")
+    visible = access.visible_pupils(request.user).filter(school_id=session.school_id)
+    years = [
+        (pk, name)
+        for pk, name, _ in sorted(
+            set(
+                visible.exclude(year_group=None).values_list(
+                    "year_group_id", "year_group__name", "year_group__ordinal"
+                )
+            ),
+            key=lambda y: (y[2], y[1]),
+        )
+    ]
+    if not year:
+        seated_years = Counter(p.year_group_id for p in seated if p.year_group_id)
+        year = str(seated_years.most_common(1)[0][0]) if seated_years else ""
+    chosen = visible if year == "all" else visible.none()
+    if year.isdigit():
+        chosen = visible.filter(year_group_id=int(year))
+    pupils = chosen.select_related("year_group").order_by(
+        "year_group__ordinal", "legal_last_name", "legal_first_name"
+    )
+    return year, years, list(pupils)
+
+
 def _detail(request, session, status=200, **forms):
     listing = selectors.room_list(session, request.user)
     record_access_many(actor=request.user, pupils=listing["pupils"], what="exam room list")
@@ -263,21 +300,11 @@ def _detail(request, session, status=200, **forms):
     context = {"session": session, "manage": manage, **listing}
     if manage:
         rooms = list(session.rooms.all())
-        year = request.GET.get("year", "")
-        pupils = (
-            access.visible_pupils(request.user).filter(school_id=session.school_id)
-            .select_related("year_group")
-            .order_by("year_group__ordinal", "legal_last_name", "legal_first_name")
-        )  # fmt: skip
-        years = sorted(
-            {(p.year_group_id, p.year_group.name) for p in pupils if p.year_group_id},
-            key=lambda y: y[1],
-        )
-        if year.isdigit():
-            pupils = [p for p in pupils if p.year_group_id == int(year)]
+        year, years, pupils = _seat_choices(request, session, listing["pupils"])
         context.update(
             years=years, year=year,
-            seat_form=forms.get("seat_form") or SeatForm(pupils=pupils, rooms=rooms),
+            seat_form=forms.get("seat_form")
+            or SeatForm(pupils=pupils, rooms=rooms, auto_id=SEAT_IDS),
             allocation_form=forms.get("allocation_form") or AllocationForm(
                 staff=school_staff(session.school_id), rooms=rooms,
                 candidates=listing["pupils"],
@@ -336,7 +363,7 @@ def exam_seat(request, pk):
     session = exams.get_managed_session(request.user, pk)
     pupils = access.visible_pupils(request.user).filter(school_id=session.school_id)
     form = SeatForm(request.POST, pupils=pupils.select_related("year_group"),
-                    rooms=session.rooms.all())  # fmt: skip
+                    rooms=session.rooms.all(), auto_id=SEAT_IDS)  # fmt: skip
     return _write(
         request, session, form, "seat_form",
         lambda form: exams.seat(actor=request.user, session=session, **form.seat_data()),

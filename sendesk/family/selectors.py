@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sendesk.medication.models import Medicine
 from sendesk.plans.models import Plan, Target
+from sendesk.provision import progress
 from sendesk.provision.models import Attendance, Provision, SessionPupil, TargetRating
 from sendesk.reviews.models import ReviewMeeting
 from sendesk.schools.calendar import Calendar, term_around
@@ -165,18 +166,21 @@ def recent_sessions(child, day: dt.date, limit: int = RECENT_SESSIONS) -> list:
     return records
 
 
-def target_progress(child) -> list:
+def target_progress(child, day: dt.date | None = None) -> list:
     """The targets being worked on in the child's active plans (not behaviour plans), each
-    with a heading and a sentence from its latest ratings. Two queries: the targets, and
-    the last few ratings of each (a window function, so no target costs a query)."""
+    with a heading and a sentence from its latest ratings, and a sentence on how that has
+    changed over the plan's life (a year at most). Three queries: the targets, the last
+    few ratings of each (a window function, so no target costs a query), and the ratings
+    week by week."""
+    day = day or timezone.localdate()
     # Only each target's words are shown: plain values, no Target or Plan built.
     targets = [
-        SimpleNamespace(pk=pk, text=text)
-        for pk, text in Target.objects.in_force()
+        SimpleNamespace(pk=pk, text=text, since=progress.window(start, day))
+        for pk, text, start in Target.objects.in_force()
         .filter(plan__pupil=child)
         .exclude(plan__kind__in=HIDDEN_PLAN_KINDS)
         .order_by("plan__start_date", "plan__title", "order", "text")
-        .values_list("pk", "text")
+        .values_list("pk", "text", "plan__start_date")
     ]
     latest = {}
     if targets:
@@ -197,10 +201,19 @@ def target_progress(child) -> list:
         )
         for target_id, rating in rows:
             latest.setdefault(target_id, []).append(rating)
+    weeks = (
+        progress.weekly([t.pk for t in targets], min(t.since for t in targets), day)
+        if targets
+        else {}
+    )
     name = words.first_name(child)
     for target in targets:
         target.family_heading, target.family_sentence = words.target_progress(
             latest.get(target.pk, []), name
+        )
+        target.family_over_time = words.progress_over_time(
+            [w for w in weeks.get(target.pk, []) if w[0] >= target.since - dt.timedelta(days=6)],
+            name,
         )
     return targets
 
@@ -237,7 +250,7 @@ def child_page(child, day: dt.date) -> dict:
         "name": name,
         "summaries": summaries,
         "recent": recent_sessions(child, day),
-        "targets": target_progress(child),
+        "targets": target_progress(child, day),
         "programmes": programmes,
         "term": term,
         "has_medicines": has_medicines(child),

@@ -7,6 +7,7 @@ The child is named by first name, never a pronoun: the record holds no gender.""
 
 import datetime as dt
 
+from sendesk.provision import progress
 from sendesk.provision.models import MissedReason, Provision, Rating
 
 # Why a session did not happen, as it reads after a number ("2 when Ben was off school").
@@ -265,3 +266,22 @@ def target_progress(ratings: list[str], name: str) -> tuple[str, str]:
     if Rating.NOT_YET in seen:
         parts.append(f"could not do it yet {times(ratings.count(Rating.NOT_YET))}")
     return heading, f"{when} {name} " + ", and ".join(parts) + "."
+
+
+def progress_over_time(weeks, name: str) -> str:
+    """How a target's ratings have changed, from the week-by-week averages of
+    provision.progress.weekly (oldest first): where it began and where it is now, in the
+    parent page's words for the ratings. Nothing until there are two weeks to compare."""
+    if len(weeks) < 2:
+        return ""
+    levels = list(PROGRESS)
+    first, latest = levels[progress.nearest(weeks[0][1])], levels[progress.nearest(weeks[-1][1])]
+    since = f"Since the week of {weeks[0][0].day} {weeks[0][0]:%B}"
+    was, now = PROGRESS[first][0], PROGRESS[latest][0]
+    if levels.index(latest) > levels.index(first):
+        return f"{since}, {name} has moved on from “{was}” to “{now}”."
+    if levels.index(latest) < levels.index(first):
+        return (
+            f"{since}, this has gone from “{was}” to “{now}”: it has been harder for {name} lately."
+        )
+    return f"{since}, this has stayed at “{now}”."

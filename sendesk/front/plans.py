@@ -25,6 +25,9 @@ from sendesk.plans.forms import (
 )
 from sendesk.plans.models import Plan, Target
 from sendesk.provision import selectors
+from sendesk.reviews import selectors as review_selectors
+
+from . import selectors as front_selectors
 
 PLAN_RELATED = ("pupil", "pupil__school", "pupil__year_group", "created_by")
 
@@ -51,6 +54,8 @@ def _target(user, target_id) -> Target:
 
 def _render_plan(request, plan, status=200, **forms):
     figures = selectors.plan_with_detail(plan, timezone.localdate())
+    # Ratings over time beside each target, as on the pupil page.
+    front_selectors.target_progress([plan], timezone.localdate())
     writable = plan.status != Plan.Status.CLOSED
     context = {
         "plan": plan,
@@ -60,6 +65,8 @@ def _render_plan(request, plan, status=200, **forms):
         "activate_form": forms.get("activate_form") or PlanActivateForm(),
         "close_form": forms.get("close_form") or PlanCloseForm(),
         "outcome_form": forms.get("outcome_form") or OutcomeForm(),
+        # The plan's review meetings, with any statutory step overdue (reviews app).
+        "review_rows": review_selectors.review_rows(request.user, timezone.localdate(), plan=plan),
     }
     return render(request, "plans/detail.html", context, status=status)
 

@@ -18,6 +18,7 @@ from sendesk.evidence import selectors as evidence_selectors
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors, run_services
+from sendesk.provision.costing import pupil_cost
 from sendesk.pupils import selectors, services
 from sendesk.pupils.forms import PupilFilterForm, PupilForm, StrategyForm
 from sendesk.safeguarding import selectors as safeguarding_selectors
@@ -73,6 +74,11 @@ def pupil_list(request):
 # --- The pupil page ----------------------------------------------------------------------
 
 
+def _calendar_of(figures):
+    """The school calendar the page's figures were counted with (None: it has none)."""
+    return next((f.calendar for f in figures if f.calendar is not None), None)
+
+
 def _detail_context(request, pupil, **forms):
     user = request.user
     data = pupil_page(pupil, day=timezone.localdate())
@@ -86,6 +92,10 @@ def _detail_context(request, pupil, **forms):
         "strategy_form": forms.get("strategy_form") or StrategyForm(),
         "evidence": evidence_selectors.pupil_card(user, pupil),
         "consent": consent_selectors.summary(pupil.pk),
+        # The cost of their provision this year: for the SENCO and head only (None otherwise).
+        "provision_cost": pupil_cost(
+            user, pupil, timezone.localdate(), calendar=_calendar_of(data.figures)
+        ),
     }
 
 

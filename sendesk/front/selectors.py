@@ -18,6 +18,7 @@ from sendesk.care.selectors import equipment_due, training_warnings
 from sendesk.lib.paths import Paths
 from sendesk.medication.selectors import medicines_to_check, missed_and_refused
 from sendesk.plans.models import Plan, Target
+from sendesk.provision import progress
 from sendesk.provision.models import Provision
 from sendesk.provision.selectors import (
     explain,
@@ -38,6 +39,7 @@ from sendesk.pupils.models import (
     timeline_links,
 )
 from sendesk.pupils.selectors import timeline_values
+from sendesk.reviews import charts
 
 # The pupil page shows the newest timeline entries; "Show older" loads the rest a page
 # (pupils.selectors.PAGE_SIZE) at a time. Each line costs the page about 0.06 ms.
@@ -291,6 +293,35 @@ def strategy_lines(pupil) -> list:
     ]
 
 
+def target_progress(plans, day: dt.date) -> None:
+    """Each target of the active plans gets `progress`: its ratings week by week as a
+    chart, with the same figures in words, over the plan's life (a year at most). One query
+    for every target of every plan."""
+    spans = {
+        t.pk: (progress.window(plan.start_date, day), day)
+        for plan in plans
+        for t in plan.targets.all()
+    }
+    if not spans:
+        return
+    weeks = progress.weekly(list(spans), min(since for since, _ in spans.values()), day)
+    for plan in plans:
+        for t in plan.targets.all():
+            since, until = spans[t.pk]
+            rows = [w for w in weeks.get(t.pk, []) if w[0] >= since - dt.timedelta(days=6)]
+            found = progress.summary(rows)
+            t.progress = found and dict(
+                found,
+                chart=charts.steps_chart(
+                    [(monday, mean) for monday, mean, _ in rows],
+                    progress.LEVEL_LABELS,
+                    since,
+                    until,
+                    f"Ratings for “{t.text}”, week by week",
+                ),
+            )
+
+
 def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
     """Everything the pupil page shows. At most sixteen queries, however many
     needs, targets, ratings, provisions, sessions or timeline entries the pupil has (the
@@ -304,6 +335,7 @@ def pupil_page(pupil: Pupil, *, day: dt.date) -> PupilPage:
     )
     for plan in active:
         group_targets(plan)
+    target_progress(active, day)
     provisions = list(
         pupil.provisions.filter(Q(end__isnull=True) | Q(end__gte=day)).order_by("start", "title")
     )

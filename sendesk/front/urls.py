@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("sendesk.evidence.urls")),
     path("", include("sendesk.exams.urls")),
     path("", include("sendesk.assessment.urls")),
+    path("", include("sendesk.provision.urls_map")),
 ]

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from sendesk.lib.registry import ASSESS_GROUP
+
 # What this app adds to the whole, read by sendesk.lib.registry:
 # navigation, timeline links and kinds, audit names and capabilities.
 
@@ -11,10 +13,21 @@ class ProvisionConfig(AppConfig):
     nav = [
         (10, "my_day", "My day", {"ta", "hlta"}),
         (40, "teacher_feed", "Feed", {"teacher"}),
+        # Issue 10: the school's provision map, its costs against the notional SEN budget.
+        (186, "provision_map", "Provision map", {"senco", "head"}, ASSESS_GROUP),
     ]
     timeline_links = {"session": "session_detail"}
-    audit_names = {"provision.provision": "Provision", "provision.session": "Session record"}
-    capabilities = {"record_sessions": {"ta", "hlta", "teacher", "senco", "head"}}
+    audit_names = {
+        "provision.provision": "Provision",
+        "provision.session": "Session record",
+        # The provision map's notional SEN budget is the only school field it writes.
+        "schools.school": "School",
+    }
+    capabilities = {
+        "record_sessions": {"ta", "hlta", "teacher", "senco", "head"},
+        # Issue 10: the provision map (costs, the notional SEN budget): school-wide money.
+        "view_provision_map": {"senco", "head"},
+    }
 
     @property
     def timeline_kinds(self) -> dict:

@@ -436,6 +436,12 @@ def session_detail(request, pk):
     record_access_many(
         actor=request.user, pupils=[sp.pupil for sp in records], what="session record"
     )
+    # Pictures taken in the session (the evidence app answers through the registry).
+    for media_of in declared("session_media"):
+        template, by_pupil = media_of(request.user, session.pk)
+        for sp in records:
+            sp.media = by_pupil.get(sp.pupil_id, [])
+            sp.media_template = template
     context = {
         "session": session,
         "records": records,

@@ -17,6 +17,12 @@ class School(models.Model):
     name = models.CharField(max_length=200)
     urn = models.CharField("URN", max_length=10, blank=True)
     la_number = models.CharField("LA number", max_length=3, blank=True)
+    # The notional SEN budget: the part of the school's budget the local authority says is
+    # for SEN support (the first £6,000 a pupil needs beyond the ordinary). The provision map
+    # sets its costs against it; empty until the SENCO or head types it in.
+    notional_sen_budget = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]

@@ -200,3 +200,73 @@ def test_api_and_page_agree_on_dan_below_guidance(world, api, as_user, reading):
     data = api.get(world.senco, f"/provision/{reading.dan.pk}/impact").json()
     dan = next(p for p in data["pupils"] if p["name"] == "Dan Dale")
     assert dan["dosage"]["within_guidance"] is False
+
+
+def test_impact_page_finds_the_group_from_any_member_with_flat_queries(world, as_user, reading):
+    """The group is every provision recorded in the sessions led by this provision or in
+    which it has a record (bench10: two indexed subqueries instead of one OR across a
+    join, which scanned every session); another group's sessions change neither who is
+    listed nor what the page costs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sendesk.provision.models import Session, SessionPupil
+
+    from .conftest import _reading_provision
+
+    senco = as_user(world.senco)
+    # From Dan's provision, whose sessions are all led by Ben's: both are found.
+    path = f"/interventions/{reading.dan.pk}/impact/"
+    senco.get(path)
+    with CaptureQueriesContext(connection) as before:
+        body = text(senco.get(path))
+    assert "Dan Dale" in body and "Ben Brown" in body and "Cara Clark" not in body
+    # Another group (Cara's own, in sessions she leads) stays out, however many sessions.
+    cara = _reading_provision(world.cara, reading.measure)
+    for day in ("2026-11-02", "2026-11-04", "2026-11-06"):
+        session = Session.objects.create(
+            school=world.school, provision=cara, date=day, minutes=30, delivered=True,
+            delivered_by=world.tess, recorded_by=world.tess, recorded_at="2026-11-06T12:00Z",
+        )  # fmt: skip
+        SessionPupil.objects.create(session=session, pupil=world.cara, provision=cara,
+                                    attendance="present", date=day, minutes=30)  # fmt: skip
+    with CaptureQueriesContext(connection) as after:
+        body = text(senco.get(path))
+    assert "Dan Dale" in body and "Ben Brown" in body and "Cara Clark" not in body
+    assert len(after.captured_queries) == len(before.captured_queries)
+    # Seen from Cara's provision, the group is hers alone.
+    body = text(senco.get(f"/interventions/{cara.pk}/impact/"))
+    assert "Cara Clark" in body and "Dan Dale" not in body
+
+
+def test_routine_tests_offer_the_classes_of_pupils_one_sees_with_flat_queries(world, as_user):
+    """The class list is the classes with a pupil the person may see (bench10: an EXISTS
+    per class rather than a DISTINCT join to every visible pupil), at the same cost
+    however many pupils the classes hold."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sendesk.pupils.models import Pupil
+    from sendesk.schools.models import TeachingGroup
+
+    def classes(body):
+        return re.findall(r'<option value="\d+"(?: selected)?>([^<]+)</option>', body)
+
+    empty = TeachingGroup.objects.create(school=world.school, name="5C",
+                                         year_group=world.g4b.year_group)  # fmt: skip
+    assert empty.pupils.count() == 0
+    senco = as_user(world.senco)
+    senco.get("/routine-tests/")
+    with CaptureQueriesContext(connection) as before:
+        body = text(senco.get("/routine-tests/"))
+    assert classes(body) == ["3A", "4B"]  # not the empty class, nor the other school's
+    for n, pupil in enumerate(Pupil.objects.filter(school=world.school)):
+        pupil.teaching_groups.add(world.g4b if n % 2 else world.g3a)
+    with CaptureQueriesContext(connection) as after:
+        body = text(senco.get("/routine-tests/"))
+    assert classes(body) == ["3A", "4B"]
+    assert len(after.captured_queries) == len(before.captured_queries)
+    # Alice works with Ben of 3A only.
+    assert classes(text(as_user(world.alice).get("/routine-tests/"))) == ["3A"]

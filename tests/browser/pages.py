@@ -81,6 +81,8 @@ NOT_PAGES = {
     "family_evidence_file": "the photo, video or recording itself, for the parent",
     "family_evidence_thumb": "a thumbnail picture, for the parent",
     "arrangement_for": "redirects to the chosen pupil's access arrangements",
+    "provision_map_csv": "a CSV download (the provision map)",
+    "provision_map_pupils_csv": "a CSV download (the provision map, per pupil)",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
 }
@@ -649,6 +651,7 @@ PAGES = {
     "measure_new": ("senco", lambda w, r: {}, ""),
     "measure_edit": ("senco", lambda w, r: {"pk": r.measure}, ""),
     "routine_tests": ("tess", lambda w, r: {}, ""),
+    "provision_map": ("senco", lambda w, r: {}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

@@ -8,7 +8,7 @@ from sendesk.provision.models import Provision
 from sendesk.pupils.models import Deployment
 
 from .signin import log_in
-from .test_reflow import narrow, problems  # noqa: F401 - narrow is a fixture
+from .test_reflow import problems
 
 
 def test_senco_fills_an_unstaffed_one_to_one_from_the_top_of_the_page(

@@ -3,7 +3,7 @@ its place, nothing left busy, and the page fits 320 CSS px; without script each 
 links to its full list."""
 
 from .signin import log_in
-from .test_reflow import narrow, problems  # noqa: F401 - narrow is a fixture
+from .test_reflow import problems
 
 
 def test_the_overview_lists_load_after_the_page_and_without_script_are_links(

@@ -2,7 +2,7 @@
 the row is opened (htmx), fit 320 CSS px, and without script the same chart opens as a page."""
 
 from .signin import log_in
-from .test_reflow import narrow, problems  # noqa: F401 - narrow is a fixture
+from .test_reflow import problems
 
 
 def test_week_by_week_loads_when_opened_and_without_script_is_a_page(

@@ -5,10 +5,9 @@ has a name. Failures name the page and the offending elements."""
 
 import pytest
 
+from .conftest import WIDTH
 from .pages import NOT_PAGES, PAGES, PEOPLE, POST_ONLY, make_records, route_names, urls_for
 from .signin import log_in
-
-WIDTH = 320
 
 # What a page shows at 320 px: its width, the elements that stick out of it, text that a
 # box with overflow hidden cuts off, and scroll boxes a keyboard user cannot reach or that
@@ -65,15 +64,6 @@ def problems(page):
     if got["scrollers"]:
         found.append(f"scroll boxes without tabindex=0 and a name: {got['scrollers']}")
     return found
-
-
-@pytest.fixture
-def narrow(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": 640})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_every_page_type_is_listed():

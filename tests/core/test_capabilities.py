@@ -41,4 +41,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         # issue 10: the school's measures, an intervention's measure, the Engagement
         # Model's scale (assessment app).
         "manage_measures": {Role.HLTA, Role.SENCO, Role.HEAD},
+        # issue 10: the provision map, its costs and the notional SEN budget (provision app).
+        "view_provision_map": {Role.SENCO, Role.HEAD},
     }

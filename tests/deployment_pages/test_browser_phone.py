@@ -5,8 +5,9 @@ error summary and what was typed kept."""
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import narrow  # noqa: F401 - a fixture, for a test outside tests/browser
 from tests.browser.signin import log_in
-from tests.browser.test_reflow import narrow, problems  # noqa: F401 - narrow is a fixture
+from tests.browser.test_reflow import problems
 
 from .helpers import make_plan
 

@@ -209,3 +209,19 @@ def test_another_ta_cannot_withdraw_what_she_did_not_add(world, as_user, ben_ses
 def test_the_session_page_offers_to_add_a_photo(world, as_user, ben_session):
     page = as_user(world.alice).get(f"/sessions/{ben_session.pk}/")
     assert f"/pupils/{world.ben.pk}/evidence/new/?session={ben_session.pk}".encode() in page.content
+
+
+def test_the_session_page_shows_the_photos_taken_in_it_and_not_withdrawn_ones(
+    world, as_user, ben_session
+):
+    evidence = _stored(world, as_user, ben_session)
+    thumb = f"/evidence/{evidence.pk}/thumb/".encode()
+    assert thumb in as_user(world.alice).get(f"/sessions/{ben_session.pk}/").content
+    assert thumb in as_user(world.senco).get(f"/sessions/{ben_session.pk}/").content
+    r = as_user(world.alice).post(
+        f"/evidence/{evidence.pk}/amend/",
+        {"caption": evidence.caption, "withdraw": "on", "reason": "Another child is in it"},
+    )
+    assert r.status_code == 302
+    page = as_user(world.senco).get(f"/sessions/{ben_session.pk}/")
+    assert page.status_code == 200 and thumb not in page.content

@@ -268,3 +268,22 @@ def test_seating_refuses_a_bad_id_in_words_and_another_schools_pupil_as_not_foun
     with pytest.raises(Http404):
         exams.seat(actor=w.senco, session=s, pupil_ids=[str(w.olly.pk)], room_id=hall)
     assert not Candidate.objects.exists()
+
+
+def test_the_seat_form_lists_one_year_group_at_a_time(world, as_user):
+    """A school of a thousand pupils is not a page of a thousand boxes: nothing is listed
+    until a year is chosen, then the year most of the seated candidates are in."""
+    w = world
+    s = session(w)
+    client = as_user(w.senco)
+    boxes = 'name="pupils" value="{}"'
+    page = client.get(f"/exams/{s.pk}/").content.decode()
+    assert "Choose a year group above to list its pupils." in page
+    assert boxes.format(w.ben.pk) not in page and boxes.format(w.cara.pk) not in page
+    everyone = client.get(f"/exams/{s.pk}/?year=all").content.decode()
+    assert boxes.format(w.ben.pk) in everyone and boxes.format(w.cara.pk) in everyone
+    year4 = client.get(f"/exams/{s.pk}/?year={w.cara.year_group_id}").content.decode()
+    assert boxes.format(w.cara.pk) in year4 and boxes.format(w.ben.pk) not in year4
+    seat(w, s, "Hall", w.ben)
+    page = client.get(f"/exams/{s.pk}/").content.decode()
+    assert boxes.format(w.dan.pk) in page and boxes.format(w.cara.pk) not in page  # Year 3

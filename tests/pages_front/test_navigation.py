@@ -20,9 +20,10 @@ APPRAISAL, NEEDS = "Appraisal and CPD", "Training needs"  # issue 9
 REVIEWS = "Reviews"  # issue 10
 # Issue 10, in the "Assess and review" group: intervention impact (HLTA, SENCO, head),
 # routine tests and the access arrangements (everyone who supports pupils), the exam
-# timetable (SENCO, head) and reviews (all staff).
+# timetable (SENCO, head) and reviews (all staff); the provision map (SENCO, head).
 ARRANGEMENTS = "Access arrangements"
 IMPACT, TESTS = "Intervention impact", "Routine tests"
+MAP = "Provision map"
 STAFF_END = ["Pupils", "Report a concern", APPRAISAL, REVIEWS, "My employment", SIGN_IN]
 SUPPORT_END = ["Pupils", "Report a concern", APPRAISAL, TESTS, ARRANGEMENTS, REVIEWS,
                "My employment", SIGN_IN]  # fmt: skip
@@ -37,10 +38,10 @@ EXPECTED = {
     # A group's links follow each other where its first would be (the Staff menu).
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
               APPRAISAL, NEEDS, "Pupils", "Report a concern", IMPACT, TESTS, "Exams",
-              ARRANGEMENTS, REVIEWS, "My employment", SIGN_IN],
+              ARRANGEMENTS, REVIEWS, MAP, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
              "Staff", "Sign-in locks", APPRAISAL, NEEDS, "Pupils", "Report a concern", IMPACT,
-             TESTS, "Exams", ARRANGEMENTS, REVIEWS, SIGN_IN],
+             TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
