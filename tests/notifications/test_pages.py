@@ -82,8 +82,8 @@ def test_settings_defaults_per_role_and_saving(world, as_user):
 
 def test_a_bad_choice_is_a_400_keeping_what_was_chosen(world, as_user):
     client = as_user(world.tess)
-    response = client.post("/notifications/settings/", {"how-session_flagged": "digest",
-                                                         "how-dose_not_given": "pigeon"})  # fmt: skip
+    sent = {"how-session_flagged": "digest", "how-dose_not_given": "pigeon"}
+    response = client.post("/notifications/settings/", sent)
     assert response.status_code == 400
     body = response.content.decode()
     assert 'class="error-summary" role="alert" tabindex="-1"' in body
