@@ -24,8 +24,10 @@ class NotificationsConfig(AppConfig):
     nav_badge_words = {"notifications": "notifications"}
 
     def nav_badges(self, user, roles) -> dict:
-        """The person's unread count beside "Notifications" on every page: one query."""
+        """The person's unread count beside "Notifications" on every page: one query, and
+        only when a page draws the bar (lazy: an HTMX part of a page asks nothing)."""
+        from django.utils.functional import SimpleLazyObject
+
         from .services import unread_count
 
-        unread = unread_count(user)
-        return {"notifications": unread} if unread else {}
+        return {"notifications": SimpleLazyObject(lambda: unread_count(user))}

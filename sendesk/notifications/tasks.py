@@ -108,3 +108,13 @@ def send_due() -> int:
     )
     stuck.update(status=Email.Status.QUEUED)
     return sum(send_email.call(pk) for pk in due_emails().values_list("pk", flat=True))
+
+
+@task()
+def daily(day: str) -> dict:
+    """The day's scheduled checks and digests (daily.py), started by the scheduler."""
+    import datetime as _dt
+
+    from .daily import run_day  # daily.py enqueues this task
+
+    return run_day(_dt.date.fromisoformat(day))

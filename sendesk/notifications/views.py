@@ -67,14 +67,19 @@ def settings_page(request):
     errors = {}
     rows = preferences.choices_of(request.user)
     if request.method == "POST":
-        wanted = {row["kind"]: request.POST.get(f"how-{row['kind']}", "") for row in rows}
+        # A kind not sent keeps its choice (the form always sends one per kind).
+        wanted = {
+            row["kind"]: request.POST[f"how-{row['kind']}"]
+            for row in rows
+            if f"how-{row['kind']}" in request.POST
+        }
         errors = preferences.save_choices(request.user, wanted)
         if not errors:
             messages.success(request, "Your choices are saved.")
             return redirect("notification_settings")
         # Keep what was typed: show the choices as sent, with the error beside each.
         for row in rows:
-            row["how"] = wanted[row["kind"]]
+            row["how"] = wanted.get(row["kind"], row["how"])
     for row in rows:
         row["error"] = errors.get(row["kind"], "")
     return render(
