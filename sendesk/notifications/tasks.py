@@ -39,10 +39,12 @@ def email_message(email: Email) -> EmailMessage:
 def _claim(email_id: int) -> bool:
     """Take the e-mail for this attempt, if it is still due: two workers never send it
     twice, and one already sent is not sent again."""
+    now = timezone.now()
+    # next_try becomes the time sending started, from which the sweep counts "stuck".
     return bool(
-        Email.objects.filter(
-            pk=email_id, status=Email.Status.QUEUED, next_try__lte=timezone.now()
-        ).update(status=Email.Status.SENDING)
+        Email.objects.filter(pk=email_id, status=Email.Status.QUEUED, next_try__lte=now).update(
+            status=Email.Status.SENDING, next_try=now
+        )
     )
 
 

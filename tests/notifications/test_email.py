@@ -10,19 +10,6 @@ from django.core import mail
 from sendesk.notifications import tasks
 from sendesk.notifications.digest import send_digests
 from sendesk.notifications.models import Email, Preference
-from sendesk.pupils.models import Pupil
-
-
-@pytest.fixture
-def every_email_is_anonymous(world):
-    """After the test: no e-mail sent carries any pupil's name, of the whole world."""
-    yield
-    names = set()
-    for p in Pupil.objects.all():
-        names |= {p.legal_first_name, p.legal_last_name, p.preferred_name, p.upn} - {"", None}
-    for message in mail.outbox:
-        words = f"{message.subject}\n{message.body}\n{message.to}"
-        assert not [n for n in names if n.lower() in words.lower()], words
 
 
 class Down:
@@ -51,9 +38,7 @@ def mail_down(monkeypatch):
     monkeypatch.setattr(tasks, "get_connection", Down)
 
 
-def test_a_parent_gets_an_email_at_once_without_the_childs_name(
-    world, tell, immediate_tasks, every_email_is_anonymous
-):
+def test_a_parent_gets_an_email_at_once_without_the_childs_name(world, tell, immediate_tasks):
     tell([world.pat], title=f"{world.ben.name}: a new message from school", url="/family/")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -71,7 +56,7 @@ def test_a_teacher_by_default_gets_no_email(world, tell, immediate_tasks):
 
 
 def test_the_senco_gets_urgent_kinds_at_once_and_the_rest_in_a_digest(
-    world, tell, immediate_tasks, digest, every_email_is_anonymous
+    world, tell, immediate_tasks, digest
 ):
     tell([world.senco], kind="dose_not_given", title=f"{world.ben.name}: inhaler refused")
     assert len(mail.outbox) == 1  # urgent: at once
@@ -125,7 +110,7 @@ def test_a_failed_send_is_tried_again_then_shown_to_the_head(
 
 
 def test_a_retry_after_the_server_is_back_sends_it_once(
-    world, tell, immediate_tasks, mail_down, now, monkeypatch, every_email_is_anonymous
+    world, tell, immediate_tasks, mail_down, now, monkeypatch
 ):
     tell([world.pat], title=world.ben.name)
     monkeypatch.undo()  # the server is back
