@@ -11,12 +11,15 @@ from pydantic import Field
 from sendesk.notifications.models import Notification
 from sendesk.notifications.services import mark_read
 
-from .common import LOOKUP_ERRORS, Paging
+from .common import LOOKUP_ERRORS, ErrorOut, FieldErrorsOut, Paging
+
+# A body that is not JSON is a 400, as on every write.
+WRITE_ERRORS = {400: FieldErrorsOut, 401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 
 router = Router(tags=["notifications"])
 
 
-class NotificationOut(Schema):
+class NotificationItem(Schema):
     id: int
     kind: str = Field(description="What sort of thing happened, e.g. session_flagged.")
     title: str = Field(description="One line saying what happened.")
@@ -26,7 +29,7 @@ class NotificationOut(Schema):
 
 
 class NotificationList(Schema):
-    items: list[NotificationOut]
+    items: list[NotificationItem]
     count: int = Field(description="How many in all, across pages.")
     unread: int = Field(description="How many not read yet.")
 
@@ -35,13 +38,13 @@ class NotificationQuery(Paging):
     unread: bool = Field(False, description="Only those not read yet.")
 
 
-class ReadIn(Schema):
+class NotificationsReadIn(Schema):
     ids: list[int] | None = Field(
         None, description="The notifications to mark read; leave out to mark all read."
     )
 
 
-class ReadOut(Schema):
+class NotificationsReadOut(Schema):
     marked: int = Field(description="How many were unread and are read now.")
     unread: int
 
@@ -76,10 +79,10 @@ def notification_list(request, query: Query[NotificationQuery]):
 
 @router.post(
     "/notifications/read",
-    response={200: ReadOut, **LOOKUP_ERRORS},
+    response={200: NotificationsReadOut, **WRITE_ERRORS},
     summary="Mark some or all of the caller's notifications read",
 )
-def notifications_read(request, body: ReadIn):
+def notifications_read(request, body: NotificationsReadIn):
     if body.ids is not None:
         owned = set(
             Notification.objects.filter(user=request.auth, pk__in=body.ids).values_list(
