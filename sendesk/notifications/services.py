@@ -1,6 +1,6 @@
 """Sending a notification: validate the kind, write a row per person, in the caller's
-transaction (a notification about a record that was rolled back never appears). Delivery
-beyond the product (e-mail, digests) hangs off `delivered` (issue 11, notifications)."""
+transaction (a notification about a record that was rolled back never appears), with the
+e-mails the people chose in the outbox beside it (`delivered`); digests: digest.py."""
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -50,15 +50,16 @@ def notify(*, users, kind: str, title: str, url: str, school_id=None, dedupe_key
             for i in ids
         ]
     )
-    transaction.on_commit(lambda: delivered(rows))
+    delivered(rows)
     return rows
 
 
 def delivered(rows) -> None:
-    """After the caller's transaction commits: queue an e-mail at once for each person
-    who chose that for the kind, and send it in the background (never in the request). A
-    person who chose "not at all" has the row marked read, so no badge counts it; the
-    daily digest picks up the rest (digest.send_digests)."""
+    """In the caller's transaction: an e-mail in the outbox for each person who chose one
+    at once for the kind (so it exists exactly when the record does; it is sent in the
+    background after commit, never in the request, and the scheduler's sweep sends it if
+    that hand-over is lost). A person who chose "not at all" has the row marked read, so
+    no badge counts it; the daily digest picks up the rest (digest.send_digests)."""
     if not rows:
         return
     from .preferences import how_for  # preferences reads the registry, as this does

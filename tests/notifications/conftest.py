@@ -25,7 +25,7 @@ def tell(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture(autouse=True)
-def every_email_is_anonymous():
+def every_email_is_anonymous(db):
     """After every test here: no e-mail sent carries any pupil's name or UPN, of every
     pupil there is (issue 11: an e-mail never carries a pupil's name or details)."""
     yield
