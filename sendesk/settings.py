@@ -429,3 +429,15 @@ EVIDENCE_MAX_BYTES = {
     "audio": 30 * 1024 * 1024,
     "video": 150 * 1024 * 1024,
 }
+
+# --- notify11: notifications, e-mail and the daily schedule ---
+# When (school time, HH:MM) the daily checks run and the digests go: before the school
+# day, so the morning's e-mail says what needs doing today.
+NOTIFICATIONS_DAILY_AT = os.environ.get("SENDESK_NOTIFICATIONS_DAILY_AT", "06:30")
+_hh, _, _mm = NOTIFICATIONS_DAILY_AT.partition(":")
+if not (len(_hh) == len(_mm) == 2 and _hh.isdigit() and _mm.isdigit()) or not (
+    int(_hh) < 24 and int(_mm) < 60
+):
+    raise ImproperlyConfigured(
+        f"SENDESK_NOTIFICATIONS_DAILY_AT must be a time like 06:30, not {NOTIFICATIONS_DAILY_AT!r}"
+    )

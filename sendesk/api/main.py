@@ -14,6 +14,7 @@ from . import (
     exams,
     faults,
     medication,
+    notifications,
     observations,
     plans,
     provision,
@@ -63,3 +64,4 @@ api.add_router("", evidence.router)
 api.add_router("", exams.router)
 api.add_router("", assessment.router)
 api.add_router("", provision_map.router)
+api.add_router("", notifications.router)

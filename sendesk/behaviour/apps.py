@@ -7,6 +7,13 @@ from django.apps import AppConfig
 class BehaviourConfig(AppConfig):
     name = "sendesk.behaviour"
     label = "behaviour"
+    # Issue 11: parents not told of a restrictive intervention by the deadline, found by a
+    # daily check; leaders hear of it by e-mail at once unless they choose otherwise.
+    notification_kinds = {
+        "ri_parents_overdue": "Parents not told of a restrictive intervention by the deadline"
+    }
+    notification_urgent = {"ri_parents_overdue"}
+    scheduled_checks = ["sendesk.behaviour.checks.parents_not_told"]
     timeline_links = {
         "observation": "observation_detail",
         "incident": "incident_detail",

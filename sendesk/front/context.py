@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from sendesk.lib.registry import declared
+from sendesk.lib.registry import declared, merged
 from sendesk.schools.capabilities import capabilities, roles_of, schools_where
 
 
@@ -46,6 +46,8 @@ def nav(request):
     badges = {}
     for badges_of in declared("nav_badges"):
         badges.update(badges_of(user, roles))
+    # What a badge counts, for screen readers (notifications: "notifications").
+    badge_words = merged("nav_badge_words")
     current = getattr(request.resolver_match, "url_name", None)
     items = _grouped(
         [
@@ -54,6 +56,7 @@ def nav(request):
                 "label": entry[2],
                 "current": entry[1] == current,
                 "badge": badges.get(entry[1]),
+                "badge_words": badge_words.get(entry[1], ""),
                 "group": entry[4] if len(entry) > 4 else "",
             }
             for entry in nav_entries()

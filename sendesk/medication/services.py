@@ -21,6 +21,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from sendesk import access
@@ -32,9 +33,11 @@ from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.lib.ids import parse_uuid
+from sendesk.notifications.services import notify
 from sendesk.plans.models import Plan
 from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
+from sendesk.schools.models import Role, StaffRole
 from sendesk.staff.models import Training, training_status
 from sendesk.staff.selectors import school_staff
 
@@ -787,8 +790,25 @@ def _checked_write(
             "stock_after": medicine.stock - (medicine.dose_units if given else 0),
         },
     )
+    if not given:
+        _tell_senco(record, medicine, pupil)
     record.medicine = medicine
     return record
+
+
+def _tell_senco(record, medicine, pupil) -> None:
+    """A dose refused or not given: the school's SENCO(s) are told (issue 11), in this
+    transaction, so the notification exists exactly when the record does."""
+    sencos = StaffRole.objects.filter(
+        school_id=pupil.school_id, role=Role.SENCO, user__is_active=True
+    ).values_list("user_id", flat=True)
+    notify(
+        users=list(sencos),
+        kind="dose_not_given",
+        title=f"{pupil.name}: {medicine.name} {record.get_outcome_display().lower()}",
+        url=reverse("dose_detail", args=[record.pk]),
+        school_id=pupil.school_id,
+    )
 
 
 def _dose_title(medicine, record, actor) -> str:

@@ -36,3 +36,78 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class How(models.TextChoices):
+    """How a person wants to hear of one kind of notification."""
+
+    OFF = "off", "Not at all"
+    APP = "app", "In SENDesk only"
+    EMAIL = "email", "In SENDesk and an e-mail at once"
+    DIGEST = "digest", "In SENDesk and one e-mail a day"
+
+
+class Preference(models.Model):
+    """A person's choice for one kind. No row = the default for their roles
+    (preferences.default_how)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    kind = models.CharField(max_length=40)
+    how = models.CharField(max_length=10, choices=How.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_once")
+        ]
+
+
+class Email(models.Model):
+    """The outbox: one e-mail to one person (at once, or the day's digest). Written in the
+    transaction of what it tells of, sent by the task worker; a failed send is tried again
+    with longer waits and, after the last try, stays here as FAILED for the head to see:
+    never lost silently. It stores no text: the words are the same for everyone and carry
+    no child's details (services.email_message)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Not sent: gave up"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_emails"
+    )
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE)
+    digest = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try = models.DateTimeField()
+    last_error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["status", "next_try"], name="notification_email_due_idx")]
+
+
+class EmailedNotification(models.Model):
+    """Which notifications an e-mail told of: a notification is e-mailed once, at once or
+    in one digest."""
+
+    notification = models.OneToOneField(
+        Notification, on_delete=models.CASCADE, related_name="emailed"
+    )
+    email = models.ForeignKey(Email, on_delete=models.CASCADE, related_name="told")
+
+
+class DailyRun(models.Model):
+    """One row per day the daily work (scheduled checks, digests) was started: the row is
+    the lock, so two schedulers (or a restart) never run a day twice."""
+
+    day = models.DateField(unique=True)
+    started = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict)

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from sendesk import access
@@ -19,6 +20,7 @@ from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.lib.ids import parse_uuid
 from sendesk.lib.inputs import plain, whole
+from sendesk.notifications.services import notify
 from sendesk.plans.models import Plan, Target
 from sendesk.pupils import amendments
 from sendesk.pupils.timeline import timeline_add
@@ -417,6 +419,8 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
         (SavedRating(targets[r.target_id], r.rating) for r in ratings),
         key=lambda r: (r.target.order, r.target.text),
     )
+    if sp.flag_for_teacher:
+        _tell_teachers(session, pupil)
     what = credited.title if credited else (provision.title if provision else "Ad-hoc support")
     if session.delivered:
         title = f"{what}: {sp.get_attendance_display().lower()}, {sp.minutes} min"
@@ -446,6 +450,19 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
         },
     )
     return sp
+
+
+def _tell_teachers(session, pupil) -> None:
+    """A session flagged for the teacher: a notification to each teacher of the pupil's
+    classes (issue 11), in this transaction, so it exists exactly when the record does."""
+    teachers = pupil.teaching_groups.values_list("teachers", flat=True)
+    notify(
+        users=[t for t in teachers if t is not None],
+        kind="session_flagged",
+        title=f"{pupil.name}: a session flagged for you to look at",
+        url=reverse("session_detail", args=[session.pk]),
+        school_id=session.school_id,
+    )
 
 
 AMENDABLE_SESSION_FIELDS = ("minutes", "start_time", "delivered", "missed_reason", "missed_note")

@@ -13,6 +13,9 @@ _STAFF = {"ta", "hlta", "teacher", "senco", "head", "dsl"}
 class ReviewsConfig(AppConfig):
     name = "sendesk.reviews"
     label = "reviews"
+    # Issue 11: a review step due this week or overdue, found by a daily check.
+    notification_kinds = {"review_step_due": "A review step due this week or overdue"}
+    scheduled_checks = ["sendesk.reviews.checks.steps_due"]
     # Everyone on the staff who sees a pupil sees their reviews (and adds their view); the
     # page shows the SENCO and head the steps overdue across the school.
     nav = [(180, "reviews_list", "Reviews", _STAFF, ASSESS_GROUP)]

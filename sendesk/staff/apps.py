@@ -11,6 +11,9 @@ _OWN_RECORD = {"ta", "hlta", "teacher", "senco", "dsl"}
 class StaffConfig(AppConfig):
     name = "sendesk.staff"
     label = "staff"
+    # Issue 11: your training expiring within the month, found by a daily check.
+    notification_kinds = {"training_expiring": "Your training expiring within the month"}
+    scheduled_checks = ["sendesk.staff.checks.training_expiring"]
     nav = [
         (76, "staff_list", "Staff", {"head"}, STAFF_GROUP),
         # An HLTA reaches their team's records from "My team" (deployment), one entry less.

@@ -43,4 +43,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "manage_measures": {Role.HLTA, Role.SENCO, Role.HEAD},
         # issue 10: the provision map, its costs and the notional SEN budget (provision app).
         "view_provision_map": {Role.SENCO, Role.HEAD},
+        # issue 11: e-mails given up on after every try (notifications app).
+        "see_failed_email": {Role.HEAD},
     }

@@ -238,6 +238,7 @@ def test_recorder_page_query_count(world, as_user, django_assert_num_queries):
     client = as_user(world.alice)
     client.get(f"/pupils/{world.ben.pk}/observe/")
     # session, user, the second-factor gate (device, roles and policy in one query), pupil,
-    # the access chain's head, access row
-    with django_assert_num_queries(6):
+    # the access chain's head, access row, the unread notifications beside the bar's
+    # "Notifications" (issue 11)
+    with django_assert_num_queries(7):
         client.get(f"/pupils/{world.ben.pk}/observe/")
