@@ -6,6 +6,8 @@ import datetime as dt
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from sendesk.agencies.models import Agency
+
 from .models import AGENCY_KINDS, Consent, Decision, Kind
 
 
@@ -55,7 +57,7 @@ def history(pupil_id, kind: str | None = None) -> list[Consent]:
     rows = Consent.objects.filter(pupil_id=getattr(pupil_id, "pk", pupil_id))
     if kind:
         rows = rows.filter(kind=kind)
-    return list(rows.select_related("given_by", "recorded_by"))
+    return list(rows.select_related("given_by", "recorded_by", "agency"))
 
 
 def summary(pupil_id) -> list[dict]:
@@ -63,9 +65,53 @@ def summary(pupil_id) -> list[dict]:
     the pupil page and the parent page: one query for all kinds."""
     latest: dict[str, Consent] = {}
     for row in history(pupil_id):
-        latest.setdefault(row.kind, row)
+        if not row.ref:
+            latest.setdefault(row.kind, row)
+    # The general answers only (the pupil page's card): sharing and referrals name an
+    # agency each, listed by questions().
     return [{"kind": kind, "label": label, "current": latest.get(kind)} for kind, label in
-            Kind.choices]  # fmt: skip
+            Kind.choices if kind not in AGENCY_KINDS]  # fmt: skip
+
+
+def questions(pupil) -> list[dict]:
+    """Every consent question about the pupil with the decision in force (None when nothing
+    is recorded): photos, medicines and trips in general, sharing with each agency of the
+    school in use (and any other agency something was recorded about), a referral to an
+    agency where one was recorded, and each medicine or trip answered on its own. For the
+    pupil page, the parent page and the API: two queries."""
+    latest: dict[tuple, Consent] = {}
+    for row in history(pupil.pk):
+        latest.setdefault((row.kind, row.agency_id, row.ref), row)
+    agencies = {a.pk: a for a in Agency.objects.filter(school_id=pupil.school_id, active=True)}
+    for row in latest.values():
+        if row.agency_id and row.agency_id not in agencies:
+            agencies[row.agency_id] = row.agency
+    out = []
+    for kind, label in Kind.choices:
+        if kind not in AGENCY_KINDS:
+            out.append(_question(kind, label, None, "", latest.get((kind, None, ""))))
+            continue
+        for agency in sorted(agencies.values(), key=lambda a: a.name):
+            row = latest.get((kind, agency.pk, ""))
+            if kind == Kind.AGENCY or row is not None:
+                words = "Sharing information with" if kind == Kind.AGENCY else "A referral to"
+                out.append(_question(kind, f"{words} {agency.name}", agency, "", row))
+    for (kind, _agency, ref), row in latest.items():
+        if ref:
+            what = "one medicine" if kind == Kind.MEDICATION else "one trip"
+            out.append(_question(kind, f"{Kind(kind).label} ({what})", None, ref, row))
+    return out
+
+
+def _question(kind, label, agency, ref, row) -> dict:
+    return {
+        "kind": kind,
+        "label": label,
+        "agency": agency,
+        "ref": ref,
+        "key": f"{kind}-{agency.pk if agency else ''}-{ref}",
+        "current": row,
+    }
 
 
 def pupils_sharing_with(agency_id, on: dt.date | None = None):
