@@ -38,4 +38,4 @@ class ParentForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices, required=False)
     decision = forms.ChoiceField(choices=Decision.choices, required=False)
     agency_id = forms.CharField(required=False, max_length=20)
-    ref = forms.CharField(required=False, max_length=40)
+    ref = forms.CharField(required=False, max_length=60)

@@ -52,6 +52,36 @@ def allows(
     return latest == Decision.GIVEN
 
 
+def given_refs(kind: str, asked, on: dt.date | None = None) -> set[tuple]:
+    """Of `asked`, (pupil_id, ref) pairs, those whose consent is in force on `on` (today by
+    default): as allows() for each, answered by the latest of the ref's own decisions and
+    the parent's general ones. For lists (a school's medicines): one query for them all."""
+    asked = list(asked)
+    if not asked:
+        return set()
+    on = on or timezone.localdate()
+    rows = (
+        Consent.objects.filter(
+            kind=kind,
+            on__lte=on,
+            pupil_id__in={p for p, _ in asked},
+            ref__in={r for _, r in asked} | {""},
+        )
+        .order_by("-on", "-recorded_at", "-id")
+        .values_list("pupil_id", "ref", "decision")
+    )
+    refs_of: dict = {}
+    for p, r in asked:
+        refs_of.setdefault(p, []).append(r)
+    answer: dict[tuple, str] = {}
+    for pupil_id, ref, decision in rows:
+        # Latest first: the first row about the ref (or a general one) decides.
+        for r in refs_of.get(pupil_id, ()):
+            if ref in (r, ""):
+                answer.setdefault((pupil_id, r), decision)
+    return {(p, r) for p, r in asked if answer.get((p, r)) == Decision.GIVEN}
+
+
 def history(pupil_id, kind: str | None = None) -> list[Consent]:
     """Every decision recorded for the pupil, latest first (of one kind, if given)."""
     rows = Consent.objects.filter(pupil_id=getattr(pupil_id, "pk", pupil_id))

@@ -173,3 +173,13 @@ def paper_record(
         actor=actor, pupil=pupil, kind=kind, decision=decision, on=on,
         given_by_name=given_by_name, note=note, agency=agency, ref=ref,
     )  # fmt: skip
+
+
+def form_record(*, actor, pupil, kind: str, ref: str, on, given_by_name: str, note: str = ""):
+    """A consent typed on another app's form (the medicine form's 'consent given by / on'),
+    about one thing: recorded as a paper form given. The calling service has checked who
+    may write it and the fields, and calls this inside its own transaction."""
+    return _write(
+        actor=actor, pupil=pupil, kind=kind, decision=Decision.GIVEN, on=on,
+        given_by_name=given_by_name, note=note, ref=ref,
+    )  # fmt: skip

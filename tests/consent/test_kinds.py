@@ -92,3 +92,20 @@ def test_a_paper_form_dated_later_than_today_counts_from_its_date(world, as_user
     )
     assert selectors.allows(world.dan, "trips", on=TODAY)
     assert not selectors.allows(world.dan, "trips", on=past - dt.timedelta(days=1))
+
+
+def test_a_medicine_consent_and_the_general_withdrawal(world, as_user):
+    """A consent about one medicine is answered by it or the parent's general answer,
+    whichever is latest: a general withdrawal stops every medicine at once."""
+    ref = f"medicine:{world.inhaler.pk}"
+    assert selectors.allows(world.ben, "medication", ref=ref)
+    pat = as_user(world.pat)
+    url = f"/family/children/{world.ben.pk}/consent/"
+    r = pat.post(url, {"kind": "medication", "decision": "withdrawn", "ref": ref})
+    assert r.status_code == 302
+    assert not selectors.allows(world.ben, "medication", ref=ref)
+    assert selectors.allows(world.ben, "medication", ref=f"medicine:{world.lunch_med.pk}")
+    pat.post(url, {"kind": "medication", "decision": "refused"})
+    assert not selectors.allows(world.ben, "medication", ref=f"medicine:{world.lunch_med.pk}")
+    bad = pat.post(url, {"kind": "photos", "decision": "given", "ref": "trip:5"})
+    assert bad.status_code == 422 and b"be about one medicine or trip" in bad.content
