@@ -50,3 +50,17 @@ def test_a_parent_withdraws_and_the_next_dose_is_refused(world, as_user):
     assert give.status_code == 409
     assert b"withdrew consent for medicines" in give.content
     assert not Administration.objects.filter(medicine=world.inhaler).exists()
+
+
+def test_the_senco_daily_list_names_a_medicine_without_consent(world, as_user):
+    senco = as_user(world.senco)
+    daily = senco.get("/care/today/")
+    assert daily.status_code == 200 and b"No parent's consent in force" not in daily.content
+    as_user(world.pat).post(
+        f"/family/children/{world.ben.pk}/consent/",
+        {"kind": "medication", "decision": "withdrawn", "ref": f"medicine:{world.inhaler.pk}"},
+    )
+    daily = as_user(world.senco).get("/care/today/")
+    assert daily.status_code == 200
+    assert b"No parent's consent in force" in daily.content
+    assert b"Salbutamol" in daily.content
