@@ -33,6 +33,7 @@ from types import SimpleNamespace
 from sendesk.accounts.models import User
 from sendesk.behaviour.models import BehaviourPlan, BehaviourStrategy
 from sendesk.care.models import CarePlan, Equipment
+from sendesk.consent.models import Consent
 from sendesk.family.models import ParentLink
 from sendesk.medication.models import HealthcarePlan, Medicine
 from sendesk.plans.models import Outcome, Plan, Target
@@ -62,6 +63,17 @@ def _user(email, name, school, *roles):
     for role in roles:
         StaffRole.objects.create(user=user, school=school, role=role)
     return user
+
+
+def _medicine_consents(recorder, *medicines):
+    """Issue 11: a medicine's consent lives in the consent app (the medicine form's copy
+    is read by no rule), as the data migration writes it for medicines already held."""
+    for m in medicines:
+        Consent.objects.create(
+            pupil=m.pupil, school_id=m.pupil.school_id, kind="medication", decision="given",
+            ref=f"medicine:{m.pk}", on=m.consent_on, given_by_name=m.consent_by,
+            recorded_by=recorder, recorded_at=dt.datetime(2026, 9, 2, 16, tzinfo=dt.UTC),
+        )  # fmt: skip
 
 
 def _pupil(school, year, serial, first, last, status, needs, groups=()):
@@ -300,6 +312,7 @@ def build_world():
         consent_by="Mrs Brown",
         consent_on=dt.date(2026, 9, 2),
     )
+    _medicine_consents(senco, inhaler, lunch_med)
     toileting = CarePlan.objects.create(
         pupil=ben,
         kind="toileting",

@@ -8,6 +8,7 @@ from . import (
     auth,
     behaviour,
     care,
+    consent,
     deployment,
     errors,
     evidence,
@@ -65,3 +66,4 @@ api.add_router("", exams.router)
 api.add_router("", assessment.router)
 api.add_router("", provision_map.router)
 api.add_router("", notifications.router)
+api.add_router("", consent.router)

@@ -47,8 +47,9 @@ class Consent(models.Model):
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="consents"
     )
-    # What a medication or trip consent is about, when it is about one thing.
-    ref = models.CharField(max_length=40, blank=True)
+    # What a medication or trip consent is about, when it is about one thing ("medicine:"
+    # and a UUID is 45 characters).
+    ref = models.CharField(max_length=60, blank=True)
     on = models.DateField(help_text="The day the parent decided (the form's date).")
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,6 +6,8 @@ import datetime as dt
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from sendesk.agencies.models import Agency
+
 from .models import AGENCY_KINDS, Consent, Decision, Kind
 
 
@@ -50,12 +52,42 @@ def allows(
     return latest == Decision.GIVEN
 
 
+def given_refs(kind: str, asked, on: dt.date | None = None) -> set[tuple]:
+    """Of `asked`, (pupil_id, ref) pairs, those whose consent is in force on `on` (today by
+    default): as allows() for each, answered by the latest of the ref's own decisions and
+    the parent's general ones. For lists (a school's medicines): one query for them all."""
+    asked = list(asked)
+    if not asked:
+        return set()
+    on = on or timezone.localdate()
+    rows = (
+        Consent.objects.filter(
+            kind=kind,
+            on__lte=on,
+            pupil_id__in={p for p, _ in asked},
+            ref__in={r for _, r in asked} | {""},
+        )
+        .order_by("-on", "-recorded_at", "-id")
+        .values_list("pupil_id", "ref", "decision")
+    )
+    refs_of: dict = {}
+    for p, r in asked:
+        refs_of.setdefault(p, []).append(r)
+    answer: dict[tuple, str] = {}
+    for pupil_id, ref, decision in rows:
+        # Latest first: the first row about the ref (or a general one) decides.
+        for r in refs_of.get(pupil_id, ()):
+            if ref in (r, ""):
+                answer.setdefault((pupil_id, r), decision)
+    return {(p, r) for p, r in asked if answer.get((p, r)) == Decision.GIVEN}
+
+
 def history(pupil_id, kind: str | None = None) -> list[Consent]:
     """Every decision recorded for the pupil, latest first (of one kind, if given)."""
     rows = Consent.objects.filter(pupil_id=getattr(pupil_id, "pk", pupil_id))
     if kind:
         rows = rows.filter(kind=kind)
-    return list(rows.select_related("given_by", "recorded_by"))
+    return list(rows.select_related("given_by", "recorded_by", "agency"))
 
 
 def summary(pupil_id) -> list[dict]:
@@ -63,9 +95,53 @@ def summary(pupil_id) -> list[dict]:
     the pupil page and the parent page: one query for all kinds."""
     latest: dict[str, Consent] = {}
     for row in history(pupil_id):
-        latest.setdefault(row.kind, row)
+        if not row.ref:
+            latest.setdefault(row.kind, row)
+    # The general answers only (the pupil page's card): sharing and referrals name an
+    # agency each, listed by questions().
     return [{"kind": kind, "label": label, "current": latest.get(kind)} for kind, label in
-            Kind.choices]  # fmt: skip
+            Kind.choices if kind not in AGENCY_KINDS]  # fmt: skip
+
+
+def questions(pupil) -> list[dict]:
+    """Every consent question about the pupil with the decision in force (None when nothing
+    is recorded): photos, medicines and trips in general, sharing with each agency of the
+    school in use (and any other agency something was recorded about), a referral to an
+    agency where one was recorded, and each medicine or trip answered on its own. For the
+    pupil page, the parent page and the API: two queries."""
+    latest: dict[tuple, Consent] = {}
+    for row in history(pupil.pk):
+        latest.setdefault((row.kind, row.agency_id, row.ref), row)
+    agencies = {a.pk: a for a in Agency.objects.filter(school_id=pupil.school_id, active=True)}
+    for row in latest.values():
+        if row.agency_id and row.agency_id not in agencies:
+            agencies[row.agency_id] = row.agency
+    out = []
+    for kind, label in Kind.choices:
+        if kind not in AGENCY_KINDS:
+            out.append(_question(kind, label, None, "", latest.get((kind, None, ""))))
+            continue
+        for agency in sorted(agencies.values(), key=lambda a: a.name):
+            row = latest.get((kind, agency.pk, ""))
+            if kind == Kind.AGENCY or row is not None:
+                words = "Sharing information with" if kind == Kind.AGENCY else "A referral to"
+                out.append(_question(kind, f"{words} {agency.name}", agency, "", row))
+    for (kind, _agency, ref), row in latest.items():
+        if ref:
+            what = "one medicine" if kind == Kind.MEDICATION else "one trip"
+            out.append(_question(kind, f"{Kind(kind).label} ({what})", None, ref, row))
+    return out
+
+
+def _question(kind, label, agency, ref, row) -> dict:
+    return {
+        "kind": kind,
+        "label": label,
+        "agency": agency,
+        "ref": ref,
+        "key": f"{kind}-{agency.pk if agency else ''}-{ref}",
+        "current": row,
+    }
 
 
 def pupils_sharing_with(agency_id, on: dt.date | None = None):

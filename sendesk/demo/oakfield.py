@@ -18,6 +18,7 @@ from sendesk.therapy.models import Referral
 
 from .appraisal import make_appraisal_demo
 from .assessment import make_assessment
+from .consent import make_consent
 from .deployment import make_deployment
 from .evidence import make_evidence
 from .exams import exam_notes, make_exams
@@ -76,6 +77,8 @@ def build_demo(*, today=None):
     make_assessment(generated.schools[0])
     make_exams(generated.schools[0])
     make_reviews(generated.schools[0])
+    # Issue 11: consents (medicines, parent@'s sharing choices, the trip's pupils).
+    make_consent(generated.schools[0])
     # Last: the notional SEN budget, and a cost on any provision the modules above added.
     make_provision_map(generated.schools[0])
     return generated.schools[0]

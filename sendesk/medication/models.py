@@ -12,8 +12,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from sendesk.care.models import Consent
+from sendesk.consent import selectors as consent_selectors
 from sendesk.plans.models import Plan
 from sendesk.pupils.models import Pupil
 from sendesk.schools.models import School
@@ -149,6 +151,29 @@ class Medicine(Consent):
 
     def __str__(self):
         return f"{self.name} {self.strength}"
+
+    # Issue 11: the parent's consent to a medicine lives in the consent app (kind
+    # medication, ref "medicine:<id>", or the parent's general answer), where a parent can
+    # withdraw it; consent_by/consent_on/consent_document stay as the paper form's copy,
+    # typed on the medicine form, and are read by no rule.
+    @property
+    def consent_ref(self) -> str:
+        return f"medicine:{self.pk}"
+
+    @staticmethod
+    def load_consent(medicines) -> None:
+        """Answer has_consent for a list of medicines in one query (lists, not one each)."""
+        medicines = list(medicines)
+        given = consent_selectors.given_refs(
+            "medication", [(m.pupil_id, m.consent_ref) for m in medicines]
+        )
+        for m in medicines:
+            m.__dict__["has_consent"] = (m.pupil_id, m.consent_ref) in given
+
+    @cached_property
+    def has_consent(self) -> bool:
+        """Whether the parent's decision in force today is 'given'. One query, once."""
+        return consent_selectors.allows(self.pupil_id, "medication", ref=self.consent_ref)
 
 
 class Administration(models.Model):

@@ -13,6 +13,7 @@ import re
 from django.db.models import F, Q
 from django.utils import timezone
 
+from sendesk.consent import selectors as consent_selectors
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.staff.models import Training, training_status
@@ -226,7 +227,7 @@ def _check_can_give(medicine, given_at, due_at, *, exclude=None, needs_stock=Tru
     time, not too late for its slot, the dose window, and stock. Raises DoseRefused. Call
     under the Medicine's row lock. `exclude` is the record being corrected."""
     _check_active(medicine)
-    _check_consent(medicine)
+    _check_consent(medicine, given_at)
     _check_expiry(medicine, given_at)
     if due_at is not None:
         _check_slot_time(medicine, given_at, due_at)
@@ -243,13 +244,31 @@ def _check_active(medicine) -> None:
         raise DoseRefused("stopped", f"{medicine.name} has been stopped: it is not given now.")
 
 
-def _check_consent(medicine) -> None:
-    if not medicine.has_consent:
-        raise DoseRefused(
-            "no_consent",
-            f"There is no written parental consent for {medicine.name} on record: it can't "
-            "be given until the SENCO records the consent.",
+def consent_missing(medicine, given_at) -> str:
+    """Why the parent's consent does not cover a dose at `given_at`, in words, or '' when
+    it does. Read at the moment of giving from the consent app, so a withdrawal counts at
+    once. One or two queries."""
+    day = timezone.localtime(given_at).date()
+    ref = f"medicine:{medicine.pk}"
+    if consent_selectors.allows(medicine.pupil_id, "medication", on=day, ref=ref):
+        return ""
+    latest = consent_selectors.current(medicine.pupil_id, "medication", ref=ref)
+    if latest is not None and latest.decision == "withdrawn":
+        return (
+            f"The parent withdrew consent for medicines on {latest.on:%-d %b %Y}: "
+            f"{medicine.name} can't be given. Tell the SENCO."
         )
+    if latest is not None and latest.decision == "refused":
+        return f"The parent has said no to medicines at school: {medicine.name} can't be given."
+    return (
+        f"There is no written parental consent for {medicine.name} on record: it can't "
+        "be given until the SENCO records the consent."
+    )
+
+
+def _check_consent(medicine, given_at) -> None:
+    if words := consent_missing(medicine, given_at):
+        raise DoseRefused("no_consent", words)
 
 
 def _check_expiry(medicine, given_at) -> None:
@@ -412,8 +431,8 @@ def emergency_flags(medicine, given_at, units, *, others, called_999, giver_id, 
         flags.append(flag("stopped", "medicine stopped"))
     if medicine.controlled and witness is None:
         flags.append(flag("no_witness", "controlled drug given without a witness"))
-    if not medicine.has_consent:
-        flags.append(flag("no_consent", "no written parental consent on record"))
+    if consent_missing(medicine, given_at):
+        flags.append(flag("no_consent", "no parental consent in force"))
     flags += time_flags(medicine, given_at, units, others, called_999, giver_id)
     short = units - medicine.stock
     if short > 0:

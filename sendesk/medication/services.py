@@ -29,6 +29,7 @@ from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_pupil_change, snapshot
 from sendesk.care.consent import check_consent
 from sendesk.care.models import Amendment
+from sendesk.consent import services as consent_services
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
@@ -278,6 +279,7 @@ def medicine_create(*, actor, pupil, data: dict) -> Medicine:
         raise ServiceError(errors)
     medicine = Medicine.objects.create(pupil=pupil, **data)
     record_pupil_change(actor, AuditEvent.Action.CREATE, medicine, pupil, after=snapshot(medicine))
+    _consent_from_form(actor, pupil, medicine, None)
     timeline_add(
         pupil=pupil,
         kind="medication",
@@ -300,9 +302,11 @@ def medicine_update(*, actor, medicine: Medicine, data: dict) -> Medicine:
         raise ServiceError(errors)
     medicine = Medicine.objects.select_for_update().get(pk=medicine.pk)
     before = snapshot(medicine)
+    typed = (medicine.consent_by, medicine.consent_on)
     for name in MEDICINE_EDITABLE:
         setattr(medicine, name, wanted[name])
     medicine.save()
+    _consent_from_form(actor, pupil, medicine, typed)
     after = snapshot(medicine)
     if before != after:
         record_pupil_change(actor, AuditEvent.Action.UPDATE, medicine, pupil, before, after)
@@ -315,6 +319,20 @@ def medicine_update(*, actor, medicine: Medicine, data: dict) -> Medicine:
         )
     medicine.pupil = pupil
     return medicine
+
+
+def _consent_from_form(actor, pupil, medicine, typed) -> None:
+    """The consent typed on the medicine form (who signed, when) is recorded in the consent
+    app, where every dose checks it and a parent can withdraw it; `typed` is what the form
+    said before (None when new), so an unchanged form records nothing again."""
+    now = (medicine.consent_by, medicine.consent_on)
+    if medicine.consent_by and medicine.consent_on and now != typed:
+        consent_services.form_record(
+            actor=actor, pupil=pupil, kind="medication", ref=medicine.consent_ref,
+            on=medicine.consent_on, given_by_name=medicine.consent_by,
+            note=medicine.consent_document,
+        )  # fmt: skip
+        medicine.__dict__.pop("has_consent", None)
 
 
 @transaction.atomic

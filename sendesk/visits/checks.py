@@ -22,6 +22,8 @@ What each rule asks (README of the issue: section 9, educational visits):
   care), as the deployment planner reads it (the school's CareGender records).
 - staff_free: nobody is on another trip at the same time (another trip's destination
   named only to a reader who may see that trip).
+- trips_consent (issue 11): each pupil going has a parent's consent to trips in force on
+  the day, about this trip or trips in general (the consent app); who lacks it is named.
 """
 
 import datetime as dt
@@ -34,6 +36,7 @@ from django.db.models import Q
 
 from sendesk.behaviour.models import BehaviourPlan, RestrictiveIntervention
 from sendesk.care.models import CarePlan, Equipment
+from sendesk.consent import selectors as consent_selectors
 from sendesk.medication.models import Medicine
 from sendesk.plans.models import Plan
 from sendesk.pupils.models import Deployment
@@ -64,6 +67,7 @@ LABELS = {
     "care_gender": "Staff of the sex care plans ask for.",
     "positive_handling": "Positive handling.",
     "staff_free": "Adults free.",
+    "trips_consent": "Parents' consent.",
 }
 
 
@@ -188,7 +192,28 @@ def run_checks(facts: TripFacts, to_take: list[ToTake] | None = None) -> list[Ch
         *_care_checks(facts),
         _positive_handling(facts),
         _staff_free(facts),
+        _trips_consent(facts),
     ]
+
+
+def _trips_consent(facts) -> Check:
+    """Each pupil going needs a parent's consent to trips on the day: about this trip, or
+    the parent's general answer, whichever is latest. Read afresh each time the checks are
+    shown, so a withdrawal shows at once. One query."""
+    ref = f"trip:{facts.trip_id}" if facts.trip_id else ""
+    given = consent_selectors.given_refs(
+        "trips", [(p.pk, ref) for p in facts.pupils], on=facts.date
+    )
+    lacking = [p for p in facts.pupils if (p.pk, ref) not in given]
+    if not lacking:
+        return Check("trips_consent", True, "Every pupil going has a parent's consent to trips.")
+    return Check(
+        "trips_consent",
+        False,
+        f"No parent's consent to trips for {_names(facts.who(p) for p in lacking)}: "
+        f"they can't go until a parent agrees, on the "
+        "parent pages or on a paper form the SENCO records.",
+    )
 
 
 def _school_day(facts) -> Check:

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from sendesk.audit.models import AuditEvent
+from sendesk.consent import services as consent_services
 from sendesk.medication.models import Administration, Medicine
 from sendesk.pupils.models import TimelineEntry
 from sendesk.staff.models import Training
@@ -95,8 +96,22 @@ def test_expired_medicine_is_refused(world, give):
 
 
 def test_no_consent_is_refused(world, give):
-    Medicine.objects.filter(pk=world.inhaler.pk).update(consent_by="", consent_on=None)
-    _refused(give, 409, "no_consent", "no written parental consent", world.alice, world.inhaler)
+    # The same inhaler held again, with no consent recorded for it (issue 11: the medicine
+    # form's consent_by/consent_on are a copy of the paper form, read by no rule).
+    again = Medicine.objects.get(pk=world.inhaler.pk)
+    again.pk, again._state.adding = uuid.uuid4(), True
+    again.save()
+    _refused(give, 409, "no_consent", "no written parental consent", world.alice, again)
+
+
+def test_a_withdrawn_consent_is_refused_at_once(world, give):
+    """Issue 11: the parent withdraws consent for medicines on the parent pages; the next
+    dose, the same day, is refused and says so."""
+    consent_services.parent_decide(
+        actor=world.pat, pupil_id=world.ben.pk, kind="medication", decision="withdrawn",
+        ref=f"medicine:{world.inhaler.pk}",
+    )  # fmt: skip
+    _refused(give, 409, "no_consent", "withdrew consent", world.alice, world.inhaler)
 
 
 def test_not_enough_stock_is_refused(world, give):

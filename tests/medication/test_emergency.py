@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from sendesk.audit.models import AuditEvent
 from sendesk.care.models import Amendment
+from sendesk.consent import services as consent_services
 from sendesk.medication.forms import MedicineForm
 from sendesk.medication.models import Administration, Medicine
 from sendesk.pupils.models import TimelineEntry
@@ -260,8 +261,10 @@ def test_a_stopped_medicine_is_recorded_and_flagged(world, as_user, attack):
 def test_the_routine_checks_become_flags(world, as_user, attack):
     """No consent, expired, Alice's training lapsed and more puffs than the count held:
     each flagged, none refusing; the stock count's shortfall is said, not hidden."""
-    Medicine.objects.filter(pk=attack.pk).update(
-        consent_by="", expiry_date=dt.date(2026, 11, 1), stock=3
+    Medicine.objects.filter(pk=attack.pk).update(expiry_date=dt.date(2026, 11, 1), stock=3)
+    # Issue 11: consent lives in the consent app; the parent withdrew it today.
+    consent_services.parent_decide(
+        actor=world.pat, pupil_id=world.ben.pk, kind="medication", decision="withdrawn"
     )
     Training.objects.filter(user=world.alice, kind="medication").update(
         expires_on=dt.date(2026, 11, 10)

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from sendesk.consent.models import Consent
 from sendesk.staff.models import Training
 from tests.api.conftest import Api
 
@@ -33,7 +34,18 @@ def trained(world):
         train(w.bob, kind)
     for kind in ("medication", "positive_handling", "intimate_care"):
         train(w.hana, kind)
+    trips_consent(w, w.ben, w.cara, w.dan)
     return w
+
+
+def trips_consent(w, *pupils, decision="given", on=dt.date(2026, 9, 3)):
+    """Issue 11: a parent's general consent to trips, from the paper form of September."""
+    for pupil in pupils:
+        Consent.objects.create(
+            pupil=pupil, school_id=pupil.school_id, kind="trips", decision=decision, on=on,
+            given_by_name="Parent (paper form)", recorded_by=w.senco,
+            recorded_at=dt.datetime(2026, 9, 3, 16, tzinfo=dt.UTC),
+        )  # fmt: skip
 
 
 def body(w, **changes):

@@ -11,7 +11,7 @@ from .conftest import TRIP_DAY, body, checks_of, failing, train
 
 RULES = {
     "school_day", "staffing_ratio", "one_to_one", "first_aider", "medicines", "care_plans",
-    "positive_handling", "staff_free", "care_gender",
+    "positive_handling", "staff_free", "care_gender", "trips_consent",
 }  # fmt: skip
 
 
