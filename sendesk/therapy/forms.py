@@ -10,7 +10,7 @@ from sendesk.lib.forms import date_field
 from sendesk.provision.forms import DAY_CHOICES
 from sendesk.provision.models import Provision
 
-from .models import Discipline
+from .models import THERAPIES
 
 WHOLE = {"invalid": "Give a whole number."}
 
@@ -26,7 +26,10 @@ class ReferralForm(forms.Form):
         error_messages={"invalid_choice": "Choose a therapist who works with this school."},
     )  # fmt: skip
     discipline = forms.ChoiceField(
-        label="Therapy", choices=Discipline.choices, widget=forms.RadioSelect, required=False
+        label="Therapy",
+        choices=[(d.value, d.label) for d in THERAPIES],
+        widget=forms.RadioSelect,
+        required=False,
     )
     reason = forms.CharField(
         label="Reason for the referral", required=False,
