@@ -19,6 +19,7 @@ from . import (
     provision,
     provision_map,
     pupils,
+    referrals,
     reviews,
     safeguarding,
     sessions,
@@ -63,3 +64,4 @@ api.add_router("", evidence.router)
 api.add_router("", exams.router)
 api.add_router("", assessment.router)
 api.add_router("", provision_map.router)
+api.add_router("", referrals.router)

@@ -125,3 +125,55 @@ class ProgrammeEndForm(forms.Form):
     note = forms.CharField(
         label="Why it ends", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class AgencyReferralForm(forms.Form):
+    """A referral to one of the school's agencies (issue 11). The parents' consent is not
+    typed here: the service reads it from the consent record, and says when it is missing."""
+
+    agency = forms.ModelChoiceField(
+        label="Agency", queryset=None, required=False, empty_label="Choose…",
+        error_messages={"invalid_choice": "Choose one of the school's agencies."},
+    )  # fmt: skip
+    professional = forms.ModelChoiceField(
+        label="Professional (if known)", queryset=None, required=False,
+        empty_label="Nobody yet: the agency allocates",
+        help_text="Only this person then sees the pupil. Nobody yet: every member of the "
+        "agency with an account sees the pupil until one is named.",
+        error_messages={"invalid_choice": "Choose someone who works for that agency, or "
+                        "nobody yet."},
+    )  # fmt: skip
+    reason = forms.CharField(
+        label="Why the pupil is referred", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    sent_on = date_field("Sent on", initial=timezone.localdate)
+    response_days = forms.IntegerField(
+        label="Days the agency has to respond", required=False, error_messages=WHOLE,
+        help_text="Leave blank for the agency's usual time.",
+    )  # fmt: skip
+    shared_notes = forms.CharField(
+        label="What the school shares with the agency", required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The professional sees this and nothing else about the pupil beyond their "
+        "own advice, while the parents' consent to share with the agency stands. Do not "
+        "include safeguarding information.",
+    )  # fmt: skip
+
+    def __init__(self, *args, agencies, professionals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["agency"].label_from_instance = lambda a: (
+            f"{a.name} ({a.get_kind_display()}, usually {a.response_days} days)"
+        )
+        self.fields["professional"].queryset = professionals
+        self.fields["professional"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="What happened", widget=forms.RadioSelect, required=False,
+        choices=[("accepted", "The agency accepted it"), ("declined", "The agency declined it"),
+                 ("closed", "Closed (the work is done or it is withdrawn)")],
+    )  # fmt: skip
+    on = date_field("On", initial=timezone.localdate)

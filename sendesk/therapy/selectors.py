@@ -25,7 +25,7 @@ from django.utils.html import conditional_escape, escape, format_html_join
 from django.utils.safestring import mark_safe
 
 from sendesk import access
-from sendesk.agencies.models import AgencyMember
+from sendesk.agencies.models import Agency, AgencyMember
 from sendesk.consent.selectors import pupils_sharing_with
 from sendesk.lib.dates import active_on
 from sendesk.lib.ids import parse_uuid
@@ -318,11 +318,41 @@ def programme_details(programmes, day: dt.date, *, records=session_records):
     return programmes
 
 
+def school_agencies(school_id: int):
+    """The school's active agencies, for the referral form."""
+    return Agency.objects.filter(school_id=school_id, active=True).order_by("name")
+
+
+def school_professionals(school_id: int):
+    """The agencies' professionals with the external role at the school."""
+    from sendesk.accounts.models import User
+
+    members = AgencyMember.objects.filter(agency__school_id=school_id, active=True)
+    return User.objects.filter(
+        pk__in=members.values("user_id"),
+        is_active=True,
+        staff_roles__school_id=school_id,
+        staff_roles__role=Role.THERAPIST,
+    ).order_by("full_name")
+
+
+def overdue_referrals(school_ids, day: dt.date):
+    """Referrals to an agency still waiting for its answer after their timescale, oldest
+    first: the SENCO's alert, the API's ?overdue=true and the daily check."""
+    return (
+        Referral.objects.filter(
+            pupil__school_id__in=list(school_ids), status=Status.SENT, respond_by__lt=day
+        )
+        .select_related("pupil", "pupil__school", "agency", "therapist")
+        .order_by("respond_by", "pk")
+    )
+
+
 def school_referrals(school_id: int):
     """The school's referrals for the SENCO: in force first, then ended, newest first."""
     return (
         Referral.objects.filter(pupil__school_id=school_id)
-        .select_related("pupil", "pupil__year_group", "therapist", "referred_by")
+        .select_related("pupil", "pupil__year_group", "therapist", "referred_by", "agency")
         .prefetch_related("programmes")
         .order_by("-start", "-pk")
     )

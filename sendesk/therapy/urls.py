@@ -15,4 +15,10 @@ urlpatterns = [
     path("pupils/<uuid:pupil_id>/referrals/new/", views.referral_new, name="referral_new"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/end/", views.referral_end, name="referral_end"),
+    path(
+        "pupils/<uuid:pupil_id>/referrals/agency/new/",
+        views.agency_referral_new,
+        name="agency_referral_new",
+    ),
+    path("referrals/<int:pk>/status/", views.referral_status, name="referral_status"),
 ]

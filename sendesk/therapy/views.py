@@ -19,7 +19,14 @@ from sendesk.provision.models import WEEKDAYS
 from sendesk.provision.selectors import label_missed
 
 from . import selectors, services
-from .forms import ProgrammeEndForm, ProgrammeForm, ReferralEndForm, ReferralForm
+from .forms import (
+    AgencyReferralForm,
+    ProgrammeEndForm,
+    ProgrammeForm,
+    ReferralEndForm,
+    ReferralForm,
+    ReferralStatusForm,
+)
 from .models import Referral
 
 WHAT = "therapy programme"
@@ -230,10 +237,22 @@ def referral_list(request):
     school_id = access.oversight_school(request.user, request.GET.get("school"))
     today = timezone.localdate()
     referrals = list(selectors.school_referrals(school_id))
+    overdue_only = request.GET.get("overdue") in ("1", "true")
+    if overdue_only:
+        referrals = [r for r in referrals if r.overdue_on(today)]
+    for r in referrals:
+        r.overdue = r.overdue_on(today)
     current = [r for r in referrals if r.start <= today and (r.end is None or r.end >= today)]
     other = [r for r in referrals if r not in current]
     record_access_many(actor=request.user, pupils=[r.pupil for r in referrals], what="referrals")
-    context = {"current": current, "other": other, "today": today, "school_id": school_id}
+    context = {
+        "current": current,
+        "other": other,
+        "today": today,
+        "school_id": school_id,
+        "overdue_only": overdue_only,
+        "overdue": sum(r.overdue for r in referrals),
+    }
     return render(request, "therapy/referral_list.html", context)
 
 
@@ -264,3 +283,69 @@ def referral_end(request, pk):
     status = 422 if request.method == "POST" else 200
     context = {"form": form, "referral": referral, "pupil": referral.pupil}
     return render(request, "therapy/referral_end.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_referral_new(request, pupil_id):
+    """The SENCO or head refers a pupil to one of the school's agencies (issue 11)."""
+    pupil = access.get_pupil_for(request.user, pupil_id, "write_pupils")
+    record_access(actor=request.user, pupil=pupil, what="referral form")
+    form = AgencyReferralForm(
+        request.POST or None,
+        agencies=selectors.school_agencies(pupil.school_id),
+        professionals=selectors.school_professionals(pupil.school_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.agency_referral_create(
+                actor=request.user, pupil=pupil, data=form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{pupil.name} referred to {referral.who}. A response is expected by "
+                f"{referral.respond_by:%-d %B %Y}.",
+            )
+            return redirect(reverse("referral_list") + f"?school={pupil.school_id}")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "therapy/agency_referral_form.html", {"form": form, "pupil": pupil},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_status(request, pk):
+    """The agency's answer to a referral (accepted, declined), or the referral closed."""
+    referral = access.get_scoped(
+        request.user,
+        Referral.objects.select_related("pupil", "pupil__school", "therapist", "agency"),
+        pk,
+    )
+    access.require(request.user, referral.pupil.school_id, "write_pupils")
+    record_access(actor=request.user, pupil=referral.pupil, what="referrals")
+    form = ReferralStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_status(
+                actor=request.user,
+                referral=referral,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["on"],
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The referral of {referral.pupil.name} to {referral.who} is now "
+                f"“{referral.get_status_display().lower()}”.",
+            )
+            return redirect(reverse("referral_list") + f"?school={referral.pupil.school_id}")
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "referral": referral, "pupil": referral.pupil}
+    return render(request, "therapy/referral_status.html", context, status=status)
