@@ -11,6 +11,8 @@ class TherapyConfig(AppConfig):
     # Issue 11: a referral to an agency past its timescale tells the SENCO (a daily check).
     notification_kinds = {"referral_overdue": "A referral to an agency is past its timescale"}
     scheduled_checks = ["sendesk.therapy.checks.referrals_overdue"]
+    # The professionals' advice and visits go into the pupil's reviews.
+    review_sections = ["sendesk.therapy.review.section"]
 
     @property
     def timeline_kinds(self) -> dict:

@@ -177,3 +177,21 @@ class ReferralStatusForm(forms.Form):
                  ("closed", "Closed (the work is done or it is withdrawn)")],
     )  # fmt: skip
     on = date_field("On", initial=timezone.localdate)
+
+
+class AdviceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What it is", widget=forms.RadioSelect, required=False,
+        choices=[("advice", "Advice"), ("report", "A report's findings"),
+                 ("visit", "A visit to the school")],
+    )  # fmt: skip
+    visited_on = date_field("Day of the visit", help_text="For a visit only.")
+    who_came = forms.CharField(
+        label="Who came", required=False, max_length=200,
+        help_text="For a visit only. Blank: you alone.",
+    )  # fmt: skip
+    text = forms.CharField(
+        label="What you found and advise", required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="The school sees this, and it goes into the pupil's reviews.",
+    )  # fmt: skip

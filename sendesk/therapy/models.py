@@ -20,6 +20,7 @@ class TimelineKind(models.TextChoices):
 
     REFERRAL = "referral", "Referral"
     PROGRAMME_REVIEW = "programme_review", "Therapy programme review"
+    ADVICE = "agency_advice", "Advice from an agency"
 
 
 class Discipline(models.TextChoices):
@@ -149,3 +150,31 @@ class ProgrammeReview(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class Advice(models.Model):
+    """What an external professional advises about a referred pupil, written in the
+    product: advice, a report's findings, or a visit logged (who came, what they saw and
+    advised). A record: never edited; a later entry corrects an earlier one. It feeds the
+    pupil's reviews (therapy.review.section)."""
+
+    class Kind(models.TextChoices):
+        ADVICE = "advice", "Advice"
+        REPORT = "report", "Report"
+        VISIT = "visit", "Visit"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="advice")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="agency_advice")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    visited_on = models.DateField(null=True, blank=True)
+    who_came = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["pupil", "at"], name="advice_pupil_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.referral.who}"

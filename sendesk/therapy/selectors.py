@@ -41,7 +41,7 @@ from sendesk.provision.selectors import reconcile
 from sendesk.pupils.models import Pupil
 from sendesk.schools.models import Role
 
-from .models import Programme, ProgrammeReview, Referral, Status
+from .models import Advice, Programme, ProgrammeReview, Referral, Status
 
 # A declined or closed referral opens nothing, whatever its dates say.
 ENDED = (Status.DECLINED, Status.CLOSED)
@@ -372,3 +372,19 @@ def sessions_delivered(programme_provisions, start: dt.date, end: dt.date) -> di
         .annotate(n=Count("pk"))
     )
     return {row["provision"]: row["n"] for row in rows}
+
+
+def own_advice(referrals) -> list:
+    """The advice written under `referrals` (the professional's own, in force), newest
+    first. One query."""
+    return list(Advice.objects.filter(referral__in=[r.pk for r in referrals]))
+
+
+def pupil_advice(pupil, since: dt.date, until: dt.date) -> list:
+    """Every professional's advice and visits for `pupil` between two dates, oldest first:
+    for the pupil's reviews. One query."""
+    return list(
+        Advice.objects.filter(pupil=pupil, at__date__gte=since, at__date__lte=until)
+        .select_related("by", "referral", "referral__agency")
+        .order_by("at", "pk")
+    )

@@ -30,7 +30,7 @@ from sendesk.provision.services import check_amount as provision_amount
 from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.models import Role, StaffRole
 
-from .models import THERAPIES, Programme, ProgrammeReview, Referral, Status, TimelineKind
+from .models import THERAPIES, Advice, Programme, ProgrammeReview, Referral, Status, TimelineKind
 from .selectors import get_referred_pupil, referrals_in_scope
 
 # How often a programme runs is checked as any provision's is (_frequency). These are
@@ -577,3 +577,59 @@ def referral_status(*, actor, referral: Referral, status: str, on: dt.date) -> R
             ref=referral,
         )
     return referral
+
+
+# --- Advice, reports and visits (the professional) --------------------------------------
+
+
+def advice_add(*, actor, referral: Referral, data: dict) -> Advice:
+    """The professional's advice, a report's findings or a visit logged, about a pupil
+    referred to them (in scope today, consent included). `data`: kind, text, and for a
+    visit visited_on and who_came (blank: the professional alone)."""
+    _check_therapist(actor, referral)
+    errors = {}
+    kind = data.get("kind")
+    if kind not in Advice.Kind.values:
+        errors["kind"] = "Choose advice, a report or a visit."
+    text = inputs.text(data.get("text"), "text", errors, limit=8000,
+                       required="Write the advice: what you found and what the school "
+                       "should do.")  # fmt: skip
+    who_came = inputs.text(data.get("who_came"), "who_came", errors, limit=200)
+    visited_on = data.get("visited_on")
+    if kind == Advice.Kind.VISIT:
+        if not isinstance(visited_on, dt.date):
+            errors["visited_on"] = "Give the day of the visit."
+        elif visited_on > timezone.localdate():
+            errors["visited_on"] = "A visit can't be logged before it happens."
+        elif visited_on < referral.start:
+            errors["visited_on"] = "The visit can't be before the referral began."
+    else:
+        visited_on, who_came = None, ""
+    if errors:
+        raise ServiceError(errors)
+    pupil = referral.pupil
+    with transaction.atomic():
+        advice = Advice.objects.create(
+            referral=referral, pupil=pupil, kind=kind, by=actor, at=timezone.now(),
+            visited_on=visited_on, who_came=who_came or (actor.full_name if visited_on else ""),
+            text=text,
+        )  # fmt: skip
+        record_change(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=advice,
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            after=snapshot(advice),
+        )
+        what = "Visit" if visited_on else advice.get_kind_display()
+        timeline_add(
+            pupil=pupil,
+            kind=TimelineKind.ADVICE,
+            title=f"{what} from {actor.full_name} "
+            f"({referral.agency or referral.get_discipline_display()})",
+            body=text,
+            actor=actor,
+            ref=advice,
+        )
+    return advice

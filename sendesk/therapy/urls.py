@@ -21,4 +21,5 @@ urlpatterns = [
         name="agency_referral_new",
     ),
     path("referrals/<int:pk>/status/", views.referral_status, name="referral_status"),
+    path("therapy/pupils/<uuid:pupil_id>/advice/new/", views.advice_new, name="advice_new"),
 ]

@@ -20,6 +20,7 @@ from sendesk.provision.selectors import label_missed
 
 from . import selectors, services
 from .forms import (
+    AdviceForm,
     AgencyReferralForm,
     ProgrammeEndForm,
     ProgrammeForm,
@@ -91,7 +92,13 @@ def therapy_pupil(request, pupil_id):
         programme.history = [(r, change_rows(r)) for r in programme.reviews.all()]
         programme.can_change_frequency = services.programme_can_change_frequency(programme)
     record_access(actor=request.user, pupil=pupil, what=WHAT)
-    context = {"pupil": pupil, "referrals": referrals, "programmes": programmes, "today": today}
+    context = {
+        "pupil": pupil,
+        "referrals": referrals,
+        "programmes": programmes,
+        "today": today,
+        "advice": selectors.own_advice(referrals),
+    }
     return render(request, "therapy/pupil.html", context)
 
 
@@ -349,3 +356,29 @@ def referral_status(request, pk):
     status = 422 if request.method == "POST" else 200
     context = {"form": form, "referral": referral, "pupil": referral.pupil}
     return render(request, "therapy/referral_status.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advice_new(request, pupil_id):
+    """The professional writes advice, a report's findings, or logs a visit (issue 11)."""
+    pupil = selectors.get_referred_pupil(request.user, pupil_id)
+    referrals = list(
+        selectors.active_referrals(request.user, timezone.localdate()).filter(pupil=pupil)
+    )
+    if not referrals:
+        raise Http404
+    record_access(actor=request.user, pupil=pupil, what=WHAT)
+    form = AdviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advice_add(actor=request.user, referral=referrals[0], data=form.cleaned_data)
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Saved. The school sees it, and it goes into the reviews.")
+            return redirect(_pupil_url(pupil.pk) + "#advice")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "therapy/advice_form.html", {"form": form, "pupil": pupil}, status=status
+    )
