@@ -24,9 +24,12 @@ from sendesk.consent.models import Kind as ConsentKind
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
+from sendesk.plans import services as plans_services
+from sendesk.plans.models import Plan
 from sendesk.provision.models import Provision
 from sendesk.provision.models import TimelineKind as ProvisionLine
 from sendesk.provision.services import check_amount as provision_amount
+from sendesk.pupils import services as pupils_services
 from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.models import Role, StaffRole
 
@@ -633,3 +636,28 @@ def advice_add(*, actor, referral: Referral, data: dict) -> Advice:
             ref=advice,
         )
     return advice
+
+
+def advice_adopt(*, actor, advice: Advice, as_what: str, text: str):
+    """Turn a professional's advice into a strategy on the pupil's profile or a target of
+    their current plan, in one step, through those apps' own services (their checks,
+    audit and timeline). `text`: the words to adopt, as the SENCO trimmed them."""
+    pupil = advice.pupil
+    if as_what == "strategy":
+        return pupils_services.strategy_add(actor=actor, pupil=pupil, text=text)
+    if as_what == "target":
+        # The SEN plan (an EHC plan first, else an IEP), never the behaviour or pastoral one.
+        plan = (
+            Plan.objects.active()
+            .filter(pupil=pupil, kind__in=[Plan.Kind.EHCP, Plan.Kind.IEP])
+            .order_by("kind", "-start_date")
+            .first()
+        )
+        if plan is None:
+            raise ServiceError({"as_what": f"{pupil.name} has no current plan to add a target "
+                                "to. Write the plan first."})  # fmt: skip
+        source = f"From {advice.by.full_name}'s advice of {advice.at:%-d %B %Y}."
+        return plans_services.target_add(
+            actor=actor, plan=plan, data={"text": text, "success_criteria": source}
+        )
+    raise ServiceError({"as_what": "Choose a strategy or a target."})

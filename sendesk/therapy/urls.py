@@ -22,4 +22,6 @@ urlpatterns = [
     ),
     path("referrals/<int:pk>/status/", views.referral_status, name="referral_status"),
     path("therapy/pupils/<uuid:pupil_id>/advice/new/", views.advice_new, name="advice_new"),
+    path("pupils/<uuid:pupil_id>/advice/", views.pupil_advice, name="pupil_advice"),
+    path("advice/<int:pk>/adopt/", views.advice_adopt, name="advice_adopt"),
 ]

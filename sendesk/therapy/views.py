@@ -3,6 +3,8 @@ referral pages. Reads go through therapy.selectors, writes through
 therapy.services; anything out of scope answers 404, the same as a record that does not
 exist."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -28,7 +30,7 @@ from .forms import (
     ReferralForm,
     ReferralStatusForm,
 )
-from .models import Referral
+from .models import Advice, Referral
 
 WHAT = "therapy programme"
 
@@ -382,3 +384,46 @@ def advice_new(request, pupil_id):
     return render(
         request, "therapy/advice_form.html", {"form": form, "pupil": pupil}, status=status
     )
+
+
+# --- Staff: the advice about a pupil, and adopting it ------------------------------------
+
+
+def _advice_page(request, pupil, *, failed=None, status=200):
+    """The page; `failed`: (advice pk, what was typed, messages) of a refused adoption,
+    shown beside that advice with what was typed kept."""
+    today = timezone.localdate()
+    context = {
+        "pupil": pupil,
+        "advice": list(reversed(selectors.pupil_advice(pupil, dt.date.min, today))),
+        "can_adopt": access.can(request.user, pupil.school_id, "write_plans"),
+        "failed": failed,
+    }
+    return render(request, "therapy/pupil_advice.html", context, status=status)
+
+
+@login_required
+@require_GET
+def pupil_advice(request, pupil_id):
+    """What external professionals advised about a pupil in the viewer's scope; those who
+    write plans turn any of it into a strategy or a target in one step."""
+    pupil = access.get_pupil(request.user, pupil_id)
+    record_access(actor=request.user, pupil=pupil, what="advice from professionals")
+    return _advice_page(request, pupil)
+
+
+@login_required
+@require_http_methods(["POST"])
+def advice_adopt(request, pk):
+    advice = access.get_scoped(
+        request.user, Advice.objects.select_related("pupil", "pupil__school", "by"), pk
+    )
+    typed = {"as_what": request.POST.get("as_what", ""), "text": request.POST.get("text", "")}
+    try:
+        services.advice_adopt(actor=request.user, advice=advice, **typed)
+    except ServiceError as error:
+        failed = {"pk": advice.pk, **typed, "errors": list(error.errors.values())}
+        return _advice_page(request, advice.pupil, failed=failed, status=422)
+    what = "a strategy" if typed["as_what"] == "strategy" else "a target of the current plan"
+    messages.success(request, f"Added as {what}.")
+    return redirect(reverse("pupil_advice", args=[advice.pupil_id]) + f"#advice-{advice.pk}")
