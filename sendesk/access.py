@@ -10,6 +10,10 @@ Rules (README, "Who sees what"):
 - Nothing at a school where the person holds no role.
 - Therapists (the therapy app, therapy.selectors.referred_pupils) and parents
   (children_of) see pupils only through their own pages.
+- An agency's professionals (issue 11) are therapists with an agencies.AgencyMember: the
+  same referred_pupils, which also asks the parents' current consent to share with the
+  referral's agency (consent.selectors.pupils_sharing_with). It lives with the referrals
+  because consent sits above this module in the layers; it answers with this module's 404.
 
 Out of scope and nonexistent give the same Http404, so nobody learns that a record exists.
 """

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -38,3 +39,25 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AgencyMember(models.Model):
+    """A professional who works for an agency (an EP, a CAMHS worker, a social worker…).
+    They sign in with the school's external-professional role (Role.THERAPIST, never a
+    staff role), and this says which agency they speak for: the referrals to their agency
+    and the parents' consent to share with it decide what they see."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agency_memberships"
+    )
+    job_title = models.CharField(max_length=100, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "user"], name="agency_member_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.agency})"

@@ -21,6 +21,7 @@ from . import (
     provision,
     provision_map,
     pupils,
+    referrals,
     reviews,
     safeguarding,
     sessions,
@@ -67,3 +68,4 @@ api.add_router("", assessment.router)
 api.add_router("", provision_map.router)
 api.add_router("", notifications.router)
 api.add_router("", consent.router)
+api.add_router("", referrals.router)

@@ -15,7 +15,9 @@ from sendesk.pupils.models import Deployment
 from sendesk.safeguarding.models import Concern
 from sendesk.schools.models import Role, School, StaffRole
 from sendesk.therapy.models import Referral
+from sendesk.therapy.selectors import referred_pupils
 
+from .agencies import make_agencies
 from .appraisal import make_appraisal_demo
 from .assessment import make_assessment
 from .consent import make_consent
@@ -79,6 +81,8 @@ def build_demo(*, today=None):
     make_reviews(generated.schools[0])
     # Issue 11: consents (medicines, parent@'s sharing choices, the trip's pupils).
     make_consent(generated.schools[0])
+    # Issue 11: agencies, the psychologist ep@ and referrals (one past its timescale).
+    make_agencies(generated.schools[0])
     # Last: the notional SEN budget, and a cost on any provision the modules above added.
     make_provision_map(generated.schools[0])
     return generated.schools[0]
@@ -88,8 +92,23 @@ def _login_order(email):
     key = email.split("@")[0]
     prefix = key.rstrip("0123456789")
     number = int(key[len(prefix) :] or 0)
-    order = ["head", "senco", "dsl", "teacher", "hlta", "ta", "slt", "parent"]
+    order = ["head", "senco", "dsl", "teacher", "hlta", "ta", "slt", "ep", "parent"]
     return (order.index(prefix) if prefix in order else len(order), number)
+
+
+def _agency_words(user) -> list[str]:
+    """What an agency's professional sees, for the logins list: each referral, and whether
+    the parents' consent to share lets them see the pupil (issue 11)."""
+    rows = [r for r in user.referrals.all() if r.agency_id]
+    if not rows:
+        return []
+    seen = set(referred_pupils(user).values_list("pk", flat=True))
+    return [
+        f"{r.get_discipline_display().lower()}: sees {r.pupil.name} (parents agreed to share)"
+        if r.pupil_id in seen
+        else f"referred {r.pupil.name} but cannot see them (consent to share missing)"
+        for r in rows
+    ]
 
 
 def demo_logins(school) -> list[tuple[str, str]]:
@@ -129,12 +148,13 @@ def demo_logins(school) -> list[tuple[str, str]]:
             else:
                 kind = d.get_kind_display().lower()
                 what.append(f"{kind} with {d.pupil.name} ({d.pupil.get_sen_status_display()})")
-        referred = [r.pupil.name for r in user.referrals.all()]
+        referred = [r.pupil.name for r in user.referrals.all() if not r.agency_id]
         if referred:
             what.append(
                 "speech and language; sees only the programmes and sessions of "
                 + " and ".join(referred)
             )
+        what += _agency_words(user)
         detail = f"{roles}: {'; '.join(what)}" if what else roles
         rows.append((user.email, f"{user.full_name} ({detail})"))
     links = (

@@ -29,6 +29,7 @@ from sendesk.provision.models import Provision
 from sendesk.provision.selectors import SORTS, Shortfalls, StaleTargets, explain, label_missed
 from sendesk.provision.templatetags.minutes import hours
 from sendesk.pupils import selectors
+from sendesk.therapy.selectors import overdue_referrals
 
 from .selectors import why_short
 
@@ -268,6 +269,8 @@ def overview(request):
         },
         "register": _register_rows(register, totals) if register else [],
         "parents_not_told": parents_not_told,
+        # Referrals to an agency past their timescale (issue 11): a count, no pupil named.
+        "referrals_overdue": overdue_referrals([school_id], today).count(),
     }
     return render(request, "pupils/overview.html", context)
 

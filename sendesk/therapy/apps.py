@@ -8,6 +8,11 @@ class TherapyConfig(AppConfig):
     name = "sendesk.therapy"
     label = "therapy"
     nav = [(100, "therapy_home", "Therapy", {"therapist"})]
+    # Issue 11: a referral to an agency past its timescale tells the SENCO (a daily check).
+    notification_kinds = {"referral_overdue": "A referral to an agency is past its timescale"}
+    scheduled_checks = ["sendesk.therapy.checks.referrals_overdue"]
+    # The professionals' advice and visits go into the pupil's reviews.
+    review_sections = ["sendesk.therapy.review.section"]
 
     @property
     def timeline_kinds(self) -> dict:

@@ -10,7 +10,7 @@ from sendesk.lib.forms import date_field
 from sendesk.provision.forms import DAY_CHOICES
 from sendesk.provision.models import Provision
 
-from .models import Discipline
+from .models import THERAPIES
 
 WHOLE = {"invalid": "Give a whole number."}
 
@@ -26,7 +26,10 @@ class ReferralForm(forms.Form):
         error_messages={"invalid_choice": "Choose a therapist who works with this school."},
     )  # fmt: skip
     discipline = forms.ChoiceField(
-        label="Therapy", choices=Discipline.choices, widget=forms.RadioSelect, required=False
+        label="Therapy",
+        choices=[(d.value, d.label) for d in THERAPIES],
+        widget=forms.RadioSelect,
+        required=False,
     )
     reason = forms.CharField(
         label="Reason for the referral", required=False,
@@ -122,3 +125,73 @@ class ProgrammeEndForm(forms.Form):
     note = forms.CharField(
         label="Why it ends", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class AgencyReferralForm(forms.Form):
+    """A referral to one of the school's agencies (issue 11). The parents' consent is not
+    typed here: the service reads it from the consent record, and says when it is missing."""
+
+    agency = forms.ModelChoiceField(
+        label="Agency", queryset=None, required=False, empty_label="Choose…",
+        error_messages={"invalid_choice": "Choose one of the school's agencies."},
+    )  # fmt: skip
+    professional = forms.ModelChoiceField(
+        label="Professional (if known)", queryset=None, required=False,
+        empty_label="Nobody yet: the agency allocates",
+        help_text="Only this person then sees the pupil. Nobody yet: every member of the "
+        "agency with an account sees the pupil until one is named.",
+        error_messages={"invalid_choice": "Choose someone who works for that agency, or "
+                        "nobody yet."},
+    )  # fmt: skip
+    reason = forms.CharField(
+        label="Why the pupil is referred", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    sent_on = date_field("Sent on", initial=timezone.localdate)
+    response_days = forms.IntegerField(
+        label="Days the agency has to respond", required=False, error_messages=WHOLE,
+        help_text="Leave blank for the agency's usual time.",
+    )  # fmt: skip
+    shared_notes = forms.CharField(
+        label="What the school shares with the agency", required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The professional sees this and nothing else about the pupil beyond their "
+        "own advice, while the parents' consent to share with the agency stands. Do not "
+        "include safeguarding information.",
+    )  # fmt: skip
+
+    def __init__(self, *args, agencies, professionals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["agency"].label_from_instance = lambda a: (
+            f"{a.name} ({a.get_kind_display()}, usually {a.response_days} days)"
+        )
+        self.fields["professional"].queryset = professionals
+        self.fields["professional"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="What happened", widget=forms.RadioSelect, required=False,
+        choices=[("accepted", "The agency accepted it"), ("declined", "The agency declined it"),
+                 ("closed", "Closed (the work is done or it is withdrawn)")],
+    )  # fmt: skip
+    on = date_field("On", initial=timezone.localdate)
+
+
+class AdviceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What it is", widget=forms.RadioSelect, required=False,
+        choices=[("advice", "Advice"), ("report", "A report's findings"),
+                 ("visit", "A visit to the school")],
+    )  # fmt: skip
+    visited_on = date_field("Day of the visit", help_text="For a visit only.")
+    who_came = forms.CharField(
+        label="Who came", required=False, max_length=200,
+        help_text="For a visit only. Blank: you alone.",
+    )  # fmt: skip
+    text = forms.CharField(
+        label="What you found and advise", required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="The school sees this, and it goes into the pupil's reviews.",
+    )  # fmt: skip

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sendesk.agencies.models import Agency
 from sendesk.provision.models import Provision
 from sendesk.pupils.models import Pupil
 
@@ -19,21 +20,59 @@ class TimelineKind(models.TextChoices):
 
     REFERRAL = "referral", "Referral"
     PROGRAMME_REVIEW = "programme_review", "Therapy programme review"
+    ADVICE = "agency_advice", "Advice from an agency"
 
 
 class Discipline(models.TextChoices):
     SLT = "slt", "Speech and language therapy"
     OT = "ot", "Occupational therapy"
     PHYSIO = "physio", "Physiotherapy"
+    # Issue 11: every agency a school refers to (agencies.Agency.Kind) is a discipline.
+    EP = "ep", "Educational psychology"
+    NURSE = "nurse", "School nursing"
+    CAMHS = "camhs", "CAMHS (mental health)"
+    SOCIAL = "social", "Children's social care"
+    LA_SEN = "la_sen", "Local authority SEN team"
+    OTHER = "other", "Other"
+
+
+# The disciplines a therapist referral (no agency) may name: the issue-9 three.
+THERAPIES = (Discipline.SLT, Discipline.OT, Discipline.PHYSIO)
+
+
+class Status(models.TextChoices):
+    """Where a referral to an agency stands. Only a referral still waiting for an answer
+    can run past its timescale."""
+
+    SENT = "sent", "Sent, waiting for a response"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    CLOSED = "closed", "Closed"
 
 
 class Referral(models.Model):
-    """The school refers a pupil to a therapist, with the parents' consent."""
+    """The school refers a pupil to a therapist, with the parents' consent; or (issue 11)
+    to an agency, naming the professional if known, with a timescale for its response.
+
+    A referral with an agency is seen by its named professional (or, while it names none,
+    by the agency's members) only while the parents' consent to share with that agency is
+    in force; one without (the issue-9 therapist referral) rests on the consent typed in."""
 
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="referrals")
     therapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals",
+        null=True, blank=True, verbose_name="Professional",
+    )  # fmt: skip
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="referrals", null=True, blank=True
     )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    sent_on = models.DateField(null=True, blank=True)
+    # The agency's response_days unless the referral set its own; kept as typed so that
+    # a later change to the agency does not move a referral's timescale.
+    response_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    respond_by = models.DateField(null=True, blank=True)
+    responded_on = models.DateField(null=True, blank=True)
     discipline = models.CharField(max_length=10, choices=Discipline.choices)
     reason = models.TextField(blank=True)
     consent_by = models.CharField("Consent given by", max_length=150)
@@ -56,10 +95,24 @@ class Referral(models.Model):
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="referral_dates"
             ),
         ]
-        indexes = [models.Index(fields=["therapist", "start"], name="referral_therapist_idx")]
+        indexes = [
+            models.Index(fields=["therapist", "start"], name="referral_therapist_idx"),
+            models.Index(fields=["status", "respond_by"], name="referral_due_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_discipline_display()} referral"
+
+    def overdue_on(self, day) -> bool:
+        """Still waiting for the agency's answer after its timescale."""
+        return self.status == Status.SENT and self.respond_by is not None and self.respond_by < day
+
+    @property
+    def who(self) -> str:
+        """Whom the referral went to, in words: the professional, the agency, or both."""
+        names = [x for x in (getattr(self.therapist, "full_name", ""), str(self.agency or ""))
+                 if x]  # fmt: skip
+        return " — ".join(names) or "—"
 
 
 class Programme(models.Model):
@@ -97,3 +150,31 @@ class ProgrammeReview(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class Advice(models.Model):
+    """What an external professional advises about a referred pupil, written in the
+    product: advice, a report's findings, or a visit logged (who came, what they saw and
+    advised). A record: never edited; a later entry corrects an earlier one. It feeds the
+    pupil's reviews (therapy.review.section)."""
+
+    class Kind(models.TextChoices):
+        ADVICE = "advice", "Advice"
+        REPORT = "report", "Report"
+        VISIT = "visit", "Visit"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="advice")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="agency_advice")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    visited_on = models.DateField(null=True, blank=True)
+    who_came = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["pupil", "at"], name="advice_pupil_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.referral.who}"

@@ -14,6 +14,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     prefetch_related_objects,
 )
@@ -24,6 +25,8 @@ from django.utils.html import conditional_escape, escape, format_html_join
 from django.utils.safestring import mark_safe
 
 from sendesk import access
+from sendesk.agencies.models import Agency, AgencyMember
+from sendesk.consent.selectors import pupils_sharing_with
 from sendesk.lib.dates import active_on
 from sendesk.lib.ids import parse_uuid
 from sendesk.provision.models import (
@@ -38,7 +41,10 @@ from sendesk.provision.selectors import reconcile
 from sendesk.pupils.models import Pupil
 from sendesk.schools.models import Role
 
-from .models import Programme, ProgrammeReview, Referral
+from .models import Advice, Programme, ProgrammeReview, Referral, Status
+
+# A declined or closed referral opens nothing, whatever its dates say.
+ENDED = (Status.DECLINED, Status.CLOSED)
 
 # The programme page lists this many of the latest session records.
 SESSIONS_SHOWN = 60
@@ -54,14 +60,39 @@ def is_therapist(user) -> bool:
 
 
 def referred_pupils(user, day=None):
-    """The pupils referred to `user` as a therapist, on `day`: the therapist's whole scope.
-    It lives here, with the referrals, and is built on access (roles, the 404 rule); only
-    the therapy pages use it: a referral shows the programme, its sessions and what the
-    school shares."""
+    """The pupils referred to `user` as an external professional, on `day`: their whole
+    scope. It lives here, with the referrals, and is built on access (roles, the 404 rule);
+    only the therapy and agency pages use it: a referral shows the programme, its sessions,
+    what the school shares and the professional's own advice.
+
+    A referral counts when it is in force on `day` (start..end), was not declined or closed,
+    is to `user` (or, naming nobody yet, to an agency `user` works for), and, when it is to
+    an agency, the parents' latest decision about sharing with that agency on `day` is
+    'given' (consent.selectors.pupils_sharing_with): withdrawal or a missing consent takes
+    the pupil out at once, the same 404 as a stranger. A referral without an agency (the
+    issue-9 therapist referral) rests on the consent typed into it."""
     day = day or timezone.localdate()
     schools = {school for school, role in access.roles_of(user) if role == Role.THERAPIST}
-    referred = Referral.objects.filter(active_on(day), therapist=user, pupil=OuterRef("pk"))
-    return Pupil.objects.filter(Exists(referred), school_id__in=schools)
+    in_scope = _referrals_in_scope(user, day).filter(pupil=OuterRef("pk"))
+    return Pupil.objects.filter(Exists(in_scope), school_id__in=schools)
+
+
+def _referrals_in_scope(user, day):
+    """referred_pupils' rules for one referral, as a subquery to correlate (the consent
+    part refers to the referral's own agency, so it cannot stand alone)."""
+    agencies = AgencyMember.objects.filter(user=user, active=True).values("agency_id")
+    return Referral.objects.filter(
+        active_on(day),
+        Q(therapist=user) | Q(therapist__isnull=True, agency__in=agencies),
+        Q(agency__isnull=True) | Q(pupil__in=pupils_sharing_with(OuterRef("agency_id"), day)),
+    ).exclude(status__in=ENDED)
+
+
+def referrals_in_scope(user, day, **filters):
+    """The referrals that put a pupil in `user`'s scope on `day` (referred_pupils' rules),
+    narrowed by `filters`. A QuerySet."""
+    in_scope = _referrals_in_scope(user, day).filter(pk=OuterRef("pk"))
+    return Referral.objects.filter(Exists(in_scope), **filters)
 
 
 def get_referred_pupil(user, pupil_id) -> Pupil:
@@ -73,11 +104,10 @@ def get_referred_pupil(user, pupil_id) -> Pupil:
 
 
 def active_referrals(user, day: dt.date):
-    """The referrals to `user` in force on `day`, for pupils at schools where `user` is a
-    therapist. A QuerySet: no query until evaluated."""
-    return Referral.objects.filter(
-        active_on(day), therapist=user, pupil__in=referred_pupils(user, day)
-    )
+    """The referrals to `user` in force on `day` (referred_pupils' rules, each referral
+    asked on its own: consent to one agency does not open another's referral). A QuerySet:
+    no query until evaluated."""
+    return referrals_in_scope(user, day, pupil__in=referred_pupils(user, day))
 
 
 def _count(queryset):
@@ -129,9 +159,7 @@ def therapist_home(user, day: dt.date):
     # the programmes for the referrals in another, nested; building those query trees cost
     # the page more than its SQL. The same rows: a few pupils, never the school's roll.
     referrals = list(
-        Referral.objects.filter(
-            active_on(day), therapist=user, pupil__in=[p.pk for p in pupils]
-        ).order_by("start")
+        referrals_in_scope(user, day, pupil__in=[p.pk for p in pupils]).order_by("start")
     )
     programmes = list(programmes_for(user, day, [r.pk for r in referrals]))
     for programme in programmes:
@@ -262,9 +290,7 @@ def programme_page(user, pupil, day: dt.date):
     # `pupil` came from get_referred_pupil(user): its scope is checked, so its referrals
     # are asked for by the one pupil, not through referred_pupils()' list of the school
     # (an IN of every pupil tested by EXISTS: 0.6 ms on the large bench school, growing).
-    referrals = list(
-        Referral.objects.filter(active_on(day), therapist=user, pupil=pupil).order_by("start")
-    )
+    referrals = list(referrals_in_scope(user, day, pupil=pupil).order_by("start"))
     by_pk = {r.pk: r for r in referrals}
     programmes = list(
         Programme.objects.filter(referral__in=list(by_pk))
@@ -292,11 +318,41 @@ def programme_details(programmes, day: dt.date, *, records=session_records):
     return programmes
 
 
+def school_agencies(school_id: int):
+    """The school's active agencies, for the referral form."""
+    return Agency.objects.filter(school_id=school_id, active=True).order_by("name")
+
+
+def school_professionals(school_id: int):
+    """The agencies' professionals with the external role at the school."""
+    from sendesk.accounts.models import User
+
+    members = AgencyMember.objects.filter(agency__school_id=school_id, active=True)
+    return User.objects.filter(
+        pk__in=members.values("user_id"),
+        is_active=True,
+        staff_roles__school_id=school_id,
+        staff_roles__role=Role.THERAPIST,
+    ).order_by("full_name")
+
+
+def overdue_referrals(school_ids, day: dt.date):
+    """Referrals to an agency still waiting for its answer after their timescale, oldest
+    first: the SENCO's alert, the API's ?overdue=true and the daily check."""
+    return (
+        Referral.objects.filter(
+            pupil__school_id__in=list(school_ids), status=Status.SENT, respond_by__lt=day
+        )
+        .select_related("pupil", "pupil__school", "agency", "therapist")
+        .order_by("respond_by", "pk")
+    )
+
+
 def school_referrals(school_id: int):
     """The school's referrals for the SENCO: in force first, then ended, newest first."""
     return (
         Referral.objects.filter(pupil__school_id=school_id)
-        .select_related("pupil", "pupil__year_group", "therapist", "referred_by")
+        .select_related("pupil", "pupil__year_group", "therapist", "referred_by", "agency")
         .prefetch_related("programmes")
         .order_by("-start", "-pk")
     )
@@ -316,3 +372,19 @@ def sessions_delivered(programme_provisions, start: dt.date, end: dt.date) -> di
         .annotate(n=Count("pk"))
     )
     return {row["provision"]: row["n"] for row in rows}
+
+
+def own_advice(referrals) -> list:
+    """The advice written under `referrals` (the professional's own, in force), newest
+    first. One query."""
+    return list(Advice.objects.filter(referral__in=[r.pk for r in referrals]))
+
+
+def pupil_advice(pupil, since: dt.date, until: dt.date) -> list:
+    """Every professional's advice and visits for `pupil` between two dates, oldest first:
+    for the pupil's reviews. One query."""
+    return list(
+        Advice.objects.filter(pupil=pupil, at__date__gte=since, at__date__lte=until)
+        .select_related("by", "referral", "referral__agency")
+        .order_by("at", "pk")
+    )

@@ -16,19 +16,25 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
+from sendesk.agencies.models import Agency, AgencyMember
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
+from sendesk.consent import selectors as consent
+from sendesk.consent.models import Kind as ConsentKind
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
+from sendesk.plans import services as plans_services
+from sendesk.plans.models import Plan
 from sendesk.provision.models import Provision
 from sendesk.provision.models import TimelineKind as ProvisionLine
 from sendesk.provision.services import check_amount as provision_amount
+from sendesk.pupils import services as pupils_services
 from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.models import Role, StaffRole
 
-from .models import Discipline, Programme, ProgrammeReview, Referral, TimelineKind
-from .selectors import get_referred_pupil
+from .models import THERAPIES, Advice, Programme, ProgrammeReview, Referral, Status, TimelineKind
+from .selectors import get_referred_pupil, referrals_in_scope
 
 # How often a programme runs is checked as any provision's is (_frequency). These are
 # the provision's words for a pattern with no school day in it: its _validate_provision
@@ -60,7 +66,7 @@ def referral_create(*, actor, pupil, data: dict) -> Referral:
     if therapist is None or not therapists_of(pupil.school_id).filter(pk=therapist.pk).exists():
         errors["therapist"] = "Choose a therapist who works with this school."
     discipline = data.get("discipline")
-    if discipline not in Discipline.values:
+    if discipline not in THERAPIES:
         errors["discipline"] = "Choose speech and language therapy, OT or physiotherapy."
     consent_by = inputs.text(
         data.get("consent_by"), "consent_by", errors,
@@ -91,6 +97,8 @@ def referral_create(*, actor, pupil, data: dict) -> Referral:
             start=start,
             shared_notes=shared_notes,
             referred_by=actor,
+            # A therapist referral is agreed with the therapist before it is typed in.
+            status=Status.ACCEPTED,
         )
         record_change(
             actor=actor,
@@ -186,11 +194,9 @@ def _programme_text(data, errors):
 def _check_therapist(actor, referral: Referral):
     """The actor is the referral's therapist and the referral is in force today; anything
     else looks like the pupil does not exist."""
-    if referral.therapist_id != actor.pk:
-        raise Http404
     get_referred_pupil(actor, referral.pupil_id)
-    today = timezone.localdate()
-    if referral.start > today or (referral.end is not None and referral.end < today):
+    # In force, to this professional (or their agency), with the consent it needs: today.
+    if not referrals_in_scope(actor, timezone.localdate(), pk=referral.pk).exists():
         raise Http404
 
 
@@ -435,3 +441,223 @@ def programme_end(*, actor, programme: Programme, end: dt.date, note: str) -> Pr
             ref=programme,
         )
     return review
+
+
+# --- Referrals to an agency, with a timescale (issue 11) ---------------------------------
+
+
+def professionals_of(agency):
+    """The active members of `agency` who hold the external-professional role at its
+    school: whom a referral may name. One query when evaluated."""
+    ids = AgencyMember.objects.filter(agency=agency, active=True).values("user_id")
+    return therapists_of(agency.school_id).filter(pk__in=ids)
+
+
+def _agency_referral_checks(pupil, data, errors, today):
+    """(agency, professional, sent_on, response_days) from `data`, each checked; the
+    missing referral consent is said plainly, naming the agency."""
+    agency = data.get("agency")
+    if not isinstance(agency, Agency) or agency.school_id != pupil.school_id or not agency.active:
+        errors["agency"] = "Choose one of the school's agencies."
+        agency = None
+    professional = data.get("professional")
+    if professional is not None and (
+        agency is None or not professionals_of(agency).filter(pk=professional.pk).exists()
+    ):
+        errors["professional"] = "Choose someone who works for that agency, or nobody yet."
+    sent_on = data.get("sent_on")
+    if not isinstance(sent_on, dt.date):
+        errors["sent_on"] = "Give the date the referral was sent."
+    elif sent_on > today:
+        errors["sent_on"] = "The referral can't be sent in the future."
+    days = data.get("response_days")
+    if days is not None and (not isinstance(days, int) or not 1 <= days <= 365):
+        errors["response_days"] = "Give the days to respond as a whole number from 1 to 365."
+    if agency is not None and isinstance(sent_on, dt.date):
+        if not consent.allows(pupil.pk, ConsentKind.REFERRAL, sent_on, agency_id=agency.pk):
+            errors["agency"] = (
+                f"The parents have not given consent to a referral to {agency.name}. "
+                "Record their consent first."
+            )
+    return agency, professional, sent_on, days
+
+
+def agency_referral_create(*, actor, pupil, data: dict) -> Referral:
+    """Refer `pupil` to an agency of the pupil's school. `data`: agency (an Agency),
+    professional (a User of that agency, or None while the agency allocates one), reason,
+    sent_on, response_days (None: the agency's), shared_notes. Needs the parents'
+    referral consent for that agency on the day it is sent; what the professional then
+    sees also needs the consent to share with the agency (therapy.selectors)."""
+    if not access.can(actor, pupil.school_id, "write_pupils"):
+        raise Http404
+    errors = {}
+    today = timezone.localdate()
+    agency, professional, sent_on, days = _agency_referral_checks(pupil, data, errors, today)
+    reason = inputs.text(data.get("reason"), "reason", errors, limit=2000,
+                         required="Say why the pupil is referred.")  # fmt: skip
+    shared_notes = inputs.text(data.get("shared_notes"), "shared_notes", errors, limit=4000)
+    if errors:
+        raise ServiceError(errors)
+    agreed = consent.current(pupil.pk, ConsentKind.REFERRAL, agency_id=agency.pk)
+    days = days or agency.response_days
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            pupil=pupil,
+            agency=agency,
+            therapist=professional,
+            discipline=agency.kind,
+            reason=reason,
+            consent_by=(agreed.given_by_name or getattr(agreed.given_by, "full_name", ""))[:150]
+            or "Parent",
+            consent_on=agreed.on,
+            start=sent_on,
+            sent_on=sent_on,
+            response_days=days,
+            respond_by=sent_on + dt.timedelta(days=days),
+            status=Status.SENT,
+            shared_notes=shared_notes,
+            referred_by=actor,
+        )
+        record_change(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=referral,
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            after=snapshot(referral),
+        )
+        timeline_add(
+            pupil=pupil,
+            kind=TimelineKind.REFERRAL,
+            title=f"Referred to {agency.name} on {sent_on:%-d %B %Y} "
+            f"(response expected by {referral.respond_by:%-d %B %Y})",
+            actor=actor,
+            ref=referral,
+        )
+    return referral
+
+
+def referral_status(*, actor, referral: Referral, status: str, on: dt.date) -> Referral:
+    """The agency's answer (accepted, declined) or the referral closed, on `on`. A
+    declined or closed referral opens nothing to the professional from then on."""
+    school_id = referral.pupil.school_id
+    if not access.can(actor, school_id, "write_pupils"):
+        raise Http404
+    errors = {}
+    if status not in (Status.ACCEPTED, Status.DECLINED, Status.CLOSED):
+        errors["status"] = "Choose accepted, declined or closed."
+    if not isinstance(on, dt.date):
+        errors["on"] = "Give the date."
+    elif on > timezone.localdate():
+        errors["on"] = "The date can't be in the future."
+    elif referral.sent_on and on < referral.sent_on:
+        sent = f"{referral.sent_on:%-d %B %Y}"
+        errors["on"] = f"The date can't be before the referral was sent ({sent})."
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        before = snapshot(referral)
+        referral.status = status
+        if status != Status.CLOSED and referral.responded_on is None:
+            referral.responded_on = on
+        referral.save(update_fields=["status", "responded_on"])
+        record_change(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=referral,
+            school_id=school_id,
+            pupil_id=referral.pupil_id,
+            before=before,
+            after=snapshot(referral),
+        )
+        timeline_add(
+            pupil=referral.pupil_id,
+            kind=TimelineKind.REFERRAL,
+            title=f"Referral to {referral.who}: {referral.get_status_display().lower()} "
+            f"on {on:%-d %B %Y}",
+            actor=actor,
+            ref=referral,
+        )
+    return referral
+
+
+# --- Advice, reports and visits (the professional) --------------------------------------
+
+
+def advice_add(*, actor, referral: Referral, data: dict) -> Advice:
+    """The professional's advice, a report's findings or a visit logged, about a pupil
+    referred to them (in scope today, consent included). `data`: kind, text, and for a
+    visit visited_on and who_came (blank: the professional alone)."""
+    _check_therapist(actor, referral)
+    errors = {}
+    kind = data.get("kind")
+    if kind not in Advice.Kind.values:
+        errors["kind"] = "Choose advice, a report or a visit."
+    text = inputs.text(data.get("text"), "text", errors, limit=8000,
+                       required="Write the advice: what you found and what the school "
+                       "should do.")  # fmt: skip
+    who_came = inputs.text(data.get("who_came"), "who_came", errors, limit=200)
+    visited_on = data.get("visited_on")
+    if kind == Advice.Kind.VISIT:
+        if not isinstance(visited_on, dt.date):
+            errors["visited_on"] = "Give the day of the visit."
+        elif visited_on > timezone.localdate():
+            errors["visited_on"] = "A visit can't be logged before it happens."
+        elif visited_on < referral.start:
+            errors["visited_on"] = "The visit can't be before the referral began."
+    else:
+        visited_on, who_came = None, ""
+    if errors:
+        raise ServiceError(errors)
+    pupil = referral.pupil
+    with transaction.atomic():
+        advice = Advice.objects.create(
+            referral=referral, pupil=pupil, kind=kind, by=actor, at=timezone.now(),
+            visited_on=visited_on, who_came=who_came or (actor.full_name if visited_on else ""),
+            text=text,
+        )  # fmt: skip
+        record_change(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=advice,
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            after=snapshot(advice),
+        )
+        what = "Visit" if visited_on else advice.get_kind_display()
+        timeline_add(
+            pupil=pupil,
+            kind=TimelineKind.ADVICE,
+            title=f"{what} from {actor.full_name} "
+            f"({referral.agency or referral.get_discipline_display()})",
+            body=text,
+            actor=actor,
+            ref=advice,
+        )
+    return advice
+
+
+def advice_adopt(*, actor, advice: Advice, as_what: str, text: str):
+    """Turn a professional's advice into a strategy on the pupil's profile or a target of
+    their current plan, in one step, through those apps' own services (their checks,
+    audit and timeline). `text`: the words to adopt, as the SENCO trimmed them."""
+    pupil = advice.pupil
+    if as_what == "strategy":
+        return pupils_services.strategy_add(actor=actor, pupil=pupil, text=text)
+    if as_what == "target":
+        # The SEN plan (an EHC plan first, else an IEP), never the behaviour or pastoral one.
+        plan = (
+            Plan.objects.active()
+            .filter(pupil=pupil, kind__in=[Plan.Kind.EHCP, Plan.Kind.IEP])
+            .order_by("kind", "-start_date")
+            .first()
+        )
+        if plan is None:
+            raise ServiceError({"as_what": f"{pupil.name} has no current plan to add a target "
+                                "to. Write the plan first."})  # fmt: skip
+        source = f"From {advice.by.full_name}'s advice of {advice.at:%-d %B %Y}."
+        return plans_services.target_add(
+            actor=actor, plan=plan, data={"text": text, "success_criteria": source}
+        )
+    raise ServiceError({"as_what": "Choose a strategy or a target."})

@@ -15,4 +15,13 @@ urlpatterns = [
     path("pupils/<uuid:pupil_id>/referrals/new/", views.referral_new, name="referral_new"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/end/", views.referral_end, name="referral_end"),
+    path(
+        "pupils/<uuid:pupil_id>/referrals/agency/new/",
+        views.agency_referral_new,
+        name="agency_referral_new",
+    ),
+    path("referrals/<int:pk>/status/", views.referral_status, name="referral_status"),
+    path("therapy/pupils/<uuid:pupil_id>/advice/new/", views.advice_new, name="advice_new"),
+    path("pupils/<uuid:pupil_id>/advice/", views.pupil_advice, name="pupil_advice"),
+    path("advice/<int:pk>/adopt/", views.advice_adopt, name="advice_adopt"),
 ]

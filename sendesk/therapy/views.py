@@ -3,6 +3,8 @@ referral pages. Reads go through therapy.selectors, writes through
 therapy.services; anything out of scope answers 404, the same as a record that does not
 exist."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -19,8 +21,16 @@ from sendesk.provision.models import WEEKDAYS
 from sendesk.provision.selectors import label_missed
 
 from . import selectors, services
-from .forms import ProgrammeEndForm, ProgrammeForm, ReferralEndForm, ReferralForm
-from .models import Referral
+from .forms import (
+    AdviceForm,
+    AgencyReferralForm,
+    ProgrammeEndForm,
+    ProgrammeForm,
+    ReferralEndForm,
+    ReferralForm,
+    ReferralStatusForm,
+)
+from .models import Advice, Referral
 
 WHAT = "therapy programme"
 
@@ -84,7 +94,13 @@ def therapy_pupil(request, pupil_id):
         programme.history = [(r, change_rows(r)) for r in programme.reviews.all()]
         programme.can_change_frequency = services.programme_can_change_frequency(programme)
     record_access(actor=request.user, pupil=pupil, what=WHAT)
-    context = {"pupil": pupil, "referrals": referrals, "programmes": programmes, "today": today}
+    context = {
+        "pupil": pupil,
+        "referrals": referrals,
+        "programmes": programmes,
+        "today": today,
+        "advice": selectors.own_advice(referrals),
+    }
     return render(request, "therapy/pupil.html", context)
 
 
@@ -230,10 +246,22 @@ def referral_list(request):
     school_id = access.oversight_school(request.user, request.GET.get("school"))
     today = timezone.localdate()
     referrals = list(selectors.school_referrals(school_id))
+    overdue_only = request.GET.get("overdue") in ("1", "true")
+    if overdue_only:
+        referrals = [r for r in referrals if r.overdue_on(today)]
+    for r in referrals:
+        r.overdue = r.overdue_on(today)
     current = [r for r in referrals if r.start <= today and (r.end is None or r.end >= today)]
     other = [r for r in referrals if r not in current]
     record_access_many(actor=request.user, pupils=[r.pupil for r in referrals], what="referrals")
-    context = {"current": current, "other": other, "today": today, "school_id": school_id}
+    context = {
+        "current": current,
+        "other": other,
+        "today": today,
+        "school_id": school_id,
+        "overdue_only": overdue_only,
+        "overdue": sum(r.overdue for r in referrals),
+    }
     return render(request, "therapy/referral_list.html", context)
 
 
@@ -264,3 +292,138 @@ def referral_end(request, pk):
     status = 422 if request.method == "POST" else 200
     context = {"form": form, "referral": referral, "pupil": referral.pupil}
     return render(request, "therapy/referral_end.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_referral_new(request, pupil_id):
+    """The SENCO or head refers a pupil to one of the school's agencies (issue 11)."""
+    pupil = access.get_pupil_for(request.user, pupil_id, "write_pupils")
+    record_access(actor=request.user, pupil=pupil, what="referral form")
+    form = AgencyReferralForm(
+        request.POST or None,
+        agencies=selectors.school_agencies(pupil.school_id),
+        professionals=selectors.school_professionals(pupil.school_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.agency_referral_create(
+                actor=request.user, pupil=pupil, data=form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{pupil.name} referred to {referral.who}. A response is expected by "
+                f"{referral.respond_by:%-d %B %Y}.",
+            )
+            return redirect(reverse("referral_list") + f"?school={pupil.school_id}")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "therapy/agency_referral_form.html", {"form": form, "pupil": pupil},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_status(request, pk):
+    """The agency's answer to a referral (accepted, declined), or the referral closed."""
+    referral = access.get_scoped(
+        request.user,
+        Referral.objects.select_related("pupil", "pupil__school", "therapist", "agency"),
+        pk,
+    )
+    access.require(request.user, referral.pupil.school_id, "write_pupils")
+    record_access(actor=request.user, pupil=referral.pupil, what="referrals")
+    form = ReferralStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_status(
+                actor=request.user,
+                referral=referral,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["on"],
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The referral of {referral.pupil.name} to {referral.who} is now "
+                f"“{referral.get_status_display().lower()}”.",
+            )
+            return redirect(reverse("referral_list") + f"?school={referral.pupil.school_id}")
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "referral": referral, "pupil": referral.pupil}
+    return render(request, "therapy/referral_status.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advice_new(request, pupil_id):
+    """The professional writes advice, a report's findings, or logs a visit (issue 11)."""
+    pupil = selectors.get_referred_pupil(request.user, pupil_id)
+    referrals = list(
+        selectors.active_referrals(request.user, timezone.localdate()).filter(pupil=pupil)
+    )
+    if not referrals:
+        raise Http404
+    record_access(actor=request.user, pupil=pupil, what=WHAT)
+    form = AdviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advice_add(actor=request.user, referral=referrals[0], data=form.cleaned_data)
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Saved. The school sees it, and it goes into the reviews.")
+            return redirect(_pupil_url(pupil.pk) + "#advice")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "therapy/advice_form.html", {"form": form, "pupil": pupil}, status=status
+    )
+
+
+# --- Staff: the advice about a pupil, and adopting it ------------------------------------
+
+
+def _advice_page(request, pupil, *, failed=None, status=200):
+    """The page; `failed`: (advice pk, what was typed, messages) of a refused adoption,
+    shown beside that advice with what was typed kept."""
+    today = timezone.localdate()
+    context = {
+        "pupil": pupil,
+        "advice": list(reversed(selectors.pupil_advice(pupil, dt.date.min, today))),
+        "can_adopt": access.can(request.user, pupil.school_id, "write_plans"),
+        "failed": failed,
+    }
+    return render(request, "therapy/pupil_advice.html", context, status=status)
+
+
+@login_required
+@require_GET
+def pupil_advice(request, pupil_id):
+    """What external professionals advised about a pupil in the viewer's scope; those who
+    write plans turn any of it into a strategy or a target in one step."""
+    pupil = access.get_pupil(request.user, pupil_id)
+    record_access(actor=request.user, pupil=pupil, what="advice from professionals")
+    return _advice_page(request, pupil)
+
+
+@login_required
+@require_http_methods(["POST"])
+def advice_adopt(request, pk):
+    advice = access.get_scoped(
+        request.user, Advice.objects.select_related("pupil", "pupil__school", "by"), pk
+    )
+    typed = {"as_what": request.POST.get("as_what", ""), "text": request.POST.get("text", "")}
+    try:
+        services.advice_adopt(actor=request.user, advice=advice, **typed)
+    except ServiceError as error:
+        failed = {"pk": advice.pk, **typed, "errors": list(error.errors.values())}
+        return _advice_page(request, advice.pupil, failed=failed, status=422)
+    what = "a strategy" if typed["as_what"] == "strategy" else "a target of the current plan"
+    messages.success(request, f"Added as {what}.")
+    return redirect(reverse("pupil_advice", args=[advice.pupil_id]) + f"#advice-{advice.pk}")

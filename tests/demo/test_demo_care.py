@@ -372,7 +372,10 @@ def test_the_demo_over_the_api_as_ta1_ta2_the_therapist_and_the_parent(pupil, sc
     slt = token("slt")
     r = client.get("/api/v1/therapy/pupils", **slt)
     assert r.status_code == 200
-    referred = {str(pk) for pk in Referral.objects.values_list("pupil_id", flat=True)}
+    referred = {
+        str(pk)
+        for pk in Referral.objects.filter(therapist=login("slt")).values_list("pupil_id", flat=True)
+    }
     assert {item["id"] for item in r.json()["items"]} == referred
     assert client.get(f"/api/v1/pupils/{pupil.pk}/medication", **slt).status_code == 404
 
