@@ -13,6 +13,7 @@ from . import (
     evidence,
     exams,
     faults,
+    homeschool,
     medication,
     observations,
     plans,
@@ -63,3 +64,4 @@ api.add_router("", evidence.router)
 api.add_router("", exams.router)
 api.add_router("", assessment.router)
 api.add_router("", provision_map.router)
+api.add_router("", homeschool.router)

@@ -22,6 +22,7 @@ from .deployment import make_deployment
 from .evidence import make_evidence
 from .exams import exam_notes, make_exams
 from .generator import GAP_NOTE, generate
+from .homeschool import make_homeschool
 from .provision_map import make_provision_map
 from .reviews import make_reviews
 from .visits import make_trip
@@ -76,6 +77,8 @@ def build_demo(*, today=None):
     make_assessment(generated.schools[0])
     make_exams(generated.schools[0])
     make_reviews(generated.schools[0])
+    # Issue 11: the parent's conversation with ta1 and the home-school diary.
+    make_homeschool(generated.schools[0])
     # Last: the notional SEN budget, and a cost on any provision the modules above added.
     make_provision_map(generated.schools[0])
     return generated.schools[0]

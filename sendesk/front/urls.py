@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("sendesk.exams.urls")),
     path("", include("sendesk.assessment.urls")),
     path("", include("sendesk.provision.urls_map")),
+    path("", include("sendesk.homeschool.urls")),
 ]
