@@ -21,11 +21,14 @@ class HomeschoolConfig(AppConfig):
         "homeschool.messageamendment": "Message correction",
         "homeschool.diarypupil": "Home-school diary started",
         "homeschool.diarynote": "Home-school diary note",
+        "homeschool.meetingrequest": "Meeting asked for by a family",
+        "homeschool.meeting": "Meeting with a family",
     }
     notification_kinds = {
         "homeschool_parent_message": "A parent writes about a child you support",
         "homeschool_school_message": "The school writes to you about your child",
         "homeschool_diary_home": "A family writes in a child's home-school diary",
+        "homeschool_meeting_request": "A family asks for a meeting",
     }
 
     def my_day_lines(self, user, day):

@@ -141,3 +141,46 @@ class DiaryNote(models.Model):
             # One save from a device writes several sections under one client_id.
             models.UniqueConstraint(fields=["client_id", "section"], name="hs_diary_client_once")
         ]
+
+
+class MeetingRequest(models.Model):
+    """A parent asking to meet: what about and when suits them. Open until staff record a
+    meeting that answers it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="meeting_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    about = models.TextField()
+    times = models.CharField(max_length=300, blank=True, help_text="When suits the family.")
+    requested_at = models.DateTimeField()
+
+
+class Meeting(models.Model):
+    """A meeting with the family, recorded by staff: who was there, the notes and the
+    actions agreed. The family reads all of it: write it for them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="family_meetings")
+    request = models.OneToOneField(
+        MeetingRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="meeting"
+    )
+    held_on = models.DateField()
+    attendees = models.CharField(max_length=300, help_text="Who was there.")
+    notes = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+
+class MeetingAction(models.Model):
+    """One action agreed at a meeting, and who does it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    text = models.CharField(max_length=300)
+    who = models.CharField(max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField()

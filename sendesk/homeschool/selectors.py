@@ -10,12 +10,15 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.care.models import CareEvent
 from sendesk.provision.models import SessionPupil
+from sendesk.reviews.models import ReviewMeeting
 
 from .models import (
     HOME_SECTIONS,
     SCHOOL_SECTIONS,
     DiaryNote,
     DiaryPupil,
+    Meeting,
+    MeetingRequest,
     Message,
     MessageRead,
     Reachable,
@@ -173,3 +176,29 @@ def home_lines(user, day: dt.date) -> list[dict]:
         }  # fmt: skip
         for n in notes
     ]
+
+
+# --- Meetings with the family -------------------------------------------------------------
+
+
+def meetings(pupil) -> dict:
+    """The meetings with the family (newest first, with their actions), the requests not
+    yet answered, and the reviews to come (where the family adds their views: the reviews
+    app's own page). Four queries."""
+    held = list(
+        Meeting.objects.filter(pupil=pupil)
+        .select_related("recorded_by")
+        .prefetch_related("actions")
+        .order_by("-held_on", "-recorded_at")
+    )
+    open_requests = list(
+        MeetingRequest.objects.filter(pupil=pupil, meeting__isnull=True)
+        .select_related("requested_by")
+        .order_by("requested_at")
+    )
+    reviews = list(
+        ReviewMeeting.objects.filter(
+            pupil=pupil, status=ReviewMeeting.Status.PLANNED, date__gte=timezone.localdate()
+        ).order_by("date")
+    )
+    return {"held": held, "open_requests": open_requests, "reviews": reviews}

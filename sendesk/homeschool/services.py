@@ -32,6 +32,9 @@ from .models import (
     Attachment,
     DiaryNote,
     DiaryPupil,
+    Meeting,
+    MeetingAction,
+    MeetingRequest,
     Message,
     MessageAmendment,
     MessageRead,
@@ -368,7 +371,7 @@ def diary_write(*, actor, pupil_id, date, notes: dict, client_id=None) -> tuple[
     return rows, True
 
 
-def _diary_day(value, errors) -> dt.date | None:
+def _diary_day(value, errors, window: int | None = 14) -> dt.date | None:
     today = timezone.localdate()
     if value in (None, ""):
         return today
@@ -382,6 +385,96 @@ def _diary_day(value, errors) -> dt.date | None:
             return None
     if day > today:
         errors["date"] = "The diary can't be written for a day that has not come."
-    elif day < today - dt.timedelta(days=14):
+    elif window is not None and day < today - dt.timedelta(days=window):
         errors["date"] = "The diary can be written for the last two weeks only."
     return day
+
+
+# --- Meetings with the family -------------------------------------------------------------
+
+ACTIONS_MAX = 12
+
+
+def meeting_request(*, actor, pupil_id, about, times="") -> MeetingRequest:
+    """A parent asks to meet about their child; the staff who answer their messages (the
+    SENCO when nobody) are told."""
+    pupil, as_parent = conversation_pupil(actor, pupil_id)
+    if not as_parent:
+        raise access.Http404
+    errors: dict[str, str] = {}
+    about = inputs.text(about, "about", errors, limit=2000, label="What about",
+                        required="Say what you would like to talk about.")  # fmt: skip
+    times = inputs.text(times, "times", errors, limit=300, label="When suits you")
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        row = MeetingRequest.objects.create(
+            school_id=pupil.school_id, pupil=pupil, requested_by=actor, about=about,
+            times=times, requested_at=timezone.now(),
+        )  # fmt: skip
+        record_pupil_change(actor, AuditEvent.Action.CREATE, row, pupil, after=snapshot(row))
+        notify(users=staff_to_tell(pupil), kind="homeschool_meeting_request",
+               title=f"{first_name(pupil)}'s family asked for a meeting",
+               url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
+    return row
+
+
+def _actions(lines, errors) -> list[tuple[str, str]]:
+    """Actions typed one a line, "what — who" (or "what - who"): [(what, who)]."""
+    if not isinstance(lines, str):
+        lines = ""
+    out = []
+    for line in (ln.strip() for ln in lines.splitlines()):
+        if not line:
+            continue
+        what, _, who = line.replace(" — ", " - ").partition(" - ")
+        if len(what) > 300 or len(who) > 120:
+            errors["actions"] = "Keep each action to one line: what, then ' - ' and who."
+        out.append((what.strip()[:300], who.strip()[:120]))
+    if len(out) > ACTIONS_MAX:
+        errors["actions"] = f"Agree {ACTIONS_MAX} actions at most in one meeting."
+    return out
+
+
+def meeting_record(*, actor, pupil_id, held_on, attendees, notes, actions="", request_id=None):
+    """Staff in scope record a meeting with the family: the family reads it. It answers
+    the family's request when one is named."""
+    pupil, as_parent = conversation_pupil(actor, pupil_id)
+    if as_parent:
+        raise access.Http404
+    errors: dict[str, str] = {}
+    day = _diary_day(held_on, errors, window=None)
+    if "date" in errors:
+        errors["held_on"] = errors.pop("date").replace("The diary can't be written", "A meeting "
+                                                       "can't be recorded")  # fmt: skip
+    attendees = inputs.text(attendees, "attendees", errors, limit=300, label="Who was there",
+                            required="Say who was at the meeting.")  # fmt: skip
+    notes = inputs.text(notes, "notes", errors, limit=8000, label="Notes",
+                        required="Write the notes of the meeting.")  # fmt: skip
+    agreed = _actions(actions, errors)
+    request = None
+    if request_id:
+        request = MeetingRequest.objects.filter(
+            pk=access._as_uuid(request_id), pupil=pupil, meeting__isnull=True
+        ).first()
+        if request is None:
+            errors["request"] = "That request has been answered already."
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            school_id=pupil.school_id, pupil=pupil, request=request, held_on=day,
+            attendees=attendees, notes=notes, recorded_by=actor, recorded_at=timezone.now(),
+        )  # fmt: skip
+        MeetingAction.objects.bulk_create(
+            [
+                MeetingAction(meeting=meeting, text=w, who=who, order=i)
+                for i, (w, who) in enumerate(agreed)
+            ]  # fmt: skip
+        )
+        record_pupil_change(actor, AuditEvent.Action.CREATE, meeting, pupil,
+                            after={**snapshot(meeting), "actions": agreed})  # fmt: skip
+        notify(users=parents_of(pupil), kind="homeschool_school_message",
+               title=f"Notes of your meeting about {first_name(pupil)}",
+               url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
+    return meeting

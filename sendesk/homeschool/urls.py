@@ -16,5 +16,6 @@ urlpatterns = [
         name="homeschool_concern",
     ),  # fmt: skip
     path("diary/<uuid:pupil_id>/", views.diary, name="homeschool_diary"),
+    path("meetings/<uuid:pupil_id>/", views.meetings, name="homeschool_meetings"),
     path("diary/<uuid:pupil_id>/start/", views.diary_start, name="homeschool_diary_start"),
 ]

@@ -22,6 +22,7 @@ from . import selectors, services
 from .models import HOME_SECTIONS, SCHOOL_SECTIONS, Attachment, Reachable, Section
 
 WHAT = "home-school messages"
+MEETING_FIELDS = ("about", "times", "held_on", "attendees", "notes", "actions", "request")
 DIARY_WHAT = "home-school diary"
 
 
@@ -215,3 +216,39 @@ def diary_start(request, pupil_id):
         request, "The home-school diary is started. The family can now read and add to it."
     )
     return redirect("homeschool_diary", pupil_id=pupil_id)
+
+
+# --- Meetings with the family -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meetings(request, pupil_id):
+    pupil, as_parent = services.conversation_pupil(request.user, pupil_id)
+    errors, values, status = {}, {}, 200
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in MEETING_FIELDS}
+        try:
+            if as_parent:
+                services.meeting_request(actor=request.user, pupil_id=pupil.pk,
+                                         about=values["about"], times=values["times"])  # fmt: skip
+                said = "Sent. The school will get in touch to arrange a time."
+            else:
+                services.meeting_record(
+                    actor=request.user, pupil_id=pupil.pk, held_on=values["held_on"],
+                    attendees=values["attendees"], notes=values["notes"],
+                    actions=values["actions"], request_id=values["request"] or None,
+                )  # fmt: skip
+                said = "Saved. The family can read the notes and the actions agreed."
+        except ServiceError as exc:
+            errors, status = exc.errors, 400
+        else:
+            flash.success(request, said)
+            return redirect("homeschool_meetings", pupil_id=pupil.pk)
+    record_access(actor=request.user, pupil=pupil, what="meetings with the family")
+    context = {
+        "pupil": pupil, "name": services.first_name(pupil), "as_parent": as_parent,
+        "errors": errors, "values": values, "today": timezone.localdate(),
+        **selectors.meetings(pupil),
+    }  # fmt: skip
+    return render(request, "homeschool/meetings.html", context, status=status)
