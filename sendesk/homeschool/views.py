@@ -4,6 +4,7 @@ services.conversation_pupil (the access layer): another child is a page that doe
 exist. A failed form comes back with what was typed and the error summary."""
 
 import datetime as dt
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,6 +38,9 @@ def _conversation_context(request, pupil, as_parent, **extra):
         "has_diary": selectors.has_diary(pupil),
         "values": {},
         "errors": {},
+        # The form's own id: pressing Send twice, or again after a lost answer, stores one
+        # message (a failed form keeps its id, a new form gets a new one).
+        "client_id": request.POST.get("client_id") or uuid.uuid4(),
         **extra,
     }
 
@@ -72,7 +77,8 @@ def conversation(request, pupil_id):
             extra = {"errors": exc.errors, "values": {"body": request.POST.get("body", "")}}
         else:
             flash.success(request, "Sent." if created else "This message was already sent.")
-            return redirect("homeschool_conversation", pupil_id=pupil.pk)
+            # ?sent: the page tells the device to forget the draft it kept of this message.
+            return redirect(reverse("homeschool_conversation", args=[pupil.pk]) + "?sent=1")
     services.mark_read(request.user, pupil)
     record_access(actor=request.user, pupil=pupil, what=WHAT)
     context = _conversation_context(request, pupil, as_parent, **extra)
@@ -195,7 +201,7 @@ def diary(request, pupil_id):
             errors, status = exc.errors, 400
         else:
             flash.success(request, "Saved in the diary.")
-            return redirect(f"{request.path}?date={request.POST.get('date') or day}")
+            return redirect(f"{request.path}?date={request.POST.get('date') or day}&sent=1")
     record_access(actor=request.user, pupil=pupil, what=DIARY_WHAT)
     context = {
         "pupil": pupil, "name": services.first_name(pupil), "as_parent": as_parent, "day": day,
@@ -204,6 +210,7 @@ def diary(request, pupil_id):
         "errors": errors, "prev": day - dt.timedelta(days=7),
         "next": min(day + dt.timedelta(days=7), timezone.localdate()),
         "is_today": day == timezone.localdate(),
+        "client_id": request.POST.get("client_id") or uuid.uuid4(),
     }  # fmt: skip
     return render(request, "homeschool/diary.html", context, status=status)
 
@@ -244,7 +251,7 @@ def meetings(request, pupil_id):
             errors, status = exc.errors, 400
         else:
             flash.success(request, said)
-            return redirect("homeschool_meetings", pupil_id=pupil.pk)
+            return redirect(reverse("homeschool_meetings", args=[pupil.pk]) + "?sent=1")
     record_access(actor=request.user, pupil=pupil, what="meetings with the family")
     context = {
         "pupil": pupil, "name": services.first_name(pupil), "as_parent": as_parent,

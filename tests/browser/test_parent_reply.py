@@ -42,6 +42,8 @@ def test_parent_replies_on_a_phone(live_world, live_server, browser, width):
         phone.get_by_role("button", name="Send").tap()
         expect(phone.get_by_text("Sent.")).to_be_visible()
         expect(phone.get_by_text("Thank you! He told us all about it.")).to_be_visible()
+        # The draft this phone kept is forgotten once sent: the box is empty again.
+        expect(phone.get_by_label("Your message")).to_have_value("")
         assert fits_the_screen(phone)
         reply = Message.objects.get(author=w.pat)
         assert (reply.pupil_id, reply.from_parent) == (w.ben.pk, True)

@@ -9,8 +9,10 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from sendesk.homeschool.models import Attachment, Message, MessageAmendment
+from sendesk.homeschool.services import message_send
 from sendesk.notifications.models import Notification
 from sendesk.safeguarding.models import Concern
+from tests.therapy.conftest import queries
 
 from .conftest import conv, ghost_conv, give_consent, gps_jpeg, has_gps, text, upload
 
@@ -173,3 +175,15 @@ def test_staff_say_when_they_answer_and_parents_see_it(world, as_user, client):
     assert r.status_code == 302
     client.logout()
     assert "Alice Assistant: Mon to Fri, 8:30 to 4" in text(as_user(world.pat).get(conv(world.ben)))
+
+
+def test_the_conversation_costs_the_same_queries_however_long(world, as_user):
+    alice = as_user(world.alice)
+    message_send(actor=world.pat, pupil_id=world.ben.pk, body="One")
+    alice.get(conv(world.ben))  # her receipts for what is there now
+    before = queries(lambda: alice.get(conv(world.ben)))
+    for n in range(4):
+        message_send(actor=world.pat, pupil_id=world.ben.pk, body=f"More {n}")
+        message_send(actor=world.alice, pupil_id=world.ben.pk, body=f"Reply {n}")
+    alice.get(conv(world.ben))
+    assert queries(lambda: alice.get(conv(world.ben))) == before
