@@ -65,6 +65,7 @@ def messages_list(request, pupil_id: uuid.UUID):
     "/pupils/{pupil_id}/messages",
     response={
         200: MessageOut,
+        400: FieldErrorsOut,
         201: MessageOut,
         401: ErrorOut,
         404: ErrorOut,
@@ -132,6 +133,7 @@ def diary_day(request, pupil_id: uuid.UUID, date: IsoDate | None = None):
     "/pupils/{pupil_id}/diary",
     response={
         200: list[DiaryNoteOut],
+        400: FieldErrorsOut,
         201: list[DiaryNoteOut],
         401: ErrorOut,
         404: ErrorOut,
