@@ -14,6 +14,7 @@ from . import (
     evidence,
     exams,
     faults,
+    homeschool,
     medication,
     notifications,
     observations,
@@ -69,3 +70,4 @@ api.add_router("", provision_map.router)
 api.add_router("", notifications.router)
 api.add_router("", consent.router)
 api.add_router("", referrals.router)
+api.add_router("", homeschool.router)

@@ -25,6 +25,7 @@ from .deployment import make_deployment
 from .evidence import make_evidence
 from .exams import exam_notes, make_exams
 from .generator import GAP_NOTE, generate
+from .homeschool import make_homeschool
 from .provision_map import make_provision_map
 from .reviews import make_reviews
 from .visits import make_trip
@@ -83,6 +84,8 @@ def build_demo(*, today=None):
     make_consent(generated.schools[0])
     # Issue 11: agencies, the psychologist ep@ and referrals (one past its timescale).
     make_agencies(generated.schools[0])
+    # Issue 11: the parent's conversation with ta1 and the home-school diary.
+    make_homeschool(generated.schools[0])
     # Last: the notional SEN budget, and a cost on any provision the modules above added.
     make_provision_map(generated.schools[0])
     return generated.schools[0]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
 from sendesk.evidence import selectors as evidence_selectors
+from sendesk.homeschool import selectors as homeschool_selectors
 from sendesk.medication import mar as mar_module
 
 from . import selectors, words
@@ -39,6 +40,7 @@ def family_child(request, pupil_id):
     today = timezone.localdate()
     context = {"child": child, "today": today, **selectors.child_page(child, today)}
     context["photos"] = evidence_selectors.for_parent(child, limit=12)
+    context["has_diary"] = homeschool_selectors.has_diary(child)  # issue 11: a link to it
     record_access(actor=request.user, pupil=child, what=WHAT)
     return render(request, "family/child.html", context)
 

@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("sendesk.assessment.urls")),
     path("", include("sendesk.provision.urls_map")),
     path("", include("sendesk.notifications.urls")),
+    path("", include("sendesk.homeschool.urls")),
 ]
