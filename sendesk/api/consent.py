@@ -147,8 +147,8 @@ def _in_force(pupil, payload) -> Consent | None:
     service says in words what is wrong with one that does not)."""
     if payload.kind not in Kind.values:
         return None
-    if payload.kind in AGENCY_KINDS and payload.agency_id is None:
-        return None
+    if payload.kind in AGENCY_KINDS and not 0 < (payload.agency_id or 0) < 2**31:
+        return None  # no agency, or none the database could hold: the service says so
     return selectors.current(
         pupil.pk, payload.kind, agency_id=payload.agency_id, ref=payload.ref.strip()
     )

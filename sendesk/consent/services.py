@@ -52,10 +52,11 @@ def _agency(pupil, kind, agency_id, errors) -> Agency | None:
         return None
     agency_id = getattr(agency_id, "pk", agency_id)
     agency = None
-    if isinstance(agency_id, int) or (isinstance(agency_id, str) and agency_id.isdigit()):
-        agency = Agency.objects.filter(
-            pk=int(agency_id), school_id=pupil.school_id, active=True
-        ).first()
+    if isinstance(agency_id, str) and agency_id.isdigit():
+        agency_id = int(agency_id)
+    # A key the database can hold: a huge number is simply no agency (not a 500).
+    if isinstance(agency_id, int) and 0 < agency_id < 2**31:
+        agency = Agency.objects.filter(pk=agency_id, school_id=pupil.school_id, active=True).first()
     if agency is None:
         errors["agency_id"] = "Choose the agency the consent is about."
     return agency

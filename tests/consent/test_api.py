@@ -81,3 +81,10 @@ def test_bad_input_is_422_in_words(world, api):
     assert r.status_code == 422 and r.json()["errors"]["kind"] == "Choose what the consent is for."
     r = api.post(world.pat, _url(world.ben), {"kind": "photos"})
     assert r.status_code == 422
+
+
+def test_an_agency_id_too_large_for_the_database_is_no_agency(world, api):
+    r = api.post(world.pat, _url(world.ben), {"kind": "agency", "given": True,
+                                              "agency_id": 2**70})  # fmt: skip
+    assert r.status_code == 422
+    assert r.json()["errors"]["agency_id"] == "Choose the agency the consent is about."
