@@ -19,6 +19,7 @@ from tests.world import TODAY
 # Routes that are not pages: actions that only accept POST (checked to answer GET with 405),
 # and routes that answer with something other than a page.
 POST_ONLY = {
+    "advice_adopt",
     "feed_seen",
     "feed_seen_all",
     "strategy_add",
@@ -567,6 +568,10 @@ PAGES = {
     "referral_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "referral_list": ("senco", lambda w, r: {}, ""),
     "referral_end": ("senco", lambda w, r: {"pk": w.referral.pk}, ""),
+    "agency_referral_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "referral_status": ("senco", lambda w, r: {"pk": w.referral.pk}, ""),
+    "advice_new": ("theo", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "pupil_advice": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "family_home": ("pat", lambda w, r: {}, ""),
     "family_child": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "family_mar": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, "?month=2026-11"),

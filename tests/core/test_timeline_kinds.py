@@ -22,7 +22,7 @@ WRITTEN = {
     "medication",  # medication
     "observation", "incident", "positive", "restrictive_intervention", "parent_notified",
     "corrected",  # behaviour
-    "referral", "programme_review",  # therapy
+    "referral", "programme_review", "agency_advice",  # therapy
     "review",  # reviews (issue 10)
     "consent",  # consent (issue 10)
     "evidence", "evidence_amended",  # evidence (issue 10)
