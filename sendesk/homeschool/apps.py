@@ -14,7 +14,7 @@ class HomeschoolConfig(AppConfig):
     label = "homeschool"
     nav = [
         (112, "homeschool_inbox", "Messages", {"parent"}),
-        (56, "homeschool_inbox", "Messages with families", _STAFF),
+        (88, "homeschool_inbox", "Messages with families", _STAFF),
     ]
     audit_names = {
         "homeschool.message": "Message with a family",

@@ -18,33 +18,34 @@ from sendesk.safeguarding import services as safeguarding
 SIGN_IN = "Sign-in security"
 APPRAISAL, NEEDS = "Appraisal and CPD", "Training needs"  # issue 9
 REVIEWS = "Reviews"  # issue 10
+MSG = "Messages with families"  # issue 11: before Pupils (parents: "Messages")
 # Issue 10, in the "Assess and review" group: intervention impact (HLTA, SENCO, head),
 # routine tests and the access arrangements (everyone who supports pupils), the exam
 # timetable (SENCO, head) and reviews (all staff); the provision map (SENCO, head).
 ARRANGEMENTS = "Access arrangements"
 IMPACT, TESTS = "Intervention impact", "Routine tests"
 MAP = "Provision map"
-STAFF_END = ["Pupils", "Report a concern", APPRAISAL, REVIEWS, "My employment", SIGN_IN]
-SUPPORT_END = ["Pupils", "Report a concern", APPRAISAL, TESTS, ARRANGEMENTS, REVIEWS,
+STAFF_END = [MSG, "Pupils", "Report a concern", APPRAISAL, REVIEWS, "My employment", SIGN_IN]
+SUPPORT_END = [MSG, "Pupils", "Report a concern", APPRAISAL, TESTS, ARRANGEMENTS, REVIEWS,
                "My employment", SIGN_IN]  # fmt: skip
 EXPECTED = {
     # Timetable, My team and Plans (deployment), Trips (visits), appraisal, staff records:
     # issue 9.
     "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", *SUPPORT_END],  # TA
-    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", "Pupils",
+    "hana": ["My day", "Timetable", "My team", "Medicines", "Care", "Trips", MSG, "Pupils",
              "Report a concern", APPRAISAL, IMPACT, TESTS, ARRANGEMENTS, REVIEWS,
              "My employment", SIGN_IN],  # HLTA
     "tess": ["Timetable", "Feed", "Trips", *SUPPORT_END],  # teacher
     # A group's links follow each other where its first would be (the Staff menu).
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
-              APPRAISAL, NEEDS, "Pupils", "Report a concern", IMPACT, TESTS, "Exams",
+              APPRAISAL, NEEDS, MSG, "Pupils", "Report a concern", IMPACT, TESTS, "Exams",
               ARRANGEMENTS, REVIEWS, MAP, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Sign-in locks", APPRAISAL, NEEDS, "Pupils", "Report a concern", IMPACT,
+             "Staff", "Sign-in locks", APPRAISAL, NEEDS, MSG, "Pupils", "Report a concern", IMPACT,
              TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
-    "pat": ["My children", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
+    "pat": ["My children", "Messages", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
 }  # fmt: skip
 # Issue 11: everyone's bar starts with their notifications and their account ends with
 # the notification settings.
@@ -71,14 +72,14 @@ ASSESS = "Assess and review"  # issue 10's group
 # The bar's top level: links, and groups folded behind a button (a <summary>). A group the
 # person has one link of stays a link.
 TOP = {
-    "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", "Pupils", "Report a concern",
-              APPRAISAL, ASSESS, "Your account"],
-    "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", "Pupils",
+    "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", MSG, "Pupils",
+              "Report a concern", APPRAISAL, ASSESS, "Your account"],
+    "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", MSG, "Pupils",
               "Report a concern", ASSESS, "Your account"],
-    "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", "Pupils",
+    "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", MSG, "Pupils",
              "Report a concern", ASSESS, SIGN_IN],
-    "dsl": ["Safeguarding", "Pupils", "Report a concern", APPRAISAL, REVIEWS, "Your account"],
-    "pat": ["My children", "Tests and exams", SIGN_IN],
+    "dsl": ["Safeguarding", MSG, "Pupils", "Report a concern", APPRAISAL, REVIEWS, "Your account"],
+    "pat": ["My children", "Messages", "Tests and exams", SIGN_IN],
 }  # fmt: skip
 # Issue 11: notifications first; the account's links (sign-in security, notification
 # settings) are a group for everyone now.

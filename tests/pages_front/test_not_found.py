@@ -33,6 +33,7 @@ def test_a_parent_is_offered_their_own_pages(world, as_user):
     nav = body.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
     assert re.findall(r'href="([^"]+)"', nav) == [
         "/family/",
+        "/messages/",  # issue 11: messages with school
         "/family/exams/",
         "/account/second-factor/",  # issue 10: tests and exams
     ]
