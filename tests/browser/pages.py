@@ -38,6 +38,7 @@ POST_ONLY = {
     "equipment_out_of_service",
     "deployment_end",
     "lockout_lift",
+    "notifications_read",  # issue 11: marking notifications read
     "device_revoke",
     "sign_out_everywhere_else",
     "session_keep_alive",
@@ -583,6 +584,8 @@ PAGES = {
     "password_forgot": (None, lambda w, r: {}, ""),
     "password_forgot_sent": (None, lambda w, r: {}, ""),
     "lockouts": ("head", lambda w, r: {}, ""),
+    "notifications": ("head", lambda w, r: {}, ""),  # issue 11
+    "notification_settings": ("pat", lambda w, r: {}, ""),  # issue 11
     "devices": ("alice", lambda w, r: {}, ""),
     "mfa_manage": ("alice", lambda w, r: {}, ""),
     "mfa_enrol": ("alice", lambda w, r: {}, ""),

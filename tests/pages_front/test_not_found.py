@@ -32,10 +32,12 @@ def test_a_parent_is_offered_their_own_pages(world, as_user):
     body = as_user(world.pat).get(f"/pupils/{world.ben.pk}/").content.decode()
     nav = body.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
     assert re.findall(r'href="([^"]+)"', nav) == [
+        "/notifications/",  # issue 11
         "/family/",
         "/messages/",  # issue 11: messages with school
         "/family/exams/",
         "/account/second-factor/",  # issue 10: tests and exams
+        "/notifications/settings/",  # issue 11
     ]
     assert "Ben" not in body
 
