@@ -17,6 +17,16 @@ from .forms import PaperForm, ParentForm
 from .models import Decision, Kind
 
 
+def _service(agency) -> str:
+    """' (speech and language therapy)' after an agency's name, in a sentence's case; nothing
+    when the name already says it ('North Riverside CAMHS')."""
+    kind = agency.get_kind_display()
+    first = kind.split()[0]
+    if first.lower() in agency.name.lower():
+        return ""
+    return f" ({kind if first.isupper() else kind[0].lower() + kind[1:]})"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def pupil_consent(request, pupil_id):
@@ -67,7 +77,7 @@ def _explain(question: dict, name: str) -> dict:
         }
     if kind == Kind.AGENCY:
         return {
-            "what": f"{agency} ({agency.get_kind_display().lower()}) may help the school "
+            "what": f"{agency}{_service(agency)} may help the school "
             f"support {name}. If you say yes, the school may share what it knows about "
             f"{name}'s needs and progress with them, and the people there who work with "
             f"{name} may read {name}'s records.",

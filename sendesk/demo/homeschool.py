@@ -22,32 +22,50 @@ from sendesk.homeschool.models import (
     Reachable,
 )
 from sendesk.homeschool.services import _store_photo
+from sendesk.schools.calendar import school_calendar
 
-# (days ago, hour, minute, from the parent, words): {name} is the child's first name.
+# (school day, counting back from the last before today: 0 is that day; hour, minute, from
+# the parent, words): {name} is the child's first name. Staff write on school days in
+# school hours; a parent writes before school or in the evening of a school day.
 CONVERSATION = [
-    (6, 8, 5, True, "Morning. {name} had a really unsettled night, so may be tired today."),
-    (
-        6,
-        15,
-        40,
-        False,
-        "Thanks for letting us know. {name} had a quiet morning in the calm "
-        "corner and was much brighter after lunch.",
-    ),  # fmt: skip
-    (3, 19, 10, True, "{name} keeps talking about the tower they built. Can you send a photo?"),
-    (2, 12, 30, False, "Here it is! Nine blocks high, {name} counted them all."),
-    (1, 7, 55, True, "Thank you, that made our evening. Slept well last night."),
-]
-SCHOOL_DAY = {
-    "food": "Ate all of the pasta, left the carrots. Drank a full beaker of water.",
-    "toileting": "Changed at 10:15 and 13:40, all fine.",
-    "mood": "Happy most of the day; upset briefly at the change after break.",
-    "enjoyed": "Building with the big blocks and the music session.",
-}
-HOME = {
-    "evening": "Calm evening, had a bath and a story. Asleep by 7:45.",
-    "morning": "Slept through. Had toast and milk for breakfast.",
-}
+    (2, 8, 5, True, "Morning. {name} had a really unsettled night, so may be tired today."),
+    (2, 15, 40, False, "Thanks for letting us know. {name} had a quiet morning in the calm "
+     "corner and was much brighter after lunch."),
+    (1, 19, 10, True, "{name} keeps talking about the tower they built. Can you send a photo?"),
+    (0, 12, 30, False, "Here it is! Nine blocks high, {name} counted them all."),
+    (0, 19, 55, True, "Thank you, that made our evening. Slept well last night."),
+]  # fmt: skip
+# A school day's notes, one set a day (a week's worth, so no two days read the same).
+SCHOOL_DAYS = [
+    {"food": "Ate all of the pasta, left the carrots. Drank a full beaker of water.",
+     "toileting": "Changed at 10:15 and 13:40, all fine.",
+     "mood": "Happy most of the day; upset briefly at the change after break.",
+     "enjoyed": "Building with the big blocks and the music session."},
+    {"food": "Half of the jacket potato and all of the yoghurt. Water at break and lunch.",
+     "toileting": "Changed at 10:30 and 14:00.",
+     "mood": "Tired in the morning (see home notes); brighter after lunch.",
+     "enjoyed": "The sensory tray and the story at the end of the day."},
+    {"food": "Sandwich from home, apple slices. Asked for more water.",
+     "toileting": "Changed at 10:20; used the toilet with help at 13:30.",
+     "mood": "Settled and chatty; asked for the timer before each change.",
+     "enjoyed": "PE with the parachute, and turn-taking with two friends."},
+    {"food": "Fish fingers and peas, all eaten. Milk at break.",
+     "toileting": "Changed at 10:10 and 13:50, all fine.",
+     "mood": "Unsettled at lunch (the hall was loud); calm in the quiet room after.",
+     "enjoyed": "Counting the blocks in the tower, and painting."},
+    {"food": "Pasta again, ate most of it. Drank well all day.",
+     "toileting": "Changed at 10:25 and 14:05.",
+     "mood": "Happy; proud of the reading card.",
+     "enjoyed": "Reading with the TA and the music session."},
+]  # fmt: skip
+HOME = [
+    {"evening": "Calm evening, had a bath and a story. Asleep by 7:45.",
+     "morning": "Slept through. Had toast and milk for breakfast."},
+    {"evening": "Played with the train set, then bath. Asleep by 8.",
+     "morning": "Woke once but settled. Cereal for breakfast."},
+    {"evening": "Talked about school at tea. A bit wound up at bedtime.",
+     "morning": "Slept well. Porridge, and ready in good time."},
+]  # fmt: skip
 HOME_BAD = {
     "evening": "Very unsettled, took a long time to settle.",
     "morning": "Slept badly, woke at 4. Had breakfast though.",
@@ -69,10 +87,19 @@ def _tower_photo() -> SimpleUploadedFile:
     return SimpleUploadedFile("tower.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-def _at(today: dt.date, days_ago: int, hour: int, minute: int) -> dt.datetime:
-    return timezone.make_aware(
-        dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(hour, minute))
-    )
+def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _school_days(school_id, today: dt.date, n: int) -> list[dt.date]:
+    """The last n school days before today, newest first (never a weekend or holiday)."""
+    calendar = school_calendar(school_id)
+    days, day = [], today - dt.timedelta(days=1)
+    while len(days) < n and day > today - dt.timedelta(days=120):
+        if calendar.is_school_day(day):
+            days.append(day)
+        day -= dt.timedelta(days=1)
+    return days
 
 
 def make_homeschool(data) -> None:
@@ -92,8 +119,11 @@ def make_homeschool(data) -> None:
     name = pupil.preferred_name or pupil.legal_first_name
     hours = "Monday to Friday, 8:30 to 4. I reply the same day when I can."
     Reachable.objects.create(user=ta, school=school, hours=hours, updated_at=timezone.now())
-    for days_ago, hour, minute, from_parent, words in CONVERSATION:
-        sent = _at(today, days_ago, hour, minute)
+    days = _school_days(school.pk, today, 5)
+    if len(days) < 5:
+        return
+    for back, hour, minute, from_parent, words in CONVERSATION:
+        sent = min(_at(days[back], hour, minute), timezone.now())
         message = Message.objects.create(
             school=school, pupil=pupil, author=parent if from_parent else ta,
             from_parent=from_parent, body=words.format(name=name), sent_at=sent,
@@ -111,25 +141,24 @@ def make_homeschool(data) -> None:
             MessageRead(message=message, user=ta if from_parent else parent,
                         read_at=sent + dt.timedelta(minutes=40)),
         ])  # fmt: skip
-    DiaryPupil.objects.create(pupil=pupil, started_by=ta, started_on=today - dt.timedelta(days=8))
+    DiaryPupil.objects.create(pupil=pupil, started_by=ta, started_on=days[-1])
     notes = []
-    for days_ago in range(7, -1, -1):
-        day = today - dt.timedelta(days=days_ago)
-        if day.weekday() >= 5:
-            continue
-        home = HOME_BAD if days_ago == 6 else HOME
-        written = _at(today, days_ago, 7, 50)
+    # The family writes each school morning (today's too, if today is a school day); ta1
+    # writes after school on each school day before today. The bad night is the one the
+    # first message tells of.
+    mornings = ([today] if school_calendar(school.pk).is_school_day(today) else []) + days
+    for i, day in enumerate(mornings):
+        home = HOME_BAD if day == days[2] else HOME[i % len(HOME)]
+        written = min(_at(day, 7, 50), timezone.now())
         notes += [
             DiaryNote(school=school, pupil=pupil, date=day, section=s, text=t, by=parent,
                       from_home=True, written_at=written)
             for s, t in home.items()
         ]  # fmt: skip
-        if days_ago == 0:
-            continue  # today's school notes are ta1's to write
-        written = _at(today, days_ago, 15, 15)
+    for i, day in enumerate(days):
         notes += [
             DiaryNote(school=school, pupil=pupil, date=day, section=s, text=t, by=ta,
-                      from_home=False, written_at=written)
-            for s, t in SCHOOL_DAY.items()
+                      from_home=False, written_at=_at(day, 15, 15))
+            for s, t in SCHOOL_DAYS[i % len(SCHOOL_DAYS)].items()
         ]  # fmt: skip
     DiaryNote.objects.bulk_create(notes)
