@@ -66,6 +66,9 @@ def test_header_is_a_slim_bar_whose_menu_opens_by_keyboard(live_world, live_serv
     # The open menu lies over the page: the bar itself stays slim.
     assert height(header) <= 60
     page.keyboard.press("Tab")
+    # The bar's first entry: Notifications, with its unread count (issue 11), then My day.
+    expect(nav.get_by_role("link", name="Notifications")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(nav.get_by_role("link", name="My day")).to_be_focused()
     # Escape closes it and focus goes back to the Menu button.
     page.keyboard.press("Escape")
