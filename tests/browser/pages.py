@@ -19,6 +19,8 @@ from tests.world import TODAY
 # Routes that are not pages: actions that only accept POST (checked to answer GET with 405),
 # and routes that answer with something other than a page.
 POST_ONLY = {
+    "homeschool_concern",  # issue 11: passing a message to the DSL
+    "homeschool_diary_start",  # issue 11: starting a pupil's diary
     "advice_adopt",
     "feed_seen",
     "feed_seen_all",
@@ -64,6 +66,7 @@ POST_ONLY = {
     "use_withdraw",
 }
 NOT_PAGES = {
+    "homeschool_photo": "a message's photo, served through the access layer",
     "home": "redirects to the person's start page",
     "logout": "POST only, logs out",
     "healthz": "plain text for the load balancer",
@@ -311,7 +314,12 @@ def make_records(w, client):
     )  # fmt: skip
     evidence = _evidence(w, client, session)
     measure, assessment, engagement = _assessment_records(w, api)
+    # Issue 11: a message from Ben's parent (the correction page is the author's).
+    from sendesk.homeschool.services import message_send
+
+    message, _ = message_send(actor=w.pat, pupil_id=w.ben.pk, body="Ben slept well.")
     return SimpleNamespace(
+        message=message.pk,
         review=review,
         evidence=evidence,
         measure=measure,
@@ -570,6 +578,13 @@ PAGES = {
     "referral_list": ("senco", lambda w, r: {}, ""),
     "referral_end": ("senco", lambda w, r: {"pk": w.referral.pk}, ""),
     "agency_referral_new": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    # Issue 11: messages, the diary and meetings with the family.
+    "homeschool_inbox": ("senco", lambda w, r: {}, ""),
+    "homeschool_reachable": ("alice", lambda w, r: {}, ""),
+    "homeschool_conversation": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "homeschool_amend": ("pat", lambda w, r: {"pupil_id": w.ben.pk, "message_id": r.message}, ""),
+    "homeschool_diary": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "homeschool_meetings": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "referral_status": ("senco", lambda w, r: {"pk": w.referral.pk}, ""),
     "advice_new": ("theo", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "pupil_advice": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
