@@ -100,23 +100,24 @@ def referral_create(*, actor, pupil, data: dict) -> Referral:
             # A therapist referral is agreed with the therapist before it is typed in.
             status=Status.ACCEPTED,
         )
-        record_change(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=referral,
-            school_id=pupil.school_id,
-            pupil_id=pupil.pk,
-            after=snapshot(referral),
-        )
-        timeline_add(
-            pupil=pupil,
-            kind=TimelineKind.REFERRAL,
-            title=f"Referred to {referral.get_discipline_display().lower()} "
-            f"({therapist.full_name}) from {start:%-d %B %Y}",
-            actor=actor,
-            ref=referral,
-        )
+        _referral_made(actor, pupil, referral,
+                       f"Referred to {referral.get_discipline_display().lower()} "
+                       f"({therapist.full_name}) from {start:%-d %B %Y}")  # fmt: skip
     return referral
+
+
+def _referral_made(actor, pupil, referral, title: str) -> None:
+    """A new referral's audit row and timeline line, in the caller's transaction: one
+    place for the therapist's referral and the agency's."""
+    record_change(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=referral,
+        school_id=pupil.school_id,
+        pupil_id=pupil.pk,
+        after=snapshot(referral),
+    )
+    timeline_add(pupil=pupil, kind=TimelineKind.REFERRAL, title=title, actor=actor, ref=referral)
 
 
 def referral_end(*, actor, referral: Referral, end: dt.date) -> Referral:
@@ -518,22 +519,9 @@ def agency_referral_create(*, actor, pupil, data: dict) -> Referral:
             shared_notes=shared_notes,
             referred_by=actor,
         )
-        record_change(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=referral,
-            school_id=pupil.school_id,
-            pupil_id=pupil.pk,
-            after=snapshot(referral),
-        )
-        timeline_add(
-            pupil=pupil,
-            kind=TimelineKind.REFERRAL,
-            title=f"Referred to {agency.name} on {sent_on:%-d %B %Y} "
-            f"(response expected by {referral.respond_by:%-d %B %Y})",
-            actor=actor,
-            ref=referral,
-        )
+        _referral_made(actor, pupil, referral,
+                       f"Referred to {agency.name} on {sent_on:%-d %B %Y} "
+                       f"(response expected by {referral.respond_by:%-d %B %Y})")  # fmt: skip
     return referral
 
 
