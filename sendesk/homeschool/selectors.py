@@ -91,6 +91,17 @@ def inbox(user) -> list[dict]:
     ]
 
 
+def open_meeting_requests(user) -> list[MeetingRequest]:
+    """The meetings families asked for that no recorded meeting has answered yet, about
+    the pupils `user` may see (the whole school for the SENCO), oldest first: the longest
+    wait comes first. One query."""
+    return list(
+        MeetingRequest.objects.filter(pupil__in=access.visible_pupils(user), meeting__isnull=True)
+        .select_related("pupil", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
 # --- The diary ------------------------------------------------------------------------
 
 

@@ -133,12 +133,16 @@ def staff_to_tell(pupil) -> list:
         .values_list("staff_id", flat=True)
     )
     if not ids:
-        ids = set(
-            StaffRole.objects.filter(school_id=pupil.school_id, role=Role.SENCO).values_list(
-                "user_id", flat=True
-            )
-        )
+        ids = set(_sencos(pupil.school_id))
     return sorted(ids)
+
+
+def _sencos(school_id: int) -> list:
+    return list(
+        StaffRole.objects.filter(school_id=school_id, role=Role.SENCO).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def parents_of(pupil) -> list:
@@ -396,8 +400,8 @@ ACTIONS_MAX = 12
 
 
 def meeting_request(*, actor, pupil_id, about, times="") -> MeetingRequest:
-    """A parent asks to meet about their child; the staff who answer their messages (the
-    SENCO when nobody) are told."""
+    """A parent asks to meet about their child; the staff who answer their messages and
+    the SENCO are told."""
     pupil, as_parent = conversation_pupil(actor, pupil_id)
     if not as_parent:
         raise access.Http404
@@ -413,7 +417,10 @@ def meeting_request(*, actor, pupil_id, about, times="") -> MeetingRequest:
             times=times, requested_at=timezone.now(),
         )  # fmt: skip
         record_pupil_change(actor, AuditEvent.Action.CREATE, row, pupil, after=snapshot(row))
-        notify(users=staff_to_tell(pupil), kind="homeschool_meeting_request",
+        # The SENCO arranges meetings with families, so hears of every request as well as
+        # the adults who answer the child's messages.
+        notify(users=sorted(set(staff_to_tell(pupil)) | set(_sencos(pupil.school_id))),
+               kind="homeschool_meeting_request",
                title=f"{first_name(pupil)}'s family asked for a meeting",
                url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
     return row

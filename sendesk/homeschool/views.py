@@ -55,8 +55,10 @@ def inbox(request):
     children = (
         [] if is_staff else list(access.children_of(request.user).order_by("legal_first_name"))
     )
+    requests = selectors.open_meeting_requests(request.user) if is_staff else []
     return render(request, "homeschool/inbox.html",
-                  {"rows": rows, "is_staff": is_staff, "children": children})  # fmt: skip
+                  {"rows": rows, "is_staff": is_staff, "children": children,
+                   "requests": requests})  # fmt: skip
 
 
 @login_required

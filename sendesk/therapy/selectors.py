@@ -29,6 +29,8 @@ from sendesk.agencies.models import Agency, AgencyMember
 from sendesk.consent.selectors import pupils_sharing_with
 from sendesk.lib.dates import active_on
 from sendesk.lib.ids import parse_uuid
+from sendesk.plans.models import Plan, Target
+from sendesk.provision import progress
 from sendesk.provision.models import (
     RESPONSE_CHOICES,
     Attendance,
@@ -388,3 +390,29 @@ def pupil_advice(pupil, since: dt.date, until: dt.date) -> list:
         .select_related("by", "referral", "referral__agency")
         .order_by("at", "pk")
     )
+
+
+def shared_picture(pupil, day: dt.date) -> dict:
+    """What parents agree to when they consent to sharing with an agency: "what the school
+    knows about the child's needs and progress". So an agency's professional reads the
+    ranked needs, the one-page profile, the strategies that work and the targets being
+    worked on with how each has moved — never the timeline, notes, incidents or anything
+    behind the safeguarding wall. Four queries whatever the number of targets."""
+    targets = list(
+        Target.objects.in_force()
+        .filter(plan__pupil=pupil, plan__kind__in=[Plan.Kind.EHCP, Plan.Kind.IEP])
+        .select_related("plan")
+        .order_by("plan__kind", "order", "text")
+    )
+    starts = [t.plan.start_date for t in targets if t.plan.start_date]
+    since = progress.window(min(starts, default=None), day)
+    weeks = progress.weekly([t.pk for t in targets], since, day)
+    for target in targets:
+        target.progress = progress.summary(weeks.get(target.pk, []))
+    return {
+        "needs": list(pupil.needs.order_by("rank")),
+        "strategies": list(
+            pupil.strategies.order_by("created", "pk").values_list("text", flat=True)
+        ),
+        "targets": targets,
+    }

@@ -100,6 +100,11 @@ def therapy_pupil(request, pupil_id):
         "programmes": programmes,
         "today": today,
         "advice": selectors.own_advice(referrals),
+        # Only through an agency, whose parents' consent covers needs and progress; a
+        # therapist's own referral shares the notes the school wrote for them.
+        "picture": (
+            selectors.shared_picture(pupil, today) if any(r.agency_id for r in referrals) else None
+        ),
     }
     return render(request, "therapy/pupil.html", context)
 

@@ -70,3 +70,33 @@ def test_out_of_scope_is_missing(world, as_user, client):
         c = as_user(person)
         out, ghost = c.get(PAGE.format(hidden.pk)), c.get(PAGE.format(uuid.uuid4()))
         assert (out.status_code, out.content) == (404, ghost.content)
+
+
+def test_the_senco_hears_of_a_request_and_finds_it_in_the_inbox_until_answered(
+    world, as_user, client
+):
+    r = as_user(world.pat).post(PAGE.format(world.ben.pk), {"about": "Swimming", "times": ""})
+    assert r.status_code == 302
+    told = set(
+        Notification.objects.filter(kind="homeschool_meeting_request").values_list(
+            "user_id", flat=True
+        )
+    )
+    assert {world.senco.pk, world.alice.pk} <= told
+    client.logout()
+    senco = as_user(world.senco)
+    inbox = text(senco.get("/messages/"))
+    assert "Meetings families asked for" in inbox and "Swimming" in inbox
+    request = MeetingRequest.objects.get()
+    r = senco.post(PAGE.format(world.ben.pk), {
+        "request": str(request.pk), "held_on": TODAY.isoformat(),
+        "attendees": "Pat Parent, Sam SENCO", "notes": "Swimming kit and changing.",
+    })  # fmt: skip
+    assert r.status_code == 302, text(r)
+    assert "Swimming" not in text(senco.get("/messages/"))  # answered: off the list
+
+
+def test_a_parent_never_sees_the_list_of_requests(world, as_user):
+    as_user(world.pat).post(PAGE.format(world.ben.pk), {"about": "Swimming", "times": ""})
+    page = text(as_user(world.pat).get("/messages/"))
+    assert "Meetings families asked for" not in page
