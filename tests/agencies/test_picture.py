@@ -17,8 +17,13 @@ PAGE = "/therapy/pupils/{}/"
 
 
 def _plan(world, pupil, targets):
-    plan = Plan.objects.create(pupil=pupil, kind=Plan.Kind.IEP, title="Cara's SEN support plan",
-                               status=Plan.Status.ACTIVE, start_date=TODAY - dt.timedelta(days=60))  # fmt: skip
+    plan = Plan.objects.create(
+        pupil=pupil,
+        kind=Plan.Kind.IEP,
+        title="Cara's SEN support plan",
+        status=Plan.Status.ACTIVE,
+        start_date=TODAY - dt.timedelta(days=60),
+    )
     for n in range(targets):
         Target.objects.create(plan=plan, text=f"TARGET-MARK-{n}: reads {n + 3} tricky words")
     return plan
