@@ -95,7 +95,7 @@ def _pupil(user, pupil_id):
 )
 def consents(request, pupil_id: uuid.UUID):
     pupil, _ = _pupil(request.auth, pupil_id)
-    record_access(actor=request.auth, pupil=pupil, what="consent (API)")
+    record_access(actor=request.auth, pupil=pupil, what="consent (API)", via="api")
     questions = [
         {
             "kind": q["kind"],

@@ -78,7 +78,11 @@ def messages_create(request, pupil_id: uuid.UUID, payload: MessageIn):
     message, created = services.message_send(
         actor=request.auth, pupil_id=pupil_id, body=payload.body, client_id=payload.client_id
     )
-    message.latest, message.read_by_other = None, None
+    if created:
+        message.latest, message.read_by_other = None, None
+    else:
+        # A replay answers with the message as it stands now: corrected since, or read.
+        message = next(m for m in selectors.conversation(message.pupil) if m.pk == message.pk)
     return Status(201 if created else 200, _out(message))
 
 

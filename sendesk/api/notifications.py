@@ -3,6 +3,7 @@ them read. There is no way to name another person's: a notification id that is n
 caller's is 404, as one that does not exist."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import Http404
 from ninja import Query, Router, Schema
@@ -39,7 +40,8 @@ class NotificationQuery(Paging):
 
 
 class NotificationsReadIn(Schema):
-    ids: list[int] | None = Field(
+    # Bounded to what the id column holds: a larger number is a 422, not a failed query.
+    ids: list[Annotated[int, Field(ge=1, lt=2**63)]] | None = Field(
         None, description="The notifications to mark read; leave out to mark all read."
     )
 

@@ -23,6 +23,7 @@ class HomeschoolConfig(AppConfig):
         "homeschool.diarynote": "Home-school diary note",
         "homeschool.meetingrequest": "Meeting asked for by a family",
         "homeschool.meeting": "Meeting with a family",
+        "homeschool.reachable": "When staff answer messages",
     }
     notification_kinds = {
         "homeschool_parent_message": "A parent writes about a child you support",
@@ -32,7 +33,15 @@ class HomeschoolConfig(AppConfig):
     }
 
     def my_day_lines(self, user, day):
-        """What families wrote at home, for the pupils the user supports today."""
-        from .selectors import home_lines  # models load after every AppConfig
+        """What families wrote at home, for the pupils the user supports today. The diary's
+        words are read here, so this logs the reading of them: My day logs only the pupils
+        it draws cards for, and a deployed pupil may have no session that day."""
+        from sendesk.audit.services import record_access_many
 
-        return home_lines(user, day)
+        from .selectors import home_lines, home_notes  # models load after every AppConfig
+
+        notes = home_notes(user, day)
+        if notes:
+            record_access_many(actor=user, pupils={n.pupil for n in notes},
+                               what="home-school diary")  # fmt: skip
+        return home_lines(notes)

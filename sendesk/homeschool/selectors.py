@@ -60,15 +60,11 @@ def reachable(pupil) -> list[Reachable]:
     )
 
 
-def inbox(user) -> list[dict]:
-    """The conversations `user` may read (their children; the pupils in their scope — the
-    whole school for the SENCO), latest first, with how many they have not read. One
-    query."""
-    pupils = (
-        access.children_of(user)
-        if access.children_of(user).exists()
-        else access.visible_pupils(user)
-    )
+def inbox(user, *, own_children=False) -> list[dict]:
+    """The conversations `user` may read, latest first, with how many they have not read:
+    the pupils in their staff scope (the whole school for the SENCO), or with
+    `own_children` their own children's. One query."""
+    pupils = access.children_of(user) if own_children else access.visible_pupils(user)
     unread = ~Exists(MessageRead.objects.filter(message=OuterRef("pk"), user=user))
     rows = (
         Message.objects.filter(pupil__in=pupils)
@@ -164,17 +160,26 @@ def prefill(pupil, day: dt.date) -> dict:
     return {section: " ".join(lines) for section, lines in by_section.items()}
 
 
-def home_lines(user, day: dt.date) -> list[dict]:
-    """My day: what families wrote at home last evening and this morning for the pupils
-    with a diary that `user` is deployed to today. Two queries."""
-    notes = list(
+def home_notes(user, day: dt.date) -> list[DiaryNote]:
+    """What families wrote at home last evening and this morning for the pupils with a
+    diary that `user` is deployed to on `day`, and still has in scope (a deployment names
+    pupils, it does not vouch for them: someone who left the school sees nothing). One
+    query."""
+    scope = access.pupil_scope(user, "pupil", day)
+    if scope is None:
+        return []
+    return list(
         DiaryNote.objects.filter(
-            pupil__in=access.deployed_pupils(user, day), from_home=True,
+            scope, pupil__in=access.deployed_pupils(user, day), from_home=True,
             date__range=(day - dt.timedelta(days=1), day),
         )
         .select_related("pupil")
         .order_by("pupil__legal_first_name", "written_at")
     )  # fmt: skip
+
+
+def home_lines(notes) -> list[dict]:
+    """My day's lines for `notes` (home_notes)."""
     return [
         {
             "start": None,

@@ -8,13 +8,14 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from sendesk import access
 from sendesk.audit.models import AuditEvent
-from sendesk.audit.services import record_pupil_change, snapshot
+from sendesk.audit.services import record_change, record_pupil_change, snapshot
 from sendesk.consent.selectors import allows
 from sendesk.evidence import media
 from sendesk.evidence.services import in_words, no_consent_message
@@ -43,6 +44,8 @@ from .models import (
 )
 
 PHOTO_MAX = 15 * 1024 * 1024
+# What the person passing a message to the DSL adds: a few lines, as on a concern's form.
+NOTE_MAX = 2000
 # Concerns raised from a message get a client_id made from the message and the person, so
 # pressing the button twice (or on two tabs) reports once.
 CONCERN_NAMESPACE = uuid.UUID("6f1c3c1e-8d0a-4b7e-9a53-7c1f0b3f1a11")
@@ -121,8 +124,11 @@ def _remove(*relative):
 
 def staff_to_tell(pupil) -> list:
     """Who hears of a parent's message or diary note: the staff who have written in the
-    conversation and the pupil's 1:1 and key adults now; the SENCO when that is nobody.
-    Three queries at most."""
+    conversation and the pupil's 1:1 and key adults now, kept only while the pupil is in
+    their scope (someone whose deployment ended, or who left the school, must not be told
+    the child's name, and cannot open the message anyway); the SENCO when that leaves
+    nobody, so a parent's words always reach someone who can read them. A few queries per
+    candidate: there are a handful."""
     today = timezone.localdate()
     ids = set(
         Message.objects.filter(pupil=pupil, from_parent=False).values_list("author_id", flat=True)
@@ -132,9 +138,16 @@ def staff_to_tell(pupil) -> list:
         .filter(Q(end__isnull=True) | Q(end__gte=today))
         .values_list("staff_id", flat=True)
     )
-    if not ids:
-        ids = set(_sencos(pupil.school_id))
-    return sorted(ids)
+    # Scope is asked of the access layer, one person at a time: it is the one place the
+    # rules live (roles, deployments, groups taught, line management).
+    in_scope = {
+        user.pk
+        for user in get_user_model().objects.filter(pk__in=ids, is_active=True)
+        if access.visible_pupils(user).filter(pk=pupil.pk).exists()
+    }
+    if not in_scope:
+        in_scope = set(_sencos(pupil.school_id))
+    return sorted(in_scope)
 
 
 def _sencos(school_id: int) -> list:
@@ -188,8 +201,14 @@ def message_send(*, actor, pupil_id, body, client_id=None, photo=None) -> tuple[
     except IntegrityError:
         if stored:
             _remove(stored[2], stored[3])
-        if existing := Message.objects.filter(client_id=client_id, author=actor).first():
-            return existing, False
+        # The same device's retry that lost the race to the first request: the stored
+        # message, if it is the same person's about the same child; else the id is taken.
+        if existing := Message.objects.filter(client_id=client_id).first():
+            if existing.author_id == actor.pk and existing.pupil_id == pupil.pk:
+                return existing, False
+            raise ServiceError(
+                {"client_id": "This client_id is already used by another record."}, 409
+            ) from None
         raise
     except BaseException:
         if stored:
@@ -198,16 +217,18 @@ def message_send(*, actor, pupil_id, body, client_id=None, photo=None) -> tuple[
     return message, True
 
 
-def _tell_about_message(message, pupil, as_parent):
+def _tell_about_message(message, pupil, as_parent, *, corrected=False):
     url = f"/messages/{pupil.pk}/"
     if as_parent:
-        notify(users=staff_to_tell(pupil), kind="homeschool_parent_message",
-               title=f"A message from {first_name(pupil)}'s family", url=url,
-               school_id=pupil.school_id)  # fmt: skip
+        title = (f"{first_name(pupil)}'s family corrected a message" if corrected
+                 else f"A message from {first_name(pupil)}'s family")  # fmt: skip
+        notify(users=staff_to_tell(pupil), kind="homeschool_parent_message", title=title,
+               url=url, school_id=pupil.school_id)  # fmt: skip
     else:
-        notify(users=parents_of(pupil), kind="homeschool_school_message",
-               title=f"A message from school about {first_name(pupil)}", url=url,
-               school_id=pupil.school_id)  # fmt: skip
+        title = (f"The school corrected a message about {first_name(pupil)}" if corrected
+                 else f"A message from school about {first_name(pupil)}")  # fmt: skip
+        notify(users=parents_of(pupil), kind="homeschool_school_message", title=title,
+               url=url, school_id=pupil.school_id)  # fmt: skip
 
 
 def _own_message(actor, pupil_id, message_id) -> tuple[Message, object, bool]:
@@ -237,6 +258,9 @@ def message_amend(*, actor, pupil_id, message_id, body, reason) -> MessageAmendm
         )
         record_pupil_change(actor, AuditEvent.Action.CREATE, amendment, pupil,
                             after=snapshot(amendment))  # fmt: skip
+        # The other side may have read the first words already ("pick up at 3"): a
+        # correction they are not told of would be a silent change.
+        _tell_about_message(message, pupil, message.from_parent, corrected=True)
     return amendment
 
 
@@ -246,6 +270,10 @@ def message_to_concern(*, actor, pupil_id, message_id, note=""):
     message, pupil, as_parent = _own_message(actor, pupil_id, message_id)
     if as_parent:
         raise access.Http404
+    errors: dict[str, str] = {}
+    note = inputs.text(note, "note", errors, limit=NOTE_MAX, label="What you have done")
+    if errors:
+        raise ServiceError(errors)
     who = "a parent" if message.from_parent else "a member of staff"
     when = timezone.localtime(message.sent_at)
     text = (
@@ -286,9 +314,19 @@ def reachable_set(*, actor, school_id, hours: str) -> Reachable:
                         required="Say when you usually answer messages.")  # fmt: skip
     if errors:
         raise ServiceError(errors)
-    row, _ = Reachable.objects.update_or_create(
-        user=actor, school_id=school_id, defaults={"hours": hours, "updated_at": timezone.now()}
-    )
+    with transaction.atomic():
+        before = Reachable.objects.select_for_update().filter(user=actor, school_id=school_id)
+        before = snapshot(before[0]) if before else None
+        row, created = Reachable.objects.update_or_create(
+            user=actor, school_id=school_id,
+            defaults={"hours": hours, "updated_at": timezone.now()},
+        )  # fmt: skip
+        # Families read these words beside the conversation: who changed them, and when,
+        # is on the trail like any other write.
+        record_change(
+            actor=actor, action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            obj=row, school_id=school_id, before=before, after=snapshot(row),
+        )  # fmt: skip
     return row
 
 
@@ -323,11 +361,7 @@ def diary_write(*, actor, pupil_id, date, notes: dict, client_id=None) -> tuple[
     pupil, as_parent = diary_pupil(actor, pupil_id)
     errors: dict[str, str] = {}
     client_id = _client_id(client_id, errors)
-    if client_id and (stored := list(DiaryNote.objects.filter(client_id=client_id))):
-        if stored[0].pupil_id != pupil.pk or stored[0].by_id != actor.pk:
-            raise ServiceError(
-                {"client_id": "This client_id is already used by another record."}, 409
-            )
+    if client_id and (stored := _stored_notes(client_id, actor, pupil)):
         return stored, False
     day = _diary_day(date, errors)
     allowed = HOME_SECTIONS if as_parent else SCHOOL_SECTIONS
@@ -348,6 +382,27 @@ def diary_write(*, actor, pupil_id, date, notes: dict, client_id=None) -> tuple[
     if errors:
         raise ServiceError(errors)
     now = timezone.now()
+    try:
+        rows = _write_notes(actor, pupil, as_parent, day, texts, client_id, now)
+    except IntegrityError:
+        # Two requests with one client_id in flight (a double tap, a retry while the first
+        # is still saving): the second finds the first's notes, as a later retry would.
+        if stored := _stored_notes(client_id, actor, pupil):
+            return stored, False
+        raise
+    return rows, True
+
+
+def _stored_notes(client_id, actor, pupil) -> list:
+    """The notes saved under `client_id` (by this person about this pupil), or [];
+    the id used by someone else, or for another child, is a conflict (409)."""
+    stored = list(DiaryNote.objects.filter(client_id=client_id).order_by("written_at", "pk"))
+    if stored and (stored[0].pupil_id != pupil.pk or stored[0].by_id != actor.pk):
+        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
+    return stored
+
+
+def _write_notes(actor, pupil, as_parent, day, texts, client_id, now) -> list:
     with transaction.atomic():
         rows = DiaryNote.objects.bulk_create(
             [
@@ -372,7 +427,7 @@ def diary_write(*, actor, pupil_id, date, notes: dict, client_id=None) -> tuple[
                    title=f"{first_name(pupil)}'s family wrote in the diary",
                    url=f"/diary/{pupil.pk}/?date={day:%Y-%m-%d}", school_id=pupil.school_id,
                    dedupe_key=f"diary-home:{pupil.pk}:{day}")  # fmt: skip
-    return rows, True
+    return rows
 
 
 def _diary_day(value, errors, window: int | None = 14) -> dt.date | None:
@@ -399,31 +454,52 @@ def _diary_day(value, errors, window: int | None = 14) -> dt.date | None:
 ACTIONS_MAX = 12
 
 
-def meeting_request(*, actor, pupil_id, about, times="") -> MeetingRequest:
+def _stored_once(model, client_id, actor, pupil, by: str):
+    """The row of `model` saved under `client_id` by `actor` about `pupil`, or None; the
+    id used by someone else, or about another child, is a conflict (409)."""
+    if client_id is None:
+        return None
+    row = model.objects.filter(client_id=client_id).first()
+    if row is not None and (row.pupil_id != pupil.pk or getattr(row, by) != actor.pk):
+        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
+    return row
+
+
+def meeting_request(*, actor, pupil_id, about, times="", client_id=None) -> tuple:
     """A parent asks to meet about their child; the staff who answer their messages and
-    the SENCO are told."""
+    the SENCO are told. Returns (request, created): the same client_id again (the button
+    pressed twice) returns the stored request, and nobody is told twice."""
     pupil, as_parent = conversation_pupil(actor, pupil_id)
     if not as_parent:
         raise access.Http404
     errors: dict[str, str] = {}
+    client_id = _client_id(client_id, errors)
+    if stored := _stored_once(MeetingRequest, client_id, actor, pupil, "requested_by_id"):
+        return stored, False
     about = inputs.text(about, "about", errors, limit=2000, label="What about",
                         required="Say what you would like to talk about.")  # fmt: skip
     times = inputs.text(times, "times", errors, limit=300, label="When suits you")
     if errors:
         raise ServiceError(errors)
-    with transaction.atomic():
-        row = MeetingRequest.objects.create(
-            school_id=pupil.school_id, pupil=pupil, requested_by=actor, about=about,
-            times=times, requested_at=timezone.now(),
-        )  # fmt: skip
-        record_pupil_change(actor, AuditEvent.Action.CREATE, row, pupil, after=snapshot(row))
-        # The SENCO arranges meetings with families, so hears of every request as well as
-        # the adults who answer the child's messages.
-        notify(users=sorted(set(staff_to_tell(pupil)) | set(_sencos(pupil.school_id))),
-               kind="homeschool_meeting_request",
-               title=f"{first_name(pupil)}'s family asked for a meeting",
-               url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
-    return row
+    try:
+        with transaction.atomic():
+            row = MeetingRequest.objects.create(
+                client_id=client_id, school_id=pupil.school_id, pupil=pupil,
+                requested_by=actor, about=about, times=times, requested_at=timezone.now(),
+            )  # fmt: skip
+            record_pupil_change(actor, AuditEvent.Action.CREATE, row, pupil, after=snapshot(row))
+            # The SENCO arranges meetings with families, so hears of every request as well
+            # as the adults who answer the child's messages.
+            notify(users=sorted(set(staff_to_tell(pupil)) | set(_sencos(pupil.school_id))),
+                   kind="homeschool_meeting_request",
+                   title=f"{first_name(pupil)}'s family asked for a meeting",
+                   url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
+    except IntegrityError:
+        # The same press arriving twice at once: the second finds the first.
+        if stored := _stored_once(MeetingRequest, client_id, actor, pupil, "requested_by_id"):
+            return stored, False
+        raise
+    return row, True
 
 
 def _actions(lines, errors) -> list[tuple[str, str]]:
@@ -443,13 +519,39 @@ def _actions(lines, errors) -> list[tuple[str, str]]:
     return out
 
 
-def meeting_record(*, actor, pupil_id, held_on, attendees, notes, actions="", request_id=None):
+ANSWERED = "That request has been answered already."
+
+
+def _request_named(request_id, pupil, errors):
+    """The open request the form names, or None with the message in errors. A garbled id
+    (a tampered hidden field) is a form error, not a page that does not exist."""
+    if not request_id:
+        return None
+    try:
+        pk = uuid.UUID(str(request_id))
+    except (TypeError, ValueError, AttributeError):
+        errors["request"] = "Choose the request from the list."
+        return None
+    request = MeetingRequest.objects.filter(pk=pk, pupil=pupil).first()
+    if request is None:
+        errors["request"] = "Choose the request from the list."
+    elif Meeting.objects.filter(request=request).exists():
+        errors["request"] = ANSWERED
+    return request
+
+
+def meeting_record(*, actor, pupil_id, held_on, attendees, notes, actions="", request_id=None,
+                   client_id=None) -> tuple:  # fmt: skip
     """Staff in scope record a meeting with the family: the family reads it. It answers
-    the family's request when one is named."""
+    the family's request when one is named. Returns (meeting, created): the same client_id
+    again returns the stored meeting, and the family is told once."""
     pupil, as_parent = conversation_pupil(actor, pupil_id)
     if as_parent:
         raise access.Http404
     errors: dict[str, str] = {}
+    client_id = _client_id(client_id, errors)
+    if stored := _stored_once(Meeting, client_id, actor, pupil, "recorded_by_id"):
+        return stored, False
     day = _diary_day(held_on, errors, window=None)
     if "date" in errors:
         errors["held_on"] = errors.pop("date").replace("The diary can't be written", "A meeting "
@@ -459,19 +561,33 @@ def meeting_record(*, actor, pupil_id, held_on, attendees, notes, actions="", re
     notes = inputs.text(notes, "notes", errors, limit=8000, label="Notes",
                         required="Write the notes of the meeting.")  # fmt: skip
     agreed = _actions(actions, errors)
-    request = None
-    if request_id:
-        request = MeetingRequest.objects.filter(
-            pk=access._as_uuid(request_id), pupil=pupil, meeting__isnull=True
-        ).first()
-        if request is None:
-            errors["request"] = "That request has been answered already."
+    request = _request_named(request_id, pupil, errors)
     if errors:
         raise ServiceError(errors)
+    try:
+        meeting = _write_meeting(actor, pupil, request, day, attendees, notes, agreed, client_id)
+    except IntegrityError:
+        # The same press arriving twice at once finds the first; someone else's meeting
+        # answering the request first is said plainly (the request's one meeting).
+        if stored := _stored_once(Meeting, client_id, actor, pupil, "recorded_by_id"):
+            return stored, False
+        raise ServiceError({"request": ANSWERED}) from None
+    return meeting, True
+
+
+def _write_meeting(actor, pupil, request, day, attendees, notes, agreed, client_id):
     with transaction.atomic():
+        if request is not None:
+            # Locked, then asked again: two people answering one request at once wait for
+            # each other, and the second is told it is answered (PostgreSQL; SQLite writes
+            # one at a time, and the request's unique meeting is the last word).
+            MeetingRequest.objects.select_for_update().filter(pk=request.pk).first()
+            if Meeting.objects.filter(request=request).exists():
+                raise ServiceError({"request": ANSWERED})
         meeting = Meeting.objects.create(
-            school_id=pupil.school_id, pupil=pupil, request=request, held_on=day,
-            attendees=attendees, notes=notes, recorded_by=actor, recorded_at=timezone.now(),
+            client_id=client_id, school_id=pupil.school_id, pupil=pupil, request=request,
+            held_on=day, attendees=attendees, notes=notes, recorded_by=actor,
+            recorded_at=timezone.now(),
         )  # fmt: skip
         MeetingAction.objects.bulk_create(
             [

@@ -22,6 +22,7 @@ class NotificationsConfig(AppConfig):
     # The head sees e-mails that could not be sent after every try (never lost silently).
     capabilities = {"see_failed_email": {"head"}}
     nav_badge_words = {"notifications": "notifications"}
+    audit_names = {"notifications.preference": "Notification choice"}
 
     def nav_badges(self, user, roles) -> dict:
         """The person's unread count beside "Notifications" on every page: one query, and

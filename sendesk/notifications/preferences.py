@@ -6,6 +6,10 @@ for their roles. Defaults (issue 11 left them to us):
   not yet told of a restraint) by e-mail at once, the rest in one e-mail a day;
 - everyone else (TAs, teachers, therapists): in SENDesk only, a badge on every page."""
 
+from django.db import transaction
+
+from sendesk.audit.models import AuditEvent
+from sendesk.audit.services import record_changes
 from sendesk.lib.registry import declared
 from sendesk.schools.models import StaffRole
 
@@ -63,6 +67,34 @@ def save_choices(user, wanted: dict) -> dict:
     }
     if errors:
         return errors
-    for kind, how in wanted.items():
-        Preference.objects.update_or_create(user=user, kind=kind, defaults={"how": how})
+    with transaction.atomic():
+        before = {
+            p.kind: p.how
+            for p in Preference.objects.select_for_update().filter(user=user, kind__in=wanted)
+        }
+        changed = []
+        for kind, how in wanted.items():
+            if before.get(kind) == how:
+                continue
+            row, _ = Preference.objects.update_or_create(user=user, kind=kind,
+                                                         defaults={"how": how})  # fmt: skip
+            changed.append((row.pk, {"kind": kind, "how": how, "was": before.get(kind)}))
+        # Every write audits. A choice is the person's own, not a school's, but the trail is
+        # kept per school: it goes on the trail of each school the person belongs to (as
+        # staff, or as a parent of a child there). Someone with none has no trail to join.
+        rows = [
+            (school_id, None, pk, values)
+            for school_id in _schools_of(user)
+            for pk, values in changed
+        ]
+        if rows:
+            record_changes(actor=user, action=AuditEvent.Action.UPDATE,
+                           object_type="notifications.preference", rows=rows)  # fmt: skip
     return {}
+
+
+def _schools_of(user) -> list[int]:
+    staff = set(StaffRole.objects.filter(user=user).values_list("school_id", flat=True))
+    # Through the user's reverse relation: the family app sits above this one.
+    family = set(user.children_links.filter(active=True).values_list("pupil__school_id", flat=True))
+    return sorted(staff | family)

@@ -15,6 +15,7 @@ from . import preferences, services
 from .models import Email, How, Notification
 
 PAGE = 50
+ID_LIMIT = 2**63
 
 
 @login_required
@@ -49,6 +50,10 @@ def mark_read(request):
         try:
             ids = [int(request.POST.get("id", ""))]
         except ValueError:
+            ids = []
+        # An id no database row can hold (the column is a 64-bit integer) is one that
+        # does not exist, not a query that fails.
+        if not ids or not 1 <= ids[0] < ID_LIMIT:
             messages.error(request, "That notification was not found.")
             return redirect("notifications")
     services.mark_read(request.user, ids)
