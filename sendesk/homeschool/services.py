@@ -163,17 +163,24 @@ def parents_of(pupil) -> list:
     return list(pupil.parent_links.filter(active=True).values_list("user_id", flat=True))
 
 
+def _stored_once(model, client_id, actor, pupil, by: str):
+    """The row of `model` saved under `client_id` by `actor` about `pupil`, or None; the
+    id used by someone else, or about another child, is a conflict (409)."""
+    if client_id is None:
+        return None
+    row = model.objects.filter(client_id=client_id).first()
+    if row is not None and (row.pupil_id != pupil.pk or getattr(row, by) != actor.pk):
+        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
+    return row
+
+
 def message_send(*, actor, pupil_id, body, client_id=None, photo=None) -> tuple[Message, bool]:
     """Write in the child's conversation, as their parent or as staff in scope. Returns
     (message, created); the same client_id again returns the stored message."""
     pupil, as_parent = conversation_pupil(actor, pupil_id)
     errors: dict[str, str] = {}
     client_id = _client_id(client_id, errors)
-    if client_id and (existing := Message.objects.filter(client_id=client_id).first()):
-        if existing.pupil_id != pupil.pk or existing.author_id != actor.pk:
-            raise ServiceError(
-                {"client_id": "This client_id is already used by another record."}, 409
-            )
+    if existing := _stored_once(Message, client_id, actor, pupil, "author_id"):
         return existing, False
     text = inputs.text(body, "body", errors, limit=BODY_MAX, label="The message",
                        required="Write your message.")  # fmt: skip
@@ -202,13 +209,10 @@ def message_send(*, actor, pupil_id, body, client_id=None, photo=None) -> tuple[
         if stored:
             _remove(stored[2], stored[3])
         # The same device's retry that lost the race to the first request: the stored
-        # message, if it is the same person's about the same child; else the id is taken.
-        if existing := Message.objects.filter(client_id=client_id).first():
-            if existing.author_id == actor.pk and existing.pupil_id == pupil.pk:
-                return existing, False
-            raise ServiceError(
-                {"client_id": "This client_id is already used by another record."}, 409
-            ) from None
+        # message if it is the same person's about the same child; else the id is taken
+        # (409), never another child's message handed back.
+        if existing := _stored_once(Message, client_id, actor, pupil, "author_id"):
+            return existing, False
         raise
     except BaseException:
         if stored:
@@ -452,17 +456,6 @@ def _diary_day(value, errors, window: int | None = 14) -> dt.date | None:
 # --- Meetings with the family -------------------------------------------------------------
 
 ACTIONS_MAX = 12
-
-
-def _stored_once(model, client_id, actor, pupil, by: str):
-    """The row of `model` saved under `client_id` by `actor` about `pupil`, or None; the
-    id used by someone else, or about another child, is a conflict (409)."""
-    if client_id is None:
-        return None
-    row = model.objects.filter(client_id=client_id).first()
-    if row is not None and (row.pupil_id != pupil.pk or getattr(row, by) != actor.pk):
-        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
-    return row
 
 
 def meeting_request(*, actor, pupil_id, about, times="", client_id=None) -> tuple:
