@@ -66,6 +66,7 @@ EVIDENCE = {
     "appraisal_reviewamendment": (),
     "appraisal_amendmentconfirmation": (),
     "consent_consent": (),
+    "therapy_advice": (),
     "evidence_evidence": ("caption", "withdrawn_at", "withdrawn_by_id", "withdrawn_reason"),
     "evidence_amendment": (),
 }  # fmt: skip
