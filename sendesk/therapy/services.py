@@ -619,7 +619,8 @@ def referral_consent_decided(consent) -> int:
         return 0
     today = timezone.localdate()
     open_referrals = list(
-        Referral.objects.select_for_update()
+        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        Referral.objects.select_for_update(of=("self",))
         .select_related("pupil", "agency", "therapist")
         .filter(pupil_id=consent.pupil_id, agency_id=consent.agency_id)
         .exclude(status__in=ENDED)
