@@ -22,12 +22,18 @@ def _about(rows, agency_id=None, ref: str = ""):
     return rows
 
 
-def current(pupil_id, kind: str, *, agency_id=None, ref: str = "") -> Consent | None:
+def current(
+    pupil_id, kind: str, *, agency_id=None, ref: str = "", on: dt.date | None = None
+) -> Consent | None:
     """The parent's latest decision of this kind for the pupil (about this agency, or this
-    medicine or trip), or None when none has been recorded. One query."""
+    medicine or trip), or None when none has been recorded; with `on`, the decision in
+    force on that day (made on or before it). One query."""
     pupil_id = getattr(pupil_id, "pk", pupil_id)
+    rows = Consent.objects.filter(pupil_id=pupil_id, kind=kind)
+    if on is not None:
+        rows = rows.filter(on__lte=on)
     return (
-        _about(Consent.objects.filter(pupil_id=pupil_id, kind=kind), agency_id, ref)
+        _about(rows, agency_id, ref)
         .select_related("given_by", "recorded_by")
         .order_by("-on", "-recorded_at", "-id")
         .first()
@@ -155,6 +161,23 @@ def pupils_sharing_with(agency_id, on: dt.date | None = None):
     ).order_by("-on", "-recorded_at", "-id")
     return (
         Consent.objects.filter(kind=Kind.AGENCY, agency_id=agency_id, on__lte=on)
+        .annotate(latest=Subquery(latest.values("decision")[:1]))
+        .filter(latest=Decision.GIVEN)
+        .values("pupil_id")
+    )
+
+
+def pupils_sharing_with_any(agency_ids, on: dt.date | None = None):
+    """As pupils_sharing_with, for any of `agency_ids` (ids, or a subquery of them): the
+    pupils whose parents' latest decision about sharing with at least one of them is
+    'given' on `on`. For a professional's referral that names no agency."""
+    on = on or timezone.localdate()
+    latest = Consent.objects.filter(
+        pupil_id=OuterRef("pupil_id"), kind=Kind.AGENCY, agency_id=OuterRef("agency_id"),
+        on__lte=on,
+    ).order_by("-on", "-recorded_at", "-id")  # fmt: skip
+    return (
+        Consent.objects.filter(kind=Kind.AGENCY, agency_id__in=agency_ids, on__lte=on)
         .annotate(latest=Subquery(latest.values("decision")[:1]))
         .filter(latest=Decision.GIVEN)
         .values("pupil_id")

@@ -7,8 +7,11 @@ types in a paper form (paper_record)."""
 import datetime as dt
 import re
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from sendesk import access
 from sendesk.agencies.models import Agency
@@ -16,6 +19,7 @@ from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_pupil_change, snapshot
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.registry import declared, merged
 from sendesk.pupils.timeline import timeline_add
 
 from .models import AGENCY_KINDS, Consent, Decision, Kind
@@ -62,14 +66,35 @@ def _agency(pupil, kind, agency_id, errors) -> Agency | None:
     return agency
 
 
-def _ref(kind, ref, errors) -> str:
+def _ref(pupil, kind, ref, errors) -> str:
     ref = (ref or "").strip()
     if not ref:
         return ""
     prefix = REF_PREFIX.get(kind)
     if prefix is None or not REF_RE.match(ref) or not ref.startswith(prefix):
         errors["ref"] = "This consent can't be about one medicine or trip."
+    elif not _ref_is_for(pupil, ref):
+        # Harmless to the checks (they ask per pupil), but a row about another child's
+        # medicine or trip would mislead whoever reads the history.
+        what = "medicine" if kind == Kind.MEDICATION else "trip"
+        errors["ref"] = f"That {what} is not one of {pupil.name}'s."
     return ref
+
+
+def _ref_is_for(pupil, ref: str) -> bool:
+    """Whether the medicine or trip `ref` names is about `pupil`. The apps that own them
+    sit above consent in the layers, so they declare where their records are
+    (AppConfig.consent_refs: {prefix: (model label, path to the pupil)}); the registry is
+    read, nothing is imported. A ref nobody declares, or an id that is no id, is not."""
+    prefix, _, key = ref.partition(":")
+    where = merged("consent_refs").get(prefix)
+    if where is None:
+        return False
+    label, pupil_path = where
+    try:
+        return apps.get_model(label).objects.filter(pk=key, **{pupil_path: pupil.pk}).exists()
+    except (ValueError, ValidationError, OverflowError):
+        return False
 
 
 def label(consent: Consent) -> str:
@@ -111,6 +136,11 @@ def _write(
         record_pupil_change(
             actor, AuditEvent.Action.CREATE, consent, pupil, after=snapshot(consent)
         )
+        # What other apps do when a decision is recorded (therapy closes a referral whose
+        # consent is withdrawn), in this transaction: all of it or none of it.
+        for hooks in declared("consent_decided"):
+            for path in hooks:
+                import_string(path)(consent)
     return consent
 
 
@@ -124,7 +154,7 @@ def parent_decide(
     errors: dict[str, str] = {}
     _check(kind, decision, errors)
     agency = _agency(pupil, kind, agency_id, errors)
-    ref = _ref(kind, ref, errors)
+    ref = _ref(pupil, kind, ref, errors)
     if errors:
         raise ServiceError(errors)
     now = current(pupil.pk, kind, agency_id=agency, ref=ref)
@@ -155,7 +185,7 @@ def paper_record(
     errors: dict[str, str] = {}
     _check(kind, decision, errors)
     agency = _agency(pupil, kind, agency_id, errors)
-    ref = _ref(kind, ref, errors)
+    ref = _ref(pupil, kind, ref, errors)
     given_by_name = inputs.text(
         given_by_name, "given_by_name", errors, limit=150,
         required="Say who signed the form (the parent or carer).",

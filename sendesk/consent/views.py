@@ -90,9 +90,12 @@ def _explain(question: dict, name: str) -> dict:
     if kind == Kind.REFERRAL:
         return {
             "what": f"The school would like to ask {agency} to see {name} and give advice.",
-            "no": f"The school will not refer {name} to {agency}.",
-            "withdraw": f"If you change your mind, the school will stop the referral to "
-            f"{agency} straight away.",
+            # What therapy's hook does on a withdrawal or refusal (referral_consent_decided).
+            "no": f"The school will not refer {name} to {agency}. A referral already made "
+            "is closed.",
+            "withdraw": f"If you change your mind, the referral to {agency} is closed "
+            "straight away and the school's SENCO is told. What was shared before stays "
+            "with them.",
             "yes": f"Yes, the school may refer {name} to {agency}",
         }
     if kind == Kind.MEDICATION:

@@ -15,3 +15,6 @@ class MedicationConfig(AppConfig):
     # dose refused or not given by e-mail at once unless they choose otherwise.
     notification_kinds = {"dose_not_given": "A medicine dose refused or not given"}
     notification_urgent = {"dose_not_given"}
+    # A consent about one medicine ("medicine:<id>") must name one of the child's own
+    # (consent.services._ref_is_for): where the record and its pupil are.
+    consent_refs = {"medicine": ("medication.Medicine", "pupil")}

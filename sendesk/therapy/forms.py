@@ -195,3 +195,27 @@ class AdviceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="The school sees this, and it goes into the pupil's reviews.",
     )  # fmt: skip
+
+    def __init__(self, *args, referrals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referrals = list(referrals)
+        if len(self.referrals) > 1:
+            # Two referrals in force for one pupil (two agencies, say): the professional
+            # says which one the advice answers; with one, there is nothing to ask.
+            self.fields["referral"] = forms.ChoiceField(
+                label="Which referral it answers", widget=forms.RadioSelect, required=False,
+                choices=[(str(r.pk), f"{r.who}: {r.get_discipline_display().lower()}, "
+                          f"from {r.start:%-d %B %Y}") for r in self.referrals],
+            )  # fmt: skip
+
+    def chosen_referral(self):
+        """The referral the advice is filed under, or None (an error on the form) when
+        there are two or more and none of them was chosen."""
+        if len(self.referrals) == 1:
+            return self.referrals[0]
+        chosen = self.cleaned_data.get("referral")
+        for referral in self.referrals:
+            if str(referral.pk) == chosen:
+                return referral
+        self.add_error("referral", "Choose which referral the advice answers.")
+        return None

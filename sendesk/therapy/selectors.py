@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 
 from sendesk import access
 from sendesk.agencies.models import Agency, AgencyMember
-from sendesk.consent.selectors import pupils_sharing_with
+from sendesk.consent.selectors import pupils_sharing_with, pupils_sharing_with_any
 from sendesk.lib.dates import active_on
 from sendesk.lib.ids import parse_uuid
 from sendesk.plans.models import Plan, Target
@@ -83,10 +83,21 @@ def _referrals_in_scope(user, day):
     """referred_pupils' rules for one referral, as a subquery to correlate (the consent
     part refers to the referral's own agency, so it cannot stand alone)."""
     agencies = AgencyMember.objects.filter(user=user, active=True).values("agency_id")
+    # An agency professional is an agency's only while their membership is active: one who
+    # left (active=False) loses the referrals naming them as well as their agency's.
+    mine = Q(agency__isnull=True, therapist=user) | (
+        Q(agency__in=agencies) & (Q(therapist=user) | Q(therapist__isnull=True))
+    )
+    # An agency professional given a referral without an agency (the issue-9 therapist
+    # referral, made before they joined, say) still needs the parents' consent to share
+    # with one of their agencies: the consent is theirs to withdraw, not the typed-in one.
+    not_agency_person = ~Q(therapist__in=AgencyMember.objects.filter(active=True).values("user_id"))
+    shared = Q(pupil__in=pupils_sharing_with_any(agencies, day))
     return Referral.objects.filter(
         active_on(day),
-        Q(therapist=user) | Q(therapist__isnull=True, agency__in=agencies),
-        Q(agency__isnull=True) | Q(pupil__in=pupils_sharing_with(OuterRef("agency_id"), day)),
+        mine,
+        (Q(agency__isnull=True) & (not_agency_person | shared))
+        | Q(pupil__in=pupils_sharing_with(OuterRef("agency_id"), day)),
     ).exclude(status__in=ENDED)
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from sendesk import access
@@ -20,10 +21,12 @@ from sendesk.agencies.models import Agency, AgencyMember
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
 from sendesk.consent import selectors as consent
+from sendesk.consent.models import Decision
 from sendesk.consent.models import Kind as ConsentKind
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
+from sendesk.notifications.services import notify
 from sendesk.plans import services as plans_services
 from sendesk.plans.models import Plan
 from sendesk.provision.models import Provision
@@ -34,7 +37,7 @@ from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.models import Role, StaffRole
 
 from .models import THERAPIES, Advice, Programme, ProgrammeReview, Referral, Status, TimelineKind
-from .selectors import get_referred_pupil, referrals_in_scope
+from .selectors import ENDED, get_referred_pupil, referrals_in_scope
 
 # How often a programme runs is checked as any provision's is (_frequency). These are
 # the provision's words for a pattern with no school day in it: its _validate_provision
@@ -44,12 +47,21 @@ PROGRAMME_TEXT = ("title", "goals", "activities")
 PROGRAMME_FREQUENCY = ("sessions_per_week", "session_minutes", "days")
 
 
-def therapists_of(school_id: int):
-    """The people who hold the therapist role at a school. One query when evaluated."""
+def _external_role_at(school_id: int):
+    """Everyone active who holds the external-professional (therapist) role at a school."""
     from sendesk.accounts.models import User
 
     ids = StaffRole.objects.filter(school_id=school_id, role=Role.THERAPIST).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name")
+
+
+def therapists_of(school_id: int):
+    """The therapists a school refers to without an agency (the issue-9 referral): those
+    with the therapist role who are no agency's active member. An agency's professionals
+    are referred through agency_referral_create only, where the parents' consent to the
+    referral and to sharing with the agency is asked. One query when evaluated."""
+    members = AgencyMember.objects.filter(active=True).values("user_id")
+    return _external_role_at(school_id).exclude(pk__in=members)
 
 
 # --- Referrals (the SENCO or head) -----------------------------------------------------
@@ -451,7 +463,7 @@ def professionals_of(agency):
     """The active members of `agency` who hold the external-professional role at its
     school: whom a referral may name. One query when evaluated."""
     ids = AgencyMember.objects.filter(agency=agency, active=True).values("user_id")
-    return therapists_of(agency.school_id).filter(pk__in=ids)
+    return _external_role_at(agency.school_id).filter(pk__in=ids)
 
 
 def _agency_referral_checks(pupil, data, errors, today):
@@ -475,7 +487,12 @@ def _agency_referral_checks(pupil, data, errors, today):
     if days is not None and (not isinstance(days, int) or not 1 <= days <= 365):
         errors["response_days"] = "Give the days to respond as a whole number from 1 to 365."
     if agency is not None and isinstance(sent_on, dt.date):
-        if not consent.allows(pupil.pk, ConsentKind.REFERRAL, sent_on, agency_id=agency.pk):
+        # Consent is asked on the day the referral was sent and today: a referral typed in
+        # late must not go ahead after the parents withdrew (a backdated sent_on).
+        if not all(
+            consent.allows(pupil.pk, ConsentKind.REFERRAL, day, agency_id=agency.pk)
+            for day in {sent_on, today}
+        ):
             errors["agency"] = (
                 f"The parents have not given consent to a referral to {agency.name}. "
                 "Record their consent first."
@@ -499,7 +516,8 @@ def agency_referral_create(*, actor, pupil, data: dict) -> Referral:
     shared_notes = inputs.text(data.get("shared_notes"), "shared_notes", errors, limit=4000)
     if errors:
         raise ServiceError(errors)
-    agreed = consent.current(pupil.pk, ConsentKind.REFERRAL, agency_id=agency.pk)
+    # The decision in force on the day it was sent, not a later row.
+    agreed = consent.current(pupil.pk, ConsentKind.REFERRAL, agency_id=agency.pk, on=sent_on)
     days = days or agency.response_days
     with transaction.atomic():
         referral = Referral.objects.create(
@@ -527,13 +545,20 @@ def agency_referral_create(*, actor, pupil, data: dict) -> Referral:
 
 def referral_status(*, actor, referral: Referral, status: str, on: dt.date) -> Referral:
     """The agency's answer (accepted, declined) or the referral closed, on `on`. A
-    declined or closed referral opens nothing to the professional from then on."""
+    declined or closed referral opens nothing to the professional from then on, ends on
+    `on`, and is never reopened: that would skip the consent asked of a new referral."""
     school_id = referral.pupil.school_id
     if not access.can(actor, school_id, "write_pupils"):
         raise Http404
     errors = {}
     if status not in (Status.ACCEPTED, Status.DECLINED, Status.CLOSED):
         errors["status"] = "Choose accepted, declined or closed."
+    elif referral.status in ENDED:
+        errors["status"] = (
+            f"This referral was {referral.get_status_display().lower()} and can't be "
+            "changed. To ask again, make a new referral (the parents' consent is checked "
+            "then)."
+        )
     if not isinstance(on, dt.date):
         errors["on"] = "Give the date."
     elif on > timezone.localdate():
@@ -545,29 +570,88 @@ def referral_status(*, actor, referral: Referral, status: str, on: dt.date) -> R
         raise ServiceError(errors)
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        before = snapshot(referral)
-        referral.status = status
-        if status != Status.CLOSED and referral.responded_on is None:
-            referral.responded_on = on
-        referral.save(update_fields=["status", "responded_on"])
-        record_change(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            obj=referral,
-            school_id=school_id,
-            pupil_id=referral.pupil_id,
-            before=before,
-            after=snapshot(referral),
-        )
-        timeline_add(
-            pupil=referral.pupil_id,
-            kind=TimelineKind.REFERRAL,
-            title=f"Referral to {referral.who}: {referral.get_status_display().lower()} "
-            f"on {on:%-d %B %Y}",
-            actor=actor,
-            ref=referral,
-        )
+        if referral.status in ENDED:
+            # Closed by someone else (or the parents' withdrawal) since the page was read.
+            raise ServiceError({"status": "This referral has been closed already."})
+        return _set_status(actor, referral, status, on)
+
+
+def _set_status(actor, referral: Referral, status: str, on: dt.date, why: str = "") -> Referral:
+    """Writes the new status (in the caller's transaction, the referral locked): a
+    declined or closed referral ends on `on` (never before it began), so lists stop
+    showing it as current; with its audit row and timeline line."""
+    before = snapshot(referral)
+    referral.status = status
+    if status != Status.CLOSED and referral.responded_on is None:
+        referral.responded_on = on
+    if status in ENDED:
+        last = max(on, referral.start)
+        if referral.end is None or referral.end > last:
+            referral.end = last
+    referral.save(update_fields=["status", "responded_on", "end"])
+    record_change(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=referral,
+        school_id=referral.pupil.school_id,
+        pupil_id=referral.pupil_id,
+        before=before,
+        after={**snapshot(referral), **({"why": why} if why else {})},
+    )
+    timeline_add(
+        pupil=referral.pupil_id,
+        kind=TimelineKind.REFERRAL,
+        title=f"Referral to {referral.who}: {referral.get_status_display().lower()} "
+        f"on {on:%-d %B %Y}" + (f" ({why})" if why else ""),
+        actor=actor,
+        ref=referral,
+    )
     return referral
+
+
+def referral_consent_decided(consent) -> int:
+    """The consent app's hook (TherapyConfig.consent_decided), called in the transaction
+    that records a parent's decision. When a referral consent is withdrawn or refused,
+    that agency's open referrals for the child are closed at once, as the parent page
+    promises: each audited with a line on the timeline, and the school's SENCOs told.
+    Returns how many referrals were closed."""
+    if consent.kind != ConsentKind.REFERRAL or consent.decision == Decision.GIVEN:
+        return 0
+    today = timezone.localdate()
+    open_referrals = list(
+        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("pupil", "agency", "therapist")
+        .filter(pupil_id=consent.pupil_id, agency_id=consent.agency_id)
+        .exclude(status__in=ENDED)
+        .exclude(end__lt=today)
+    )
+    why = f"the parents {consent.get_decision_display().lower()} consent"
+    for referral in open_referrals:
+        # Closed today, or the day the parents decided when it was sent before then.
+        on = max(consent.on, referral.sent_on or referral.start)
+        _set_status(consent.recorded_by, referral, Status.CLOSED, min(on, today), why)
+    if open_referrals:
+        _tell_sencos_closed(consent, len(open_referrals))
+    return len(open_referrals)
+
+
+def _tell_sencos_closed(consent, count: int) -> None:
+    school_id = consent.school_id
+    sencos = StaffRole.objects.filter(
+        school_id=school_id, role=Role.SENCO, user__is_active=True
+    ).values_list("user_id", flat=True)
+    what = "A referral" if count == 1 else f"{count} referrals"
+    # The title names no pupil (the list the link opens goes through the access layer).
+    notify(
+        users=list(sencos),
+        kind="referral_consent_withdrawn",
+        title=f"{what} to {consent.agency} closed: the parents "
+        f"{consent.get_decision_display().lower()} consent",
+        url=reverse("referral_list") + f"?school={school_id}",
+        school_id=school_id,
+        dedupe_key=f"referral-consent:{consent.pk}",
+    )
 
 
 # --- Advice, reports and visits (the professional) --------------------------------------

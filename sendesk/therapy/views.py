@@ -256,7 +256,9 @@ def referral_list(request):
         referrals = [r for r in referrals if r.overdue_on(today)]
     for r in referrals:
         r.overdue = r.overdue_on(today)
-    current = [r for r in referrals if r.start <= today and (r.end is None or r.end >= today)]
+    # A declined or closed referral is over, whatever its dates say.
+    current = [r for r in referrals if r.start <= today and (r.end is None or r.end >= today)
+               and r.status not in selectors.ENDED]  # fmt: skip
     other = [r for r in referrals if r not in current]
     record_access_many(actor=request.user, pupils=[r.pupil for r in referrals], what="referrals")
     context = {
@@ -371,15 +373,17 @@ def advice_new(request, pupil_id):
     """The professional writes advice, a report's findings, or logs a visit (issue 11)."""
     pupil = selectors.get_referred_pupil(request.user, pupil_id)
     referrals = list(
-        selectors.active_referrals(request.user, timezone.localdate()).filter(pupil=pupil)
+        selectors.active_referrals(request.user, timezone.localdate())
+        .filter(pupil=pupil)
+        .select_related("agency", "therapist")
     )
     if not referrals:
         raise Http404
     record_access(actor=request.user, pupil=pupil, what=WHAT)
-    form = AdviceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = AdviceForm(request.POST or None, referrals=referrals)
+    if request.method == "POST" and form.is_valid() and (referral := form.chosen_referral()):
         try:
-            services.advice_add(actor=request.user, referral=referrals[0], data=form.cleaned_data)
+            services.advice_add(actor=request.user, referral=referral, data=form.cleaned_data)
         except ServiceError as error:
             apply_service_errors(form, error)
         else:

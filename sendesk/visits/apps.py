@@ -14,3 +14,6 @@ class VisitsConfig(AppConfig):
     # Who plans a trip: the SENCO and head for any pupil, a teacher for their own pupils
     # (the access layer narrows which pupils each may name).
     capabilities = {"plan_trips": {"senco", "head", "teacher"}}
+    # A consent about one trip ("trip:<id>") must name a trip the child goes on
+    # (consent.services._ref_is_for).
+    consent_refs = {"trip": ("visits.Trip", "pupils")}

@@ -74,6 +74,7 @@ EVIDENCE = {
     "homeschool_meetingrequest": (),
     "homeschool_meeting": (),
     "homeschool_meetingaction": (),
+    "therapy_advice": (),
     "evidence_evidence": ("caption", "withdrawn_at", "withdrawn_by_id", "withdrawn_reason"),
     "evidence_amendment": (),
 }  # fmt: skip
