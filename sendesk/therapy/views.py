@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sendesk import access
 from sendesk.audit.services import record_access, record_access_many
+from sendesk.lib import files
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
 from sendesk.provision.models import WEEKDAYS
@@ -22,6 +23,7 @@ from sendesk.provision.selectors import label_missed
 
 from . import selectors, services
 from .forms import (
+    AdviceFileForm,
     AdviceForm,
     AgencyReferralForm,
     ProgrammeEndForm,
@@ -30,7 +32,7 @@ from .forms import (
     ReferralForm,
     ReferralStatusForm,
 )
-from .models import Advice, Referral
+from .models import Advice, AdviceFile, Referral
 
 WHAT = "therapy programme"
 
@@ -371,7 +373,7 @@ def advice_new(request, pupil_id):
     if not referrals:
         raise Http404
     record_access(actor=request.user, pupil=pupil, what=WHAT)
-    form = AdviceForm(request.POST or None)
+    form = AdviceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.advice_add(actor=request.user, referral=referrals[0], data=form.cleaned_data)
@@ -397,6 +399,8 @@ def _advice_page(request, pupil, *, failed=None, status=200):
         "pupil": pupil,
         "advice": list(reversed(selectors.pupil_advice(pupil, dt.date.min, today))),
         "can_adopt": access.can(request.user, pupil.school_id, "write_plans"),
+        # The SENCO or head attaches a professional's report file on their behalf.
+        "can_attach": access.can(request.user, pupil.school_id, "write_pupils"),
         "failed": failed,
     }
     return render(request, "therapy/pupil_advice.html", context, status=status)
@@ -427,3 +431,80 @@ def advice_adopt(request, pk):
     what = "a strategy" if typed["as_what"] == "strategy" else "a target of the current plan"
     messages.success(request, f"Added as {what}.")
     return redirect(reverse("pupil_advice", args=[advice.pupil_id]) + f"#advice-{advice.pk}")
+
+
+# --- Report files (issue 11) -------------------------------------------------------------
+
+
+def _advice_for(user, pk) -> Advice:
+    """The advice, for a professional under a referral in force today (consent included),
+    or for staff with its pupil in their scope; Http404 otherwise, as if it did not exist."""
+    queryset = Advice.objects.select_related("pupil", "pupil__school", "by", "referral")
+    if selectors.is_therapist(user):
+        queryset = queryset.filter(
+            referral__in=selectors.active_referrals(user, timezone.localdate())
+        )
+        try:
+            return queryset.get(pk=pk)
+        except Advice.DoesNotExist:
+            raise Http404 from None
+    return access.get_scoped(user, queryset, pk)
+
+
+def _back_to(user, advice) -> str:
+    if selectors.is_therapist(user):
+        return _pupil_url(advice.pupil_id) + "#advice"
+    return reverse("pupil_advice", args=[advice.pupil_id]) + f"#advice-{advice.pk}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advice_file_new(request, pk):
+    """Attach a report file to a report: the professional, or the SENCO on their behalf."""
+    advice = _advice_for(request.user, pk)
+    if not services.may_attach(request.user, advice):
+        raise Http404
+    record_access(actor=request.user, pupil=advice.pupil, what="advice from professionals")
+    form = AdviceFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.advice_file_add(
+                actor=request.user, advice=advice, upload=form.cleaned_data.get("file")
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"“{row.name}” attached to the report.")
+            return redirect(_back_to(request.user, advice))
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "advice": advice, "pupil": advice.pupil,
+               "back": _back_to(request.user, advice)}  # fmt: skip
+    return render(request, "therapy/advice_file_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def advice_file(request, pk):
+    """A report file, only to whoever may read the advice it belongs to (the same rule as
+    _advice_for); each download is a view of the pupil's records."""
+    queryset = AdviceFile.objects.select_related("pupil")
+    if selectors.is_therapist(request.user):
+        referrals = selectors.active_referrals(request.user, timezone.localdate())
+        row = queryset.filter(pk=pk, advice__referral__in=referrals).first()
+        if row is None:
+            raise Http404
+    else:
+        row = access.get_scoped(request.user, queryset, pk)
+    try:
+        handle = open(files.document_path(row.path), "rb")  # noqa: SIM115 (FileResponse closes it)
+    except OSError:
+        raise Http404 from None
+    record_access(actor=request.user, pupil=row.pupil, what="report file")
+    pdf = row.content_type == "application/pdf"
+    # A PDF is downloaded rather than opened in the page: a document from outside the
+    # school never runs in SENDesk's own origin. nosniff: never read as anything else.
+    response = FileResponse(handle, content_type=row.content_type, as_attachment=pdf,
+                            filename=row.name)  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
