@@ -202,3 +202,19 @@ class AdviceFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AdviceProvision(models.Model):
+    """Provision the school set up from a professional's advice (issue 11): which advice
+    it came from, so the advice can say what became of it. The provision itself is the
+    provision app's, written through its service."""
+
+    advice = models.ForeignKey(Advice, on_delete=models.PROTECT, related_name="provisions")
+    provision = models.OneToOneField(
+        Provision, on_delete=models.PROTECT, related_name="from_advice"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]

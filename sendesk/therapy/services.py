@@ -27,6 +27,7 @@ from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.plans import services as plans_services
 from sendesk.plans.models import Plan
+from sendesk.provision import services as provision_services
 from sendesk.provision.models import Provision
 from sendesk.provision.models import TimelineKind as ProvisionLine
 from sendesk.provision.services import check_amount as provision_amount
@@ -38,6 +39,7 @@ from .models import (
     THERAPIES,
     Advice,
     AdviceFile,
+    AdviceProvision,
     Programme,
     ProgrammeReview,
     Referral,
@@ -733,26 +735,64 @@ def advice_file_add(*, actor, advice: Advice, upload) -> AdviceFile:
         return _file_written(actor, advice, upload, kept)
 
 
+def sen_plan(pupil):
+    """The pupil's current SEN plan (an EHC plan first, else an IEP), never the behaviour
+    or pastoral one; None without one."""
+    return (
+        Plan.objects.active()
+        .filter(pupil=pupil, kind__in=[Plan.Kind.EHCP, Plan.Kind.IEP])
+        .order_by("kind", "-start_date")
+        .first()
+    )
+
+
 def advice_adopt(*, actor, advice: Advice, as_what: str, text: str):
     """Turn a professional's advice into a strategy on the pupil's profile or a target of
     their current plan, in one step, through those apps' own services (their checks,
-    audit and timeline). `text`: the words to adopt, as the SENCO trimmed them."""
+    audit and timeline). `text`: the words to adopt, as the SENCO trimmed them. Provision
+    needs more (who, how often): the page confirms it on the provision form first and
+    saves it with advice_to_provision."""
     pupil = advice.pupil
     if as_what == "strategy":
         return pupils_services.strategy_add(actor=actor, pupil=pupil, text=text)
     if as_what == "target":
         # The SEN plan (an EHC plan first, else an IEP), never the behaviour or pastoral one.
-        plan = (
-            Plan.objects.active()
-            .filter(pupil=pupil, kind__in=[Plan.Kind.EHCP, Plan.Kind.IEP])
-            .order_by("kind", "-start_date")
-            .first()
-        )
+        plan = sen_plan(pupil)
         if plan is None:
             raise ServiceError({"as_what": f"{pupil.name} has no current plan to add a target "
                                 "to. Write the plan first."})  # fmt: skip
-        source = f"From {advice.by.full_name}'s advice of {advice.at:%-d %B %Y}."
         return plans_services.target_add(
-            actor=actor, plan=plan, data={"text": text, "success_criteria": source}
+            actor=actor, plan=plan, data={"text": text, "success_criteria": advice_source(advice)}
         )
-    raise ServiceError({"as_what": "Choose a strategy or a target."})
+    raise ServiceError({"as_what": "Choose a strategy, a target or provision."})
+
+
+def advice_source(advice: Advice) -> str:
+    """Where adopted words came from, in the words the target and provision keep."""
+    return f"From {advice.by.full_name}'s advice of {advice.at:%-d %B %Y}."
+
+
+def advice_to_provision(*, actor, advice: Advice, data: dict, targets=()) -> Provision:
+    """Provision for the pupil from a professional's advice, in one step: the provision
+    app's own service writes it (its checks, audit and timeline line, and from then on it
+    counts in promised against delivered), and the link to the advice is written and
+    audited in the same transaction. `data`: the provision form's fields, confirmed."""
+    pupil = advice.pupil
+    if not access.can(actor, pupil.school_id, "write_plans"):
+        raise Http404
+    with transaction.atomic():
+        provision = provision_services.provision_create(
+            actor=actor, pupil=pupil, data=data, targets=targets
+        )
+        link = AdviceProvision.objects.create(
+            advice=advice, provision=provision, by=actor, at=timezone.now()
+        )
+        record_change(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            obj=link,
+            school_id=pupil.school_id,
+            pupil_id=pupil.pk,
+            after=snapshot(link),
+        )
+    return provision

@@ -4,9 +4,11 @@ therapy.services; anything out of scope answers 404, the same as a record that d
 exist."""
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +20,8 @@ from sendesk.audit.services import record_access, record_access_many
 from sendesk.lib import files
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
-from sendesk.provision.models import WEEKDAYS
+from sendesk.provision.forms import ProvisionForm
+from sendesk.provision.models import WEEKDAYS, Provision
 from sendesk.provision.selectors import label_missed
 
 from . import selectors, services
@@ -32,7 +35,7 @@ from .forms import (
     ReferralForm,
     ReferralStatusForm,
 )
-from .models import Advice, AdviceFile, Referral
+from .models import THERAPIES, Advice, AdviceFile, Referral
 
 WHAT = "therapy programme"
 
@@ -403,6 +406,8 @@ def _advice_page(request, pupil, *, failed=None, status=200):
         "can_attach": access.can(request.user, pupil.school_id, "write_pupils"),
         "failed": failed,
     }
+    # What became of each piece of advice ("Became provision: …"): one query.
+    prefetch_related_objects(context["advice"], "provisions__provision")
     return render(request, "therapy/pupil_advice.html", context, status=status)
 
 
@@ -423,6 +428,11 @@ def advice_adopt(request, pk):
         request.user, Advice.objects.select_related("pupil", "pupil__school", "by"), pk
     )
     typed = {"as_what": request.POST.get("as_what", ""), "text": request.POST.get("text", "")}
+    if typed["as_what"] == "provision":
+        # Provision needs who and how often: confirmed on the provision form, prefilled.
+        access.require(request.user, advice.pupil.school_id, "write_plans")
+        request.session[_WORDS_KEY] = {"pk": advice.pk, "text": typed["text"][:200]}
+        return redirect("advice_provision", pk=advice.pk)
     try:
         services.advice_adopt(actor=request.user, advice=advice, **typed)
     except ServiceError as error:
@@ -508,3 +518,71 @@ def advice_file(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Advice into provision (issue 11) ----------------------------------------------------
+
+_WORDS_KEY = "advice_provision_words"
+_PER_WEEK = re.compile(r"(\d{1,2})\s*(?:x|×|times)\s*(?:a|per|each)\s*week", re.I)
+_MINUTES = re.compile(r"(\d{1,3})\s*(?:-\s*)?min", re.I)
+
+
+def _provision_initial(advice, words: str) -> dict:
+    """The provision form prefilled from the advice: what (the SENCO's trimmed words, the
+    advice itself as the description), how often and how long when the advice says so
+    ("3 times a week", "20 minutes"), the pupil's current SEN plan, starting today. The
+    SENCO confirms or changes each before anything is saved."""
+    text = advice.text.strip()
+    title = words.strip() or (text.splitlines()[0].strip() if text else "")
+    initial = {
+        "title": title[:200],
+        "description": f"{text[:1500]}\n\n{services.advice_source(advice)}",
+        "start": timezone.localdate(),
+        "staffing": Provision.Staffing.TA,
+    }
+    if advice.referral.discipline in THERAPIES:
+        initial["kind"] = Provision.Kind.THERAPY
+    if (per_week := _PER_WEEK.search(text)) and 1 <= int(per_week[1]) <= 25:
+        initial["sessions_per_week"] = int(per_week[1])
+    if (minutes := _MINUTES.search(text)) and 5 <= int(minutes[1]) <= 360:
+        initial["session_minutes"] = int(minutes[1])
+    if plan := services.sen_plan(advice.pupil):
+        initial["plan"] = plan.pk
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advice_provision(request, pk):
+    """The SENCO turns a professional's advice into provision: the provision form,
+    prefilled from the advice, confirmed, and saved through the provision app's service."""
+    advice = access.get_scoped(
+        request.user,
+        Advice.objects.select_related("pupil", "pupil__school", "by", "referral"),
+        pk,
+    )
+    pupil = advice.pupil
+    access.require(request.user, pupil.school_id, "write_plans")
+    record_access(actor=request.user, pupil=pupil, what="provision form")
+    words = request.session.get(_WORDS_KEY) or {}
+    words = words.get("text", "") if words.get("pk") == advice.pk else ""
+    form = ProvisionForm(
+        request.POST or None, pupil=pupil, initial=_provision_initial(advice, words)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            provision = services.advice_to_provision(
+                actor=request.user,
+                advice=advice,
+                data=form.provision_data(),
+                targets=form.cleaned_data["targets"],
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error)
+        else:
+            request.session.pop(_WORDS_KEY, None)
+            messages.success(request, f"Provision added: {provision.title}.")
+            return redirect(reverse("pupil_advice", args=[pupil.pk]) + f"#advice-{advice.pk}")
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "pupil": pupil, "advice": advice}
+    return render(request, "therapy/advice_provision_form.html", context, status=status)

@@ -595,6 +595,7 @@ PAGES = {
     "referral_status": ("senco", lambda w, r: {"pk": w.referral.pk}, ""),
     "advice_new": ("theo", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "advice_file_new": ("theo", lambda w, r: {"pk": r.report}, ""),
+    "advice_provision": ("senco", lambda w, r: {"pk": r.report}, ""),
     "pupil_advice": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "family_home": ("pat", lambda w, r: {}, ""),
     "family_child": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
