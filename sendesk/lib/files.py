@@ -78,14 +78,27 @@ def check_document(upload, limit: int) -> str | None:
     return None
 
 
-def _picture(upload, content_type: str) -> bytes:
+class Unreadable(ValueError):
+    pass
+
+
+def read_picture(upload) -> Image.Image:
+    """The picture in `upload`, loaded and turned the way it was taken; Unreadable when it
+    is damaged or too large a picture. Shared with evidence.media, whose photos the same."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         upload.seek(0)
         with Image.open(upload) as im:
             im.load()
-            picture = ImageOps.exif_transpose(im)
+            return ImageOps.exif_transpose(im)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise Unreadable from None
+
+
+def _picture(upload, content_type: str) -> bytes:
+    try:
+        picture = read_picture(upload)
+    except Unreadable:
         raise NotADocument(UNREADABLE_PICTURE) from None
     out = io.BytesIO()
     if content_type == "image/png":

@@ -19,7 +19,7 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.agencies.models import Agency, AgencyMember
 from sendesk.audit.models import AuditEvent
-from sendesk.audit.services import record_change, snapshot
+from sendesk.audit.services import record_change, record_pupil_change, snapshot
 from sendesk.consent import selectors as consent
 from sendesk.consent.models import Kind as ConsentKind
 from sendesk.lib import files, inputs
@@ -691,14 +691,7 @@ def _file_written(actor, advice: Advice, upload, kept: files.Kept) -> AdviceFile
         advice=advice, pupil=pupil, name=name, content_type=kept.content_type, size=kept.size,
         sha256=kept.sha256, path=kept.path, by=actor, at=timezone.now(),
     )  # fmt: skip
-    record_change(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=row,
-        school_id=pupil.school_id,
-        pupil_id=pupil.pk,
-        after=snapshot(row),
-    )
+    record_pupil_change(actor, AuditEvent.Action.CREATE, row, pupil, after=snapshot(row))
     timeline_add(
         pupil=pupil,
         kind=TimelineKind.ADVICE,
@@ -787,12 +780,5 @@ def advice_to_provision(*, actor, advice: Advice, data: dict, targets=()) -> Pro
         link = AdviceProvision.objects.create(
             advice=advice, provision=provision, by=actor, at=timezone.now()
         )
-        record_change(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=link,
-            school_id=pupil.school_id,
-            pupil_id=pupil.pk,
-            after=snapshot(link),
-        )
+        record_pupil_change(actor, AuditEvent.Action.CREATE, link, pupil, after=snapshot(link))
     return provision

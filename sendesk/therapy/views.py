@@ -219,29 +219,40 @@ def programme_end(request, pk):
 # --- The SENCO / head: referrals -------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def referral_new(request, pupil_id):
+def _referral_form(request, pupil_id, *, form, create, said, template):
+    """The two referral forms' one page: the pupil (the SENCO or head: write_pupils), the
+    form built by `form(pupil, data)`, saved by `create` (a service), the success message
+    `said(pupil, referral)`, then back to the school's referrals."""
     pupil = access.get_pupil_for(request.user, pupil_id, "write_pupils")
     record_access(actor=request.user, pupil=pupil, what="referral form")
-    form = ReferralForm(request.POST or None, therapists=services.therapists_of(pupil.school_id))
+    form = form(pupil, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = services.referral_create(
-                actor=request.user, pupil=pupil, data=form.cleaned_data
-            )
+            referral = create(actor=request.user, pupil=pupil, data=form.cleaned_data)
         except ServiceError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"{pupil.name} referred to {referral.therapist.full_name} "
-                f"({referral.get_discipline_display().lower()}).",
-            )
+            messages.success(request, said(pupil, referral))
             return redirect(reverse("referral_list") + f"?school={pupil.school_id}")
     status = 422 if request.method == "POST" else 200
-    return render(
-        request, "therapy/referral_form.html", {"form": form, "pupil": pupil}, status=status
+    return render(request, template, {"form": form, "pupil": pupil}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request, pupil_id):
+    return _referral_form(
+        request,
+        pupil_id,
+        form=lambda pupil, data: ReferralForm(
+            data, therapists=services.therapists_of(pupil.school_id)
+        ),
+        create=services.referral_create,
+        said=lambda pupil, referral: (
+            f"{pupil.name} referred to {referral.therapist.full_name} "
+            f"({referral.get_discipline_display().lower()})."
+        ),
+        template="therapy/referral_form.html",
     )
 
 
@@ -303,32 +314,21 @@ def referral_end(request, pk):
 @require_http_methods(["GET", "POST"])
 def agency_referral_new(request, pupil_id):
     """The SENCO or head refers a pupil to one of the school's agencies (issue 11)."""
-    pupil = access.get_pupil_for(request.user, pupil_id, "write_pupils")
-    record_access(actor=request.user, pupil=pupil, what="referral form")
-    form = AgencyReferralForm(
-        request.POST or None,
-        agencies=selectors.school_agencies(pupil.school_id),
-        professionals=selectors.school_professionals(pupil.school_id),
+    return _referral_form(
+        request,
+        pupil_id,
+        form=lambda pupil, data: AgencyReferralForm(
+            data,
+            agencies=selectors.school_agencies(pupil.school_id),
+            professionals=selectors.school_professionals(pupil.school_id),
+        ),
+        create=services.agency_referral_create,
+        said=lambda pupil, referral: (
+            f"{pupil.name} referred to {referral.who}. A response is expected by "
+            f"{referral.respond_by:%-d %B %Y}."
+        ),
+        template="therapy/agency_referral_form.html",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.agency_referral_create(
-                actor=request.user, pupil=pupil, data=form.cleaned_data
-            )
-        except ServiceError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{pupil.name} referred to {referral.who}. A response is expected by "
-                f"{referral.respond_by:%-d %B %Y}.",
-            )
-            return redirect(reverse("referral_list") + f"?school={pupil.school_id}")
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request, "therapy/agency_referral_form.html", {"form": form, "pupil": pupil},
-        status=status,
-    )  # fmt: skip
 
 
 @login_required

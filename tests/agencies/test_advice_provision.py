@@ -6,14 +6,13 @@ linked to the advice, which then says what it became."""
 import html
 
 from sendesk.audit.models import AuditEvent
-from sendesk.consent.models import Decision, Kind
 from sendesk.provision.models import Provision
 from sendesk.provision.selectors import reconcile
 from sendesk.therapy import services
 from sendesk.therapy.models import AdviceProvision
 from tests.world import TODAY
 
-from .conftest import decide, referral_data
+from .test_advice import _ben_advice
 
 ADVICE = "Precision teaching of high-frequency words, 3 times a week, 20 minutes each."
 
@@ -23,11 +22,8 @@ def text(response) -> str:
 
 
 def ben_advice(world, ag):
-    decide(world, world.ben, Kind.REFERRAL, Decision.GIVEN, ag.ep)
-    decide(world, world.ben, Kind.AGENCY, Decision.GIVEN, ag.ep)
-    referral = services.agency_referral_create(
-        actor=world.senco, pupil=world.ben, data=referral_data(ag.ep, professional=ag.eve)
-    )
+    """Eve's advice about Ben, under the referral test_advice sets up."""
+    referral = _ben_advice(world, ag).referral
     return services.advice_add(actor=ag.eve, referral=referral,
                                data={"kind": "advice", "text": ADVICE})  # fmt: skip
 
