@@ -68,6 +68,8 @@ EVIDENCE = {
     "consent_consent": (),
     "evidence_evidence": ("caption", "withdrawn_at", "withdrawn_by_id", "withdrawn_reason"),
     "evidence_amendment": (),
+    "therapy_advicefile": (),
+    "therapy_adviceprovision": (),
 }  # fmt: skip
 
 

@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from sendesk.lib.migrations import evidence
+
 
 class Migration(migrations.Migration):
 
@@ -33,4 +35,6 @@ class Migration(migrations.Migration):
                 'ordering': ['at', 'pk'],
             },
         ),
+        # A record, like the advice it belongs to: never updated or deleted.
+        evidence("therapy_advicefile"),
     ]

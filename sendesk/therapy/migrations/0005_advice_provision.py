@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from sendesk.lib.migrations import evidence
+
 
 class Migration(migrations.Migration):
 
@@ -27,4 +29,6 @@ class Migration(migrations.Migration):
                 'ordering': ['at', 'pk'],
             },
         ),
+        # A record, like the advice it belongs to: never updated or deleted.
+        evidence("therapy_adviceprovision"),
     ]
