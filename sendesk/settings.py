@@ -441,3 +441,8 @@ if not (len(_hh) == len(_mm) == 2 and _hh.isdigit() and _mm.isdigit()) or not (
     raise ImproperlyConfigured(
         f"SENDESK_NOTIFICATIONS_DAILY_AT must be a time like 06:30, not {NOTIFICATIONS_DAILY_AT!r}"
     )
+
+# --- prof11: professionals' report files ---
+# The largest report file (a PDF, or a photo or scan of a paper report) a professional or
+# the SENCO may attach to a report; kept under EVIDENCE_DIR/reports, never served directly.
+REPORT_MAX_BYTES = 20 * 1024 * 1024

@@ -27,6 +27,7 @@ from .exams import exam_notes, make_exams
 from .generator import GAP_NOTE, generate
 from .homeschool import make_homeschool
 from .provision_map import make_provision_map
+from .reports import make_report
 from .reviews import make_reviews
 from .visits import make_trip
 
@@ -83,7 +84,9 @@ def build_demo(*, today=None):
     # Issue 11: consents (medicines, parent@'s sharing choices, the trip's pupils).
     make_consent(generated.schools[0])
     # Issue 11: agencies, the psychologist ep@ and referrals (one past its timescale).
-    make_agencies(generated.schools[0])
+    referred = make_agencies(generated.schools[0])
+    # Issue 11: ep@'s report about the pupil she sees, with its PDF (demo/reports.py).
+    make_report(generated.schools[0], referred["seen"])
     # Issue 11: the parent's conversation with ta1 and the home-school diary.
     make_homeschool(generated.schools[0])
     # Last: the notional SEN budget, and a cost on any provision the modules above added.

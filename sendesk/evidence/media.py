@@ -13,11 +13,10 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from sendesk.lib import files
 
-# Pillow refuses larger pictures (a 'decompression bomb': a small file that unpacks into
-# gigabytes). 60 megapixels is beyond any phone's camera.
-MAX_PIXELS = 60_000_000
+# Pictures are read by sendesk.lib.files.read_picture (which refuses one above 60
+# megapixels: a 'decompression bomb', a small file that unpacks into gigabytes).
 THUMB_SIZE = (480, 480)
 
 UNKNOWN = (
@@ -84,13 +83,9 @@ class Stored:
 def store_image(upload, dest: Path, thumb: Path) -> Stored:
     """The photo, turned the way it was taken and written afresh as JPEG (PNG when it has
     transparency): no metadata survives. A thumbnail beside it for lists."""
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        upload.seek(0)
-        with Image.open(upload) as im:
-            im.load()
-            picture = ImageOps.exif_transpose(im)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        picture = files.read_picture(upload)
+    except files.Unreadable:
         raise NotMedia(
             "This photo could not be read: it may be damaged, or too large a picture."
         ) from None

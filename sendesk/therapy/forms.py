@@ -12,6 +12,8 @@ from sendesk.provision.models import Provision
 
 from .models import THERAPIES
 
+# What the file chooser offers; the service decides from the bytes all the same.
+REPORT_ACCEPT = "application/pdf,.pdf,image/jpeg,image/png"
 WHOLE = {"invalid": "Give a whole number."}
 
 
@@ -195,6 +197,13 @@ class AdviceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="The school sees this, and it goes into the pupil's reviews.",
     )  # fmt: skip
+    file = forms.FileField(
+        label="The report file (optional)", required=False, allow_empty_file=True,
+        help_text="For a report: the PDF, or a photo or scan of the paper report (JPEG or "
+        "PNG), up to 20 MB. If the page asks again, choose the file again.",
+        widget=forms.ClearableFileInput(attrs={"accept": REPORT_ACCEPT}),
+    )  # fmt: skip
+
 
     def __init__(self, *args, referrals=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,3 +228,13 @@ class AdviceForm(forms.Form):
                 return referral
         self.add_error("referral", "Choose which referral the advice answers.")
         return None
+
+
+class AdviceFileForm(forms.Form):
+    """A report file attached to a report already written (issue 11)."""
+
+    file = forms.FileField(
+        label="The report file", required=False, allow_empty_file=True,
+        help_text="The PDF, or a photo or scan of the paper report (JPEG or PNG), up to 20 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": REPORT_ACCEPT}),
+    )  # fmt: skip

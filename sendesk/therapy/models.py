@@ -178,3 +178,43 @@ class Advice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} from {self.referral.who}"
+
+
+class AdviceFile(models.Model):
+    """A report file attached to an advice entry of kind report: the professional's PDF, or
+    a photo or scan of their paper report. Kept privately (sendesk.lib.files) and read only
+    through therapy.views.advice_file. A record, like its advice: never replaced."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    advice = models.ForeignKey(Advice, on_delete=models.PROTECT, related_name="files")
+    # The advice's pupil, kept here so that the access layer scopes a file in one step.
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=150, help_text="The name it was sent with: shown only.")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    path = models.CharField(max_length=200)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class AdviceProvision(models.Model):
+    """Provision the school set up from a professional's advice (issue 11): which advice
+    it came from, so the advice can say what became of it. The provision itself is the
+    provision app's, written through its service."""
+
+    advice = models.ForeignKey(Advice, on_delete=models.PROTECT, related_name="provisions")
+    provision = models.OneToOneField(
+        Provision, on_delete=models.PROTECT, related_name="from_advice"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -19,6 +19,7 @@ def section(pupil, since: dt.date, until: dt.date, *, for_parent: bool = False) 
             "on": a.at.date(),
             "who_came": a.who_came,
             "text": a.text,
+            "files": list(a.files.all()),
         }
         for a in rows
     ]

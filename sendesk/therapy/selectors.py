@@ -390,7 +390,9 @@ def sessions_delivered(programme_provisions, start: dt.date, end: dt.date) -> di
 def own_advice(referrals) -> list:
     """The advice written under `referrals` (the professional's own, in force), newest
     first. One query."""
-    return list(Advice.objects.filter(referral__in=[r.pk for r in referrals]))
+    return list(
+        Advice.objects.filter(referral__in=[r.pk for r in referrals]).prefetch_related("files")
+    )
 
 
 def pupil_advice(pupil, since: dt.date, until: dt.date) -> list:
@@ -399,6 +401,7 @@ def pupil_advice(pupil, since: dt.date, until: dt.date) -> list:
     return list(
         Advice.objects.filter(pupil=pupil, at__date__gte=since, at__date__lte=until)
         .select_related("by", "referral", "referral__agency")
+        .prefetch_related("files")
         .order_by("at", "pk")
     )
 

@@ -11,6 +11,7 @@ rows in one transaction."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
@@ -19,16 +20,17 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.agencies.models import Agency, AgencyMember
 from sendesk.audit.models import AuditEvent
-from sendesk.audit.services import record_change, snapshot
+from sendesk.audit.services import record_change, record_pupil_change, snapshot
 from sendesk.consent import selectors as consent
 from sendesk.consent.models import Decision
 from sendesk.consent.models import Kind as ConsentKind
-from sendesk.lib import inputs
+from sendesk.lib import files, inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import field_limits
 from sendesk.notifications.services import notify
 from sendesk.plans import services as plans_services
 from sendesk.plans.models import Plan
+from sendesk.provision import services as provision_services
 from sendesk.provision.models import Provision
 from sendesk.provision.models import TimelineKind as ProvisionLine
 from sendesk.provision.services import check_amount as provision_amount
@@ -36,7 +38,17 @@ from sendesk.pupils import services as pupils_services
 from sendesk.pupils.timeline import timeline_add
 from sendesk.schools.models import Role, StaffRole
 
-from .models import THERAPIES, Advice, Programme, ProgrammeReview, Referral, Status, TimelineKind
+from .models import (
+    THERAPIES,
+    Advice,
+    AdviceFile,
+    AdviceProvision,
+    Programme,
+    ProgrammeReview,
+    Referral,
+    Status,
+    TimelineKind,
+)
 from .selectors import ENDED, get_referred_pupil, referrals_in_scope
 
 # How often a programme runs is checked as any provision's is (_frequency). These are
@@ -680,15 +692,21 @@ def advice_add(*, actor, referral: Referral, data: dict) -> Advice:
             errors["visited_on"] = "The visit can't be before the referral began."
     else:
         visited_on, who_came = None, ""
+    upload = data.get("file")
+    if upload is not None:
+        _check_report_file(kind, upload, errors)
     if errors:
         raise ServiceError(errors)
     pupil = referral.pupil
-    with transaction.atomic():
+    kept = _keep(upload, pupil) if upload is not None else None
+    with _removed_on_failure(kept), transaction.atomic():
         advice = Advice.objects.create(
             referral=referral, pupil=pupil, kind=kind, by=actor, at=timezone.now(),
             visited_on=visited_on, who_came=who_came or (actor.full_name if visited_on else ""),
             text=text,
         )  # fmt: skip
+        if kept is not None:
+            _file_written(actor, advice, upload, kept)
         record_change(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -710,26 +728,141 @@ def advice_add(*, actor, referral: Referral, data: dict) -> Advice:
     return advice
 
 
+# --- Report files (the professional, or the SENCO on their behalf) ----------------------
+
+ONLY_REPORTS = "A file goes with a report: choose “A report's findings”, or leave the file out."
+
+
+def _check_report_file(kind, upload, errors) -> None:
+    if kind != Advice.Kind.REPORT:
+        errors["file"] = ONLY_REPORTS
+        return
+    refused = files.check_document(upload, settings.REPORT_MAX_BYTES)
+    if refused:
+        errors["file"] = refused
+
+
+def _keep(upload, pupil) -> files.Kept:
+    """The checked file written to the private folder, before the transaction that
+    records it (a file cannot roll back: _removed_on_failure takes it away again)."""
+    try:
+        return files.keep_document(upload, f"reports/{pupil.school_id}")
+    except files.NotADocument as exc:
+        raise ServiceError({"file": str(exc)}) from None
+
+
+class _removed_on_failure:
+    """Removes the kept file if the block fails: no file without its row."""
+
+    def __init__(self, kept):
+        self.kept = kept
+
+    def __enter__(self):
+        return self.kept
+
+    def __exit__(self, kind, value, tb):
+        if kind is not None and self.kept is not None:
+            files.remove(self.kept.path)
+        return False
+
+
+def _file_written(actor, advice: Advice, upload, kept: files.Kept) -> AdviceFile:
+    """The file's row, its audit row and the timeline line, in the caller's transaction."""
+    name = "".join(c for c in str(getattr(upload, "name", "") or "") if c.isprintable())
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:150] or f"report.{kept.path[-3:]}"
+    pupil = advice.pupil
+    row = AdviceFile.objects.create(
+        advice=advice, pupil=pupil, name=name, content_type=kept.content_type, size=kept.size,
+        sha256=kept.sha256, path=kept.path, by=actor, at=timezone.now(),
+    )  # fmt: skip
+    record_pupil_change(actor, AuditEvent.Action.CREATE, row, pupil, after=snapshot(row))
+    timeline_add(
+        pupil=pupil,
+        kind=TimelineKind.ADVICE,
+        title=f"Report file added to {advice.by.full_name}'s report: {name}",
+        actor=actor,
+        ref=advice,
+    )
+    return row
+
+
+def _may_handle(user, advice: Advice) -> bool:
+    """The professional whose referral the advice is under (in force today, consent
+    included), or the SENCO or head with the pupil in their scope, on their behalf."""
+    if access.can(user, advice.pupil.school_id, "write_pupils"):
+        return access.visible_pupils(user).filter(pk=advice.pupil_id).exists()
+    return referrals_in_scope(user, timezone.localdate(), pk=advice.referral_id).exists()
+
+
+def may_attach(user, advice: Advice) -> bool:
+    return advice.kind == Advice.Kind.REPORT and _may_handle(user, advice)
+
+
+def advice_file_add(*, actor, advice: Advice, upload) -> AdviceFile:
+    """Attach a report file (PDF, or a JPEG/PNG photo or scan of a paper report) to an
+    advice entry of kind report. Anyone who may not: Http404, as if it did not exist."""
+    if not _may_handle(actor, advice):
+        raise Http404
+    errors = {}
+    _check_report_file(advice.kind, upload, errors)
+    if errors:
+        raise ServiceError(errors)
+    kept = _keep(upload, advice.pupil)
+    with _removed_on_failure(kept), transaction.atomic():
+        return _file_written(actor, advice, upload, kept)
+
+
+def sen_plan(pupil):
+    """The pupil's current SEN plan (an EHC plan first, else an IEP), never the behaviour
+    or pastoral one; None without one."""
+    return (
+        Plan.objects.active()
+        .filter(pupil=pupil, kind__in=[Plan.Kind.EHCP, Plan.Kind.IEP])
+        .order_by("kind", "-start_date")
+        .first()
+    )
+
+
 def advice_adopt(*, actor, advice: Advice, as_what: str, text: str):
     """Turn a professional's advice into a strategy on the pupil's profile or a target of
     their current plan, in one step, through those apps' own services (their checks,
-    audit and timeline). `text`: the words to adopt, as the SENCO trimmed them."""
+    audit and timeline). `text`: the words to adopt, as the SENCO trimmed them. Provision
+    needs more (who, how often): the page confirms it on the provision form first and
+    saves it with advice_to_provision."""
     pupil = advice.pupil
     if as_what == "strategy":
         return pupils_services.strategy_add(actor=actor, pupil=pupil, text=text)
     if as_what == "target":
         # The SEN plan (an EHC plan first, else an IEP), never the behaviour or pastoral one.
-        plan = (
-            Plan.objects.active()
-            .filter(pupil=pupil, kind__in=[Plan.Kind.EHCP, Plan.Kind.IEP])
-            .order_by("kind", "-start_date")
-            .first()
-        )
+        plan = sen_plan(pupil)
         if plan is None:
             raise ServiceError({"as_what": f"{pupil.name} has no current plan to add a target "
                                 "to. Write the plan first."})  # fmt: skip
-        source = f"From {advice.by.full_name}'s advice of {advice.at:%-d %B %Y}."
         return plans_services.target_add(
-            actor=actor, plan=plan, data={"text": text, "success_criteria": source}
+            actor=actor, plan=plan, data={"text": text, "success_criteria": advice_source(advice)}
         )
-    raise ServiceError({"as_what": "Choose a strategy or a target."})
+    raise ServiceError({"as_what": "Choose a strategy, a target or provision."})
+
+
+def advice_source(advice: Advice) -> str:
+    """Where adopted words came from, in the words the target and provision keep."""
+    return f"From {advice.by.full_name}'s advice of {advice.at:%-d %B %Y}."
+
+
+def advice_to_provision(*, actor, advice: Advice, data: dict, targets=()) -> Provision:
+    """Provision for the pupil from a professional's advice, in one step: the provision
+    app's own service writes it (its checks, audit and timeline line, and from then on it
+    counts in promised against delivered), and the link to the advice is written and
+    audited in the same transaction. `data`: the provision form's fields, confirmed."""
+    pupil = advice.pupil
+    if not access.can(actor, pupil.school_id, "write_plans"):
+        raise Http404
+    with transaction.atomic():
+        provision = provision_services.provision_create(
+            actor=actor, pupil=pupil, data=data, targets=targets
+        )
+        link = AdviceProvision.objects.create(
+            advice=advice, provision=provision, by=actor, at=timezone.now()
+        )
+        record_pupil_change(actor, AuditEvent.Action.CREATE, link, pupil, after=snapshot(link))
+    return provision

@@ -24,4 +24,7 @@ urlpatterns = [
     path("therapy/pupils/<uuid:pupil_id>/advice/new/", views.advice_new, name="advice_new"),
     path("pupils/<uuid:pupil_id>/advice/", views.pupil_advice, name="pupil_advice"),
     path("advice/<int:pk>/adopt/", views.advice_adopt, name="advice_adopt"),
+    path("advice/<int:pk>/files/new/", views.advice_file_new, name="advice_file_new"),
+    path("advice/files/<uuid:pk>/", views.advice_file, name="advice_file"),
+    path("advice/<int:pk>/provision/", views.advice_provision, name="advice_provision"),
 ]

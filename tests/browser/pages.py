@@ -67,6 +67,7 @@ POST_ONLY = {
 }
 NOT_PAGES = {
     "homeschool_photo": "a message's photo, served through the access layer",
+    "advice_file": "a professional's report file (a PDF download or a picture), issue 11",
     "home": "redirects to the person's start page",
     "logout": "POST only, logs out",
     "healthz": "plain text for the load balancer",
@@ -318,7 +319,13 @@ def make_records(w, client):
     from sendesk.homeschool.services import message_send
 
     message, _ = message_send(actor=w.pat, pupil_id=w.ben.pk, body="Ben slept well.")
+    # Issue 11: Theo's report about Ben (the page that attaches its file opens for it).
+    from sendesk.therapy.services import advice_add
+
+    said = {"kind": "report", "text": "Ben's speech and language report."}
+    report = advice_add(actor=w.theo, referral=w.referral, data=said)
     return SimpleNamespace(
+        report=report.pk,
         message=message.pk,
         review=review,
         evidence=evidence,
@@ -587,6 +594,8 @@ PAGES = {
     "homeschool_meetings": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "referral_status": ("senco", lambda w, r: {"pk": w.referral.pk}, ""),
     "advice_new": ("theo", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "advice_file_new": ("theo", lambda w, r: {"pk": r.report}, ""),
+    "advice_provision": ("senco", lambda w, r: {"pk": r.report}, ""),
     "pupil_advice": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "family_home": ("pat", lambda w, r: {}, ""),
     "family_child": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),

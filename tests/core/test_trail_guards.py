@@ -77,6 +77,8 @@ EVIDENCE = {
     "therapy_advice": (),
     "evidence_evidence": ("caption", "withdrawn_at", "withdrawn_by_id", "withdrawn_reason"),
     "evidence_amendment": (),
+    "therapy_advicefile": (),
+    "therapy_adviceprovision": (),
 }  # fmt: skip
 
 
