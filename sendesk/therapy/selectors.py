@@ -83,7 +83,11 @@ def _referrals_in_scope(user, day):
     agencies = AgencyMember.objects.filter(user=user, active=True).values("agency_id")
     return Referral.objects.filter(
         active_on(day),
-        Q(therapist=user) | Q(therapist__isnull=True, agency__in=agencies),
+        # A referral to an agency counts for its named professional only while they are
+        # one of its active members: ending their membership ends their access at once.
+        Q(therapist=user, agency__isnull=True)
+        | Q(therapist=user, agency__in=agencies)
+        | Q(therapist__isnull=True, agency__in=agencies),
         Q(agency__isnull=True) | Q(pupil__in=pupils_sharing_with(OuterRef("agency_id"), day)),
     ).exclude(status__in=ENDED)
 
