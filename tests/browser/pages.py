@@ -318,7 +318,10 @@ def make_records(w, client):
     from sendesk.homeschool.services import message_send
 
     message, _ = message_send(actor=w.pat, pupil_id=w.ben.pk, body="Ben slept well.")
+    # Issue 11: an agency of the school, for its page (agadmin11).
+    agency = _ok(api.post(w.senco, "/agencies", {"name": "County EP Service", "kind": "ep"}))
     return SimpleNamespace(
+        agency=agency,
         message=message.pk,
         review=review,
         evidence=evidence,
@@ -592,6 +595,10 @@ PAGES = {
     "family_child": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "family_mar": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, "?month=2026-11"),
     "staff_accounts": ("head", lambda w, r: {}, ""),
+    # Issue 11: the school's agencies and their professionals (head, SENCO).
+    "agency_list": ("head", lambda w, r: {}, ""),
+    "agency_new": ("senco", lambda w, r: {}, ""),
+    "agency_detail": ("senco", lambda w, r: {"agency_id": r.agency}, ""),
     "staff_invite": ("head", lambda w, r: {}, ""),
     "staff_account": ("head", lambda w, r: {"user_id": w.alice.pk}, ""),
     "password_change": ("alice", lambda w, r: {}, ""),
