@@ -47,14 +47,10 @@ def _unstorable(data: dict, names, errors: dict) -> None:
             errors[name] = NUL_MESSAGE.format(label="This")
 
 
-def _clean_agency(school_id: int, data: dict, agency: Agency | None) -> dict:
-    """The agency's fields from `data`, checked; ServiceError naming each field wrong."""
-    errors: dict[str, str] = {}
-    _unstorable(data, ("name", "email", "phone"), errors)
-    name = _words(data.get("name"))
-    if "name" in errors:
-        pass
-    elif not name:
+def _check_name(name: str, school_id: int, agency: Agency | None, errors: dict) -> None:
+    """A name is needed, and one the school's other agencies do not have (in any case:
+    "county ep service" is the same service to the person choosing from a list)."""
+    if not name:
         errors["name"] = "Enter the agency's name."
     elif len(name) > 150:
         errors["name"] = "Keep the name to 150 characters or fewer."
@@ -64,6 +60,15 @@ def _clean_agency(school_id: int, data: dict, agency: Agency | None) -> dict:
             same = same.exclude(pk=agency.pk)
         if same.exists():
             errors["name"] = _TAKEN.format(name=name)
+
+
+def _clean_agency(school_id: int, data: dict, agency: Agency | None) -> dict:
+    """The agency's fields from `data`, checked; ServiceError naming each field wrong."""
+    errors: dict[str, str] = {}
+    _unstorable(data, ("name", "email", "phone"), errors)
+    name = _words(data.get("name"))
+    if "name" not in errors:
+        _check_name(name, school_id, agency, errors)
     kind = data.get("kind")
     if kind not in KINDS:
         errors["kind"] = "Choose what kind of service it is."

@@ -43,8 +43,8 @@ EXPECTED = {
               APPRAISAL, NEEDS, MSG, "Pupils", "Report a concern", IMPACT, TESTS, "Exams",
               ARRANGEMENTS, REVIEWS, MAP, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Agencies", "Sign-in locks", APPRAISAL, NEEDS, MSG, "Pupils", "Report a concern", IMPACT,
-             TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, SIGN_IN],
+             "Staff", "Agencies", "Sign-in locks", APPRAISAL, NEEDS, MSG, "Pupils",
+             "Report a concern", IMPACT, TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", "Messages", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
