@@ -4,6 +4,7 @@ from csp.decorators import csp_update
 from ninja import NinjaAPI
 
 from . import (
+    agencies,
     assessment,
     auth,
     behaviour,
@@ -71,3 +72,4 @@ api.add_router("", notifications.router)
 api.add_router("", consent.router)
 api.add_router("", referrals.router)
 api.add_router("", homeschool.router)
+api.add_router("", agencies.router)

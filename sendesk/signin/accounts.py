@@ -26,9 +26,11 @@ from .services import end_sessions_and_tokens
 MANAGE = "manage_accounts"
 
 
-def managed_school(user, school_id=None) -> int:
-    """The school whose staff accounts `user` keeps (head); Http404 for everyone else."""
-    return capabilities.pick_school(capabilities.schools_where(user, MANAGE), school_id)
+def managed_school(user, school_id=None, capability: str = MANAGE) -> int:
+    """The school whose staff accounts `user` keeps (head); Http404 for everyone else.
+    `capability`: another page that invites people in one fixed role (the agencies page
+    invites external professionals) names the capability it is asked under."""
+    return capabilities.pick_school(capabilities.schools_where(user, capability), school_id)
 
 
 def staff_of(school_id: int):
@@ -90,12 +92,21 @@ def _give_roles(person, school_id, roles, actor, request) -> list[str]:
     return added
 
 
-def invite(*, actor, school_id: int, full_name: str, email: str, roles, request=None) -> dict:
+def invite(
+    *,
+    actor,
+    school_id: int,
+    full_name: str,
+    email: str,
+    roles,
+    request=None,
+    capability: str = MANAGE,
+) -> dict:
     """Make an account for a new member of staff with no usable password, give them their
     roles here and e-mail them a link to choose one. Someone who already has an account
     (at another school of the trust, say) gets the roles added and no e-mail: they sign in
     as before. Returns {"user", "new": bool, "added": [roles]}."""
-    managed_school(actor, school_id)
+    managed_school(actor, school_id, capability)
     errors: dict[str, str] = {}
     full_name = " ".join((full_name or "").split())
     if not full_name:
@@ -148,10 +159,10 @@ def _queue_invite(person, school_id, actor):
     send_account_email.enqueue(person.pk, "invite", school_id, actor.pk)
 
 
-def resend_invite(*, actor, school_id: int, person, request=None) -> None:
+def resend_invite(*, actor, school_id: int, person, request=None, capability: str = MANAGE) -> None:
     """A new invite link for someone who has not chosen a password yet. Their earlier link
     stops working (a new unusable password changes what the link signs)."""
-    managed_school(actor, school_id)
+    managed_school(actor, school_id, capability)
     if person.has_usable_password():
         raise ServiceError(
             f"{person.full_name} has already chosen a password. If they have forgotten it, "

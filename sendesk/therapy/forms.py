@@ -135,7 +135,8 @@ class AgencyReferralForm(forms.Form):
 
     agency = forms.ModelChoiceField(
         label="Agency", queryset=None, required=False, empty_label="Choose…",
-        error_messages={"invalid_choice": "Choose one of the school's agencies."},
+        error_messages={"invalid_choice": "Choose one of the school's agencies. An agency "
+                        "that is no longer active takes no new referrals."},
     )  # fmt: skip
     professional = forms.ModelChoiceField(
         label="Professional (if known)", queryset=None, required=False,

@@ -482,8 +482,11 @@ def _agency_referral_checks(pupil, data, errors, today):
     """(agency, professional, sent_on, response_days) from `data`, each checked; the
     missing referral consent is said plainly, naming the agency."""
     agency = data.get("agency")
-    if not isinstance(agency, Agency) or agency.school_id != pupil.school_id or not agency.active:
+    if not isinstance(agency, Agency) or agency.school_id != pupil.school_id:
         errors["agency"] = "Choose one of the school's agencies."
+        agency = None
+    elif not agency.active:
+        errors["agency"] = f"{agency.name} is no longer active: it takes no new referrals."
         agency = None
     professional = data.get("professional")
     if professional is not None and (

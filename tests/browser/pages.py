@@ -324,8 +324,11 @@ def make_records(w, client):
 
     said = {"kind": "report", "text": "Ben's speech and language report."}
     report = advice_add(actor=w.theo, referral=w.referral, data=said)
+    # Issue 11: an agency of the school, for its page (agadmin11).
+    agency = _ok(api.post(w.senco, "/agencies", {"name": "County EP Service", "kind": "ep"}))
     return SimpleNamespace(
         report=report.pk,
+        agency=agency,
         message=message.pk,
         review=review,
         evidence=evidence,
@@ -601,6 +604,10 @@ PAGES = {
     "family_child": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, ""),
     "family_mar": ("pat", lambda w, r: {"pupil_id": w.ben.pk}, "?month=2026-11"),
     "staff_accounts": ("head", lambda w, r: {}, ""),
+    # Issue 11: the school's agencies and their professionals (head, SENCO).
+    "agency_list": ("head", lambda w, r: {}, ""),
+    "agency_new": ("senco", lambda w, r: {}, ""),
+    "agency_detail": ("senco", lambda w, r: {"agency_id": r.agency}, ""),
     "staff_invite": ("head", lambda w, r: {}, ""),
     "staff_account": ("head", lambda w, r: {"user_id": w.alice.pk}, ""),
     "password_change": ("alice", lambda w, r: {}, ""),

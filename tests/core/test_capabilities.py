@@ -45,4 +45,6 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "view_provision_map": {Role.SENCO, Role.HEAD},
         # issue 11: e-mails given up on after every try (notifications app).
         "see_failed_email": {Role.HEAD},
+        # issue 11: the school's agencies and their professionals (agencies app).
+        "manage_agencies": {Role.SENCO, Role.HEAD},
     }

@@ -37,12 +37,14 @@ EXPECTED = {
              "My employment", SIGN_IN],  # HLTA
     "tess": ["Timetable", "Feed", "Trips", *SUPPORT_END],  # teacher
     # A group's links follow each other where its first would be (the Staff menu).
-    "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
+    # Issue 11: Agencies, in the Staff menu (SENCO, head).
+    "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Agencies",
+              "Team records",
               APPRAISAL, NEEDS, MSG, "Pupils", "Report a concern", IMPACT, TESTS, "Exams",
               ARRANGEMENTS, REVIEWS, MAP, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Sign-in locks", APPRAISAL, NEEDS, MSG, "Pupils", "Report a concern", IMPACT,
-             TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, SIGN_IN],
+             "Staff", "Agencies", "Sign-in locks", APPRAISAL, NEEDS, MSG, "Pupils",
+             "Report a concern", IMPACT, TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", "Messages", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
