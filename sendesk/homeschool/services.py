@@ -180,7 +180,7 @@ def message_send(*, actor, pupil_id, body, client_id=None, photo=None) -> tuple[
             record_pupil_change(actor, AuditEvent.Action.CREATE, message, pupil,
                                 after=snapshot(message))  # fmt: skip
             MessageRead.objects.create(message=message, user=actor, read_at=message.sent_at)
-            _tell_about_message(message, pupil, as_parent)
+            tell_about_message(message, pupil, as_parent)
     except IntegrityError:
         if stored:
             _remove(stored[2], stored[3])
@@ -194,16 +194,17 @@ def message_send(*, actor, pupil_id, body, client_id=None, photo=None) -> tuple[
     return message, True
 
 
-def _tell_about_message(message, pupil, as_parent):
+def tell_about_message(message, pupil, as_parent):
+    """The other side hears of a new message (the demo tells of its conversation through
+    this too)."""
     url = f"/messages/{pupil.pk}/"
     if as_parent:
-        notify(users=staff_to_tell(pupil), kind="homeschool_parent_message",
-               title=f"A message from {first_name(pupil)}'s family", url=url,
-               school_id=pupil.school_id)  # fmt: skip
-    else:
-        notify(users=parents_of(pupil), kind="homeschool_school_message",
-               title=f"A message from school about {first_name(pupil)}", url=url,
-               school_id=pupil.school_id)  # fmt: skip
+        return notify(users=staff_to_tell(pupil), kind="homeschool_parent_message",
+                      title=f"A message from {first_name(pupil)}'s family", url=url,
+                      school_id=pupil.school_id)  # fmt: skip
+    return notify(users=parents_of(pupil), kind="homeschool_school_message",
+                  title=f"A message from school about {first_name(pupil)}", url=url,
+                  school_id=pupil.school_id)  # fmt: skip
 
 
 def _own_message(actor, pupil_id, message_id) -> tuple[Message, object, bool]:
@@ -364,11 +365,17 @@ def diary_write(*, actor, pupil_id, date, notes: dict, client_id=None) -> tuple[
         for row in rows:
             record_pupil_change(actor, AuditEvent.Action.CREATE, row, pupil, after=snapshot(row))
         if as_parent:
-            notify(users=staff_to_tell(pupil), kind="homeschool_diary_home",
-                   title=f"{first_name(pupil)}'s family wrote in the diary",
-                   url=f"/diary/{pupil.pk}/?date={day:%Y-%m-%d}", school_id=pupil.school_id,
-                   dedupe_key=f"diary-home:{pupil.pk}:{day}")  # fmt: skip
+            tell_about_home_diary(pupil, day)
     return rows, True
+
+
+def tell_about_home_diary(pupil, day):
+    """The staff who answer the family hear that the family wrote in the day's diary: once
+    a day however many saves (the demo tells of its diary through this too)."""
+    return notify(users=staff_to_tell(pupil), kind="homeschool_diary_home",
+                  title=f"{first_name(pupil)}'s family wrote in the diary",
+                  url=f"/diary/{pupil.pk}/?date={day:%Y-%m-%d}", school_id=pupil.school_id,
+                  dedupe_key=f"diary-home:{pupil.pk}:{day}")  # fmt: skip
 
 
 def _diary_day(value, errors, window: int | None = 14) -> dt.date | None:
@@ -413,10 +420,24 @@ def meeting_request(*, actor, pupil_id, about, times="") -> MeetingRequest:
             times=times, requested_at=timezone.now(),
         )  # fmt: skip
         record_pupil_change(actor, AuditEvent.Action.CREATE, row, pupil, after=snapshot(row))
-        notify(users=staff_to_tell(pupil), kind="homeschool_meeting_request",
-               title=f"{first_name(pupil)}'s family asked for a meeting",
-               url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
+        tell_about_meeting_request(pupil)
     return row
+
+
+def tell_about_meeting_request(pupil):
+    """The staff who answer the family hear that it asked to meet (the demo's request is
+    told of through this too)."""
+    return notify(users=staff_to_tell(pupil), kind="homeschool_meeting_request",
+                  title=f"{first_name(pupil)}'s family asked for a meeting",
+                  url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
+
+
+def tell_about_meeting_notes(pupil):
+    """The family hears that the notes of a meeting with them are written (the demo's
+    meeting is told of through this too)."""
+    return notify(users=parents_of(pupil), kind="homeschool_school_message",
+                  title=f"Notes of your meeting about {first_name(pupil)}",
+                  url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
 
 
 def _actions(lines, errors) -> list[tuple[str, str]]:
@@ -474,7 +495,5 @@ def meeting_record(*, actor, pupil_id, held_on, attendees, notes, actions="", re
         )
         record_pupil_change(actor, AuditEvent.Action.CREATE, meeting, pupil,
                             after={**snapshot(meeting), "actions": agreed})  # fmt: skip
-        notify(users=parents_of(pupil), kind="homeschool_school_message",
-               title=f"Notes of your meeting about {first_name(pupil)}",
-               url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
+        tell_about_meeting_notes(pupil)
     return meeting
