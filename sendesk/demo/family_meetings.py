@@ -41,19 +41,22 @@ def _school_days_before(today: dt.date, n: int) -> list[dt.date]:
     return days
 
 
-def _notes(name, parent, targets, strategies) -> tuple[str, list[tuple[str, str]]]:
-    """The meeting's notes and actions, in plain English for the family."""
+def _notes(name, parent, staff, targets, strategies) -> tuple[str, list[tuple[str, str]]]:
+    """The meeting's notes and actions, in plain English for the family. `staff`: the
+    SENCO's and the TA's names."""
+    senco, ta = staff
     lines = [
         f"{parent} asked to talk about how {name} copes with changes in the day and with "
         "lunchtimes, after some unsettled days.",
-        f"In class, {name} is settling better at changes: {name} now asks for the timer "
-        "before each change. The lunch hall is loud and was hard last week; the quiet room "
-        "after lunch helps.",
+        f"In class, {name} is settling better at changes, with a timer before each one. "
+        f"Lunchtimes in the hall are still hard for {name} because of the noise; time in the "
+        "quiet room after lunch helps.",
     ]
     if strategies:
         lines.append(
-            "What the school does every day, from "
-            f"{name}'s plan: " + "; ".join(_sentence(s) for s in strategies) + "."
+            f"What the school does every day, from {name}'s plan: "
+            + "; ".join(_sentence(s) for s in strategies)
+            + "."
         )
     if targets:
         lines.append(
@@ -63,12 +66,14 @@ def _notes(name, parent, targets, strategies) -> tuple[str, list[tuple[str, str]
             "at home."
         )
     actions = [
-        (f"Keep a note in the diary of how {name} manages lunchtimes, every day", "school"),
-        ("Use the same words for changes at home as in class, with a timer", "family"),
+        (f"Write in the diary each day how {name} managed lunchtime", ta),
+        ("Use the same words for changes at home as in class, with a timer", "Family"),
     ]
     if targets:
-        actions.append((f"Practise at home: {_sentence(targets[0])}", "family"))
-    actions.append((f"Look at how this is going at {name}'s review", "SENCO"))
+        actions.append(
+            (f"Practise at home, towards the target “{_sentence(targets[0])}”", "Family")
+        )
+    actions.append((f"Look at how this is going at {name}'s review", senco))
     return "\n\n".join(lines), actions
 
 
@@ -108,7 +113,9 @@ def make_family_meetings(data) -> dict:
     )  # fmt: skip
     told_at(lambda: tell_about_meeting_request(pupil), asked, read=asked + dt.timedelta(hours=14))
     held_on = days[4]
-    notes, actions = _notes(name, parent.full_name, targets, strategies)
+    notes, actions = _notes(
+        name, parent.full_name, (senco.full_name, ta.full_name), targets, strategies
+    )
     relationship = link.relationship.lower() or "parent"
     meeting = Meeting.objects.create(
         school=school, pupil=pupil, request=request, held_on=held_on,
