@@ -24,8 +24,10 @@ from .consent import make_consent
 from .deployment import make_deployment
 from .evidence import make_evidence
 from .exams import exam_notes, make_exams
+from .family_meetings import make_family_meetings
 from .generator import GAP_NOTE, generate
 from .homeschool import make_homeschool
+from .notifications import make_notifications
 from .provision_map import make_provision_map
 from .reports import make_report
 from .reviews import make_reviews
@@ -89,6 +91,11 @@ def build_demo(*, today=None):
     make_report(generated.schools[0], referred["seen"])
     # Issue 11: the parent's conversation with ta1 and the home-school diary.
     make_homeschool(generated.schools[0])
+    # --- notif11b: parent@'s meetings with the school, then every login's notifications,
+    # told by the product's own triggers of what the modules above recorded.
+    make_family_meetings(generated.schools[0])
+    make_notifications(generated.schools[0])
+    # --- end notif11b
     # Last: the notional SEN budget, and a cost on any provision the modules above added.
     make_provision_map(generated.schools[0])
     return generated.schools[0]

@@ -204,7 +204,7 @@ def message_send(*, actor, pupil_id, body, client_id=None, photo=None) -> tuple[
             record_pupil_change(actor, AuditEvent.Action.CREATE, message, pupil,
                                 after=snapshot(message))  # fmt: skip
             MessageRead.objects.create(message=message, user=actor, read_at=message.sent_at)
-            _tell_about_message(message, pupil, as_parent)
+            tell_about_message(message, pupil, as_parent)
     except IntegrityError:
         if stored:
             _remove(stored[2], stored[3])
@@ -221,7 +221,9 @@ def message_send(*, actor, pupil_id, body, client_id=None, photo=None) -> tuple[
     return message, True
 
 
-def _tell_about_message(message, pupil, as_parent, *, corrected=False):
+def tell_about_message(message, pupil, as_parent, *, corrected=False):
+    """The other side hears of a new message, or of a correction (the demo tells of its
+    conversation through this too)."""
     url = f"/messages/{pupil.pk}/"
     if as_parent:
         title = (f"{first_name(pupil)}'s family corrected a message" if corrected
@@ -264,7 +266,7 @@ def message_amend(*, actor, pupil_id, message_id, body, reason) -> MessageAmendm
                             after=snapshot(amendment))  # fmt: skip
         # The other side may have read the first words already ("pick up at 3"): a
         # correction they are not told of would be a silent change.
-        _tell_about_message(message, pupil, message.from_parent, corrected=True)
+        tell_about_message(message, pupil, message.from_parent, corrected=True)
     return amendment
 
 
@@ -427,11 +429,17 @@ def _write_notes(actor, pupil, as_parent, day, texts, client_id, now) -> list:
         for row in rows:
             record_pupil_change(actor, AuditEvent.Action.CREATE, row, pupil, after=snapshot(row))
         if as_parent:
-            notify(users=staff_to_tell(pupil), kind="homeschool_diary_home",
-                   title=f"{first_name(pupil)}'s family wrote in the diary",
-                   url=f"/diary/{pupil.pk}/?date={day:%Y-%m-%d}", school_id=pupil.school_id,
-                   dedupe_key=f"diary-home:{pupil.pk}:{day}")  # fmt: skip
+            tell_about_home_diary(pupil, day)
     return rows
+
+
+def tell_about_home_diary(pupil, day):
+    """The staff who answer the family hear that the family wrote in the day's diary: once
+    a day however many saves (the demo tells of its diary through this too)."""
+    return notify(users=staff_to_tell(pupil), kind="homeschool_diary_home",
+                  title=f"{first_name(pupil)}'s family wrote in the diary",
+                  url=f"/diary/{pupil.pk}/?date={day:%Y-%m-%d}", school_id=pupil.school_id,
+                  dedupe_key=f"diary-home:{pupil.pk}:{day}")  # fmt: skip
 
 
 def _diary_day(value, errors, window: int | None = 14) -> dt.date | None:
@@ -481,18 +489,30 @@ def meeting_request(*, actor, pupil_id, about, times="", client_id=None) -> tupl
                 requested_by=actor, about=about, times=times, requested_at=timezone.now(),
             )  # fmt: skip
             record_pupil_change(actor, AuditEvent.Action.CREATE, row, pupil, after=snapshot(row))
-            # The SENCO arranges meetings with families, so hears of every request as well
-            # as the adults who answer the child's messages.
-            notify(users=sorted(set(staff_to_tell(pupil)) | set(_sencos(pupil.school_id))),
-                   kind="homeschool_meeting_request",
-                   title=f"{first_name(pupil)}'s family asked for a meeting",
-                   url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
+            tell_about_meeting_request(pupil)
     except IntegrityError:
         # The same press arriving twice at once: the second finds the first.
         if stored := _stored_once(MeetingRequest, client_id, actor, pupil, "requested_by_id"):
             return stored, False
         raise
     return row, True
+
+
+def tell_about_meeting_request(pupil):
+    """The staff who answer the family, and the SENCO, who arranges meetings with families,
+    hear that it asked to meet (the demo's request is told of through this too)."""
+    return notify(users=sorted(set(staff_to_tell(pupil)) | set(_sencos(pupil.school_id))),
+                  kind="homeschool_meeting_request",
+                  title=f"{first_name(pupil)}'s family asked for a meeting",
+                  url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
+
+
+def tell_about_meeting_notes(pupil):
+    """The family hears that the notes of a meeting with them are written (the demo's
+    meeting is told of through this too)."""
+    return notify(users=parents_of(pupil), kind="homeschool_school_message",
+                  title=f"Notes of your meeting about {first_name(pupil)}",
+                  url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
 
 
 def _actions(lines, errors) -> list[tuple[str, str]]:
@@ -590,7 +610,5 @@ def _write_meeting(actor, pupil, request, day, attendees, notes, agreed, client_
         )
         record_pupil_change(actor, AuditEvent.Action.CREATE, meeting, pupil,
                             after={**snapshot(meeting), "actions": agreed})  # fmt: skip
-        notify(users=parents_of(pupil), kind="homeschool_school_message",
-               title=f"Notes of your meeting about {first_name(pupil)}",
-               url=f"/meetings/{pupil.pk}/", school_id=pupil.school_id)  # fmt: skip
+        tell_about_meeting_notes(pupil)
     return meeting

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.care.models import Amendment
+from sendesk.consent.models import Consent, Decision
+from sendesk.consent.models import Kind as ConsentKind
 from sendesk.schools.calendar import Calendar
 
 from .models import Administration, HealthcarePlan, Medicine
@@ -140,8 +142,49 @@ def medicine_warnings(medicine, today) -> list[tuple[str, str]]:
     elif stock == "low":
         out.append(("warn", f"Low stock: {medicine.stock} left"))
     if not medicine.has_consent:
-        out.append(("bad", "No parental consent recorded"))
+        # The page's medicines carry the decision itself (load_consent_records): say which.
+        words = consent_words(medicine) if hasattr(medicine, "consent") else ""
+        out.append(("bad", words or "No parental consent recorded"))
     return out
+
+
+def load_consent_records(medicines, day) -> None:
+    """Give each medicine the parent's decision in force on `day` (`m.consent`: the latest
+    about that medicine or the parent's general answer, or None) and has_consent from it,
+    so the page can say what the decision is, when and by whom. One query."""
+    medicines = list(medicines)
+    if not medicines:
+        return
+    rows = list(
+        Consent.objects.filter(
+            pupil_id__in={m.pupil_id for m in medicines},
+            kind=ConsentKind.MEDICATION,
+            ref__in=[m.consent_ref for m in medicines] + [""],
+            on__lte=day,
+        )
+        .select_related("given_by")
+        .order_by("-on", "-recorded_at", "-id")
+    )
+    for m in medicines:
+        m.consent = next(
+            (c for c in rows if c.pupil_id == m.pupil_id and c.ref in (m.consent_ref, "")), None
+        )
+        m.__dict__["has_consent"] = m.consent is not None and m.consent.decision == Decision.GIVEN
+        m.consent_words = consent_words(m)
+
+
+def consent_words(medicine) -> str:
+    """The medicine's consent in plain words, from load_consent_records: given (when, by
+    whom), or why it cannot be given: withdrawn or refused (when, by whom) or none."""
+    c = medicine.consent
+    if c is None:
+        return f"None recorded: {medicine.name} can't be given until a parent's consent is recorded"
+    when = f"{c.on:%-d %b %Y} by {c.giver}"
+    if c.decision == Decision.GIVEN:
+        return f"Given on {when}"
+    if c.decision == Decision.WITHDRAWN:
+        return f"Withdrawn on {when}: {medicine.name} can't be given because consent was withdrawn"
+    return f"Refused on {when}: {medicine.name} can't be given"
 
 
 def _medicines_for(pupils_qs, schools):
@@ -303,7 +346,7 @@ def pupil_medication(pupil, now=None) -> dict:
     medicines = list(Medicine.objects.filter(pupil=pupil).select_related("healthcare_plan"))
     for m in medicines:
         m.pupil = pupil
-    Medicine.load_consent(medicines)
+    load_consent_records(medicines, timezone.localtime(now).date())
     active = [m for m in medicines if m.active]
     doses = _today_doses(active, now)
     open_schools = _school_days({pupil.school_id}, timezone.localtime(now).date())

@@ -555,3 +555,21 @@ def test_a_day_away_is_the_whole_day(built):
     assert not words.text_fits_provision("Used cubes instead of the number line.", "Talk Boost 1:1")
     assert words.text_fits_provision("Used cubes instead of the number line.", "Numicon 1:1")
     assert words.text_fits_provision("Read the instructions aloud.", "Lego therapy")
+
+
+def test_notifications_and_meetings_fall_on_school_days_before_now(built, calendar):
+    """notif11b: every demo notification is dated on a school day, no later than the
+    moment of seeding, and read after it was written; parent@'s meeting was held on a
+    school day before today (issue 11), whatever the day the demo is made on."""
+    from sendesk.homeschool.models import Meeting
+    from sendesk.notifications.models import Email, Notification
+
+    now = dt.datetime.combine(built.today, dt.time(16), LONDON)  # when `built` was made
+    rows = list(Notification.objects.filter(school=built.school))
+    assert rows
+    for n in rows:
+        assert calendar.is_school_day(_day(n.created)) and n.created <= now, n.title
+        assert n.read_at is None or n.created <= n.read_at <= now, n.title
+    assert not Email.objects.filter(status__in=["queued", "sending"]).exists()
+    for meeting in Meeting.objects.filter(school=built.school):
+        assert calendar.is_school_day(meeting.held_on) and meeting.held_on < built.today
