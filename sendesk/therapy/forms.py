@@ -205,7 +205,6 @@ class AdviceForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": REPORT_ACCEPT}),
     )  # fmt: skip
 
-
     def __init__(self, *args, referrals=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.referrals = list(referrals)

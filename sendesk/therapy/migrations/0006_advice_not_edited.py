@@ -6,6 +6,6 @@ from sendesk.lib.migrations import evidence
 
 
 class Migration(migrations.Migration):
-    dependencies = [("therapy", "0003_agency_advice")]
+    dependencies = [("therapy", "0005_advice_provision")]
 
     operations = [evidence("therapy_advice")]
