@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "sendesk.appraisal",
     "sendesk.deployment",
     "sendesk.exams",
+    "sendesk.imports",
+    "sendesk.census",
+    "sendesk.records",
+    "sendesk.backups",
     "sendesk.front",
     "sendesk.demo",
 ]
