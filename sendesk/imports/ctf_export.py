@@ -108,4 +108,5 @@ def build(pupil: Pupil, now: dt.datetime | None = None) -> bytes:
     _text(basic, "PreferredForename", pupil.preferred_name)
     _text(basic, "NCyearActual", _nc_year(pupil.year_group.ordinal))
     _sen_history(node, pupil, periods, needs)
-    return tostring(root, encoding="utf-8", xml_declaration=True)
+    # The declaration as MIS exports write it (double quotes, UTF-8 in capitals).
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8")

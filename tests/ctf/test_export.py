@@ -67,7 +67,7 @@ def test_the_whole_sen_history_goes_with_the_pupil(world, as_user):
 
 def test_the_header_names_the_sending_school_and_an_unknown_destination(world, as_user, now):
     body = as_user(world.senco).get(url(world.ben.pk)).content.decode()
-    assert body.startswith("<?xml version='1.0' encoding='utf-8'?>\n<CTfile><Header>")
+    assert body.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<CTfile><Header>')
     for element in (
         "<DocumentName>Common Transfer File</DocumentName>",
         "<DateTime>2026-11-18T10:00:00</DateTime>",
@@ -99,6 +99,18 @@ def test_a_status_without_a_dated_history_is_sent_without_a_start(world, as_user
     SenStatusPeriod.objects.filter(pupil=world.dan).delete()
     row = read_back(as_user(world.senco).get(url(world.dan.pk)).content)
     assert (row.sen_status, row.sen_start, row.needs) == ("K", None, [Need("SEMH", 1)])
+
+
+def test_a_pupil_still_waiting_for_a_upn_is_sent_without_one(world):
+    # Imports may bring in a pupil without a UPN ("UPN needed"): the file says nothing
+    # rather than something wrong, and is named by SENDesk's own id.
+    pupil = world.dan
+    pupil.upn = ""
+    body = ctf_export.build(pupil)
+    assert b"<UPN>" not in body
+    assert ctf_export.filename(pupil) == f"CTF_{pupil.pk}.xml"
+    row = read_back(body)
+    assert (row.upn, row.first_name, row.sen_status) == ("", "Dan", "K")
 
 
 def test_nursery_years_are_written_as_the_ctf_codes(world):
