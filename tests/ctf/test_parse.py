@@ -6,6 +6,7 @@ import io
 import tracemalloc
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sendesk.imports.parsers import PARSERS
 from sendesk.imports.parsers.ctf import parse
@@ -24,6 +25,12 @@ def read(data: bytes, name="roll.xml"):
 
 def test_the_engine_finds_the_ctf_parser_by_kind():
     assert PARSERS["ctf"] is parse
+
+
+def test_an_upload_already_read_through_is_read_from_the_start():
+    upload = SimpleUploadedFile("roll.xml", ctf(pupil()), content_type="application/xml")
+    upload.read()  # as the engine does when it keeps the file
+    assert [p.first_name for p in parse(upload, "roll.xml").pupils] == ["Ava"]
 
 
 def test_two_ranked_needs_and_the_current_provision():

@@ -220,6 +220,9 @@ def parse(fileobj, filename: str) -> Parsed:
     0 when it is the file itself), so the preview can say it."""
     parsed = Parsed()
     reading = _Reading(parsed, filename)
+    # From the start, even if the engine has already read the upload through to keep it.
+    if getattr(fileobj, "seekable", lambda: False)():
+        fileobj.seek(0)
     try:
         for event, elem in iterparse(fileobj, events=("start", "end"), forbid_dtd=True):
             if not reading.step(event, elem):
