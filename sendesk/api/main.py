@@ -10,6 +10,7 @@ from . import (
     behaviour,
     care,
     consent,
+    ctf,
     deployment,
     errors,
     evidence,
@@ -51,6 +52,7 @@ faults.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/pupils", pupils.router)
 api.add_router("/pupils", plans.router)
+api.add_router("/pupils", ctf.router)
 api.add_router("", provision.router)
 api.add_router("/sessions", sessions.router)
 api.add_router("", behaviour.router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("sendesk.front.urls_pupils")),
     path("", include("sendesk.front.urls_plans")),
     path("", include("sendesk.pupils.urls")),
+    path("", include("sendesk.imports.ctf_urls")),
     path("", include("sendesk.behaviour.urls")),
     path("", include("sendesk.behaviour.urls_observe")),
     path("", include("sendesk.safeguarding.urls")),

@@ -89,6 +89,7 @@ NOT_PAGES = {
     "arrangement_for": "redirects to the chosen pupil's access arrangements",
     "provision_map_csv": "a CSV download (the provision map)",
     "provision_map_pupils_csv": "a CSV download (the provision map, per pupil)",
+    "pupil_ctf": "an XML download (the pupil's Common Transfer File for the next school)",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
 }
