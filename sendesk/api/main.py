@@ -8,6 +8,7 @@ from . import (
     auth,
     behaviour,
     care,
+    census,
     consent,
     deployment,
     errors,
@@ -71,3 +72,4 @@ api.add_router("", notifications.router)
 api.add_router("", consent.router)
 api.add_router("", referrals.router)
 api.add_router("", homeschool.router)
+api.add_router("", census.router)
