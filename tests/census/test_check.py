@@ -125,7 +125,9 @@ def test_every_kind_of_issue_names_its_pupil(world, as_user, troubles):
     assert "Needs changed since the last census (1)" in text
     assert "Dan Dale, Year 3: Needs at the census of 1 October 2026: SEMH. Now: none." in text
     assert "New on the SEN register since the last census (1)" in text
-    assert "Eve Newcomer, Year 3: Added after the census of 1 October 2026, as E (EHC plan)." in text
+    assert "Eve Newcomer, Year 3: Added after the census of 1 October 2026, as E (EHC plan)." in (
+        text
+    )
     assert "Nothing looks wrong" not in text
     # Each issue links to the pupil's page and to where their status and needs are changed.
     body = r.content.decode()
