@@ -29,6 +29,11 @@ from .days import CensusDay, last_census, next_census
 # The kinds of issue, in the order the page lists them, each with its heading and why it
 # matters to the census (what the SENCO reads above the pupils it names).
 KINDS = {
+    "no_upn": (
+        "No UPN in SENDesk",
+        "The census names every pupil by their UPN. Add it from the MIS, so that the two "
+        "records are known to be the same pupil.",
+    ),
     "e_without_plan": (
         "Status E without an EHC plan on record",
         "The census will count these pupils as having an EHC plan, but SENDesk holds no "
@@ -138,6 +143,7 @@ class _Pupil:
     name: str
     year_group: str
     status: str
+    upn: str = ""
     needs: list = field(default_factory=list)  # (rank, code), by rank
     plans: set = field(default_factory=set)  # statuses of their non-closed EHC plans
     periods: list = field(default_factory=list)  # (status, start, end)
@@ -180,11 +186,13 @@ def _read(school_id: int, last: dt.date) -> list[_Pupil]:
             name=f"{row['preferred_name'] or row['legal_first_name']} {row['legal_last_name']}",
             year_group=row["year_group__name"],
             status=row["sen_status"],
+            upn=row["upn"],
         )
         for row in Pupil.objects.filter(school_id=school_id)
         .order_by("legal_last_name", "legal_first_name", "pk")
         .values(
             "pk",
+            "upn",
             "preferred_name",
             "legal_first_name",
             "legal_last_name",
@@ -255,8 +263,14 @@ def _status_on(p: _Pupil, day: dt.date) -> str | None:
 
 
 def _issues(p: _Pupil, last: CensusDay) -> list[Issue]:
-    found = [*_plan_issues(p), *_need_issues(p), *_change_issues(p, last)]
+    found = [*_upn_issues(p), *_plan_issues(p), *_need_issues(p), *_change_issues(p, last)]
     return [Issue(kind, p.pk, p.name, p.year_group, p.status, message) for kind, message in found]
+
+
+def _upn_issues(p: _Pupil):
+    # An import may bring a pupil without a UPN (flagged "UPN needed" on the pupil page).
+    if not (p.upn or "").strip():
+        yield "no_upn", "No UPN is recorded."
 
 
 def _plan_issues(p: _Pupil):

@@ -145,6 +145,16 @@ def test_every_kind_of_issue_names_its_pupil(world, as_user, troubles):
     assert seen.count() == 5
 
 
+def test_a_pupil_without_a_upn_is_flagged_first(world, as_user, now):
+    """An import may bring a pupil without a UPN; the census cannot name them."""
+    Pupil.objects.filter(pk=world.dan.pk).update(upn="")
+    text = words(as_user(world.senco).get("/census/"))
+    assert "No UPN in SENDesk (1) The census names every pupil by their UPN." in text
+    assert "Dan Dale, Year 3: No UPN is recorded." in text
+    assert "1 thing to check." in text
+    assert "Cara Clark, Year 4: No UPN" not in text
+
+
 def test_a_change_undone_before_the_census_is_no_issue(world, as_user, now):
     """K, then E, then K again, and needs changed and changed back: the MIS sends what it
     sent last time, nothing to check. Changes on or before the census day are in the last
