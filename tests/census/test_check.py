@@ -16,6 +16,7 @@ from sendesk.audit.models import AccessEvent
 from sendesk.pupils.models import Pupil, PupilNeed, SenStatusPeriod
 from sendesk.pupils.services import pupil_create, pupil_set_needs, pupil_set_sen_status
 from sendesk.pupils.upn import make_upn
+from sendesk.schools.models import Role, StaffRole
 from tests.api.conftest import Api
 from tests.api.openapi_check import ANSWER_CHECKS, WsgiApp, schema
 from tests.world import TODAY
@@ -286,3 +287,20 @@ def test_the_api_answers_404_to_anyone_else(world, send, now):
     other = send(world.olga, 200)
     assert other["school_id"] == world.other.pk and other["counts"]["on_roll"] == 1
     assert [i["kind"] for i in other["issues"]] == ["no_need"]
+
+
+def test_someone_at_two_schools_picks_one(world, as_user, now):
+    StaffRole.objects.create(user=world.senco, school=world.other, role=Role.SENCO)
+    client = as_user(world.senco)
+    first = client.get("/census/")
+    assert "Census check Test Primary" in words(first)
+    assert f'<option value="{world.other.pk}">Other School</option>' in first.content.decode()
+    text = words(client.get(f"/census/?school={world.other.pk}"))
+    assert "Census check Other School" in text and "Olly Oak" in text and "Ben Brown" not in text
+
+
+def test_on_census_day_it_is_today_and_the_last_is_the_one_before(world, as_user, now):
+    now.move_to(dt.datetime(2027, 1, 21, 8, tzinfo=dt.UTC))
+    text = words(as_user(world.senco).get("/census/"))
+    assert "Spring census 2027: Thursday 21 January 2027 Today is census day." in text
+    assert "The last census day was Thursday 1 October 2026 (Autumn census 2026)" in text
