@@ -1,13 +1,12 @@
 """The census SEN check: the SEN figures the MIS will send on the next census day (pupils by
 provision E/K/N, by primary and secondary need) and what looks wrong in them, pupil by pupil.
 
-It reads; it writes nothing but the access rows of the pupils it names (the callers do
-that). Seven queries whatever the number of pupils: the school, its pupils, their needs,
-their EHC plans, their SEN status history and the needs changes since the last census, each
-read once for the whole school and joined here, so a school of 1,500 costs what one of 15
-does.
+It only reads (the pages write the access rows of the pupils it names). Six queries
+whatever the number of pupils: the school, its pupils, their needs, their EHC plans, their
+SEN status history and the needs changes since the last census, each read once for the
+whole school and joined here, so a school of 1,500 costs what one of 15 does.
 
-What was sent last time is not stored by the MIS in SENDesk, so "changed since the last
+What the MIS sent last time is not in SENDesk, so "changed since the last
 census" is read from SENDesk's own history: the status from the SEN status periods (the
 one that covered the census day), the needs from the audit trail (the `before` of the first
 needs change after the census day, which every writer of needs records as
