@@ -9,6 +9,7 @@ from . import (
     auth,
     behaviour,
     care,
+    census,
     consent,
     ctf,
     deployment,
@@ -75,3 +76,4 @@ api.add_router("", consent.router)
 api.add_router("", referrals.router)
 api.add_router("", homeschool.router)
 api.add_router("", agencies.router)
+api.add_router("", census.router)

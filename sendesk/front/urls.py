@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("sendesk.notifications.urls")),
     path("", include("sendesk.homeschool.urls")),
     path("", include("sendesk.agencies.urls")),
+    path("", include("sendesk.census.urls")),
 ]

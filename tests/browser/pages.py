@@ -692,6 +692,7 @@ PAGES = {
     "measure_edit": ("senco", lambda w, r: {"pk": r.measure}, ""),
     "routine_tests": ("tess", lambda w, r: {}, ""),
     "provision_map": ("senco", lambda w, r: {}, ""),
+    "census_check": ("senco", lambda w, r: {}, ""),  # issue 12: the census SEN check
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

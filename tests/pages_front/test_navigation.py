@@ -25,6 +25,7 @@ MSG = "Messages with families"  # issue 11: before Pupils (parents: "Messages")
 ARRANGEMENTS = "Access arrangements"
 IMPACT, TESTS = "Intervention impact", "Routine tests"
 MAP = "Provision map"
+CENSUS = "Census check"  # issue 12: the census SEN check (SENCO, head), after the map
 STAFF_END = [MSG, "Pupils", "Report a concern", APPRAISAL, REVIEWS, "My employment", SIGN_IN]
 SUPPORT_END = [MSG, "Pupils", "Report a concern", APPRAISAL, TESTS, ARRANGEMENTS, REVIEWS,
                "My employment", SIGN_IN]  # fmt: skip
@@ -41,10 +42,10 @@ EXPECTED = {
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Agencies",
               "Team records",
               APPRAISAL, NEEDS, MSG, "Pupils", "Report a concern", IMPACT, TESTS, "Exams",
-              ARRANGEMENTS, REVIEWS, MAP, "My employment", SIGN_IN],
+              ARRANGEMENTS, REVIEWS, MAP, CENSUS, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
              "Staff", "Agencies", "Sign-in locks", APPRAISAL, NEEDS, MSG, "Pupils",
-             "Report a concern", IMPACT, TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, SIGN_IN],
+             "Report a concern", IMPACT, TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, CENSUS, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", "Messages", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
