@@ -19,7 +19,6 @@ The order is what makes it safe:
    after.
 4. The scratch database is removed, whatever happened."""
 
-import copy
 import secrets
 import sqlite3
 import subprocess
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.connection import ConnectionDoesNotExist
 
 from .archive import PRE_RESTORE, Decompressing, Sink
 from .checks import Check, audit_chain, run_all
@@ -197,18 +197,22 @@ class PostgresScratch:
 
 
 def _register(live, name: str) -> None:
-    conf = copy.deepcopy(connections.settings[live.alias])
-    conf["NAME"] = name
-    connections.settings[SCRATCH] = conf
+    """The scratch database as a connection of its own, for the ORM and the checks. Only in
+    this thread's connections, never in settings.DATABASES: nothing else can route to it."""
+    scratch = live.copy(alias=SCRATCH)
+    scratch.settings_dict["NAME"] = name
+    connections[SCRATCH] = scratch
 
 
 def _unregister() -> None:
-    if SCRATCH in connections.settings:
-        try:
-            connections[SCRATCH].close()
-        finally:
-            del connections[SCRATCH]
-            del connections.settings[SCRATCH]
+    try:
+        scratch = connections[SCRATCH]
+    except ConnectionDoesNotExist:  # not registered: nothing to do
+        return
+    try:
+        scratch.close()
+    finally:
+        del connections[SCRATCH]
 
 
 def restore(
