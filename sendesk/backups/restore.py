@@ -157,7 +157,8 @@ class PostgresScratch:
 
     def open(self, manifest):
         _expect(manifest, "postgresql", "pg_dump-custom")
-        argv = self._restore_argv("--dbname", self.db)
+        # One transaction: one commit (fast), and a refused dump leaves an empty scratch.
+        argv = self._restore_argv("--single-transaction", "--dbname", self.db)
         self.pipe = _Pipe(argv, pg_env(self.live.settings_dict, self.db), self.directory)
         return self.pipe
 
