@@ -13,10 +13,10 @@ The order is what makes it safe:
    is now is written first (pre-restore-sendesk-....backup, outside rotation: the way back
    if the restored day was the wrong day), then the live database is replaced in one step:
    SQLite's backup API copies the checked scratch file over the live one under its write
-   lock (no half-replaced file, other connections simply see the new pages); PostgreSQL's
-   pg_restore --clean --single-transaction replaces every table in one transaction, which a
-   failure anywhere rolls back whole. The audit chain of the live database is checked again
-   after.
+   lock (no half-replaced file, other connections simply see the new pages); on PostgreSQL
+   the checked scratch database is renamed to the live one's name (and the old one, already
+   saved, dropped): what goes live is exactly what was checked. The audit chain of the live
+   database is checked again after.
 4. The scratch database is removed, whatever happened."""
 
 import secrets
@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils.connection import ConnectionDoesNotExist
 
 from .archive import PRE_RESTORE, Decompressing, Sink
@@ -124,7 +124,7 @@ class SqliteScratch:
     def name(self):
         return str(self.path)
 
-    def replace_live(self, backup: Path, key: str):
+    def replace_live(self):
         self.live.close()
         source = sqlite3.connect(self.path)
         target = sqlite3.connect(self.live.settings_dict["NAME"])
@@ -168,30 +168,41 @@ class PostgresScratch:
     def name(self):
         return self.db
 
-    def replace_live(self, backup: Path, key: str):
+    def replace_live(self):
+        """The checked scratch database becomes the live one, by name: exactly what was
+        checked, whole (tables a newer version added are not left behind, so `migrate`
+        runs as on a new database). If the second rename fails the first is undone."""
         self.live.close()
+        q = self.live.ops.quote_name
         live_name = self.live.settings_dict["NAME"]
-        argv = self._restore_argv("--clean", "--if-exists", "--single-transaction",
-                                  "--dbname", live_name)  # fmt: skip
-        pipe = None
-
-        def opened(manifest):
-            nonlocal pipe
-            _expect(manifest, "postgresql", "pg_dump-custom")
-            pipe = _Pipe(argv, pg_env(self.live.settings_dict, live_name), self.directory)
-            return pipe
-
-        try:
-            with open(backup, "rb") as source:
-                decrypt(source, key, Sink(opened), name=backup.name)
-            pipe.finish("Replacing the live database failed; it was left as it was")
-        finally:
-            if pipe is not None:
-                pipe.abandon()
+        old = f"{live_name[:40]}_replaced_{secrets.token_hex(4)}"
+        with self.live._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [live_name],
+            )
+            try:
+                cursor.execute(f"ALTER DATABASE {q(live_name)} RENAME TO {q(old)}")
+            except DatabaseError as exc:
+                raise BackupError(
+                    f"The live database is in use ({exc}): stop the web server and the task "
+                    "worker, then restore again. Nothing was replaced."
+                ) from None
+            try:
+                cursor.execute(f"ALTER DATABASE {q(self.db)} RENAME TO {q(live_name)}")
+            except DatabaseError:
+                cursor.execute(f"ALTER DATABASE {q(old)} RENAME TO {q(live_name)}")
+                raise
+            self.db = None
+            # The database as it was is in the pre-restore backup written just before.
+            cursor.execute(f"DROP DATABASE {q(old)} WITH (FORCE)")
 
     def cleanup(self):
         if self.pipe is not None:
             self.pipe.abandon()
+        if self.db is None:  # it became the live database
+            return
         with self.live._nodb_cursor() as cursor:
             name = self.live.ops.quote_name(self.db)
             cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -241,7 +252,7 @@ def restore(
             _unregister()
         if replace and outcome.ok:
             outcome.safety = make_backup(directory, key, None, alias, prefix=PRE_RESTORE).path
-            scratch.replace_live(backup, key)
+            scratch.replace_live()
             outcome.replaced = True
             after = audit_chain(alias)
             after.name = "audit chain of the live database, replaced"
