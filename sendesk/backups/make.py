@@ -101,6 +101,9 @@ def pg_env(settings_dict: dict, name: str | None = None) -> dict:
 
 
 def _sqlite_payload(live: str, directory: Path, writer) -> dict:
+    if not Path(live).is_file():
+        # sqlite3.connect would make an empty database there and back that up.
+        raise BackupError(f"There is no database at {live} to back up.")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".snapshot-", suffix=".sqlite3")
     os.close(fd)
     try:

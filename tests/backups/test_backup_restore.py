@@ -240,3 +240,19 @@ def test_rotation_keeps_the_newest_and_never_a_pre_restore_copy(w, settings, now
     names = backups_in(settings)
     assert len([n for n in names if n.startswith("sendesk-")]) == 1
     assert len([n for n in names if n.startswith("pre-restore-")]) == 1
+
+
+def test_replace_asks_first_and_does_nothing_without_a_yes(w, settings, monkeypatch):
+    backup()
+    path = only_backup(settings)
+    YearGroup.objects.create(school=w.school, name="Year 99", ordinal=99)
+    asked = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "yes")
+    with pytest.raises(CommandError, match="Nothing was done"):
+        restore(path, "--replace")
+    assert "Type 'replace' to go on" in asked[0]
+    assert YearGroup.objects.filter(name="Year 99").exists()
+    assert backups_in(settings) == [path.name]
+    # Its name in the backup folder is enough.
+    said = restore(path.name, "--verify")
+    assert "The backup is good" in said
