@@ -450,3 +450,19 @@ if not (len(_hh) == len(_mm) == 2 and _hh.isdigit() and _mm.isdigit()) or not (
 # The largest report file (a PDF, or a photo or scan of a paper report) a professional or
 # the SENCO may attach to a report; kept under EVIDENCE_DIR/reports, never served directly.
 REPORT_MAX_BYTES = 20 * 1024 * 1024
+
+# --- backup12: backup and restore ---
+# Where `manage.py backup` writes (and `restore` makes its scratch copy): a folder of its own,
+# kept off the web server's reach; copy it off the machine (README "Running it for real").
+# The key is never a setting: the commands read SENDESK_BACKUP_KEY from the environment.
+BACKUP_DIR = Path(os.environ.get("SENDESK_BACKUP_DIR", VAR_DIR / "backups"))
+# How many backups rotation keeps (the newest); 14: two weeks of nightly copies.
+_backup_keep = os.environ.get("SENDESK_BACKUP_KEEP", "14")
+if not _backup_keep.isdigit() or int(_backup_keep) < 1:
+    raise ImproperlyConfigured(
+        f"SENDESK_BACKUP_KEEP must be a whole number of backups, 1 or more, not {_backup_keep!r}"
+    )
+BACKUP_KEEP = int(_backup_keep)
+# The folder holding pg_dump and pg_restore when they are not on PATH (or PATH's are older
+# than the server: pg_dump must be at least the server's version).
+BACKUP_PG_BIN_DIR = os.environ.get("SENDESK_PG_BIN_DIR", "")
