@@ -445,3 +445,8 @@ if not (len(_hh) == len(_mm) == 2 and _hh.isdigit() and _mm.isdigit()) or not (
     raise ImproperlyConfigured(
         f"SENDESK_NOTIFICATIONS_DAILY_AT must be a time like 06:30, not {NOTIFICATIONS_DAILY_AT!r}"
     )
+
+# --- imports12: imports (CTF, OneRoster, CSV) ---
+# The largest file an import takes, in bytes: a 1,000-pupil CTF with SEN history is a few
+# MB, a OneRoster zip for a secondary school rather more.
+IMPORTS_MAX_BYTES = int(os.environ.get("SENDESK_IMPORTS_MAX_BYTES", 30 * 1024 * 1024))

@@ -15,6 +15,7 @@ from . import (
     exams,
     faults,
     homeschool,
+    imports,
     medication,
     notifications,
     observations,
@@ -71,3 +72,4 @@ api.add_router("", notifications.router)
 api.add_router("", consent.router)
 api.add_router("", referrals.router)
 api.add_router("", homeschool.router)
+api.add_router("", imports.router)
