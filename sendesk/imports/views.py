@@ -27,7 +27,10 @@ def imports(request):
         if form.is_valid():
             try:
                 batch = services.import_preview(
-                    actor=request.user, school_id=school_id, **form.cleaned_data
+                    actor=request.user,
+                    school_id=school_id,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
                 )
             except ServiceError as exc:
                 apply_service_errors(form, exc)

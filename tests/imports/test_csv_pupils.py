@@ -29,7 +29,11 @@ def test_preview_writes_nothing_then_apply_creates_the_roll(world, api):
     assert done.json()["status"] == "applied"
     assert done.json()["counts"]["created"] == 3
     amira = Pupil.objects.get(school=world.school, upn=upn(101))
-    assert (amira.legal_first_name, amira.preferred_name, amira.sen_status) == ("Amira", "Mira", "K")
+    assert (amira.legal_first_name, amira.preferred_name, amira.sen_status) == (
+        "Amira",
+        "Mira",
+        "K",
+    )
     assert amira.year_group == world.y3
     assert list(amira.needs.values_list("code", "rank")) == [("SLCN", 1)]
     assert SenStatusPeriod.objects.get(pupil=amira).start == dt.date(2025, 9, 4)
@@ -140,7 +144,9 @@ def test_a_duplicate_upn_in_the_file_is_an_error_on_the_second_row(world, api):
 
 def test_sen_that_differs_is_listed_for_the_senco_never_applied(world, api, as_user):
     # Ben is E with ASD, SLCN in SENDesk; the MIS says K with SPLD.
-    file = csv_bytes(PUPIL_HEADER, f"{world.ben.upn},Ben,Brown,,{world.ben.date_of_birth},3,,K,,SPLD,")
+    file = csv_bytes(
+        PUPIL_HEADER, f"{world.ben.upn},Ben,Brown,,{world.ben.date_of_birth},3,,K,,SPLD,"
+    )
     body = api_upload(api, world.head, file).json()
     assert body["sen_to_decide"] == 1 and body["counts"]["unchanged"] == 1
     api_apply(api, world.head, body["id"])
@@ -173,7 +179,9 @@ def test_sen_that_differs_is_listed_for_the_senco_never_applied(world, api, as_u
 
 
 def test_keeping_sendesks_sen_is_remembered(world, api, as_user):
-    file = csv_bytes(PUPIL_HEADER, f"{world.cara.upn},Cara,Clark,,{world.cara.date_of_birth},4,,E,,,")
+    file = csv_bytes(
+        PUPIL_HEADER, f"{world.cara.upn},Cara,Clark,,{world.cara.date_of_birth},4,,E,,,"
+    )
     api_apply(api, world.head, api_upload(api, world.head, file).json()["id"])
     diff = SenDifference.objects.get(pupil=world.cara)
     senco = as_user(world.senco)
