@@ -293,24 +293,30 @@ def _plan_pupil(row: PupilRow, school: _School, plan: Plan, seen: dict) -> None:
 # --- Staff ----------------------------------------------------------------------------------
 
 
+def _check_staff(row: StaffRow, plan: Plan) -> bool:
+    """Adds the row's own problems to the plan; True when it has none."""
+    before = len(plan.problems)
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        plan.problems.append(Problem(row.at, "email", f"'{row.email}' is not an e-mail "
+                                     "address, like name@school.example."))  # fmt: skip
+    if not row.full_name.strip() or len(row.full_name) > 150:
+        plan.problems.append(Problem(row.at, "full_name", "Give their name (150 characters "
+                                     "at most)."))  # fmt: skip
+    if row.role not in Role.values or row.role == Role.THERAPIST:
+        plan.problems.append(Problem(row.at, "role", f"'{row.role}' is not a staff role."))
+    return len(plan.problems) == before
+
+
 def _plan_staff(rows: list[StaffRow], school: _School, plan: Plan) -> None:
+    """One entry per person (a person on two rows, one per role, is one person)."""
     if not rows:
         return
     users = school.users({r.email for r in rows})
     by_source = {obj: sid for (of, sid), obj in school.ext.items() if of == "staff"}
     for row in rows:
-        problems_before = len(plan.problems)
-        try:
-            validate_email(row.email)
-        except ValidationError:
-            plan.problems.append(Problem(row.at, "email", f"'{row.email}' is not an e-mail "
-                                         "address, like name@school.example."))  # fmt: skip
-        if not row.full_name.strip() or len(row.full_name) > 150:
-            plan.problems.append(Problem(row.at, "full_name", "Give their name (150 "
-                                         "characters at most)."))  # fmt: skip
-        if row.role not in Role.values or row.role == Role.THERAPIST:
-            plan.problems.append(Problem(row.at, "role", f"'{row.role}' is not a staff role."))
-        if len(plan.problems) != problems_before:
+        if not _check_staff(row, plan):
             continue
         user = users.get(row.email)
         if user is None and (pk := school.ext_object("staff", row.source_id)):
@@ -318,9 +324,8 @@ def _plan_staff(rows: list[StaffRow], school: _School, plan: Plan) -> None:
         entry = plan.staff.setdefault(
             row.email, {"row": row, "user": user, "roles": [], "held": getattr(user, "held", set())}
         )
-        if row.role in entry["roles"]:
-            continue
-        entry["roles"].append(row.role)
+        if row.role not in entry["roles"]:
+            entry["roles"].append(row.role)
         if user is not None and row.source_id and str(user.pk) not in by_source:
             plan.links.append(("staff", row.source_id, str(user.pk)))
     for email, entry in plan.staff.items():

@@ -104,15 +104,9 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_rows(fileobj, filename: str, columns, parsed: Parsed):
-    """Yields (At, {column name: value}) for each non-blank data row. A required column
-    missing is one problem for the whole file, and no rows."""
-    text = _decode(fileobj.read())
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header or not any(h.strip() for h in header):
-        parsed.problems.append(Problem(At(filename, 1), "", "The file is empty."))
-        return
+def _positions(header, columns) -> tuple[dict, list]:
+    """{column name: its index} for the columns found (by name or alias, in any case or
+    spacing; the first of two alike wins), and the headers not read."""
     wanted = {}
     for column in columns:
         for word in (column.name, *column.aliases):
@@ -124,6 +118,19 @@ def read_rows(fileobj, filename: str, columns, parsed: Parsed):
             position[name] = i
         elif title.strip():
             ignored.append(title.strip())
+    return position, ignored
+
+
+def read_rows(fileobj, filename: str, columns, parsed: Parsed):
+    """Yields (At, {column name: value}) for each non-blank data row. A required column
+    missing is one problem for the whole file, and no rows."""
+    text = _decode(fileobj.read())
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        parsed.problems.append(Problem(At(filename, 1), "", "The file is empty."))
+        return
+    position, ignored = _positions(header, columns)
     missing = [c.name for c in columns if c.required and c.name not in position]
     if missing:
         parsed.problems.append(
