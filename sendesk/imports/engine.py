@@ -361,12 +361,15 @@ def _resolve_pupil(ref: str, school: _School, in_file: set[str]):
     return None
 
 
-def _resolve_teacher(ref: str, school: _School, users: dict, in_file: set[str]):
+def _resolve_teacher(ref: str, school: _School, users: dict, in_file: dict):
+    """A user's pk, the e-mail of someone this file invites (made on apply), or None.
+    `in_file`: the file's staff, by e-mail and by MIS id -> e-mail."""
     if (pk := school.ext_object("staff", ref)) and pk.isdigit():
         return int(pk)
-    if (user := users.get(ref.lower())) is not None:
+    email = in_file.get(ref) or ref.lower()
+    if (user := users.get(email)) is not None:
         return user.pk
-    return ref.lower() if ref.lower() in in_file else None
+    return email if email in in_file else None
 
 
 def _plan_group(row: GroupRow, school: _School, plan: Plan, ctx: dict) -> None:
@@ -503,7 +506,10 @@ def plan_import(school_id: int, parsed: Parsed) -> tuple[Plan, list[str]]:
     _plan_staff([r for r in parsed.staff if not r.ended], school, plan)
     ctx = {
         "pupils": _file_pupil_keys(parsed),
-        "staff": {r.email for r in parsed.staff},
+        "staff": {
+            **{r.email: r.email for r in parsed.staff},
+            **{r.source_id: r.email for r in parsed.staff if r.source_id},
+        },
         "users": users,
         "delta": parsed.delta,
     }
