@@ -207,8 +207,10 @@ def _check_pupil(row: PupilRow, plan: Plan) -> bool:
 def _match_pupil(row: PupilRow, school: _School) -> Pupil | None:
     if (pk := school.ext_object("pupil", row.source_id)) and pk in school.pupils:
         return school.pupils[pk]
-    if row.upn:
-        return school.by_upn.get(row.upn)
+    if row.upn and (pupil := school.by_upn.get(row.upn)) is not None:
+        return pupil
+    # A pupil imported without a UPN is found again by name and date of birth, also when
+    # a later file brings the UPN (which then fills the gap).
     key = (row.first_name.strip().lower(), row.last_name.strip().lower(), row.date_of_birth)
     return school.by_name_dob.get(key)
 

@@ -103,7 +103,7 @@ def import_preview(*, actor, kind: str, upload, school_id=None) -> ImportBatch:
         )  # fmt: skip
         record_change(
             actor=actor, action=AuditEvent.Action.CREATE, obj=batch, school_id=school_id,
-            after=snapshot(batch, exclude=("content", "changes")),
+            after=snapshot(batch, exclude=("content", "changes", "errors", "notes")),
         )  # fmt: skip
     return batch
 

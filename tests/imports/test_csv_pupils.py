@@ -133,6 +133,14 @@ def test_a_pupil_without_a_upn_is_imported_and_flagged_upn_needed(world, api, as
     listing = client.get("/pupils/", {"q": "Jones"})
     assert "UPN needed" in listing.content.decode()
 
+    # The MIS has her UPN now: the same Nia gets it, nobody new.
+    later = csv_bytes(PUPIL_HEADER, f"{upn(106)},Nia,Jones,,2018-09-09,3,,,,,")
+    body = api_upload(api, world.head, later).json()
+    assert body["counts"] == {"created": 0, "updated": 1, "unchanged": 0, "errors": 0}
+    api_apply(api, world.head, body["id"])
+    nia.refresh_from_db()
+    assert nia.upn == upn(106) and Pupil.objects.filter(legal_first_name="Nia").count() == 1
+
 
 def test_a_duplicate_upn_in_the_file_is_an_error_on_the_second_row(world, api):
     file = csv_bytes(PUPIL_HEADER, f"{upn(1)},A,B,,2018-01-01,3,,,,,",
