@@ -13,7 +13,8 @@ class ImportsConfig(AppConfig):
     label = "imports"
     nav = [
         (77, "imports", "Imports", {"head"}, STAFF_GROUP),
-        (79, "imports_sen", "SEN from imports", {"senco", "head"}),
+        # Beside the pupils: what a file from the MIS says about their SEN, to decide.
+        (91, "imports_sen", "SEN from imports", {"senco", "head"}),
     ]
     audit_names = {
         "imports.importbatch": "Import",

@@ -38,10 +38,11 @@ EXPECTED = {
     "tess": ["Timetable", "Feed", "Trips", *SUPPORT_END],  # teacher
     # A group's links follow each other where its first would be (the Staff menu).
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Team records",
-              APPRAISAL, NEEDS, MSG, "Pupils", "Report a concern", IMPACT, TESTS, "Exams",
-              ARRANGEMENTS, REVIEWS, MAP, "My employment", SIGN_IN],
+              APPRAISAL, NEEDS, MSG, "Pupils", "SEN from imports", "Report a concern", IMPACT,
+              TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Sign-in locks", APPRAISAL, NEEDS, MSG, "Pupils", "Report a concern", IMPACT,
+             "Staff", "Imports", "Sign-in locks", APPRAISAL, NEEDS, MSG, "Pupils",
+             "SEN from imports", "Report a concern", IMPACT,
              TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
@@ -75,9 +76,9 @@ TOP = {
     "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", MSG, "Pupils",
               "Report a concern", APPRAISAL, ASSESS, "Your account"],
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", MSG, "Pupils",
-              "Report a concern", ASSESS, "Your account"],
+              "SEN from imports", "Report a concern", ASSESS, "Your account"],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", MSG, "Pupils",
-             "Report a concern", ASSESS, SIGN_IN],
+             "SEN from imports", "Report a concern", ASSESS, SIGN_IN],
     "dsl": ["Safeguarding", MSG, "Pupils", "Report a concern", APPRAISAL, REVIEWS, "Your account"],
     "pat": ["My children", "Messages", "Tests and exams", SIGN_IN],
 }  # fmt: skip
