@@ -78,6 +78,7 @@ bench: $(STAMP) pdf-deps
 	$(BIN)/python bench/planner.py
 	$(BIN)/python bench/pack.py
 	$(BIN)/python bench/ctf.py
+	$(BIN)/python bench/imports.py
 
 clean:
 	rm -rf $(VENV) var/bench

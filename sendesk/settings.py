@@ -466,3 +466,7 @@ BACKUP_KEEP = int(_backup_keep)
 # The folder holding pg_dump and pg_restore when they are not on PATH (or PATH's are older
 # than the server: pg_dump must be at least the server's version).
 BACKUP_PG_BIN_DIR = os.environ.get("SENDESK_PG_BIN_DIR", "")
+# --- imports12: imports (CTF, OneRoster, CSV) ---
+# The largest file an import takes, in bytes: a 1,000-pupil CTF with SEN history is a few
+# MB, a OneRoster zip for a secondary school rather more.
+IMPORTS_MAX_BYTES = int(os.environ.get("SENDESK_IMPORTS_MAX_BYTES", 30 * 1024 * 1024))

@@ -18,6 +18,7 @@ from . import (
     exams,
     faults,
     homeschool,
+    imports,
     medication,
     notifications,
     observations,
@@ -77,3 +78,4 @@ api.add_router("", referrals.router)
 api.add_router("", homeschool.router)
 api.add_router("", agencies.router)
 api.add_router("", census.router)
+api.add_router("", imports.router)

@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("sendesk.homeschool.urls")),
     path("", include("sendesk.agencies.urls")),
     path("", include("sendesk.census.urls")),
+    path("", include("sendesk.imports.urls")),
 ]

@@ -107,3 +107,6 @@ class Parsed:
     terms: list[TermRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     delta: bool = False
+    # What was tolerated and the school may want to know (columns not read, say), in words
+    # a school office understands. Not errors: nothing is refused for them.
+    notes: list[str] = field(default_factory=list)

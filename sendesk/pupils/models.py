@@ -63,6 +63,9 @@ class Pupil(models.Model):
         "UPN",
         max_length=13,
         validators=[validate_upn],
+        # Blank only for a pupil imported from a file that had none (issue 12): the pupil
+        # pages say "UPN needed" until someone types it in.
+        blank=True,
         help_text="Unique Pupil Number, 13 characters, starting with its check letter.",
     )
     legal_first_name = models.CharField(max_length=100)
@@ -89,7 +92,10 @@ class Pupil(models.Model):
     class Meta:
         ordering = ["legal_last_name", "legal_first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "upn"], name="pupil_unique_upn"),
+            # Unique when known: several imported pupils may still be waiting for theirs.
+            models.UniqueConstraint(
+                fields=["school", "upn"], condition=~Q(upn=""), name="pupil_unique_upn"
+            ),
         ]
         indexes = [models.Index(fields=["school", "sen_status"], name="pupil_register_idx")]
 

@@ -101,12 +101,14 @@ def aim(case, ids):
 
 def caller(world, case):
     """Who sees the most of what the operation answers: the DSL for safeguarding, the
-    therapist for their own tools, the SENCO for everything else."""
+    therapist for their own tools, the head for imports, the SENCO for everything else."""
     tags = set(case.operation.tags or ())
     if "safeguarding" in tags:
         return world.dsl
     if "therapy" in tags:
         return world.theo
+    if "imports" in tags:
+        return world.head  # the head imports the roll; for anyone else it is 404
     return world.senco
 
 

@@ -38,14 +38,16 @@ EXPECTED = {
              "My employment", SIGN_IN],  # HLTA
     "tess": ["Timetable", "Feed", "Trips", *SUPPORT_END],  # teacher
     # A group's links follow each other where its first would be (the Staff menu).
-    # Issue 11: Agencies, in the Staff menu (SENCO, head).
+    # Issue 11: Agencies, in the Staff menu (SENCO, head). Issue 12: Imports (head),
+    # SEN from imports and the census check (SENCO, head).
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Agencies",
               "Team records",
-              APPRAISAL, NEEDS, MSG, "Pupils", "Report a concern", IMPACT, TESTS, "Exams",
-              ARRANGEMENTS, REVIEWS, MAP, CENSUS, "My employment", SIGN_IN],
+              APPRAISAL, NEEDS, MSG, "Pupils", "SEN from imports", "Report a concern", IMPACT,
+              TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, CENSUS, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Agencies", "Sign-in locks", APPRAISAL, NEEDS, MSG, "Pupils",
-             "Report a concern", IMPACT, TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, CENSUS, SIGN_IN],
+             "Staff", "Agencies", "Imports", "Sign-in locks", APPRAISAL, NEEDS, MSG, "Pupils",
+             "SEN from imports", "Report a concern", IMPACT,
+             TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, CENSUS, SIGN_IN],
     "dsl": ["Safeguarding", *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", "Messages", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
@@ -78,9 +80,9 @@ TOP = {
     "alice": ["My day", "Timetable", "Medicines", "Care", "Trips", MSG, "Pupils",
               "Report a concern", APPRAISAL, ASSESS, "Your account"],
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", MSG, "Pupils",
-              "Report a concern", ASSESS, "Your account"],
+              "SEN from imports", "Report a concern", ASSESS, "Your account"],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", MSG, "Pupils",
-             "Report a concern", ASSESS, SIGN_IN],
+             "SEN from imports", "Report a concern", ASSESS, SIGN_IN],
     "dsl": ["Safeguarding", MSG, "Pupils", "Report a concern", APPRAISAL, REVIEWS, "Your account"],
     "pat": ["My children", "Messages", "Tests and exams", SIGN_IN],
 }  # fmt: skip

@@ -1,8 +1,11 @@
 """The parsers, by the `kind` an upload names (the API's `kind` values). Each is
 `parse(fileobj, filename) -> Parsed` (sendesk.imports.rows) and never touches the database."""
 
-from . import ctf
+from . import csvfiles, ctf
 
 PARSERS = {
     "ctf": ctf.parse,
+    "csv-pupils": csvfiles.parse_pupils,
+    "csv-staff": csvfiles.parse_staff,
+    "csv-classes": csvfiles.parse_classes,
 }
