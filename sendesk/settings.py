@@ -445,3 +445,8 @@ if not (len(_hh) == len(_mm) == 2 and _hh.isdigit() and _mm.isdigit()) or not (
     raise ImproperlyConfigured(
         f"SENDESK_NOTIFICATIONS_DAILY_AT must be a time like 06:30, not {NOTIFICATIONS_DAILY_AT!r}"
     )
+
+# --- sar12: subject access requests ---
+# Where a request's download (the PDF and the JSON) is kept until it is released: under
+# var/, never under a URL the web server serves (read through sendesk/records/views.py).
+RECORDS_DIR = Path(os.environ.get("SENDESK_RECORDS_DIR", VAR_DIR / "records"))

@@ -27,6 +27,7 @@ from . import (
     safeguarding,
     sessions,
     staff,
+    subject_access,
     therapy,
     timetable,
     trips,
@@ -71,3 +72,4 @@ api.add_router("", notifications.router)
 api.add_router("", consent.router)
 api.add_router("", referrals.router)
 api.add_router("", homeschool.router)
+api.add_router("", subject_access.router)

@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("sendesk.provision.urls_map")),
     path("", include("sendesk.notifications.urls")),
     path("", include("sendesk.homeschool.urls")),
+    path("", include("sendesk.records.urls")),
 ]
