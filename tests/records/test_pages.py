@@ -219,3 +219,31 @@ def test_who_may_reach_the_pages(world, as_user, dpo):
     assert client.get(f"/subject-access/{sar.pk}/safeguarding/").status_code == 404
     # The DPO reads no pupil through the ordinary pages.
     assert client.get(f"/pupils/{world.ben.pk}/").status_code == 404
+
+
+def test_the_dpo_signs_in_to_a_home_page_with_the_requests_one_tap_away(world, as_user, dpo):
+    client = as_user(dpo)
+    assert client.get("/")["Location"] == "/subject-access/"
+    page = client.get("/subject-access/")
+    assert page.status_code == 200
+    assert 'href="/subject-access/"' in page.content.decode()
+    # Not for a TA.
+    assert 'href="/subject-access/"' not in as_user(world.alice).get("/").content.decode()
+
+
+def test_the_list_costs_the_same_queries_for_one_request_or_many(world, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(world.head)
+    _open(client, world)
+
+    def cost():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/subject-access/").status_code == 200
+        return len(ctx.captured_queries)
+
+    one = cost()
+    _open(client, world, pupil=str(world.cara.pk))
+    _open(client, world, pupil="", staff=str(world.bob.pk))
+    assert cost() == one
