@@ -103,14 +103,30 @@ def document(sar: SubjectAccessRequest, sections) -> dict:
     }
 
 
+def _readable(row: dict) -> dict:
+    """A row for the PDF: yes and no in words, and a trail row's before and after as
+    JSON text rather than Python's way of writing a dict."""
+    words = {True: "Yes", False: "No"}
+    return {
+        label: json.dumps(value, ensure_ascii=False, default=str)
+        if isinstance(value, dict | list)
+        else words.get(value, value)
+        if isinstance(value, bool)
+        else value
+        for label, value in row.items()
+    }
+
+
 def pdf(sar: SubjectAccessRequest, sections) -> bytes:
     from weasyprint import HTML  # loads Pango: only when a download is built
     from weasyprint.urls import URLFetcher
 
     cut = gather.PDF_ROWS
     shown = [
-        {"section": s, "rows": s.rows[:cut], "more": max(0, len(s.rows) - cut)} for s in sections
-    ]
+        {"section": s, "rows": [_readable(row) for row in s.rows[:cut]],
+         "more": max(0, len(s.rows) - cut)}
+        for s in sections
+    ]  # fmt: skip
     html = render_to_string(
         "records/sar_pdf.html",
         {"sar": sar, "sections": shown, "made_at": timezone.localtime()},

@@ -85,9 +85,9 @@ def _paths_to(model, target) -> list[str]:
 
 
 def _paths_to_direct(model, target) -> list[str]:
-    return [
-        f.name for f in model._meta.concrete_fields if f.is_relation and f.related_model is target
-    ]
+    """Its foreign keys to `target`, and its many-to-many fields (a trip's pupils)."""
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+    return [f.name for f in fields if f.is_relation and f.related_model is target]
 
 
 def _plain(value):
@@ -104,29 +104,44 @@ def _plain(value):
     return value
 
 
-class _Names:
-    """People's names for the user ids rows name, read in one query at the end."""
+class _Refs:
+    """Words for the records rows point at (a person's name, a year group's, a plan's), read
+    at the end in one query a kind of record rather than one a row."""
 
     def __init__(self):
-        self.ids: set[int] = set()
+        self.ids: dict = {}
+
+    def ref(self, model, pk) -> "_Ref":
+        self.ids.setdefault(model, set()).add(pk)
+        return _Ref(model, pk)
+
+    def _words(self) -> dict:
+        User = apps.get_model(settings.AUTH_USER_MODEL)
+        words = {}
+        for model, ids in self.ids.items():
+            if model is User:
+                found = model.objects.filter(pk__in=ids).values_list("pk", "full_name")
+                words |= {(model, pk): name for pk, name in found}
+            else:
+                words |= {(model, o.pk): str(o) for o in model._default_manager.filter(pk__in=ids)}
+        return words
 
     def resolve(self, sections) -> None:
-        User = apps.get_model(settings.AUTH_USER_MODEL)
-        names = dict(User.objects.filter(pk__in=self.ids).values_list("pk", "full_name"))
+        words = self._words()
         for section in sections:
             for row in section.rows:
                 for label, value in row.items():
-                    if isinstance(value, _Person):
-                        row[label] = names.get(value.pk) or "(a former member of staff)"
+                    if isinstance(value, _Ref):
+                        row[label] = words.get((value.model, value.pk)) or "(no longer held)"
 
 
 @dataclass(frozen=True)
-class _Person:
-    pk: int
+class _Ref:
+    model: type
+    pk: object
 
 
-def _row(obj, names: _Names, skip: set[str]) -> dict:
-    User = apps.get_model(settings.AUTH_USER_MODEL)
+def _row(obj, refs: _Refs, skip: set[str]) -> dict:
     row = {}
     for f in obj._meta.concrete_fields:
         if f.name in skip or _secret(f.name):
@@ -134,12 +149,11 @@ def _row(obj, names: _Names, skip: set[str]) -> dict:
         label = str(f.verbose_name)
         label = label[:1].upper() + label[1:]
         value = getattr(obj, f.attname)
-        if f.is_relation and f.related_model is User and value is not None:
-            names.ids.add(value)
-            value = _Person(value)
+        if f.is_relation and value is not None:
+            value = refs.ref(f.related_model, value)
         elif f.choices and value not in (None, ""):
             value = dict(f.flatchoices).get(value, value)
-        row[label] = _plain(value)
+        row[label] = value if isinstance(value, _Ref) else _plain(value)
     return row
 
 
@@ -162,9 +176,9 @@ def _hooks(subject, safeguarding: bool) -> tuple[list[Section], set[str]]:
 
 def pupil_sections(pupil: Pupil, *, safeguarding: bool) -> list[Section]:
     """Every record about `pupil`: one query a kind of record, and one for the names."""
-    names = _Names()
+    refs = _Refs()
     sections, covered = _hooks(pupil, safeguarding)
-    sections.insert(0, Section("pupils.pupil", "The pupil", rows=[_row(pupil, names, set())]))
+    sections.insert(0, Section("pupils.pupil", "The pupil", rows=[_row(pupil, refs, set())]))
     for model in apps.get_models():
         label = model._meta.label_lower
         if not _ours(model) or model is Pupil or label in covered:
@@ -181,11 +195,11 @@ def pupil_sections(pupil: Pupil, *, safeguarding: bool) -> list[Section]:
         # The pupil themselves in each row goes without saying; another pupil (a group
         # session's) stays as an id, for the redaction step to weigh.
         skip = {p for p in paths if "__" not in p}
-        rows = [_row(obj, names, skip) for obj in model._default_manager.filter(condition)
+        rows = [_row(obj, refs, skip) for obj in model._default_manager.filter(condition)
                 .distinct().order_by("pk")]  # fmt: skip
         if rows:
             sections.append(Section(label, _title(model), is_safeguarding, rows))
-    names.resolve(sections)
+    refs.resolve(sections)
     return sections
 
 
@@ -193,9 +207,9 @@ def staff_sections(user, *, safeguarding: bool) -> list[Section]:
     """Everything about a member of staff: their records in full, and how many pupils'
     records name them (in which role), one query a kind of record."""
     User = apps.get_model(settings.AUTH_USER_MODEL)
-    names = _Names()
+    refs = _Refs()
     sections, covered = _hooks(user, safeguarding)
-    sections.insert(0, Section("accounts.user", "Their account", rows=[_row(user, names, set())]))
+    sections.insert(0, Section("accounts.user", "Their account", rows=[_row(user, refs, set())]))
     for model in apps.get_models():
         label = model._meta.label_lower
         if not _ours(model) or model is User or label in covered:
@@ -203,8 +217,7 @@ def staff_sections(user, *, safeguarding: bool) -> list[Section]:
         is_safeguarding = model._meta.app_label in SAFEGUARDING_APPS
         if is_safeguarding and not safeguarding:
             continue
-        fields = [f.name for f in model._meta.concrete_fields
-                  if f.is_relation and f.related_model is User]  # fmt: skip
+        fields = _paths_to_direct(model, User)
         if not fields:
             continue
         condition = Q()
@@ -221,8 +234,8 @@ def staff_sections(user, *, safeguarding: bool) -> list[Section]:
                 )
                 sections.append(Section(label, _title(model), is_safeguarding, note=note))
             continue
-        rows = [_row(obj, names, set()) for obj in found.order_by("pk")]
+        rows = [_row(obj, refs, set()) for obj in found.order_by("pk")]
         if rows:
             sections.append(Section(label, _title(model), is_safeguarding, rows))
-    names.resolve(sections)
+    refs.resolve(sections)
     return sections

@@ -85,6 +85,10 @@ def test_the_download_holds_bens_records_and_no_safeguarding_without_the_dsl(
     assert MARKER not in _text(doc)
     assert doc["request"]["safeguarding"] == "Waiting for the DSL's decision"
     # Nothing of another pupil's own records.
+    [ben] = doc["sections"][0]["rows"]
+    assert (ben["Legal first name"], ben["Year group"], ben["School"]) == (
+        "Ben", "Year 3", "Test Primary",
+    )  # fmt: skip
     needs = next(s for s in doc["sections"] if s["key"] == "pupils.pupilneed")
     assert len(needs["rows"]) == 2
     looked = next(s for s in doc["sections"] if s["key"] == "audit.accessevent")
