@@ -95,9 +95,11 @@ def get_request(user, sar_id, capability: str = OPEN) -> Sar:
 
 
 def _audit(actor, sar, action, before=None):
+    # In the school's trail, not the pupil's: the pupil's change history is read by the
+    # SENCO, and the DSL's reason about the safeguarding record must not reach them.
     record_change(
-        actor=actor, action=action, obj=sar, school_id=sar.school_id, pupil_id=sar.pupil_id,
-        before=before, after=snapshot(sar),
+        actor=actor, action=action, obj=sar, school_id=sar.school_id, before=before,
+        after=snapshot(sar),
     )  # fmt: skip
 
 

@@ -122,6 +122,10 @@ def test_the_dsl_decides_with_a_reason_and_the_decision_is_audited(world, as_use
     assert row.actor == world.dsl
     assert (row.before["safeguarding"], row.after["safeguarding"]) == ("pending", "include")
     assert row.after["safeguarding_reason"] == "Mother already knows; no risk in sharing."
+    # Not in Ben's history, which the SENCO reads.
+    senco_sees = as_user(world.senco).get(f"/pupils/{world.ben.pk}/access-log/")
+    assert senco_sees.status_code == 200
+    assert "Mother already knows" not in senco_sees.content.decode()
     run_the_worker()
     sar.refresh_from_db()
     assert sar.status == "ready"
