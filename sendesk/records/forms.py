@@ -25,7 +25,8 @@ class OpenForm(forms.Form):
             for p in pupils
         ]
         self.fields["staff"].choices = [("", "Choose a member of staff")] + [
-            (str(u.pk), u.full_name or u.email) for u in staff
+            (str(u.pk), f"{u.full_name or u.email}{'' if u.is_active else ' (left)'}")
+            for u in staff
         ]
         self.fields["pupil"].error_messages["invalid_choice"] = "Choose a pupil from the list."
         self.fields["staff"].error_messages["invalid_choice"] = "Choose a person from the list."

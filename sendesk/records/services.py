@@ -80,6 +80,20 @@ def subject_staff(user, staff_id) -> tuple[object, int]:
     return person, min(held)
 
 
+def subject_staff_of(school_id: int):
+    """Everyone a request may be about at the school: whoever holds a role there or was
+    employed there, leavers included (they ask most often). No query until evaluated."""
+    from sendesk.accounts.models import User
+
+    return (
+        User.objects.filter(
+            Q(staff_roles__school_id=school_id) | Q(employments__school_id=school_id)
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
 def visible_requests(user):
     """The requests `user` may see: all of a school's for its head and DPO; for its DSL,
     the same list, to decide about safeguarding (the download stays the head's and DPO's)."""

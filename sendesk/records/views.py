@@ -18,7 +18,6 @@ from sendesk.audit.services import record_access
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
 from sendesk.pupils.models import Pupil
-from sendesk.staff.selectors import school_staff
 
 from . import services
 from .forms import DecisionForm, OpenForm, RedactForm
@@ -62,7 +61,9 @@ def sar_new(request):
         .select_related("year_group")
         .order_by("legal_last_name", "legal_first_name", "pk")
     )
-    form = OpenForm(_posted(request), pupils=pupils, staff=list(school_staff(school_id)))
+    form = OpenForm(
+        _posted(request), pupils=pupils, staff=list(services.subject_staff_of(school_id))
+    )
     status = 200
     if request.method == "POST":
         status = 422

@@ -190,7 +190,11 @@ def test_release_waits_for_the_dsl_and_then_nothing_changes(world, as_user):
 def test_a_staff_request_holds_their_records_and_counts_pupils_records_naming_them(
     world, as_user, dpo
 ):
+    world.bob.is_active = False  # a leaver may ask too, and often does
+    world.bob.save()
     client = as_user(dpo)
+    page = client.get("/subject-access/new/").content.decode()
+    assert "Alice Assistant</option>" in page and "Bob Assistant (left)</option>" in page
     r = client.post(
         "/subject-access/new/",
         {"pupil": "", "staff": str(world.alice.pk), "requester": "Alice Assistant"},
