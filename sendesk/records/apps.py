@@ -10,7 +10,8 @@ class RecordsConfig(AppConfig):
     label = "records"
     verbose_name = "Records"
     # The head and DPO answer requests; the DSL decides about the safeguarding record.
-    nav = [(180, "sar_list", "Subject access", {"head", "dpo", "dsl"})]
+    # Just after Safeguarding: with the other records only some people keep.
+    nav = [(84, "sar_list", "Subject access", {"head", "dpo", "dsl"})]
     audit_names = {"records.subjectaccessrequest": "Subject access request"}
     capabilities = {
         "subject_access": {"head", "dpo"},
