@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from . import gather
 from .models import SubjectAccessRequest
 
 REDACTED = "[redacted]"
+STYLESHEET = "css/subject-access.css"
 
 
 def sections_for(sar: SubjectAccessRequest) -> list[gather.Section]:
@@ -118,7 +120,7 @@ def _readable(row: dict) -> dict:
 
 
 def pdf(sar: SubjectAccessRequest, sections) -> bytes:
-    from weasyprint import HTML  # loads Pango: only when a download is built
+    from weasyprint import CSS, HTML  # loads Pango: only when a download is built
     from weasyprint.urls import URLFetcher
 
     cut = gather.PDF_ROWS
@@ -133,7 +135,8 @@ def pdf(sar: SubjectAccessRequest, sections) -> bytes:
     )
     # Nothing is fetched (no file, no network), whatever a record's text might contain.
     fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher, base_url=".").write_pdf()
+    stylesheet = CSS(filename=finders.find(STYLESHEET))
+    return HTML(string=html, url_fetcher=fetcher, base_url=".").write_pdf(stylesheets=[stylesheet])
 
 
 def folder(school_id: int) -> Path:
