@@ -470,3 +470,7 @@ BACKUP_PG_BIN_DIR = os.environ.get("SENDESK_PG_BIN_DIR", "")
 # The largest file an import takes, in bytes: a 1,000-pupil CTF with SEN history is a few
 # MB, a OneRoster zip for a secondary school rather more.
 IMPORTS_MAX_BYTES = int(os.environ.get("SENDESK_IMPORTS_MAX_BYTES", 30 * 1024 * 1024))
+# --- sar12: subject access requests ---
+# Where a request's download (the PDF and the JSON) is kept until it is released: under
+# var/, never under a URL the web server serves (read through sendesk/records/views.py).
+RECORDS_DIR = Path(os.environ.get("SENDESK_RECORDS_DIR", VAR_DIR / "records"))

@@ -31,6 +31,7 @@ from . import (
     safeguarding,
     sessions,
     staff,
+    subject_access,
     therapy,
     timetable,
     trips,
@@ -79,3 +80,4 @@ api.add_router("", homeschool.router)
 api.add_router("", agencies.router)
 api.add_router("", census.router)
 api.add_router("", imports.router)
+api.add_router("", subject_access.router)

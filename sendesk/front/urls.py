@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("sendesk.agencies.urls")),
     path("", include("sendesk.census.urls")),
     path("", include("sendesk.imports.urls")),
+    path("", include("sendesk.records.urls")),
 ]

@@ -68,6 +68,9 @@ def home(request):
             roles |= extra(request.user)
     if "parent" in roles:
         return redirect("family_home")
+    if "dpo" in roles:
+        # The data-protection officer's work is the subject access requests (issue 12).
+        return redirect("sar_list")
     if roles:
         return redirect("pupil_list")
     # An account with no role at any school (yet, or any more) sees nothing of any pupil.

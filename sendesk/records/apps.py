@@ -8,5 +8,12 @@ from django.apps import AppConfig
 class RecordsConfig(AppConfig):
     name = "sendesk.records"
     label = "records"
-    nav: list = []
-    audit_names: dict = {}
+    verbose_name = "Records"
+    # The head and DPO answer requests; the DSL decides about the safeguarding record.
+    # Just after Safeguarding: with the other records only some people keep.
+    nav = [(84, "sar_list", "Subject access", {"head", "dpo", "dsl"})]
+    audit_names = {"records.subjectaccessrequest": "Subject access request"}
+    capabilities = {
+        "subject_access": {"head", "dpo"},
+        "subject_access_safeguarding": {"dsl"},
+    }

@@ -42,6 +42,10 @@ class Role(models.TextChoices):
     # An external professional (speech and language therapist, OT, physio): sees only the
     # pupils referred to them, through the therapy pages, never the ordinary pupil pages.
     THERAPIST = "therapist", "External therapist"
+    # The school's data-protection officer (issue 12): answers subject access requests. Sees
+    # no pupil through the ordinary pages; reads a person's records only as a request's
+    # download (sendesk.records).
+    DPO = "dpo", "Data protection officer"
 
 
 class StaffRole(models.Model):

@@ -23,8 +23,9 @@ from .models import SecondFactorPolicy
 
 # Whole-school roles (everything about every pupil, safeguarding included) and external
 # professionals (people from outside the school's own staff) always need a second factor,
-# whatever the school's policy says.
-ALWAYS = frozenset({Role.HEAD, Role.SENCO, Role.DSL, Role.THERAPIST})
+# whatever the school's policy says. So does the data-protection officer (issue 12), who
+# downloads everything held about a person.
+ALWAYS = frozenset({Role.HEAD, Role.SENCO, Role.DSL, Role.THERAPIST, Role.DPO})
 ALWAYS_ORDERED = [role for role in Role if role in ALWAYS]
 # The roles a school's policy may add, in the order its page lists them.
 OPTIONAL = [role for role in Role if role not in ALWAYS]

@@ -64,6 +64,8 @@ POST_ONLY = {
     "arrangement_use",
     "arrangement_end",
     "use_withdraw",
+    "sar_redact",  # issue 12: subject access, the redaction step
+    "sar_release",  # issue 12: subject access, recording the release
 }
 NOT_PAGES = {
     "homeschool_photo": "a message's photo, served through the access layer",
@@ -90,6 +92,7 @@ NOT_PAGES = {
     "provision_map_csv": "a CSV download (the provision map)",
     "provision_map_pupils_csv": "a CSV download (the provision map, per pupil)",
     "pupil_ctf": "an XML download (the pupil's Common Transfer File for the next school)",
+    "sar_download": "a PDF or JSON download (a subject access request, issue 12)",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
 }
@@ -352,6 +355,12 @@ def make_records(w, client):
         concern=concern,
         deployment_plan=(plan := make_plan(w, status="draft").plan).pk,
         deployment_assignment=plan.assignments.order_by("pk").first().pk,
+        # Issue 12: a subject access request about Ben, opened by the head.
+        sar=_ok(
+            api.post(
+                w.head, "/subject-access", {"pupil_id": str(w.ben.pk), "requester": "Mrs B Brown"}
+            )
+        ),
     )
 
 
@@ -629,6 +638,11 @@ PAGES = {
     "trip_medicines": ("alice", lambda w, r: {"pk": r.trip}, ""),
     "trip_dose": ("alice", lambda w, r: {"pk": r.trip}, ""),
     "trip_emergency": ("alice", lambda w, r: {"pk": r.trip, "medicine_id": w.inhaler.pk}, ""),
+    # Issue 12: subject access requests.
+    "sar_list": ("head", lambda w, r: {}, ""),
+    "sar_new": ("head", lambda w, r: {}, ""),
+    "sar_detail": ("head", lambda w, r: {"pk": r.sar}, ""),
+    "sar_decide": ("dsl", lambda w, r: {"pk": r.sar}, ""),
     # Issue 10: exams and access arrangements.
     "exam_list": ("senco", lambda w, r: {}, ""),
     "exam_new": ("senco", lambda w, r: {}, ""),
