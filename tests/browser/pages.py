@@ -65,6 +65,8 @@ POST_ONLY = {
     "arrangement_end",
     "use_withdraw",
     "sar_redact",  # issue 12: subject access, the redaction step
+    "import_apply",  # issue 12: applying a previewed import
+    "imports_sen_decide",  # issue 12: the SENCO's decision on an SEN difference
     "sar_release",  # issue 12: subject access, recording the release
 }
 NOT_PAGES = {
@@ -93,6 +95,7 @@ NOT_PAGES = {
     "provision_map_pupils_csv": "a CSV download (the provision map, per pupil)",
     "pupil_ctf": "an XML download (the pupil's Common Transfer File for the next school)",
     "sar_download": "a PDF or JSON download (a subject access request, issue 12)",
+    "import_template": "a CSV download (an import template, issue 12)",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
 }
@@ -355,6 +358,8 @@ def make_records(w, client):
         concern=concern,
         deployment_plan=(plan := make_plan(w, status="draft").plan).pk,
         deployment_assignment=plan.assignments.order_by("pk").first().pk,
+        # Issue 12: a previewed import of one pupil from the product's CSV template.
+        import_batch=_import_batch(w),
         # Issue 12: a subject access request about Ben, opened by the head.
         sar=_ok(
             api.post(
@@ -362,6 +367,17 @@ def make_records(w, client):
             )
         ),
     )
+
+
+def _import_batch(w):
+    """Issue 12: the head previews a pupils CSV (one new pupil); the batch page opens on it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sendesk.imports.services import import_preview
+
+    csv = b"upn,first_name,last_name,date_of_birth,year\r\n,Nia,Okoro,2018-05-02,3\r\n"
+    upload = SimpleUploadedFile("pupils.csv", csv, "text/csv")
+    return import_preview(actor=w.head, kind="csv-pupils", upload=upload).pk
 
 
 def _evidence(w, client, session):
@@ -707,6 +723,9 @@ PAGES = {
     "routine_tests": ("tess", lambda w, r: {}, ""),
     "provision_map": ("senco", lambda w, r: {}, ""),
     "census_check": ("senco", lambda w, r: {}, ""),  # issue 12: the census SEN check
+    "imports": ("head", lambda w, r: {}, ""),  # issue 12: imports
+    "import_detail": ("head", lambda w, r: {"batch_id": r.import_batch}, ""),
+    "imports_sen": ("senco", lambda w, r: {}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})
