@@ -90,9 +90,15 @@ def test_actions_listed_as_post_only_have_no_page(world, as_user):
     for entry in patterns(get_resolver()):
         # Any ids do: the method is refused before the record is looked up.
         path = "/" + str(entry.pattern)
-        for conv in ("<uuid:pk>", "<uuid:plan_id>", "<uuid:pupil_id>", "<uuid:message_id>"):
+        for conv in (
+            "<uuid:pk>",
+            "<uuid:plan_id>",
+            "<uuid:pupil_id>",
+            "<uuid:message_id>",
+            "<uuid:batch_id>",
+        ):
             path = path.replace(conv, str(world.ben.pk))
-        for conv in ("<int:pk>", "<int:notification_id>"):
+        for conv in ("<int:pk>", "<int:notification_id>", "<int:difference_id>"):
             path = path.replace(conv, "1")
         path = path.replace("<str:stage>", "start")  # issue 9: an appraisal's stage
         assert "<" not in path, path
