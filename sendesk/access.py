@@ -55,6 +55,17 @@ def visible_pupils(user, day=None):
     return Pupil.objects.none() if scope is None else Pupil.objects.filter(scope)
 
 
+def who_sees(user_ids, pupil, day=None) -> list[int]:
+    """Of `user_ids`, the active people who have `pupil` in scope on `day` (today by
+    default), in id order: whom a notice naming the child may reach. Scope is asked
+    person by person (one query each, plus one for the people): the rules live only in
+    pupil_scope, and those asked are a handful (a child's adults, a record's author)."""
+    from sendesk.accounts.models import User
+
+    people = User.objects.filter(pk__in={i for i in user_ids if i}, is_active=True).order_by("pk")
+    return [u.pk for u in people if visible_pupils(u, day).filter(pk=pupil.pk).exists()]
+
+
 def pupil_scope(user, pupil_field: str | None = "pupil", day=None) -> Q | None:
     """The pupils `user` may see (the rules in this module's docstring), as a condition on
     each record's own pupil at `pupil_field`, or on Pupil rows themselves with None

@@ -4,6 +4,7 @@ says what is wrong in words."""
 from django import forms
 
 from sendesk.lib.forms import CheckedChoiceField, line_field
+from sendesk.signin.accounts_forms import PersonForm
 
 from .models import Agency
 
@@ -30,14 +31,7 @@ class AgencyForm(forms.Form):
     )  # fmt: skip
 
 
-class ProfessionalForm(forms.Form):
-    full_name = line_field("Name", 150, autocomplete="off")
-    email = forms.CharField(
-        label="E-mail address", required=False, max_length=254,
-        help_text="Their invite goes here, and they sign in with it.",
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
-        error_messages={"max_length": "Keep the e-mail address to 254 characters or fewer."},
-    )  # fmt: skip
+class ProfessionalForm(PersonForm):
     job_title = line_field(
         "Job title (optional)", 100, "For example: educational psychologist.", autocomplete="off"
     )

@@ -6,14 +6,13 @@ with the external-professional role (Role.THERAPIST), never a staff role: what t
 then decided by the referrals to their agency and the parents' consent (therapy.selectors).
 """
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from sendesk.accounts.models import User
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.inputs import NUL_MESSAGE
 from sendesk.schools import capabilities
@@ -72,14 +71,9 @@ def _clean_agency(school_id: int, data: dict, agency: Agency | None) -> dict:
     kind = data.get("kind")
     if kind not in KINDS:
         errors["kind"] = "Choose what kind of service it is."
-    email = str(data.get("email") or "").strip().lower()
-    if email and "email" not in errors:
-        try:
-            validate_email(email)
-            if len(email) > 254:
-                raise ValidationError("too long")
-        except ValidationError:
-            errors["email"] = "Enter the agency's e-mail address, like referrals@service.example."
+    email, valid = inputs.email(data.get("email"))
+    if email and not valid and "email" not in errors:
+        errors["email"] = "Enter the agency's e-mail address, like referrals@service.example."
     phone = _words(data.get("phone"))
     if len(phone) > 40 and "phone" not in errors:
         errors["phone"] = "Keep the phone number to 40 characters or fewer."
@@ -160,20 +154,7 @@ def _clean_person(full_name, email, job_title) -> tuple[str, str, str]:
     errors: dict[str, str] = {}
     sent = {"full_name": full_name, "email": email, "job_title": job_title}
     _unstorable(sent, sent, errors)
-    full_name = _words(full_name)
-    if "full_name" in errors:
-        pass
-    elif not full_name:
-        errors["full_name"] = "Enter their name."
-    elif len(full_name) > 150:
-        errors["full_name"] = "Keep the name to 150 characters or fewer."
-    email = str(email or "").strip().lower()
-    try:
-        validate_email(email)
-        if len(email) > 254:
-            raise ValidationError("too long")
-    except ValidationError:
-        errors.setdefault("email", "Enter their e-mail address, like name@service.example.")
+    full_name, email = accounts.clean_person(full_name, email, errors, "service.example")
     job_title = _words(job_title)
     if len(job_title) > 100 and "job_title" not in errors:
         errors["job_title"] = "Keep the job title to 100 characters or fewer."

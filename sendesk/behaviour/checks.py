@@ -6,7 +6,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from sendesk.access import visible_pupils
+from sendesk.access import who_sees
 from sendesk.notifications.services import notify
 from sendesk.schools.models import Role, StaffRole
 
@@ -29,7 +29,7 @@ def parents_not_told(today: dt.date) -> int:
     for ri in overdue:
         count += 1
         notify(
-            users=[*leaders.get(ri.school_id, ()), *in_scope([ri.recorded_by_id], ri.pupil, today)],
+            users=[*leaders.get(ri.school_id, ()), *who_sees([ri.recorded_by_id], ri.pupil, today)],
             kind="ri_parents_overdue",
             title=f"{ri.pupil.name}: parents not told of a "
             f"{ri.get_kind_display().lower()} by the deadline",
@@ -38,13 +38,3 @@ def parents_not_told(today: dt.date) -> int:
             dedupe_key=f"ri:{ri.pk}:parents",
         )
     return count
-
-
-def in_scope(user_ids, pupil, day: dt.date) -> list[int]:
-    """Of `user_ids`, those who still have `pupil` in scope on `day` (the access layer's
-    rules): the title names the pupil, so someone who has left the school or no longer
-    works with the pupil is not told."""
-    from sendesk.accounts.models import User
-
-    people = User.objects.filter(pk__in={i for i in user_ids if i}, is_active=True)
-    return [u.pk for u in people if visible_pupils(u, day).filter(pk=pupil.pk).exists()]

@@ -58,13 +58,14 @@ def allows(
     return latest == Decision.GIVEN
 
 
-def given_refs(kind: str, asked, on: dt.date | None = None) -> set[tuple]:
-    """Of `asked`, (pupil_id, ref) pairs, those whose consent is in force on `on` (today by
-    default): as allows() for each, answered by the latest of the ref's own decisions and
-    the parent's general ones. For lists (a school's medicines): one query for them all."""
+def in_force(kind: str, asked, on: dt.date | None = None) -> dict[tuple, Consent]:
+    """For `asked`, (pupil_id, ref) pairs, the decision in force on `on` (today by
+    default) as allows() finds it for each: the latest of the ref's own decisions and the
+    parent's general ones. Pairs with no decision are left out. For lists (a school's
+    medicines): one query for them all, with who gave each."""
     asked = list(asked)
     if not asked:
-        return set()
+        return {}
     on = on or timezone.localdate()
     rows = (
         Consent.objects.filter(
@@ -73,19 +74,26 @@ def given_refs(kind: str, asked, on: dt.date | None = None) -> set[tuple]:
             pupil_id__in={p for p, _ in asked},
             ref__in={r for _, r in asked} | {""},
         )
+        .select_related("given_by")
         .order_by("-on", "-recorded_at", "-id")
-        .values_list("pupil_id", "ref", "decision")
     )
     refs_of: dict = {}
     for p, r in asked:
         refs_of.setdefault(p, []).append(r)
-    answer: dict[tuple, str] = {}
-    for pupil_id, ref, decision in rows:
+    answer: dict[tuple, Consent] = {}
+    for row in rows:
         # Latest first: the first row about the ref (or a general one) decides.
-        for r in refs_of.get(pupil_id, ()):
-            if ref in (r, ""):
-                answer.setdefault((pupil_id, r), decision)
-    return {(p, r) for p, r in asked if answer.get((p, r)) == Decision.GIVEN}
+        for r in refs_of.get(row.pupil_id, ()):
+            if row.ref in (r, ""):
+                answer.setdefault((row.pupil_id, r), row)
+    return answer
+
+
+def given_refs(kind: str, asked, on: dt.date | None = None) -> set[tuple]:
+    """Of `asked`, (pupil_id, ref) pairs, those whose consent in force on `on` is given."""
+    return {
+        pair for pair, row in in_force(kind, asked, on).items() if row.decision == Decision.GIVEN
+    }
 
 
 def history(pupil_id, kind: str | None = None) -> list[Consent]:

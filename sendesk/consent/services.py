@@ -11,7 +11,6 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from sendesk import access
 from sendesk.agencies.models import Agency
@@ -19,7 +18,7 @@ from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_pupil_change, snapshot
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
-from sendesk.lib.registry import declared, merged
+from sendesk.lib.registry import hooks, merged
 from sendesk.pupils.timeline import timeline_add
 
 from .models import AGENCY_KINDS, Consent, Decision, Kind
@@ -138,9 +137,8 @@ def _write(
         )
         # What other apps do when a decision is recorded (therapy closes a referral whose
         # consent is withdrawn), in this transaction: all of it or none of it.
-        for hooks in declared("consent_decided"):
-            for path in hooks:
-                import_string(path)(consent)
+        for decided in hooks("consent_decided"):
+            decided(consent)
     return consent
 
 

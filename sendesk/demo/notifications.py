@@ -25,11 +25,11 @@ from django.utils import timezone
 from sendesk.homeschool.models import DiaryNote, Message, MessageRead
 from sendesk.homeschool.services import tell_about_home_diary, tell_about_message
 from sendesk.medication.models import Administration
-from sendesk.medication.services import _tell_senco
+from sendesk.medication.services import tell_senco_of_dose
 from sendesk.notifications.daily import run_checks
 from sendesk.notifications.models import Email, Notification
 from sendesk.provision.models import SessionPupil
-from sendesk.provision.services import _tell_teachers
+from sendesk.provision.services import tell_teachers_of_flag
 from sendesk.staff.models import Training
 from sendesk.therapy.models import Referral
 
@@ -109,7 +109,7 @@ def _doses(school, since: dt.date) -> None:
     for i, record in enumerate(records):
         latest = i == len(records) - 1
         told_at(
-            lambda r=record: _tell_senco(r, r.medicine, r.pupil),
+            lambda r=record: tell_senco_of_dose(r, r.medicine, r.pupil),
             record.recorded_at,
             read=None if latest else record.recorded_at + dt.timedelta(hours=3),
         )
@@ -126,7 +126,10 @@ def _flagged_session(school, since: dt.date) -> None:
         .first()
     )
     if flagged is not None:
-        told_at(lambda: _tell_teachers(flagged.session, flagged.pupil), flagged.session.recorded_at)
+        told_at(
+            lambda: tell_teachers_of_flag(flagged.session, flagged.pupil),
+            flagged.session.recorded_at,
+        )
 
 
 def _homeschool(school) -> None:

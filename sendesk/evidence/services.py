@@ -19,6 +19,7 @@ from sendesk.behaviour.models import Observation
 from sendesk.consent.selectors import allows
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.files import in_words
 from sendesk.lib.ids import parse_uuid
 from sendesk.plans.models import Target
 from sendesk.provision.models import SessionPupil
@@ -28,20 +29,12 @@ from sendesk.pupils.timeline import timeline_add
 from . import media
 from .models import NEEDS_CONSENT, Amendment, Evidence, Kind
 
-MB = 1024 * 1024
 TOO_BIG_TIP = {
     Kind.PHOTO: "Take the photo again, or choose a smaller copy of it.",
     Kind.WORK: "Scan or photograph it again at a lower size.",
     Kind.VIDEO: "Keep videos short: a minute at most.",
     Kind.AUDIO: "Keep recordings short: a few minutes at most.",
 }
-
-
-def in_words(size: int) -> str:
-    """A file size as a person reads it: '1.5 MB', '20 MB', '300 KB'."""
-    if size >= MB:
-        return f"{size / MB:.1f}".removesuffix(".0") + " MB"
-    return f"{-(-size // 1024)} KB"
 
 
 def first_name(pupil) -> str:

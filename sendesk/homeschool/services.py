@@ -8,7 +8,6 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,9 +17,10 @@ from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, record_pupil_change, snapshot
 from sendesk.consent.selectors import allows
 from sendesk.evidence import media
-from sendesk.evidence.services import in_words, no_consent_message
+from sendesk.evidence.services import no_consent_message
 from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
+from sendesk.lib.files import in_words
 from sendesk.notifications.services import notify
 from sendesk.pupils.models import Deployment
 from sendesk.safeguarding.services import concern_report
@@ -138,16 +138,7 @@ def staff_to_tell(pupil) -> list:
         .filter(Q(end__isnull=True) | Q(end__gte=today))
         .values_list("staff_id", flat=True)
     )
-    # Scope is asked of the access layer, one person at a time: it is the one place the
-    # rules live (roles, deployments, groups taught, line management).
-    in_scope = {
-        user.pk
-        for user in get_user_model().objects.filter(pk__in=ids, is_active=True)
-        if access.visible_pupils(user).filter(pk=pupil.pk).exists()
-    }
-    if not in_scope:
-        in_scope = set(_sencos(pupil.school_id))
-    return sorted(in_scope)
+    return access.who_sees(ids, pupil) or sorted(_sencos(pupil.school_id))
 
 
 def _sencos(school_id: int) -> list:
@@ -402,10 +393,9 @@ def diary_write(*, actor, pupil_id, date, notes: dict, client_id=None) -> tuple[
 def _stored_notes(client_id, actor, pupil) -> list:
     """The notes saved under `client_id` (by this person about this pupil), or [];
     the id used by someone else, or for another child, is a conflict (409)."""
-    stored = list(DiaryNote.objects.filter(client_id=client_id).order_by("written_at", "pk"))
-    if stored and (stored[0].pupil_id != pupil.pk or stored[0].by_id != actor.pk):
-        raise ServiceError({"client_id": "This client_id is already used by another record."}, 409)
-    return stored
+    if _stored_once(DiaryNote, client_id, actor, pupil, "by_id") is None:
+        return []
+    return list(DiaryNote.objects.filter(client_id=client_id).order_by("written_at", "pk"))
 
 
 def _write_notes(actor, pupil, as_parent, day, texts, client_id, now) -> list:

@@ -8,6 +8,8 @@ import datetime as dt
 import decimal
 import uuid
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 
 NUL_MESSAGE = "{label} holds a character that can't be stored: retype it."
@@ -53,6 +55,17 @@ def text_fields(data: dict, names, errors, *, limits, required=None) -> None:
 def whole(value) -> bool:
     """An int sent as an int: JSON's true must not pass for 1, nor 2.5 for 2."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def email(value) -> tuple[str, bool]:
+    """(the address as stored: trimmed, lower case; whether it is one): a valid address of
+    at most 254 characters, the most a mailbox can have."""
+    address = str(value or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        return address, False
+    return address, len(address) <= 254
 
 
 def is_date(value) -> bool:

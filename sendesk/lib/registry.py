@@ -5,6 +5,7 @@ without naming it, and a new app needs no edit to a central list."""
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 # Navigation groups an entry may name (AppConfig.nav's fifth item): one place for their
 # words, so two apps cannot spell one group two ways.
@@ -21,6 +22,12 @@ def declared(attr: str) -> list:
         for config in apps.get_app_configs()
         if (value := getattr(config, attr, None)) is not None
     ]
+
+
+def hooks(attr: str) -> list:
+    """The functions every app names under `attr` (a list of dotted paths), imported, in
+    INSTALLED_APPS order: how a lower app calls a higher one without importing it."""
+    return [import_string(path) for paths in declared(attr) for path in paths]
 
 
 def merged(attr: str) -> dict:

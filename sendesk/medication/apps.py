@@ -11,7 +11,7 @@ class MedicationConfig(AppConfig):
     timeline_links = {"administration": "dose_detail"}
     # The kinds of timeline line this app writes (value -> label).
     timeline_kinds = {"medication": "Medication"}
-    # Issue 11: what this app tells people of (services._tell_senco); leaders hear of a
+    # Issue 11: what this app tells people of (services.tell_senco_of_dose); leaders hear of a
     # dose refused or not given by e-mail at once unless they choose otherwise.
     notification_kinds = {"dose_not_given": "A medicine dose refused or not given"}
     notification_urgent = {"dose_not_given"}

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from sendesk import access
 from sendesk.care.models import Amendment
-from sendesk.consent.models import Consent, Decision
+from sendesk.consent import selectors as consent_selectors
+from sendesk.consent.models import Decision
 from sendesk.consent.models import Kind as ConsentKind
 from sendesk.schools.calendar import Calendar
 
@@ -153,22 +154,11 @@ def load_consent_records(medicines, day) -> None:
     about that medicine or the parent's general answer, or None) and has_consent from it,
     so the page can say what the decision is, when and by whom. One query."""
     medicines = list(medicines)
-    if not medicines:
-        return
-    rows = list(
-        Consent.objects.filter(
-            pupil_id__in={m.pupil_id for m in medicines},
-            kind=ConsentKind.MEDICATION,
-            ref__in=[m.consent_ref for m in medicines] + [""],
-            on__lte=day,
-        )
-        .select_related("given_by")
-        .order_by("-on", "-recorded_at", "-id")
+    decided = consent_selectors.in_force(
+        ConsentKind.MEDICATION, [(m.pupil_id, m.consent_ref) for m in medicines], day
     )
     for m in medicines:
-        m.consent = next(
-            (c for c in rows if c.pupil_id == m.pupil_id and c.ref in (m.consent_ref, "")), None
-        )
+        m.consent = decided.get((m.pupil_id, m.consent_ref))
         m.__dict__["has_consent"] = m.consent is not None and m.consent.decision == Decision.GIVEN
         m.consent_words = consent_words(m)
 

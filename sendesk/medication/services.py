@@ -809,12 +809,12 @@ def _checked_write(
         },
     )
     if not given:
-        _tell_senco(record, medicine, pupil)
+        tell_senco_of_dose(record, medicine, pupil)
     record.medicine = medicine
     return record
 
 
-def _tell_senco(record, medicine, pupil) -> None:
+def tell_senco_of_dose(record, medicine, pupil) -> None:
     """A dose refused or not given: the school's SENCO(s) are told (issue 11), in this
     transaction, so the notification exists exactly when the record does."""
     sencos = StaffRole.objects.filter(

@@ -17,7 +17,7 @@ class ProvisionConfig(AppConfig):
         (186, "provision_map", "Provision map", {"senco", "head"}, ASSESS_GROUP),
     ]
     timeline_links = {"session": "session_detail"}
-    # Issue 11: what this app tells people of (services._tell_teachers).
+    # Issue 11: what this app tells people of (services.tell_teachers_of_flag).
     notification_kinds = {"session_flagged": "A session a TA flagged for you, the teacher"}
     audit_names = {
         "provision.provision": "Provision",

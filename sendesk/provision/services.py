@@ -420,7 +420,7 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
         key=lambda r: (r.target.order, r.target.text),
     )
     if sp.flag_for_teacher:
-        _tell_teachers(session, pupil)
+        tell_teachers_of_flag(session, pupil)
     what = credited.title if credited else (provision.title if provision else "Ad-hoc support")
     if session.delivered:
         title = f"{what}: {sp.get_attendance_display().lower()}, {sp.minutes} min"
@@ -452,7 +452,7 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
     return sp
 
 
-def _tell_teachers(session, pupil) -> None:
+def tell_teachers_of_flag(session, pupil) -> None:
     """A session flagged for the teacher: a notification to each teacher of the pupil's
     classes (issue 11), in this transaction, so it exists exactly when the record does."""
     teachers = pupil.teaching_groups.values_list("teachers", flat=True)

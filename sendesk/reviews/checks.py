@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from sendesk.access import visible_pupils
+from sendesk.access import who_sees
 from sendesk.notifications.services import notify
 from sendesk.schools.models import Role, StaffRole
 
@@ -41,7 +41,7 @@ def steps_due(today: dt.date) -> int:
             notify(
                 users=[
                     *sencos.get(review.school_id, ()),
-                    *in_scope([review.created_by_id], review.pupil, today),
+                    *who_sees([review.created_by_id], review.pupil, today),
                 ],  # fmt: skip
                 kind="review_step_due",
                 title=f"{review.pupil.name}: {step.label.lower()}: {when}",
@@ -50,13 +50,3 @@ def steps_due(today: dt.date) -> int:
                 dedupe_key=f"review:{review.pk}:{step.key}:{step.state}",
             )
     return count
-
-
-def in_scope(user_ids, pupil, day: dt.date) -> list[int]:
-    """Of `user_ids`, those who still have `pupil` in scope on `day` (the access layer's
-    rules): the title names the pupil, so someone who has left the school or no longer
-    works with the pupil is not told."""
-    from sendesk.accounts.models import User
-
-    people = User.objects.filter(pk__in={i for i in user_ids if i}, is_active=True)
-    return [u.pk for u in people if visible_pupils(u, day).filter(pk=pupil.pk).exists()]

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils.module_loading import import_string
 
 from sendesk import access
-from sendesk.lib.registry import declared
+from sendesk.lib.registry import hooks
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision
 
@@ -69,11 +68,9 @@ def sections(pupil, since: dt.date, until: dt.date, *, for_parent=False) -> list
     """Every app's review sections (AppConfig.review_sections), those with something to
     show, in their order. Safeguarding declares none, and none may read it."""
     out = []
-    for paths in declared("review_sections"):
-        for path in paths:
-            found = import_string(path)(pupil, since, until, for_parent=for_parent)
-            if found:
-                out.append(Section(**found))
+    for section in hooks("review_sections"):
+        if found := section(pupil, since, until, for_parent=for_parent):
+            out.append(Section(**found))
     return sorted(out, key=lambda s: (s.order, s.key))
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404
@@ -16,6 +15,7 @@ from django.utils import timezone
 from sendesk.accounts.models import User
 from sendesk.audit.models import SecurityEvent
 from sendesk.audit.services import record_security
+from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.schools import capabilities
 from sendesk.schools.models import Role, School, StaffRole, Trust
@@ -92,6 +92,22 @@ def _give_roles(person, school_id, roles, actor, request) -> list[str]:
     return added
 
 
+def clean_person(full_name, email, errors: dict, domain: str = "school.example") -> tuple[str, str]:
+    """Whom an invitation is for, checked: their name (spaces tidied, up to 150
+    characters) and e-mail address (lower case, valid, up to 254). Problems go into
+    `errors` in words; `domain` is the example address's (a school's or a service's)."""
+    if "full_name" not in errors:
+        full_name = " ".join(str(full_name or "").split())
+        if not full_name:
+            errors["full_name"] = "Enter their name."
+        elif len(full_name) > 150:
+            errors["full_name"] = "Keep the name to 150 characters or fewer."
+    email, valid = inputs.email(email)
+    if not valid:
+        errors.setdefault("email", f"Enter their e-mail address, like name@{domain}.")
+    return full_name, email
+
+
 def invite(
     *,
     actor,
@@ -108,18 +124,7 @@ def invite(
     as before. Returns {"user", "new": bool, "added": [roles]}."""
     managed_school(actor, school_id, capability)
     errors: dict[str, str] = {}
-    full_name = " ".join((full_name or "").split())
-    if not full_name:
-        errors["full_name"] = "Enter their name."
-    elif len(full_name) > 150:
-        errors["full_name"] = "Keep the name to 150 characters or fewer."
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-        if len(email) > 254:
-            raise ValidationError("too long")
-    except ValidationError:
-        errors["email"] = "Enter their e-mail address, like name@school.example."
+    full_name, email = clean_person(full_name, email, errors)
     roles = _clean_roles(roles, errors)
     if errors:
         raise ServiceError(errors)
@@ -276,10 +281,8 @@ def create_admin(*, email: str, full_name: str, password: str, school_name: str 
     the school (and its trust) if there is none yet, and the head role there, recorded.
     The password goes through the site's password rules."""
     errors: dict[str, str] = {}
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
+    email, valid = inputs.email(email)
+    if not valid:
         errors["email"] = "Enter an e-mail address, like head@school.example."
     full_name = " ".join((full_name or "").split())
     if not full_name or len(full_name) > 150:

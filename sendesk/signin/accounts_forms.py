@@ -19,7 +19,10 @@ class _Roles(forms.MultipleChoiceField):
         pass  # the service says what is wrong, in words
 
 
-class InviteForm(forms.Form):
+class PersonForm(forms.Form):
+    """Whom an invitation is for: their name and the address it goes to (a member of
+    staff here; an agency's professional on the agencies page)."""
+
     full_name = line_field("Name", 150, autocomplete="off")
     email = forms.CharField(
         label="E-mail address", required=False, max_length=254,
@@ -27,6 +30,9 @@ class InviteForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
         error_messages={"max_length": "Keep the e-mail address to 254 characters or fewer."},
     )  # fmt: skip
+
+
+class InviteForm(PersonForm):
     roles = _Roles()
 
 

@@ -531,6 +531,8 @@ def advice_file(request, pk):
 
 # --- Advice into provision (issue 11) ----------------------------------------------------
 
+# The SENCO's trimmed words wait in the session for the provision form, not in its
+# address: words about a child stay out of URLs, browser history and server logs.
 _WORDS_KEY = "advice_provision_words"
 _PER_WEEK = re.compile(r"(\d{1,2})\s*(?:x|×|times)\s*(?:a|per|each)\s*week", re.I)
 _MINUTES = re.compile(r"(\d{1,3})\s*(?:-\s*)?min", re.I)

@@ -84,3 +84,22 @@ def test_whole_number_bounds_and_is_date():
     assert inputs.whole_number("20", 0, 20) == 20 and inputs.whole_number("21", 0, 20) is None
     assert inputs.is_date(dt.date(2026, 11, 18))
     assert not inputs.is_date(dt.datetime(2026, 11, 18, 9)) and not inputs.is_date("2026-11-18")
+
+
+LONG = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".example"
+
+
+@pytest.mark.parametrize(
+    "sent, stored, valid",
+    [
+        ("  Zoe.Pearce@Oakfield.Example ", "zoe.pearce@oakfield.example", True),
+        ("not an address", "not an address", False),
+        ("", "", False),
+        (None, "", False),
+        # 255 characters: a valid shape, one more than a mailbox can have.
+        (LONG, LONG, False),
+        (LONG[1:], LONG[1:], True),
+    ],
+)
+def test_an_email_address_is_trimmed_lower_cased_and_checked(sent, stored, valid):
+    assert inputs.email(sent) == (stored, valid)
