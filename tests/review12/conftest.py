@@ -1,0 +1,1 @@
+from tests.imports.conftest import api  # noqa: F401
