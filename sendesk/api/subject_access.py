@@ -91,11 +91,27 @@ def sar_read(request, sar_id: uuid.UUID):
     return _out(services.get_request(request.auth, sar_id))
 
 
+# The download is a file, not a schema of ours: the document says which files it is.
+DOWNLOAD_DOC = {
+    "responses": {
+        200: {
+            "description": "The readable copy (kind 'pdf') or the machine-readable copy "
+            "(kind 'json'), as an attachment.",
+            "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        }
+    }
+}
+
+
 @router.get(
     "/subject-access/{sar_id}/download/{kind}",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut},
     url_name="sar_download",
     summary="The request's download, 'pdf' or 'json' (head, DPO); logged",
+    openapi_extra=DOWNLOAD_DOC,
 )
 def sar_download(request, sar_id: uuid.UUID, kind: str):
     if kind not in FILES:

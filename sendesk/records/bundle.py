@@ -33,7 +33,10 @@ def _pattern(terms) -> re.Pattern | None:
     words = sorted({t for t in terms if t}, key=len, reverse=True)
     if not words:
         return None
-    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    # Any run of white space where a term has a space: a name typed with two spaces or
+    # broken over two lines in a record's text is the same name.
+    alternatives = (r"\s+".join(re.escape(part) for part in w.split()) for w in words)
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def _redact_value(value, pattern):
