@@ -8,6 +8,7 @@ import io
 import zipfile
 
 from sendesk.accounts.models import User
+from sendesk.audit.models import SecurityEvent
 from sendesk.imports.models import ExternalId, ImportBatch
 from sendesk.imports.parsers import oneroster
 from sendesk.pupils.models import Contact, Pupil
@@ -207,6 +208,8 @@ def test_a_1_2_delta_updates_the_same_people_and_ends_what_it_says(world, api):
     assert rhea.leaves_on == TODAY - dt.timedelta(days=1) and not rhea.may_sign_in()
     assert roles_of(rhea, world) == {"teacher"}  # kept, with a last day: nothing deleted
     assert roles_of(kit, world) == {"teacher"}
+    ended = SecurityEvent.objects.get(kind=SecurityEvent.Kind.ACCOUNT_ENDED, user=rhea)
+    assert ended.actor == world.head  # in the security trail, as the head's own act
     three_k = TeachingGroup.objects.get(school=world.school, name="3K")
     assert set(three_k.pupils.all()) == {amira}  # Lily left it; the rest stay in a delta
     assert lily in Pupil.objects.all()
@@ -322,3 +325,25 @@ def test_what_is_not_a_roster_bundle_is_refused_in_words(world, api, monkeypatch
     bomb = api_upload(api, world.head, out.getvalue(), kind="oneroster")
     assert bomb.status_code == 422 and "far more than" in bomb.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+TOM_GONE = "t2,tobedeleted,2026-11-17,true,org1,teacher,tom,,Tom,Teacher,,,tom@test.example,,,,,"
+HELEN_GONE = "h1,tobedeleted,2026-11-17,true,org1,teacher,hh,,Helen,Head,,,head@test.example,,,,,"
+
+
+def test_leaving_keeps_another_schools_account_and_the_schools_only_head(world, api):
+    StaffRole.objects.create(user=world.tom, school=world.other, role="teacher")
+    both = bundle({"users.csv": [USERS_11, TOM_GONE, HELEN_GONE]}, modes={"users": "delta"})
+    body = api_upload(api, world.head, both, kind="oneroster").json()
+    assert [(e["row"], e["field"]) for e in body["errors"]] == [(3, "status")]
+    assert "only head" in body["errors"][0]["message"]
+    assert api_apply(api, world.head, body["id"]).status_code == 409
+    assert roles_of(world.tom, world) == {"teacher"}  # nothing written
+
+    tom = bundle({"users.csv": [USERS_11, TOM_GONE]}, modes={"users": "delta"})
+    body = api_upload(api, world.head, tom, kind="oneroster").json()
+    assert body["errors"] == [] and body["counts"]["updated"] == 1
+    api_apply(api, world.head, body["id"])
+    world.tom.refresh_from_db()
+    assert roles_of(world.tom, world) == set() and world.tom.leaves_on is None
+    assert world.tom.staff_roles.filter(school=world.other).exists()  # their other school's
