@@ -422,9 +422,9 @@ def _plan_group(row: GroupRow, school: _School, plan: Plan, ctx: dict) -> None:
     if any(delta.values()):
         plan.group_changes.append((group, row, delta))
         words = [f"{len(v)} {k.replace('_', ' ')}" for k, v in delta.items() if v]
-        plan.item("group", UPDATED, row.name, row.at, changes=words)
+        plan.item("group", UPDATED, row.name or group.name, row.at, changes=words)
     else:
-        plan.item("group", UNCHANGED, row.name, row.at)
+        plan.item("group", UNCHANGED, row.name or group.name, row.at)
 
 
 def _membership_delta(group, pupils, teachers, members, taught, *, plan_delta) -> dict:

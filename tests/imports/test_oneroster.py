@@ -199,6 +199,9 @@ def test_a_1_2_delta_updates_the_same_people_and_ends_what_it_says(world, api):
     body = api_upload(api, world.head, delta, kind="oneroster", name="delta.zip").json()
     assert body["errors"] == []
     assert body["counts"]["created"] == 0 and body["counts"]["updated"] == 5
+    three_k_item = next(c for c in ImportBatch.objects.get(pk=body["id"]).changes
+                        if c["what"] == "group")  # fmt: skip
+    assert (three_k_item["name"], three_k_item["changes"]) == ("3K", ["1 pupils leaving"])
     assert api_apply(api, world.head, body["id"]).status_code == 200
 
     amira.refresh_from_db()
@@ -272,7 +275,7 @@ def test_untidy_files_are_read(world, api):
     files = {
         "users.csv": [
             "sourcedId,status,dataLastModified,role,givenName,familyName,identifer,email,grades,"
-            "birthDate,shoeSize,,",
+            "metadata.DOB,shoeSize,,",
             f'x1,,,student,"Rosa, Maria",Lopez,{upn(311)},,Year 3,2018-05-05,4,,',
             "x2,,,teacher,Ian,Irwin,,i.irwin@test.example,,,,,",
         ],

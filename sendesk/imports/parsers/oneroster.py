@@ -108,7 +108,10 @@ def _key(header: str) -> str:
 # Misspellings seen in real exports that a closeness test would not catch on its own.
 ALIASES = {"datalastmodified": "dateLastModified", "sourceid": "sourcedId",
            "firstname": "givenName", "lastname": "familyName", "surname": "familyName",
-           "dob": "birthDate", "dateofbirth": "birthDate", "birthdate": "birthDate"}  # fmt: skip
+           "dob": "birthDate", "dateofbirth": "birthDate", "birthdate": "birthDate",
+           # Extension columns English roster services add to users.csv.
+           "metadata.upn": "upn", "metadata.ukupn": "upn", "metadata.dob": "birthDate",
+           "metadata.birthdate": "birthDate", "metadata.dateofbirth": "birthDate"}  # fmt: skip
 
 
 def _decode(data: bytes) -> str:
