@@ -219,10 +219,10 @@ def _open(fileobj) -> tuple[zipfile.ZipFile, str]:
                 "not read it. Export the roster again."
             )
     names = {i.filename for i in members if not i.is_dir()}
-    if MANIFEST in names:
+    if MANIFEST in {n.lower() for n in names}:
         return bundle, ""
     # Some exports put everything in one folder inside the zip.
-    inside = [n for n in names if n.endswith("/" + MANIFEST) and n.count("/") == 1]
+    inside = [n for n in names if n.lower().endswith("/" + MANIFEST) and n.count("/") == 1]
     if len(inside) == 1:
         return bundle, inside[0][: -len(MANIFEST)]
     _refuse(
@@ -355,9 +355,9 @@ def _nc_year(grades: str) -> tuple[int | None, bool]:
     first = (_list(grades) or [""])[0].strip().lower()
     if not first:
         return None, True
-    if first in ("kg", "r", "rec", "reception", "yr", "00", "0"):
+    first = first.removeprefix("year").removeprefix("y").strip() or "r"  # "Y" alone: "YR"
+    if first in ("kg", "r", "rec", "reception", "00", "0"):
         return 0, True
-    first = first.removeprefix("year").removeprefix("y").strip()
     if first.isdigit() and 1 <= int(first) <= 13:
         return int(first), True
     return None, False
