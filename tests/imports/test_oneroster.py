@@ -142,7 +142,8 @@ def test_a_1_1_roll_is_previewed_then_applied_and_the_same_file_changes_nothing(
 
 def test_the_head_imports_a_bundle_on_the_pages(world, as_user):
     client = as_user(world.head)
-    assert 'value="oneroster"' in client.get("/imports/").content.decode()
+    page = client.get("/imports/").content.decode()
+    assert 'value="oneroster"' in page and "A OneRoster export" in page
     r = client.post("/imports/", {"kind": "oneroster", "file": upload(bundle(roll_11()), "r.zip")})
     assert r.status_code == 302
     preview = client.get(r["Location"]).content.decode()
