@@ -61,12 +61,17 @@ def add_leavers(delta: dict, row: GroupRow, group, school, ctx: dict) -> None:
             delta["teachers_leaving"].append(pk)
 
 
-def plan_group_ending(row: GroupRow, school, plan) -> None:
-    by_id, by_name, members, taught = school.groups()
-    group = None
+def find_group(row: GroupRow, school):
+    """The school's group the row names: by the MIS's id, then by name; None if neither."""
+    by_id, by_name, _members, _taught = school.groups()
     if (pk := school.ext_object("group", row.source_id)) and pk in by_id:
-        group = by_id[pk]
-    group = group or (by_name.get(row.name.lower()) if row.name else None)
+        return by_id[pk]
+    return by_name.get(row.name.lower()) if row.name else None
+
+
+def plan_group_ending(row: GroupRow, school, plan) -> None:
+    _by_id, _by_name, members, taught = school.groups()
+    group = find_group(row, school)
     if group is None:
         return  # a class SENDesk never had: nothing to end
     pupils, teachers = sorted(members[group.pk]), sorted(taught[group.pk])

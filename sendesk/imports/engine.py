@@ -386,7 +386,7 @@ def _resolve_teacher(ref: str, school: _School, users: dict, in_file: dict):
 
 
 def _plan_group(row: GroupRow, school: _School, plan: Plan, ctx: dict) -> None:
-    by_id, by_name, members, taught = school.groups()
+    _by_id, _by_name, members, taught = school.groups()
     if len(row.name) > 60:
         plan.problems.append(Problem(row.at, "class", "Keep a class name to 60 characters."))
         return
@@ -403,10 +403,7 @@ def _plan_group(row: GroupRow, school: _School, plan: Plan, ctx: dict) -> None:
         teachers.append(got)
     if len(plan.problems) != before:
         return
-    group = None
-    if (pk := school.ext_object("group", row.source_id)) and pk in by_id:
-        group = by_id[pk]
-    group = group or (by_name.get(row.name.lower()) if row.name else None)
+    group = endings.find_group(row, school)
     if group is None and not row.name:
         plan.problems.append(endings.unknown_class(row))
         return
@@ -419,12 +416,13 @@ def _plan_group(row: GroupRow, school: _School, plan: Plan, ctx: dict) -> None:
         plan.links.append(("group", row.source_id, str(group.pk)))
     delta = _membership_delta(group, pupils, teachers, members, taught, plan_delta=ctx["delta"])
     endings.add_leavers(delta, row, group, school, ctx)
+    name = row.name or group.name  # a delta may name the class only by its id
     if any(delta.values()):
         plan.group_changes.append((group, row, delta))
         words = [f"{len(v)} {k.replace('_', ' ')}" for k, v in delta.items() if v]
-        plan.item("group", UPDATED, row.name or group.name, row.at, changes=words)
+        plan.item("group", UPDATED, name, row.at, changes=words)
     else:
-        plan.item("group", UNCHANGED, row.name or group.name, row.at)
+        plan.item("group", UNCHANGED, name, row.at)
 
 
 def _membership_delta(group, pupils, teachers, members, taught, *, plan_delta) -> dict:
