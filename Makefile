@@ -79,6 +79,7 @@ bench: $(STAMP) pdf-deps
 	$(BIN)/python bench/pack.py
 	$(BIN)/python bench/ctf.py
 	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/oneroster.py
 
 clean:
 	rm -rf $(VENV) var/bench

@@ -34,6 +34,7 @@ from sendesk.pupils.models import (
 from sendesk.pupils.upn import upn_error
 from sendesk.schools.models import Role, StaffRole, TeachingGroup, Term, YearGroup
 
+from . import endings
 from .models import ExternalId, SenDifference
 from .rows import At, ContactRow, GroupRow, Parsed, Problem, PupilRow, StaffRow, TermRow
 
@@ -67,6 +68,9 @@ class Plan:
     term_updates: list[tuple[Term, dict]] = field(default_factory=list)
     new_contacts: list[tuple[ContactRow, object]] = field(default_factory=list)
     contact_updates: list[tuple[object, dict]] = field(default_factory=list)
+    # What a file's `tobedeleted` rows end (sendesk.imports.endings).
+    staff_endings: list[dict] = field(default_factory=list)
+    group_endings: list[tuple[TeachingGroup, list, list]] = field(default_factory=list)
 
     def item(self, what, action, name, at: At, changes=(), flags=()):
         self.items.append({
@@ -188,7 +192,9 @@ def _check_pupil(row: PupilRow, plan: Plan) -> bool:
     if row.upn and (error := upn_error(row.upn)):
         problem("upn", f"{row.upn} is not a valid UPN. {error}")
     today = timezone.localdate()
-    if not isinstance(row.date_of_birth, dt.date):
+    if row.date_of_birth is None:
+        pass  # enough for a pupil SENDesk knows; a new one needs it (_plan_pupil)
+    elif not isinstance(row.date_of_birth, dt.date):
         problem("date_of_birth", "The date of birth is missing.")
     elif row.date_of_birth > today or row.date_of_birth.year < today.year - 25:
         problem("date_of_birth", f"{row.date_of_birth:%-d %B %Y} is not a possible date of "
@@ -274,6 +280,11 @@ def _plan_pupil(row: PupilRow, school: _School, plan: Plan, seen: dict) -> None:
         if row.nc_year is None:
             plan.problems.append(Problem(row.at, "year", f"{name} is new to SENDesk: give "
                                          "their year group."))  # fmt: skip
+            return
+        if row.date_of_birth is None:
+            plan.problems.append(Problem(row.at, "date_of_birth", f"{name} is new to SENDesk "
+                                         "and the file gives no date of birth: SENDesk needs "
+                                         "it to add them."))  # fmt: skip
             return
         if row.nc_year not in school.years:
             plan.new_years.add(row.nc_year)
@@ -375,7 +386,7 @@ def _resolve_teacher(ref: str, school: _School, users: dict, in_file: dict):
 
 
 def _plan_group(row: GroupRow, school: _School, plan: Plan, ctx: dict) -> None:
-    by_id, by_name, members, taught = school.groups()
+    _by_id, _by_name, members, taught = school.groups()
     if len(row.name) > 60:
         plan.problems.append(Problem(row.at, "class", "Keep a class name to 60 characters."))
         return
@@ -392,10 +403,10 @@ def _plan_group(row: GroupRow, school: _School, plan: Plan, ctx: dict) -> None:
         teachers.append(got)
     if len(plan.problems) != before:
         return
-    group = None
-    if (pk := school.ext_object("group", row.source_id)) and pk in by_id:
-        group = by_id[pk]
-    group = group or by_name.get(row.name.lower())
+    group = endings.find_group(row, school)
+    if group is None and not row.name:
+        plan.problems.append(endings.unknown_class(row))
+        return
     if group is None:
         plan.new_groups.append((row, pupils, teachers))
         plan.item("group", CREATED, row.name, row.at,
@@ -404,12 +415,14 @@ def _plan_group(row: GroupRow, school: _School, plan: Plan, ctx: dict) -> None:
     if row.source_id and not school.ext_object("group", row.source_id):
         plan.links.append(("group", row.source_id, str(group.pk)))
     delta = _membership_delta(group, pupils, teachers, members, taught, plan_delta=ctx["delta"])
+    endings.add_leavers(delta, row, group, school, ctx)
+    name = row.name or group.name  # a delta may name the class only by its id
     if any(delta.values()):
         plan.group_changes.append((group, row, delta))
         words = [f"{len(v)} {k.replace('_', ' ')}" for k, v in delta.items() if v]
-        plan.item("group", UPDATED, row.name, row.at, changes=words)
+        plan.item("group", UPDATED, name, row.at, changes=words)
     else:
-        plan.item("group", UNCHANGED, row.name, row.at)
+        plan.item("group", UNCHANGED, name, row.at)
 
 
 def _membership_delta(group, pupils, teachers, members, taught, *, plan_delta) -> dict:
@@ -486,7 +499,8 @@ def _plan_contact(row: ContactRow, school: _School, plan: Plan, ctx: dict) -> No
 def _noted_endings(parsed: Parsed, plan: Plan) -> list[str]:
     """Rows that say someone left: SENDesk keeps every record; ending them is done on their
     own page (a leaver's record, a staff member's last day), so the import only says so."""
-    ended = [r for r in (*parsed.pupils, *parsed.staff, *parsed.groups) if r.ended]
+    # Ended staff and classes are ended by the import itself (sendesk.imports.endings).
+    ended = [r for r in parsed.pupils if r.ended]
     if not ended:
         return []
     return [f"{len(ended)} row(s) say a record ended (left): SENDesk keeps the records; "
@@ -506,6 +520,7 @@ def plan_import(school_id: int, parsed: Parsed) -> tuple[Plan, list[str]]:
         emails.update(r.lower() for r in group.teacher_refs)
     users = school.users(emails) if emails else {}
     _plan_staff([r for r in parsed.staff if not r.ended], school, plan)
+    endings.plan_staff_endings(parsed.staff, school, plan)
     ctx = {
         "pupils": _file_pupil_keys(parsed),
         "staff": {
@@ -518,6 +533,8 @@ def plan_import(school_id: int, parsed: Parsed) -> tuple[Plan, list[str]]:
     for group in parsed.groups:
         if not group.ended:
             _plan_group(group, school, plan, ctx)
+        else:
+            endings.plan_group_ending(group, school, plan)
     if parsed.terms:
         terms = list(Term.objects.filter(school_id=school_id))
         by = {"id": {str(t.pk): t for t in terms}, "start": {t.start: t for t in terms}}

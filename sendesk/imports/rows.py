@@ -38,7 +38,9 @@ class PupilRow:
     upn: str  # "" when the file has none: imported and flagged "UPN needed"
     first_name: str
     last_name: str
-    date_of_birth: dt.date
+    # None when the file has none (OneRoster users.csv): enough to update a pupil SENDesk
+    # knows; the engine will not add a new pupil without it.
+    date_of_birth: dt.date | None
     preferred_name: str = ""
     nc_year: int | None = None  # NCyearActual: 0 for reception, 1..13; None when unknown
     sex: str = ""  # "M", "F" or "" as the file says
@@ -56,6 +58,8 @@ class StaffRow:
     full_name: str
     role: str  # a schools.Role value: "teacher", "ta", "head" … as the school confirms
     source_id: str = ""
+    # The file says this role ended at the school (a OneRoster `tobedeleted`); with role ""
+    # the person left: every role they hold here ends.
     ended: bool = False
 
 
@@ -82,7 +86,10 @@ class GroupRow:
     source_id: str = ""
     teacher_refs: list[str] = field(default_factory=list)  # e-mails or source ids
     pupil_refs: list[str] = field(default_factory=list)  # UPNs or source ids
-    ended: bool = False
+    ended: bool = False  # the class itself ended: everyone leaves it (the group is kept)
+    # A delta's ended enrollments: these people leave the class (the rest stay).
+    pupils_leaving: list[str] = field(default_factory=list)
+    teachers_leaving: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -23,7 +23,7 @@ from sendesk.schools import capabilities
 from sendesk.schools.models import TeachingGroup, Term, YearGroup
 from sendesk.signin.accounts import invite, set_roles
 
-from . import engine
+from . import endings, engine
 from .models import ExternalId, ImportBatch, Kind, SenDifference
 from .parsers import PARSERS
 
@@ -177,6 +177,7 @@ def _write(plan: engine.Plan, actor, batch) -> None:
     refs.update(_write_staff(plan, actor))
     _write_groups(plan, actor, refs)
     _write_terms_and_contacts(plan, actor, refs)
+    endings.write_endings(plan, actor)
     # One link per MIS id (a person on two rows, one per role, names theirs twice).
     links = {(of, sid): obj for of, sid, obj in plan.links}
     ExternalId.objects.bulk_create(
