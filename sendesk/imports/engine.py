@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from sendesk.accounts.models import User
 from sendesk.pupils.models import (
@@ -248,14 +249,24 @@ def _pupil_changes(row: PupilRow, pupil: Pupil, school: _School, plan: Plan) -> 
         plan.problems.append(
             Problem(row.at, "upn", f"{row.upn} belongs to {other.name} in SENDesk already.")
         )
+    if {"legal_first_name", "date_of_birth"} <= changes.keys():
+        # A new first name AND a new date of birth is another child under this pupil's UPN
+        # or id (a typing slip in the MIS), not a correction: renaming the pupil would hang
+        # one child's plans and evidence on another. Said on the row; nothing is written.
+        born = date_format(pupil.date_of_birth, "j M Y")
+        plan.problems.append(Problem(row.at, "upn", (
+            f"In SENDesk this pupil is {pupil.name}, born {born}; this row names another "
+            "child (first name and date of birth both differ). Check the UPN or MIS id.")))  # fmt: skip
     return changes
 
 
 def _sen_differs(row: PupilRow, pupil: Pupil, school: _School) -> bool:
     file_needs = _needs_of(row)
     ours = school.needs[str(pupil.pk)]
+    # Needs the file leaves empty are not said (as every empty cell is): a status alone
+    # never offers to take a pupil's recorded needs away.
     differs = (row.sen_status is not None and row.sen_status != pupil.sen_status) or (
-        (row.needs or row.sen_status is not None) and file_needs != ours
+        bool(row.needs) and file_needs != ours
     )
     if not differs:
         return False

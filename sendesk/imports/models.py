@@ -30,6 +30,10 @@ class ImportBatch(models.Model):
         # nothing was written; the school fixes the file and uploads it again.
         REFUSED = "refused", "Refused"
 
+    # A staff member's subject access request counts the files they imported rather than
+    # copying them: a file's rows name the whole roll (sendesk.records.gather).
+    subject_access_names_pupils = True
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -89,6 +93,12 @@ class ExternalId(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "of", "source_id"], name="externalid_unique")
         ]
+
+    @classmethod
+    def subject_access_of_pupil(cls, pupil):
+        """The MIS's ids for `pupil`, for their subject access request: object_id is text,
+        not a foreign key, so the gathering cannot find them by itself."""
+        return cls.objects.filter(of=cls.Of.PUPIL, object_id=str(pupil.pk))
 
 
 class SenDifference(models.Model):

@@ -20,7 +20,7 @@ from sendesk.lib.errors import ServiceError
 from sendesk.pupils.models import Contact, Pupil, PupilNeed, SenStatusPeriod, TimelineEntry
 from sendesk.pupils.services import pupil_set_needs, pupil_set_sen_status
 from sendesk.schools import capabilities
-from sendesk.schools.models import TeachingGroup, Term, YearGroup
+from sendesk.schools.models import School, TeachingGroup, Term, YearGroup
 from sendesk.signin.accounts import invite, set_roles
 
 from . import endings, engine
@@ -120,6 +120,11 @@ def import_apply(*, actor, batch_id) -> ImportBatch:
     whole or not at all. A file with any problem is refused (409) and nothing is written."""
     batch = get_batch(actor, batch_id)
     with transaction.atomic():
+        # The school first, then the batch: two files applied at once at one school (two
+        # office staff, a double press) take turns, so the second is planned against what
+        # the first wrote and never makes the same pupils twice (PostgreSQL; SQLite has
+        # one writer at a time anyway).
+        School.objects.select_for_update().filter(pk=batch.school_id).first()
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.APPLIED:
             raise ServiceError({"__all__": "This file was imported already."}, 409)
@@ -397,7 +402,8 @@ def sen_decide(*, actor, difference_id, accept: bool) -> SenDifference:
             if diff.file_status and diff.file_status != pupil.sen_status:
                 pupil_set_sen_status(actor=actor, pupil=pupil, status=diff.file_status)
             ours = list(pupil.needs.values_list("code", flat=True))
-            if (diff.file_needs or diff.file_status) and diff.file_needs != ours:
+            # No needs in the file is not "no needs": the pupil's recorded needs stand.
+            if diff.file_needs and diff.file_needs != ours:
                 pupil_set_needs(actor=actor, pupil=pupil, needs=diff.file_needs)
         diff.decision = SenDifference.Decision.ACCEPTED if accept else SenDifference.Decision.KEPT
         diff.decided_by, diff.decided_at = actor, timezone.now()

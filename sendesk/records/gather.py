@@ -187,16 +187,22 @@ def pupil_sections(pupil: Pupil, *, safeguarding: bool) -> list[Section]:
         if is_safeguarding and not safeguarding:
             continue
         paths = _paths_to(model, Pupil)
-        if not paths:
+        # A model that names pupils without a foreign key (an MIS's ids for them, kept as
+        # text) says which of its rows are about one pupil.
+        rows_of = getattr(model, "subject_access_of_pupil", None)
+        if not paths and rows_of is None:
             continue
-        condition = Q()
-        for path in paths:
-            condition |= Q(**{path: pupil})
+        if paths:
+            condition = Q()
+            for path in paths:
+                condition |= Q(**{path: pupil})
+            found = model._default_manager.filter(condition).distinct()
+        else:
+            found = rows_of(pupil)
         # The pupil themselves in each row goes without saying; another pupil (a group
         # session's) stays as an id, for the redaction step to weigh.
         skip = {p for p in paths if "__" not in p}
-        rows = [_row(obj, refs, skip) for obj in model._default_manager.filter(condition)
-                .distinct().order_by("pk")]  # fmt: skip
+        rows = [_row(obj, refs, skip) for obj in found.order_by("pk")]
         if rows:
             sections.append(Section(label, _title(model), is_safeguarding, rows))
     refs.resolve(sections)
@@ -224,7 +230,10 @@ def staff_sections(user, *, safeguarding: bool) -> list[Section]:
         for name in fields:
             condition |= Q(**{name: user})
         found = model._default_manager.filter(condition)
-        if _paths_to(model, Pupil) or model is Pupil:
+        # Records about pupils are counted, not copied: those with a path to a pupil, and
+        # those that say they name pupils in their content (an import's rows).
+        names_pupils = getattr(model, "subject_access_names_pupils", False)
+        if _paths_to(model, Pupil) or model is Pupil or names_pupils:
             count = found.count()
             if count:
                 note = (
