@@ -254,9 +254,11 @@ def _pupil_changes(row: PupilRow, pupil: Pupil, school: _School, plan: Plan) -> 
         # or id (a typing slip in the MIS), not a correction: renaming the pupil would hang
         # one child's plans and evidence on another. Said on the row; nothing is written.
         born = date_format(pupil.date_of_birth, "j M Y")
-        plan.problems.append(Problem(row.at, "upn", (
+        said = (
             f"In SENDesk this pupil is {pupil.name}, born {born}; this row names another "
-            "child (first name and date of birth both differ). Check the UPN or MIS id.")))  # fmt: skip
+            "child (first name and date of birth both differ). Check the UPN or MIS id."
+        )
+        plan.problems.append(Problem(row.at, "upn", said))
     return changes
 
 
