@@ -80,6 +80,7 @@ bench: $(STAMP) pdf-deps
 	$(BIN)/python bench/ctf.py
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/oneroster.py
+	$(BIN)/python bench/demo_seed.py
 
 clean:
 	rm -rf $(VENV) var/bench

@@ -334,10 +334,6 @@ def test_concerns_leave_no_trace_in_the_shared_trails(school):
     assert Pupil.objects.filter(pk__in=concerned, school=school).count() == 2
 
 
-def test_the_demo_is_quick_to_seed(seeded):
-    assert seeded.seconds < 15
-
-
 def test_the_demo_over_the_api_as_the_ta_the_senco_and_the_dsl(ibp, school, client):
     """The contract's endpoints, with the demo logins and password, on the demo data."""
 
