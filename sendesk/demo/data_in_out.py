@@ -1,5 +1,6 @@
 """The demo's data in and out (issue 12): the roll imported at the start of term and the
-school's data-protection officer, dpo@, with two subject access requests.
+school's data-protection officer, dpo@ (a service the school buys in, as most do: so no
+staff record or contract here), with two subject access requests.
 
 - The import: on the term's first school day the head imported the roll from a Common
   Transfer File the MIS sent (built here from the school's own pupils: synthetic, made by
@@ -35,9 +36,9 @@ from sendesk.records.tasks import gather_request
 from sendesk.safeguarding.models import Concern
 from sendesk.schools.models import Role, StaffRole, Term
 
+from . import words
 from .generator import SchoolDays
 
-DPO_NAME = "Grace Whitfield"
 CTF_NAME = "oakfield-roll-autumn.xml"
 
 
@@ -150,11 +151,23 @@ def make_start_of_term_import(data) -> ImportBatch | None:
 # --- The data-protection officer and subject access -----------------------------------------
 
 
+def _dpo_name(school) -> str:
+    """A woman's name from the demo's lists, neither part used by the school's staff (the
+    staff surnames list shares none with the pupils')."""
+    staff = User.objects.filter(staff_roles__school=school).values_list("full_name", flat=True)
+    firsts = {n.split()[0] for n in staff if n}
+    lasts = {n.split()[-1] for n in staff if n}
+    first = next((n for n in words.WOMEN if n not in firsts), words.WOMEN[0])
+    last = next((n for n in reversed(words.STAFF_SURNAMES) if n not in lasts), "Yates")
+    return f"{first} {last}"
+
+
 def _dpo(data) -> User:
     head = data.staff["head"]
     dpo = User.objects.create(
-        email=f"dpo@{head.email.split('@')[1]}", full_name=DPO_NAME, password=head.password
-    )
+        email=f"dpo@{head.email.split('@')[1]}", full_name=_dpo_name(data.school),
+        password=head.password,
+    )  # fmt: skip
     StaffRole.objects.create(user=dpo, school=data.school, role=Role.DPO)
     return dpo
 
