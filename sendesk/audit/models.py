@@ -110,6 +110,13 @@ class SecurityEvent(ChainedRow):
         INVITED = "invited", "Invited"
         ROLE_CHANGED = "role_changed", "Role changed"
         ACCOUNT_ENDED = "account_ended", "Account ended"
+        # `manage.py backup` and `restore` (sendesk.backups): a copy of everything leaving
+        # the database, or a copy put in its place, is a security matter too.
+        BACKUP_WRITTEN = "backup_written", "Backup written"
+        BACKUP_FAILED = "backup_failed", "Backup failed"
+        BACKUP_VERIFIED = "backup_verified", "Backup checked (restore --verify)"
+        RESTORE_FAILED = "restore_failed", "Backup failed its restore checks"
+        RESTORED = "restored", "Database restored from a backup"
 
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -124,7 +131,10 @@ class SecurityEvent(ChainedRow):
     # The address tried, kept for failures that match no account (no password, ever).
     email = models.CharField(max_length=254, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
-    via = models.CharField(max_length=10, default="web", choices=[("web", "Web"), ("api", "API")])
+    via = models.CharField(
+        max_length=10, default="web",
+        choices=[("web", "Web"), ("api", "API"), ("command", "Command line")],
+    )  # fmt: skip
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -138,7 +148,8 @@ class SecurityEvent(ChainedRow):
                         "lockout_lifted", "mfa_enrolled", "mfa_failed", "mfa_reset",
                         "recovery_code_used", "token_created", "token_revoked",
                         "password_changed", "password_reset", "invited", "role_changed",
-                        "account_ended",
+                        "account_ended", "backup_written", "backup_failed", "backup_verified",
+                        "restore_failed", "restored",
                     ]
                 ),
                 name="security_kind_known",

@@ -21,6 +21,7 @@ from .agencies import make_agencies
 from .appraisal import make_appraisal_demo
 from .assessment import make_assessment
 from .consent import make_consent
+from .data_in_out import data_notes, make_data_in_out
 from .deployment import make_deployment
 from .evidence import make_evidence
 from .exams import exam_notes, make_exams
@@ -49,6 +50,7 @@ ROLE_WORDS = {
     Role.HLTA: "HLTA",
     Role.TA: "TA",
     Role.THERAPIST: "therapist",
+    Role.DPO: "data protection officer: subject access requests",
 }
 
 
@@ -98,6 +100,9 @@ def build_demo(*, today=None):
     # --- end notif11b
     # Last: the notional SEN budget, and a cost on any provision the modules above added.
     make_provision_map(generated.schools[0])
+    # Issue 12: the roll imported at the start of term (one SEN difference for the SENCO),
+    # the DPO dpo@ and two subject access requests, one in progress, one released.
+    make_data_in_out(generated.schools[0])
     return generated.schools[0]
 
 
@@ -106,6 +111,7 @@ def _login_order(email):
     prefix = key.rstrip("0123456789")
     number = int(key[len(prefix) :] or 0)
     order = ["head", "senco", "dsl", "teacher", "hlta", "ta", "slt", "ep", "parent"]
+    order.insert(order.index("slt"), "dpo")  # issue 12: the data protection officer
     return (order.index(prefix) if prefix in order else len(order), number)
 
 
@@ -229,6 +235,7 @@ def demo_notes(school) -> list[str]:
     notes += _care_notes(school)
     notes += _gap_notes(school)
     notes += exam_notes(school)
+    notes += data_notes(school)
     concerns = Concern.objects.filter(school=school).aggregate(
         n=Count("id"), pupils=Count("pupil", distinct=True)
     )

@@ -14,7 +14,7 @@ from sendesk.accounts.models import User
 from sendesk.signin import mfa
 
 DOMAIN = "oakfield.example"
-NEEDING = ["dsl", "ep", "head", "senco", "slt"]
+NEEDING = ["dpo", "dsl", "ep", "head", "senco", "slt"]
 
 
 def app_code(secret: str) -> str:

@@ -9,6 +9,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from sendesk.backups.crypto import BackupError, key_from_env
 from sendesk.backups.make import make_backup
+from sendesk.backups.trail import Kind, record
 
 
 class Command(BaseCommand):
@@ -33,11 +34,17 @@ class Command(BaseCommand):
         keep = settings.BACKUP_KEEP if keep is None else keep
         if keep < 0:
             raise CommandError("--keep must be 0 (keep all) or more.")
+        directory = dir or settings.BACKUP_DIR
         try:
-            made = make_backup(dir or settings.BACKUP_DIR, key_from_env(), keep, database)
+            made = make_backup(directory, key_from_env(), keep, database)
         except BackupError as exc:
+            record(Kind.BACKUP_FAILED, file=directory, ok=False, reason=str(exc))
             raise CommandError(str(exc)) from None
         rows = sum(made.tables.values())
+        record(
+            Kind.BACKUP_WRITTEN, file=made.path, ok=True, vendor=made.vendor,
+            tables=len(made.tables), rows=rows, removed=[p.name for p in made.removed],
+        )  # fmt: skip
         self.stdout.write(
             f"Backup written: {made.path} ({made.vendor}, {len(made.tables)} tables, "
             f"{rows} rows, encrypted)."

@@ -9,6 +9,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from sendesk.backups.crypto import BackupError, key_from_env
 from sendesk.backups.restore import restore
+from sendesk.backups.trail import Kind, record
 
 
 class Command(BaseCommand):
@@ -55,7 +56,9 @@ class Command(BaseCommand):
                     raise CommandError("Nothing was done.")
             outcome = restore(file, key, directory, replace=replace, alias=database)
         except BackupError as exc:
+            record(Kind.RESTORE_FAILED, file=file, ok=False, replace=replace, reason=str(exc))
             raise CommandError(str(exc)) from None
+        _record(file, outcome, replace)
         self.stdout.write(f"{file.name}: made {outcome.manifest.get('made_at')}, "
                           f"{outcome.manifest.get('vendor')}")  # fmt: skip
         for check in outcome.checks + outcome.after:
@@ -75,3 +78,17 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("The backup is good. Nothing was changed (--verify).")
+
+
+def _record(file, outcome, replace: bool) -> None:
+    """The outcome in the security trail: written after a replacement, so that the row is
+    in the database now live (the restored one), beside the day it brought back."""
+    failed = [c.name for c in outcome.checks + outcome.after if not c.ok]
+    if outcome.replaced:
+        kind = Kind.RESTORED
+    else:
+        kind = Kind.BACKUP_VERIFIED if outcome.ok else Kind.RESTORE_FAILED
+    record(
+        kind, file=file, ok=outcome.ok, replace=replace, made_at=outcome.manifest.get("made_at"),
+        failed_checks=failed, safety_copy=str(outcome.safety or ""),
+    )  # fmt: skip
