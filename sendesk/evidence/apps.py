@@ -9,6 +9,8 @@ from django.apps import AppConfig
 class EvidenceConfig(AppConfig):
     name = "sendesk.evidence"
     label = "evidence"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {"sen": ["evidence.Evidence"]}
     nav: list = []
     audit_names: dict = {"evidence.evidence": "Photo or recording"}
     timeline_kinds = {
