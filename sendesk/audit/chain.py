@@ -532,7 +532,7 @@ def remove_rows(model, ids, *, disposal: str, using="default") -> int:
             cursor.execute(
                 f"DELETE FROM {q(table)} WHERE {q(model._meta.pk.column)} IN "
                 f"({', '.join(['%s'] * len(part))})",
-                part,
+                [model._meta.pk.get_db_prep_value(pk, connections[using]) for pk in part],
             )
     return len(rows)
 

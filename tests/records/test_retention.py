@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, models, transaction
 
 from sendesk.audit import chain
 from sendesk.audit.models import AccessEvent, AuditEvent, ChainGap
-from sendesk.audit.services import record_access
+from sendesk.audit.services import record_access, record_pupil_change
 from sendesk.care.models import CarePlan
 from sendesk.lib.migrations import disposal_permit
 from sendesk.medication.models import HealthcarePlan, Medicine
@@ -344,8 +344,14 @@ def test_the_database_still_refuses_any_other_delete_and_the_log_is_kept(born):
     concern = report(world.alice, world.ben)
     with pytest.raises(IntegrityError), transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM safeguarding_concern WHERE id = %s", [concern.pk])
+            cursor.execute(
+                "DELETE FROM safeguarding_concern WHERE id = %s",
+                [Concern._meta.pk.get_db_prep_value(concern.pk, connection)],
+            )
+    plan = Plan.objects.filter(pupil=world.ben).first()
+    record_pupil_change(world.senco, AuditEvent.Action.UPDATE, plan, world.ben, after={"x": 1})
     log = disposal.dispose(actor=world.head, pupil_id=world.ben.pk, kind="sen")
+    assert ChainGap.objects.filter(disposal=str(log.pk)).exists()
     with pytest.raises(IntegrityError), transaction.atomic():
         DisposalLog.objects.filter(pk=log.pk).update(pupil_name="Someone else")
     with pytest.raises(IntegrityError), transaction.atomic():
