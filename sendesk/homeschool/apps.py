@@ -12,6 +12,8 @@ _STAFF = {"ta", "hlta", "teacher", "senco", "head", "dsl"}
 class HomeschoolConfig(AppConfig):
     name = "sendesk.homeschool"
     label = "homeschool"
+    # Files a disposal removes with the rows (records.disposal), under settings.EVIDENCE_DIR.
+    retention_files = {"homeschool.Attachment": ("EVIDENCE_DIR", ["path", "thumb_path"])}
     # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
     retention = {
         "sen": [

@@ -8,6 +8,8 @@ from django.apps import AppConfig
 class RecordsConfig(AppConfig):
     name = "sendesk.records"
     label = "records"
+    # The subject access downloads go with their requests (records.disposal).
+    retention_files = {"records.SubjectAccessRequest": ("RECORDS_DIR", ["pdf_name", "json_name"])}
     # Retention: the trail of requests, holds and reviews goes with the whole record.
     retention = {
         "trail": [

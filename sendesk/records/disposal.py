@@ -12,13 +12,17 @@ safeguarding review, the school's care setting (issue 12 §5).
    rows of another kind, or of another pupil, it refuses: those are not due;
 3. takes `disposal_permit()` for exactly those tables, deletes (trail rows through
    audit.chain.remove_rows, which records the chain's gaps so verify() still proves the
-   rest), writes the DisposalLog and an audit row naming it.
+   rest), writes the DisposalLog and an audit row naming it; once committed, removes the
+   files of the rows that went (evidence photos, attachments, reports, subject access
+   downloads: AppConfig `retention_files`).
 Nothing else deletes: the evidence triggers refuse any DELETE without the permit."""
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.http import Http404
@@ -30,6 +34,7 @@ from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.migrations import disposal_permit
+from sendesk.lib.registry import declared
 from sendesk.pupils.models import Pupil
 
 from . import retention
@@ -154,6 +159,33 @@ def _refuse_what_is_not_due(found, pupil, kinds, owner) -> None:
                 )
 
 
+def _files(found: Gathered) -> list[Path]:
+    """The files on disk of the rows gathered (AppConfig `retention_files`: {model label:
+    (the setting naming their folder, [the fields holding their relative names])}), each
+    checked to lie inside its folder."""
+    paths = []
+    for part in declared("retention_files"):
+        for label, (setting, fields) in part.items():
+            model = apps.get_model(label)
+            pks = found.rows.get(model)
+            if not pks:
+                continue
+            root = Path(getattr(settings, setting)).resolve()
+            for chunk in _chunks(pks):
+                for names in model._base_manager.filter(pk__in=chunk).values_list(*fields):
+                    for name in filter(None, names):
+                        path = (root / name).resolve()
+                        if path.is_relative_to(root):
+                            paths.append(path)
+    return paths
+
+
+def _remove_files(paths) -> None:
+    # After the commit: a disposal rolled back keeps its files.
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
 def _delete(found: Gathered, disposal: str) -> dict[str, int]:
     """Delete what was gathered, children first, trails through their chains' gaps.
     The caller holds the disposal permit for these tables."""
@@ -243,8 +275,10 @@ def dispose(*, actor, pupil_id, kind: str, today: dt.date | None = None) -> Disp
         )  # fmt: skip
         tables = [m._meta.db_table for m, pks in found.rows.items() if pks]
         why = f"Retention disposal {log.pk}: {', '.join(kinds)}{' and the pupil' if whole else ''}"
+        files = _files(found)
         with disposal_permit(tables, why=why):
             log.counts = _delete(found, str(log.pk))
+        transaction.on_commit(lambda: _remove_files(files))
         log.save(force_insert=True)
         record_change(
             actor=actor, action=AuditEvent.Action.DELETE, obj=log, school_id=pupil.school_id,

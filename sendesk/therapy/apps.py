@@ -7,6 +7,8 @@ from django.apps import AppConfig
 class TherapyConfig(AppConfig):
     name = "sendesk.therapy"
     label = "therapy"
+    # Files a disposal removes with the rows (records.disposal), under settings.EVIDENCE_DIR.
+    retention_files = {"therapy.AdviceFile": ("EVIDENCE_DIR", ["path"])}
     # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
     retention = {
         "sen": [

@@ -23,6 +23,7 @@ from sendesk.provision.models import Provision
 from sendesk.pupils.models import Pupil, PupilNeed, Strategy
 from sendesk.records import checks, disposal, retention
 from sendesk.records.models import DisposalLog, LegalHold, SafeguardingReview
+from sendesk.records.models import SubjectAccessRequest as Sar
 from sendesk.safeguarding.models import Concern, SafeguardingAudit
 
 from ..world import TODAY
@@ -373,3 +374,24 @@ def test_the_settings_page_is_the_heads(born, client, as_user, dpo):
     as_user(dpo)
     assert client.get("/records/retention/settings/").status_code == 404
     assert client.get("/records/retention/").status_code == 200
+
+
+def test_the_files_of_the_records_that_went_are_removed_and_others_kept(
+    born, records_dir, django_capture_on_commit_callbacks
+):
+    world = born
+    records_dir.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for pupil in (world.ben, world.cara):
+        (records_dir / f"{pupil.legal_first_name}.pdf").write_bytes(b"%PDF")
+        Sar.objects.create(
+            school=world.school, pupil=pupil, requester="Mrs Brown", received_on=TODAY,
+            deadline=TODAY, opened_by=world.head, opened_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+            pdf_name=f"{pupil.legal_first_name}.pdf",
+        )  # fmt: skip
+        files[pupil.legal_first_name] = records_dir / f"{pupil.legal_first_name}.pdf"
+    with django_capture_on_commit_callbacks(execute=True):
+        disposal.dispose(actor=world.head, pupil_id=world.ben.pk, kind="all")
+    assert not files["Ben"].exists()
+    assert files["Cara"].exists()
+    assert Sar.objects.filter(pupil=world.cara).exists()
