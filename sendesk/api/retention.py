@@ -79,6 +79,7 @@ def retention_due(request):
     "/retention/disposals",
     response={
         201: DisposalOut,
+        400: FieldErrorsOut,
         401: ErrorOut,
         404: ErrorOut,
         409: FieldErrorsOut,
