@@ -27,6 +27,7 @@ from . import (
     provision_map,
     pupils,
     referrals,
+    retention,
     reviews,
     safeguarding,
     sessions,
@@ -81,3 +82,4 @@ api.add_router("", agencies.router)
 api.add_router("", census.router)
 api.add_router("", imports.router)
 api.add_router("", subject_access.router)
+api.add_router("", retention.router)

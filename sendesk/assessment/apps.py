@@ -13,6 +13,8 @@ _SUPPORT = {"ta", "hlta", "teacher", "senco", "head"}
 class AssessmentConfig(AppConfig):
     name = "sendesk.assessment"
     label = "assessment"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {"sen": ["assessment.Assessment", "assessment.EngagementObservation"]}
     nav = [
         # The school's interventions: their impact and dosage. TAs reach their pupils'
         # scores and observations from the pupil's page and My day.

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "sendesk.audit"
     label = "audit"
+    # Retention: the trails last as long as what they describe (records.retention).
+    retention = {"trail": ["audit.AuditEvent", "audit.AccessEvent"]}
 
     def ready(self):
         from django.db.models.signals import post_migrate, post_save

@@ -28,7 +28,18 @@ would be a third, reads and inserts and, if another process took the position me
 (the database refuses the row), reads again; after three such losses it takes the write
 lock first (BEGIN IMMEDIATE), as inside a transaction.
 
-`verify()` walks every chain, streaming, for `manage.py verify_audit`."""
+`verify()` walks every chain, streaming, for `manage.py verify_audit`.
+
+Retention disposal (sendesk.records) removes the rows describing a disposed pupil's records:
+as long as what they describe, and no longer. The rows are deleted, not blanked (the
+evidence triggers refuse any UPDATE of them, and a trail row stripped of its pupil would
+still say who looked at whom when). Deleting them leaves gaps, so `remove_rows()` first
+writes, for each run of consecutive positions it removes, an audit.ChainGap with every
+removed row's position, previous hash and own hash. verify() steps over a gap only when
+the gap's links join the row before it (or the chain's start) to the row after it (or the
+chain's head), link by link. So the rows that remain are still proved untouched: a row
+changed next to a gap breaks its own hash, a row removed beside it leaves positions no gap
+covers, and a gap record made up afterwards must reproduce hashes that link both ways."""
 
 import datetime as dt
 import hashlib
@@ -477,6 +488,55 @@ def link_existing(model, chain_by, head_model, using) -> None:
     )  # fmt: skip
 
 
+# --- Removing rows (retention disposal only) --------------------------------------------
+
+
+def remove_rows(model, ids, *, disposal: str, using="default") -> int:
+    """Delete the rows `ids` of a trail, recording each run of consecutive positions they
+    leave empty as an audit.ChainGap first (see the module's docstring). For the retention
+    disposal service only, inside its transaction and under its disposal permit for the
+    table (which the evidence triggers ask for, and ChainGap's insert needs none). Returns
+    how many rows went."""
+    from django.utils import timezone
+
+    from .models import ChainGap
+
+    ids = list(ids)
+    if not ids:
+        return 0
+    table = model._meta.db_table
+    column = f"{model.chain_by}_id" if model.chain_by else None
+    fields = [*([column] if column else []), "seq", "prev_hash", "row_hash"]
+    rows = []
+    for start in range(0, len(ids), CHUNK // 4):
+        part = ids[start : start + CHUNK // 4]
+        rows += model._base_manager.using(using).filter(pk__in=part).values_list(*fields)
+    runs: list[tuple[str, list]] = []
+    for record in sorted(rows, key=lambda r: (str(r[0]), r[-3]) if column else r[-3]):
+        name = chain_of(model, record[0] if column else None)
+        link = list(record[-3:])
+        if runs and runs[-1][0] == name and runs[-1][1][-1][0] + 1 == link[0]:
+            runs[-1][1].append(link)
+        else:
+            runs.append((name, [link]))
+    now = timezone.now()
+    ChainGap.objects.using(using).bulk_create(
+        ChainGap(chain=name, first_seq=links[0][0], last_seq=links[-1][0], links=links,
+                 disposal=disposal, at=now)
+        for name, links in runs
+    )  # fmt: skip
+    q = connections[using].ops.quote_name
+    with connections[using].cursor() as cursor:
+        for start in range(0, len(ids), CHUNK // 4):
+            part = ids[start : start + CHUNK // 4]
+            cursor.execute(
+                f"DELETE FROM {q(table)} WHERE {q(model._meta.pk.column)} IN "
+                f"({', '.join(['%s'] * len(part))})",
+                [model._meta.pk.get_db_prep_value(pk, connections[using]) for pk in part],
+            )
+    return len(rows)
+
+
 # --- Verifying --------------------------------------------------------------------------
 
 
@@ -494,10 +554,11 @@ class Mismatch:
 
 
 class _Walk:
-    """One table's chains, row by row in chain order."""
+    """One table's chains, row by row in chain order. `gaps`: {(chain, first_seq): links}
+    of the runs a disposal removed (remove_rows)."""
 
-    def __init__(self, model, heads):
-        self.model, self.heads = model, heads
+    def __init__(self, model, heads, gaps=None):
+        self.model, self.heads, self.gaps = model, heads, gaps or {}
         self.chain = None
         self.seq, self.prev, self.prev_id = 0, GENESIS, None
         self.seen = set()
@@ -517,6 +578,7 @@ class _Walk:
         if head is None:
             return Mismatch(self.model._meta.db_table, None, self.chain, self.seq,
                             "the chain has no head (audit_chainhead row missing)")  # fmt: skip
+        self.skip_gaps(head[0] + 1)
         if (head[0], head[1]) != (self.seq, self.prev):
             return Mismatch(
                 self.model._meta.db_table, None, self.chain, self.seq,
@@ -536,6 +598,7 @@ class _Walk:
             return mismatch(
                 "content hash: the row's content does not match its hash (it was changed)"
             )
+        self.skip_gaps(seq)
         if seq != self.seq + 1:
             after = f"row {self.prev_id}" if self.prev_id is not None else "the chain's start"
             return mismatch(
@@ -550,10 +613,25 @@ class _Walk:
         self.seq, self.prev, self.prev_id = seq, values["row_hash"], pk
         return None
 
+    def skip_gaps(self, upto) -> None:
+        """Step over the disposals' gaps between here and position `upto`, each only when
+        its links continue the chain exactly; a gap that does not is left for the caller's
+        checks to report as missing rows."""
+        while self.seq + 1 < upto:
+            links = self.gaps.get((self.chain, self.seq + 1))
+            if not links:
+                return
+            prev = self.prev
+            for expected, (seq, prev_hash, hash_) in enumerate(links, start=self.seq + 1):
+                if seq != expected or prev_hash != prev:
+                    return
+                prev = hash_
+            self.seq, self.prev = links[-1][0], prev
+
 
 def _verify_model(model, using):
     """(rows checked, first Mismatch or None) for one table, streaming its rows."""
-    from .models import ChainHead
+    from .models import ChainGap, ChainHead
 
     table = model._meta.db_table
     heads = {
@@ -562,10 +640,16 @@ def _verify_model(model, using):
         .filter(chain__startswith=f"{table}:")
         .values_list("chain", "seq", "hash", "base_seq", "base_hash")
     }
+    gaps = {
+        (chain, first): links
+        for chain, first, links in ChainGap.objects.using(using)
+        .filter(chain__startswith=f"{table}:")
+        .values_list("chain", "first_seq", "links")
+    }
     names = [f.attname for f in model._meta.concrete_fields]
     order = ([f"{model.chain_by}_id"] if model.chain_by else []) + ["seq"]
     rows = model._base_manager.using(using).order_by(*order).values_list(*names)
-    walk, checked = _Walk(model, heads), 0
+    walk, checked = _Walk(model, heads, gaps), 0
     for record in rows.iterator(chunk_size=CHUNK):
         values = dict(zip(names, record, strict=True))
         chain = chain_of(model, chain_value(model, values))
@@ -580,13 +664,17 @@ def _verify_model(model, using):
         return checked, mismatch
     for chain, (seq, _hash, base_seq, _base) in sorted(heads.items()):
         if chain not in walk.seen and seq != base_seq:
-            return checked, Mismatch(
-                table,
-                None,
-                chain,
-                seq,
-                f"link: the head records position {seq} but the chain has no rows",
-            )
+            # Every row of the chain may have gone in disposals: then its gaps lead from
+            # the start to the head.
+            walk.start(chain)
+            if walk.end() is not None:
+                return checked, Mismatch(
+                    table,
+                    None,
+                    chain,
+                    seq,
+                    f"link: the head records position {seq} but the chain has no rows",
+                )
     return checked, None
 
 

@@ -182,3 +182,30 @@ def fill_school_from_pupil(objs) -> None:
         )
         for obj in missing:
             obj.school_id = schools.get(obj.pupil_id)
+
+
+class ChainGap(models.Model):
+    """Rows a retention disposal removed from a trail's chain: one run of consecutive
+    positions (`first_seq`..`last_seq`) of one chain, with each removed row's position,
+    previous hash and own hash (`links`: [[seq, prev_hash, row_hash], ...]). verify()
+    steps over a gap only when these link up with the rows either side of it
+    (sendesk.audit.chain.remove_rows). `disposal`: the disposal that removed them (its
+    log's id), so the gap points at the decision. Never changed or removed (evidence())."""
+
+    chain = models.CharField(max_length=100)
+    first_seq = models.PositiveBigIntegerField()
+    last_seq = models.PositiveBigIntegerField()
+    links = models.JSONField()
+    disposal = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "first_seq"], name="chaingap_one_start"),
+            models.CheckConstraint(
+                condition=models.Q(last_seq__gte=models.F("first_seq")), name="chaingap_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.chain} {self.first_seq}..{self.last_seq} ({self.disposal})"

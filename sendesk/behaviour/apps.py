@@ -7,6 +7,16 @@ from django.apps import AppConfig
 class BehaviourConfig(AppConfig):
     name = "sendesk.behaviour"
     label = "behaviour"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {
+        "sen": [
+            "behaviour.Observation",
+            "behaviour.Incident",
+            "behaviour.StrategyUse",
+            "behaviour.RestrictiveIntervention",
+            "behaviour.Amendment",
+        ]
+    }
     # Issue 11: parents not told of a restrictive intervention by the deadline, found by a
     # daily check; leaders hear of it by e-mail at once unless they choose otherwise.
     notification_kinds = {

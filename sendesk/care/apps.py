@@ -7,6 +7,8 @@ from django.apps import AppConfig
 class CareConfig(AppConfig):
     name = "sendesk.care"
     label = "care"
+    # Retention (records.retention): the school's own period for care records.
+    retention = {"care": ["care.CarePlan", "care.CareEvent", "care.Equipment", "care.Amendment"]}
     nav = [(30, "care_due", "Care", {"ta", "hlta"})]
     timeline_links = {"careevent": "care_event_detail"}
     # The kinds of timeline line this app writes (value -> label).

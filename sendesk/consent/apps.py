@@ -10,6 +10,8 @@ from django.apps import AppConfig
 class ConsentConfig(AppConfig):
     name = "sendesk.consent"
     label = "consent"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {"sen": ["consent.Consent"]}
     nav: list = []
     audit_names: dict = {"consent.consent": "Consent"}
     timeline_kinds = {"consent": "Consent"}

@@ -7,6 +7,8 @@ from django.apps import AppConfig
 class DeploymentConfig(AppConfig):
     name = "sendesk.deployment"
     label = "deployment"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {"sen": ["deployment.Unmet"]}
     # Navigation: (place, URL name, label, roles); front orders all apps' entries by place.
     nav = [
         (12, "my_timetable", "Timetable", {"ta", "hlta", "teacher"}),

@@ -9,6 +9,10 @@ from django.apps import AppConfig
 class EvidenceConfig(AppConfig):
     name = "sendesk.evidence"
     label = "evidence"
+    # Files a disposal removes with the rows (records.disposal), under settings.EVIDENCE_DIR.
+    retention_files = {"evidence.Evidence": ("EVIDENCE_DIR", ["path", "thumb_path"])}
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {"sen": ["evidence.Evidence"]}
     nav: list = []
     audit_names: dict = {"evidence.evidence": "Photo or recording"}
     timeline_kinds = {

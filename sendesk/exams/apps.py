@@ -13,6 +13,15 @@ _SUPPORT = {"ta", "hlta", "teacher", "senco", "head"}
 class ExamsConfig(AppConfig):
     name = "sendesk.exams"
     label = "exams"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {
+        "sen": [
+            "exams.Arrangement",
+            "exams.ArrangementUse",
+            "exams.Candidate",
+            "exams.Allocation",
+        ]
+    }
     # The exam timetable for those who run it; the pupils with access arrangements (and the
     # quick "used in class" record) for everyone who supports them.
     nav = [

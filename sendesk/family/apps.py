@@ -8,6 +8,8 @@ from django.apps import AppConfig
 class FamilyConfig(AppConfig):
     name = "sendesk.family"
     label = "family"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {"sen": ["family.ParentLink"]}
     nav = [(110, "family_home", "My children", {"parent"})]
 
     def nav_roles(self, user) -> set:

@@ -12,6 +12,18 @@ _STAFF = {"ta", "hlta", "teacher", "senco", "head", "dsl"}
 class HomeschoolConfig(AppConfig):
     name = "sendesk.homeschool"
     label = "homeschool"
+    # Files a disposal removes with the rows (records.disposal), under settings.EVIDENCE_DIR.
+    retention_files = {"homeschool.Attachment": ("EVIDENCE_DIR", ["path", "thumb_path"])}
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {
+        "sen": [
+            "homeschool.Message",
+            "homeschool.DiaryPupil",
+            "homeschool.DiaryNote",
+            "homeschool.MeetingRequest",
+            "homeschool.Meeting",
+        ]
+    }
     nav = [
         (112, "homeschool_inbox", "Messages", {"parent"}),
         (88, "homeschool_inbox", "Messages with families", _STAFF),

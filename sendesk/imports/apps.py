@@ -11,6 +11,8 @@ from sendesk.lib.registry import STAFF_GROUP
 class ImportsConfig(AppConfig):
     name = "sendesk.imports"
     label = "imports"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {"sen": ["imports.SenDifference"]}
     nav = [
         (77, "imports", "Imports", {"head"}, STAFF_GROUP),
         # Beside the pupils: what a file from the MIS says about their SEN, to decide.

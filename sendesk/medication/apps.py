@@ -7,6 +7,14 @@ from django.apps import AppConfig
 class MedicationConfig(AppConfig):
     name = "sendesk.medication"
     label = "medication"
+    # Retention (records.retention): the school's own period for medication and care.
+    retention = {
+        "care": [
+            "medication.HealthcarePlan",
+            "medication.Medicine",
+            "medication.Administration",
+        ]
+    }
     nav = [(20, "medication_due", "Medicines", {"ta", "hlta"})]
     timeline_links = {"administration": "dose_detail"}
     # The kinds of timeline line this app writes (value -> label).

@@ -7,6 +7,8 @@ from django.apps import AppConfig
 class PlansConfig(AppConfig):
     name = "sendesk.plans"
     label = "plans"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {"sen": ["plans.Plan"]}
     timeline_links = {"plan": "plan_detail"}
     audit_names = {"plans.plan": "Plan", "plans.outcome": "Outcome", "plans.target": "Target"}
     capabilities = {"write_plans": {"hlta", "teacher", "senco", "head"}}

@@ -9,6 +9,8 @@ from sendesk.lib.registry import ASSESS_GROUP
 class ProvisionConfig(AppConfig):
     name = "sendesk.provision"
     label = "provision"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {"sen": ["provision.Provision", "provision.SessionPupil"]}
     # Navigation: (place, URL name, label, roles); front orders all apps' entries by place.
     nav = [
         (10, "my_day", "My day", {"ta", "hlta"}),

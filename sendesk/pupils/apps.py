@@ -7,6 +7,17 @@ from django.apps import AppConfig
 class PupilsConfig(AppConfig):
     name = "sendesk.pupils"
     label = "pupils"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {
+        "sen": [
+            "pupils.SenStatusPeriod",
+            "pupils.PupilNeed",
+            "pupils.Strategy",
+            "pupils.Contact",
+            "pupils.Deployment",
+            "pupils.TimelineEntry",
+        ]
+    }
     nav = [(70, "deployment", "Deployment", {"senco", "head"})]
     audit_names = {
         "pupils.pupil": "Pupil record",

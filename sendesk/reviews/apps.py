@@ -13,6 +13,8 @@ _STAFF = {"ta", "hlta", "teacher", "senco", "head", "dsl"}
 class ReviewsConfig(AppConfig):
     name = "sendesk.reviews"
     label = "reviews"
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {"sen": ["reviews.ReviewMeeting"]}
     # Issue 11: a review step due this week or overdue, found by a daily check.
     notification_kinds = {"review_step_due": "A review step due this week or overdue"}
     scheduled_checks = ["sendesk.reviews.checks.steps_due"]

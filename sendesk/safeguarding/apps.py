@@ -10,6 +10,9 @@ STAFF = {"ta", "hlta", "teacher", "senco", "head", "dsl"}
 class SafeguardingConfig(AppConfig):
     name = "sendesk.safeguarding"
     label = "safeguarding"
+    # Retention (records.retention): the pupil's safeguarding file, reviewed by the DSL at
+    # date of birth + 25 years; what hangs off a concern goes with it.
+    retention = {"safeguarding": ["safeguarding.Concern", "safeguarding.SafeguardingAccess"]}
     nav = [
         (80, "safeguarding_inbox", "Safeguarding", {"dsl"}),
         (120, "safeguarding_report", "Report a concern", STAFF),

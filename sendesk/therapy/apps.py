@@ -7,6 +7,17 @@ from django.apps import AppConfig
 class TherapyConfig(AppConfig):
     name = "sendesk.therapy"
     label = "therapy"
+    # Files a disposal removes with the rows (records.disposal), under settings.EVIDENCE_DIR.
+    retention_files = {"therapy.AdviceFile": ("EVIDENCE_DIR", ["path"])}
+    # Retention (records.retention): part of the pupil's SEN file (date of birth + 31 years).
+    retention = {
+        "sen": [
+            "therapy.Referral",
+            "therapy.Programme",
+            "therapy.Advice",
+            "therapy.AdviceFile",
+        ]
+    }
     nav = [(100, "therapy_home", "Therapy", {"therapist"})]
     # Issue 11: a referral to an agency past its timescale tells the SENCO (a daily check).
     notification_kinds = {

@@ -68,6 +68,8 @@ POST_ONLY = {
     "import_apply",  # issue 12: applying a previewed import
     "imports_sen_decide",  # issue 12: the SENCO's decision on an SEN difference
     "sar_release",  # issue 12: subject access, recording the release
+    "retention_hold",  # issue 12: placing a legal hold (its form is on retention_due)
+    "retention_lift",  # issue 12: lifting a legal hold
 }
 NOT_PAGES = {
     "homeschool_photo": "a message's photo, served through the access layer",
@@ -95,6 +97,10 @@ NOT_PAGES = {
     "provision_map_pupils_csv": "a CSV download (the provision map, per pupil)",
     "pupil_ctf": "an XML download (the pupil's Common Transfer File for the next school)",
     "sar_download": "a PDF or JSON download (a subject access request, issue 12)",
+    # Shown only for a pupil past a retention date (born decades ago): the world has none.
+    # Their HTTP behaviour is tested in tests/records/test_retention.py.
+    "retention_confirm": "a disposal's confirmation, only for a pupil whose records are due",
+    "retention_review": "the DSL's review, only for a safeguarding record that is due",
     "import_template": "a CSV download (an import template, issue 12)",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
@@ -656,6 +662,9 @@ PAGES = {
     "trip_emergency": ("alice", lambda w, r: {"pk": r.trip, "medicine_id": w.inhaler.pk}, ""),
     # Issue 12: subject access requests.
     "sar_list": ("head", lambda w, r: {}, ""),
+    "retention_due": ("head", lambda w, r: {}, ""),
+    "retention_log": ("head", lambda w, r: {}, ""),
+    "retention_settings": ("head", lambda w, r: {}, ""),
     "sar_new": ("head", lambda w, r: {}, ""),
     "sar_detail": ("head", lambda w, r: {"pk": r.sar}, ""),
     "sar_decide": ("dsl", lambda w, r: {"pk": r.sar}, ""),

@@ -53,6 +53,11 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         # officer answer them; the DSL decides whether the safeguarding record goes.
         "subject_access": {Role.HEAD, Role.DPO},
         "subject_access_safeguarding": {Role.DSL},
+        # issue 12 (retention): the head and DPO dispose, the DSL reviews safeguarding
+        # records, the head sets the school's period for care records.
+        "retention": {Role.HEAD, Role.DPO},
+        "retention_review": {Role.DSL},
+        "retention_settings": {Role.HEAD},
         # issue 12: importing the roll from the MIS (imports app): the head only.
         "import_roll": {Role.HEAD},
     }

@@ -24,6 +24,9 @@ EVIDENCE = {
     "audit_accessevent": (),
     "audit_securityevent": (),
     "audit_chainhead": ("seq", "hash", "base_seq", "base_hash"),
+    # Retention (issue 12): what a disposal removed is kept, whatever the code does.
+    "audit_chaingap": (),
+    "records_disposallog": (),
     "safeguarding_concern": ("status", "risk"),
     "safeguarding_concernaction": (),
     "safeguarding_safeguardingaccess": (),

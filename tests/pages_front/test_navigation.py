@@ -27,6 +27,7 @@ IMPACT, TESTS = "Intervention impact", "Routine tests"
 MAP = "Provision map"
 CENSUS = "Census check"  # issue 12: the census SEN check (SENCO, head), after the map
 SAR = "Subject access"  # issue 12: the head, the DPO, and the DSL for their decision
+RETENTION = "Retention"  # issue 12: the head, the DPO, and the DSL for safeguarding reviews
 STAFF_END = [MSG, "Pupils", "Report a concern", APPRAISAL, REVIEWS, "My employment", SIGN_IN]
 SUPPORT_END = [MSG, "Pupils", "Report a concern", APPRAISAL, TESTS, ARRANGEMENTS, REVIEWS,
                "My employment", SIGN_IN]  # fmt: skip
@@ -46,10 +47,10 @@ EXPECTED = {
               APPRAISAL, NEEDS, MSG, "Pupils", "SEN from imports", "Report a concern", IMPACT,
               TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, CENSUS, "My employment", SIGN_IN],
     "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff accounts",
-             "Staff", "Agencies", "Imports", "Sign-in locks", APPRAISAL, NEEDS, SAR, MSG, "Pupils",
-             "SEN from imports", "Report a concern", IMPACT,
+             "Staff", "Agencies", "Imports", "Sign-in locks", APPRAISAL, NEEDS, SAR, RETENTION,
+             MSG, "Pupils", "SEN from imports", "Report a concern", IMPACT,
              TESTS, "Exams", ARRANGEMENTS, REVIEWS, MAP, CENSUS, SIGN_IN],
-    "dsl": ["Safeguarding", SAR, *STAFF_END],
+    "dsl": ["Safeguarding", SAR, RETENTION, *STAFF_END],
     "theo": ["Therapy", SIGN_IN],  # therapist
     "pat": ["My children", "Messages", "Tests and exams", SIGN_IN],  # parent (issue 10: exams)
 }  # fmt: skip
@@ -82,9 +83,9 @@ TOP = {
               "Report a concern", APPRAISAL, ASSESS, "Your account"],
     "senco": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", MSG, "Pupils",
               "SEN from imports", "Report a concern", ASSESS, "Your account"],
-    "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", SAR, MSG,
-             "Pupils", "SEN from imports", "Report a concern", ASSESS, SIGN_IN],
-    "dsl": ["Safeguarding", SAR, MSG, "Pupils", "Report a concern", APPRAISAL, REVIEWS,
+    "head": ["Overview", "Today's care", "Deployment", "Plans", "Trips", "Staff", SAR,
+             RETENTION, MSG, "Pupils", "SEN from imports", "Report a concern", ASSESS, SIGN_IN],
+    "dsl": ["Safeguarding", SAR, RETENTION, MSG, "Pupils", "Report a concern", APPRAISAL, REVIEWS,
             "Your account"],
     "pat": ["My children", "Messages", "Tests and exams", SIGN_IN],
 }  # fmt: skip
