@@ -8,7 +8,7 @@ from sendesk.lib.migrations import evidence
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0005_hash_chains'),
+        ('audit', '0006_backup_and_restore_events'),
     ]
 
     operations = [
