@@ -13,8 +13,19 @@ class PupilsConfig(AppConfig):
         "pupils.strategy": "Strategy",
         "pupils.contact": "Contact",
         "pupils.deployment": "Deployment",
+        "pupils.pupilleaving": "Leaving",
+        "pupils.transferdisclosure": "Sent to the next school",
     }
-    capabilities = {"write_pupils": {"senco", "head"}}
+    capabilities = {
+        "write_pupils": {"senco", "head"},
+        # Issue 12: the SENCO or head records a leaving and produces the transfer; only the
+        # head opens a leaver's record again.
+        "record_leaving": {"senco", "head"},
+        "rejoin_pupil": {"head"},
+    }
+    # Asked by sendesk.audit before every audited write about a pupil: a leaver's record
+    # is read-only (sendesk.pupils.leavers).
+    pupil_write_checks = ["sendesk.pupils.leavers.refuse_if_left"]
 
     @property
     def timeline_kinds(self) -> dict:
