@@ -7,7 +7,10 @@ from django.apps import AppConfig
 class PupilsConfig(AppConfig):
     name = "sendesk.pupils"
     label = "pupils"
-    nav = [(70, "deployment", "Deployment", {"senco", "head"})]
+    nav = [
+        (70, "deployment", "Deployment", {"senco", "head"}),
+        (71, "pupil_leavers", "Leavers", {"senco", "head"}),
+    ]
     audit_names = {
         "pupils.pupil": "Pupil record",
         "pupils.strategy": "Strategy",
