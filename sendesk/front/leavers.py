@@ -107,6 +107,8 @@ def leaving_panel(user, pupil) -> dict | None:
     leaving = leavers.current_leaving(pupil)
     return {
         "leaving": leaving,
+        # The words every refused write says, so the page says the same.
+        "message": leavers.read_only_message(pupil) if pupil.has_left else "",
         "may_record": may,
         "may_rejoin": access.can(user, pupil.school_id, "rejoin_pupil"),
         "safeguarding_sent_on": transfer.safeguarding_sent_on(pupil) if may else None,

@@ -104,12 +104,12 @@ def _provision(pupil, day):
         row["provision_id"]: row
         for row in SessionPupil.objects.filter(provision__in=[p.pk for p in provisions])
         .values("provision_id")
-        .annotate(minutes=Sum("minutes"), sessions=Count("id", filter=Q(minutes__gt=0)))
+        .annotate(given=Sum("minutes"), sessions=Count("id", filter=Q(minutes__gt=0)))
     }
     figures = reconcile(provisions, day) if provisions else []
     for f in figures:
         total = totals.get(f.provision.pk, {})
-        f.delivered_total = total.get("minutes") or 0
+        f.delivered_total = total.get("given") or 0
         f.sessions_total = total.get("sessions") or 0
     return figures
 
