@@ -55,6 +55,12 @@ class PupilQuerySet(models.QuerySet):
     def on_register(self):
         return self.exclude(sen_status=SenStatus.NONE)
 
+    def on_roll(self, day=None):
+        """Not left by `day` (today by default): leavers (issue 12) are not counted."""
+        from django.utils import timezone
+
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=day or timezone.localdate()))
+
 
 class Pupil(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
