@@ -9,7 +9,6 @@ from sendesk.demo.leavers import NEXT_SCHOOL
 from sendesk.pupils.models import Pupil, PupilLeaving
 from sendesk.safeguarding.models import SafeguardingTransfer
 from sendesk.schools.models import School, Term
-
 from tests.world import TODAY
 
 from ..second_factor import verified_login
