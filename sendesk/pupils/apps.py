@@ -7,10 +7,8 @@ from django.apps import AppConfig
 class PupilsConfig(AppConfig):
     name = "sendesk.pupils"
     label = "pupils"
-    nav = [
-        (70, "deployment", "Deployment", {"senco", "head"}),
-        (71, "pupil_leavers", "Leavers", {"senco", "head"}),
-    ]
+    # The leavers' list (issue 12) is reached from the pupil list, not the bar.
+    nav = [(70, "deployment", "Deployment", {"senco", "head"})]
     audit_names = {
         "pupils.pupil": "Pupil record",
         "pupils.strategy": "Strategy",

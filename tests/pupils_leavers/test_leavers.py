@@ -239,6 +239,8 @@ def test_tas_and_teachers_no_longer_see_a_leaver_the_senco_head_and_dsl_do(
 
 
 def test_the_leavers_list_for_the_senco_and_head(world, as_user, ben_left):
+    assert b'href="/pupils/leavers/"' in as_user(world.senco).get("/pupils/").content
+    assert b'href="/pupils/leavers/"' not in as_user(world.tess).get("/pupils/").content
     for person in ("senco", "head"):
         r = as_user(getattr(world, person)).get("/pupils/leavers/")
         assert r.status_code == 200
