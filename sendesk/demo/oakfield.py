@@ -27,7 +27,6 @@ from .exams import exam_notes, make_exams
 from .family_meetings import make_family_meetings
 from .generator import GAP_NOTE, generate
 from .homeschool import make_homeschool
-from .leavers import leaver_notes, make_leaver
 from .notifications import make_notifications
 from .provision_map import make_provision_map
 from .reports import make_report
@@ -99,8 +98,6 @@ def build_demo(*, today=None):
     # --- end notif11b
     # Last: the notional SEN budget, and a cost on any provision the modules above added.
     make_provision_map(generated.schools[0])
-    # Issue 12 (leavers12): a pupil who left last summer, after all else (a new pupil).
-    make_leaver(generated.schools[0])
     return generated.schools[0]
 
 
@@ -232,7 +229,6 @@ def demo_notes(school) -> list[str]:
     notes += _care_notes(school)
     notes += _gap_notes(school)
     notes += exam_notes(school)
-    notes += leaver_notes(school)
     concerns = Concern.objects.filter(school=school).aggregate(
         n=Count("id"), pupils=Count("pupil", distinct=True)
     )
