@@ -101,12 +101,24 @@ def pupil_scope(user, pupil_field: str | None = "pupil", day=None) -> Q | None:
     hlta = {school for school, role in roles if role == Role.HLTA}
     if hlta:
         scope |= school_in(hlta) & Q(**{ids: team_pupils(user, day)})
-    if whole:
-        scope |= school_in(whole)
     if teaches:
         taught = RawSQL(_scope_sql(connection.vendor)["taught"], (user.pk,))
         scope |= school_in(teaches) & Q(**{ids: taught})
+    # A pupil who has left is no longer anyone's to support or teach (issue 12): only the
+    # whole-school roles still read their record.
+    scope &= on_roll(pupil_field, day)
+    if whole:
+        scope |= school_in(whole)
     return scope & school_in(member_of)
+
+
+def on_roll(pupil_field: str | None = "pupil", day=None) -> Q:
+    """The pupils who have not left by `day` (today by default), as a condition on the
+    records' pupil at `pupil_field` (None: on Pupil rows): for the lists of who is
+    supported, taught, planned for or counted, which leave leavers out."""
+    name = "left_on" if pupil_field is None else f"{pupil_field}__left_on"
+    day = day or timezone.localdate()
+    return Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gt": day})
 
 
 def deployed_pupils(user, day=None) -> RawSQL:

@@ -474,3 +474,7 @@ IMPORTS_MAX_BYTES = int(os.environ.get("SENDESK_IMPORTS_MAX_BYTES", 30 * 1024 * 
 # Where a request's download (the PDF and the JSON) is kept until it is released: under
 # var/, never under a URL the web server serves (read through sendesk/records/views.py).
 RECORDS_DIR = Path(os.environ.get("SENDESK_RECORDS_DIR", VAR_DIR / "records"))
+# --- leavers12: leavers' records kept read-only ---
+# A write about a pupil who has left, refused where a page did not catch it: a 409 page
+# saying so, not a server error (sendesk.front.middleware).
+MIDDLEWARE += ["sendesk.front.middleware.LeaverReadOnlyMiddleware"]

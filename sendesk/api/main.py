@@ -19,6 +19,7 @@ from . import (
     faults,
     homeschool,
     imports,
+    leavers,
     medication,
     notifications,
     observations,
@@ -57,6 +58,7 @@ api.add_router("/auth", auth.router)
 api.add_router("/pupils", pupils.router)
 api.add_router("/pupils", plans.router)
 api.add_router("/pupils", ctf.router)
+api.add_router("/pupils", leavers.router)
 api.add_router("", provision.router)
 api.add_router("/sessions", sessions.router)
 api.add_router("", behaviour.router)

@@ -2,10 +2,13 @@
 inside their transaction, and by the access points that show it. Each row is linked into
 its school's hash chain as it is saved (sendesk.audit.chain)."""
 
+from functools import cache
+
 from django.db import models
 from django.utils import timezone
 
 from sendesk.lib.inputs import plain
+from sendesk.lib.registry import hooks
 
 from . import chain
 from .models import AccessEvent, AuditEvent, SecurityEvent
@@ -23,11 +26,31 @@ def snapshot(obj: models.Model, exclude=()) -> dict:
     return data
 
 
-def record_change(*, actor, action, obj, school_id, pupil_id=None, before=None, after=None):
+@cache
+def _write_checks() -> list:
+    return hooks("pupil_write_checks")
+
+
+def check_pupil_writes(pupils) -> None:
+    """Ask every app's pupil_write_checks (AppConfig) whether these pupils' records may be
+    written: each raises a ServiceError to refuse (a leaver's record is read-only,
+    sendesk.pupils.leavers). Every audited write about a pupil passes here, inside its
+    transaction and before its row, so a refusal writes nothing."""
+    pupils = [p for p in pupils if p is not None]
+    if pupils:
+        for check in _write_checks():
+            check(pupils)
+
+
+def record_change(
+    *, actor, action, obj, school_id, pupil_id=None, before=None, after=None, pupil=None
+):
     # One vocabulary for the trail: a member of AuditEvent.Action, never a loose string
     # (a typo would otherwise be stored and never found by a search for that action).
     if not isinstance(action, AuditEvent.Action):
         raise TypeError(f"record_change needs an AuditEvent.Action, not {action!r}")
+    # `pupil`, when the caller has it, lets the check answer without a query.
+    check_pupil_writes([pupil if pupil is not None else pupil_id])
     row = AuditEvent(
         at=timezone.now(),
         actor=actor,
@@ -51,6 +74,8 @@ def record_changes(*, actor, action, object_type: str, rows) -> None:
     record_change's deletions store it."""
     if not isinstance(action, AuditEvent.Action):
         raise TypeError(f"record_changes needs an AuditEvent.Action, not {action!r}")
+    rows = list(rows)
+    check_pupil_writes(list({row[1] for row in rows}))
     now = timezone.now()
     side = "before" if action == AuditEvent.Action.DELETE else "after"
     AuditEvent.objects.bulk_create(
@@ -64,7 +89,7 @@ def record_pupil_change(actor, action, obj, pupil, before=None, after=None):
     """record_change for a record about one pupil (its school is the pupil's)."""
     return record_change(
         actor=actor, action=action, obj=obj, school_id=pupil.school_id, pupil_id=pupil.pk,
-        before=before, after=after,
+        before=before, after=after, pupil=pupil,
     )  # fmt: skip
 
 

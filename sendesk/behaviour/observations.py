@@ -226,6 +226,7 @@ def observation_record(
                 obj=obs,
                 school_id=pupil.school_id,
                 pupil_id=pupil.pk,
+                pupil=pupil,
                 after={
                     "observation": snapshot(obs),
                     "entries": [_entry_snapshot(row) for row in rows],

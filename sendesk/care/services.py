@@ -212,6 +212,7 @@ def care_plan_create(*, actor, pupil, data: dict, equipment_ids=()) -> CarePlan:
             obj=plan,
             school_id=pupil.school_id,
             pupil_id=pupil.pk,
+            pupil=pupil,
             after={**snapshot(plan), "equipment": sorted(e.pk for e in equipment)},
         )
         timeline_add(
@@ -258,6 +259,7 @@ def care_plan_update(*, actor, plan: CarePlan, data: dict, equipment_ids=None) -
             obj=plan,
             school_id=pupil.school_id,
             pupil_id=pupil.pk,
+            pupil=pupil,
             before=before,
             after={**snapshot(plan), "equipment": new_equipment},
         )
@@ -478,6 +480,7 @@ def care_event_record(
                 obj=event,
                 school_id=pupil.school_id,
                 pupil_id=pupil.pk,
+                pupil=pupil,
                 after=snapshot(event),
             )
     except IntegrityError:

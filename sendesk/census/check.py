@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from sendesk.access import on_roll
 from sendesk.audit.models import AuditEvent
 from sendesk.plans.models import Plan
 from sendesk.pupils.models import NeedCode, Pupil, PupilNeed, SenStatus, SenStatusPeriod
@@ -187,7 +188,8 @@ def _read(school_id: int, last: dt.date) -> list[_Pupil]:
             status=row["sen_status"],
             upn=row["upn"],
         )
-        for row in Pupil.objects.filter(school_id=school_id)
+        # Leavers are not on the roll the MIS sends (issue 12).
+        for row in Pupil.objects.filter(on_roll(None), school_id=school_id)
         .order_by("legal_last_name", "legal_first_name", "pk")
         .values(
             "pk",
@@ -199,7 +201,7 @@ def _read(school_id: int, last: dt.date) -> list[_Pupil]:
             "year_group__name",
         )  # fmt: skip
     }
-    of_school = {"pupil__school_id": school_id}
+    of_school = {"pupil__school_id": school_id, "pupil__in": list(pupils)}
     for pupil_id, rank, code in (
         PupilNeed.objects.filter(**of_school).order_by("rank").values_list("pupil", "rank", "code")
     ):

@@ -341,6 +341,8 @@ def _provision_needs(school_id, days, slots, lunch) -> list[Need]:
             start__lte=last,
         )
         .filter(Q(end__isnull=True) | Q(end__gte=first))
+        # A pupil gone by the week's first day needs no adult (issue 12).
+        .filter(Q(pupil__left_on__isnull=True) | Q(pupil__left_on__gt=first))
         .select_related("pupil")
     )
     pupil_ids = {p.pupil_id for p in provisions}

@@ -23,6 +23,7 @@ from sendesk.pupils import selectors, services
 from sendesk.pupils.forms import PupilFilterForm, PupilForm, StrategyForm
 from sendesk.safeguarding import selectors as safeguarding_selectors
 
+from .leavers import leaving_panel
 from .selectors import provision_weeks, pupil_page, strategy_lines, timeline_rows
 
 PUPIL_INITIAL = (
@@ -82,13 +83,16 @@ def _calendar_of(figures):
 def _detail_context(request, pupil, **forms):
     user = request.user
     data = pupil_page(pupil, day=timezone.localdate())
+    # A leaver's record is read-only (issue 12): no button that would write is offered.
+    open_ = not pupil.has_left
     return {
         "p": data,
         "pupil": pupil,
-        "can_edit": access.can(user, pupil.school_id, "write_pupils"),
-        "can_write_plans": access.can(user, pupil.school_id, "write_plans"),
+        "can_edit": open_ and access.can(user, pupil.school_id, "write_pupils"),
+        "can_write_plans": open_ and access.can(user, pupil.school_id, "write_plans"),
         "can_oversee": access.can(user, pupil.school_id, "oversee"),
-        "can_record": access.can(user, pupil.school_id, "record_sessions"),
+        "can_record": open_ and access.can(user, pupil.school_id, "record_sessions"),
+        "leaving": leaving_panel(user, pupil),
         "strategy_form": forms.get("strategy_form") or StrategyForm(),
         "evidence": evidence_selectors.pupil_card(user, pupil),
         "consent": consent_selectors.summary(pupil.pk),

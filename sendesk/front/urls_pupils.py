@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import overview
+from . import leavers, overview
 from . import pupils as views
 
 urlpatterns = [
@@ -16,6 +16,13 @@ urlpatterns = [
     path("pupils/<uuid:pupil_id>/edit/", views.pupil_edit, name="pupil_edit"),
     path("pupils/<uuid:pupil_id>/strategies/", views.strategy_add, name="strategy_add"),
     path("pupils/<uuid:pupil_id>/access-log/", views.access_log, name="pupil_access_log"),
+    # Leavers (issue 12).
+    path("pupils/leavers/", leavers.leaver_list, name="pupil_leavers"),
+    path("pupils/<uuid:pupil_id>/leave/", leavers.pupil_leave, name="pupil_leave"),
+    path("pupils/<uuid:pupil_id>/rejoin/", leavers.pupil_rejoin, name="pupil_rejoin"),
+    path(
+        "pupils/<uuid:pupil_id>/transfer-pack/", leavers.transfer_pack, name="pupil_transfer_pack"
+    ),
     path("overview/", overview.overview, name="overview"),
     path("overview/shortfalls/", overview.overview_shortfalls, name="overview_shortfalls"),
     path("overview/reviews/", overview.overview_reviews, name="overview_reviews"),

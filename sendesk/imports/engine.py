@@ -72,6 +72,8 @@ class Plan:
     # What a file's `tobedeleted` rows end (sendesk.imports.endings).
     staff_endings: list[dict] = field(default_factory=list)
     group_endings: list[tuple[TeachingGroup, list, list]] = field(default_factory=list)
+    # Pupils a row says left (OneRoster `tobedeleted`): recorded as leavers when applied.
+    leavings: list[tuple[Pupil, PupilRow]] = field(default_factory=list)
 
     def item(self, what, action, name, at: At, changes=(), flags=()):
         self.items.append({
@@ -289,6 +291,8 @@ def _plan_pupil(row: PupilRow, school: _School, plan: Plan, seen: dict) -> None:
     name = f"{row.preferred_name or row.first_name} {row.last_name}".strip()
     flags = ["UPN needed"] if not row.upn else []
     pupil = _match_pupil(row, school)
+    if _left_alone(pupil, name, row, plan):
+        return
     if pupil is None:
         if row.nc_year is None:
             plan.problems.append(Problem(row.at, "year", f"{name} is new to SENDesk: give "
@@ -509,15 +513,37 @@ def _plan_contact(row: ContactRow, school: _School, plan: Plan, ctx: dict) -> No
               changes=list(changes))  # fmt: skip
 
 
+def _left_alone(pupil, name, row: PupilRow, plan: Plan) -> bool:
+    """A pupil who has left keeps their record read-only (issue 12): a file still listing
+    them changes nothing of it, and the preview says why."""
+    if pupil is None or not pupil.has_left:
+        return False
+    plan.item("pupil", UNCHANGED, name, row.at, flags=["Has left: record kept read-only"])
+    return True
+
+
+def _plan_leaving(row: PupilRow, school: _School, plan: Plan) -> None:
+    """A row saying the pupil left (OneRoster `tobedeleted`): the pupil becomes a leaver
+    when the import is applied (their record then read-only, kept). Unknown to SENDesk, or
+    already a leaver: nothing to do."""
+    pupil = _match_pupil(row, school)
+    if pupil is None:
+        return
+    name = pupil.name
+    if pupil.left_on is not None:
+        plan.item("pupil", UNCHANGED, name, row.at, flags=["Leaving already recorded"])
+        return
+    plan.leavings.append((pupil, row))
+    plan.item("pupil", UPDATED, name, row.at, changes=["Left the school"], flags=["Leaving"])
+
+
 def _noted_endings(parsed: Parsed, plan: Plan) -> list[str]:
-    """Rows that say someone left: SENDesk keeps every record; ending them is done on their
-    own page (a leaver's record, a staff member's last day), so the import only says so."""
-    # Ended staff and classes are ended by the import itself (sendesk.imports.endings).
-    ended = [r for r in parsed.pupils if r.ended]
-    if not ended:
+    """Rows that say someone left. A pupil's become leavings in the plan (_plan_leaving);
+    staff and classes are ended by the import itself (sendesk.imports.endings)."""
+    if not plan.leavings:
         return []
-    return [f"{len(ended)} row(s) say a record ended (left): SENDesk keeps the records; "
-            "record a leaver on their page."]  # fmt: skip
+    return [f"{len(plan.leavings)} pupil(s) left: applying this records them as leavers "
+            "(their records kept, read-only)."]  # fmt: skip
 
 
 def plan_import(school_id: int, parsed: Parsed) -> tuple[Plan, list[str]]:
@@ -526,7 +552,9 @@ def plan_import(school_id: int, parsed: Parsed) -> tuple[Plan, list[str]]:
     school = _School(school_id)
     seen: dict = {}
     for row in parsed.pupils:
-        if not row.ended:
+        if row.ended:
+            _plan_leaving(row, school, plan)
+        else:
             _plan_pupil(row, school, plan, seen)
     emails = {r.email for r in parsed.staff}
     for group in parsed.groups:

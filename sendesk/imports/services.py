@@ -17,7 +17,15 @@ from sendesk import access
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change, record_changes, snapshot
 from sendesk.lib.errors import ServiceError
-from sendesk.pupils.models import Contact, Pupil, PupilNeed, SenStatusPeriod, TimelineEntry
+from sendesk.pupils.leavers import pupil_leave
+from sendesk.pupils.models import (
+    Contact,
+    Pupil,
+    PupilLeaving,
+    PupilNeed,
+    SenStatusPeriod,
+    TimelineEntry,
+)
 from sendesk.pupils.services import pupil_set_needs, pupil_set_sen_status
 from sendesk.schools import capabilities
 from sendesk.schools.models import School, TeachingGroup, Term, YearGroup
@@ -179,6 +187,7 @@ def _write(plan: engine.Plan, actor, batch) -> None:
     refs.update({sid: obj for of, sid, obj in plan.links if of == "pupil"})
     _write_pupil_updates(plan, actor, years)
     _write_sen_differences(plan, actor, batch)
+    _write_leavings(plan, actor)
     refs.update(_write_staff(plan, actor))
     _write_groups(plan, actor, refs)
     _write_terms_and_contacts(plan, actor, refs)
@@ -189,6 +198,16 @@ def _write(plan: engine.Plan, actor, batch) -> None:
         ExternalId(school_id=school_id, of=of, source_id=sid, object_id=obj, first_batch=batch)
         for (of, sid), obj in links.items()
     )
+
+
+def _write_leavings(plan, actor) -> None:
+    """The pupils the file says left, recorded as leavers on the day the import is applied
+    (the file gives no date; the SENCO can undo and record it again with the right one)."""
+    for pupil, _row in plan.leavings:
+        pupil_leave(
+            actor=actor, pupil=pupil,
+            data={"left_on": timezone.localdate(), "reason": PupilLeaving.Reason.OTHER},
+        )  # fmt: skip
 
 
 def _years(plan, school_id) -> dict:

@@ -305,6 +305,8 @@ class Shortfalls(Sequence):
                 school_id,
                 _date_param(day),
                 _date_param(day),
+                # Leavers (issue 12) owe nothing after they have gone: not on the list.
+                _date_param(day),
             ],
         ):
             pk, title, days, weekly, start, end, got = row[:7]
@@ -374,6 +376,7 @@ FROM pupils_pupil u
 INNER JOIN provision_provision p ON p.pupil_id = u.id
 INNER JOIN schools_yeargroup y ON y.id = u.year_group_id
 WHERE u.school_id = %s AND p.start <= %s AND (p."end" IS NULL OR p."end" >= %s)
+    AND (u.left_on IS NULL OR u.left_on > %s)
 """
 
 
@@ -668,7 +671,8 @@ def my_day(user, day: dt.date):
         return []
     provisions = list(
         Provision.objects.due_on(day)
-        .filter(in_scope, pupil_id__in=access.deployed_pupils(user, day))
+        .filter(in_scope, access.on_roll("pupil", day))
+        .filter(pupil_id__in=access.deployed_pupils(user, day))
         .select_related("pupil", "pupil__year_group")
         .order_by("pupil__legal_last_name", "title")
     )
@@ -861,7 +865,9 @@ class StaleTargets(Sequence):
     def __init__(self, school_id: int, day: dt.date, weeks: int):
         since = _date_param(day - dt.timedelta(weeks=weeks))
         sql = STALE_SQL.format(latest=_sql_date("(" + LATEST_RATING_SQL + ")"))
-        params = [school_id, Plan.Status.ACTIVE.value, Target.Status.OPEN.value, since, since]
+        # Not a leaver's (issue 12): nobody is working on their targets any more.
+        params = [school_id, _date_param(day), Plan.Status.ACTIVE.value, Target.Status.OPEN.value,
+                  since, since]  # fmt: skip
         stale = [(_as_date(row[0]), *row[1:]) for row in _fetch(sql, params)]
         # Never rated first, then the oldest evidence; then by pupil and the plan's order.
         stale.sort(key=lambda row: (row[0] is not None, row[0] or dt.date.min, *row[1:5]))
@@ -901,7 +907,8 @@ FROM pupils_pupil u
 CROSS JOIN plans_plan p
 INNER JOIN plans_target t ON t.plan_id = p.id
 INNER JOIN schools_yeargroup y ON y.id = u.year_group_id
-WHERE p.pupil_id = u.id AND u.school_id = %s AND p.status = %s AND t.status = %s
+WHERE p.pupil_id = u.id AND u.school_id = %s AND (u.left_on IS NULL OR u.left_on > %s)
+    AND p.status = %s AND t.status = %s
     AND (p.start_date IS NULL OR p.start_date <= %s)
     AND NOT EXISTS (
         SELECT 1 FROM provision_targetrating r WHERE r.target_id = t.id AND r.date > %s

@@ -443,6 +443,7 @@ def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, ta
         obj=session,
         school_id=session.school_id,
         pupil_id=pupil.pk,
+        pupil=pupil,
         after={
             "session": snapshot(session),
             "pupil_record": snapshot(sp),

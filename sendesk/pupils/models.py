@@ -55,6 +55,12 @@ class PupilQuerySet(models.QuerySet):
     def on_register(self):
         return self.exclude(sen_status=SenStatus.NONE)
 
+    def on_roll(self, day=None):
+        """Not left by `day` (today by default): leavers (issue 12) are not counted."""
+        from django.utils import timezone
+
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=day or timezone.localdate()))
+
 
 class Pupil(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -86,6 +92,10 @@ class Pupil(models.Model):
     good_at = models.TextField("What I'm good at", blank=True)
     how_to_support = models.TextField("How best to support me", blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # The day the pupil left (issue 12), kept here rather than only in PupilLeaving so that
+    # the scope rules and the read-only check read it with the pupil, at no query's cost.
+    # Written only by sendesk.pupils.leavers, with a PupilLeaving row saying why and where.
+    left_on = models.DateField(null=True, blank=True)
 
     objects = PupilQuerySet.as_manager()
 
@@ -105,6 +115,73 @@ class Pupil(models.Model):
     @property
     def name(self):
         return f"{self.preferred_name or self.legal_first_name} {self.legal_last_name}"
+
+    @property
+    def has_left(self) -> bool:
+        """Whether the pupil has left (the leaving day has come): their record is then kept
+        read-only, and the pages ask this to hide what would write. A leaving recorded
+        ahead (a pupil about to leave) changes nothing until its day."""
+        from django.utils import timezone
+
+        return self.left_on is not None and self.left_on <= timezone.localdate()
+
+
+class PupilLeaving(models.Model):
+    """A pupil's leaving, as the SENCO or head recorded it: when, where to, why. A leaving
+    undone (the pupil rejoined, or it was recorded in error) keeps its row, with who undid
+    it and when, so the record says it happened."""
+
+    class Reason(models.TextChoices):
+        PHASE = "phase", "Moved on to the next phase (e.g. secondary school)"
+        TRANSFER = "transfer", "Moved to another school"
+        MOVED_AWAY = "moved_away", "Moved out of the area"
+        SPECIALIST = "specialist", "Moved to a specialist setting"
+        HOME_EDUCATION = "home_education", "Elective home education"
+        OTHER = "other", "Other"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="leavings")
+    left_on = models.DateField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    next_school = models.CharField(max_length=150, blank=True)
+    next_school_urn = models.CharField("Next school's URN", max_length=6, blank=True)
+    next_school_laestab = models.CharField("Next school's LA/Estab", max_length=7, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            # At most one leaving in force per pupil: the one Pupil.left_on mirrors.
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(undone_at__isnull=True), name="leaving_one_current"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} left on {self.left_on}"
+
+
+class TransferDisclosure(models.Model):
+    """Something of a pupil's record that went to their next school (the transfer pack,
+    the CTF): what, by whom, when, to which school. Kept as the record of a disclosure;
+    never changed."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="disclosures")
+    what = models.CharField(max_length=60)
+    to_school = models.CharField(max_length=150, blank=True)
+    via = models.CharField(max_length=10, default="web")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
 
 
 class SenStatusPeriod(models.Model):
@@ -242,6 +319,8 @@ class TimelineKind(models.TextChoices):
     PUPIL = "pupil", "Added to SENDesk"
     NEEDS = "needs", "Needs"
     SEN_STATUS = "sen_status", "SEN status"
+    LEFT = "left", "Left the school"
+    REJOINED = "rejoined", "Rejoined the school"
 
 
 @cache

@@ -250,6 +250,7 @@ def register_summary(school_id: int):
     counts = (
         Pupil.objects.filter(school_id=school_id)
         .on_register()
+        .on_roll()
         .annotate(primary=Subquery(primary))
         .values("sen_status", "primary")
         .annotate(n=Count("pk"))

@@ -35,6 +35,7 @@ from sendesk.audit.services import record_change, snapshot
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.migrations import disposal_permit
 from sendesk.lib.registry import declared
+from sendesk.pupils.leavers import leaver_writes_allowed
 from sendesk.pupils.models import Pupil
 
 from . import retention
@@ -257,7 +258,7 @@ def _dsl_decision(pupil, kinds) -> str:
 def dispose(*, actor, pupil_id, kind: str, today: dt.date | None = None) -> DisposalLog:
     """Dispose of one kind of a pupil's records, or the whole record (kind "all"); see the
     module's docstring. Returns the DisposalLog."""
-    with transaction.atomic():
+    with transaction.atomic(), leaver_writes_allowed():
         pupil = pupil_for(actor, pupil_id, lock=True)
         item = _due_or_refuse(pupil, kind, today or timezone.localdate())
         whole = kind == retention.EVERYTHING
@@ -302,7 +303,7 @@ def _reason(text, field="reason") -> str:
 
 
 def place_hold(*, actor, pupil_id, reason: str) -> LegalHold:
-    with transaction.atomic():
+    with transaction.atomic(), leaver_writes_allowed():
         pupil = pupil_for(actor, pupil_id, lock=True)
         reason = _reason(reason)
         if LegalHold.objects.filter(pupil=pupil, lifted_at__isnull=True).exists():
@@ -321,7 +322,7 @@ def place_hold(*, actor, pupil_id, reason: str) -> LegalHold:
 
 
 def lift_hold(*, actor, hold_id, reason: str) -> LegalHold:
-    with transaction.atomic():
+    with transaction.atomic(), leaver_writes_allowed():
         hold = (
             LegalHold.objects.select_for_update()
             .filter(pk=hold_id, lifted_at__isnull=True,
@@ -351,7 +352,7 @@ def review_safeguarding(*, actor, pupil_id, decision: str, reason: str, keep_unt
     """The DSL's decision on a safeguarding record that is due: dispose of it (the head or
     DPO confirms), or keep it until `keep_until` (after today) for `reason`."""
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with transaction.atomic(), leaver_writes_allowed():
         pupil = pupil_for(actor, pupil_id, capability=REVIEW, lock=True)
         item = retention.due_item(pupil, retention.SAFEGUARDING, today)
         if item is None:

@@ -12,7 +12,13 @@ class SafeguardingConfig(AppConfig):
     label = "safeguarding"
     # Retention (records.retention): the pupil's safeguarding file, reviewed by the DSL at
     # date of birth + 25 years; what hangs off a concern goes with it.
-    retention = {"safeguarding": ["safeguarding.Concern", "safeguarding.SafeguardingAccess"]}
+    retention = {
+        "safeguarding": [
+            "safeguarding.Concern",
+            "safeguarding.SafeguardingAccess",
+            "safeguarding.SafeguardingTransfer",
+        ]
+    }
     nav = [
         (80, "safeguarding_inbox", "Safeguarding", {"dsl"}),
         (120, "safeguarding_report", "Report a concern", STAFF),

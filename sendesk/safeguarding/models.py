@@ -125,7 +125,11 @@ class SafeguardingAudit(ChainedRow):
 
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="+")
+    # Empty for a row about the pupil's file as a whole (issue 12: its transfer to the next
+    # school, SafeguardingTransfer), which is about no one concern.
+    concern = models.ForeignKey(
+        Concern, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # The concern's school: the row's chain.
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20)
@@ -143,3 +147,33 @@ class SafeguardingAudit(ChainedRow):
         for obj in objs:
             if obj.school_id is None:
                 obj.school_id = obj.concern.school_id
+
+
+class SafeguardingTransfer(models.Model):
+    """The DSL sent the pupil's child-protection file to their next school (issue 12):
+    when, to whom at which school, how, and when its receipt was confirmed. The file
+    itself goes school to school; SENDesk records that it went. Behind the wall: only the
+    DSL team reads this; the SENCO's leavers list learns only that it went, and when."""
+
+    class Method(models.TextChoices):
+        SECURE_SYSTEM = "secure_system", "Secure electronic transfer (e.g. the schools' system)"
+        SECURE_EMAIL = "secure_email", "Secure (encrypted) e-mail"
+        BY_HAND = "by_hand", "By hand, signed for"
+        RECORDED_POST = "recorded_post", "Recorded delivery"
+        OTHER = "other", "Other"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    transferred_on = models.DateField()
+    to_school = models.CharField(max_length=150)
+    to_whom = models.CharField(max_length=150, help_text="Usually the next school's DSL.")
+    method = models.CharField(max_length=20, choices=Method.choices)
+    receipt_confirmed_on = models.DateField(null=True, blank=True)
+    receipt_note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-transferred_on", "-id"]

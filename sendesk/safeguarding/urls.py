@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import transfer, views
 
 urlpatterns = [
     path("safeguarding/report/", views.report, name="safeguarding_report"),
@@ -28,5 +28,15 @@ urlpatterns = [
         "pupils/<uuid:pupil_id>/chronology/",
         views.chronology,
         name="safeguarding_chronology",
+    ),
+    path(
+        "pupils/<uuid:pupil_id>/chronology/transfer/",
+        transfer.transfer_new,
+        name="safeguarding_transfer",
+    ),
+    path(
+        "pupils/<uuid:pupil_id>/chronology/transfer/<int:pk>/receipt/",
+        transfer.transfer_receipt,
+        name="safeguarding_transfer_receipt",
     ),
 ]

@@ -19,7 +19,7 @@ from sendesk import access
 from sendesk.lib.errors import ServiceError
 from sendesk.lib.forms import apply_service_errors
 
-from . import bodymap, selectors, services
+from . import bodymap, selectors, services, transfer
 from .forms import ActionForm, NoteForm, ReportForm, TriageForm
 
 INBOX_PAGE_SIZE = 50
@@ -306,4 +306,6 @@ def chronology(request, pupil_id):
         actor=request.user, pupil_id=pupil.pk, school_id=pupil.school_id, what="chronology"
     )
     context = {"pupil": pupil, "items": items}
+    # Issue 12: whether the pupil's file went to their next school, and the form to say so.
+    context.update(transfer.chronology_context(pupil))
     return render(request, "safeguarding/chronology.html", context)

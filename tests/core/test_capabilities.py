@@ -13,6 +13,8 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         "record_sessions": WRITERS,
         "write_plans": {Role.HLTA, Role.TEACHER, Role.SENCO, Role.HEAD},
         "write_pupils": {Role.SENCO, Role.HEAD},
+        "record_leaving": {Role.SENCO, Role.HEAD},
+        "rejoin_pupil": {Role.HEAD},
         "oversee": {Role.SENCO, Role.HEAD},
         "safeguarding": {Role.DSL},
         # The data-protection officer (issue 12) is often the trust's or a contracted

@@ -15,7 +15,7 @@ from sendesk.pupils.timeline import timeline_add
 # Every kind written when this was introduced (issue 7): a kind dropped or renamed would
 # leave old lines with no meaning.
 WRITTEN = {
-    "pupil", "needs", "sen_status",  # pupils
+    "pupil", "needs", "sen_status", "left", "rejoined",  # pupils (leavers: issue 12)
     "plan", "target",  # plans (behaviour plans too)
     "provision", "session", "session_missed", "session_amended",  # provision (therapy too)
     "care_plan", "care", "care_amended",  # care

@@ -395,3 +395,24 @@ def test_the_files_of_the_records_that_went_are_removed_and_others_kept(
     assert not files["Ben"].exists()
     assert files["Cara"].exists()
     assert Sar.objects.filter(pupil=world.cara).exists()
+
+
+def test_a_leavers_record_is_held_and_disposed_of_through_the_one_path(born, client, as_user):
+    """Records fall due long after a pupil has left: a leaver's record is read-only to every
+    other write, but a legal hold, its lifting and the disposal still go through."""
+    from sendesk.pupils.leavers import pupil_leave
+
+    world = born
+    pupil_leave(actor=world.senco, pupil=world.ben,
+                data={"left_on": TODAY - dt.timedelta(days=30), "reason": "moved_away"})  # fmt: skip
+    Pupil.objects.filter(pk=world.ben.pk).update(date_of_birth=OLD)
+    as_user(world.head)
+    client.post("/records/retention/holds/", {"pupil": str(world.ben.pk), "reason": "A claim"})
+    hold = LegalHold.objects.get(pupil=world.ben)
+    client.post(f"/records/retention/holds/{hold.pk}/lift/", {"reason": "Settled"})
+    hold.refresh_from_db()
+    assert hold.lifted_by == world.head
+    assert confirm(client, as_user, world.head, world.ben, "all").status_code == 302
+    assert not Pupil.objects.filter(pk=world.ben.pk).exists()
+    assert DisposalLog.objects.get().whole_record
+    verified()
