@@ -20,6 +20,7 @@ from sendesk.medication.models import HealthcarePlan, Medicine
 from sendesk.notifications.models import Notification
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision
+from sendesk.pupils.leavers import pupil_leave
 from sendesk.pupils.models import Pupil, PupilNeed, Strategy
 from sendesk.records import checks, disposal, retention
 from sendesk.records.models import DisposalLog, LegalHold, SafeguardingReview
@@ -400,11 +401,9 @@ def test_the_files_of_the_records_that_went_are_removed_and_others_kept(
 def test_a_leavers_record_is_held_and_disposed_of_through_the_one_path(born, client, as_user):
     """Records fall due long after a pupil has left: a leaver's record is read-only to every
     other write, but a legal hold, its lifting and the disposal still go through."""
-    from sendesk.pupils.leavers import pupil_leave
-
     world = born
-    pupil_leave(actor=world.senco, pupil=world.ben,
-                data={"left_on": TODAY - dt.timedelta(days=30), "reason": "moved_away"})  # fmt: skip
+    left = {"left_on": TODAY - dt.timedelta(days=30), "reason": "moved_away"}
+    pupil_leave(actor=world.senco, pupil=world.ben, data=left)
     Pupil.objects.filter(pk=world.ben.pk).update(date_of_birth=OLD)
     as_user(world.head)
     client.post("/records/retention/holds/", {"pupil": str(world.ben.pk), "reason": "A claim"})
