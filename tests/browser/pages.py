@@ -70,6 +70,9 @@ POST_ONLY = {
     "sar_release",  # issue 12: subject access, recording the release
     "retention_hold",  # issue 12: placing a legal hold (its form is on retention_due)
     "retention_lift",  # issue 12: lifting a legal hold
+    "pupil_rejoin",  # issue 12: the head undoes a leaving (its button is on the pupil page)
+    "safeguarding_transfer",  # issue 12: the DSL's transfer record (its form is on the chronology)
+    "safeguarding_transfer_receipt",  # issue 12: the next school's receipt of that file
 }
 NOT_PAGES = {
     "homeschool_photo": "a message's photo, served through the access layer",
@@ -96,6 +99,7 @@ NOT_PAGES = {
     "provision_map_csv": "a CSV download (the provision map)",
     "provision_map_pupils_csv": "a CSV download (the provision map, per pupil)",
     "pupil_ctf": "an XML download (the pupil's Common Transfer File for the next school)",
+    "pupil_transfer_pack": "a PDF download (the transfer pack for the next school)",
     "sar_download": "a PDF or JSON download (a subject access request, issue 12)",
     # Shown only for a pupil past a retention date (born decades ago): the world has none.
     # Their HTTP behaviour is tested in tests/records/test_retention.py.
@@ -662,6 +666,9 @@ PAGES = {
     "trip_emergency": ("alice", lambda w, r: {"pk": r.trip, "medicine_id": w.inhaler.pk}, ""),
     # Issue 12: subject access requests.
     "sar_list": ("head", lambda w, r: {}, ""),
+    # Issue 12: leavers.
+    "pupil_leave": ("senco", lambda w, r: {"pupil_id": w.ben.pk}, ""),
+    "pupil_leavers": ("senco", lambda w, r: {}, ""),
     "retention_due": ("head", lambda w, r: {}, ""),
     "retention_log": ("head", lambda w, r: {}, ""),
     "retention_settings": ("head", lambda w, r: {}, ""),
