@@ -127,12 +127,28 @@ def transfers_of(pupil) -> list[SafeguardingTransfer]:
     return list(SafeguardingTransfer.objects.filter(pupil=pupil).select_related("recorded_by"))
 
 
+# The page holds the transfer form and one receipt form a transfer awaiting receipt, which
+# share field names: each form's ids are its own, so no id is on the page twice (labels and
+# the error summary's links must each find one field).
+TRANSFER_IDS = "id_transfer_%s"
+
+
+def receipt_form(transfer_pk: int, data=None) -> ReceiptForm:
+    form = ReceiptForm(data, auto_id=f"id_receipt_{transfer_pk}_%s")
+    form.transfer_pk = transfer_pk
+    return form
+
+
 def chronology_context(pupil, **forms_) -> dict:
     """What the chronology page adds about the file's transfer (one query)."""
+    transfers = transfers_of(pupil)
+    posted = forms_.get("receipt_form")
+    for transfer in transfers:
+        mine = posted is not None and posted.transfer_pk == transfer.pk
+        transfer.receipt_form = posted if mine else receipt_form(transfer.pk)
     return {
-        "transfers": transfers_of(pupil),
-        "transfer_form": forms_.get("transfer_form") or TransferForm(),
-        "receipt_form": forms_.get("receipt_form") or ReceiptForm(),
+        "transfers": transfers,
+        "transfer_form": forms_.get("transfer_form") or TransferForm(auto_id=TRANSFER_IDS),
     }
 
 
@@ -149,7 +165,7 @@ def _page(request, pupil, status, **forms_):
 @require_POST
 def transfer_new(request, pupil_id):
     pupil = access.get_pupil_for_dsl(request.user, pupil_id)
-    form = TransferForm(request.POST)
+    form = TransferForm(request.POST, auto_id=TRANSFER_IDS)
     if form.is_valid():
         try:
             transfer_record(actor=request.user, pupil=pupil, data=form.cleaned_data)
@@ -168,7 +184,7 @@ def transfer_receipt(request, pupil_id, pk):
     transfer = SafeguardingTransfer.objects.filter(pupil=pupil, pk=pk).first()
     if transfer is None:
         raise Http404
-    form = ReceiptForm(request.POST)
+    form = receipt_form(transfer.pk, request.POST)
     if form.is_valid():
         try:
             transfer_confirm(

@@ -5,6 +5,7 @@ the DSL's transfer of the safeguarding file is recorded behind the wall."""
 
 import datetime as dt
 import io
+import re
 import uuid
 
 import pytest
@@ -367,6 +368,28 @@ def test_the_dsl_records_the_file_went_behind_the_wall(world, as_user, ben_left)
 def test_before_the_dsl_records_it_the_senco_reads_not_yet(world, as_user, ben_left):
     page = as_user(world.senco).get(f"/pupils/{ben_left.pk}/").content.decode()
     assert "Safeguarding file sent by the DSL: not recorded yet" in page
+
+
+def test_two_transfers_awaiting_receipt_give_a_page_of_unique_ids(world, as_user, ben_left):
+    """The transfer form and each receipt form share field names; every id on the page is
+    still its own, and a refused receipt names the field of the transfer it was for."""
+    dsl = as_user(world.dsl)
+    for school in ("Riverside Academy", "Hill Top School"):
+        dsl.post(f"/pupils/{ben_left.pk}/chronology/transfer/", {**TRANSFER, "to_school": school})
+    first, second = SafeguardingTransfer.objects.order_by("pk")
+    page = dsl.get(f"/pupils/{ben_left.pk}/chronology/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert f'for="id_receipt_{second.pk}_receipt_confirmed_on"' in page
+    r = dsl.post(
+        f"/pupils/{ben_left.pk}/chronology/transfer/{second.pk}/receipt/",
+        {"receipt_confirmed_on": "not a date", "receipt_note": "Phoned"},
+    )
+    assert r.status_code == 422
+    body = r.content.decode()
+    assert f'href="#id_receipt_{second.pk}_receipt_confirmed_on"' in body
+    assert 'value="Phoned"' in body
+    assert not SafeguardingTransfer.objects.filter(receipt_confirmed_on__isnull=False).exists()
 
 
 @pytest.mark.parametrize("person", ["senco", "head", "alice", "pat"])
