@@ -11,6 +11,7 @@ from django_tasks import task
 from sendesk.audit.models import AuditEvent
 from sendesk.audit.services import record_change
 from sendesk.lib.inputs import plain
+from sendesk.pupils.leavers import leaver_writes_allowed
 
 from . import notify
 from .models import Administration
@@ -48,7 +49,9 @@ def tell_about_emergency_dose(administration_id: str, attempt: int = 1) -> int:
         raise
     sent_at = timezone.now()
     # A change to the dose record like any other: audited with it (by nobody: the worker).
-    with transaction.atomic():
+    # Let through if the pupil has left since: it completes a dose given while on roll, and
+    # refusing would leave sent e-mails unrecorded.
+    with transaction.atomic(), leaver_writes_allowed():
         Administration.objects.filter(pk=record.pk).update(notified_at=sent_at)
         record_change(
             actor=None, action=AuditEvent.Action.UPDATE, obj=record,

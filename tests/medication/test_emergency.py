@@ -18,9 +18,11 @@ from sendesk.care.models import Amendment
 from sendesk.consent import services as consent_services
 from sendesk.medication.forms import MedicineForm
 from sendesk.medication.models import Administration, Medicine
+from sendesk.pupils.leavers import pupil_leave
 from sendesk.pupils.models import TimelineEntry
 from sendesk.staff.models import Training
 
+from ..world import TODAY
 from .conftest import api as api  # noqa: F401 (fixture)
 from .conftest import at, text
 from .test_pages import _give
@@ -461,3 +463,14 @@ def test_each_emergency_link_names_its_medicine(world, as_user, attack):
         '<span class="visually-hidden"> of Salbutamol</span></a>'
     )
     assert link in body
+
+
+def test_the_dose_email_is_recorded_when_the_pupil_has_left_since(world, as_user, attack):
+    """The pupil leaves between the dose and the worker's e-mail: the e-mails went, so the
+    dose record still notes when, though the record is otherwise read-only."""
+    assert as_user(world.alice).post(url(attack), form()).status_code == 302
+    left = {"left_on": TODAY, "reason": "moved_away"}
+    pupil_leave(actor=world.senco, pupil=attack.pupil, data=left)
+    run_the_worker()
+    record = Administration.objects.get(emergency=True)
+    assert mail.outbox and record.notified_at is not None
