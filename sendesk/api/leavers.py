@@ -22,7 +22,10 @@ WRITE_ERRORS = {400: FieldErrorsOut, 401: ErrorOut, 404: ErrorOut, 409: FieldErr
 
 
 class LeaveIn(Schema):
-    left_on: IsoDate = Field(description="The last day at this school (YYYY-MM-DD).")
+    left_on: IsoDate = Field(
+        description="The first day the pupil is no longer at the school, the day after their "
+        "last day in school (YYYY-MM-DD): from it the record is read-only."
+    )
     reason: str = Field(description=", ".join(PupilLeaving.Reason.values))
     next_school: str = Field("", max_length=150, description="The next school's name.")
     next_school_urn: str = Field("", max_length=20, description="Its URN (6 digits).")

@@ -19,7 +19,14 @@ from sendesk.records import transfer
 
 
 class LeavingForm(forms.Form):
-    left_on = date_field("Date of leaving", "The last day at this school.")
+    # The day the pupil is off roll: from it the record is read-only and the pupil leaves
+    # the adults' lists (pupils.models, access.on_roll). Said plainly, as the day after their
+    # last day in school, so that nobody records the last day and loses it.
+    left_on = date_field(
+        "Date of leaving",
+        "The first day they are no longer at the school (the day after their last day in "
+        "school). From that day the record is kept read-only.",
+    )
     reason = forms.ChoiceField(
         label="Why the pupil left",
         required=False,

@@ -208,11 +208,14 @@ def due(school_ids, today: dt.date, pupil_ids=None) -> list[Due]:
     when all of them are due. Listed with the legal hold that stops it, if any."""
     pupil_model = apps.get_model("pupils", "Pupil")
     school_rules = {school_id: rules(school_id) for school_id in school_ids}
-    # Nobody is due before the shortest rule: only pupils older than that are read.
+    # Nobody is due before the shortest rule: only pupils older than that are read. And only
+    # leavers: a pupil on roll keeps every record, whatever a school's short setting adds up
+    # to (a medicine given this week is never "due").
     shortest = min((years for r in school_rules.values() for years, _ in r.values()), default=0)
     pupils = pupil_model.objects.filter(
-        school_id__in=school_ids, date_of_birth__lte=add_years(today, -shortest)
-    ).order_by("date_of_birth", "legal_last_name", "pk")
+        school_id__in=school_ids, date_of_birth__lte=add_years(today, -shortest),
+        left_on__lte=today,
+    ).order_by("date_of_birth", "legal_last_name", "pk")  # fmt: skip
     if pupil_ids is not None:
         pupils = pupils.filter(pk__in=pupil_ids)
     pupils = list(pupils)

@@ -20,7 +20,7 @@ from sendesk.medication.models import HealthcarePlan, Medicine
 from sendesk.notifications.models import Notification
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision
-from sendesk.pupils.leavers import pupil_leave
+from sendesk.pupils.leavers import leaver_writes_allowed, pupil_leave
 from sendesk.pupils.models import Pupil, PupilNeed, Strategy
 from sendesk.records import checks, disposal, retention
 from sendesk.records.models import DisposalLog, LegalHold, SafeguardingReview
@@ -32,12 +32,14 @@ from .conftest import report
 
 OLD = dt.date(1990, 1, 10)  # Ben: everything is due
 MIDDLE = dt.date(1996, 1, 1)  # Cara: care and safeguarding due (25 years), SEN not (31)
+LEFT = dt.date(2007, 7, 20)  # the end of their last summer term at the school
 
 
 @pytest.fixture
 def born(world):
-    Pupil.objects.filter(pk=world.ben.pk).update(date_of_birth=OLD)
-    Pupil.objects.filter(pk=world.cara.pk).update(date_of_birth=MIDDLE)
+    # Records fall due only once a pupil has left (records.retention.due).
+    Pupil.objects.filter(pk=world.ben.pk).update(date_of_birth=OLD, left_on=LEFT)
+    Pupil.objects.filter(pk=world.cara.pk).update(date_of_birth=MIDDLE, left_on=LEFT)
     world.ben.refresh_from_db()
     world.cara.refresh_from_db()
     return world
@@ -351,7 +353,8 @@ def test_the_database_still_refuses_any_other_delete_and_the_log_is_kept(born):
                 [Concern._meta.pk.get_db_prep_value(concern.pk, connection)],
             )
     plan = Plan.objects.filter(pupil=world.ben).first()
-    record_pupil_change(world.senco, AuditEvent.Action.UPDATE, plan, world.ben, after={"x": 1})
+    with leaver_writes_allowed():  # an audit row about the leaver's plan, to go with it
+        record_pupil_change(world.senco, AuditEvent.Action.UPDATE, plan, world.ben, after={"x": 1})
     log = disposal.dispose(actor=world.head, pupil_id=world.ben.pk, kind="sen")
     assert ChainGap.objects.filter(disposal=str(log.pk)).exists()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -398,10 +401,9 @@ def test_the_files_of_the_records_that_went_are_removed_and_others_kept(
     assert Sar.objects.filter(pupil=world.cara).exists()
 
 
-def test_a_leavers_record_is_held_and_disposed_of_through_the_one_path(born, client, as_user):
+def test_a_leavers_record_is_held_and_disposed_of_through_the_one_path(world, client, as_user):
     """Records fall due long after a pupil has left: a leaver's record is read-only to every
     other write, but a legal hold, its lifting and the disposal still go through."""
-    world = born
     left = {"left_on": TODAY - dt.timedelta(days=30), "reason": "moved_away"}
     pupil_leave(actor=world.senco, pupil=world.ben, data=left)
     Pupil.objects.filter(pk=world.ben.pk).update(date_of_birth=OLD)
@@ -415,3 +417,14 @@ def test_a_leavers_record_is_held_and_disposed_of_through_the_one_path(born, cli
     assert not Pupil.objects.filter(pk=world.ben.pk).exists()
     assert DisposalLog.objects.get().whole_record
     verified()
+
+
+def test_a_pupil_on_roll_is_never_due_whatever_the_care_setting(world, client, as_user):
+    """A short care setting adds up to a date long past for a child still at the school:
+    their medicines and care plans are not listed, and disposal is refused."""
+    Pupil.objects.filter(pk=world.ben.pk).update(date_of_birth=OLD)
+    assert items_for(world, world.ben) == {}
+    with pytest.raises(disposal.ServiceError) as refused:
+        disposal.dispose(actor=world.head, pupil_id=world.ben.pk, kind="care")
+    assert refused.value.status == 409
+    assert Medicine.objects.filter(pupil=world.ben).exists()

@@ -9,7 +9,9 @@ from sendesk.records.models import DisposalLog, LegalHold
 
 
 def _old(world):
-    Pupil.objects.filter(pk=world.ben.pk).update(date_of_birth=dt.date(1990, 1, 10))
+    Pupil.objects.filter(pk=world.ben.pk).update(
+        date_of_birth=dt.date(1990, 1, 10), left_on=dt.date(2001, 7, 20)
+    )
 
 
 def test_the_head_lists_what_is_due_and_disposes_through_the_api(world, api, dpo):

@@ -17,7 +17,9 @@ from ..backups.test_backup_restore import backup, only_backup, restore, w  # noq
 def test_verify_audit_and_restore_verify_pass_after_a_disposal(w, settings):  # noqa: F811
     for pupil in (w.ben, w.cara, w.ben):
         record_access(actor=w.senco, pupil=pupil, what="pupil page")
-    Pupil.objects.filter(pk=w.ben.pk).update(date_of_birth=dt.date(1990, 1, 10))
+    Pupil.objects.filter(pk=w.ben.pk).update(
+        date_of_birth=dt.date(1990, 1, 10), left_on=dt.date(2001, 7, 20)
+    )
     log = disposal.dispose(actor=w.head, pupil_id=w.ben.pk, kind="all")
     assert ChainGap.objects.filter(disposal=str(log.pk)).exists()
     assert not AccessEvent.objects.filter(pupil_id=w.ben.pk).exists()
