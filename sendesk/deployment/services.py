@@ -43,6 +43,7 @@ from sendesk.lib import inputs
 from sendesk.lib.errors import ServiceError
 from sendesk.provision.models import MissedReason, Session
 from sendesk.provision.services import session_record
+from sendesk.pupils.leavers import leaver_writes_allowed
 from sendesk.pupils.models import Deployment
 from sendesk.schools import calendar
 from sendesk.schools.calendar import Calendar
@@ -338,11 +339,14 @@ def _scope_rows(plan: Plan) -> set[tuple]:
     each adult with each pupil they support or group they teach, and each class covered."""
     through = Assignment.pupils.through
     rows = set()
-    for staff_id, date, pupil_id in through.objects.filter(
+    for staff_id, date, pupil_id, left_on in through.objects.filter(
         assignment__plan=plan,
         assignment__kind__in=[Assignment.Kind.SUPPORT, Assignment.Kind.GROUP],
-    ).values_list("assignment__staff_id", "assignment__date", "pupil_id"):
-        rows.add((staff_id, date, Deployment.Kind.ONE_TO_ONE, pupil_id, None))
+    ).values_list("assignment__staff_id", "assignment__date", "pupil_id", "pupil__left_on"):
+        # Nobody is deployed to a pupil from the day they leave, whatever the week's plan
+        # said when it was made.
+        if left_on is None or date < left_on:
+            rows.add((staff_id, date, Deployment.Kind.ONE_TO_ONE, pupil_id, None))
     for staff_id, date, group_id in plan.assignments.filter(
         kind=Assignment.Kind.COVER, teaching_group__isnull=False
     ).values_list("staff_id", "date", "teaching_group_id"):
@@ -366,6 +370,13 @@ def _write_scope(actor, plan: Plan) -> None:
     fixed number of queries (a dozen at most: read, delete, update, insert, and each kind
     of audit row's chain head and INSERT), however many rows."""
     week_end = plan.week_start + dt.timedelta(days=6)
+    # The scope rows are the adults' timetable, not the child's record: ending a leaver's
+    # rows (and the audit saying so) goes through although the record is read-only.
+    with leaver_writes_allowed():
+        _replace_scope(actor, plan, week_end)
+
+
+def _replace_scope(actor, plan: Plan, week_end: dt.date) -> None:
     held = list(
         Deployment.objects.filter(
             school_id=plan.school_id, made_by_plan__isnull=False,
