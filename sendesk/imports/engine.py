@@ -134,6 +134,12 @@ class _School:
         self._groups = None
         self._users = None
 
+    def has_left(self, ref) -> bool:
+        """Whether `ref` (a pupil id from _resolve_pupil) is a leaver: their record is kept
+        read-only, so a file adds nothing to it (no contact, no class)."""
+        pupil = self.pupils.get(ref)
+        return pupil is not None and pupil.has_left
+
     def ext_object(self, of: str, source_id: str):
         return self.ext.get((of, source_id)) if source_id else None
 
@@ -412,7 +418,8 @@ def _plan_group(row: GroupRow, school: _School, plan: Plan, ctx: dict) -> None:
         if (got := _resolve_pupil(ref, school, ctx["pupils"])) is None:
             plan.problems.append(Problem(row.at, "pupils", f"No pupil with the UPN or id "
                                          f"'{ref}' in SENDesk or in this file."))  # fmt: skip
-        pupils.append(got)
+        elif not school.has_left(got):  # a leaver joins no class: their record is read-only
+            pupils.append(got)
     for ref in row.teacher_refs:
         if (got := _resolve_teacher(ref, school, ctx["users"], ctx["staff"])) is None:
             plan.problems.append(Problem(row.at, "teachers", f"No member of staff with the "
@@ -486,6 +493,11 @@ def _plan_contact(row: ContactRow, school: _School, plan: Plan, ctx: dict) -> No
     if ref is None:
         plan.problems.append(Problem(row.at, "pupil", f"No pupil '{row.pupil_ref}' in SENDesk "
                                      "or in this file for this contact."))  # fmt: skip
+        return
+    if school.has_left(ref):
+        plan.item(
+            "contact", UNCHANGED, row.name, row.at, flags=["Pupil has left: record kept read-only"]
+        )
         return
     limits = (("name", 150), ("relationship", 60), ("phone", 30), ("email", 254))
     for name, limit in limits:
