@@ -95,6 +95,8 @@ def _referrals_in_scope(user, day):
     shared = Q(pupil__in=pupils_sharing_with_any(agencies, day))
     return Referral.objects.filter(
         active_on(day),
+        # A pupil who has left the school is no longer the school's to share (issue 12).
+        access.on_roll("pupil", day),
         mine,
         (Q(agency__isnull=True) & (not_agency_person | shared))
         | Q(pupil__in=pupils_sharing_with(OuterRef("agency_id"), day)),

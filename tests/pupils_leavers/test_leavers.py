@@ -444,3 +444,13 @@ def test_api_leave_refuses_bad_input_and_other_people(world, api):
         user = getattr(world, person)
         assert api.post(user, f"/pupils/{world.ben.pk}/leave", LEAVE).status_code == 404
     assert not PupilLeaving.objects.exists()
+
+
+def test_the_therapist_no_longer_sees_a_leaver(world, as_user):
+    """Theo's referral gave him Ben; once Ben has left, the school's record is no longer
+    shared with him (found by the second review of issue 12)."""
+    theo = as_user(world.theo)
+    assert theo.get(f"/therapy/pupils/{world.ben.pk}/").status_code == 200
+    r = as_user(world.senco).post(f"/pupils/{world.ben.pk}/leave/", LEAVE)
+    assert r.status_code == 302
+    assert as_user(world.theo).get(f"/therapy/pupils/{world.ben.pk}/").status_code == 404
