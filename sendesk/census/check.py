@@ -164,7 +164,7 @@ def sen_check(school_id: int, today: dt.date | None = None) -> SenCheck:
         census=next_census(today),
         last=last_census(today),
     )
-    pupils = _read(school_id, check.last.day)
+    pupils = _read(school_id, check.last.day, check.census.day)
     check.provision = {status: 0 for status in SenStatus.values}
     counts = {code: NeedCount(code, label) for code, label in NeedCode.choices}
     for p in pupils:
@@ -178,8 +178,9 @@ def sen_check(school_id: int, today: dt.date | None = None) -> SenCheck:
     return check
 
 
-def _read(school_id: int, last: dt.date) -> list[_Pupil]:
-    """The school's pupils with everything the check asks of them, in five queries."""
+def _read(school_id: int, last: dt.date, census: dt.date) -> list[_Pupil]:
+    """The school's pupils on roll on census day with everything the check asks of them, in
+    five queries."""
     pupils = {
         row["pk"]: _Pupil(
             pk=row["pk"],
@@ -188,8 +189,9 @@ def _read(school_id: int, last: dt.date) -> list[_Pupil]:
             status=row["sen_status"],
             upn=row["upn"],
         )
-        # Leavers are not on the roll the MIS sends (issue 12).
-        for row in Pupil.objects.filter(on_roll(None), school_id=school_id)
+        # Leavers are not on the roll the MIS sends (issue 12): those gone by census day,
+        # including a leaving recorded ahead of it.
+        for row in Pupil.objects.filter(on_roll(None, census), school_id=school_id)
         .order_by("legal_last_name", "legal_first_name", "pk")
         .values(
             "pk",

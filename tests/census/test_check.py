@@ -304,3 +304,15 @@ def test_on_census_day_it_is_today_and_the_last_is_the_one_before(world, as_user
     text = words(as_user(world.senco).get("/census/"))
     assert "Spring census 2027: Thursday 21 January 2027 Today is census day." in text
     assert "The last census day was Thursday 1 October 2026 (Autumn census 2026)" in text
+
+
+def test_the_roll_is_census_days(world, send, as_user):
+    """A leaving recorded ahead, before census day, takes the pupil off the census roll; one
+    after census day does not (issue 12's leavers, as the second review found)."""
+    assert send(world.head, 200)["counts"]["on_roll"] == 3
+    senco = as_user(world.senco)
+    before = {"left_on": "2026-12-18", "reason": "transfer"}  # the end of the autumn term
+    after = {"left_on": "2027-02-12", "reason": "transfer"}  # after the 21 January census
+    assert senco.post(f"/pupils/{world.ben.pk}/leave/", before).status_code == 302
+    assert senco.post(f"/pupils/{world.cara.pk}/leave/", after).status_code == 302
+    assert send(world.head, 200)["counts"]["on_roll"] == 2
