@@ -2,13 +2,16 @@
 a data-protection officer for the world's school, a safeguarding concern about Ben with a
 marker in every free-text field, and the task worker run as `make run` runs it."""
 
+import io
 import json
 
 import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from pypdf import PdfReader
 
 from sendesk.accounts.models import User
+from sendesk.records.models import SubjectAccessRequest as Sar
 from sendesk.schools.models import Role, StaffRole
 from tests.api.conftest import Api
 from tests.safeguarding.conftest import MARKER, report
@@ -61,3 +64,19 @@ def read_json(response) -> dict:
 
 
 __all__ = ["MARKER", "read_json", "run_the_worker"]
+
+
+def open_request(client, **data):
+    """Open a subject access request on the page as `client`'s person; the request."""
+    body = {"pupil": "", "staff": "", "requester": "Someone", "received_on": "2026-11-16", **data}
+    r = client.post("/subject-access/new/", body)
+    assert r.status_code == 302, r.content
+    return Sar.objects.order_by("-opened_at").first()
+
+
+def download_texts(client, sar) -> tuple[str, str]:
+    """The request's JSON (as text) and the words of its PDF, as downloaded."""
+    doc = read_json(client.get(f"/subject-access/{sar.pk}/download/json/"))
+    pdf = b"".join(client.get(f"/subject-access/{sar.pk}/download/pdf/").streaming_content)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return json.dumps(doc, ensure_ascii=False), text

@@ -1,40 +1,21 @@
 """Review 12 probes: subject access requests."""
 
-import io
-import json
 import uuid
 
-from pypdf import PdfReader
-
 from sendesk.accounts.models import User
-from sendesk.records.models import SubjectAccessRequest as Sar
 from sendesk.schools.models import Role, StaffRole
-from tests.records.conftest import MARKER, read_json, run_the_worker
+from tests.records.conftest import MARKER, download_texts, open_request, run_the_worker
 from tests.world import PASSWORD
-
-
-def _open(client, **data):
-    body = {"pupil": "", "staff": "", "requester": "Someone", "received_on": "2026-11-16", **data}
-    r = client.post("/subject-access/new/", body)
-    assert r.status_code == 302, r.content
-    return Sar.objects.order_by("-opened_at").first()
-
-
-def _files(client, sar):
-    doc = read_json(client.get(f"/subject-access/{sar.pk}/download/json/"))
-    pdf = b"".join(client.get(f"/subject-access/{sar.pk}/download/pdf/").streaming_content)
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    return json.dumps(doc, ensure_ascii=False), text
 
 
 def test_a_name_broken_over_two_lines_is_redacted_too(world, as_user):
     world.ben.what_matters = "Ben plays with Cara\nClark and CARA  CLARK at lunch."
     world.ben.save()
     head = as_user(world.head)
-    sar = _open(head, pupil=str(world.ben.pk))
+    sar = open_request(head, pupil=str(world.ben.pk))
     head.post(f"/subject-access/{sar.pk}/redact/", {"terms": "Cara Clark"})
     run_the_worker()
-    doc, text = _files(head, sar)
+    doc, text = download_texts(head, sar)
     assert "Clark" not in doc and "Clark" not in text.replace("\n", " ")
 
 
@@ -44,11 +25,11 @@ def test_after_a_no_nothing_of_safeguarding_in_the_pdf_text_or_json(world, as_us
     report(world.alice, world.ben)
     dsl = as_user(world.dsl)
     head = as_user(world.head)
-    sar = _open(head, pupil=str(world.ben.pk))
+    sar = open_request(head, pupil=str(world.ben.pk))
     dsl.post(f"/subject-access/{sar.pk}/safeguarding/",
              {"include": "no", "reason": f"Risk to the child {MARKER}"})  # fmt: skip
     run_the_worker()
-    doc, text = _files(head, sar)
+    doc, text = download_texts(head, sar)
     for word in (MARKER, "bruise", "Risk to the child"):
         assert word not in doc and word not in text, word
 
@@ -57,7 +38,7 @@ def test_a_head_of_another_school_reaches_nothing(world, as_user, api):
     other_head = User.objects.create_user("oh@other.example", PASSWORD, full_name="Otto Head")
     StaffRole.objects.create(user=other_head, school=world.other, role=Role.HEAD)
     head = as_user(world.head)
-    sar = _open(head, pupil=str(world.ben.pk))
+    sar = open_request(head, pupil=str(world.ben.pk))
     client = as_user(other_head)
     for path in ("/", "/safeguarding/", "/download/pdf/", "/download/json/"):
         assert client.get(f"/subject-access/{sar.pk}{path}").status_code == 404
