@@ -19,6 +19,8 @@ from .common import ErrorOut, FieldErrorsOut, IsoDate
 router = Router(tags=["deployment"])
 
 ERRORS = {400: FieldErrorsOut, 401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+# A plan writes deployments: one naming a pupil who has left is refused, 409 (pupils.leavers).
+WRITE_ERRORS = {**ERRORS, 409: FieldErrorsOut}
 
 
 class DeploymentPlanIn(Schema):
@@ -141,7 +143,7 @@ def _plan_body(plan, assignments=False) -> dict:
 
 @router.post(
     "/deployment/plans",
-    response={201: DeploymentPlanOut, **ERRORS},
+    response={201: DeploymentPlanOut, **WRITE_ERRORS},
     summary="Run the planner for a week (201 with a draft plan and what it could not meet)",
 )
 def plan_create(request, payload: DeploymentPlanIn):
@@ -163,7 +165,7 @@ def plan_detail(request, plan_id: int):
 
 @router.post(
     "/deployment/plans/{plan_id}/publish",
-    response={200: DeploymentPlanOut, **ERRORS},
+    response={200: DeploymentPlanOut, **WRITE_ERRORS},
     summary="Publish a draft plan: it drives My day and the deployment scope for its week",
 )
 def plan_publish(request, plan_id: int):
@@ -173,7 +175,7 @@ def plan_publish(request, plan_id: int):
 
 @router.post(
     "/deployment/cover",
-    response={200: CoverOut, **ERRORS},
+    response={200: CoverOut, **WRITE_ERRORS},
     summary="Re-plan a day for absent staff: who covers whom, and what stays uncovered",
 )
 def cover(request, payload: CoverIn):

@@ -52,6 +52,7 @@ class EvidenceCreatedOut(Schema):
         400: FieldErrorsOut,
         401: ErrorOut,
         404: ErrorOut,
+        409: FieldErrorsOut,
         413: FieldErrorsOut,
         422: FieldErrorsOut,
     },

@@ -22,7 +22,14 @@ from .common import ErrorOut, FieldErrorsOut, IsoDate
 router = Router(tags=["reviews"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
-WRITE_ERRORS = {400: FieldErrorsOut, 401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+# 409: the pupil has left, and their record is kept read-only (pupils.leavers).
+WRITE_ERRORS = {
+    400: FieldErrorsOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    409: FieldErrorsOut,
+    422: FieldErrorsOut,
+}
 
 
 class ReviewMeetingIn(Schema):

@@ -19,7 +19,14 @@ from .common import ErrorOut, FieldErrorsOut, IsoDate, IsoTime
 router = Router(tags=["trips"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
-WRITE_ERRORS = {400: FieldErrorsOut, 401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+# 409: the pupil has left, and their record is kept read-only (pupils.leavers).
+WRITE_ERRORS = {
+    400: FieldErrorsOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    409: FieldErrorsOut,
+    422: FieldErrorsOut,
+}
 
 
 class TripIn(Schema):

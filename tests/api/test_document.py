@@ -340,3 +340,24 @@ def test_a_number_is_not_a_date_in_the_query(world, send):
         pupil_id=world.ben.pk,
     )  # fmt: skip
     assert ok["since"] == "2026-09-01"
+
+
+def test_a_write_about_a_leaver_is_the_documented_409(world, send, as_user):
+    """Issue 12 left these endpoints able to answer 409 (the pupil has left, their record
+    is read-only) without the document saying so."""
+    w = world
+    left = {"left_on": "2026-11-17", "reason": "transfer", "next_school": "Riverside Academy"}
+    assert as_user(w.senco).post(f"/pupils/{w.ben.pk}/leave/", left).status_code == 302
+    message = "Ben Brown left on 17 Nov 2026: their record is kept read-only."
+    writes = [
+        ("/pupils/{pupil_id}/consents", {"kind": "photos", "given": True,
+                                         "given_by_name": "Mrs Brown"}, {"pupil_id": w.ben.pk}),
+        ("/reviews", {"plan_id": str(w.plan.pk), "date": "2026-11-25",
+                               "kind": "annual"}, {}),
+        ("/trips", {"date": "2026-11-25", "start": "09:30", "end": "14:30",
+                    "destination": "Science museum", "pupil_ids": [str(w.ben.pk)],
+                    "staff_ids": [w.senco.pk, w.alice.pk]}, {}),
+    ]  # fmt: skip
+    for template, body, path in writes:
+        answer = send(w.senco, "POST", template, 409, body=body, **path)
+        assert answer["detail"] == message, template
