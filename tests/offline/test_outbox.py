@@ -197,9 +197,14 @@ def test_a_bad_envelope_is_refused_in_words(world, device, body, field):
 def test_a_client_id_of_another_record_conflicts(world, device):
     tablet, cid = device(world.alice), uuid.uuid4()
     assert tablet.send(world.alice, "incident", _incident(world), client_id=cid).status_code == 201
-    # The same client_id for a different incident of Alice's: refused, nothing changed.
+    # Bob's device happens to send the same client_id: a conflict that says nothing of it.
+    clash = device(world.bob).send(world.bob, "incident", _incident(world), client_id=cid)
+    assert clash.status_code == 409
+    assert clash.json()["code"] == "conflict"
+    assert clash.json()["message"] == "This client_id is already used by another record."
+    # Alice's device sends it again, changed since: the record first stored stands.
     other = {**_incident(world), "behaviour": "Something else entirely"}
-    r = tablet.send(world.alice, "incident", other, client_id=cid)
-    assert r.status_code in (200, 409)
+    again = tablet.send(world.alice, "incident", other, client_id=cid)
+    assert again.status_code == 200 and again.json()["duplicate"] is True
     assert Incident.objects.filter(client_id=cid).count() == 1
     assert Incident.objects.get(client_id=cid).behaviour == "Shouted at a friend"
