@@ -131,6 +131,14 @@ class DoseOut(Schema):
     notified_at: dt.datetime | None = Field(
         description="Emergency: when the SENCO and the parents were e-mailed; null until then."
     )
+    given_offline: bool = Field(
+        description="Recorded on a device without the network (the offline outbox)."
+    )
+    offline_problem: str = Field(
+        description="Given offline: the rules it broke, found when it arrived; empty when "
+        "none (confirmed)."
+    )
+    synced_at: dt.datetime | None = Field(description="Given offline: when it arrived.")
 
     @staticmethod
     def resolve_medicine(record):
@@ -248,7 +256,7 @@ def record_dose(actor, payload: DoseIn, *, offline: bool = False):
         next_at = getattr(exc, "next_allowed_at", None)
         errors = exc.errors if exc.status == 422 else {}
         return _refusal(exc.status, " ".join(exc.errors.values()), rule, next_at, errors)
-    record = Administration.objects.select_related("medicine", "given_by", "witness").get(
+    record = Administration.objects.select_related("medicine", "given_by", "witness", "pupil").get(
         pk=record.pk
     )
     return Status(201 if created else 200, record)
