@@ -70,7 +70,7 @@ def _recorder(user) -> None:
 # --- The key -----------------------------------------------------------------------------
 
 
-class KeyOut(Schema):
+class OfflineKeyOut(Schema):
     user: int = Field(description="Whose key this is: the store is tagged with this id.")
     key: str = Field(description="Base64 of 32 random bytes: the AES-GCM key of the store.")
     expires_at: dt.datetime = Field(
@@ -92,7 +92,7 @@ def _sign_in_times(request) -> tuple[dt.datetime, dt.datetime]:
 
 @router.get(
     "/key",
-    response={200: KeyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: OfflineKeyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Your offline key: the same on every sign-in, yours alone (404 for people "
     "who do not record)",
 )
@@ -109,7 +109,7 @@ def offline_key(request, response: HttpResponse):
 # --- The pack ------------------------------------------------------------------------------
 
 
-class ProvisionOut(Schema):
+class PackProvisionOut(Schema):
     id: uuid.UUID
     title: str
     minutes: int
@@ -117,44 +117,44 @@ class ProvisionOut(Schema):
     delivered: bool = Field(description="A session is already recorded for it that day.")
 
 
-class CardOut(Schema):
+class PackCardOut(Schema):
     pupil: uuid.UUID
     group: str
-    provisions: list[ProvisionOut]
+    provisions: list[PackProvisionOut]
 
 
-class DayOut(Schema):
+class PackDayOut(Schema):
     date: dt.date
     label: str
     today: bool
     recordable: bool = Field(description="Sessions may be recorded for this day (today).")
     closed: str = Field(description="Why nothing is due, in words; empty on a school day.")
     lines: list[str] = Field(description="Where to be when (the deployment plan), in words.")
-    cards: list[CardOut]
+    cards: list[PackCardOut]
 
 
-class TargetOut(Schema):
+class PackTargetOut(Schema):
     id: uuid.UUID
     text: str
     area: str = Field(description="The plan the target is on (e.g. 'Ben's EHC plan').")
     success_criteria: str
 
 
-class TextOut(Schema):
+class PackTextOut(Schema):
     text: str
 
 
-class StrategyOut(Schema):
+class PackStrategyOut(Schema):
     id: int
     text: str
 
 
-class ProfileOut(Schema):
+class PackProfileOut(Schema):
     heading: str
     text: str
 
 
-class CarePlanOut(Schema):
+class PackCarePlanOut(Schema):
     id: uuid.UUID
     kind: str
     kind_label: str
@@ -164,13 +164,13 @@ class CarePlanOut(Schema):
     staff_required: int
 
 
-class LastDoseOut(Schema):
+class PackLastDoseOut(Schema):
     at: dt.datetime
     by: str
     outcome: str
 
 
-class MedicineOut(Schema):
+class PackMedicineOut(Schema):
     id: uuid.UUID
     name: str
     strength: str
@@ -181,44 +181,44 @@ class MedicineOut(Schema):
     controlled: bool
     emergency_use: bool
     rules: list[str] = Field(description="The plan's rules, in words.")
-    last_dose: LastDoseOut | None = Field(description="The last dose the server knew of.")
+    last_dose: PackLastDoseOut | None = Field(description="The last dose the server knew of.")
 
 
-class EmergencyOut(Schema):
+class PackEmergencyOut(Schema):
     plan: str
     steps: str
     who_to_call: str
 
 
-class PupilOut(Schema):
+class PackPupilOut(Schema):
     id: uuid.UUID
     name: str
     first_name: str
     year: str
     school: int
     needs: list[str]
-    targets: list[TargetOut]
-    strategies: list[TextOut]
-    behaviour_strategies: list[StrategyOut] = Field(
+    targets: list[PackTargetOut]
+    strategies: list[PackTextOut]
+    behaviour_strategies: list[PackStrategyOut] = Field(
         description="The active behaviour plan's strategies: an incident's strategy_id."
     )
-    profile: list[ProfileOut]
-    care_plans: list[CarePlanOut]
-    medicines: list[MedicineOut]
-    emergency_steps: list[EmergencyOut]
+    profile: list[PackProfileOut]
+    care_plans: list[PackCarePlanOut]
+    medicines: list[PackMedicineOut]
+    emergency_steps: list[PackEmergencyOut]
 
 
-class PersonOut(Schema):
+class PackPersonOut(Schema):
     id: int
     name: str
 
 
 class PackOut(Schema):
-    user: PersonOut
+    user: PackPersonOut
     generated_at: dt.datetime
-    days: list[DayOut]
-    pupils: dict[str, PupilOut]
-    witnesses: dict[str, list[PersonOut]] = Field(
+    days: list[PackDayOut]
+    pupils: dict[str, PackPupilOut]
+    witnesses: dict[str, list[PackPersonOut]] = Field(
         description="By school id: the staff who may witness a dose or be a second adult."
     )
     choices: dict[str, list[list[Any]]] = Field(
@@ -264,7 +264,7 @@ class OutboxIn(Schema):
     )
 
 
-class SavedOut(Schema):
+class OutboxSavedOut(Schema):
     status: str = Field(json_schema_extra={"enum": ["saved"]})
     kind: str
     client_id: uuid.UUID
@@ -277,7 +277,7 @@ class SavedOut(Schema):
     )
 
 
-class RefusedOut(Schema):
+class OutboxRefusedOut(Schema):
     status: str = Field(json_schema_extra={"enum": ["refused"]})
     kind: str | None
     client_id: str | None
@@ -310,14 +310,14 @@ class Refused(Exception):
 @router.post(
     "/outbox",
     response={
-        200: SavedOut,
-        201: SavedOut,
-        400: RefusedOut,
+        200: OutboxSavedOut,
+        201: OutboxSavedOut,
+        400: OutboxRefusedOut,
         401: ErrorOut,
         403: ErrorOut,
-        404: RefusedOut,
-        409: RefusedOut,
-        422: RefusedOut,
+        404: OutboxRefusedOut,
+        409: OutboxRefusedOut,
+        422: OutboxRefusedOut,
     },
     summary="Send one record made offline (201 saved; 200 when its client_id was saved "
     "before; 4xx refused, with the reason in words)",
