@@ -43,8 +43,16 @@ class SignedInSession(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
+    def _get_key(self, request):
+        # No session cookie, no sign-in to protect: 401 (sign in), not a CSRF 403.
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = request.user
+        if key is None:
+            return None
         if not user.is_authenticated or not user.may_sign_in():
             return None
         if sessions.check(request):
