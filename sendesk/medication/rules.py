@@ -249,15 +249,21 @@ def broken_rules(
     checks.append(lambda: _check_window(medicine, given_at, exclude))
     if needs_stock:
         checks.append(lambda: _check_stock(medicine))
-    broken = []
+    return refusals(checks, first_only=first_only)
+
+
+def refusals(checks, *, first_only=False) -> list[DoseRefused]:
+    """The DoseRefused each of `checks` (callables) raises, each run in turn; stopping at
+    the first with `first_only`."""
+    found = []
     for check in checks:
         try:
             check()
         except DoseRefused as refusal:
-            broken.append(refusal)
+            found.append(refusal)
             if first_only:
                 break
-    return broken
+    return found
 
 
 def _check_window(medicine, given_at, exclude) -> None:

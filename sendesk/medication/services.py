@@ -59,6 +59,7 @@ from .rules import (
     broken_rules,
     emergency_flags,
     emergency_others,
+    refusals,
     slot_at,
     time_flags,
     unit_words,
@@ -504,7 +505,7 @@ def administration_record(
     # The rules. Training first: it does not change while we wait for the lock.
     problems = None
     if offline:
-        untrained = _broken([lambda: _check_training(actor, medicine, given_at)])
+        untrained = refusals([lambda: _check_training(actor, medicine, given_at)])
         problems = [_words(r) for r in untrained]
     else:
         _check_training(actor, medicine, given_at)
@@ -845,17 +846,6 @@ def _checked_write(
     return record
 
 
-def _broken(checks) -> list[DoseRefused]:
-    """The refusals the checks raise, each run: what a dose given offline broke."""
-    found = []
-    for check in checks:
-        try:
-            check()
-        except DoseRefused as refusal:
-            found.append(refusal)
-    return found
-
-
 def _words(refusal: DoseRefused) -> str:
     return " ".join(refusal.errors.values())
 
@@ -870,7 +860,7 @@ def _offline_checks(medicine, given_at, outcome, due_at, problems):
     if outcome == Administration.Outcome.GIVEN:
         problems += [_words(r) for r in broken_rules(medicine, given_at, due_at)]
     else:
-        problems += [_words(r) for r in _broken([lambda: _check_active(medicine)])]
+        problems += [_words(r) for r in refusals([lambda: _check_active(medicine)])]
     return due_at
 
 
