@@ -2,6 +2,7 @@
 is saved by its own endpoint's code, exactly once however often it is sent, and anything
 refused comes back with the reason in words (issue 13, part 2)."""
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -12,6 +13,7 @@ from sendesk.care.models import CareEvent
 from sendesk.homeschool.models import DiaryNote, DiaryPupil
 from sendesk.medication.models import Administration
 from sendesk.provision.models import Session
+from sendesk.pupils.models import Pupil
 from tests.second_factor import verified_login
 
 from ..world import TODAY
@@ -208,3 +210,22 @@ def test_a_client_id_of_another_record_conflicts(world, device):
     assert again.status_code == 200 and again.json()["duplicate"] is True
     assert Incident.objects.filter(client_id=cid).count() == 1
     assert Incident.objects.get(client_id=cid).behaviour == "Shouted at a friend"
+
+
+def test_an_hlta_records_for_her_group(world, device):
+    cid = uuid.uuid4()
+    data = {**_incident(world), "pupil_id": str(world.cara.pk)}
+    r = device(world.hana).send(world.hana, "incident", data, client_id=cid)
+    assert r.status_code == 201, r.content
+    assert r.json()["message"] == "Saved: incident for Cara, Wednesday 18 November."
+    assert Incident.objects.get(client_id=cid).recorded_by == world.hana
+
+
+def test_a_pupil_who_has_left_since_is_refused_in_words(world, device):
+    # Ben left yesterday; Alice's tablet still held an incident recorded before it knew.
+    Pupil.objects.filter(pk=world.ben.pk).update(left_on=TODAY - dt.timedelta(days=1))
+    cid = uuid.uuid4()
+    r = device(world.alice).send(world.alice, "incident", _incident(world), client_id=cid)
+    assert r.status_code == 404
+    assert r.json()["status"] == "refused" and "not been saved" in r.json()["message"]
+    assert not Incident.objects.filter(client_id=cid).exists()
