@@ -33,6 +33,7 @@
     return store.getKey(user).then(function (rec) {
       if (rec) return rec;
       return getJSON("key").then(function (answer) {
+        if (leaving) throw new Error("signing out");
         var k = answer.body;
         if (String(k.user) !== user) throw new Error("key for someone else");
         var server = answer.date ? Date.parse(answer.date) : NaN;
@@ -59,10 +60,14 @@
     document.body.setAttribute("data-offline-saved", String(at));
   }
 
+  // Set once sign-out has begun: nothing is saved on the device after that.
+  var leaving = false;
+
   function refresh() {
     if (!navigator.onLine) return Promise.resolve();
     return ensureKey().then(function () { return getJSON("pack"); })
       .then(function (answer) {
+        if (leaving) return Promise.reject(new Error("signing out"));
         if (String(answer.body.user && answer.body.user.id) !== user) throw new Error("pack for someone else");
         return store.savePack(user, answer.body);
       })
@@ -161,7 +166,7 @@
     d.onclick = function (evt) {
       var choice = evt.target.closest && evt.target.closest("button");
       if (!choice) return;
-      if (choice.value === "cancel") { d.close(); return; }
+      if (choice.value === "cancel") { leaving = false; d.close(); return; }
       if (choice.value === "keep") {
         store.forget().then(function () { d.close(); leave(form); });
         return;
@@ -188,6 +193,7 @@
     // Decided after a look at the store (which takes a moment): the form is sent then.
     evt.preventDefault();
     evt.stopPropagation();
+    leaving = true;
     store.exists().then(function (there) {
       return there ? store.unsentCount(user) : 0;
     }).then(function (count) {
