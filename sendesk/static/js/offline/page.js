@@ -214,6 +214,7 @@
     }) : Promise.resolve();
     if (meta.dataset.refresh) steps = steps.then(refresh);
     return steps.then(sendKept).then(notice);
-  }).catch(function () { /* storage unavailable (private mode): the site works online */ });
+  }).catch(function () { /* storage unavailable (private mode): the site works online */ })
+    .then(function () { document.body.setAttribute("data-offline-settled", ""); });
   window.addEventListener("online", function () { if (user) sendKept(); });
 })();
