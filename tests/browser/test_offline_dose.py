@@ -4,38 +4,29 @@ plan's rules, warns that another adult may have given one since, and keeps the d
 On sync the server checks every rule: a dose that broke one is kept (it was given) and
 raised at once to the SENCO and to the person who gave it."""
 
+import datetime as dt
 import re
 import uuid
 
 from playwright.sync_api import expect
 
 from sendesk.medication.models import Administration
+from sendesk.medication.services import administration_record
 from sendesk.notifications.models import Notification
-from tests.api.conftest import Api
 from tests.world import TODAY
 
 from .offline import go_offline, no_sideways_scroll, outbox_item, pupil_card, save_my_day
 from .signin import log_in
 
 
-def test_dose_given_offline_that_broke_a_rule_is_raised_on_sync(
-    live_world, live_server, client, narrow
-):
+def test_dose_given_offline_that_broke_a_rule_is_raised_on_sync(live_world, live_server, narrow):
     w, base, page = live_world, live_server.url, narrow
     # Alice gave Ben his inhaler at 09:30 on the class tablet (at least 4 hours must pass
     # between doses), and has forgotten.
-    given = Api(client).post(
-        w.alice,
-        "/medication/administrations",
-        {
-            "client_id": str(uuid.uuid4()),
-            "medicine_id": str(w.inhaler.pk),
-            "given_at": f"{TODAY.isoformat()}T09:30:00",
-            "outcome": "given",
-            "dose": "2 puffs",
-        },
-    )
-    assert given.status_code == 201, given.content
+    administration_record(
+        actor=w.alice, client_id=uuid.uuid4(), medicine_id=w.inhaler.pk, outcome="given",
+        given_at=dt.datetime.combine(TODAY, dt.time(9, 30)), dose="2 puffs",
+    )  # fmt: skip
     log_in(page, base, w.alice.email)
     save_my_day(page, base)
 

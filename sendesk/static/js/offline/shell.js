@@ -325,6 +325,12 @@
     }
   }
 
+  function expireCheck() {
+    store.getKey(state.user).then(function (key) {
+      if (!key) store.settle("").then(function () { location.reload(); });
+    });
+  }
+
   function start() {
     dialog = $("[data-record-dialog]");
     form = $("[data-record-form]");
@@ -360,6 +366,8 @@
       });
     }).then(function () {
       document.body.setAttribute("data-shell-ready", "");
+      // Left open past the end of the sign-in: the key and My day go then, not later.
+      if (state.user) setInterval(expireCheck, 60 * 1000);
       if (navigator.onLine) return sendNow();
     }).catch(function () { empty("What this device keeps could not be read. Sign in again with a signal."); });
   }
