@@ -29,11 +29,11 @@
 
   // The key, once per sign-in. The server's clock may differ from this device's: the
   // sign-in's end is placed on this device's clock by the answer's Date header.
-  function ensureKey() {
+  function ensureKey(evenWhenLeaving) {
     return store.getKey(user).then(function (rec) {
       if (rec) return rec;
       return getJSON("key").then(function (answer) {
-        if (leaving) throw new Error("signing out");
+        if (leaving && !evenWhenLeaving) throw new Error("signing out");
         var k = answer.body;
         if (String(k.user) !== user) throw new Error("key for someone else");
         var server = answer.date ? Date.parse(answer.date) : NaN;
@@ -172,7 +172,10 @@
         return;
       }
       choice.disabled = true;
-      outbox.send(user).then(function () { return store.unsentCount(user); }, function () {
+      // The key may not be on the device yet on this page (it is fetched on My day).
+      ensureKey(true).catch(function () { /* offline: nothing can be sent anyway */ }).then(function () {
+        return outbox.send(user);
+      }).then(function () { return store.unsentCount(user); }, function () {
         return store.unsentCount(user);
       }).then(function (left) {
         choice.disabled = false;
