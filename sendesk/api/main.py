@@ -23,6 +23,7 @@ from . import (
     medication,
     notifications,
     observations,
+    offline,
     plans,
     provision,
     provision_map,
@@ -85,3 +86,4 @@ api.add_router("", census.router)
 api.add_router("", imports.router)
 api.add_router("", subject_access.router)
 api.add_router("", retention.router)
+api.add_router("/offline", offline.router)
