@@ -74,6 +74,7 @@ def test_ta_records_offline_and_each_record_arrives_once(live_world, live_server
     dialog.get_by_text("Medium", exact=True).click()
     dialog.get_by_label("What they did").fill("Threw a pencil and hid under the table")
     dialog.get_by_label("Where (optional)").fill("Classroom 3A")
+    dialog.get_by_label(re.compile("Offer the calm corner")).select_option(index=3)
     dialog.get_by_role("button", name="Save on this device").click()
     # Ben has no home-school diary: the server will refuse this one.
     ben.get_by_role("button", name="Diary entry").click()
@@ -104,6 +105,9 @@ def test_ta_records_offline_and_each_record_arrives_once(live_world, live_server
     incident = Incident.objects.get()
     assert (incident.pupil_id, incident.severity) == (w.ben.pk, 2)
     assert incident.recorded_by_id == w.alice.pk
+    assert list(incident.strategy_uses.values_list("strategy_id", "effectiveness")) == [
+        (w.calm_corner.pk, 3)
+    ]
 
     # Sent again (an answer lost on the way: the device marks them unsent and retries):
     # the server's idempotency stores nothing twice.

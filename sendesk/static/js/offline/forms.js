@@ -108,6 +108,7 @@
   var RESPONSE = [["1", "1 did not engage"], ["2", "2"], ["3", "3"], ["4", "4"], ["5", "5 fully engaged"]];
   var RATINGS = [["not_yet", "Not yet"], ["emerging", "Emerging"], ["developing", "Developing"], ["secure", "Secure"], ["achieved", "Achieved"]];
   var MISSED = [["staff_absent", "Staff absent"], ["pupil_absent", "Pupil absent"], ["trip", "Trip or event"], ["timetable_clash", "Timetable clash"], ["other", "Other"]];
+  var EFFECT = [["1", "Didn't help"], ["2", "Helped a little"], ["3", "Worked well"]];
   var SEVERITY = [["1", "Low"], ["2", "Medium"], ["3", "High"]];
   var DIARY = [["food", "Food and drink"], ["toileting", "Toileting"], ["sleep", "Sleep and rest"], ["mood", "Mood"], ["enjoyed", "What they enjoyed"], ["know", "Anything to know"]];
 
@@ -202,7 +203,12 @@
           text("antecedent", "What happened before", {long: true, optional: true}),
           text("behaviour", "What they did", {long: true}),
           text("response", "What staff did", {long: true, optional: true}),
-          text("outcome", "How it ended", {long: true, optional: true})];
+          text("outcome", "How it ended", {long: true, optional: true})]
+          .concat((ctx.pupil.behaviour_strategies || []).map(function (st) {
+            // The behaviour plan's strategies: how well each one tried worked.
+            return select("strategy:" + st.id, "If you used it: " + st.text,
+              choices(ctx, "strategy_effectiveness", EFFECT), {blank: "Not used", optional: true});
+          }));
       },
       collect: function (ctx, v) {
         var errors = {};
@@ -213,7 +219,9 @@
           pupil_id: ctx.pupil.id, kind: "concern", severity: v.severity ? parseInt(v.severity, 10) : null,
           occurred_at: errors.time ? "" : when(ctx, v), location: v.location || "", lesson: v.lesson || "",
           antecedent: v.antecedent || "", behaviour: v.behaviour || "", response: v.response || "",
-          outcome: v.outcome || ""
+          outcome: v.outcome || "",
+          strategies: (ctx.pupil.behaviour_strategies || []).filter(function (st) { return v["strategy:" + st.id]; })
+            .map(function (st) { return {strategy_id: st.id, effectiveness: parseInt(v["strategy:" + st.id], 10)}; })
         }, summary: "Incident"};
       }
     },
