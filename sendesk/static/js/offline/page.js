@@ -44,17 +44,23 @@
     });
   }
 
-  function saved(at) {
+  // A status line at the top of the page's main part (made once, then reused).
+  function statusLine(name, className) {
     var main = document.getElementById("main");
-    var line = document.querySelector("[data-offline-saved-note]");
-    if (!main) return;
-    if (!line) {
+    var line = document.querySelector("[data-" + name + "]");
+    if (!line && main) {
       line = document.createElement("p");
-      line.className = "offline-saved-note muted";
-      line.setAttribute("data-offline-saved-note", "");
+      line.className = className;
+      line.setAttribute("data-" + name, "");
       line.setAttribute("role", "status");
       main.insertBefore(line, main.firstChild);
     }
+    return line;
+  }
+
+  function saved(at) {
+    var line = statusLine("offline-saved-note", "offline-saved-note muted");
+    if (!line) return;
     line.textContent = "Saved on this device for when there is no signal (" +
       new Date(at).toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit"}) + ").";
     document.body.setAttribute("data-offline-saved", String(at));
@@ -84,15 +90,8 @@
         var refused = list.filter(function (e) { return e.state === "refused"; }).length;
         var box = document.querySelector("[data-offline-outbox-note]");
         if (!unsent.length) { if (box) box.remove(); return; }
-        var main = document.getElementById("main");
-        if (!main) return;
-        if (!box) {
-          box = document.createElement("p");
-          box.className = "message offline-outbox-note";
-          box.setAttribute("data-offline-outbox-note", "");
-          box.setAttribute("role", "status");
-          main.insertBefore(box, main.firstChild);
-        }
+        box = statusLine("offline-outbox-note", "message offline-outbox-note");
+        if (!box) return;
         box.textContent = "";
         var words = unsent.length === 1 ? "1 record" : unsent.length + " records";
         box.appendChild(document.createTextNode(words + " recorded on this device " +
