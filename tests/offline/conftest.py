@@ -2,8 +2,10 @@ import json
 import uuid
 
 import pytest
+from django.test import Client
 
 from tests.api.conftest import Api
+from tests.second_factor import verified_login
 
 OUTBOX = "/api/v1/offline/outbox"
 
@@ -30,11 +32,14 @@ class Device:
 
 
 @pytest.fixture
-def device(as_user):
-    """device(person) -> that person's signed-in browser."""
+def device(_client_handler):
+    """device(person) -> that person's signed-in browser: a browser of its own each time
+    (two people's tablets do not share a cookie jar)."""
 
     def signed_in(person):
-        return Device(as_user(person))
+        browser = Client()
+        browser.handler = _client_handler
+        return Device(verified_login(browser, person))
 
     return signed_in
 
