@@ -24,7 +24,7 @@ from .offline import (
 from .signin import log_in
 
 
-def record_session(page, provision, *, attendance="Present", minutes=None, missed=None):
+def record_session(page, provision, *, attendance="Present", minutes=None, missed=None, flag=False):
     card = pupil_card(page, "Ben Brown")
     session_button(card, provision).click()
     dialog = page.get_by_role("dialog")
@@ -36,6 +36,8 @@ def record_session(page, provision, *, attendance="Present", minutes=None, misse
         dialog.get_by_text("Delivered", exact=True).click()
         dialog.get_by_text(attendance, exact=True).click()
         dialog.get_by_text("4", exact=True).click()
+        if flag:
+            dialog.get_by_text("Flag for the teacher").click()
     if minutes is not None:
         dialog.get_by_label("Minutes").fill(str(minutes))
     dialog.get_by_role("button", name="Save on this device").click()
@@ -67,7 +69,7 @@ def test_ta_records_offline_and_each_record_arrives_once(live_world, live_server
     dialog.get_by_role("button", name="Cancel").click()
     assert page.evaluate(OUTBOX_ROWS) == []
 
-    record_session(page, "Talk Boost")
+    record_session(page, "Talk Boost", flag=True)
     record_session(page, "Precision teaching", attendance="Part of the session", minutes=15)
     record_session(page, "Talk Boost", missed="Pupil absent")
     ben.get_by_role("button", name="Incident").click()
@@ -100,6 +102,8 @@ def test_ta_records_offline_and_each_record_arrives_once(live_world, live_server
         ("Talk Boost", False),
         ("Talk Boost", True),
     ]
+    flagged = SessionPupil.objects.get(session__provision=w.talk, session__delivered=True)
+    assert (flagged.attendance, flagged.flag_for_teacher) == ("present", True)
     partial = SessionPupil.objects.get(session__provision=w.precision)
     assert (partial.attendance, partial.response) == ("partial", 4)
     incident = Incident.objects.get()

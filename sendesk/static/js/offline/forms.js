@@ -135,7 +135,9 @@
             radios("response", "How did they engage?", choices(ctx, "responses", RESPONSE))
           ].concat((ctx.pupil.targets || []).map(function (t) {
             return select("rating:" + t.id, "Progress on: " + t.text, choices(ctx, "ratings", RATINGS), {blank: "Not rated", optional: true});
-          })).concat([text("note", "Note", {long: true, optional: true})])),
+          })).concat([text("note", "Note", {long: true, optional: true}),
+            check("share_note", "Parents may read the note"),
+            check("flag", "Flag for the teacher")])),
           el("div", {"data-when": "missed", hidden: true}, [
             select("missed_reason", "Why was it missed?", choices(ctx, "missed_reasons", MISSED), {blank: "Choose a reason"}),
             text("missed_note", "What happened", {optional: true, hint: "Needed when the reason is Other."})
@@ -160,6 +162,7 @@
           pupils.push({
             pupil_id: ctx.pupil.id, attendance: v.attendance,
             response: v.response ? parseInt(v.response, 10) : null, note: v.note || "",
+            note_shared_with_parents: !!v.share_note, flag_for_teacher: !!v.flag,
             target_progress: (ctx.pupil.targets || []).filter(function (t) { return v["rating:" + t.id]; })
               .map(function (t) { return {target_id: t.id, rating: v["rating:" + t.id]}; })
           });
