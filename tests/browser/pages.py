@@ -108,6 +108,8 @@ NOT_PAGES = {
     "import_template": "a CSV download (an import template, issue 12)",
     "mfa_verify": "the second step, shown only between password and code: opened at 320 px "
     "in tests/signin/test_browser_second_factor.py",
+    "web_manifest": "the web app manifest (JSON), issue 13",
+    "service_worker": "the service worker (JavaScript), issue 13",
 }
 
 
@@ -698,6 +700,8 @@ PAGES = {
     "training_needs": ("senco", lambda w, r: {}, ""),
     "induction_new": ("senco", lambda w, r: {}, ""),
     "induction_detail": ("alice", lambda w, r: {"pk": r.induction}, ""),
+    # Issue 13: the offline My day (the shell the service worker shows with no network).
+    "offline_day": ("alice", lambda w, r: {}, ""),
     "staff_list": ("head", lambda w, r: {}, ""),
     "staff_new": ("head", lambda w, r: {}, ""),
     "staff_me": ("alice", lambda w, r: {}, ""),
