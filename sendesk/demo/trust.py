@@ -13,7 +13,10 @@ from .generator import generate
 
 # (name, e-mail domain) of the trust's other schools: small village primaries. Their
 # staff have no usable password (only Oakfield's people and trust@ are demo logins).
-SMALL_SCHOOLS = [("Brookside Primary", "brookside.example"), ("Hillcrest Primary", "hillcrest.example")]
+SMALL_SCHOOLS = [
+    ("Brookside Primary", "brookside.example"),
+    ("Hillcrest Primary", "hillcrest.example"),
+]
 SMALL_PUPILS = 60
 TRUST_SENCO = "Joanne Mensah"
 
