@@ -8,6 +8,7 @@ from django.conf import settings
 
 from sendesk.accounts.models import User
 from sendesk.schools.models import Role, StaffRole, TrustRole
+from sendesk.staff.models import CareGender
 
 from .generator import generate
 
@@ -41,6 +42,17 @@ def make_trust(school, *, seed: int, domain: str, today=None) -> list:
     )
     TrustRole.objects.create(user=user, trust=school.trust, role=TrustRole.Kind.TRUST_SENCO)
     StaffRole.objects.create(user=user, school=school, role=Role.SENCO)
+    # On Oakfield's staff like everyone else there: recorded for the intimate care plans
+    # when the SENCO recorded the rest (demo/care.py).
+    recorded = CareGender.objects.filter(school=school).order_by("set_at", "pk").first()
+    if recorded is not None:
+        CareGender.objects.create(
+            school=school,
+            user=user,
+            gender=CareGender.Gender.FEMALE,
+            set_by_id=recorded.set_by_id,
+            set_at=recorded.set_at,
+        )
     return generated.schools
 
 

@@ -21,7 +21,7 @@ from sendesk.lib.paths import Paths
 from sendesk.provision.selectors import ranked_provisions, windows_of
 from sendesk.schools.calendar import week_start
 from sendesk.schools.capabilities import trust_roles_of
-from sendesk.schools.models import School, TrustRole
+from sendesk.schools.models import School, Trust, TrustRole
 from sendesk.staff.selectors import training_across
 
 # The shortfall list across schools shows the worst this many (and how many there are):
@@ -284,6 +284,4 @@ def _uuid(value) -> uuid.UUID:
 
 def _trust(trust_id):
     """A trust with no school yet (nothing to show but its name)."""
-    from sendesk.schools.models import Trust
-
     return Trust.objects.get(pk=trust_id)

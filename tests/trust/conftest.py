@@ -1,32 +1,16 @@
 import datetime as dt
-import html
-import uuid
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sendesk.accounts.models import User
-from sendesk.behaviour import services as behaviour
 from sendesk.provision.models import Provision, Session, SessionPupil
 from sendesk.schools.models import Role, StaffRole, TrustRole
+from tests.behaviour.conftest import intervention, page_queries, text  # noqa: F401
 from tests.world import PASSWORD, TODAY
 
 # The Monday of the world's week (TODAY is a Wednesday).
 MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())
-
-
-def text(response) -> str:
-    """The body as a reader sees it (entities decoded)."""
-    return html.unescape(response.content.decode())
-
-
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, response.content[:500]
-    return len(ctx.captured_queries)
 
 
 @pytest.fixture
@@ -82,21 +66,3 @@ def delivered(provision, day, minutes, by):
         attendance="present",
     )
     return session
-
-
-def intervention(actor, pupil, started_at, staff):
-    record, _ = behaviour.intervention_record(
-        actor=actor,
-        client_id=uuid.uuid4(),
-        pupil_id=pupil.pk,
-        staff=[(staff.pk, "lead")],
-        kind="restraint",
-        started_at=started_at,
-        duration_minutes=4,
-        location="Corridor by the hall",
-        before="Ran at another pupil with a chair raised",
-        deescalation="Calm voice, offered the calm corner, cleared the corridor",
-        holds="Team Teach single elbow, walked to the calm room",
-        reason="Imminent risk of injury to another pupil",
-    )
-    return record

@@ -20,7 +20,7 @@ from sendesk.staff.models import Training
 from sendesk.staff.selectors import training_register
 from tests.world import TODAY
 
-from .conftest import MONDAY, delivered, intervention, provision, queries, text
+from .conftest import MONDAY, delivered, page_queries, provision, text
 
 URL = "/trust/"
 API = "/api/v1/trust/overview"
@@ -128,10 +128,12 @@ def test_a_trust_person_sees_nothing_of_another_trust(world, trust_senco, as_use
     assert "Ben Brown" not in body and "Test Primary" not in body
 
 
-def test_parents_to_tell_training_and_deployment_gaps(world, trust_senco, now, as_user):
+def test_parents_to_tell_training_and_deployment_gaps(
+    world, trust_senco, now, as_user, intervention
+):
     # Parents not told: Ben's restraint ten days ago (overdue), Olly's this morning (due).
-    overdue = intervention(world.senco, world.ben, _at(-10), world.alice)
-    due = intervention(world.olga, world.olly, _at(0, 9), world.olga)
+    overdue = intervention(started_at=_at(-10))
+    due = intervention(world.olga, world.olly, [(world.olga.pk, "lead")], started_at=_at(0, 9))
     # Training: Alice's first aid ran out last month; Olga's expires in ten days.
     Training.objects.create(user=world.alice, kind="first_aid", completed_on=dt.date(2023, 10, 1),
                             expires_on=TODAY - dt.timedelta(days=30))  # fmt: skip
@@ -183,7 +185,7 @@ def test_views_of_the_pupils_named_are_logged(world, trust_lead, olly_short, as_
     assert AccessEvent.objects.count() - before == len(named)
 
 
-def _add_school(world, n):
+def _add_school(world, n, intervention):
     """Another school of the trust, with a term, a pupil owed provision and given some,
     a restraint whose parents are not told, staff with training running out, and a
     published week with a gap: every list of the view has something of it."""
@@ -204,7 +206,7 @@ def _add_school(world, n):
     StaffRole.objects.create(user=senco, school=school, role=Role.SENCO)
     Training.objects.create(user=senco, kind="first_aid", completed_on=dt.date(2023, 10, 1),
                             expires_on=TODAY + dt.timedelta(days=3))  # fmt: skip
-    intervention(senco, pupils[0], _at(-3), senco)
+    intervention(senco, pupils[0], [(senco.pk, "lead")], started_at=_at(-3))
     plan = DeploymentPlan.objects.create(school=school, week_start=MONDAY, status="published",
                                          created_by=senco, created_at=now_(),
                                          published_by=senco, published_at=now_())  # fmt: skip
@@ -213,19 +215,21 @@ def _add_school(world, n):
     return school
 
 
-def test_query_count_is_flat_in_the_number_of_schools(world, trust_senco, olly_short, as_user):
+def test_query_count_is_flat_in_the_number_of_schools(
+    world, trust_senco, olly_short, as_user, intervention
+):
     client = as_user(trust_senco)
     client.get(URL)  # the calendars worked out once, as a running server has them
-    two = queries(client, URL)
-    _add_school(world, 1)
-    _add_school(world, 2)
+    two = page_queries(client, URL)
+    _add_school(world, 1, intervention)
+    _add_school(world, 2, intervention)
     view = client.get(URL).context["view"]
     assert len(view.schools) == 4
     assert {s.name for s in view.schools if s.gap_provisions and s.ri_due + s.ri_overdue} == {
         "Added School 1",
         "Added School 2",
     }
-    assert queries(client, URL) == two
+    assert page_queries(client, URL) == two
 
 
 def _at(days, hour=13):
