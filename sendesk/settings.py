@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "sendesk.records",
     "sendesk.backups",
     "sendesk.offline",
+    "sendesk.trust",
     "sendesk.front",
     "sendesk.demo",
 ]

@@ -38,6 +38,7 @@ from . import (
     therapy,
     timetable,
     trips,
+    trust,
 )
 
 api = NinjaAPI(
@@ -87,3 +88,4 @@ api.add_router("", imports.router)
 api.add_router("", subject_access.router)
 api.add_router("", retention.router)
 api.add_router("/offline", offline.router)
+api.add_router("", trust.router)

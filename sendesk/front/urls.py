@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("sendesk.imports.urls")),
     path("", include("sendesk.records.urls")),
     path("", include("sendesk.offline.urls_pwa")),  # issue 13: manifest, service worker, shell
+    path("", include("sendesk.trust.urls")),
 ]

@@ -90,7 +90,8 @@ def test_seed_demo_runs_once_and_then_only_prints_the_logins(demo, settings):
     settings.DEMO_MODE = True
     again = io.StringIO()
     call_command("seed_demo", stdout=again)
-    assert School.objects.count() == 1
+    # Oakfield and, since issue 13, the trust's two smaller schools: nothing made again.
+    assert School.objects.count() == 3
     assert "ta1@oakfield.example" in again.getvalue()
     assert "Creating" not in again.getvalue()
 
@@ -101,3 +102,42 @@ def test_seed_demo_leaves_a_database_with_other_schools_alone(world, settings):
     call_command("seed_demo", stdout=out)
     assert "not added" in out.getvalue()
     assert not School.objects.filter(name="Oakfield Primary").exists()
+
+
+def test_the_demo_trust_senco_sees_three_schools_and_links_into_oakfield_only(demo, as_user):
+    # Issue 13: trust@ is Trust SENCO of Oakfield Learning Trust and SENCO at Oakfield only.
+    from django.urls import reverse
+
+    from sendesk.schools.models import TrustRole
+    from sendesk.signin import mfa
+
+    trust = User.objects.get(email="trust@oakfield.example")
+    assert "trust@oakfield.example" in demo
+    assert trust.check_password(settings.DEMO_PASSWORD)
+    assert mfa.has_second_factor(trust)  # enrolled with the demo key, as the SENCO is
+    assert list(TrustRole.objects.filter(user=trust).values_list("trust__name", "role")) == [
+        ("Oakfield Learning Trust", "trust_senco")
+    ]
+    assert list(trust.staff_roles.values_list("school__name", "role")) == [
+        ("Oakfield Primary", "senco")
+    ]
+    response = as_user(trust).get("/trust/")
+    assert response.status_code == 200
+    view = response.context["view"]
+    assert [s.name for s in view.schools] == [
+        "Brookside Primary",
+        "Hillcrest Primary",
+        "Oakfield Primary",
+    ]
+    # The smaller schools are real schools of the trust: pupils owed provision this term.
+    assert all(s.promised > 0 for s in view.schools)
+    oakfield = School.objects.get(name="Oakfield Primary")
+    body = response.content.decode()
+    linked = [r for r in view.shortfalls if r.url]
+    assert linked and all(r.school_id == oakfield.pk for r in linked)
+    others = [r for r in view.shortfalls if r.school_id != oakfield.pk]
+    assert others and not any(r.url for r in others)
+    for r in others:
+        assert reverse("pupil_detail", args=[r.pupil_id]) not in body
+    # The smaller schools' staff are not demo logins.
+    assert not User.objects.get(email="senco@brookside.example").has_usable_password()

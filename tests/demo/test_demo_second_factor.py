@@ -14,7 +14,8 @@ from sendesk.accounts.models import User
 from sendesk.signin import mfa
 
 DOMAIN = "oakfield.example"
-NEEDING = ["dpo", "dsl", "ep", "head", "senco", "slt"]
+# Issue 13: trust@, the trust SENCO (SENCO at Oakfield), too.
+NEEDING = ["dpo", "dsl", "ep", "head", "senco", "slt", "trust"]
 
 
 def app_code(secret: str) -> str:
