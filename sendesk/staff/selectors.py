@@ -5,6 +5,8 @@ import datetime as dt
 from functools import lru_cache
 from types import SimpleNamespace
 
+from django.db.models import Exists, OuterRef, Q
+
 from sendesk.accounts.models import User
 from sendesk.schools.models import Role, StaffRole
 
@@ -173,20 +175,29 @@ def training_across(school_ids, day: dt.date) -> dict[int, dict]:
     staff of each of `school_ids`: someone on the staff of two schools counts at both.
     Two queries whatever the number of schools (their staff, then their records)."""
     school_ids = list(school_ids)
-    staff = (
-        StaffRole.objects.filter(school_id__in=school_ids, user__is_active=True)
-        .exclude(role=Role.THERAPIST)
-        .values_list("school_id", "user_id", "user__full_name", "user__email")
-        .distinct()
+    roles = StaffRole.objects.filter(school_id__in=school_ids, user__is_active=True).exclude(
+        role=Role.THERAPIST
     )
+    staff = roles.values_list("school_id", "user_id", "user__full_name", "user__email").distinct()
     people, schools_of = {}, {}
     for school_id, user_id, name, email in staff:
         people[user_id] = SimpleNamespace(pk=user_id, full_name=name or email)
         schools_of.setdefault(user_id, set()).add(school_id)
     rows_by_school = {school_id: [] for school_id in school_ids}
-    for user_id, kind, completed, expires in Training.objects.filter(
-        user_id__in=list(people)
-    ).values_list("user_id", "kind", "completed_on", "expires_on"):
+    # Only the (person, kind) pairs that can warn: a pair holding a record that is current
+    # beyond WARN_DAYS (or never expires) counts as current whatever else it holds
+    # (warnings() takes the longest-running record), so its rows are left in the database.
+    # Across thirty schools that is a few dozen rows to weigh rather than every record.
+    horizon = day + dt.timedelta(days=WARN_DAYS)
+    current = Training.objects.filter(
+        user_id=OuterRef("user_id"), kind=OuterRef("kind"), completed_on__lte=day
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=horizon))
+    for user_id, kind, completed, expires in (
+        # The staff as a subquery, not thousands of ids as parameters (slow to build).
+        Training.objects.filter(user_id__in=roles.values("user_id"), completed_on__lte=day)
+        .exclude(Exists(current))
+        .values_list("user_id", "kind", "completed_on", "expires_on")
+    ):
         row = _Row(
             user_id=user_id,
             user=people[user_id],

@@ -7,6 +7,7 @@ A trust role opens this view only. A pupil named here links to their page only w
 viewer may open it through a role held at that school (sendesk.access, unchanged)."""
 
 import datetime as dt
+import heapq
 import uuid
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -107,9 +108,10 @@ def pick_trust(user, trust_id=None) -> tuple[int, dict]:
     return min(trusts), trusts
 
 
-def _shortfalls(ranked, names: dict) -> tuple[list, dict]:
-    """(the short provisions across schools, worst first by minutes short then % then
-    school, pupil and title; school id -> SchoolLine figures)."""
+def _shortfalls(ranked, names: dict) -> tuple[list, dict, int]:
+    """(the first SHORTFALL_CAP short provisions across schools, worst first by minutes
+    short then % then school, pupil and title; school id -> SchoolLine figures; how many
+    are short in all)."""
     lines = {
         school_id: SchoolLine(school_id=school_id, name=name) for school_id, name in names.items()
     }
@@ -124,10 +126,15 @@ def _shortfalls(ranked, names: dict) -> tuple[list, dict]:
             line.provisions_short += 1
             line._short_pupils.add(row[12])
             short.append((got - owed, pct, names[school_id], row, pk, title, owed, got))
-    short.sort(key=lambda r: (r[0], r[1], r[2], r[3][14], r[3][13], r[5], str(r[4])))
+    count = len(short)
+    # Only the first SHORTFALL_CAP are shown: picked without sorting the thousands behind
+    # them (a trust of thirty schools has thousands of provisions behind their promise).
+    short = heapq.nsmallest(
+        SHORTFALL_CAP, short, key=lambda r: (r[0], r[1], r[2], r[3][14], r[3][13], r[5], str(r[4]))
+    )
     for line in lines.values():
         line.pupils_short = len(line._short_pupils)
-    return short, lines
+    return short, lines, count
 
 
 def _rows(short, openable, paths) -> list:
@@ -235,7 +242,7 @@ def trust_view(user, trust_id=None, day: dt.date | None = None) -> TrustView:
     names = {s.pk: s.name for s in mine}
     school_ids = list(names)
     ranked = ranked_provisions(windows_of(school_ids, day), day)
-    short, lines = _shortfalls(ranked, names)
+    short, lines, short_count = _shortfalls(ranked, names)
     short_ids = [_uuid(r[3][12]) for r in short[:SHORTFALL_CAP]]
     interventions = _interventions(school_ids, timezone.now(), lines, names)
     # Links only where the person may open the pupil through a role they hold at that
@@ -270,7 +277,7 @@ def trust_view(user, trust_id=None, day: dt.date | None = None) -> TrustView:
         day=day,
         schools=[lines[pk] for pk in school_ids],
         shortfalls=rows,
-        shortfall_count=len(short),
+        shortfall_count=short_count,
         interventions=interventions,
         training=training[:TRAINING_CAP],
         training_count=len(training),
