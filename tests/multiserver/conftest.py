@@ -89,12 +89,12 @@ class Pair:
 
     def worker(self, name: str) -> subprocess.Popen:
         """`manage.py db_worker --batch` (every task due, then exit) beside a server."""
-        out = open(self.folder / f"worker-{name}.log", "w")  # noqa: SIM115 (closed by the test)
-        return subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay",
-             "--no-reload", "--worker-id", f"ms-{name}"],
-            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        with open(self.folder / f"worker-{name}.log", "w") as out:
+            return subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay",
+                 "--no-reload", "--worker-id", f"ms-{name}"],
+                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
