@@ -25,7 +25,7 @@ run: $(STAMP) pdf-deps
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@case "$$SENDESK_DEMO" in ""|0|[nNfF]*|[oO][fF][fF]) \
 	echo "SENDesk on http://127.0.0.1:$(PORT)/  demo mode OFF (SENDESK_DEMO=0): no demo logins; make the first head with $(BIN)/python manage.py createadmin";; *) \
-	echo "SENDesk on http://127.0.0.1:$(PORT)/  DEMO MODE (synthetic data; SENDESK_DEMO=0 to turn it off)  demo logins: head@ senco@ dsl@ teacher1-8@ hlta@ ta1-8@ dpo@ slt@ parent@ oakfield.example, password: $${SENDESK_DEMO_PASSWORD:-oakfield-demo}; head@ senco@ dsl@ dpo@ slt@ also type a code from an authenticator app given the key $${SENDESK_DEMO_TOTP_SECRET:-OAKFIELDDEMOMFAOAKFIELDDEMOMFA23}";; esac
+	echo "SENDesk on http://127.0.0.1:$(PORT)/  DEMO MODE (synthetic data; SENDESK_DEMO=0 to turn it off)  demo logins: head@ senco@ dsl@ teacher1-8@ hlta@ ta1-8@ dpo@ slt@ parent@ trust@ oakfield.example, password: $${SENDESK_DEMO_PASSWORD:-oakfield-demo}; head@ senco@ dsl@ dpo@ slt@ trust@ also type a code from an authenticator app given the key $${SENDESK_DEMO_TOTP_SECRET:-OAKFIELDDEMOMFAOAKFIELDDEMOMFA23}";; esac
 	@# The task worker (e-mail) runs beside the web server and stops with it; so does the
 	@# scheduler, which starts the daily checks and digests (sendesk/notifications/daily.py).
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "sendesk.census",
     "sendesk.records",
     "sendesk.backups",
+    "sendesk.trust",
     "sendesk.front",
     "sendesk.demo",
 ]

@@ -37,6 +37,7 @@ from . import (
     therapy,
     timetable,
     trips,
+    trust,
 )
 
 api = NinjaAPI(
@@ -85,3 +86,4 @@ api.add_router("", census.router)
 api.add_router("", imports.router)
 api.add_router("", subject_access.router)
 api.add_router("", retention.router)
+api.add_router("", trust.router)

@@ -311,12 +311,18 @@ def generate(
     password: str | None = None,
     staff_names: dict | None = None,
     progress=None,
+    trust: Trust | None = None,
+    first_index: int = 0,
 ) -> Generated:
     """A trust with `schools` primary schools of `pupils` pupils each, and session history
     for `weeks_of_history` weeks before `today` (None: since the current term began).
 
     Staff log in as head@, senco@, dsl@, teacher<n>@, hlta@ (hlta<n>@), ta<n>@ at each
-    school's domain with `password` (None: no usable password). One transaction."""
+    school's domain with `password` (None: no usable password). One transaction.
+
+    With `trust`, the schools join that trust (the demo's smaller schools, issue 13);
+    `first_index` numbers them on from the trust's first, so their seeds, LA numbers and
+    URNs differ from its."""
     if not 1 <= pupils <= 6000:
         raise ValueError("pupils is per school, from 1 to 6000 (UPN serials are 3 digits a year)")
     today = today or timezone.localdate()
@@ -326,12 +332,12 @@ def generate(
     # would make seeding take seconds for nothing.
     password_hash = make_password(password)
     with transaction.atomic():
-        trust = Trust.objects.create(name=trust_name)
+        trust = trust or Trust.objects.create(name=trust_name)
         built = []
         for i in range(schools):
             builder = _SchoolBuilder(
                 seed=seed,
-                index=i,
+                index=first_index + i,
                 trust=trust,
                 name=names[i],
                 domain=domains[i],

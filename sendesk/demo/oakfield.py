@@ -32,6 +32,7 @@ from .notifications import make_notifications
 from .provision_map import make_provision_map
 from .reports import make_report
 from .reviews import make_reviews
+from .trust import make_trust, trust_notes
 from .visits import make_trip
 
 TRUST = "Oakfield Learning Trust"
@@ -103,6 +104,8 @@ def build_demo(*, today=None):
     # Issue 12: the roll imported at the start of term (one SEN difference for the SENCO),
     # the DPO dpo@ and two subject access requests, one in progress, one released.
     make_data_in_out(generated.schools[0])
+    # Issue 13: the trust's two smaller schools and its trust SENCO, trust@.
+    make_trust(generated.schools[0].school, seed=SEED, domain=DOMAIN, today=today)
     return generated.schools[0]
 
 
@@ -112,6 +115,7 @@ def _login_order(email):
     number = int(key[len(prefix) :] or 0)
     order = ["head", "senco", "dsl", "teacher", "hlta", "ta", "slt", "ep", "parent"]
     order.insert(order.index("slt"), "dpo")  # issue 12: the data protection officer
+    order.insert(order.index("dpo"), "trust")  # issue 13: the trust SENCO
     return (order.index(prefix) if prefix in order else len(order), number)
 
 
@@ -157,6 +161,9 @@ def demo_logins(school) -> list[tuple[str, str]]:
     rows = []
     for user in sorted(users, key=lambda u: _login_order(u.email)):
         roles = ", ".join(ROLE_WORDS[r.role] for r in user.staff_roles.all())
+        if user.email.startswith("trust@"):
+            # Issue 13: the trust SENCO, based at this school (demo/trust.py).
+            roles = f"Trust SENCO of {school.trust.name}; {roles} here only"
         what = []
         classes = [g.name for g in user.teaching_groups.all()]
         if classes:
@@ -236,6 +243,7 @@ def demo_notes(school) -> list[str]:
     notes += _gap_notes(school)
     notes += exam_notes(school)
     notes += data_notes(school)
+    notes += trust_notes(school)
     concerns = Concern.objects.filter(school=school).aggregate(
         n=Count("id"), pupils=Count("pupil", distinct=True)
     )

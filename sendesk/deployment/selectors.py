@@ -248,3 +248,32 @@ def max_adults(school_id: int) -> int:
         .first()
     )
     return PlannerSettings.DEFAULT_MAX_ADULTS if value is None else value
+
+
+def gaps_across(school_ids, monday: dt.date) -> dict[int, dict]:
+    """School id -> the week's deployment gaps (issue 13, the trust view): whether a plan
+    is published for the week of `monday`, and of it the promised provisions nobody is
+    deployed to deliver (Unmet rows naming a provision) and their minutes. One query,
+    grouped by school, whatever the number of schools."""
+    unmet = Q(unmet__provision__isnull=False)
+    rows = (
+        Plan.objects.filter(
+            school_id__in=list(school_ids), week_start=monday, status=Plan.Status.PUBLISHED
+        )
+        .values("school_id")
+        .annotate(
+            provisions=Count("unmet__provision", filter=unmet, distinct=True),
+            minutes=Sum("unmet__minutes", filter=unmet),
+        )
+        .order_by()
+    )
+    found = {
+        school_id: {"published": False, "provisions": 0, "minutes": 0} for school_id in school_ids
+    }
+    for row in rows:
+        found[row["school_id"]] = {
+            "published": True,
+            "provisions": row["provisions"],
+            "minutes": row["minutes"] or 0,
+        }
+    return found

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from sendesk.lib.registry import declared, merged
-from sendesk.schools.capabilities import capabilities, roles_of, schools_where
+from sendesk.schools.capabilities import capabilities, roles_of, schools_where, trust_roles_of
 
 
 def nav_entries() -> list:
@@ -39,7 +39,9 @@ def nav(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = {r for _, r in roles_of(user)}
+    # Trust roles (issue 13) come with the school roles, in the same query: they add the
+    # trust view's entry only.
+    roles = {r for _, r in roles_of(user)} | trust_roles_of(user)
     if not roles:
         for extra_roles in declared("nav_roles"):
             roles |= extra_roles(user)

@@ -39,4 +39,5 @@ urlpatterns = [
     path("", include("sendesk.census.urls")),
     path("", include("sendesk.imports.urls")),
     path("", include("sendesk.records.urls")),
+    path("", include("sendesk.trust.urls")),
 ]

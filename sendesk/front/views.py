@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from sendesk.access import roles_of
 from sendesk.lib import faults
 from sendesk.lib.registry import declared
+from sendesk.schools.capabilities import trust_roles_of
 from sendesk.signin.lockout import refused_for_lockout
 
 
@@ -73,6 +74,9 @@ def home(request):
         return redirect("sar_list")
     if roles:
         return redirect("pupil_list")
+    if trust_roles_of(request.user):
+        # A trust officer with no school role (issue 13): their work is the trust view.
+        return redirect("trust_overview")
     # An account with no role at any school (yet, or any more) sees nothing of any pupil.
     return render(request, "front/no_role.html")
 

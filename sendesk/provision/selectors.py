@@ -26,7 +26,7 @@ from django.db.models.base import ModelState
 from sendesk import access
 from sendesk.plans.models import Plan, Target
 from sendesk.pupils.models import Deployment, Pupil, Strategy
-from sendesk.schools.calendar import Calendar, school_calendar, week_start
+from sendesk.schools.calendar import Calendar, school_calendar, school_calendars, week_start
 from sendesk.schools.models import YearGroup
 
 from .models import (
@@ -142,6 +142,16 @@ def _window(school_id: int, day: dt.date):
     monday = week_start(day)
     first = calendar.term_start(day)
     return min(first or monday, monday), monday, calendar
+
+
+def windows_of(school_ids, day: dt.date) -> dict:
+    """{school id: (term start, _Promised of its calendar)} for ranked_provisions, for
+    many schools: their calendars in one query (schools.calendar.school_calendars)."""
+    monday = week_start(day)
+    return {
+        school_id: (min(calendar.term_start(day) or monday, monday), _Promised(calendar))
+        for school_id, calendar in school_calendars(school_ids).items()
+    }
 
 
 class _Promised:
@@ -295,26 +305,11 @@ class Shortfalls(Sequence):
         self.school_id, self.day = school_id, day
         self.term_start, self.monday, self.calendar = _window(school_id, day)
         self._promised = _Promised(self.calendar)
-        rows = []
-        to_date = dt.date.fromisoformat
-        for row in _fetch(
-            RANKING_SQL.format(start=_sql_date("p.start"), end=_sql_date('p."end"')),
-            [
-                _date_param(self.term_start),
-                _date_param(day),
-                school_id,
-                _date_param(day),
-                _date_param(day),
-                # Leavers (issue 12) owe nothing after they have gone: not on the list.
-                _date_param(day),
-            ],
-        ):
-            pk, title, days, weekly, start, end, got = row[:7]
-            if isinstance(start, str):
-                start, end = to_date(start), end and to_date(end)
-            owed = self._promised(days, weekly, start, end, self.term_start, day)
-            if owed > got:
-                rows.append((pk, title, owed, got, round(100 * got / owed), start, end, row))
+        rows = [
+            r
+            for r in ranked_provisions({school_id: (self.term_start, self._promised)}, day)
+            if r[2] > r[3]
+        ]
         # The keys of Figures.shortfall_term and .delivered_pct, then the title, then the
         # id: a group's members tie on all the rest, and pages (and the API's offset)
         # must not show a row twice or skip one.
@@ -363,21 +358,59 @@ class Shortfalls(Sequence):
         return figures
 
 
-# The school's current provisions (as Provision.objects.current_on: started by the day,
+# The schools' current provisions (as Provision.objects.current_on: started by the day,
 # not ended before it), each with the term's minutes delivered (from the (provision,
-# date, minutes) index) and what a row shows of it, its pupil and year group.
+# date, minutes) index) and what a row shows of it, its pupil and year group. {window}
+# is the term's first day: one parameter for one school, a CASE on the school for many
+# (the trust view: each school keeps its own term dates).
 RANKING_SQL = """
 SELECT p.id, p.title, p.days, p.weekly_minutes, {start}, {end},
     COALESCE((SELECT SUM(r.minutes) FROM provision_sessionpupil r
-              WHERE r.provision_id = p.id AND r.date BETWEEN %s AND %s), 0),
+              WHERE r.provision_id = p.id AND r.date BETWEEN {window} AND %s), 0),
     p.kind, p.source, p.sessions_per_week, p.session_minutes, p.plan_id, p.pupil_id,
-    u.legal_first_name, u.legal_last_name, u.preferred_name, u.year_group_id, y.name
+    u.legal_first_name, u.legal_last_name, u.preferred_name, u.year_group_id, y.name,
+    u.school_id
 FROM pupils_pupil u
 INNER JOIN provision_provision p ON p.pupil_id = u.id
 INNER JOIN schools_yeargroup y ON y.id = u.year_group_id
-WHERE u.school_id = %s AND p.start <= %s AND (p."end" IS NULL OR p."end" >= %s)
+WHERE u.school_id {schools} AND p.start <= %s AND (p."end" IS NULL OR p."end" >= %s)
     AND (u.left_on IS NULL OR u.left_on > %s)
 """
+
+
+def ranked_provisions(windows: dict, day: dt.date) -> list[tuple]:
+    """The current provisions of the schools of `windows` ({school id: (term start,
+    _Promised of its calendar)}) as of `day`, in ONE query whatever the number of
+    schools: (id, title, minutes owed this term, delivered, % delivered, start, end,
+    the ranking row), in no order. Shortfalls ranks one school's; the trust view
+    (sendesk.trust) adds up many."""
+    if not windows:
+        return []
+    ids = sorted(windows)
+    if len(ids) == 1:
+        window, window_params = "%s", [_date_param(windows[ids[0]][0])]
+        schools, school_params = "= %s", ids
+    else:
+        window = "CASE u.school_id " + " ".join(["WHEN %s THEN %s"] * len(ids)) + " END"
+        window_params = [v for pk in ids for v in (pk, _date_param(windows[pk][0]))]
+        schools, school_params = f"IN ({', '.join(['%s'] * len(ids))})", ids
+    sql = RANKING_SQL.format(
+        start=_sql_date("p.start"), end=_sql_date('p."end"'), window=window, schools=schools
+    )
+    at = _date_param(day)
+    # Leavers (issue 12) owe nothing after they have gone: not on the list (the last %s).
+    params = [*window_params, at, *school_params, at, at, at]
+    rows = []
+    to_date = dt.date.fromisoformat
+    for row in _fetch(sql, params):
+        pk, title, days, weekly, start, end, got = row[:7]
+        if isinstance(start, str):
+            start, end = to_date(start), end and to_date(end)
+        term_start, promised = windows[row[18]]
+        owed = promised(days, weekly, start, end, term_start, day)
+        pct = round(100 * got / owed) if owed else None
+        rows.append((pk, title, owed, got, pct, start, end, row))
+    return rows
 
 
 def _ranked_provision(ranked, school_id: int) -> Provision:
@@ -387,7 +420,7 @@ def _ranked_provision(ranked, school_id: int) -> Provision:
     *_, start, end, row = ranked  # the dates already made dates
     _, title, days, weekly = row[:4]
     kind, source, per_week, minutes, plan_id, pupil_id, first, last, preferred = row[7:16]
-    year_group_id, year_group = row[16:]
+    year_group_id, year_group = row[16:18]
     year = _instance(YearGroup, id=year_group_id, school_id=school_id, name=year_group)
     pupil = _instance(
         Pupil,

@@ -3,7 +3,16 @@ from django.contrib import admin
 from sendesk.accounts.admin import UserAdmin
 from sendesk.accounts.models import User
 
-from .models import Closure, School, StaffRole, TeachingGroup, Term, Trust, YearGroup
+from .models import (
+    Closure,
+    School,
+    StaffRole,
+    TeachingGroup,
+    Term,
+    Trust,
+    TrustRole,
+    YearGroup,
+)
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -22,9 +31,17 @@ class ClosureInline(admin.TabularInline):
     extra = 0
 
 
+class TrustRoleInline(admin.TabularInline):
+    # Trust SENCOs and trust leads (issue 13): granted here or with `manage.py trust_role`.
+    model = TrustRole
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Trust)
 class TrustAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+    inlines = [TrustRoleInline]
 
 
 @admin.register(School)

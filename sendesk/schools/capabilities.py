@@ -12,7 +12,7 @@ from django.http import Http404
 
 from sendesk.lib.registry import merged
 
-from .models import Role, StaffRole
+from .models import Role, StaffRole, TrustRole
 
 # Whole-school reading and oversight.
 BASE = {
@@ -42,17 +42,42 @@ def roles_of(user) -> list[tuple[int, str]]:
         return []
     cached = getattr(user, "_sendesk_roles", None)
     if cached is None:
-        # In SQL: most pages ask, and the ORM took longer to build the query than the
-        # database to answer it. Ordered by id, as signin.mfa.step_owed reads them too.
-        q = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {q('school_id')}, {q('role')} FROM {q(StaffRole._meta.db_table)} "
-                f"WHERE {q('user_id')} = %s ORDER BY {q('id')}",
-                [user.pk],
-            )
-            cached = [tuple(row) for row in cursor.fetchall()]
-        user._sendesk_roles = cached
+        _read_roles(user)
+        cached = user._sendesk_roles
+    return cached
+
+
+def _read_roles(user) -> None:
+    """Reads the person's school roles and trust roles (issue 13) in one query, kept on
+    the user for the request. In SQL: most pages ask, and the ORM took longer to build the
+    query than the database to answer it. Ordered by id, as signin.mfa.step_owed reads
+    them too. The trust roles come in the same query (school id empty), so the navigation
+    can offer the trust view at no cost; they are kept apart, as no school role."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('school_id')}, {q('role')}, 0, {q('id')} "
+            f"FROM {q(StaffRole._meta.db_table)} WHERE {q('user_id')} = %s "
+            f"UNION ALL SELECT NULL, {q('role')}, 1, {q('id')} "
+            f"FROM {q(TrustRole._meta.db_table)} WHERE {q('user_id')} = %s "
+            "ORDER BY 3, 4",
+            [user.pk, user.pk],
+        )
+        rows = cursor.fetchall()
+    user._sendesk_roles = [(school, role) for school, role, trust, _ in rows if not trust]
+    user._sendesk_trust_roles = {role for _, role, trust, _ in rows if trust}
+
+
+def trust_roles_of(user) -> set[str]:
+    """The trust roles ("trust_senco", "trust_lead") the person holds at any trust: read
+    with roles_of, so asking both costs one query a request. They open the trust view
+    only (sendesk.trust), never a pupil (see TrustRole)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_sendesk_trust_roles", None)
+    if cached is None:
+        _read_roles(user)
+        cached = user._sendesk_trust_roles
     return cached
 
 

@@ -188,3 +188,28 @@ class Period(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.start:%H:%M}–{self.end:%H:%M})"
+
+
+class TrustRole(models.Model):
+    """A role across a trust's schools (issue 13): the trust view only. It gives no pupil
+    access by itself: a trust person opens a school's pages only where they also hold a
+    StaffRole there. Granted in the Django admin or with `manage.py trust_role`, never
+    through a school's pages (a school's head cannot make someone a trust officer)."""
+
+    class Kind(models.TextChoices):
+        TRUST_SENCO = "trust_senco", "Trust SENCO"
+        TRUST_LEAD = "trust_lead", "Trust lead"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trust_roles"
+    )
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=12, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "trust", "role"], name="trustrole_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} of {self.trust}"

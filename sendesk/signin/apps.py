@@ -5,7 +5,11 @@ from sendesk.lib.registry import ACCOUNT_GROUP, STAFF_GROUP
 # What this app adds to the whole, read by sendesk.lib.registry: navigation, audit names
 # and the capability to manage a school's sign-in security.
 
-_EVERYONE = {"ta", "hlta", "teacher", "senco", "dsl", "head", "therapist", "parent"}
+# Trust people (issue 13) must use a second factor: they manage it here too.
+_EVERYONE = {
+    "ta", "hlta", "teacher", "senco", "dsl", "head", "therapist", "parent",
+    "trust_senco", "trust_lead",
+}  # fmt: skip
 
 
 class SigninConfig(AppConfig):

@@ -16,8 +16,8 @@ from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sendesk.schools.capabilities import remember_roles, roles_of
-from sendesk.schools.models import Role, StaffRole
+from sendesk.schools.capabilities import remember_roles, roles_of, trust_roles_of
+from sendesk.schools.models import Role, StaffRole, TrustRole
 
 from .models import SecondFactorPolicy
 
@@ -49,7 +49,8 @@ def second_factor_required(user) -> bool:
     if user.is_staff or user.is_superuser:
         return True
     pairs = roles_of(user)
-    if any(role in ALWAYS for _, role in pairs):
+    # A trust role (issue 13) sees pupils' names across the trust's schools: always.
+    if any(role in ALWAYS for _, role in pairs) or trust_roles_of(user):
         return True
     added = _added_roles(pairs)
     return any(role in added.get(school, ()) for school, role in pairs)
@@ -79,7 +80,7 @@ def step_owed(user) -> str | None:
         SELECT r.school_id, r.role, p.roles, EXISTS (
             SELECT 1 FROM {q(TOTPDevice._meta.db_table)} d
             WHERE d.user_id = u.id AND d.confirmed = %s
-        )
+        ), EXISTS (SELECT 1 FROM {q(TrustRole._meta.db_table)} t WHERE t.user_id = u.id)
         FROM {q(get_user_model()._meta.db_table)} u
         LEFT JOIN {q(StaffRole._meta.db_table)} r ON r.user_id = u.id
         LEFT JOIN {q(SecondFactorPolicy._meta.db_table)} p ON p.school_id = r.school_id
@@ -89,13 +90,14 @@ def step_owed(user) -> str | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [True, user.pk])
         rows = cursor.fetchall()
-    pairs = [(school, role) for school, role, _, _ in rows if school is not None]
+    pairs = [(school, role) for school, role, *_ in rows if school is not None]
     remember_roles(user, pairs)
-    if any(has for *_, has in rows):
+    if any(has for _, _, _, has, _ in rows):
         return "verify"
-    if user.is_staff or user.is_superuser or any(role in ALWAYS for _, role in pairs):
+    trust = any(row[4] for row in rows)
+    if user.is_staff or user.is_superuser or trust or any(role in ALWAYS for _, role in pairs):
         return "enrol"
-    for _, role, added, _ in rows:
+    for _, role, added, _, _ in rows:
         # JSON as text on SQLite, already a list from PostgreSQL's jsonb.
         if added is not None and role in (json.loads(added) if isinstance(added, str) else added):
             return "enrol"
@@ -107,8 +109,10 @@ def why_required(user) -> list[str]:
     labels = dict(Role.choices)
     pairs = roles_of(user)
     added = _added_roles(pairs)
+    trust = dict(TrustRole.Kind.choices)
     return sorted(
         {labels[role] for school, role in pairs if role in ALWAYS or role in added.get(school, ())}
+        | {trust[role] for role in trust_roles_of(user)}
     )
 
 

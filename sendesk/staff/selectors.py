@@ -6,7 +6,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from sendesk.accounts.models import User
-from sendesk.schools.models import Role
+from sendesk.schools.models import Role, StaffRole
 
 from .models import Training
 
@@ -163,3 +163,42 @@ def register_page(school_id: int, day: dt.date, q: str = "", kind: str = "") -> 
     words = [w.casefold() for w in q.split()[:5]]
     shown = [p for p in people.values() if all(w in p.full_name.casefold() for w in words)]
     return {"people": shown, "expired": expired, "expiring": expiring}
+
+
+# --- Across a trust's schools (issue 13) ---------------------------------------------------
+
+
+def training_across(school_ids, day: dt.date) -> dict[int, dict]:
+    """School id -> {"expired": [...], "expiring": [...]} (as training_register) for the
+    staff of each of `school_ids`: someone on the staff of two schools counts at both.
+    Two queries whatever the number of schools (their staff, then their records)."""
+    school_ids = list(school_ids)
+    staff = (
+        StaffRole.objects.filter(school_id__in=school_ids, user__is_active=True)
+        .exclude(role=Role.THERAPIST)
+        .values_list("school_id", "user_id", "user__full_name", "user__email")
+        .distinct()
+    )
+    people, schools_of = {}, {}
+    for school_id, user_id, name, email in staff:
+        people[user_id] = SimpleNamespace(pk=user_id, full_name=name or email)
+        schools_of.setdefault(user_id, set()).add(school_id)
+    rows_by_school = {school_id: [] for school_id in school_ids}
+    for user_id, kind, completed, expires in Training.objects.filter(
+        user_id__in=list(people)
+    ).values_list("user_id", "kind", "completed_on", "expires_on"):
+        row = _Row(
+            user_id=user_id,
+            user=people[user_id],
+            kind=kind,
+            label=KIND_LABELS.get(kind, kind),
+            completed_on=completed,
+            expires_on=expires,
+        )
+        for school_id in schools_of[user_id]:
+            rows_by_school[school_id].append(row)
+    found = {}
+    for school_id, rows in rows_by_school.items():
+        expired, expiring = warnings(rows, day)
+        found[school_id] = {"expired": expired, "expiring": expiring}
+    return found

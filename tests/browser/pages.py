@@ -343,6 +343,10 @@ def make_records(w, client):
     report = advice_add(actor=w.theo, referral=w.referral, data=said)
     # Issue 11: an agency of the school, for its page (agadmin11).
     agency = _ok(api.post(w.senco, "/agencies", {"name": "County EP Service", "kind": "ep"}))
+    # Issue 13: the head is also the trust's lead, for the trust view.
+    from sendesk.schools.models import TrustRole
+
+    TrustRole.objects.get_or_create(user=w.head, trust=w.trust, role="trust_lead")
     return SimpleNamespace(
         report=report.pk,
         agency=agency,
@@ -742,6 +746,8 @@ PAGES = {
     "imports": ("head", lambda w, r: {}, ""),  # issue 12: imports
     "import_detail": ("head", lambda w, r: {"batch_id": r.import_batch}, ""),
     "imports_sen": ("senco", lambda w, r: {}, ""),
+    # issue 13: the trust view (the head is made trust lead in make_records)
+    "trust_overview": ("head", lambda w, r: {}, ""),
 }
 
 PEOPLE = sorted({who for who, _, _ in PAGES.values() if who})

@@ -63,3 +63,27 @@ def test_every_capability_is_held_by_the_same_roles_as_before():
         # issue 12: importing the roll from the MIS (imports app): the head only.
         "import_roll": {Role.HEAD},
     }
+
+
+def test_a_trust_role_adds_no_capability(world):
+    # Issue 13: a trust role opens the trust view only. A trust lead with no school role
+    # holds no capability and sees no pupil; a trust SENCO who is SENCO at one school holds
+    # exactly that school's SENCO capabilities there, and none at the trust's other school.
+    from sendesk import access
+    from sendesk.accounts.models import User
+    from sendesk.schools.capabilities import schools_where, trust_roles_of
+    from sendesk.schools.models import StaffRole, TrustRole
+
+    lead = User.objects.create_user("lead@test.example", "x", full_name="Lee Lead")
+    TrustRole.objects.create(user=lead, trust=world.trust, role="trust_lead")
+    tina = User.objects.create_user("tina@test.example", "x", full_name="Tina Trust")
+    TrustRole.objects.create(user=tina, trust=world.trust, role="trust_senco")
+    StaffRole.objects.create(user=tina, school=world.school, role=Role.SENCO)
+    assert trust_roles_of(lead) == {"trust_lead"}
+    assert trust_roles_of(tina) == {"trust_senco"}
+    for capability, roles in capabilities().items():
+        assert schools_where(lead, capability) == set()
+        expected = {world.school.pk} if Role.SENCO in roles else set()
+        assert schools_where(tina, capability) == expected, capability
+    assert not access.visible_pupils(lead).exists()
+    assert set(access.visible_pupils(tina).values_list("school_id", flat=True)) == {world.school.pk}

@@ -146,3 +146,22 @@ def test_two_apps_claiming_one_name_is_a_set_up_error(monkeypatch):
     monkeypatch.setattr(registry.apps, "get_app_configs", lambda: [One(), Two()])
     with pytest.raises(ImproperlyConfigured):
         registry.merged("audit_names")
+
+
+def test_the_trust_view_is_offered_to_trust_people_only(world, as_user):
+    # Issue 13: a trust SENCO who is SENCO at one school finds the SENCO's bar with the
+    # trust view after the overview; a trust lead with no school role finds the trust
+    # view and their sign-in security; nobody else finds it.
+    from sendesk.accounts.models import User
+    from sendesk.schools.models import Role, StaffRole, TrustRole
+
+    tina = User.objects.create_user("tina@test.example", "x", full_name="Tina Trust")
+    TrustRole.objects.create(user=tina, trust=world.trust, role="trust_senco")
+    StaffRole.objects.create(user=tina, school=world.school, role=Role.SENCO)
+    expected = list(EXPECTED["senco"])
+    expected.insert(expected.index("Overview") + 1, "Trust")
+    assert labels(as_user(tina), "/pupils/") == expected
+    TrustRole.objects.create(user=world.nobody, trust=world.trust, role="trust_lead")
+    assert labels(as_user(world.nobody), "/trust/") == ["Trust", SIGN_IN]
+    for who in EXPECTED:
+        assert "Trust" not in labels(as_user(getattr(world, who)), "/pupils/")

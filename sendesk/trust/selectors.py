@@ -1,0 +1,289 @@
+"""The trust view (issue 13): what is slipping across a trust's schools, for a trust SENCO
+or trust lead. Built from the school-level selectors in their school-set forms (provision
+ranking, behaviour's parents-to-tell rule, staff training, deployment gaps), each ONE
+query for all the schools: the query count does not grow with the trust.
+
+A trust role opens this view only. A pupil named here links to their page only where the
+viewer may open it through a role held at that school (sendesk.access, unchanged)."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.http import Http404
+from django.utils import timezone
+
+from sendesk import access
+from sendesk.behaviour.selectors import interventions_overseen
+from sendesk.deployment.selectors import gaps_across
+from sendesk.lib.paths import Paths
+from sendesk.provision.selectors import ranked_provisions, windows_of
+from sendesk.schools.calendar import week_start
+from sendesk.schools.capabilities import trust_roles_of
+from sendesk.schools.models import School, TrustRole
+from sendesk.staff.selectors import training_across
+
+# The shortfall list across schools shows the worst this many (and how many there are):
+# a trust SENCO acts on the worst first, and the page stays one screen of tables.
+SHORTFALL_CAP = 50
+# Training lists: the soonest-expiring / longest-expired this many across the trust.
+TRAINING_CAP = 50
+
+
+@dataclass
+class SchoolLine:
+    """One school's figures on the trust view."""
+
+    school_id: int
+    name: str
+    promised: int = 0  # minutes owed this term to date
+    delivered: int = 0  # of those, delivered (a provision's extra minutes do not count)
+    short: int = 0  # minutes short
+    pupils_short: int = 0
+    provisions_short: int = 0
+    ri_overdue: int = 0
+    ri_due: int = 0
+    training_expired: int = 0
+    training_expiring: int = 0
+    plan_published: bool = False
+    gap_provisions: int = 0
+    gap_minutes: int = 0
+    _short_pupils: set = field(default_factory=set, repr=False)
+
+    @property
+    def pct(self) -> int | None:
+        """Delivered as a % of promised (None: nothing owed yet)."""
+        return round(100 * self.delivered / self.promised) if self.promised else None
+
+
+@dataclass
+class TrustView:
+    trust: object
+    trusts: list  # every trust the person holds a role at, for a chooser
+    roles: list  # their roles at this trust, in words
+    day: dt.date
+    schools: list
+    shortfalls: list
+    shortfall_count: int
+    interventions: list
+    training: list
+    training_count: int
+
+    @property
+    def pupils_shown(self) -> list:
+        """Every pupil the view names (shortfalls and interventions), for the access log."""
+        seen = {}
+        for row in [*self.shortfalls, *self.interventions]:
+            seen[row.pupil_id] = SimpleNamespace(pk=row.pupil_id, school_id=row.school_id)
+        return list(seen.values())
+
+
+def trusts_of(user) -> dict[int, list[str]]:
+    """Trust id -> the person's trust roles there. No query for someone with no trust
+    role (read with their school roles: capabilities.trust_roles_of)."""
+    if not trust_roles_of(user):
+        return {}
+    found = {}
+    for trust_id, role in TrustRole.objects.filter(user=user).values_list("trust_id", "role"):
+        found.setdefault(trust_id, []).append(role)
+    return found
+
+
+def pick_trust(user, trust_id=None) -> tuple[int, dict]:
+    """(the trust asked for, or the person's first; all their trusts and roles). Http404
+    for someone with no trust role, or a trust that is not theirs: not found."""
+    trusts = trusts_of(user)
+    if trust_id not in (None, ""):
+        try:
+            trust_id = int(trust_id)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        if trust_id not in trusts:
+            raise Http404
+        return trust_id, trusts
+    if not trusts:
+        raise Http404
+    return min(trusts), trusts
+
+
+def _shortfalls(ranked, names: dict) -> tuple[list, dict]:
+    """(the short provisions across schools, worst first by minutes short then % then
+    school, pupil and title; school id -> SchoolLine figures)."""
+    lines = {
+        school_id: SchoolLine(school_id=school_id, name=name) for school_id, name in names.items()
+    }
+    short = []
+    for pk, title, owed, got, pct, _, _, row in ranked:
+        school_id = row[18]
+        line = lines[school_id]
+        line.promised += owed
+        line.delivered += min(got, owed)
+        if owed > got:
+            line.short += owed - got
+            line.provisions_short += 1
+            line._short_pupils.add(row[12])
+            short.append((got - owed, pct, names[school_id], row, pk, title, owed, got))
+    short.sort(key=lambda r: (r[0], r[1], r[2], r[3][14], r[3][13], r[5], str(r[4])))
+    for line in lines.values():
+        line.pupils_short = len(line._short_pupils)
+    return short, lines
+
+
+def _rows(short, openable, paths) -> list:
+    rows = []
+    for neg, pct, school, row, _pk, title, owed, got in short[:SHORTFALL_CAP]:
+        pupil_id = _uuid(row[12])
+        first = row[15] or row[13]
+        rows.append(
+            SimpleNamespace(
+                pupil_id=pupil_id,
+                pupil_name=f"{first} {row[14]}",
+                year_group=row[17],
+                school_id=row[18],
+                school=school,
+                title=title,
+                promised=owed,
+                delivered=got,
+                short=-neg,
+                pct=pct,
+                url=paths("pupil_detail", pupil_id) if pupil_id in openable else "",
+            )
+        )
+    return rows
+
+
+def _interventions(school_ids, now, lines, names) -> list:
+    """Restrictive interventions whose parents are not yet told (behaviour's rule:
+    with_notified), overdue first then by deadline; counted per school."""
+    rows = list(
+        interventions_overseen(school_ids, now=now)
+        .filter(notified=False)
+        .values(
+            "pk",
+            "pupil_id",
+            "pupil__preferred_name",
+            "pupil__legal_first_name",
+            "pupil__legal_last_name",
+            "school_id",
+            "kind",
+            "started_at",
+            "notify_parent_by",
+            "overdue",
+        )
+        .order_by("-overdue", "notify_parent_by", "pk")
+    )
+    found = []
+    for r in rows:
+        line = lines[r["school_id"]]
+        if r["overdue"]:
+            line.ri_overdue += 1
+        else:
+            line.ri_due += 1
+        first = r["pupil__preferred_name"] or r["pupil__legal_first_name"]
+        found.append(
+            SimpleNamespace(
+                pk=r["pk"],
+                pupil_id=r["pupil_id"],
+                pupil_name=f"{first} {r['pupil__legal_last_name']}",
+                school_id=r["school_id"],
+                school=names[r["school_id"]],
+                started_at=timezone.localtime(r["started_at"]),
+                notify_by=timezone.localtime(r["notify_parent_by"]),
+                overdue=r["overdue"],
+                url="",
+            )
+        )
+    return found
+
+
+def _training(school_ids, day, lines, names) -> list:
+    rows = []
+    for school_id, lists in training_across(school_ids, day).items():
+        line = lines[school_id]
+        line.training_expired = len(lists["expired"])
+        line.training_expiring = len(lists["expiring"])
+        for state, records in (("expired", lists["expired"]), ("expiring", lists["expiring"])):
+            for r in records:
+                rows.append(
+                    SimpleNamespace(
+                        person=r.user.full_name,
+                        school_id=school_id,
+                        school=names[school_id],
+                        kind=r.label,
+                        expires_on=r.expires_on,
+                        expired=state == "expired",
+                    )
+                )
+    rows.sort(key=lambda r: (r.expires_on, r.school, r.person, r.kind))
+    return rows
+
+
+def trust_view(user, trust_id=None, day: dt.date | None = None) -> TrustView:
+    """Everything the trust view shows, for a person with a trust role (Http404 for
+    anyone else, or for a trust that is not theirs). A fixed number of queries, whatever
+    the number of schools: roles, trusts, schools, calendars, provision, interventions,
+    staff and training, deployment, and the viewer's openable pupils."""
+    trust_id, trusts = pick_trust(user, trust_id)
+    day = day or timezone.localdate()
+    schools = list(
+        School.objects.filter(trust_id__in=list(trusts))
+        .select_related("trust")
+        .order_by("trust__name", "name")
+    )
+    mine = [s for s in schools if s.trust_id == trust_id]
+    names = {s.pk: s.name for s in mine}
+    school_ids = list(names)
+    ranked = ranked_provisions(windows_of(school_ids, day), day)
+    short, lines = _shortfalls(ranked, names)
+    short_ids = [_uuid(r[3][12]) for r in short[:SHORTFALL_CAP]]
+    interventions = _interventions(school_ids, timezone.now(), lines, names)
+    # Links only where the person may open the pupil through a role they hold at that
+    # school (access's own rules): one query for every pupil the view names.
+    named = {*short_ids, *(_uuid(r.pupil_id) for r in interventions)}
+    openable = set()
+    if named and access.roles_of(user):
+        openable = {
+            _uuid(pk)
+            for pk in access.visible_pupils(user)
+            .filter(pk__in=list(named))
+            .values_list("pk", flat=True)
+        }
+    paths = Paths()
+    rows = _rows(short, openable, paths)
+    for r in interventions:
+        r.pupil_id = _uuid(r.pupil_id)
+        if r.pupil_id in openable:
+            r.url = paths("pupil_detail", r.pupil_id)
+    training = _training(school_ids, day, lines, names)
+    for school_id, gap in gaps_across(school_ids, week_start(day)).items():
+        line = lines[school_id]
+        line.plan_published = gap["published"]
+        line.gap_provisions = gap["provisions"]
+        line.gap_minutes = gap["minutes"]
+    labels = dict(TrustRole.Kind.choices)
+    trust = next((s.trust for s in mine), None) or _trust(trust_id)
+    return TrustView(
+        trust=trust,
+        trusts=sorted({(s.trust_id, s.trust.name) for s in schools}, key=lambda t: t[1]),
+        roles=[labels[r] for r in sorted(trusts[trust_id])],
+        day=day,
+        schools=[lines[pk] for pk in school_ids],
+        shortfalls=rows,
+        shortfall_count=len(short),
+        interventions=interventions,
+        training=training[:TRAINING_CAP],
+        training_count=len(training),
+    )
+
+
+def _uuid(value) -> uuid.UUID:
+    """A pupil id as read from SQL (text on SQLite) as a UUID."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _trust(trust_id):
+    """A trust with no school yet (nothing to show but its name)."""
+    from sendesk.schools.models import Trust
+
+    return Trust.objects.get(pk=trust_id)
