@@ -54,9 +54,7 @@ def test_one_session_sent_at_once_to_a_and_b_is_one_row(ms):
         "pupils": [{"pupil_id": str(talk.pupil_id), "attendance": "present", "response": 4}],
     }  # fmt: skip
     answers = at_once(*[_post(base, token, "/sessions", body) for base in (ms.a, ms.b) * 2])
-    assert sorted(r.status_code for r in answers) == [200, 200, 200, 201], [
-        r.text for r in answers
-    ]
+    assert sorted(r.status_code for r in answers) == [200, 200, 200, 201], [r.text for r in answers]
     assert len({r.json()["id"] for r in answers}) == 1
     assert Session.objects.using(ALIAS).filter(client_id=body["client_id"]).count() == 1
 
@@ -91,7 +89,11 @@ def test_one_pupil_plan_made_active_at_once_on_a_and_b_goes_live_once(ms):
     url = "/plans/{}/activate/".format(draft.pk)
     answers = at_once(
         *[
-            (lambda base=base: browser.post(f"{base}{url}", {"review_date": ""}, allow_redirects=False))
+            (
+                lambda base=base: browser.post(
+                    f"{base}{url}", {"review_date": ""}, allow_redirects=False
+                )
+            )
             for base in (ms.a, ms.b)
         ]
     )
