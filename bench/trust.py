@@ -76,8 +76,10 @@ def throwaway_postgres() -> str:
     quiet = {"check": True, "stdout": subprocess.DEVNULL}
     subprocess.run([*as_pg, f"{pgbin}/initdb", "-D", data, "--auth=trust", "-U", "postgres",
                     "-E", "UTF8"], **quiet)  # fmt: skip
-    options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")  # fmt: skip
+    options = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
     subprocess.run([*as_pg, f"{pgbin}/pg_ctl", "-D", data, "-l", f"{data}/server.log", "-w",
                     "-o", options, "start"], **quiet)  # fmt: skip
 
@@ -348,11 +350,12 @@ def working_day(trust, url, args):
             with recorder.lock:
                 sent.add(body["client_id"])
             save = f"{base}/api/v1/sessions"
-            recorder.call("Save session", lambda: http.post(save, json=body, headers=auth))
+            recorder.call("Save session", lambda u=save, b=body: http.post(u, json=b, headers=auth))
             if n % 5 == 4:  # the answer "lost": the phone sends it again, to the other server
                 again = f"{other}/api/v1/sessions"
                 recorder.call(
-                    "Save again (same id)", lambda: http.post(again, json=body, headers=auth)
+                    "Save again (same id)",
+                    lambda u=again, b=body: http.post(u, json=b, headers=auth),
                 )
             n += 1
 
@@ -392,9 +395,10 @@ def working_day(trust, url, args):
 
         print(f"{kind:24} {len(times):8} {statistics.median(times):8.1f} {q(0.95):8.1f} "
               f"{q(0.99):8.1f}")  # fmt: skip
+    once = "exactly once" if stored == len(sent) else "NOT EXACTLY ONCE"
     print(f"requests {total}, errors {len(recorder.errors)}"
           f"{' (must be 0)' if recorder.errors else ''}; sessions: {len(sent)} client_ids, "
-          f"{stored} stored ({'exactly once' if stored == len(sent) else 'NOT EXACTLY ONCE'})")  # fmt: skip
+          f"{stored} stored ({once})")  # fmt: skip
     for problem in recorder.errors[:10]:
         print("  " + problem)
     shutil.rmtree(folder, ignore_errors=True)

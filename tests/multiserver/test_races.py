@@ -86,7 +86,7 @@ def test_one_pupil_plan_made_active_at_once_on_a_and_b_goes_live_once(ms):
     page = browser.get(f"{ms.a}/plans/{draft.pk}/")
     assert page.status_code == 200
     assert re.search(r'name="csrfmiddlewaretoken"', page.text)
-    url = "/plans/{}/activate/".format(draft.pk)
+    url = f"/plans/{draft.pk}/activate/"
     answers = at_once(
         *[
             (
