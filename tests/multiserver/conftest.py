@@ -124,6 +124,9 @@ def pair(django_db_setup, django_db_blocker, tmp_path_factory):
             assert seeded.returncode == 0, seeded.stderr[-3000:]
             bases = []
             for name in ("a", "b"):
+                # On PostgreSQL, B borrows its connections from psycopg's pool
+                # (SENDESK_DB_POOL) and A keeps one per thread: both ways hold together.
+                pool = {"SENDESK_DB_POOL": str(THREADS)} if postgres and name == "b" else {}
                 sock = _listening_socket()
                 log = open(folder / f"server-{name}.log", "w")  # noqa: SIM115
                 logs.append(log)
@@ -134,7 +137,7 @@ def pair(django_db_setup, django_db_blocker, tmp_path_factory):
                          "--threads", str(THREADS), "--worker-class", "gthread",
                          "--config", "python:tests.multiserver.gunicorn_conf",
                          "--timeout", "120", "--graceful-timeout", "5"],
-                        cwd=ROOT, env=env, pass_fds=(sock.fileno(),), stdout=log,
+                        cwd=ROOT, env={**env, **pool}, pass_fds=(sock.fileno(),), stdout=log,
                         stderr=subprocess.STDOUT,
                     )
                 )  # fmt: skip
