@@ -166,7 +166,7 @@ def verified_client(user):
 def people(trust):
     """The first school's SENCO, a trust SENCO of the trust (made once)."""
     from sendesk.accounts.models import User
-    from sendesk.schools.models import Role, School, StaffRole, TrustRole
+    from sendesk.schools.models import Role, School, TrustRole
 
     first = School.objects.filter(trust=trust).order_by("pk").first()
     senco = User.objects.filter(staff_roles__school=first, staff_roles__role=Role.SENCO).order_by(
@@ -176,7 +176,6 @@ def people(trust):
         email="trust-senco@trust-bench.example", defaults={"full_name": "Tara Trust"}
     )
     TrustRole.objects.get_or_create(user=lead, trust=trust, role="trust_senco")
-    del StaffRole
     return first, senco, lead
 
 
@@ -285,21 +284,25 @@ def start_servers(url, pool, folder):
 def day_people(trust, tas, sencos):
     """(TA, their pupil, the provision) for `tas` TAs with a 1:1 provision, and `sencos`
     SENCOs, across the trust's schools."""
+    from django.db.models import Q
+
     from sendesk.accounts.models import User
     from sendesk.provision.models import Provision
     from sendesk.pupils.models import Deployment
     from sendesk.schools.models import Role
 
     workers, seen = [], set()
+    current = Q(end__isnull=True) | Q(end__gte=TODAY)
     deployed = (
-        Deployment.objects.filter(school__trust=trust, kind="one_to_one", pupil__isnull=False)
+        Deployment.objects.filter(current, school__trust=trust, kind="one_to_one", start__lte=TODAY)
+        .filter(pupil__isnull=False)
         .select_related("staff", "pupil")
         .order_by("school_id", "staff_id")
     )
     for row in deployed:
         if row.staff_id in seen:
             continue
-        provision = Provision.objects.filter(pupil=row.pupil, end__isnull=True).first()
+        provision = Provision.objects.filter(current, pupil=row.pupil, start__lte=TODAY).first()
         if provision is None:
             continue
         seen.add(row.staff_id)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "sendesk.records",
     "sendesk.backups",
     "sendesk.trust",
+    "sendesk.offline",
     "sendesk.front",
     "sendesk.demo",
 ]

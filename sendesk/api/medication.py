@@ -131,6 +131,14 @@ class DoseOut(Schema):
     notified_at: dt.datetime | None = Field(
         description="Emergency: when the SENCO and the parents were e-mailed; null until then."
     )
+    given_offline: bool = Field(
+        description="Recorded on a device without the network (the offline outbox)."
+    )
+    offline_problem: str = Field(
+        description="Given offline: the rules it broke, found when it arrived; empty when "
+        "none (confirmed)."
+    )
+    synced_at: dt.datetime | None = Field(description="Given offline: when it arrived.")
 
     @staticmethod
     def resolve_medicine(record):
@@ -203,6 +211,25 @@ def _id(raw, name, errors):
     url_name="administration_create",
 )
 def administration_create(request, payload: DoseIn):
+    return record_dose(request.auth, payload)
+
+
+class OfflineDoseIn(DoseIn):
+    """A dose recorded on a device without the network (the offline outbox): the same
+    body, and whether it was given offline. Only the outbox reads this: online, every
+    rule refuses a dose before it is given."""
+
+    given_offline: bool = Field(
+        False,
+        description="Given while the device was offline: checked against every rule on "
+        "arrival and stored even if it broke one (it was given), the SENCO and the giver "
+        "told at once. A controlled drug still needs its witness.",
+    )
+
+
+def record_dose(actor, payload: DoseIn, *, offline: bool = False):
+    """The dose endpoint's work, for it and for the offline outbox: the input read, the
+    dose through its service, and the answer (the record, or the refusal's body)."""
     errors: dict[str, str] = {}
     client_id = _id(payload.client_id, "client_id", errors)
     medicine_id = _id(payload.medicine_id, "medicine_id", errors)
@@ -221,20 +248,23 @@ def administration_create(request, payload: DoseIn):
     if errors:
         return _refusal(422, " ".join(errors.values()), "invalid", errors=errors)
     try:
-        record, created = _record(request.auth, payload, client_id, medicine_id, given_at, due_at)
+        record, created = _record(
+            actor, payload, client_id, medicine_id, given_at, due_at, offline=offline
+        )
     except ServiceError as exc:
         rule = getattr(exc, "rule", "invalid")
         next_at = getattr(exc, "next_allowed_at", None)
         errors = exc.errors if exc.status == 422 else {}
         return _refusal(exc.status, " ".join(exc.errors.values()), rule, next_at, errors)
-    record = Administration.objects.select_related("medicine", "given_by", "witness").get(
+    record = Administration.objects.select_related("medicine", "given_by", "witness", "pupil").get(
         pk=record.pk
     )
     return Status(201 if created else 200, record)
 
 
-def _record(actor, payload, client_id, medicine_id, given_at, due_at):
-    """The dose through its service: an emergency, or a routine dose."""
+def _record(actor, payload, client_id, medicine_id, given_at, due_at, *, offline=False):
+    """The dose through its service: an emergency, or a routine dose (given offline:
+    stored whatever rule it broke, medication.services.administration_record)."""
     if payload.emergency:
         return med.emergency_record(
             actor=actor,
@@ -261,6 +291,7 @@ def _record(actor, payload, client_id, medicine_id, given_at, due_at):
         witness_id=payload.witness_id,
         due_at=due_at,
         place=payload.place,
+        offline=offline,
     )
 
 

@@ -117,6 +117,8 @@ class SecurityEvent(ChainedRow):
         BACKUP_VERIFIED = "backup_verified", "Backup checked (restore --verify)"
         RESTORE_FAILED = "restore_failed", "Backup failed its restore checks"
         RESTORED = "restored", "Database restored from a backup"
+        # Issue 13: the key a device encrypts its offline store with, handed to its person.
+        OFFLINE_KEY = "offline_key", "Offline key handed to a device"
 
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -149,7 +151,7 @@ class SecurityEvent(ChainedRow):
                         "recovery_code_used", "token_created", "token_revoked",
                         "password_changed", "password_reset", "invited", "role_changed",
                         "account_ended", "backup_written", "backup_failed", "backup_verified",
-                        "restore_failed", "restored",
+                        "restore_failed", "restored", "offline_key",
                     ]
                 ),
                 name="security_kind_known",

@@ -21,8 +21,12 @@ class MedicationConfig(AppConfig):
     timeline_kinds = {"medication": "Medication"}
     # Issue 11: what this app tells people of (services.tell_senco_of_dose); leaders hear of a
     # dose refused or not given by e-mail at once unless they choose otherwise.
-    notification_kinds = {"dose_not_given": "A medicine dose refused or not given"}
-    notification_urgent = {"dose_not_given"}
+    notification_kinds = {
+        "dose_not_given": "A medicine dose refused or not given",
+        # Issue 13: a dose given offline that broke a rule, found when it arrived.
+        "dose_offline_problem": "A medicine dose given offline that broke a rule",
+    }
+    notification_urgent = {"dose_not_given", "dose_offline_problem"}
     # A consent about one medicine ("medicine:<id>") must name one of the child's own
     # (consent.services._ref_is_for): where the record and its pupil are.
     consent_refs = {"medicine": ("medication.Medicine", "pupil")}

@@ -72,6 +72,9 @@ class Mar:
     # Scheduled doses given away from school (on a trip), with the place: listed under the
     # grid, whose cells have room for a mark only.
     away: list = field(default_factory=list)
+    # Scheduled doses given offline (issue 13): listed under the grid with what they broke,
+    # if anything, found when they reached the server.
+    offline: list = field(default_factory=list)
 
     @property
     def prev_month(self) -> dt.date:
@@ -131,7 +134,8 @@ def mar_grid(pupil, month: dt.date, now=None) -> Mar:
     rows = _rows(medicines, doses, days, now)
     as_needed = [d for d in doses if d.due_at is None and start_at <= d.given_at < end_at]
     away = [d for d in doses if d.due_at is not None and d.place]
-    return Mar(pupil, month, days, rows, as_needed, medicines, away)
+    offline = [d for d in doses if d.due_at is not None and d.given_offline]
+    return Mar(pupil, month, days, rows, as_needed, medicines, away, offline)
 
 
 def _rows(medicines, doses, days, now) -> list[Row]:

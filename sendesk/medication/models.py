@@ -226,6 +226,17 @@ class Administration(models.Model):
     # the mail server took the messages (the task retries).
     notified_at = models.DateTimeField(null=True, blank=True)
     recorded_at = models.DateTimeField()
+    # Issue 13: given on a device without the network, so no rule could stop it. Every
+    # rule is checked when it arrives (synced_at); what it broke is kept here in words and
+    # raised to the SENCO and the giver: the dose was given, so it is never refused.
+    # Empty for an offline dose that broke nothing (confirmed on arrival).
+    given_offline = models.BooleanField(default=False)
+    offline_problem = models.TextField(
+        blank=True, help_text="Given offline: the rules it broke, found when it arrived."
+    )
+    synced_at = models.DateTimeField(
+        null=True, blank=True, help_text="Given offline: when it reached the server."
+    )
 
     class Meta:
         db_table = "care_administration"

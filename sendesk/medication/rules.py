@@ -97,7 +97,7 @@ def _hhmm(when: dt.datetime, ref: dt.datetime | None = None) -> str:
     return f"{local:%H:%M} on {local:%a %-d %b}"
 
 
-def _interval_words(minutes: int) -> str:
+def interval_words(minutes: int) -> str:
     hours, mins = divmod(minutes, 60)
     parts = []
     if hours:
@@ -190,7 +190,7 @@ def _too_soon_refusal(medicine, next_at, given, at) -> DoseRefused:
     return DoseRefused(
         "too_soon",
         f"Too soon: {medicine.name} {last_words} and doses must be at least "
-        f"{_interval_words(medicine.min_interval_minutes)} apart. "
+        f"{interval_words(medicine.min_interval_minutes)} apart. "
         f"Next dose from {_hhmm(next_at, at)}.",
         next_allowed_at=next_at,
     )
@@ -226,17 +226,47 @@ def _check_can_give(medicine, given_at, due_at, *, exclude=None, needs_stock=Tru
     """The rules every GIVEN dose keeps, new or corrected: consent, expiry, not before its
     time, not too late for its slot, the dose window, and stock. Raises DoseRefused. Call
     under the Medicine's row lock. `exclude` is the record being corrected."""
-    _check_active(medicine)
-    _check_consent(medicine, given_at)
-    _check_expiry(medicine, given_at)
+    if broken := broken_rules(
+        medicine, given_at, due_at, exclude=exclude, needs_stock=needs_stock, first_only=True
+    ):
+        raise broken[0]
+
+
+def broken_rules(
+    medicine, given_at, due_at, *, exclude=None, needs_stock=True, first_only=False
+) -> list[DoseRefused]:
+    """The rules of _check_can_give a GIVEN dose breaks, in the order they are checked
+    (each a DoseRefused with its words): all of them for a dose given offline, which is
+    stored whatever it broke; the first only (`first_only`) for one about to be given,
+    which the first refuses. Call under the Medicine's row lock."""
+    checks = [
+        lambda: _check_active(medicine),
+        lambda: _check_consent(medicine, given_at),
+        lambda: _check_expiry(medicine, given_at),
+    ]
     if due_at is not None:
-        _check_slot_time(medicine, given_at, due_at)
+        checks.append(lambda: _check_slot_time(medicine, given_at, due_at))
+    checks.append(lambda: _check_window(medicine, given_at, exclude))
+    if needs_stock:
+        checks.append(lambda: _check_stock(medicine))
+    broken = []
+    for check in checks:
+        try:
+            check()
+        except DoseRefused as refusal:
+            broken.append(refusal)
+            if first_only:
+                break
+    return broken
+
+
+def _check_window(medicine, given_at, exclude) -> None:
+    """The least time between doses and the most in 24 hours, against the GIVEN doses
+    stored within a day either side. One query."""
     others = _given_times(medicine.pk, given_at - DAY, given_at + DAY, exclude=exclude)
     rule, next_at = window_check(medicine, others, given_at)
     if rule:
         _refuse_window(medicine, rule, next_at, others, given_at)
-    if needs_stock:
-        _check_stock(medicine)
 
 
 def _check_active(medicine) -> None:

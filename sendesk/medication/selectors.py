@@ -5,7 +5,7 @@ restocking or replacing. The rules they apply (dose windows, slots) are medicati
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from sendesk import access
@@ -21,6 +21,7 @@ from .rules import (
     DUE_SOON,
     EXPIRING_DAYS,
     expiry_state,
+    interval_words,
     slot_at,
     slot_missed,
     stock_state,
@@ -379,3 +380,42 @@ def amendments_of(record) -> list[Amendment]:
             record_type=Amendment.Record.ADMINISTRATION, record_id=record.pk
         ).select_related("amended_by")
     )
+
+
+# --- The offline pack (issue 13) ------------------------------------------------------------
+
+
+def rules_in_words(medicine, today) -> list[str]:
+    """The plan's rules for a dose, in the words the device shows beside the last dose it
+    knows (it cannot check them itself), then the warnings. No query once consent is
+    loaded (load_consent_records)."""
+    rules = []
+    if medicine.times:
+        rules.append("Due at " + ", ".join(medicine.times))
+    if medicine.as_needed:
+        rules.append(f"As needed: {medicine.as_needed_when}")
+    if medicine.min_interval_minutes:
+        rules.append(f"At least {interval_words(medicine.min_interval_minutes)} between doses")
+    if medicine.max_per_24h:
+        rules.append(f"No more than {medicine.max_per_24h} doses in 24 hours")
+    if medicine.controlled:
+        rules.append("Controlled drug: a second member of staff must witness the dose")
+    rules.append(f"Only staff with current {medicine.get_training_display().lower()} training")
+    return rules + [words for _, words in medicine_warnings(medicine, today)]
+
+
+def last_doses(medicine_ids) -> dict:
+    """{medicine id: its latest dose record (with who gave it)}: one query, whatever the
+    number of medicines."""
+    latest = (
+        Administration.objects.filter(medicine=OuterRef("medicine"))
+        .order_by("-given_at", "-recorded_at")
+        .values("pk")[:1]
+    )
+    rows = (
+        Administration.objects.filter(medicine__in=medicine_ids, pk=Subquery(latest))
+        .select_related("given_by")
+        .only("medicine_id", "given_at", "outcome", "given_offline", "offline_problem",
+              "given_by__full_name")
+    )  # fmt: skip
+    return {r.medicine_id: r for r in rows}

@@ -56,6 +56,7 @@ from .rules import (
     _hhmm,
     _same_dose,
     _validate_schedule,
+    broken_rules,
     emergency_flags,
     emergency_others,
     slot_at,
@@ -473,13 +474,21 @@ def administration_record(
     due_at=None,
     medicine=None,
     place="",
+    offline=False,
 ) -> tuple[Administration, bool]:
     """Record one dose given, refused or not given. Returns (record, created); the same
     client_id again returns the stored record, created=False. Refuses (DoseRefused, nothing
     written) by the rules in the module docstring; a pupil out of the actor's scope, or a
     school where they may not give care, is Http404. `medicine`, when the page fetched it
     through access.get_scoped for this actor, is used as it is (one access check a save).
-    `place` says where it was given when not at school (a trip's destination)."""
+    `place` says where it was given when not at school (a trip's destination).
+
+    `offline`: recorded on a device without the network, so no rule could stop it. Bad
+    input (a controlled drug without its witness among it) is still refused; every rule
+    is checked, and what the dose broke is stored with it (offline_problem) rather than
+    refusing it: it was given. A slot someone else answered meanwhile stays theirs (the
+    offline dose takes none, and its problem says who). The SENCO(s) and the giver are
+    told at once, in the same transaction (_tell_of_offline_problem)."""
     client_id, medicine_uuid, existing = _dose_start(actor, client_id, medicine, medicine_id)
     if existing:
         return existing, False
@@ -493,7 +502,12 @@ def administration_record(
         witness_id=witness_id,
     )  # fmt: skip
     # The rules. Training first: it does not change while we wait for the lock.
-    _check_training(actor, medicine, given_at)
+    problems = None
+    if offline:
+        untrained = _broken([lambda: _check_training(actor, medicine, given_at)])
+        problems = [_words(r) for r in untrained]
+    else:
+        _check_training(actor, medicine, given_at)
     try:
         with transaction.atomic():
             # Serialises doses of this medicine: the second request waits, then sees the first.
@@ -503,8 +517,9 @@ def administration_record(
             if existing := _existing_dose(actor, client_id, medicine_uuid):
                 return existing, False
             record = _checked_write(
-                actor, locked, pupil, client_id, given_at, outcome, data, witness, due_at, now
-            )
+                actor, locked, pupil, client_id, given_at, outcome, data, witness, due_at, now,
+                problems=problems,
+            )  # fmt: skip
     except IntegrityError:
         if existing := _existing_dose(actor, client_id, medicine_uuid):
             return existing, False
@@ -759,16 +774,22 @@ def _already(medicine, taken) -> DoseRefused:
 
 
 def _checked_write(
-    actor, medicine, pupil, client_id, given_at, outcome, data, witness, due_at, now
-):
+    actor, medicine, pupil, client_id, given_at, outcome, data, witness, due_at, now,
+    problems=None,
+):  # fmt: skip
     """The rules that depend on what is stored, checked under the Medicine's lock, then
-    the writes. Inside the caller's transaction."""
-    _check_active(medicine)
-    if due_at is not None and (taken := _slot_record(medicine, due_at)):
-        raise _already(medicine, taken)
+    the writes. Inside the caller's transaction. `problems` (a list) for a dose given
+    offline: what it broke is added to it and stored, not refused."""
     given = outcome == Administration.Outcome.GIVEN
-    if given:
-        _check_can_give(medicine, given_at, due_at)
+    offline = problems is not None
+    if offline:
+        due_at = _offline_checks(medicine, given_at, outcome, due_at, problems)
+    else:
+        _check_active(medicine)
+        if due_at is not None and (taken := _slot_record(medicine, due_at)):
+            raise _already(medicine, taken)
+        if given:
+            _check_can_give(medicine, given_at, due_at)
 
     record = Administration.objects.create(
         client_id=client_id,
@@ -785,8 +806,16 @@ def _checked_write(
         given_by=actor,
         witness=witness,
         recorded_at=now,
+        given_offline=offline,
+        offline_problem="; ".join(problems or ()),
+        synced_at=now if offline else None,
     )
-    if given:
+    stock_after = medicine.stock - (medicine.dose_units if given else 0)
+    if given and offline:
+        # What was given was given: a short count is one of its problems, never below 0.
+        stock_after = max(stock_after, 0)
+        Medicine.objects.filter(pk=medicine.pk).update(stock=stock_after)
+    elif given:
         Medicine.objects.filter(pk=medicine.pk).update(stock=F("stock") - medicine.dose_units)
     timeline_add(
         pupil=pupil,
@@ -805,13 +834,61 @@ def _checked_write(
         after={
             **snapshot(record),
             "stock_before": medicine.stock,
-            "stock_after": medicine.stock - (medicine.dose_units if given else 0),
+            "stock_after": stock_after,
         },
     )
     if not given:
         tell_senco_of_dose(record, medicine, pupil)
+    if record.offline_problem:
+        _tell_of_offline_problem(record, medicine, pupil, actor)
     record.medicine = medicine
     return record
+
+
+def _broken(checks) -> list[DoseRefused]:
+    """The refusals the checks raise, each run: what a dose given offline broke."""
+    found = []
+    for check in checks:
+        try:
+            check()
+        except DoseRefused as refusal:
+            found.append(refusal)
+    return found
+
+
+def _words(refusal: DoseRefused) -> str:
+    return " ".join(refusal.errors.values())
+
+
+def _offline_checks(medicine, given_at, outcome, due_at, problems):
+    """Every rule a dose given offline broke, added to `problems` in words, and the slot
+    it answers: none when someone else answered that slot first (the slot stays theirs,
+    the unique constraint is kept, and the problem names them)."""
+    if due_at is not None and (taken := _slot_record(medicine, due_at)):
+        problems.append(_words(_already(medicine, taken)))
+        due_at = None
+    if outcome == Administration.Outcome.GIVEN:
+        problems += [_words(r) for r in broken_rules(medicine, given_at, due_at)]
+    else:
+        problems += [_words(r) for r in _broken([lambda: _check_active(medicine)])]
+    return due_at
+
+
+def _tell_of_offline_problem(record, medicine, pupil, actor) -> None:
+    """A dose given offline that broke a rule: the school's SENCO(s) and the giver are told
+    at once, in SENDesk and by e-mail (the notifications outbox, sent by the task worker
+    after commit), in this transaction, so the alarm exists exactly when the record does."""
+    sencos = StaffRole.objects.filter(
+        school_id=pupil.school_id, role=Role.SENCO, user__is_active=True
+    ).values_list("user_id", flat=True)
+    notify(
+        users=[*sencos, actor.pk],
+        kind="dose_offline_problem",
+        title=f"{pupil.name}: {medicine.name} given offline broke a rule: {record.offline_problem}",
+        url=reverse("dose_detail", args=[record.pk]),
+        school_id=pupil.school_id,
+        email_now=True,
+    )
 
 
 def tell_senco_of_dose(record, medicine, pupil) -> None:
@@ -834,6 +911,8 @@ def _dose_title(medicine, record, actor) -> str:
         what = f"{record.dose} given"
     else:
         what = record.get_outcome_display().lower()
+    if record.given_offline:
+        what += " offline" + (" - not confirmed" if record.offline_problem else "")
     where = f" at {record.place}" if record.place else ""
     return f"{medicine.name} {what}{where} ({actor})"[:200]
 

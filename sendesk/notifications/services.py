@@ -19,10 +19,14 @@ def kinds() -> dict:
     return merged("notification_kinds")
 
 
-def notify(*, users, kind: str, title: str, url: str, school_id=None, dedupe_key: str = ""):
+def notify(
+    *, users, kind: str, title: str, url: str, school_id=None, dedupe_key: str = "",
+    email_now: bool = False,
+):  # fmt: skip
     """Tell each of `users` (people or ids; the same person once) that `title` happened,
     linking to `url`. Returns the rows written: none for a person already told of
-    `dedupe_key`."""
+    `dedupe_key`. `email_now`: each is e-mailed at once whatever they chose, for what must
+    reach them today (a dose given offline that broke a rule)."""
     if kind not in kinds():
         raise ImproperlyConfigured(f"No app declares the notification kind {kind!r}.")
     ids = sorted({getattr(u, "pk", u) for u in users if u is not None})
@@ -50,7 +54,11 @@ def notify(*, users, kind: str, title: str, url: str, school_id=None, dedupe_key
             for i in ids
         ]
     )
-    delivered(rows)
+    if email_now:
+        for row in rows:
+            queue_email(user_id=row.user_id, school_id=row.school_id, notifications=[row])
+    else:
+        delivered(rows)
     return rows
 
 

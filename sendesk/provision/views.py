@@ -23,7 +23,6 @@ from sendesk.lib.forms import apply_service_errors, small_int
 from sendesk.lib.paths import Paths
 from sendesk.lib.registry import declared
 from sendesk.pupils.amendments import Wording, changes_in_words
-from sendesk.schools.calendar import Calendar
 
 from . import selectors, services
 from .forms import AmendForm, ProvisionEndForm, ProvisionForm, SessionForm
@@ -47,28 +46,6 @@ def _day_from(raw: str | None, today: dt.date) -> tuple[dt.date, str]:
     if day < today - dt.timedelta(days=366):
         return today, "My day goes back one year. Use the pupil's page for older records."
     return day, ""
-
-
-def _not_school_day(user, day: dt.date) -> tuple[str, set[int]]:
-    """Why nothing is due on `day` ('' if it is a school day somewhere the user works),
-    and the schools open that day. Two queries per school of the user; none at weekends."""
-    if day.isoweekday() > 5:
-        return f"{day:%A} is the weekend: no provision is due.", set()
-    schools = {school for school, _ in access.roles_of(user)}
-    open_schools, in_term = set(), False
-    for school_id in schools:
-        calendar = Calendar.load(school_id, day, day)
-        in_term = in_term or bool(calendar.terms)
-        if calendar.is_school_day(day):
-            open_schools.add(school_id)
-    if open_schools or not schools:
-        return "", open_schools
-    if in_term:
-        return (
-            "The school is closed that day (a holiday or training day): no provision is due.",
-            set(),
-        )
-    return "That day is not in term time: no provision is due.", set()
 
 
 def _prev_weekday(day: dt.date) -> dt.date:
@@ -169,32 +146,11 @@ def _saved_ratings(done) -> list[tuple[str, str]]:
     return [(r.target.text, _RATING_WORDS.get(r.rating, r.rating)) for r in saved]
 
 
-# How far ahead to look for the next school day: past the longest holiday (summer).
-PLAN_AHEAD_DAYS = 60
-
-
-def _next_school_day(user, after: dt.date) -> tuple[dt.date | None, set[int]]:
-    """The first school day after `after` at any school where the user works, and the
-    schools open that day. Two queries per school of the user."""
-    schools = {school for school, _ in access.roles_of(user)}
-    end = after + dt.timedelta(days=PLAN_AHEAD_DAYS)
-    calendars = {school: Calendar.load(school, after, end) for school in schools}
-    day = after + dt.timedelta(days=1)
-    while day <= end:
-        open_schools = {s for s, cal in calendars.items() if cal.is_school_day(day)}
-        if open_schools:
-            return day, open_schools
-        day += dt.timedelta(days=1)
-    return None, set()
-
-
 def _day_groups(user, day, open_schools, *, read_only=False):
     """The cards of `day`, grouped by pupil: compact summaries, or the saved record."""
     groups = {}
     paths = Paths()
-    for provision, done in selectors.my_day(user, day):
-        if provision.pupil.school_id not in open_schools:
-            continue
+    for provision, done in selectors.my_day(user, day, open_schools):
         group = groups.setdefault(
             provision.pupil_id,
             {"pupil": provision.pupil, "strategies": _strategies(provision.pupil), "cards": []},
@@ -223,11 +179,11 @@ def my_day(request):
     day, problem = _day_from(request.GET.get("date"), today)
     closed, pupils, plan_day = "", [], None
     if not problem:
-        closed, open_schools = _not_school_day(request.user, day)
+        closed, open_schools = selectors.not_school_day(request.user, day)
         if not closed:
             pupils = _day_groups(request.user, day, open_schools)
         elif day == today:
-            plan_day, open_schools = _next_school_day(request.user, today)
+            plan_day, open_schools = selectors.next_school_day(request.user, today)
             if plan_day is not None:
                 pupils = _day_groups(request.user, plan_day, open_schools, read_only=True)
         if pupils:
