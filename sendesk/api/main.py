@@ -87,8 +87,5 @@ api.add_router("", census.router)
 api.add_router("", imports.router)
 api.add_router("", subject_access.router)
 api.add_router("", retention.router)
-<<<<<<< HEAD
 api.add_router("", trust.router)
-=======
 api.add_router("/offline", offline.router)
->>>>>>> h13-offsrv
