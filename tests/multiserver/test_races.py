@@ -7,6 +7,7 @@ import uuid
 import requests
 
 from sendesk.audit.models import AuditEvent
+from sendesk.behaviour.models import Incident
 from sendesk.deployment.models import Plan as DeploymentPlan
 from sendesk.medication.models import Administration, Medicine
 from sendesk.plans.models import Plan
@@ -101,3 +102,31 @@ def test_one_pupil_plan_made_active_at_once_on_a_and_b_goes_live_once(ms):
     assert Plan.objects.using(ALIAS).get(pk=draft.pk).status == "active"
     went_live = AuditEvent.objects.using(ALIAS).filter(object_id=str(draft.pk), action="update")
     assert went_live.count() == 1
+
+
+def test_an_offline_outbox_replayed_at_once_on_a_and_b_stores_each_record_once(ms):
+    """A tablet back on the network sends its outbox; the answer is lost and it sends it
+    again, while a second tab does the same through the other server."""
+    alice = by_email("alice@test.example")
+    token = api_token(ms.a, alice.email)
+    talk = Provision.objects.using(ALIAS).get(title="Talk Boost")
+    ben = str(talk.pupil_id)
+    outbox = [
+        {"kind": "session", "client_id": str(uuid.uuid4()), "recorded_by": alice.pk,
+         "data": {"provision_id": str(talk.pk), "date": str(TODAY), "minutes": 25,
+                  "delivered": True,
+                  "pupils": [{"pupil_id": ben, "attendance": "present", "response": 3}]}},
+        {"kind": "incident", "client_id": str(uuid.uuid4()), "recorded_by": alice.pk,
+         "data": {"pupil_id": ben, "occurred_at": f"{TODAY}T09:10", "severity": 1,
+                  "behaviour": "Shouted at a friend"}},
+    ]  # fmt: skip
+    for record in outbox:
+        sends = [_post(base, token, "/offline/outbox", record) for base in (ms.a, ms.b) * 2]
+        answers = at_once(*sends)
+        assert sorted(r.status_code for r in answers) == [200, 200, 200, 201], [
+            r.text for r in answers
+        ]
+        assert len({r.json()["id"] for r in answers}) == 1
+        assert sum(r.json()["duplicate"] for r in answers) == 3
+    assert Session.objects.using(ALIAS).filter(client_id=outbox[0]["client_id"]).count() == 1
+    assert Incident.objects.using(ALIAS).filter(client_id=outbox[1]["client_id"]).count() == 1
