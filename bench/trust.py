@@ -49,7 +49,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 TODAY = NOW.date()
-DB_NAME = "sendesk_trust_bench"
 PASSWORD = "trust-bench-password"
 # Targets (issue 13): p95 of a school's pages and of the trust view.
 SCHOOL_P95_MS, TRUST_P95_MS = 100, 300
@@ -92,16 +91,18 @@ def throwaway_postgres() -> str:
     return f"postgres://postgres@127.0.0.1:{port}"
 
 
-def configure(pool: int) -> str:
-    """Point Django at a fresh bench database on PostgreSQL; returns its address."""
+def configure(args) -> str:
+    """Point Django at the bench database on PostgreSQL (made afresh unless --reuse);
+    returns its address."""
     import psycopg
 
     given = os.environ.get("DATABASE_URL", "")
     server = given.rsplit("/", 1)[0] if given.startswith("postgres") else throwaway_postgres()
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    url = f"{server}/{DB_NAME}"
+    if not (args.reuse and given.startswith("postgres")):
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{args.db}"')
+    url = f"{server}/{args.db}"
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "sendesk.settings"
     os.environ["SENDESK_EVIDENCE_DIR"] = str(ROOT / "var" / "bench" / "trust-evidence")
@@ -113,12 +114,22 @@ def configure(pool: int) -> str:
 
 
 def build(args):
-    """The trust in two steps; yields (schools, seconds) after each, the data ready."""
+    """The trust in two steps; yields (trust, schools in it) after each, the data ready."""
     from django.core.management import call_command
 
     from sendesk.demo.generator import generate
     from sendesk.schools.models import School, Trust
 
+    if args.reuse and Trust.objects.filter(name="Bench Trust step 1").exists():
+        # The data of an earlier run (--reuse, to measure again): the second step's schools
+        # go back to their own trust, then join the first, as when they were made.
+        first, second = (Trust.objects.get(name=f"Bench Trust step {i}") for i in (1, 2))
+        later = School.objects.filter(name__startswith="Trust Bench School B")
+        later.update(trust=second)
+        yield first, School.objects.filter(trust=first).count()
+        later.update(trust=first)
+        yield first, School.objects.filter(trust=first).count()
+        return
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     print(f"  migrated in {time.perf_counter() - started:.0f} s", flush=True)
@@ -130,7 +141,7 @@ def build(args):
         made = generate(
             seed=step + 1, pupils=args.pupils, schools=count, weeks_of_history=args.weeks,
             trust_name=f"Bench Trust step {step + 1}", today=TODAY,
-            school_names=[f"Trust Bench School {step * 100 + i + 1}" for i in range(count)],
+            school_names=[f"Trust Bench School {'AB'[step]}{i + 1}" for i in range(count)],
             domains=[f"s{step * 100 + i + 1}.trust-bench.example" for i in range(count)],
             password=PASSWORD,
         )  # fmt: skip
@@ -419,12 +430,16 @@ def main():
     parser.add_argument("--sencos", type=int, default=3)
     parser.add_argument("--pool", type=int, default=0)
     parser.add_argument("-n", type=int, default=30)
+    parser.add_argument("--db", default="sendesk_trust_bench", help="the database's name")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data an earlier run left in --db"
+    )
     args = parser.parse_args()
     import time_machine
 
     # The bench's today, moving on from 10:00 (the servers start at this clock's time).
     time_machine.travel(NOW, tick=True).start()
-    url = configure(args.pool)
+    url = configure(args)
     print(f"Trust bench on PostgreSQL ({url.rsplit('@', 1)[-1]})", flush=True)
     results, sizes = [], []
     for trust, total in build(args):
