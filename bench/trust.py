@@ -194,7 +194,8 @@ def measure_pages(trust, n):
     """{label: (p50, p95, queries)} for the school pages and the trust view."""
     from django.urls import reverse
 
-    from bench.bench import measure
+    # bench/bench.py (this script's folder is first on the path, as for every bench script).
+    from bench import measure
 
     first, senco, lead = people(trust)
     as_senco, as_lead = verified_client(senco), verified_client(lead)
@@ -270,25 +271,10 @@ def start_servers(url, pool, folder):
         "SENDESK_MS_FROZEN_AT": timezone.now().isoformat(), "SENDESK_MS_TICK": "1",
         "SENDESK_DB_POOL": str(pool),
     }  # fmt: skip
-    servers, bases = [], []
-    for name in ("a", "b"):
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(128)
-        sock.set_inheritable(True)
-        with open(folder / f"server-{name}.log", "w") as log:
-            servers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "sendesk.wsgi", "--bind",
-                     f"fd://{sock.fileno()}", "--workers", "1", "--threads", "4",
-                     "--worker-class", "gthread", "--timeout", "120",
-                     "--config", "python:tests.multiserver.gunicorn_conf"],
-                    cwd=ROOT, env=env, pass_fds=(sock.fileno(),), stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )  # fmt: skip
-        bases.append(f"http://127.0.0.1:{sock.getsockname()[1]}")
-        sock.close()
+    from tests.multiserver.gunicorn_conf import serve
+
+    started = [serve(env, folder / f"server-{name}.log") for name in ("a", "b")]
+    bases, servers = [b for b, _ in started], [p for _, p in started]
     return bases, servers
 
 

@@ -11,7 +11,6 @@ through the connection alias "ms" (`pair.db`)."""
 
 import datetime as dt
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.world import PASSWORD, TODAY
 
 from ..conftest import LONDON
+from .gunicorn_conf import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 # 12:03 on the world's Wednesday: after Ben's 12:00 lunchtime dose is due.
@@ -71,14 +71,6 @@ def _sqlite(test_db_name, folder: Path):
     return f"sqlite:///{path}", lambda: None
 
 
-def _listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    sock.set_inheritable(True)
-    return sock
-
-
 class Pair:
     def __init__(self, a, b, env, folder, url):
         self.a, self.b, self.env, self.folder, self.url = a, b, env, folder, url
@@ -115,42 +107,26 @@ def pair(django_db_setup, django_db_blocker, tmp_path_factory):
             "PYTHONPATH": str(ROOT),
         }
         env.pop("SENDESK_TEST_DB", None)
-        servers, logs = [], []
+        servers, bases = [], []
         try:
             seeded = subprocess.run(
                 [sys.executable, "-m", "tests.multiserver.seed"], cwd=ROOT, env=env,
                 capture_output=True, text=True,
             )  # fmt: skip
             assert seeded.returncode == 0, seeded.stderr[-3000:]
-            bases = []
             for name in ("a", "b"):
                 # On PostgreSQL, B borrows its connections from psycopg's pool
                 # (SENDESK_DB_POOL) and A keeps one per thread: both ways hold together.
                 pool = {"SENDESK_DB_POOL": str(THREADS)} if postgres and name == "b" else {}
-                sock = _listening_socket()
-                log = open(folder / f"server-{name}.log", "w")  # noqa: SIM115
-                logs.append(log)
-                servers.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "gunicorn", "sendesk.wsgi",
-                         "--bind", f"fd://{sock.fileno()}", "--workers", "1",
-                         "--threads", str(THREADS), "--worker-class", "gthread",
-                         "--config", "python:tests.multiserver.gunicorn_conf",
-                         "--timeout", "120", "--graceful-timeout", "5"],
-                        cwd=ROOT, env={**env, **pool}, pass_fds=(sock.fileno(),), stdout=log,
-                        stderr=subprocess.STDOUT,
-                    )
-                )  # fmt: skip
-                bases.append(f"http://127.0.0.1:{sock.getsockname()[1]}")
-                sock.close()  # the server holds its own copy
+                base, server = serve({**env, **pool}, folder / f"server-{name}.log", THREADS)
+                bases.append(base)
+                servers.append(server)
             yield Pair(*bases, env, folder, url)
         finally:
             for server in servers:
                 server.terminate()
             for server in servers:
                 server.wait(30)
-            for log in logs:
-                log.close()
             drop()
 
 

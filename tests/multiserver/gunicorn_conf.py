@@ -15,3 +15,28 @@ def post_fork(server, worker):
     # The tests stand still (as `now` does); bench/trust.py lets the clock move on (TICK=1).
     tick = os.environ.get("SENDESK_MS_TICK") == "1"
     time_machine.travel(frozen, tick=tick).start()
+
+
+def serve(env: dict, log_path, threads: int = 4):
+    """One gunicorn app server (one worker process with `threads` threads) with these
+    settings, on a loopback socket bound here and handed over (fd://): a request sent before
+    the server is ready waits in the socket's queue. Returns (base address, process)."""
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    with sock, open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "sendesk.wsgi", "--bind", f"fd://{sock.fileno()}",
+             "--workers", "1", "--threads", str(threads), "--worker-class", "gthread",
+             "--config", "python:tests.multiserver.gunicorn_conf", "--timeout", "120",
+             "--graceful-timeout", "5"],
+            cwd=Path(__file__).resolve().parents[2], env=env, pass_fds=(sock.fileno(),),
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        return f"http://127.0.0.1:{sock.getsockname()[1]}", process
