@@ -1,6 +1,6 @@
 """Two app servers on one database, as a school runs them behind a load balancer.
 
-`pair` (one per module): a FRESH database of the engine the suite runs on (PostgreSQL: a
+`pair` (one for the folder): a FRESH database of the engine the suite runs on (PostgreSQL: a
 new database sendesk_ms_<pid> on DATABASE_URL's server, a copy of the migrated test
 database, dropped after; SQLite: a temp file in WAL mode, a copy likewise), seeded with the
 shared world (tests/world.py, by tests/multiserver/seed.py), and two gunicorn servers, A and
@@ -89,7 +89,9 @@ class Pair:
             )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
+# One pair for the whole folder: starting it (the copy, the seed, two servers) is most of
+# what these tests cost. The tests use different people and records, so none sees another's.
+@pytest.fixture(scope="package")
 def pair(django_db_setup, django_db_blocker, tmp_path_factory):
     folder = tmp_path_factory.mktemp("multiserver")
     with django_db_blocker.unblock():
