@@ -29,7 +29,7 @@ Building is most of the run (about 25 s a school of 1,000 pupils with 12 weeks o
 keeps the database --db between runs and measures what an earlier run built.
 
     .venv/bin/python bench/trust.py [--schools 30 --first 10 --pupils 1000 --weeks 156]
-        [--seconds 60 --tas 12 --sencos 3] [--pool 0] [-n 30] [--db NAME --reuse]
+        [--seconds 60 --tas 12 --sencos 3] [--pool 0] [-n 30] [--db NAME --reuse] [--load-only]
 """
 
 import argparse
@@ -428,6 +428,7 @@ def main():
     parser.add_argument("--pool", type=int, default=0)
     parser.add_argument("-n", type=int, default=30)
     parser.add_argument("--db", default="sendesk_trust_bench", help="the database's name")
+    parser.add_argument("--load-only", action="store_true", help="only the two servers' day")
     parser.add_argument(
         "--reuse", action="store_true", help="measure the data an earlier run left in --db"
     )
@@ -440,11 +441,12 @@ def main():
     print(f"Trust bench on PostgreSQL ({url.rsplit('@', 1)[-1]})", flush=True)
     results, sizes = [], []
     for trust, total in build(args):
-        results.append(measure_pages(trust, args.n))
+        if not args.load_only:
+            results.append(measure_pages(trust, args.n))
         sizes.append(total)
     if len(results) == 2:
         page_table(*results, sizes)
-    else:
+    elif results:
         page_table(results[0], results[0], sizes * 2)
     ok = working_day(trust, url, args)
     return 0 if ok else 1

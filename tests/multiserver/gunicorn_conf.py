@@ -35,7 +35,10 @@ def serve(env: dict, log_path, threads: int = 4):
             [sys.executable, "-m", "gunicorn", "sendesk.wsgi", "--bind", f"fd://{sock.fileno()}",
              "--workers", "1", "--threads", str(threads), "--worker-class", "gthread",
              "--config", "python:tests.multiserver.gunicorn_conf", "--timeout", "120",
-             "--graceful-timeout", "5"],
+             "--graceful-timeout", "5",
+             # Idle connections kept a while, as behind a load balancer (gunicorn's default
+             # of 2 s closes one just as a busy client sends its next request on it).
+             "--keep-alive", "30"],
             cwd=Path(__file__).resolve().parents[2], env=env, pass_fds=(sock.fileno(),),
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
