@@ -26,9 +26,9 @@ import requests
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests import second_factor
 from tests.world import PASSWORD, TODAY
 
 from ..conftest import LONDON
@@ -173,15 +173,9 @@ def at_once(*calls):
 
 def code_for(user) -> str:
     """A code the person's authenticator shows at the servers' frozen moment that the
-    servers have not accepted yet (tests/second_factor.py's code_for, in the pair's time)."""
+    servers have not accepted yet (the device read from the pair's database)."""
     device = TOTPDevice.objects.using(ALIAS).get(user=user, confirmed=True)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = FROZEN_AT.timestamp()
-    for offset in range(-device.tolerance, device.tolerance + 1):
-        totp.drift = device.drift + offset
-        if totp.t() > device.last_t:
-            return f"{totp.token():06d}"
-    raise AssertionError("Every code the servers take now has been used.")
+    return second_factor.code_for(device, at=FROZEN_AT.timestamp())
 
 
 class Browser(requests.Session):
