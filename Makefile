@@ -81,6 +81,7 @@ bench: $(STAMP) pdf-deps
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/oneroster.py
 	$(BIN)/python bench/demo_seed.py
+	$(BIN)/python bench/trust.py
 
 clean:
 	rm -rf $(VENV) var/bench

@@ -480,3 +480,24 @@ RECORDS_DIR = Path(os.environ.get("SENDESK_RECORDS_DIR", VAR_DIR / "records"))
 # A write about a pupil who has left, refused where a page did not catch it: a 409 page
 # saying so, not a server error (sendesk.front.middleware).
 MIDDLEWARE += ["sendesk.front.middleware.LeaverReadOnlyMiddleware"]
+# --- multi13: several app servers on one PostgreSQL ---
+# SENDESK_DB_POOL=N (PostgreSQL only) gives each server process a pool of at most N
+# connections (psycopg's pool), shared by its threads: a thread borrows one for a request and
+# gives it back. Without it (0, the default) each thread keeps its own connection for
+# CONN_MAX_AGE, so servers × workers × threads connections stay open against the database's
+# max_connections even when idle. See README "Running it for real".
+SENDESK_DB_POOL = _env_count("SENDESK_DB_POOL", 0, least=0)
+if SENDESK_DB_POOL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "SENDESK_DB_POOL pools PostgreSQL connections: set DATABASE_URL to a postgres:// "
+            "address, or unset SENDESK_DB_POOL"
+        )
+    # The pool keeps the connections; Django refuses persistent connections beside it.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, SENDESK_DB_POOL),
+        "max_size": SENDESK_DB_POOL,
+        # A request waits this long for a free connection, then fails with a 503.
+        "timeout": 10,
+    }

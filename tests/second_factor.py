@@ -23,7 +23,7 @@ def enrol(user) -> TOTPDevice:
     )
 
 
-def code_for(user_or_device) -> str:
+def code_for(user_or_device, at: float | None = None) -> str:
     """A code the person's app shows now that the server has not accepted yet. A code is
     accepted once; the server also takes the next one (its tolerance is a step either
     way), so two sign-ins within one frozen moment type the current code, then the next."""
@@ -32,7 +32,8 @@ def code_for(user_or_device) -> str:
         device = TOTPDevice.objects.get(user=user_or_device, confirmed=True)
     device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
+    # `at`: the moment (a timestamp) of a server whose clock is not this process's.
+    totp.time = time.time() if at is None else at
     for offset in range(-device.tolerance, device.tolerance + 1):
         totp.drift = device.drift + offset
         if totp.t() > device.last_t:

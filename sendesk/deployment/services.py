@@ -306,7 +306,13 @@ def publish(*, actor, plan: Plan) -> Plan:
     the deployment scope (pupils.Deployment) follows the new plan's pupils."""
     _require(actor, plan.school_id)
     with transaction.atomic():
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        # Every plan of the week locked, in one order: two drafts of one week published at
+        # once (from two app servers) then go one after the other, the second superseding
+        # the first, instead of both trying to be the week's one published plan.
+        week = Plan.objects.select_for_update().filter(
+            school_id=plan.school_id, week_start=plan.week_start
+        )
+        plan = {p.pk: p for p in week.order_by("pk")}[plan.pk]
         if plan.status != Plan.Status.DRAFT:
             raise ServiceError(
                 {"__all__": f"This plan is {plan.get_status_display().lower()}: only a draft "

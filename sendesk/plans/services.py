@@ -94,7 +94,10 @@ def plan_activate(*, actor, plan: Plan) -> Plan:
     """Put a draft plan in force. The plan of the same kind in force until now is closed
     today: one of each kind at a time (a database constraint holds this too)."""
     _require_writer(actor, plan.pupil)
-    if plan.status != Plan.Status.DRAFT:
+    # The plan as it is now, locked: the page read it before this transaction, and the same
+    # draft made active at once from two places (two app servers) must go live once.
+    current = Plan.objects.select_for_update().only("status").get(pk=plan.pk)
+    if plan.status != Plan.Status.DRAFT or current.status != Plan.Status.DRAFT:
         raise ServiceError({"status": "Only a draft plan can be made active."})
     if not plan.review_date:
         raise ServiceError({"review_date": "Set a review date before the plan goes live."})
