@@ -39,11 +39,13 @@ def test_the_key_is_the_persons_own_and_the_same_on_every_sign_in(world, device)
     ]
 
 
-def test_a_token_gets_the_same_key(world, device, api):
-    by_session = device(world.alice).get("/key").json()["key"]
+def test_a_token_gets_no_key(world, device, api):
+    # The key is handed at sign-in to the browser keeping the store, never to a token.
     r = api.get(world.alice, "/offline/key")
-    assert r.status_code == 200 and r["Cache-Control"] == "no-store"
-    assert r.json()["key"] == by_session
+    assert r.status_code == 404 and "key" not in r.json()
+    assert DeviceKey.objects.filter(user=world.alice).count() == 0
+    assert not SecurityEvent.objects.filter(kind="offline_key").exists()
+    assert device(world.alice).get("/key").status_code == 200
 
 
 def test_signed_out_or_not_a_recorder(world, client, device):
