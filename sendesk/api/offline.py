@@ -193,12 +193,11 @@ class PackMedicineOut(Schema):
     emergency_use: bool
     rules: list[str] = Field(description="The plan's rules, in words.")
     last_dose: PackLastDoseOut | None = Field(
-        description="The last dose GIVEN the server knew of (a refusal after it does not "
-        "hide it)."
+        description="The last dose GIVEN the server knew of (a refusal after it does not hide it)."
     )
     doses_today: int = Field(
         description="How many doses were given today (school time), emergency doses "
-        "included: with the plan's maximum, \"2 of 4 today\"."
+        'included: with the plan\'s maximum, "2 of 4 today".'
     )
 
 
@@ -397,8 +396,7 @@ def _is_datetime(raw) -> bool:
 SCOPE_BACK = dt.timedelta(days=7)
 
 CLASH = (
-    "This record clashes with another one already saved. Tell the office; it has not been "
-    "saved."
+    "This record clashes with another one already saved. Tell the office; it has not been saved."
 )
 
 

@@ -670,9 +670,7 @@ def _emergency_write(actor, medicine, pupil, client_id, given_at, data, now):
     return record
 
 
-def _dose_input(
-    actor, medicine, now, *, outcome, given_at, due_at, words, witness_id, broken=None
-):
+def _dose_input(actor, medicine, now, *, outcome, given_at, due_at, words, witness_id, broken=None):
     """Bad input: a 422 DoseRefused naming each field in words (rule 'invalid', or
     'witness_required' when the witness is what is wrong first). Otherwise (given_at,
     due_at, the texts, the witness) as checked.
