@@ -430,7 +430,11 @@ def _dispatch(request, kind, client_id, data) -> tuple[int, dict]:
         )  # fmt: skip
     data = {**data, "client_id": str(client_id)}
     day = _record_day(data)
-    if day < timezone.localdate() - SCOPE_BACK:
+    if day < timezone.localdate() - SCOPE_BACK and kind == "dose":
+        # A dose given is never dropped for its age (its age is one of its problems): past
+        # the window it is judged by today's scope, as a record made today would be.
+        day = timezone.localdate()
+    elif day < timezone.localdate() - SCOPE_BACK:
         raise Refused(
             422, "too_old",
             f"This was recorded on {day:%A %-d %B}, more than 7 days ago: it can't be sent "
