@@ -3,7 +3,8 @@ never cached, only for the signed in (issue 13, shared tablets)."""
 
 import base64
 
-from django.test import Client
+from django.db import connection
+from django.test import Client, override_settings
 
 from sendesk.audit.models import SecurityEvent
 from sendesk.offline.models import DeviceKey
@@ -63,3 +64,18 @@ def test_a_session_past_its_most_is_signed_out(world, device, now):
     assert tablet.get("/key").status_code == 200
     now.shift(60 * 60 * 10)
     assert tablet.get("/key").status_code == 401
+
+
+def test_the_key_is_derived_not_stored(world, device):
+    key = device(world.alice).get("/key").json()["key"]
+    # Nothing in the database holds it: a copy of the database alone opens nothing.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM offline_devicekey")
+        rows = cursor.fetchall()
+    assert len(rows) == 1 and key not in str(rows)
+    # Another server secret, another key: the key is the secret's, the person's and its
+    # generation's.
+    with override_settings(OFFLINE_KEY_SECRET="another secret"):
+        assert device(world.alice).get("/key").json()["key"] != key
+    DeviceKey.objects.filter(user=world.alice).update(generation=2)
+    assert device(world.alice).get("/key").json()["key"] != key
