@@ -15,9 +15,19 @@ Rules (README, "Who sees what"):
   referral's agency (consent.selectors.pupils_sharing_with). It lives with the referrals
   because consent sits above this module in the layers; it answers with this module's 404.
 
+- The offline pack (offline.selectors, issue 13) is built on today's scope and the next
+  school day's: a TA's device holds the plan, medicines, care plans, emergency steps and
+  profiles of the pupils she is deployed to on the next school day too, so the tablet is
+  ready before the network is gone (decided: the issue asks for the next school day's
+  pupils). Online, such a pupil is still out of her scope until that day.
+- A record made offline is judged by its sender's scope on the record's own day
+  (scope_on), at most 7 days back: a deployment that has ended since does not refuse it.
+
 Out of scope and nonexistent give the same Http404, so nobody learns that a record exists.
 """
 
+import contextlib
+import contextvars
 import uuid
 from functools import cache
 
@@ -46,6 +56,26 @@ from sendesk.staff.models import StaffMember
 # any app to ask; it is re-exported here so that pages keep asking one module.
 
 WHOLE_SCHOOL = {Role.SENCO, Role.HEAD, Role.DSL}
+
+# The day scope is asked on when a caller gives none (scope_on); unset: today.
+_scope_day: contextvars.ContextVar = contextvars.ContextVar("scope_day", default=None)
+
+
+@contextlib.contextmanager
+def scope_on(day):
+    """Within it, scope asked with no day (pupil_scope, visible_pupils, deployed_pupils,
+    team_pupils, on_roll, and so every get_scoped) is the scope on `day`: a record made
+    offline is judged by its sender's scope on the record's own day, not on the day it
+    arrives (the offline outbox, which bounds how far back `day` may be)."""
+    token = _scope_day.set(day)
+    try:
+        yield
+    finally:
+        _scope_day.reset(token)
+
+
+def _day(day):
+    return day or _scope_day.get() or timezone.localdate()
 
 
 def visible_pupils(user, day=None):
@@ -117,7 +147,7 @@ def on_roll(pupil_field: str | None = "pupil", day=None) -> Q:
     records' pupil at `pupil_field` (None: on Pupil rows): for the lists of who is
     supported, taught, planned for or counted, which leave leavers out."""
     name = "left_on" if pupil_field is None else f"{pupil_field}__left_on"
-    day = day or timezone.localdate()
+    day = _day(day)
     return Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gt": day})
 
 
@@ -125,14 +155,14 @@ def deployed_pupils(user, day=None) -> RawSQL:
     """The ids of the pupils `user` is deployed to on `day` (1:1, key adult, or through a
     group they support), as a subquery: where My day starts. It names pupils, it does not
     vouch for them: ask pupil_scope as well."""
-    day = connection.ops.adapt_datefield_value(day or timezone.localdate())
+    day = connection.ops.adapt_datefield_value(_day(day))
     return RawSQL(_scope_sql(connection.vendor)["deployed"], (user.pk, day, day) * 2)
 
 
 def team_pupils(user, day=None) -> RawSQL:
     """The ids of the pupils deployed on `day` to the people `user` line-manages (at the
     school of each deployment, while employed), as a subquery: an HLTA's team."""
-    day = connection.ops.adapt_datefield_value(day or timezone.localdate())
+    day = connection.ops.adapt_datefield_value(_day(day))
     return RawSQL(_scope_sql(connection.vendor)["team"], (user.pk, day, day) * 2)
 
 

@@ -46,6 +46,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The secret offline keys are derived from (offline.models.derive_key), never stored in the
+# database. Its own variable lets SECRET_KEY be rotated without making every tablet's kept
+# records unreadable; changing this one does exactly that.
+OFFLINE_KEY_SECRET = os.environ.get("SENDESK_OFFLINE_KEY_SECRET") or SECRET_KEY
 DEBUG = env_bool("SENDESK_DEBUG", False)
 ALLOWED_HOSTS = env_list("SENDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SENDESK_CSRF_TRUSTED_ORIGINS", [])

@@ -101,15 +101,18 @@ def _sign_in_times(request) -> tuple[dt.datetime, dt.datetime]:
 @router.get(
     "/key",
     response={200: OfflineKeyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Your offline key: the same on every sign-in, yours alone (404 for people "
-    "who do not record)",
+    summary="Your offline key: the same on every sign-in, yours alone, for a signed-in "
+    "browser only (404 for a Bearer token, and for people who do not record)",
 )
 def offline_key(request, response: HttpResponse):
     response["Cache-Control"] = NO_STORE
     user = request.auth
+    # The key is handed at sign-in to the browser that keeps the store: a token (a script,
+    # a copied credential) has no store to open, so it finds nothing here.
+    if getattr(request, "api_token", None) is not None:
+        raise Http404
     _recorder(user)
-    via = "api" if getattr(request, "api_token", None) is not None else "web"
-    key = services.hand_out_key(user=user, request=request, via=via)
+    key = services.hand_out_key(user=user, request=request, via="web")
     signed_in_at, expires_at = _sign_in_times(request)
     return {"user": user.pk, "key": key.key, "expires_at": expires_at, "signed_in_at": signed_in_at}
 
@@ -189,7 +192,13 @@ class PackMedicineOut(Schema):
     controlled: bool
     emergency_use: bool
     rules: list[str] = Field(description="The plan's rules, in words.")
-    last_dose: PackLastDoseOut | None = Field(description="The last dose the server knew of.")
+    last_dose: PackLastDoseOut | None = Field(
+        description="The last dose GIVEN the server knew of (a refusal after it does not hide it)."
+    )
+    doses_today: int = Field(
+        description="How many doses were given today (school time), emergency doses "
+        'included: with the plan\'s maximum, "2 of 4 today".'
+    )
 
 
 class PackEmergencyOut(Schema):
@@ -290,8 +299,8 @@ class OutboxRefusedOut(Schema):
     kind: str | None
     client_id: str | None
     code: str = Field(
-        description="invalid, not_found, other_person, conflict, no_training, or a "
-        "medicine rule's name."
+        description="invalid, not_found, other_person, conflict, no_training, too_old (the "
+        "record's own day is more than 7 days ago), or a medicine rule's name."
     )
     message: str = Field(description="Why it was not saved, in words for the TA.")
     errors: dict[str, str]
@@ -382,13 +391,58 @@ def _is_datetime(raw) -> bool:
     return True
 
 
+# How far back a record's own day may be for its sender's scope on that day to count: the
+# kept outbox waits for its person over a week's absence, no longer (as a dose's RECORD_BACK).
+SCOPE_BACK = dt.timedelta(days=7)
+
+CLASH = (
+    "This record clashes with another one already saved. Tell the office; it has not been saved."
+)
+
+
+def _record_day(data) -> dt.date:
+    """The record's own day: its given_at, occurred_at, started_at or date (the first
+    readable, in school time); today when it has none (its endpoint then says what is
+    missing) or when it is in the future (its endpoint refuses that)."""
+    today = timezone.localdate()
+    for name in ("given_at", "occurred_at", "started_at", "date"):
+        raw = data.get(name)
+        try:
+            when = dt.datetime.fromisoformat(str(raw)) if isinstance(raw, str) else None
+        except ValueError:
+            continue
+        if when is None:
+            continue
+        if timezone.is_aware(when):
+            when = timezone.localtime(when)
+        return min(when.date(), today)
+    return today
+
+
 def _dispatch(request, kind, client_id, data) -> tuple[int, dict]:
-    """The record through its own endpoint's schema and code: (status, answer fields)."""
+    """The record through its own endpoint's schema and code: (status, answer fields),
+    judged by the sender's scope on the record's own day (access.scope_on), so a
+    deployment or trip that has ended since does not refuse what was done during it."""
     if "client_id" in data and str(data["client_id"]) != str(client_id):
-        raise Refused(422, "invalid", "data.client_id differs from the record's client_id.")
+        raise Refused(
+            422, "invalid", CLASH,
+            {"client_id": "data.client_id differs from the record's client_id."},
+        )  # fmt: skip
     data = {**data, "client_id": str(client_id)}
+    day = _record_day(data)
+    if day < timezone.localdate() - SCOPE_BACK and kind == "dose":
+        # A dose given is never dropped for its age (its age is one of its problems): past
+        # the window it is judged by today's scope, as a record made today would be.
+        day = timezone.localdate()
+    elif day < timezone.localdate() - SCOPE_BACK:
+        raise Refused(
+            422, "too_old",
+            f"This was recorded on {day:%A %-d %B}, more than 7 days ago: it can't be sent "
+            "now. Tell the SENCO or the office what it says; it has not been saved.",
+        )  # fmt: skip
     try:
-        return SAVE[kind](request, data)
+        with access.scope_on(day):
+            return SAVE[kind](request, data)
     except ValidationError as exc:
         found = errors.field_errors(
             [{**e, "loc": ("body", "payload", *e["loc"])} for e in exc.errors()]
@@ -411,6 +465,9 @@ def _refused(exc: ServiceError) -> Refused:
     code = getattr(exc, "rule", None)
     if exc.status == 403:
         return Refused(422, code or "no_training", _words(exc.errors), exc.errors)
+    if exc.status == 409 and ("client_id" in exc.errors or code == "client_id_conflict"):
+        # The technical words stay in errors; the TA reads what to do.
+        return Refused(409, code or "conflict", CLASH, exc.errors)
     if exc.status == 409:
         return Refused(409, code or "conflict", _words(exc.errors), exc.errors)
     if exc.status == 404:

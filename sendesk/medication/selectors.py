@@ -5,7 +5,7 @@ restocking or replacing. The rules they apply (dose windows, slots) are medicati
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from sendesk import access
@@ -405,10 +405,13 @@ def rules_in_words(medicine, today) -> list[str]:
 
 
 def last_doses(medicine_ids) -> dict:
-    """{medicine id: its latest dose record (with who gave it)}: one query, whatever the
-    number of medicines."""
+    """{medicine id: its latest dose GIVEN (with who gave it)}: one query, whatever the
+    number of medicines. A refusal or a dose not given after it does not hide it: offline,
+    it is what "at least 4 hours between doses" is read against."""
     latest = (
-        Administration.objects.filter(medicine=OuterRef("medicine"))
+        Administration.objects.filter(
+            medicine=OuterRef("medicine"), outcome=Administration.Outcome.GIVEN
+        )
         .order_by("-given_at", "-recorded_at")
         .values("pk")[:1]
     )
@@ -419,3 +422,18 @@ def last_doses(medicine_ids) -> dict:
               "given_by__full_name")
     )  # fmt: skip
     return {r.medicine_id: r for r in rows}
+
+
+def doses_given_on(medicine_ids, day) -> dict:
+    """{medicine id: how many doses were given on `day` (school time)}, emergency doses
+    included: one query. Medicines with none are left out."""
+    rows = (
+        Administration.objects.filter(
+            medicine__in=medicine_ids,
+            outcome=Administration.Outcome.GIVEN,
+            given_at__date=day,
+        )
+        .values("medicine_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["medicine_id"]: r["n"] for r in rows}

@@ -497,16 +497,18 @@ def administration_record(
     pupil = medicine.pupil
 
     now = timezone.now()
+    # Offline, what is a rule rather than unreadable input comes back as `broken` (words).
+    broken = {} if offline else None
     given_at, due_at, data, witness = _dose_input(
         actor, medicine, now, outcome=outcome, given_at=given_at, due_at=due_at,
         words={"dose": dose, "reason": reason, "reactions": reactions, "place": place},
-        witness_id=witness_id,
+        witness_id=witness_id, broken=broken,
     )  # fmt: skip
     # The rules. Training first: it does not change while we wait for the lock.
     problems = None
     if offline:
         untrained = refusals([lambda: _check_training(actor, medicine, given_at)])
-        problems = [_words(r) for r in untrained]
+        problems = [*broken.values(), *(_words(r) for r in untrained)]
     else:
         _check_training(actor, medicine, given_at)
     try:
@@ -668,20 +670,34 @@ def _emergency_write(actor, medicine, pupil, client_id, given_at, data, now):
     return record
 
 
-def _dose_input(actor, medicine, now, *, outcome, given_at, due_at, words, witness_id):
+def _dose_input(actor, medicine, now, *, outcome, given_at, due_at, words, witness_id, broken=None):
     """Bad input: a 422 DoseRefused naming each field in words (rule 'invalid', or
     'witness_required' when the witness is what is wrong first). Otherwise (given_at,
-    due_at, the texts, the witness) as checked."""
+    due_at, the texts, the witness) as checked.
+
+    `broken` (a dict, for a dose given offline): what is a rule rather than unreadable
+    input - a dose other than the plan's, given more than 7 days ago, a slot on another
+    day, a bad witness - is put in it in words instead of refused: the dose was given and
+    is stored as given, with these as its problems. Still refused: no medicine, no time
+    or one in the future, no dose, an unknown outcome, a controlled drug given with no
+    witness at all."""
     errors: dict[str, str] = {}
+    rules = errors if broken is None else broken
     if outcome not in Administration.Outcome.values:
         errors["outcome"] = "Say what happened: given, refused or not given."
-    given_at = _given_at(given_at, now, errors)
-    data = _dose_words(medicine, outcome, words, errors)
+    given_at = _given_at(given_at, now, errors, rules)
+    data = _dose_words(medicine, outcome, words, errors, rules)
     due_at = _due_slot(medicine, due_at, given_at, errors)
     if due_at is not None and isinstance(given_at, dt.datetime) and "given_at" not in errors:
         if timezone.localtime(given_at).date() != timezone.localtime(due_at).date():
-            errors["given_at"] = "A scheduled dose is recorded on the day it was due."
-    witness = _witness(actor, medicine, outcome, witness_id, errors)
+            rules["due_at"] = (
+                f"The dose due at {timezone.localtime(due_at):%H:%M on %-d %B} was recorded as "
+                f"given on {timezone.localtime(given_at):%-d %B}: it answers no scheduled dose."
+                if broken is not None
+                else "A scheduled dose is recorded on the day it was due."
+            )
+            due_at = None if broken is not None else due_at
+    witness = _witness(actor, medicine, outcome, witness_id, errors, rules)
     if errors:
         first = next(iter(errors))
         refusal = DoseRefused(
@@ -695,8 +711,9 @@ def _dose_input(actor, medicine, now, *, outcome, given_at, due_at, words, witne
     return given_at, due_at, data, witness
 
 
-def _given_at(given_at, now, errors):
-    """When the dose was given: aware, not in the future, not more than RECORD_BACK ago."""
+def _given_at(given_at, now, errors, rules=None):
+    """When the dose was given: aware, not in the future, not more than RECORD_BACK ago
+    (that one in `rules` when given: a dose given offline and sent late is kept)."""
     if not isinstance(given_at, dt.datetime):
         errors["given_at"] = "Give the date and time of the dose."
         return given_at
@@ -704,6 +721,11 @@ def _given_at(given_at, now, errors):
         given_at = timezone.make_aware(given_at)
     if given_at > now + CLOCK_SLACK:
         errors["given_at"] = "That time hasn't happened yet: give the time of the dose."
+    elif given_at < now - RECORD_BACK and rules is not None and rules is not errors:
+        rules["given_at"] = (
+            f"Given on {timezone.localtime(given_at):%-d %B}, more than 7 days before it "
+            "reached SENDesk."
+        )
     elif given_at < now - RECORD_BACK:
         errors["given_at"] = (
             "Doses more than 7 days ago can't be added here: ask the SENCO to correct the record."
@@ -711,9 +733,11 @@ def _given_at(given_at, now, errors):
     return given_at
 
 
-def _dose_words(medicine, outcome, words, errors) -> dict:
+def _dose_words(medicine, outcome, words, errors, rules=None) -> dict:
     """The dose as given (the plan's dose, when given), reactions, and the reason (needed
-    when refused or not given), stripped."""
+    when refused or not given), stripped. A dose other than the plan's is in `rules` when
+    given (offline: stored as typed, and a problem)."""
+    rules = errors if rules is None else rules
     dose = inputs.text(
         words["dose"], "dose", errors, limit=60, required=f"Give the dose: {medicine.dose}."
     )
@@ -723,9 +747,12 @@ def _dose_words(medicine, outcome, words, errors) -> dict:
         and not _same_dose(dose, medicine.dose)
     ):
         # Stock goes down by the prescribed units: a different dose is a different plan.
-        errors["dose"] = (
+        rules["dose"] = (
             f"The dose on the plan is {medicine.dose}. A different dose needs the plan changed "
             "by the SENCO first."
+            if rules is errors
+            else f"{dose} was given; the plan's dose is {medicine.dose}. The stock went down "
+            f"by the plan's dose ({medicine.dose_units}): count it."
         )
     reactions = inputs.text(words["reactions"], "reactions", errors, limit=2000)
     place = inputs.text(words.get("place", ""), "place", errors, limit=200)
@@ -736,7 +763,11 @@ def _dose_words(medicine, outcome, words, errors) -> dict:
     return {"dose": dose, "reason": reason, "reactions": reactions, "place": place}
 
 
-def _witness(actor, medicine, outcome, witness_id, errors):
+def _witness(actor, medicine, outcome, witness_id, errors, rules=None):
+    """The witness checked. No witness for a controlled drug given is always in `errors`;
+    a witness who is the giver or not on the school's staff is in `rules` when given
+    (offline: stored without a witness, and a problem)."""
+    rules = errors if rules is None else rules
     if witness_id in ("", None):
         if medicine.controlled and outcome == Administration.Outcome.GIVEN:
             errors["witness_id"] = (
@@ -749,11 +780,11 @@ def _witness(actor, medicine, outcome, witness_id, errors):
     except (TypeError, ValueError):
         witness_id = 0
     if witness_id == actor.pk:
-        errors["witness_id"] = "The witness must be a different member of staff from the giver."
+        rules["witness_id"] = "The witness must be a different member of staff from the giver."
         return None
     witness = school_staff(medicine.pupil.school_id).filter(pk=witness_id).first()
     if witness is None:
-        errors["witness_id"] = "Choose the witness from the list of this school's staff."
+        rules["witness_id"] = "Choose the witness from the list of this school's staff."
     return witness
 
 

@@ -138,8 +138,10 @@ def _attach(pupils) -> None:
     medicines = list(Medicine.objects.filter(pupil__in=ids, active=True).order_by("name"))
     medication.load_consent_records(medicines, timezone.localdate())
     last = medication.last_doses([m.pk for m in medicines])
+    today = medication.doses_given_on([m.pk for m in medicines], timezone.localdate())
     for m in medicines:
         m.last_dose = last.get(m.pk)
+        m.doses_today = today.get(m.pk, 0)
         by["medicines"][m.pupil_id].append(m)
     for h in HealthcarePlan.objects.filter(pupil__in=ids, active=True):
         by["ihcp"][h.pupil_id].append(h)
@@ -209,6 +211,7 @@ def _medicine(m, today) -> dict:
         "last_dose": None
         if last is None
         else {"at": last.given_at, "by": last.given_by.full_name, "outcome": last.outcome},
+        "doses_today": m.doses_today,
     }
 
 

@@ -3,7 +3,8 @@ never cached, only for the signed in (issue 13, shared tablets)."""
 
 import base64
 
-from django.test import Client
+from django.db import connection
+from django.test import Client, override_settings
 
 from sendesk.audit.models import SecurityEvent
 from sendesk.offline.models import DeviceKey
@@ -39,11 +40,13 @@ def test_the_key_is_the_persons_own_and_the_same_on_every_sign_in(world, device)
     ]
 
 
-def test_a_token_gets_the_same_key(world, device, api):
-    by_session = device(world.alice).get("/key").json()["key"]
+def test_a_token_gets_no_key(world, device, api):
+    # The key is handed at sign-in to the browser keeping the store, never to a token.
     r = api.get(world.alice, "/offline/key")
-    assert r.status_code == 200 and r["Cache-Control"] == "no-store"
-    assert r.json()["key"] == by_session
+    assert r.status_code == 404 and "key" not in r.json()
+    assert DeviceKey.objects.filter(user=world.alice).count() == 0
+    assert not SecurityEvent.objects.filter(kind="offline_key").exists()
+    assert device(world.alice).get("/key").status_code == 200
 
 
 def test_signed_out_or_not_a_recorder(world, client, device):
@@ -61,3 +64,18 @@ def test_a_session_past_its_most_is_signed_out(world, device, now):
     assert tablet.get("/key").status_code == 200
     now.shift(60 * 60 * 10)
     assert tablet.get("/key").status_code == 401
+
+
+def test_the_key_is_derived_not_stored(world, device):
+    key = device(world.alice).get("/key").json()["key"]
+    # Nothing in the database holds it: a copy of the database alone opens nothing.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM offline_devicekey")
+        rows = cursor.fetchall()
+    assert len(rows) == 1 and key not in str(rows)
+    # Another server secret, another key: the key is the secret's, the person's and its
+    # generation's.
+    with override_settings(OFFLINE_KEY_SECRET="another secret"):
+        assert device(world.alice).get("/key").json()["key"] != key
+    DeviceKey.objects.filter(user=world.alice).update(generation=2)
+    assert device(world.alice).get("/key").json()["key"] != key

@@ -128,3 +128,65 @@ def test_a_slot_someone_else_answered_stays_theirs(world, device, now, senco_tra
     mar = senco_browser(world).get(f"/pupils/{world.ben.pk}/mar/")
     assert mar.status_code == 200
     assert f"Given offline — not confirmed: {warning}" in mar.content.decode()
+
+
+def test_a_dose_other_than_the_plans_is_kept_and_raised(world, device):
+    # Offline, Alice gave 4 puffs: the most serious error there is, so never refused.
+    r = device(world.alice).send(world.alice, "dose", inhaler_dose(world, dose="4 puffs"))
+    assert r.status_code == 201, r.content
+    warning = r.json()["warning"]
+    assert warning.startswith("4 puffs was given; the plan's dose is 2 puffs.")
+    record = Administration.objects.get(pk=r.json()["id"])
+    assert (record.dose, record.outcome, record.offline_problem) == ("4 puffs", "given", warning)
+    # The stock goes down by the plan's dose, as for any dose, and the problem says so.
+    assert "The stock went down by the plan's dose (2)" in warning
+    world.inhaler.refresh_from_db()
+    assert world.inhaler.stock == 198
+    told = Notification.objects.filter(kind="dose_offline_problem")
+    assert sorted(n.user_id for n in told) == sorted([world.senco.pk, world.alice.pk])
+
+
+def test_a_dose_sent_8_days_late_is_kept_and_raised(world, device, now):
+    now.shift(dt.timedelta(days=8))  # the Thursday after: Alice signs in on that tablet
+    r = device(world.alice).send(world.alice, "dose", inhaler_dose(world))
+    assert r.status_code == 201, r.content
+    assert r.json()["warning"].startswith(
+        "Given on 18 November, more than 7 days before it reached SENDesk."
+    )
+    record = Administration.objects.get(pk=r.json()["id"])
+    assert record.given_at.date() == TODAY and record.offline_problem
+    assert Notification.objects.filter(kind="dose_offline_problem").count() == 2
+
+
+def test_a_bad_witness_and_a_slot_of_another_day_are_problems(world, device):
+    # The controlled drug, witnessed by Alice herself, answering yesterday's 12:00 slot.
+    yesterday = TODAY - dt.timedelta(days=1)
+    data = {"medicine_id": str(world.lunch_med.pk), "given_at": f"{TODAY}T09:00",
+            "due_at": f"{yesterday}T12:00", "outcome": "given", "dose": "1 tablet",
+            "witness_id": world.alice.pk, "given_offline": True}  # fmt: skip
+    r = device(world.alice).send(world.alice, "dose", data)
+    assert r.status_code == 201, r.content
+    warning = r.json()["warning"]
+    assert "The witness must be a different member of staff from the giver." in warning
+    assert "The dose due at 12:00 on 17 November was recorded as given on 18 November" in warning
+    record = Administration.objects.get(pk=r.json()["id"])
+    assert (record.witness, record.due_at, record.outcome) == (None, None, "given")
+    world.lunch_med.refresh_from_db()
+    assert world.lunch_med.stock == 19
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"given_at": f"{TODAY}T23:00"}, "given_at"),  # not yet happened
+        ({"dose": ""}, "dose"),
+        ({"outcome": "spilled"}, "outcome"),
+        ({"given_at": "at lunch"}, "given_at"),
+    ],
+)
+def test_unreadable_input_is_still_refused(world, device, change, field):
+    r = device(world.alice).send(world.alice, "dose", {**inhaler_dose(world), **change})
+    assert r.status_code == 422, r.content
+    assert r.json()["status"] == "refused" and field in r.json()["errors"]
+    assert not Administration.objects.exists()
+    assert not Notification.objects.exists()

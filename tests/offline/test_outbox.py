@@ -13,7 +13,7 @@ from sendesk.care.models import CareEvent
 from sendesk.homeschool.models import DiaryNote, DiaryPupil
 from sendesk.medication.models import Administration
 from sendesk.provision.models import Session
-from sendesk.pupils.models import Pupil
+from sendesk.pupils.models import Deployment, Pupil
 from tests.second_factor import verified_login
 
 from ..world import TODAY
@@ -203,7 +203,15 @@ def test_a_client_id_of_another_record_conflicts(world, device):
     clash = device(world.bob).send(world.bob, "incident", _incident(world), client_id=cid)
     assert clash.status_code == 409
     assert clash.json()["code"] == "conflict"
-    assert clash.json()["message"] == "This client_id is already used by another record."
+    # The TA reads what to do; the technical words stay in errors.
+    assert clash.json()["message"] == (
+        "This record clashes with another one already saved. Tell the office; it has not "
+        "been saved."
+    )
+    assert "client_id" not in clash.json()["message"]
+    assert clash.json()["errors"] == {
+        "client_id": "This client_id is already used by another record."
+    }
     # Alice's device sends it again, changed since: the record first stored stands.
     other = {**_incident(world), "behaviour": "Something else entirely"}
     again = tablet.send(world.alice, "incident", other, client_id=cid)
@@ -228,4 +236,59 @@ def test_a_pupil_who_has_left_since_is_refused_in_words(world, device):
     r = device(world.alice).send(world.alice, "incident", _incident(world), client_id=cid)
     assert r.status_code == 404
     assert r.json()["status"] == "refused" and "not been saved" in r.json()["message"]
+    assert not Incident.objects.filter(client_id=cid).exists()
+
+
+YESTERDAY = TODAY - dt.timedelta(days=1)
+
+
+def _yesterdays(w):
+    """Tuesday's session, dose and incident, made offline on Alice's tablet."""
+    return {
+        "session": {**_session(w), "date": str(YESTERDAY)},
+        "dose": {**_dose(w), "given_at": f"{YESTERDAY}T09:30"},
+        "incident": {**_incident(w), "occurred_at": f"{YESTERDAY}T09:10"},
+    }
+
+
+def test_a_record_is_judged_by_the_scope_on_its_own_day(world, device):
+    # Alice's 1:1 with Ben ended yesterday (a trip, a cover week): today he is not hers ...
+    Deployment.objects.filter(staff=world.alice, pupil=world.ben).update(end=YESTERDAY)
+    tablet = device(world.alice)
+    assert tablet.get("/pack").json()["pupils"] == {}
+    # ... but what she recorded yesterday, when he was, arrives today and is saved.
+    for kind, data in _yesterdays(world).items():
+        cid = uuid.uuid4()
+        r = tablet.send(world.alice, kind, data, client_id=cid)
+        assert r.status_code == 201, (kind, r.content)
+        assert r.json()["message"].endswith("Tuesday 17 November.")
+        assert KINDS[kind][1](cid).count() >= 1
+    # Today's record for him is not hers to make.
+    r = tablet.send(world.alice, "incident", _incident(world))
+    assert r.status_code == 404 and "not been saved" in r.json()["message"]
+
+
+def test_a_record_of_a_day_she_was_not_deployed_is_refused(world, device):
+    # Her 1:1 ended the day before yesterday: yesterday's records were never hers.
+    Deployment.objects.filter(staff=world.alice, pupil=world.ben).update(
+        end=TODAY - dt.timedelta(days=2)
+    )
+    tablet = device(world.alice)
+    for kind, data in _yesterdays(world).items():
+        cid = uuid.uuid4()
+        r = tablet.send(world.alice, kind, data, client_id=cid)
+        assert r.status_code == 404, (kind, r.content)
+        assert r.json()["code"] == "not_found" and "not been saved" in r.json()["message"]
+        assert not KINDS[kind][1](cid).exists()
+
+
+def test_a_record_older_than_7_days_is_refused_in_words(world, device, now):
+    now.shift(dt.timedelta(days=8))  # Thursday week: the incident waited on the tablet
+    cid = uuid.uuid4()
+    r = device(world.alice).send(world.alice, "incident", _incident(world), client_id=cid)
+    assert r.status_code == 422, r.content
+    assert r.json()["code"] == "too_old"
+    assert r.json()["message"].startswith(
+        "This was recorded on Wednesday 18 November, more than 7 days ago"
+    )
     assert not Incident.objects.filter(client_id=cid).exists()

@@ -18,6 +18,7 @@ from sendesk.medication.services import administration_record
 from sendesk.plans.models import Plan, Target
 from sendesk.provision.models import Provision
 from sendesk.pupils.models import Deployment, Strategy
+from tests.second_factor import verified_login
 
 from ..world import AUTUMN_START, _medicine_consents, _pupil
 
@@ -86,6 +87,50 @@ def test_the_last_dose_is_in_the_pack(world, device):
     inhaler = next(m for m in ben["medicines"] if m["name"] == "Salbutamol")
     assert inhaler["last_dose"] == {"at": "2026-11-18T09:00:00Z", "by": "Alice Assistant",
                                     "outcome": "given"}  # fmt: skip
+
+
+def test_the_last_dose_is_the_last_given_and_today_is_counted(world, device):
+    # Given at 08:00, refused at 09:00 (and one given yesterday): the device must still read
+    # "at least 4 hours between doses" against the 08:00 dose actually given.
+    def dose(day, hour, outcome, reason=""):
+        administration_record(
+            actor=world.alice, client_id=None, medicine_id=world.inhaler.pk,
+            given_at=dt.datetime.combine(day, dt.time(hour), LONDON), outcome=outcome,
+            dose="2 puffs", reason=reason,
+        )  # fmt: skip
+
+    dose(dt.date(2026, 11, 17), 9, "given")
+    dose(dt.date(2026, 11, 18), 8, "given")
+    dose(dt.date(2026, 11, 18), 9, "refused", "Said he felt fine")
+    ben = device(world.alice).get("/pack").json()["pupils"][str(world.ben.pk)]
+    inhaler = next(m for m in ben["medicines"] if m["name"] == "Salbutamol")
+    assert inhaler["last_dose"] == {"at": "2026-11-18T08:00:00Z", "by": "Alice Assistant",
+                                    "outcome": "given"}  # fmt: skip
+    assert inhaler["doses_today"] == 1
+    lunch = next(m for m in ben["medicines"] if m["name"] == "Methylphenidate")
+    assert (lunch["last_dose"], lunch["doses_today"]) == (None, 0)
+
+
+@pytest.mark.parametrize(("starts", "in_pack"), [(1, True), (2, False)])
+def test_the_next_school_days_pupil_is_in_the_pack(world, device, starts, in_pack):
+    # Decided (README "Who sees what"): the pack holds the next school day's pupils, so the
+    # tablet is ready before the signal goes. Bob is deployed to Ben from Thursday (the next
+    # school day) or from Friday (neither day of the pack).
+    Deployment.objects.create(
+        school=world.school, staff=world.bob, kind="one_to_one", pupil=world.ben,
+        start=dt.date(2026, 11, 18) + dt.timedelta(days=starts),
+    )  # fmt: skip
+    pack = device(world.bob).get("/pack").json()
+    assert (str(world.ben.pk) in pack["pupils"]) is in_pack
+    if in_pack:
+        ben = pack["pupils"][str(world.ben.pk)]
+        assert [m["name"] for m in ben["medicines"]] == ["Methylphenidate", "Salbutamol"]
+        assert pack["days"][0]["cards"] == [] and pack["days"][1]["cards"] != []
+    # Online, Ben is still out of Bob's scope today.
+    bob = verified_login(Client(), world.bob)
+    assert bob.get(f"/pupils/{world.ben.pk}/medication/").status_code == 404
+    # Hana is deployed to Ben neither day: never in her pack.
+    assert str(world.ben.pk) not in device(world.hana).get("/pack").json()["pupils"]
 
 
 def test_each_person_gets_their_own_pupils(world, device):
