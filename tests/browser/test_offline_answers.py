@@ -29,7 +29,9 @@ LATER = """(hours) => new Promise((resolve) => {
   };
 })"""
 
-FOCUSED = "document.activeElement && (document.activeElement.dataset.seq || document.activeElement.id)"
+FOCUSED = (
+    "document.activeElement && (document.activeElement.dataset.seq || document.activeElement.id)"
+)
 
 
 def record_incident(page, what, card=None):
@@ -55,7 +57,9 @@ def test_only_the_servers_own_saved_counts(live_world, live_server, narrow):
     item = outbox_item(page, "Incident")
 
     # A captive portal answers 200 with its own page: the record waits, it is not "saved".
-    page.context.route(OUTBOX, answer(200, "<!doctype html><title>Sign in to the Wi-Fi</title>", "text/html"))
+    page.context.route(
+        OUTBOX, answer(200, "<!doctype html><title>Sign in to the Wi-Fi</title>", "text/html")
+    )
     page.context.set_offline(False)
     expect(item.filter(has_text="could not take it just now")).to_have_count(1)
     expect(item).to_have_attribute("data-state", "waiting")
@@ -69,7 +73,9 @@ def test_only_the_servers_own_saved_counts(live_world, live_server, narrow):
     page.context.unroute(OUTBOX)
 
     # Someone else is signed in on this browser: it waits for its own person, by name.
-    page.context.route(OUTBOX, answer(409, {"status": "refused", "code": "other_person", "message": "x"}))
+    page.context.route(
+        OUTBOX, answer(409, {"status": "refused", "code": "other_person", "message": "x"})
+    )
     page.get_by_role("button", name="Send now").click()
     expect(item.filter(has_text="sign in as Alice Assistant to send it")).to_have_count(1)
     expect(item).to_have_attribute("data-state", "waiting")
@@ -78,7 +84,9 @@ def test_only_the_servers_own_saved_counts(live_world, live_server, narrow):
 
     # A proxy's "too many requests" or "too large" is no refusal.
     for status in (429, 413):
-        page.context.route(OUTBOX, answer(status, {"status": "refused", "code": "x", "message": "x"}))
+        page.context.route(
+            OUTBOX, answer(status, {"status": "refused", "code": "x", "message": "x"})
+        )
         page.get_by_role("button", name="Send now").click()
         expect(item.filter(has_text="could not take it just now")).to_have_count(1)
         expect(item).to_have_attribute("data-state", "waiting")
@@ -87,7 +95,9 @@ def test_only_the_servers_own_saved_counts(live_world, live_server, narrow):
 
     # A refusal in the server's own shape: refused. "Correct it", save: focus is on the
     # corrected record's line, not lost to the page.
-    page.context.route(OUTBOX, answer(422, {"status": "refused", "code": "invalid", "message": "Say more."}))
+    page.context.route(
+        OUTBOX, answer(422, {"status": "refused", "code": "invalid", "message": "Say more."})
+    )
     page.get_by_role("button", name="Send now").click()
     expect(item).to_have_attribute("data-state", "refused")
     seq = item.get_attribute("data-seq")
@@ -124,13 +134,19 @@ def test_a_my_day_kept_from_another_day_says_so(live_world, live_server, narrow)
     page.evaluate(LATER, 15)
     page.goto(f"{base}/offline/")
     expect(page.locator("body[data-shell-ready]")).to_have_count(1)
-    expect(page.get_by_text("This was saved on Wednesday 18 November: today's plan is not on this device")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "This was saved on Wednesday 18 November: today's plan is not on this device"
+        )
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Today, Thursday 19 November")).to_be_visible()
     expect(page.get_by_role("heading", name="Saved for Wednesday 18 November")).to_be_visible()
     thursday = page.locator('section[data-date="2026-11-19"] article.offline-pupil').filter(
         has=page.get_by_role("heading", name="Ben Brown")
     )
     record_incident(page, "Left the table during phonics", thursday)
+    # The form closed: focus is back on the button that opened it.
+    page.wait_for_function("document.activeElement.dataset.record === 'incident'")
     expect(outbox_item(page, "Incident")).to_contain_text("Thu 19 Nov")
 
     # A day later still (Friday): nothing on the device is that day's plan, so nothing can
