@@ -81,6 +81,10 @@
         return el("li", {text: errs[k]});
       })));
     }
+    // A dose refused by SENDesk was still given: the SENCO must hear of it today.
+    if (e.state === "refused" && r.kind === "dose") {
+      li.appendChild(el("p", {className: "error", text: "This dose was given but is not saved: tell the SENCO now."}));
+    }
     if (e.state === "refused") {
       li.appendChild(el("div", {className: "actions"}, [
         el("button", {type: "button", "data-correct": e.seq, text: "Correct it"}),
