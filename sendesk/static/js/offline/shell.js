@@ -214,7 +214,7 @@
     root.appendChild(el("h1", {text: "My day (saved on this device)"}));
     if (state.stale) {
       var any = state.days.some(function (d) { return d.today; });
-      root.appendChild(el("p", {className: "message warning offline-stale", role: "status", "data-stale": state.stale},
+      root.appendChild(el("p", {className: "message offline-stale", role: "status", "data-stale": state.stale},
         ["This was saved on " + longDay(state.stale) + ": today's plan is not on this device. " +
           (any ? "The plan below for today is the one saved then; sign in with a signal to refresh it." :
             "Nothing can be recorded here today. Pupils' care, medicines and emergency steps are below.")]));
