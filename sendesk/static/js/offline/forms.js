@@ -83,8 +83,9 @@
     return d.toISOString().slice(0, 16) + ":00";
   }
   function when(ctx, values) {
-    // The day of the card (today, as the server said) at the time typed.
-    return ctx.day.date + "T" + values.time + ":00";
+    // The device's own (skew-corrected) date, or the kept record's own date when it is
+    // being corrected, at the time typed: never the pack's "today", which may be a day old.
+    return ctx.date + "T" + values.time + ":00";
   }
   function dayWords(date) {
     return new Date(date + "T12:00:00Z").toLocaleDateString("en-GB",
@@ -168,7 +169,7 @@
           });
         }
         return {errors: errors, data: {
-          provision_id: ctx.provision.id, date: ctx.day.date, start_time: v.time, minutes: minutes,
+          provision_id: ctx.provision.id, date: ctx.date, start_time: v.time, minutes: minutes,
           delivered: delivered, missed_reason: delivered ? "" : (v.missed_reason || ""),
           missed_note: delivered ? "" : (v.missed_note || ""), pupils: pupils
         }, summary: "Session: " + ctx.provision.title + (delivered ? "" : " (missed)")};
@@ -193,7 +194,7 @@
         var start = errors.time ? "" : when(ctx, v);
         return {errors: errors, data: {
           pupil_id: ctx.pupil.id, method: "abc", lesson: v.lesson || "", activity: v.activity || "",
-          started_at: start, ended_at: start && minutes ? addMinutes(ctx.day.date, v.time, minutes) : "",
+          started_at: start, ended_at: start && minutes ? addMinutes(ctx.date, v.time, minutes) : "",
           entries: [{at: start, antecedent: v.antecedent || "", behaviour: v.behaviour || "", consequence: v.consequence || ""}]
         }, summary: "Observation (ABC)"};
       }
@@ -259,7 +260,7 @@
           if (t) notes[s[0]] = t;
         });
         if (!Object.keys(notes).length) errors["section:" + choices(ctx, "diary_sections", DIARY)[0][0]] = "Write in at least one part of the diary.";
-        return {errors: errors, data: {pupil_id: ctx.pupil.id, date: ctx.day.date, notes: notes},
+        return {errors: errors, data: {pupil_id: ctx.pupil.id, date: ctx.date, notes: notes},
                 summary: "Diary entry"};
       }
     },
@@ -294,7 +295,7 @@
           "as given offline, not yet confirmed, and checked against the plan's rules when it is sent.";
       },
       fields: function (ctx) {
-        var m = ctx.medicine, out = [medicineFacts(m)];
+        var m = ctx.medicine, out = [medicineFacts(m, ctx.stale)];
         out.push(timeField(ctx, "Time given"));
         out.push(text("dose", "Dose given", {value: m.dose || ""}));
         if (m.controlled) {
@@ -319,6 +320,13 @@
     }
   };
 
+  // How many given on the day the pack was made ("2 of 4 today"), when the server says and
+  // that day is still today on this device.
+  function givenTodayWords(m, stale) {
+    if (stale || typeof m.doses_today !== "number") return "";
+    return " " + m.doses_today + " given today.";
+  }
+
   function lastDoseWords(m) {
     if (!m.last_dose) return "No dose recorded that this device knows of.";
     var at = new Date(m.last_dose.at);
@@ -328,12 +336,12 @@
       (m.last_dose.outcome && m.last_dose.outcome !== "given" ? " (" + m.last_dose.outcome + ")" : "") + ".";
   }
 
-  function medicineFacts(m) {
+  function medicineFacts(m, stale) {
     var rules = (m.rules || []).map(function (r) { return el("li", {text: r}); });
     return el("div", {className: "medicine-facts"}, [
       el("p", {}, [el("strong", {text: m.name}), " — " + (m.dose || "") +
         (m.times && m.times.length ? ", at " + m.times.join(", ") : "") + (m.as_needed ? " (when needed)" : "")]),
-      el("p", {className: "last-dose", text: lastDoseWords(m)}),
+      el("p", {className: "last-dose", text: lastDoseWords(m) + givenTodayWords(m, stale)}),
       rules.length ? el("ul", {className: "rules"}, rules) : null,
       el("p", {className: "offline-warning", text: "Another adult may have given a dose since this " +
         "device was last connected: it cannot check. Ask before you give it."}),

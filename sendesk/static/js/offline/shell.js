@@ -7,7 +7,7 @@
   "use strict";
   var store = window.SENDeskOffline, outbox = window.SENDeskOutbox, F = window.SENDeskForms;
   var el = F.el;
-  var state = {user: null, pack: null, skew: 0, refreshed: 0};
+  var state = {user: null, pack: null, skew: 0, refreshed: 0, days: [], date: "", stale: ""};
   var STATES = {waiting: "Waiting to send", sending: "Sending…", saved: "Saved ✓", refused: "Refused"};
 
   function $(sel) { return document.querySelector(sel); }
@@ -32,10 +32,16 @@
   }
 
   // --- The outbox list -----------------------------------------------------------------------
-  function renderOutbox() {
+  // After a change the list is drawn again, so the button that was used is gone: focus goes
+  // to the record's new line (`focusSeq`) or, when that line is gone too, the list's heading.
+  function renderOutbox(focusSeq) {
     if (!state.user) return Promise.resolve();
     return store.records(state.user).then(function (list) {
-      var section = $("[data-outbox]"), ol = $("[data-outbox-list]");
+      var section = $("[data-outbox]"), ol = $("[data-outbox-list]"), sendBtn = $("[data-send-now]");
+      // Redrawn while sending: whoever had focus in the list keeps it on the same record.
+      var held = ol.contains(document.activeElement) ? document.activeElement.closest("[data-seq]") : null;
+      var hadSend = document.activeElement === sendBtn;
+      if (focusSeq === undefined && held) focusSeq = Number(held.dataset.seq);
       section.hidden = !list.length;
       ol.textContent = "";
       var counts = {waiting: 0, sending: 0, saved: 0, refused: 0};
@@ -49,13 +55,19 @@
       if (counts.saved) parts.push(counts.saved + " saved");
       $("[data-outbox-status]").textContent = parts.join(", ") + ".";
       $("[data-clear-saved]").hidden = !counts.saved;
-      $("[data-send-now]").hidden = !(counts.waiting + counts.sending);
+      sendBtn.hidden = !(counts.waiting + counts.sending);
+      if (focusSeq === undefined && hadSend && sendBtn.hidden) focusSeq = null;
+      if (focusSeq === undefined) return;
+      var li = focusSeq === null ? null : ol.querySelector('[data-seq="' + focusSeq + '"]');
+      if (li) li.focus();
+      else if (!section.hidden) $("#outbox-title").focus();
+      else $("#main").focus();
     });
   }
 
   function item(e) {
     var r = e.record;
-    var li = el("li", {className: "outbox-item state-" + e.state, "data-seq": e.seq, "data-state": e.state}, [
+    var li = el("li", {className: "outbox-item state-" + e.state, "data-seq": e.seq, "data-state": e.state, tabindex: "-1"}, [
       el("p", {className: "outbox-what"}, [el("strong", {text: r.summary}), " — " + (r.pupil_name || "") +
         ", " + F.dayWords(r.day) + (r.time ? " " + r.time : "")]),
       el("p", {className: "outbox-state"}, [el("span", {className: "badge " + ({saved: "ok", refused: "bad", waiting: "warn", sending: "warn"})[e.state], text: STATES[e.state] || e.state})])
@@ -68,6 +80,10 @@
       li.appendChild(el("ul", {className: "errorlist"}, keys.map(function (k) {
         return el("li", {text: errs[k]});
       })));
+    }
+    // A dose refused by SENDesk was still given: the SENCO must hear of it today.
+    if (e.state === "refused" && r.kind === "dose") {
+      li.appendChild(el("p", {className: "error", text: "This dose was given but is not saved: tell the SENCO now."}));
     }
     if (e.state === "refused") {
       li.appendChild(el("div", {className: "actions"}, [
@@ -82,9 +98,12 @@
   function sendNow() {
     if (!state.user || sending || !navigator.onLine) return Promise.resolve();
     sending = true;
-    return outbox.send(state.user, renderOutbox).then(function (result) {
+    return outbox.send(state.user, function () { return renderOutbox(); }).then(function (result) {
       if (result && result.stopped === "signin") {
         $("[data-outbox-status]").textContent = "Not sent: sign in to SENDesk to send these records.";
+      }
+      if (result && result.stopped === "other_person") {
+        $("[data-outbox-status]").textContent = "Not sent: sign in as " + (who() || "the person who recorded them") + " to send these records.";
       }
     }, function () { /* kept; the next round tries again */ }).then(function () {
       sending = false;
@@ -133,7 +152,7 @@
     }
     if (p.medicines && p.medicines.length) {
       out.push(details("Medicines (" + p.medicines.length + ")", p.medicines.map(function (m, i) {
-        var bits = [F.medicineFacts(m)];
+        var bits = [F.medicineFacts(m, !!state.stale)];
         if (recordable) bits.push(el("button", {type: "button", "data-record": "dose", "data-pupil": p.id, "data-medicine": String(i), text: "Give " + m.name}));
         return el("div", {className: "medicine"}, bits);
       }), true));
@@ -167,15 +186,44 @@
     return el("article", {className: "card offline-pupil", "aria-labelledby": "p-" + day.date + "-" + p.id}, bits);
   }
 
+  // The pack's days as they stand on this device's own (skew-corrected) date. When the pack
+  // was made on another day (kept overnight), its "today" is not today: the day that is
+  // today on the device (the pack's next school day) becomes today, recordable if a school
+  // day; if none is, nothing is recordable, though care, medicines and emergency steps show.
+  function daysNow() {
+    var date = F.parts(now()).date, days = state.pack.days || [];
+    var packToday = days.filter(function (d) { return d.today; })[0];
+    state.date = date;
+    state.stale = packToday && packToday.date !== date ? packToday.date : "";
+    if (!state.stale) return days;
+    return days.map(function (d) {
+      var match = d.date === date;
+      return Object.assign({}, d, {today: match, recordable: match && !d.closed, past: d.date < date});
+    });
+  }
+
+  function longDay(date) {
+    return new Date(date + "T12:00:00Z").toLocaleDateString("en-GB",
+      {timeZone: "UTC", weekday: "long", day: "numeric", month: "long"});
+  }
+
   function renderDays() {
     var pack = state.pack, root = $("[data-days]"), shown = {};
+    state.days = daysNow();
     root.textContent = "";
     root.appendChild(el("h1", {text: "My day (saved on this device)"}));
-    (pack.days || []).forEach(function (day) {
-      var label = (day.today ? "Today, " : "Next school day, ") + (day.label || F.dayWords(day.date));
+    if (state.stale) {
+      var any = state.days.some(function (d) { return d.today; });
+      root.appendChild(el("p", {className: "message offline-stale", role: "status", "data-stale": state.stale},
+        ["This was saved on " + longDay(state.stale) + ": today's plan is not on this device. " +
+          (any ? "The plan below for today is the one saved then; sign in with a signal to refresh it." :
+            "Nothing can be recorded here today. Pupils' care, medicines and emergency steps are below.")]));
+    }
+    state.days.forEach(function (day) {
+      var label = (day.today ? "Today, " : day.past ? "Saved for " : "Next school day, ") + (day.label || F.dayWords(day.date));
       var section = el("section", {className: "offline-day", "data-date": day.date}, [el("h2", {text: label})]);
       if (day.closed) section.appendChild(el("p", {className: "muted", text: day.closed}));
-      if (!day.recordable && !day.today) section.appendChild(el("p", {className: "muted", text: "To read: record on the day."}));
+      if (!day.recordable && !day.today) section.appendChild(el("p", {className: "muted", text: day.past ? "To read: that day has passed." : "To read: record on the day."}));
       if (day.lines && day.lines.length) section.appendChild(el("ul", {className: "day-lines"}, day.lines.map(function (l) {
         return el("li", {text: typeof l === "string" ? l : (l.text || "")});
       })));
@@ -187,7 +235,7 @@
       root.appendChild(section);
     });
     // Pupils on no card (their medicines, care and emergency steps still matter).
-    var today = (pack.days || []).filter(function (d) { return d.today; })[0] || {date: F.parts(now()).date, recordable: true};
+    var today = state.days.filter(function (d) { return d.today; })[0] || {date: state.date, recordable: !state.stale};
     var rest = Object.keys(pack.pupils || {}).filter(function (k) { return !shown[k]; });
     if (rest.length) {
       var other = el("section", {className: "offline-day"}, [el("h2", {text: "Your other pupils"})]);
@@ -200,14 +248,16 @@
   var dialog, form, opener, editing = null;
 
   function dayOf(date) {
-    var days = state.pack.days || [];
+    var days = state.days;
     return days.filter(function (d) { return d.date === date; })[0] ||
-      days.filter(function (d) { return d.today; })[0] || {date: F.parts(now()).date, recordable: true};
+      days.filter(function (d) { return d.today; })[0] || {date: state.date, recordable: !state.stale};
   }
 
-  function contextFor(kind, ds) {
-    var pack = state.pack, p = pack.pupils[ds.pupil], day = dayOf(ds.day);
-    var ctx = {kind: kind, pack: pack, pupil: p, day: day, user: state.user, now: now(), ids: Object.assign({}, ds)};
+  // A new record is dated by the device's clock; a record being corrected keeps its own day.
+  function contextFor(kind, ds, keptDay) {
+    var pack = state.pack, p = pack.pupils[ds.pupil], day = dayOf(ds.day), at = now();
+    var ctx = {kind: kind, pack: pack, pupil: p, day: day, user: state.user, now: at, ids: Object.assign({}, ds),
+      date: keptDay || F.parts(at).date, stale: !!state.stale};
     if (kind === "session") {
       var card = (day.cards || []).filter(function (c) { return c.pupil === p.id; })[0];
       ctx.provision = card.provisions[parseInt(ds.provision, 10)];
@@ -217,8 +267,8 @@
     return ctx;
   }
 
-  function open(kind, ds, saved, seq) {
-    var ctx = contextFor(kind, ds), spec = F.KINDS[kind];
+  function open(kind, ds, saved, seq, keptDay) {
+    var ctx = contextFor(kind, ds, keptDay), spec = F.KINDS[kind];
     editing = {kind: kind, ctx: ctx, seq: seq || null};
     $("[data-record-title]").textContent = spec.title(ctx) + " — " + ctx.pupil.name;
     $("[data-record-hint]").textContent = spec.hint ? spec.hint(ctx) : "Saved on this device, then sent when connected.";
@@ -265,16 +315,19 @@
     var record = {
       kind: editing.kind, client_id: crypto.randomUUID(), recorded_by: Number(state.user),
       recorded_at: new Date().toISOString(), data: out.data, summary: out.summary,
-      pupil_name: ctx.pupil.name, day: ctx.day.date, time: v.time || "", form: v, ids: ctx.ids,
+      pupil_name: ctx.pupil.name, day: ctx.date, time: v.time || "", form: v, ids: ctx.ids, by_name: who(),
       message: "", warning: "", errors: {}
     };
-    var done = editing.seq ? store.putRecord(state.user, editing.seq, "waiting", record) :
+    var seq = editing.seq;
+    var done = seq ? store.putRecord(state.user, seq, "waiting", record).then(function () { return seq; }) :
       store.addRecord(state.user, record);
     done.then(function () {
+      // A corrected record's "Correct it" button is drawn away: focus its line, not the body.
+      if (seq) opener = null;
       dialog.close();
       say(out.summary + " for " + ctx.pupil.name + ": saved on this device" +
         (navigator.onLine ? ", sending now." : ", will send when connected."));
-      return renderOutbox();
+      return renderOutbox(seq ? seq : undefined);
     }).then(function () { if (navigator.onLine) sendNow(); })
       .catch(function () { showErrors({_: "Could not save on this device. Sign in again with a signal."}); });
   }
@@ -297,12 +350,12 @@
       store.records(state.user).then(function (list) {
         return Promise.all(list.filter(function (e) { return e.state === "saved"; })
           .map(function (e) { return store.removeRecord(state.user, e.seq); }));
-      }).then(renderOutbox);
+      }).then(function () { return renderOutbox(null); });
       return;
     }
     if (b.dataset.dismiss) {
       if (!window.confirm("Dismiss this record? It has not been saved by SENDesk and will be removed from this device.")) return;
-      store.removeRecord(state.user, Number(b.dataset.dismiss)).then(renderOutbox);
+      store.removeRecord(state.user, Number(b.dataset.dismiss)).then(function () { return renderOutbox(null); });
       return;
     }
     if (b.dataset.correct) {
@@ -311,7 +364,7 @@
         var e = list.filter(function (x) { return x.seq === seq; })[0];
         if (!e) return;
         opener = b;
-        open(e.record.kind, e.record.ids, e.record.form, seq);
+        open(e.record.kind, e.record.ids, e.record.form, seq, e.record.day);
         var errs = e.record.errors || {};
         if (e.record.message || Object.keys(errs).length) {
           var box = $("[data-record-errors]");
@@ -325,9 +378,13 @@
     }
   }
 
+  function who() { return state.pack && state.pack.user && state.pack.user.name || ""; }
+
   function expireCheck() {
     store.getKey(state.user).then(function (key) {
       if (!key) store.settle("").then(function () { location.reload(); });
+      // Left open past midnight: today is another day now, and the page says so.
+      else if (state.pack && F.parts(now()).date !== state.date && !dialog.open) renderDays();
     });
   }
 
