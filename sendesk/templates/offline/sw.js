@@ -29,6 +29,13 @@ self.addEventListener("activate", function (event) {
   );
 });
 
+// A page that registered the worker before it was active is not controlled by it until
+// it is claimed; claiming on "activate" can miss a page still loading then, so the page
+// asks again once the worker is ready (js/offline/page.js).
+self.addEventListener("message", function (event) {
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
+});
+
 function shell() {
   return caches.open(CACHE).then(function (cache) { return cache.match(SHELL); });
 }

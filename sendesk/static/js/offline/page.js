@@ -206,7 +206,15 @@
 
   // --- Start ---------------------------------------------------------------------------------
   if (user && meta.dataset.sw && navigator.serviceWorker) {
-    navigator.serviceWorker.register(meta.dataset.sw, {scope: "/"}).catch(function () { /* */ });
+    navigator.serviceWorker.register(meta.dataset.sw, {scope: "/"}).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      // Activated while this page was loading: ask to be claimed, so that the next page
+      // fetched with no network is answered by the worker (see sw.js "message").
+      if (!navigator.serviceWorker.controller && registration.active) {
+        registration.active.postMessage("claim");
+      }
+    }).catch(function () { /* */ });
   }
   store.settle(user).then(function () {
     if (!user) return;

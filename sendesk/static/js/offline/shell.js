@@ -125,7 +125,10 @@
     if (p.emergency_steps && p.emergency_steps.length) {
       out.push(el("div", {className: "emergency"}, [el("h4", {text: "In an emergency"})].concat(
         p.emergency_steps.map(function (s) {
-          return el("div", {}, [el("p", {className: "pre-line"}, [el("strong", {text: s.plan + ": "}), s.steps]),
+          // The plan's conditions are sentences of their own: a line above the steps, not
+          // a heading run into them.
+          return el("div", {}, [el("p", {}, [el("strong", {text: "Condition: "}), s.plan]),
+            el("p", {className: "pre-line", text: s.steps}),
             s.who_to_call ? el("p", {text: "Who to call: " + s.who_to_call}) : null]);
         }))));
     }
