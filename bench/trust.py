@@ -183,7 +183,7 @@ def verified_client(user):
 def people(trust):
     """The first school's SENCO, a trust SENCO of the trust (made once)."""
     from sendesk.accounts.models import User
-    from sendesk.schools.models import Role, School, TrustRole
+    from sendesk.schools.models import Role, School, StaffRole, TrustRole
 
     first = School.objects.filter(trust=trust).order_by("pk").first()
     senco = User.objects.filter(staff_roles__school=first, staff_roles__role=Role.SENCO).order_by(
@@ -193,6 +193,9 @@ def people(trust):
         email="trust-senco@trust-bench.example", defaults={"full_name": "Tara Trust"}
     )
     TrustRole.objects.get_or_create(user=lead, trust=trust, role="trust_senco")
+    # SENCO at the first school too, as a trust SENCO usually is somewhere (the demo's
+    # trust@ is): the view then also works out which named pupils link to their page.
+    StaffRole.objects.get_or_create(user=lead, school=first, role=Role.SENCO)
     return first, senco, lead
 
 
@@ -268,10 +271,14 @@ class Recorder:
 
 def start_servers(url, pool, folder):
     """Two gunicorn servers on the bench database; their base addresses and processes."""
+    from django.conf import settings
     from django.utils import timezone
 
+    # The servers' secret key is this process's: the sessions the working day's people
+    # carry are made here, and a server with another key reads them as signed out (its
+    # pages would then time the sign-in page, not My day).
     env = {
-        **os.environ, "DATABASE_URL": url, "SENDESK_SECRET_KEY": "trust-bench-" + "k" * 40,
+        **os.environ, "DATABASE_URL": url, "SENDESK_SECRET_KEY": settings.SECRET_KEY,
         "SENDESK_VAR_DIR": str(folder), "PYTHONPATH": str(ROOT),
         # The servers' clock starts where this process's is (frozen at NOW, moving on).
         "SENDESK_MS_FROZEN_AT": timezone.now().isoformat(), "SENDESK_MS_TICK": "1",
@@ -352,7 +359,8 @@ def working_day(trust, url, args):
         n = 0
         while time.perf_counter() < stop_at:
             base, other = bases[(i + n) % 2], bases[(i + n + 1) % 2]
-            recorder.call("My day", lambda b=base: http.get(f"{b}/my-day/"))
+            # A redirect (to the sign-in page) is an error, not a page served.
+            recorder.call("My day", lambda b=base: http.get(f"{b}/my-day/", allow_redirects=False))
             body = {
                 "client_id": str(uuid.uuid4()), "provision_id": str(provision.pk),
                 "date": TODAY.isoformat(), "minutes": 20, "delivered": True,
@@ -376,7 +384,9 @@ def working_day(trust, url, args):
         n = 0
         while time.perf_counter() < stop_at:
             base = bases[(i + n) % 2]
-            recorder.call("SENCO overview", lambda b=base: http.get(f"{b}/overview/"))
+            recorder.call(
+                "SENCO overview", lambda b=base: http.get(f"{b}/overview/", allow_redirects=False)
+            )
             n += 1
 
     threads = [threading.Thread(target=ta_day, args=(i, *w)) for i, w in enumerate(workers)]

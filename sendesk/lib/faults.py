@@ -129,6 +129,10 @@ def _classify_postgres(exc: BaseException) -> Fault | None:
     code = getattr(exc, "sqlstate", None)
     if code:
         return _PG_CODES.get(code) or _PG_CLASSES.get(code[:2])
+    # Every connection of the server's pool (SENDESK_DB_POOL) in use for longer than its
+    # timeout: busy, not gone (psycopg_pool's PoolTimeout, which has no SQLSTATE).
+    if type(exc).__name__ == "PoolTimeout":
+        return BUSY
     # psycopg gives no SQLSTATE when there is no server to give one: refused, timed out,
     # closed under us.
     if type(exc).__name__ in ("OperationalError", "InterfaceError"):

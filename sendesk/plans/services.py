@@ -94,9 +94,18 @@ def plan_activate(*, actor, plan: Plan) -> Plan:
     """Put a draft plan in force. The plan of the same kind in force until now is closed
     today: one of each kind at a time (a database constraint holds this too)."""
     _require_writer(actor, plan.pupil)
-    # The plan as it is now, locked: the page read it before this transaction, and the same
-    # draft made active at once from two places (two app servers) must go live once.
-    current = Plan.objects.select_for_update().only("status").get(pk=plan.pk)
+    # Every plan of this kind for the pupil, locked in one order before anything is read:
+    # the same draft made active at once from two places (two app servers) goes live once,
+    # and two drafts of one kind made active at once go one after the other (the second
+    # closes the first) rather than both passing the check and the second hitting the
+    # one-active-plan constraint (a 500).
+    list(
+        Plan.objects.select_for_update()
+        .filter(pupil_id=plan.pupil_id, kind=plan.kind)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    current = Plan.objects.only("status").get(pk=plan.pk)
     if plan.status != Plan.Status.DRAFT or current.status != Plan.Status.DRAFT:
         raise ServiceError({"status": "Only a draft plan can be made active."})
     if not plan.review_date:

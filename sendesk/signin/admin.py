@@ -13,7 +13,7 @@ from sendesk.accounts.models import User
 from sendesk.audit.models import SecurityEvent
 from sendesk.audit.services import record_security
 from sendesk.schools import admin as schools_admin
-from sendesk.schools.models import School, StaffRole
+from sendesk.schools.models import School, StaffRole, Trust, TrustRole
 
 from .services import end_sessions_and_tokens
 
@@ -87,6 +87,31 @@ class AuditedSchoolAdmin(schools_admin.SchoolAdmin):
             record_role_changes(before, after, actor=request.user, request=request)
 
 
+class AuditedTrustAdmin(schools_admin.TrustAdmin):
+    """Trust roles (issue 13) are given on the trust's page: in the trail as school roles are."""
+
+    def save_formset(self, request, form, formset, change):
+        def roles():
+            found = TrustRole.objects.filter(trust=form.instance)
+            return set(found.values_list("user_id", "trust_id", "role"))
+
+        with transaction.atomic():
+            before = roles()
+            super().save_formset(request, form, formset, change)
+            after = roles()
+            added, removed = after - before, before - after
+            for user_id in sorted({u for u, _, _ in added | removed}):
+                record_security(
+                    SecurityEvent.Kind.ROLE_CHANGED,
+                    user=User.objects.get(pk=user_id),
+                    actor=request.user,
+                    request=request,
+                    added=sorted(f"{r} of trust {t}" for u, t, r in added if u == user_id),
+                    removed=sorted(f"{r} of trust {t}" for u, t, r in removed if u == user_id),
+                    how="set-up screens",
+                )
+
+
 class AuditedStaffRoleAdmin(schools_admin.StaffRoleAdmin):
     def _people(self, *roles):
         return {r.user_id for r in roles if r.user_id} | set(
@@ -119,6 +144,7 @@ for model, audited in [
     (User, AuditedUserAdmin),
     (School, AuditedSchoolAdmin),
     (StaffRole, AuditedStaffRoleAdmin),
+    (Trust, AuditedTrustAdmin),
 ]:
     admin.site.unregister(model)
     admin.site.register(model, audited)

@@ -198,6 +198,8 @@ def training_across(school_ids, day: dt.date) -> dict[int, dict]:
         .exclude(Exists(current))
         .values_list("user_id", "kind", "completed_on", "expires_on")
     ):
+        if user_id not in people:
+            continue  # joined the staff between the two queries: counted on the next look
         row = _Row(
             user_id=user_id,
             user=people[user_id],

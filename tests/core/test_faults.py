@@ -473,3 +473,19 @@ def test_a_command_that_cannot_reach_postgresql_says_what_to_fix(tmp_path):
     [line] = command.stderr.strip().splitlines()
     assert line.startswith("SENDesk: the database failed (connection failed:")
     assert line.endswith("Start the database server, or check DATABASE_URL.")
+
+
+def test_a_pool_with_no_free_connection_is_busy_not_a_crash():
+    """SENDESK_DB_POOL (issue 13): every pooled connection in use past the pool's timeout
+    is the busy fault (503 in words), as Django hands it on: its OperationalError caused
+    by psycopg_pool's PoolTimeout, which carries no SQLSTATE."""
+    from django.db import OperationalError
+    from psycopg_pool import PoolTimeout
+
+    try:
+        try:
+            raise PoolTimeout("couldn't get a connection after 10.00 sec")
+        except PoolTimeout as timeout:
+            raise OperationalError(str(timeout)) from timeout
+    except OperationalError as wrapped:
+        assert faults.classify(wrapped) is faults.BUSY

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from sendesk.accounts.models import User
+from sendesk.audit.models import SecurityEvent
+from sendesk.audit.services import record_security
 from sendesk.schools.models import Trust, TrustRole
 
 
@@ -26,12 +28,24 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No trust is called {trust!r}.")
         label = TrustRole.Kind(role).label
+        what = [f"{role} of trust {found.pk}"]
         with transaction.atomic():
             if remove:
                 gone, _ = TrustRole.objects.filter(user=user, trust=found, role=role).delete()
+                if gone:
+                    # In the security trail, as a school role given or taken away is.
+                    record_security(
+                        SecurityEvent.Kind.ROLE_CHANGED, user=user, via="command",
+                        added=[], removed=what, how="manage.py trust_role",
+                    )  # fmt: skip
                 words = "no longer" if gone else "was not"
                 self.stdout.write(f"{user.email} {words} {label} of {found.name}.")
                 return
             _, made = TrustRole.objects.get_or_create(user=user, trust=found, role=role)
+            if made:
+                record_security(
+                    SecurityEvent.Kind.ROLE_CHANGED, user=user, via="command",
+                    added=what, removed=[], how="manage.py trust_role",
+                )  # fmt: skip
         words = "is now" if made else "was already"
         self.stdout.write(f"{user.email} {words} {label} of {found.name}.")
