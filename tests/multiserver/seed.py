@@ -43,6 +43,12 @@ def main():
             pupil=w.cara, kind="iep", title="Cara's support plan",
             review_date=TODAY + dt.timedelta(days=60), created_by=w.senco,
         )  # fmt: skip
+        # Two drafts of one kind for Dan: made active at once, they go one after the other.
+        for letter in "AB":
+            Plan.objects.create(
+                pupil=w.dan, kind="iep", title=f"Dan's support plan {letter}",
+                review_date=TODAY + dt.timedelta(days=60), created_by=w.senco,
+            )  # fmt: skip
     sys.stdout.write("seeded\n")
 
 

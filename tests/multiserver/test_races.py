@@ -104,6 +104,32 @@ def test_one_pupil_plan_made_active_at_once_on_a_and_b_goes_live_once(ms):
     assert went_live.count() == 1
 
 
+def test_two_drafts_of_one_kind_made_active_at_once_leave_one_in_force(ms):
+    """Two different drafts (not the same one twice): the second waits for the first and
+    closes it, as making a plan active does, rather than breaking the one-active-plan rule
+    (on PostgreSQL that was a 500)."""
+    senco = by_email("senco@test.example")
+    drafts = list(Plan.objects.using(ALIAS).filter(title__startswith="Dan's support plan"))
+    browser = sign_in(ms.b, senco.email, user=senco)
+    assert browser.get(f"{ms.b}/plans/{drafts[0].pk}/").status_code == 200
+    answers = at_once(
+        *[
+            (
+                lambda base=base, plan=plan: browser.post(
+                    f"{base}/plans/{plan.pk}/activate/", {"review_date": ""},
+                    allow_redirects=False,
+                )
+            )
+            for base, plan in zip((ms.a, ms.b), drafts, strict=True)
+        ]
+    )  # fmt: skip
+    assert [r.status_code for r in answers] == [302, 302]
+    dan = drafts[0].pupil_id
+    in_force = Plan.objects.using(ALIAS).filter(pupil_id=dan, kind="iep", status="active")
+    assert in_force.count() == 1
+    assert in_force.get().title.startswith("Dan's support plan")
+
+
 def test_an_offline_outbox_replayed_at_once_on_a_and_b_stores_each_record_once(ms):
     """A tablet back on the network sends its outbox; the answer is lost and it sends it
     again, while a second tab does the same through the other server."""
