@@ -24,6 +24,16 @@ class FieldErrorsOut(Schema):
     )
 
 
+# A write about a pupil: 409 when the pupil has left and their record is kept read-only
+# (pupils.leavers), as well as the usual refusals.
+PUPIL_WRITE_ERRORS = {
+    400: FieldErrorsOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    409: FieldErrorsOut,
+    422: FieldErrorsOut,
+}
+
 # Every endpoint behind the token answers these; declared so the OpenAPI document is whole.
 AUTH_ERRORS = {401: ErrorOut}
 LOOKUP_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}

@@ -15,18 +15,11 @@ from sendesk.audit.services import record_access
 from sendesk.consent import selectors, services
 from sendesk.consent.models import AGENCY_KINDS, Consent, Decision, Kind
 
-from .common import ErrorOut, FieldErrorsOut, IsoDate
+from .common import PUPIL_WRITE_ERRORS, ErrorOut, FieldErrorsOut, IsoDate
 
 router = Router(tags=["consent"])
 
-# 409: the pupil has left, and their record is kept read-only (pupils.leavers).
-WRITE_ERRORS = {
-    400: FieldErrorsOut,
-    401: ErrorOut,
-    404: ErrorOut,
-    409: FieldErrorsOut,
-    422: FieldErrorsOut,
-}
+WRITE_ERRORS = PUPIL_WRITE_ERRORS
 
 
 class ConsentOut(Schema):

@@ -17,19 +17,12 @@ from sendesk.plans.models import Plan
 from sendesk.reviews import pack, selectors, services, statutory
 from sendesk.reviews.models import ReviewDecision, ReviewMeeting, ReviewView
 
-from .common import ErrorOut, FieldErrorsOut, IsoDate
+from .common import PUPIL_WRITE_ERRORS, ErrorOut, FieldErrorsOut, IsoDate
 
 router = Router(tags=["reviews"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
-# 409: the pupil has left, and their record is kept read-only (pupils.leavers).
-WRITE_ERRORS = {
-    400: FieldErrorsOut,
-    401: ErrorOut,
-    404: ErrorOut,
-    409: FieldErrorsOut,
-    422: FieldErrorsOut,
-}
+WRITE_ERRORS = PUPIL_WRITE_ERRORS
 
 
 class ReviewMeetingIn(Schema):

@@ -14,19 +14,12 @@ from sendesk.visits import services as visits
 from sendesk.visits.checks import LABELS, TripFacts, medicines_to_take, run_checks
 from sendesk.visits.selectors import seen_on, seen_pupils
 
-from .common import ErrorOut, FieldErrorsOut, IsoDate, IsoTime
+from .common import PUPIL_WRITE_ERRORS, ErrorOut, FieldErrorsOut, IsoDate, IsoTime
 
 router = Router(tags=["trips"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
-# 409: the pupil has left, and their record is kept read-only (pupils.leavers).
-WRITE_ERRORS = {
-    400: FieldErrorsOut,
-    401: ErrorOut,
-    404: ErrorOut,
-    409: FieldErrorsOut,
-    422: FieldErrorsOut,
-}
+WRITE_ERRORS = PUPIL_WRITE_ERRORS
 
 
 class TripIn(Schema):

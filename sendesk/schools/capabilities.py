@@ -81,10 +81,13 @@ def trust_roles_of(user) -> set[str]:
     return cached
 
 
-def remember_roles(user, pairs) -> None:
+def remember_roles(user, pairs, trust_roles: set[str] | None = None) -> None:
     """Keep `pairs` as the user's (school_id, role) pairs for this request, for a caller that
-    read them with something else in the same query (signin.mfa.step_owed)."""
+    read them with something else in the same query (signin.mfa.step_owed); and their trust
+    roles when that caller knows them (None: read when asked)."""
     user._sendesk_roles = list(pairs)
+    if trust_roles is not None:
+        user._sendesk_trust_roles = set(trust_roles)
 
 
 def schools_where(user, capability: str) -> set[int]:

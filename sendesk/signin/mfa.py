@@ -91,10 +91,11 @@ def step_owed(user) -> str | None:
         cursor.execute(sql, [True, user.pk])
         rows = cursor.fetchall()
     pairs = [(school, role) for school, role, *_ in rows if school is not None]
-    remember_roles(user, pairs)
+    trust = any(row[4] for row in rows)
+    # No trust role: known from this query, so the navigation does not ask again.
+    remember_roles(user, pairs, None if trust else set())
     if any(has for _, _, _, has, _ in rows):
         return "verify"
-    trust = any(row[4] for row in rows)
     if user.is_staff or user.is_superuser or trust or any(role in ALWAYS for _, role in pairs):
         return "enrol"
     for _, role, added, _, _ in rows:
