@@ -89,10 +89,8 @@ class OfflineKeyOut(Schema):
 
 
 def _sign_in_times(request) -> tuple[dt.datetime, dt.datetime]:
-    """(signed in at, ends at the latest) of the session or token making the request."""
-    token = getattr(request, "api_token", None)
-    if token is not None:
-        return token.created, token.expires_at
+    """(signed in at, ends at the latest) of the browser session making the request (the
+    key is never handed to a token: offline_key)."""
     began = request.session.get(sessions.SIGNED_IN_AT)
     signed_in_at = dt.datetime.fromtimestamp(began, tz=dt.UTC) if began else timezone.now()
     return signed_in_at, signed_in_at + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
@@ -429,12 +427,13 @@ def _dispatch(request, kind, client_id, data) -> tuple[int, dict]:
             {"client_id": "data.client_id differs from the record's client_id."},
         )  # fmt: skip
     data = {**data, "client_id": str(client_id)}
+    today = timezone.localdate()
     day = _record_day(data)
-    if day < timezone.localdate() - SCOPE_BACK and kind == "dose":
+    if day < today - SCOPE_BACK and kind == "dose":
         # A dose given is never dropped for its age (its age is one of its problems): past
         # the window it is judged by today's scope, as a record made today would be.
-        day = timezone.localdate()
-    elif day < timezone.localdate() - SCOPE_BACK:
+        day = today
+    elif day < today - SCOPE_BACK:
         raise Refused(
             422, "too_old",
             f"This was recorded on {day:%A %-d %B}, more than 7 days ago: it can't be sent "
