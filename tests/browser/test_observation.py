@@ -119,7 +119,9 @@ def test_a_save_lost_on_the_way_back_is_retried_without_a_duplicate(live_world, 
         else:
             route.continue_()
 
-    phone.route(f"**/pupils/{w.ben.pk}/observe/", lose_the_first_answer)
+    # On the context, not the page: once the service worker controls the page, Chromium
+    # sends the page's requests through it, and only the context's routes see those.
+    phone.context.route(f"**/pupils/{w.ben.pk}/observe/", lose_the_first_answer)
     phone.locator("#obs-setup").get_by_text("Duration recording").tap()
     phone.get_by_label("Behaviour to count or time").fill("out of seat")
     phone.get_by_role("button", name="Start observing").tap()
