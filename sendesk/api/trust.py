@@ -83,7 +83,12 @@ class TrustOverviewOut(Schema):
     schools: list[TrustSchoolOut]
     shortfall_count: int = Field(description="Provisions behind across the trust.")
     shortfalls: list[TrustShortfallOut] = Field(description="The worst 50, worst first.")
-    interventions: list[TrustInterventionOut] = Field(description="Parents not yet told.")
+    interventions_count: int = Field(
+        description="Restrictive interventions whose parents are not yet told."
+    )
+    interventions: list[TrustInterventionOut] = Field(
+        description="Parents not yet told: the first 50, overdue first, then by deadline."
+    )
     training_count: int
     training: list[TrustTrainingOut] = Field(description="The 50 soonest to expire, or expired.")
 
@@ -144,6 +149,7 @@ def trust_overview(request, query: Query[TrustQuery]):
             }
             for r in view.shortfalls
         ],
+        "interventions_count": view.interventions_count,
         "interventions": [
             {
                 "id": r.pk,

@@ -220,20 +220,34 @@ def insert_rows(model, objs, using=None) -> None:
     pk = model._meta.pk
     fields = [f for f in model._meta.concrete_fields if f is not pk]
     q = connection.ops.quote_name
-    row = f"({', '.join(['%s'] * len(fields))})"
-    sql = (
-        f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-        f"VALUES {', '.join([row] * len(objs))}"
-    )
     one = len(objs) == 1
+    into = f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+    by_column = not one and connection.vendor == "postgresql"
+    if by_column:
+        # One array a column: the statement is the same whatever the number of rows, so
+        # the driver parses it once, not its hundreds of placeholders on every page (a
+        # trust view's 80 rows spent 12 ms there).
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        sql = f"{into}SELECT * FROM unnest({arrays})"
+    else:
+        row = f"({', '.join(['%s'] * len(fields))})"
+        sql = f"{into}VALUES {', '.join([row] * len(objs))}"
     returning = one and connection.features.can_return_columns_from_insert
     if returning:
         sql += f" RETURNING {q(pk.column)}"
 
     def write():
-        params = [
-            f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objs for f in fields
-        ]
+        if by_column:
+            params = [
+                [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objs]
+                for f in fields
+            ]
+        else:
+            params = [
+                f.get_db_prep_save(getattr(obj, f.attname), connection)
+                for obj in objs
+                for f in fields
+            ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             if one:

@@ -173,33 +173,39 @@ def register_page(school_id: int, day: dt.date, q: str = "", kind: str = "") -> 
 def training_across(school_ids, day: dt.date) -> dict[int, dict]:
     """School id -> {"expired": [...], "expiring": [...]} (as training_register) for the
     staff of each of `school_ids`: someone on the staff of two schools counts at both.
-    Two queries whatever the number of schools (their staff, then their records)."""
+    Two queries whatever the number of schools (the records that can warn, then who holds
+    them and where)."""
     school_ids = list(school_ids)
     roles = StaffRole.objects.filter(school_id__in=school_ids, user__is_active=True).exclude(
         role=Role.THERAPIST
     )
-    staff = roles.values_list("school_id", "user_id", "user__full_name", "user__email").distinct()
-    people, schools_of = {}, {}
-    for school_id, user_id, name, email in staff:
-        people[user_id] = SimpleNamespace(pk=user_id, full_name=name or email)
-        schools_of.setdefault(user_id, set()).add(school_id)
-    rows_by_school = {school_id: [] for school_id in school_ids}
     # Only the (person, kind) pairs that can warn: a pair holding a record that is current
     # beyond WARN_DAYS (or never expires) counts as current whatever else it holds
     # (warnings() takes the longest-running record), so its rows are left in the database.
-    # Across thirty schools that is a few dozen rows to weigh rather than every record.
+    # Across thirty schools that is a few dozen rows to weigh rather than every record,
+    # and only their holders' names are read, not the whole staff's.
     horizon = day + dt.timedelta(days=WARN_DAYS)
     current = Training.objects.filter(
         user_id=OuterRef("user_id"), kind=OuterRef("kind"), completed_on__lte=day
     ).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=horizon))
-    for user_id, kind, completed, expires in (
+    records = list(
         # The staff as a subquery, not thousands of ids as parameters (slow to build).
         Training.objects.filter(user_id__in=roles.values("user_id"), completed_on__lte=day)
         .exclude(Exists(current))
         .values_list("user_id", "kind", "completed_on", "expires_on")
-    ):
+    )
+    people, schools_of = {}, {}
+    holders = {user_id for user_id, *_ in records}
+    staff = roles.filter(user_id__in=list(holders)) if holders else roles.none()
+    for school_id, user_id, name, email in staff.values_list(
+        "school_id", "user_id", "user__full_name", "user__email"
+    ).distinct():
+        people[user_id] = SimpleNamespace(pk=user_id, full_name=name or email)
+        schools_of.setdefault(user_id, set()).add(school_id)
+    rows_by_school = {school_id: [] for school_id in school_ids}
+    for user_id, kind, completed, expires in records:
         if user_id not in people:
-            continue  # joined the staff between the two queries: counted on the next look
+            continue  # left the staff between the two queries: not theirs to count now
         row = _Row(
             user_id=user_id,
             user=people[user_id],

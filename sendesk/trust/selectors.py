@@ -19,7 +19,7 @@ from sendesk import access
 from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.deployment.selectors import gaps_across
 from sendesk.lib.paths import Paths
-from sendesk.provision.selectors import ranked_provisions, windows_of
+from sendesk.provision.selectors import ranked_provisions, tallies, windows_of
 from sendesk.schools.calendar import week_start
 from sendesk.schools.capabilities import trust_roles_of
 from sendesk.schools.models import School, Trust, TrustRole
@@ -30,6 +30,9 @@ from sendesk.staff.selectors import training_across
 SHORTFALL_CAP = 50
 # Training lists: the soonest-expiring / longest-expired this many across the trust.
 TRAINING_CAP = 50
+# Parents to tell: the overdue first, then the soonest deadlines, this many (each school's
+# line still counts them all).
+INTERVENTIONS_CAP = 50
 
 
 @dataclass
@@ -68,6 +71,7 @@ class TrustView:
     shortfalls: list
     shortfall_count: int
     interventions: list
+    interventions_count: int
     training: list
     training_count: int
 
@@ -108,33 +112,43 @@ def pick_trust(user, trust_id=None) -> tuple[int, dict]:
     return min(trusts), trusts
 
 
-def _shortfalls(ranked, names: dict) -> tuple[list, dict, int]:
+def _shortfalls(windows: dict, day: dt.date, names: dict) -> tuple[list, dict, int]:
     """(the first SHORTFALL_CAP short provisions across schools, worst first by minutes
     short then % then school, pupil and title; school id -> SchoolLine figures; how many
-    are short in all)."""
+    are short in all). Adds up every current provision from their tallies (a few columns
+    each), then reads the names of only the rows it shows."""
     lines = {
         school_id: SchoolLine(school_id=school_id, name=name) for school_id, name in names.items()
     }
     short = []
-    for pk, title, owed, got, pct, _, _, row in ranked:
-        school_id = row[18]
+    for pk, pupil_id, school_id, owed, got in tallies(windows, day):
         line = lines[school_id]
         line.promised += owed
-        line.delivered += min(got, owed)
         if owed > got:
+            line.delivered += got
             line.short += owed - got
             line.provisions_short += 1
-            line._short_pupils.add(row[12])
-            short.append((got - owed, pct, names[school_id], row, pk, title, owed, got))
-    count = len(short)
-    # Only the first SHORTFALL_CAP are shown: picked without sorting the thousands behind
-    # them (a trust of thirty schools has thousands of provisions behind their promise).
-    short = heapq.nsmallest(
-        SHORTFALL_CAP, short, key=lambda r: (r[0], r[1], r[2], r[3][14], r[3][13], r[5], str(r[4]))
-    )
+            line._short_pupils.add(pupil_id)
+            short.append((got - owed, round(100 * got / owed), names[school_id], pk))
+        else:
+            line.delivered += owed  # extra minutes do not hide another's shortfall
     for line in lines.values():
         line.pupils_short = len(line._short_pupils)
-    return short, lines, count
+    # The first SHORTFALL_CAP by minutes short, % and school, picked without sorting the
+    # thousands behind them; rows tied with the last of those on all three may still come
+    # before it by pupil and title, so they are read too.
+    first = heapq.nsmallest(SHORTFALL_CAP, short)
+    if len(first) == SHORTFALL_CAP:
+        edge = first[-1][:3]
+        first = [t for t in short if t[:3] <= edge]
+    shown = ranked_provisions(windows, day, ids=[t[3] for t in first]) if first else []
+    rows = [
+        (got - owed, pct, names[row[18]], row, pk, title, owed, got)
+        for pk, title, owed, got, pct, _, _, row in shown
+        if owed > got
+    ]
+    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3][14], r[3][13], r[5], str(r[4])))
+    return rows[:SHORTFALL_CAP], lines, len(short)
 
 
 def _rows(short, openable, paths) -> list:
@@ -160,9 +174,10 @@ def _rows(short, openable, paths) -> list:
     return rows
 
 
-def _interventions(school_ids, now, lines, names) -> list:
-    """Restrictive interventions whose parents are not yet told (behaviour's rule:
-    with_notified), overdue first then by deadline; counted per school."""
+def _interventions(school_ids, now, lines, names) -> tuple[list, int]:
+    """The first INTERVENTIONS_CAP restrictive interventions whose parents are not yet
+    told (behaviour's rule: with_notified), overdue first then by deadline, and how many
+    there are; all counted per school."""
     rows = list(
         interventions_overseen(school_ids, now=now)
         .filter(notified=False)
@@ -180,13 +195,14 @@ def _interventions(school_ids, now, lines, names) -> list:
         )
         .order_by("-overdue", "notify_parent_by", "pk")
     )
-    found = []
     for r in rows:
         line = lines[r["school_id"]]
         if r["overdue"]:
             line.ri_overdue += 1
         else:
             line.ri_due += 1
+    found = []
+    for r in rows[:INTERVENTIONS_CAP]:
         first = r["pupil__preferred_name"] or r["pupil__legal_first_name"]
         found.append(
             SimpleNamespace(
@@ -201,7 +217,7 @@ def _interventions(school_ids, now, lines, names) -> list:
                 url="",
             )
         )
-    return found
+    return found, len(rows)
 
 
 def _training(school_ids, day, lines, names) -> list:
@@ -241,10 +257,9 @@ def trust_view(user, trust_id=None, day: dt.date | None = None) -> TrustView:
     mine = [s for s in schools if s.trust_id == trust_id]
     names = {s.pk: s.name for s in mine}
     school_ids = list(names)
-    ranked = ranked_provisions(windows_of(school_ids, day), day)
-    short, lines, short_count = _shortfalls(ranked, names)
+    short, lines, short_count = _shortfalls(windows_of(school_ids, day), day, names)
     short_ids = [_uuid(r[3][12]) for r in short[:SHORTFALL_CAP]]
-    interventions = _interventions(school_ids, timezone.now(), lines, names)
+    interventions, interventions_count = _interventions(school_ids, timezone.now(), lines, names)
     # Links only where the person may open the pupil through a role they hold at that
     # school (access's own rules): one query for every pupil the view names.
     named = {*short_ids, *(_uuid(r.pupil_id) for r in interventions)}
@@ -279,6 +294,7 @@ def trust_view(user, trust_id=None, day: dt.date | None = None) -> TrustView:
         shortfalls=rows,
         shortfall_count=short_count,
         interventions=interventions,
+        interventions_count=interventions_count,
         training=training[:TRAINING_CAP],
         training_count=len(training),
     )

@@ -3,6 +3,7 @@ parents to tell, training and deployment gaps across the trust's schools; a pupi
 their page only where the viewer holds a role at that school; nobody else finds it."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -18,6 +19,7 @@ from sendesk.pupils.models import Pupil
 from sendesk.schools.models import Role, School, StaffRole, Term, Trust, TrustRole, YearGroup
 from sendesk.staff.models import Training
 from sendesk.staff.selectors import training_register
+from tests.api.conftest import Api
 from tests.world import TODAY
 
 from .conftest import MONDAY, delivered, page_queries, provision, text
@@ -168,6 +170,52 @@ def test_parents_to_tell_training_and_deployment_gaps(
     body = text(response)
     assert "1 provision not staffed, 2 h 30 min" in body
     assert "No plan published" in body
+
+
+def test_parents_to_tell_lists_the_first_and_counts_them_all(
+    world, trust_senco, now, as_user, intervention, monkeypatch, client
+):
+    # Three not told: two overdue at Test Primary, one due at Other School. With room for
+    # two on the list, the two overdue are shown, the count says three, each school's
+    # line counts its own, and only the pupils named are logged as seen.
+    older = intervention(started_at=_at(-10))
+    newer = intervention(started_at=_at(-5))
+    intervention(world.olga, world.olly, [(world.olga.pk, "lead")], started_at=_at(0, 9))
+    monkeypatch.setattr("sendesk.trust.selectors.INTERVENTIONS_CAP", 2)
+    response = as_user(trust_senco).get(URL)
+    view = response.context["view"]
+    assert [r.pk for r in view.interventions] == [older.pk, newer.pk]
+    assert view.interventions_count == 3
+    lines = {s.name: s for s in view.schools}
+    assert (lines["Test Primary"].ri_overdue, lines["Other School"].ri_due) == (2, 1)
+    assert "The first 2 of 3, overdue first" in text(response)
+    seen = set(
+        AccessEvent.objects.filter(actor=trust_senco, what="trust view").values_list(
+            "pupil_id", flat=True
+        )
+    )
+    assert seen == {r.pupil_id for r in view.shortfalls} | {world.ben.pk}
+    api = Api(client).get(trust_senco, "/trust/overview").json()
+    assert api["interventions_count"] == 3
+    assert [r["id"] for r in api["interventions"]] == [str(older.pk), str(newer.pk)]
+
+
+def test_the_first_rows_are_the_worst_even_when_they_tie(world, trust_senco, as_user, monkeypatch):
+    # Dan and Cara at Test Primary are owed the same and given nothing: they tie on
+    # minutes short, % and school. When the list ends between them, the pupil first by
+    # name (Cara Clark) is the one shown, as in the full list, though Dan's provision's
+    # id comes first.
+    for n, pupil in enumerate((world.dan, world.cara), start=1):
+        provision(pupil, "Precision teaching", weekly=1500, id=uuid.UUID(int=n))
+    full = as_user(trust_senco).get(URL).context["view"]
+    names = [r.pupil_name for r in full.shortfalls]
+    cara = names.index("Cara Clark")
+    assert names[cara + 1] == "Dan Dale"
+    monkeypatch.setattr("sendesk.trust.selectors.SHORTFALL_CAP", cara + 1)
+    view = as_user(trust_senco).get(URL).context["view"]
+    assert [vars(r) for r in view.shortfalls] == [vars(r) for r in full.shortfalls[: cara + 1]]
+    assert view.shortfall_count == full.shortfall_count
+    assert [vars(s) for s in view.schools] == [vars(s) for s in full.schools]
 
 
 def test_views_of_the_pupils_named_are_logged(world, trust_lead, olly_short, as_user):
