@@ -39,12 +39,13 @@ def nav(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Trust roles (issue 13) come with the school roles, in the same query: they add the
-    # trust view's entry only.
-    roles = {r for _, r in roles_of(user)} | trust_roles_of(user)
+    roles = {r for _, r in roles_of(user)}
     if not roles:
         for extra_roles in declared("nav_roles"):
             roles |= extra_roles(user)
+    # Trust roles (issue 13) come with the school roles, in the same query: they add the
+    # trust view's entry only, beside a parent's own (a trust SENCO may be a parent too).
+    roles |= trust_roles_of(user)
     badges = {}
     for badges_of in declared("nav_badges"):
         badges.update(badges_of(user, roles))

@@ -165,3 +165,15 @@ def test_the_trust_view_is_offered_to_trust_people_only(world, as_user):
     assert labels(as_user(world.nobody), "/trust/") == ["Trust", SIGN_IN]
     for who in EXPECTED:
         assert "Trust" not in labels(as_user(getattr(world, who)), "/pupils/")
+
+
+def test_a_parent_with_a_trust_role_keeps_the_familys_entries(world, as_user):
+    # A trust lead whose own child attends a school (Pat, Ben's parent, with no staff
+    # role): their bar has the family's entries beside the trust person's (the trust view,
+    # notifications, sign-in security), not the trust person's alone.
+    from sendesk.schools.models import TrustRole
+
+    TrustRole.objects.create(user=world.pat, trust=world.trust, role="trust_lead")
+    found = labels(as_user(world.pat), "/family/")
+    assert found[:5] == ["Notifications", "Trust", "My children", "Messages", "Tests and exams"]
+    assert "Sign-in security" in found
