@@ -50,6 +50,7 @@ from sendesk.schools.calendar import Calendar
 from sendesk.staff.models import Training
 
 from . import words
+from .rows import insert_objects
 
 TERM_DAYS = 65  # school days in a term, near enough, for "so many a term" rates
 FOCUS_WEEKS = 10  # the focus pupil's dense history: at most this many weeks …
@@ -801,18 +802,18 @@ class _Behaviour:
         )
 
     def write(self):
-        Incident.objects.bulk_create(self.incidents, batch_size=1000)
+        # COPY on PostgreSQL (demo/rows.py): three years of a big school's behaviour
+        # records took seconds through bulk_create. Nothing reads these rows' ids back.
+        insert_objects(Incident, self.incidents)
         through = Incident.staff_present.through
-        through.objects.bulk_create(
-            [through(incident_id=i.pk, user_id=u.pk) for i, u in self.present], batch_size=2000
-        )
-        Observation.objects.bulk_create(self.observations, batch_size=1000)
-        ObservationEntry.objects.bulk_create(self.entries, batch_size=2000)
-        StrategyUse.objects.bulk_create(self.uses, batch_size=2000)
-        RestrictiveIntervention.objects.bulk_create(self.interventions)
-        InterventionStaff.objects.bulk_create(self.ri_staff)
-        ParentNotification.objects.bulk_create(self.notifications)
-        TimelineEntry.objects.bulk_create(self.timeline, batch_size=2000)
+        insert_objects(through, [through(incident_id=i.pk, user_id=u.pk) for i, u in self.present])
+        insert_objects(Observation, self.observations)
+        insert_objects(ObservationEntry, self.entries)
+        insert_objects(StrategyUse, self.uses)
+        insert_objects(RestrictiveIntervention, self.interventions)
+        insert_objects(InterventionStaff, self.ri_staff)
+        insert_objects(ParentNotification, self.notifications)
+        insert_objects(TimelineEntry, self.timeline)
 
     # -- safeguarding ------------------------------------------------------------------
 

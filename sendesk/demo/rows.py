@@ -9,8 +9,6 @@ key checks at commit), so the database's guards stay in force. Elsewhere (SQLite
 become model instances and go through bulk_create, as before.
 """
 
-import enum
-
 from django.db import connection
 
 BATCH = 2000  # bulk_create's batch size where COPY is not available
@@ -30,12 +28,12 @@ def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
         return
     opts = model._meta
     columns = ", ".join(connection.ops.quote_name(opts.get_field(f).column) for f in fields)
-    # Choices are str subclasses that are also enums: COPY writes their value, as INSERT does.
-    plain = [tuple(v.value if isinstance(v, enum.Enum) else v for v in row) for row in rows]
     with connection.cursor() as cursor:
         sql = f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN"
         with cursor.cursor.copy(sql) as copy:
-            for row in plain:
+            # Choices (str and int enums) go in as their values: psycopg writes them as the
+            # str or int they are.
+            for row in rows:
                 copy.write_row(row)
 
 
@@ -60,20 +58,24 @@ def new_ids(model, n: int) -> list[int]:
 
 
 def insert_objects(model, objs: list) -> None:
-    """`insert_rows` for model instances already built: every concrete field but an auto
-    primary key left unset (the instances do not learn the ids the database gives)."""
+    """`insert_rows` for model instances already built: every concrete field, but an auto
+    primary key left unset (the instances do not learn the ids the database gives them)."""
     if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=BATCH)
         return
     fields = [
         f
         for f in model._meta.concrete_fields
-        if not (
-            f.primary_key and f.get_internal_type() in AUTO and getattr(objs[0], f.attname) is None
-        )
+        if not (f.primary_key and f.get_internal_type() in AUTO and objs[0].pk is None)
     ]
+    if connection.vendor != "postgresql" or any(
+        f.get_internal_type() == "JSONField" for f in fields
+    ):
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        return
+    for f in fields:  # as bulk_create does: auto_now(_add) fields take the time now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            for o in objs:
+                f.pre_save(o, True)
     attnames = [f.attname for f in fields]
     insert_rows(model, attnames, [tuple(getattr(o, a) for a in attnames) for o in objs])
 
