@@ -1,9 +1,10 @@
 """Behaviour, restraint, staff training and safeguarding records for a generated school.
 
 Drawn, like the rest of the school, from `random.Random` streams seeded from (seed, school,
-purpose), and written with bulk_create and without audit rows (seed data, not what a
-person did). What is written follows the services' rules: each incident, observation and
-restrictive intervention has its TimelineEntry; an observation's summary is computed from
+purpose), and written with bulk_create (the many-row tables with COPY on PostgreSQL:
+rows.insert_objects) and without audit rows (seed data, not what a person did). What is
+written follows the services' rules: each incident, observation and restrictive
+intervention has its TimelineEntry; an observation's summary is computed from
 its entries (`summarise`); a restrictive intervention carries the pupil's SEN status and
 each adult's positive-handling status on the day, from the Training rows made here.
 Safeguarding concerns get no TimelineEntry, AuditEvent or AccessEvent: the wall.

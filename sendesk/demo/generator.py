@@ -10,7 +10,11 @@ Generated rows are written with bulk_create and without audit rows: this is seed
 a change made by a person, and the audit trail records what people do. Session history is
 written with the field values `provision.services.session_record` would store (minutes
 credited by its own rule, the same timeline titles) without calling it per session, which
-would take hours for three years of a 1,000-pupil school. Behaviour, restraint, training
+would take hours for three years of a 1,000-pupil school. The history and behaviour tables
+(sessions, their pupil records, ratings, timeline entries, feed receipts) are written from
+plain rows by `rows.insert_rows`: COPY on PostgreSQL, one executemany INSERT on SQLite.
+A school of 1,000 pupils with 156 weeks of history takes about 19 s on PostgreSQL and 30 s
+on SQLite (12 weeks: 5 s and 7 s) on a busy two-core machine. Behaviour, restraint, training
 and safeguarding records come from `behaviour.make_behaviour`, and medication, care,
 equipment and therapy records (with the therapist's and a parent's logins) from `care`,
 in the same way.
