@@ -13,8 +13,8 @@ credited by its own rule, the same timeline titles) without calling it per sessi
 would take hours for three years of a 1,000-pupil school. The history and behaviour tables
 (sessions, their pupil records, ratings, timeline entries, feed receipts) are written from
 plain rows by `rows.insert_rows`: COPY on PostgreSQL, one executemany INSERT on SQLite.
-A school of 1,000 pupils with 156 weeks of history takes about 19 s on PostgreSQL and 30 s
-on SQLite (12 weeks: 5 s and 7 s) on a busy two-core machine. Behaviour, restraint, training
+A school of 1,000 pupils with 156 weeks of history takes about 20 s on PostgreSQL or SQLite
+(12 weeks: 5 s) on a busy two-core machine. Behaviour, restraint, training
 and safeguarding records come from `behaviour.make_behaviour`, and medication, care,
 equipment and therapy records (with the therapist's and a parent's logins) from `care`,
 in the same way.
