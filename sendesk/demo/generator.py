@@ -1303,43 +1303,38 @@ class _SchoolBuilder:
 
     def _setup_timeline(self):
         """The entries the plan and provision services write when these are set up."""
-        senco = self.senco.pk
+
+        def entry(record, day, time, kind, title):
+            return (record.pupil_id, _at(day, time), kind, title, "", self.senco.pk, kind,
+                    str(record.pk))  # fmt: skip
+
         rows = [
-            (
-                plan.pupil_id,
-                _at(plan.start_date, dt.time(8, 30)),
+            entry(
+                plan,
+                plan.start_date,
+                dt.time(8, 30),
                 "plan",
                 f"{plan.get_kind_display()} now active: {plan.title}",
-                "",
-                senco,
-                "plan",
-                str(plan.pk),
             )
             for plan in [*self.plan_of.values(), *self.closed_plans]
         ]
         rows += [
-            (
-                plan.pupil_id,
-                _at(plan.closed_on, dt.time(8, 29)),
+            entry(
+                plan,
+                plan.closed_on,
+                dt.time(8, 29),
                 "plan",
                 f"{plan.get_kind_display()} closed: {plan.title}",
-                "",
-                senco,
-                "plan",
-                str(plan.pk),
             )
             for plan in self.closed_plans
         ]
         rows += [
-            (
-                prov.pupil_id,
-                _at(prov.start, dt.time(8, 45)),
+            entry(
+                prov,
+                prov.start,
+                dt.time(8, 45),
                 "provision",
                 f"Provision added: {prov.title} ({prov.how_much})",
-                "",
-                senco,
-                "provision",
-                str(prov.pk),
             )
             for unit in self.units
             for prov in unit["members"]
