@@ -1,9 +1,10 @@
 """Behaviour, restraint, staff training and safeguarding records for a generated school.
 
 Drawn, like the rest of the school, from `random.Random` streams seeded from (seed, school,
-purpose), and written with bulk_create and without audit rows (seed data, not what a
-person did). What is written follows the services' rules: each incident, observation and
-restrictive intervention has its TimelineEntry; an observation's summary is computed from
+purpose), and written with bulk_create (the many-row tables with COPY on PostgreSQL:
+rows.insert_objects) and without audit rows (seed data, not what a person did). What is
+written follows the services' rules: each incident, observation and restrictive
+intervention has its TimelineEntry; an observation's summary is computed from
 its entries (`summarise`); a restrictive intervention carries the pupil's SEN status and
 each adult's positive-handling status on the day, from the Training rows made here.
 Safeguarding concerns get no TimelineEntry, AuditEvent or AccessEvent: the wall.
@@ -50,6 +51,7 @@ from sendesk.schools.calendar import Calendar
 from sendesk.staff.models import Training
 
 from . import words
+from .rows import insert_objects
 
 TERM_DAYS = 65  # school days in a term, near enough, for "so many a term" rates
 FOCUS_WEEKS = 10  # the focus pupil's dense history: at most this many weeks …
@@ -801,18 +803,18 @@ class _Behaviour:
         )
 
     def write(self):
-        Incident.objects.bulk_create(self.incidents, batch_size=1000)
+        # COPY on PostgreSQL (demo/rows.py): three years of a big school's behaviour
+        # records took seconds through bulk_create. Nothing reads these rows' ids back.
+        insert_objects(Incident, self.incidents)
         through = Incident.staff_present.through
-        through.objects.bulk_create(
-            [through(incident_id=i.pk, user_id=u.pk) for i, u in self.present], batch_size=2000
-        )
-        Observation.objects.bulk_create(self.observations, batch_size=1000)
-        ObservationEntry.objects.bulk_create(self.entries, batch_size=2000)
-        StrategyUse.objects.bulk_create(self.uses, batch_size=2000)
-        RestrictiveIntervention.objects.bulk_create(self.interventions)
-        InterventionStaff.objects.bulk_create(self.ri_staff)
-        ParentNotification.objects.bulk_create(self.notifications)
-        TimelineEntry.objects.bulk_create(self.timeline, batch_size=2000)
+        insert_objects(through, [through(incident_id=i.pk, user_id=u.pk) for i, u in self.present])
+        insert_objects(Observation, self.observations)
+        insert_objects(ObservationEntry, self.entries)
+        insert_objects(StrategyUse, self.uses)
+        insert_objects(RestrictiveIntervention, self.interventions)
+        insert_objects(InterventionStaff, self.ri_staff)
+        insert_objects(ParentNotification, self.notifications)
+        insert_objects(TimelineEntry, self.timeline)
 
     # -- safeguarding ------------------------------------------------------------------
 
