@@ -40,6 +40,7 @@ import gc
 import glob
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -340,6 +341,8 @@ def working_day(trust, url, args):
 
     workers, sencos = day_people(trust, args.tas, args.sencos)
     folder = Path(tempfile.mkdtemp(prefix="sendesk-trust-servers."))
+    from tests.multiserver.gunicorn_conf import stop as stop_process
+
     bases, servers = start_servers(url, args.pool, folder)
     # Signed in as the pages would be (cookies for My day and the overview; an API token for
     # saves, as the TA's phone holds one): made here, good on both servers.
@@ -404,9 +407,7 @@ def working_day(trust, url, args):
             t.join()
     finally:
         for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(30)
+            stop_process(server)
     stored = Session.objects.filter(client_id__in=sent).count()
     print()
     print(f"Two app servers, {len(workers)} TAs and {len(sencos)} SENCOs for {args.seconds} s"
@@ -449,6 +450,9 @@ def main():
         "--reuse", action="store_true", help="measure the data an earlier run left in --db"
     )
     args = parser.parse_args()
+    # Stopped (a CI's timeout, ^C from another shell): exit as normally, so that atexit
+    # stops and removes the throwaway PostgreSQL cluster.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     import time_machine
 
     # The bench's today, moving on from 10:00 (the servers start at this clock's time).

@@ -32,7 +32,7 @@ from tests import second_factor
 from tests.world import PASSWORD, TODAY
 
 from ..conftest import LONDON
-from .gunicorn_conf import serve
+from .gunicorn_conf import serve, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 # 12:03 on the world's Wednesday: after Ben's 12:00 lunchtime dose is due.
@@ -125,11 +125,11 @@ def pair(django_db_setup, django_db_blocker, tmp_path_factory):
                 servers.append(server)
             yield Pair(*bases, env, folder, url)
         finally:
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                server.wait(30)
-            drop()
+            try:
+                for server in servers:
+                    stop(server)
+            finally:
+                drop()
 
 
 def dj_url(url: str) -> dict:

@@ -17,6 +17,29 @@ def post_fork(server, worker):
     time_machine.travel(frozen, tick=tick).start()
 
 
+def post_worker_init(worker):
+    # How this server holds its database connections, in its log for the tests to read
+    # (test_pool): psycopg's pool (SENDESK_DB_POOL, the backend's own pool object) or
+    # Django's one per thread.
+    from django.db import connection
+
+    pool = connection.pool if connection.vendor == "postgresql" else None
+    held = f"a pool of at most {pool.max_size}" if pool else "one per thread"
+    worker.log.info("database connections: %s", held)
+
+
+def stop(process, timeout: float = 30) -> None:
+    """Stop a server or worker process: asked, then made to, so none outlives the tests."""
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def serve(env: dict, log_path, threads: int = 4):
     """One gunicorn app server (one worker process with `threads` threads) with these
     settings, on a loopback socket bound here and handed over (fd://): a request sent before

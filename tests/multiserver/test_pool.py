@@ -1,10 +1,13 @@
 """SENDESK_DB_POOL, read strictly as every setting is: PostgreSQL's pool, refused for SQLite
 (there is nothing to pool) and for anything but a whole number, with a line saying why.
-That the pool works is shown by the other tests here on PostgreSQL: server B runs with it."""
+That the pool works is shown by the other tests here on PostgreSQL: server B runs with it
+(its log says so: test_server_b_borrows_from_the_pool)."""
 
 import os
 import subprocess
 import sys
+
+import requests
 
 from .conftest import ROOT
 
@@ -30,3 +33,16 @@ def test_a_pool_is_for_postgresql_and_a_number(tmp_path):
     on = _start(tmp_path, **pg, SENDESK_DB_POOL="4")
     assert on.stdout.split() == ["{'min_size':", "2,", "'max_size':", "4,", "'timeout':", "10}"]
     assert _start(tmp_path, **pg, SENDESK_DB_POOL="0").stdout.strip() == "None"
+
+
+def test_server_b_borrows_from_the_pool(pair):
+    # Each server has answered (so its worker is up), then says in its log how it holds its
+    # connections: on PostgreSQL B from the pool of THREADS, A one per thread; on SQLite
+    # both one per thread.
+    for base in (pair.a, pair.b):
+        assert requests.get(f"{base}/login/", timeout=60).status_code == 200
+    logs = {name: (pair.folder / f"server-{name}.log").read_text() for name in ("a", "b")}
+    postgres = pair.url.startswith("postgres")
+    b = "a pool of at most 4" if postgres else "one per thread"
+    assert f"database connections: {b}" in logs["b"], logs["b"][-2000:]
+    assert "database connections: one per thread" in logs["a"], logs["a"][-2000:]
