@@ -45,6 +45,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import json
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -206,6 +207,10 @@ def insert(model, objs, write, using=None):
         return write()
 
 
+# A column type's length, "(100)" of "varchar(100)" (insert_rows).
+LENGTH = re.compile(r"\(\d+\)$")
+
+
 def insert_rows(model, objs, using=None) -> None:
     """Write new rows of a chained model (linked as bulk_create links them) in one plain
     INSERT. For the access rows every page view writes, where the ORM's own work (save()'s
@@ -227,7 +232,11 @@ def insert_rows(model, objs, using=None) -> None:
         # One array a column: the statement is the same whatever the number of rows, so
         # the driver parses it once, not its hundreds of placeholders on every page (a
         # trust view's 80 rows spent 12 ms there).
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        # Arrays of the column's type without its length (varchar, not varchar(100)): a
+        # cast to the length would cut a value short silently (after its row's hash was
+        # worked out from the whole), where the INSERT refuses one too long, as for one row.
+        types = [LENGTH.sub("", f.db_type(connection)) for f in fields]
+        arrays = ", ".join(f"%s::{t}[]" for t in types)
         sql = f"{into}SELECT * FROM unnest({arrays})"
     else:
         row = f"({', '.join(['%s'] * len(fields))})"

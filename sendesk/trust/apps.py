@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 # The trust view (issue 13): one view of SEN across a trust's schools, for the trust's
 # SENCO and lead (schools.TrustRole). Their roles come with the school roles
-# (capabilities.trust_roles_of), so the entry costs the navigation no query.
+# (capabilities.trust_roles_of), so the entry costs a school's staff no query; someone
+# with no school role (a trust lead) is asked once a page whether they are a parent too.
 
 
 class TrustConfig(AppConfig):

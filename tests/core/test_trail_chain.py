@@ -211,3 +211,34 @@ def test_trail_rows_are_not_changed_through_the_code_either(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         AccessEvent.objects.filter(pk=row.pk).update(what="something else")
     assert AccessEvent.objects.get(pk=row.pk).what == "pupil page"
+
+
+def test_several_access_rows_keep_their_values_as_one_row_does(world):
+    # Several access rows go in as one statement (PostgreSQL: an array a column). A value
+    # too long for its column is refused as for one row (PostgreSQL), or kept whole
+    # (SQLite keeps any length), never cut short after its hash was made; the chain holds.
+    from django.db import DataError
+
+    from sendesk.audit.services import record_access_many
+
+    long = "w" * 101  # AccessEvent.what holds 100
+    writes = {
+        "one": lambda: record_access(actor=world.senco, pupil=world.ben, what=long),
+        "several": lambda: record_access_many(
+            actor=world.senco, pupils=[world.ben, world.cara], what=long
+        ),
+    }
+    outcomes = {}
+    for name, write in writes.items():
+        try:
+            with transaction.atomic():
+                write()
+            outcomes[name] = "kept"
+        except DataError:
+            outcomes[name] = "refused"
+    assert outcomes["one"] == outcomes["several"]
+    stored = list(AccessEvent.objects.filter(what__startswith="www").values_list("what", flat=True))
+    assert stored == ([long] * 3 if outcomes["one"] == "kept" else [])
+    record_access_many(actor=world.senco, pupils=[world.ben, world.cara, world.dan], what="list")
+    assert AccessEvent.objects.filter(what="list").count() == 3
+    assert verify().startswith("OK")

@@ -177,3 +177,4 @@ def test_a_parent_with_a_trust_role_keeps_the_familys_entries(world, as_user):
     found = labels(as_user(world.pat), "/family/")
     assert found[:5] == ["Notifications", "Trust", "My children", "Messages", "Tests and exams"]
     assert "Sign-in security" in found
+    assert not {"Pupils", "Overview", "My day"} & set(found)  # no school's pages

@@ -211,6 +211,8 @@ def test_the_first_rows_are_the_worst_even_when_they_tie(world, trust_senco, as_
     names = [r.pupil_name for r in full.shortfalls]
     cara = names.index("Cara Clark")
     assert names[cara + 1] == "Dan Dale"
+    tied = full.shortfalls[cara : cara + 2]
+    assert len({(r.short, r.pct, r.school) for r in tied}) == 1  # tied on all three
     monkeypatch.setattr("sendesk.trust.selectors.SHORTFALL_CAP", cara + 1)
     view = as_user(trust_senco).get(URL).context["view"]
     assert [vars(r) for r in view.shortfalls] == [vars(r) for r in full.shortfalls[: cara + 1]]
