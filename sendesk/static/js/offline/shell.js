@@ -178,9 +178,10 @@
       })));
     }
     if (recordable) {
-      bits.push(el("div", {className: "actions offline-record"}, [
-        ["observation", "Observation"], ["incident", "Incident"], ["recognition", "Recognition"], ["diary", "Diary entry"]
-      ].map(function (k) {
+      // The diary only for a pupil who has one: the outbox refuses it for anyone else.
+      var kinds = [["observation", "Observation"], ["incident", "Incident"], ["recognition", "Recognition"]];
+      if (p.diary) kinds.push(["diary", "Diary entry"]);
+      bits.push(el("div", {className: "actions offline-record"}, kinds.map(function (k) {
         return el("button", {type: "button", className: "secondary", "data-record": k[0], "data-pupil": p.id, "data-day": day.date, text: k[1]});
       })));
     }
