@@ -38,7 +38,18 @@ def record_session(page, provision, *, attendance="Present", minutes=None, misse
         dialog.get_by_text(attendance, exact=True).click()
         dialog.get_by_text("4", exact=True).click()
         if flag:
+            note = dialog.get_by_label("What should the teacher look at?")
+            expect(note).to_be_hidden()
             dialog.get_by_text("Flag for the teacher").click()
+            # Flagged with nothing to look at: refused next to the box, as online.
+            dialog.get_by_role("button", name="Save on this device").click()
+            summary = dialog.locator("[data-record-errors]")
+            expect(summary).to_be_focused()
+            expect(summary).to_contain_text("Say what the teacher should look at.")
+            expect(dialog.locator("[data-field=flag_note] .field-error")).to_have_text(
+                "Say what the teacher should look at."
+            )
+            note.fill(flag)
     if minutes is not None:
         dialog.get_by_label("Minutes").fill(str(minutes))
     dialog.get_by_role("button", name="Save on this device").click()
@@ -70,7 +81,7 @@ def test_ta_records_offline_and_each_record_arrives_once(live_world, live_server
     dialog.get_by_role("button", name="Cancel").click()
     assert page.evaluate(OUTBOX_ROWS) == []
 
-    record_session(page, "Talk Boost", flag=True)
+    record_session(page, "Talk Boost", flag="He could not find his sentence cards")
     record_session(page, "Precision teaching", attendance="Part of the session", minutes=15)
     record_session(page, "Talk Boost", missed="Pupil absent")
     ben.get_by_role("button", name="Incident").click()
@@ -100,7 +111,9 @@ def test_ta_records_offline_and_each_record_arrives_once(live_world, live_server
         ("Talk Boost", True),
     ]
     flagged = SessionPupil.objects.get(session__provision=w.talk, session__delivered=True)
-    assert (flagged.attendance, flagged.flag_for_teacher) == ("present", True)
+    assert (flagged.attendance, flagged.flag_for_teacher, flagged.flag_note) == (
+        "present", True, "He could not find his sentence cards",
+    )  # fmt: skip
     partial = SessionPupil.objects.get(session__provision=w.precision)
     assert (partial.attendance, partial.response) == ("partial", 4)
     incident = Incident.objects.get()

@@ -159,6 +159,26 @@ def test_without_the_csrf_token_nothing_is_saved(world, ben_diary, kind):
     assert stored(cid).count() == 1
 
 
+def test_a_flagged_session_says_what_the_teacher_should_look_at(world, device):
+    # As the session form online: a flag needs its note, refused in words next to it.
+    tablet, data = device(world.alice), _session(world)
+    data["pupils"][0].update(flag_for_teacher=True, flag_note="   ")
+    r = tablet.send(world.alice, "session", data)
+    assert r.status_code == 422, r.content
+    assert r.json()["errors"] == {"pupils.0.flag_note": "Say what the teacher should look at."}
+    data["pupils"][0]["flag_note"] = "x" * 301
+    r = tablet.send(world.alice, "session", data)
+    assert r.json()["errors"] == {
+        "pupils.0.flag_note": "Keep what the teacher should look at to 300 characters."
+    }
+    assert not Session.objects.exists()
+    data["pupils"][0]["flag_note"] = " He could not find his sentence cards "
+    r = tablet.send(world.alice, "session", data)
+    assert r.status_code == 201, r.content
+    row = Session.objects.get().pupils.get()
+    assert (row.flag_for_teacher, row.flag_note) == (True, "He could not find his sentence cards")
+
+
 def test_a_bearer_token_needs_no_csrf(world, api, ben_diary):
     cid = uuid.uuid4()
     body = {"kind": "incident", "client_id": str(cid), "recorded_by": world.alice.pk,

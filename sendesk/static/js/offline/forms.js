@@ -26,9 +26,10 @@
   function text(name, label, opts) {
     opts = opts || {};
     var i = id(name);
-    var input = opts.long ? el("textarea", {id: i, name: name, rows: 3}) :
+    var input = opts.long ? el("textarea", {id: i, name: name, rows: 3, maxlength: opts.maxlength}) :
       el("input", {id: i, name: name, type: opts.type || "text", inputmode: opts.inputmode,
-                   min: opts.min, max: opts.max, autocomplete: "off"});
+                   min: opts.min, max: opts.max, maxlength: opts.maxlength, autocomplete: "off"});
+    if (opts.hint) input.setAttribute("aria-describedby", i + "-hint");
     if (opts.value !== undefined && opts.value !== null) input.value = opts.value;
     return el("div", {className: "field", "data-field": name}, [
       el("label", {"for": i, text: label + (opts.optional ? " (optional)" : "")}),
@@ -113,6 +114,9 @@
   var SEVERITY = [["1", "Low"], ["2", "Medium"], ["3", "High"]];
   var DIARY = [["food", "Food and drink"], ["toileting", "Toileting"], ["sleep", "Sleep and rest"], ["mood", "Mood"], ["enjoyed", "What they enjoyed"], ["know", "Anything to know"]];
 
+  // SessionPupil.flag_note's length: the server says the same in the same words.
+  var FLAG_NOTE_MAX = 300;
+
   function twoStaff(ctx) { return (ctx.carePlan.staff_required || 1) > 1; }
   function need(errors, values, name, words) {
     if (!String(values[name] || "").trim()) errors[name] = words;
@@ -138,7 +142,12 @@
             return select("rating:" + t.id, "Progress on: " + t.text, choices(ctx, "ratings", RATINGS), {blank: "Not rated", optional: true});
           })).concat([text("note", "Note", {long: true, optional: true}),
             check("share_note", "Parents may read the note"),
-            check("flag", "Flag for the teacher")])),
+            check("flag", "Flag for the teacher"),
+            // Asked once the session is flagged, as on the online session form.
+            el("div", {"data-if-checked": "flag", hidden: true}, [
+              text("flag_note", "What should the teacher look at?", {long: true, maxlength: FLAG_NOTE_MAX,
+                hint: "Needed when flagged, up to " + FLAG_NOTE_MAX + " characters."})
+            ])])),
           el("div", {"data-when": "missed", hidden: true}, [
             select("missed_reason", "Why was it missed?", choices(ctx, "missed_reasons", MISSED), {blank: "Choose a reason"}),
             text("missed_note", "What happened", {optional: true, hint: "Needed when the reason is Other."})
@@ -154,6 +163,9 @@
         if (!(minutes >= 1 && minutes <= 600)) errors.minutes = "Enter the minutes, from 1 to 600.";
         needTime(errors, v);
         if (delivered) need(errors, v, "attendance", "Choose the attendance.");
+        var flagNote = (v.flag_note || "").trim();
+        if (delivered && v.flag && !flagNote) errors.flag_note = "Say what the teacher should look at.";
+        if (delivered && v.flag && flagNote.length > FLAG_NOTE_MAX) errors.flag_note = "Keep what the teacher should look at to " + FLAG_NOTE_MAX + " characters.";
         if (v.outcome === "missed") {
           need(errors, v, "missed_reason", "Choose why the session was missed.");
           if (v.missed_reason === "other") need(errors, v, "missed_note", "Say what happened (the reason is Other).");
@@ -164,6 +176,7 @@
             pupil_id: ctx.pupil.id, attendance: v.attendance,
             response: v.response ? parseInt(v.response, 10) : null, note: v.note || "",
             note_shared_with_parents: !!v.share_note, flag_for_teacher: !!v.flag,
+            flag_note: v.flag ? flagNote : "",
             target_progress: (ctx.pupil.targets || []).filter(function (t) { return v["rating:" + t.id]; })
               .map(function (t) { return {target_id: t.id, rating: v["rating:" + t.id]}; })
           });
@@ -371,6 +384,11 @@
       var chosen = (form.querySelector('input[name="outcome"]:checked') || {}).value || "";
       form.querySelectorAll("[data-when]").forEach(function (part) {
         part.hidden = chosen ? part.dataset.when !== chosen : part.dataset.when !== "delivered";
+      });
+      // A part asked only when its box is ticked (the flag's note).
+      form.querySelectorAll("[data-if-checked]").forEach(function (part) {
+        var box = form.querySelector('input[name="' + part.dataset.ifChecked + '"]');
+        part.hidden = !(box && box.checked);
       });
     }
     form.addEventListener("change", show);
