@@ -221,6 +221,10 @@ class PackPupilOut(Schema):
     care_plans: list[PackCarePlanOut]
     medicines: list[PackMedicineOut]
     emergency_steps: list[PackEmergencyOut]
+    diary: bool = Field(
+        description="The pupil has a home-school diary, so a diary entry may be written "
+        "(kind diary); without one the outbox refuses it."
+    )
 
 
 class PackPersonOut(Schema):

@@ -44,6 +44,12 @@ class SessionPupilIn(Schema):
     )
     adaptations: str | None = ""
     flag_for_teacher: StrictBool = False
+    flag_note: str | None = Field(
+        None,
+        description="What the teacher should look at, at most 300 characters: required "
+        "(not blank) when flag_for_teacher is true, as on the session form. Left out (null): "
+        "not asked, for clients written before it; ignored when not flagged.",
+    )
     minutes: StrictInt | None = Field(
         None, description="Minutes the pupil had, for a partial attendance (default half)."
     )
@@ -105,6 +111,7 @@ class SessionPupilOut(Schema):
     note_shared_with_parents: bool = Field(description="Parents may read the note.")
     adaptations: str
     flag_for_teacher: bool
+    flag_note: str = Field(description="What the teacher should look at; empty if not flagged.")
     target_progress: list[TargetProgressOut] = Field(alias="ratings")
 
 
@@ -162,6 +169,7 @@ def session_create(request, payload: SessionIn):
                 note_shared_with_parents=p.note_shared_with_parents,
                 adaptations=p.adaptations or "",
                 flag_for_teacher=p.flag_for_teacher,
+                flag_note=p.flag_note,
                 minutes=p.minutes,
                 provision_id=p.provision_id,
                 target_progress=[(t.target_id, t.rating) for t in p.target_progress],

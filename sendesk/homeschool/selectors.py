@@ -105,6 +105,12 @@ def has_diary(pupil) -> bool:
     return DiaryPupil.objects.filter(pupil=pupil).exists()
 
 
+def with_diary(pupil_ids) -> set:
+    """Of `pupil_ids`, those who have a diary (the rule of has_diary and of diary_write),
+    in one query: the offline pack offers the diary for these only."""
+    return set(DiaryPupil.objects.filter(pupil__in=pupil_ids).values_list("pupil_id", flat=True))
+
+
 def diary_days(pupil, first: dt.date, last: dt.date) -> list[dict]:
     """The diary from `first` to `last`, newest day first: for each day the school's notes
     and the home's, by section in a fixed order, each with who and when. One query."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 from sendesk import access
 from sendesk.behaviour.models import BehaviourStrategy, Effectiveness, Incident, ObservationMethod
 from sendesk.care.models import CarePlan
+from sendesk.homeschool import selectors as homeschool
 from sendesk.homeschool.models import SCHOOL_SECTIONS
 from sendesk.lib.registry import declared
 from sendesk.medication import selectors as medication
@@ -145,8 +146,10 @@ def _attach(pupils) -> None:
         by["medicines"][m.pupil_id].append(m)
     for h in HealthcarePlan.objects.filter(pupil__in=ids, active=True):
         by["ihcp"][h.pupil_id].append(h)
+    diaries = homeschool.with_diary(ids)
     for p in pupils:
         p.offline = {name: rows[p.pk] for name, rows in by.items()}
+        p.offline["diary"] = p.pk in diaries
 
 
 PROFILE = (
@@ -174,6 +177,7 @@ def _pupil(p, today) -> dict:
         "medicines": [_medicine(m, today) for m in got["medicines"]],
         "emergency_steps": [{"plan": h.conditions, "steps": h.emergency,
                              "who_to_call": h.who_to_call} for h in got["ihcp"]],
+        "diary": got["diary"],
     }  # fmt: skip
 
 

@@ -175,7 +175,20 @@ BAD_INPUT = {
         422, "pupils.0.target_progress.0.target_id"),
     "flag not a bool": (lambda w: delivered(w, pupils=pupil_part(w, flag_for_teacher="please")),
                         422, "pupils.0.flag_for_teacher"),
+    "flagged with a blank note": (lambda w: delivered(w, pupils=pupil_part(w, flag_note=" ")),
+                                  422, "pupils.0.flag_note"),
 }  # fmt: skip
+
+
+def test_a_flag_note_is_stored_and_returned(world, api):
+    # Sent (as the offline app does): kept, trimmed; left out, a flag needs none (older clients).
+    r = api.post(world.alice, "/sessions", delivered(
+        world, pupils=pupil_part(world, flag_note=" Check his sentence cards ")))  # fmt: skip
+    assert r.status_code == 201, r.content
+    assert r.json()["pupils"][0]["flag_note"] == "Check his sentence cards"
+    r = api.post(world.alice, "/sessions", delivered(world))
+    assert r.status_code == 201, r.content
+    assert r.json()["pupils"][0]["flag_note"] == ""
 
 
 @pytest.mark.parametrize("case", BAD_INPUT)

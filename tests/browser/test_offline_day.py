@@ -1,13 +1,15 @@
 """A TA with no network (issue 13): My day opens from the device, says it is offline and
 when it was refreshed, and takes three sessions and an incident into the outbox; with the
 network back they arrive exactly once, and a record the server refuses is shown to the TA
-with its reason until she corrects it. After sign-out the device's store is gone."""
+with its reason until she corrects it (test_offline_answers). The diary is offered only for a
+pupil who has one. After sign-out the device's store is gone."""
 
 import re
 
 from playwright.sync_api import expect
 
 from sendesk.behaviour.models import Incident
+from sendesk.homeschool.models import DiaryNote
 from sendesk.homeschool.services import diary_start
 from sendesk.provision.models import Session, SessionPupil
 
@@ -16,7 +18,6 @@ from .offline import (
     OUTBOX_ROWS,
     go_offline,
     no_sideways_scroll,
-    outbox_item,
     pupil_card,
     save_my_day,
     session_button,
@@ -37,7 +38,18 @@ def record_session(page, provision, *, attendance="Present", minutes=None, misse
         dialog.get_by_text(attendance, exact=True).click()
         dialog.get_by_text("4", exact=True).click()
         if flag:
+            note = dialog.get_by_label("What should the teacher look at?")
+            expect(note).to_be_hidden()
             dialog.get_by_text("Flag for the teacher").click()
+            # Flagged with nothing to look at: refused next to the box, as online.
+            dialog.get_by_role("button", name="Save on this device").click()
+            summary = dialog.locator("[data-record-errors]")
+            expect(summary).to_be_focused()
+            expect(summary).to_contain_text("Say what the teacher should look at.")
+            expect(dialog.locator("[data-field=flag_note] .field-error")).to_have_text(
+                "Say what the teacher should look at."
+            )
+            note.fill(flag)
     if minutes is not None:
         dialog.get_by_label("Minutes").fill(str(minutes))
     dialog.get_by_role("button", name="Save on this device").click()
@@ -69,7 +81,7 @@ def test_ta_records_offline_and_each_record_arrives_once(live_world, live_server
     dialog.get_by_role("button", name="Cancel").click()
     assert page.evaluate(OUTBOX_ROWS) == []
 
-    record_session(page, "Talk Boost", flag=True)
+    record_session(page, "Talk Boost", flag="He could not find his sentence cards")
     record_session(page, "Precision teaching", attendance="Part of the session", minutes=15)
     record_session(page, "Talk Boost", missed="Pupil absent")
     ben.get_by_role("button", name="Incident").click()
@@ -78,24 +90,20 @@ def test_ta_records_offline_and_each_record_arrives_once(live_world, live_server
     dialog.get_by_label("Where (optional)").fill("Classroom 3A")
     dialog.get_by_label(re.compile("Offer the calm corner")).select_option(index=3)
     dialog.get_by_role("button", name="Save on this device").click()
-    # Ben has no home-school diary: the server will refuse this one.
-    ben.get_by_role("button", name="Diary entry").click()
-    dialog.get_by_label("Mood (optional)").fill("Happy all morning")
-    dialog.get_by_role("button", name="Save on this device").click()
-    expect(page.locator("li.outbox-item[data-state=waiting]")).to_have_count(5)
+    # Ben has no home-school diary: it is not offered (the server would refuse it).
+    expect(ben.get_by_role("button", name="Recognition")).to_be_visible()
+    expect(ben.get_by_role("button", name="Diary entry")).to_have_count(0)
+    expect(page.locator("li.outbox-item[data-state=waiting]")).to_have_count(4)
     no_sideways_scroll(page)
     # Kept encrypted, each tagged with its person.
     rows = page.evaluate(OUTBOX_ROWS)
-    assert [r["user"] for r in rows] == [str(w.alice.pk)] * 5
+    assert [r["user"] for r in rows] == [str(w.alice.pk)] * 4
     assert not any(r["plain"] for r in rows)
     assert Session.objects.count() == 0 and Incident.objects.count() == 0
 
     # The network comes back: the browser's "online" event sends them, in order.
     page.context.set_offline(False)
     expect(page.locator("li.outbox-item[data-state=saved]")).to_have_count(4)
-    refused = outbox_item(page, "Diary entry")
-    expect(refused.get_by_text("Refused")).to_be_visible()
-    expect(refused.locator("p.error")).not_to_be_empty()
     assert Session.objects.count() == 3
     assert sorted(Session.objects.values_list("provision__title", "delivered")) == [
         ("Precision teaching", True),
@@ -103,7 +111,9 @@ def test_ta_records_offline_and_each_record_arrives_once(live_world, live_server
         ("Talk Boost", True),
     ]
     flagged = SessionPupil.objects.get(session__provision=w.talk, session__delivered=True)
-    assert (flagged.attendance, flagged.flag_for_teacher) == ("present", True)
+    assert (flagged.attendance, flagged.flag_for_teacher, flagged.flag_note) == (
+        "present", True, "He could not find his sentence cards",
+    )  # fmt: skip
     partial = SessionPupil.objects.get(session__provision=w.precision)
     assert (partial.attendance, partial.response) == ("partial", 4)
     incident = Incident.objects.get()
@@ -132,13 +142,17 @@ def test_ta_records_offline_and_each_record_arrives_once(live_world, live_server
     expect(page.locator("li.outbox-item").filter(has_text="Already saved")).to_have_count(4)
     assert (Session.objects.count(), Incident.objects.count()) == (3, 1)
 
-    # The refusal stays until she deals with it: the SENCO starts Ben's diary, she corrects
-    # and sends it again, and it is saved.
+    # The SENCO starts Ben's diary: once My day is saved again with a signal, the offline
+    # page offers it, and the entry is saved.
     diary_start(actor=w.senco, pupil_id=w.ben.pk)
-    refused.get_by_role("button", name="Correct it").click()
-    expect(dialog.get_by_label("Mood (optional)")).to_have_value("Happy all morning")
+    save_my_day(page, base)
+    page.goto(f"{base}/offline/")
+    expect(page.locator("body[data-shell-ready]")).to_have_count(1)
+    pupil_card(page, "Ben Brown").get_by_role("button", name="Diary entry").click()
+    dialog.get_by_label("Mood (optional)").fill("Happy all morning")
     dialog.get_by_role("button", name="Save on this device").click()
     expect(page.locator("li.outbox-item[data-state=saved]")).to_have_count(5)
+    assert DiaryNote.objects.get(pupil=w.ben).text == "Happy all morning"
 
     # Sign-out with nothing unsent: the device forgets everything.
     page.goto(f"{base}/my-day/")

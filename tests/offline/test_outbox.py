@@ -159,6 +159,81 @@ def test_without_the_csrf_token_nothing_is_saved(world, ben_diary, kind):
     assert stored(cid).count() == 1
 
 
+def test_a_flagged_session_says_what_the_teacher_should_look_at(world, device):
+    # As the session form online: a flag needs its note, refused in words next to it.
+    tablet, data = device(world.alice), _session(world)
+    data["pupils"][0].update(flag_for_teacher=True, flag_note="   ")
+    r = tablet.send(world.alice, "session", data)
+    assert r.status_code == 422, r.content
+    assert r.json()["errors"] == {"pupils.0.flag_note": "Say what the teacher should look at."}
+    data["pupils"][0]["flag_note"] = "x" * 301
+    r = tablet.send(world.alice, "session", data)
+    assert r.json()["errors"] == {
+        "pupils.0.flag_note": "Keep what the teacher should look at to 300 characters."
+    }
+    assert not Session.objects.exists()
+    data["pupils"][0]["flag_note"] = " He could not find his sentence cards "
+    r = tablet.send(world.alice, "session", data)
+    assert r.status_code == 201, r.content
+    row = Session.objects.get().pupils.get()
+    assert (row.flag_for_teacher, row.flag_note) == (True, "He could not find his sentence cards")
+
+
+def _live(w, method, entries, **more):
+    # As the offline form sends it (js/offline/forms.js collectLive): the online recorder's
+    # body, its moments in UTC with milliseconds.
+    return {"pupil_id": str(w.ben.pk), "method": method, "behaviour": "Calls out",
+            "lesson": "Maths", "activity": "", "staff_present": "", "notes": "",
+            "started_at": f"{TODAY}T09:00:00.000Z", "entries": entries, **more}  # fmt: skip
+
+
+@pytest.mark.parametrize("method", ["frequency", "duration"])
+def test_a_live_observation_is_stored_once_with_its_events(world, device, method):
+    if method == "frequency":
+        # 2 minutes in intervals of 30 s: four counts, zeros included.
+        counts = [2, 0, 1, 3]
+        entries = [{"seq": i + 1, "at": f"{TODAY}T09:0{i // 2}:{30 * (i % 2):02}.000Z",
+                    "count": c} for i, c in enumerate(counts)]  # fmt: skip
+        data = _live(world, method, entries, interval_seconds=30,
+                     ended_at=f"{TODAY}T09:02:00.000Z")  # fmt: skip
+    else:
+        entries = [{"at": f"{TODAY}T09:01:10.000Z", "duration_seconds": 65},
+                   {"at": f"{TODAY}T09:06:00.000Z", "duration_seconds": 240}]  # fmt: skip
+        data = _live(world, method, entries, interval_seconds=None,
+                     ended_at=f"{TODAY}T09:10:00.000Z")  # fmt: skip
+    tablet, cid = device(world.alice), uuid.uuid4()
+    first = tablet.send(world.alice, "observation", data, client_id=cid)
+    assert first.status_code == 201, first.content
+    again = tablet.send(world.alice, "observation", data, client_id=cid)
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    obs = Observation.objects.get(client_id=cid)
+    assert Observation.objects.count() == 1
+    assert (obs.method, obs.behaviour, obs.lesson, obs.observer) == (
+        method, "Calls out", "Maths", world.alice,
+    )  # fmt: skip
+    rows = list(obs.entries.order_by("seq"))
+    if method == "frequency":
+        assert obs.interval_seconds == 30
+        assert [(r.seq, r.count) for r in rows] == [(1, 2), (2, 0), (3, 1), (4, 3)]
+        assert (obs.event_count, obs.rate_per_hour) == (6, 180.0)
+    else:
+        assert [(r.seq, r.duration_seconds) for r in rows] == [(1, 65), (2, 240)]
+        assert (obs.event_count, obs.total_duration_seconds) == (2, 305)
+
+
+def test_a_live_observation_refused_says_why(world, device):
+    # An episode running past the end: the service's own words, nothing stored.
+    data = _live(world, "duration", [{"at": f"{TODAY}T09:09:00.000Z", "duration_seconds": 300}],
+                 ended_at=f"{TODAY}T09:10:00.000Z")  # fmt: skip
+    r = device(world.alice).send(world.alice, "observation", data)
+    assert r.status_code == 422, r.content
+    assert r.json()["errors"] == {
+        "entries.0.duration_seconds": "This episode runs past the end of the observation: "
+        "check its length."
+    }
+    assert not Observation.objects.exists()
+
+
 def test_a_bearer_token_needs_no_csrf(world, api, ben_diary):
     cid = uuid.uuid4()
     body = {"kind": "incident", "client_id": str(cid), "recorded_by": world.alice.pk,

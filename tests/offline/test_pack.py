@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sendesk.audit.models import AccessEvent
 from sendesk.care.models import CarePlan
+from sendesk.homeschool.models import DiaryPupil
 from sendesk.medication.models import HealthcarePlan, Medicine
 from sendesk.medication.services import administration_record
 from sendesk.plans.models import Plan, Target
@@ -20,7 +21,7 @@ from sendesk.provision.models import Provision
 from sendesk.pupils.models import Deployment, Strategy
 from tests.second_factor import verified_login
 
-from ..world import AUTUMN_START, _medicine_consents, _pupil
+from ..world import AUTUMN_START, TODAY, _medicine_consents, _pupil
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -150,6 +151,17 @@ def test_each_person_gets_their_own_pupils(world, device):
     olga = device(world.olga).get("/pack").json()
     assert list(olga["pupils"]) == [str(world.olly.pk)]
     assert str(world.ben.pk) not in str(olga)
+
+
+def test_the_pack_says_which_pupils_have_a_diary(world, device):
+    # The diary is offered offline only where the outbox will take it: a pupil who has a
+    # home-school diary (DiaryPupil, as the online diary page and API ask).
+    tablet = device(world.alice)
+    assert tablet.get("/pack").json()["pupils"][str(world.ben.pk)]["diary"] is False
+    DiaryPupil.objects.create(pupil=world.ben, started_by=world.senco, started_on=TODAY)
+    assert tablet.get("/pack").json()["pupils"][str(world.ben.pk)]["diary"] is True
+    # Cara, in Hana's group, has none.
+    assert device(world.hana).get("/pack").json()["pupils"][str(world.cara.pk)]["diary"] is False
 
 
 def test_nothing_for_those_who_record_nothing(world, device):

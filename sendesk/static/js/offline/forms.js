@@ -26,9 +26,10 @@
   function text(name, label, opts) {
     opts = opts || {};
     var i = id(name);
-    var input = opts.long ? el("textarea", {id: i, name: name, rows: 3}) :
+    var input = opts.long ? el("textarea", {id: i, name: name, rows: 3, maxlength: opts.maxlength}) :
       el("input", {id: i, name: name, type: opts.type || "text", inputmode: opts.inputmode,
-                   min: opts.min, max: opts.max, autocomplete: "off"});
+                   min: opts.min, max: opts.max, maxlength: opts.maxlength, autocomplete: "off"});
+    if (opts.hint) input.setAttribute("aria-describedby", i + "-hint");
     if (opts.value !== undefined && opts.value !== null) input.value = opts.value;
     return el("div", {className: "field", "data-field": name}, [
       el("label", {"for": i, text: label + (opts.optional ? " (optional)" : "")}),
@@ -113,6 +114,9 @@
   var SEVERITY = [["1", "Low"], ["2", "Medium"], ["3", "High"]];
   var DIARY = [["food", "Food and drink"], ["toileting", "Toileting"], ["sleep", "Sleep and rest"], ["mood", "Mood"], ["enjoyed", "What they enjoyed"], ["know", "Anything to know"]];
 
+  // SessionPupil.flag_note's length: the server says the same in the same words.
+  var FLAG_NOTE_MAX = 300;
+
   function twoStaff(ctx) { return (ctx.carePlan.staff_required || 1) > 1; }
   function need(errors, values, name, words) {
     if (!String(values[name] || "").trim()) errors[name] = words;
@@ -121,10 +125,174 @@
     if (!/^\d\d:\d\d$/.test(values.time || "")) errors.time = "Enter the time, for example 09:15.";
   }
 
+  // --- Frequency and duration, recorded live ------------------------------------------------
+  // As the online recorder (js/observe.js): a frequency count is sent as counts per interval
+  // of the chosen length, zeros included; a duration as one entry per episode, its start
+  // and its length in seconds. Here each tap and each episode keeps its own moment (on the
+  // server's clock as this device knows it), held in hidden fields, so that a record kept
+  // on the device and corrected later is sent with the same moments.
+  var OBSERVE_METHODS = [["abc", "ABC: what happened before, what they did, what happened next"],
+    ["frequency", "Count: how often it happens (+1 each time)"],
+    ["duration", "Time: how long each episode lasts"]];
+  // The online recorder's interval lengths (behaviour/views_observe.py INTERVALS), 30 s first chosen.
+  var INTERVALS = [["10", "10 seconds"], ["15", "15 seconds"], ["20", "20 seconds"], ["30", "30 seconds"],
+    ["60", "1 minute"], ["120", "2 minutes"], ["300", "5 minutes"]];
+  var LONGEST = 8 * 3600 * 1000;
+  var LIVE = ["obs_started", "obs_ended", "obs_running", "obs_taps", "obs_episodes"];
+
+  function liveFields() {
+    return [text("watched", "The behaviour you are counting or timing", {hint: "For example: calls out, leaves seat."}),
+      el("div", {"data-when": "frequency"}, [select("interval_seconds", "Counts kept per", INTERVALS, {value: "30"})]),
+      el("div", {className: "field obs-watch", "data-field": "watch"}, [
+        el("p", {className: "obs-clock", "data-obs-clock": ""}),
+        el("button", {type: "button", className: "secondary", "data-obs-start": "", text: "Start watching"})
+      ]),
+      el("div", {"data-when": "frequency"}, [
+        el("p", {className: "obs-count", role: "status", "data-obs-count": ""}),
+        el("button", {type: "button", className: "obs-big", "data-obs-plus": "", "aria-label": "Plus one: it happened now", text: "+1"}),
+        el("button", {type: "button", className: "secondary", "data-obs-undo": "", text: "Undo last +1"}),
+        el("ol", {className: "obs-list", "data-obs-taps": ""})
+      ]),
+      el("div", {"data-when": "duration"}, [
+        el("p", {className: "obs-count", role: "status", "data-obs-total": ""}),
+        el("button", {type: "button", className: "obs-big", "data-obs-episode": "", "aria-pressed": "false", text: "Start episode"}),
+        el("ol", {className: "obs-list", "data-obs-episodes": ""})
+      ]),
+      text("notes", "Notes", {long: true, optional: true})
+    ].concat(LIVE.map(function (name) { return el("input", {type: "hidden", name: name, value: ""}); }));
+  }
+
+  function serverNow(ctx) { return Date.now() - (ctx.skew || 0); }
+  function clockOf(ms) {
+    return new Date(ms).toLocaleTimeString("en-GB", {timeZone: ZONE, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"});
+  }
+  function lengthWords(seconds) {
+    var m = Math.floor(seconds / 60), sec = seconds % 60, out = [];
+    if (m) out.push(m + " min");
+    if (sec || !m) out.push(sec + " s");
+    return out.join(" ");
+  }
+  function times(n) { return n + (n === 1 ? " time" : " times"); }
+  function episodesWords(n) { return n + (n === 1 ? " episode" : " episodes"); }
+  function listOf(raw) {
+    try { var got = JSON.parse(raw || "[]"); return Array.isArray(got) ? got : []; } catch (e) { return []; }
+  }
+  function liveState(v) {
+    return {started: Number(v.obs_started) || 0, ended: Number(v.obs_ended) || 0,
+      running: Number(v.obs_running) || 0, taps: listOf(v.obs_taps), episodes: listOf(v.obs_episodes)};
+  }
+
+  // The live buttons: Start watching, +1 and its undo, Start / Stop episode. Listeners go on
+  // this opening's own elements (the form is reused for every record).
+  function bindLive(form, ctx) {
+    var hidden = {};
+    LIVE.forEach(function (name) { hidden[name] = form.querySelector('input[name="' + name + '"]'); });
+    function $(sel) { return form.querySelector(sel); }
+    var st = liveState({obs_started: hidden.obs_started.value, obs_ended: hidden.obs_ended.value,
+      obs_running: hidden.obs_running.value, obs_taps: hidden.obs_taps.value, obs_episodes: hidden.obs_episodes.value});
+    function keep() {
+      hidden.obs_started.value = st.started ? String(st.started) : "";
+      hidden.obs_ended.value = st.ended ? String(st.ended) : "";
+      hidden.obs_running.value = st.running ? String(st.running) : "";
+      hidden.obs_taps.value = JSON.stringify(st.taps);
+      hidden.obs_episodes.value = JSON.stringify(st.episodes);
+    }
+    function begin(at) { if (!st.started) st.started = at; }
+    function render() {
+      var done = !!st.ended;
+      $("[data-obs-clock]").textContent = st.started ? "Watching since " + clockOf(st.started) +
+        (done ? ", finished at " + clockOf(st.ended) + "." : ".") :
+        "Not started: press Start watching when you begin (a first +1 or episode starts it too).";
+      $("[data-obs-start]").hidden = !!st.started;
+      $("[data-obs-count]").textContent = "Counted: " + times(st.taps.length) + ".";
+      $("[data-obs-plus]").disabled = done;
+      $("[data-obs-undo]").disabled = done || !st.taps.length;
+      var taps = $("[data-obs-taps]");
+      taps.textContent = "";
+      st.taps.forEach(function (t) { taps.appendChild(el("li", {text: clockOf(t)})); });
+      var total = st.episodes.reduce(function (a, e) { return a + e.seconds; }, 0);
+      $("[data-obs-total]").textContent = (st.running ? "Episode happening now, since " + clockOf(st.running) + ". " : "") +
+        episodesWords(st.episodes.length) + ", " + lengthWords(total) + " in all.";
+      var ep = $("[data-obs-episode]");
+      ep.textContent = st.running ? "Stop episode" : "Start episode";
+      ep.setAttribute("aria-pressed", st.running ? "true" : "false");
+      ep.disabled = done;
+      var list = $("[data-obs-episodes]");
+      list.textContent = "";
+      st.episodes.forEach(function (e) { list.appendChild(el("li", {text: clockOf(e.at) + ": " + lengthWords(e.seconds)})); });
+    }
+    $("[data-obs-start]").addEventListener("click", function () {
+      begin(serverNow(ctx)); keep(); render();
+      // The button is gone once started: focus goes to the one the method records with.
+      var method = (form.querySelector('input[name="method"]:checked') || {}).value;
+      $(method === "duration" ? "[data-obs-episode]" : "[data-obs-plus]").focus();
+    });
+    $("[data-obs-plus]").addEventListener("click", function () {
+      var at = serverNow(ctx);
+      begin(at); st.taps.push(at); keep(); render();
+    });
+    $("[data-obs-undo]").addEventListener("click", function () {
+      st.taps.pop(); keep(); render();
+      if (!st.taps.length) $("[data-obs-plus]").focus();
+    });
+    $("[data-obs-episode]").addEventListener("click", function () {
+      var at = serverNow(ctx);
+      if (st.running) {
+        st.episodes.push({at: st.running, seconds: Math.max(1, Math.round((at - st.running) / 1000))});
+        st.running = 0;
+      } else {
+        begin(at); st.running = at;
+      }
+      keep(); render();
+    });
+    render();
+  }
+
+  function collectLive(ctx, v) {
+    var errors = {}, st = liveState(v), method = v.method;
+    var behaviour = (v.watched || "").trim();
+    if (!behaviour) errors.watched = "Name the behaviour you are counting or timing.";
+    var interval = method === "frequency" ? parseInt(v.interval_seconds, 10) : null;
+    if (method === "frequency" && !(interval >= 5 && interval <= 3600)) errors.interval_seconds = "Choose how long each count's interval is.";
+    // A record corrected later keeps the end it was saved with; a new one ends now.
+    var ended = st.ended || serverNow(ctx);
+    if (!st.started) errors.watch = "Press Start watching when you begin, then record what you see.";
+    else if (ended - st.started > LONGEST) errors.watch = "An observation lasts at most 8 hours: save this one and start another.";
+    var summary = method === "frequency" ? "Observation (frequency): " + times(st.taps.length) :
+      "Observation (duration): " + episodesWords(st.episodes.length + (st.running ? 1 : 0));
+    if (Object.keys(errors).length) return {errors: errors, data: {}, summary: summary};
+    v.obs_ended = String(ended);  // kept with the record (the shell stores these values)
+    var entries;
+    if (method === "frequency") {
+      // Every interval, zeros included; a tap in the very last instant counts in the last.
+      var ms = interval * 1000, n = Math.max(1, Math.ceil((ended - st.started) / ms)), counts = {};
+      st.taps.forEach(function (t) {
+        var seq = Math.min(n, Math.max(1, Math.floor((t - st.started) / ms) + 1));
+        counts[seq] = (counts[seq] || 0) + 1;
+      });
+      entries = [];
+      for (var seq = 1; seq <= n; seq++) {
+        entries.push({seq: seq, at: new Date(st.started + (seq - 1) * ms).toISOString(), count: counts[seq] || 0});
+      }
+    } else {
+      var episodes = st.episodes.slice();
+      // An episode still going when it is saved ends with the observation, as online.
+      if (st.running) episodes.push({at: st.running, seconds: Math.max(1, Math.round((ended - st.running) / 1000))});
+      entries = episodes.map(function (e) { return {at: new Date(e.at).toISOString(), duration_seconds: e.seconds}; });
+    }
+    return {errors: errors, data: {
+      pupil_id: ctx.pupil.id, method: method, behaviour: behaviour, lesson: v.lesson || "",
+      activity: v.activity || "", staff_present: "", notes: (v.notes || "").trim(),
+      interval_seconds: interval, started_at: new Date(st.started).toISOString(),
+      ended_at: new Date(ended).toISOString(), entries: entries
+    }, summary: summary};
+  }
+
   // --- The kinds -----------------------------------------------------------------------------
   var KINDS = {
     session: {
       title: function (ctx) { return "Record session: " + ctx.provision.title; },
+      bind: function (form) { bindSwitches(form, "outcome", "delivered"); },
       fields: function (ctx) {
         var out = [
           radios("outcome", "Did the session happen?", choices(ctx, "session_outcomes",
@@ -138,7 +306,12 @@
             return select("rating:" + t.id, "Progress on: " + t.text, choices(ctx, "ratings", RATINGS), {blank: "Not rated", optional: true});
           })).concat([text("note", "Note", {long: true, optional: true}),
             check("share_note", "Parents may read the note"),
-            check("flag", "Flag for the teacher")])),
+            check("flag", "Flag for the teacher"),
+            // Asked once the session is flagged, as on the online session form.
+            el("div", {"data-if-checked": "flag", hidden: true}, [
+              text("flag_note", "What should the teacher look at?", {long: true, maxlength: FLAG_NOTE_MAX,
+                hint: "Needed when flagged, up to " + FLAG_NOTE_MAX + " characters."})
+            ])])),
           el("div", {"data-when": "missed", hidden: true}, [
             select("missed_reason", "Why was it missed?", choices(ctx, "missed_reasons", MISSED), {blank: "Choose a reason"}),
             text("missed_note", "What happened", {optional: true, hint: "Needed when the reason is Other."})
@@ -154,6 +327,9 @@
         if (!(minutes >= 1 && minutes <= 600)) errors.minutes = "Enter the minutes, from 1 to 600.";
         needTime(errors, v);
         if (delivered) need(errors, v, "attendance", "Choose the attendance.");
+        var flagNote = (v.flag_note || "").trim();
+        if (delivered && v.flag && !flagNote) errors.flag_note = "Say what the teacher should look at.";
+        if (delivered && v.flag && flagNote.length > FLAG_NOTE_MAX) errors.flag_note = "Keep what the teacher should look at to " + FLAG_NOTE_MAX + " characters.";
         if (v.outcome === "missed") {
           need(errors, v, "missed_reason", "Choose why the session was missed.");
           if (v.missed_reason === "other") need(errors, v, "missed_note", "Say what happened (the reason is Other).");
@@ -164,6 +340,7 @@
             pupil_id: ctx.pupil.id, attendance: v.attendance,
             response: v.response ? parseInt(v.response, 10) : null, note: v.note || "",
             note_shared_with_parents: !!v.share_note, flag_for_teacher: !!v.flag,
+            flag_note: v.flag ? flagNote : "",
             target_progress: (ctx.pupil.targets || []).filter(function (t) { return v["rating:" + t.id]; })
               .map(function (t) { return {target_id: t.id, rating: v["rating:" + t.id]}; })
           });
@@ -176,16 +353,25 @@
       }
     },
     observation: {
-      title: function () { return "Observation (ABC)"; },
+      title: function () { return "Observation"; },
       fields: function (ctx) {
-        return [timeField(ctx, "Started at"),
-          text("minutes", "Minutes watched", {type: "number", inputmode: "numeric", min: 1, max: 480, value: 10}),
+        return [radios("method", "How are you observing?", OBSERVE_METHODS, {value: "abc"}),
+          el("p", {className: "hint muted", text: "Interval sampling (on task or off task at each prompt) " +
+            "is recorded online only, on the pupil's Observe page."}),
           text("lesson", "Lesson", {optional: true}), text("activity", "Activity", {optional: true}),
-          text("antecedent", "What happened before", {long: true, optional: true}),
-          text("behaviour", "What they did", {long: true}),
-          text("consequence", "What happened next", {long: true, optional: true})];
+          el("div", {"data-when": "abc"}, [timeField(ctx, "Started at"),
+            text("minutes", "Minutes watched", {type: "number", inputmode: "numeric", min: 1, max: 480, value: 10}),
+            text("antecedent", "What happened before", {long: true, optional: true}),
+            text("behaviour", "What they did", {long: true}),
+            text("consequence", "What happened next", {long: true, optional: true})]),
+          el("div", {"data-when": "frequency duration", hidden: true}, liveFields())];
+      },
+      bind: function (form, ctx) {
+        bindSwitches(form, "method", "abc");
+        bindLive(form, ctx);
       },
       collect: function (ctx, v) {
+        if (v.method === "frequency" || v.method === "duration") return collectLive(ctx, v);
         var errors = {};
         needTime(errors, v);
         var minutes = parseInt(v.minutes, 10);
@@ -365,15 +551,24 @@
     });
   }
 
-  // A session's fields for delivered or missed, as chosen.
-  function bindSwitches(form) {
+  // The parts for the choice made in the radios `name` (a session delivered or missed, an
+  // observation's method; `fallback` before any is chosen), and a part asked only when its
+  // box is ticked (the flag's note). Listeners go on this opening's own inputs: the form
+  // is reused for every record, so one left on it would judge the next record's parts.
+  function bindSwitches(form, name, fallback) {
     function show() {
-      var chosen = (form.querySelector('input[name="outcome"]:checked') || {}).value || "";
+      var chosen = (form.querySelector('input[name="' + name + '"]:checked') || {}).value || fallback;
       form.querySelectorAll("[data-when]").forEach(function (part) {
-        part.hidden = chosen ? part.dataset.when !== chosen : part.dataset.when !== "delivered";
+        part.hidden = part.dataset.when.split(" ").indexOf(chosen) === -1;
+      });
+      form.querySelectorAll("[data-if-checked]").forEach(function (part) {
+        var box = form.querySelector('input[name="' + part.dataset.ifChecked + '"]');
+        part.hidden = !(box && box.checked);
       });
     }
-    form.addEventListener("change", show);
+    form.querySelectorAll('input[name="' + name + '"], [data-record-fields] input[type=checkbox]').forEach(function (input) {
+      input.addEventListener("change", show);
+    });
     show();
   }
 

@@ -178,9 +178,10 @@
       })));
     }
     if (recordable) {
-      bits.push(el("div", {className: "actions offline-record"}, [
-        ["observation", "Observation"], ["incident", "Incident"], ["recognition", "Recognition"], ["diary", "Diary entry"]
-      ].map(function (k) {
+      // The diary only for a pupil who has one: the outbox refuses it for anyone else.
+      var kinds = [["observation", "Observation"], ["incident", "Incident"], ["recognition", "Recognition"]];
+      if (p.diary) kinds.push(["diary", "Diary entry"]);
+      bits.push(el("div", {className: "actions offline-record"}, kinds.map(function (k) {
         return el("button", {type: "button", className: "secondary", "data-record": k[0], "data-pupil": p.id, "data-day": day.date, text: k[1]});
       })));
     }
@@ -259,7 +260,7 @@
   // A new record is dated by the device's clock; a record being corrected keeps its own day.
   function contextFor(kind, ds, keptDay) {
     var pack = state.pack, p = pack.pupils[ds.pupil], day = dayOf(ds.day), at = now();
-    var ctx = {kind: kind, pack: pack, pupil: p, day: day, user: state.user, now: at, ids: Object.assign({}, ds),
+    var ctx = {kind: kind, pack: pack, pupil: p, day: day, user: state.user, now: at, skew: state.skew || 0, ids: Object.assign({}, ds),
       date: keptDay || F.parts(at).date, stale: !!state.stale};
     if (kind === "session") {
       var card = (day.cards || []).filter(function (c) { return c.pupil === p.id; })[0];
@@ -281,7 +282,7 @@
     fields.textContent = "";
     spec.fields(ctx).forEach(function (f) { fields.appendChild(f); });
     if (saved) F.restore(form, saved);
-    if (kind === "session") F.bindSwitches(form);
+    if (spec.bind) spec.bind(form, ctx);
     dialog.showModal();
     var firstInput = fields.querySelector("input, select, textarea");
     if (firstInput) firstInput.focus();
@@ -295,13 +296,14 @@
     box.appendChild(el("h3", {text: "Not saved yet: check these"}));
     box.appendChild(el("ul", {}, Object.keys(errs).map(function (name) {
       var field = form.querySelector('[data-field="' + name + '"]');
-      var input = field && field.querySelector("input, select, textarea");
+      // A live recorder's error is placed at its button (Start watching).
+      var input = field && field.querySelector("input:not([type=hidden]), select, textarea, button");
       if (input) {
         if (!input.id) input.id = "f-" + name.replace(/\W/g, "-");
         input.setAttribute("aria-invalid", "true");
         var msg = el("p", {className: "error field-error", id: input.id + "-error", text: errs[name]});
         input.setAttribute("aria-describedby", msg.id);
-        field.insertBefore(msg, field.querySelector("input, select, textarea, .choices"));
+        field.insertBefore(msg, field.querySelector("input:not([type=hidden]), select, textarea, button, .choices"));
       }
       return el("li", {}, [input ? el("a", {href: "#" + input.id, text: errs[name]}) : errs[name]]);
     })));
