@@ -48,7 +48,8 @@ class SessionPupilIn(Schema):
         None,
         description="What the teacher should look at, at most 300 characters: required "
         "(not blank) when flag_for_teacher is true, as on the session form. Left out (null): "
-        "not asked, for clients written before it; ignored when not flagged.",
+        "not asked, for clients written before it; when not flagged it is checked (300 "
+        "characters, no NUL) but not kept.",
     )
     minutes: StrictInt | None = Field(
         None, description="Minutes the pupil had, for a partial attendance (default half)."

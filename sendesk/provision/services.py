@@ -286,7 +286,9 @@ def _check_pupil_record(i, rec, *, delivered, minutes, errors):
     # The typed texts follow the one set of input rules (a NUL is refused, not stored).
     rec.note = inputs.text(rec.note, f"{key}.note", errors, limit=NOTE_MAX)
     rec.adaptations = inputs.text(rec.adaptations, f"{key}.adaptations", errors, limit=NOTE_MAX)
-    if rec.flag_note is not None:
+    if rec.flag_note is not None and "\x00" in rec.flag_note:
+        errors[f"{key}.flag_note"] = inputs.NUL_MESSAGE.format(label="What to look at")
+    elif rec.flag_note is not None:
         if rec.flag_for_teacher and not rec.flag_note.strip():
             errors[f"{key}.flag_note"] = "Say what the teacher should look at."
         elif len(rec.flag_note.strip()) > FLAG_NOTE_MAX:
@@ -634,6 +636,8 @@ def _pupil_field_error(key, value, wanted) -> str:
         return "Say whether the note is shared with parents."
     if key == "attendance" and wanted["delivered"] and value not in Attendance.values:
         return "Choose a valid attendance."
+    if key == "flag_note" and isinstance(value, str) and "\x00" in value:
+        return inputs.NUL_MESSAGE.format(label="What to look at")
     if key == "flag_note" and (not isinstance(value, str) or len(value.strip()) > FLAG_NOTE_MAX):
         return f"Keep what the teacher should look at to {FLAG_NOTE_MAX} characters."
     if key == "response" and value is not None and value not in range(1, 6):

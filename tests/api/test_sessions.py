@@ -177,6 +177,8 @@ BAD_INPUT = {
                         422, "pupils.0.flag_for_teacher"),
     "flagged with a blank note": (lambda w: delivered(w, pupils=pupil_part(w, flag_note=" ")),
                                   422, "pupils.0.flag_note"),
+    "a flag note holding NUL": (lambda w: delivered(w, pupils=pupil_part(w, flag_note="a\x00b")),
+                                422, "pupils.0.flag_note"),
 }  # fmt: skip
 
 

@@ -33,12 +33,18 @@ def test_frequency_and_duration_observed_offline(live_world, live_server, narrow
     )
     dialog.get_by_label("The behaviour you are counting or timing").fill("Calls out")
     dialog.get_by_label("Counts kept per").select_option(label="1 minute")
-    plus = dialog.get_by_role("button", name="Plus one: it happened now")
+    plus = dialog.get_by_role("button", name="+1: it happened now")
     for _ in range(3):
         plus.click()  # the first +1 starts the watch
     expect(dialog.get_by_text("Counted: 3 times.")).to_be_visible()
     expect(dialog.locator("[data-obs-taps] li")).to_have_count(3)
     dialog.get_by_role("button", name="Undo last +1").click()
+    expect(dialog.get_by_text("Counted: 2 times.")).to_be_visible()
+    # Cancel by a slip: the count is only in the form, so closing asks first ("no" keeps it).
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    dialog.get_by_role("button", name="Cancel").click()
+    assert asked and asked[0].startswith("Discard this observation?")
     expect(dialog.get_by_text("Counted: 2 times.")).to_be_visible()
     no_sideways_scroll(page)
     save.click()
@@ -49,6 +55,7 @@ def test_frequency_and_duration_observed_offline(live_world, live_server, narrow
     dialog.get_by_text("Time: how long each episode lasts").click()
     dialog.get_by_label("The behaviour you are counting or timing").fill("Under the table")
     dialog.get_by_role("button", name="Start watching").click()
+    expect(dialog.get_by_role("button", name="Start watching")).to_be_hidden()
     episode = dialog.get_by_role("button", name="Start episode")
     expect(episode).to_be_focused()
     episode.click()
@@ -56,6 +63,14 @@ def test_frequency_and_duration_observed_offline(live_world, live_server, narrow
     expect(stop).to_have_attribute("aria-pressed", "true")
     stop.click()
     expect(dialog.locator("[data-obs-episodes] li")).to_have_count(1)
+    # A second episode still going when the watch is stopped ends with it; the watch's end
+    # is that moment, not the save's.
+    episode.click()
+    dialog.get_by_role("button", name="Stop watching").click()
+    expect(dialog.locator("[data-obs-episodes] li")).to_have_count(2)
+    expect(dialog.get_by_text("finished at")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Start episode")).to_be_disabled()
+    expect(dialog.get_by_role("button", name="Stop watching")).to_be_hidden()
     no_sideways_scroll(page)
     save.click()
     expect(dialog).to_be_hidden()
@@ -69,6 +84,7 @@ def test_frequency_and_duration_observed_offline(live_world, live_server, narrow
     assert count.observer_id == w.alice.pk
     assert sum(e.count for e in count.entries.all()) == 2
     timed = Observation.objects.get(method="duration")
-    [ep] = timed.entries.all()
-    assert timed.behaviour == "Under the table" and ep.duration_seconds >= 1
-    assert timed.started_at <= ep.at <= timed.ended_at
+    episodes = list(timed.entries.order_by("at"))
+    assert timed.behaviour == "Under the table" and len(episodes) == 2
+    assert all(e.duration_seconds >= 1 for e in episodes)
+    assert timed.started_at <= episodes[0].at <= episodes[1].at <= timed.ended_at

@@ -144,12 +144,15 @@
     return [text("watched", "The behaviour you are counting or timing", {hint: "For example: calls out, leaves seat."}),
       el("div", {"data-when": "frequency"}, [select("interval_seconds", "Counts kept per", INTERVALS, {value: "30"})]),
       el("div", {className: "field obs-watch", "data-field": "watch"}, [
-        el("p", {className: "obs-clock", "data-obs-clock": ""}),
-        el("button", {type: "button", className: "secondary", "data-obs-start": "", text: "Start watching"})
+        el("p", {className: "obs-clock", "data-obs-clock": "", tabindex: "-1"}),
+        el("button", {type: "button", className: "secondary", "data-obs-start": "", text: "Start watching"}),
+        // The watch ends here, not when Save is pressed: notes typed after it are not
+        // counted as time watched.
+        el("button", {type: "button", className: "secondary", "data-obs-stop": "", hidden: true, text: "Stop watching"})
       ]),
       el("div", {"data-when": "frequency"}, [
         el("p", {className: "obs-count", role: "status", "data-obs-count": ""}),
-        el("button", {type: "button", className: "obs-big", "data-obs-plus": "", "aria-label": "Plus one: it happened now", text: "+1"}),
+        el("button", {type: "button", className: "obs-big", "data-obs-plus": "", "aria-label": "+1: it happened now", text: "+1"}),
         el("button", {type: "button", className: "secondary", "data-obs-undo": "", text: "Undo last +1"}),
         el("ol", {className: "obs-list", "data-obs-taps": ""})
       ]),
@@ -204,6 +207,7 @@
         (done ? ", finished at " + clockOf(st.ended) + "." : ".") :
         "Not started: press Start watching when you begin (a first +1 or episode starts it too).";
       $("[data-obs-start]").hidden = !!st.started;
+      $("[data-obs-stop]").hidden = !st.started || done;
       $("[data-obs-count]").textContent = "Counted: " + times(st.taps.length) + ".";
       $("[data-obs-plus]").disabled = done;
       $("[data-obs-undo]").disabled = done || !st.taps.length;
@@ -226,6 +230,16 @@
       // The button is gone once started: focus goes to the one the method records with.
       var method = (form.querySelector('input[name="method"]:checked') || {}).value;
       $(method === "duration" ? "[data-obs-episode]" : "[data-obs-plus]").focus();
+    });
+    $("[data-obs-stop]").addEventListener("click", function () {
+      var at = serverNow(ctx);
+      // An episode still going ends with the watch.
+      if (st.running) {
+        st.episodes.push({at: st.running, seconds: Math.max(1, Math.round((at - st.running) / 1000))});
+        st.running = 0;
+      }
+      st.ended = at; keep(); render();
+      $("[data-obs-clock]").focus();
     });
     $("[data-obs-plus]").addEventListener("click", function () {
       var at = serverNow(ctx);
@@ -572,8 +586,17 @@
     show();
   }
 
+  // Whether the open form holds a count or timing not yet saved on the device (it lives
+  // only in the form until then): closing it asks first.
+  function liveWork(form) {
+    var method = (form.querySelector('input[name="method"]:checked') || {}).value;
+    if (method !== "frequency" && method !== "duration") return false;
+    var got = function (name) { var i = form.querySelector('input[name="' + name + '"]'); return i ? i.value : ""; };
+    return !!got("obs_started") || listOf(got("obs_taps")).length > 0 || listOf(got("obs_episodes")).length > 0;
+  }
+
   window.SENDeskForms = {
-    KINDS: KINDS, el: el, values: values, restore: restore, bindSwitches: bindSwitches,
+    KINDS: KINDS, el: el, values: values, restore: restore, bindSwitches: bindSwitches, liveWork: liveWork,
     medicineFacts: medicineFacts, lastDoseWords: lastDoseWords, dayWords: dayWords, parts: parts
   };
 })();

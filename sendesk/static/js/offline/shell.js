@@ -397,7 +397,15 @@
     dialog = $("[data-record-dialog]");
     form = $("[data-record-form]");
     form.addEventListener("submit", save);
-    $("[data-record-cancel]").addEventListener("click", function () { dialog.close(); });
+    // A count or timing not yet saved on the device is only in the form: closing it (Cancel,
+    // Esc, leaving the page) asks first, so a slip does not lose it.
+    var DISCARD = "Discard this observation? What you counted or timed is not saved on this device yet.";
+    function mayClose() { return !dialog.open || !F.liveWork(form) || window.confirm(DISCARD); }
+    $("[data-record-cancel]").addEventListener("click", function () { if (mayClose()) dialog.close(); });
+    dialog.addEventListener("cancel", function (evt) { if (!mayClose()) evt.preventDefault(); });
+    window.addEventListener("beforeunload", function (evt) {
+      if (dialog.open && F.liveWork(form)) { evt.preventDefault(); evt.returnValue = ""; }
+    });
     dialog.addEventListener("close", function () { if (opener && document.contains(opener)) opener.focus(); });
     document.addEventListener("click", onClick);
     banner();
