@@ -266,12 +266,13 @@
     var errors = {}, st = liveState(v), method = v.method;
     var behaviour = (v.watched || "").trim();
     if (!behaviour) errors.watched = "Name the behaviour you are counting or timing.";
+    else if (behaviour.length > 200) errors.watched = "Keep the behaviour's name to 200 characters (it has " + behaviour.length + ").";
     var interval = method === "frequency" ? parseInt(v.interval_seconds, 10) : null;
     if (method === "frequency" && !(interval >= 5 && interval <= 3600)) errors.interval_seconds = "Choose how long each count's interval is.";
     // A record corrected later keeps the end it was saved with; a new one ends now.
     var ended = st.ended || serverNow(ctx);
     if (!st.started) errors.watch = "Press Start watching when you begin, then record what you see.";
-    else if (ended - st.started > LONGEST) errors.watch = "An observation lasts at most 8 hours: save this one and start another.";
+    else if (ended - st.started > LONGEST) errors.watch = "An observation lasts at most 8 hours, and this watch has run longer: cancel it and start a new one.";
     var summary = method === "frequency" ? "Observation (frequency): " + times(st.taps.length) :
       "Observation (duration): " + episodesWords(st.episodes.length + (st.running ? 1 : 0));
     if (Object.keys(errors).length) return {errors: errors, data: {}, summary: summary};
