@@ -445,16 +445,20 @@ def tallies(windows: dict, day: dt.date) -> list[tuple]:
     if not windows:
         return []
     sql, params = _current_sql(windows, day, _TALLY_COLUMNS)
-    owed_of = {}  # most provisions share a pattern and dates: each worked out once
+    # Most provisions began before the term and run past today: with their dates held to
+    # the window first, they share a few patterns, each worked out once.
+    owed_of = {}
     rows = []
     for pk, pupil_id, school_id, days, weekly, start, end, got in _fetch(sql, params):
+        term_start, promised = windows[school_id]
+        start = max(_as_date(start), term_start)
+        end = end and _as_date(end)
+        if end and end >= day:
+            end = None
         key = (school_id, days, weekly, start, end)
         owed = owed_of.get(key)
         if owed is None:
-            term_start, promised = windows[school_id]
-            owed = owed_of[key] = promised(
-                days, weekly, _as_date(start), end and _as_date(end), term_start, day
-            )
+            owed = owed_of[key] = promised(days, weekly, start, end, term_start, day)
         rows.append((pk, pupil_id, school_id, owed, got))
     return rows
 

@@ -211,8 +211,12 @@ def _interventions(school_ids, now, lines, names) -> tuple[list, int]:
                 pupil_name=f"{first} {r['pupil__legal_last_name']}",
                 school_id=r["school_id"],
                 school=names[r["school_id"]],
-                started_at=timezone.localtime(r["started_at"]),
-                notify_by=timezone.localtime(r["notify_parent_by"]),
+                started_at=(started := timezone.localtime(r["started_at"])),
+                notify_by=(notify_by := timezone.localtime(r["notify_parent_by"])),
+                # In words here, not by the template's date filter (a list's dates were
+                # a sixth of the page's time): "Wed 18 Nov 2026, 13:05", "Thu 19 Nov, 13:05".
+                started_words=f"{started:%a} {started.day} {started:%b %Y, %H:%M}",
+                notify_words=f"{notify_by:%a} {notify_by.day} {notify_by:%b, %H:%M}",
                 overdue=r["overdue"],
                 url="",
             )
@@ -235,6 +239,7 @@ def _training(school_ids, day, lines, names) -> list:
                         school=names[school_id],
                         kind=r.label,
                         expires_on=r.expires_on,
+                        expires_words=f"{r.expires_on.day} {r.expires_on:%b %Y}",
                         expired=state == "expired",
                     )
                 )
