@@ -484,7 +484,7 @@ RECORDS_DIR = Path(os.environ.get("SENDESK_RECORDS_DIR", VAR_DIR / "records"))
 # A write about a pupil who has left, refused where a page did not catch it: a 409 page
 # saying so, not a server error (sendesk.front.middleware).
 MIDDLEWARE += ["sendesk.front.middleware.LeaverReadOnlyMiddleware"]
-# --- multi13: several app servers on one PostgreSQL ---
+# --- Several app servers on one PostgreSQL (issue 13) ---
 # SENDESK_DB_POOL=N (PostgreSQL only) gives each server process a pool of at most N
 # connections (psycopg's pool), shared by its threads: a thread borrows one for a request and
 # gives it back. Without it (0, the default) each thread keeps its own connection for

@@ -19,8 +19,6 @@ from .common import PUPIL_WRITE_ERRORS, ErrorOut, FieldErrorsOut, IsoDate
 
 router = Router(tags=["consent"])
 
-WRITE_ERRORS = PUPIL_WRITE_ERRORS
-
 
 class ConsentOut(Schema):
     id: int
@@ -113,7 +111,7 @@ def consents(request, pupil_id: uuid.UUID):
 
 @router.post(
     "/pupils/{pupil_id}/consents",
-    response={200: ConsentOut, 201: ConsentOut, **WRITE_ERRORS},
+    response={200: ConsentOut, 201: ConsentOut, **PUPIL_WRITE_ERRORS},
     summary="Record a consent decision: a parent for their own child (today), or staff "
     "who record consent typing in a paper form (201)",
 )

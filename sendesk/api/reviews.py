@@ -22,7 +22,6 @@ from .common import PUPIL_WRITE_ERRORS, ErrorOut, FieldErrorsOut, IsoDate
 router = Router(tags=["reviews"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
-WRITE_ERRORS = PUPIL_WRITE_ERRORS
 
 
 class ReviewMeetingIn(Schema):
@@ -161,7 +160,7 @@ def _detail(review) -> dict:
 
 @router.post(
     "/reviews",
-    response={201: ReviewMeetingDetail, **WRITE_ERRORS},
+    response={201: ReviewMeetingDetail, **PUPIL_WRITE_ERRORS},
     summary="Book a review of a plan (SENCO, head; teachers and HLTAs termly ones): 201",
 )
 def review_create(request, payload: ReviewMeetingIn):

@@ -19,7 +19,6 @@ from .common import PUPIL_WRITE_ERRORS, ErrorOut, FieldErrorsOut, IsoDate, IsoTi
 router = Router(tags=["trips"])
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
-WRITE_ERRORS = PUPIL_WRITE_ERRORS
 
 
 class TripIn(Schema):
@@ -88,7 +87,7 @@ def _checks(checks):
 
 @router.post(
     "/trips",
-    response={201: TripCreated, **WRITE_ERRORS},
+    response={201: TripCreated, **PUPIL_WRITE_ERRORS},
     summary="Plan a trip (SENCO, head, teachers for their pupils): 201 with its checks",
 )
 def trip_create(request, payload: TripIn):

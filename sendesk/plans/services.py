@@ -99,14 +99,13 @@ def plan_activate(*, actor, plan: Plan) -> Plan:
     # and two drafts of one kind made active at once go one after the other (the second
     # closes the first) rather than both passing the check and the second hitting the
     # one-active-plan constraint (a 500).
-    list(
+    status_now = dict(
         Plan.objects.select_for_update()
         .filter(pupil_id=plan.pupil_id, kind=plan.kind)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "status")
     )
-    current = Plan.objects.only("status").get(pk=plan.pk)
-    if plan.status != Plan.Status.DRAFT or current.status != Plan.Status.DRAFT:
+    if plan.status != Plan.Status.DRAFT or status_now.get(plan.pk) != Plan.Status.DRAFT:
         raise ServiceError({"status": "Only a draft plan can be made active."})
     if not plan.review_date:
         raise ServiceError({"review_date": "Set a review date before the plan goes live."})

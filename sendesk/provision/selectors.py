@@ -330,7 +330,7 @@ class Shortfalls(Sequence):
     def _build(self, rows) -> list[Figures]:
         if not rows:
             return []
-        provisions = [_ranked_provision(r, self.school_id) for r in rows]
+        provisions = [ranked_provision(r) for r in rows]
         ids = [p.pk for p in provisions]
         # This week's minutes and the term's missed sessions (per pupil record, as
         # reconcile() counts them) from the rows' records, kept for explain().
@@ -373,7 +373,7 @@ WHERE u.school_id {schools} AND p.start <= %s AND (p."end" IS NULL OR p."end" >=
 """
 _DELIVERED = """COALESCE((SELECT SUM(r.minutes) FROM provision_sessionpupil r
               WHERE r.provision_id = p.id AND r.date BETWEEN {window} AND %s), 0)"""
-# What a ranking row shows: the provision, its pupil and year group (_ranked_provision).
+# What a ranking row shows: the provision, its pupil and year group (ranked_provision).
 _RANKING_COLUMNS = """p.id, p.title, p.days, p.weekly_minutes, {start}, {end}, {delivered},
     p.kind, p.source, p.sessions_per_week, p.session_minutes, p.plan_id, p.pupil_id,
     u.legal_first_name, u.legal_last_name, u.preferred_name, u.year_group_id, y.name,
@@ -463,11 +463,12 @@ def tallies(windows: dict, day: dt.date) -> list[tuple]:
     return rows
 
 
-def _ranked_provision(ranked, school_id: int) -> Provision:
-    """The Provision of a Shortfalls row, with its pupil and year group, built from the
-    ranking's columns: only the fields a row, an API item and explain() read (the rest
+def ranked_provision(ranked) -> Provision:
+    """The Provision of a ranked_provisions row, with its pupil and year group, built from
+    the ranking's columns: only the fields a row, an API item and explain() read (the rest
     deferred, as only() leaves them)."""
     *_, start, end, row = ranked  # the dates already made dates
+    school_id = row[18]
     _, title, days, weekly = row[:4]
     kind, source, per_week, minutes, plan_id, pupil_id, first, last, preferred = row[7:16]
     year_group_id, year_group = row[16:18]

@@ -22,9 +22,10 @@ def _roles(**where) -> set[tuple[int, int, str]]:
     return set(StaffRole.objects.filter(**where).values_list("user_id", "school_id", "role"))
 
 
-def record_role_changes(before, after, *, actor, request) -> None:
+def record_role_changes(before, after, *, actor, request, where="at school") -> None:
     """One ROLE_CHANGED row per person whose roles differ between two snapshots of
-    (user id, school id, role)."""
+    (user id, school or trust id, role); `where` names the place ("of trust" for trust
+    roles)."""
     added, removed = after - before, before - after
     for user_id in sorted({u for u, _, _ in added | removed}):
         record_security(
@@ -32,10 +33,8 @@ def record_role_changes(before, after, *, actor, request) -> None:
             user=User.objects.get(pk=user_id),
             actor=actor,
             request=request,
-            added=sorted(f"{role} at school {school}" for u, school, role in added if u == user_id),
-            removed=sorted(
-                f"{role} at school {school}" for u, school, role in removed if u == user_id
-            ),
+            added=sorted(f"{role} {where} {place}" for u, place, role in added if u == user_id),
+            removed=sorted(f"{role} {where} {place}" for u, place, role in removed if u == user_id),
             how="set-up screens",
         )
 
@@ -98,18 +97,9 @@ class AuditedTrustAdmin(schools_admin.TrustAdmin):
         with transaction.atomic():
             before = roles()
             super().save_formset(request, form, formset, change)
-            after = roles()
-            added, removed = after - before, before - after
-            for user_id in sorted({u for u, _, _ in added | removed}):
-                record_security(
-                    SecurityEvent.Kind.ROLE_CHANGED,
-                    user=User.objects.get(pk=user_id),
-                    actor=request.user,
-                    request=request,
-                    added=sorted(f"{r} of trust {t}" for u, t, r in added if u == user_id),
-                    removed=sorted(f"{r} of trust {t}" for u, t, r in removed if u == user_id),
-                    how="set-up screens",
-                )
+            record_role_changes(
+                before, roles(), actor=request.user, request=request, where="of trust"
+            )
 
 
 class AuditedStaffRoleAdmin(schools_admin.StaffRoleAdmin):

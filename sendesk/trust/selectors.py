@@ -8,7 +8,6 @@ viewer may open it through a role held at that school (sendesk.access, unchanged
 
 import datetime as dt
 import heapq
-import uuid
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -19,7 +18,7 @@ from sendesk import access
 from sendesk.behaviour.selectors import interventions_overseen
 from sendesk.deployment.selectors import gaps_across
 from sendesk.lib.paths import Paths
-from sendesk.provision.selectors import ranked_provisions, tallies, windows_of
+from sendesk.provision.selectors import ranked_provision, ranked_provisions, tallies, windows_of
 from sendesk.schools.calendar import week_start
 from sendesk.schools.capabilities import trust_roles_of
 from sendesk.schools.models import School, Trust, TrustRole
@@ -142,36 +141,32 @@ def _shortfalls(windows: dict, day: dt.date, names: dict) -> tuple[list, dict, i
         edge = first[-1][:3]
         first = [t for t in short if t[:3] <= edge]
     shown = ranked_provisions(windows, day, ids=[t[3] for t in first]) if first else []
-    rows = [
-        (got - owed, pct, names[row[18]], row, pk, title, owed, got)
-        for pk, title, owed, got, pct, _, _, row in shown
-        if owed > got
-    ]
-    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3][14], r[3][13], r[5], str(r[4])))
-    return rows[:SHORTFALL_CAP], lines, len(short)
-
-
-def _rows(short, openable, paths) -> list:
-    rows = []
-    for neg, pct, school, row, _pk, title, owed, got in short[:SHORTFALL_CAP]:
-        pupil_id = _uuid(row[12])
-        first = row[15] or row[13]
-        rows.append(
-            SimpleNamespace(
-                pupil_id=pupil_id,
-                pupil_name=f"{first} {row[14]}",
-                year_group=row[17],
-                school_id=row[18],
-                school=school,
-                title=title,
-                promised=owed,
-                delivered=got,
-                short=-neg,
-                pct=pct,
-                url=paths("pupil_detail", pupil_id) if pupil_id in openable else "",
-            )
+    keyed = []
+    for ranked in shown:
+        _, title, owed, got, pct, *_ = ranked
+        if owed <= got:
+            continue
+        pupil = ranked_provision(ranked).pupil
+        school = names[pupil.school_id]
+        row = SimpleNamespace(
+            pupil_id=pupil.pk,
+            pupil_name=pupil.name,
+            year_group=pupil.year_group.name,
+            school_id=pupil.school_id,
+            school=school,
+            title=title,
+            promised=owed,
+            delivered=got,
+            short=owed - got,
+            pct=pct,
+            url="",  # set where the viewer may open the pupil (trust_view)
         )
-    return rows
+        # Ties on all the rest (a group's members) go by the provision's id: one order.
+        order = (got - owed, pct, school, pupil.legal_last_name, pupil.legal_first_name, title)
+        keyed.append(((*order, str(ranked[0])), row))
+    keyed.sort(key=lambda pair: pair[0])
+    rows = [row for _, row in keyed]
+    return rows[:SHORTFALL_CAP], lines, len(short)
 
 
 def _interventions(school_ids, now, lines, names) -> tuple[list, int]:
@@ -263,23 +258,17 @@ def trust_view(user, trust_id=None, day: dt.date | None = None) -> TrustView:
     names = {s.pk: s.name for s in mine}
     school_ids = list(names)
     short, lines, short_count = _shortfalls(windows_of(school_ids, day), day, names)
-    short_ids = [_uuid(r[3][12]) for r in short[:SHORTFALL_CAP]]
     interventions, interventions_count = _interventions(school_ids, timezone.now(), lines, names)
     # Links only where the person may open the pupil through a role they hold at that
     # school (access's own rules): one query for every pupil the view names.
-    named = {*short_ids, *(_uuid(r.pupil_id) for r in interventions)}
+    named = {r.pupil_id for r in [*short, *interventions]}
     openable = set()
     if named and access.roles_of(user):
-        openable = {
-            _uuid(pk)
-            for pk in access.visible_pupils(user)
-            .filter(pk__in=list(named))
-            .values_list("pk", flat=True)
-        }
+        openable = set(
+            access.visible_pupils(user).filter(pk__in=list(named)).values_list("pk", flat=True)
+        )
     paths = Paths()
-    rows = _rows(short, openable, paths)
-    for r in interventions:
-        r.pupil_id = _uuid(r.pupil_id)
+    for r in [*short, *interventions]:
         if r.pupil_id in openable:
             r.url = paths("pupil_detail", r.pupil_id)
     training = _training(school_ids, day, lines, names)
@@ -296,18 +285,13 @@ def trust_view(user, trust_id=None, day: dt.date | None = None) -> TrustView:
         roles=[labels[r] for r in sorted(trusts[trust_id])],
         day=day,
         schools=[lines[pk] for pk in school_ids],
-        shortfalls=rows,
+        shortfalls=short,
         shortfall_count=short_count,
         interventions=interventions,
         interventions_count=interventions_count,
         training=training[:TRAINING_CAP],
         training_count=len(training),
     )
-
-
-def _uuid(value) -> uuid.UUID:
-    """A pupil id as read from SQL (text on SQLite) as a UUID."""
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _trust(trust_id):

@@ -180,6 +180,10 @@
   function listOf(raw) {
     try { var got = JSON.parse(raw || "[]"); return Array.isArray(got) ? got : []; } catch (e) { return []; }
   }
+  // An episode that began at `running` and ends `at` (at least a second long).
+  function episodeTo(running, at) {
+    return {at: running, seconds: Math.max(1, Math.round((at - running) / 1000))};
+  }
   function liveState(v) {
     return {started: Number(v.obs_started) || 0, ended: Number(v.obs_ended) || 0,
       running: Number(v.obs_running) || 0, taps: listOf(v.obs_taps), episodes: listOf(v.obs_episodes)};
@@ -235,7 +239,7 @@
       var at = serverNow(ctx);
       // An episode still going ends with the watch.
       if (st.running) {
-        st.episodes.push({at: st.running, seconds: Math.max(1, Math.round((at - st.running) / 1000))});
+        st.episodes.push(episodeTo(st.running, at));
         st.running = 0;
       }
       st.ended = at; keep(); render();
@@ -252,7 +256,7 @@
     $("[data-obs-episode]").addEventListener("click", function () {
       var at = serverNow(ctx);
       if (st.running) {
-        st.episodes.push({at: st.running, seconds: Math.max(1, Math.round((at - st.running) / 1000))});
+        st.episodes.push(episodeTo(st.running, at));
         st.running = 0;
       } else {
         begin(at); st.running = at;
@@ -292,7 +296,7 @@
     } else {
       var episodes = st.episodes.slice();
       // An episode still going when it is saved ends with the observation, as online.
-      if (st.running) episodes.push({at: st.running, seconds: Math.max(1, Math.round((ended - st.running) / 1000))});
+      if (st.running) episodes.push(episodeTo(st.running, ended));
       entries = episodes.map(function (e) { return {at: new Date(e.at).toISOString(), duration_seconds: e.seconds}; });
     }
     return {errors: errors, data: {

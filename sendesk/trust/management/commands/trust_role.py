@@ -31,21 +31,16 @@ class Command(BaseCommand):
         what = [f"{role} of trust {found.pk}"]
         with transaction.atomic():
             if remove:
-                gone, _ = TrustRole.objects.filter(user=user, trust=found, role=role).delete()
-                if gone:
-                    # In the security trail, as a school role given or taken away is.
-                    record_security(
-                        SecurityEvent.Kind.ROLE_CHANGED, user=user, via="command",
-                        added=[], removed=what, how="manage.py trust_role",
-                    )  # fmt: skip
-                words = "no longer" if gone else "was not"
-                self.stdout.write(f"{user.email} {words} {label} of {found.name}.")
-                return
-            _, made = TrustRole.objects.get_or_create(user=user, trust=found, role=role)
-            if made:
+                changed, _ = TrustRole.objects.filter(user=user, trust=found, role=role).delete()
+                words = "no longer" if changed else "was not"
+            else:
+                _, changed = TrustRole.objects.get_or_create(user=user, trust=found, role=role)
+                words = "is now" if changed else "was already"
+            if changed:
+                # In the security trail, as a school role given or taken away is.
                 record_security(
                     SecurityEvent.Kind.ROLE_CHANGED, user=user, via="command",
-                    added=what, removed=[], how="manage.py trust_role",
+                    added=[] if remove else what, removed=what if remove else [],
+                    how="manage.py trust_role",
                 )  # fmt: skip
-        words = "is now" if made else "was already"
         self.stdout.write(f"{user.email} {words} {label} of {found.name}.")
