@@ -22,6 +22,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.base import ModelState
+from django.utils import timezone
 
 from sendesk import access
 from sendesk.plans.models import Plan, Target
@@ -373,6 +374,11 @@ WHERE u.school_id {schools} AND p.start <= %s AND (p."end" IS NULL OR p."end" >=
 """
 _DELIVERED = """COALESCE((SELECT SUM(r.minutes) FROM provision_sessionpupil r
               WHERE r.provision_id = p.id AND r.date BETWEEN {window} AND %s), 0)"""
+# The same minutes from the term's tally (TermTally), where it holds exactly them (_tallied).
+_TALLIED = "COALESCE(k.minutes, 0)"
+_TALLY_JOIN = (
+    "LEFT OUTER JOIN provision_termtally k ON k.provision_id = p.id AND k.term_start = {window}"
+)
 # What a ranking row shows: the provision, its pupil and year group (ranked_provision).
 _RANKING_COLUMNS = """p.id, p.title, p.days, p.weekly_minutes, {start}, {end}, {delivered},
     p.kind, p.source, p.sessions_per_week, p.session_minutes, p.plan_id, p.pupil_id,
@@ -388,14 +394,42 @@ _TALLY_COLUMNS = (
 def _current_sql(windows: dict, day: dt.date, columns: str, joins="", ids=()) -> tuple:
     """(SQL, params) of the current provisions of the schools of `windows` as of `day`
     (as Provision.objects.current_on, leavers' left out), each row `columns` then the
-    minutes delivered since its school's term start ({delivered}); only `ids` if given."""
+    minutes delivered since its school's term start ({delivered}): from the term's tally
+    where it holds them, else summed from the records (_tallied); only `ids` if given."""
     schools = sorted(windows)
+    tallied = _tallied(windows, day)
+
+    def window_of(chosen):  # the window's first day, as SQL, for the schools `chosen`
+        if len(schools) == 1:
+            return "%s", [_date_param(windows[schools[0]][0])]
+        whens = " ".join(["WHEN %s THEN %s"] * len(chosen))
+        return f"CASE u.school_id {whens} END", [
+            v for pk in chosen for v in (pk, _date_param(windows[pk][0]))
+        ]
+
+    at = _date_param(day)
+    summed, summed_params = window_of(schools)
+    summed, summed_params = _DELIVERED.format(window=summed), [*summed_params, at]
+    if not tallied:
+        delivered, delivered_params = summed, summed_params
+    elif len(tallied) == len(schools):
+        delivered, delivered_params = _TALLIED, []
+    else:  # some schools on holiday or in a term's first days, others not
+        ids_in = ", ".join(["%s"] * len(tallied))
+        delivered = f"CASE WHEN u.school_id IN ({ids_in}) THEN {_TALLIED} ELSE {summed} END"
+        delivered_params = [*sorted(tallied), *summed_params]
+    if tallied:
+        window, window_params = window_of(sorted(tallied))
+        joins = f"{joins}\n{_TALLY_JOIN.format(window=window)}"
+        # Only the rows of the terms asked for are hashed, not every term's.
+        terms = [_date_param(start) for start in sorted({windows[pk][0] for pk in tallied})]
+        joins += f" AND k.term_start IN ({', '.join(['%s'] * len(terms))})"
+        window_params = [*window_params, *terms]
+    else:
+        window_params = []
     if len(schools) == 1:
-        window, window_params = "%s", [_date_param(windows[schools[0]][0])]
         where, school_params = "= %s", schools
     else:
-        window = "CASE u.school_id " + " ".join(["WHEN %s THEN %s"] * len(schools)) + " END"
-        window_params = [v for pk in schools for v in (pk, _date_param(windows[pk][0]))]
         where, school_params = f"IN ({', '.join(['%s'] * len(schools))})", schools
     only = f" AND p.id IN ({', '.join(['%s'] * len(ids))})" if ids else ""
     sql = _CURRENT_SQL.format(
@@ -405,16 +439,33 @@ def _current_sql(windows: dict, day: dt.date, columns: str, joins="", ids=()) ->
             pupil_id=_sql_text("p.pupil_id"),
             start=_sql_date("p.start"),
             end=_sql_date('p."end"'),
-            delivered=_DELIVERED.format(window=window),
+            delivered=delivered,
         ),
         joins=joins,
         schools=where,
         only=only,
     )
-    at = _date_param(day)
     # Leavers (issue 12) owe nothing after they have gone: not on the list (the last %s).
-    params = [*window_params, at, *school_params, at, at, at, *(_id_param(_uuid(pk)) for pk in ids)]
+    params = [
+        *delivered_params, *window_params, *school_params, at, at, at,
+        *(_id_param(_uuid(pk)) for pk in ids),
+    ]  # fmt: skip
     return sql, params
+
+
+def _tallied(windows: dict, day: dt.date) -> set:
+    """The schools of `windows` whose minutes since their window's first day are exactly
+    their term's tally: the window starts on the first day of a term that runs at least
+    to `day`, and `day` is not before today (no session is ever recorded for a day to
+    come: provision.services). Others (in a holiday, or when the week began before the
+    term) have their records summed."""
+    if day < timezone.localdate():
+        return set()
+    return {
+        school_id
+        for school_id, (start, promised) in windows.items()
+        if any(term.start == start and term.end >= day for term in promised.calendar.terms)
+    }
 
 
 def ranked_provisions(windows: dict, day: dt.date, ids=()) -> list[tuple]:

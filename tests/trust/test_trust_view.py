@@ -282,6 +282,37 @@ def test_query_count_is_flat_in_the_number_of_schools(
     assert page_queries(client, URL) == two
 
 
+# In term, a school's minutes come from its term tallies (provision.TermTally); in a
+# holiday, or when the window begins before the term, from its records. Both ways must
+# give reconcile()'s figures, and one school may be in each at once.
+HOLIDAY = dt.date(2026, 12, 21)  # the Monday after the world's autumn term
+
+
+def test_figures_are_right_in_a_holiday_and_in_term_at_once(world, trust_lead, as_user, now):
+    w = world
+    olly = provision(w.olly, "Reading recovery")  # Other School: its term has ended
+    ben = provision(w.ben, "Handwriting")  # Test Primary: its term runs on this year
+    autumn = Term.objects.filter(school=w.school, start=dt.date(2026, 9, 3))
+    autumn.update(end=dt.date(2026, 12, 22))
+    for reading in (olly, ben):
+        delivered(reading, TODAY, 30, w.alice)
+    now.move_to(dt.datetime.combine(HOLIDAY, dt.time(10, 0), timezone.get_current_timezone()))
+    # Recorded on the first day of the holiday (a holiday club): in no term of Olly's
+    # school, in Ben's; both are within each school's window.
+    for reading in (olly, ben):
+        delivered(reading, HOLIDAY, 20, w.alice)
+
+    view = as_user(trust_lead).get(URL).context["view"]
+    rows = {r.title: r for r in view.shortfalls}
+    assert (rows["Reading recovery"].delivered, rows["Handwriting"].delivered) == (50, 50)
+    for line in view.schools:
+        school = School.objects.get(pk=line.school_id)
+        provisions = Provision.objects.current_on(HOLIDAY).filter(pupil__school=school)
+        figures = reconcile(provisions.select_related("pupil"), HOLIDAY)
+        assert line.promised == sum(f.promised_term for f in figures)
+        assert line.delivered == sum(min(f.delivered_term, f.promised_term) for f in figures)
+
+
 def _at(days, hour=13):
     return timezone.make_aware(
         dt.datetime.combine(TODAY + dt.timedelta(days=days), dt.time(hour, 0))
