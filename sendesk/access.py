@@ -22,6 +22,9 @@ Rules (README, "Who sees what"):
   pupils). Online, such a pupil is still out of her scope until that day.
 - A record made offline is judged by its sender's scope on the record's own day
   (scope_on), at most 7 days back: a deployment that has ended since does not refuse it.
+- A trust role (trust SENCO, trust lead; issue 13) opens the trust view of its own trusts
+  (get_trust) and gives no pupil scope: a pupil the view names links to their page only
+  where the person also holds a school role, through the rules above.
 
 Out of scope and nonexistent give the same Http404, so nobody learns that a record exists.
 """
@@ -47,8 +50,9 @@ from sendesk.schools.capabilities import (  # noqa: F401 (re-exported: see below
     require,
     roles_of,
     schools_where,
+    trust_roles_of,
 )
-from sendesk.schools.models import Role, TeachingGroup
+from sendesk.schools.models import Role, TeachingGroup, TrustRole
 from sendesk.staff.models import StaffMember
 
 # What each role may do (can, require, schools_where, oversight_school, roles_of) is
@@ -321,6 +325,35 @@ def get_child(user, pupil_id) -> Pupil:
         return children_of(user).select_related("school", "year_group").get(pk=_as_uuid(pupil_id))
     except Pupil.DoesNotExist:
         raise Http404 from None
+
+
+def trusts_of(user) -> dict[int, list[str]]:
+    """Trust id -> the person's trust roles there (issue 13). No query for someone with no
+    trust role (read with their school roles: capabilities.trust_roles_of)."""
+    if not trust_roles_of(user):
+        return {}
+    found = {}
+    for trust_id, role in TrustRole.objects.filter(user=user).values_list("trust_id", "role"):
+        found.setdefault(trust_id, []).append(role)
+    return found
+
+
+def get_trust(user, trust_id=None) -> tuple[int, dict]:
+    """(the trust asked for, or the person's first; all their trusts and roles), for the
+    trust view (sendesk.trust). Http404 for someone with no trust role, or a trust that is
+    not theirs: not found, as for a pupil out of scope."""
+    trusts = trusts_of(user)
+    if trust_id not in (None, ""):
+        try:
+            trust_id = int(trust_id)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        if trust_id not in trusts:
+            raise Http404
+        return trust_id, trusts
+    if not trusts:
+        raise Http404
+    return min(trusts), trusts
 
 
 def stored_under(actor, model, client_id, *, pupils_of=None):

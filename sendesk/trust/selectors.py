@@ -8,10 +8,10 @@ viewer may open it through a role held at that school (sendesk.access, unchanged
 
 import datetime as dt
 import heapq
+import uuid
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.http import Http404
 from django.utils import timezone
 
 from sendesk import access
@@ -20,7 +20,6 @@ from sendesk.deployment.selectors import gaps_across
 from sendesk.lib.paths import Paths
 from sendesk.provision.selectors import ranked_provision, ranked_provisions, tallies, windows_of
 from sendesk.schools.calendar import week_start
-from sendesk.schools.capabilities import trust_roles_of
 from sendesk.schools.models import School, Trust, TrustRole
 from sendesk.staff.selectors import training_across
 
@@ -83,34 +82,6 @@ class TrustView:
         return list(seen.values())
 
 
-def trusts_of(user) -> dict[int, list[str]]:
-    """Trust id -> the person's trust roles there. No query for someone with no trust
-    role (read with their school roles: capabilities.trust_roles_of)."""
-    if not trust_roles_of(user):
-        return {}
-    found = {}
-    for trust_id, role in TrustRole.objects.filter(user=user).values_list("trust_id", "role"):
-        found.setdefault(trust_id, []).append(role)
-    return found
-
-
-def pick_trust(user, trust_id=None) -> tuple[int, dict]:
-    """(the trust asked for, or the person's first; all their trusts and roles). Http404
-    for someone with no trust role, or a trust that is not theirs: not found."""
-    trusts = trusts_of(user)
-    if trust_id not in (None, ""):
-        try:
-            trust_id = int(trust_id)
-        except (TypeError, ValueError):
-            raise Http404 from None
-        if trust_id not in trusts:
-            raise Http404
-        return trust_id, trusts
-    if not trusts:
-        raise Http404
-    return min(trusts), trusts
-
-
 def _shortfalls(windows: dict, day: dt.date, names: dict) -> tuple[list, dict, int]:
     """(the first SHORTFALL_CAP short provisions across schools, worst first by minutes
     short then % then school, pupil and title; school id -> SchoolLine figures; how many
@@ -128,7 +99,7 @@ def _shortfalls(windows: dict, day: dt.date, names: dict) -> tuple[list, dict, i
             line.short += owed - got
             line.provisions_short += 1
             line._short_pupils.add(pupil_id)
-            short.append((got - owed, round(100 * got / owed), names[school_id], pk))
+            short.append((got - owed, round(100 * got / owed), names[school_id], pk, owed, got))
         else:
             line.delivered += owed  # extra minutes do not hide another's shortfall
     for line in lines.values():
@@ -141,11 +112,13 @@ def _shortfalls(windows: dict, day: dt.date, names: dict) -> tuple[list, dict, i
         edge = first[-1][:3]
         first = [t for t in short if t[:3] <= edge]
     shown = ranked_provisions(windows, day, ids=[t[3] for t in first]) if first else []
+    # The rows' figures are those the schools' lines were added up from: a session saved
+    # between the two reads must not make a row disagree with its school's line.
+    added_up = {uuid.UUID(t[3]): t for t in first}
     keyed = []
     for ranked in shown:
-        _, title, owed, got, pct, *_ = ranked
-        if owed <= got:
-            continue
+        _, pct, _, _, owed, got = added_up[uuid.UUID(str(ranked[0]))]
+        title = ranked[1]
         pupil = ranked_provision(ranked).pupil
         school = names[pupil.school_id]
         row = SimpleNamespace(
@@ -247,7 +220,7 @@ def trust_view(user, trust_id=None, day: dt.date | None = None) -> TrustView:
     anyone else, or for a trust that is not theirs). A fixed number of queries, whatever
     the number of schools: roles, trusts, schools, calendars, provision, interventions,
     staff and training, deployment, and the viewer's openable pupils."""
-    trust_id, trusts = pick_trust(user, trust_id)
+    trust_id, trusts = access.get_trust(user, trust_id)
     day = day or timezone.localdate()
     schools = list(
         School.objects.filter(trust_id__in=list(trusts))

@@ -282,6 +282,28 @@ def test_query_count_is_flat_in_the_number_of_schools(
     assert page_queries(client, URL) == two
 
 
+def test_a_session_saved_while_the_view_adds_up_does_not_split_a_row_from_its_school(
+    world, trust_lead, olly_short, as_user, monkeypatch
+):
+    """The view adds the schools up from one read and names its rows from a second: a
+    session saved between the two (another TA, at that moment) must not show a row's
+    figures disagreeing with its school's line."""
+    import sendesk.trust.selectors as trust_selectors
+
+    added_up = trust_selectors.tallies
+
+    def then_a_session_is_saved(*args):
+        rows = added_up(*args)
+        delivered(olly_short, TODAY, 20, world.olga)
+        return rows
+
+    monkeypatch.setattr(trust_selectors, "tallies", then_a_session_is_saved)
+    view = as_user(trust_lead).get(URL).context["view"]
+    other = next(s for s in view.schools if s.name == "Other School")
+    olly = next(r for r in view.shortfalls if r.pupil_id == world.olly.pk)
+    assert (other.delivered, olly.delivered, olly.short, olly.pct) == (30, 30, 60, 33)
+
+
 # In term, a school's minutes come from its term tallies (provision.TermTally); in a
 # holiday, or when the window begins before the term, from its records. Both ways must
 # give reconcile()'s figures, and one school may be in each at once.
