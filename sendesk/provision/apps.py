@@ -33,6 +33,15 @@ class ProvisionConfig(AppConfig):
         "view_provision_map": {"senco", "head"},
     }
 
+    def ready(self):
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from . import tally
+
+        # The term tallies' triggers are made by migrate, not by a migration (tally.py).
+        pre_migrate.connect(tally.before_migrate, sender=self, dispatch_uid="tally.before")
+        post_migrate.connect(tally.after_migrate, sender=self, dispatch_uid="tally.after")
+
     @property
     def timeline_kinds(self) -> dict:
         """The kinds of timeline line this app writes (value -> label)."""

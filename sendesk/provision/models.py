@@ -368,8 +368,8 @@ class SessionPupil(models.Model):
 
 class TermTally(models.Model):
     """Minutes delivered towards a provision in one term of its pupil's school: the sum of
-    its session records dated in the term, kept by the database (migration 0009's
-    triggers on session records and terms, on SQLite and PostgreSQL), never by the code.
+    its session records dated in the term, kept by the database (triggers on session
+    records and terms, on SQLite and PostgreSQL: provision/tally.py), never by the code.
 
     Adding up a trust's thousands of current provisions read one range of session records
     per provision (about 8,000 index look-ups at thirty schools, most of the trust view's

@@ -185,13 +185,18 @@ def session_record(
             )
             # Kept on the session as written, so a page can show the saved record without
             # reading back what it has just written.
-            session.written = [
-                _write_pupil_record(
-                    actor, session, provision, own_provisions.get(parse_uuid(rec.provision_id))
-                    if rec.provision_id else None, visible[pid], rec, targets,
-                )
+            jobs = [
+                (pid, rec, own_provisions.get(parse_uuid(rec.provision_id))
+                 if rec.provision_id else None)
                 for pid, rec in zip(pupil_ids, records, strict=True)
             ]  # fmt: skip
+            written = {
+                pid: _write_pupil_record(actor, session, provision, own, visible[pid], rec, targets)
+                for pid, rec, own in _by_provision(
+                    jobs, lambda job: _credited(provision, job[2], job[0])
+                )
+            }
+            session.written = [written[pid] for pid in pupil_ids]
     except IntegrityError:
         # The client_id is taken: the same form sent again, or twice at once (the other
         # request stored it).
@@ -393,10 +398,30 @@ def credited_minutes(session, rec) -> int:
     return session.minutes
 
 
+def _credited(provision, own_provision, pupil_id):
+    """The provision a pupil's minutes count towards: the session's, if it is theirs, else
+    the one the recorder named for them (a group), else none."""
+    if provision is not None and provision.pupil_id == pupil_id:
+        return provision
+    return own_provision
+
+
+def _by_provision(items, provision_of) -> list:
+    """`items` in the order of their provisions' ids (none first). Every writer of session
+    records writes them in this order: each record's trigger locks its provision's term
+    tally until commit (provision/tally.py), and two group sessions of the same pupils
+    saved at once, each in its own order, would wait for each other for ever."""
+
+    def key(item):
+        provision = provision_of(item)
+        pk = getattr(provision, "pk", provision)
+        return ("", "") if pk is None else ("1", str(pk))
+
+    return sorted(items, key=key)
+
+
 def _write_pupil_record(actor, session, provision, own_provision, pupil, rec, targets):
-    credited = own_provision
-    if provision is not None and provision.pupil_id == pupil.pk:
-        credited = provision
+    credited = _credited(provision, own_provision, pupil.pk)
     sp = SessionPupil.objects.create(
         session=session,
         pupil=pupil,
@@ -531,7 +556,7 @@ def session_amend(*, actor, session: Session, reason: str, changes: dict, pupil_
         for key in diff:
             setattr(session, key, wanted[key])
         session.save()
-        for pid, sp in scope.records.items():
+        for pid, sp in _by_provision(scope.records.items(), lambda item: item[1].provision_id):
             diff.update(_amend_pupil_record(session, sp, pupil_changes.get(pid, {}), rated))
         return amendments.amend(
             actor=actor,

@@ -14,14 +14,30 @@ drift from the records whatever writes them, and no service has to remember them
 
 Pupils and provisions do not move between schools (nothing in SENDesk changes a pupil's
 school or a provision's pupil); if that ever changes, their tallies must be summed again
-here too. On SQLite a migration that rebuilds one of these tables drops its triggers with
-it: call `install()` again in that migration (tests/core/test_term_tally.py checks the
-sums against the records).
+here too.
+
+Installed by `migrate`, not by one migration (ProvisionConfig.ready connects these):
+- before migrating, on SQLite, the triggers are dropped: they name other tables, and
+  SQLite refuses to rebuild a table (most of Django's column changes there) that another
+  table's trigger names; and a rebuilt table loses its own triggers;
+- after migrating (when anything was migrated), on both engines, they are made again from
+  this module and every tally is summed afresh from the records, under a lock that holds
+  back the writers of the moment: a changed rule here takes effect at the next migrate.
+
+PostgreSQL runs writers side by side: a term's dates changed while a TA saves a session
+could leave the record in neither sum (each reads what was committed when it began). So
+the record triggers take their school's advisory lock shared (TAs do not wait for each
+other), the term triggers take it exclusive, and each waits for the other's commit;
+their statements after the lock read afresh. SQLite has one writer at a time. Row locks
+on the tallies are taken in provision order by the session services (provision.services
+_by_provision), so two group sessions of the same pupils saved at once cannot deadlock.
 """
 
-from django.db import migrations
+from django.db import connections, transaction
 
 TABLE = "provision_termtally"
+# pg_advisory_xact_lock's first key: this module's locks (the second is the school's id).
+LOCK_SPACE = 7215
 
 # The terms of a provision's school that contain a date: the provision is {row}'s.
 _TERMS_OF = """SELECT t.start FROM provision_provision p
@@ -60,6 +76,14 @@ SUM_ALL = f"""INSERT INTO {TABLE} (provision_id, term_start, minutes)
     INNER JOIN schools_term t ON t.school_id = u.school_id AND r.date BETWEEN t.start AND t."end"
     GROUP BY r.provision_id, t.start"""
 
+# PostgreSQL: the school's lock before a trigger's statements (see above). A record's
+# school is its provision's pupil's; a moved term locks both its schools, lowest first.
+_RECORD_LOCK = """PERFORM pg_advisory_xact_lock_shared({space}, u.school_id::int)
+    FROM provision_provision p INNER JOIN pupils_pupil u ON u.id = p.pupil_id
+    WHERE p.id = {row}.provision_id"""
+_TERM_LOCK = """PERFORM pg_advisory_xact_lock({space}, s::int)
+    FROM unnest(ARRAY[LEAST({rows}), GREATEST({rows})]) s"""
+
 # (trigger, table, event, WHEN, statements): the same statements on both engines.
 _TRIGGERS = (
     ("record_added", "provision_sessionpupil", "INSERT", "NEW.minutes > 0",
@@ -82,65 +106,91 @@ def _name(trigger: str) -> str:
     return f"termtally_{trigger}"
 
 
-def _postgresql(execute) -> None:
+def _lock(table: str, event: str) -> str:
+    if table == "schools_term":
+        rows = {"INSERT": "NEW.school_id, NEW.school_id", "DELETE": "OLD.school_id, OLD.school_id"}
+        return _TERM_LOCK.format(
+            space=LOCK_SPACE, rows=rows.get(event, "OLD.school_id, NEW.school_id")
+        )
+    return _RECORD_LOCK.format(space=LOCK_SPACE, row="OLD" if event == "DELETE" else "NEW")
+
+
+def _postgresql(cursor) -> None:
     for trigger, table, event, when, statements in _TRIGGERS:
         name = _name(trigger)
-        body = ";\n".join(statements)
-        execute(
+        body = ";\n".join([_lock(table, event), *statements])
+        cursor.execute(
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$\n"
             f"BEGIN\n{body};\nRETURN NULL;\nEND;\n$$ LANGUAGE plpgsql"
         )
-        execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        execute(
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        cursor.execute(
             f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW"
             + (f" WHEN ({when})" if when else "")
             + f" EXECUTE FUNCTION {name}()"
         )
 
 
-def _sqlite(execute) -> None:
+def _sqlite(cursor) -> None:
     for trigger, table, event, when, statements in _TRIGGERS:
         name = _name(trigger)
         # SQLite has no IS DISTINCT FROM: IS NOT is its null-safe inequality.
         when = when and when.replace("IS DISTINCT FROM", "IS NOT")
         body = "".join(f"{statement};\n" for statement in statements)
-        execute(f"DROP TRIGGER IF EXISTS {name}")
-        execute(
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        cursor.execute(
             f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW"
             + (f" WHEN {when}" if when else "")
             + f"\nBEGIN\n{body}END"
         )
 
 
-def install(schema_editor) -> None:
-    """Make (or make again) the triggers that keep the tallies."""
-    execute = lambda sql: schema_editor.execute(sql, params=None)  # noqa: E731
-    {"postgresql": _postgresql, "sqlite": _sqlite}[schema_editor.connection.vendor](execute)
-
-
-def uninstall(schema_editor) -> None:
-    for trigger, table, *_ in _TRIGGERS:
-        name = _name(trigger)
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+def install(using: str = "default") -> None:
+    """Make (or make again) the triggers, then sum every tally afresh from the records,
+    in one transaction that holds back writers meanwhile (their own triggers add their
+    records once it commits)."""
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
+            _postgresql(cursor)
         else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
-
-
-def kept() -> migrations.RunPython:
-    """The migration operation: the triggers, then every tally summed from the records."""
-
-    def forwards(apps, schema_editor):
-        install(schema_editor)
-        schema_editor.execute(f"DELETE FROM {TABLE}")
-        schema_editor.execute(SUM_ALL)
-        if schema_editor.connection.vendor == "postgresql":
+            _sqlite(cursor)
+        cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(SUM_ALL)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             # Statistics now, not at autovacuum's next visit: until then the planner takes
             # the table for empty (on the bench, the trust view took 360 ms, not 200).
-            schema_editor.execute(f"ANALYZE {TABLE}")
+            cursor.execute(f"ANALYZE {TABLE}")
 
-    def backwards(apps, schema_editor):
-        uninstall(schema_editor)
 
-    return migrations.RunPython(forwards, backwards, elidable=False)
+def uninstall(using: str = "default") -> None:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for trigger, table, *_ in _TRIGGERS:
+            name = _name(trigger)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def _has_table(using: str) -> bool:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        return TABLE in connection.introspection.table_names(cursor)
+
+
+def before_migrate(sender, using="default", plan=None, **kwargs):
+    """pre_migrate: on SQLite, the triggers go before any table is rebuilt (see above)."""
+    if plan and connections[using].vendor == "sqlite":
+        uninstall(using)
+
+
+def after_migrate(sender, using="default", plan=None, **kwargs):
+    """post_migrate: the triggers made again and the tallies summed afresh, whenever
+    anything was migrated and the tallies' table exists (flush sends no plan: nothing)."""
+    if plan and _has_table(using):
+        install(using)
