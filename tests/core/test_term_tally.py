@@ -17,6 +17,7 @@ from sendesk.provision import selectors, tally
 from sendesk.provision.models import Provision, Session, SessionPupil, TermTally
 from sendesk.schools.models import Term
 from tests.api.conftest import Api
+from tests.core.test_trail_concurrency import _at_once
 from tests.pages_ta.helpers import HTMX, quick_form
 from tests.pages_ta.test_session_amend import amend_form
 from tests.world import AUTUMN_START, TODAY, build_world
@@ -225,25 +226,6 @@ def _write(w, provision, day, minutes):
                                 date=day, minutes=minutes, attendance="present")  # fmt: skip
 
 
-def _side_by_side(*jobs):
-    errors = []
-
-    def run(job):
-        try:
-            job()
-        except Exception as exc:  # the test reports it
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return errors
-
-
 def test_a_session_saved_while_its_term_is_moved_is_in_the_tally(committed_world):
     """Review 15: on PostgreSQL the term's new dates and the TA's record each read what was
     committed when they began, and the record was in neither sum. The school's lock makes
@@ -268,5 +250,5 @@ def test_a_session_saved_while_its_term_is_moved_is_in_the_tally(committed_world
             _write(w, w.talk, TODAY, 30)
         recorded.set()
 
-    assert _side_by_side(the_end_put_back, a_session_saved_today) == []
+    assert _at_once(the_end_put_back, a_session_saved_today) == []
     assert kept() == from_records() == {(w.talk.pk, AUTUMN_START): 30}
