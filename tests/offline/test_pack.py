@@ -249,3 +249,15 @@ def test_the_query_count_does_not_grow_with_the_pupils(world, device, extra):
     assert all(p["medicines"][0]["last_dose"] for p in pack["pupils"].values()
                if p["first_name"].startswith("Extra"))  # fmt: skip
     assert many == one
+
+
+def test_support_given_in_hours_offers_a_days_share_as_online(world, device):
+    """In-class 1:1 support is promised in hours a week, not sessions: the offline form
+    offers the day's share, as the online form does, not an empty box."""
+    Provision.objects.create(
+        pupil=world.ben, title="In-class 1:1 support", kind="one_to_one", source="ehcp_f",
+        weekly_minutes=900, days="12345", start=AUTUMN_START,
+    )  # fmt: skip
+    [card] = device(world.alice).get("/pack").json()["days"][0]["cards"]
+    offered = {p["title"]: p["minutes"] for p in card["provisions"]}
+    assert offered == {"In-class 1:1 support": 180, "Precision teaching": 20, "Talk Boost": 30}
