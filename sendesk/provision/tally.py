@@ -31,6 +31,8 @@ other), the term triggers take it exclusive, and each waits for the other's comm
 their statements after the lock read afresh. SQLite has one writer at a time. Row locks
 on the tallies are taken in provision order by the session services (provision.services
 _by_provision), so two group sessions of the same pupils saved at once cannot deadlock.
+On PostgreSQL an INSERT statement's records are added in one go (ADD_STATEMENT), in that
+order too; SQLite, which updates a row in place, adds each record as it is written.
 """
 
 from django.db import connections, transaction
