@@ -67,9 +67,7 @@ def _day(user, day, closed, open_schools, *, today) -> dict:
             {
                 "id": prov.pk,
                 "title": prov.title,
-                # What the online form offers (provision.forms): a session's minutes, or
-                # for support given in hours (in-class 1:1), a day's share of the week.
-                "minutes": prov.session_minutes or round(prov.minutes_per_day),
+                "minutes": prov.minutes_offered,  # as the online form offers
                 "frequency": _frequency(prov),
                 "delivered": done is not None,
             }

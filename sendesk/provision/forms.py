@@ -116,7 +116,7 @@ class SessionForm(forms.Form):
                 "client_id": uuid.uuid4(),
                 "date": day,
                 "outcome": "delivered",
-                "minutes": provision.session_minutes or round(provision.minutes_per_day),
+                "minutes": provision.minutes_offered,
             },
         )
         super().__init__(*args, **kwargs)

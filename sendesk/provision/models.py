@@ -210,6 +210,12 @@ class Provision(models.Model):
         return self.weekly_minutes / len(self.days)
 
     @property
+    def minutes_offered(self) -> int:
+        """The minutes a record of one session starts with, online and offline: a session's
+        length, or for support given in hours a week (in-class 1:1) a day's share."""
+        return self.session_minutes or round(self.minutes_per_day)
+
+    @property
     def needs_one_to_one_adult(self):
         """A promise of 1:1 adult hours (in-class 1:1 support, counted in hours a week,
         not in sessions): only an adult deployed 1:1 to the pupil gives it. A 1:1 session
